@@ -1,0 +1,55 @@
+package training
+
+import "time"
+
+// Role decides what a user may do.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleAdmin   Role = "admin"   // everything, including accounts
+	RoleHR      Role = "hr"      // uploads, courses, all units
+	RoleManager Role = "manager" // read-only, within Units and their reporting line
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleHR || r == RoleManager }
+
+// User is a person who logs in to the web service.
+type User struct {
+	Username string `json:"username"`
+	// PasswordHash is an encoded argon2id hash; never shown.
+	PasswordHash string `json:"-"`
+	Role         Role   `json:"role"`
+	Email        string `json:"email,omitempty"`
+	// Units are the unit subtrees a manager may see.
+	Units []string `json:"units,omitempty"`
+	// OfficerID links a manager to their own roster entry, which adds
+	// everyone reporting to them (through the line-manager column).
+	OfficerID string    `json:"officer_id,omitempty"`
+	Disabled  bool      `json:"disabled,omitempty"`
+	Created   time.Time `json:"created"`
+	// MustChangePassword is set for generated one-time passwords.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
+}
+
+// Session is a logged-in browser session. Only a hash of the cookie value is stored.
+type Session struct {
+	IDHash    string    `json:"id_hash"`
+	Username  string    `json:"username"`
+	CSRFToken string    `json:"csrf_token"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
+}
+
+// Token is an API token for scripts and learning platforms. Only a hash of
+// the secret is stored.
+type Token struct {
+	ID       string    `json:"id"`
+	Hash     string    `json:"-"`
+	Name     string    `json:"name"`
+	Username string    `json:"username"`
+	Created  time.Time `json:"created"`
+	// Expires is zero for a token that does not expire.
+	Expires time.Time `json:"expires"`
+}

@@ -1,0 +1,331 @@
+package training
+
+// This file is the one place that decides every number a manager sees
+// (shared/COMPLIANCE.md). Everything here is a pure function of data and a date.
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+)
+
+// Status is an officer's standing on one course on one date.
+type Status string
+
+// Statuses. StatusNotRequired is for leavers, who are never counted.
+const (
+	StatusCompliant   Status = "compliant"
+	StatusOverdue     Status = "overdue"
+	StatusDueSoon     Status = "due_soon"
+	StatusOutstanding Status = "outstanding"
+	StatusExempt      Status = "exempt"
+	StatusNotRequired Status = "not_required"
+)
+
+// Statuses lists the statuses that are counted, in display order.
+var Statuses = []Status{StatusCompliant, StatusOverdue, StatusDueSoon, StatusOutstanding, StatusExempt}
+
+// ParseStatus returns the status named s, or ErrInvalid.
+func ParseStatus(s string) (Status, bool) {
+	for _, st := range append(Statuses, StatusNotRequired) {
+		if string(st) == s {
+			return st, true
+		}
+	}
+	return "", false
+}
+
+// CourseStatus is the evaluation of one officer on one course as of a date.
+type CourseStatus struct {
+	CourseID string `json:"course"`
+	Status   Status `json:"status"`
+	// Completion is the latest completion dated on or before the date, if any.
+	Completion *Completion `json:"completion,omitempty"`
+	// Expires is when Completion lapses (zero: never, or no completion).
+	Expires Date `json:"expires"`
+	// Due is the date by which the officer must (re)complete the course;
+	// zero when compliant, exempt or not required.
+	Due Date `json:"due"`
+	// Exemption is the exemption covering the date, if any.
+	Exemption *Exemption `json:"exemption,omitempty"`
+}
+
+// ExpiryDate returns when a completion on done lapses: done plus the
+// course's validity in calendar months, clamped to the month's end; zero
+// when the course never expires.
+func ExpiryDate(c Course, done Date) Date {
+	if c.ValidForMonths <= 0 {
+		return Date{}
+	}
+	return done.AddMonths(c.ValidForMonths)
+}
+
+// Evaluate decides the status of officer o on course c as of asOf, from
+// the officer's completions and exemptions (of any course; others are ignored).
+func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Date) CourseStatus {
+	cs := CourseStatus{CourseID: c.ID}
+	if !o.Active() {
+		cs.Status = StatusNotRequired
+		return cs
+	}
+	for i := range exs {
+		if exs[i].CourseID == c.ID && exs[i].Covers(asOf) {
+			e := exs[i]
+			cs.Exemption = &e
+			cs.Status = StatusExempt
+			return cs
+		}
+	}
+	var latest *Completion
+	for i := range comps {
+		if comps[i].CourseID != c.ID || comps[i].Date.IsZero() || comps[i].Date.After(asOf) {
+			continue
+		}
+		if latest == nil || comps[i].Date.After(latest.Date) {
+			latest = &comps[i]
+		}
+	}
+	if latest != nil {
+		l := *latest
+		cs.Completion = &l
+		cs.Expires = ExpiryDate(c, l.Date)
+		if cs.Expires.IsZero() || asOf.Before(cs.Expires) {
+			cs.Status = StatusCompliant
+			return cs
+		}
+		cs.Due = cs.Expires
+	} else {
+		cs.Due = DueDate(o, c)
+	}
+	switch {
+	case asOf.After(cs.Due):
+		cs.Status = StatusOverdue
+	case asOf.DaysUntil(cs.Due) <= c.DueSoonDays:
+		cs.Status = StatusDueSoon
+	default:
+		cs.Status = StatusOutstanding
+	}
+	return cs
+}
+
+// DueDate is the first-time due date of course c for officer o:
+// max(deadline, start + due_within_days) where both exist, whichever
+// exists where one does, else first seen + due_within_days.
+func DueDate(o Officer, c Course) Date {
+	days := c.DueWithinDays
+	switch {
+	case !c.Deadline.IsZero() && !o.StartDate.IsZero():
+		joiner := o.StartDate.AddDays(days)
+		if joiner.After(c.Deadline) {
+			return joiner
+		}
+		return c.Deadline
+	case !c.Deadline.IsZero():
+		return c.Deadline
+	case !o.StartDate.IsZero():
+		return o.StartDate.AddDays(days)
+	default:
+		return o.FirstSeen.AddDays(days)
+	}
+}
+
+// Counts are the figures for one unit and course.
+type Counts struct {
+	Required    int `json:"required"`
+	Compliant   int `json:"compliant"`
+	Overdue     int `json:"overdue"`
+	DueSoon     int `json:"due_soon"`
+	Outstanding int `json:"outstanding"`
+	Exempt      int `json:"exempt"`
+}
+
+// Add counts one status.
+func (c *Counts) Add(s Status) {
+	switch s {
+	case StatusCompliant:
+		c.Compliant++
+	case StatusOverdue:
+		c.Overdue++
+	case StatusDueSoon:
+		c.DueSoon++
+	case StatusOutstanding:
+		c.Outstanding++
+	case StatusExempt:
+		c.Exempt++
+		return
+	default:
+		return
+	}
+	c.Required++
+}
+
+// Percent returns 100 × compliant / required rounded half up to one
+// decimal, or nil when required is 0.
+func (c Counts) Percent() *Percent {
+	if c.Required == 0 {
+		return nil
+	}
+	tenths := (2000*c.Compliant + c.Required) / (2 * c.Required) // half up, in integers
+	p := Percent(tenths)
+	return &p
+}
+
+// Percent is a percentage in tenths (375 = 37.5%), encoded in JSON with
+// exactly one decimal.
+type Percent int
+
+// Float returns the percentage as a number.
+func (p Percent) Float() float64 { return float64(p) / 10 }
+
+// String formats the percentage with one decimal, e.g. "37.5".
+func (p Percent) String() string { return strconv.FormatFloat(p.Float(), 'f', 1, 64) }
+
+// MarshalJSON writes 37.5 (never 3.75e1, always one decimal).
+func (p Percent) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalJSON reads a number such as 37.5.
+func (p *Percent) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*p = Percent(f*10 + 0.5)
+	return nil
+}
+
+// CourseFigures are one course's counts in a report node.
+type CourseFigures struct {
+	Course string `json:"course"`
+	Title  string `json:"title"`
+	Counts
+	Percent *Percent `json:"percent"`
+}
+
+// ReportNode is one unit in the report tree (shared/COMPLIANCE.md).
+type ReportNode struct {
+	Unit    string          `json:"unit"`
+	Courses []CourseFigures `json:"courses"`
+	Units   []*ReportNode   `json:"units"`
+}
+
+// Report is the compliance report contract: the root node plus as_of.
+type Report struct {
+	AsOf Date `json:"as_of"`
+	ReportNode
+}
+
+// ReportOptions narrow a report.
+type ReportOptions struct {
+	// Unit roots the report at this path ("" = whole force).
+	Unit string
+	// Courses limits the report to these course IDs (empty = all).
+	Courses []string
+	// Include, when set, limits the officers counted (e.g. a manager's
+	// reporting line). Units outside it still appear only if they have
+	// included officers.
+	Include func(Officer) bool
+}
+
+// SelectCourses returns the courses named by ids (all when ids is empty),
+// or ErrInvalid naming an unknown ID.
+func SelectCourses(all []Course, ids []string) ([]Course, error) {
+	if len(ids) == 0 {
+		return all, nil
+	}
+	out := make([]Course, 0, len(ids))
+	for _, id := range ids {
+		found := false
+		for _, c := range all {
+			if c.ID == id {
+				out = append(out, c)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, &UnknownCourseError{ID: id}
+		}
+	}
+	return out, nil
+}
+
+// UnknownCourseError names a course ID that does not exist.
+type UnknownCourseError struct{ ID string }
+
+func (e *UnknownCourseError) Error() string { return "invalid: there is no course with id " + strconv.Quote(e.ID) }
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *UnknownCourseError) Is(target error) bool { return target == ErrInvalid }
+
+// BuildReport computes the figures for every unit under opts.Unit and every
+// selected course, as of asOf. Every unit path that holds an active
+// officer, and all its ancestors below the root, appear as nodes.
+func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
+	courses, err := SelectCourses(ds.Courses, opts.Courses)
+	if err != nil {
+		return nil, err
+	}
+	root := &ReportNode{Unit: opts.Unit}
+	counts := map[string][]Counts{opts.Unit: make([]Counts, len(courses))}
+	nodes := map[string]*ReportNode{opts.Unit: root}
+	rootDepth := len(SplitUnit(opts.Unit))
+	for id, o := range ds.Officers {
+		if !o.Active() || !InUnit(o.Unit, opts.Unit) || (opts.Include != nil && !opts.Include(o)) {
+			continue
+		}
+		paths := append([]string{opts.Unit}, UnitAncestors(o.Unit)[rootDepth:]...)
+		for _, p := range paths {
+			if _, ok := counts[p]; !ok {
+				counts[p] = make([]Counts, len(courses))
+				nodes[p] = &ReportNode{Unit: p}
+			}
+		}
+		for i, c := range courses {
+			st := Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf).Status
+			for _, p := range paths {
+				counts[p][i].Add(st)
+			}
+		}
+	}
+	for p, n := range nodes {
+		n.Courses = make([]CourseFigures, len(courses))
+		for i, c := range courses {
+			n.Courses[i] = CourseFigures{Course: c.ID, Title: c.Title, Counts: counts[p][i], Percent: counts[p][i].Percent()}
+		}
+		n.Units = []*ReportNode{}
+		if p == opts.Unit {
+			continue
+		}
+		parts := SplitUnit(p)
+		parent := JoinUnit(parts[:len(parts)-1]...)
+		if len(parts)-1 < rootDepth {
+			parent = opts.Unit
+		}
+		nodes[parent].Units = append(nodes[parent].Units, n)
+	}
+	for _, n := range nodes {
+		sort.Slice(n.Units, func(i, j int) bool { return n.Units[i].Unit < n.Units[j].Unit })
+	}
+	return &Report{AsOf: asOf, ReportNode: *root}, nil
+}
+
+// Find returns the node for unit path u within the tree, or nil.
+func (n *ReportNode) Find(u string) *ReportNode {
+	if n.Unit == u {
+		return n
+	}
+	for _, c := range n.Units {
+		if InUnit(u, c.Unit) {
+			return c.Find(u)
+		}
+	}
+	return nil
+}
+
+// Walk calls fn for n and every node below it, parents first.
+func (n *ReportNode) Walk(fn func(*ReportNode)) {
+	fn(n)
+	for _, c := range n.Units {
+		c.Walk(fn)
+	}
+}

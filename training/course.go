@@ -1,0 +1,123 @@
+package training
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Course is a mandatory course whose completion Muster tracks.
+type Course struct {
+	ID      string   `json:"id" yaml:"id"`
+	Title   string   `json:"title" yaml:"title"`
+	Aliases []string `json:"aliases" yaml:"aliases"`
+	// Deadline is the date by which officers already serving must have
+	// completed the course; zero when there is none.
+	Deadline Date `json:"deadline" yaml:"deadline"`
+	// DueWithinDays applies to new joiners: days after start date.
+	DueWithinDays int `json:"due_within_days" yaml:"due_within_days"`
+	// ValidForMonths is 0 when a completion never expires.
+	ValidForMonths int `json:"valid_for_months" yaml:"valid_for_months"`
+	// DueSoonDays is the "due soon" window.
+	DueSoonDays int `json:"due_soon_days" yaml:"due_soon_days"`
+	// URL is where an officer goes to take the course (used in reminders).
+	URL string `json:"url,omitempty" yaml:"url,omitempty"`
+}
+
+// Defaults used when a course leaves a field unset.
+const (
+	DefaultDueWithinDays = 90
+	DefaultDueSoonDays   = 30
+)
+
+var courseIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Normalize fills defaults and tidies text fields.
+func (c Course) Normalize() Course {
+	c.ID = strings.TrimSpace(c.ID)
+	c.Title = CleanText(c.Title)
+	if c.DueWithinDays == 0 {
+		c.DueWithinDays = DefaultDueWithinDays
+	}
+	if c.DueSoonDays == 0 {
+		c.DueSoonDays = DefaultDueSoonDays
+	}
+	aliases := make([]string, 0, len(c.Aliases))
+	for _, a := range c.Aliases {
+		if a = CleanText(a); a != "" {
+			aliases = append(aliases, a)
+		}
+	}
+	c.Aliases = aliases
+	return c
+}
+
+// Validate returns an ErrInvalid error naming the first bad field.
+func (c Course) Validate() error {
+	switch {
+	case !courseIDPattern.MatchString(c.ID):
+		return fmt.Errorf("%w: course id %q must be lower-case letters, digits and single hyphens, e.g. cse-recognition", ErrInvalid, c.ID)
+	case c.Title == "":
+		return fmt.Errorf("%w: course %q has no title", ErrInvalid, c.ID)
+	case c.DueWithinDays < 0:
+		return fmt.Errorf("%w: course %q: due_within_days must not be negative", ErrInvalid, c.ID)
+	case c.ValidForMonths < 0:
+		return fmt.Errorf("%w: course %q: valid_for_months must not be negative", ErrInvalid, c.ID)
+	case c.DueSoonDays < 0:
+		return fmt.Errorf("%w: course %q: due_soon_days must not be negative", ErrInvalid, c.ID)
+	}
+	return nil
+}
+
+// DefaultCourses returns the two courses a fresh install ships with.
+func DefaultCourses() []Course {
+	return []Course{
+		{
+			ID:             "cse-recognition",
+			Title:          "CSE recognition",
+			Aliases:        []string{"CSE awareness", "Child sexual exploitation – recognising the signs", "CSE"},
+			Deadline:       Date{2026, 3, 31},
+			DueWithinDays:  90,
+			ValidForMonths: 36,
+			DueSoonDays:    30,
+		},
+		{
+			ID:             "trauma-informed-communication",
+			Title:          "Trauma-informed communication",
+			Aliases:        []string{"Trauma informed comms", "TIC", "Trauma-informed practice"},
+			Deadline:       Date{2026, 6, 30},
+			DueWithinDays:  90,
+			ValidForMonths: 24,
+			DueSoonDays:    30,
+		},
+	}
+}
+
+// Completion records that an officer completed a course on a date.
+// Completions are never deleted: the history is kept and the latest one
+// dated on or before the evaluation date decides compliance.
+type Completion struct {
+	OfficerID string `json:"officer_id"`
+	CourseID  string `json:"course_id"`
+	Date      Date   `json:"date"`
+	// DateUnknown marks a completion reported without a date ("Yes", "✓"):
+	// Date is then the day of the import that first reported it.
+	DateUnknown bool   `json:"date_unknown,omitempty"`
+	Source      Source `json:"source"`
+}
+
+// Exemption excuses an officer from a course between From and Until
+// (either may be zero: open-ended).
+type Exemption struct {
+	OfficerID string `json:"officer_id"`
+	CourseID  string `json:"course_id"`
+	From      Date   `json:"from"`
+	Until     Date   `json:"until"`
+	Reason    string `json:"reason,omitempty"`
+	Source    Source `json:"source"`
+}
+
+// Covers reports whether the exemption applies on d.
+func (e Exemption) Covers(d Date) bool {
+	return (e.From.IsZero() || !d.Before(e.From)) && (e.Until.IsZero() || !d.After(e.Until))
+}
