@@ -252,7 +252,9 @@ func SelectCourses(all []Course, ids []string) ([]Course, error) {
 // UnknownCourseError names a course ID that does not exist.
 type UnknownCourseError struct{ ID string }
 
-func (e *UnknownCourseError) Error() string { return "invalid: there is no course with id " + strconv.Quote(e.ID) }
+func (e *UnknownCourseError) Error() string {
+	return "invalid: there is no course with id " + strconv.Quote(e.ID)
+}
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *UnknownCourseError) Is(target error) bool { return target == ErrInvalid }

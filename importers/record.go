@@ -1,0 +1,144 @@
+// Package importers turns roster files (xlsx, xlsm, csv) into records and
+// records into a plan of changes to the store (shared/ROSTERS.md).
+//
+// The flow is: Read (file -> Detection + Records + Problems, no I/O beyond
+// the reader) -> Plan (records + the current Dataset -> what would change)
+// -> Apply (the only step that writes, atomically through the Store).
+package importers
+
+import "github.com/muster-police/muster/training"
+
+// Layout is the shape of a roster file, detected from its headers.
+type Layout string
+
+// Layouts (shared/ROSTERS.md "Layouts").
+const (
+	LayoutWide   Layout = "wide"   // one row per officer, optional course columns
+	LayoutLong   Layout = "long"   // one row per officer × course (completion export)
+	LayoutPeople Layout = "people" // a wide roster without course columns
+)
+
+// Field is what a column holds.
+type Field string
+
+// Fields a header can map to.
+const (
+	FieldID               Field = "id"
+	FieldName             Field = "name"
+	FieldSurname          Field = "surname"
+	FieldForename         Field = "forename"
+	FieldEmail            Field = "email"
+	FieldRank             Field = "rank"
+	FieldUnit             Field = "unit"    // a whole path
+	FieldUnit1            Field = "unit_1"  // Command / Directorate / Business Group
+	FieldUnit2            Field = "unit_2"  // BCU / Borough / OCU / Division
+	FieldUnit3            Field = "unit_3"  // Team / Unit / Section
+	FieldLineManager      Field = "line_manager"
+	FieldStartDate        Field = "start_date"
+	FieldStatus           Field = "status"
+	FieldCourse           Field = "course"            // long layout: course name
+	FieldCompletionDate   Field = "completion_date"   // long layout
+	FieldCompletionStatus Field = "completion_status" // long layout
+	FieldCourseColumn     Field = "course_column"     // wide layout: one course's cell
+)
+
+// Column is one header cell and what it was mapped to.
+type Column struct {
+	Index  int    `json:"index"`  // 0-based
+	Letter string `json:"letter"` // "A", "B", … (for csv too, so messages read the same)
+	Header string `json:"header"`
+	Field  Field  `json:"field,omitempty"`
+	// CourseID is set for FieldCourseColumn.
+	CourseID string `json:"course_id,omitempty"`
+}
+
+// Detection says what the reader found: reported in every import report.
+type Detection struct {
+	Format    string   `json:"format"` // "xlsx", "csv"
+	Encoding  string   `json:"encoding,omitempty"`  // csv: "utf-8", "utf-8-bom", "windows-1252"
+	Delimiter string   `json:"delimiter,omitempty"` // csv: "," or ";"
+	Sheets    []string `json:"sheets,omitempty"`
+	Sheet     string   `json:"sheet"`
+	HeaderRow int      `json:"header_row"` // 1-based
+	Layout    Layout   `json:"layout"`
+	Columns   []Column `json:"columns"`
+	// Ignored lists headers that matched no field.
+	Ignored []string `json:"ignored"`
+	// Rows is the number of data rows read (blank rows excluded).
+	Rows int `json:"rows"`
+}
+
+// Severity grades a problem.
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"   // a cell (or row) was not imported
+	SeverityWarning Severity = "warning" // imported, but worth a look
+)
+
+// Problem is one thing wrong with the file, located so an HR officer can
+// find it: sheet, row number, column, the value, and the reason in words.
+type Problem struct {
+	Severity Severity `json:"severity"`
+	Sheet    string   `json:"sheet,omitempty"`
+	Row      int      `json:"row,omitempty"`    // 1-based, as Excel shows it
+	Column   string   `json:"column,omitempty"` // header text, e.g. "Start Date"
+	Letter   string   `json:"letter,omitempty"` // column letter, e.g. "F"
+	Value    string   `json:"value,omitempty"`
+	Reason   string   `json:"reason"`
+	// RowRejected is true when the whole row was not imported (no ID, or
+	// a conflicting duplicate).
+	RowRejected bool   `json:"row_rejected,omitempty"`
+	OfficerID   string `json:"officer_id,omitempty"`
+}
+
+// CellKind is what a wide-layout course cell says.
+type CellKind int
+
+// Course cell kinds (shared/ROSTERS.md "Course cells").
+const (
+	CellNone          CellKind = iota // blank, No, Not started, In progress: no information
+	CellCompleted                     // a date
+	CellCompletedNoDate               // Yes, Y, Completed, ✓
+	CellExempt                        // Exempt, N/A
+)
+
+// CourseCell is one course column of one wide-layout row.
+type CourseCell struct {
+	CourseID string
+	Kind     CellKind
+	Date     training.Date // for CellCompleted
+}
+
+// Record is one data row, parsed. Cells in error are left zero and reported
+// as Problems; Has says which fields the file provides at all, so "blank"
+// can be told from "no such column".
+type Record struct {
+	Row int // 1-based row (xlsx) or line (csv) number
+	// Hash identifies the row's content, to tell identical duplicates from conflicting ones.
+	Hash uint64
+
+	ID, DisplayID string
+	Name          string
+	Email         string
+	EmailInvalid  bool
+	Rank          string
+	Unit          string // joined path
+	LineManager   string
+	StartDate     training.Date
+	// Leaver is set when the status column says Leaver or Left.
+	Leaver bool
+	Has    map[Field]bool
+
+	// Wide layout.
+	Courses []CourseCell
+
+	// Long layout: CourseID is "" when the course name matched no tracked
+	// course (counted as "other training", skipped).
+	CourseName  string
+	CourseID    string
+	Completed   bool // status Completed/Passed (or no status column and a date)
+	Date        training.Date
+	DateUnknown bool
+}
