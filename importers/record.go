@@ -29,10 +29,10 @@ const (
 	FieldForename         Field = "forename"
 	FieldEmail            Field = "email"
 	FieldRank             Field = "rank"
-	FieldUnit             Field = "unit"    // a whole path
-	FieldUnit1            Field = "unit_1"  // Command / Directorate / Business Group
-	FieldUnit2            Field = "unit_2"  // BCU / Borough / OCU / Division
-	FieldUnit3            Field = "unit_3"  // Team / Unit / Section
+	FieldUnit             Field = "unit"   // a whole path
+	FieldUnit1            Field = "unit_1" // Command / Directorate / Business Group
+	FieldUnit2            Field = "unit_2" // BCU / Borough / OCU / Division
+	FieldUnit3            Field = "unit_3" // Team / Unit / Section
 	FieldLineManager      Field = "line_manager"
 	FieldStartDate        Field = "start_date"
 	FieldStatus           Field = "status"
@@ -54,7 +54,7 @@ type Column struct {
 
 // Detection says what the reader found: reported in every import report.
 type Detection struct {
-	Format    string   `json:"format"` // "xlsx", "csv"
+	Format    string   `json:"format"`              // "xlsx", "csv"
 	Encoding  string   `json:"encoding,omitempty"`  // csv: "utf-8", "utf-8-bom", "windows-1252"
 	Delimiter string   `json:"delimiter,omitempty"` // csv: "," or ";"
 	Sheets    []string `json:"sheets,omitempty"`
@@ -98,10 +98,10 @@ type CellKind int
 
 // Course cell kinds (shared/ROSTERS.md "Course cells").
 const (
-	CellNone          CellKind = iota // blank, No, Not started, In progress: no information
-	CellCompleted                     // a date
-	CellCompletedNoDate               // Yes, Y, Completed, ✓
-	CellExempt                        // Exempt, N/A
+	CellNone            CellKind = iota // blank, No, Not started, In progress: no information
+	CellCompleted                       // a date
+	CellCompletedNoDate                 // Yes, Y, Completed, ✓
+	CellExempt                          // Exempt, N/A
 )
 
 // CourseCell is one course column of one wide-layout row.
