@@ -267,7 +267,7 @@ func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	root := &ReportNode{Unit: opts.Unit}
+	root := &ReportNode{Unit: opts.Unit, Units: []*ReportNode{}}
 	counts := map[string][]Counts{opts.Unit: make([]Counts, len(courses))}
 	nodes := map[string]*ReportNode{opts.Unit: root}
 	rootDepth := len(SplitUnit(opts.Unit))
@@ -279,7 +279,7 @@ func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
 		for _, p := range paths {
 			if _, ok := counts[p]; !ok {
 				counts[p] = make([]Counts, len(courses))
-				nodes[p] = &ReportNode{Unit: p}
+				nodes[p] = &ReportNode{Unit: p, Units: []*ReportNode{}}
 			}
 		}
 		for i, c := range courses {
@@ -294,7 +294,6 @@ func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
 		for i, c := range courses {
 			n.Courses[i] = CourseFigures{Course: c.ID, Title: c.Title, Counts: counts[p][i], Percent: counts[p][i].Percent()}
 		}
-		n.Units = []*ReportNode{}
 		if p == opts.Unit {
 			continue
 		}
