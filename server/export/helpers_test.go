@@ -1,0 +1,5 @@
+package export
+
+import "time"
+
+func timeMonth(m int) time.Month { return time.Month(m) }
