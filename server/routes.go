@@ -1,0 +1,113 @@
+package server
+
+// The route table: every route of the service, grouped by who may call it.
+//
+// How the pages (server-web, pages*.go) plug in:
+//   - routes() calls s.pageRoutes(e) after the API routes; register pages
+//     there with e.GET/e.POST (paths outside /api, /healthz, /readyz, /metrics).
+//     Do not register POST /login or POST /logout: they live here (auth.go);
+//     GET /login (the form) is a page. The form posts fields "username",
+//     "password", "next" (a local path) and gets a 303 to next (or "/") on
+//     success, or to /login?error=invalid&next=… on failure; when rate
+//     limited it answers 429 through s.pageError.
+//   - Guard pages with the same middleware as the API:
+//     s.requireRole() (any signed-in user) or s.requireRole(training.RoleHR,
+//     training.RoleAdmin) etc. An anonymous visitor of a page is redirected
+//     to /login?next=…; a signed-in user without the role gets 403.
+//   - Every unsafe request (POST/PUT/PATCH/DELETE) from a session must carry
+//     the CSRF token: put csrfToken(c) in a hidden form field named
+//     "csrf_token" (or send it in the X-CSRF-Token header from scripts).
+//   - Helpers (context.go): currentUser(c), s.scopeOf(c) (what the user may
+//     see, with the cached Dataset), csrfToken(c), s.asOfParam(c) (the
+//     as_of query or today), s.report(ctx, c, asOf, unit, courses) (the
+//     compliance report for the user, cached, ErrForbidden outside scope),
+//     s.officerStatusForLink(ctx, token) (the /me/:token page's data),
+//     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
+//   - Render with Echo's renderer: set e.Renderer in pageRoutes and call
+//     c.Render(status, name, data). Set s.pageError to render error pages
+//     (status, code, message) as HTML; without it they are plain text.
+//     Page handlers return domain errors (training.ErrNotFound …) and let
+//     the one error handler (errors.go) choose the status.
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// routes builds the Echo instance: middleware, then routes by caller.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// Behind a proxy, set a trusted extractor; direct is the only safe default
+	// (X-Forwarded-For from the client would defeat the login rate limit).
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+
+	const (
+		admin   = training.RoleAdmin
+		hr      = training.RoleHR
+		manager = training.RoleManager
+	)
+	anyone := s.requireRole()
+	staff := s.requireRole(hr, admin)
+	admins := s.requireRole(admin)
+
+	// Public: operations, login, the API description, officers' signed links.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.serveMetrics)
+	e.POST("/login", s.loginForm)
+	api := e.Group("/api/v1")
+	api.GET("/openapi.json", s.openAPI)
+	api.POST("/login", s.loginJSON)
+	api.GET("/me/:token", s.apiMe)
+
+	// CLI forwarding: only Config.LocalToken, checked in the handler.
+	api.POST("/cli", s.cli)
+
+	// Any signed-in user (managers see only their scope).
+	e.POST("/logout", s.logoutForm, anyone)
+	api.POST("/logout", s.logoutJSON, anyone)
+	api.GET("/session", s.apiSession, anyone)
+	api.GET("/compliance", s.apiCompliance, anyone)
+	api.GET("/compliance/export", s.apiComplianceExport, anyone)
+	api.GET("/officers", s.apiOfficers, anyone)
+	api.GET("/officers/:id", s.apiOfficer, anyone)
+	api.GET("/courses", s.apiCourses, anyone)
+	api.GET("/trend", s.apiTrend, anyone)
+
+	// HR and admins: uploads, courses, completions, mail.
+	api.POST("/imports", s.apiImportCreate, staff)
+	api.GET("/imports", s.apiImports, staff)
+	api.GET("/imports/:id", s.apiImport, staff)
+	api.GET("/imports/:id/errors.xlsx", s.apiImportErrors, staff)
+	api.POST("/imports/:id/confirm", s.apiImportConfirm, staff)
+	api.POST("/completions", s.apiCompletions, staff)
+	api.PUT("/courses", s.apiCoursesPut, staff)
+	api.PUT("/courses/:id", s.apiCoursePut, staff)
+	api.GET("/jobs", s.apiJobs, staff)
+	api.GET("/jobs/runs", s.apiJobRuns, staff)
+	api.GET("/outbox", s.apiOutbox, staff)
+	api.GET("/remind", s.apiRemind, staff)
+
+	// Admins: accounts, tokens, running jobs by hand.
+	api.GET("/users", s.apiUsers, admins)
+	api.POST("/users", s.apiUserCreate, admins)
+	api.PATCH("/users/:username", s.apiUserUpdate, admins)
+	api.DELETE("/users/:username", s.apiUserDelete, admins)
+	api.POST("/users/:username/tokens", s.apiTokenCreate, admins)
+	api.POST("/users/:username/reset", s.apiUserReset, admins)
+	api.POST("/jobs/:name/run", s.apiJobRun, admins)
+
+	api.RouteNotFound("/*", func(echo.Context) error { return errNoRoute })
+	s.pageRoutes(e)
+	_ = manager
+	return e
+}
+
+// errNoRoute answers any unknown /api/v1 path with the JSON 404.
+var errNoRoute = echo.NewHTTPError(http.StatusNotFound, "There is no such API route.")
