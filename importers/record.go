@@ -66,6 +66,10 @@ type Detection struct {
 	Ignored []string `json:"ignored"`
 	// Rows is the number of data rows read (blank rows excluded).
 	Rows int `json:"rows"`
+	// TotalRow is the row number of a "Total" row that was skipped (0: none).
+	TotalRow int `json:"total_row,omitempty"`
+	// Date1904 is set when the workbook counts dates from 1904 (old Mac Excel).
+	Date1904 bool `json:"date_1904,omitempty"`
 }
 
 // Severity grades a problem.
@@ -129,9 +133,11 @@ type Record struct {
 	StartDate     training.Date
 	// Leaver is set when the status column says Leaver or Left.
 	Leaver bool
-	Has    map[Field]bool
+	// Has is shared by every record of one file: read it, never modify it.
+	Has map[Field]bool
 
-	// Wide layout.
+	// Wide layout: one entry per course column, in column order (a course
+	// may have more than one column; a cell in error is CellNone).
 	Courses []CourseCell
 
 	// Long layout: CourseID is "" when the course name matched no tracked
@@ -141,4 +147,7 @@ type Record struct {
 	Completed   bool // status Completed/Passed (or no status column and a date)
 	Date        training.Date
 	DateUnknown bool
+	// CourseAmbiguous is set when CourseName matched two courses equally
+	// (reported as a cell error; CourseID is then "" but it is not "other training").
+	CourseAmbiguous bool
 }

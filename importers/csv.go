@@ -1,0 +1,167 @@
+package importers
+
+// Reading .csv: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's
+// "Unicode text") or Windows-1252 from older exports; comma, semicolon or
+// tab separated; title rows above the header; streamed with encoding/csv.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// csvEncoding says how to decode a csv file.
+type csvEncoding struct {
+	name string
+	skip int64 // bytes of BOM to skip (UTF-8)
+}
+
+// decoder opens a fresh decoded stream over the file.
+func (e csvEncoding) open(r io.ReaderAt, size int64) io.Reader {
+	src := io.NewSectionReader(r, e.skip, size-e.skip)
+	switch e.name {
+	case "windows-1252":
+		return charmap.Windows1252.NewDecoder().Reader(src)
+	case "utf-16le":
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
+	case "utf-16be":
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
+	}
+	return src
+}
+
+// detectEncoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and
+// anything else is taken as Windows-1252 (which decodes every byte).
+func detectEncoding(r io.ReaderAt, size int64) csvEncoding {
+	var head [3]byte
+	n, _ := r.ReadAt(head[:], 0)
+	b := head[:n]
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return csvEncoding{name: "utf-8-bom", skip: 3}
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return csvEncoding{name: "utf-16le"}
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return csvEncoding{name: "utf-16be"}
+	}
+	if validUTF8(r, size) {
+		return csvEncoding{name: "utf-8"}
+	}
+	return csvEncoding{name: "windows-1252"}
+}
+
+// validUTF8 checks the whole file in chunks without holding it.
+func validUTF8(r io.ReaderAt, size int64) bool {
+	const chunk = 256 << 10
+	buf := make([]byte, chunk+utf8.UTFMax)
+	var off int64
+	carry := 0
+	for off < size {
+		n, err := r.ReadAt(buf[carry:carry+chunk], off)
+		if n == 0 && err != nil {
+			return false
+		}
+		off += int64(n)
+		data := buf[:carry+n]
+		keep := 0
+		if off < size {
+			// An incomplete rune at the chunk's end is checked with the next chunk.
+			for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax; i-- {
+				if utf8.RuneStart(data[i]) {
+					if !utf8.FullRune(data[i:]) {
+						keep = len(data) - i
+					}
+					break
+				}
+			}
+		}
+		if !utf8.Valid(data[:len(data)-keep]) {
+			return false
+		}
+		copy(buf, data[len(data)-keep:])
+		carry = keep
+	}
+	return carry == 0
+}
+
+func newCSVReader(src io.Reader, delim rune) *csv.Reader {
+	cr := csv.NewReader(src)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	return cr
+}
+
+// csvDelimiters are tried in this order; a tie keeps the earlier one.
+var csvDelimiters = []rune{',', ';', '\t'}
+
+func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
+	enc := detectEncoding(r, size)
+	rd.det = &Detection{Format: "csv", Encoding: enc.name, Ignored: []string{}}
+
+	// Try each delimiter on the first rows; the one giving the best header wins.
+	var (
+		best      headerPlan
+		bestDelim rune
+		found     bool
+	)
+	for _, delim := range csvDelimiters {
+		hf := headerFinder{cm: rd.cm}
+		cr := newCSVReader(enc.open(r, size), delim)
+		for i := 0; i < headerScanRows; i++ {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			line, _ := cr.FieldPos(0)
+			hf.add(line, rec)
+		}
+		if hf.ok && (!found || hf.best.score > best.score) {
+			best, bestDelim, found = hf.best, delim, true
+		}
+	}
+	if !found {
+		return noHeader("this file")
+	}
+	rd.det.Delimiter = string(bestDelim)
+	if err := rd.start("", best, false); err != nil {
+		return err
+	}
+	cr := newCSVReader(enc.open(r, size), bestDelim)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fileErrorf("Line %d of the file could not be read: %s.", pe.StartLine, csvReason(pe.Err))
+			}
+			return fileErrorf("The file could not be read past line %d.", line)
+		}
+		if line <= best.row {
+			continue
+		}
+		if err := rd.row(line, rec); err != nil {
+			return err
+		}
+	}
+}
+
+func csvReason(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrQuote):
+		return "a quoted value is not closed"
+	case errors.Is(err, csv.ErrBareQuote):
+		return "a value has a stray quote mark"
+	}
+	return "it is not valid CSV"
+}

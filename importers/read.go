@@ -1,0 +1,188 @@
+package importers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// ReadOptions control Read.
+type ReadOptions struct {
+	// Sheet forces a sheet by name (xlsx); "" picks the sheet whose header
+	// row matches best.
+	Sheet string
+	// Courses are the tracked courses, for course columns and course names.
+	Courses []training.Course
+	// Today is the date of the import: completion dates after it are
+	// errors. Zero disables that check.
+	Today  training.Date
+	Limits Limits
+	// Progress, when set, is called now and then with the number of data
+	// rows read so far, and once at the end.
+	Progress func(rows int)
+}
+
+// Limits bound what one upload may cost. Zero fields take DefaultLimits.
+type Limits struct {
+	MaxBytes      int64 // file size
+	MaxRows       int   // data rows
+	MaxUnzipBytes int64 // xlsx: total decompressed size (zip-bomb guard)
+}
+
+// DefaultLimits are generous for a force's roster and small enough that a
+// hostile file cannot exhaust the server.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxUnzipBytes <= 0 {
+		l.MaxUnzipBytes = d.MaxUnzipBytes
+	}
+	return l
+}
+
+// FileError is a problem with the file as a whole: it cannot be read at
+// all. Reason is one plain sentence for the person who uploaded it.
+type FileError struct{ Reason string }
+
+func (e *FileError) Error() string { return e.Reason }
+
+// Is makes errors.Is(err, training.ErrInvalid) true.
+func (e *FileError) Is(target error) bool { return target == training.ErrInvalid }
+
+func fileErrorf(format string, args ...any) *FileError {
+	return &FileError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// progressEvery is how many rows pass between Progress calls.
+const progressEvery = 1000
+
+// Read streams a roster file (xlsx, xlsm or csv, told apart by content):
+// it detects the sheet, header row, columns and layout, passes each data
+// row to fn as a Record, and returns what it detected and the problems it
+// found in cells and rows. A file that cannot be read at all gives a
+// *FileError (errors.Is training.ErrInvalid); an error from fn stops the
+// read and is returned as is. Rows with no ID are not passed to fn (they
+// are Problems with RowRejected).
+func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Record) error) (det *Detection, problems []Problem, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			det, problems = nil, nil
+			err = &FileError{Reason: "The file could not be read: it appears to be damaged or is not a spreadsheet Muster understands."}
+		}
+	}()
+	opts.Limits = opts.Limits.withDefaults()
+	kind, err := sniff(r, size, opts.Limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	courses := make([]training.Course, len(opts.Courses))
+	for i, c := range opts.Courses {
+		courses[i] = c.Normalize()
+	}
+	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
+	switch kind {
+	case kindXLSX:
+		err = rd.readXLSX(r, size)
+	default:
+		err = rd.readCSV(r, size)
+	}
+	if rd.det != nil && rd.rp != nil {
+		problems = rd.rp.problems
+	}
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return rd.det, problems, err
+		}
+		return rd.det, problems, err
+	}
+	if opts.Progress != nil {
+		opts.Progress(rd.det.Rows)
+	}
+	if problems == nil {
+		problems = []Problem{}
+	}
+	return rd.det, problems, nil
+}
+
+// reader is the state of one Read shared by the csv and xlsx paths.
+type reader struct {
+	opts ReadOptions
+	cm   *courseMatcher
+	fn   func(Record) error
+	det  *Detection
+	rp   *rowParser
+	rec  Record
+}
+
+// start fixes the header plan for the sheet that will be streamed.
+func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
+	if p.ambiguous != "" {
+		return &FileError{Reason: p.ambiguous}
+	}
+	d := p.detection()
+	d.Sheet = sheet
+	d.Date1904 = date1904
+	if rd.det != nil {
+		d.Format, d.Encoding, d.Delimiter, d.Sheets = rd.det.Format, rd.det.Encoding, rd.det.Delimiter, rd.det.Sheets
+	}
+	rd.det = d
+	rd.rp = newRowParser(sheet, p, rd.cm, date1904, rd.opts.Today)
+	return nil
+}
+
+// row handles one data row (after the header). row is 1-based.
+func (rd *reader) row(row int, cells []string) error {
+	switch rd.rp.parse(row, cells, &rd.rec) {
+	case rowBlank:
+		return nil
+	case rowTotal:
+		rd.det.TotalRow = row
+		return nil
+	case rowRejected:
+		rd.det.Rows++
+	case rowRecord:
+		rd.det.Rows++
+		if rd.det.TotalRow != 0 {
+			// A "Total" row that was not the last one was an odd data row
+			// after all; it is still left out, but said so.
+			rd.rp.problems = append(rd.rp.problems, Problem{Severity: SeverityWarning, Sheet: rd.det.Sheet, Row: rd.det.TotalRow,
+				Reason: "This row looks like a total row but is not at the end of the list; it was not imported."})
+			rd.det.TotalRow = 0
+		}
+		if err := rd.fn(rd.rec); err != nil {
+			return err
+		}
+	}
+	if rd.det.Rows > rd.opts.Limits.MaxRows {
+		return fileErrorf("The file has more than %d data rows, the most Muster reads from one file; split it into smaller files.", rd.opts.Limits.MaxRows)
+	}
+	if rd.opts.Progress != nil && rd.det.Rows%progressEvery == 0 {
+		rd.opts.Progress(rd.det.Rows)
+	}
+	return nil
+}
+
+// noHeader is the FileError for a sheet (or file) without a usable header row.
+func noHeader(where string) *FileError {
+	return fileErrorf("No header row was found in %s: none of its first %d rows names an officer ID column such as %s.", where, headerScanRows, knownHeaderExamples)
+}
+
+func trimZero(f float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

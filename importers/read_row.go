@@ -1,0 +1,308 @@
+package importers
+
+// Turning data rows into Records, the same way for xlsx and csv. The column
+// handlers are worked out once from the header; each row then costs a
+// loop over the mapped columns.
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// rowParser converts the data rows of one sheet.
+type rowParser struct {
+	sheet    string
+	date1904 bool
+	today    training.Date
+	layout   Layout
+	cm       *courseMatcher
+	has      map[Field]bool
+
+	// Column indexes (-1: absent).
+	id, name, surname, forename, email, rank, unit, lineManager, startDate, status int
+	units                                                                          [3]int
+	course, completionDate, completionStatus                                       int
+	courseCols                                                                     []Column
+	cols                                                                           []Column // by index, for messages
+	firstCol                                                                       int
+
+	problems []Problem
+	hashBuf  []byte
+}
+
+func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, today training.Date) *rowParser {
+	rp := &rowParser{sheet: sheet, date1904: date1904, today: today, layout: p.layout, cm: cm, has: make(map[Field]bool),
+		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
+		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1, firstCol: -1}
+	maxIdx := 0
+	for _, c := range p.columns {
+		if c.Index > maxIdx {
+			maxIdx = c.Index
+		}
+	}
+	rp.cols = make([]Column, maxIdx+1)
+	for _, c := range p.columns {
+		rp.cols[c.Index] = c
+		if c.Field == "" {
+			continue
+		}
+		rp.has[c.Field] = true
+		switch c.Field {
+		case FieldID:
+			rp.id = c.Index
+		case FieldName:
+			rp.name = c.Index
+		case FieldSurname:
+			rp.surname = c.Index
+		case FieldForename:
+			rp.forename = c.Index
+		case FieldEmail:
+			rp.email = c.Index
+		case FieldRank:
+			rp.rank = c.Index
+		case FieldUnit:
+			rp.unit = c.Index
+		case FieldUnit1:
+			rp.units[0] = c.Index
+		case FieldUnit2:
+			rp.units[1] = c.Index
+		case FieldUnit3:
+			rp.units[2] = c.Index
+		case FieldLineManager:
+			rp.lineManager = c.Index
+		case FieldStartDate:
+			rp.startDate = c.Index
+		case FieldStatus:
+			rp.status = c.Index
+		case FieldCourse:
+			rp.course = c.Index
+		case FieldCompletionDate:
+			rp.completionDate = c.Index
+		case FieldCompletionStatus:
+			rp.completionStatus = c.Index
+		case FieldCourseColumn:
+			rp.courseCols = append(rp.courseCols, c)
+		}
+	}
+	if rp.has[FieldSurname] || rp.has[FieldForename] {
+		rp.has[FieldName] = true
+	}
+	if rp.has[FieldUnit1] || rp.has[FieldUnit2] || rp.has[FieldUnit3] {
+		rp.has[FieldUnit] = true
+	}
+	if p.layout != LayoutLong {
+		delete(rp.has, FieldCompletionDate)
+		delete(rp.has, FieldCompletionStatus)
+	}
+	return rp
+}
+
+func cell(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
+// problem records a cell error.
+func (rp *rowParser) problem(sev Severity, row, col int, value, reason, officer string) {
+	c := rp.cols[col]
+	rp.problems = append(rp.problems, Problem{Severity: sev, Sheet: rp.sheet, Row: row, Column: c.Header, Letter: c.Letter,
+		Value: value, Reason: reason, OfficerID: officer})
+}
+
+// rowKind says what a parsed row turned out to be.
+type rowKind int
+
+const (
+	rowBlank rowKind = iota
+	rowTotal
+	rowRejected
+	rowRecord
+)
+
+// parse converts one data row. It returns rowRecord with rec filled, or
+// says why there is no record.
+func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
+	blank := true
+	for _, c := range cells {
+		if c != "" && clean(c) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return rowBlank
+	}
+	*rec = Record{Row: row, Has: rp.has}
+	rawID := cell(cells, rp.id)
+	rec.ID, rec.DisplayID = parseID(rawID)
+	if rec.ID == "" {
+		if isTotalRow(cells) {
+			return rowTotal
+		}
+		c := rp.cols[rp.id]
+		rp.problems = append(rp.problems, Problem{Severity: SeverityError, Sheet: rp.sheet, Row: row, Column: c.Header, Letter: c.Letter,
+			Reason: fmt.Sprintf("This row has no %s, so it was not imported.", strconv.Quote(c.Header)), RowRejected: true})
+		return rowRejected
+	}
+	h := fnv.New64a()
+	buf := rp.hashBuf[:0]
+	add := func(s string) { buf = append(append(buf, s...), 0) }
+	add(rec.ID)
+
+	if rp.name >= 0 {
+		rec.Name = clean(cell(cells, rp.name))
+	} else if rp.surname >= 0 || rp.forename >= 0 {
+		rec.Name = joinName(clean(cell(cells, rp.forename)), clean(cell(cells, rp.surname)))
+	}
+	add(rec.Name)
+	if rp.email >= 0 {
+		raw := cell(cells, rp.email)
+		rec.Email, rec.EmailInvalid = normEmail(raw)
+		rec.EmailInvalid = !rec.EmailInvalid
+		if rec.EmailInvalid {
+			rp.problem(SeverityWarning, row, rp.email, clean(raw),
+				"This email address is not valid; the officer is imported but cannot be sent reminders.", rec.ID)
+		}
+		add(rec.Email)
+	}
+	if rp.rank >= 0 {
+		rec.Rank = clean(cell(cells, rp.rank))
+		add(rec.Rank)
+	}
+	if rp.unit >= 0 {
+		rec.Unit = training.ParseUnit(cell(cells, rp.unit))
+	} else if rp.units != [3]int{-1, -1, -1} {
+		rec.Unit = training.JoinUnit(cell(cells, rp.units[0]), cell(cells, rp.units[1]), cell(cells, rp.units[2]))
+	}
+	add(rec.Unit)
+	if rp.lineManager >= 0 {
+		lm := clean(cell(cells, rp.lineManager))
+		if strings.IndexByte(lm, '@') >= 0 {
+			lm = strings.ToLower(lm)
+		} else {
+			lm, _ = parseID(lm)
+		}
+		rec.LineManager = lm
+		add(lm)
+	}
+	if rp.startDate >= 0 {
+		raw := clean(cell(cells, rp.startDate))
+		d, err := parseDate(raw, rp.date1904)
+		if err != nil {
+			rp.problem(SeverityError, row, rp.startDate, raw, "The start date was not imported: "+err.Error()+".", rec.ID)
+			add(raw)
+		} else {
+			rec.StartDate = d
+			add(d.String())
+		}
+	}
+	if rp.status >= 0 {
+		rec.Leaver = isLeaver(clean(cell(cells, rp.status)))
+		if rec.Leaver {
+			add("leaver")
+		} else {
+			add("active")
+		}
+	}
+	switch rp.layout {
+	case LayoutWide:
+		rec.Courses = make([]CourseCell, len(rp.courseCols))
+		for i, c := range rp.courseCols {
+			raw := clean(cell(cells, c.Index))
+			k, d, err := parseCourseCell(raw, rp.date1904, rp.today)
+			if err != nil {
+				rp.problem(SeverityError, row, c.Index, raw, "This completion was not recorded: "+err.Error()+".", rec.ID)
+				add(raw)
+			}
+			rec.Courses[i] = CourseCell{CourseID: c.CourseID, Kind: k, Date: d}
+			buf = append(buf, byte('0'+k))
+			add(d.String())
+		}
+	case LayoutLong:
+		rp.parseLong(row, cells, rec, add)
+	}
+	h.Write(buf)
+	rec.Hash = h.Sum64()
+	rp.hashBuf = buf
+	return rowRecord
+}
+
+// parseLong fills the completion of a long-layout row.
+func (rp *rowParser) parseLong(row int, cells []string, rec *Record, add func(string)) {
+	rec.CourseName = clean(cell(cells, rp.course))
+	add(rec.CourseName)
+	if rec.CourseName == "" {
+		return
+	}
+	m := rp.cm.match(rec.CourseName)
+	if len(m.ambiguous) > 0 {
+		rec.CourseAmbiguous = true
+		rp.problem(SeverityError, row, rp.course, rec.CourseName,
+			"This completion was not recorded: the course name matches "+quoteList(m.ambiguous)+" equally.", rec.ID)
+	}
+	rec.CourseID = m.id
+	done := true
+	if rp.completionStatus >= 0 {
+		st := clean(cell(cells, rp.completionStatus))
+		done = completionStatus(st)
+		add(strings.ToLower(st))
+	}
+	if rp.completionDate < 0 {
+		rec.Completed = done && rp.completionStatus >= 0
+		rec.DateUnknown = rec.Completed
+		return
+	}
+	raw := clean(cell(cells, rp.completionDate))
+	if raw == "" {
+		// With a status column, "Completed" without a date is completed on
+		// an unknown date; without one, a blank date records nothing.
+		rec.Completed = done && rp.completionStatus >= 0
+		rec.DateUnknown = rec.Completed
+		return
+	}
+	d, err := parseDate(raw, rp.date1904)
+	if err == nil && done {
+		err = notFuture(d, rp.today)
+	}
+	if err != nil {
+		add(raw)
+		if done && rec.CourseID != "" {
+			rp.problem(SeverityError, row, rp.completionDate, raw, "This completion was not recorded: "+err.Error()+".", rec.ID)
+		}
+		return
+	}
+	add(d.String())
+	rec.Date = d
+	rec.Completed = done
+}
+
+// isTotalRow recognises a summary row at the foot of a roster: no ID and a
+// cell that starts with the word Total(s).
+func isTotalRow(cells []string) bool {
+	for _, c := range cells {
+		c = clean(c)
+		if c == "" {
+			continue
+		}
+		w := foldWord(firstWord(strings.TrimRight(c, ":")))
+		return w == "total" || w == "totals" || w == "grandtotal"
+	}
+	return false
+}
+
+// joinName builds "Forename Surname" from split name columns.
+func joinName(forename, surname string) string {
+	switch {
+	case forename == "":
+		return surname
+	case surname == "":
+		return forename
+	}
+	return forename + " " + surname
+}

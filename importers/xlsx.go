@@ -1,0 +1,156 @@
+package importers
+
+// Reading .xlsx/.xlsm with excelize's streaming reader, raw cell values
+// (shared/EXCELIZE.md: formatting values costs three quarters of the time
+// and formats short dates US-style), converting date serials ourselves.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxOptions are the excelize options every read uses.
+func xlsxOptions(lim Limits) excelize.Options {
+	return excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    lim.MaxUnzipBytes,
+		UnzipXMLSizeLimit: min(int64(excelize.StreamChunkSize), lim.MaxUnzipBytes),
+	}
+}
+
+func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
+	lim := rd.opts.Limits
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
+	if f != nil {
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = &FileError{Reason: reasonDamaged}
+			}
+		}()
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+		}
+		return &FileError{Reason: reasonDamaged}
+	}
+	sheets := f.GetSheetList()
+	rd.det = &Detection{Format: "xlsx", Sheets: sheets, Ignored: []string{}}
+	if len(sheets) == 0 {
+		return &FileError{Reason: "The workbook has no sheets."}
+	}
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
+
+	// Score each candidate sheet on its first rows only; then stream the
+	// chosen one once.
+	candidates := sheets
+	if rd.opts.Sheet != "" {
+		want := strings.ToLower(clean(rd.opts.Sheet))
+		candidates = nil
+		for _, s := range sheets {
+			if strings.ToLower(clean(s)) == want {
+				candidates = []string{s}
+				break
+			}
+		}
+		if candidates == nil {
+			return fileErrorf("There is no sheet named %q in this workbook; its sheets are: %s.", rd.opts.Sheet, quoteList(sheets))
+		}
+	}
+	var (
+		best      headerPlan
+		bestSheet string
+		found     bool
+	)
+	for _, s := range candidates {
+		hf := headerFinder{cm: rd.cm}
+		if err := scanSheet(f, s, &hf); err != nil {
+			continue
+		}
+		if hf.ok && (!found || hf.best.score > best.score) {
+			best, bestSheet, found = hf.best, s, true
+		}
+	}
+	if !found {
+		if rd.opts.Sheet != "" {
+			return noHeader(fmt.Sprintf("sheet %q", candidates[0]))
+		}
+		if len(sheets) == 1 {
+			return noHeader(fmt.Sprintf("sheet %q", sheets[0]))
+		}
+		return noHeader("any sheet of this workbook")
+	}
+	if err := rd.start(bestSheet, best, date1904); err != nil {
+		return err
+	}
+	return rd.streamSheet(f, bestSheet, best.row)
+}
+
+// scanSheet shows the first headerScanRows rows of a sheet to hf.
+func scanSheet(f *excelize.File, sheet string, hf *headerFinder) (err error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	for n := 1; n <= headerScanRows && rows.Next(); n++ {
+		cells, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		hf.add(n, cells)
+	}
+	return rows.Error()
+}
+
+// streamSheet passes every row below the header to rd.row.
+func (rd *reader) streamSheet(f *excelize.File, sheet string, headerRow int) (err error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
+	}
+	defer func() {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = sheetDamaged(sheet, 0)
+		}
+	}()
+	n := 0
+	for rows.Next() {
+		n++
+		if n <= headerRow {
+			continue
+		}
+		cells, err := rows.Columns()
+		if err != nil {
+			return sheetDamaged(sheet, n)
+		}
+		if err := rd.row(n, cells); err != nil {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		if errors.Is(err, excelize.ErrMaxRows) {
+			return fileErrorf("The sheet %q has more rows than Excel allows; the file is damaged.", sheet)
+		}
+		return sheetDamaged(sheet, n)
+	}
+	return nil
+}
+
+func sheetDamaged(sheet string, row int) *FileError {
+	if row > 0 {
+		return fileErrorf("The sheet %q could not be read at row %d: the file appears to be damaged; open it in Excel, save it again and upload that.", sheet, row)
+	}
+	return fileErrorf("The sheet %q could not be read: the file appears to be damaged; open it in Excel, save it again and upload that.", sheet)
+}
