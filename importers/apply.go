@@ -1,0 +1,84 @@
+package importers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/muster-police/muster/training"
+)
+
+// replanner recomputes a plan against a fresh Dataset (after ErrConflict).
+type replanner func(ds *training.Dataset) *Planned
+
+// apply writes a plan whose outcome is applied, in one atomic ApplyChanges.
+// When the store changed since the plan was made (ErrConflict) it reads the
+// store again, re-plans once and retries; the same file applied meanwhile
+// becomes no_change. It returns the final report. Attempts that change
+// nothing are logged by the caller (logAttempt).
+func apply(ctx context.Context, st training.Store, pl *Planned, again replanner) (*Report, error) {
+	for attempt := 0; ; attempt++ {
+		rep := pl.Report
+		if rep.Outcome != training.OutcomeApplied || rep.DryRun {
+			return rep, nil
+		}
+		cs := pl.ChangeSet
+		cs.Import.Report = rep.storedJSON()
+		_, err := st.ApplyChanges(ctx, cs)
+		if err == nil {
+			return rep, nil
+		}
+		if !errors.Is(err, training.ErrConflict) {
+			return failed(rep, "The import could not be saved, so nothing was changed; try again in a moment.", err)
+		}
+		if done, ok := alreadyImported(ctx, st, rep); ok {
+			return done, nil
+		}
+		if attempt > 0 {
+			return failed(rep, "The data changed twice while this file was being imported, so nothing was changed; import it again.", err)
+		}
+		ds, derr := st.Dataset(ctx)
+		if derr != nil {
+			return failed(rep, "The import could not be saved, so nothing was changed; try again in a moment.", derr)
+		}
+		pl = again(ds)
+	}
+}
+
+// failed marks rep as failed with msg and returns it with err.
+func failed(rep *Report, msg string, err error) (*Report, error) {
+	rep.Outcome = training.OutcomeFailed
+	rep.Message = msg
+	return rep, fmt.Errorf("importers: %s: %w", rep.FileName, err)
+}
+
+// alreadyImported turns rep into no_change when a file with the same hash
+// was applied before.
+func alreadyImported(ctx context.Context, st training.Store, rep *Report) (*Report, bool) {
+	if rep.FileHash == "" {
+		return nil, false
+	}
+	prev, err := st.ImportByHash(ctx, rep.FileHash)
+	if err != nil || prev.Outcome != training.OutcomeApplied {
+		return nil, false
+	}
+	rep.Outcome = training.OutcomeNoChange
+	rep.NeedsConfirmation = false
+	who := prev.By
+	if who == "" {
+		who = "an unnamed user"
+	}
+	rep.Message = fmt.Sprintf("This file was already imported on %s by %s; nothing changed.", training.DateOf(prev.At).UK(), who)
+	return rep, true
+}
+
+// logAttempt records an attempt that changed nothing (refused, failed, no
+// change) so the import history shows it. Dry runs write nothing at all.
+// It uses a context that outlives cancellation: a cancelled import is
+// still an attempt worth recording.
+func logAttempt(ctx context.Context, st training.Store, rep *Report) error {
+	if rep.DryRun || rep.Outcome == training.OutcomeApplied {
+		return nil
+	}
+	return st.PutImport(context.WithoutCancel(ctx), rep.logRecord())
+}

@@ -1,0 +1,533 @@
+package importers
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// PlanInput is everything an import plan is computed from, besides the
+// records: what the reader found, the store's data, the user's choices and
+// the date. Planning does no I/O.
+type PlanInput struct {
+	Detection Detection
+	// Problems are the reader's (cells in error, rows without an ID).
+	Problems []Problem
+	// Dataset is the store's roster; nil is an empty store.
+	Dataset                              *training.Dataset
+	Full, Strict, ConfirmLeavers, DryRun bool
+	// Today is the civil date of the import: first-seen and leaving dates,
+	// and the date given to completions reported without one.
+	Today training.Date
+	// ImportID, FileName, FileHash, By and At identify the import; every
+	// record written carries them as its Source.
+	ImportID, FileName, FileHash, By string
+	At                               time.Time
+}
+
+// Planned is the outcome of planning: what would be written and the
+// report that says so. ChangeSet is applied only when Report.Outcome is
+// applied and the import is not a dry run.
+type Planned struct {
+	ChangeSet training.ChangeSet
+	Report    *Report
+}
+
+// Plan decides what importing records would change in in.Dataset. It is a
+// pure function: same input, same plan.
+func Plan(records []Record, in PlanInput) *Planned {
+	rows := make([]row, 0, len(records))
+	for _, r := range records {
+		rows = append(rows, compact(r))
+	}
+	return planRows(rows, in)
+}
+
+// compKey identifies a completion for "is it already recorded".
+type compKey struct {
+	id, course string
+	date       training.Date
+	unknown    bool
+}
+
+// idCourse identifies one officer's course.
+type idCourse struct{ id, course string }
+
+// planner holds the state of one planning run.
+type planner struct {
+	in      PlanInput
+	ds      *training.Dataset
+	sheet   string
+	rep     *Report
+	cs      training.ChangeSet
+	byUnit  map[string]*UnitChanges
+	planned map[string]training.Officer // officers in the file, as they will be
+	// completions already planned, and which officer/course have any
+	planComp    map[compKey]bool
+	planCourse  map[idCourse]bool
+	planExempt  map[idCourse]bool
+	skipped     map[string]int    // by lower-cased name
+	skippedName map[string]string // first spelling seen
+	noDate      []noDateCell
+	// guardLeavers counts active officers in the store who would become leavers.
+	guardLeavers int
+}
+
+type noDateCell struct {
+	id, course string
+	row        int
+}
+
+// prepared is the part of a plan that does not depend on the store: the
+// rows kept after removing duplicates, the problems, and the IDs seen in
+// rejected rows. Run keeps it to re-plan when the store changed meanwhile.
+type prepared struct {
+	rows     []row
+	problems []Problem
+	rejected map[string]bool
+	layout   Layout
+	sheet    string
+}
+
+// prepare removes rows without an ID (the reader reported them) and
+// duplicates. It reuses rows' backing array.
+func prepare(rows []row, det Detection, readerProblems []Problem) *prepared {
+	withID := rows[:0]
+	for _, r := range rows {
+		if r.ID != "" {
+			withID = append(withID, r)
+		}
+	}
+	kept, dupProbs, rejected := dedupe(withID, det.Layout, det.Sheet)
+	for _, pr := range readerProblems {
+		if pr.RowRejected && pr.OfficerID != "" {
+			rejected[training.NormalizeID(pr.OfficerID)] = true
+		}
+	}
+	return &prepared{rows: kept, problems: mergeProblems(readerProblems, dupProbs), rejected: rejected,
+		layout: det.Layout, sheet: det.Sheet}
+}
+
+func planRows(rows []row, in PlanInput) *Planned {
+	return planPrepared(prepare(rows, in.Detection, in.Problems), in)
+}
+
+func planPrepared(pp *prepared, in PlanInput) *Planned {
+	ds := in.Dataset
+	if ds == nil {
+		ds = &training.Dataset{}
+	}
+	p := &planner{
+		in: in, ds: ds, sheet: pp.sheet,
+		byUnit:      map[string]*UnitChanges{},
+		planned:     map[string]training.Officer{},
+		planComp:    map[compKey]bool{},
+		planCourse:  map[idCourse]bool{},
+		planExempt:  map[idCourse]bool{},
+		skipped:     map[string]int{},
+		skippedName: map[string]string{},
+	}
+	p.rep = &Report{
+		ImportID: in.ImportID, FileName: in.FileName, FileHash: in.FileHash,
+		Full: in.Full, DryRun: in.DryRun, Strict: in.Strict, By: in.By, At: in.At,
+		Detection: in.Detection, Problems: pp.problems,
+	}
+	p.cs.BaseRevision = ds.Revision
+	p.countProblems()
+
+	present := make(map[string]bool, len(pp.rows)+len(pp.rejected))
+	for id := range pp.rejected {
+		present[id] = true
+	}
+	long := pp.layout == LayoutLong
+	for i := range pp.rows {
+		r := &pp.rows[i]
+		if r.isLong(pp.layout) {
+			long = true
+			p.longRow(r)
+			continue
+		}
+		present[r.ID] = true
+		p.officerRow(r)
+		p.courseCells(r)
+	}
+	if in.Full && !long {
+		p.absentLeavers(present)
+	}
+	p.unknownDates()
+	p.finish(long)
+	return &Planned{ChangeSet: p.cs, Report: p.rep}
+}
+
+// mergeProblems returns the reader's problems and the planner's in row order.
+func mergeProblems(a, b []Problem) []Problem {
+	out := make([]Problem, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Row < out[j].Row })
+	return out
+}
+
+func (p *planner) countProblems() {
+	rejected := map[int]bool{}
+	for _, pr := range p.rep.Problems {
+		switch {
+		case pr.RowRejected:
+			rejected[pr.Row] = true
+		case pr.Severity == SeverityError:
+			p.rep.Summary.CellErrors++
+		default:
+			p.rep.Summary.Warnings++
+		}
+	}
+	p.rep.Summary.RowsRejected = len(rejected)
+}
+
+func (p *planner) source(rowNum int) training.Source {
+	return training.Source{ImportID: p.in.ImportID, File: p.in.FileName, Sheet: p.sheet, Row: rowNum, By: p.in.By, At: p.in.At}
+}
+
+func (p *planner) unit(u string) *UnitChanges {
+	c, ok := p.byUnit[u]
+	if !ok {
+		c = &UnitChanges{Unit: u}
+		p.byUnit[u] = c
+	}
+	return c
+}
+
+// officerRow upserts the officer of a wide or people-only row.
+func (p *planner) officerRow(r *row) {
+	old, exists := p.ds.Officers[r.ID]
+	o := mergeOfficer(old, exists, r)
+	today := p.in.Today
+	if !exists {
+		o.FirstSeen = today
+		if o.Leaver {
+			o.LeftOn = today
+		}
+		o.Source = p.source(r.Row)
+		p.planned[o.ID] = o
+		p.cs.Officers = append(p.cs.Officers, o)
+		p.rep.Summary.Added++
+		p.rep.Changes.addOfficer(&p.rep.Changes.Added, officerChange(o, r.Row, ""))
+		p.unit(o.Unit).Added++
+		if o.Leaver {
+			p.leaver(o, r.Row, "status")
+		}
+		return
+	}
+	switch {
+	case o.Leaver && !old.Leaver:
+		o.LeftOn = today
+		p.guardLeavers++
+		p.leaver(o, r.Row, "status")
+	case !o.Leaver && old.Leaver:
+		o.LeftOn = training.Date{}
+		p.rep.Changes.addOfficer(&p.rep.Changes.Returned, officerChange(o, r.Row, ""))
+	}
+	p.planned[o.ID] = o
+	if sameOfficer(old, o) {
+		p.rep.Summary.Unchanged++
+		return
+	}
+	o.Source = p.source(r.Row)
+	p.planned[o.ID] = o
+	p.cs.Officers = append(p.cs.Officers, o)
+	p.rep.Summary.Updated++
+	if old.Unit != o.Unit && old.Unit != "" {
+		p.rep.Changes.MovesTotal++
+		if len(p.rep.Changes.Moves) < ListCap {
+			p.rep.Changes.Moves = append(p.rep.Changes.Moves, Move{OfficerID: o.ID, Name: o.Name, From: old.Unit, To: o.Unit, Row: r.Row})
+		}
+		p.unit(old.Unit).MovedOut++
+		p.unit(o.Unit).MovedIn++
+	}
+}
+
+func (p *planner) leaver(o training.Officer, rowNum int, reason string) {
+	p.rep.Summary.Leavers++
+	p.rep.Changes.addOfficer(&p.rep.Changes.Leavers, officerChange(o, rowNum, reason))
+	p.unit(o.Unit).Leavers++
+}
+
+// mergeOfficer applies a row to the stored officer. A field keeps its old
+// value when the file has no such column or the cell was blank or in error
+// (the reader leaves those zero): a later file never erases what is known.
+func mergeOfficer(old training.Officer, exists bool, r *row) training.Officer {
+	o := old
+	if !exists {
+		o = training.Officer{ID: r.ID}
+	}
+	if o.DisplayID == "" {
+		o.DisplayID = r.DisplayID
+		if o.DisplayID == "" {
+			o.DisplayID = r.ID
+		}
+	}
+	set := func(dst *string, v string, fs ...Field) {
+		if v != "" && r.has.any(fs...) {
+			*dst = v
+		}
+	}
+	set(&o.Name, r.Name, FieldName, FieldSurname, FieldForename)
+	if r.Email != "" && r.has.any(FieldEmail) {
+		o.Email, o.EmailInvalid = r.Email, r.EmailInvalid
+	}
+	set(&o.Rank, r.Rank, FieldRank)
+	set(&o.Unit, r.Unit, FieldUnit, FieldUnit1, FieldUnit2, FieldUnit3)
+	set(&o.LineManager, r.LineManager, FieldLineManager)
+	if !r.StartDate.IsZero() && r.has.any(FieldStartDate) {
+		o.StartDate = r.StartDate
+	}
+	// Being on a roster means serving, unless its status column says otherwise.
+	o.Leaver = r.has.any(FieldStatus) && r.Leaver
+	return o
+}
+
+// sameOfficer compares the fields a roster decides (not provenance).
+func sameOfficer(a, b training.Officer) bool {
+	return a.Name == b.Name && a.Email == b.Email && a.EmailInvalid == b.EmailInvalid &&
+		a.Rank == b.Rank && a.Unit == b.Unit && a.LineManager == b.LineManager &&
+		a.StartDate == b.StartDate && a.Leaver == b.Leaver && a.LeftOn == b.LeftOn &&
+		a.DisplayID == b.DisplayID
+}
+
+// absentLeavers makes leavers of active officers a full roster leaves out.
+// IDs seen in rejected rows count as present.
+func (p *planner) absentLeavers(present map[string]bool) {
+	ids := make([]string, 0)
+	for id, o := range p.ds.Officers {
+		if o.Active() && !present[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		o := p.ds.Officers[id]
+		o.Leaver = true
+		o.LeftOn = p.in.Today
+		o.Source = p.source(0)
+		p.cs.Officers = append(p.cs.Officers, o)
+		p.planned[id] = o
+		p.guardLeavers++
+		p.leaver(o, 0, "absent")
+	}
+}
+
+// courseCells records a wide row's completions and exemptions.
+func (p *planner) courseCells(r *row) {
+	for _, c := range r.Courses {
+		switch c.Kind {
+		case CellCompleted:
+			if !c.Date.IsZero() {
+				p.completion(r.ID, c.CourseID, c.Date, false, r.Row)
+			}
+		case CellCompletedNoDate:
+			p.noDate = append(p.noDate, noDateCell{r.ID, c.CourseID, r.Row})
+		case CellExempt:
+			p.exemption(r.ID, c.CourseID, r.Row)
+		}
+	}
+}
+
+// longRow records one row of a completion export. Only completed rows
+// record anything; course names that match no tracked course are counted.
+func (p *planner) longRow(r *row) {
+	if r.CourseID == "" {
+		name := training.CleanText(r.CourseName)
+		if name == "" {
+			name = "(blank)"
+		}
+		key := strings.ToLower(name)
+		if _, ok := p.skippedName[key]; !ok {
+			p.skippedName[key] = name
+		}
+		p.skipped[key]++
+		p.rep.Summary.SkippedOtherCourses++
+		return
+	}
+	switch {
+	case !r.Completed:
+	case r.DateUnknown:
+		p.noDate = append(p.noDate, noDateCell{r.ID, r.CourseID, r.Row})
+	case !r.Date.IsZero(): // a zero date without DateUnknown is a cell in error
+		p.completion(r.ID, r.CourseID, r.Date, false, r.Row)
+	}
+}
+
+// storedCompletion reports whether the store holds this completion
+// (exact) or, with anyDate, any completion of the course.
+func (p *planner) storedCompletion(id, course string, d training.Date, anyDate bool) bool {
+	for _, c := range p.ds.Completions[id] {
+		if c.CourseID == course && (anyDate || (c.Date == d && !c.DateUnknown)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *planner) completion(id, course string, d training.Date, unknown bool, rowNum int) {
+	k := compKey{id, course, d, unknown}
+	if p.planComp[k] || (!unknown && p.storedCompletion(id, course, d, false)) {
+		return
+	}
+	p.planComp[k] = true
+	p.planCourse[idCourse{id, course}] = true
+	c := training.Completion{OfficerID: id, CourseID: course, Date: d, DateUnknown: unknown, Source: p.source(rowNum)}
+	p.cs.Completions = append(p.cs.Completions, c)
+	p.rep.Summary.Completions++
+	if unknown {
+		p.rep.Summary.CompletionsNoDate++
+	}
+	ch := CompletionChange{OfficerID: id, Course: course, Date: d, DateUnknown: unknown, Row: rowNum}
+	if o, ok := p.officer(id); ok {
+		ch.Name, ch.Unit = o.Name, o.Unit
+		p.unit(o.Unit).Completions++
+		p.rep.Changes.CompletionsTotal++
+		if len(p.rep.Changes.Completions) < ListCap {
+			p.rep.Changes.Completions = append(p.rep.Changes.Completions, ch)
+		}
+		return
+	}
+	p.rep.Summary.OrphanCompletions++
+	p.rep.Changes.OrphansTotal++
+	if len(p.rep.Changes.Orphans) < ListCap {
+		p.rep.Changes.Orphans = append(p.rep.Changes.Orphans, ch)
+	}
+}
+
+// officer returns the officer as they will be after the import.
+func (p *planner) officer(id string) (training.Officer, bool) {
+	if o, ok := p.planned[id]; ok {
+		return o, true
+	}
+	o, ok := p.ds.Officers[id]
+	return o, ok
+}
+
+// unknownDates records "completed, date unknown" only for courses the
+// officer has no completion of at all, so re-importing "Yes" adds nothing.
+func (p *planner) unknownDates() {
+	for _, n := range p.noDate {
+		if p.planCourse[idCourse{n.id, n.course}] || p.storedCompletion(n.id, n.course, training.Date{}, true) {
+			continue
+		}
+		p.completion(n.id, n.course, p.in.Today, true, n.row)
+	}
+}
+
+// exemption records an open-ended exemption unless one already covers today.
+func (p *planner) exemption(id, course string, rowNum int) {
+	k := idCourse{id, course}
+	if p.planExempt[k] {
+		return
+	}
+	for _, e := range p.ds.Exemptions[id] {
+		if e.CourseID == course && (e.Covers(p.in.Today) || e.From.After(p.in.Today)) {
+			return
+		}
+	}
+	p.planExempt[k] = true
+	p.cs.Exemptions = append(p.cs.Exemptions, training.Exemption{OfficerID: id, CourseID: course,
+		Reason: "marked exempt in the roster", Source: p.source(rowNum)})
+	p.rep.Summary.Exemptions++
+	o, _ := p.officer(id)
+	p.unit(o.Unit).Exemptions++
+	p.rep.Changes.ExemptionsTotal++
+	if len(p.rep.Changes.Exemptions) < ListCap {
+		p.rep.Changes.Exemptions = append(p.rep.Changes.Exemptions, ExemptionChange{OfficerID: id, Name: o.Name, Unit: o.Unit, Course: course, Row: rowNum})
+	}
+}
+
+// finish decides the outcome and the message.
+func (p *planner) finish(long bool) {
+	rep, s := p.rep, &p.rep.Summary
+	for key, n := range p.skipped {
+		rep.Changes.SkippedCourses = append(rep.Changes.SkippedCourses, CourseCount{Name: p.skippedName[key], Rows: n})
+	}
+	sort.Slice(rep.Changes.SkippedCourses, func(i, j int) bool {
+		a, b := rep.Changes.SkippedCourses[i], rep.Changes.SkippedCourses[j]
+		if a.Rows != b.Rows {
+			return a.Rows > b.Rows
+		}
+		return a.Name < b.Name
+	})
+	for _, u := range p.byUnit {
+		rep.Changes.ByUnit = append(rep.Changes.ByUnit, *u)
+	}
+	sort.Slice(rep.Changes.ByUnit, func(i, j int) bool { return rep.Changes.ByUnit[i].Unit < rep.Changes.ByUnit[j].Unit })
+
+	kind := training.ImportPartial
+	if p.in.Full {
+		kind = training.ImportFull
+	}
+	p.cs.Import = training.ImportRecord{ID: p.in.ImportID, Kind: kind, FileName: p.in.FileName,
+		FileHash: p.in.FileHash, By: p.in.By, At: p.in.At}
+
+	active := 0
+	for _, o := range p.ds.Officers {
+		if o.Active() {
+			active++
+		}
+	}
+	changes := len(p.cs.Officers) + len(p.cs.Completions) + len(p.cs.Exemptions)
+	switch {
+	case p.in.Full && long:
+		rep.Outcome = training.OutcomeRefused
+		rep.Message = "A completion export (one row per officer and course) cannot be a full roster upload, so nothing was imported; import it again without the full-roster option."
+	case p.in.Strict && (s.CellErrors > 0 || s.RowsRejected > 0):
+		rep.Outcome = training.OutcomeRefused
+		rep.Message = fmt.Sprintf("Strict mode found %s and %s, so nothing was imported.",
+			plural(s.CellErrors, "cell in error", "cells in error"), plural(s.RowsRejected, "rejected row", "rejected rows"))
+	case p.in.Full && !p.in.ConfirmLeavers && active > 0 && p.guardLeavers*5 > active:
+		rep.Outcome = training.OutcomeRefused
+		rep.NeedsConfirmation = true
+		rep.Message = fmt.Sprintf("This full upload would turn %d of %d active officers (%.1f%%) into leavers, more than the 20%% allowed without confirmation, so nothing was imported; if the file really is the whole roster, confirm the leavers and import it again.",
+			p.guardLeavers, active, 100*float64(p.guardLeavers)/float64(active))
+	case changes == 0:
+		rep.Outcome = training.OutcomeNoChange
+		rep.Message = "Nothing changed: everything in this file is already recorded."
+	default:
+		rep.Outcome = training.OutcomeApplied
+		rep.Message = "Imported " + changeSummary(s) + "."
+		if p.in.DryRun {
+			rep.Message = "Dry run, nothing was written: this import would record " + changeSummary(s) + "."
+		}
+	}
+	rep.fill()
+	p.cs.Import.Outcome = rep.Outcome
+	p.cs.Import.Summary = rep.Summary
+}
+
+// changeSummary lists what changed, e.g. "12 officers added, 3 leavers and 40 completions".
+func changeSummary(s *training.ImportSummary) string {
+	var parts []string
+	add := func(n int, one, many string) {
+		if n > 0 {
+			parts = append(parts, plural(n, one, many))
+		}
+	}
+	add(s.Added, "officer added", "officers added")
+	add(s.Updated, "officer updated", "officers updated")
+	add(s.Leavers, "leaver", "leavers")
+	add(s.Completions, "completion", "completions")
+	add(s.Exemptions, "exemption", "exemptions")
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,129 @@
+package importers
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// Source is the file to import.
+type Source struct {
+	// Name is the file's name as uploaded (shown in reports and provenance).
+	Name string
+	R    io.ReaderAt
+	Size int64
+}
+
+// Options are the user's choices for one import.
+type Options struct {
+	// Full marks the file as the whole roster: active officers missing from
+	// it become leavers (with the 20% guard).
+	Full bool
+	// DryRun plans and reports without writing anything.
+	DryRun bool
+	// Strict refuses the whole file when any cell or row is in error.
+	Strict bool
+	// ConfirmLeavers lets a full upload make more than 20% of active
+	// officers leavers.
+	ConfirmLeavers bool
+	// Sheet names the sheet to read ("" = detect).
+	Sheet string
+	// By is who imports (user name), recorded as provenance.
+	By string
+	// Now is the time of the import; zero means time.Now().
+	Now      time.Time
+	Limits   Limits
+	Progress func(rows int)
+}
+
+// Run imports one file: it reads it, plans the changes against the
+// store's data, applies them atomically unless the plan is refused, the
+// file changes nothing or opts.DryRun is set, and logs every attempt that
+// changes nothing. Outcomes refused and no_change come back as a Report
+// with a nil error. A file that cannot be read returns a failed Report and
+// an error wrapping training.ErrInvalid (its message is one sentence for
+// the user); ErrConflict means the store kept changing during the import.
+func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Report, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	today := training.DateOf(now)
+	rep := &Report{ImportID: newImportID(now), FileName: src.Name, Full: opts.Full, DryRun: opts.DryRun,
+		Strict: opts.Strict, By: opts.By, At: now}
+	rep.fill()
+
+	hash, err := fileHash(src)
+	if err != nil {
+		rep, err = failed(rep, "The file could not be read, so nothing was imported.", err)
+		return rep, errors.Join(err, logAttempt(ctx, st, rep))
+	}
+	rep.FileHash = hash
+	if done, ok := alreadyImported(ctx, st, rep); ok {
+		return done, logAttempt(ctx, st, done)
+	}
+	ds, err := st.Dataset(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("importers: reading the roster: %w", err)
+	}
+
+	var rows []row
+	det, probs, err := Read(src.R, src.Size, src.Name, ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses,
+		Today: today, Limits: opts.Limits, Progress: opts.Progress}, func(r Record) error {
+		rows = append(rows, compact(r))
+		return ctx.Err()
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		msg := "The file could not be read, so nothing was imported."
+		var fe *FileError
+		if errors.As(err, &fe) {
+			msg = fe.Reason
+		}
+		if det != nil {
+			rep.Detection = *det
+		}
+		rep.Problems = probs
+		rep.fill()
+		rep, err = failed(rep, msg, err)
+		return rep, errors.Join(err, logAttempt(ctx, st, rep))
+	}
+
+	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
+		ConfirmLeavers: opts.ConfirmLeavers, DryRun: opts.DryRun, Today: today,
+		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
+	pp := prepare(rows, in.Detection, in.Problems)
+	rows = nil
+	pl := planPrepared(pp, in)
+	rep, err = apply(ctx, st, pl, func(ds *training.Dataset) *Planned {
+		in.Dataset = ds
+		return planPrepared(pp, in)
+	})
+	return rep, errors.Join(err, logAttempt(ctx, st, rep))
+}
+
+// fileHash is the hex SHA-256 of the whole file: the same file imported
+// twice is recognised by it.
+func fileHash(src Source) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(src.R, 0, src.Size)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// newImportID returns a sortable, unique import ID: imp-20261124T091500Z-3f9a1c2b.
+func newImportID(now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "imp-" + now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
