@@ -32,6 +32,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 	switch {
 	case errors.Is(err, errUnauthenticated):
 		return http.StatusUnauthorized, "unauthorized", "Sign in first, or send a valid API token.", false
+	case errors.Is(err, errUnauthenticatedLogin):
+		return http.StatusUnauthorized, "unauthorized", "The username or password is wrong.", false
 	case errors.Is(err, errTooLarge), errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "too_large", "The request is too large.", false
 	case errors.Is(err, training.ErrInvalid):
@@ -59,6 +61,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 			return he.Code, "unauthorized", orDefault(msg, "Sign in first, or send a valid API token."), false
 		case http.StatusForbidden:
 			return he.Code, "forbidden", orDefault(msg, "You may not do this."), false
+		case http.StatusServiceUnavailable:
+			return he.Code, "unavailable", orDefault(msg, "This is not available right now."), false
 		case http.StatusUnsupportedMediaType, http.StatusBadRequest:
 			return http.StatusBadRequest, "invalid", orDefault(msg, "The request is not valid."), false
 		}

@@ -73,7 +73,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", status,
 			"bytes", c.Response().Size,
 			"duration_ms", float64(d.Microseconds())/1000,
-			"user", principalName(c),
+			"auth", authKind(c),
 		)
 		return nil
 	}

@@ -48,9 +48,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
-		admin   = training.RoleAdmin
-		hr      = training.RoleHR
-		manager = training.RoleManager
+		admin = training.RoleAdmin
+		hr    = training.RoleHR
 	)
 	anyone := s.requireRole()
 	staff := s.requireRole(hr, admin)
@@ -99,13 +98,14 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/users", s.apiUserCreate, admins)
 	api.PATCH("/users/:username", s.apiUserUpdate, admins)
 	api.DELETE("/users/:username", s.apiUserDelete, admins)
+	api.GET("/users/:username/tokens", s.apiTokens, admins)
 	api.POST("/users/:username/tokens", s.apiTokenCreate, admins)
+	api.DELETE("/users/:username/tokens/:id", s.apiTokenDelete, admins)
 	api.POST("/users/:username/reset", s.apiUserReset, admins)
 	api.POST("/jobs/:name/run", s.apiJobRun, admins)
 
 	api.RouteNotFound("/*", func(echo.Context) error { return errNoRoute })
 	s.pageRoutes(e)
-	_ = manager
 	return e
 }
 

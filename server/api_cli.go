@@ -1,0 +1,64 @@
+package server
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// POST /api/v1/cli runs a muster command inside the server, for a CLI that
+// finds the data directory locked by this server (CONTRACTS.md).
+//
+// Request: Authorization: Bearer <Config.LocalToken>; a multipart form
+// with one "arg" field per argument, in order, and any files the command
+// reads as "file" parts whose filename is the key the command will look
+// up in files. Response: the command's stdout as the body, the exit code
+// in the X-Muster-Exit header (status 200 whatever the code).
+func (s *Server) cli(c echo.Context) error {
+	if s.cfg.LocalToken == "" || s.cfg.ExecCLI == nil {
+		return fmt.Errorf("%w: CLI forwarding is off in this server", training.ErrNotFound)
+	}
+	scheme, tok, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.LocalToken)) != 1 {
+		return errUnauthenticated
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return fmt.Errorf("%w: send a multipart form with arg fields and file parts: %v", training.ErrInvalid, err)
+	}
+	defer form.RemoveAll()
+	args := form.Value["arg"]
+	files := map[string][]byte{}
+	for _, fh := range form.File["file"] {
+		f, err := fh.Open()
+		if err != nil {
+			return fmt.Errorf("cli upload: %w", err)
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("cli upload: %w", err)
+		}
+		files[fh.Filename] = b
+	}
+	var out bytes.Buffer
+	code := s.cfg.ExecCLI(c.Request().Context(), args, files, &out)
+	s.log.Info("cli command forwarded", "request_id", requestIDOf(c), "command", firstArg(args), "exit", code)
+	c.Response().Header().Set("X-Muster-Exit", strconv.Itoa(code))
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", out.Bytes())
+}
+
+// firstArg is the subcommand name, safe to log (arguments may hold names).
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}

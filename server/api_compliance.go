@@ -1,0 +1,162 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/training"
+)
+
+// apiCompliance returns training.BuildReport's output exactly (the
+// COMPLIANCE.md contract), rooted at ?unit, for ?course (all when absent),
+// as of ?as_of; a manager's figures count only whom they may see.
+func (s *Server) apiCompliance(c echo.Context) error {
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	_, body, err := s.report(c.Request().Context(), u, asOf, c.QueryParam("unit"), listParam(c, "course"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, body)
+}
+
+// apiComplianceExport writes the report as a workbook (summary with chart,
+// overdue lists) or csv.
+func (s *Server) apiComplianceExport(c echo.Context) error {
+	format, err := exportFormat(c, false)
+	if err != nil {
+		return err
+	}
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	ctx := c.Request().Context()
+	rep, _, err := s.report(ctx, u, asOf, c.QueryParam("unit"), listParam(c, "course"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := "compliance-" + asOf.String()
+	switch format {
+	case "csv":
+		err = export.ReportCSV(&buf, rep)
+	default:
+		sc, ds, serr := s.scopeOf(c)
+		if serr != nil {
+			return serr
+		}
+		courses, cerr := training.SelectCourses(ds.Courses, listParam(c, "course"))
+		if cerr != nil {
+			return cerr
+		}
+		overdue := training.ListOfficers(ds, asOf, training.OfficerFilter{Unit: rep.Unit, Status: training.StatusOverdue, Scope: sc})
+		err = export.ReportXLSX(&buf, rep, overdue, courses)
+	}
+	if err != nil {
+		return fmt.Errorf("compliance export: %w", err)
+	}
+	return sendFile(c, name, format, buf.Bytes())
+}
+
+// exportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).
+func exportFormat(c echo.Context, allowJSON bool) (string, error) {
+	f := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
+	switch {
+	case f == "" && allowJSON:
+		return "json", nil
+	case f == "":
+		return "xlsx", nil
+	case f == "xlsx" || f == "csv" || f == "json" && allowJSON:
+		return f, nil
+	}
+	return "", fmt.Errorf("%w: format must be xlsx or csv", training.ErrInvalid)
+}
+
+var exportTypes = map[string]string{
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"csv":  "text/csv; charset=utf-8",
+}
+
+// sendFile answers with a download named name.format.
+func sendFile(c echo.Context, name, format string, body []byte) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+"."+format))
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, exportTypes[format], body)
+}
+
+// trendPoint is one day's figures for the unit asked about.
+type trendPoint struct {
+	Date    training.Date            `json:"date"`
+	Courses []training.CourseFigures `json:"courses"`
+}
+
+// trendResponse is the trend of one unit from the daily snapshots.
+type trendResponse struct {
+	Unit   string        `json:"unit"`
+	From   training.Date `json:"from"`
+	To     training.Date `json:"to"`
+	Points []trendPoint  `json:"points"`
+}
+
+// apiTrend returns a unit's daily figures between ?from and ?to (default:
+// the last year). Snapshots hold whole units, so a manager may ask only for
+// units wholly in their scope (by default their only unit).
+func (s *Server) apiTrend(c echo.Context) error {
+	to, err := s.dateParam(c, "to", s.today())
+	if err != nil {
+		return err
+	}
+	from, err := s.dateParam(c, "from", to.AddDays(-365))
+	if err != nil {
+		return err
+	}
+	if to.Before(from) {
+		return fmt.Errorf("%w: from must not be after to", training.ErrInvalid)
+	}
+	sc, ds, err := s.scopeOf(c)
+	if err != nil {
+		return err
+	}
+	unit := training.ParseUnit(c.QueryParam("unit"))
+	if !sc.All {
+		if unit == "" && len(sc.Units) == 1 {
+			unit = sc.Units[0]
+		}
+		if !sc.AllowsUnit(unit) {
+			return errOutOfScope
+		}
+	}
+	snaps, err := s.store.DailySnapshots(c.Request().Context(), from, to)
+	if err != nil {
+		return err
+	}
+	titles := map[string]string{}
+	for _, co := range ds.Courses {
+		titles[co.ID] = co.Title
+	}
+	resp := trendResponse{Unit: unit, From: from, To: to, Points: []trendPoint{}}
+	for _, sn := range snaps {
+		byCourse, ok := sn.Units[unit]
+		if !ok {
+			continue
+		}
+		p := trendPoint{Date: sn.Date, Courses: []training.CourseFigures{}}
+		for _, co := range ds.Courses {
+			if n, ok := byCourse[co.ID]; ok {
+				p.Courses = append(p.Courses, training.CourseFigures{Course: co.ID, Title: titles[co.ID], Counts: n, Percent: n.Percent()})
+			}
+		}
+		resp.Points = append(resp.Points, p)
+	}
+	return c.JSON(http.StatusOK, resp)
+}

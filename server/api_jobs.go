@@ -1,0 +1,109 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// errJobsOff answers job routes when the server runs without a scheduler.
+var errJobsOff = echo.NewHTTPError(http.StatusServiceUnavailable, "Scheduled jobs are off in this server.")
+
+// jobsResponse lists the jobs the scheduler knows.
+type jobsResponse struct {
+	Enabled bool     `json:"enabled"`
+	Jobs    []string `json:"jobs"`
+}
+
+func (s *Server) apiJobs(c echo.Context) error {
+	resp := jobsResponse{Jobs: []string{}}
+	if s.cfg.Jobs != nil {
+		resp.Enabled = true
+		resp.Jobs = append(resp.Jobs, s.cfg.Jobs.Names()...)
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// apiJobRuns lists job runs, newest first (?job to filter, ?limit, default 100).
+func (s *Server) apiJobRuns(c echo.Context) error {
+	_, limit, err := paging(c, 100)
+	if err != nil {
+		return err
+	}
+	runs, err := s.store.JobRuns(c.Request().Context(), c.QueryParam("job"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, nonNil(runs))
+}
+
+// apiJobRun runs a job now (?dry_run=true plans without sending, ?as_of).
+func (s *Server) apiJobRun(c echo.Context) error {
+	if s.cfg.Jobs == nil {
+		return errJobsOff
+	}
+	name := c.Param("name")
+	if !slices.Contains(s.cfg.Jobs.Names(), name) {
+		return fmt.Errorf("%w: there is no job named %q", training.ErrNotFound, name)
+	}
+	dry := false
+	if v := c.QueryParam("dry_run"); v != "" {
+		var err error
+		if dry, err = strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("%w: dry_run must be true or false", training.ErrInvalid)
+		}
+	}
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	run, err := s.cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
+	result := "ok"
+	if err != nil || run.Error != "" {
+		result = "error"
+	}
+	s.metrics.jobs.WithLabelValues(name, result).Inc()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, run)
+}
+
+// apiOutbox lists outbox messages, newest first (?state=queued|sent|failed, ?limit).
+func (s *Server) apiOutbox(c echo.Context) error {
+	state := training.MessageState(c.QueryParam("state"))
+	switch state {
+	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
+	default:
+		return fmt.Errorf("%w: state must be queued, sent or failed", training.ErrInvalid)
+	}
+	_, limit, err := paging(c, 200)
+	if err != nil {
+		return err
+	}
+	msgs, err := s.store.Messages(c.Request().Context(), state, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, nonNil(msgs))
+}
+
+// apiRemind shows who would get which reminder as of ?as_of, sending nothing.
+func (s *Server) apiRemind(c echo.Context) error {
+	if s.cfg.Jobs == nil {
+		return errJobsOff
+	}
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	plan, err := s.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, plan)
+}

@@ -1,0 +1,338 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/training"
+)
+
+// maxPageSize caps one page of the officers list.
+const maxPageSize = 1000
+
+// officersResponse is one page of the officers list.
+type officersResponse struct {
+	AsOf     training.Date            `json:"as_of"`
+	Total    int                      `json:"total"`
+	Offset   int                      `json:"offset"`
+	Limit    int                      `json:"limit"`
+	Officers []training.OfficerStatus `json:"officers"`
+}
+
+// apiOfficers lists officers within the caller's scope, filtered by unit
+// subtree, course, status and a search (?q: ID or part of a name), with
+// ?offset/?limit paging; ?format=csv|xlsx exports the whole filtered list.
+func (s *Server) apiOfficers(c echo.Context) error {
+	format, err := exportFormat(c, true)
+	if err != nil {
+		return err
+	}
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	f := training.OfficerFilter{Unit: training.ParseUnit(c.QueryParam("unit")), Course: c.QueryParam("course")}
+	if v := c.QueryParam("status"); v != "" {
+		st, ok := training.ParseStatus(v)
+		if !ok {
+			return fmt.Errorf("%w: status must be one of compliant, overdue, due_soon, outstanding, exempt, not_required", training.ErrInvalid)
+		}
+		f.Status = st
+		f.Leavers = st == training.StatusNotRequired
+	}
+	f.Leavers = f.Leavers || c.QueryParam("leavers") == "true"
+	sc, ds, err := s.scopeOf(c)
+	if err != nil {
+		return err
+	}
+	if f.Course != "" {
+		if _, err := training.SelectCourses(ds.Courses, []string{f.Course}); err != nil {
+			return err
+		}
+	}
+	if !unitVisible(sc, ds, f.Unit) {
+		return errOutOfScope
+	}
+	f.Scope = sc
+	list := training.ListOfficers(ds, asOf, f)
+	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
+		list = searchOfficers(list, q)
+	}
+	if format != "json" {
+		var buf bytes.Buffer
+		if format == "csv" {
+			err = export.OfficersCSV(&buf, list, ds.Courses)
+		} else {
+			err = export.OfficersXLSX(&buf, list, ds.Courses)
+		}
+		if err != nil {
+			return fmt.Errorf("officers export: %w", err)
+		}
+		return sendFile(c, "officers-"+asOf.String(), format, buf.Bytes())
+	}
+	offset, limit, err := paging(c, 100)
+	if err != nil {
+		return err
+	}
+	resp := officersResponse{AsOf: asOf, Total: len(list), Offset: offset, Limit: limit, Officers: []training.OfficerStatus{}}
+	if offset < len(list) {
+		resp.Officers = list[offset:min(len(list), offset+limit)]
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// searchOfficers keeps officers whose ID matches q or whose name contains
+// every word of q (case-insensitive).
+func searchOfficers(list []training.OfficerStatus, q string) []training.OfficerStatus {
+	id := training.NormalizeID(q)
+	words := strings.Fields(strings.ToLower(q))
+	out := list[:0:0]
+	for _, os := range list {
+		o := os.Officer
+		if o.ID == id || strings.EqualFold(o.DisplayID, q) {
+			out = append(out, os)
+			continue
+		}
+		name := strings.ToLower(o.Name)
+		match := true
+		for _, w := range words {
+			if !strings.Contains(name, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, os)
+		}
+	}
+	return out
+}
+
+func paging(c echo.Context, defLimit int) (offset, limit int, err error) {
+	limit = defLimit
+	if v := c.QueryParam("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return 0, 0, fmt.Errorf("%w: limit must be a positive whole number", training.ErrInvalid)
+		}
+	}
+	if v := c.QueryParam("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return 0, 0, fmt.Errorf("%w: offset must be a whole number, 0 or more", training.ErrInvalid)
+		}
+	}
+	return offset, min(limit, maxPageSize), nil
+}
+
+// officerResponse is one officer: status on every course plus history.
+type officerResponse struct {
+	AsOf training.Date `json:"as_of"`
+	training.OfficerStatus
+	Completions []training.Completion `json:"completions"`
+	Exemptions  []training.Exemption  `json:"exemptions"`
+}
+
+// apiOfficer shows one officer; outside the caller's scope it does not
+// exist (404, so IDs cannot be probed).
+func (s *Server) apiOfficer(c echo.Context) error {
+	asOf, err := s.asOfParam(c)
+	if err != nil {
+		return err
+	}
+	sc, ds, err := s.scopeOf(c)
+	if err != nil {
+		return err
+	}
+	id := training.NormalizeID(c.Param("id"))
+	rec, err := s.store.Officer(c.Request().Context(), id)
+	if errors.Is(err, training.ErrNotFound) || err == nil && !sc.Allows(rec.Officer) {
+		return fmt.Errorf("%w: there is no officer with this ID that you may see", training.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, officerResponse{
+		AsOf:          asOf,
+		OfficerStatus: training.EvaluateOfficer(rec.Officer, ds.Courses, rec.Completions, rec.Exemptions, asOf),
+		Completions:   nonNil(rec.Completions),
+		Exemptions:    nonNil(rec.Exemptions),
+	})
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// meCourse is one course on an officer's own status page: only what the
+// officer needs, nothing about who recorded it.
+type meCourse struct {
+	Course      string          `json:"course"`
+	Title       string          `json:"title"`
+	URL         string          `json:"url,omitempty"`
+	Status      training.Status `json:"status"`
+	Completed   training.Date   `json:"completed"`
+	DateUnknown bool            `json:"date_unknown,omitempty"`
+	Expires     training.Date   `json:"expires"`
+	Due         training.Date   `json:"due"`
+	ExemptUntil training.Date   `json:"exempt_until"`
+}
+
+// meResponse is an officer's own status (GET /api/v1/me/:token).
+type meResponse struct {
+	AsOf      training.Date `json:"as_of"`
+	Name      string        `json:"name"`
+	DisplayID string        `json:"display_id"`
+	Unit      string        `json:"unit"`
+	Courses   []meCourse    `json:"courses"`
+}
+
+// apiMe answers an officer's signed link with their own status, read-only.
+func (s *Server) apiMe(c echo.Context) error {
+	st, courses, err := s.officerStatusForLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.JSON(http.StatusOK, meView(st, courses, s.today()))
+}
+
+func meView(st training.OfficerStatus, courses []training.Course, asOf training.Date) meResponse {
+	resp := meResponse{AsOf: asOf, Name: st.Officer.Name, DisplayID: st.Officer.DisplayID, Unit: st.Officer.Unit, Courses: []meCourse{}}
+	for i, cs := range st.Courses {
+		mc := meCourse{Course: cs.CourseID, Title: courses[i].Title, URL: courses[i].URL, Status: cs.Status, Expires: cs.Expires, Due: cs.Due}
+		if cs.Completion != nil {
+			mc.Completed, mc.DateUnknown = cs.Completion.Date, cs.Completion.DateUnknown
+		}
+		if cs.Exemption != nil {
+			mc.ExemptUntil = cs.Exemption.Until
+		}
+		resp.Courses = append(resp.Courses, mc)
+	}
+	return resp
+}
+
+// completionInput is one completion posted by a learning platform.
+type completionInput struct {
+	OfficerID string `json:"officer_id"`
+	Course    string `json:"course"`
+	Date      string `json:"date"`
+}
+
+// completionsResponse says what a POST /completions recorded.
+type completionsResponse struct {
+	ImportID string `json:"import_id"`
+	Recorded int    `json:"recorded"`
+	Revision int64  `json:"revision"`
+}
+
+// maxCompletionsPerCall keeps one call inside the small body limit anyway.
+const maxCompletionsPerCall = 10000
+
+// apiCompletions records completions from a learning platform: every item
+// is checked (known officer, known course or alias, a date not in the
+// future) before anything is written, then all are written at once.
+func (s *Server) apiCompletions(c echo.Context) error {
+	var in []completionInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if len(in) == 0 || len(in) > maxCompletionsPerCall {
+		return fmt.Errorf("%w: send a list of 1 to %d completions", training.ErrInvalid, maxCompletionsPerCall)
+	}
+	ctx := c.Request().Context()
+	p := principalOf(c)
+	by := p.user.Username
+	if p.token != nil {
+		by = p.token.Name + " (token of " + p.user.Username + ")"
+	}
+	now := s.now()
+	importID := "api-" + now.UTC().Format("20060102T150405") + "-" + randomHex(4)
+	var rev int64
+	var comps []training.Completion
+	// ApplyChanges refuses when the roster moved since it was read; check
+	// again against the new roster a few times before giving up.
+	for attempt := 0; ; attempt++ {
+		ds, err := s.dataset(ctx)
+		if err != nil {
+			return err
+		}
+		comps, err = checkCompletions(ds, in, training.DateOf(now), training.Source{ImportID: importID, By: by, At: now})
+		if err != nil {
+			return err
+		}
+		cs := training.ChangeSet{
+			BaseRevision: ds.Revision,
+			Import: training.ImportRecord{
+				ID: importID, Kind: training.ImportAPI, By: by, At: now, Outcome: training.OutcomeApplied,
+				Summary: training.ImportSummary{Completions: len(comps)},
+			},
+			Completions: comps,
+		}
+		rev, err = s.store.ApplyChanges(ctx, cs)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, training.ErrConflict) || attempt == 2 {
+			return err
+		}
+	}
+	s.metrics.imports.WithLabelValues("api").Inc()
+	return c.JSON(http.StatusCreated, completionsResponse{ImportID: importID, Recorded: len(comps), Revision: rev})
+}
+
+// findCourse matches a course by ID, title or alias (case-insensitive).
+func findCourse(courses []training.Course, name string) (training.Course, bool) {
+	name = training.CleanText(name)
+	for _, c := range courses {
+		if strings.EqualFold(c.ID, name) || strings.EqualFold(c.Title, name) {
+			return c, true
+		}
+		for _, a := range c.Aliases {
+			if strings.EqualFold(a, name) {
+				return c, true
+			}
+		}
+	}
+	return training.Course{}, false
+}
+
+// checkCompletions validates posted completions against ds: all or none.
+func checkCompletions(ds *training.Dataset, in []completionInput, today training.Date, src training.Source) ([]training.Completion, error) {
+	var comps []training.Completion
+	var problems []string
+	for i, x := range in {
+		id := training.NormalizeID(x.OfficerID)
+		course, ok := findCourse(ds.Courses, x.Course)
+		d, derr := training.ParseDate(strings.TrimSpace(x.Date))
+		switch {
+		case id == "":
+			problems = append(problems, fmt.Sprintf("item %d: officer_id is missing", i+1))
+		case ds.Officers[id].ID == "":
+			problems = append(problems, fmt.Sprintf("item %d: there is no officer with ID %q", i+1, x.OfficerID))
+		case !ok:
+			problems = append(problems, fmt.Sprintf("item %d: there is no course %q", i+1, x.Course))
+		case derr != nil:
+			problems = append(problems, fmt.Sprintf("item %d: date %q is not in the form YYYY-MM-DD", i+1, x.Date))
+		case d.After(today):
+			problems = append(problems, fmt.Sprintf("item %d: date %s is in the future", i+1, d))
+		default:
+			comps = append(comps, training.Completion{OfficerID: id, CourseID: course.ID, Date: d, Source: src})
+		}
+		if len(problems) >= 20 {
+			problems = append(problems, "…")
+			break
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w: nothing was recorded: %s", training.ErrInvalid, strings.Join(problems, "; "))
+	}
+	return comps, nil
+}

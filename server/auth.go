@@ -1,0 +1,453 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// Session lifetimes: a session ends 12 hours after login at the latest,
+// and after an hour without requests.
+const (
+	sessionCookie   = "muster_session"
+	sessionLifetime = 12 * time.Hour
+	sessionIdle     = time.Hour
+	// sessionRefresh is how stale the idle deadline may get before a
+	// request moves it (so not every request writes to the store).
+	sessionRefresh = 5 * time.Minute
+	tokenPrefix    = "mst_"
+	ctxPrincipal   = "muster.principal"
+)
+
+// principal is who is calling: a user, through a session or an API token.
+type principal struct {
+	user    training.User
+	session *training.Session // nil for token calls
+	token   *training.Token   // nil for session calls
+}
+
+// currentUser returns the signed-in user (session or token), if any.
+func currentUser(c echo.Context) (training.User, bool) {
+	if p, ok := c.Get(ctxPrincipal).(*principal); ok {
+		return p.user, true
+	}
+	return training.User{}, false
+}
+
+func principalOf(c echo.Context) *principal {
+	p, _ := c.Get(ctxPrincipal).(*principal)
+	return p
+}
+
+// csrfToken returns the session's CSRF token for forms ("" without a session).
+func csrfToken(c echo.Context) string {
+	if p := principalOf(c); p != nil && p.session != nil {
+		return p.session.CSRFToken
+	}
+	return ""
+}
+
+// authKind names how a request authenticated, for logs (never who).
+func authKind(c echo.Context) string {
+	switch p := principalOf(c); {
+	case p == nil:
+		return "none"
+	case p.token != nil:
+		return "token"
+	default:
+		return "session"
+	}
+}
+
+// sha256Hex is how session IDs and token secrets are stored: both are
+// 32 random bytes, so a fast hash is enough (no guessing to slow down).
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("server: crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// authenticate finds the caller: a Bearer token (which must be valid) or
+// a session cookie (ignored when unknown or expired). It rejects nothing
+// else; requireRole does.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Path() == "/api/v1/cli" {
+			return next(c) // LocalToken only, checked by the handler
+		}
+		ctx := c.Request().Context()
+		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+			p, err := s.tokenPrincipal(ctx, h)
+			if err != nil {
+				return err
+			}
+			c.Set(ctxPrincipal, p)
+			return next(c)
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			p, err := s.sessionPrincipal(ctx, ck.Value)
+			switch {
+			case err == nil:
+				c.Set(ctxPrincipal, p)
+			case errors.Is(err, errUnauthenticated):
+				s.clearSessionCookie(c)
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) tokenPrincipal(ctx context.Context, header string) (*principal, error) {
+	scheme, secret, _ := strings.Cut(header, " ")
+	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
+		return nil, errUnauthenticated
+	}
+	t, err := s.store.TokenByHash(ctx, sha256Hex(strings.TrimSpace(secret)))
+	if errors.Is(err, training.ErrNotFound) {
+		return nil, errUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("token lookup: %w", err)
+	}
+	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
+		return nil, errUnauthenticated
+	}
+	u, err := s.activeUser(ctx, t.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &principal{user: u, token: &t}, nil
+}
+
+func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principal, error) {
+	now := s.now()
+	hash := sha256Hex(cookie)
+	sess, err := s.store.Session(ctx, hash, now)
+	if errors.Is(err, training.ErrNotFound) {
+		return nil, errUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session lookup: %w", err)
+	}
+	if !now.Before(sess.Expires) {
+		return nil, errUnauthenticated
+	}
+	u, err := s.activeUser(ctx, sess.Username)
+	if err != nil {
+		return nil, err
+	}
+	s.touchSession(ctx, &sess, now)
+	return &principal{user: u, session: &sess}, nil
+}
+
+// touchSession moves the idle deadline forward, at most every few
+// minutes and never past the session's absolute lifetime. The store has
+// no update for sessions, so it rewrites the record; a failure only means
+// the session ends sooner, so it is logged, not returned.
+func (s *Server) touchSession(ctx context.Context, sess *training.Session, now time.Time) {
+	limit := sess.Created.Add(sessionLifetime)
+	want := now.Add(sessionIdle)
+	if want.After(limit) {
+		want = limit
+	}
+	if want.Sub(sess.Expires) < sessionRefresh {
+		return
+	}
+	updated := *sess
+	updated.Expires = want
+	if err := s.store.DeleteSession(ctx, sess.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+		s.log.Warn("session refresh", "err", err)
+		return
+	}
+	if err := s.store.CreateSession(ctx, updated); err != nil && !errors.Is(err, training.ErrConflict) {
+		s.log.Warn("session refresh", "err", err)
+		return
+	}
+	*sess = updated
+}
+
+// activeUser returns the user, or errUnauthenticated when they were
+// deleted or disabled since the session or token was issued.
+func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
+	u, err := s.store.User(ctx, username)
+	if errors.Is(err, training.ErrNotFound) {
+		return training.User{}, errUnauthenticated
+	}
+	if err != nil {
+		return training.User{}, fmt.Errorf("user lookup: %w", err)
+	}
+	if u.Disabled {
+		return training.User{}, errUnauthenticated
+	}
+	return u, nil
+}
+
+// requireRole admits signed-in users with one of roles (any role when none
+// are given): anonymous callers get 401 (pages: a redirect to the login
+// page), others 403.
+func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := principalOf(c)
+			if p == nil {
+				return errUnauthenticated
+			}
+			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
+				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
+			}
+			return next(c)
+		}
+	}
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// checkCSRF protects cookie-authenticated unsafe requests: they must carry
+// the session's CSRF token (form field csrf_token or header X-CSRF-Token)
+// and, when the browser sends an Origin, come from this site. Bearer-token
+// calls carry no ambient credentials and are exempt.
+func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !unsafeMethod(r.Method) || c.Path() == "/api/v1/cli" {
+			return next(c)
+		}
+		p := principalOf(c)
+		if p != nil && p.token != nil {
+			return next(c)
+		}
+		if !s.sameOrigin(r) {
+			return fmt.Errorf("%w: the request came from another site", training.ErrForbidden)
+		}
+		if p == nil || p.session == nil {
+			return next(c) // login, or refused later by requireRole
+		}
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = c.FormValue("csrf_token")
+		}
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
+			return fmt.Errorf("%w: the form has expired; reload the page and try again", training.ErrForbidden)
+		}
+		return next(c)
+	}
+}
+
+// sameOrigin accepts requests without an Origin header (old browsers,
+// non-browser clients) and those whose Origin is this host or BaseURL.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || o == "null" {
+		return false
+	}
+	if u.Host == r.Host {
+		return true
+	}
+	if b, err := url.Parse(s.cfg.BaseURL); err == nil && b.Host != "" && strings.EqualFold(b.Host, u.Host) {
+		return true
+	}
+	return false
+}
+
+// dummyHash is checked against when a username does not exist, so that a
+// wrong username takes as long as a wrong password.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("muster-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+var errLoginFailed = fmt.Errorf("%w: the username or password is wrong", errUnauthenticatedLogin)
+
+// errUnauthenticatedLogin is a failed login: 401 with its own message.
+var errUnauthenticatedLogin = errors.New("login failed")
+
+var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
+
+// login checks a username and password (rate-limited per client IP and per
+// username) and starts a session: it sets the cookie and returns the user.
+func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
+	ctx := c.Request().Context()
+	username = strings.TrimSpace(username)
+	now := s.now()
+	if !s.limits.allow(c.RealIP(), username, now) {
+		s.log.Warn("login rate limited", "request_id", requestIDOf(c))
+		return training.User{}, nil, errRateLimited
+	}
+	u, err := s.store.User(ctx, username)
+	switch {
+	case errors.Is(err, training.ErrNotFound) || username == "":
+		_, _ = CheckPassword(password, dummyHash())
+		return training.User{}, nil, errLoginFailed
+	case err != nil:
+		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	ok, err := CheckPassword(password, u.PasswordHash)
+	if err != nil {
+		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
+	}
+	if !ok || u.Disabled {
+		return training.User{}, nil, errLoginFailed
+	}
+	id := randomToken()
+	sess := training.Session{
+		IDHash:    sha256Hex(id),
+		Username:  u.Username,
+		CSRFToken: randomToken(),
+		Created:   now,
+		Expires:   now.Add(sessionIdle),
+	}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: id, Path: "/",
+		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
+	})
+	c.Set(ctxPrincipal, &principal{user: u, session: &sess})
+	return u, &sess, nil
+}
+
+// logout ends the caller's session (tokens are revoked by an admin instead).
+func (s *Server) logout(c echo.Context) error {
+	p := principalOf(c)
+	if p != nil && p.session != nil {
+		if err := s.store.DeleteSession(c.Request().Context(), p.session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+			return fmt.Errorf("logout: %w", err)
+		}
+	}
+	s.clearSessionCookie(c)
+	return nil
+}
+
+func (s *Server) clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// loginForm handles the login page's form (POST /login).
+func (s *Server) loginForm(c echo.Context) error {
+	next := localPath(c.FormValue("next"))
+	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
+	if errors.Is(err, errUnauthenticatedLogin) {
+		return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(next))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// localPath returns p when it is a path on this site, else "/": the
+// redirect after login must not send people elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// loginRequest is the body of POST /api/v1/login.
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// sessionResponse describes the signed-in user and the CSRF token that
+// unsafe requests made with the session cookie must send.
+type sessionResponse struct {
+	User      training.User `json:"user"`
+	CSRFToken string        `json:"csrf_token,omitempty"`
+	Expires   *time.Time    `json:"expires,omitempty"`
+}
+
+func (s *Server) loginJSON(c echo.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, sess, err := s.login(c, req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sessionResponse{User: u, CSRFToken: sess.CSRFToken, Expires: &sess.Expires})
+}
+
+func (s *Server) logoutForm(c echo.Context) error {
+	if err := s.logout(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) logoutJSON(c echo.Context) error {
+	if err := s.logout(c); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiSession returns who is signed in (and the CSRF token for a session).
+func (s *Server) apiSession(c echo.Context) error {
+	p := principalOf(c)
+	resp := sessionResponse{User: p.user}
+	if p.session != nil {
+		resp.CSRFToken = p.session.CSRFToken
+		resp.Expires = &p.session.Expires
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// ChangePassword sets a user's password after checking the old one (for
+// the change-password page); it clears MustChangePassword.
+func (s *Server) changePassword(ctx context.Context, username, oldPassword, newPassword string) error {
+	if len(newPassword) < MinPasswordLength {
+		return fmt.Errorf("%w: the new password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
+		ok, _ := CheckPassword(oldPassword, u.PasswordHash)
+		if !ok {
+			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+		}
+		u.PasswordHash = hash
+		u.MustChangePassword = false
+		return nil
+	})
+}

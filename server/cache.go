@@ -1,0 +1,151 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/muster-police/muster/training"
+)
+
+// maxCachedReports bounds the report cache of one revision; past it the
+// cache starts again (reports are cheap to rebuild, memory is not free).
+const maxCachedReports = 256
+
+// dataCache keeps the Dataset of the store's current revision, the scopes
+// of managers, and built reports (with their JSON), so that the force-wide
+// report for 150,000 officers is computed once per revision and date, not
+// once per request. Everything is dropped when the revision changes.
+type dataCache struct {
+	load sync.Mutex // one Dataset load at a time
+
+	mu      sync.Mutex
+	ds      *training.Dataset
+	scopes  map[string]training.Scope
+	reports map[reportKey]*reportEntry
+}
+
+type reportKey struct {
+	rev     int64
+	asOf    training.Date
+	unit    string
+	courses string
+	scope   string // "" for everything; else "user:" + username
+}
+
+type reportEntry struct {
+	done   chan struct{}
+	report *training.Report
+	json   []byte
+	err    error
+}
+
+func newDataCache() *dataCache {
+	return &dataCache{scopes: map[string]training.Scope{}, reports: map[reportKey]*reportEntry{}}
+}
+
+// dataset returns the Dataset at the store's current revision, loading it
+// when the revision moved. The returned value is shared: never modify it.
+func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("revision: %w", err)
+	}
+	c := s.cache
+	if ds := c.current(rev); ds != nil {
+		return ds, nil
+	}
+	c.load.Lock()
+	defer c.load.Unlock()
+	if ds := c.current(rev); ds != nil {
+		return ds, nil
+	}
+	ds, err := s.store.Dataset(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	c.mu.Lock()
+	if c.ds == nil || ds.Revision != c.ds.Revision {
+		c.ds = ds
+		c.scopes = map[string]training.Scope{}
+		c.reports = map[reportKey]*reportEntry{}
+	}
+	c.mu.Unlock()
+	return ds, nil
+}
+
+// current returns the cached Dataset when it is at revision rev or newer
+// (a Dataset read after Revision may already be past it).
+func (c *dataCache) current(rev int64) *training.Dataset {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ds != nil && c.ds.Revision >= rev {
+		return c.ds
+	}
+	return nil
+}
+
+// scopeFor returns what u may see in ds (cached per revision for managers,
+// whose reporting line takes a walk over the roster).
+func (s *Server) scopeFor(u training.User, ds *training.Dataset) training.Scope {
+	if u.Role == training.RoleAdmin || u.Role == training.RoleHR {
+		return training.Scope{All: true}
+	}
+	key := fmt.Sprintf("%d\x00%s\x00%s\x00%s", ds.Revision, u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
+	c := s.cache
+	c.mu.Lock()
+	sc, ok := c.scopes[key]
+	c.mu.Unlock()
+	if ok {
+		return sc
+	}
+	sc = training.ScopeFor(u, ds)
+	c.mu.Lock()
+	if c.ds == ds {
+		c.scopes[key] = sc
+	}
+	c.mu.Unlock()
+	return sc
+}
+
+// cachedReport builds (once) and returns the report and its JSON for key;
+// concurrent callers with the same key wait for the one build.
+func (s *Server) cachedReport(ds *training.Dataset, key reportKey, build func() (*training.Report, error)) (*training.Report, []byte, error) {
+	c := s.cache
+	c.mu.Lock()
+	cacheable := c.ds == ds
+	e, ok := c.reports[key]
+	if !ok {
+		e = &reportEntry{done: make(chan struct{})}
+		if cacheable {
+			if len(c.reports) >= maxCachedReports {
+				c.reports = map[reportKey]*reportEntry{}
+			}
+			c.reports[key] = e
+		}
+	}
+	c.mu.Unlock()
+	if ok {
+		<-e.done
+		return e.report, e.json, e.err
+	}
+	e.report, e.err = build()
+	if e.err == nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		e.err = enc.Encode(e.report)
+		e.json = buf.Bytes()
+	}
+	close(e.done)
+	if e.err != nil {
+		c.mu.Lock()
+		if c.reports[key] == e {
+			delete(c.reports, key) // do not keep failures
+		}
+		c.mu.Unlock()
+	}
+	return e.report, e.json, e.err
+}
