@@ -1,0 +1,211 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/muster-police/muster/training"
+	bbolt "go.etcd.io/bbolt"
+	"time"
+)
+
+// Enqueue adds messages whose ledger keys were never enqueued before and
+// records those keys, in one write transaction: bbolt has one writer at a
+// time, so two racing enqueues of the same key cannot both win.
+func (s *Store) Enqueue(ctx context.Context, msgs []training.Message) ([]training.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.ID == "" {
+			return nil, fmt.Errorf("%w: message has no ID", training.ErrInvalid)
+		}
+	}
+	var out []training.Message
+	err := s.update(func(tx *bbolt.Tx) error {
+		out = out[:0]
+		ledger, outbox := tx.Bucket(bLedger), tx.Bucket(bOutbox)
+	next:
+		for _, m := range msgs {
+			for _, k := range m.LedgerKeys {
+				if ledger.Get([]byte(k)) != nil {
+					continue next
+				}
+			}
+			if outbox.Get([]byte(m.ID)) != nil {
+				return fmt.Errorf("%w: message %s is already in the outbox", training.ErrConflict, m.ID)
+			}
+			if m.State == "" {
+				m.State = training.MessageQueued
+			}
+			for _, k := range m.LedgerKeys {
+				if err := ledger.Put([]byte(k), []byte(m.ID)); err != nil {
+					return err
+				}
+			}
+			if err := putMessage(tx, m, nil); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []training.Message{}
+	}
+	return out, nil
+}
+
+func stateKey(state training.MessageState, created time.Time, id string) []byte {
+	return append([]byte(string(state)+"\x00"), timeKey(created, id)...)
+}
+
+// putMessage writes m and its index entries, removing old's.
+func putMessage(tx *bbolt.Tx, m training.Message, old *training.Message) error {
+	due, created, state := tx.Bucket(bOutboxDue), tx.Bucket(bOutboxCreated), tx.Bucket(bOutboxState)
+	if old != nil {
+		if err := due.Delete(timeKey(old.NextAttempt, old.ID)); err != nil {
+			return err
+		}
+		if err := created.Delete(timeKey(old.Created, old.ID)); err != nil {
+			return err
+		}
+		if err := state.Delete(stateKey(old.State, old.Created, old.ID)); err != nil {
+			return err
+		}
+	}
+	if m.State == training.MessageQueued {
+		if err := due.Put(timeKey(m.NextAttempt, m.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := created.Put(timeKey(m.Created, m.ID), nil); err != nil {
+		return err
+	}
+	if err := state.Put(stateKey(m.State, m.Created, m.ID), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bOutbox).Put([]byte(m.ID), encodeJSON(toMessageRec(m)))
+}
+
+func getMessage(tx *bbolt.Tx, id string) (training.Message, error) {
+	v := tx.Bucket(bOutbox).Get([]byte(id))
+	if v == nil {
+		return training.Message{}, notFound("message")
+	}
+	var r messageRec
+	if err := decodeJSON(v, &r, "message"); err != nil {
+		return training.Message{}, err
+	}
+	return r.message(), nil
+}
+
+// DueMessages returns queued messages with NextAttempt <= now, by
+// NextAttempt (then ID), at most limit (<= 0: all).
+func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]training.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []training.Message{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		end := timeKey(now, "\xff")
+		c := tx.Bucket(bOutboxDue).Cursor()
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end[:8]) <= 0 && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+			m, err := getMessage(tx, keyID(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateMessage runs fn on a stored message inside a write transaction.
+func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.Message) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.update(func(tx *bbolt.Tx) error {
+		old, err := getMessage(tx, id)
+		if err != nil {
+			return err
+		}
+		m := old
+		m.LedgerKeys = append([]string(nil), old.LedgerKeys...)
+		if err := fn(&m); err != nil {
+			return err
+		}
+		if m.ID != id {
+			return fmt.Errorf("%w: a message ID cannot be changed", training.ErrInvalid)
+		}
+		return putMessage(tx, m, &old)
+	})
+}
+
+// Message returns one message by ID.
+func (s *Store) Message(ctx context.Context, id string) (training.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return training.Message{}, err
+	}
+	var m training.Message
+	err := s.view(func(tx *bbolt.Tx) error {
+		var err error
+		m, err = getMessage(tx, id)
+		return err
+	})
+	return m, err
+}
+
+// Messages lists messages newest first (by Created, then ID descending),
+// in one state or all, at most limit (<= 0: all).
+func (s *Store) Messages(ctx context.Context, state training.MessageState, limit int) ([]training.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []training.Message{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		ix, prefix := tx.Bucket(bOutboxCreated), []byte(nil)
+		if state != "" {
+			ix, prefix = tx.Bucket(bOutboxState), []byte(string(state)+"\x00")
+		}
+		c := ix.Cursor()
+		k, _ := c.Last()
+		if prefix != nil {
+			// Position after the last key with the prefix.
+			end := append(bytes.Clone(prefix[:len(prefix)-1]), 1)
+			if k, _ = c.Seek(end); k == nil {
+				k, _ = c.Last()
+			} else {
+				k, _ = c.Prev()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+			m, err := getMessage(tx, keyID(k[len(prefix):]))
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LedgerHas reports whether a ledger key was ever enqueued.
+func (s *Store) LedgerHas(ctx context.Context, key string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	var has bool
+	err := s.view(func(tx *bbolt.Tx) error {
+		has = tx.Bucket(bLedger).Get([]byte(key)) != nil
+		return nil
+	})
+	return has, err
+}

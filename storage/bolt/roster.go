@@ -1,0 +1,449 @@
+package bolt
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/muster-police/muster/training"
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Revision returns the roster revision (0 for a new store).
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var rev int64
+	err := s.view(func(tx *bbolt.Tx) error {
+		rev = revision(tx)
+		return nil
+	})
+	return rev, err
+}
+
+// Dataset reads the whole roster in one read transaction.
+func (s *Store) Dataset(ctx context.Context) (*Dataset, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var ds *Dataset
+	err := s.view(func(tx *bbolt.Tx) error {
+		var err error
+		ds, err = readDataset(tx)
+		return err
+	})
+	return ds, err
+}
+
+// Dataset is training.Dataset; the alias keeps signatures short.
+type Dataset = training.Dataset
+
+func readDataset(tx *bbolt.Tx) (*Dataset, error) {
+	courses, err := readCourses(tx)
+	if err != nil {
+		return nil, err
+	}
+	ob, cb, xb := tx.Bucket(bOfficers), tx.Bucket(bCompletions), tx.Bucket(bExemptions)
+	ds := &Dataset{
+		Revision:    revision(tx),
+		Courses:     courses,
+		Officers:    make(map[string]training.Officer, ob.Stats().KeyN),
+		Completions: make(map[string][]training.Completion, cb.Stats().KeyN),
+		Exemptions:  make(map[string][]training.Exemption),
+	}
+	intern := make(map[string]string)
+	err = ob.ForEach(func(k, v []byte) error {
+		o, err := decodeOfficer(v, intern)
+		if err != nil {
+			return err
+		}
+		ds.Officers[o.ID] = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var all []training.Completion
+	err = cb.ForEach(func(k, v []byte) error {
+		id := officerKey(k, ds.Officers)
+		var part []training.Completion
+		var err error
+		all, part, err = decodeCompletions(id, v, intern, all)
+		ds.Completions[id] = part
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = xb.ForEach(func(k, v []byte) error {
+		id := officerKey(k, ds.Officers)
+		xs, err := decodeExemptions(id, v, intern)
+		ds.Exemptions[id] = xs
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// officerKey returns k as a string, sharing the officer's ID string when
+// the officer is on the roster.
+func officerKey(k []byte, officers map[string]training.Officer) string {
+	if o, ok := officers[string(k)]; ok {
+		return o.ID
+	}
+	return string(k)
+}
+
+// Officer returns one officer with their completions and exemptions.
+func (s *Store) Officer(ctx context.Context, id string) (training.OfficerRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return training.OfficerRecord{}, err
+	}
+	var rec training.OfficerRecord
+	err := s.view(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bOfficers).Get([]byte(id))
+		if v == nil {
+			return notFound("officer")
+		}
+		var err error
+		if rec.Officer, err = decodeOfficer(v, nil); err != nil {
+			return err
+		}
+		if rec.Completions, err = getCompletions(tx, id); err != nil {
+			return err
+		}
+		rec.Exemptions, err = getExemptions(tx, id)
+		return err
+	})
+	return rec, err
+}
+
+func getCompletions(tx *bbolt.Tx, id string) ([]training.Completion, error) {
+	v := tx.Bucket(bCompletions).Get([]byte(id))
+	if v == nil {
+		return []training.Completion{}, nil
+	}
+	_, cs, err := decodeCompletions(id, v, nil, nil)
+	return cs, err
+}
+
+func getExemptions(tx *bbolt.Tx, id string) ([]training.Exemption, error) {
+	v := tx.Bucket(bExemptions).Get([]byte(id))
+	if v == nil {
+		return []training.Exemption{}, nil
+	}
+	return decodeExemptions(id, v, nil)
+}
+
+// ApplyChanges writes cs in one bbolt transaction: bbolt commits by
+// writing the meta page last, so a crash at any point leaves the old state.
+func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := validateChangeSet(cs); err != nil {
+		return 0, err
+	}
+	var rev int64
+	err := s.update(func(tx *bbolt.Tx) error {
+		if cur := revision(tx); cur != cs.BaseRevision {
+			return fmt.Errorf("%w: the data changed since this change was planned (revision %d, planned against %d)", training.ErrConflict, cur, cs.BaseRevision)
+		}
+		if isFileImport(cs.Import) && tx.Bucket(bImportsByHash).Get([]byte(cs.Import.FileHash)) != nil {
+			return fmt.Errorf("%w: this file was already imported", training.ErrConflict)
+		}
+		if err := putOfficers(tx, cs.Officers); err != nil {
+			return err
+		}
+		if err := addCompletions(tx, cs.Completions); err != nil {
+			return err
+		}
+		if err := putExemptions(tx, cs.Exemptions); err != nil {
+			return err
+		}
+		if err := putImport(tx, cs.Import); err != nil {
+			return err
+		}
+		if isFileImport(cs.Import) {
+			if err := tx.Bucket(bImportsByHash).Put([]byte(cs.Import.FileHash), []byte(cs.Import.ID)); err != nil {
+				return err
+			}
+		}
+		var err error
+		rev, err = bumpRevision(tx)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.log.Info("applied changes", "import", cs.Import.ID, "officers", len(cs.Officers),
+		"completions", len(cs.Completions), "exemptions", len(cs.Exemptions), "revision", rev)
+	return rev, nil
+}
+
+func isFileImport(r training.ImportRecord) bool {
+	return r.FileHash != "" && (r.Kind == training.ImportFull || r.Kind == training.ImportPartial)
+}
+
+func validateChangeSet(cs training.ChangeSet) error {
+	if cs.Import.ID == "" {
+		return fmt.Errorf("%w: change set has no import ID", training.ErrInvalid)
+	}
+	for i, o := range cs.Officers {
+		if o.ID == "" {
+			return fmt.Errorf("%w: officer %d of the change set has no ID", training.ErrInvalid, i+1)
+		}
+	}
+	for i, c := range cs.Completions {
+		if c.OfficerID == "" || c.CourseID == "" {
+			return fmt.Errorf("%w: completion %d of the change set has no officer or course", training.ErrInvalid, i+1)
+		}
+	}
+	for i, x := range cs.Exemptions {
+		if x.OfficerID == "" || x.CourseID == "" {
+			return fmt.Errorf("%w: exemption %d of the change set has no officer or course", training.ErrInvalid, i+1)
+		}
+	}
+	return nil
+}
+
+func putOfficers(tx *bbolt.Tx, officers []training.Officer) error {
+	b := tx.Bucket(bOfficers)
+	// Sorted keys fill bbolt's pages sequentially: a large import writes
+	// far fewer pages.
+	sorted := slices.Clone(officers)
+	slices.SortStableFunc(sorted, func(a, b training.Officer) int { return cmp.Compare(a.ID, b.ID) })
+	for _, o := range sorted {
+		if err := b.Put([]byte(o.ID), encodeOfficer(o)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type completionKey struct {
+	course  string
+	date    training.Date
+	unknown bool
+}
+
+// addCompletions merges new completions into each officer's history,
+// keeping the first record of a (course, date, date_unknown).
+func addCompletions(tx *bbolt.Tx, cs []training.Completion) error {
+	b := tx.Bucket(bCompletions)
+	sorted := slices.Clone(cs)
+	slices.SortStableFunc(sorted, func(a, b training.Completion) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
+	return forRuns(sorted, func(c training.Completion) string { return c.OfficerID }, func(id string, run []training.Completion) error {
+		have, err := getCompletions(tx, id)
+		if err != nil {
+			return err
+		}
+		seen := make(map[completionKey]bool, len(have)+len(run))
+		for _, c := range have {
+			seen[completionKey{c.CourseID, c.Date, c.DateUnknown}] = true
+		}
+		n := len(have)
+		for _, c := range run {
+			k := completionKey{c.CourseID, c.Date, c.DateUnknown}
+			if !seen[k] {
+				seen[k] = true
+				have = append(have, c)
+			}
+		}
+		if len(have) == n {
+			return nil
+		}
+		slices.SortStableFunc(have, compareCompletions)
+		return b.Put([]byte(id), encodeCompletions(have))
+	})
+}
+
+// compareCompletions is the order of an officer's completions in every
+// backend: by course, then date, then dated before undated.
+func compareCompletions(a, b training.Completion) int {
+	if c := cmp.Compare(a.CourseID, b.CourseID); c != 0 {
+		return c
+	}
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c
+	}
+	switch {
+	case a.DateUnknown == b.DateUnknown:
+		return 0
+	case !a.DateUnknown:
+		return -1
+	}
+	return 1
+}
+
+// putExemptions replaces each officer's exemption for a course; within
+// one change set the last one for an (officer, course) wins.
+func putExemptions(tx *bbolt.Tx, xs []training.Exemption) error {
+	b := tx.Bucket(bExemptions)
+	sorted := slices.Clone(xs)
+	slices.SortStableFunc(sorted, func(a, b training.Exemption) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
+	return forRuns(sorted, func(x training.Exemption) string { return x.OfficerID }, func(id string, run []training.Exemption) error {
+		have, err := getExemptions(tx, id)
+		if err != nil {
+			return err
+		}
+		byCourse := make(map[string]training.Exemption, len(have)+len(run))
+		for _, x := range have {
+			byCourse[x.CourseID] = x
+		}
+		for _, x := range run {
+			byCourse[x.CourseID] = x
+		}
+		out := make([]training.Exemption, 0, len(byCourse))
+		for _, x := range byCourse {
+			out = append(out, x)
+		}
+		slices.SortFunc(out, func(a, b training.Exemption) int { return cmp.Compare(a.CourseID, b.CourseID) })
+		return b.Put([]byte(id), encodeExemptions(out))
+	})
+}
+
+// forRuns calls fn for each run of consecutive elements with the same key.
+func forRuns[T any](xs []T, key func(T) string, fn func(string, []T) error) error {
+	for i := 0; i < len(xs); {
+		k := key(xs[i])
+		j := i + 1
+		for j < len(xs) && key(xs[j]) == k {
+			j++
+		}
+		if err := fn(k, xs[i:j]); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// Imports lists the import log newest first.
+func (s *Store) Imports(ctx context.Context, limit int) ([]training.ImportRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []training.ImportRecord{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bImportsByTime).Cursor()
+		for k, _ := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+			rec, err := getImport(tx, keyID(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Import returns one import log entry.
+func (s *Store) Import(ctx context.Context, id string) (training.ImportRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return training.ImportRecord{}, err
+	}
+	var rec training.ImportRecord
+	err := s.view(func(tx *bbolt.Tx) error {
+		var err error
+		rec, err = getImport(tx, id)
+		return err
+	})
+	return rec, err
+}
+
+// ImportByHash returns the applied import of the file with this hash.
+func (s *Store) ImportByHash(ctx context.Context, hash string) (training.ImportRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return training.ImportRecord{}, err
+	}
+	var rec training.ImportRecord
+	err := s.view(func(tx *bbolt.Tx) error {
+		id := tx.Bucket(bImportsByHash).Get([]byte(hash))
+		if hash == "" || id == nil {
+			return notFound("import")
+		}
+		var err error
+		rec, err = getImport(tx, string(id))
+		return err
+	})
+	return rec, err
+}
+
+// PutImport records an import attempt that changed nothing.
+func (s *Store) PutImport(ctx context.Context, rec training.ImportRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if rec.ID == "" {
+		return fmt.Errorf("%w: import record has no ID", training.ErrInvalid)
+	}
+	return s.update(func(tx *bbolt.Tx) error { return putImport(tx, rec) })
+}
+
+func getImport(tx *bbolt.Tx, id string) (training.ImportRecord, error) {
+	v := tx.Bucket(bImports).Get([]byte(id))
+	if v == nil {
+		return training.ImportRecord{}, notFound("import")
+	}
+	var r importRec
+	if err := decodeJSON(v, &r, "import"); err != nil {
+		return training.ImportRecord{}, err
+	}
+	return r.record(), nil
+}
+
+// putImport writes an import record and its time index entry, replacing
+// any earlier record with the same ID.
+func putImport(tx *bbolt.Tx, rec training.ImportRecord) error {
+	b, ix := tx.Bucket(bImports), tx.Bucket(bImportsByTime)
+	if old, err := getImport(tx, rec.ID); err == nil {
+		if err := ix.Delete(timeKey(old.At, old.ID)); err != nil {
+			return err
+		}
+	}
+	if err := b.Put([]byte(rec.ID), encodeJSON(toImportRec(rec))); err != nil {
+		return err
+	}
+	return ix.Put(timeKey(rec.At, rec.ID), nil)
+}
+
+// PutDailySnapshot stores or replaces one day's figures.
+func (s *Store) PutDailySnapshot(ctx context.Context, snap training.DailySnapshot) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if snap.Date.IsZero() {
+		return fmt.Errorf("%w: snapshot has no date", training.ErrInvalid)
+	}
+	return s.update(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bSnapshots).Put([]byte(snap.Date.String()), encodeJSON(toSnapshotRec(snap)))
+	})
+}
+
+// DailySnapshots returns snapshots with from <= date <= to, oldest first.
+func (s *Store) DailySnapshots(ctx context.Context, from, to training.Date) ([]training.DailySnapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []training.DailySnapshot{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bSnapshots).Cursor()
+		end := []byte(to.String())
+		for k, v := c.Seek([]byte(from.String())); k != nil && bytes.Compare(k, end) <= 0; k, v = c.Next() {
+			var r snapshotRec
+			if err := decodeJSON(v, &r, "snapshot"); err != nil {
+				return err
+			}
+			out = append(out, r.snapshot())
+		}
+		return nil
+	})
+	return out, err
+}

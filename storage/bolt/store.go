@@ -1,0 +1,251 @@
+// Package bolt is the embedded Muster store: one bbolt file, one process.
+//
+// Every bucket is created in one transaction at Open. Values are explicit,
+// versioned wire records (records.go, codec.go), never the domain types
+// themselves, so that a change to a training type cannot silently change
+// what is on disk. Bytes are always copied out of transactions.
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/muster-police/muster/training"
+	bbolt "go.etcd.io/bbolt"
+)
+
+var _ training.Store = (*Store)(nil)
+
+// ErrLocked is returned by Open when another process holds the file. It
+// wraps training.ErrUnavailable, so callers that only know the domain
+// errors still treat it as "try again later".
+var ErrLocked error = lockedError{}
+
+type lockedError struct{}
+
+func (lockedError) Error() string {
+	return "another muster process has the data directory open (is `muster serve` running?)"
+}
+
+func (lockedError) Is(target error) bool { return target == training.ErrUnavailable }
+
+// DefaultTimeout is how long Open waits for the file lock when
+// Options.Timeout is zero: long enough to ride out a process that is just
+// exiting, short enough that a second command fails fast.
+const DefaultTimeout = time.Second
+
+// Options configure Open.
+type Options struct {
+	// Timeout is how long to wait for another process to release the
+	// file (default DefaultTimeout).
+	Timeout time.Duration
+	// Logger receives operational messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is a training.Store kept in one bbolt file.
+type Store struct {
+	db  *bbolt.DB
+	log *slog.Logger
+}
+
+// Bucket names. Index buckets start with "ix-".
+var (
+	bMeta           = []byte("meta")
+	bOfficers       = []byte("officers")
+	bCompletions    = []byte("completions") // officer ID -> all their completions
+	bExemptions     = []byte("exemptions")  // officer ID -> all their exemptions
+	bCourses        = []byte("courses")
+	bImports        = []byte("imports")
+	bImportsByTime  = []byte("ix-imports-at")   // at|id -> nil
+	bImportsByHash  = []byte("ix-imports-hash") // file hash -> id (applied only)
+	bSnapshots      = []byte("snapshots")       // YYYY-MM-DD -> record
+	bUsers          = []byte("users")
+	bSessions       = []byte("sessions")         // id hash -> record
+	bSessionsByUser = []byte("ix-sessions-user") // username\x00idhash -> nil
+	bTokens         = []byte("tokens")           // id -> record
+	bTokensByHash   = []byte("ix-tokens-hash")   // hash -> id
+	bOutbox         = []byte("outbox")           // id -> record
+	bOutboxDue      = []byte("ix-outbox-due")    // next attempt|id -> nil (queued only)
+	bOutboxCreated  = []byte("ix-outbox-created")
+	bOutboxState    = []byte("ix-outbox-state") // state\x00created|id -> nil
+	bLedger         = []byte("ledger")          // ledger key -> message id
+	bLocks          = []byte("locks")
+	bJobRuns        = []byte("jobruns")
+	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
+	bSettings       = []byte("settings")
+
+	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
+		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
+		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings}
+
+	keyRevision = []byte("revision")
+	keySchema   = []byte("schema")
+)
+
+// schemaVersion is the layout of buckets and keys. Records carry their own
+// version besides.
+const schemaVersion = 1
+
+// Open opens (creating if needed) the store at path. When another process
+// has the file open it fails with ErrLocked after opts.Timeout.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: opts.Timeout,
+		// The map freelist keeps commits fast once the file holds
+		// hundreds of thousands of records.
+		FreelistType: bbolt.FreelistMapType,
+	})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, ErrLocked
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: open store: %v", training.ErrUnavailable, err)
+	}
+	s := &Store{db: db, log: log}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// init creates every bucket and, on a new file, the default courses, in
+// one transaction, so a file is either empty or complete.
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		if v := meta.Get(keySchema); v != nil {
+			if got := binary.BigEndian.Uint64(v); got != schemaVersion {
+				return fmt.Errorf("%w: store file has layout version %d; this muster understands %d", training.ErrUnavailable, got, schemaVersion)
+			}
+			return nil
+		}
+		if err := meta.Put(keySchema, u64(schemaVersion)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyRevision, u64(0)); err != nil {
+			return err
+		}
+		s.log.Info("created store")
+		return putCourses(tx, training.DefaultCourses())
+	})
+}
+
+// Close releases the file (and its lock).
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.view(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bMeta) == nil {
+			return fmt.Errorf("%w: store has no meta bucket", training.ErrUnavailable)
+		}
+		return nil
+	})
+}
+
+// Backup writes a consistent copy of the whole file to w while the store
+// stays in use, and returns the number of bytes written.
+func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(ctxWriter{ctx, w})
+		return err
+	})
+	return n, err
+}
+
+// ctxWriter stops a long backup when its context ends.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// view and update translate bbolt's own failures into ErrUnavailable while
+// passing domain errors through untouched.
+func (s *Store) view(fn func(*bbolt.Tx) error) error {
+	return wrapDB(s.db.View(fn))
+}
+
+func (s *Store) update(fn func(*bbolt.Tx) error) error {
+	return wrapDB(s.db.Update(fn))
+}
+
+func wrapDB(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, bbolt.ErrDatabaseNotOpen):
+		return fmt.Errorf("%w: store is closed", training.ErrUnavailable)
+	}
+	return err
+}
+
+func revision(tx *bbolt.Tx) int64 {
+	return int64(binary.BigEndian.Uint64(tx.Bucket(bMeta).Get(keyRevision)))
+}
+
+func bumpRevision(tx *bbolt.Tx) (int64, error) {
+	rev := revision(tx) + 1
+	return rev, tx.Bucket(bMeta).Put(keyRevision, u64(uint64(rev)))
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+// timeKey is a sortable 8-byte form of t followed by id, for indexes
+// ordered by time. Zero times sort first.
+func timeKey(t time.Time, id string) []byte {
+	k := make([]byte, 8, 8+len(id))
+	var n uint64
+	if !t.IsZero() {
+		n = uint64(t.UnixNano()) ^ 1<<63
+	}
+	binary.BigEndian.PutUint64(k, n)
+	return append(k, id...)
+}
+
+// keyID returns the id part of a timeKey.
+func keyID(k []byte) string { return string(k[8:]) }
+
+// notFound names what was missing but not its key: keys can be officer
+// IDs or usernames, and errors end up in logs.
+func notFound(what string) error {
+	return fmt.Errorf("%w: %s", training.ErrNotFound, what)
+}

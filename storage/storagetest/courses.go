@@ -1,0 +1,44 @@
+package storagetest
+
+import (
+	"testing"
+
+	"github.com/muster-police/muster/training"
+)
+
+var courseTests = []test{
+	{"PutCourses", testPutCourses},
+	{"PutCoursesAtomic", testPutCoursesAtomic},
+}
+
+func testPutCourses(t *testing.T, s training.Store) {
+	defaults := training.DefaultCourses()
+	changed := defaults[1]
+	changed.Title, changed.ValidForMonths, changed.Aliases = "TIC refresher", 12, []string{"TIC"}
+	added := training.Course{ID: "a-first-aid", Title: "First aid", DueWithinDays: 30, DueSoonDays: 14,
+		Aliases: []string{}, URL: "https://learn.example/first-aid"}
+	check(t, s.PutCourses(ctx(t), []training.Course{changed, added}))
+	got, err := s.Courses(ctx(t))
+	check(t, err)
+	equal(t, "courses (sorted by ID)", got, []training.Course{added, defaults[0], changed})
+	rev, err := s.Revision(ctx(t))
+	check(t, err)
+	equal(t, "revision", rev, int64(1))
+	ds, err := s.Dataset(ctx(t))
+	check(t, err)
+	equal(t, "dataset courses", ds.Courses, got)
+	equal(t, "dataset revision", ds.Revision, int64(1))
+}
+
+func testPutCoursesAtomic(t *testing.T, s training.Store) {
+	good := training.Course{ID: "first-aid", Title: "First aid", Aliases: []string{}}
+	bad := training.Course{ID: "Bad ID", Title: "x"}
+	err := s.PutCourses(ctx(t), []training.Course{good, bad})
+	wantErr(t, "PutCourses with an invalid course", err, training.ErrInvalid)
+	got, err := s.Courses(ctx(t))
+	check(t, err)
+	equal(t, "courses", got, training.DefaultCourses())
+	rev, err := s.Revision(ctx(t))
+	check(t, err)
+	equal(t, "revision", rev, int64(0))
+}
