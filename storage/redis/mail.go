@@ -1,0 +1,224 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/muster-police/muster/training"
+)
+
+// The outbox lives under the {P:mail} hash tag: messages in one hash,
+// sorted sets by creation time (all, and per state) and by next attempt
+// (queued only), and the send ledger as a hash from ledger key to message ID.
+
+// enqueueScript adds messages whose ledger keys were never enqueued,
+// recording the keys in the same step, so two replicas planning the same
+// reminder cannot both enqueue it.
+// KEYS: 1 messages, 2 by-created, 3 due, 4 ledger, 5-7 state queued, sent, failed.
+// ARGV per message: id, record, created score, due score ("" = none),
+// state, n, then n ledger keys. Returns the 1-based positions enqueued.
+var enqueueScript = goredis.NewScript(`
+local states = {queued = KEYS[5], sent = KEYS[6], failed = KEYS[7]}
+local out = {}
+local i, pos = 1, 0
+while i <= #ARGV do
+  pos = pos + 1
+  local id, rec, cs, ds, st, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], tonumber(ARGV[i+5])
+  local skip = redis.call('HEXISTS', KEYS[1], id) == 1
+  for j = 1, n do
+    if not skip and redis.call('HEXISTS', KEYS[4], ARGV[i+5+j]) == 1 then skip = true end
+  end
+  if not skip then
+    for j = 1, n do redis.call('HSET', KEYS[4], ARGV[i+5+j], id) end
+    redis.call('HSET', KEYS[1], id, rec)
+    redis.call('ZADD', KEYS[2], cs, id)
+    if ds ~= '' then redis.call('ZADD', KEYS[3], ds, id) end
+    if states[st] then redis.call('ZADD', states[st], cs, id) end
+    out[#out + 1] = pos
+  end
+  i = i + 6 + n
+end
+return out
+`)
+
+// updateMessageScript replaces a message if unchanged since read and
+// moves it between the indexes.
+// KEYS: 1 messages, 2 due, 3-5 state queued, sent, failed.
+// ARGV: id, old, new, created score, due score ("" = none), state.
+var updateMessageScript = goredis.NewScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[5] ~= '' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1]) end
+local states = {queued = KEYS[3], sent = KEYS[4], failed = KEYS[5]}
+for _, k in pairs(states) do redis.call('ZREM', k, ARGV[1]) end
+if states[ARGV[6]] then redis.call('ZADD', states[ARGV[6]], ARGV[4], ARGV[1]) end
+return 1
+`)
+
+// enqueueBatch is how many messages one script call checks and adds.
+const enqueueBatch = 200
+
+func (s *Store) stateKeys() []string {
+	return []string{s.keys.mailState + string(training.MessageQueued), s.keys.mailState + string(training.MessageSent), s.keys.mailState + string(training.MessageFailed)}
+}
+
+// dueScore is the next-attempt score of a message waiting to be sent, or "".
+func dueScore(m training.Message) string {
+	if m.State != training.MessageQueued {
+		return ""
+	}
+	return scoreText(score(m.NextAttempt))
+}
+
+// Enqueue adds messages to the outbox unless one of their ledger keys
+// was enqueued before; it returns those it added.
+func (s *Store) Enqueue(ctx context.Context, msgs []training.Message) ([]training.Message, error) {
+	out := []training.Message{}
+	keys := append([]string{s.keys.messages, s.keys.msgCreated, s.keys.msgDue, s.keys.ledger}, s.stateKeys()...)
+	for start := 0; start < len(msgs); start += enqueueBatch {
+		batch := slices.Clone(msgs[start:min(start+enqueueBatch, len(msgs))])
+		var args []any
+		for i, m := range batch {
+			if m.State == "" {
+				m.State = training.MessageQueued
+				batch[i] = m
+			}
+			if m.ID == "" {
+				return out, fmt.Errorf("%w: a message needs an ID", training.ErrInvalid)
+			}
+			args = append(args, m.ID, encode(messageRec(m)), scoreText(score(m.Created)), dueScore(m), string(m.State), len(m.LedgerKeys))
+			for _, k := range m.LedgerKeys {
+				args = append(args, k)
+			}
+		}
+		pos, err := enqueueScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
+		if err != nil {
+			return out, s.wrap(err)
+		}
+		for _, p := range pos {
+			out = append(out, batch[p-1])
+		}
+	}
+	return out, nil
+}
+
+// DueMessages returns up to limit queued messages due at now, by next attempt.
+func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]training.Message, error) {
+	by := &goredis.ZRangeBy{Min: "-inf", Max: scoreText(score(now))}
+	if limit > 0 {
+		by.Count = int64(limit)
+	}
+	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.msgDue, by).Result()
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	msgs, err := s.messagesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := msgs[:0]
+	for _, m := range msgs {
+		if m.State == training.MessageQueued && !m.NextAttempt.After(now) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) messagesByID(ctx context.Context, ids []string) ([]training.Message, error) {
+	out := []training.Message{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vals, err := s.hmget(ctx, s.keys.messages, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vals {
+		if v == "" {
+			continue
+		}
+		r, err := decode[messageV1]("message", v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r.domain())
+	}
+	return out, nil
+}
+
+func (s *Store) messageRaw(ctx context.Context, id string) (string, training.Message, error) {
+	v, err := s.rdb.HGet(ctx, s.keys.messages, id).Result()
+	if errors.Is(err, goredis.Nil) {
+		return "", training.Message{}, fmt.Errorf("message %q: %w", id, training.ErrNotFound)
+	}
+	if err != nil {
+		return "", training.Message{}, s.wrap(err)
+	}
+	r, err := decode[messageV1]("message", v)
+	return v, r.domain(), err
+}
+
+// Message returns one message by ID.
+func (s *Store) Message(ctx context.Context, id string) (training.Message, error) {
+	_, m, err := s.messageRaw(ctx, id)
+	return m, err
+}
+
+// UpdateMessage reads a message, lets fn change it and writes it back if
+// nobody changed it meanwhile (else retries).
+func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.Message) error) error {
+	keys := append([]string{s.keys.messages, s.keys.msgDue}, s.stateKeys()...)
+	for range casAttempts {
+		old, m, err := s.messageRaw(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(&m); err != nil {
+			return err
+		}
+		m.ID = id
+		ok, err := updateMessageScript.Run(ctx, s.rdb, keys, id, old, encode(messageRec(m)),
+			scoreText(score(m.Created)), dueScore(m), string(m.State)).Bool()
+		if err != nil {
+			return s.wrap(err)
+		}
+		if ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: message %q is being changed by someone else; try again", training.ErrConflict, id)
+}
+
+// Messages lists messages newest first, filtered by state.
+func (s *Store) Messages(ctx context.Context, state training.MessageState, limit int) ([]training.Message, error) {
+	key := s.keys.msgCreated
+	switch state {
+	case "":
+	case training.MessageQueued, training.MessageSent, training.MessageFailed:
+		key = s.keys.mailState + string(state)
+	default:
+		return []training.Message{}, nil
+	}
+	stop := int64(limit) - 1
+	if limit <= 0 {
+		stop = -1
+	}
+	ids, err := s.rdb.ZRevRange(ctx, key, 0, stop).Result()
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	return s.messagesByID(ctx, ids)
+}
+
+// LedgerHas reports whether a ledger key was ever enqueued.
+func (s *Store) LedgerHas(ctx context.Context, key string) (bool, error) {
+	ok, err := s.rdb.HExists(ctx, s.keys.ledger, key).Result()
+	return ok, s.wrap(err)
+}

@@ -1,0 +1,296 @@
+package redis
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// The wire format: every value is a JSON record with "v":1. The structs
+// below are Redis's own, separate from the domain types, so that a
+// change in training/ cannot silently change what is stored. A reader
+// that meets an unknown version fails loudly instead of guessing.
+
+const recordVersion = 1
+
+type sourceV1 struct {
+	ImportID string    `json:"import_id,omitempty"`
+	File     string    `json:"file,omitempty"`
+	Sheet    string    `json:"sheet,omitempty"`
+	Row      int       `json:"row,omitempty"`
+	By       string    `json:"by,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+func sourceRec(s training.Source) sourceV1 {
+	r := sourceV1(s)
+	r.At = r.At.UTC()
+	return r
+}
+func (r sourceV1) domain() training.Source { return training.Source(r) }
+
+type officerV1 struct {
+	V            int           `json:"v"`
+	ID           string        `json:"id"`
+	DisplayID    string        `json:"display_id"`
+	Name         string        `json:"name"`
+	Email        string        `json:"email,omitempty"`
+	EmailInvalid bool          `json:"email_invalid,omitempty"`
+	Rank         string        `json:"rank,omitempty"`
+	Unit         string        `json:"unit"`
+	LineManager  string        `json:"line_manager,omitempty"`
+	StartDate    training.Date `json:"start_date"`
+	FirstSeen    training.Date `json:"first_seen"`
+	Leaver       bool          `json:"leaver,omitempty"`
+	LeftOn       training.Date `json:"left_on"`
+	Source       sourceV1      `json:"source"`
+}
+
+func officerRec(o training.Officer) officerV1 {
+	return officerV1{recordVersion, o.ID, o.DisplayID, o.Name, o.Email, o.EmailInvalid, o.Rank, o.Unit,
+		o.LineManager, o.StartDate, o.FirstSeen, o.Leaver, o.LeftOn, sourceRec(o.Source)}
+}
+
+func (r officerV1) domain() training.Officer {
+	return training.Officer{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email,
+		EmailInvalid: r.EmailInvalid, Rank: r.Rank, Unit: r.Unit, LineManager: r.LineManager,
+		StartDate: r.StartDate, FirstSeen: r.FirstSeen, Leaver: r.Leaver, LeftOn: r.LeftOn, Source: r.Source.domain()}
+}
+
+// completionsV1 is every completion of one officer (one hash field).
+type completionsV1 struct {
+	V     int            `json:"v"`
+	Items []completionV1 `json:"items"`
+}
+
+type completionV1 struct {
+	CourseID    string        `json:"course_id"`
+	Date        training.Date `json:"date"`
+	DateUnknown bool          `json:"date_unknown,omitempty"`
+	Source      sourceV1      `json:"source"`
+}
+
+// exemptionsV1 is every exemption of one officer (one hash field).
+type exemptionsV1 struct {
+	V     int           `json:"v"`
+	Items []exemptionV1 `json:"items"`
+}
+
+type exemptionV1 struct {
+	CourseID string        `json:"course_id"`
+	From     training.Date `json:"from"`
+	Until    training.Date `json:"until"`
+	Reason   string        `json:"reason,omitempty"`
+	Source   sourceV1      `json:"source"`
+}
+
+func completionsRec(cs []training.Completion) completionsV1 {
+	r := completionsV1{V: recordVersion, Items: make([]completionV1, len(cs))}
+	for i, c := range cs {
+		r.Items[i] = completionV1{c.CourseID, c.Date, c.DateUnknown, sourceRec(c.Source)}
+	}
+	return r
+}
+
+func (r completionsV1) domain(officerID string) []training.Completion {
+	out := make([]training.Completion, len(r.Items))
+	for i, c := range r.Items {
+		out[i] = training.Completion{OfficerID: officerID, CourseID: c.CourseID, Date: c.Date, DateUnknown: c.DateUnknown, Source: c.Source.domain()}
+	}
+	return out
+}
+
+func exemptionsRec(es []training.Exemption) exemptionsV1 {
+	r := exemptionsV1{V: recordVersion, Items: make([]exemptionV1, len(es))}
+	for i, e := range es {
+		r.Items[i] = exemptionV1{e.CourseID, e.From, e.Until, e.Reason, sourceRec(e.Source)}
+	}
+	return r
+}
+
+func (r exemptionsV1) domain(officerID string) []training.Exemption {
+	out := make([]training.Exemption, len(r.Items))
+	for i, e := range r.Items {
+		out[i] = training.Exemption{OfficerID: officerID, CourseID: e.CourseID, From: e.From, Until: e.Until, Reason: e.Reason, Source: e.Source.domain()}
+	}
+	return out
+}
+
+type courseV1 struct {
+	V              int           `json:"v"`
+	ID             string        `json:"id"`
+	Title          string        `json:"title"`
+	Aliases        []string      `json:"aliases"`
+	Deadline       training.Date `json:"deadline"`
+	DueWithinDays  int           `json:"due_within_days"`
+	ValidForMonths int           `json:"valid_for_months"`
+	DueSoonDays    int           `json:"due_soon_days"`
+	URL            string        `json:"url,omitempty"`
+}
+
+func courseRec(c training.Course) courseV1 {
+	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, c.Deadline, c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL}
+}
+
+func (r courseV1) domain() training.Course {
+	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline,
+		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL}
+}
+
+type importV1 struct {
+	V        int                    `json:"v"`
+	ID       string                 `json:"id"`
+	Kind     training.ImportKind    `json:"kind"`
+	FileName string                 `json:"file_name,omitempty"`
+	FileHash string                 `json:"file_hash,omitempty"`
+	By       string                 `json:"by"`
+	At       time.Time              `json:"at"`
+	Outcome  training.ImportOutcome `json:"outcome"`
+	Summary  training.ImportSummary `json:"summary"`
+	Report   []byte                 `json:"report,omitempty"`
+}
+
+func importRec(r training.ImportRecord) importV1 {
+	return importV1{recordVersion, r.ID, r.Kind, r.FileName, r.FileHash, r.By, r.At.UTC(), r.Outcome, r.Summary, r.Report}
+}
+
+func (r importV1) domain() training.ImportRecord {
+	return training.ImportRecord{ID: r.ID, Kind: r.Kind, FileName: r.FileName, FileHash: r.FileHash, By: r.By,
+		At: r.At, Outcome: r.Outcome, Summary: r.Summary, Report: r.Report}
+}
+
+type snapshotV1 struct {
+	V     int                                   `json:"v"`
+	Date  training.Date                         `json:"date"`
+	Units map[string]map[string]training.Counts `json:"units"`
+}
+
+type userV1 struct {
+	V                  int           `json:"v"`
+	Username           string        `json:"username"`
+	PasswordHash       string        `json:"password_hash"`
+	Role               training.Role `json:"role"`
+	Email              string        `json:"email,omitempty"`
+	Units              []string      `json:"units,omitempty"`
+	OfficerID          string        `json:"officer_id,omitempty"`
+	Disabled           bool          `json:"disabled,omitempty"`
+	Created            time.Time     `json:"created"`
+	MustChangePassword bool          `json:"must_change_password,omitempty"`
+}
+
+func userRec(u training.User) userV1 {
+	return userV1{recordVersion, u.Username, u.PasswordHash, u.Role, u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword}
+}
+
+func (r userV1) domain() training.User {
+	return training.User{Username: r.Username, PasswordHash: r.PasswordHash, Role: r.Role, Email: r.Email, Units: r.Units,
+		OfficerID: r.OfficerID, Disabled: r.Disabled, Created: r.Created, MustChangePassword: r.MustChangePassword}
+}
+
+type sessionV1 struct {
+	V         int       `json:"v"`
+	IDHash    string    `json:"id_hash"`
+	Username  string    `json:"username"`
+	CSRFToken string    `json:"csrf_token"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
+}
+
+type tokenV1 struct {
+	V        int       `json:"v"`
+	ID       string    `json:"id"`
+	Hash     string    `json:"hash"`
+	Name     string    `json:"name"`
+	Username string    `json:"username"`
+	Created  time.Time `json:"created"`
+	Expires  time.Time `json:"expires"`
+}
+
+type messageV1 struct {
+	V           int                   `json:"v"`
+	ID          string                `json:"id"`
+	MessageID   string                `json:"message_id"`
+	LedgerKeys  []string              `json:"ledger_keys"`
+	Kind        string                `json:"kind"`
+	To          string                `json:"to"`
+	Subject     string                `json:"subject"`
+	Text        string                `json:"text"`
+	HTML        string                `json:"html"`
+	State       training.MessageState `json:"state"`
+	Attempts    int                   `json:"attempts"`
+	LastError   string                `json:"last_error,omitempty"`
+	Created     time.Time             `json:"created"`
+	NextAttempt time.Time             `json:"next_attempt"`
+	Sent        time.Time             `json:"sent"`
+	RunID       string                `json:"run_id,omitempty"`
+}
+
+func messageRec(m training.Message) messageV1 {
+	return messageV1{recordVersion, m.ID, m.MessageID, m.LedgerKeys, m.Kind, m.To, m.Subject, m.Text, m.HTML,
+		m.State, m.Attempts, m.LastError, m.Created.UTC(), m.NextAttempt.UTC(), m.Sent.UTC(), m.RunID}
+}
+
+func (r messageV1) domain() training.Message {
+	return training.Message{ID: r.ID, MessageID: r.MessageID, LedgerKeys: r.LedgerKeys, Kind: r.Kind, To: r.To,
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, State: r.State, Attempts: r.Attempts, LastError: r.LastError,
+		Created: r.Created, NextAttempt: r.NextAttempt, Sent: r.Sent, RunID: r.RunID}
+}
+
+type jobRunV1 struct {
+	V        int            `json:"v"`
+	ID       string         `json:"id"`
+	Job      string         `json:"job"`
+	DryRun   bool           `json:"dry_run,omitempty"`
+	Started  time.Time      `json:"started"`
+	Finished time.Time      `json:"finished"`
+	Counts   map[string]int `json:"counts,omitempty"`
+	Errors   []string       `json:"errors,omitempty"`
+	Error    string         `json:"error,omitempty"`
+}
+
+func jobRunRec(r training.JobRun) jobRunV1 {
+	return jobRunV1{recordVersion, r.ID, r.Job, r.DryRun, r.Started.UTC(), r.Finished.UTC(), r.Counts, r.Errors, r.Error}
+}
+
+func (r jobRunV1) domain() training.JobRun {
+	return training.JobRun{ID: r.ID, Job: r.Job, DryRun: r.DryRun, Started: r.Started, Finished: r.Finished,
+		Counts: r.Counts, Errors: r.Errors, Error: r.Error}
+}
+
+// versioned is any record with a version field.
+type versioned interface{ version() int }
+
+func (r officerV1) version() int     { return r.V }
+func (r completionsV1) version() int { return r.V }
+func (r exemptionsV1) version() int  { return r.V }
+func (r courseV1) version() int      { return r.V }
+func (r importV1) version() int      { return r.V }
+func (r snapshotV1) version() int    { return r.V }
+func (r userV1) version() int        { return r.V }
+func (r sessionV1) version() int     { return r.V }
+func (r tokenV1) version() int       { return r.V }
+func (r messageV1) version() int     { return r.V }
+func (r jobRunV1) version() int      { return r.V }
+
+// decode reads one stored record and checks its version.
+func decode[T versioned](what, s string) (T, error) {
+	var r T
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return r, fmt.Errorf("redis store: a stored %s record is damaged: %w", what, err)
+	}
+	if r.version() != recordVersion {
+		return r, fmt.Errorf("redis store: a stored %s record has format version %d; this Muster reads version %d", what, r.version(), recordVersion)
+	}
+	return r, nil
+}
+
+// encode writes a record; the record structs cannot fail to encode.
+func encode(r any) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic("redis store: encoding a record: " + err.Error())
+	}
+	return string(b)
+}

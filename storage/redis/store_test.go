@@ -1,0 +1,36 @@
+package redis
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/muster-police/muster/storage/storagetest"
+	"github.com/muster-police/muster/training"
+)
+
+// testLogger writes the store's log lines to the test's output.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// openTest opens a store on url and closes it when the test ends.
+func openTest(t testing.TB, url, prefix string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), url, Options{Prefix: prefix, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestStoreMiniredis runs the conformance suite against an in-process
+// Redis, so that a plain `go test ./...` covers this backend anywhere.
+func TestStoreMiniredis(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) training.Store {
+		m := miniredis.RunT(t)
+		return openTest(t, "redis://"+m.Addr(), "")
+	})
+}
