@@ -20,15 +20,15 @@ const StoredProblemsCap = 2000
 // refusal, would do). It is what the CLI prints, the API returns and the
 // import log keeps.
 type Report struct {
-	ImportID string                `json:"import_id"`
+	ImportID string                 `json:"import_id"`
 	Outcome  training.ImportOutcome `json:"outcome"`
-	FileName string                `json:"file_name"`
-	FileHash string                `json:"file_hash"`
-	Full     bool                  `json:"full"`
-	DryRun   bool                  `json:"dry_run"`
-	Strict   bool                  `json:"strict"`
-	By       string                `json:"by"`
-	At       time.Time             `json:"at"`
+	FileName string                 `json:"file_name"`
+	FileHash string                 `json:"file_hash"`
+	Full     bool                   `json:"full"`
+	DryRun   bool                   `json:"dry_run"`
+	Strict   bool                   `json:"strict"`
+	By       string                 `json:"by"`
+	At       time.Time              `json:"at"`
 
 	Detection Detection              `json:"detection"`
 	Summary   training.ImportSummary `json:"summary"`
