@@ -56,6 +56,9 @@ func (r *Report) WriteErrorsXLSX(w io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
 	widths := []float64{10, 16, 8, 24, 8, 30, 80, 14, 14}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
@@ -71,9 +74,6 @@ func (r *Report) WriteErrorsXLSX(w io.Writer) (err error) {
 		header[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{}); err != nil {
-		return err
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	for i, p := range r.Problems {
