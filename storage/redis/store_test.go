@@ -34,3 +34,20 @@ func TestStoreMiniredis(t *testing.T) {
 		return openTest(t, "redis://"+m.Addr(), "")
 	})
 }
+
+// TestStoreRedis runs the conformance suite against a real redis-server.
+func TestStoreRedis(t *testing.T) {
+	url := singleURL(t)
+	storagetest.Run(t, func(t *testing.T) training.Store {
+		return openTest(t, url, nextPrefix())
+	})
+}
+
+// TestStoreCluster runs the conformance suite against a real 3-master
+// Redis Cluster.
+func TestStoreCluster(t *testing.T) {
+	url := clusterURL(t)
+	storagetest.Run(t, func(t *testing.T) training.Store {
+		return openTest(t, url, nextPrefix())
+	})
+}

@@ -220,6 +220,11 @@ func hostPort(h, port string) (string, error) {
 	if host == "" {
 		return "", fmt.Errorf("a host name is missing in %q", h)
 	}
+	for _, r := range host {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._:%", r)) || (r == '%' && !strings.HasPrefix(h, "[")) {
+			return "", fmt.Errorf("host %q is not a host name or IP address", host)
+		}
+	}
 	n, err := strconv.Atoi(p)
 	if err != nil || n <= 0 || n > 65535 {
 		return "", fmt.Errorf("port %q of %q is not a port number", p, host)

@@ -1,0 +1,159 @@
+package redis
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/muster-police/muster/training"
+)
+
+// killedApplyEnv makes the re-executed test binary run killedApplyHelper
+// with "URL PREFIX" instead of the tests.
+const killedApplyEnv = "MUSTER_REDIS_KILLED_APPLY"
+
+// killedApplyHelper starts a large import and, after the third staged
+// chunk, says STAGING and waits to be killed.
+func killedApplyHelper() {
+	url, prefix, _ := strings.Cut(os.Getenv(killedApplyEnv), " ")
+	ctx := context.Background()
+	s, err := Open(ctx, url, Options{Prefix: prefix})
+	if err != nil {
+		fmt.Println("ERROR", err)
+		os.Exit(2)
+	}
+	chunks := 0
+	s.afterStep = func(step string) {
+		if step == "chunk" {
+			if chunks++; chunks == 3 {
+				fmt.Println("STAGING")
+				select {} // killed here
+			}
+		}
+	}
+	s.chunk = 100
+	cs := bigChange(1, 20000)
+	_, err = s.ApplyChanges(ctx, cs)
+	fmt.Println("ERROR apply finished:", err)
+	os.Exit(2)
+}
+
+// bigChange is n officers with one completion each, based on revision base.
+func bigChange(base int64, n int) training.ChangeSet {
+	cs := training.ChangeSet{BaseRevision: base, Import: training.ImportRecord{ID: fmt.Sprintf("big-%d", base),
+		Kind: training.ImportFull, FileHash: fmt.Sprintf("hash-big-%d", base), At: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), Outcome: training.OutcomeApplied}}
+	for i := range n {
+		id := fmt.Sprint(500000 + i)
+		cs.Officers = append(cs.Officers, training.Officer{ID: id, DisplayID: id, Name: "Officer " + id, Unit: "Force / Area / Team"})
+		cs.Completions = append(cs.Completions, training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.NewDate(2025, 1, 1+i%28)})
+	}
+	return cs
+}
+
+// TestKilledApply kills a process in the middle of staging an import and
+// checks that nothing of it is visible, that its staging is removed by
+// the next Open once its lock has lapsed, and that imports work again.
+func TestKilledApply(t *testing.T) {
+	type target struct {
+		name      string
+		url       func(t *testing.T) string
+		lapseLock func(t *testing.T, s *Store) // what 30 s of waiting would do
+	}
+	var mini *miniredis.Miniredis
+	targets := []target{
+		{"miniredis", func(t *testing.T) string {
+			mini = miniredis.RunT(t)
+			return "redis://" + mini.Addr()
+		}, func(t *testing.T, s *Store) { mini.FastForward(s.applyTTL + time.Second) }},
+		{"redis-server", func(t *testing.T) string { return singleURL(t) }, func(t *testing.T, s *Store) {
+			if err := s.rdb.PExpire(t.Context(), s.keys.applyLock, time.Millisecond).Err(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond) // let the key lapse
+		}},
+	}
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			url, prefix := tg.url(t), nextPrefix()
+			s := openTest(t, url, prefix)
+			first := bigChange(0, 10)
+			if _, err := s.ApplyChanges(t.Context(), first); err != nil {
+				t.Fatal(err)
+			}
+			before, err := s.Dataset(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), killedApplyEnv+"="+url+" "+prefix)
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd.Stderr = t.Output()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			line, _ := bufio.NewReader(out).ReadString('\n')
+			if strings.TrimSpace(line) != "STAGING" {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("helper said %q, want STAGING", line)
+			}
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Wait()
+
+			// Staging exists (the kill really happened mid-apply) ...
+			tokens, err := s.rdb.SMembers(t.Context(), s.keys.stages).Result()
+			if err != nil || len(tokens) != 1 {
+				t.Fatalf("staging tokens: %v, %v; want one", tokens, err)
+			}
+			stOff, _, _, _ := s.keys.stage(tokens[0])
+			if n, _ := s.rdb.HLen(t.Context(), stOff).Result(); n == 0 {
+				t.Fatal("no staged officers: the helper was not killed mid-staging")
+			}
+			// ... but nothing is visible.
+			after, err := s.Dataset(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Revision != before.Revision || len(after.Officers) != len(before.Officers) || len(after.Completions) != len(before.Completions) {
+				t.Fatalf("after the killed import: revision %d, %d officers; want %d, %d", after.Revision, len(after.Officers), before.Revision, len(before.Officers))
+			}
+			if _, err := s.Import(t.Context(), "big-1"); err == nil {
+				t.Fatal("the killed import is in the log")
+			}
+			// While its lock holds, a new import is refused as a conflict.
+			if _, err := s.ApplyChanges(t.Context(), bigChange(1, 5)); err == nil {
+				t.Fatal("an import while the dead one's lock holds succeeded")
+			}
+
+			tg.lapseLock(t, s)
+			s2 := openTest(t, url, prefix) // start-up cleans up
+			left, err := s2.rdb.SMembers(t.Context(), s2.keys.stages).Result()
+			if err != nil || len(left) != 0 {
+				t.Fatalf("staging tokens after Open: %v, %v", left, err)
+			}
+			if n, err := s2.rdb.Exists(t.Context(), stOff).Result(); err != nil || n != 0 {
+				t.Fatalf("staged officers still exist after Open: %d, %v", n, err)
+			}
+			rev, err := s2.ApplyChanges(t.Context(), bigChange(1, 50))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rev != 2 {
+				t.Fatalf("revision %d, want 2", rev)
+			}
+		})
+	}
+}
