@@ -1,0 +1,358 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+)
+
+// secret is a string that never prints: fmt, slog and JSON all see
+// "[redacted]" (or "" when unset), so a config dump cannot leak it.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from printing the value.
+func (s secret) GoString() string { return strconv.Quote(s.String()) }
+
+// LogValue keeps slog from printing the value.
+func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText keeps encoders from printing the value.
+func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// reveal returns the value itself, for the one place that needs it.
+func (s secret) reveal() string { return string(s) }
+
+// SMTPSettings configure outgoing mail; without a host, mail is written
+// as .eml files under the data directory.
+type SMTPSettings struct {
+	Host     string
+	Port     int
+	User     string
+	Password secret
+	From     string
+	TLS      string // starttls, tls or none
+	Rate     float64
+}
+
+// Config is every setting of the muster command: defaults, overridden by
+// MUSTER_* environment variables, overridden by flags. Secrets come only
+// from the environment (flags show in `ps`).
+type Config struct {
+	DataDir           string
+	RedisURL          secret // may carry a password
+	RedisPrefix       string
+	Addr              string
+	BaseURL           string
+	Secret            secret
+	AdminPassword     secret
+	SMTP              SMTPSettings
+	MaxUploadMB       int
+	CookieSecure      bool
+	ScheduleReminders string
+	ScheduleDigests   string
+	ScheduleSnapshot  string
+	LogLevel          string
+}
+
+// defaultConfig is the embedded default: one bolt file under ./muster-data.
+func defaultConfig() Config {
+	return Config{
+		DataDir:           "./muster-data",
+		Addr:              ":8080",
+		SMTP:              SMTPSettings{TLS: "starttls"},
+		MaxUploadMB:       50,
+		ScheduleReminders: "0 8 * * 1-5",
+		ScheduleDigests:   "0 7 * * 1",
+		ScheduleSnapshot:  "30 0 * * *",
+		LogLevel:          "info",
+	}
+}
+
+// envVar names one setting's environment variable and how to set it.
+type envVar struct {
+	name string
+	set  func(c *Config, v string) error
+}
+
+func setInt(dst *int) func(*Config, string) error {
+	return func(_ *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return errors.New("must be a whole number")
+		}
+		*dst = n
+		return nil
+	}
+}
+
+// envVars lists every MUSTER_* variable (README's configuration table).
+func (c *Config) envVars() []envVar {
+	str := func(dst *string) func(*Config, string) error {
+		return func(_ *Config, v string) error { *dst = v; return nil }
+	}
+	sec := func(dst *secret) func(*Config, string) error {
+		return func(_ *Config, v string) error { *dst = secret(v); return nil }
+	}
+	return []envVar{
+		{"MUSTER_DATA_DIR", str(&c.DataDir)},
+		{"MUSTER_REDIS_URL", sec(&c.RedisURL)},
+		{"MUSTER_REDIS_PREFIX", str(&c.RedisPrefix)},
+		{"MUSTER_ADDR", str(&c.Addr)},
+		{"MUSTER_BASE_URL", str(&c.BaseURL)},
+		{"MUSTER_SECRET", sec(&c.Secret)},
+		{"MUSTER_ADMIN_PASSWORD", sec(&c.AdminPassword)},
+		{"MUSTER_SMTP_HOST", str(&c.SMTP.Host)},
+		{"MUSTER_SMTP_PORT", setInt(&c.SMTP.Port)},
+		{"MUSTER_SMTP_USER", str(&c.SMTP.User)},
+		{"MUSTER_SMTP_PASSWORD", sec(&c.SMTP.Password)},
+		{"MUSTER_SMTP_FROM", str(&c.SMTP.From)},
+		{"MUSTER_SMTP_TLS", str(&c.SMTP.TLS)},
+		{"MUSTER_SMTP_RATE", func(_ *Config, v string) error {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return errors.New("must be a number of messages per second")
+			}
+			c.SMTP.Rate = f
+			return nil
+		}},
+		{"MUSTER_MAX_UPLOAD_MB", setInt(&c.MaxUploadMB)},
+		{"MUSTER_COOKIE_SECURE", func(_ *Config, v string) error {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.CookieSecure = b
+			return nil
+		}},
+		{"MUSTER_SCHEDULE_REMINDERS", str(&c.ScheduleReminders)},
+		{"MUSTER_SCHEDULE_DIGESTS", str(&c.ScheduleDigests)},
+		{"MUSTER_SCHEDULE_SNAPSHOT", str(&c.ScheduleSnapshot)},
+		{"MUSTER_LOG_LEVEL", str(&c.LogLevel)},
+	}
+}
+
+// fromEnv applies the MUSTER_* variables that are set.
+func (c *Config) fromEnv(getenv func(string) string) error {
+	for _, ev := range c.envVars() {
+		v := getenv(ev.name)
+		if v == "" {
+			continue
+		}
+		if err := ev.set(c, v); err != nil {
+			return fmt.Errorf("%s: %v", ev.name, err)
+		}
+	}
+	return nil
+}
+
+// register adds a flag for every non-secret setting to fs, bound to c.
+func (c *Config) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory for the embedded store (`DIR`; MUSTER_DATA_DIR)")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", c.RedisPrefix, "key prefix in Redis (MUSTER_REDIS_PREFIX; the URL itself only from MUSTER_REDIS_URL)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address for serve (MUSTER_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL for links in emails (MUSTER_BASE_URL)")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP relay; empty writes .eml files (MUSTER_SMTP_HOST)")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; 0 picks by TLS mode (MUSTER_SMTP_PORT)")
+	fs.StringVar(&c.SMTP.User, "smtp-user", c.SMTP.User, "SMTP user (MUSTER_SMTP_USER; password only from MUSTER_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTP.From, "smtp-from", c.SMTP.From, "sender address (MUSTER_SMTP_FROM)")
+	fs.StringVar(&c.SMTP.TLS, "smtp-tls", c.SMTP.TLS, "starttls, tls or none (MUSTER_SMTP_TLS)")
+	fs.Float64Var(&c.SMTP.Rate, "smtp-rate", c.SMTP.Rate, "most messages per second, 0 unlimited (MUSTER_SMTP_RATE)")
+	fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest upload in MB (MUSTER_MAX_UPLOAD_MB)")
+	fs.BoolVar(&c.CookieSecure, "cookie-secure", c.CookieSecure, "mark cookies Secure, behind HTTPS (MUSTER_COOKIE_SECURE)")
+	fs.StringVar(&c.ScheduleReminders, "schedule-reminders", c.ScheduleReminders, "cron spec, Europe/London (MUSTER_SCHEDULE_REMINDERS)")
+	fs.StringVar(&c.ScheduleDigests, "schedule-digests", c.ScheduleDigests, "cron spec (MUSTER_SCHEDULE_DIGESTS)")
+	fs.StringVar(&c.ScheduleSnapshot, "schedule-snapshot", c.ScheduleSnapshot, "cron spec (MUSTER_SCHEDULE_SNAPSHOT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MUSTER_LOG_LEVEL)")
+}
+
+// Validate checks every setting and returns the first problem as one sentence.
+func (c *Config) Validate() error {
+	if strings.TrimSpace(c.DataDir) == "" && c.RedisURL == "" {
+		return errors.New("MUSTER_DATA_DIR must not be empty")
+	}
+	if c.Addr == "" {
+		return errors.New("MUSTER_ADDR must not be empty (e.g. :8080)")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("MUSTER_BASE_URL %q must be an http or https URL such as https://muster.force.police.uk", c.BaseURL)
+		}
+	}
+	if c.Secret != "" && len(c.Secret) < 16 {
+		return errors.New("MUSTER_SECRET must be at least 16 characters")
+	}
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		return fmt.Errorf("MUSTER_SMTP_TLS %q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	if c.SMTP.Port < 0 || c.SMTP.Port > 65535 {
+		return fmt.Errorf("MUSTER_SMTP_PORT %d is not a port number", c.SMTP.Port)
+	}
+	if c.SMTP.Rate < 0 {
+		return errors.New("MUSTER_SMTP_RATE must not be negative")
+	}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		return errors.New("MUSTER_SMTP_FROM is required when MUSTER_SMTP_HOST is set")
+	}
+	if c.MaxUploadMB <= 0 {
+		return errors.New("MUSTER_MAX_UPLOAD_MB must be at least 1")
+	}
+	for _, s := range []struct{ name, spec string }{
+		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
+		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
+		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+	} {
+		if s.spec == "" || s.spec == "off" {
+			continue
+		}
+		if _, err := cron.ParseStandard(s.spec); err != nil {
+			return fmt.Errorf("%s %q is not a cron schedule (minute hour day month weekday), or \"off\"", s.name, s.spec)
+		}
+	}
+	if _, err := c.level(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// level is the slog level named by LogLevel.
+func (c *Config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("MUSTER_LOG_LEVEL %q must be debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+// baseURL is BaseURL, or a localhost URL for Addr.
+func (c *Config) baseURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + localHost(c.Addr)
+}
+
+// storeName says which store the settings select, without secrets.
+func (c *Config) storeName() string {
+	if c.RedisURL != "" {
+		return "redis (" + redactURL(c.RedisURL.reveal()) + ")"
+	}
+	return "bolt (" + c.dbPath() + ")"
+}
+
+// redactURL shows a store URL with any password replaced. It works on
+// text, not net/url, because Sentinel and Cluster URLs list several hosts.
+func redactURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "[not a URL]"
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		user, _, hasPass := strings.Cut(rest[:at], ":")
+		if hasPass {
+			rest = user + ":xxxxx" + rest[at:]
+		}
+	}
+	if q := strings.Index(rest, "?"); q >= 0 {
+		params := strings.Split(rest[q+1:], "&")
+		for i, p := range params {
+			if k, _, _ := strings.Cut(p, "="); strings.Contains(strings.ToLower(k), "password") {
+				params[i] = k + "=xxxxx"
+			}
+		}
+		rest = rest[:q+1] + strings.Join(params, "&")
+	}
+	return scheme + "://" + rest
+}
+
+// Dump writes every setting, secrets redacted (`muster config`).
+func (c Config) Dump(w io.Writer) error {
+	rows := [][2]string{
+		{"store", c.storeName()},
+		{"MUSTER_DATA_DIR", c.DataDir},
+		{"MUSTER_REDIS_URL", redactOrEmpty(c.RedisURL)},
+		{"MUSTER_REDIS_PREFIX", c.RedisPrefix},
+		{"MUSTER_ADDR", c.Addr},
+		{"MUSTER_BASE_URL", c.baseURL()},
+		{"MUSTER_SECRET", c.Secret.String()},
+		{"MUSTER_ADMIN_PASSWORD", c.AdminPassword.String()},
+		{"MUSTER_SMTP_HOST", c.SMTP.Host},
+		{"MUSTER_SMTP_PORT", strconv.Itoa(c.SMTP.Port)},
+		{"MUSTER_SMTP_USER", c.SMTP.User},
+		{"MUSTER_SMTP_PASSWORD", c.SMTP.Password.String()},
+		{"MUSTER_SMTP_FROM", c.SMTP.From},
+		{"MUSTER_SMTP_TLS", c.SMTP.TLS},
+		{"MUSTER_SMTP_RATE", strconv.FormatFloat(c.SMTP.Rate, 'f', -1, 64)},
+		{"MUSTER_MAX_UPLOAD_MB", strconv.Itoa(c.MaxUploadMB)},
+		{"MUSTER_COOKIE_SECURE", strconv.FormatBool(c.CookieSecure)},
+		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
+		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
+		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+		{"MUSTER_LOG_LEVEL", c.LogLevel},
+	}
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func redactOrEmpty(s secret) string {
+	if s == "" {
+		return ""
+	}
+	return redactURL(s.reveal())
+}
+
+// String is the config as Dump writes it: safe to log or print.
+func (c Config) String() string {
+	var b strings.Builder
+	_ = c.Dump(&b)
+	return b.String()
+}
+
+// LogValue logs the config without secrets.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("store", c.storeName()),
+		slog.String("addr", c.Addr),
+		slog.String("base_url", c.baseURL()),
+		slog.Bool("smtp", c.SMTP.Host != ""),
+		slog.String("log_level", c.LogLevel),
+	)
+}
+
+// localHost turns a listen address into one a browser on this machine can
+// open: ":8080" and "0.0.0.0:8080" become "localhost:8080".
+func localHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
