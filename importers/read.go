@@ -1,7 +1,7 @@
 package importers
 
 import (
-	"errors"
+	"sort"
 	"fmt"
 	"io"
 	"strconv"
@@ -103,10 +103,7 @@ func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Reco
 		problems = rd.rp.problems
 	}
 	if err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) {
-			return rd.det, problems, err
-		}
+		sortProblems(problems)
 		return rd.det, problems, err
 	}
 	if opts.Progress != nil {
@@ -115,6 +112,7 @@ func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Reco
 	if problems == nil {
 		problems = []Problem{}
 	}
+	sortProblems(problems)
 	return rd.det, problems, nil
 }
 
@@ -186,3 +184,18 @@ func trimZero(f float64) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// sortProblems orders problems as a reader scans the sheet: by row, then
+// column (each row's cells are parsed field by field, not left to right).
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.Row != b.Row {
+			return a.Row < b.Row
+		}
+		if len(a.Letter) != len(b.Letter) {
+			return len(a.Letter) < len(b.Letter)
+		}
+		return a.Letter < b.Letter
+	})
+}

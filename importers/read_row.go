@@ -141,6 +141,10 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 	*rec = Record{Row: row, Has: rp.has}
 	rawID := cell(cells, rp.id)
 	rec.ID, rec.DisplayID = parseID(rawID)
+	if rec.DisplayID == rp.cols[rp.id].Header {
+		// The header repeated further down (exports paginate so): not an officer.
+		return rowBlank
+	}
 	if rec.ID == "" {
 		if isTotalRow(cells) {
 			return rowTotal
@@ -245,6 +249,9 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record, add func(st
 		rec.CourseAmbiguous = true
 		rp.problem(SeverityError, row, rp.course, rec.CourseName,
 			"This completion was not recorded: the course name matches "+quoteList(m.ambiguous)+" equally.", rec.ID)
+		add(clean(cell(cells, rp.completionStatus)))
+		add(clean(cell(cells, rp.completionDate)))
+		return
 	}
 	rec.CourseID = m.id
 	done := true

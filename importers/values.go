@@ -87,7 +87,14 @@ func numericID(s string) string {
 // parseID returns the normalised ID and the ID as written (zero-padding
 // kept, number formatting removed).
 func parseID(raw string) (id, display string) {
-	display = numericID(clean(raw))
+	display = clean(raw)
+	// Tricks people use to keep Excel from dropping zeros: '0012345 and ="0012345".
+	if len(display) > 1 && display[0] == '\'' {
+		display = clean(display[1:])
+	} else if len(display) > 3 && display[0] == '=' && display[1] == '"' && display[len(display)-1] == '"' {
+		display = clean(display[2 : len(display)-1])
+	}
+	display = numericID(display)
 	return training.NormalizeID(display), display
 }
 
@@ -386,7 +393,6 @@ var courseWords = map[string]CellKind{
 	"passed":        CellCompletedNoDate,
 	"true":          CellCompletedNoDate,
 	"tick":          CellCompletedNoDate,
-	"x":             CellCompletedNoDate,
 	"exempt":        CellExempt,
 	"na":            CellExempt,
 	"notapplicable": CellExempt,
@@ -408,8 +414,12 @@ func parseCourseCell(s string, date1904 bool, today training.Date) (CellKind, tr
 		}
 		return CellCompleted, d, nil
 	}
-	if k, ok := courseWords[foldWord(s)]; ok {
+	w := foldWord(s)
+	if k, ok := courseWords[w]; ok {
 		return k, training.Date{}, nil
+	}
+	if strings.HasPrefix(w, "exempt") {
+		return CellExempt, training.Date{}, nil
 	}
 	// "15 March 2024" starts with a digit; "Mar 15 2024" is US and refused.
 	return CellNone, training.Date{}, dateError("not a completion date, Yes/No or Exempt")
