@@ -1,9 +1,9 @@
 package importers
 
 import (
-	"sort"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
