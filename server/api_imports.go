@@ -1,0 +1,136 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/training"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// boolField reads a true/false form or query value ("" is false; "on"
+// from a checkbox is true).
+func boolField(c echo.Context, name string) (bool, error) {
+	v := c.FormValue(name)
+	if v == "" || v == "on" {
+		return v == "on", nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%w: %s must be true or false", training.ErrInvalid, name)
+	}
+	return b, nil
+}
+
+// importOptionsFrom reads the upload form's options.
+func importOptionsFrom(c echo.Context) (ImportOptions, error) {
+	var o ImportOptions
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"full", &o.Full}, {"dry_run", &o.DryRun}, {"strict", &o.Strict}, {"confirm_leavers", &o.ConfirmLeavers}} {
+		if *f.dst, err = boolField(c, f.name); err != nil {
+			return o, err
+		}
+	}
+	o.Sheet = c.FormValue("sheet")
+	return o, nil
+}
+
+// apiImportCreate imports an uploaded roster (multipart field "file");
+// with dry_run=true it only previews, keeping the file for confirm.
+func (s *Server) apiImportCreate(c echo.Context) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		if _, ok := err.(*http.MaxBytesError); ok {
+			return errTooLarge
+		}
+		return fmt.Errorf("%w: send the roster as a multipart form field named file", training.ErrInvalid)
+	}
+	opts, err := importOptionsFrom(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	rep, err := s.runImport(c.Request().Context(), u.Username, fh, opts)
+	if err != nil {
+		return err
+	}
+	return c.JSON(importStatus(rep), rep)
+}
+
+// importStatus is 201 when an import changed the roster, else 200.
+func importStatus(rep *importers.Report) int {
+	if rep.Outcome == training.OutcomeApplied && !rep.DryRun {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+// importListItem is one import log entry without its stored report.
+type importListItem struct {
+	training.ImportRecord
+	Report json.RawMessage `json:"report,omitempty"`
+}
+
+// apiImports lists the import log, newest first (?limit, default 100).
+func (s *Server) apiImports(c echo.Context) error {
+	_, limit, err := paging(c, 100)
+	if err != nil {
+		return err
+	}
+	recs, err := s.store.Imports(c.Request().Context(), limit)
+	if err != nil {
+		return err
+	}
+	out := make([]importListItem, len(recs))
+	for i, r := range recs {
+		r.Report = nil
+		out[i] = importListItem{ImportRecord: r}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiImport returns one import's full report (a logged import or a kept preview).
+func (s *Server) apiImport(c echo.Context) error {
+	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+// apiImportErrors downloads an import's problems as a workbook.
+func (s *Server) apiImportErrors(c echo.Context) error {
+	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteErrorsXLSX(&buf); err != nil {
+		return fmt.Errorf("error workbook: %w", err)
+	}
+	return sendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
+}
+
+// apiImportConfirm applies a kept dry run (?confirm_leavers=true or the
+// form field answers the 20% leaver guard).
+func (s *Server) apiImportConfirm(c echo.Context) error {
+	confirm, err := boolField(c, "confirm_leavers")
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	rep, err := s.confirmImport(c.Request().Context(), u.Username, c.Param("id"), confirm)
+	if err != nil {
+		return err
+	}
+	return c.JSON(importStatus(rep), rep)
+}

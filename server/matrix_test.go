@@ -1,0 +1,318 @@
+package server
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// The callers of the authorization matrix, in column order.
+var matrixCallers = []string{"anon", "admin", "hr", "mgr-a", "mgr-line", "mgr-none", "token"}
+
+// access classes: who may call a route, and what the others get.
+type access int
+
+const (
+	public  access = iota // everyone gets ok
+	anyone                // signed in: ok; anonymous: 401
+	staff                 // hr, admin (and the hr token): ok; managers 403; anonymous 401
+	admins                // admin: ok; everyone else signed in 403; anonymous 401
+	localOK               // only Config.LocalToken: everyone here 401
+)
+
+// matrixRow is one route: a concrete request, who may call it, and the
+// status for those who may (override per caller in special).
+type matrixRow struct {
+	method, route, path string
+	access              access
+	ok                  int
+	body                func(e *testEnv, who string) (io.Reader, string)
+	special             map[string]int
+	fresh               bool // give session callers a new session (the route ends it)
+}
+
+func jsonOf(v any) func(*testEnv, string) (io.Reader, string) {
+	return func(*testEnv, string) (io.Reader, string) { return jsonBody(v), "application/json" }
+}
+
+func rosterCSV(e *testEnv, who string) (io.Reader, string) {
+	return multipartBody(e.t, "file", map[string]string{"dry_run": "true"},
+		map[string]string{"roster-" + who + ".csv": "Officer ID,Name,Unit,Email\nA9,New Person " + who + ",Alpha / Team 1,new@police.test\n"})
+}
+
+func matrixRows(e *testEnv) []matrixRow {
+	link := training.SignOfficerLink(testSecret, "A1", testNow.Add(24*time.Hour))
+	courses := training.DefaultCourses()
+	noLine := map[string]int{"mgr-line": 404, "mgr-none": 404}
+	scopeless := map[string]int{"mgr-none": 403}
+	return []matrixRow{
+		{method: "GET", route: "/healthz", access: public, ok: 200},
+		{method: "GET", route: "/readyz", access: public, ok: 200},
+		{method: "GET", route: "/metrics", access: public, ok: 200},
+		{method: "GET", route: "/api/v1/openapi.json", access: public, ok: 200},
+		{method: "POST", route: "/login", access: public, ok: 303, body: func(_ *testEnv, who string) (io.Reader, string) {
+			return strings.NewReader("username=nobody-" + who + "&password=wrong"), "application/x-www-form-urlencoded"
+		}},
+		{method: "POST", route: "/api/v1/login", access: public, ok: 401, body: func(_ *testEnv, who string) (io.Reader, string) {
+			return jsonBody(map[string]string{"username": "nobody-" + who, "password": "wrong"}), "application/json"
+		}},
+		{method: "GET", route: "/api/v1/me/:token", path: "/api/v1/me/" + link, access: public, ok: 200},
+		{method: "POST", route: "/api/v1/cli", access: localOK, body: func(e *testEnv, _ string) (io.Reader, string) {
+			return multipartBody(e.t, "file", map[string]string{"arg": "report"}, nil)
+		}},
+
+		{method: "GET", route: "/api/v1/session", access: anyone, ok: 200},
+		{method: "GET", route: "/api/v1/compliance", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/compliance/export", path: "/api/v1/compliance/export?format=csv", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/officers", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/officers/:id", path: "/api/v1/officers/A1", access: anyone, ok: 200, special: noLine},
+		{method: "GET", route: "/api/v1/courses", access: anyone, ok: 200},
+		{method: "GET", route: "/api/v1/trend", access: anyone, ok: 200, special: map[string]int{"mgr-line": 403, "mgr-none": 403}},
+
+		{method: "POST", route: "/api/v1/imports", access: staff, ok: 200, body: rosterCSV},
+		{method: "GET", route: "/api/v1/imports", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/imports/:id", path: "/api/v1/imports/seed", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/imports/:id/errors.xlsx", path: "/api/v1/imports/seed/errors.xlsx", access: staff, ok: 200},
+		{method: "POST", route: "/api/v1/imports/:id/confirm", path: "/api/v1/imports/imp-unknown/confirm", access: staff, ok: 404},
+		{method: "POST", route: "/api/v1/completions", access: staff, ok: 201,
+			body: jsonOf([]map[string]string{{"officer_id": "A2", "course": "CSE", "date": "2026-11-01"}})},
+		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
+		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,
+			body: jsonOf(map[string]any{"title": "Extra course", "valid_for_months": 12})},
+		{method: "GET", route: "/api/v1/jobs", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/jobs/runs", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/outbox", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/remind", access: staff, ok: 200},
+
+		{method: "GET", route: "/api/v1/users", access: admins, ok: 200},
+		{method: "POST", route: "/api/v1/users", access: admins, ok: 201,
+			body: jsonOf(map[string]any{"username": "new-user", "role": "hr", "password": "a long enough password"})},
+		{method: "PATCH", route: "/api/v1/users/:username", path: "/api/v1/users/victim", access: admins, ok: 200,
+			body: jsonOf(map[string]any{"email": "victim@police.test"})},
+		{method: "POST", route: "/api/v1/users/:username/reset", path: "/api/v1/users/victim/reset", access: admins, ok: 200},
+		{method: "GET", route: "/api/v1/users/:username/tokens", path: "/api/v1/users/hr/tokens", access: admins, ok: 200},
+		{method: "POST", route: "/api/v1/users/:username/tokens", path: "/api/v1/users/hr/tokens", access: admins, ok: 201,
+			body: jsonOf(map[string]any{"name": "script"})},
+		{method: "DELETE", route: "/api/v1/users/:username/tokens/:id", path: "/api/v1/users/hr/tokens/nope", access: admins, ok: 404},
+		{method: "DELETE", route: "/api/v1/users/:username", path: "/api/v1/users/victim", access: admins, ok: 204},
+		{method: "POST", route: "/api/v1/jobs/:name/run", path: "/api/v1/jobs/reminders/run?dry_run=true", access: admins, ok: 200},
+
+		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
+		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},
+	}
+}
+
+func expectedStatus(row matrixRow, who string) int {
+	if s, ok := row.special[who]; ok {
+		return s
+	}
+	switch row.access {
+	case public:
+		return row.ok
+	case localOK:
+		return 401
+	}
+	if who == "anon" {
+		return 401
+	}
+	mgr := strings.HasPrefix(who, "mgr-")
+	switch {
+	case row.access == staff && mgr, row.access == admins && who != "admin":
+		return 403
+	}
+	return row.ok
+}
+
+// TestAuthorizationMatrix calls every route as every kind of caller.
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	if err := e.st.CreateUser(ctx, training.User{Username: "victim", Role: training.RoleManager, PasswordHash: testHash(), Created: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	rows := matrixRows(e)
+	var table strings.Builder
+	table.WriteString("\nroute")
+	for _, who := range matrixCallers {
+		table.WriteString("\t" + who)
+	}
+	for _, row := range rows {
+		path := row.path
+		if path == "" {
+			path = row.route
+		}
+		table.WriteString("\n" + row.method + " " + row.route)
+		for _, who := range matrixCallers {
+			as := who
+			if who == "anon" {
+				as = ""
+			}
+			if row.fresh && as != "" && as != "token" {
+				e.freshSession(as)
+			}
+			r := req{method: row.method, path: path, as: as}
+			if row.body != nil {
+				r.body, r.ctype = row.body(e, who)
+			}
+			rec := e.do(r)
+			want := expectedStatus(row, who)
+			table.WriteString("\t" + itoa(rec.Code))
+			if rec.Code != want {
+				t.Errorf("%s %s as %s: status %d, want %d: %s", row.method, path, who, rec.Code, want, clip(rec.Body.String()))
+			}
+			if strings.HasPrefix(path, "/api/") && rec.Code >= 400 {
+				checkErrorShape(t, rec)
+			}
+		}
+	}
+	t.Log(table.String())
+}
+
+// TestMatrixCoversEveryRoute: a route added without a matrix row fails here.
+func TestMatrixCoversEveryRoute(t *testing.T) {
+	e := newTestEnv(t)
+	have := map[string]bool{}
+	for _, row := range matrixRows(e) {
+		have[row.method+" "+row.route] = true
+	}
+	for _, r := range e.s.echo.Routes() {
+		if !isMine(r.Path) || r.Method == "echo_route_not_found" || strings.HasSuffix(r.Path, "/*") {
+			continue
+		}
+		if !have[r.Method+" "+r.Path] {
+			t.Errorf("route %s %s has no row in the authorization matrix", r.Method, r.Path)
+		}
+	}
+}
+
+// isMine tells server-core's routes from the pages'.
+func isMine(path string) bool {
+	return isAPI(path) || path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/login" || path == "/logout"
+}
+
+func (e *testEnv) freshSession(user string) {
+	id, csrf := randomToken(), randomToken()
+	if err := e.st.CreateSession(context.Background(), training.Session{IDHash: sha256Hex(id), Username: user, CSRFToken: csrf,
+		Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.cookies[user], e.csrf[user] = id, csrf
+}
+
+func clip(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+func checkErrorShape(t *testing.T, rec interface{ Result() *http.Response }) {
+	t.Helper()
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("error content type %q", res.Header.Get("Content-Type"))
+		return
+	}
+	var body errorBody
+	if err := jsonUnmarshal(b, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+		t.Errorf("error body %s is not {\"error\":{\"code\",\"message\"}}", b)
+	}
+}
+
+// TestManagerSeesNothingOfOtherUnits: a manager of Alpha asks for Bravo's
+// data by every route and gets none of it; a manager linked to L1 sees
+// only L1's reporting line in Bravo.
+func TestManagerSeesNothingOfOtherUnits(t *testing.T) {
+	e := newTestEnv(t)
+	bravo := url.QueryEscape("Bravo")
+	team9 := url.QueryEscape("Bravo / Team 9")
+	tests := []struct {
+		as, path string
+		want     int
+		// absent must not appear in the body (xlsx: in any part of the zip).
+		absent []string
+		// present must appear (so the test can fail the other way too).
+		present []string
+	}{
+		{"mgr-a", "/api/v1/compliance?unit=" + bravo, 403, []string{"Bravo /", "Team 9"}, nil},
+		{"mgr-a", "/api/v1/compliance?unit=" + team9, 403, []string{"Team 9"}, nil},
+		{"mgr-a", "/api/v1/compliance", 200, []string{"Bravo"}, []string{"Alpha / Team 2"}},
+		{"mgr-a", "/api/v1/compliance/export?format=csv&unit=" + bravo, 403, []string{"Team 9"}, nil},
+		{"mgr-a", "/api/v1/compliance/export?format=xlsx&unit=" + bravo, 403, []string{"Team 9"}, nil},
+		{"mgr-a", "/api/v1/compliance/export?format=csv", 200, []string{"Bravo"}, []string{"Team 2"}},
+		{"mgr-a", "/api/v1/compliance/export?format=xlsx", 200, []string{"Bravo"}, []string{"Team 2"}},
+		{"mgr-a", "/api/v1/officers?unit=" + bravo, 403, []string{"Bravoname"}, nil},
+		{"mgr-a", "/api/v1/officers", 200, []string{"Bravo"}, []string{"Alice Aardvark"}},
+		{"mgr-a", "/api/v1/officers?q=Bella", 200, []string{"Bravo"}, []string{`"total":0`}},
+		{"mgr-a", "/api/v1/officers?q=B1", 200, []string{"Bravo"}, []string{`"total":0`}},
+		{"mgr-a", "/api/v1/officers?format=csv", 200, []string{"Bravo"}, []string{"Aardvark"}},
+		{"mgr-a", "/api/v1/officers?format=xlsx", 200, []string{"Bravo"}, []string{"Aardvark"}},
+		{"mgr-a", "/api/v1/officers?status=overdue&course=cse-recognition", 200, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/officers/B1", 404, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/officers/b2", 404, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/trend?unit=" + bravo, 403, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/trend", 200, []string{"Bravo"}, []string{`"unit":"Alpha"`}},
+		{"mgr-a", "/api/v1/imports", 403, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/imports/seed", 403, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/imports/seed/errors.xlsx", 403, []string{"Bravo"}, nil},
+		{"mgr-a", "/api/v1/outbox", 403, []string{"Bravo"}, nil},
+		{"mgr-line", "/api/v1/compliance?unit=" + bravo, 200, []string{"Team 8"}, []string{`"required":1`}},
+		{"mgr-line", "/api/v1/officers?unit=" + bravo, 200, []string{"Bella", "Bruno"}, []string{"Boris Bravoname"}},
+		{"mgr-line", "/api/v1/officers", 200, []string{"Bella", "Bruno", "Alice"}, []string{"Boris", "Adam"}},
+		{"mgr-line", "/api/v1/officers/B1", 404, []string{"Bella"}, nil},
+		{"mgr-line", "/api/v1/officers/B2", 200, nil, []string{"Boris"}},
+		{"mgr-line", "/api/v1/trend?unit=" + bravo, 403, []string{"Bravo /"}, nil},
+		{"mgr-line", "/api/v1/compliance/export?format=xlsx&unit=" + bravo, 200, []string{"Bella", "Bruno", "Team 8"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.as+" "+tt.path, func(t *testing.T) {
+			rec := e.do(req{method: "GET", path: tt.path, as: tt.as})
+			if rec.Code != tt.want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, clip(rec.Body.String()))
+			}
+			text := bodyText(t, rec.Body.Bytes())
+			for _, s := range tt.absent {
+				if strings.Contains(text, s) {
+					t.Errorf("body holds %q: %s", s, clip(text))
+				}
+			}
+			for _, s := range tt.present {
+				if !strings.Contains(text, s) {
+					t.Errorf("body lacks %q: %s", s, clip(text))
+				}
+			}
+		})
+	}
+}
+
+// bodyText is the body, or for a zip (xlsx) every part's text joined.
+func bodyText(t *testing.T, b []byte) string {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte("PK")) {
+		return string(b)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, _ := io.ReadAll(rc)
+		rc.Close()
+		sb.Write(part)
+	}
+	return sb.String()
+}
