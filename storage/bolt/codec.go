@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -198,21 +199,33 @@ func encodeOfficer(o training.Officer) []byte {
 func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error) {
 	d := decoder{b: b, intern: intern}
 	d.version()
-	o := training.Officer{
-		ID:           d.str(),
-		DisplayID:    d.str(),
-		Name:         d.str(),
-		Email:        d.str(),
-		EmailInvalid: d.bool(),
-		Rank:         d.istr(),
-		Unit:         d.istr(),
-		LineManager:  d.str(),
-		StartDate:    d.date(),
-		FirstSeen:    d.date(),
-		Leaver:       d.bool(),
-		LeftOn:       d.date(),
-		Source:       d.source(),
+	// The officer's own strings share one allocation: a Dataset holds
+	// 150,000 officers and every allocation costs again at each GC.
+	var parts [5][]byte
+	size := 0
+	for i := range 4 {
+		parts[i] = d.raw()
+		size += len(parts[i])
 	}
+	o := training.Officer{EmailInvalid: d.bool(), Rank: d.istr(), Unit: d.istr()}
+	parts[4] = d.raw()
+	size += len(parts[4])
+	o.StartDate, o.FirstSeen, o.Leaver, o.LeftOn = d.date(), d.date(), d.bool(), d.date()
+	o.Source = d.source()
+	if d.err != nil {
+		return o, d.done("officer")
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, p := range parts {
+		sb.Write(p)
+	}
+	all := sb.String()
+	var strs [5]string
+	for i, p := range parts {
+		strs[i], all = all[:len(p)], all[len(p):]
+	}
+	o.ID, o.DisplayID, o.Name, o.Email, o.LineManager = strs[0], strs[1], strs[2], strs[3], strs[4]
 	return o, d.done("officer")
 }
 
@@ -229,6 +242,19 @@ func encodeCompletions(cs []training.Completion) []byte {
 		e.source(c.Source)
 	}
 	return e.b
+}
+
+// completionCount returns the number of completions in a record without
+// decoding them, so that a Dataset can allocate them all at once.
+func completionCount(b []byte) int {
+	if len(b) < 2 || b[0] != rosterV1 {
+		return 0
+	}
+	n, k := binary.Uvarint(b[1:])
+	if k <= 0 || n > uint64(len(b)) {
+		return 0
+	}
+	return int(n)
 }
 
 // decodeCompletions appends to dst (one backing array for a whole

@@ -66,7 +66,12 @@ func readDataset(tx *bbolt.Tx) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	var all []training.Completion
+	total := 0
+	cb.ForEach(func(k, v []byte) error {
+		total += completionCount(v)
+		return nil
+	})
+	all := make([]training.Completion, 0, total)
 	err = cb.ForEach(func(k, v []byte) error {
 		id := officerKey(k, ds.Officers)
 		var part []training.Completion

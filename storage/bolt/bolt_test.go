@@ -1,0 +1,130 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/muster-police/muster/training"
+	"github.com/muster-police/muster/training/demo"
+)
+
+func TestOpenLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "muster.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = Open(path, Options{Timeout: 100 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) || !errors.Is(err, training.ErrUnavailable) {
+		t.Fatalf("second Open: got %v, want ErrLocked wrapping ErrUnavailable", err)
+	}
+	if want := "another muster process has the data directory open (is `muster serve` running?)"; err.Error() != want {
+		t.Fatalf("message %q, want %q", err, want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open after the first store closed: %v", err)
+	}
+	s2.Close()
+}
+
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "muster.db")
+	s, err := Open(path, Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := demo.Force(1, 200, 10, training.NewDate(2026, 11, 24))
+	if _, err := s.ApplyChanges(t.Context(), cs); err != nil {
+		t.Fatal(err)
+	}
+	courses := []training.Course{{ID: "first-aid", Title: "First aid"}}
+	if err := s.PutCourses(t.Context(), courses); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Revision(t.Context())
+	if !errors.Is(err, training.ErrUnavailable) {
+		t.Fatalf("Revision on a closed store: got %v, want ErrUnavailable", err)
+	}
+
+	s, err = Open(path, Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("dataset differs after reopening")
+	}
+	if len(got.Courses) != 3 || got.Revision != 2 {
+		t.Fatalf("after reopening: %d courses at revision %d, want 3 at 2", len(got.Courses), got.Revision)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	s := openTemp(t)
+	cs := demo.Force(2, 500, 20, training.NewDate(2026, 11, 24))
+	if _, err := s.ApplyChanges(t.Context(), cs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateUser(t.Context(), training.User{Username: "admin", Role: training.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := s.Backup(t.Context(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(buf.Len()) || n == 0 {
+		t.Fatalf("Backup reported %d bytes, wrote %d", n, buf.Len())
+	}
+	path := filepath.Join(t.TempDir(), "restored.db")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	want, err := s.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("restored dataset differs")
+	}
+	if _, err := r.User(t.Context(), "admin"); err != nil {
+		t.Fatalf("restored user: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.Backup(ctx, &buf); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Backup with a cancelled context: %v", err)
+	}
+}
