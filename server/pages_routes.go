@@ -1,6 +1,70 @@
 package server
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
 
 // pageRoutes registers the web pages (owned by server-web; see routes.go).
-func (s *Server) pageRoutes(e *echo.Echo) {}
+// Pages are grouped by who may open them, like the API. The handlers are
+// methods of webPages, which adds the pages' own caches to the Server.
+func (s *Server) pageRoutes(e *echo.Echo) {
+	r, err := newWebRenderer()
+	if err != nil {
+		// The templates are embedded: a parse error is a broken build,
+		// caught by every page test.
+		panic(err)
+	}
+	e.Renderer = r
+	p := &webPages{Server: s, cache: newWebCache()}
+	p.pageError = p.renderPageError
+
+	anyone := s.requireRole()
+	staff := s.requireRole(training.RoleHR, training.RoleAdmin)
+	admins := s.requireRole(training.RoleAdmin)
+
+	// Public.
+	e.GET("/static/*", staticHandler())
+	e.GET("/login", p.pageLogin)
+	e.GET("/me/:token", p.pageMe)
+
+	// Everyone signed in, within their scope.
+	e.GET("/", p.pageDashboard, anyone)
+	e.GET("/officers", p.pageOfficers, anyone)
+	e.GET("/officers/:id", p.pageOfficer, anyone)
+	e.GET("/export/officers.:format", p.pageExportOfficers, anyone)
+	e.GET("/account/password", p.pagePassword, anyone)
+	e.POST("/account/password", p.pagePasswordPost, anyone)
+
+	// HR and admins.
+	e.GET("/upload", p.pageUpload, staff)
+	e.POST("/upload", p.pageUploadPost, staff)
+	e.GET("/upload/:id", p.pagePreview, staff)
+	e.POST("/upload/:id/confirm", p.pagePreviewConfirm, staff)
+	e.POST("/upload/:id/cancel", p.pagePreviewCancel, staff)
+	e.GET("/imports", p.pageImports, staff)
+	e.GET("/imports/:id", p.pageImport, staff)
+	e.GET("/courses", p.pageCourses, staff)
+	e.POST("/courses", p.pageCourseCreate, staff)
+	e.POST("/courses/:id", p.pageCourseSave, staff)
+
+	// Admins.
+	e.POST("/demo", p.pageDemo, admins)
+	e.GET("/accounts", p.pageAccounts, admins)
+	e.POST("/accounts", p.pageAccountCreate, admins)
+	e.POST("/accounts/:username", p.pageAccountSave, admins)
+	e.POST("/accounts/:username/reset", p.pageAccountReset, admins)
+	e.POST("/accounts/:username/tokens", p.pageTokenCreate, admins)
+	e.POST("/accounts/:username/delete", p.pageAccountDelete, admins)
+	e.POST("/accounts/tokens/:id/revoke", p.pageTokenRevoke, admins)
+	e.GET("/jobs", p.pageJobs, admins)
+	e.POST("/jobs/run", p.pageJobRun, admins)
+	e.GET("/jobs/messages/:id", p.pageMessage, admins)
+	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
+}
+
+// webPages is the web pages' handlers: the Server plus what only pages need.
+type webPages struct {
+	*Server
+	cache *webCache
+}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// dueListLimit is how many overdue / due-soon rows the dashboard shows;
+// "see all" opens the officer list with the same filter.
+const dueListLimit = 25
+
+// officersPageSize is the officer list's page length.
+const officersPageSize = 100
+
+type crumb struct{ Label, Href string }
+
+type dueListView struct {
+	Rows                        []dueRow
+	Total                       int
+	More, ExportXLSX, ExportCSV string
+}
+
+type pagerView struct {
+	From, To, Total int
+	Prev, Next      string
+}
+
+// officerTable is a page of officers with their status on every course.
+type officerTable struct {
+	Courses               []training.Course
+	Rows                  []training.OfficerStatus
+	Pager                 pagerView
+	ExportXLSX, ExportCSV string
+}
+
+type dashboardView struct {
+	Empty, CanUpload, CanLoadDemo bool
+
+	AsOf           training.Date
+	Unit, UnitName string
+	Crumbs         []crumb
+	Node           *training.ReportNode
+	Children       []*training.ReportNode
+	Officers       *officerTable
+	Overdue        dueListView
+	DueSoon        dueListView
+	Trend          template.HTML
+
+	ExportXLSX, ExportCSV string
+}
+
+func (p *webPages) pageDashboard(c echo.Context) error {
+	v, asOf, err := p.viewerAsOf(c)
+	if err != nil {
+		return err
+	}
+	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff()}
+	if len(v.DS.Officers) == 0 {
+		view.Empty = true
+		view.CanLoadDemo = p.cfg.DemoAllowed && v.User.Role == training.RoleAdmin
+		return p.render(c, http.StatusOK, "dashboard", "Dashboard", view)
+	}
+	unit := unitParam(c)
+	r, _, err := p.report(c.Request().Context(), v.User, asOf, unit, nil)
+	if err != nil {
+		return err
+	}
+	view.Unit, view.Node, view.Children = unit, &r.ReportNode, r.Units
+	view.UnitName = lastUnitPart(unit)
+	view.Crumbs = unitCrumbs(unit, asOf, v.Scope.All)
+	q := "as_of=" + asOf.String()
+	if unit != "" {
+		q += "&unit=" + url.QueryEscape(unit)
+	}
+	view.ExportXLSX = "/api/v1/compliance/export?format=xlsx&" + q
+	view.ExportCSV = "/api/v1/compliance/export?format=csv&" + q
+
+	if len(r.Units) == 0 {
+		// A team (a leaf): list its officers.
+		oq := officerQuery{Unit: unit, AsOf: asOf}
+		list, err := p.officers(v, oq)
+		if err != nil {
+			return err
+		}
+		view.Officers = p.officerTable(c, v, oq, list, "/")
+	}
+	lists, err := p.dueLists(v, asOf, unit)
+	if err != nil {
+		return err
+	}
+	view.Overdue = dueList(lists.Overdue, officerQuery{Unit: unit, Status: training.StatusOverdue, AsOf: asOf})
+	view.DueSoon = dueList(lists.DueSoon, officerQuery{Unit: unit, Status: training.StatusDueSoon, AsOf: asOf})
+
+	if v.Scope.AllowsUnit(unit) {
+		series, err := p.trend(c.Request().Context(), v.DS.Revision, asOf, unit, v.DS.Courses)
+		if err != nil {
+			return err
+		}
+		if len(series) > 0 {
+			title := "Percent compliant over time"
+			if unit != "" {
+				title += ", " + unit
+			}
+			view.Trend = lineChart(title, series)
+		}
+	}
+	title := "Dashboard"
+	if unit != "" {
+		title = view.UnitName + " · Dashboard"
+	}
+	return p.render(c, http.StatusOK, "dashboard", title, view)
+}
+
+func dueList(rows []dueRow, q officerQuery) dueListView {
+	l := dueListView{Total: len(rows), Rows: rows}
+	if len(l.Rows) > dueListLimit {
+		l.Rows = l.Rows[:dueListLimit]
+	}
+	qs := q.values()
+	l.More = "/officers?" + qs
+	l.ExportXLSX = "/export/officers.xlsx?" + qs
+	l.ExportCSV = "/export/officers.csv?" + qs
+	return l
+}
+
+// officerTable pages list for the page at path (the pager keeps the query).
+func (p *webPages) officerTable(c echo.Context, v viewer, q officerQuery, list []training.OfficerStatus, path string) *officerTable {
+	t := &officerTable{Courses: v.DS.Courses}
+	page := pageParam(c)
+	from := (page - 1) * officersPageSize
+	if from > len(list) {
+		from = 0
+		page = 1
+	}
+	to := min(from+officersPageSize, len(list))
+	t.Rows = list[from:to]
+	qs := q.values()
+	link := func(n int) string {
+		u := path + "?" + qs
+		if n > 1 {
+			u += "&page=" + itoa(n)
+		}
+		return u
+	}
+	t.Pager = pagerView{From: from + 1, To: to, Total: len(list)}
+	if len(list) == 0 {
+		t.Pager.From = 0
+	}
+	if page > 1 {
+		t.Pager.Prev = link(page - 1)
+	}
+	if to < len(list) {
+		t.Pager.Next = link(page + 1)
+	}
+	t.ExportXLSX = "/export/officers.xlsx?" + qs
+	t.ExportCSV = "/export/officers.csv?" + qs
+	return t
+}
+
+func lastUnitPart(u string) string {
+	parts := training.SplitUnit(u)
+	if len(parts) == 0 {
+		return ""
+	}
+	return parts[len(parts)-1]
+}
+
+// unitCrumbs links each ancestor of unit (the force first).
+func unitCrumbs(unit string, asOf training.Date, all bool) []crumb {
+	if unit == "" {
+		return nil
+	}
+	root := "Whole force"
+	if !all {
+		root = "Everything you can see"
+	}
+	out := []crumb{{Label: root, Href: "/?as_of=" + asOf.String()}}
+	anc := training.UnitAncestors(unit)
+	for i, a := range anc {
+		cr := crumb{Label: lastUnitPart(a)}
+		if i < len(anc)-1 {
+			cr.Href = "/?unit=" + url.QueryEscape(a) + "&as_of=" + asOf.String()
+		}
+		out = append(out, cr)
+	}
+	return out
+}

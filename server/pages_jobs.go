@@ -1,0 +1,178 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// jobsPageLimit bounds the runs and messages listed.
+const jobsPageLimit = 100
+
+type stateLink struct {
+	Value, Label string
+	Current      bool
+}
+
+type templatePreview struct{ Subject, Text, HTML string }
+
+type templateView struct {
+	Name, Text string
+	Open       bool
+	Preview    *templatePreview
+}
+
+type jobsView struct {
+	JobsOn    bool
+	Drop      bool
+	Names     []string
+	AsOf      training.Date
+	Runs      []training.JobRun
+	States    []stateLink
+	Messages  []training.Message
+	Templates []templateView
+}
+
+func (p *webPages) pageJobs(c echo.Context) error { return p.renderJobs(c, "", "", nil) }
+
+// renderJobs shows the jobs page; open/text/preview show one template
+// being edited (a preview is rendered in the POST's answer so the edited
+// text is not lost).
+func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templatePreview) error {
+	ctx := c.Request().Context()
+	view := &jobsView{JobsOn: p.cfg.Jobs != nil, Drop: true, AsOf: p.today()}
+	state := training.MessageState(c.QueryParam("state"))
+	switch state {
+	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
+	default:
+		return fmt.Errorf("%w: state must be queued, sent or failed", training.ErrInvalid)
+	}
+	for _, s := range []stateLink{{"", "All", false}, {"queued", "Queued", false}, {"sent", "Sent", false}, {"failed", "Failed", false}} {
+		s.Current = s.Value == string(state)
+		view.States = append(view.States, s)
+	}
+	var err error
+	if view.Runs, err = p.store.JobRuns(ctx, "", jobsPageLimit); err != nil {
+		return err
+	}
+	if view.Messages, err = p.store.Messages(ctx, state, jobsPageLimit); err != nil {
+		return err
+	}
+	if p.cfg.Jobs != nil {
+		view.Names = p.cfg.Jobs.Names()
+		tpls, err := p.cfg.Jobs.Templates(ctx)
+		if err != nil {
+			return err
+		}
+		names := make([]string, 0, len(tpls))
+		for n := range tpls {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			tv := templateView{Name: n, Text: tpls[n]}
+			if n == open {
+				tv.Open, tv.Text, tv.Preview = true, text, preview
+			}
+			view.Templates = append(view.Templates, tv)
+		}
+	}
+	return p.render(c, http.StatusOK, "jobs", "Jobs and mail", view)
+}
+
+func (p *webPages) pageJobRun(c echo.Context) error {
+	if p.cfg.Jobs == nil {
+		return errJobsOff
+	}
+	name := c.FormValue("job")
+	if !slices.Contains(p.cfg.Jobs.Names(), name) {
+		return p.redirectFlash(c, "/jobs", "error", fmt.Sprintf("There is no job named %q.", name))
+	}
+	asOf := p.today()
+	if v := strings.TrimSpace(c.FormValue("as_of")); v != "" {
+		d, err := training.ParseDate(v)
+		if err != nil {
+			return p.redirectFlash(c, "/jobs", "error", "The as-of date must be a date.")
+		}
+		asOf = d
+	}
+	dry := c.FormValue("dry_run") == "1"
+	run, err := p.cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
+	result := "ok"
+	if err != nil || run.Error != "" {
+		result = "error"
+	}
+	p.metrics.jobs.WithLabelValues(name, result).Inc()
+	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			return p.redirectFlash(c, "/jobs", "error", msg)
+		}
+		return err
+	}
+	kind := "Ran"
+	if dry {
+		kind = "Dry run of"
+	}
+	if run.Error != "" {
+		return p.redirectFlash(c, "/jobs#runs", "error", fmt.Sprintf("%s %s failed: %s", kind, name, run.Error))
+	}
+	return p.redirectFlash(c, "/jobs#runs", "ok", fmt.Sprintf("%s %s: %s.", kind, name, countsText(run.Counts)))
+}
+
+func countsText(m map[string]int) string {
+	if len(m) == 0 {
+		return "nothing to do"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *webPages) pageMessage(c echo.Context) error {
+	m, err := p.store.Message(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return p.render(c, http.StatusOK, "message", m.Subject, m)
+}
+
+// pageTemplate previews or saves an email template.
+func (p *webPages) pageTemplate(c echo.Context) error {
+	if p.cfg.Jobs == nil {
+		return errJobsOff
+	}
+	ctx := c.Request().Context()
+	name := c.Param("name")
+	text := strings.ReplaceAll(c.FormValue("text"), "\r\n", "\n")
+	if c.FormValue("action") == "save" {
+		if err := p.cfg.Jobs.SetTemplate(ctx, name, text); err != nil {
+			if msg, ok := userMessage(err); ok {
+				p.addFlash(c, "error", msg)
+				return p.renderJobs(c, name, text, nil)
+			}
+			return err
+		}
+		return p.redirectFlash(c, "/jobs#templates", "ok", "Saved the template "+name+".")
+	}
+	subject, textBody, htmlBody, err := p.cfg.Jobs.PreviewTemplate(ctx, name, text)
+	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			p.addFlash(c, "error", msg)
+			return p.renderJobs(c, name, text, nil)
+		}
+		return err
+	}
+	return p.renderJobs(c, name, text, &templatePreview{Subject: subject, Text: textBody, HTML: htmlBody})
+}

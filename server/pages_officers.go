@@ -1,0 +1,204 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/training"
+)
+
+type officersView struct {
+	Q, Unit, Course string
+	Status          training.Status
+	AsOf            training.Date
+	AllCourses      []training.Course
+	StatusOptions   []training.Status
+	List            *officerTable
+}
+
+func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
+	asOf, err := p.asOfParam(c)
+	if err != nil {
+		return officerQuery{}, err
+	}
+	q := officerQuery{Q: training.CleanText(c.QueryParam("q")), Unit: unitParam(c), Course: c.QueryParam("course"), AsOf: asOf}
+	if s := c.QueryParam("status"); s != "" {
+		st, ok := training.ParseStatus(s)
+		if !ok {
+			return q, fmt.Errorf("%w: %q is not a status", training.ErrInvalid, s)
+		}
+		q.Status = st
+	}
+	return q, nil
+}
+
+// viewerQuery is viewer plus the officer list's filters.
+func (p *webPages) viewerQuery(c echo.Context) (viewer, officerQuery, error) {
+	v, err := p.viewer(c)
+	if err != nil {
+		return v, officerQuery{}, err
+	}
+	q, err := p.officerQuery(c)
+	return v, q, err
+}
+
+func (p *webPages) pageOfficers(c echo.Context) error {
+	v, q, err := p.viewerQuery(c)
+	if err != nil {
+		return err
+	}
+	if q.Course != "" {
+		if _, err := training.SelectCourses(v.DS.Courses, []string{q.Course}); err != nil {
+			return err
+		}
+	}
+	list, err := p.officers(v, q)
+	if err != nil {
+		return err
+	}
+	// One exact match from a search goes straight to the officer.
+	if q.Q != "" && len(list) == 1 && c.QueryParam("page") == "" {
+		return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(list[0].Officer.ID)+"?as_of="+q.AsOf.String())
+	}
+	view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
+		AllCourses: v.DS.Courses, StatusOptions: training.Statuses}
+	view.List = p.officerTable(c, v, q, list, "/officers")
+	return p.render(c, http.StatusOK, "officers", "Officers", view)
+}
+
+// officerRow is one course on the officer page.
+type officerRow struct {
+	Course training.Course
+	Status training.CourseStatus
+}
+
+type historyRow struct{ Course, Date, Source string }
+
+type officerView struct {
+	Officer  training.Officer
+	AsOf     training.Date
+	Rows     []officerRow
+	History  []historyRow
+	UnitLink string
+	Public   bool
+}
+
+func officerPage(st training.OfficerStatus, courses []training.Course, asOf training.Date) *officerView {
+	v := &officerView{Officer: st.Officer, AsOf: asOf}
+	for i, c := range courses {
+		if i < len(st.Courses) {
+			v.Rows = append(v.Rows, officerRow{Course: c, Status: st.Courses[i]})
+		}
+	}
+	return v
+}
+
+// addHistory lists every recorded completion, newest first (staff and managers only).
+func (v *officerView) addHistory(rec training.OfficerRecord, courses []training.Course) {
+	title := map[string]string{}
+	for _, c := range courses {
+		title[c.ID] = c.Title
+	}
+	comps := append([]training.Completion(nil), rec.Completions...)
+	sort.Slice(comps, func(i, j int) bool { return comps[i].Date.After(comps[j].Date) })
+	for _, cp := range comps {
+		d := cp.Date.UK()
+		if cp.DateUnknown {
+			d += " (date not given)"
+		}
+		v.History = append(v.History, historyRow{Course: orStr(title[cp.CourseID], cp.CourseID), Date: d, Source: sourceText(cp.Source)})
+	}
+	if len(v.History) <= 1 {
+		v.History = nil // the table above already says it
+	}
+}
+
+func orStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (p *webPages) pageOfficer(c echo.Context) error {
+	v, asOf, err := p.viewerAsOf(c)
+	if err != nil {
+		return err
+	}
+	rec, err := p.store.Officer(c.Request().Context(), training.NormalizeID(c.Param("id")))
+	if err != nil {
+		return err
+	}
+	if !v.Scope.Allows(rec.Officer) {
+		// Not "forbidden": a manager must not learn who exists elsewhere.
+		return fmt.Errorf("%w: there is no officer with that ID in your units", training.ErrNotFound)
+	}
+	view := officerPage(training.EvaluateOfficer(rec.Officer, v.DS.Courses, rec.Completions, rec.Exemptions, asOf), v.DS.Courses, asOf)
+	view.addHistory(rec, v.DS.Courses)
+	if v.Scope.AllowsUnit(rec.Officer.Unit) {
+		view.UnitLink = "/?unit=" + url.QueryEscape(rec.Officer.Unit) + "&as_of=" + asOf.String()
+	}
+	return p.render(c, http.StatusOK, "officer", rec.Officer.Name, view)
+}
+
+// pageMe is an officer's own status page, opened from a signed link.
+func (p *webPages) pageMe(c echo.Context) error {
+	st, courses, err := p.officerStatusForLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		if errors.Is(err, training.ErrForbidden) {
+			return fmt.Errorf("%w: this link is not valid or has expired; ask HR for a new one", training.ErrForbidden)
+		}
+		return err
+	}
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	c.Response().Header().Set("X-Robots-Tag", "noindex")
+	view := officerPage(st, courses, p.today())
+	view.Public = true
+	return p.render(c, http.StatusOK, "officer", "Your training", view)
+}
+
+// pageExportOfficers downloads the officer list (same filters as the page) as xlsx or csv.
+func (p *webPages) pageExportOfficers(c echo.Context) error {
+	v, q, err := p.viewerQuery(c)
+	if err != nil {
+		return err
+	}
+	list, err := p.officers(v, q)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := "officers-" + q.AsOf.String()
+	switch c.Param("format") {
+	case "xlsx":
+		if err := export.OfficersXLSX(&buf, list, v.DS.Courses); err != nil {
+			return err
+		}
+		return attachment(c, name+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	case "csv":
+		if err := export.OfficersCSV(&buf, list, v.DS.Courses); err != nil {
+			return err
+		}
+		return attachment(c, name+".csv", "text/csv; charset=utf-8", buf.Bytes())
+	}
+	return fmt.Errorf("%w: format must be xlsx or csv", training.ErrInvalid)
+}
+
+func attachment(c echo.Context, name, ctype string, b []byte) error {
+	name = strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, name)
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, ctype, b)
+}

@@ -1,0 +1,251 @@
+package server
+
+// The web pages' plumbing: embedded templates and assets, the renderer,
+// the layout's view model (user, navigation by role, CSRF token, flash
+// messages) and the template functions.
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/training"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// webRenderer renders one page template inside the layout. Every page is
+// parsed once at start into its own set (layout + partials + page), so the
+// pages' "content" blocks do not clash.
+type webRenderer struct {
+	pages map[string]*template.Template
+}
+
+func newWebRenderer() (*webRenderer, error) {
+	base, err := template.New("layout.html").Funcs(webFuncs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &webRenderer{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("server: parse %s: %w", n, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// Render implements echo.Renderer: name is the page ("dashboard"), data a *pageView.
+func (r *webRenderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("server: no page template %q", name)
+	}
+	return t.ExecuteTemplate(w, "layout", data)
+}
+
+// pageView is what the layout needs; Data is the page's own view model.
+type pageView struct {
+	Title   string
+	User    *training.User
+	CSRF    string
+	Nav     []navLink
+	Flashes []flash
+	Data    any
+}
+
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// navFor lists the pages a role may open, in menu order.
+func navFor(u *training.User, current string) []navLink {
+	if u == nil {
+		return nil
+	}
+	links := []navLink{{Href: "/", Label: "Dashboard"}, {Href: "/officers", Label: "Officers"}}
+	if u.Role == training.RoleHR || u.Role == training.RoleAdmin {
+		links = append(links, navLink{Href: "/upload", Label: "Upload"}, navLink{Href: "/imports", Label: "Imports"}, navLink{Href: "/courses", Label: "Courses"})
+	}
+	if u.Role == training.RoleAdmin {
+		links = append(links, navLink{Href: "/accounts", Label: "Accounts"}, navLink{Href: "/jobs", Label: "Jobs"})
+	}
+	for i := range links {
+		links[i].Current = links[i].Href == current
+	}
+	return links
+}
+
+// render writes a full page: the layout around template name.
+func (s *webPages) render(c echo.Context, status int, name, title string, data any) error {
+	var u *training.User
+	if cu, ok := currentUser(c); ok {
+		u = &cu
+	}
+	v := &pageView{Title: title, User: u, CSRF: csrfToken(c), Data: data, Flashes: s.takeFlashes(c)}
+	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Render(status, name, v)
+}
+
+// navCurrent maps a request path to the nav entry it belongs to.
+func navCurrent(p string) string {
+	for _, pre := range []string{"/officers", "/upload", "/imports", "/courses", "/accounts", "/jobs"} {
+		if p == pre || strings.HasPrefix(p, pre+"/") {
+			return pre
+		}
+	}
+	if p == "/" {
+		return "/"
+	}
+	return ""
+}
+
+// renderPageError is the HTML error page (installed as s.pageError).
+func (s *webPages) renderPageError(c echo.Context, status int, _ string, message string) error {
+	title := http.StatusText(status)
+	if status == http.StatusForbidden {
+		title = "Not allowed"
+		if message == "" {
+			message = "You do not have access to this page."
+		}
+	}
+	if status == http.StatusNotFound {
+		title = "Not found"
+	}
+	return s.render(c, status, "error", title, struct{ Message string }{message})
+}
+
+var webFuncs = template.FuncMap{
+	"pct": func(p *training.Percent) string {
+		if p == nil {
+			return "—"
+		}
+		return p.String()
+	},
+	"barWidth": func(p *training.Percent) string {
+		if p == nil {
+			return "0"
+		}
+		return p.String()
+	},
+	"statusLabel": statusLabel,
+	"lastPart": func(u string) string {
+		parts := training.SplitUnit(u)
+		if len(parts) == 0 {
+			return "Whole force"
+		}
+		return parts[len(parts)-1]
+	},
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(training.London).Format("02/01/2006 15:04")
+	},
+	"sourceText": sourceText,
+	"fieldLabel": fieldLabel,
+	"shortHash": func(h string) string {
+		if len(h) > 12 {
+			return h[:12] + "…"
+		}
+		return h
+	},
+	"outcomeClass": func(o training.ImportOutcome) string {
+		switch o {
+		case training.OutcomeApplied:
+			return "compliant"
+		case training.OutcomeFailed:
+			return "overdue"
+		case training.OutcomeRefused:
+			return "due_soon"
+		}
+		return "exempt"
+	},
+	// capped says a list shows only the first n of total entries.
+	"capped": func(n, total int) string {
+		if total > n {
+			return fmt.Sprintf("Showing the first %d of %d.", n, total)
+		}
+		return ""
+	},
+}
+
+// statusLabel is a status in words.
+func statusLabel(s training.Status) string {
+	switch s {
+	case training.StatusCompliant:
+		return "Compliant"
+	case training.StatusOverdue:
+		return "Overdue"
+	case training.StatusDueSoon:
+		return "Due soon"
+	case training.StatusOutstanding:
+		return "Outstanding"
+	case training.StatusExempt:
+		return "Exempt"
+	case training.StatusNotRequired:
+		return "Not required"
+	}
+	return string(s)
+}
+
+// sourceText says where a record came from, in words.
+func sourceText(src training.Source) string {
+	switch {
+	case src.File != "" && src.Row > 0:
+		return fmt.Sprintf("%s, row %d", src.File, src.Row)
+	case src.File != "":
+		return src.File
+	case src.By != "":
+		return "API (" + src.By + ")"
+	}
+	return "—"
+}
+
+// staticHandler serves the embedded assets with a long cache lifetime.
+func staticHandler() echo.HandlerFunc {
+	sub, _ := fs.Sub(staticFS, "static")
+	h := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}
+
+// fieldLabel says what a column was read as.
+func fieldLabel(f importers.Field) string {
+	switch f {
+	case "":
+		return "(ignored)"
+	case importers.FieldCourseColumn:
+		return "course"
+	}
+	return strings.ReplaceAll(string(f), "_", " ")
+}
