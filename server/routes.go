@@ -22,6 +22,12 @@ package server
 //     as_of query or today), s.report(ctx, c, asOf, unit, courses) (the
 //     compliance report for the user, cached, ErrForbidden outside scope),
 //     s.officerStatusForLink(ctx, token) (the /me/:token page's data),
+//     meView(status, courses, asOf) (the officer page's plain view),
+//     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
+//     is kept as a preview under the report's ImportID),
+//     s.confirmImport(ctx, by, id, confirmLeavers), s.cancelImport(id),
+//     s.importReport(ctx, id) (logged import or kept preview),
+//     s.changePassword(ctx, username, old, new),
 //     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
 //   - Render with Echo's renderer: set e.Renderer in pageRoutes and call
 //     c.Render(status, name, data). Set s.pageError to render error pages
