@@ -48,6 +48,12 @@ func (e *encoder) time(t time.Time) {
 	e.int(t.Unix())
 	e.uint(uint64(t.Nanosecond()))
 }
+
+// sourceLen is about what encoder.source writes, for sizing buffers.
+func sourceLen(s training.Source) int {
+	return 40 + len(s.ImportID) + len(s.File) + len(s.Sheet) + len(s.By)
+}
+
 func (e *encoder) source(s training.Source) {
 	e.str(s.ImportID)
 	e.str(s.File)
@@ -178,7 +184,8 @@ func (d *decoder) done(what string) error {
 }
 
 func encodeOfficer(o training.Officer) []byte {
-	e := encoder{b: make([]byte, 0, 160)}
+	e := encoder{b: make([]byte, 0, 96+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
+		len(o.Rank)+len(o.Unit)+len(o.LineManager)+sourceLen(o.Source))}
 	e.b = append(e.b, rosterV1)
 	e.str(o.ID)
 	e.str(o.DisplayID)
@@ -232,7 +239,11 @@ func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error)
 // encodeCompletions writes all completions of one officer; the officer ID
 // is the key, so it is not repeated.
 func encodeCompletions(cs []training.Completion) []byte {
-	e := encoder{b: make([]byte, 0, 8+len(cs)*64)}
+	size := 8
+	for _, c := range cs {
+		size += 24 + len(c.CourseID) + sourceLen(c.Source)
+	}
+	e := encoder{b: make([]byte, 0, size)}
 	e.b = append(e.b, rosterV1)
 	e.uint(uint64(len(cs)))
 	for _, c := range cs {

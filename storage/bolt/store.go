@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -103,12 +104,21 @@ func Open(path string, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+	bopts := &bbolt.Options{
 		Timeout: opts.Timeout,
 		// The map freelist keeps commits fast once the file holds
 		// hundreds of thousands of records.
 		FreelistType: bbolt.FreelistMapType,
-	})
+	}
+	if runtime.GOOS != "windows" {
+		// Mapping 1 GiB up front (address space, not memory or disk)
+		// spares a large import the remaps that copy every node of the
+		// transaction each time the file outgrows the map: a third of
+		// the memory and a tenth of the allocations at 150k officers.
+		// Windows grows the file to the mapped size, so it keeps the default.
+		bopts.InitialMmapSize = 1 << 30
+	}
+	db, err := bbolt.Open(path, 0o600, bopts)
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, ErrLocked
 	}
