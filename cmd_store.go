@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
@@ -26,7 +27,13 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (training.Sto
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the data directory %s: %v", cfg.DataDir, err)
 	}
-	st, err := bolt.Open(cfg.dbPath(), bolt.Options{Logger: log})
+	opts := bolt.Options{Logger: log}
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, serveFile)); err == nil {
+		// A server says it holds the file: do not wait long for the lock,
+		// the command will be forwarded to it.
+		opts.Timeout = 100 * time.Millisecond
+	}
+	st, err := bolt.Open(cfg.dbPath(), opts)
 	if err != nil {
 		return nil, err
 	}
