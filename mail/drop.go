@@ -1,0 +1,82 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// Drop "sends" messages by writing them as RFC 5322 .eml files in a
+// folder: the embedded default when no SMTP relay is configured, so that
+// the web UI can list the mail that would have been sent.
+type Drop struct {
+	dir string
+	// From is the sender address written into each file.
+	From string
+}
+
+// DefaultDropFrom is the sender address of dropped messages.
+const DefaultDropFrom = "Muster <muster@localhost>"
+
+// NewDrop returns a sender writing into dir (created on first send).
+func NewDrop(dir string) *Drop { return &Drop{dir: dir, From: DefaultDropFrom} }
+
+// Dir returns the folder the files are written to.
+func (d *Drop) Dir() string { return d.dir }
+
+// FileName returns the file a message is written to: its Message-ID made
+// safe for a file name, so a resend replaces the file instead of adding one.
+func FileName(m training.Message) string {
+	id := strings.Trim(m.MessageID, "<>")
+	if id == "" {
+		id = m.ID
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		case r == '@':
+			return '_'
+		}
+		return '-'
+	}, id) + ".eml"
+}
+
+// Send writes m to the folder atomically (a temporary file renamed into
+// place), so a reader never sees half a message.
+func (d *Drop) Send(ctx context.Context, m training.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	msg, err := build(d.From, m)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(d.dir, 0o750); err != nil {
+		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+	}
+	tmp, err := os.CreateTemp(d.dir, ".sending-*.tmp")
+	if err != nil {
+		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := msg.WriteTo(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, FileName(m))); err != nil {
+		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/muster-police/muster/mail"
+	"github.com/muster-police/muster/mail/mailtest"
+	"github.com/muster-police/muster/training"
+)
+
+func sample() training.Message {
+	return training.Message{
+		ID:        "m1",
+		MessageID: "<a1b2c3@muster.example>",
+		Kind:      "reminder",
+		To:        "pc.jones@force.example",
+		Subject:   "Mandatory training: action needed",
+		Text:      "Dear PC Jones,\n\nPlease complete CSE recognition by 31/03/2026.\nhttps://muster.example/me/tok\n",
+		HTML:      `<p>Dear PC Jones,</p><p>Please complete <a href="https://learn.example/cse">CSE recognition</a>.</p>`,
+	}
+}
+
+func newSMTP(t *testing.T, srv *mailtest.Server, user, pass string) *mail.SMTP {
+	t.Helper()
+	s, err := mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone,
+		User: user, Password: pass, From: "Muster <training@force.example>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSMTPDeliversTextAndHTMLWithPlannedMessageID(t *testing.T) {
+	srv := mailtest.New(t)
+	s := newSMTP(t, srv, "", "")
+	m := sample()
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 {
+		t.Fatalf("received %d messages, want 1", len(got))
+	}
+	r := got[0]
+	checks := map[string]string{
+		"Message-Id": "<a1b2c3@muster.example>",
+		"Subject":    m.Subject,
+		"To":         "<pc.jones@force.example>",
+		"From":       `"Muster" <training@force.example>`,
+		"Precedence": "bulk",
+	}
+	for h, want := range checks {
+		if v := r.Header.Get(h); v != want {
+			t.Errorf("header %s = %q, want %q", h, v, want)
+		}
+	}
+	if r.From != "training@force.example" || len(r.To) != 1 || r.To[0] != m.To {
+		t.Errorf("envelope from %q to %v", r.From, r.To)
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/alternative") {
+		t.Errorf("content type %q, want multipart/alternative", r.Header.Get("Content-Type"))
+	}
+	text, html, err := mailtest.Parts(r.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(text) != strings.TrimSpace(m.Text) {
+		t.Errorf("text part:\n%s\nwant:\n%s", text, m.Text)
+	}
+	if strings.TrimSpace(html) != m.HTML {
+		t.Errorf("html part:\n%s\nwant:\n%s", html, m.HTML)
+	}
+}
+
+func TestSMTPErrorsAreClassified(t *testing.T) {
+	srv := mailtest.New(t)
+	srv.Reject("gone@force.example", 550)
+	srv.Reject("full@force.example", 452)
+	s := newSMTP(t, srv, "", "")
+	tests := []struct {
+		name      string
+		to        string
+		down      bool
+		permanent bool
+	}{
+		{"5xx recipient refused is permanent", "gone@force.example", false, true},
+		{"4xx mailbox full is temporary", "full@force.example", false, false},
+		{"server down is temporary", "pc.jones@force.example", true, false},
+		{"unparseable address is permanent", "not an address", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.down {
+				srv.Stop()
+				defer srv.Start()
+			}
+			m := sample()
+			m.To = tt.to
+			err := s.Send(context.Background(), m)
+			if err == nil {
+				t.Fatal("send succeeded, want an error")
+			}
+			if mail.IsPermanent(err) != tt.permanent {
+				t.Errorf("IsPermanent = %v, want %v (err %v)", !tt.permanent, tt.permanent, err)
+			}
+			if !tt.permanent && !errors.Is(err, training.ErrUnavailable) {
+				t.Errorf("temporary error %v does not wrap ErrUnavailable", err)
+			}
+		})
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages delivered, want 0", n)
+	}
+}
+
+func TestSMTPAuth(t *testing.T) {
+	srv := mailtest.New(t)
+	srv.RequireAuth("muster", "s3cret")
+	if err := newSMTP(t, srv, "muster", "wrong").Send(context.Background(), sample()); err == nil || mail.IsPermanent(err) {
+		t.Errorf("wrong password: err %v, want a temporary error (an admin can fix the settings)", err)
+	}
+	if err := newSMTP(t, srv, "muster", "s3cret").Send(context.Background(), sample()); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages delivered, want 1", n)
+	}
+}
+
+func TestNewSMTPValidates(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  mail.SMTPConfig
+		ok   bool
+	}{
+		{"starttls default", mail.SMTPConfig{Host: "smtp.example", From: "a@example.org"}, true},
+		{"implicit tls", mail.SMTPConfig{Host: "smtp.example", TLS: "tls", From: "a@example.org"}, true},
+		{"no host", mail.SMTPConfig{From: "a@example.org"}, false},
+		{"bad from", mail.SMTPConfig{Host: "smtp.example", From: "nobody"}, false},
+		{"bad tls mode", mail.SMTPConfig{Host: "smtp.example", TLS: "ssl3", From: "a@example.org"}, false},
+		{"negative rate", mail.SMTPConfig{Host: "smtp.example", From: "a@example.org", Rate: -1}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := mail.NewSMTP(tt.cfg)
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && !errors.Is(err, training.ErrInvalid) {
+				t.Errorf("err %v does not wrap ErrInvalid", err)
+			}
+		})
+	}
+}
+
+func TestDropWritesOneEMLPerMessageID(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "outbox")
+	d := mail.NewDrop(dir)
+	m := sample()
+	for range 2 { // a resend replaces the file
+		if err := d.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "a1b2c3_muster.example.eml" {
+		t.Fatalf("files %v, want exactly a1b2c3_muster.example.eml", entries)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, entries[0].Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "Message-ID: <a1b2c3@muster.example>") {
+		t.Errorf("file has no Message-ID header:\n%s", raw)
+	}
+	text, html, err := mailtest.Parts(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "CSE recognition by 31/03/2026") || !strings.Contains(html, `href="https://learn.example/cse"`) {
+		t.Errorf("parts not as sent:\n%s\n%s", text, html)
+	}
+}
+
+func TestFileNameIsSafe(t *testing.T) {
+	tests := map[string]string{
+		"<x@y.z>":            "x_y.z.eml",
+		"<../../etc/passwd>": "..-..-etc-passwd.eml",
+	}
+	for id, want := range tests {
+		if got := mail.FileName(training.Message{MessageID: id}); got != want {
+			t.Errorf("FileName(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
