@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -110,12 +111,13 @@ func Open(path string, opts Options) (*Store, error) {
 		// hundreds of thousands of records.
 		FreelistType: bbolt.FreelistMapType,
 	}
-	if runtime.GOOS != "windows" {
+	if runtime.GOOS != "windows" && strconv.IntSize == 64 {
 		// Mapping 1 GiB up front (address space, not memory or disk)
 		// spares a large import the remaps that copy every node of the
 		// transaction each time the file outgrows the map: a third of
 		// the memory and a tenth of the allocations at 150k officers.
-		// Windows grows the file to the mapped size, so it keeps the default.
+		// Windows grows the file to the mapped size, and 32-bit systems
+		// lack the address space, so they keep the default.
 		bopts.InitialMmapSize = 1 << 30
 	}
 	db, err := bbolt.Open(path, 0o600, bopts)
