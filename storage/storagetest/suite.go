@@ -24,7 +24,9 @@
 //   - DeleteUser and DeleteToken of a missing record give ErrNotFound,
 //     DeleteSession of a missing one succeeds;
 //   - Enqueue sets an empty State to queued;
-//   - returned values are copies: changing them never changes the store.
+//   - returned values are copies: changing them never changes the store;
+//   - a call with a cancelled context fails with context.Canceled and
+//     changes nothing.
 package storagetest
 
 import (
@@ -45,7 +47,7 @@ type test struct {
 
 // Run runs every conformance test against stores made by newStore.
 func Run(t *testing.T, newStore func(t *testing.T) training.Store) {
-	groups := [][]test{rosterTests, courseTests, accountTests, mailTests, jobTests}
+	groups := [][]test{rosterTests, courseTests, accountTests, mailTests, jobTests, contextTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
