@@ -23,7 +23,7 @@ func boolField(c echo.Context, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("%w: %s must be true or false", training.ErrInvalid, name)
+		return false, fmt.Errorf("%w: the %s field must be true or false", training.ErrInvalid, name)
 	}
 	return b, nil
 }

@@ -54,7 +54,7 @@ func (s *Server) apiJobRun(c echo.Context) error {
 	if v := c.QueryParam("dry_run"); v != "" {
 		var err error
 		if dry, err = strconv.ParseBool(v); err != nil {
-			return fmt.Errorf("%w: dry_run must be true or false", training.ErrInvalid)
+			return fmt.Errorf("%w: the dry_run parameter must be true or false", training.ErrInvalid)
 		}
 	}
 	asOf, err := s.asOfParam(c)
@@ -79,7 +79,7 @@ func (s *Server) apiOutbox(c echo.Context) error {
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
 	default:
-		return fmt.Errorf("%w: state must be queued, sent or failed", training.ErrInvalid)
+		return fmt.Errorf("%w: the state parameter must be queued, sent or failed", training.ErrInvalid)
 	}
 	_, limit, err := paging(c, 200)
 	if err != nil {

@@ -214,7 +214,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 		return fmt.Errorf("%w: give the token a name of up to 100 characters (e.g. the system that uses it)", training.ErrInvalid)
 	}
 	if in.ExpiresInDays < 0 || in.ExpiresInDays > 3650 {
-		return fmt.Errorf("%w: expires_in_days must be between 0 (never) and 3650", training.ErrInvalid)
+		return fmt.Errorf("%w: the token expiry (expires_in_days) must be between 0 (never) and 3650", training.ErrInvalid)
 	}
 	ctx := c.Request().Context()
 	u, err := s.store.User(ctx, c.Param("username"))

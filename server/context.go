@@ -44,7 +44,7 @@ func (s *Server) dateParam(c echo.Context, name string, def training.Date) (trai
 	}
 	d, err := training.ParseDate(v)
 	if err != nil {
-		return training.Date{}, fmt.Errorf("%w: %s must be a date in the form YYYY-MM-DD", training.ErrInvalid, name)
+		return training.Date{}, fmt.Errorf("%w: the %s parameter must be a date in the form YYYY-MM-DD", training.ErrInvalid, name)
 	}
 	return d, nil
 }

@@ -89,6 +89,9 @@ func domainMessage(err, sentinel error) string {
 		}
 		return "The request is not valid."
 	}
+	if c := msg[0]; c >= 'a' && c <= 'z' {
+		msg = string(c-'a'+'A') + msg[1:]
+	}
 	return msg
 }
 
