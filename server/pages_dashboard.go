@@ -11,7 +11,7 @@ import (
 
 // dueListLimit is how many overdue / due-soon rows the dashboard shows;
 // "see all" opens the officer list with the same filter.
-const dueListLimit = 25
+const dueListLimit = 10
 
 // officersPageSize is the officer list's page length.
 const officersPageSize = 100
