@@ -352,4 +352,3 @@ func cell(row []string, i int) string {
 	}
 	return "(missing)"
 }
-
