@@ -105,7 +105,7 @@ func (s *Store) JobRuns(ctx context.Context, job string, limit int) ([]training.
 			if job != "" && string(v) != job {
 				continue
 			}
-			r, err := getJobRun(tx, k[8:])
+			r, err := getJobRun(tx, k[timeKeyLen:])
 			if err != nil {
 				return err
 			}

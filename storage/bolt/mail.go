@@ -112,9 +112,9 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]tr
 	}
 	out := []training.Message{}
 	err := s.view(func(tx *bbolt.Tx) error {
-		end := timeKey(now, "\xff")
+		end := timeKey(now, "")
 		c := tx.Bucket(bOutboxDue).Cursor()
-		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end[:8]) <= 0 && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:timeKeyLen], end) <= 0 && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
 			m, err := getMessage(tx, keyID(k))
 			if err != nil {
 				return err

@@ -241,20 +241,23 @@ func u64(v uint64) []byte {
 	return b
 }
 
-// timeKey is a sortable 8-byte form of t followed by id, for indexes
-// ordered by time. Zero times sort first.
+// timeKeyLen is the length of the time prefix of a timeKey.
+const timeKeyLen = 12
+
+// timeKey is a sortable form of t (8 bytes of seconds with the sign bit
+// flipped, 4 of nanoseconds: any year works, unlike UnixNano) followed by
+// id, for indexes ordered by time. Zero times sort first.
 func timeKey(t time.Time, id string) []byte {
-	k := make([]byte, 8, 8+len(id))
-	var n uint64
+	k := make([]byte, timeKeyLen, timeKeyLen+len(id))
 	if !t.IsZero() {
-		n = uint64(t.UnixNano()) ^ 1<<63
+		binary.BigEndian.PutUint64(k, uint64(t.Unix())^1<<63)
+		binary.BigEndian.PutUint32(k[8:], uint32(t.Nanosecond()))
 	}
-	binary.BigEndian.PutUint64(k, n)
 	return append(k, id...)
 }
 
 // keyID returns the id part of a timeKey.
-func keyID(k []byte) string { return string(k[8:]) }
+func keyID(k []byte) string { return string(k[timeKeyLen:]) }
 
 // notFound names what was missing but not its key: keys can be officer
 // IDs or usernames, and errors end up in logs.

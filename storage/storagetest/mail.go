@@ -110,8 +110,9 @@ func testEnqueueRace(t *testing.T, s training.Store) {
 
 func testDueMessages(t *testing.T, s training.Store) {
 	msgs := []training.Message{
-		message("a", 0), message("b", 1), message("c", 2), message("d", 3), message("sent", 0),
+		message("a", 0), message("b", 1), message("c", 2), message("d", 3), message("sent", 0), message("far", 4),
 	}
+	msgs[5].NextAttempt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC) // beyond UnixNano's range
 	msgs[0].NextAttempt = at(30) // retry later: due after b, c
 	msgs[3].NextAttempt = at(120)
 	msgs[4].State, msgs[4].Sent = training.MessageSent, at(1)
@@ -128,6 +129,7 @@ func testDueMessages(t *testing.T, s training.Store) {
 		{at(30), 2, []string{"b", "c"}},
 		{at(500), 0, []string{"b", "c", "a", "d"}},
 		{at(500), -1, []string{"b", "c", "a", "d"}},
+		{time.Date(2500, 1, 1, 0, 0, 0, 0, time.UTC), 0, []string{"b", "c", "a", "d", "far"}},
 	}
 	for _, tc := range tests {
 		got, err := s.DueMessages(ctx(t), tc.now, tc.limit)
