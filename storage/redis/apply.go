@@ -69,12 +69,36 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	s.step("locked")
 
 	stOff, stComp, stEx, _ := s.keys.stage(token)
-	for _, part := range []struct {
-		key    string
-		fields []string
-	}{{stOff, officers}, {stComp, completions}, {stEx, exemptions}} {
-		if err := s.stageHash(ctx, token, part.key, part.fields); err != nil {
+	parts := []struct {
+		live, stage string
+		fields      []string
+		mode        string
+		count       int64
+	}{{s.keys.officers, stOff, officers, "", 0}, {s.keys.completions, stComp, completions, "", 0}, {s.keys.exemptions, stEx, exemptions, "", 0}}
+	for i := range parts {
+		p := &parts[i]
+		n := len(p.fields) / 2
+		switch {
+		case n == 0:
+			p.mode = "-"
+		case n <= s.mergeLimit:
+			p.mode, p.count = "m", int64(n)
+		default:
+			// Large change: stage a full copy of the live hash with the
+			// changes written over it, so the Lua step only renames.
+			// COPY holds Redis far shorter than merging field by field.
+			p.mode = "r"
+			if err := s.rdb.Do(ctx, "COPY", p.live, p.stage).Err(); err != nil {
+				return 0, s.wrap(err)
+			}
+		}
+		if err := s.stageHash(ctx, token, p.stage, p.fields); err != nil {
 			return 0, err
+		}
+		if p.mode == "r" {
+			if p.count, err = s.rdb.HLen(ctx, p.stage).Result(); err != nil {
+				return 0, s.wrap(err)
+			}
 		}
 	}
 	s.step("staged")
@@ -85,7 +109,8 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 		stOff, stComp, stEx}
 	res, err := applyScript.Run(ctx, s.rdb, keys,
 		cs.BaseRevision, checkHash, cs.Import.ID, encode(rec), score(cs.Import.At), token,
-		len(officers)/2, len(completions)/2, len(exemptions)/2, cs.Import.FileHash).Int64Slice()
+		parts[0].count, parts[1].count, parts[2].count, cs.Import.FileHash,
+		parts[0].mode, parts[1].mode, parts[2].mode).Int64Slice()
 	if err != nil {
 		return 0, s.wrap(err)
 	}

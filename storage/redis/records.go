@@ -1,9 +1,10 @@
 package redis
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/muster-police/muster/training"
 )
@@ -15,48 +16,86 @@ import (
 
 const recordVersion = 1
 
+// Roster records are read 150,000 at a time for every report, so their
+// dates and times are numbers (cheap to decode), not text.
+
+// dateV1 is a civil date as the number yyyymmdd; 0 is unset.
+type dateV1 int32
+
+func dateRec(d training.Date) dateV1 {
+	if d.IsZero() {
+		return 0
+	}
+	return dateV1(d.Year*10000 + int(d.Month)*100 + d.Day)
+}
+
+func (d dateV1) domain() training.Date {
+	if d == 0 {
+		return training.Date{}
+	}
+	return training.Date{Year: int(d / 10000), Month: time.Month(d / 100 % 100), Day: int(d % 100)}
+}
+
+// timeV1 is an instant in Unix nanoseconds; 0 is unset.
+type timeV1 int64
+
+func timeRec(t time.Time) timeV1 {
+	if t.IsZero() {
+		return 0
+	}
+	return timeV1(t.UnixNano())
+}
+
+func (t timeV1) domain() time.Time {
+	if t == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(t)).UTC()
+}
+
 type sourceV1 struct {
-	ImportID string    `json:"import_id,omitempty"`
-	File     string    `json:"file,omitempty"`
-	Sheet    string    `json:"sheet,omitempty"`
-	Row      int       `json:"row,omitempty"`
-	By       string    `json:"by,omitempty"`
-	At       time.Time `json:"at"`
+	ImportID string `json:"import_id,omitempty"`
+	File     string `json:"file,omitempty"`
+	Sheet    string `json:"sheet,omitempty"`
+	Row      int    `json:"row,omitzero"`
+	By       string `json:"by,omitempty"`
+	At       timeV1 `json:"at,omitzero"`
 }
 
 func sourceRec(s training.Source) sourceV1 {
-	r := sourceV1(s)
-	r.At = r.At.UTC()
-	return r
+	return sourceV1{s.ImportID, s.File, s.Sheet, s.Row, s.By, timeRec(s.At)}
 }
-func (r sourceV1) domain() training.Source { return training.Source(r) }
+
+func (r sourceV1) domain() training.Source {
+	return training.Source{ImportID: r.ImportID, File: r.File, Sheet: r.Sheet, Row: r.Row, By: r.By, At: r.At.domain()}
+}
 
 type officerV1 struct {
-	V            int           `json:"v"`
-	ID           string        `json:"id"`
-	DisplayID    string        `json:"display_id"`
-	Name         string        `json:"name"`
-	Email        string        `json:"email,omitempty"`
-	EmailInvalid bool          `json:"email_invalid,omitempty"`
-	Rank         string        `json:"rank,omitempty"`
-	Unit         string        `json:"unit"`
-	LineManager  string        `json:"line_manager,omitempty"`
-	StartDate    training.Date `json:"start_date"`
-	FirstSeen    training.Date `json:"first_seen"`
-	Leaver       bool          `json:"leaver,omitempty"`
-	LeftOn       training.Date `json:"left_on"`
-	Source       sourceV1      `json:"source"`
+	V            int      `json:"v"`
+	ID           string   `json:"id"`
+	DisplayID    string   `json:"display_id,omitempty"`
+	Name         string   `json:"name,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	EmailInvalid bool     `json:"email_invalid,omitzero"`
+	Rank         string   `json:"rank,omitempty"`
+	Unit         string   `json:"unit,omitempty"`
+	LineManager  string   `json:"line_manager,omitempty"`
+	StartDate    dateV1   `json:"start_date,omitzero"`
+	FirstSeen    dateV1   `json:"first_seen,omitzero"`
+	Leaver       bool     `json:"leaver,omitzero"`
+	LeftOn       dateV1   `json:"left_on,omitzero"`
+	Source       sourceV1 `json:"source"`
 }
 
 func officerRec(o training.Officer) officerV1 {
 	return officerV1{recordVersion, o.ID, o.DisplayID, o.Name, o.Email, o.EmailInvalid, o.Rank, o.Unit,
-		o.LineManager, o.StartDate, o.FirstSeen, o.Leaver, o.LeftOn, sourceRec(o.Source)}
+		o.LineManager, dateRec(o.StartDate), dateRec(o.FirstSeen), o.Leaver, dateRec(o.LeftOn), sourceRec(o.Source)}
 }
 
 func (r officerV1) domain() training.Officer {
 	return training.Officer{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email,
 		EmailInvalid: r.EmailInvalid, Rank: r.Rank, Unit: r.Unit, LineManager: r.LineManager,
-		StartDate: r.StartDate, FirstSeen: r.FirstSeen, Leaver: r.Leaver, LeftOn: r.LeftOn, Source: r.Source.domain()}
+		StartDate: r.StartDate.domain(), FirstSeen: r.FirstSeen.domain(), Leaver: r.Leaver, LeftOn: r.LeftOn.domain(), Source: r.Source.domain()}
 }
 
 // completionsV1 is every completion of one officer (one hash field).
@@ -66,10 +105,10 @@ type completionsV1 struct {
 }
 
 type completionV1 struct {
-	CourseID    string        `json:"course_id"`
-	Date        training.Date `json:"date"`
-	DateUnknown bool          `json:"date_unknown,omitempty"`
-	Source      sourceV1      `json:"source"`
+	CourseID    string   `json:"course_id"`
+	Date        dateV1   `json:"date,omitzero"`
+	DateUnknown bool     `json:"date_unknown,omitzero"`
+	Source      sourceV1 `json:"source"`
 }
 
 // exemptionsV1 is every exemption of one officer (one hash field).
@@ -79,17 +118,17 @@ type exemptionsV1 struct {
 }
 
 type exemptionV1 struct {
-	CourseID string        `json:"course_id"`
-	From     training.Date `json:"from"`
-	Until    training.Date `json:"until"`
-	Reason   string        `json:"reason,omitempty"`
-	Source   sourceV1      `json:"source"`
+	CourseID string   `json:"course_id"`
+	From     dateV1   `json:"from,omitzero"`
+	Until    dateV1   `json:"until,omitzero"`
+	Reason   string   `json:"reason,omitempty"`
+	Source   sourceV1 `json:"source"`
 }
 
 func completionsRec(cs []training.Completion) completionsV1 {
 	r := completionsV1{V: recordVersion, Items: make([]completionV1, len(cs))}
 	for i, c := range cs {
-		r.Items[i] = completionV1{c.CourseID, c.Date, c.DateUnknown, sourceRec(c.Source)}
+		r.Items[i] = completionV1{c.CourseID, dateRec(c.Date), c.DateUnknown, sourceRec(c.Source)}
 	}
 	return r
 }
@@ -97,7 +136,7 @@ func completionsRec(cs []training.Completion) completionsV1 {
 func (r completionsV1) domain(officerID string) []training.Completion {
 	out := make([]training.Completion, len(r.Items))
 	for i, c := range r.Items {
-		out[i] = training.Completion{OfficerID: officerID, CourseID: c.CourseID, Date: c.Date, DateUnknown: c.DateUnknown, Source: c.Source.domain()}
+		out[i] = training.Completion{OfficerID: officerID, CourseID: c.CourseID, Date: c.Date.domain(), DateUnknown: c.DateUnknown, Source: c.Source.domain()}
 	}
 	return out
 }
@@ -105,7 +144,7 @@ func (r completionsV1) domain(officerID string) []training.Completion {
 func exemptionsRec(es []training.Exemption) exemptionsV1 {
 	r := exemptionsV1{V: recordVersion, Items: make([]exemptionV1, len(es))}
 	for i, e := range es {
-		r.Items[i] = exemptionV1{e.CourseID, e.From, e.Until, e.Reason, sourceRec(e.Source)}
+		r.Items[i] = exemptionV1{e.CourseID, dateRec(e.From), dateRec(e.Until), e.Reason, sourceRec(e.Source)}
 	}
 	return r
 }
@@ -113,7 +152,7 @@ func exemptionsRec(es []training.Exemption) exemptionsV1 {
 func (r exemptionsV1) domain(officerID string) []training.Exemption {
 	out := make([]training.Exemption, len(r.Items))
 	for i, e := range r.Items {
-		out[i] = training.Exemption{OfficerID: officerID, CourseID: e.CourseID, From: e.From, Until: e.Until, Reason: e.Reason, Source: e.Source.domain()}
+		out[i] = training.Exemption{OfficerID: officerID, CourseID: e.CourseID, From: e.From.domain(), Until: e.Until.domain(), Reason: e.Reason, Source: e.Source.domain()}
 	}
 	return out
 }
@@ -288,7 +327,7 @@ func decode[T versioned](what, s string) (T, error) {
 
 // encode writes a record; the record structs cannot fail to encode.
 func encode(r any) string {
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(r, json.FormatNilSliceAsNull(true), json.FormatNilMapAsNull(true))
 	if err != nil {
 		panic("redis store: encoding a record: " + err.Error())
 	}

@@ -9,21 +9,24 @@ import goredis "github.com/redis/go-redis/v9"
 // applyScript moves a staged import into the live roster in one atomic
 // step: it checks that the caller still holds the apply lock, that the
 // revision is the planned one and the file was not applied before, and
-// that staging holds what was written; then it merges each staging hash
-// into its live hash (renaming when the live hash is empty), records the
-// import, bumps the revision and removes staging and the lock.
+// that staging holds what was written; then, per hash, it either merges
+// the staged fields into the live hash (mode "m": small changes) or
+// replaces the live hash with the staged one, which is a full copy with
+// the changes applied (mode "r": large changes; the old hash is freed in
+// the background by UNLINK). It records the import, bumps the revision
+// and removes staging and the lock.
 //
 // KEYS: 1 rev, 2 officers, 3 completions, 4 exemptions, 5 imports,
 // 6 imports:by-time, 7 imports:by-hash, 8 stages, 9 apply-lock,
 // 10-12 staged officers, completions, exemptions.
 // ARGV: 1 base revision, 2 file hash to refuse if applied ("" = none),
 // 3 import ID, 4 import record, 5 score, 6 token, 7-9 staged counts,
-// 10 file hash to index ("" = none).
+// 10 file hash to index ("" = none), 11-13 mode per hash ("m", "r", "-").
 // Returns {1, new revision} or {code, revision}: -1 revision moved,
 // -2 file already applied, -3 lock lost, -4 staging incomplete.
 var applyScript = goredis.NewScript(`
 local function cleanup()
-  redis.call('DEL', KEYS[10], KEYS[11], KEYS[12])
+  redis.call('UNLINK', KEYS[10], KEYS[11], KEYS[12])
   redis.call('SREM', KEYS[8], ARGV[6])
   if redis.call('GET', KEYS[9]) == ARGV[6] then redis.call('DEL', KEYS[9]) end
 end
@@ -35,19 +38,18 @@ for i = 0, 2 do
   if redis.call('HLEN', KEYS[10 + i]) ~= tonumber(ARGV[7 + i]) then cleanup() return {-4, rev} end
 end
 for i = 0, 2 do
-  local src, dst = KEYS[10 + i], KEYS[2 + i]
-  if tonumber(ARGV[7 + i]) > 0 then
-    if redis.call('EXISTS', dst) == 0 then
-      redis.call('RENAME', src, dst)
-      redis.call('PERSIST', dst)
-    else
-      local cursor = '0'
-      repeat
-        local r = redis.call('HSCAN', src, cursor, 'COUNT', 1000)
-        cursor = r[1]
-        if #r[2] > 0 then redis.call('HSET', dst, unpack(r[2])) end
-      until cursor == '0'
-    end
+  local src, dst, mode = KEYS[10 + i], KEYS[2 + i], ARGV[11 + i]
+  if mode == 'r' or (mode == 'm' and redis.call('EXISTS', dst) == 0) then
+    redis.call('UNLINK', dst)
+    redis.call('RENAME', src, dst)
+    redis.call('PERSIST', dst)
+  elseif mode == 'm' then
+    local cursor = '0'
+    repeat
+      local r = redis.call('HSCAN', src, cursor, 'COUNT', 1000)
+      cursor = r[1]
+      if #r[2] > 0 then redis.call('HSET', dst, unpack(r[2])) end
+    until cursor == '0'
   end
 end
 cleanup()

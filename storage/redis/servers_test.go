@@ -315,3 +315,5 @@ func nextPrefix() string {
 	prefixes.n++
 	return fmt.Sprintf("t%d-%d", os.Getpid(), prefixes.n)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -41,10 +41,11 @@ type Store struct {
 	closed sync.Once
 
 	// Tuning, fixed at Open; tests shorten some of them.
-	chunk     int               // fields per pipelined HSET / HMGET
-	stageTTL  time.Duration     // staging keys vanish after this when abandoned
-	applyTTL  time.Duration     // the apply lock (heartbeat) of a running import
-	afterStep func(step string) // test hook between ApplyChanges steps
+	chunk      int               // fields per pipelined HSET / HMGET
+	mergeLimit int               // changed fields up to which the Lua step merges rather than renames
+	stageTTL   time.Duration     // staging keys vanish after this when abandoned
+	applyTTL   time.Duration     // the apply lock (heartbeat) of a running import
+	afterStep  func(step string) // test hook between ApplyChanges steps
 }
 
 // Open connects to the Redis named by url (see DESIGN.md for the URL
@@ -67,13 +68,14 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{
-		rdb:      goredis.NewUniversalClient(cfg.universal()),
-		cfg:      cfg,
-		keys:     newKeys(opts.Prefix),
-		log:      opts.Logger.With("store", "redis", "redis", cfg.describe()),
-		chunk:    1000,
-		stageTTL: 10 * time.Minute,
-		applyTTL: 30 * time.Second,
+		rdb:        goredis.NewUniversalClient(cfg.universal()),
+		cfg:        cfg,
+		keys:       newKeys(opts.Prefix),
+		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
+		chunk:      1000,
+		mergeLimit: 2000,
+		stageTTL:   10 * time.Minute,
+		applyTTL:   30 * time.Second,
 	}
 	if err := s.start(ctx); err != nil {
 		s.rdb.Close()

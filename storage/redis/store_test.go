@@ -51,3 +51,20 @@ func TestStoreCluster(t *testing.T) {
 		return openTest(t, url, nextPrefix())
 	})
 }
+
+// TestStoreApplyModes runs the suite with every change applied by
+// replacing whole hashes (a full copy staged, renamed by Lua), and with
+// every change merged field by field in Lua, so both paths of the apply
+// script meet every rule.
+func TestStoreApplyModes(t *testing.T) {
+	for name, limit := range map[string]int{"replace": 0, "merge": 1 << 30} {
+		t.Run(name, func(t *testing.T) {
+			storagetest.Run(t, func(t *testing.T) training.Store {
+				m := miniredis.RunT(t)
+				s := openTest(t, "redis://"+m.Addr(), "")
+				s.mergeLimit = limit
+				return s
+			})
+		})
+	}
+}

@@ -1,0 +1,211 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/muster-police/muster/storage/bolt"
+	"github.com/muster-police/muster/training"
+	"github.com/muster-police/muster/training/demo"
+)
+
+// Benchmarks: bolt and a real redis-server in the same run, on the same
+// generated force (150,000 officers in 2,000 units):
+//
+//	go test -run '^$' -bench . -benchtime 3x ./storage/redis/
+//
+// The Redis apply benchmark also reports the time the Lua move held Redis
+// (lua-ms/op) and the memory per 10,000 officers (INFO used_memory).
+
+const (
+	benchOfficers = 150000
+	benchUnits    = 2000
+)
+
+var benchForce = sync.OnceValue(func() training.ChangeSet {
+	return demo.Force(1, benchOfficers, benchUnits, training.DateOf(demo.Now()))
+})
+
+// benchBackend opens a fresh, empty store of one kind.
+type benchBackend struct {
+	name string
+	open func(b *testing.B) training.Store
+}
+
+func benchBackends() []benchBackend {
+	return []benchBackend{
+		{"bolt", func(b *testing.B) training.Store {
+			s, err := bolt.Open(filepath.Join(b.TempDir(), "muster.db"), bolt.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			return s
+		}},
+		{"redis", func(b *testing.B) training.Store {
+			url := singleURL(b)
+			s, err := Open(b.Context(), url, Options{Prefix: nextPrefix()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { dropPrefix(b, s); s.Close() })
+			return s
+		}},
+	}
+}
+
+// dropPrefix removes a benchmark store's data so the shared server does
+// not fill up.
+func dropPrefix(b *testing.B, s *Store) {
+	k := s.keys
+	err := s.rdb.Unlink(context.Background(), k.rev, k.officers, k.completions, k.exemptions, k.courses,
+		k.imports, k.importsByTime, k.importByHash, k.stages, k.applyLock).Err()
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkApply imports the 150k force into an empty store.
+func BenchmarkApply(b *testing.B) {
+	cs := benchForce()
+	for _, be := range benchBackends() {
+		b.Run(be.name, func(b *testing.B) {
+			var luaTotal time.Duration
+			var memTotal int64
+			for i := range b.N {
+				b.StopTimer()
+				s := be.open(b)
+				rs, _ := s.(*Store)
+				var before int64
+				var moveStart time.Time
+				if rs != nil {
+					before = usedMemory(b, rs)
+					rs.afterStep = func(step string) {
+						if step == "staged" {
+							moveStart = time.Now()
+						}
+					}
+				}
+				c := cs
+				c.Import.ID = fmt.Sprintf("bench-%d", i)
+				b.StartTimer()
+				if _, err := s.ApplyChanges(b.Context(), c); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if rs != nil {
+					luaTotal += time.Since(moveStart)
+					memTotal += usedMemory(b, rs) - before
+				}
+				b.StartTimer()
+			}
+			if luaTotal > 0 {
+				b.ReportMetric(float64(luaTotal.Milliseconds())/float64(b.N), "lua-ms/op")
+				b.ReportMetric(float64(memTotal)/float64(b.N)/(benchOfficers/10000)/(1<<20), "MiB/10k-officers")
+			}
+		})
+	}
+}
+
+// BenchmarkReapply applies the whole force again on top of itself (every
+// officer replaced, every completion merged): the Lua move merges instead
+// of renaming, the worst case for how long Redis is held.
+func BenchmarkReapply(b *testing.B) {
+	cs := benchForce()
+	for _, be := range benchBackends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := be.open(b)
+			rev, err := s.ApplyChanges(b.Context(), cs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rs, _ := s.(*Store)
+			var luaTotal time.Duration
+			var moveStart time.Time
+			if rs != nil {
+				rs.afterStep = func(step string) {
+					if step == "staged" {
+						moveStart = time.Now()
+					}
+				}
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				c := cs
+				c.BaseRevision = rev
+				c.Import.ID, c.Import.FileHash = fmt.Sprintf("again-%d", i), ""
+				if rev, err = s.ApplyChanges(b.Context(), c); err != nil {
+					b.Fatal(err)
+				}
+				luaTotal += time.Since(moveStart)
+			}
+			if rs != nil {
+				b.ReportMetric(float64(luaTotal.Milliseconds())/float64(b.N), "lua-ms/op")
+			}
+		})
+	}
+}
+
+// BenchmarkDataset reads the whole 150k roster (what a force-wide report needs).
+func BenchmarkDataset(b *testing.B) {
+	cs := benchForce()
+	for _, be := range benchBackends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := be.open(b)
+			if _, err := s.ApplyChanges(b.Context(), cs); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				ds, err := s.Dataset(b.Context())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(ds.Officers) != benchOfficers {
+					b.Fatalf("%d officers", len(ds.Officers))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOfficer reads one officer of the 150k roster.
+func BenchmarkOfficer(b *testing.B) {
+	cs := benchForce()
+	for _, be := range benchBackends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := be.open(b)
+			if _, err := s.ApplyChanges(b.Context(), cs); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := s.Officer(b.Context(), cs.Officers[i%len(cs.Officers)].ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// usedMemory reads INFO memory used_memory.
+func usedMemory(b *testing.B, s *Store) int64 {
+	info, err := s.rdb.Info(b.Context(), "memory").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	b.Fatal("no used_memory in INFO")
+	return 0
+}
