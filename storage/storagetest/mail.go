@@ -112,9 +112,9 @@ func testDueMessages(t *testing.T, s training.Store) {
 	msgs := []training.Message{
 		message("a", 0), message("b", 1), message("c", 2), message("d", 3), message("sent", 0), message("far", 4),
 	}
-	msgs[5].NextAttempt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC) // beyond UnixNano's range
-	msgs[0].NextAttempt = at(30)                                      // retry later: due after b, c
+	msgs[0].NextAttempt = at(30) // retry later: due after b, c
 	msgs[3].NextAttempt = at(120)
+	msgs[5].NextAttempt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC) // beyond UnixNano's range
 	msgs[4].State, msgs[4].Sent = training.MessageSent, at(1)
 	_, err := s.Enqueue(ctx(t), msgs)
 	check(t, err)
