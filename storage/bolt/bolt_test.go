@@ -12,6 +12,7 @@ import (
 
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
+	bbolt "go.etcd.io/bbolt"
 )
 
 func TestOpenLocked(t *testing.T) {
@@ -126,5 +127,31 @@ func TestBackup(t *testing.T) {
 	cancel()
 	if _, err := s.Backup(ctx, &buf); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Backup with a cancelled context: %v", err)
+	}
+}
+
+func TestOpenBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(garbage, Options{}); !errors.Is(err, training.ErrUnavailable) {
+		t.Fatalf("Open of a file that is not a store: %v, want ErrUnavailable", err)
+	}
+
+	// A file written by a later layout must not be read (or changed).
+	future := filepath.Join(dir, "future.db")
+	s, err := Open(future, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bMeta).Put(keySchema, u64(schemaVersion+1)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(future, Options{}); !errors.Is(err, training.ErrUnavailable) {
+		t.Fatalf("Open of a newer layout: %v, want ErrUnavailable", err)
 	}
 }

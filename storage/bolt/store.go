@@ -125,7 +125,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, ErrLocked
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: open store: %v", training.ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: open store %s: %v", training.ErrUnavailable, path, err)
 	}
 	s := &Store{db: db, log: log}
 	if err := s.init(); err != nil {
