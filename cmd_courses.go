@@ -18,16 +18,7 @@ import (
 
 // coursesCmd dispatches `courses list` and `courses apply FILE.yaml`.
 func coursesCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		return usageError(stderr, "courses: say `courses list` or `courses apply FILE.yaml`")
-	}
-	switch args[0] {
-	case "list":
-		return coursesList(ctx, env, args[1:], stdout, stderr)
-	case "apply":
-		return coursesApply(ctx, env, args[1:], stdout, stderr)
-	}
-	return usageError(stderr, "courses: unknown subcommand %q (list or apply)", args[0])
+	return dispatch(ctx, env, "courses", []subcommand{{"list", coursesList}, {"apply", coursesApply}}, args, stdout, stderr)
 }
 
 func coursesList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {

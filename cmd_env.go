@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -206,4 +207,25 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// subcommand is one verb of a command with several (courses list|apply).
+type subcommand struct {
+	name string
+	run  cmdFunc
+}
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(ctx context.Context, env *cmdEnv, cmd string, subs []subcommand, args []string, stdout, stderr io.Writer) int {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+		if len(args) > 0 && args[0] == s.name {
+			return s.run(ctx, env, args[1:], stdout, stderr)
+		}
+	}
+	if len(args) == 0 {
+		return usageError(stderr, "%s: say %s (e.g. `muster %s %s -h`)", cmd, strings.Join(names, ", "), cmd, names[0])
+	}
+	return usageError(stderr, "%s: unknown subcommand %q (%s)", cmd, args[0], strings.Join(names, ", "))
 }

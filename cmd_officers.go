@@ -13,16 +13,7 @@ import (
 
 // officersCmd dispatches `officers show ID` and `officers list`.
 func officersCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		return usageError(stderr, "officers: say `officers show ID` or `officers list`")
-	}
-	switch args[0] {
-	case "show":
-		return officersShow(ctx, env, args[1:], stdout, stderr)
-	case "list":
-		return officersList(ctx, env, args[1:], stdout, stderr)
-	}
-	return usageError(stderr, "officers: unknown subcommand %q (show or list)", args[0])
+	return dispatch(ctx, env, "officers", []subcommand{{"show", officersShow}, {"list", officersList}}, args, stdout, stderr)
 }
 
 // officerView is `officers show --format json`: the record and its evaluation.

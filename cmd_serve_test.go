@@ -288,3 +288,38 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
 }
+
+func TestPlanForward(t *testing.T) {
+	tests := []struct {
+		args   []string
+		sent   string
+		inputs string
+		out    string
+	}{
+		{[]string{"import", "--full", "dir/roster.xlsx", "--sheet", "Roster Data"}, "import|--full|roster.xlsx|--sheet|Roster Data", "roster.xlsx=dir/roster.xlsx", ""},
+		{[]string{"import", "--sheet=x.csv", "a/b.csv"}, "import|--sheet=x.csv|b.csv", "b.csv=a/b.csv", ""},
+		{[]string{"report", "--as-of", "2026-11-24", "--out", "r.xlsx"}, "report|--as-of|2026-11-24|--format|xlsx", "", "r.xlsx"},
+		{[]string{"report", "--out=r.csv", "--format", "json"}, "report|--format|json", "", "r.csv"},
+		{[]string{"officers", "list", "--out", "o.csv"}, "officers|list|--format|csv", "", "o.csv"},
+		{[]string{"courses", "apply", "conf/c.yaml"}, "courses|apply|c.yaml", "c.yaml=conf/c.yaml", ""},
+		{[]string{"backup", "/backups/m.db"}, "backup|-", "", "/backups/m.db"},
+		{[]string{"officers", "show", "0012345"}, "officers|show|0012345", "", ""},
+	}
+	for _, tt := range tests {
+		p, err := planForward(tt.args)
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		var in []string
+		for k, v := range p.inputs {
+			in = append(in, k+"="+v)
+		}
+		if got := strings.Join(p.args, "|"); got != tt.sent || strings.Join(in, ",") != tt.inputs || p.out != tt.out {
+			t.Errorf("%q: sent %q inputs %q out %q; want %q %q %q", tt.args, got, in, p.out, tt.sent, tt.inputs, tt.out)
+		}
+	}
+	if _, err := planForward([]string{"report", "--out"}); err == nil {
+		t.Error("--out without a file name was accepted")
+	}
+}

@@ -22,20 +22,7 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
 
 // usersCmd dispatches users add|list|reset|token.
 func usersCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		return usageError(stderr, "users: say add, list, reset or token (see `muster users add -h`)")
-	}
-	switch args[0] {
-	case "add":
-		return usersAdd(ctx, env, args[1:], stdout, stderr)
-	case "list":
-		return usersList(ctx, env, args[1:], stdout, stderr)
-	case "reset":
-		return usersReset(ctx, env, args[1:], stdout, stderr)
-	case "token":
-		return usersToken(ctx, env, args[1:], stdout, stderr)
-	}
-	return usageError(stderr, "users: unknown subcommand %q (add, list, reset or token)", args[0])
+	return dispatch(ctx, env, "users", []subcommand{{"add", usersAdd}, {"list", usersList}, {"reset", usersReset}, {"token", usersToken}}, args, stdout, stderr)
 }
 
 func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
