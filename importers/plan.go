@@ -39,9 +39,9 @@ type Planned struct {
 // Plan decides what importing records would change in in.Dataset. It is a
 // pure function: same input, same plan.
 func Plan(records []Record, in PlanInput) *Planned {
-	rows := make([]row, 0, len(records))
+	rows := &rowStore{}
 	for _, r := range records {
-		rows = append(rows, compact(r))
+		rows.add(compact(r))
 	}
 	return planRows(rows, in)
 }
@@ -58,16 +58,19 @@ type idCourse struct{ id, course string }
 
 // planner holds the state of one planning run.
 type planner struct {
-	in      PlanInput
-	ds      *training.Dataset
-	sheet   string
-	rep     *Report
-	cs      training.ChangeSet
-	byUnit  map[string]*UnitChanges
-	planned map[string]training.Officer // officers in the file, as they will be
-	// completions already planned, and which officer/course have any
+	in     PlanInput
+	ds     *training.Dataset
+	sheet  string
+	rep    *Report
+	cs     training.ChangeSet
+	byUnit map[string]*UnitChanges
+	// planned indexes cs.Officers by ID: officers as they will be.
+	planned map[string]int
+	// planComp holds the completions planned from a completion export,
+	// where one completion can be on several rows (a wide roster has one
+	// cell per course, so a row is checked on its own).
 	planComp    map[compKey]bool
-	planCourse  map[idCourse]bool
+	long        bool
 	planExempt  map[idCourse]bool
 	skipped     map[string]int    // by lower-cased name
 	skippedName map[string]string // first spelling seen
@@ -85,7 +88,8 @@ type noDateCell struct {
 // rows kept after removing duplicates, the problems, and the IDs seen in
 // rejected rows. Run keeps it to re-plan when the store changed meanwhile.
 type prepared struct {
-	rows     []row
+	rows     *rowStore
+	drop     []bool // rows without an ID, and duplicates
 	problems []Problem
 	rejected map[string]bool
 	layout   Layout
@@ -93,25 +97,37 @@ type prepared struct {
 }
 
 // prepare removes rows without an ID (the reader reported them) and
-// duplicates. It reuses rows' backing array.
-func prepare(rows []row, det Detection, readerProblems []Problem) *prepared {
-	withID := rows[:0]
-	for _, r := range rows {
-		if r.ID != "" {
-			withID = append(withID, r)
-		}
-	}
-	kept, dupProbs, rejected := dedupe(withID, det.Layout, det.Sheet)
+// duplicates.
+func prepare(rows *rowStore, det Detection, readerProblems []Problem) *prepared {
+	drop, dupProbs, rejected := dedupe(rows, det.Layout, det.Sheet)
 	for _, pr := range readerProblems {
 		if pr.RowRejected && pr.OfficerID != "" {
 			rejected[training.NormalizeID(pr.OfficerID)] = true
 		}
 	}
-	return &prepared{rows: kept, problems: mergeProblems(readerProblems, dupProbs), rejected: rejected,
+	return &prepared{rows: rows, drop: drop, problems: mergeProblems(readerProblems, dupProbs), rejected: rejected,
 		layout: det.Layout, sheet: det.Sheet}
 }
 
-func planRows(rows []row, in PlanInput) *Planned {
+// completionCells counts the cells and rows that may record a completion,
+// to size the change set once.
+func (pp *prepared) completionCells() int {
+	n := 0
+	for i := 0; i < pp.rows.len(); i++ {
+		r := pp.rows.at(i)
+		if r.Completed {
+			n++
+		}
+		for _, c := range r.Courses {
+			if c.Kind == CellCompleted || c.Kind == CellCompletedNoDate {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func planRows(rows *rowStore, in PlanInput) *Planned {
 	return planPrepared(prepare(rows, in.Detection, in.Problems), in)
 }
 
@@ -123,9 +139,8 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	p := &planner{
 		in: in, ds: ds, sheet: pp.sheet,
 		byUnit:      map[string]*UnitChanges{},
-		planned:     map[string]training.Officer{},
+		planned:     make(map[string]int, pp.rows.len()),
 		planComp:    map[compKey]bool{},
-		planCourse:  map[idCourse]bool{},
 		planExempt:  map[idCourse]bool{},
 		skipped:     map[string]int{},
 		skippedName: map[string]string{},
@@ -138,15 +153,22 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	p.cs.BaseRevision = ds.Revision
 	p.countProblems()
 
-	present := make(map[string]bool, len(pp.rows)+len(pp.rejected))
+	present := make(map[string]bool, pp.rows.len()+len(pp.rejected))
 	for id := range pp.rejected {
 		present[id] = true
 	}
 	long := pp.layout == LayoutLong
-	for i := range pp.rows {
-		r := &pp.rows[i]
+	if !long {
+		p.cs.Officers = make([]training.Officer, 0, pp.rows.len())
+	}
+	p.cs.Completions = make([]training.Completion, 0, pp.completionCells())
+	for i := 0; i < pp.rows.len(); i++ {
+		if pp.drop[i] {
+			continue
+		}
+		r := pp.rows.at(i)
 		if r.isLong(pp.layout) {
-			long = true
+			long, p.long = true, true
 			p.longRow(r)
 			continue
 		}
@@ -210,8 +232,7 @@ func (p *planner) officerRow(r *row) {
 			o.LeftOn = today
 		}
 		o.Source = p.source(r.Row)
-		p.planned[o.ID] = o
-		p.cs.Officers = append(p.cs.Officers, o)
+		p.addOfficer(o)
 		p.rep.Summary.Added++
 		p.rep.Changes.addOfficer(&p.rep.Changes.Added, officerChange(o, r.Row, ""))
 		p.unit(o.Unit).Added++
@@ -229,14 +250,12 @@ func (p *planner) officerRow(r *row) {
 		o.LeftOn = training.Date{}
 		p.rep.Changes.addOfficer(&p.rep.Changes.Returned, officerChange(o, r.Row, ""))
 	}
-	p.planned[o.ID] = o
 	if sameOfficer(old, o) {
 		p.rep.Summary.Unchanged++
 		return
 	}
 	o.Source = p.source(r.Row)
-	p.planned[o.ID] = o
-	p.cs.Officers = append(p.cs.Officers, o)
+	p.addOfficer(o)
 	p.rep.Summary.Updated++
 	if old.Unit != o.Unit && old.Unit != "" {
 		p.rep.Changes.MovesTotal++
@@ -246,6 +265,12 @@ func (p *planner) officerRow(r *row) {
 		p.unit(old.Unit).MovedOut++
 		p.unit(o.Unit).MovedIn++
 	}
+}
+
+// addOfficer plans writing o.
+func (p *planner) addOfficer(o training.Officer) {
+	p.planned[o.ID] = len(p.cs.Officers)
+	p.cs.Officers = append(p.cs.Officers, o)
 }
 
 func (p *planner) leaver(o training.Officer, rowNum int, reason string) {
@@ -311,8 +336,7 @@ func (p *planner) absentLeavers(present map[string]bool) {
 		o.Leaver = true
 		o.LeftOn = p.in.Today
 		o.Source = p.source(0)
-		p.cs.Officers = append(p.cs.Officers, o)
-		p.planned[id] = o
+		p.addOfficer(o)
 		p.guardLeavers++
 		p.leaver(o, 0, "absent")
 	}
@@ -320,10 +344,10 @@ func (p *planner) absentLeavers(present map[string]bool) {
 
 // courseCells records a wide row's completions and exemptions.
 func (p *planner) courseCells(r *row) {
-	for _, c := range r.Courses {
+	for i, c := range r.Courses {
 		switch c.Kind {
 		case CellCompleted:
-			if !c.Date.IsZero() {
+			if !c.Date.IsZero() && !repeatedCell(r.Courses[:i], c) {
 				p.completion(r.ID, c.CourseID, c.Date, false, r.Row)
 			}
 		case CellCompletedNoDate:
@@ -370,13 +394,28 @@ func (p *planner) storedCompletion(id, course string, d training.Date, anyDate b
 	return false
 }
 
+// repeatedCell reports whether an earlier cell of the row (two columns
+// matching one course) already gave this completion.
+func repeatedCell(earlier []CourseCell, c CourseCell) bool {
+	for _, e := range earlier {
+		if e.CourseID == c.CourseID && e.Kind == CellCompleted && e.Date == c.Date {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *planner) completion(id, course string, d training.Date, unknown bool, rowNum int) {
-	k := compKey{id, course, d, unknown}
-	if p.planComp[k] || (!unknown && p.storedCompletion(id, course, d, false)) {
+	if !unknown && p.storedCompletion(id, course, d, false) {
 		return
 	}
-	p.planComp[k] = true
-	p.planCourse[idCourse{id, course}] = true
+	if p.long && !unknown {
+		k := compKey{id, course, d, unknown}
+		if p.planComp[k] {
+			return
+		}
+		p.planComp[k] = true
+	}
 	c := training.Completion{OfficerID: id, CourseID: course, Date: d, DateUnknown: unknown, Source: p.source(rowNum)}
 	p.cs.Completions = append(p.cs.Completions, c)
 	p.rep.Summary.Completions++
@@ -402,8 +441,8 @@ func (p *planner) completion(id, course string, d training.Date, unknown bool, r
 
 // officer returns the officer as they will be after the import.
 func (p *planner) officer(id string) (training.Officer, bool) {
-	if o, ok := p.planned[id]; ok {
-		return o, true
+	if i, ok := p.planned[id]; ok {
+		return p.cs.Officers[i], true
 	}
 	o, ok := p.ds.Officers[id]
 	return o, ok
@@ -412,10 +451,19 @@ func (p *planner) officer(id string) (training.Officer, bool) {
 // unknownDates records "completed, date unknown" only for courses the
 // officer has no completion of at all, so re-importing "Yes" adds nothing.
 func (p *planner) unknownDates() {
+	if len(p.noDate) == 0 {
+		return
+	}
+	has := map[idCourse]bool{}
+	for _, c := range p.cs.Completions {
+		has[idCourse{c.OfficerID, c.CourseID}] = true
+	}
 	for _, n := range p.noDate {
-		if p.planCourse[idCourse{n.id, n.course}] || p.storedCompletion(n.id, n.course, training.Date{}, true) {
+		k := idCourse{n.id, n.course}
+		if has[k] || p.storedCompletion(n.id, n.course, training.Date{}, true) {
 			continue
 		}
+		has[k] = true
 		p.completion(n.id, n.course, p.in.Today, true, n.row)
 	}
 }

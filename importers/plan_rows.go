@@ -78,84 +78,114 @@ func (r *row) longKey() string {
 	return r.ID + "\x00" + course + "\x00" + d
 }
 
-// dedupe removes repeated rows. Rows with identical content (same Hash)
+// rowChunk is how many rows one chunk of a rowStore holds: rows are kept
+// in fixed chunks so that collecting 150,000 of them never copies them all
+// into a bigger slice (as append's doubling would).
+const rowChunk = 4096
+
+// rowStore holds the rows of a file in reading order.
+type rowStore struct {
+	chunks [][]row
+	n      int
+}
+
+func (s *rowStore) add(r row) {
+	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == rowChunk {
+		s.chunks = append(s.chunks, make([]row, 0, rowChunk))
+	}
+	last := &s.chunks[len(s.chunks)-1]
+	*last = append(*last, r)
+	s.n++
+}
+
+func (s *rowStore) len() int { return s.n }
+
+func (s *rowStore) at(i int) *row { return &s.chunks[i/rowChunk][i%rowChunk] }
+
+// dedupe finds repeated rows. Rows with identical content (same Hash)
 // are one row and a warning; rows about the same thing that disagree are
 // all rejected. For wide and people rosters "the same thing" is the
 // officer ID; for completion exports it is officer + course + date, and
 // rows disagree when one says completed and the other does not.
-// It returns the rows kept, the problems found and the IDs seen in rows
-// it rejected (they count as present in a full upload).
-func dedupe(rows []row, layout Layout, sheet string) (kept []row, probs []Problem, rejectedIDs map[string]bool) {
+// It returns which rows to drop, the problems found and the IDs seen in
+// rows it rejected (they count as present in a full upload). Rows without
+// an ID are dropped silently: the reader reported them.
+func dedupe(rows *rowStore, layout Layout, sheet string) (drop []bool, probs []Problem, rejectedIDs map[string]bool) {
 	rejectedIDs = map[string]bool{}
-	groups := make(map[string][]int, len(rows))
-	order := make([]string, 0, len(rows))
-	for i := range rows {
-		if rows[i].ID == "" {
+	drop = make([]bool, rows.len())
+	first := make(map[string]int32, rows.len())
+	var dups map[int32][]int32 // first index -> later indexes, only for repeated keys
+	for i := 0; i < rows.len(); i++ {
+		r := rows.at(i)
+		if r.ID == "" {
+			drop[i] = true
 			continue
 		}
-		k := rows[i].ID
-		if rows[i].isLong(layout) {
-			k = rows[i].longKey()
+		k := r.ID
+		if r.isLong(layout) {
+			k = r.longKey()
 		}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
+		f, ok := first[k]
+		if !ok {
+			first[k] = int32(i)
+			continue
 		}
-		groups[k] = append(groups[k], i)
+		if dups == nil {
+			dups = map[int32][]int32{}
+		}
+		dups[f] = append(dups[f], int32(i))
 	}
-	drop := make([]bool, len(rows))
-	for _, k := range order {
-		idx := groups[k]
-		if len(idx) == 1 {
-			continue
-		}
-		first := &rows[idx[0]]
+	firsts := make([]int32, 0, len(dups))
+	for f := range dups {
+		firsts = append(firsts, f)
+	}
+	sort.Slice(firsts, func(i, j int) bool { return firsts[i] < firsts[j] })
+	for _, f := range firsts {
+		idx := append([]int32{f}, dups[f]...)
+		head := rows.at(int(f))
 		conflict := false
 		for _, i := range idx[1:] {
-			if first.isLong(layout) {
-				conflict = conflict || rows[i].Completed != first.Completed
+			if head.isLong(layout) {
+				conflict = conflict || rows.at(int(i)).Completed != head.Completed
 			} else {
-				conflict = conflict || rows[i].Hash != first.Hash
+				conflict = conflict || rows.at(int(i)).Hash != head.Hash
 			}
 		}
 		if conflict {
 			nums := make([]int, len(idx))
 			for j, i := range idx {
-				nums[j] = rows[i].Row
+				nums[j] = rows.at(int(i)).Row
 			}
-			what := "officer ID " + first.displayID()
-			if first.isLong(layout) {
-				what = "officer ID " + first.displayID() + ", course " + strconv.Quote(first.CourseName)
-				if !first.Date.IsZero() {
-					what += " and date " + first.Date.UK()
+			what := "officer ID " + head.displayID()
+			if head.isLong(layout) {
+				what += ", course " + strconv.Quote(head.CourseName)
+				if !head.Date.IsZero() {
+					what += " and date " + head.Date.UK()
 				}
 			}
 			reason := fmt.Sprintf("%s share %s but disagree, so none of them was imported; correct the file and import it again.", rowList(nums), what)
 			for _, i := range idx {
+				r := rows.at(int(i))
 				drop[i] = true
-				rejectedIDs[rows[i].ID] = true
-				probs = append(probs, Problem{Severity: SeverityError, Sheet: sheet, Row: rows[i].Row,
-					Reason: reason, RowRejected: true, OfficerID: rows[i].ID})
+				rejectedIDs[r.ID] = true
+				probs = append(probs, Problem{Severity: SeverityError, Sheet: sheet, Row: r.Row,
+					Reason: reason, RowRejected: true, OfficerID: r.ID})
 			}
 			continue
 		}
 		for _, i := range idx[1:] {
+			r := rows.at(int(i))
 			drop[i] = true
-			reason := fmt.Sprintf("Row %d repeats row %d (officer ID %s); it was imported once.", rows[i].Row, first.Row, first.displayID())
-			if first.isLong(layout) && rows[i].Hash != first.Hash {
-				reason = fmt.Sprintf("Row %d records the same completion as row %d (officer ID %s); it was imported once.", rows[i].Row, first.Row, first.displayID())
+			reason := fmt.Sprintf("Row %d repeats row %d (officer ID %s); it was imported once.", r.Row, head.Row, head.displayID())
+			if head.isLong(layout) && r.Hash != head.Hash {
+				reason = fmt.Sprintf("Row %d records the same completion as row %d (officer ID %s); it was imported once.", r.Row, head.Row, head.displayID())
 			}
-			probs = append(probs, Problem{Severity: SeverityWarning, Sheet: sheet, Row: rows[i].Row,
-				Reason: reason, OfficerID: rows[i].ID})
-		}
-	}
-	kept = rows[:0] // in place: row i is written at an index <= i
-	for i := range rows {
-		if !drop[i] {
-			kept = append(kept, rows[i])
+			probs = append(probs, Problem{Severity: SeverityWarning, Sheet: sheet, Row: r.Row,
+				Reason: reason, OfficerID: r.ID})
 		}
 	}
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Row < probs[j].Row })
-	return kept, probs, rejectedIDs
+	return drop, probs, rejectedIDs
 }
 
 func (r *row) displayID() string {

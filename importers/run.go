@@ -74,10 +74,10 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return nil, fmt.Errorf("importers: reading the roster: %w", err)
 	}
 
-	var rows []row
+	rows := &rowStore{}
 	det, probs, err := Read(src.R, src.Size, src.Name, ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses,
 		Today: today, Limits: opts.Limits, Progress: opts.Progress}, func(r Record) error {
-		rows = append(rows, compact(r))
+		rows.add(compact(r))
 		return ctx.Err()
 	})
 	if err != nil {
@@ -102,7 +102,6 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		ConfirmLeavers: opts.ConfirmLeavers, DryRun: opts.DryRun, Today: today,
 		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
 	pp := prepare(rows, in.Detection, in.Problems)
-	rows = nil
 	pl := planPrepared(pp, in)
 	rep, err = apply(ctx, st, pl, func(ds *training.Dataset) *Planned {
 		in.Dataset = ds
