@@ -36,8 +36,6 @@ package server
 //     the one error handler (errors.go) choose the status.
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
 )
@@ -110,10 +108,6 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/users/:username/reset", s.apiUserReset, admins)
 	api.POST("/jobs/:name/run", s.apiJobRun, admins)
 
-	api.RouteNotFound("/*", func(echo.Context) error { return errNoRoute })
 	s.pageRoutes(e)
 	return e
 }
-
-// errNoRoute answers any unknown /api/v1 path with the JSON 404.
-var errNoRoute = echo.NewHTTPError(http.StatusNotFound, "There is no such API route.")
