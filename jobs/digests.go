@@ -1,0 +1,263 @@
+package jobs
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// maxWorst is how many low-scoring teams a unit digest names.
+const maxWorst = 5
+
+// LineDigest is one line manager's weekly digest.
+type LineDigest struct {
+	ManagerID string
+	Name      string
+	Email     string
+	Data      LineDigestData
+}
+
+// UnitDigest is one scoped user's weekly digest.
+type UnitDigest struct {
+	Username string
+	Email    string
+	Data     UnitDigestData
+}
+
+// PlanLineDigests finds every line manager (an active officer whose ID or
+// email is someone's LineManager, with a usable email) with direct
+// reports overdue or due soon, and lists those people and courses.
+func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL string) []LineDigest {
+	byEmail := map[string]string{}
+	for id, o := range ds.Officers {
+		if o.Active() && o.Email != "" {
+			byEmail[strings.ToLower(o.Email)] = id
+		}
+	}
+	reports := map[string][]string{} // manager officer ID -> report IDs
+	for id, o := range ds.Officers {
+		if !o.Active() || o.LineManager == "" {
+			continue
+		}
+		mgr := training.NormalizeID(o.LineManager)
+		if strings.Contains(o.LineManager, "@") {
+			mgr = byEmail[strings.ToLower(strings.TrimSpace(o.LineManager))]
+		}
+		if m, ok := ds.Officers[mgr]; ok && m.Active() && mgr != id {
+			reports[mgr] = append(reports[mgr], id)
+		}
+	}
+	var out []LineDigest
+	for mgr, ids := range reports {
+		m := ds.Officers[mgr]
+		email, reason := usableEmail(m)
+		if reason != "" {
+			continue
+		}
+		d := LineDigestData{Name: m.Name, AsOf: asOf.UK(), Week: ISOWeek(asOf), DashboardURL: dashboardURL}
+		sort.Slice(ids, func(i, j int) bool {
+			a, b := ds.Officers[ids[i]], ds.Officers[ids[j]]
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return a.ID < b.ID
+		})
+		for _, id := range ids {
+			o := ds.Officers[id]
+			overdue, soon := false, false
+			for _, c := range ds.Courses {
+				cs := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
+				if cs.Status != training.StatusOverdue && cs.Status != training.StatusDueSoon {
+					continue
+				}
+				isOver := cs.Status == training.StatusOverdue
+				overdue = overdue || isOver
+				soon = soon || !isOver
+				display := o.DisplayID
+				if display == "" {
+					display = o.ID
+				}
+				d.People = append(d.People, PersonLine{Name: o.Name, ID: display, Course: c.Title,
+					Status: statusWords(cs.Status), Due: cs.Due.UK(), Overdue: isOver})
+			}
+			switch {
+			case overdue:
+				d.Overdue++
+			case soon:
+				d.DueSoon++
+			}
+		}
+		if len(d.People) > 0 {
+			out = append(out, LineDigest{ManagerID: mgr, Name: m.Name, Email: email, Data: d})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ManagerID < out[j].ManagerID })
+	return out
+}
+
+// PlanUnitDigests gives every enabled user with unit scope and a usable
+// email their units' figures and worst teams, from one force report.
+func PlanUnitDigests(ds *training.Dataset, users []training.User, asOf training.Date, dashboardURL string) ([]UnitDigest, error) {
+	var out []UnitDigest
+	var rep *training.Report
+	for _, u := range users {
+		if u.Disabled || len(u.Units) == 0 {
+			continue
+		}
+		email, reason := checkEmail(u.Email, false)
+		if reason != "" {
+			continue
+		}
+		if rep == nil {
+			var err error
+			if rep, err = training.BuildReport(ds, asOf, training.ReportOptions{}); err != nil {
+				return nil, err
+			}
+		}
+		d := UnitDigestData{Name: u.Username, AsOf: asOf.UK(), Week: ISOWeek(asOf), DashboardURL: dashboardURL}
+		for _, unit := range u.Units {
+			line := UnitLine{Unit: unit}
+			node := rep.Find(unit)
+			if node == nil {
+				for _, c := range ds.Courses {
+					line.Courses = append(line.Courses, FigureLine{Unit: unit, Title: c.Title, Percent: "n/a"})
+				}
+				d.Units = append(d.Units, line)
+				continue
+			}
+			for _, c := range node.Courses {
+				line.Courses = append(line.Courses, figure(node.Unit, c))
+			}
+			line.Worst = worstTeams(node)
+			d.Units = append(d.Units, line)
+		}
+		out = append(out, UnitDigest{Username: u.Username, Email: email, Data: d})
+	}
+	return out, nil
+}
+
+func figure(unit string, c training.CourseFigures) FigureLine {
+	pct := "n/a"
+	if c.Percent != nil {
+		pct = c.Percent.String() + "%"
+	}
+	return FigureLine{Unit: unit, Title: c.Title, Required: c.Required, Compliant: c.Compliant,
+		Overdue: c.Overdue, DueSoon: c.DueSoon, Percent: pct}
+}
+
+// worstTeams returns the leaf units below node with the lowest
+// completion on any course (ties: more overdue first, then by name).
+func worstTeams(node *training.ReportNode) []FigureLine {
+	type cand struct {
+		pct training.Percent
+		f   FigureLine
+	}
+	var cands []cand
+	node.Walk(func(n *training.ReportNode) {
+		if len(n.Units) > 0 || n == node {
+			return
+		}
+		for _, c := range n.Courses {
+			if c.Percent != nil && c.Overdue > 0 {
+				cands = append(cands, cand{*c.Percent, figure(n.Unit, c)})
+			}
+		}
+	})
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.pct != b.pct {
+			return a.pct < b.pct
+		}
+		if a.f.Overdue != b.f.Overdue {
+			return a.f.Overdue > b.f.Overdue
+		}
+		if a.f.Unit != b.f.Unit {
+			return a.f.Unit < b.f.Unit
+		}
+		return a.f.Title < b.f.Title
+	})
+	var out []FigureLine
+	for i := 0; i < len(cands) && i < maxWorst; i++ {
+		out = append(out, cands[i].f)
+	}
+	return out
+}
+
+// runDigests writes the week's line-manager and unit digests to the
+// outbox, each once per recipient and ISO week.
+func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
+	ds, err := s.store.Dataset(ctx)
+	if err != nil {
+		return err
+	}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	dash := ""
+	if s.cfg.BaseURL != "" {
+		dash = s.cfg.BaseURL + "/"
+	}
+	week := ISOWeek(st.asOf)
+	lines := PlanLineDigests(ds, st.asOf, dash)
+	units, err := PlanUnitDigests(ds, users, st.asOf, dash)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	for _, l := range lines {
+		keys = append(keys, DigestKey("line", l.ManagerID, week))
+	}
+	for _, u := range units {
+		keys = append(keys, DigestKey("unit", u.Username, week))
+	}
+	sent, err := ledgerSet(ctx, s.store, keys)
+	if err != nil {
+		return err
+	}
+	st.count("line_managers", len(lines))
+	st.count("unit_users", len(units))
+	st.count("already_sent", len(sent))
+	if st.dryRun {
+		return nil
+	}
+	lr, terr := loadRenderer(ctx, s.store, TemplateLineDigest)
+	if lr == nil {
+		return terr
+	}
+	if terr != nil {
+		st.fail("%v", terr)
+	}
+	ur, terr := loadRenderer(ctx, s.store, TemplateUnitDigest)
+	if ur == nil {
+		return terr
+	}
+	if terr != nil {
+		st.fail("%v", terr)
+	}
+	now, domain := s.clock(), s.messageDomain()
+	var msgs []training.Message
+	add := func(kind, key, to string, r *renderer, data any) {
+		if sent[key] {
+			return
+		}
+		subject, text, html, err := r.render(data)
+		if err != nil {
+			st.fail("rendering a %s: %v", kind, err)
+			return
+		}
+		m := newMessage(kind, to, []string{key}, domain, st.run.ID, now)
+		m.Subject, m.Text, m.HTML = subject, text, html
+		msgs = append(msgs, m)
+	}
+	for _, l := range lines {
+		add("line-digest", DigestKey("line", l.ManagerID, week), l.Email, lr, l.Data)
+	}
+	for _, u := range units {
+		add("unit-digest", DigestKey("unit", u.Username, week), u.Email, ur, u.Data)
+	}
+	s.enqueue(ctx, st, msgs)
+	return nil
+}

@@ -1,0 +1,148 @@
+package jobs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// lookupWorkers bounds concurrent ledger look-ups (a round trip each on Redis).
+const lookupWorkers = 32
+
+// enqueueBatch is how many messages one Enqueue call writes.
+const enqueueBatch = 1000
+
+// ledgerSet looks up keys concurrently and returns those already enqueued.
+func ledgerSet(ctx context.Context, st training.MailStore, keys []string) (map[string]bool, error) {
+	sent := make(map[string]bool)
+	var mu sync.Mutex
+	var firstErr error
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range min(lookupWorkers, len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				ok, err := st.LedgerHas(ctx, k)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if ok {
+					sent[k] = true
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, k := range keys {
+		mu.Lock()
+		failed := firstErr != nil
+		mu.Unlock()
+		if failed || ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return sent, firstErr
+}
+
+// planWithLedger plans once to learn which keys are candidates, looks
+// them up in the ledger, and plans again without the ones already sent.
+func (s *Scheduler) planWithLedger(ctx context.Context, ds *training.Dataset, asOf training.Date) (*Plan, error) {
+	draft := PlanReminders(ds, ds.Courses, asOf, s.policy, nil)
+	var keys []string
+	for _, r := range draft.Reminders {
+		for _, it := range r.Items {
+			keys = append(keys, it.Key)
+		}
+	}
+	sent, err := ledgerSet(ctx, s.store, keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(sent) == 0 {
+		return draft, nil
+	}
+	return PlanReminders(ds, ds.Courses, asOf, s.policy, func(k string) bool { return sent[k] }), nil
+}
+
+// plannedIDs derives a message's store ID and Message-ID from what it
+// announces, so every replica planning the same message names it alike.
+func plannedIDs(kind string, keys []string, domain string) (id, messageID string) {
+	sorted := append([]string(nil), keys...)
+	sort.Strings(sorted)
+	sum := sha256.Sum256([]byte(kind + "\n" + strings.Join(sorted, "\n")))
+	h := hex.EncodeToString(sum[:16])
+	return h, "<" + h + "@" + domain + ">"
+}
+
+// newMessage fills the outbox fields of a planned message.
+func newMessage(kind, to string, keys []string, domain, runID string, now time.Time) training.Message {
+	id, mid := plannedIDs(kind, keys, domain)
+	return training.Message{ID: id, MessageID: mid, LedgerKeys: keys, Kind: kind, To: to,
+		State: training.MessageQueued, Created: now, NextAttempt: now, RunID: runID}
+}
+
+// renderAll renders n messages with fn on every CPU, keeping the order.
+// Messages that fail to render are left out and reported through fail.
+func renderAll(n int, fn func(i int) (training.Message, error), fail func(i int, err error)) []training.Message {
+	out := make([]training.Message, n)
+	ok := make([]bool, n)
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				m, err := fn(i)
+				if err != nil {
+					mu.Lock()
+					fail(i, err)
+					mu.Unlock()
+					continue
+				}
+				out[i], ok[i] = m, true
+			}
+		}()
+	}
+	wg.Wait()
+	kept := out[:0]
+	for i := range out {
+		if ok[i] {
+			kept = append(kept, out[i])
+		}
+	}
+	return kept
+}
+
+// enqueue writes messages in batches; a failed batch is recorded and the
+// rest go on. The ledger check inside Enqueue makes a racing replica's
+// copy of the same message a no-op.
+func (s *Scheduler) enqueue(ctx context.Context, st *runState, msgs []training.Message) {
+	for i := 0; i < len(msgs); i += enqueueBatch {
+		batch := msgs[i:min(i+enqueueBatch, len(msgs))]
+		done, err := s.store.Enqueue(ctx, batch)
+		if err != nil {
+			st.fail("writing %d messages to the outbox: %v", len(batch), err)
+			continue
+		}
+		st.count("enqueued", len(done))
+		st.count("already_enqueued", len(batch)-len(done))
+	}
+}

@@ -1,0 +1,195 @@
+package jobs
+
+import (
+	"net/mail"
+	"sort"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// Plan is who a reminder run would email, with what and why: the result
+// of PlanReminders, shown by `muster remind` and GET /api/v1/remind.
+type Plan struct {
+	AsOf training.Date `json:"as_of"`
+	// Reminders has one entry per officer to email, sorted by unit, name, ID.
+	Reminders []Reminder `json:"reminders"`
+	// CannotRemind lists officers who need a reminder but have no usable
+	// email address.
+	CannotRemind []Unreachable `json:"cannot_remind"`
+	Counts       PlanCounts    `json:"counts"`
+}
+
+// PlanCounts summarise a plan.
+type PlanCounts struct {
+	Officers     int `json:"officers"`      // active officers considered
+	Leavers      int `json:"leavers"`       // never reminded
+	NoAction     int `json:"no_action"`     // compliant, exempt, or not yet in a reminder window
+	AlreadySent  int `json:"already_sent"`  // course reminders this stage already sent
+	ToRemind     int `json:"to_remind"`     // officers to email
+	Items        int `json:"items"`         // course lines in those emails
+	CannotRemind int `json:"cannot_remind"` // officers needing a reminder without a usable email
+	NoEmail      int `json:"no_email"`
+	InvalidEmail int `json:"invalid_email"`
+}
+
+// Reminder is one email to one officer.
+type Reminder struct {
+	OfficerID string `json:"officer_id"`
+	DisplayID string `json:"display_id"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Unit      string `json:"unit"`
+	Items     []Item `json:"items"`
+}
+
+// Item is one course an officer must act on.
+type Item struct {
+	Course string          `json:"course"`
+	Title  string          `json:"title"`
+	Status training.Status `json:"status"`
+	Due    training.Date   `json:"due"`
+	// Lapsed is set when Due is the expiry of an earlier completion.
+	Lapsed bool   `json:"lapsed,omitempty"`
+	Stage  string `json:"stage"`
+	URL    string `json:"url,omitempty"`
+	// Why says in words why this reminder goes out now.
+	Why string `json:"why"`
+	Key string `json:"ledger_key"`
+}
+
+// Unreachable is an officer who needs a reminder but cannot be emailed.
+type Unreachable struct {
+	OfficerID string `json:"officer_id"`
+	DisplayID string `json:"display_id"`
+	Name      string `json:"name"`
+	Unit      string `json:"unit"`
+	// Reason is "no email" or "invalid email".
+	Reason string `json:"reason"`
+	Items  []Item `json:"items"`
+}
+
+// Reasons an officer cannot be emailed.
+const (
+	ReasonNoEmail      = "no email"
+	ReasonInvalidEmail = "invalid email"
+)
+
+// usableEmail returns o's address, or why there is none.
+func usableEmail(o training.Officer) (string, string) {
+	return checkEmail(o.Email, o.EmailInvalid)
+}
+
+func checkEmail(addr string, known bool) (string, string) {
+	addr = strings.TrimSpace(addr)
+	if addr == "" {
+		return "", ReasonNoEmail
+	}
+	if known {
+		return "", ReasonInvalidEmail
+	}
+	a, err := mail.ParseAddress(addr)
+	if err != nil || a.Name != "" || !strings.Contains(a.Address, ".") {
+		return "", ReasonInvalidEmail
+	}
+	return a.Address, ""
+}
+
+// PlanReminders decides the reminder run on asOf: for every active
+// officer, every course they must act on whose current stage (see
+// Policy.StageAt) has not been sent (sent reports ledger keys already
+// enqueued; nil means none). It is a pure function of its arguments.
+func PlanReminders(ds *training.Dataset, courses []training.Course, asOf training.Date, p Policy, sent func(key string) bool) *Plan {
+	p = p.withDefaults()
+	plan := &Plan{AsOf: asOf, Reminders: []Reminder{}, CannotRemind: []Unreachable{}}
+	ids := make([]string, 0, len(ds.Officers))
+	for id := range ds.Officers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		o := ds.Officers[id]
+		if !o.Active() {
+			plan.Counts.Leavers++
+			continue
+		}
+		plan.Counts.Officers++
+		var items []Item
+		for _, c := range courses {
+			st := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
+			if st.Due.IsZero() { // compliant, exempt, not required
+				continue
+			}
+			stage, ok := p.StageAt(st.Due, asOf)
+			if !ok {
+				continue
+			}
+			key := ReminderKey(id, c.ID, stage.Name, st.Due)
+			if sent != nil && sent(key) {
+				plan.Counts.AlreadySent++
+				continue
+			}
+			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Due: st.Due,
+				Lapsed: st.Completion != nil, Stage: stage.Name, URL: c.URL, Why: why(stage, st, asOf), Key: key})
+		}
+		if len(items) == 0 {
+			plan.Counts.NoAction++
+			continue
+		}
+		email, reason := usableEmail(o)
+		if reason != "" {
+			plan.Counts.CannotRemind++
+			if reason == ReasonNoEmail {
+				plan.Counts.NoEmail++
+			} else {
+				plan.Counts.InvalidEmail++
+			}
+			plan.CannotRemind = append(plan.CannotRemind, Unreachable{OfficerID: id, DisplayID: o.DisplayID,
+				Name: o.Name, Unit: o.Unit, Reason: reason, Items: items})
+			continue
+		}
+		plan.Counts.ToRemind++
+		plan.Counts.Items += len(items)
+		plan.Reminders = append(plan.Reminders, Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
+			Email: email, Unit: o.Unit, Items: items})
+	}
+	sortByUnit := func(a, b [3]string) bool {
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		if a[1] != b[1] {
+			return a[1] < b[1]
+		}
+		return a[2] < b[2]
+	}
+	sort.SliceStable(plan.Reminders, func(i, j int) bool {
+		a, b := plan.Reminders[i], plan.Reminders[j]
+		return sortByUnit([3]string{a.Unit, a.Name, a.OfficerID}, [3]string{b.Unit, b.Name, b.OfficerID})
+	})
+	sort.SliceStable(plan.CannotRemind, func(i, j int) bool {
+		a, b := plan.CannotRemind[i], plan.CannotRemind[j]
+		return sortByUnit([3]string{a.Unit, a.Name, a.OfficerID}, [3]string{b.Unit, b.Name, b.OfficerID})
+	})
+	return plan
+}
+
+// why explains a reminder in one plain sentence.
+func why(s Stage, st training.CourseStatus, asOf training.Date) string {
+	what := "due on " + st.Due.UK()
+	if st.Completion != nil {
+		what = "the last completion expires on " + st.Due.UK()
+		if asOf.After(st.Due) {
+			what = "the last completion expired on " + st.Due.UK()
+		}
+	} else if asOf.After(st.Due) {
+		what = "was due on " + st.Due.UK()
+	}
+	switch {
+	case s.Name == "due":
+		return what + "; reminder on the due date"
+	case strings.HasPrefix(s.Name, "overdue-"):
+		return what + "; overdue reminder " + strings.TrimPrefix(s.Name, "overdue-") + " (from " + s.Day.UK() + ")"
+	default:
+		return what + "; reminder " + strings.TrimPrefix(s.Name, "before-") + " days before (from " + s.Day.UK() + ")"
+	}
+}

@@ -1,0 +1,292 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"sort"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/muster-police/muster/training"
+)
+
+//go:embed templates/*.tmpl
+var defaultTemplateFiles embed.FS
+
+// Template names: one per kind of email.
+const (
+	TemplateReminder   = "reminder"
+	TemplateLineDigest = "line-digest"
+	TemplateUnitDigest = "unit-digest"
+)
+
+// TemplateNames lists the editable templates.
+var templateNames = []string{TemplateLineDigest, TemplateReminder, TemplateUnitDigest}
+
+// DefaultTemplate returns the built-in text of a template. A template
+// defines three blocks: "subject" (plain text, one line), "text" (the
+// plain-text body, text/template) and "html" (the HTML body,
+// html/template, which escapes every value).
+func DefaultTemplate(name string) (string, error) {
+	b, err := defaultTemplateFiles.ReadFile("templates/" + name + ".tmpl")
+	if err != nil {
+		return "", fmt.Errorf("%w: there is no email template named %q", training.ErrNotFound, name)
+	}
+	return string(b), nil
+}
+
+func settingKey(name string) string { return "template:" + name }
+
+// ReminderData is what the reminder template sees.
+type ReminderData struct {
+	Name        string
+	AsOf        string // DD/MM/YYYY
+	Courses     []CourseLine
+	StatusURL   string
+	LinkExpires string
+}
+
+// CourseLine is one course in a reminder.
+type CourseLine struct {
+	Title   string
+	Status  string // plain words: "overdue", "due soon", "not yet done"
+	Due     string
+	Overdue bool
+	Lapsed  bool
+	URL     string
+}
+
+// LineDigestData is what the line-manager digest template sees.
+type LineDigestData struct {
+	Name         string
+	AsOf         string
+	Week         string
+	Overdue      int // people with at least one overdue course
+	DueSoon      int // people with something due soon and nothing overdue
+	People       []PersonLine
+	DashboardURL string
+}
+
+// PersonLine is one person and course in a line-manager digest.
+type PersonLine struct {
+	Name    string
+	ID      string
+	Course  string
+	Status  string
+	Due     string
+	Overdue bool
+}
+
+// UnitDigestData is what the unit digest template sees.
+type UnitDigestData struct {
+	Name         string
+	AsOf         string
+	Week         string
+	Units        []UnitLine
+	DashboardURL string
+}
+
+// UnitLine is one unit's figures in a unit digest.
+type UnitLine struct {
+	Unit    string
+	Courses []FigureLine
+	// Worst are the teams (leaf units) with the lowest completion.
+	Worst []FigureLine
+}
+
+// FigureLine is one course's figures for one unit.
+type FigureLine struct {
+	Unit      string
+	Title     string
+	Required  int
+	Compliant int
+	Overdue   int
+	DueSoon   int
+	Percent   string // "75.0%" or "n/a"
+}
+
+func statusWords(s training.Status) string {
+	switch s {
+	case training.StatusOverdue:
+		return "overdue"
+	case training.StatusDueSoon:
+		return "due soon"
+	case training.StatusOutstanding:
+		return "not yet done"
+	}
+	return string(s)
+}
+
+// renderer is a parsed template: the same source parsed as text and as HTML.
+type renderer struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+func parseTemplate(name, src string) (*renderer, error) {
+	tt, err := texttemplate.New(name).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: template %s: %v", training.ErrInvalid, name, err)
+	}
+	ht, err := htmltemplate.New(name).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: template %s: %v", training.ErrInvalid, name, err)
+	}
+	for _, block := range []string{"subject", "text", "html"} {
+		if tt.Lookup(block) == nil {
+			return nil, fmt.Errorf("%w: template %s must define a %q block: {{define %q}}…{{end}}", training.ErrInvalid, name, block, block)
+		}
+	}
+	return &renderer{text: tt, html: ht}, nil
+}
+
+// render executes the three blocks. The subject is folded to one line so
+// a template can never inject a header.
+func (r *renderer) render(data any) (subject, text, html string, err error) {
+	var b bytes.Buffer
+	if err := r.text.ExecuteTemplate(&b, "subject", data); err != nil {
+		return "", "", "", fmt.Errorf("%w: subject: %v", training.ErrInvalid, err)
+	}
+	subject = strings.Join(strings.Fields(b.String()), " ")
+	b.Reset()
+	if err := r.text.ExecuteTemplate(&b, "text", data); err != nil {
+		return "", "", "", fmt.Errorf("%w: text: %v", training.ErrInvalid, err)
+	}
+	text = strings.TrimSpace(b.String()) + "\n"
+	b.Reset()
+	if err := r.html.ExecuteTemplate(&b, "html", data); err != nil {
+		return "", "", "", fmt.Errorf("%w: html: %v", training.ErrInvalid, err)
+	}
+	html = strings.TrimSpace(b.String()) + "\n"
+	return subject, text, html, nil
+}
+
+// sampleData is made-up data for validating and previewing a template.
+func sampleData(name string) any {
+	switch name {
+	case TemplateReminder:
+		return ReminderData{Name: "Alex Example", AsOf: "24/11/2026", StatusURL: "https://muster.example/me/sample-token",
+			LinkExpires: "23/01/2027", Courses: []CourseLine{
+				{Title: "CSE recognition", Status: "overdue", Due: "31/03/2026", Overdue: true, URL: "https://learning.example/cse"},
+				{Title: "Trauma-informed communication", Status: "due soon", Due: "01/12/2026", Lapsed: true},
+			}}
+	case TemplateLineDigest:
+		return LineDigestData{Name: "Sam Sergeant", AsOf: "23/11/2026", Week: "2026-W48", Overdue: 1, DueSoon: 1,
+			DashboardURL: "https://muster.example/", People: []PersonLine{
+				{Name: "Alex Example", ID: "0012345", Course: "CSE recognition", Status: "overdue", Due: "31/03/2026", Overdue: true},
+				{Name: "Jo Sample", ID: "0067890", Course: "Trauma-informed communication", Status: "due soon", Due: "01/12/2026"},
+			}}
+	default:
+		return UnitDigestData{Name: "Chris Inspector", AsOf: "23/11/2026", Week: "2026-W48", DashboardURL: "https://muster.example/",
+			Units: []UnitLine{{Unit: "Frontline Policing / Central West",
+				Courses: []FigureLine{{Title: "CSE recognition", Required: 120, Compliant: 90, Overdue: 20, DueSoon: 4, Percent: "75.0%"}},
+				Worst:   []FigureLine{{Unit: "Frontline Policing / Central West / Response Team 1", Title: "CSE recognition", Required: 30, Compliant: 15, Overdue: 12, Percent: "50.0%"}},
+			}}}
+	}
+}
+
+func knownTemplate(name string) error {
+	for _, n := range templateNames {
+		if n == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: there is no email template named %q (known: %s)", training.ErrNotFound, name, strings.Join(templateNames, ", "))
+}
+
+// templateText returns the current text of a template: the admin's
+// edited version from the store, else the default.
+func templateText(ctx context.Context, st training.JobStore, name string) (string, error) {
+	v, err := st.Setting(ctx, settingKey(name))
+	switch {
+	case errors.Is(err, training.ErrNotFound) || (err == nil && v == ""):
+		return DefaultTemplate(name)
+	case err != nil:
+		return "", err
+	}
+	return v, nil
+}
+
+// loadRenderer parses the current template; a stored one that no longer
+// parses (it was validated on save, so only after an upgrade) falls back
+// to the default so that reminders still go out, and the error is returned
+// alongside for the run record.
+func loadRenderer(ctx context.Context, st training.JobStore, name string) (*renderer, error) {
+	src, err := templateText(ctx, st, name)
+	if err != nil {
+		return nil, err
+	}
+	r, perr := parseTemplate(name, src)
+	if perr == nil {
+		if _, _, _, perr = r.render(sampleData(name)); perr == nil {
+			return r, nil
+		}
+	}
+	def, _ := DefaultTemplate(name)
+	r, err = parseTemplate(name, def)
+	if err != nil {
+		return nil, err
+	}
+	return r, fmt.Errorf("stored template %s is broken, using the default: %w", name, perr)
+}
+
+// Templates returns every template's current text by name.
+func (s *Scheduler) Templates(ctx context.Context) (map[string]string, error) {
+	out := make(map[string]string, len(templateNames))
+	for _, n := range templateNames {
+		t, err := templateText(ctx, s.store, n)
+		if err != nil {
+			return nil, err
+		}
+		out[n] = t
+	}
+	return out, nil
+}
+
+// TemplateNames returns the names of the editable templates, sorted.
+func TemplateNames() []string {
+	out := append([]string(nil), templateNames...)
+	sort.Strings(out)
+	return out
+}
+
+// SetTemplate saves an edited template after checking that it parses and
+// renders the sample data; empty text restores the default.
+func (s *Scheduler) SetTemplate(ctx context.Context, name, text string) error {
+	if err := knownTemplate(name); err != nil {
+		return err
+	}
+	if strings.TrimSpace(text) == "" {
+		return s.store.PutSetting(ctx, settingKey(name), "")
+	}
+	r, err := parseTemplate(name, text)
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := r.render(sampleData(name)); err != nil {
+		return err
+	}
+	return s.store.PutSetting(ctx, settingKey(name), text)
+}
+
+// PreviewTemplate renders text (or, when empty, the current template)
+// with made-up sample data.
+func (s *Scheduler) PreviewTemplate(ctx context.Context, name, text string) (subject, textBody, htmlBody string, err error) {
+	if err := knownTemplate(name); err != nil {
+		return "", "", "", err
+	}
+	if strings.TrimSpace(text) == "" {
+		if text, err = templateText(ctx, s.store, name); err != nil {
+			return "", "", "", err
+		}
+	}
+	r, err := parseTemplate(name, text)
+	if err != nil {
+		return "", "", "", err
+	}
+	return r.render(sampleData(name))
+}
