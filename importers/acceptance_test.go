@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,4 +189,45 @@ func pct(p *training.Percent) string {
 		return "null"
 	}
 	return p.String() + "%"
+}
+
+// TestAcceptanceRefusedThenConfirmed checks, on the real store, that a file
+// whose refusal was logged can still be applied once confirmed, and that a
+// file logged as "no change" is applied when it later changes something:
+// only applied imports make a file "already imported".
+func TestAcceptanceRefusedThenConfirmed(t *testing.T) {
+	dir := sampleDir(t)
+	st := openBolt(t)
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, training.London)
+	run := func(name, content string, opts importers.Options) *importers.Report {
+		t.Helper()
+		opts.By, opts.Now = "hr", at
+		rep, err := importers.Run(context.Background(), st, importers.Source{Name: name, R: strings.NewReader(content), Size: int64(len(content))}, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return rep
+	}
+	if rep := importFile(t, st, filepath.Join(dir, "4_roster_full_next_month.xlsx"), importers.Options{Full: true, By: "hr", Now: at}); rep.Outcome != training.OutcomeApplied {
+		t.Fatalf("roster: %s", rep.Message)
+	}
+	one := "Payroll No,Officer Name\n587963,Chloe Khan\n"
+	if rep := run("one.csv", one, importers.Options{}); rep.Outcome != training.OutcomeNoChange {
+		t.Fatalf("one officer, unchanged: %s %s", rep.Outcome, rep.Message)
+	}
+	two := "Payroll No,Officer Name\n475354,Jack Evans\n908796,Jack Walker\n"
+	if rep := run("two.csv", two, importers.Options{Full: true}); rep.Outcome != training.OutcomeRefused || !rep.NeedsConfirmation {
+		t.Fatalf("partial file as full roster: %s %s", rep.Outcome, rep.Message)
+	}
+	if rep := run("two.csv", two, importers.Options{Full: true, ConfirmLeavers: true}); rep.Outcome != training.OutcomeApplied || rep.Summary.Leavers < 250 {
+		t.Fatalf("confirmed: %s %s", rep.Outcome, rep.Message)
+	}
+	rep := run("one.csv", one, importers.Options{})
+	if rep.Outcome != training.OutcomeApplied || rep.Changes.ReturnedTotal != 1 {
+		t.Fatalf("officer back on the roster: %s %s", rep.Outcome, rep.Message)
+	}
+	o, err := st.Officer(context.Background(), "587963")
+	if err != nil || o.Officer.Leaver || !o.Officer.LeftOn.IsZero() || o.Officer.StartDate.IsZero() {
+		t.Errorf("returning officer %+v (%v)", o.Officer, err)
+	}
 }

@@ -63,11 +63,11 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	hash, err := fileHash(src)
 	if err != nil {
 		rep, err = failed(rep, "The file could not be read, so nothing was imported.", err)
-		return rep, errors.Join(err, logAttempt(ctx, st, rep))
+		return rep, withLogError(err, logAttempt(ctx, st, rep))
 	}
 	rep.FileHash = hash
 	if done, ok := alreadyImported(ctx, st, rep); ok {
-		return done, logAttempt(ctx, st, done)
+		return done, withLogError(nil, logAttempt(ctx, st, done))
 	}
 	ds, err := st.Dataset(ctx)
 	if err != nil {
@@ -94,8 +94,9 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		}
 		rep.Problems = probs
 		rep.fill()
-		rep, err = failed(rep, msg, err)
-		return rep, errors.Join(err, logAttempt(ctx, st, rep))
+		rep.Outcome, rep.Message = training.OutcomeFailed, msg
+		// The reader's error is one sentence for the user: returned as is.
+		return rep, withLogError(err, logAttempt(ctx, st, rep))
 	}
 
 	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
@@ -107,7 +108,15 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		in.Dataset = ds
 		return planPrepared(pp, in)
 	})
-	return rep, errors.Join(err, logAttempt(ctx, st, rep))
+	return rep, withLogError(err, logAttempt(ctx, st, rep))
+}
+
+// withLogError adds a failure to log the attempt to err (which may be nil).
+func withLogError(err, logErr error) error {
+	if logErr == nil {
+		return err
+	}
+	return errors.Join(err, fmt.Errorf("importers: logging the import: %w", logErr))
 }
 
 // fileHash is the hex SHA-256 of the whole file: the same file imported

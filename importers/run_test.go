@@ -3,6 +3,7 @@ package importers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -215,5 +216,25 @@ func TestWriteErrorsXLSXIsFormulaSafe(t *testing.T) {
 	}
 	if formulas != 0 {
 		t.Errorf("%d formulas in the error report", formulas)
+	}
+}
+
+func TestStoredReportIsCapped(t *testing.T) {
+	rep := &Report{ImportID: "imp-x", Outcome: training.OutcomeApplied}
+	for i := 0; i < StoredProblemsCap+5; i++ {
+		rep.Problems = append(rep.Problems, Problem{Severity: SeverityError, Row: i + 2, Reason: "bad"})
+	}
+	rec := rep.logRecord()
+	var back Report
+	if err := json.Unmarshal(rec.Report, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Problems) != StoredProblemsCap || back.ProblemsOmitted != 5 || len(rep.Problems) != StoredProblemsCap+5 {
+		t.Errorf("stored %d problems, omitted %d; report keeps %d", len(back.Problems), back.ProblemsOmitted, len(rep.Problems))
+	}
+	for _, key := range []string{`"import_id"`, `"needs_confirmation"`, `"problems_omitted"`, `"file_hash"`, `"summary"`} {
+		if !bytes.Contains(rec.Report, []byte(key)) {
+			t.Errorf("stored report has no %s", key)
+		}
 	}
 }
