@@ -9,7 +9,7 @@ import (
 )
 
 // replanner recomputes a plan against a fresh Dataset (after ErrConflict).
-type replanner func(ds *training.Dataset) *Planned
+type replanner func(ds *training.Dataset) (*Planned, error)
 
 // apply writes a plan whose outcome is applied, in one atomic ApplyChanges.
 // When the store changed since the plan was made (ErrConflict) it reads the
@@ -41,7 +41,9 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		if derr != nil {
 			return failed(rep, "The import could not be saved, so nothing was changed; try again in a moment.", derr)
 		}
-		pl = again(ds)
+		if pl, err = again(ds); err != nil {
+			return failed(rep, "The data changed while this file was being imported and the file could not be read again, so nothing was changed; import it again.", err)
+		}
 	}
 }
 

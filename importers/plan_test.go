@@ -534,7 +534,7 @@ func TestApplyConflictReplansOnce(t *testing.T) {
 	recs := []Record{wideRec(4, "1")}
 	pl := planOf(ds, recs)
 	replans := 0
-	again := func(ds *training.Dataset) *Planned { replans++; return planOf(ds, recs) }
+	again := func(ds *training.Dataset) (*Planned, error) { replans++; return planOf(ds, recs), nil }
 
 	st.conflicts = 1
 	rep, err := apply(ctx, st, pl, again)

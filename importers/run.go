@@ -74,12 +74,8 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return nil, fmt.Errorf("importers: reading the roster: %w", err)
 	}
 
-	rows := &rowStore{}
-	det, probs, err := Read(src.R, src.Size, src.Name, ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses,
-		Today: today, Limits: opts.Limits, Progress: opts.Progress}, func(r Record) error {
-		rows.add(compact(r))
-		return ctx.Err()
-	})
+	rs := ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses, Today: today, Limits: opts.Limits, Progress: opts.Progress}
+	rows, det, probs, err := readRows(ctx, src, rs)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -102,11 +98,18 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
 		ConfirmLeavers: opts.ConfirmLeavers, DryRun: opts.DryRun, Today: today,
 		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
-	pp := prepare(rows, in.Detection, in.Problems)
-	pl := planPrepared(pp, in)
-	rep, err = apply(ctx, st, pl, func(ds *training.Dataset) *Planned {
+	pl := planRows(rows, in)
+	// The rows are not kept for a re-plan: they would double the memory an
+	// import holds while the store writes. A conflict (rare) reads the file again.
+	rows = nil
+	rs.Progress = nil
+	rep, err = apply(ctx, st, pl, func(ds *training.Dataset) (*Planned, error) {
+		rows, _, _, err := readRows(ctx, src, rs)
+		if err != nil {
+			return nil, err
+		}
 		in.Dataset = ds
-		return planPrepared(pp, in)
+		return planRows(rows, in), nil
 	})
 	return rep, withLogError(err, logAttempt(ctx, st, rep))
 }
@@ -117,6 +120,16 @@ func withLogError(err, logErr error) error {
 		return err
 	}
 	return errors.Join(err, fmt.Errorf("importers: logging the import: %w", logErr))
+}
+
+// readRows reads the file, keeping its rows compactly for planning.
+func readRows(ctx context.Context, src Source, opts ReadOptions) (*rowStore, *Detection, []Problem, error) {
+	rows := &rowStore{}
+	det, probs, err := Read(src.R, src.Size, src.Name, opts, func(r Record) error {
+		rows.add(compact(r))
+		return ctx.Err()
+	})
+	return rows, det, probs, err
 }
 
 // fileHash is the hex SHA-256 of the whole file: the same file imported

@@ -238,3 +238,19 @@ func TestStoredReportIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestRunReplansAfterConflict(t *testing.T) {
+	st := newMemStore()
+	st.conflicts = 1
+	st.before = func(m *memStore) { // someone else adds an officer meanwhile
+		m.ds.Officers["1003"] = training.Officer{ID: "1003", DisplayID: "1003", Name: "Cat Calm", Unit: "Frontline / South / Team 2", FirstSeen: training.DateOf(runAt)}
+		m.ds.Revision++
+	}
+	rep, err := runFile(t, st, "roster.csv", rosterCSV, Options{})
+	if err != nil || rep.Outcome != training.OutcomeApplied || st.applied != 1 {
+		t.Fatalf("%v %s applied %d", err, rep.Outcome, st.applied)
+	}
+	if rep.Summary.Added != 2 || rep.Summary.Unchanged != 1 {
+		t.Errorf("re-planned summary %+v, want 2 added and the officer added meanwhile unchanged", rep.Summary)
+	}
+}
