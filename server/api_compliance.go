@@ -20,12 +20,23 @@ func (s *Server) apiCompliance(c echo.Context) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	_, body, err := s.report(c.Request().Context(), u, asOf, c.QueryParam("unit"), listParam(c, "course"))
+	e, err := s.reportFor(c.Request().Context(), u, asOf, c.QueryParam("unit"), listParam(c, "course"))
+	if err == nil {
+		err = e.err
+	}
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, body)
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Add("Vary", "Accept-Encoding")
+	if acceptsGzip(c.Request()) && len(e.json) > 1024 {
+		if gz := e.gzipped(); gz != nil {
+			h.Set(echo.HeaderContentEncoding, "gzip")
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, gz)
+		}
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, e.json)
 }
 
 // apiComplianceExport writes the report as a workbook (summary with chart,
@@ -66,6 +77,17 @@ func (s *Server) apiComplianceExport(c echo.Context) error {
 		return fmt.Errorf("compliance export: %w", err)
 	}
 	return sendFile(c, name, format, buf.Bytes())
+}
+
+// acceptsGzip reports whether the client takes a gzip body.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get(echo.HeaderAcceptEncoding), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 // exportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).

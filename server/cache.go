@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -41,6 +42,23 @@ type reportEntry struct {
 	report *training.Report
 	json   []byte
 	err    error
+
+	gzipOnce sync.Once
+	gz       []byte
+}
+
+// gzipped returns the JSON compressed once (a force-wide report is close
+// to a megabyte of JSON and a twentieth of that gzipped).
+func (e *reportEntry) gzipped() []byte {
+	e.gzipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		_, _ = zw.Write(e.json)
+		if zw.Close() == nil {
+			e.gz = buf.Bytes()
+		}
+	})
+	return e.gz
 }
 
 func newDataCache() *dataCache {
@@ -114,6 +132,11 @@ func (s *Server) scopeFor(u training.User, ds *training.Dataset) training.Scope 
 // cachedReport builds (once) and returns the report and its JSON for key;
 // concurrent callers with the same key wait for the one build.
 func (s *Server) cachedReport(ds *training.Dataset, key reportKey, build func() (*training.Report, error)) (*training.Report, []byte, error) {
+	e := s.reportEntry(ds, key, build)
+	return e.report, e.json, e.err
+}
+
+func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (*training.Report, error)) *reportEntry {
 	c := s.cache
 	c.mu.Lock()
 	cacheable := c.ds == ds
@@ -130,7 +153,7 @@ func (s *Server) cachedReport(ds *training.Dataset, key reportKey, build func() 
 	c.mu.Unlock()
 	if ok {
 		<-e.done
-		return e.report, e.json, e.err
+		return e
 	}
 	e.report, e.err = build()
 	if e.err == nil {
@@ -147,5 +170,5 @@ func (s *Server) cachedReport(ds *training.Dataset, key reportKey, build func() 
 		}
 		c.mu.Unlock()
 	}
-	return e.report, e.json, e.err
+	return e
 }

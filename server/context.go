@@ -89,14 +89,22 @@ var errOutOfScope = fmt.Errorf("%w: this unit is outside what you may see", trai
 // contract), with its JSON encoding; managers' figures count only the
 // officers they may see. Cached per store revision.
 func (s *Server) report(ctx context.Context, u training.User, asOf training.Date, unit string, courses []string) (*training.Report, []byte, error) {
-	ds, err := s.dataset(ctx)
+	e, err := s.reportFor(ctx, u, asOf, unit, courses)
 	if err != nil {
 		return nil, nil, err
+	}
+	return e.report, e.json, e.err
+}
+
+func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.Date, unit string, courses []string) (*reportEntry, error) {
+	ds, err := s.dataset(ctx)
+	if err != nil {
+		return nil, err
 	}
 	sc := s.scopeFor(u, ds)
 	unit = training.ParseUnit(unit)
 	if !unitVisible(sc, ds, unit) {
-		return nil, nil, errOutOfScope
+		return nil, errOutOfScope
 	}
 	key := reportKey{rev: ds.Revision, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
 	opts := training.ReportOptions{Unit: unit, Courses: courses}
@@ -104,9 +112,9 @@ func (s *Server) report(ctx context.Context, u training.User, asOf training.Date
 		key.scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
 		opts.Include = sc.Allows
 	}
-	return s.cachedReport(ds, key, func() (*training.Report, error) {
+	return s.reportEntry(ds, key, func() (*training.Report, error) {
 		return training.BuildReport(ds, asOf, opts)
-	})
+	}), nil
 }
 
 // officerStatusForLink verifies an officer's signed link and returns their
