@@ -3,10 +3,10 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
