@@ -98,12 +98,16 @@ func (p Policy) StageAt(due, asOf training.Date) (Stage, bool) {
 	if until <= 0 && !p.NoDueDateReminder {
 		return Stage{Name: "due", Day: due}, true
 	}
-	for _, b := range p.BeforeDays { // ascending: the nearest stage already reached
-		if b >= until {
-			return Stage{Name: "before-" + strconv.Itoa(b), Day: due.AddDays(-b)}, true
+	best := -1 // the nearest stage already reached: the smallest b >= until
+	for _, b := range p.BeforeDays {
+		if b >= until && (best < 0 || b < best) {
+			best = b
 		}
 	}
-	return Stage{}, false
+	if best < 0 {
+		return Stage{}, false
+	}
+	return Stage{Name: "before-" + strconv.Itoa(best), Day: due.AddDays(-best)}, true
 }
 
 // backoff returns the wait before the next attempt after attempts failures.

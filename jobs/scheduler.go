@@ -423,3 +423,13 @@ func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...)
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
 }
+
+// NextRun returns when job is next scheduled after t, in Europe/London
+// (false when the job has no schedule).
+func (s *Scheduler) NextRun(job string, after time.Time) (time.Time, bool) {
+	sch, ok := s.specs[job]
+	if !ok {
+		return time.Time{}, false
+	}
+	return sch.Next(after.In(training.London)), true
+}
