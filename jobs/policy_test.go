@@ -84,8 +84,8 @@ func TestPlanRemindersPolicy(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"A30":    {"remind|A30|cse-recognition|before-30|2026-12-24", "remind|A30|trauma-informed-communication|due|2026-11-24"},
-		"B7":     {"remind|B7|cse-recognition|before-7|2026-12-01", "remind|B7|trauma-informed-communication|overdue-3|2026-11-01"},
+		"A30": {"remind|A30|cse-recognition|before-30|2026-12-24", "remind|A30|trauma-informed-communication|due|2026-11-24"},
+		"B7":  {"remind|B7|cse-recognition|before-7|2026-12-01", "remind|B7|trauma-informed-communication|overdue-3|2026-11-01"},
 		// cse done 2023-11-10 lapsed on 2026-11-10 (a new cycle, 14 days
 		// overdue); tic done 2025-01-01 is valid until 2027-01-01.
 		"LAPSED": {"remind|LAPSED|cse-recognition|overdue-2|2026-11-10"},

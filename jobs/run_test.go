@@ -16,10 +16,11 @@ import (
 )
 
 // The test force, as of Tuesday 2026-11-24:
-//   1001 cse due 2026-12-24 (before-30), tic due today (due)
-//   1002 cse due 2026-12-01 (before-7), tic overdue since 2026-11-01
-//   1003 their sergeant: compliant; line manager of both (by email and by ID)
-//   1004 invalid email, 1005 leaver, 1006 no email
+//
+//	1001 cse due 2026-12-24 (before-30), tic due today (due)
+//	1002 cse due 2026-12-01 (before-7), tic overdue since 2026-11-01
+//	1003 their sergeant: compliant; line manager of both (by email and by ID)
+//	1004 invalid email, 1005 leaver, 1006 no email
 var asOf = date("2026-11-24")
 
 func seedForce(t testing.TB, st training.Store) {
