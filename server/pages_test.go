@@ -27,13 +27,13 @@ const webPassword = "correct horse battery staple"
 
 // webFixture is a server on a fresh bolt store with one user per role.
 type webFixture struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	store training.Store
 	http  *httptest.Server
 }
 
-func newWebFixture(t *testing.T, demoAllowed bool) *webFixture {
+func newWebFixture(t testing.TB, demoAllowed bool) *webFixture {
 	t.Helper()
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "muster.db"), bolt.Options{})
 	if err != nil {

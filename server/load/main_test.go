@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMeasureSmall runs the load generator on a small force, so that it
+// keeps working; the figures themselves come from running the command.
+func TestMeasureSmall(t *testing.T) {
+	for _, store := range []string{"bolt", "redis"} {
+		t.Run(store, func(t *testing.T) {
+			cfg := Config{Officers: 400, Units: 20, Clients: 4, Requests: 40, Duration: time.Minute, Stores: []string{store},
+				RedisURL: os.Getenv("MUSTER_REDIS_URL")}
+			results, err := Measure(context.Background(), cfg, func(s string) { t.Log(s) })
+			if errors.Is(err, ErrNoRedis) {
+				if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
+					t.Fatal(err)
+				}
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(results) != 2 {
+				t.Fatalf("%d results, want compliance and dashboard", len(results))
+			}
+			for _, r := range results {
+				if r.Requests != cfg.Requests || r.Errors != 0 || r.P50 <= 0 || r.P99 < r.P50 {
+					t.Errorf("%s %s: %+v", r.Store, r.Target, r)
+				}
+			}
+			var out bytes.Buffer
+			printResults(&out, results)
+			if !strings.Contains(out.String(), "dashboard-page") {
+				t.Errorf("printed results lack the dashboard:\n%s", out.String())
+			}
+		})
+	}
+}
