@@ -187,6 +187,16 @@ func TestLoginRateLimit(t *testing.T) {
 	if codes[429] != 1 || codes[401] != ipBurst {
 		t.Fatalf("per-address limit: %v", codes)
 	}
+	// A forged X-Forwarded-For from a non-proxy peer changes nothing.
+	e.ip = "203.0.113.10"
+	codes = map[int]int{}
+	for i := 0; i < ipBurst+1; i++ {
+		codes[e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: "x" + itoa(i), Password: "wrong"}),
+			ctype: "application/json", header: map[string]string{"X-Forwarded-For": "10.9.8." + itoa(i)}}).Code]++
+	}
+	if codes[429] != 1 {
+		t.Fatalf("forged X-Forwarded-For evaded the limit: %v", codes)
+	}
 	// Other users from other addresses are unaffected.
 	e.ip = "192.0.2.77"
 	if code := attempt("admin"); code != 401 {

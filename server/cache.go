@@ -86,12 +86,20 @@ func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	c.mu.Lock()
-	if c.ds == nil || ds.Revision != c.ds.Revision {
+	fresh := c.ds == nil || ds.Revision != c.ds.Revision
+	if fresh {
 		c.ds = ds
 		c.scopes = map[string]training.Scope{}
 		c.reports = map[reportKey]*reportEntry{}
 	}
 	c.mu.Unlock()
+	if fresh {
+		// Build today's force-wide report now, so that the dashboards that
+		// follow a roster change wait for it once, not each in turn.
+		go s.reportEntry(ds, reportKey{rev: ds.Revision, asOf: s.today()}, func() (*training.Report, error) {
+			return training.BuildReport(ds, s.today(), training.ReportOptions{})
+		})
+	}
 	return ds, nil
 }
 
