@@ -1,4 +1,68 @@
 package main
 
-// newJobs builds the scheduler for serve; nil until jobs/ is wired.
-func newJobs(a *App) (jobRunner, error) { return nil, nil }
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/mail"
+	"github.com/muster-police/muster/training"
+)
+
+// mailDir is where mail goes without SMTP settings: .eml files the web UI
+// lists as "mail that would have been sent".
+func (c *Config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// newMailer is SMTP when a host is set, else the .eml drop.
+func newMailer(cfg *Config) (mail.Sender, error) {
+	if cfg.SMTP.Host == "" {
+		return mail.NewDrop(cfg.mailDir()), nil
+	}
+	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, User: cfg.SMTP.User,
+		Password: cfg.SMTP.Password.reveal(), From: cfg.SMTP.From, Rate: cfg.SMTP.Rate})
+}
+
+// newScheduler builds the jobs (reminders, digests, snapshot, sender).
+func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func() time.Time, secret []byte) (*jobs.Scheduler, error) {
+	mailer, err := newMailer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return jobs.New(jobs.Config{
+		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: secret, Mailer: mailer,
+		Policy:    jobs.DefaultPolicy(),
+		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot},
+	})
+}
+
+// newJobs is the scheduler serve runs.
+func newJobs(a *App) (jobRunner, error) {
+	return newScheduler(&a.Config, a.store, a.Logger, a.Clock, a.secret)
+}
+
+// storeSecret returns MUSTER_SECRET, else the random secret kept in the
+// store (created on first use and shared by every replica).
+func storeSecret(ctx context.Context, cfg *Config, st training.Store) ([]byte, error) {
+	if cfg.Secret != "" {
+		return []byte(cfg.Secret.reveal()), nil
+	}
+	s, err := st.Setting(ctx, "secret")
+	if err != nil && !errors.Is(err, training.ErrNotFound) {
+		return nil, err
+	}
+	if s != "" {
+		return []byte(s), nil
+	}
+	s = randomHex(32)
+	if err := st.PutSetting(ctx, "secret", s); err != nil {
+		return nil, err
+	}
+	// Another replica may have raced us: use whatever is stored now.
+	if s2, err := st.Setting(ctx, "secret"); err == nil && s2 != "" {
+		s = s2
+	}
+	return []byte(s), nil
+}

@@ -105,7 +105,7 @@ func officerText(w io.Writer, rec training.OfficerRecord, st training.OfficerSta
 	fmt.Fprintf(&b, "\nAs of %s:\n", asOf)
 	for i, cs := range st.Courses {
 		c := courses[i]
-		fmt.Fprintf(&b, "  %s: %s\n", c.Title, strings.ReplaceAll(string(cs.Status), "_", " "))
+		fmt.Fprintf(&b, "  %s: %s\n", c.Title, statusWords(cs.Status))
 		if cs.Completion != nil {
 			done := cs.Completion.Date.String()
 			if cs.Completion.DateUnknown {
@@ -263,7 +263,7 @@ func officersTable(w io.Writer, list []training.OfficerStatus, courses []trainin
 		}
 		r := []string{id, name, o.Unit}
 		for _, cs := range os.Courses {
-			s := strings.ReplaceAll(string(cs.Status), "_", " ")
+			s := statusWords(cs.Status)
 			if !cs.Due.IsZero() {
 				s += " " + cs.Due.String()
 			}

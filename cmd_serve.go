@@ -52,7 +52,7 @@ type App struct {
 // jobRunner is the part of the scheduler the App drives.
 type jobRunner interface {
 	server.Jobs
-	Start(ctx context.Context)
+	Start(ctx context.Context) error
 	Stop()
 }
 
@@ -83,7 +83,7 @@ func (a *App) Open(ctx context.Context) error {
 }
 
 func (a *App) prepare(ctx context.Context) error {
-	secret, err := a.loadSecret(ctx)
+	secret, err := storeSecret(ctx, &a.Config, a.store)
 	if err != nil {
 		return err
 	}
@@ -117,30 +117,6 @@ func (a *App) prepare(ctx context.Context) error {
 	}
 	a.srv = srv
 	return nil
-}
-
-// loadSecret returns MUSTER_SECRET, else the random secret kept in the
-// store (created on first start and shared by every replica).
-func (a *App) loadSecret(ctx context.Context) ([]byte, error) {
-	if a.Config.Secret != "" {
-		return []byte(a.Config.Secret.reveal()), nil
-	}
-	s, err := a.store.Setting(ctx, "secret")
-	if err != nil && !errors.Is(err, training.ErrNotFound) {
-		return nil, err
-	}
-	if s != "" {
-		return []byte(s), nil
-	}
-	s = randomHex(32)
-	if err := a.store.PutSetting(ctx, "secret", s); err != nil {
-		return nil, err
-	}
-	// Another replica may have raced us: use whatever is stored now.
-	if s2, err := a.store.Setting(ctx, "secret"); err == nil && s2 != "" {
-		s = s2
-	}
-	return []byte(s), nil
 }
 
 // firstAdmin creates the admin account on a store without users, with
@@ -197,7 +173,11 @@ func (a *App) Run(ctx context.Context) error {
 		defer os.Remove(filepath.Join(a.Config.DataDir, serveFile))
 	}
 	if a.jobs != nil {
-		a.jobs.Start(ctx)
+		if err := a.jobs.Start(ctx); err != nil {
+			cancel()
+			<-errc
+			return err
+		}
 	}
 	fmt.Fprintf(a.Out, "Muster is running at %s (store: %s). Stop with Ctrl-C.\n", a.URL(), a.Config.storeName())
 	err := <-errc
