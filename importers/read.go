@@ -78,11 +78,17 @@ const progressEvery = 1000
 // are Problems with RowRejected).
 func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Record) error) (det *Detection, problems []Problem, err error) {
 	defer func() {
+		// A last resort: a malformed file must never crash an upload.
 		if v := recover(); v != nil {
 			det, problems = nil, nil
 			err = &FileError{Reason: "The file could not be read: it appears to be damaged or is not a spreadsheet Muster understands."}
 		}
 	}()
+	return read(r, size, opts, fn)
+}
+
+// read is Read without the recover, so fuzzing sees every panic.
+func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*Detection, []Problem, error) {
 	opts.Limits = opts.Limits.withDefaults()
 	kind, err := sniff(r, size, opts.Limits)
 	if err != nil {
@@ -99,11 +105,12 @@ func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Reco
 	default:
 		err = rd.readCSV(r, size)
 	}
-	if rd.det != nil && rd.rp != nil {
+	var problems []Problem
+	if rd.rp != nil {
 		problems = rd.rp.problems
 	}
+	sortProblems(problems)
 	if err != nil {
-		sortProblems(problems)
 		return rd.det, problems, err
 	}
 	if opts.Progress != nil {
@@ -112,7 +119,6 @@ func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Reco
 	if problems == nil {
 		problems = []Problem{}
 	}
-	sortProblems(problems)
 	return rd.det, problems, nil
 }
 

@@ -88,11 +88,12 @@ func numericID(s string) string {
 // kept, number formatting removed).
 func parseID(raw string) (id, display string) {
 	display = clean(raw)
-	// Tricks people use to keep Excel from dropping zeros: '0012345 and ="0012345".
-	if len(display) > 1 && display[0] == '\'' {
-		display = clean(display[1:])
-	} else if len(display) > 3 && display[0] == '=' && display[1] == '"' && display[len(display)-1] == '"' {
+	// Tricks people use to keep Excel from dropping zeros: ="0012345" and '0012345.
+	if len(display) > 3 && display[0] == '=' && display[1] == '"' && display[len(display)-1] == '"' {
 		display = clean(display[2 : len(display)-1])
+	}
+	for len(display) > 0 && display[0] == '\'' {
+		display = clean(display[1:])
 	}
 	display = numericID(display)
 	return training.NormalizeID(display), display
