@@ -541,9 +541,17 @@ func (p *planner) finish(long bool) {
 		rep.Message = "Nothing changed: everything in this file is already recorded."
 	default:
 		rep.Outcome = training.OutcomeApplied
-		rep.Message = "Imported " + changeSummary(s) + "."
+		left := ""
+		if s.RowsRejected+s.CellErrors > 0 {
+			left = fmt.Sprintf("; %s and %s were left out (see the problems)",
+				plural(s.RowsRejected, "rejected row", "rejected rows"), plural(s.CellErrors, "cell in error", "cells in error"))
+		}
+		if s.SkippedOtherCourses > 0 {
+			left += fmt.Sprintf("; %s of courses Muster does not track skipped", plural(s.SkippedOtherCourses, "row", "rows"))
+		}
+		rep.Message = "Imported " + p.in.FileName + ": " + changeSummary(s) + left + "."
 		if p.in.DryRun {
-			rep.Message = "Dry run, nothing was written: this import would record " + changeSummary(s) + "."
+			rep.Message = "Dry run of " + p.in.FileName + ", nothing was written: importing it would record " + changeSummary(s) + left + "."
 		}
 	}
 	rep.fill()
@@ -563,6 +571,9 @@ func changeSummary(s *training.ImportSummary) string {
 	add(s.Updated, "officer updated", "officers updated")
 	add(s.Leavers, "leaver", "leavers")
 	add(s.Completions, "completion", "completions")
+	if s.OrphanCompletions > 0 && len(parts) > 0 {
+		parts[len(parts)-1] += fmt.Sprintf(" (%d for IDs not on the roster yet)", s.OrphanCompletions)
+	}
 	add(s.Exemptions, "exemption", "exemptions")
 	if len(parts) == 0 {
 		return "no changes"

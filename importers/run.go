@@ -77,10 +77,10 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	rs := ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses, Today: today, Limits: opts.Limits, Progress: opts.Progress}
 	rows, det, probs, err := readRows(ctx, src, rs)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		msg := "The file could not be read, so nothing was imported."
+		if ctx.Err() != nil {
+			err, msg = ctx.Err(), "The import was cancelled before anything was changed."
+		}
 		var fe *FileError
 		if errors.As(err, &fe) {
 			msg = fe.Reason
