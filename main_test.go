@@ -91,7 +91,12 @@ func flatten(n *training.ReportNode, out map[string]map[string]map[string]any) {
 // command: import the samples, then `report --as-of 2026-11-24 --format
 // json` must give exactly the expected figures for every unit and course.
 func TestSamplesAcceptance(t *testing.T) {
-	c := newCLI(t)
+	acceptance(t, newCLI(t))
+}
+
+// acceptance imports the samples with c and checks the report.
+func acceptance(t *testing.T, c *cli) {
+	t.Helper()
 	c.importSamples()
 	out := c.must("report", "--as-of", "2026-11-24", "--format", "json")
 
