@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -17,32 +18,29 @@ import (
 
 // ApplyChanges writes a change set atomically (see DESIGN.md):
 //
-//  1. check the revision and file hash (early, cheap refusal);
-//  2. take the apply lock (SET NX PX, the heartbeat of this import);
-//  3. merge new completions and exemptions with the stored ones of the
-//     officers concerned;
-//  4. write everything into staging hashes under the roster's hash tag,
-//     pipelined in chunks, each with an expiry so abandoned staging
-//     vanishes by itself;
-//  5. one Lua script re-checks lock, revision and hash and moves staging
+//  1. validate, and check the revision and file hash (early, cheap refusal);
+//  2. take the apply lock (SET NX PX, the heartbeat of this import) and
+//     register a staging token;
+//  3. for officers, completions and exemptions at once: build the new
+//     records (completions and exemptions merged with the stored ones of
+//     the officers concerned) and write them into a staging hash under
+//     the roster's hash tag, pipelined in chunks, each with an expiry so
+//     abandoned staging vanishes by itself;
+//  4. one Lua script re-checks lock, revision and hash and moves staging
 //     into the live hashes, records the import and bumps the revision.
 //
-// Readers never see staging, so until step 5 nothing is visible, and
-// step 5 is atomic. A process killed before step 5 leaves only staging
+// Readers never see staging, so until step 4 nothing is visible, and
+// step 4 is atomic. A process killed before step 4 leaves only staging
 // keys, removed by their expiry, by the next Open or the next import.
 func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64, error) {
-	if cs.Import.ID == "" {
-		return 0, fmt.Errorf("%w: a change set needs an import ID", training.ErrInvalid)
+	if err := validateChanges(cs); err != nil {
+		return 0, err
 	}
 	checkHash := ""
 	if (cs.Import.Kind == training.ImportFull || cs.Import.Kind == training.ImportPartial) && cs.Import.FileHash != "" {
 		checkHash = cs.Import.FileHash
 	}
 	if err := s.checkApply(ctx, cs.BaseRevision, checkHash); err != nil {
-		return 0, err
-	}
-	officers, completions, exemptions, err := s.mergeChanges(ctx, cs)
-	if err != nil {
 		return 0, err
 	}
 
@@ -69,37 +67,21 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	s.step("locked")
 
 	stOff, stComp, stEx, _ := s.keys.stage(token)
-	parts := []struct {
-		live, stage string
-		fields      []string
-		mode        string
-		count       int64
-	}{{s.keys.officers, stOff, officers, "", 0}, {s.keys.completions, stComp, completions, "", 0}, {s.keys.exemptions, stEx, exemptions, "", 0}}
-	for i := range parts {
-		p := &parts[i]
-		n := len(p.fields) / 2
-		switch {
-		case n == 0:
-			p.mode = "-"
-		case n <= s.mergeLimit:
-			p.mode, p.count = "m", int64(n)
-		default:
-			// Large change: stage a full copy of the live hash with the
-			// changes written over it, so the Lua step only renames.
-			// COPY holds Redis far shorter than merging field by field.
-			p.mode = "r"
-			if err := s.rdb.Do(ctx, "COPY", p.live, p.stage).Err(); err != nil {
-				return 0, s.wrap(err)
-			}
-		}
-		if err := s.stageHash(ctx, token, p.stage, p.fields); err != nil {
-			return 0, err
-		}
-		if p.mode == "r" {
-			if p.count, err = s.rdb.HLen(ctx, p.stage).Result(); err != nil {
-				return 0, s.wrap(err)
-			}
-		}
+	parts := []*stagePart{
+		{live: s.keys.officers, stage: stOff, build: func(context.Context) ([]string, error) { return officerFields(cs.Officers), nil }},
+		{live: s.keys.completions, stage: stComp, build: func(ctx context.Context) ([]string, error) { return s.completionFields(ctx, cs.Completions) }},
+		{live: s.keys.exemptions, stage: stEx, build: func(ctx context.Context) ([]string, error) { return s.exemptionFields(ctx, cs.Exemptions) }},
+	}
+	// The three hashes are built and staged concurrently: encoding on
+	// this side overlaps with Redis storing the other parts.
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Go(func() { errs[i] = s.stagePart(ctx, token, p) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, firstDomainError(errs)
 	}
 	s.step("staged")
 
@@ -129,11 +111,88 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	}
 }
 
-// step calls the test hook, if any.
-func (s *Store) step(name string) {
-	if s.afterStep != nil {
-		s.afterStep(name)
+// firstDomainError returns the first error, preferring one that is
+// already in the domain's vocabulary.
+func firstDomainError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if first == nil {
+			first = err
+		}
+		for _, e := range []error{training.ErrUnavailable, training.ErrConflict, training.ErrInvalid} {
+			if errors.Is(err, e) {
+				return err
+			}
+		}
 	}
+	return first
+}
+
+// stagePart is one roster hash of an import being staged.
+type stagePart struct {
+	live, stage string
+	build       func(ctx context.Context) ([]string, error) // id, record, id, record, ...
+	mode        string                                      // "-" nothing, "m" merge, "r" replace
+	count       int64                                       // fields the staging hash must hold
+}
+
+// stagePart builds one hash's fields and writes them to staging. Small
+// changes are staged alone and merged by the Lua step; large ones are
+// written over a server-side COPY of the live hash, so that the Lua step
+// only renames (COPY holds Redis far shorter than a field-by-field merge).
+func (s *Store) stagePart(ctx context.Context, token string, p *stagePart) error {
+	fields, err := p.build(ctx)
+	if err != nil {
+		return err
+	}
+	n := len(fields) / 2
+	switch {
+	case n == 0:
+		p.mode = "-"
+		return nil
+	case n <= s.mergeLimit:
+		p.mode, p.count = "m", int64(n)
+	default:
+		p.mode = "r"
+		if err := s.rdb.Do(ctx, "COPY", p.live, p.stage).Err(); err != nil {
+			return s.wrap(err)
+		}
+	}
+	if err := s.stageHash(ctx, token, p.stage, fields); err != nil {
+		return err
+	}
+	if p.mode == "r" {
+		if p.count, err = s.rdb.HLen(ctx, p.stage).Result(); err != nil {
+			return s.wrap(err)
+		}
+	}
+	return nil
+}
+
+// validateChanges refuses a change set with records that have no key.
+func validateChanges(cs training.ChangeSet) error {
+	if cs.Import.ID == "" {
+		return fmt.Errorf("%w: a change set needs an import ID", training.ErrInvalid)
+	}
+	for _, o := range cs.Officers {
+		if o.ID == "" {
+			return fmt.Errorf("%w: an officer without an ID", training.ErrInvalid)
+		}
+	}
+	for _, c := range cs.Completions {
+		if c.OfficerID == "" || c.CourseID == "" {
+			return fmt.Errorf("%w: a completion without an officer ID or a course", training.ErrInvalid)
+		}
+	}
+	for _, e := range cs.Exemptions {
+		if e.OfficerID == "" || e.CourseID == "" {
+			return fmt.Errorf("%w: an exemption without an officer ID or a course", training.ErrInvalid)
+		}
+	}
+	return nil
 }
 
 func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
@@ -157,72 +216,70 @@ func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
 	return nil
 }
 
-// mergeChanges returns the hash fields (id, record, id, record, ...) to
-// stage: officers as given, and for each officer concerned the whole new
-// list of completions and exemptions, merged with what is stored. The
-// stored lists are read after the revision check; the Lua script checks
-// the revision again, so a merge against data that changed meanwhile is
-// refused rather than written.
-func (s *Store) mergeChanges(ctx context.Context, cs training.ChangeSet) (officers, completions, exemptions []string, err error) {
-	offIdx := map[string]int{}
-	for _, o := range cs.Officers {
-		if o.ID == "" {
-			return nil, nil, nil, fmt.Errorf("%w: an officer without an ID", training.ErrInvalid)
-		}
-		if i, ok := offIdx[o.ID]; ok { // the last one given wins
-			officers[i+1] = encode(officerRec(o))
+// officerFields encodes officers as hash fields; of an ID given twice
+// the last wins.
+func officerFields(officers []training.Officer) []string {
+	idx := make(map[string]int, len(officers))
+	fields := make([]string, 0, 2*len(officers))
+	for _, o := range officers {
+		if i, ok := idx[o.ID]; ok {
+			fields[i+1] = encode(officerRec(o))
 			continue
 		}
-		offIdx[o.ID] = len(officers)
-		officers = append(officers, o.ID, encode(officerRec(o)))
+		idx[o.ID] = len(fields)
+		fields = append(fields, o.ID, encode(officerRec(o)))
 	}
+	return fields
+}
 
-	compIDs, compBy := groupBy(cs.Completions, func(c training.Completion) string { return c.OfficerID })
-	exIDs, exBy := groupBy(cs.Exemptions, func(e training.Exemption) string { return e.OfficerID })
-	for _, c := range cs.Completions {
-		if c.OfficerID == "" || c.CourseID == "" {
-			return nil, nil, nil, fmt.Errorf("%w: a completion without an officer ID or a course", training.ErrInvalid)
-		}
-	}
-	for _, e := range cs.Exemptions {
-		if e.OfficerID == "" || e.CourseID == "" {
-			return nil, nil, nil, fmt.Errorf("%w: an exemption without an officer ID or a course", training.ErrInvalid)
-		}
-	}
-	oldComp, err := s.hmget(ctx, s.keys.completions, compIDs)
+// completionFields returns, for each officer concerned, the whole new
+// list of completions: the stored one with the new completions added.
+// The stored lists are read after the revision check; the Lua step checks
+// the revision again, so a merge against data that changed meanwhile is
+// refused rather than written.
+func (s *Store) completionFields(ctx context.Context, comps []training.Completion) ([]string, error) {
+	ids, by := groupBy(comps, func(c training.Completion) string { return c.OfficerID })
+	old, err := s.hmget(ctx, s.keys.completions, ids)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	for i, id := range compIDs {
+	var fields []string
+	for i, id := range ids {
 		var have []training.Completion
-		if oldComp[i] != "" {
-			r, err := decode[completionsV1]("completions", oldComp[i])
+		if old[i] != "" {
+			r, err := decode[completionsV1]("completions", old[i])
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 			have = r.domain(id)
 		}
-		merged, changed := mergeCompletions(have, compBy[id])
-		if changed {
-			completions = append(completions, id, encode(completionsRec(merged)))
+		if merged, changed := mergeCompletions(have, by[id]); changed {
+			fields = append(fields, id, encode(completionsRec(merged)))
 		}
 	}
-	oldEx, err := s.hmget(ctx, s.keys.exemptions, exIDs)
+	return fields, nil
+}
+
+// exemptionFields is completionFields for exemptions.
+func (s *Store) exemptionFields(ctx context.Context, exs []training.Exemption) ([]string, error) {
+	ids, by := groupBy(exs, func(e training.Exemption) string { return e.OfficerID })
+	old, err := s.hmget(ctx, s.keys.exemptions, ids)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	for i, id := range exIDs {
+	var fields []string
+	for i, id := range ids {
 		var have []training.Exemption
-		if oldEx[i] != "" {
-			r, err := decode[exemptionsV1]("exemptions", oldEx[i])
+		if old[i] != "" {
+			r, err := decode[exemptionsV1]("exemptions", old[i])
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 			have = r.domain(id)
 		}
-		exemptions = append(exemptions, id, encode(exemptionsRec(mergeExemptions(have, exBy[id]))))
+		fields = append(fields, id, encode(exemptionsRec(mergeExemptions(have, by[id]))))
 	}
-	return officers, completions, exemptions, nil
+	return fields, nil
 }
 
 // groupBy groups items by key, keeping first-seen key order.
@@ -306,6 +363,15 @@ func (s *Store) hmget(ctx context.Context, key string, fields []string) ([]strin
 	out := make([]string, 0, len(fields))
 	if len(fields) == 0 {
 		return out, nil
+	}
+	if len(fields) > s.chunk { // many fields: not worth asking an empty hash
+		n, err := s.rdb.Exists(ctx, key).Result()
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		if n == 0 {
+			return make([]string, len(fields)), nil
+		}
 	}
 	var cmds []*goredis.SliceCmd
 	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
@@ -431,4 +497,11 @@ func score(t time.Time) float64 {
 		return 0
 	}
 	return float64(t.UnixMicro())
+}
+
+// step calls the test hook, if any.
+func (s *Store) step(name string) {
+	if s.afterStep != nil {
+		s.afterStep(name)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,10 +30,10 @@ func killedApplyHelper() {
 		fmt.Println("ERROR", err)
 		os.Exit(2)
 	}
-	chunks := 0
+	var chunks atomic.Int32 // parts are staged concurrently
 	s.afterStep = func(step string) {
 		if step == "chunk" {
-			if chunks++; chunks == 3 {
+			if chunks.Add(1) == 3 {
 				fmt.Println("STAGING")
 				select {} // killed here
 			}
