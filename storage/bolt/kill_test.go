@@ -121,7 +121,7 @@ func TestKilledApplyHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := demo.Force(2, 300000, 2000, asOf)
+	cs := demo.Force(2, 150000, 2000, asOf)
 	for i := range cs.Officers {
 		cs.Officers[i].Name += " (changed)" // rewrite the officers already stored too
 	}
