@@ -50,7 +50,7 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	opts := importers.Options{Full: *full, DryRun: *dry, Strict: *strict, ConfirmLeavers: *yes, Sheet: *sheet,
 		By: env.by, Now: env.now(), Limits: importers.Limits{MaxBytes: int64(env.cfg.MaxUploadMB) << 20}}
 	if env.files == nil && in.size >= progressFrom && isTerminal(stderr) {
-		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("reading rows"),
+		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing: rows read"),
 			progressbar.OptionShowCount(), progressbar.OptionSpinnerType(14), progressbar.OptionClearOnFinish())
 		opts.Progress = func(rows int) { _ = bar.Set(rows) }
 		defer bar.Finish()
