@@ -6,7 +6,6 @@ package importers
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -31,13 +30,95 @@ type rowParser struct {
 	firstCol                                                                       int
 
 	problems []Problem
-	hashBuf  []byte
+	buf      []byte // the row's normalised content, hashed into Record.Hash
+
+	// Caches: rosters repeat the same units, statuses and words on
+	// thousands of rows; one string per distinct value also saves memory
+	// for whoever keeps the records.
+	unitCache   map[[3]string]string
+	pathCache   map[string]string
+	leaverCache map[string]bool
+	cellCache   map[string]CellKind
+}
+
+// cacheLimit bounds each cache (a file of all-distinct values just stops caching).
+const cacheLimit = 4096
+
+func (rp *rowParser) add(s string) { rp.buf = append(append(rp.buf, s...), 0) }
+
+func (rp *rowParser) addDate(d training.Date) {
+	rp.buf = append(rp.buf, byte(d.Year>>8), byte(d.Year), byte(d.Month), byte(d.Day), 0)
+}
+
+// fnv64a hashes b (FNV-1a), inline to avoid an allocation per row.
+func fnv64a(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// unitOf joins level columns, through the cache.
+func (rp *rowParser) unitOf(a, b, c string) string {
+	k := [3]string{a, b, c}
+	if u, ok := rp.unitCache[k]; ok {
+		return u
+	}
+	u := training.JoinUnit(a, b, c)
+	if len(rp.unitCache) < cacheLimit {
+		rp.unitCache[k] = u
+	}
+	return u
+}
+
+// pathOf parses a unit path column, through the cache.
+func (rp *rowParser) pathOf(s string) string {
+	if u, ok := rp.pathCache[s]; ok {
+		return u
+	}
+	u := training.ParseUnit(s)
+	if len(rp.pathCache) < cacheLimit {
+		rp.pathCache[s] = u
+	}
+	return u
+}
+
+func (rp *rowParser) leaver(s string) bool {
+	if l, ok := rp.leaverCache[s]; ok {
+		return l
+	}
+	l := isLeaver(clean(s))
+	if len(rp.leaverCache) < cacheLimit {
+		rp.leaverCache[s] = l
+	}
+	return l
+}
+
+// courseCell is parseCourseCell with the words (not dates) cached.
+func (rp *rowParser) courseCell(s string) (CellKind, training.Date, error) {
+	if s == "" {
+		return CellNone, training.Date{}, nil
+	}
+	if s[0] < '0' || s[0] > '9' {
+		if k, ok := rp.cellCache[s]; ok {
+			return k, training.Date{}, nil
+		}
+	}
+	k, d, err := parseCourseCell(s, rp.date1904, rp.today)
+	if err == nil && (s[0] < '0' || s[0] > '9') && len(rp.cellCache) < cacheLimit {
+		rp.cellCache[s] = k
+	}
+	return k, d, err
 }
 
 func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, today training.Date) *rowParser {
 	rp := &rowParser{sheet: sheet, date1904: date1904, today: today, layout: p.layout, cm: cm, has: make(map[Field]bool),
 		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
-		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1, firstCol: -1}
+		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1, firstCol: -1,
+		unitCache: make(map[[3]string]string), pathCache: make(map[string]string),
+		leaverCache: make(map[string]bool), cellCache: make(map[string]CellKind)}
 	maxIdx := 0
 	for _, c := range p.columns {
 		if c.Index > maxIdx {
@@ -154,9 +235,8 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			Reason: fmt.Sprintf("This row has no %s, so it was not imported.", strconv.Quote(c.Header)), RowRejected: true})
 		return rowRejected
 	}
-	h := fnv.New64a()
-	buf := rp.hashBuf[:0]
-	add := func(s string) { buf = append(append(buf, s...), 0) }
+	rp.buf = rp.buf[:0]
+	add := rp.add
 	add(rec.ID)
 
 	if rp.name >= 0 {
@@ -180,9 +260,9 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 		add(rec.Rank)
 	}
 	if rp.unit >= 0 {
-		rec.Unit = training.ParseUnit(cell(cells, rp.unit))
+		rec.Unit = rp.pathOf(cell(cells, rp.unit))
 	} else if rp.units != [3]int{-1, -1, -1} {
-		rec.Unit = training.JoinUnit(cell(cells, rp.units[0]), cell(cells, rp.units[1]), cell(cells, rp.units[2]))
+		rec.Unit = rp.unitOf(cell(cells, rp.units[0]), cell(cells, rp.units[1]), cell(cells, rp.units[2]))
 	}
 	add(rec.Unit)
 	if rp.lineManager >= 0 {
@@ -203,11 +283,11 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			add(raw)
 		} else {
 			rec.StartDate = d
-			add(d.String())
+			rp.addDate(d)
 		}
 	}
 	if rp.status >= 0 {
-		rec.Leaver = isLeaver(clean(cell(cells, rp.status)))
+		rec.Leaver = rp.leaver(cell(cells, rp.status))
 		if rec.Leaver {
 			add("leaver")
 		} else {
@@ -219,26 +299,25 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 		rec.Courses = make([]CourseCell, len(rp.courseCols))
 		for i, c := range rp.courseCols {
 			raw := clean(cell(cells, c.Index))
-			k, d, err := parseCourseCell(raw, rp.date1904, rp.today)
+			k, d, err := rp.courseCell(raw)
 			if err != nil {
 				rp.problem(SeverityError, row, c.Index, raw, "This completion was not recorded: "+err.Error()+".", rec.ID)
 				add(raw)
 			}
 			rec.Courses[i] = CourseCell{CourseID: c.CourseID, Kind: k, Date: d}
-			buf = append(buf, byte('0'+k))
-			add(d.String())
+			rp.buf = append(rp.buf, byte('0'+k))
+			rp.addDate(d)
 		}
 	case LayoutLong:
-		rp.parseLong(row, cells, rec, add)
+		rp.parseLong(row, cells, rec)
 	}
-	h.Write(buf)
-	rec.Hash = h.Sum64()
-	rp.hashBuf = buf
+	rec.Hash = fnv64a(rp.buf)
 	return rowRecord
 }
 
 // parseLong fills the completion of a long-layout row.
-func (rp *rowParser) parseLong(row int, cells []string, rec *Record, add func(string)) {
+func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
+	add := rp.add
 	rec.CourseName = clean(cell(cells, rp.course))
 	add(rec.CourseName)
 	if rec.CourseName == "" {
@@ -284,7 +363,7 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record, add func(st
 		}
 		return
 	}
-	add(d.String())
+	rp.addDate(d)
 	rec.Date = d
 	rec.Completed = done
 }
