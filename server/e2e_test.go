@@ -209,7 +209,37 @@ func TestE2EChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareFigures(t, "force", readFigures(t, ctx), &want.ReportNode)
+
+	// With daily snapshots the dashboard draws the trend.
+	for w := 8; w >= 0; w-- {
+		r, err := training.BuildReport(ds, asOf.AddDays(-7*w), training.ReportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutDailySnapshot(context.Background(), snapshotOf(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("trend"))); err != nil {
+		t.Fatalf("trend: %v", err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.chart svg polyline').length`)); err != nil || n != len(want.Courses) {
+		t.Errorf("trend chart has %d lines (%v), want %d", n, err, len(want.Courses))
+	}
 	screenshot("3-dashboard")
+	if shots != "" {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		screenshot("3-dashboard-phone")
+		if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
+			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap')).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`))
+			t.Errorf("on a 390px phone the page is %dpx wide (%v): it scrolls sideways; too wide: %s", w, err, wide)
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// Drill into the first unit, then into its first team.
 	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#unit-table tbody th a"), "href"))

@@ -94,7 +94,7 @@ func lineChart(title string, series []chartSeries) template.HTML {
 		fmt.Fprintf(&b, `<li><svg width="14" height="14" aria-hidden="true" class="swatch"><rect width="14" height="14" rx="2" fill="%s"/></svg>%s</li>`,
 			chartColours[i%len(chartColours)], esc(s.Name))
 	}
-	b.WriteString(`</ul><table class="sr-only"><caption>`)
+	b.WriteString(`</ul><div class="sr-only"><table><caption>`)
 	b.WriteString(esc(title))
 	b.WriteString(`</caption><thead><tr><th scope="col">Date</th>`)
 	for _, s := range series {
@@ -114,6 +114,6 @@ func lineChart(title string, series []chartSeries) template.HTML {
 			b.WriteString(`</tr>`)
 		}
 	}
-	b.WriteString(`</tbody></table>`)
+	b.WriteString(`</tbody></table></div>`)
 	return template.HTML(b.String()) // every text above went through html.EscapeString
 }

@@ -85,6 +85,13 @@ func (w *webCache) get(rev int64, key string, now time.Time, ttl time.Duration, 
 	return e.value, e.err
 }
 
+// forget drops key, so the next get builds it again.
+func (w *webCache) forget(key string) {
+	w.mu.Lock()
+	delete(w.entries, key)
+	w.mu.Unlock()
+}
+
 // viewer is who is looking and what they may see, at one revision.
 type viewer struct {
 	User  training.User
@@ -259,7 +266,13 @@ func (p *webPages) trend(ctx context.Context, rev int64, asOf training.Date, uni
 	if err != nil {
 		return nil, err
 	}
-	return val.([]chartSeries), nil
+	series := val.([]chartSeries)
+	if len(series) == 0 {
+		// No snapshot yet: look again next time, so the chart appears as
+		// soon as the first daily snapshot is written.
+		p.cache.forget(key)
+	}
+	return series, nil
 }
 
 // page reads ?page= (1-based).

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// pageJobsFake is a scheduler stand-in that records what the page asked.
+type pageJobsFake struct {
+	runs      []string
+	templates map[string]string
+}
+
+func (f *pageJobsFake) Names() []string { return []string{"reminders", "snapshot"} }
+func (f *pageJobsFake) RunNow(_ context.Context, job string, dry bool, asOf training.Date) (training.JobRun, error) {
+	f.runs = append(f.runs, fmt.Sprintf("%s dry=%v %s", job, dry, asOf))
+	return training.JobRun{Job: job, DryRun: dry, Counts: map[string]int{"planned": 3}}, nil
+}
+func (f *pageJobsFake) PlanReminders(context.Context, training.Date) (any, error) { return nil, nil }
+func (f *pageJobsFake) Templates(context.Context) (map[string]string, error)    { return f.templates, nil }
+func (f *pageJobsFake) SetTemplate(_ context.Context, name, text string) error {
+	if strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
+		return fmt.Errorf("%w: the template does not parse: unclosed action", training.ErrInvalid)
+	}
+	f.templates[name] = text
+	return nil
+}
+func (f *pageJobsFake) PreviewTemplate(_ context.Context, name, text string) (string, string, string, error) {
+	return "Subject for " + name, "Hello <Officer>\n" + text, "<p>Hello</p>", nil
+}
+
+func TestPagesJobs(t *testing.T) {
+	f := newWebFixture(t, false)
+	jobs := &pageJobsFake{templates: map[string]string{"reminder": "Dear {{.Name}}"}}
+	f.srv.cfg.Jobs = jobs
+	ctx := context.Background()
+	if err := f.store.PutJobRun(ctx, training.JobRun{ID: "r1", Job: "reminders", Started: webNow, Finished: webNow.Add(time.Second),
+		Counts: map[string]int{"sent": 2}, Errors: []string{"one <bad> address"}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := f.store.Enqueue(ctx, []training.Message{{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"k1"}, Kind: "reminder",
+		To: "a@example.org", Subject: "Training <due>", Text: "Please complete", State: training.MessageQueued, Created: webNow, NextAttempt: webNow}})
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("enqueue: %v %d", err, len(msgs))
+	}
+	c := f.login("admin")
+	status, body := c.get("/jobs")
+	for _, want := range []string{"Run a job now", "reminders", "sent: 2", "one &lt;bad&gt; address", "Training &lt;due&gt;", "a@example.org", "Dear {{.Name}}"} {
+		if status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("/jobs (%d) lacks %q", status, want)
+		}
+	}
+	if _, body := c.get("/jobs?state=failed"); strings.Contains(body, "a@example.org") {
+		t.Error("the failed filter shows a queued message")
+	}
+	if _, body := c.get("/jobs/messages/m1"); !strings.Contains(body, "Please complete") {
+		t.Error("the message page lacks the text")
+	}
+	if _, loc, _ := c.post("/jobs/run", url.Values{"job": {"reminders"}, "dry_run": {"1"}, "as_of": {"2026-12-01"}}); loc != "/jobs#runs" {
+		t.Errorf("run: %s", loc)
+	}
+	if len(jobs.runs) != 1 || jobs.runs[0] != "reminders dry=true 2026-12-01" {
+		t.Errorf("runs: %v", jobs.runs)
+	}
+	if _, body := c.get("/jobs"); !strings.Contains(body, "Dry run of reminders: planned 3.") {
+		t.Error("no notice after the dry run")
+	}
+	_, _, body = c.post("/jobs/templates/reminder", url.Values{"text": {"Hi {{.Name}}"}, "action": {"preview"}})
+	if !strings.Contains(body, "Subject for reminder") || !strings.Contains(body, "Hello &lt;Officer&gt;") {
+		t.Error("preview not shown")
+	}
+	if jobs.templates["reminder"] != "Dear {{.Name}}" {
+		t.Error("preview saved the template")
+	}
+	_, _, body = c.post("/jobs/templates/reminder", url.Values{"text": {"Hi {{.Name"}, "action": {"save"}})
+	if !strings.Contains(body, "does not parse") || !strings.Contains(body, "Hi {{.Name") {
+		t.Error("a bad template is not reported with the edited text kept")
+	}
+	if _, loc, _ := c.post("/jobs/templates/reminder", url.Values{"text": {"Hi {{.Name}}"}, "action": {"save"}}); loc != "/jobs#templates" || jobs.templates["reminder"] != "Hi {{.Name}}" {
+		t.Errorf("save: %s %q", loc, jobs.templates["reminder"])
+	}
+}
