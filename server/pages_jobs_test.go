@@ -24,7 +24,7 @@ func (f *pageJobsFake) RunNow(_ context.Context, job string, dry bool, asOf trai
 	return training.JobRun{Job: job, DryRun: dry, Counts: map[string]int{"planned": 3}}, nil
 }
 func (f *pageJobsFake) PlanReminders(context.Context, training.Date) (any, error) { return nil, nil }
-func (f *pageJobsFake) Templates(context.Context) (map[string]string, error)    { return f.templates, nil }
+func (f *pageJobsFake) Templates(context.Context) (map[string]string, error)      { return f.templates, nil }
 func (f *pageJobsFake) SetTemplate(_ context.Context, name, text string) error {
 	if strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
 		return fmt.Errorf("%w: the template does not parse: unclosed action", training.ErrInvalid)
