@@ -77,13 +77,6 @@ func BenchmarkCompliance(b *testing.B) {
 			}
 		})
 	})
-	b.Run("force-cached-gzip-parallel", func(b *testing.B) {
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				benchGet(b, s, hr, "/api/v1/compliance", "Accept-Encoding", "gzip")
-			}
-		})
-	})
 	b.Run("manager-cached-parallel", func(b *testing.B) {
 		benchGet(b, s, mgr, "/api/v1/compliance")
 		b.ResetTimer()

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,23 +41,6 @@ type reportEntry struct {
 	report *training.Report
 	json   []byte
 	err    error
-
-	gzipOnce sync.Once
-	gz       []byte
-}
-
-// gzipped returns the JSON compressed once (a force-wide report is close
-// to a megabyte of JSON and a twentieth of that gzipped).
-func (e *reportEntry) gzipped() []byte {
-	e.gzipOnce.Do(func() {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		_, _ = zw.Write(e.json)
-		if zw.Close() == nil {
-			e.gz = buf.Bytes()
-		}
-	})
-	return e.gz
 }
 
 func newDataCache() *dataCache {
