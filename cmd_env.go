@@ -39,15 +39,11 @@ func newEnv(cfg Config, stderr io.Writer, now func() time.Time) *cmdEnv {
 	if level < slog.LevelWarn {
 		level = slog.LevelWarn
 	}
-	by := "cli"
-	if u := os.Getenv("USER"); u != "" {
-		by = "cli:" + u
-	}
 	return &cmdEnv{
 		cfg: cfg,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		now: now,
-		by:  by,
+		by:  "cli",
 	}
 }
 

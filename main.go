@@ -139,6 +139,9 @@ func run(ctx context.Context, args []string, sys system) int {
 		return exitUsage
 	}
 	env := newEnv(cfg, stderr, sys.now)
+	if u := sys.getenv("USER"); u != "" {
+		env.by = "cli:" + u
+	}
 	if cmd.store {
 		st, err := openStore(ctx, &cfg, env.log)
 		if err != nil {
@@ -176,6 +179,3 @@ func usageError(stderr io.Writer, format string, a ...any) int {
 	fmt.Fprintf(stderr, "muster: "+format+"\n", a...)
 	return exitUsage
 }
-
-// shutdownTimeout bounds a graceful stop of serve.
-const shutdownTimeout = 40 * time.Second

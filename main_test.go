@@ -208,10 +208,11 @@ func TestImportOutput(t *testing.T) {
 	}
 	c.must("import", "--full", "--yes", small)
 
+	c.env["USER"] = "hr.tester"
 	code, out, _ = c.run("import", "--format", "json", "--dry-run", filepath.Join(samplesDir, "2_lms_export.csv"))
 	var rep map[string]any
-	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil || rep["detection"] == nil {
-		t.Errorf("--format json: exit %d\n%.300s", code, out)
+	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil || rep["detection"] == nil || rep["by"] != "cli:hr.tester" {
+		t.Errorf("--format json: exit %d, by %v\n%.300s", code, rep["by"], out)
 	}
 }
 
