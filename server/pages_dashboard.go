@@ -39,6 +39,8 @@ type officerTable struct {
 
 type dashboardView struct {
 	Empty, CanUpload, CanLoadDemo bool
+	// AllScope is false for a manager, who sees only part of the force.
+	AllScope bool
 
 	AsOf           training.Date
 	Unit, UnitName string
@@ -58,7 +60,10 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff()}
+	if v.User.MustChangePassword {
+		return c.Redirect(http.StatusSeeOther, "/account/password")
+	}
+	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
 	if len(v.DS.Officers) == 0 {
 		view.Empty = true
 		view.CanLoadDemo = p.cfg.DemoAllowed && v.User.Role == training.RoleAdmin

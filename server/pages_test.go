@@ -258,6 +258,9 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 	if status, _ := c.get("/officers/ZB201"); status != http.StatusNotFound {
 		t.Errorf("manager-a GET /officers/ZB201: %d, want 404", status)
 	}
+	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "Your units") {
+		t.Error("a manager's dashboard claims to show the whole force")
+	}
 	// They do see their own people.
 	if _, body := c.get("/officers"); !strings.Contains(body, "Alice Able") {
 		t.Error("manager-a does not see Alice Able of unit A")
@@ -485,5 +488,43 @@ func TestLineChartEscapes(t *testing.T) {
 	}
 	if lineChart("t", nil) != "" {
 		t.Error("a chart without points is not empty")
+	}
+}
+
+func TestPagesOneTimePasswordMustBeChanged(t *testing.T) {
+	f := newWebFixture(t, false)
+	ctx := context.Background()
+	if err := f.store.UpdateUser(ctx, "hr", func(u *training.User) error { u.MustChangePassword = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &webClient{f: f, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	resp, err := c.http.PostForm(f.http.URL+"/login", url.Values{"username": {"hr"}, "password": {webPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.http.Get(f.http.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/password" {
+		t.Fatalf("GET / with a one-time password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body := c.get("/account/password")
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, "Choose a new password") {
+		t.Fatal("the password page lacks its form or notice")
+	}
+	c.csrf = m[1]
+	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a different one 12345"}}); loc != "/account/password" {
+		t.Errorf("mismatched passwords went to %s", loc)
+	}
+	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a new long password 1"}}); loc != "/" {
+		t.Errorf("changing the password went to %s", loc)
+	}
+	if status, body := c.get("/"); status != http.StatusOK || !strings.Contains(body, "Your password has been changed") {
+		t.Errorf("after the change GET / = %d", status)
 	}
 }
