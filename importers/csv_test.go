@@ -226,3 +226,47 @@ func TestValidUTF8Chunks(t *testing.T) {
 		t.Error("cp1252 byte reported valid UTF-8")
 	}
 }
+
+func TestReadRowsThatNeedCare(t *testing.T) {
+	data := "Warrant No,Name,Email,Line Manager,Status\n" +
+		"1,Jo Smith, JO.SMITH@Force.Police.UK ,0000042,Active\n" +
+		",,,,\n" +
+		"\n" +
+		"2,Sam Jones,sam at force,Sgt A Brown,LEFT\n" +
+		"Warrant No,Name,Email,Line Manager,Status\n" +
+		"3,Ann Lee,,BOSS@FORCE.UK,Career Break\n" +
+		"1,Jo  Smith,jo.smith@force.police.uk,42,Active\n" +
+		"1,Jo Smith,jo.smith@force.police.uk,43,Active\n" +
+		"Total,3,,,\n"
+	det, probs, recs, err := readBytes(t, []byte(data), "care.csv", testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if det.Rows != 5 || det.TotalRow != 10 || len(recs) != 5 {
+		t.Fatalf("rows %d total row %d records %d", det.Rows, det.TotalRow, len(recs))
+	}
+	if r := recs[0]; r.Email != "jo.smith@force.police.uk" || r.EmailInvalid || r.LineManager != "42" || r.Leaver {
+		t.Errorf("row 2 = %+v", r)
+	}
+	if r := recs[1]; r.Row != 5 || !r.EmailInvalid || r.Email != "sam at force" || r.LineManager != "Sgt A Brown" || !r.Leaver {
+		t.Errorf("row 5 = %+v", r)
+	}
+	if r := recs[2]; r.Row != 7 || r.LineManager != "boss@force.uk" || r.Leaver || r.Email != "" || r.EmailInvalid {
+		t.Errorf("row 7 = %+v", r)
+	}
+	// Rows 2 and 8 are the same after normalising; row 9 differs.
+	if recs[0].Hash != recs[3].Hash || recs[0].Hash == recs[4].Hash {
+		t.Errorf("hashes: %x %x %x", recs[0].Hash, recs[3].Hash, recs[4].Hash)
+	}
+	if len(probs) != 1 || probs[0].Severity != SeverityWarning || probs[0].Row != 5 || probs[0].Letter != "C" || probs[0].Column != "Email" ||
+		probs[0].Value != "sam at force" || probs[0].OfficerID != "2" {
+		t.Errorf("problems = %+v", probs)
+	}
+}
+
+func TestReadCSVSepLine(t *testing.T) {
+	det, _, recs, err := readBytes(t, []byte("sep=;\r\nWarrant No;Name\r\n1;A, B\r\n"), "sep.csv", testOpts())
+	if err != nil || det.Delimiter != ";" || det.HeaderRow != 2 || len(recs) != 1 || recs[0].Name != "A, B" || recs[0].Row != 3 {
+		t.Fatalf("%v %+v %+v", err, det, recs)
+	}
+}

@@ -112,7 +112,7 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		switch name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/")); {
-		case name == "xl/workbook.xml":
+		case name == "xl/workbook.xml" || strings.HasSuffix(name, "/workbook.xml") || strings.HasPrefix(name, "xl/worksheets/"):
 			workbook = true
 		case name == "xl/workbook.bin":
 			xlsb = true

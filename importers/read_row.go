@@ -226,6 +226,10 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 		// The header repeated further down (exports paginate so): not an officer.
 		return rowBlank
 	}
+	if rec.ID != "" && rec.ID[0] == 'T' && isTotalRow(cells[rp.id:]) {
+		// "Total" written in the ID column itself.
+		return rowTotal
+	}
 	if rec.ID == "" {
 		if isTotalRow(cells) {
 			return rowTotal
@@ -267,10 +271,11 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 	add(rec.Unit)
 	if rp.lineManager >= 0 {
 		lm := clean(cell(cells, rp.lineManager))
-		if strings.IndexByte(lm, '@') >= 0 {
+		switch {
+		case strings.IndexByte(lm, '@') >= 0:
 			lm = strings.ToLower(lm)
-		} else {
-			lm, _ = parseID(lm)
+		case strings.IndexByte(lm, ' ') < 0:
+			lm, _ = parseID(lm) // an ID: compared as IDs are
 		}
 		rec.LineManager = lm
 		add(lm)
