@@ -226,17 +226,18 @@ func chartSheet(f *excelize.File, st *styles, r *training.Report) error {
 			Values:     fmt.Sprintf("Chart!$%s$2:$%s$%d", col, col, lastRow),
 		})
 	}
-	zero, hundred := 0.0, 100.0
+	zero, hundred, vary := 0.0, 100.0, false
 	height := uint(max(320, 40*len(nodes)*len(r.Courses)+120))
 	chart := &excelize.Chart{
-		Type:      excelize.Bar,
-		Series:    series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "% compliant by unit, as of " + r.AsOf.UK()}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: height},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &hundred, MajorGridLines: true},
-		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		Type:       excelize.Bar,
+		Series:     series,
+		VaryColors: &vary, // one colour per course, not per unit
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "% compliant by unit, as of " + r.AsOf.UK()}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: 720, Height: height},
+		XAxis:      excelize.ChartAxis{ReverseOrder: true},
+		YAxis:      excelize.ChartAxis{Minimum: &zero, Maximum: &hundred, MajorGridLines: true},
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true},
 	}
 	return f.AddChart(sheet, cellName(3+len(r.Courses), 2), chart)
 }
