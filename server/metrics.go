@@ -51,6 +51,11 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default:
+		method = "other" // label values must stay few
+	}
 	st := strconv.Itoa(status)
 	m.requests.WithLabelValues(method, route, st).Inc()
 	m.latency.WithLabelValues(method, route, st).Observe(d.Seconds())

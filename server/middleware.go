@@ -120,7 +120,6 @@ var uploadRoutes = map[string]bool{
 	"POST /api/v1/imports": true,
 	"POST /api/v1/cli":     true,
 	"POST /upload":         true, // the upload page's form (server-web)
-	"POST /imports":        true,
 }
 
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {

@@ -1,5 +1,0 @@
-package export
-
-import "time"
-
-func timeMonth(m int) time.Month { return time.Month(m) }
