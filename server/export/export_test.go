@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -38,7 +40,7 @@ var asOf = training.Date{Year: 2026, Month: 11, Day: 24}
 // fixture is a small force with hostile and accented names.
 func fixture(t *testing.T) (*training.Dataset, *training.Report, []training.OfficerStatus) {
 	t.Helper()
-	d := func(y, m, dd int) training.Date { return training.Date{Year: y, Month: timeMonth(m), Day: dd} }
+	d := func(y, m, dd int) training.Date { return training.Date{Year: y, Month: time.Month(m), Day: dd} }
 	ds := &training.Dataset{
 		Courses: training.DefaultCourses(),
 		Officers: map[string]training.Officer{
@@ -105,8 +107,12 @@ func TestReportXLSX(t *testing.T) {
 	if v, _ := f.GetCellValue("Chart", "A3"); v != "Frontline" {
 		t.Errorf("Chart!A3 = %q", v)
 	}
-	if !hasZipEntry(t, buf.Bytes(), "xl/charts/chart1.xml") {
-		t.Error("no native chart in the workbook")
+	chart := zipEntry(t, buf.Bytes(), "xl/charts/chart1.xml")
+	if chart == "" {
+		t.Fatal("no native chart in the workbook")
+	}
+	if n := strings.Count(chart, "<ser>") + strings.Count(chart, "<c:ser>"); n != 2 || !strings.Contains(chart, "Chart!$A$2:$A$3") || !strings.Contains(chart, `<varyColors val="0">`) {
+		t.Errorf("chart: %d series (want one per course) over the top-level units, one colour per series:\n%.2000s", n, chart)
 	}
 	// Overdue on CSE: officer 1 only (2 and 3 completed in 2026).
 	rows, err := f.GetRows("Overdue - CSE recognition")
@@ -238,7 +244,8 @@ func TestReportTable(t *testing.T) {
 	}
 }
 
-func hasZipEntry(t *testing.T, b []byte, name string) bool {
+// zipEntry returns one file of an xlsx package ("" when absent).
+func zipEntry(t *testing.T, b []byte, name string) string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
@@ -246,8 +253,17 @@ func hasZipEntry(t *testing.T, b []byte, name string) bool {
 	}
 	for _, f := range zr.File {
 		if f.Name == name {
-			return true
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			data, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(data)
 		}
 	}
-	return false
+	return ""
 }
