@@ -194,6 +194,8 @@ func TestPagesByRole(t *testing.T) {
 		{"/courses", map[string]int{"manager-a": 403}, "CSE recognition"},
 		{"/accounts", map[string]int{"manager-a": 403, "hr": 403}, "manager-a"},
 		{"/jobs", map[string]int{"manager-a": 403, "hr": 403}, "Scheduled jobs are off"},
+		{"/static/app.css", nil, "font"},
+		{"/static/", map[string]int{"admin": 404, "hr": 404, "manager-a": 404}, ""},
 		{"/?as_of=not-a-date", map[string]int{"admin": 400, "hr": 400, "manager-a": 400}, ""},
 	}
 	for _, tc := range tests {
@@ -474,6 +476,10 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 	if u, _ := f.store.User(context.Background(), "admin"); u.Role != training.RoleAdmin {
 		t.Error("an admin could demote themselves")
 	}
+	// A notice shown with the page that answered the POST is not shown again.
+	if _, body := c.get("/accounts"); strings.Contains(body, "User newmgr added") {
+		t.Error("the notice of the POST is shown again on the next page")
+	}
 	c.post("/accounts/newmgr/delete", nil)
 	if _, err := f.store.User(context.Background(), "newmgr"); err == nil {
 		t.Error("user not deleted")
@@ -526,5 +532,24 @@ func TestPagesOneTimePasswordMustBeChanged(t *testing.T) {
 	}
 	if status, body := c.get("/"); status != http.StatusOK || !strings.Contains(body, "Your password has been changed") {
 		t.Errorf("after the change GET / = %d", status)
+	}
+}
+
+func TestPagesLoginFailureNotice(t *testing.T) {
+	f := newWebFixture(t, false)
+	jar, _ := cookiejar.New(nil)
+	c := &webClient{f: f, http: &http.Client{Jar: jar}}
+	resp, err := c.http.PostForm(f.http.URL+"/login", url.Values{"username": {"admin"}, "password": {"wrong"}, "next": {"/courses"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(b)
+	if !strings.Contains(body, "The username or password is wrong") || !strings.Contains(body, `name="next" value="/courses"`) {
+		t.Errorf("failed login page: %d", resp.StatusCode)
+	}
+	if _, body := c.get("/login"); strings.Contains(body, "The username or password is wrong") {
+		t.Error("the failure notice is shown again")
 	}
 }

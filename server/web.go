@@ -233,6 +233,9 @@ func staticHandler() echo.HandlerFunc {
 	sub, _ := fs.Sub(staticFS, "static")
 	h := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 	return func(c echo.Context) error {
+		if strings.HasSuffix(c.Request().URL.Path, "/") {
+			return echo.ErrNotFound // no directory listings
+		}
 		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(c.Response(), c.Request())
 		return nil

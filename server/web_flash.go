@@ -39,8 +39,10 @@ func (s *Server) addFlash(c echo.Context, kind, text string) {
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	c.SetCookie(&http.Cookie{Name: flashCookie, Value: payload + "." + s.flashMAC(payload), Path: "/",
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
-	// A page rendered in this same request should see it too.
+	// A page rendered in this same request should see it too (and then
+	// clear the cookie just set).
 	c.Set(flashCookie, list)
+	c.Set(flashCookie+".set", true)
 }
 
 func (s *Server) readFlashes(c echo.Context) []flash {
@@ -69,7 +71,8 @@ func (s *Server) readFlashes(c echo.Context) []flash {
 // takeFlashes returns the pending notices and clears them.
 func (s *Server) takeFlashes(c echo.Context) []flash {
 	list := s.readFlashes(c)
-	if _, err := c.Cookie(flashCookie); err == nil {
+	_, err := c.Cookie(flashCookie)
+	if set, _ := c.Get(flashCookie + ".set").(bool); set || err == nil {
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
 			HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
 	}
