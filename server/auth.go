@@ -33,6 +33,16 @@ const (
 	ctxPrincipal   = "muster.principal"
 )
 
+// errSessionMissing is an unknown or expired session cookie.
+var errSessionMissing = fmt.Errorf("%w: no such session", errUnauthenticated)
+
+// sessionIDLength is the length of a session cookie value (32 random bytes, base64url).
+const sessionIDLength = 43
+
+// sessionRetryDelay is how long a request whose session was not found
+// waits before looking again (see touchSession).
+const sessionRetryDelay = 25 * time.Millisecond
+
 // principal is who is calling: a user, through a session or an API token.
 type principal struct {
 	user    training.User
@@ -107,11 +117,20 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			p, err := s.sessionPrincipal(ctx, ck.Value)
+			if errors.Is(err, errSessionMissing) && len(ck.Value) == sessionIDLength {
+				// Another request of this session may be between the two
+				// writes of touchSession: look once more after it, and only
+				// then forget the cookie (clearing it at once could sign out
+				// a browser whose session is being refreshed).
+				time.Sleep(sessionRetryDelay)
+				if p, err = s.sessionPrincipal(ctx, ck.Value); errors.Is(err, errSessionMissing) {
+					s.clearSessionCookie(c)
+				}
+			}
 			switch {
 			case err == nil:
 				c.Set(ctxPrincipal, p)
 			case errors.Is(err, errUnauthenticated):
-				s.clearSessionCookie(c)
 			default:
 				return err
 			}
@@ -147,7 +166,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 	hash := sha256Hex(cookie)
 	sess, err := s.store.Session(ctx, hash, now)
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, errUnauthenticated
+		return nil, errSessionMissing
 	}
 	if err != nil {
 		return nil, fmt.Errorf("session lookup: %w", err)
@@ -165,8 +184,10 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 
 // touchSession moves the idle deadline forward, at most every few
 // minutes and never past the session's absolute lifetime. The store has
-// no update for sessions, so it rewrites the record; a failure only means
-// the session ends sooner, so it is logged, not returned.
+// no update for sessions, so it deletes and recreates the record; a
+// request of the same session arriving between the two writes looks
+// again (authenticate). A failure only means the session ends sooner, so
+// it is logged, not returned.
 func (s *Server) touchSession(ctx context.Context, sess *training.Session, now time.Time) {
 	limit := sess.Created.Add(sessionLifetime)
 	want := now.Add(sessionIdle)
