@@ -223,11 +223,11 @@ func officerFields(officers []training.Officer) []string {
 	fields := make([]string, 0, 2*len(officers))
 	for _, o := range officers {
 		if i, ok := idx[o.ID]; ok {
-			fields[i+1] = encode(officerRec(o))
+			fields[i+1] = encodeOfficer(o)
 			continue
 		}
 		idx[o.ID] = len(fields)
-		fields = append(fields, o.ID, encode(officerRec(o)))
+		fields = append(fields, o.ID, encodeOfficer(o))
 	}
 	return fields
 }
@@ -247,14 +247,12 @@ func (s *Store) completionFields(ctx context.Context, comps []training.Completio
 	for i, id := range ids {
 		var have []training.Completion
 		if old[i] != "" {
-			r, err := decode[completionsV1]("completions", old[i])
-			if err != nil {
+			if have, err = decodeCompletions(id, old[i], nil); err != nil {
 				return nil, err
 			}
-			have = r.domain(id)
 		}
 		if merged, changed := mergeCompletions(have, by[id]); changed {
-			fields = append(fields, id, encode(completionsRec(merged)))
+			fields = append(fields, id, encodeCompletions(merged))
 		}
 	}
 	return fields, nil
@@ -271,13 +269,11 @@ func (s *Store) exemptionFields(ctx context.Context, exs []training.Exemption) (
 	for i, id := range ids {
 		var have []training.Exemption
 		if old[i] != "" {
-			r, err := decode[exemptionsV1]("exemptions", old[i])
-			if err != nil {
+			if have, err = decodeExemptions(id, old[i], nil); err != nil {
 				return nil, err
 			}
-			have = r.domain(id)
 		}
-		fields = append(fields, id, encode(exemptionsRec(mergeExemptions(have, by[id]))))
+		fields = append(fields, id, encodeExemptions(mergeExemptions(have, by[id])))
 	}
 	return fields, nil
 }

@@ -9,153 +9,13 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// The wire format: every value is a JSON record with "v":1. The structs
+// The wire format: every value except the roster records (codec.go) is a
+// JSON record with "v":1. The structs
 // below are Redis's own, separate from the domain types, so that a
 // change in training/ cannot silently change what is stored. A reader
 // that meets an unknown version fails loudly instead of guessing.
 
 const recordVersion = 1
-
-// Roster records are read 150,000 at a time for every report, so their
-// dates and times are numbers (cheap to decode), not text.
-
-// dateV1 is a civil date as the number yyyymmdd; 0 is unset.
-type dateV1 int32
-
-func dateRec(d training.Date) dateV1 {
-	if d.IsZero() {
-		return 0
-	}
-	return dateV1(d.Year*10000 + int(d.Month)*100 + d.Day)
-}
-
-func (d dateV1) domain() training.Date {
-	if d == 0 {
-		return training.Date{}
-	}
-	return training.Date{Year: int(d / 10000), Month: time.Month(d / 100 % 100), Day: int(d % 100)}
-}
-
-// timeV1 is an instant in Unix nanoseconds; 0 is unset.
-type timeV1 int64
-
-func timeRec(t time.Time) timeV1 {
-	if t.IsZero() {
-		return 0
-	}
-	return timeV1(t.UnixNano())
-}
-
-func (t timeV1) domain() time.Time {
-	if t == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, int64(t)).UTC()
-}
-
-type sourceV1 struct {
-	ImportID string `json:"import_id,omitempty"`
-	File     string `json:"file,omitempty"`
-	Sheet    string `json:"sheet,omitempty"`
-	Row      int    `json:"row,omitzero"`
-	By       string `json:"by,omitempty"`
-	At       timeV1 `json:"at,omitzero"`
-}
-
-func sourceRec(s training.Source) sourceV1 {
-	return sourceV1{s.ImportID, s.File, s.Sheet, s.Row, s.By, timeRec(s.At)}
-}
-
-func (r sourceV1) domain() training.Source {
-	return training.Source{ImportID: r.ImportID, File: r.File, Sheet: r.Sheet, Row: r.Row, By: r.By, At: r.At.domain()}
-}
-
-type officerV1 struct {
-	V            int      `json:"v"`
-	ID           string   `json:"id"`
-	DisplayID    string   `json:"display_id,omitempty"`
-	Name         string   `json:"name,omitempty"`
-	Email        string   `json:"email,omitempty"`
-	EmailInvalid bool     `json:"email_invalid,omitzero"`
-	Rank         string   `json:"rank,omitempty"`
-	Unit         string   `json:"unit,omitempty"`
-	LineManager  string   `json:"line_manager,omitempty"`
-	StartDate    dateV1   `json:"start_date,omitzero"`
-	FirstSeen    dateV1   `json:"first_seen,omitzero"`
-	Leaver       bool     `json:"leaver,omitzero"`
-	LeftOn       dateV1   `json:"left_on,omitzero"`
-	Source       sourceV1 `json:"source"`
-}
-
-func officerRec(o training.Officer) officerV1 {
-	return officerV1{recordVersion, o.ID, o.DisplayID, o.Name, o.Email, o.EmailInvalid, o.Rank, o.Unit,
-		o.LineManager, dateRec(o.StartDate), dateRec(o.FirstSeen), o.Leaver, dateRec(o.LeftOn), sourceRec(o.Source)}
-}
-
-func (r officerV1) domain() training.Officer {
-	return training.Officer{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email,
-		EmailInvalid: r.EmailInvalid, Rank: r.Rank, Unit: r.Unit, LineManager: r.LineManager,
-		StartDate: r.StartDate.domain(), FirstSeen: r.FirstSeen.domain(), Leaver: r.Leaver, LeftOn: r.LeftOn.domain(), Source: r.Source.domain()}
-}
-
-// completionsV1 is every completion of one officer (one hash field).
-type completionsV1 struct {
-	V     int            `json:"v"`
-	Items []completionV1 `json:"items"`
-}
-
-type completionV1 struct {
-	CourseID    string   `json:"course_id"`
-	Date        dateV1   `json:"date,omitzero"`
-	DateUnknown bool     `json:"date_unknown,omitzero"`
-	Source      sourceV1 `json:"source"`
-}
-
-// exemptionsV1 is every exemption of one officer (one hash field).
-type exemptionsV1 struct {
-	V     int           `json:"v"`
-	Items []exemptionV1 `json:"items"`
-}
-
-type exemptionV1 struct {
-	CourseID string   `json:"course_id"`
-	From     dateV1   `json:"from,omitzero"`
-	Until    dateV1   `json:"until,omitzero"`
-	Reason   string   `json:"reason,omitempty"`
-	Source   sourceV1 `json:"source"`
-}
-
-func completionsRec(cs []training.Completion) completionsV1 {
-	r := completionsV1{V: recordVersion, Items: make([]completionV1, len(cs))}
-	for i, c := range cs {
-		r.Items[i] = completionV1{c.CourseID, dateRec(c.Date), c.DateUnknown, sourceRec(c.Source)}
-	}
-	return r
-}
-
-func (r completionsV1) domain(officerID string) []training.Completion {
-	out := make([]training.Completion, len(r.Items))
-	for i, c := range r.Items {
-		out[i] = training.Completion{OfficerID: officerID, CourseID: c.CourseID, Date: c.Date.domain(), DateUnknown: c.DateUnknown, Source: c.Source.domain()}
-	}
-	return out
-}
-
-func exemptionsRec(es []training.Exemption) exemptionsV1 {
-	r := exemptionsV1{V: recordVersion, Items: make([]exemptionV1, len(es))}
-	for i, e := range es {
-		r.Items[i] = exemptionV1{e.CourseID, dateRec(e.From), dateRec(e.Until), e.Reason, sourceRec(e.Source)}
-	}
-	return r
-}
-
-func (r exemptionsV1) domain(officerID string) []training.Exemption {
-	out := make([]training.Exemption, len(r.Items))
-	for i, e := range r.Items {
-		out[i] = training.Exemption{OfficerID: officerID, CourseID: e.CourseID, From: e.From.domain(), Until: e.Until.domain(), Reason: e.Reason, Source: e.Source.domain()}
-	}
-	return out
-}
 
 type courseV1 struct {
 	V              int           `json:"v"`
@@ -301,17 +161,14 @@ func (r jobRunV1) domain() training.JobRun {
 // versioned is any record with a version field.
 type versioned interface{ version() int }
 
-func (r officerV1) version() int     { return r.V }
-func (r completionsV1) version() int { return r.V }
-func (r exemptionsV1) version() int  { return r.V }
-func (r courseV1) version() int      { return r.V }
-func (r importV1) version() int      { return r.V }
-func (r snapshotV1) version() int    { return r.V }
-func (r userV1) version() int        { return r.V }
-func (r sessionV1) version() int     { return r.V }
-func (r tokenV1) version() int       { return r.V }
-func (r messageV1) version() int     { return r.V }
-func (r jobRunV1) version() int      { return r.V }
+func (r courseV1) version() int   { return r.V }
+func (r importV1) version() int   { return r.V }
+func (r snapshotV1) version() int { return r.V }
+func (r userV1) version() int     { return r.V }
+func (r sessionV1) version() int  { return r.V }
+func (r tokenV1) version() int    { return r.V }
+func (r messageV1) version() int  { return r.V }
+func (r jobRunV1) version() int   { return r.V }
 
 // decode reads one stored record and checks its version.
 func decode[T versioned](what, s string) (T, error) {

@@ -129,26 +129,27 @@ func (s *Store) buildDataset(rev int64, raw rawRoster) (*training.Dataset, error
 		Completions: make(map[string][]training.Completion, len(raw.completions)),
 		Exemptions:  make(map[string][]training.Exemption, len(raw.exemptions)),
 	}
+	intern := map[string]string{}
 	for id, v := range raw.officers {
-		r, err := decode[officerV1]("officer", v)
+		o, err := decodeOfficer(v, intern)
 		if err != nil {
 			return nil, err
 		}
-		ds.Officers[id] = r.domain()
+		ds.Officers[id] = o
 	}
 	for id, v := range raw.completions {
-		r, err := decode[completionsV1]("completions", v)
+		cs, err := decodeCompletions(id, v, intern)
 		if err != nil {
 			return nil, err
 		}
-		ds.Completions[id] = r.domain(id)
+		ds.Completions[id] = cs
 	}
 	for id, v := range raw.exemptions {
-		r, err := decode[exemptionsV1]("exemptions", v)
+		es, err := decodeExemptions(id, v, intern)
 		if err != nil {
 			return nil, err
 		}
-		ds.Exemptions[id] = r.domain(id)
+		ds.Exemptions[id] = es
 	}
 	return ds, nil
 }
@@ -169,24 +170,20 @@ func (s *Store) Officer(ctx context.Context, id string) (training.OfficerRecord,
 	if errors.Is(o.Err(), goredis.Nil) {
 		return training.OfficerRecord{}, fmt.Errorf("officer %q: %w", id, training.ErrNotFound)
 	}
-	or, err := decode[officerV1]("officer", o.Val())
+	off, err := decodeOfficer(o.Val(), nil)
 	if err != nil {
 		return training.OfficerRecord{}, err
 	}
-	rec := training.OfficerRecord{Officer: or.domain(), Completions: []training.Completion{}, Exemptions: []training.Exemption{}}
+	rec := training.OfficerRecord{Officer: off, Completions: []training.Completion{}, Exemptions: []training.Exemption{}}
 	if c.Err() == nil {
-		cr, err := decode[completionsV1]("completions", c.Val())
-		if err != nil {
-			return rec, err
+		if rec.Completions, err = decodeCompletions(id, c.Val(), nil); err != nil {
+			return training.OfficerRecord{}, err
 		}
-		rec.Completions = cr.domain(id)
 	}
 	if e.Err() == nil {
-		er, err := decode[exemptionsV1]("exemptions", e.Val())
-		if err != nil {
-			return rec, err
+		if rec.Exemptions, err = decodeExemptions(id, e.Val(), nil); err != nil {
+			return training.OfficerRecord{}, err
 		}
-		rec.Exemptions = er.domain(id)
 	}
 	return rec, nil
 }

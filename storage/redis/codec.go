@@ -1,0 +1,263 @@
+package redis
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// Roster records (an officer, an officer's completions, an officer's
+// exemptions) are read 150,000 at a time for every report and written as
+// many by a full import, so they use a compact binary format instead of
+// JSON: a format byte, then the fields in a fixed order, strings as a
+// uvarint length and bytes, numbers as varints, dates as yyyymmdd
+// (0 = unset) and instants as Unix nanoseconds (0 = unset). A new field
+// means a new format byte and a decoder branch for the old one. All other
+// records are JSON with "v":1 (records.go).
+const (
+	fmtOfficerV1     = 0x01
+	fmtCompletionsV1 = 0x02
+	fmtExemptionsV1  = 0x03
+)
+
+type writer struct{ b []byte }
+
+func (w *writer) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *writer) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
+func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.b = append(w.b, s...) }
+func (w *writer) date(d training.Date) {
+	if d.IsZero() {
+		w.uint(0)
+		return
+	}
+	w.uint(uint64(d.Year*10000 + int(d.Month)*100 + d.Day))
+}
+func (w *writer) time(t time.Time) {
+	if t.IsZero() {
+		w.int(0)
+		return
+	}
+	w.int(t.UnixNano())
+}
+func (w *writer) source(s training.Source) {
+	w.str(s.ImportID)
+	w.str(s.File)
+	w.str(s.Sheet)
+	w.int(int64(s.Row))
+	w.str(s.By)
+	w.time(s.At)
+}
+
+// reader decodes; the first error sticks and later reads return zero values.
+type reader struct {
+	b      []byte
+	err    error
+	intern map[string]string // repeated strings (units, sources, courses) shared
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = fmt.Errorf("redis store: a stored roster record is damaged")
+	}
+	r.b = nil
+}
+
+func (r *reader) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) int() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes() []byte {
+	n := r.uint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) str() string { return string(r.bytes()) }
+
+// shared returns a string that repeats across records, interned.
+func (r *reader) shared() string {
+	b := r.bytes()
+	if len(b) == 0 || r.intern == nil {
+		return string(b)
+	}
+	if s, ok := r.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	r.intern[s] = s
+	return s
+}
+
+func (r *reader) date() training.Date {
+	v := r.uint()
+	if v == 0 {
+		return training.Date{}
+	}
+	return training.Date{Year: int(v / 10000), Month: time.Month(v / 100 % 100), Day: int(v % 100)}
+}
+
+func (r *reader) time() time.Time {
+	v := r.int()
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, v).UTC()
+}
+
+func (r *reader) source() training.Source {
+	return training.Source{ImportID: r.shared(), File: r.shared(), Sheet: r.shared(), Row: int(r.int()), By: r.shared(), At: r.time()}
+}
+
+func (r *reader) format(want byte, what string) {
+	if len(r.b) == 0 || r.b[0] != want {
+		if r.err == nil {
+			got := -1
+			if len(r.b) > 0 {
+				got = int(r.b[0])
+			}
+			r.err = fmt.Errorf("redis store: a stored %s record has format %d; this Muster reads format %d", what, got, want)
+		}
+		r.b = nil
+		return
+	}
+	r.b = r.b[1:]
+}
+
+func (r *reader) done() error {
+	if r.err == nil && len(r.b) != 0 {
+		r.fail()
+	}
+	return r.err
+}
+
+const (
+	flagEmailInvalid = 1 << iota
+	flagLeaver
+	flagDateUnknown
+)
+
+func encodeOfficer(o training.Officer) string {
+	w := writer{b: make([]byte, 0, 160+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Source.File))}
+	w.b = append(w.b, fmtOfficerV1)
+	w.str(o.ID)
+	w.str(o.DisplayID)
+	w.str(o.Name)
+	w.str(o.Email)
+	var flags uint64
+	if o.EmailInvalid {
+		flags |= flagEmailInvalid
+	}
+	if o.Leaver {
+		flags |= flagLeaver
+	}
+	w.uint(flags)
+	w.str(o.Rank)
+	w.str(o.Unit)
+	w.str(o.LineManager)
+	w.date(o.StartDate)
+	w.date(o.FirstSeen)
+	w.date(o.LeftOn)
+	w.source(o.Source)
+	return string(w.b)
+}
+
+func decodeOfficer(s string, intern map[string]string) (training.Officer, error) {
+	r := reader{b: []byte(s), intern: intern}
+	r.format(fmtOfficerV1, "officer")
+	o := training.Officer{ID: r.str(), DisplayID: r.str(), Name: r.str(), Email: r.str()}
+	flags := r.uint()
+	o.EmailInvalid, o.Leaver = flags&flagEmailInvalid != 0, flags&flagLeaver != 0
+	o.Rank, o.Unit, o.LineManager = r.shared(), r.shared(), r.shared()
+	o.StartDate, o.FirstSeen, o.LeftOn = r.date(), r.date(), r.date()
+	o.Source = r.source()
+	return o, r.done()
+}
+
+func encodeCompletions(cs []training.Completion) string {
+	w := writer{b: make([]byte, 0, 16+64*len(cs))}
+	w.b = append(w.b, fmtCompletionsV1)
+	w.uint(uint64(len(cs)))
+	for _, c := range cs {
+		w.str(c.CourseID)
+		w.date(c.Date)
+		var flags uint64
+		if c.DateUnknown {
+			flags |= flagDateUnknown
+		}
+		w.uint(flags)
+		w.source(c.Source)
+	}
+	return string(w.b)
+}
+
+func decodeCompletions(officerID, s string, intern map[string]string) ([]training.Completion, error) {
+	r := reader{b: []byte(s), intern: intern}
+	r.format(fmtCompletionsV1, "completions")
+	n := r.uint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		n = 0
+	}
+	out := make([]training.Completion, n)
+	for i := range out {
+		c := &out[i]
+		c.OfficerID, c.CourseID, c.Date = officerID, r.shared(), r.date()
+		c.DateUnknown = r.uint()&flagDateUnknown != 0
+		c.Source = r.source()
+	}
+	return out, r.done()
+}
+
+func encodeExemptions(es []training.Exemption) string {
+	w := writer{b: make([]byte, 0, 16+80*len(es))}
+	w.b = append(w.b, fmtExemptionsV1)
+	w.uint(uint64(len(es)))
+	for _, e := range es {
+		w.str(e.CourseID)
+		w.date(e.From)
+		w.date(e.Until)
+		w.str(e.Reason)
+		w.source(e.Source)
+	}
+	return string(w.b)
+}
+
+func decodeExemptions(officerID, s string, intern map[string]string) ([]training.Exemption, error) {
+	r := reader{b: []byte(s), intern: intern}
+	r.format(fmtExemptionsV1, "exemptions")
+	n := r.uint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		n = 0
+	}
+	out := make([]training.Exemption, n)
+	for i := range out {
+		e := &out[i]
+		e.OfficerID, e.CourseID, e.From, e.Until, e.Reason = officerID, r.shared(), r.date(), r.date(), r.shared()
+		e.Source = r.source()
+	}
+	return out, r.done()
+}
