@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // Exit codes.
@@ -27,11 +29,19 @@ const (
 )
 
 func main() {
+	// go-redis logs dial failures straight to stderr; the store returns
+	// the same failures as errors, which the command reports in one line.
+	goredis.SetLogger(quietRedis{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], system{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, now: time.Now})
 	stop()
 	os.Exit(code)
 }
+
+// quietRedis discards go-redis's own log lines.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
 
 // cmdFunc is a subcommand body. The store (when the command needs one) is
 // in env, so the same code runs in the CLI process and, forwarded, inside
@@ -100,8 +110,15 @@ type system struct {
 
 // run is the whole command line: it returns the exit code. Tests call it
 // in-process with their own system.
-func run(ctx context.Context, args []string, sys system) int {
+func run(ctx context.Context, args []string, sys system) (code int) {
 	stdout, stderr := sys.stdout, sys.stderr
+	defer func() {
+		// A bug must still end in one line, not a stack trace.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "muster: internal error: %v (please report it)\n", p)
+			code = exitFail
+		}
+	}()
 	cfg := defaultConfig()
 	if err := cfg.fromEnv(sys.getenv); err != nil {
 		fail(stderr, err)

@@ -473,6 +473,9 @@ func TestReportAndOfficerFormats(t *testing.T) {
 func TestBackup(t *testing.T) {
 	c := newCLI(t)
 	c.must("courses", "apply", "testdata/courses/good.yaml")
+	if fi, err := os.Stat(c.env["MUSTER_DATA_DIR"]); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data directory mode %v (%v), want 0700", fi.Mode(), err)
+	}
 	dst := filepath.Join(t.TempDir(), "copy.db")
 	out := c.must("backup", dst)
 	if !strings.Contains(out, "Backed up") {
@@ -499,5 +502,19 @@ func TestParseFlagsInterspersed(t *testing.T) {
 	pos, _, ok := parseFlags(fs, []string{"a.xlsx", "--full", "--sheet", "Roster", "--", "-b"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if !ok || !*full || *sheet != "Roster" || strings.Join(pos, "|") != "a.xlsx|-b" {
 		t.Errorf("pos %q full %v sheet %q ok %v", pos, *full, *sheet, ok)
+	}
+}
+
+// TestStoreUnavailable: an unreachable Redis is one plain line and exit 1.
+func TestStoreUnavailable(t *testing.T) {
+	c := newCLI(t)
+	c.env["MUSTER_REDIS_URL"] = "redis://127.0.0.1:1/0"
+	code, _, stderr := c.run("report")
+	if code != exitFail || !strings.HasPrefix(stderr, "muster: ") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	c.env["MUSTER_REDIS_URL"] = "http://127.0.0.1:1"
+	if code, _, stderr := c.run("report"); code != exitFail || !strings.Contains(stderr, "unknown scheme") {
+		t.Errorf("bad URL: exit %d, stderr %q", code, stderr)
 	}
 }
