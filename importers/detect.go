@@ -5,7 +5,6 @@ package importers
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -366,13 +365,3 @@ func (p headerPlan) detection() *Detection {
 
 // knownHeaderExamples is used in the "no header found" message.
 const knownHeaderExamples = `"Warrant No", "Employee ID", "Payroll No" or "Staff ID"`
-
-// sortedFields is for stable output in tests and messages.
-func sortedFields(m map[Field]bool) []string {
-	out := make([]string, 0, len(m))
-	for f := range m {
-		out = append(out, string(f))
-	}
-	sort.Strings(out)
-	return out
-}

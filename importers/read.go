@@ -75,7 +75,8 @@ const progressEvery = 1000
 // found in cells and rows. A file that cannot be read at all gives a
 // *FileError (errors.Is training.ErrInvalid); an error from fn stops the
 // read and is returned as is. Rows with no ID are not passed to fn (they
-// are Problems with RowRejected).
+// are Problems with RowRejected). name is the file's name as uploaded; the
+// content, not the name, decides how it is read.
 func Read(r io.ReaderAt, size int64, name string, opts ReadOptions, fn func(Record) error) (det *Detection, problems []Problem, err error) {
 	defer func() {
 		// A last resort: a malformed file must never crash an upload.

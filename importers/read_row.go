@@ -27,7 +27,6 @@ type rowParser struct {
 	course, completionDate, completionStatus                                       int
 	courseCols                                                                     []Column
 	cols                                                                           []Column // by index, for messages
-	firstCol                                                                       int
 
 	problems []Problem
 	buf      []byte // the row's normalised content, hashed into Record.Hash
@@ -116,7 +115,7 @@ func (rp *rowParser) courseCell(s string) (CellKind, training.Date, error) {
 func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, today training.Date) *rowParser {
 	rp := &rowParser{sheet: sheet, date1904: date1904, today: today, layout: p.layout, cm: cm, has: make(map[Field]bool),
 		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
-		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1, firstCol: -1,
+		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1,
 		unitCache: make(map[[3]string]string), pathCache: make(map[string]string),
 		leaverCache: make(map[string]bool), cellCache: make(map[string]CellKind)}
 	maxIdx := 0
