@@ -15,6 +15,11 @@ import (
 // cache starts again (reports are cheap to rebuild, memory is not free).
 const maxCachedReports = 256
 
+// maxCachedBytes bounds the memory of the report cache (JSON counted
+// three times over, for the report values beside it): a force-wide report
+// of 150,000 officers is close to a megabyte of JSON.
+const maxCachedBytes = 256 << 20
+
 // dataCache keeps the Dataset of the store's current revision, the scopes
 // of managers, and built reports (with their JSON), so that the force-wide
 // report for 150,000 officers is computed once per revision and date, not
@@ -26,6 +31,7 @@ type dataCache struct {
 	ds      *training.Dataset
 	scopes  map[string]training.Scope
 	reports map[reportKey]*reportEntry
+	bytes   int // of the reports now cached
 }
 
 type reportKey struct {
@@ -73,6 +79,7 @@ func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
 		c.ds = ds
 		c.scopes = map[string]training.Scope{}
 		c.reports = map[reportKey]*reportEntry{}
+		c.bytes = 0
 	}
 	c.mu.Unlock()
 	if fresh {
@@ -134,8 +141,9 @@ func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (
 	if !ok {
 		e = &reportEntry{done: make(chan struct{})}
 		if cacheable {
-			if len(c.reports) >= maxCachedReports {
+			if len(c.reports) >= maxCachedReports || c.bytes >= maxCachedBytes {
 				c.reports = map[reportKey]*reportEntry{}
+				c.bytes = 0
 			}
 			c.reports[key] = e
 		}
@@ -153,12 +161,14 @@ func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (
 		e.json = buf.Bytes()
 	}
 	close(e.done)
-	if e.err != nil {
-		c.mu.Lock()
-		if c.reports[key] == e {
+	c.mu.Lock()
+	if c.reports[key] == e {
+		if e.err != nil {
 			delete(c.reports, key) // do not keep failures
+		} else {
+			c.bytes += 3 * len(e.json)
 		}
-		c.mu.Unlock()
 	}
+	c.mu.Unlock()
 	return e
 }
