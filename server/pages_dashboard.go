@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -63,16 +64,42 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	if v.User.MustChangePassword {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
 	}
-	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
 	if len(v.DS.Officers) == 0 {
-		view.Empty = true
-		view.CanLoadDemo = p.cfg.DemoAllowed && v.User.Role == training.RoleAdmin
+		view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), Empty: true,
+			CanLoadDemo: p.cfg.DemoAllowed && v.User.Role == training.RoleAdmin}
 		return p.render(c, http.StatusOK, "dashboard", "Dashboard", view)
 	}
+	// The page body depends only on the data, the date, the unit, the
+	// page of officers and the scope: it is rendered once per revision
+	// (and minute, for the trend) and shared; the layout around it
+	// (user, CSRF token, notices) is rendered per request.
 	unit := unitParam(c)
-	r, _, err := p.report(c.Request().Context(), v.User, asOf, unit, nil)
+	key := "dash\x00" + asOf.String() + "\x00" + unit + "\x00" + v.scopeKey() + "\x00" + strconv.Itoa(pageParam(c))
+	val, err := p.cache.get(v.DS.Revision, key, p.now(), trendTTL, func() (any, error) {
+		return p.dashboardBody(c, v, asOf, unit)
+	})
 	if err != nil {
 		return err
+	}
+	body := val.(*renderedBody)
+	if !body.keep {
+		p.cache.forget(key)
+	}
+	return p.renderBody(c, http.StatusOK, body.title, body.html)
+}
+
+// renderedBody is a page's content, rendered without the layout.
+type renderedBody struct {
+	title string
+	html  template.HTML
+	keep  bool // false: do not reuse it (e.g. the trend may appear any minute)
+}
+
+func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
+	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
+	r, _, err := p.report(c.Request().Context(), v.User, asOf, unit, nil)
+	if err != nil {
+		return nil, err
 	}
 	view.Unit, view.Node, view.Children = unit, &r.ReportNode, r.Units
 	view.UnitName = lastUnitPart(unit)
@@ -89,22 +116,24 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 		oq := officerQuery{Unit: unit, AsOf: asOf}
 		list, err := p.officers(v, oq)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		view.Officers = p.officerTable(c, v, oq, list, "/")
 	}
 	lists, err := p.dueLists(v, asOf, unit)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	view.Overdue = dueList(lists.Overdue, officerQuery{Unit: unit, Status: training.StatusOverdue, AsOf: asOf})
 	view.DueSoon = dueList(lists.DueSoon, officerQuery{Unit: unit, Status: training.StatusDueSoon, AsOf: asOf})
 
+	keep := true
 	if v.Scope.AllowsUnit(unit) {
 		series, err := p.trend(c.Request().Context(), v.DS.Revision, asOf, unit, v.DS.Courses)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		keep = len(series) > 0
 		if len(series) > 0 {
 			title := "Percent compliant over time"
 			if unit != "" {
@@ -117,7 +146,11 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	if unit != "" {
 		title = view.UnitName + " · Dashboard"
 	}
-	return p.render(c, http.StatusOK, "dashboard", title, view)
+	html, err := p.renderer.content("dashboard", &pageView{Title: title, Data: view})
+	if err != nil {
+		return nil, err
+	}
+	return &renderedBody{title: title, html: html, keep: keep}, nil
 }
 
 func dueList(rows []dueRow, q officerQuery) dueListView {

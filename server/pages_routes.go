@@ -16,7 +16,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 		panic(err)
 	}
 	e.Renderer = r
-	p := &webPages{Server: s, cache: newWebCache()}
+	p := &webPages{Server: s, cache: newWebCache(), renderer: r}
 	p.pageError = p.renderPageError
 
 	anyone := s.requireRole()
@@ -66,5 +66,6 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // webPages is the web pages' handlers: the Server plus what only pages need.
 type webPages struct {
 	*Server
-	cache *webCache
+	cache    *webCache
+	renderer *webRenderer
 }

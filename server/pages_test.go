@@ -267,6 +267,15 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 	if _, body := c.get("/officers"); !strings.Contains(body, "Alice Able") {
 		t.Error("manager-a does not see Alice Able of unit A")
 	}
+	// A change of scope takes effect at once, cached pages or not.
+	if err := f.store.UpdateUser(context.Background(), "manager-a", func(u *training.User) error { u.Units = []string{"Unit B"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/", "/officers"} {
+		if _, body := c.get(p); strings.Contains(body, "Alice Able") || strings.Contains(body, "Team 1") || !strings.Contains(body, "Bravo") && p == "/officers" {
+			t.Errorf("after moving manager-a to unit B, GET %s still shows unit A", p)
+		}
+	}
 }
 
 func TestPagesEscapeNames(t *testing.T) {

@@ -66,8 +66,23 @@ func (r *webRenderer) Render(w io.Writer, name string, data any, _ echo.Context)
 	return t.ExecuteTemplate(w, "layout", data)
 }
 
+// content renders only page name's "content" block (to cache it).
+func (r *webRenderer) content(name string, v *pageView) (template.HTML, error) {
+	t, ok := r.pages[name]
+	if !ok {
+		return "", fmt.Errorf("server: no page template %q", name)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "content", v); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil // html/template escaped it
+}
+
 // pageView is what the layout needs; Data is the page's own view model.
 type pageView struct {
+	// Content, when set, is the page's body rendered earlier (cached).
+	Content template.HTML
 	Title   string
 	User    *training.User
 	CSRF    string
@@ -101,11 +116,20 @@ func navFor(u *training.User, current string) []navLink {
 
 // render writes a full page: the layout around template name.
 func (s *webPages) render(c echo.Context, status int, name, title string, data any) error {
+	return s.renderView(c, status, name, &pageView{Title: title, Data: data})
+}
+
+// renderBody writes the layout around a body rendered earlier.
+func (s *webPages) renderBody(c echo.Context, status int, title string, body template.HTML) error {
+	return s.renderView(c, status, "error", &pageView{Title: title, Content: body})
+}
+
+func (s *webPages) renderView(c echo.Context, status int, name string, v *pageView) error {
 	var u *training.User
 	if cu, ok := currentUser(c); ok {
 		u = &cu
 	}
-	v := &pageView{Title: title, User: u, CSRF: csrfToken(c), Data: data, Flashes: s.takeFlashes(c)}
+	v.User, v.CSRF, v.Flashes = u, csrfToken(c), s.takeFlashes(c)
 	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Render(status, name, v)

@@ -104,7 +104,9 @@ func (v viewer) scopeKey() string {
 	if v.Scope.All {
 		return ""
 	}
-	return "user:" + v.User.Username
+	// A manager's units or officer link may change without the roster
+	// changing: they are part of the key, so an edit takes effect at once.
+	return "user:" + v.User.Username + "\x00" + v.User.OfficerID + "\x00" + strings.Join(v.User.Units, "\x00")
 }
 
 // Staff reports whether the viewer is HR or an admin.
