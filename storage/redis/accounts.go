@@ -108,7 +108,7 @@ func (s *Store) userRaw(ctx context.Context, username string) (string, training.
 
 // Users lists every user sorted by username.
 func (s *Store) Users(ctx context.Context) ([]training.User, error) {
-	m, err := s.scanHash(ctx, s.keys.users)
+	m, err := s.scanMap(ctx, s.keys.users)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (training.Token, e
 // Tokens lists a user's tokens ("" lists all) sorted by creation then
 // ID, without their hashes.
 func (s *Store) Tokens(ctx context.Context, username string) ([]training.Token, error) {
-	m, err := s.scanHash(ctx, s.keys.tokens)
+	m, err := s.scanMap(ctx, s.keys.tokens)
 	if err != nil {
 		return nil, err
 	}

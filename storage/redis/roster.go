@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -30,14 +31,14 @@ const datasetAttempts = 3
 // scans the hashes with HSCAN (so Redis serves other clients in
 // between), and reads the revision again: every write bumps it in the
 // same atomic step, so an unchanged revision proves the scan saw one
-// state.
+// state. The hashes are scanned and decoded concurrently.
 func (s *Store) Dataset(ctx context.Context) (*training.Dataset, error) {
 	for range datasetAttempts {
 		before, err := s.Revision(ctx)
 		if err != nil {
 			return nil, err
 		}
-		raw, err := s.scanRoster(ctx)
+		ds, err := s.scanRoster(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -46,57 +47,89 @@ func (s *Store) Dataset(ctx context.Context) (*training.Dataset, error) {
 			return nil, err
 		}
 		if before == after {
-			return s.buildDataset(before, raw)
+			ds.Revision = before
+			return ds, nil
 		}
 	}
-	raw, rev, err := s.readRosterTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.buildDataset(rev, raw)
+	return s.readRosterTx(ctx)
 }
 
-// rawRoster is the roster's hashes as stored.
-type rawRoster struct {
-	courses, officers, completions, exemptions map[string]string
+func newDataset() *training.Dataset {
+	return &training.Dataset{
+		Officers:    map[string]training.Officer{},
+		Completions: map[string][]training.Completion{},
+		Exemptions:  map[string][]training.Exemption{},
+	}
 }
 
-func (s *Store) scanRoster(ctx context.Context) (rawRoster, error) {
-	var r rawRoster
-	var err error
-	if r.courses, err = s.scanHash(ctx, s.keys.courses); err != nil {
-		return r, err
+// rosterDecoders returns, per roster hash, a function that decodes one
+// field into ds. Each writes only its own map and interns strings in its
+// own table, so the three may run concurrently.
+func rosterDecoders(ds *training.Dataset) (officers, completions, exemptions func(id, v string) error) {
+	oi, ci, ei := map[string]string{}, map[string]string{}, map[string]string{}
+	officers = func(id, v string) error {
+		o, err := decodeOfficer(v, oi)
+		ds.Officers[id] = o
+		return err
 	}
-	if r.officers, err = s.scanHash(ctx, s.keys.officers); err != nil {
-		return r, err
+	completions = func(id, v string) error {
+		cs, err := decodeCompletions(id, v, ci)
+		ds.Completions[id] = cs
+		return err
 	}
-	if r.completions, err = s.scanHash(ctx, s.keys.completions); err != nil {
-		return r, err
+	exemptions = func(id, v string) error {
+		es, err := decodeExemptions(id, v, ei)
+		ds.Exemptions[id] = es
+		return err
 	}
-	r.exemptions, err = s.scanHash(ctx, s.keys.exemptions)
-	return r, err
+	return officers, completions, exemptions
 }
 
-// scanHash reads a whole hash with HSCAN cursors.
-func (s *Store) scanHash(ctx context.Context, key string) (map[string]string, error) {
-	out := map[string]string{}
+func (s *Store) scanRoster(ctx context.Context) (*training.Dataset, error) {
+	ds := newDataset()
+	off, comp, ex := rosterDecoders(ds)
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	wg.Go(func() { ds.Courses, errs[0] = s.Courses(ctx) })
+	wg.Go(func() { errs[1] = s.scanHash(ctx, s.keys.officers, off) })
+	wg.Go(func() { errs[2] = s.scanHash(ctx, s.keys.completions, comp) })
+	wg.Go(func() { errs[3] = s.scanHash(ctx, s.keys.exemptions, ex) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, firstDomainError(errs)
+	}
+	return ds, nil
+}
+
+// scanHash reads a whole hash with HSCAN cursors, passing each field to fn.
+func (s *Store) scanHash(ctx context.Context, key string, fn func(field, value string) error) error {
 	var cursor uint64
 	for {
 		kv, next, err := s.rdb.HScan(ctx, key, cursor, "", int64(s.chunk)).Result()
 		if err != nil {
-			return nil, s.wrap(err)
+			return s.wrap(err)
 		}
 		for i := 0; i+1 < len(kv); i += 2 {
-			out[kv[i]] = kv[i+1]
+			if err := fn(kv[i], kv[i+1]); err != nil {
+				return err
+			}
 		}
 		if cursor = next; cursor == 0 {
-			return out, nil
+			return nil
 		}
 	}
 }
 
-// readRosterTx reads the roster in one MULTI/EXEC.
-func (s *Store) readRosterTx(ctx context.Context) (rawRoster, int64, error) {
+// scanMap reads a whole hash into a map.
+func (s *Store) scanMap(ctx context.Context, key string) (map[string]string, error) {
+	m := map[string]string{}
+	err := s.scanHash(ctx, key, func(k, v string) error { m[k] = v; return nil })
+	return m, err
+}
+
+// readRosterTx reads the roster in one MULTI/EXEC: used when imports
+// keep landing while Dataset scans.
+func (s *Store) readRosterTx(ctx context.Context) (*training.Dataset, error) {
 	var rev *goredis.StringCmd
 	var c, o, cp, ex *goredis.MapStringStringCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
@@ -108,48 +141,25 @@ func (s *Store) readRosterTx(ctx context.Context) (rawRoster, int64, error) {
 		return nil
 	})
 	if err != nil && !errors.Is(err, goredis.Nil) {
-		return rawRoster{}, 0, s.wrap(err)
+		return nil, s.wrap(err)
 	}
-	n, err := rev.Int64()
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return rawRoster{}, 0, s.wrap(err)
+	ds := newDataset()
+	if ds.Revision, err = rev.Int64(); err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, s.wrap(err)
 	}
-	return rawRoster{c.Val(), o.Val(), cp.Val(), ex.Val()}, n, nil
-}
-
-func (s *Store) buildDataset(rev int64, raw rawRoster) (*training.Dataset, error) {
-	courses, err := decodeCourses(raw.courses)
-	if err != nil {
+	if ds.Courses, err = decodeCourses(c.Val()); err != nil {
 		return nil, err
 	}
-	ds := &training.Dataset{
-		Revision:    rev,
-		Courses:     courses,
-		Officers:    make(map[string]training.Officer, len(raw.officers)),
-		Completions: make(map[string][]training.Completion, len(raw.completions)),
-		Exemptions:  make(map[string][]training.Exemption, len(raw.exemptions)),
-	}
-	intern := map[string]string{}
-	for id, v := range raw.officers {
-		o, err := decodeOfficer(v, intern)
-		if err != nil {
-			return nil, err
+	off, comp, exf := rosterDecoders(ds)
+	for _, part := range []struct {
+		m  map[string]string
+		fn func(id, v string) error
+	}{{o.Val(), off}, {cp.Val(), comp}, {ex.Val(), exf}} {
+		for k, v := range part.m {
+			if err := part.fn(k, v); err != nil {
+				return nil, err
+			}
 		}
-		ds.Officers[id] = o
-	}
-	for id, v := range raw.completions {
-		cs, err := decodeCompletions(id, v, intern)
-		if err != nil {
-			return nil, err
-		}
-		ds.Completions[id] = cs
-	}
-	for id, v := range raw.exemptions {
-		es, err := decodeExemptions(id, v, intern)
-		if err != nil {
-			return nil, err
-		}
-		ds.Exemptions[id] = es
 	}
 	return ds, nil
 }
@@ -321,7 +331,7 @@ func (s *Store) PutDailySnapshot(ctx context.Context, d training.DailySnapshot) 
 
 // DailySnapshots returns the snapshots with from <= date <= to, oldest first.
 func (s *Store) DailySnapshots(ctx context.Context, from, to training.Date) ([]training.DailySnapshot, error) {
-	m, err := s.scanHash(ctx, s.keys.snapshots)
+	m, err := s.scanMap(ctx, s.keys.snapshots)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"log/slog"
+	"reflect"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -66,5 +67,28 @@ func TestStoreApplyModes(t *testing.T) {
 				return s
 			})
 		})
+	}
+}
+
+// TestDatasetInOneTransaction checks the MULTI read that Dataset falls
+// back to when imports keep landing while it scans: same result as the scan.
+func TestDatasetInOneTransaction(t *testing.T) {
+	m := miniredis.RunT(t)
+	s := openTest(t, "redis://"+m.Addr(), "")
+	cs := bigChange(0, 300)
+	cs.Exemptions = []training.Exemption{{OfficerID: "500001", CourseID: "cse-recognition", Reason: "x"}}
+	if _, err := s.ApplyChanges(t.Context(), cs); err != nil {
+		t.Fatal(err)
+	}
+	scanned, err := s.Dataset(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.readRosterTx(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tx, scanned) {
+		t.Fatalf("MULTI read differs from the scan: revision %d vs %d, %d vs %d officers", tx.Revision, scanned.Revision, len(tx.Officers), len(scanned.Officers))
 	}
 }
