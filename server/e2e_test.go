@@ -305,6 +305,16 @@ func TestE2EChromium(t *testing.T) {
 		t.Errorf("no officer list at the team level (%d links, %v)", n, err)
 	}
 	screenshot("5-team")
+
+	// The other pages, for a look at them during development.
+	if shots != "" {
+		for i, path := range []string{"/upload", "/imports", "/courses", "/accounts", "/jobs", "/officers?status=overdue", "/officers/" + firstOfficer(ds)} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			screenshot(fmt.Sprintf("6-%d%s", i, strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path)))
+		}
+	}
 }
 
 func ptrTo[T any](v T) *T { return &v }
@@ -381,4 +391,15 @@ func cell(row []string, i int) string {
 		return row[i]
 	}
 	return "(missing)"
+}
+
+// firstOfficer returns the smallest active officer ID, for a page to look at.
+func firstOfficer(ds *training.Dataset) string {
+	best := ""
+	for id, o := range ds.Officers {
+		if o.Active() && (best == "" || id < best) {
+			best = id
+		}
+	}
+	return best
 }

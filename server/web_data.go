@@ -191,6 +191,9 @@ func (p *webPages) dueLists(v viewer, asOf training.Date, unit string) (*dueList
 	return val.(*dueLists), nil
 }
 
+// officersCacheMax is the longest officer list kept in the cache.
+const officersCacheMax = 20000
+
 // officerQuery is the officer list's filters.
 type officerQuery struct {
 	Q, Unit, Course string
@@ -235,7 +238,13 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 	if err != nil {
 		return nil, err
 	}
-	return val.([]training.OfficerStatus), nil
+	list := val.([]training.OfficerStatus)
+	if len(list) > officersCacheMax {
+		// A force-wide list is tens of megabytes: rebuild it when asked
+		// rather than keep one per filter.
+		p.cache.forget(key)
+	}
+	return list, nil
 }
 
 // trend returns per-course series of percent compliant for unit from the
