@@ -37,6 +37,7 @@ type rowParser struct {
 	unitCache   map[[3]string]string
 	pathCache   map[string]string
 	leaverCache map[string]bool
+	strCache    map[string]string // ranks, course names
 	cellCache   map[string]CellKind
 }
 
@@ -84,6 +85,18 @@ func (rp *rowParser) pathOf(s string) string {
 	return u
 }
 
+// intern returns one shared copy of a value that repeats down a column.
+func (rp *rowParser) intern(s string) string {
+	if v, ok := rp.strCache[s]; ok {
+		return v
+	}
+	v := clean(s)
+	if len(rp.strCache) < cacheLimit {
+		rp.strCache[s] = v
+	}
+	return v
+}
+
 func (rp *rowParser) leaver(s string) bool {
 	if l, ok := rp.leaverCache[s]; ok {
 		return l
@@ -117,7 +130,7 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
 		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1,
 		unitCache: make(map[[3]string]string), pathCache: make(map[string]string),
-		leaverCache: make(map[string]bool), cellCache: make(map[string]CellKind)}
+		leaverCache: make(map[string]bool), strCache: make(map[string]string), cellCache: make(map[string]CellKind)}
 	maxIdx := 0
 	for _, c := range p.columns {
 		if c.Index > maxIdx {
@@ -259,7 +272,7 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 		add(rec.Email)
 	}
 	if rp.rank >= 0 {
-		rec.Rank = clean(cell(cells, rp.rank))
+		rec.Rank = rp.intern(cell(cells, rp.rank))
 		add(rec.Rank)
 	}
 	if rp.unit >= 0 {
@@ -322,7 +335,7 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 // parseLong fills the completion of a long-layout row.
 func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	add := rp.add
-	rec.CourseName = clean(cell(cells, rp.course))
+	rec.CourseName = rp.intern(cell(cells, rp.course))
 	add(rec.CourseName)
 	if rec.CourseName == "" {
 		return

@@ -96,6 +96,14 @@ func parseID(raw string) (id, display string) {
 		display = clean(display[1:])
 	}
 	display = numericID(display)
+	if isDigits(display) {
+		// The common case, without NormalizeID's allocations: the key
+		// shares the display string's bytes.
+		if id := strings.TrimLeft(display, "0"); id != "" {
+			return id, display
+		}
+		return "0", display
+	}
 	return training.NormalizeID(display), display
 }
 
