@@ -1,0 +1,122 @@
+package main
+
+// Keeping secrets out of output: the secret type (what fmt, slog and
+// encoders see is "[redacted]") and Redis URLs with their passwords replaced.
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// secret is a string that never prints: fmt, slog and JSON all see
+// "[redacted]" (or "" when unset), so a config dump cannot leak it.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from printing the value.
+func (s secret) GoString() string { return strconv.Quote(s.String()) }
+
+// LogValue keeps slog from printing the value.
+func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText keeps encoders from printing the value.
+func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// reveal returns the value itself, for the one place that needs it.
+func (s secret) reveal() string { return string(s) }
+
+// redactURL shows a store URL with any password replaced. It works on
+// text, not net/url, because Sentinel and Cluster URLs list several hosts.
+func redactURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "[not a URL]"
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		user, _, hasPass := strings.Cut(rest[:at], ":")
+		if hasPass {
+			rest = user + ":xxxxx" + rest[at:]
+		}
+	}
+	if q := strings.Index(rest, "?"); q >= 0 {
+		params := strings.Split(rest[q+1:], "&")
+		for i, p := range params {
+			if k, _, _ := strings.Cut(p, "="); strings.Contains(strings.ToLower(k), "password") {
+				params[i] = k + "=xxxxx"
+			}
+		}
+		rest = rest[:q+1] + strings.Join(params, "&")
+	}
+	return scheme + "://" + rest
+}
+
+// Dump writes every setting, secrets redacted (`muster config`).
+func (c Config) Dump(w io.Writer) error {
+	rows := [][2]string{
+		{"store", c.storeName()},
+		{"MUSTER_DATA_DIR", c.DataDir},
+		{"MUSTER_REDIS_URL", redactOrEmpty(c.RedisURL)},
+		{"MUSTER_REDIS_PREFIX", c.RedisPrefix},
+		{"MUSTER_ADDR", c.Addr},
+		{"MUSTER_BASE_URL", c.baseURL()},
+		{"MUSTER_SECRET", c.Secret.String()},
+		{"MUSTER_ADMIN_PASSWORD", c.AdminPassword.String()},
+		{"MUSTER_SMTP_HOST", c.SMTP.Host},
+		{"MUSTER_SMTP_PORT", strconv.Itoa(c.SMTP.Port)},
+		{"MUSTER_SMTP_USER", c.SMTP.User},
+		{"MUSTER_SMTP_PASSWORD", c.SMTP.Password.String()},
+		{"MUSTER_SMTP_FROM", c.SMTP.From},
+		{"MUSTER_SMTP_TLS", c.SMTP.TLS},
+		{"MUSTER_SMTP_RATE", strconv.FormatFloat(c.SMTP.Rate, 'f', -1, 64)},
+		{"MUSTER_MAX_UPLOAD_MB", strconv.Itoa(c.MaxUploadMB)},
+		{"MUSTER_COOKIE_SECURE", strconv.FormatBool(c.CookieSecure)},
+		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
+		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
+		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+		{"MUSTER_LOG_LEVEL", c.LogLevel},
+	}
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func redactOrEmpty(s secret) string {
+	if s == "" {
+		return ""
+	}
+	return redactURL(s.reveal())
+}
+
+// String is the config as Dump writes it: safe to log or print.
+func (c Config) String() string {
+	var b strings.Builder
+	_ = c.Dump(&b)
+	return b.String()
+}
+
+// LogValue logs the config without secrets.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("store", c.storeName()),
+		slog.String("addr", c.Addr),
+		slog.String("base_url", c.baseURL()),
+		slog.Bool("smtp", c.SMTP.Host != ""),
+		slog.String("log_level", c.LogLevel),
+	)
+}
