@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -417,22 +418,68 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 	if status, _, _ := c.post("/upload/"+id+"/confirm", nil); status != http.StatusSeeOther {
 		t.Errorf("second confirm: %d", status)
 	}
-	// A partial roster as a full upload trips the 20% leaver guard.
-	status, loc, _ = c.upload("/upload", "testdata/4_roster_full_next_month.xlsx", map[string]string{"full": "1"})
-	if status != http.StatusSeeOther {
-		t.Fatalf("second upload: %d", status)
+	// A few officers uploaded as the full roster trip the 20% leaver guard:
+	// the preview asks for the box, and confirming without it is refused.
+	var b strings.Builder
+	b.WriteString("Employee ID,Last Name,First Name,Directorate,Borough,Section\n")
+	n := 0
+	for id, o := range ds.Officers {
+		if o.Active() && n < 3 {
+			parts := training.SplitUnit(o.Unit)
+			fmt.Fprintf(&b, "%s,Surname%d,Forename%d,%s,%s,%s\n", id, n, n, parts[0], parts[1], parts[2])
+			n++
+		}
+	}
+	small := filepath.Join(t.TempDir(), "three.csv")
+	if err := os.WriteFile(small, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status, loc, _ = c.upload("/upload", small, map[string]string{"full": "1"})
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/") {
+		t.Fatalf("small upload: %d %s", status, loc)
 	}
 	_, body = c.get(loc)
-	if strings.Contains(body, "confirm_leavers") {
-		// The guard fired: confirming without the box is refused again.
-		id := strings.TrimPrefix(loc, "/upload/")
-		if _, loc2, _ := c.post("/upload/"+id+"/confirm", nil); loc2 != "/upload/"+id {
-			t.Errorf("confirm without the leaver box went to %s", loc2)
-		}
-		if _, loc3, _ := c.post("/upload/"+id+"/confirm", url.Values{"confirm_leavers": {"1"}}); loc3 != "/" {
-			t.Errorf("confirm with the leaver box went to %s", loc3)
+	if !strings.Contains(body, `name="confirm_leavers"`) || !strings.Contains(body, "officers leavers") {
+		t.Fatal("the preview of a 3-officer full roster does not ask to confirm the leavers")
+	}
+	id = strings.TrimPrefix(loc, "/upload/")
+	if _, loc2, _ := c.post("/upload/"+id+"/confirm", nil); loc2 != "/upload/"+id {
+		t.Errorf("confirm without the leaver box went to %s", loc2)
+	}
+	if ds, _ := f.store.Dataset(context.Background()); countActive(ds) < 250 {
+		t.Error("confirming without the box made leavers")
+	}
+	if _, loc3, _ := c.post("/upload/"+id+"/confirm", url.Values{"confirm_leavers": {"1"}}); loc3 != "/" {
+		t.Errorf("confirm with the leaver box went to %s", loc3)
+	}
+	if ds, _ := f.store.Dataset(context.Background()); countActive(ds) != 3 {
+		t.Errorf("after confirming the leavers %d officers are active, want 3", countActive(ds))
+	}
+	// Cancel forgets a preview.
+	status, loc, _ = c.upload("/upload", "testdata/2_lms_export.csv", map[string]string{"full": "0"})
+	if status != http.StatusSeeOther {
+		t.Fatalf("third upload: %d", status)
+	}
+	id = strings.TrimPrefix(loc, "/upload/")
+	if _, loc, _ := c.post("/upload/"+id+"/cancel", nil); loc != "/upload" {
+		t.Errorf("cancel went to %s", loc)
+	}
+	if status, _, _ := c.post("/upload/"+id+"/confirm", nil); status != http.StatusSeeOther {
+		t.Errorf("confirm after cancel: %d", status)
+	}
+	if _, body := c.get("/upload"); !strings.Contains(body, "expired or was already used") {
+		t.Error("confirming a cancelled preview does not say why it failed")
+	}
+}
+
+func countActive(ds *training.Dataset) int {
+	n := 0
+	for _, o := range ds.Officers {
+		if o.Active() {
+			n++
 		}
 	}
+	return n
 }
 
 func TestPagesCoursesAndAccounts(t *testing.T) {
