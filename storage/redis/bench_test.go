@@ -94,6 +94,7 @@ func BenchmarkApply(b *testing.B) {
 				}
 				c := cs
 				c.Import.ID = fmt.Sprintf("bench-%d", i)
+				startSlowlog(b, rs)
 				b.StartTimer()
 				if _, err := s.ApplyChanges(b.Context(), c); err != nil {
 					b.Fatal(err)
@@ -102,6 +103,7 @@ func BenchmarkApply(b *testing.B) {
 				if rs != nil {
 					luaTotal += time.Since(moveStart)
 					memTotal += usedMemory(b, rs) - before
+					reportSlowlog(b, rs)
 				}
 				b.StartTimer()
 			}
@@ -135,6 +137,7 @@ func BenchmarkReapply(b *testing.B) {
 					}
 				}
 			}
+			startSlowlog(b, rs)
 			b.ResetTimer()
 			for i := range b.N {
 				c := cs
@@ -147,9 +150,41 @@ func BenchmarkReapply(b *testing.B) {
 			}
 			if rs != nil {
 				b.ReportMetric(float64(luaTotal.Milliseconds())/float64(b.N), "lua-ms/op")
+				reportSlowlog(b, rs)
 			}
 		})
 	}
+}
+
+// startSlowlog makes Redis log every command over 1 ms, so that the
+// benchmark can report the longest time one command held the server.
+func startSlowlog(b *testing.B, s *Store) {
+	if s == nil {
+		return
+	}
+	ctx := context.Background()
+	if err := s.rdb.ConfigSet(ctx, "slowlog-log-slower-than", "1000").Err(); err != nil {
+		b.Fatal(err)
+	}
+	s.rdb.ConfigSet(ctx, "slowlog-max-len", "1024")
+	s.rdb.Do(ctx, "SLOWLOG", "RESET")
+}
+
+// reportSlowlog reports the longest command since startSlowlog.
+func reportSlowlog(b *testing.B, s *Store) {
+	logs, err := s.rdb.SlowLogGet(context.Background(), 1024).Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var worst time.Duration
+	name := "none over 1 ms"
+	for _, l := range logs {
+		if l.Duration > worst && len(l.Args) > 0 {
+			worst, name = l.Duration, l.Args[0]
+		}
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "max-block-ms")
+	b.Logf("longest command while applying: %s, %v (%d commands over 1 ms)", name, worst, len(logs))
 }
 
 // BenchmarkDataset reads the whole 150k roster (what a force-wide report needs).

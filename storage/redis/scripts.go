@@ -13,7 +13,7 @@ import goredis "github.com/redis/go-redis/v9"
 // the staged fields into the live hash (mode "m": small changes) or
 // replaces the live hash with the staged one, which is a full copy with
 // the changes applied (mode "r": large changes; the old hash is freed in
-// the background by UNLINK). It records the import, bumps the revision
+// a background thread by UNLINK, so replacing costs O(1) here). It records the import, bumps the revision
 // and removes staging and the lock.
 //
 // KEYS: 1 rev, 2 officers, 3 completions, 4 exemptions, 5 imports,
