@@ -426,7 +426,7 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 	for id, o := range ds.Officers {
 		if o.Active() && n < 3 {
 			parts := training.SplitUnit(o.Unit)
-			fmt.Fprintf(&b, "%s,Surname%d,Forename%d,%s,%s,%s\n", id, n, n, parts[0], parts[1], parts[2])
+			fmt.Fprintf(&b, "%s,\"<script>x%d</script>\",O'Brien,%s,%s,%s\n", id, n, parts[0], parts[1], parts[2])
 			n++
 		}
 	}
@@ -441,6 +441,9 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 	_, body = c.get(loc)
 	if !strings.Contains(body, `name="confirm_leavers"`) || !strings.Contains(body, "officers leavers") {
 		t.Fatal("the preview of a 3-officer full roster does not ask to confirm the leavers")
+	}
+	if strings.Contains(body, "<script>x") || strings.Contains(body, "O'Brien") {
+		t.Error("the preview does not escape names from the file")
 	}
 	id = strings.TrimPrefix(loc, "/upload/")
 	if _, loc2, _ := c.post("/upload/"+id+"/confirm", nil); loc2 != "/upload/"+id {
