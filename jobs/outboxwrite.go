@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"runtime"
 	"sort"
 	"strings"
@@ -74,27 +75,73 @@ func (s *Scheduler) planWithLedger(ctx context.Context, ds *training.Dataset, as
 	if err != nil {
 		return nil, err
 	}
-	if len(sent) == 0 {
-		return draft, nil
-	}
-	return PlanReminders(ds, ds.Courses, asOf, s.policy, func(k string) bool { return sent[k] }), nil
+	dropSent(draft, sent)
+	return draft, nil
 }
 
-// plannedIDs derives a message's store ID and Message-ID from what it
+// dropSent removes reminder items whose keys were already enqueued, as
+// PlanReminders does with a ledger function, without evaluating again.
+// (Officers without a usable email never have items in the ledger.)
+func dropSent(p *Plan, sent map[string]bool) {
+	if len(sent) == 0 {
+		return
+	}
+	kept := p.Reminders[:0]
+	for _, r := range p.Reminders {
+		items := r.Items[:0]
+		for _, it := range r.Items {
+			if sent[it.Key] {
+				p.Counts.AlreadySent++
+				p.Counts.Items--
+				continue
+			}
+			items = append(items, it)
+		}
+		if len(items) == 0 {
+			p.Counts.ToRemind--
+			p.Counts.NoAction++
+			continue
+		}
+		r.Items = items
+		kept = append(kept, r)
+	}
+	p.Reminders = kept
+}
+
+// plannedMessageID derives a message's Message-ID from what it
 // announces, so every replica planning the same message names it alike.
-func plannedIDs(kind string, keys []string, domain string) (id, messageID string) {
+func plannedMessageID(kind string, keys []string, domain string) string {
 	sorted := append([]string(nil), keys...)
 	sort.Strings(sorted)
 	sum := sha256.Sum256([]byte(kind + "\n" + strings.Join(sorted, "\n")))
-	h := hex.EncodeToString(sum[:16])
-	return h, "<" + h + "@" + domain + ">"
+	return "<" + hex.EncodeToString(sum[:16]) + "@" + domain + ">"
 }
 
-// newMessage fills the outbox fields of a planned message.
+// newMessage fills the outbox fields of a planned message; enqueue gives
+// it its store ID.
 func newMessage(kind, to string, keys []string, domain, runID string, now time.Time) training.Message {
-	id, mid := plannedIDs(kind, keys, domain)
-	return training.Message{ID: id, MessageID: mid, LedgerKeys: keys, Kind: kind, To: to,
+	return training.Message{MessageID: plannedMessageID(kind, keys, domain), LedgerKeys: keys, Kind: kind, To: to,
 		State: training.MessageQueued, Created: now, NextAttempt: now, RunID: runID}
+}
+
+// order sorts messages by ledger key and gives them store IDs that
+// ascend in the same order (run time, sequence, a piece of the
+// Message-ID). Ordered keys let a B+tree store append instead of
+// rewriting pages all over the tree: with 100,000 messages that is the
+// difference between seconds and a minute on bolt.
+func order(msgs []training.Message, now time.Time) {
+	sort.Slice(msgs, func(i, j int) bool { return firstKey(msgs[i]) < firstKey(msgs[j]) })
+	stamp := now.UTC().Format("20060102T150405.000000Z")
+	for i := range msgs {
+		msgs[i].ID = fmt.Sprintf("%s-%07d-%s", stamp, i, strings.Trim(msgs[i].MessageID, "<>")[:8])
+	}
+}
+
+func firstKey(m training.Message) string {
+	if len(m.LedgerKeys) == 0 {
+		return ""
+	}
+	return m.LedgerKeys[0]
 }
 
 // renderAll renders n messages with fn on every CPU, keeping the order.
@@ -135,6 +182,7 @@ func renderAll(n int, fn func(i int) (training.Message, error), fail func(i int,
 // rest go on. The ledger check inside Enqueue makes a racing replica's
 // copy of the same message a no-op.
 func (s *Scheduler) enqueue(ctx context.Context, st *runState, msgs []training.Message) {
+	order(msgs, s.clock())
 	for i := 0; i < len(msgs); i += enqueueBatch {
 		batch := msgs[i:min(i+enqueueBatch, len(msgs))]
 		done, err := s.store.Enqueue(ctx, batch)

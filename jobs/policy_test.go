@@ -182,3 +182,20 @@ func TestBackoffAndISOWeek(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// The scheduler's one-pass ledger filter must agree with PlanReminders.
+func TestDropSentMatchesPlanReminders(t *testing.T) {
+	ds := planDataset()
+	p := jobs.DefaultPolicy()
+	sent := map[string]bool{
+		"remind|A30|cse-recognition|before-30|2026-12-24":              true,
+		"remind|B7|cse-recognition|before-7|2026-12-01":                true,
+		"remind|B7|trauma-informed-communication|overdue-3|2026-11-01": true,
+	}
+	want := jobs.PlanReminders(ds, ds.Courses, date("2026-11-24"), p, func(k string) bool { return sent[k] })
+	got := jobs.PlanReminders(ds, ds.Courses, date("2026-11-24"), p, nil)
+	jobs.DropSent(got, sent)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("filtered plan\n%+v\nwant\n%+v", got, want)
+	}
+}

@@ -2,21 +2,33 @@ package jobs
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/training"
 )
 
 // runReminders plans the reminder run and writes its messages to the outbox.
 func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
+	t0 := time.Now()
 	ds, err := s.store.Dataset(ctx)
 	if err != nil {
 		return err
 	}
+	t1 := time.Now()
 	plan, err := s.planWithLedger(ctx, ds, st.asOf)
 	if err != nil {
 		return err
 	}
+	t2 := time.Now()
+	t3 := t2
+	defer func() {
+		t4 := time.Now()
+		s.log.Debug("jobs: reminder run phases", "dataset", t1.Sub(t0), "plan", t2.Sub(t1), "render", t3.Sub(t2), "enqueue", t4.Sub(t3))
+	}()
 	c := plan.Counts
 	for k, v := range map[string]int{"officers": c.Officers, "leavers": c.Leavers, "no_action": c.NoAction,
 		"already_sent": c.AlreadySent, "to_remind": c.ToRemind, "items": c.Items, "cannot_remind": c.CannotRemind,
@@ -37,30 +49,107 @@ func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
 	msgs := s.reminderMessages(plan, r, st.run.ID, now, func(i int, err error) {
 		st.fail("rendering a reminder: %v", err)
 	})
+	t3 = time.Now()
 	s.enqueue(ctx, st, msgs)
 	return nil
 }
 
-// reminderMessages renders one message per planned reminder.
+// reminderMessages builds one outbox message per planned reminder. Only
+// the subject is rendered now: the bodies are rendered by the sender just
+// before delivery (renderReminder), from the ledger keys, which name the
+// officer, courses, stages and due dates. That keeps a run for 150,000
+// officers to small writes, and puts the current template, name and a
+// fresh status link in each email.
 func (s *Scheduler) reminderMessages(plan *Plan, r *renderer, runID string, now time.Time, fail func(int, error)) []training.Message {
 	domain := s.messageDomain()
-	expires := plan.AsOf.AddDays(s.policy.LinkValidDays)
 	return renderAll(len(plan.Reminders), func(i int) (training.Message, error) {
 		rem := plan.Reminders[i]
-		data := ReminderData{Name: rem.Name, AsOf: plan.AsOf.UK(), LinkExpires: expires.UK(),
-			StatusURL: s.cfg.BaseURL + "/me/" + training.SignOfficerLink(s.cfg.Secret, rem.OfficerID, expires.AddDays(1).Time())}
+		data := ReminderData{Name: rem.Name, AsOf: plan.AsOf.UK()}
 		keys := make([]string, len(rem.Items))
 		for j, it := range rem.Items {
 			keys[j] = it.Key
 			data.Courses = append(data.Courses, CourseLine{Title: it.Title, Status: statusWords(it.Status),
 				Due: it.Due.UK(), Overdue: plan.AsOf.After(it.Due), Lapsed: it.Lapsed, URL: it.URL})
 		}
-		subject, text, html, err := r.render(data)
+		subject, err := r.subject(data)
 		if err != nil {
 			return training.Message{}, err
 		}
 		m := newMessage("reminder", rem.Email, keys, domain, runID, now)
-		m.Subject, m.Text, m.HTML = subject, text, html
+		m.Subject = subject
 		return m, nil
 	}, fail)
+}
+
+// reminderKey is a parsed reminder ledger key.
+type reminderKey struct {
+	officer, course, stage string
+	due                    training.Date
+}
+
+func parseReminderKey(k string) (reminderKey, bool) {
+	p := strings.Split(k, "|")
+	if len(p) != 5 || p[0] != "remind" {
+		return reminderKey{}, false
+	}
+	due, err := training.ParseDate(p[4])
+	if err != nil {
+		return reminderKey{}, false
+	}
+	return reminderKey{officer: p[1], course: p[2], stage: p[3], due: due}, true
+}
+
+// needsBody reports whether a message's bodies are rendered at sending.
+func needsBody(m training.Message) bool { return m.Kind == "reminder" && m.Text == "" && m.HTML == "" }
+
+// renderReminder renders a planned reminder's subject and bodies as of
+// now, for the officer and courses its ledger keys name. Statuses are
+// evaluated on the send date against the planned due dates.
+func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map[string]training.Course, m *training.Message, now time.Time) error {
+	if len(m.LedgerKeys) == 0 {
+		return mail.Permanent(fmt.Errorf("reminder %s names no course", m.ID))
+	}
+	first, ok := parseReminderKey(m.LedgerKeys[0])
+	if !ok {
+		return mail.Permanent(fmt.Errorf("reminder %s has a malformed ledger key", m.ID))
+	}
+	rec, err := s.store.Officer(ctx, first.officer)
+	if errors.Is(err, training.ErrNotFound) {
+		return mail.Permanent(fmt.Errorf("reminder %s: the officer is no longer on the roster", m.ID))
+	}
+	if err != nil {
+		return err
+	}
+	today := training.DateOf(now)
+	expires := today.AddDays(s.policy.LinkValidDays)
+	data := ReminderData{Name: rec.Officer.Name, AsOf: today.UK(), LinkExpires: expires.UK(),
+		StatusURL: s.cfg.BaseURL + "/me/" + training.SignOfficerLink(s.cfg.Secret, first.officer, expires.AddDays(1).Time())}
+	for _, k := range m.LedgerKeys {
+		rk, ok := parseReminderKey(k)
+		if !ok {
+			return mail.Permanent(fmt.Errorf("reminder %s has a malformed ledger key", m.ID))
+		}
+		c, ok := courses[rk.course]
+		if !ok {
+			c = training.Course{ID: rk.course, Title: rk.course, DueSoonDays: training.DefaultDueSoonDays}
+		}
+		st := training.Evaluate(rec.Officer, c, rec.Completions, rec.Exemptions, today)
+		line := CourseLine{Title: c.Title, Due: rk.due.UK(), Overdue: today.After(rk.due), URL: c.URL,
+			Lapsed: st.Completion != nil && st.Due == rk.due}
+		switch {
+		case line.Overdue:
+			line.Status = statusWords(training.StatusOverdue)
+		case today.DaysUntil(rk.due) <= c.DueSoonDays:
+			line.Status = statusWords(training.StatusDueSoon)
+		default:
+			line.Status = statusWords(training.StatusOutstanding)
+		}
+		data.Courses = append(data.Courses, line)
+	}
+	subject, text, html, err := r.render(data)
+	if err != nil {
+		return mail.Permanent(err)
+	}
+	m.Subject, m.Text, m.HTML = subject, text, html
+	return nil
 }

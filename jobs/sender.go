@@ -35,6 +35,7 @@ var errNotDue = errors.New("message is no longer due")
 func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 	cutoff := s.clock()
 	temporaryInARow := 0
+	var bodies *bodyRenderer // loaded on the first reminder that needs it
 	for ctx.Err() == nil {
 		msgs, err := s.store.DueMessages(ctx, cutoff, sendBatch)
 		if err != nil {
@@ -58,13 +59,23 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 				}
 				continue
 			}
-			err = s.cfg.Mailer.Send(ctx, claimed)
-			if err != nil && ctx.Err() != nil {
-				// Stopped mid-send: whether the relay took it is unknown, so
-				// leave it claimed; it goes again when the claim lapses.
-				return nil
+			if needsBody(claimed) {
+				if bodies == nil {
+					if bodies, err = s.newBodyRenderer(ctx, st); err != nil {
+						return err
+					}
+				}
+				err = s.renderReminder(ctx, bodies.r, bodies.courses, &claimed, s.clock())
 			}
-			if rerr := s.recordSend(ctx, claimed.ID, err); rerr != nil {
+			if err == nil {
+				err = s.cfg.Mailer.Send(ctx, claimed)
+				if err != nil && ctx.Err() != nil {
+					// Stopped mid-send: whether the relay took it is unknown, so
+					// leave it claimed; it goes again when the claim lapses.
+					return nil
+				}
+			}
+			if rerr := s.recordSend(ctx, claimed, err); rerr != nil {
 				st.fail("recording message %s: %v", m.ID, rerr)
 			}
 			switch {
@@ -104,21 +115,51 @@ func (s *Scheduler) claim(ctx context.Context, id string) (training.Message, err
 	return out, err
 }
 
-// recordSend writes the outcome of one attempt. It uses a context that
-// is not cancelled by a stop, so a send that happened is recorded.
-func (s *Scheduler) recordSend(ctx context.Context, id string, sendErr error) error {
+// recordSend writes the outcome of one attempt, with the bodies as sent.
+// It uses a context that is not cancelled by a stop, so a send that
+// happened is recorded.
+func (s *Scheduler) recordSend(ctx context.Context, sent training.Message, sendErr error) error {
 	now := s.clock()
-	return s.store.UpdateMessage(context.WithoutCancel(ctx), id, func(m *training.Message) error {
+	return s.store.UpdateMessage(context.WithoutCancel(ctx), sent.ID, func(m *training.Message) error {
 		m.Attempts++
 		switch {
 		case sendErr == nil:
 			m.State, m.Sent, m.LastError = training.MessageSent, now, ""
+			m.Subject, m.Text, m.HTML = sent.Subject, sent.Text, sent.HTML
 		case mail.IsPermanent(sendErr) || now.Sub(m.Created) >= s.policy.GiveUpAfter:
 			m.State, m.LastError = training.MessageFailed, sendErr.Error()
+			if sent.Text != "" {
+				m.Subject, m.Text, m.HTML = sent.Subject, sent.Text, sent.HTML
+			}
 		default:
 			m.LastError = sendErr.Error()
 			m.NextAttempt = now.Add(s.policy.backoff(m.Attempts))
 		}
 		return nil
 	})
+}
+
+// bodyRenderer holds what rendering reminders at send time needs.
+type bodyRenderer struct {
+	r       *renderer
+	courses map[string]training.Course
+}
+
+func (s *Scheduler) newBodyRenderer(ctx context.Context, st *runState) (*bodyRenderer, error) {
+	r, err := loadRenderer(ctx, s.store, TemplateReminder)
+	if r == nil {
+		return nil, err
+	}
+	if err != nil {
+		st.fail("%v", err)
+	}
+	cs, err := s.store.Courses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	courses := make(map[string]training.Course, len(cs))
+	for _, c := range cs {
+		courses[c.ID] = c.Normalize()
+	}
+	return &bodyRenderer{r: r, courses: courses}, nil
 }

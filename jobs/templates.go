@@ -144,15 +144,22 @@ func parseTemplate(name, src string) (*renderer, error) {
 	return &renderer{text: tt, html: ht}, nil
 }
 
+// subject renders the subject line only.
+func (r *renderer) subject(data any) (string, error) {
+	var b bytes.Buffer
+	if err := r.text.ExecuteTemplate(&b, "subject", data); err != nil {
+		return "", fmt.Errorf("%w: subject: %v", training.ErrInvalid, err)
+	}
+	return strings.Join(strings.Fields(b.String()), " "), nil
+}
+
 // render executes the three blocks. The subject is folded to one line so
 // a template can never inject a header.
 func (r *renderer) render(data any) (subject, text, html string, err error) {
-	var b bytes.Buffer
-	if err := r.text.ExecuteTemplate(&b, "subject", data); err != nil {
-		return "", "", "", fmt.Errorf("%w: subject: %v", training.ErrInvalid, err)
+	if subject, err = r.subject(data); err != nil {
+		return "", "", "", err
 	}
-	subject = strings.Join(strings.Fields(b.String()), " ")
-	b.Reset()
+	var b bytes.Buffer
 	if err := r.text.ExecuteTemplate(&b, "text", data); err != nil {
 		return "", "", "", fmt.Errorf("%w: text: %v", training.ErrInvalid, err)
 	}

@@ -43,7 +43,14 @@ func TestGoldenEmails(t *testing.T) {
 	s := newScheduler(t, st, mail.NewDrop(t.TempDir()), newClock(at(asOf)), "one")
 	mustRun(t, s, jobs.JobReminders, false, asOf)
 	mustRun(t, s, jobs.JobDigests, false, asOf)
+	queued := outbox(t, st)
+	mustRun(t, s, jobs.JobSender, false, asOf) // reminders' bodies are rendered at sending
 	box := outbox(t, st)
+	for id, m := range queued {
+		if m.Subject == "" || m.Subject != box[id].Subject {
+			t.Errorf("%s: planned subject %q, sent %q", m.To, m.Subject, box[id].Subject)
+		}
+	}
 	names := map[string]string{}
 	for _, m := range box {
 		who := strings.Split(m.To, "@")[0]
@@ -134,6 +141,7 @@ func TestTemplatesEditValidatePreview(t *testing.T) {
 		t.Fatalf("preview of the saved template: %q %q %q %v", subject, text, html, err)
 	}
 	r := mustRun(t, s, jobs.JobReminders, false, asOf)
+	mustRun(t, s, jobs.JobSender, false, asOf)
 	for _, m := range outbox(t, st) {
 		if !strings.HasPrefix(m.Subject, "Action needed:") {
 			t.Errorf("run did not use the edited template: %q (run %v)", m.Subject, r.Errors)

@@ -1,0 +1,4 @@
+package jobs
+
+// DropSent exposes dropSent to the tests.
+var DropSent = dropSent
