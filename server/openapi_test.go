@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,5 +47,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	if len(registered) < 30 {
 		t.Errorf("only %d API routes registered", len(registered))
+	}
+	// Every $ref names a schema the document defines.
+	var full struct {
+		Components struct {
+			Schemas map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &full); err != nil {
+		t.Fatal(err)
+	}
+	refs := regexp.MustCompile(`"\$ref": "#/components/schemas/([A-Za-z]+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+	if len(refs) < 50 {
+		t.Errorf("only %d $refs found", len(refs))
+	}
+	for _, m := range refs {
+		if _, ok := full.Components.Schemas[m[1]]; !ok {
+			t.Errorf("$ref to undefined schema %s", m[1])
+		}
 	}
 }
