@@ -65,6 +65,7 @@ type redisServer struct {
 	port int
 	dir  string
 	args []string
+	conf string // config file, for a sentinel
 	cmd  *exec.Cmd
 	log  *os.File
 }
@@ -75,6 +76,9 @@ func (r *redisServer) addr() string { return net.JoinHostPort("127.0.0.1", strco
 func (r *redisServer) start() error {
 	args := append([]string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
 		"--daemonize", "no", "--protected-mode", "no"}, r.args...)
+	if r.conf != "" { // a config file must come first
+		args = append([]string{r.conf}, args...)
+	}
 	logf, err := os.OpenFile(filepath.Join(r.dir, "redis.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
