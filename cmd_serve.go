@@ -33,9 +33,12 @@ type serveInfo struct {
 // together. Tests start the same App on 127.0.0.1:0 with a temporary
 // data directory.
 type App struct {
+	// Config is validated by the caller (serveCmd).
 	Config Config
+	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
-	Clock  func() time.Time
+	// Clock is now for the server and the jobs (default time.Now).
+	Clock func() time.Time
 	// Out receives what the operator must see: the URL and a one-time
 	// admin password.
 	Out io.Writer
