@@ -239,10 +239,22 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
 				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
 			}
+			// A session signed in with a one-time password may do nothing in
+			// the API until the password is changed (on the password page):
+			// after an admin's reset, a stolen old session is useless too.
+			if p.session != nil && p.user.MustChangePassword && isAPI(c.Path()) && !passwordChangeExempt[c.Path()] {
+				return errMustChangePassword
+			}
 			return next(c)
 		}
 	}
 }
+
+// errMustChangePassword refuses API calls of a session whose password is a one-time one.
+var errMustChangePassword = fmt.Errorf("%w: change your one-time password first (Change password page)", training.ErrForbidden)
+
+// passwordChangeExempt are the API routes open to such a session.
+var passwordChangeExempt = map[string]bool{"/api/v1/session": true, "/api/v1/logout": true}
 
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions

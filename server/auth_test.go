@@ -357,3 +357,26 @@ func TestPageAuthRedirect(t *testing.T) {
 		t.Fatalf("signed in: %d", rec.Code)
 	}
 }
+
+// TestOneTimePasswordSession: a session of a user who must change their
+// password reaches only the session and logout routes of the API; tokens
+// are unaffected.
+func TestOneTimePasswordSession(t *testing.T) {
+	e := newTestEnv(t)
+	if err := e.st.UpdateUser(context.Background(), "hr", func(u *training.User) error { u.MustChangePassword = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		as, method, path string
+		want             int
+	}{
+		{"hr", "GET", "/api/v1/compliance", 403},
+		{"hr", "GET", "/api/v1/session", 200},
+		{"token", "GET", "/api/v1/compliance", 200},
+		{"hr", "POST", "/api/v1/logout", 204},
+	} {
+		if rec := e.do(req{method: tt.method, path: tt.path, as: tt.as}); rec.Code != tt.want {
+			t.Errorf("%s %s as %s: %d, want %d: %s", tt.method, tt.path, tt.as, rec.Code, tt.want, rec.Body)
+		}
+	}
+}
