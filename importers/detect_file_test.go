@@ -3,7 +3,9 @@ package importers
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +156,98 @@ func TestReadTruncated(t *testing.T) {
 		if err != nil && !errors.Is(err, training.ErrInvalid) {
 			t.Errorf("truncated at %d: %v is not ErrInvalid", n, err)
 		}
+	}
+}
+
+// TestReadLyingZip: a sheet whose zip header declares a small size but
+// whose data inflates far beyond it is cut off by archive/zip (the declared
+// size is enforced), so it is reported as damaged, never unpacked in full.
+func TestReadLyingZip(t *testing.T) {
+	var sheet bytes.Buffer
+	fw, err := flate.NewWriter(&sheet, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := sheetHead + strings.Repeat(" ", 4<<20) + `</sheetData></worksheet>`
+	if _, err := fw.Write([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	good := minimalXLSX(t, sheetHead+`</sheetData></worksheet>`, nil)
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, CRC32: crc32.ChecksumIEEE([]byte(body)),
+			CompressedSize64: uint64(sheet.Len()), UncompressedSize64: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(sheet.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, recs, err := readBytes(t, out.Bytes(), "liar.xlsx", testOpts())
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Reason != reasonDamaged || len(recs) != 0 {
+		t.Errorf("err = %v, %d records", err, len(recs))
+	}
+}
+
+// TestReadCorruptedEntry: a sheet stored uncompressed with a byte changed
+// fails its checksum and is reported as damaged.
+func TestReadCorruptedEntry(t *testing.T) {
+	good := minimalXLSX(t, sheetHead+`</sheetData></worksheet>`, nil)
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(sheetHead + `</sheetData></worksheet>`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := out.Bytes()
+	i := bytes.Index(b, []byte("Jo Smith"))
+	if i < 0 {
+		t.Fatal("stored sheet not found")
+	}
+	if _, _, recs, err := readBytes(t, b, "ok.xlsx", testOpts()); err != nil || len(recs) != 1 {
+		t.Fatalf("intact file: %v, %d records", err, len(recs))
+	}
+	b[i] = 'X'
+	_, _, _, err = readBytes(t, b, "bad.xlsx", testOpts())
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Reason != reasonDamaged {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -5,8 +5,10 @@ package importers
 // and formats short dates US-style), converting date serials ourselves.
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"strings"
 
@@ -37,6 +39,9 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
 			return fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
 		}
 		return &FileError{Reason: reasonDamaged}
+	}
+	if err := verifyParts(f, r, size); err != nil {
+		return err
 	}
 	sheets := f.GetSheetList()
 	rd.det = &Detection{Format: "xlsx", Sheets: sheets, Ignored: []string{}}
@@ -153,4 +158,40 @@ func sheetDamaged(sheet string, row int) *FileError {
 		return fileErrorf("The sheet %q could not be read at row %d: the file appears to be damaged; open it in Excel, save it again and upload that.", sheet, row)
 	}
 	return fileErrorf("The sheet %q could not be read: the file appears to be damaged; open it in Excel, save it again and upload that.", sheet)
+}
+
+// verifyParts checks the worksheet and shared-strings parts excelize holds
+// in memory against their zip checksums. excelize ignores read errors when
+// it unpacks a part into memory, so a damaged or lying entry (one that
+// inflates beyond its declared size: archive/zip stops it there) would
+// otherwise come through as silently truncated rows. Parts excelize
+// spooled to temporary files were checked by archive/zip on the way.
+func verifyParts(f *excelize.File, r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
+	}
+	for _, zf := range zr.File {
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		lower := strings.ToLower(name)
+		switch {
+		case lower == "xl/sharedstrings.xml":
+			name = "xl/sharedStrings.xml"
+		case strings.HasPrefix(lower, "xl/worksheets/") && strings.HasSuffix(lower, ".xml"):
+		default:
+			continue
+		}
+		v, ok := f.Pkg.Load(name)
+		if !ok {
+			continue
+		}
+		b, ok := v.([]byte)
+		if !ok {
+			continue
+		}
+		if uint64(len(b)) != zf.UncompressedSize64 || crc32.ChecksumIEEE(b) != zf.CRC32 {
+			return &FileError{Reason: reasonDamaged}
+		}
+	}
+	return nil
 }
