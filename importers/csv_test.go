@@ -237,12 +237,13 @@ func TestReadRowsThatNeedCare(t *testing.T) {
 		"3,Ann Lee,,BOSS@FORCE.UK,Career Break\n" +
 		"1,Jo  Smith,jo.smith@force.police.uk,42,Active\n" +
 		"1,Jo Smith,jo.smith@force.police.uk,43,Active\n" +
+		"#N/A,Lookup Failed,,,\n" +
 		"Total,3,,,\n"
 	det, probs, recs, err := readBytes(t, []byte(data), "care.csv", testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if det.Rows != 5 || det.TotalRow != 10 || len(recs) != 5 {
+	if det.Rows != 6 || det.TotalRow != 11 || len(recs) != 5 {
 		t.Fatalf("rows %d total row %d records %d", det.Rows, det.TotalRow, len(recs))
 	}
 	if r := recs[0]; r.Email != "jo.smith@force.police.uk" || r.EmailInvalid || r.LineManager != "42" || r.Leaver {
@@ -258,9 +259,12 @@ func TestReadRowsThatNeedCare(t *testing.T) {
 	if recs[0].Hash != recs[3].Hash || recs[0].Hash == recs[4].Hash {
 		t.Errorf("hashes: %x %x %x", recs[0].Hash, recs[3].Hash, recs[4].Hash)
 	}
-	if len(probs) != 1 || probs[0].Severity != SeverityWarning || probs[0].Row != 5 || probs[0].Letter != "C" || probs[0].Column != "Email" ||
+	if len(probs) != 2 || probs[0].Severity != SeverityWarning || probs[0].Row != 5 || probs[0].Letter != "C" || probs[0].Column != "Email" ||
 		probs[0].Value != "sam at force" || probs[0].OfficerID != "2" {
-		t.Errorf("problems = %+v", probs)
+		t.Fatalf("problems = %+v", probs)
+	}
+	if p := probs[1]; !p.RowRejected || p.Row != 10 || p.Value != "#N/A" || !strings.Contains(p.Reason, "Excel error") {
+		t.Errorf("error ID problem = %+v", p)
 	}
 }
 

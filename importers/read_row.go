@@ -251,6 +251,13 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			Reason: fmt.Sprintf("This row has no %s, so it was not imported.", strconv.Quote(c.Header)), RowRejected: true})
 		return rowRejected
 	}
+	if rec.ID[0] == '#' && isExcelError(rec.DisplayID) {
+		c := rp.cols[rp.id]
+		rp.problems = append(rp.problems, Problem{Severity: SeverityError, Sheet: rp.sheet, Row: row, Column: c.Header, Letter: c.Letter,
+			Value: rec.DisplayID, RowRejected: true,
+			Reason: fmt.Sprintf("The %s cell shows an Excel error instead of an ID, so this row was not imported.", strconv.Quote(c.Header))})
+		return rowRejected
+	}
 	rp.buf = rp.buf[:0]
 	add := rp.add
 	add(rec.ID)

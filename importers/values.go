@@ -184,6 +184,9 @@ func parseDate(s string, date1904 bool) (training.Date, error) {
 	if s == "" {
 		return training.Date{}, nil
 	}
+	if s[0] == '#' && isExcelError(s) {
+		return training.Date{}, errExcelError
+	}
 	// An Excel serial (a date cell read raw, or a number in a date column).
 	if s[0] >= '0' && s[0] <= '9' {
 		if n, ok := serialNumber(s); ok {
@@ -407,10 +410,29 @@ var courseWords = map[string]CellKind{
 	"notapplicable": CellExempt,
 }
 
+// isExcelError recognises the error values a formula cell can show.
+func isExcelError(s string) bool {
+	if len(s) < 4 || s[0] != '#' {
+		return false
+	}
+	switch strings.ToUpper(s) {
+	case "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!", "#CONNECT!", "#UNKNOWN!", "#N/A!":
+		return true
+	}
+	return false
+}
+
+// errExcelError is the reason for a cell that shows a formula error.
+var errExcelError = dateError("the cell shows an Excel error instead of a value")
+
 // parseCourseCell reads a wide-layout course cell. s is trimmed.
 func parseCourseCell(s string, date1904 bool, today training.Date) (CellKind, training.Date, error) {
 	if s == "" {
 		return CellNone, training.Date{}, nil
+	}
+	if s[0] == '#' && isExcelError(s) {
+		// Not "N/A" (exempt): #N/A is a broken lookup.
+		return CellNone, training.Date{}, errExcelError
 	}
 	c := s[0]
 	if c >= '0' && c <= '9' {

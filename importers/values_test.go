@@ -71,6 +71,7 @@ func TestParseDate(t *testing.T) {
 		{"15/03/2024 lunchtime", training.Date{}, "not a date"},
 		{"Yes", training.Date{}, "not a date"},
 		{"-5", training.Date{}, "not a date"},
+		{"#VALUE!", training.Date{}, "Excel error"},
 	}
 	for _, tc := range tests {
 		got, err := parseDate(tc.in, false)
@@ -195,6 +196,8 @@ func TestParseCourseCell(t *testing.T) {
 		{"n/a", CellExempt, training.Date{}, ""},
 		{"sometime 2024", CellNone, training.Date{}, "not a completion date"},
 		{"Maybe", CellNone, training.Date{}, "not a completion date"},
+		{"#N/A", CellNone, training.Date{}, "Excel error"},
+		{"#REF!", CellNone, training.Date{}, "Excel error"},
 	}
 	for _, tc := range tests {
 		kind, date, err := parseCourseCell(tc.in, false, today)
