@@ -105,6 +105,7 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	env.s = s
 	env.seed()
 	return env

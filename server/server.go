@@ -156,13 +156,20 @@ func (s *Server) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	s.uploads.close()
+	s.Close()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return fmt.Errorf("server: %w", serr)
 	}
 	if err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
+	return nil
+}
+
+// Close removes the uploads kept for previews. Run calls it on the way
+// out; call it after using Handler alone.
+func (s *Server) Close() error {
+	s.uploads.close()
 	return nil
 }
 
