@@ -48,7 +48,10 @@ for i = 0, 2 do
     repeat
       local r = redis.call('HSCAN', src, cursor, 'COUNT', 1000)
       cursor = r[1]
-      if #r[2] > 0 then redis.call('HSET', dst, unpack(r[2])) end
+      local kv = r[2]
+      for j = 1, #kv, 1000 do -- unpack has a stack limit (8000 in Redis)
+        redis.call('HSET', dst, unpack(kv, j, math.min(j + 999, #kv)))
+      end
     until cursor == '0'
   end
 end
