@@ -122,6 +122,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			line, _ := cr.FieldPos(0)
 			hf.add(line, rec)
 		}
+		hf.finish()
 		if hf.ok && (!found || hf.best.score > best.score) {
 			best, bestDelim, found = hf.best, delim, true
 		}
@@ -147,7 +148,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			}
 			return fileErrorf("The file could not be read past line %d.", line)
 		}
-		if line <= best.row {
+		if line <= best.lastRow {
 			continue
 		}
 		if err := rd.row(line, rec); err != nil {

@@ -205,6 +205,7 @@ var notCompletionWords = map[string]bool{"expiry": true, "expires": true, "expir
 // headerPlan is what a header row says about the columns below it.
 type headerPlan struct {
 	row     int // 1-based
+	lastRow int // the header's last row: data starts below it
 	columns []Column
 	ignored []string
 	layout  Layout
@@ -338,10 +339,19 @@ type headerFinder struct {
 	cm   *courseMatcher
 	best headerPlan
 	ok   bool
+	// seen are the scanned rows (copied: csv reuses its slice), to look
+	// below the chosen header for a second header row.
+	seen []scannedRow
+}
+
+type scannedRow struct {
+	n     int
+	cells []string
 }
 
 // add considers one row (1-based) as the header.
 func (h *headerFinder) add(row int, cells []string) {
+	h.seen = append(h.seen, scannedRow{row, append([]string(nil), cells...)})
 	if len(cells) == 0 {
 		return
 	}
@@ -352,6 +362,57 @@ func (h *headerFinder) add(row int, cells []string) {
 	if !h.ok || p.score > h.best.score {
 		h.best, h.ok = p, true
 	}
+}
+
+// finish looks for a two-row header: a group title merged over several
+// columns ("Mandatory training") with the course names in the row below,
+// or headers split across two rows. The row below the header joins it when
+// it has no ID and its cells, put in the gaps of the header row, name more
+// columns.
+func (h *headerFinder) finish() {
+	if !h.ok {
+		return
+	}
+	h.best.lastRow = h.best.row
+	var top, below []string
+	for i, r := range h.seen {
+		if r.n == h.best.row && i+1 < len(h.seen) {
+			top, below = r.cells, h.seen[i+1].cells
+			h.best.lastRow = h.seen[i+1].n
+			break
+		}
+	}
+	defer func() { h.seen = nil }()
+	idCol := -1
+	for _, c := range h.best.columns {
+		if c.Field == FieldID {
+			idCol = c.Index
+		}
+	}
+	if below == nil || clean(cell(below, idCol)) != "" {
+		h.best.lastRow = h.best.row
+		return
+	}
+	mapped := make(map[int]bool)
+	for _, c := range h.best.columns {
+		if c.Field != "" {
+			mapped[c.Index] = true
+		}
+	}
+	merged := make([]string, max(len(top), len(below)))
+	for i := range merged {
+		merged[i] = cell(top, i)
+		if b := clean(cell(below, i)); b != "" && !mapped[i] {
+			merged[i] = b
+		}
+	}
+	p := planHeader(merged, h.best.row, h.cm)
+	if p.hasID && p.score > h.best.score {
+		p.lastRow = h.best.lastRow
+		h.best = p
+		return
+	}
+	h.best.lastRow = h.best.row
 }
 
 // detection builds the reported Detection from a chosen header plan.

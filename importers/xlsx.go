@@ -79,6 +79,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
 		if err := scanSheet(f, s, &hf); err != nil {
 			continue
 		}
+		hf.finish()
 		if hf.ok && (!found || hf.best.score > best.score) {
 			best, bestSheet, found = hf.best, s, true
 		}
@@ -95,7 +96,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
 	if err := rd.start(bestSheet, best, date1904); err != nil {
 		return err
 	}
-	return rd.streamSheet(f, bestSheet, best.row)
+	return rd.streamSheet(f, bestSheet, best.lastRow)
 }
 
 // scanSheet shows the first headerScanRows rows of a sheet to hf.

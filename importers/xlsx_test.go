@@ -322,3 +322,32 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestReadXLSXTwoRowHeader: a group title merged over the course columns,
+// with the course names in the row below.
+func TestReadXLSXTwoRowHeader(t *testing.T) {
+	b := buildXLSX(t, false, sheetSpec{name: "Roster", merges: [][2]string{{"A1", "A2"}, {"B1", "B2"}, {"C1", "D1"}}, rows: [][]any{
+		{"Warrant No", "Name", "Mandatory training"},
+		{nil, nil, "CSE", "TIC"},
+		{"1", "Jo Smith", "15/03/2024", "Yes"},
+		{"2", "Sam Jones", "", "Exempt"},
+	}})
+	det, probs, recs, err := readBytes(t, b, "two.xlsx", testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if det.HeaderRow != 1 || det.Layout != LayoutWide || det.Rows != 2 || len(probs) != 0 || len(recs) != 2 {
+		t.Fatalf("detection %+v, problems %+v", det, probs)
+	}
+	if recs[0].Row != 3 || recs[0].Courses[0].Date != d(2024, 3, 15) || recs[0].Courses[1].Kind != CellCompletedNoDate || recs[1].Courses[1].Kind != CellExempt {
+		t.Errorf("records = %+v", recs)
+	}
+	// A single header row followed by a data row without an ID is not a second header.
+	b = buildXLSX(t, false, sheetSpec{name: "S", rows: [][]any{
+		{"Warrant No", "Name", "CSE"}, {nil, "No ID", "15/03/2024"}, {"1", "Jo", "Yes"},
+	}})
+	det, probs, recs, err = readBytes(t, b, "one.xlsx", testOpts())
+	if err != nil || det.Rows != 2 || len(recs) != 1 || len(probs) != 1 || !probs[0].RowRejected || probs[0].Row != 2 {
+		t.Errorf("%v %+v %+v %+v", err, det, recs, probs)
+	}
+}
