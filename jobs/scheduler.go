@@ -85,6 +85,20 @@ type Scheduler struct {
 	entries map[string]cron.EntryID
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+	// stop is closed by Stop: long jobs (the sender) finish the message in
+	// hand and return, so that shutting down does not wait for a whole queue.
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// stopping reports whether Stop has been called.
+func (s *Scheduler) stopping() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // parser reads standard five-field specs and descriptors (@daily, @every 5m).
@@ -128,7 +142,7 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
-	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock,
+	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}),
 		policy: cfg.Policy.withDefaults(), specs: map[string]cron.Schedule{}}
 	s.jobs = map[string]func(context.Context, *runState) error{
 		JobReminders: s.runReminders,
@@ -170,8 +184,8 @@ func (s *Scheduler) Names() []string {
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cron != nil {
-		return fmt.Errorf("%w: jobs already started", training.ErrConflict)
+	if s.cron != nil || s.stopping() {
+		return fmt.Errorf("%w: jobs already started (or stopped: make a new Scheduler)", training.ErrConflict)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	logger := cronLogger{s.log}
@@ -207,7 +221,8 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the schedule and waits for running jobs to finish.
+// Stop stops the schedule and waits for running jobs to finish; the
+// sender stops after the message in hand (the rest stay queued).
 func (s *Scheduler) Stop() {
 	s.mu.Lock()
 	c, cancel := s.cron, s.cancel
@@ -216,6 +231,7 @@ func (s *Scheduler) Stop() {
 	if c == nil {
 		return
 	}
+	s.stopOnce.Do(func() { close(s.stop) })
 	<-c.Stop().Done()
 	s.wg.Wait()
 	cancel()

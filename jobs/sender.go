@@ -35,21 +35,29 @@ var errNotDue = errors.New("message is no longer due")
 func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 	cutoff := s.clock()
 	temporaryInARow := 0
-	var bodies *bodyRenderer // loaded on the first reminder that needs it
+	var bodies *bodyRenderer  // loaded on the first reminder that needs it
+	seen := map[string]bool{} // each message is tried at most once per run
 	for ctx.Err() == nil {
-		msgs, err := s.store.DueMessages(ctx, cutoff, sendBatch)
+		msgs, err := s.store.DueMessages(ctx, cutoff, sendBatch+len(seen))
 		if err != nil {
 			return err
-		}
-		if len(msgs) == 0 {
-			return nil
 		}
 		if st.dryRun {
 			st.count("due", len(msgs))
 			return nil
 		}
+		fresh := msgs[:0]
 		for _, m := range msgs {
-			if ctx.Err() != nil {
+			if !seen[m.ID] {
+				fresh = append(fresh, m)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		for _, m := range fresh {
+			seen[m.ID] = true
+			if ctx.Err() != nil || s.stopping() {
 				return nil // stopping: unsent messages stay queued
 			}
 			claimed, err := s.claim(ctx, m.ID)
