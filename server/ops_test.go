@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -31,6 +32,16 @@ func TestOperations(t *testing.T) {
 	// Traffic with personal data in the URL, then the metrics.
 	e.do(req{method: "GET", path: "/api/v1/officers/B1?q=Bella", as: "hr"})
 	e.do(req{method: "GET", path: "/api/v1/officers?q=Bravoname", as: "hr"})
+	ctx := context.Background()
+	for _, r := range []training.JobRun{
+		{ID: "1", Job: "reminders", Started: testNow.Add(-48 * time.Hour), Finished: testNow.Add(-47 * time.Hour)},
+		{ID: "2", Job: "reminders", Started: testNow.Add(-time.Hour), Finished: testNow.Add(-time.Hour + 90*time.Second), Errors: []string{"one address bounced"}},
+		{ID: "3", Job: "snapshot", Started: testNow.Add(-2 * time.Hour), Finished: testNow.Add(-2*time.Hour + time.Second)},
+	} {
+		if err := e.st.PutJobRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	e.do(req{method: "POST", path: "/api/v1/completions", as: "hr", ctype: "application/json",
 		body: jsonBody([]completionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
 	rec := e.do(req{method: "GET", path: "/metrics"})
@@ -40,6 +51,9 @@ func TestOperations(t *testing.T) {
 		`muster_http_request_duration_seconds_bucket{method="GET",route="/api/v1/officers",status="200",le=`,
 		`muster_imports_total{outcome="api"} 1`,
 		`go_goroutines`,
+		`muster_job_last_run_success{job="reminders"} 0`,
+		`muster_job_last_run_success{job="snapshot"} 1`,
+		`muster_job_last_run_duration_seconds{job="reminders"} 90`,
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %s", want)

@@ -117,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 		uploads: newPreviewStore(),
 		ready:   make(chan struct{}),
 	}
+	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store))
 	s.echo = s.routes()
 	return s, nil
 }
