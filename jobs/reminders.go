@@ -120,6 +120,9 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 	if err != nil {
 		return err
 	}
+	if !rec.Officer.Active() {
+		return errNoLongerNeeded
+	}
 	today := training.DateOf(now)
 	expires := today.AddDays(s.policy.LinkValidDays)
 	data := ReminderData{Name: rec.Officer.Name, AsOf: today.UK(), LinkExpires: expires.UK(),
@@ -134,6 +137,9 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 			c = training.Course{ID: rk.course, Title: rk.course, DueSoonDays: training.DefaultDueSoonDays}
 		}
 		st := training.Evaluate(rec.Officer, c, rec.Completions, rec.Exemptions, today)
+		if st.Due.IsZero() {
+			continue // completed or exempted since the run planned it
+		}
 		line := CourseLine{Title: c.Title, Due: rk.due.UK(), Overdue: today.After(rk.due), URL: c.URL,
 			Lapsed: st.Completion != nil && st.Due == rk.due}
 		switch {
@@ -146,6 +152,9 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 		}
 		data.Courses = append(data.Courses, line)
 	}
+	if len(data.Courses) == 0 {
+		return errNoLongerNeeded
+	}
 	subject, text, html, err := r.render(data)
 	if err != nil {
 		return mail.Permanent(err)
@@ -153,3 +162,8 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 	m.Subject, m.Text, m.HTML = subject, text, html
 	return nil
 }
+
+// errNoLongerNeeded marks a reminder whose officer left, or completed or
+// was exempted from every course in it, between planning and sending. It
+// is permanent: the message is recorded as failed with this reason.
+var errNoLongerNeeded = mail.Permanent(errors.New("not sent: the officer has left, or has completed or been exempted from every course in it, since the reminder was planned"))

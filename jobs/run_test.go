@@ -378,3 +378,39 @@ func TestSnapshotStoresEveryUnit(t *testing.T) {
 		t.Errorf("snapshot has %d units, report %d (want 6)", len(snaps[0].Units), n)
 	}
 }
+
+// A reminder planned for someone who leaves or completes everything
+// before it is sent is not sent.
+func TestReminderNoLongerNeededIsNotSent(t *testing.T) {
+	st := newBolt(t)
+	seedForce(t, st)
+	srv := mailtest.New(t)
+	c := newClock(at(asOf))
+	s := newScheduler(t, st, smtpSender(t, srv), c, "one")
+	mustRun(t, s, jobs.JobReminders, false, asOf)
+	ctx := context.Background()
+	rev, _ := st.Revision(ctx)
+	rec, err := st.Officer(ctx, "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Officer.Leaver, rec.Officer.LeftOn = true, asOf
+	cs := training.ChangeSet{BaseRevision: rev, Import: training.ImportRecord{ID: "left", Kind: training.ImportAPI, By: "test", At: c.Now(), Outcome: training.OutcomeApplied},
+		Officers: []training.Officer{rec.Officer},
+		Completions: []training.Completion{
+			{OfficerID: "1002", CourseID: "cse-recognition", Date: asOf},
+			{OfficerID: "1002", CourseID: "trauma-informed-communication", Date: asOf},
+		}}
+	if _, err := st.ApplyChanges(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, s, jobs.JobSender, false, asOf)
+	if r.Counts["no_longer_needed"] != 2 || r.Counts["sent"] != 0 || len(srv.Messages()) != 0 {
+		t.Errorf("counts %v, delivered %d; want 2 not needed, none sent", r.Counts, len(srv.Messages()))
+	}
+	for _, m := range outbox(t, st) {
+		if m.State != training.MessageFailed || !strings.HasPrefix(m.LastError, "permanent: not sent") {
+			t.Errorf("message %s: %s %q", m.ID, m.State, m.LastError)
+		}
+	}
+}

@@ -90,6 +90,9 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 			case err == nil:
 				st.count("sent", 1)
 				temporaryInARow = 0
+			case errors.Is(err, errNoLongerNeeded):
+				st.count("no_longer_needed", 1)
+				temporaryInARow = 0
 			case mail.IsPermanent(err):
 				st.count("failed", 1)
 				st.fail("message %s failed permanently; the outbox shows why", m.ID)
