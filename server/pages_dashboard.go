@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -101,6 +102,9 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 	if err != nil {
 		return nil, err
 	}
+	if unit != "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode) {
+		return nil, fmt.Errorf("%w: there is no unit %q with serving officers", training.ErrNotFound, unit)
+	}
 	view.Unit, view.Node, view.Children = unit, &r.ReportNode, r.Units
 	view.UnitName = lastUnitPart(unit)
 	view.Crumbs = unitCrumbs(unit, asOf, v.Scope.All)
@@ -151,6 +155,16 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 		return nil, err
 	}
 	return &renderedBody{title: title, html: html, keep: keep}, nil
+}
+
+// nodeEmpty reports whether a report node counts nobody.
+func nodeEmpty(n *training.ReportNode) bool {
+	for _, c := range n.Courses {
+		if c.Required > 0 || c.Exempt > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func dueList(rows []dueRow, q officerQuery) dueListView {

@@ -198,6 +198,7 @@ func TestPagesByRole(t *testing.T) {
 		{"/static/app.css", nil, "font"},
 		{"/static/", map[string]int{"admin": 404, "hr": 404, "manager-a": 404}, ""},
 		{"/?as_of=not-a-date", map[string]int{"admin": 400, "hr": 400, "manager-a": 400}, ""},
+		{"/?unit=No+Such+Unit", map[string]int{"admin": 404, "hr": 404, "manager-a": 403}, ""},
 	}
 	for _, tc := range tests {
 		for user, c := range clients {
