@@ -3,11 +3,13 @@ package redis
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
 )
 
@@ -18,13 +20,13 @@ import (
 func TestRedisRestart(t *testing.T) {
 	const pw = "restart-s3cret"
 	r := startRedis(t, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--requirepass", pw)
-	s := openTest(t, "redis://:"+pw+"@"+r.addr()+"/0", "")
+	s := openTest(t, "redis://:"+pw+"@"+r.Addr()+"/0", "")
 	cs := bigChange(0, 100)
 	if _, err := s.ApplyChanges(t.Context(), cs); err != nil {
 		t.Fatal(err)
 	}
 
-	r.stop()
+	r.Stop()
 	ops := map[string]func(ctx context.Context) error{
 		"Ping":     s.Ping,
 		"Revision": func(ctx context.Context) error { _, err := s.Revision(ctx); return err },
@@ -49,7 +51,7 @@ func TestRedisRestart(t *testing.T) {
 		if !errors.Is(err, training.ErrUnavailable) {
 			t.Fatalf("%s with Redis down: got %v, want ErrUnavailable", name, err)
 		}
-		want := "the Redis store at " + r.addr() + " is not answering"
+		want := "the Redis store at " + r.Addr() + " is not answering"
 		if err.Error() != want {
 			t.Fatalf("%s: message %q, want %q", name, err, want)
 		}
@@ -58,7 +60,7 @@ func TestRedisRestart(t *testing.T) {
 		}
 	}
 
-	if err := r.start(); err != nil {
+	if err := r.Start(); err != nil {
 		t.Fatal(err)
 	}
 	for name, op := range ops {
@@ -86,15 +88,15 @@ func TestRedisRestart(t *testing.T) {
 // read timeout rather than hang, and recover when it resumes.
 func TestRedisHung(t *testing.T) {
 	r := startRedis(t, "--save", "", "--appendonly", "no")
-	s := openTest(t, "redis://"+r.addr()+"?read_timeout=300ms&write_timeout=300ms&dial_timeout=300ms", "")
+	s := openTest(t, "redis://"+r.Addr()+"?read_timeout=300ms&write_timeout=300ms&dial_timeout=300ms", "")
 	if _, err := s.Revision(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+	if err := r.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Revision(t.Context())
-	r.cmd.Process.Signal(syscall.SIGCONT)
+	r.Signal(syscall.SIGCONT)
 	if !errors.Is(err, training.ErrUnavailable) {
 		t.Fatalf("Revision with Redis frozen: got %v, want ErrUnavailable", err)
 	}
@@ -113,11 +115,11 @@ func TestRedisHung(t *testing.T) {
 // TestOpenUnavailable checks that Open reports a Redis that is not there
 // as unavailable, without the password.
 func TestOpenUnavailable(t *testing.T) {
-	port, err := freePort()
+	port, err := redistest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Open(t.Context(), "redis://:pw-not-shown@127.0.0.1:"+itoa(port), Options{})
+	_, err = Open(t.Context(), "redis://:pw-not-shown@127.0.0.1:"+strconv.Itoa(port), Options{})
 	if !errors.Is(err, training.ErrUnavailable) || strings.Contains(err.Error(), "pw-not-shown") {
 		t.Fatalf("Open of a missing Redis: %v", err)
 	}
