@@ -73,7 +73,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		keys:       newKeys(opts.Prefix),
 		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
 		chunk:      1000,
-		mergeLimit: 10000,
+		mergeLimit: 2000,
 		stageTTL:   10 * time.Minute,
 		applyTTL:   30 * time.Second,
 	}
