@@ -109,3 +109,26 @@ func benchLogger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// BenchmarkPlanReminders times the pure planning step alone (no store).
+func BenchmarkPlanReminders(b *testing.B) {
+	cs := benchForce()
+	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{},
+		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
+	for _, o := range cs.Officers {
+		ds.Officers[o.ID] = o
+	}
+	for _, c := range cs.Completions {
+		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
+	}
+	for _, e := range cs.Exemptions {
+		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
+	}
+	asOf := training.DateOf(demo.Now())
+	b.ReportAllocs()
+	var plan *jobs.Plan
+	for b.Loop() {
+		plan = jobs.PlanReminders(ds, ds.Courses, asOf, jobs.DefaultPolicy(), nil)
+	}
+	b.ReportMetric(float64(plan.Counts.ToRemind), "reminders/op")
+}

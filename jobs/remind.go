@@ -102,12 +102,25 @@ func checkEmail(addr string, known bool) (string, string) {
 func PlanReminders(ds *training.Dataset, courses []training.Course, asOf training.Date, p Policy, sent func(key string) bool) *Plan {
 	p = p.withDefaults()
 	plan := &Plan{AsOf: asOf, Reminders: []Reminder{}, CannotRemind: []Unreachable{}}
-	ids := make([]string, 0, len(ds.Officers))
-	for id := range ds.Officers {
-		ids = append(ids, id)
+	// Visit officers in the order the plan lists them (unit, name, ID),
+	// so that no list needs sorting afterwards.
+	type ref struct{ unit, name, id string }
+	refs := make([]ref, 0, len(ds.Officers))
+	for id, o := range ds.Officers {
+		refs = append(refs, ref{o.Unit, o.Name, id})
 	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	sort.Slice(refs, func(i, j int) bool {
+		a, b := &refs[i], &refs[j]
+		if a.unit != b.unit {
+			return a.unit < b.unit
+		}
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		return a.id < b.id
+	})
+	for _, rf := range refs {
+		id := rf.id
 		o := ds.Officers[id]
 		if !o.Active() {
 			plan.Counts.Leavers++
@@ -153,23 +166,6 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 		plan.Reminders = append(plan.Reminders, Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
 			Email: email, Unit: o.Unit, Items: items})
 	}
-	sortByUnit := func(a, b [3]string) bool {
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		if a[1] != b[1] {
-			return a[1] < b[1]
-		}
-		return a[2] < b[2]
-	}
-	sort.SliceStable(plan.Reminders, func(i, j int) bool {
-		a, b := plan.Reminders[i], plan.Reminders[j]
-		return sortByUnit([3]string{a.Unit, a.Name, a.OfficerID}, [3]string{b.Unit, b.Name, b.OfficerID})
-	})
-	sort.SliceStable(plan.CannotRemind, func(i, j int) bool {
-		a, b := plan.CannotRemind[i], plan.CannotRemind[j]
-		return sortByUnit([3]string{a.Unit, a.Name, a.OfficerID}, [3]string{b.Unit, b.Name, b.OfficerID})
-	})
 	return plan
 }
 
