@@ -1,0 +1,52 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/muster-police/muster/training"
+)
+
+// The demo force that `serve --demo` and the dashboard's "load demo data"
+// button load: big enough to look real, small enough to load in a second.
+const (
+	DemoOfficers   = 3000
+	DemoUnits      = 60
+	DemoSeed       = 1
+	DemoTrendWeeks = 26
+)
+
+// ErrNotEmpty refuses demo data in a store that already holds a roster:
+// made-up officers are never mixed with real ones.
+var ErrNotEmpty = fmt.Errorf("%w: demo data loads only into an empty store, and this one already holds a roster", training.ErrConflict)
+
+// Load writes the demo force into an empty store, with weekly trend
+// snapshots for the last DemoTrendWeeks weeks. It returns the number of
+// officers loaded.
+func Load(ctx context.Context, st training.Store, today training.Date) (int, error) {
+	ds, err := st.Dataset(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(ds.Officers) > 0 {
+		return 0, ErrNotEmpty
+	}
+	cs := Force(DemoSeed, DemoOfficers, DemoUnits, today)
+	cs.BaseRevision = ds.Revision
+	if _, err := st.ApplyChanges(ctx, cs); err != nil {
+		return 0, fmt.Errorf("loading demo data: %w", err)
+	}
+	if ds, err = st.Dataset(ctx); err != nil {
+		return 0, err
+	}
+	for w := DemoTrendWeeks; w >= 0; w-- {
+		snap, err := training.BuildSnapshot(ds, today.AddDays(-7*w))
+		if err != nil {
+			return 0, err
+		}
+		if err := st.PutDailySnapshot(ctx, snap); err != nil {
+			return 0, err
+		}
+	}
+	return len(cs.Officers), nil
+}
