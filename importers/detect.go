@@ -98,6 +98,38 @@ func fieldOf(header string) Field {
 	return ""
 }
 
+// fuzzyFields are tried, in order, on headers that match no wording
+// exactly: a header containing the key fragment maps to the field
+// ("Warrant/Payroll No", "Officer Email", "Line manager's name").
+var fuzzyFields = []struct {
+	fragment string
+	field    Field
+}{
+	{"manager", FieldLineManager}, {"supervisor", FieldLineManager}, {"reportsto", FieldLineManager},
+	{"email", FieldEmail},
+	{"warrantno", FieldID}, {"warrantnumber", FieldID}, {"payrollno", FieldID}, {"payrollnumber", FieldID},
+	{"employeeid", FieldID}, {"employeeno", FieldID}, {"employeenumber", FieldID}, {"staffid", FieldID},
+	{"staffno", FieldID}, {"staffnumber", FieldID}, {"forcenumber", FieldID}, {"forceno", FieldID},
+	{"officerid", FieldID}, {"payno", FieldID}, {"personnelno", FieldID}, {"personnelnumber", FieldID},
+	{"surname", FieldSurname}, {"lastname", FieldSurname}, {"familyname", FieldSurname},
+	{"forename", FieldForename}, {"firstname", FieldForename}, {"givenname", FieldForename},
+	{"fullname", FieldName},
+	{"startdate", FieldStartDate}, {"datejoined", FieldStartDate}, {"joiningdate", FieldStartDate},
+	{"dateofjoining", FieldStartDate}, {"appointmentdate", FieldStartDate}, {"dateofappointment", FieldStartDate},
+	{"employmentstatus", FieldStatus},
+}
+
+// fuzzyField is the field a header names by a key fragment, or "".
+func fuzzyField(header string) Field {
+	k := headerKey(header)
+	for _, f := range fuzzyFields {
+		if strings.Contains(k, f.fragment) {
+			return f.field
+		}
+	}
+	return ""
+}
+
 // courseMatcher matches headers and course names to courses by whole words.
 type courseMatcher struct {
 	courses []training.Course
@@ -280,6 +312,9 @@ func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
 				p.layout = LayoutWide
 				continue
 			}
+		}
+		if f == "" {
+			f = fuzzyField(col.Header)
 		}
 		if f == "" || (seen[f] && f != FieldCourseColumn) {
 			p.ignored = append(p.ignored, col.Header)

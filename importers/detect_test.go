@@ -40,6 +40,18 @@ func TestFieldOfEveryVariant(t *testing.T) {
 			}
 		}
 	}
+	fuzzy := map[string]Field{"Warrant/Payroll No": FieldID, "Officer Warrant No.": FieldID, "Employee ID (HR)": FieldID,
+		"Officer Email": FieldEmail, "Email (work)": FieldEmail, "Line manager's name": FieldLineManager,
+		"Line Manager Employee ID": FieldLineManager, "Officer Surname": FieldSurname, "Preferred first name": FieldForename,
+		"Officer full name": FieldName, "Force start date": FieldStartDate}
+	for h, want := range fuzzy {
+		if got := fuzzyField(h); got != want {
+			t.Errorf("fuzzyField(%q) = %q, want %q", h, got, want)
+		}
+		if p := planHeader([]string{"Staff ID", h}, 1, nil); h != "Staff ID" && p.columns[1].Field != want && want != FieldID {
+			t.Errorf("planHeader maps %q to %q, want %q", h, p.columns[1].Field, want)
+		}
+	}
 	for _, h := range []string{"", "Base", "Comments", "Notes", "Shift", "Warrant Expiry"} {
 		if got := fieldOf(h); got != "" {
 			t.Errorf("fieldOf(%q) = %q, want none", h, got)
