@@ -613,3 +613,43 @@ func TestPagesLoginFailureNotice(t *testing.T) {
 		t.Error("the failure notice is shown again")
 	}
 }
+
+// TestPagesReportingLine: a manager linked to an officer sees the people
+// who report to them, wherever they are, and nobody else there.
+func TestPagesReportingLine(t *testing.T) {
+	f := newWebFixture(t, false)
+	f.seed()
+	ctx := context.Background()
+	rec, err := f.store.Officer(ctx, "ZB202")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Officer.LineManager = "103"
+	ds, _ := f.store.Dataset(ctx)
+	cs := training.ChangeSet{BaseRevision: ds.Revision, Officers: []training.Officer{rec.Officer},
+		Import: training.ImportRecord{ID: "line", Kind: training.ImportPartial, By: "test", At: webNow, Outcome: training.OutcomeApplied}}
+	if _, err := f.store.ApplyChanges(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := HashPassword(webPassword)
+	if err := f.store.CreateUser(ctx, training.User{Username: "line", Role: training.RoleManager, OfficerID: "103", PasswordHash: hash, Created: webNow}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login("line")
+	if _, body := c.get("/officers"); !strings.Contains(body, "Yolanda Bravo") || strings.Contains(body, "Zebedee") || strings.Contains(body, "Alice Able") {
+		t.Error("the reporting line's officer list is wrong")
+	}
+	if status, _ := c.get("/officers/ZB202"); status != http.StatusOK {
+		t.Errorf("GET /officers/ZB202 (reports to them): %d", status)
+	}
+	if status, _ := c.get("/officers/ZB201"); status != http.StatusNotFound {
+		t.Errorf("GET /officers/ZB201 (does not): %d", status)
+	}
+	_, body := c.get("/")
+	if strings.Contains(body, "Zebedee") || !strings.Contains(body, "Your units and people") {
+		t.Error("the dashboard of a line manager shows more than their people")
+	}
+	if m := regexp.MustCompile(`data-k="required">(\d+)<`).FindStringSubmatch(body); m == nil || m[1] != "1" {
+		t.Errorf("a line manager with one report sees required = %v", m)
+	}
+}
