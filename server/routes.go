@@ -5,7 +5,7 @@ package server
 // How the pages (server-web, pages*.go) plug in:
 //   - routes() calls s.pageRoutes(e) after the API routes; register pages
 //     there with e.GET/e.POST (paths outside /api, /healthz, /readyz, /metrics).
-//     Do not register POST /login or POST /logout: they live here (auth.go);
+//     Do not register POST /login or POST /logout: they live here (login.go);
 //     GET /login (the form) is a page. The form posts fields "username",
 //     "password", "next" (a local path) and gets a 303 to next (or "/") on
 //     success, or to /login?error=invalid&next=… on failure; when rate
@@ -19,8 +19,9 @@ package server
 //     "csrf_token" (or send it in the X-CSRF-Token header from scripts).
 //   - Helpers (context.go): currentUser(c), s.scopeOf(c) (what the user may
 //     see, with the cached Dataset), csrfToken(c), s.asOfParam(c) (the
-//     as_of query or today), s.report(ctx, c, asOf, unit, courses) (the
-//     compliance report for the user, cached, ErrForbidden outside scope),
+//     as_of query or today), s.report(ctx, user, asOf, unit, courseIDs)
+//     (the compliance report and its JSON for the user, cached per
+//     revision, ErrForbidden outside scope),
 //     s.officerStatusForLink(ctx, token) (the /me/:token page's data),
 //     meView(status, courses, asOf) (the officer page's plain view),
 //     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run

@@ -1,0 +1,192 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/training"
+)
+
+// Signing in and out: the login form and JSON login, logout, the session
+// cookie, and password changes.
+
+// dummyHash is checked against when a username does not exist, so that a
+// wrong username takes as long as a wrong password.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("muster-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+var errLoginFailed = fmt.Errorf("%w: the username or password is wrong", errUnauthenticatedLogin)
+
+// errUnauthenticatedLogin is a failed login: 401 with its own message.
+var errUnauthenticatedLogin = errors.New("login failed")
+
+var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
+
+// login checks a username and password (rate-limited per client IP and per
+// username) and starts a session: it sets the cookie and returns the user.
+func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
+	ctx := c.Request().Context()
+	username = strings.TrimSpace(username)
+	now := s.now()
+	if !s.limits.allow(c.RealIP(), username, now) {
+		s.log.Warn("login rate limited", "request_id", requestIDOf(c))
+		return training.User{}, nil, errRateLimited
+	}
+	u, err := s.store.User(ctx, username)
+	switch {
+	case errors.Is(err, training.ErrNotFound) || username == "":
+		_, _ = CheckPassword(password, dummyHash())
+		return training.User{}, nil, errLoginFailed
+	case err != nil:
+		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	ok, err := CheckPassword(password, u.PasswordHash)
+	if err != nil {
+		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
+	}
+	if !ok || u.Disabled {
+		return training.User{}, nil, errLoginFailed
+	}
+	id := randomToken()
+	sess := training.Session{
+		IDHash:    sha256Hex(id),
+		Username:  u.Username,
+		CSRFToken: randomToken(),
+		Created:   now,
+		Expires:   now.Add(sessionIdle),
+	}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: id, Path: "/",
+		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
+	})
+	c.Set(ctxPrincipal, &principal{user: u, session: &sess})
+	return u, &sess, nil
+}
+
+// logout ends the caller's session (tokens are revoked by an admin instead).
+func (s *Server) logout(c echo.Context) error {
+	p := principalOf(c)
+	if p != nil && p.session != nil {
+		if err := s.store.DeleteSession(c.Request().Context(), p.session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+			return fmt.Errorf("logout: %w", err)
+		}
+	}
+	s.clearSessionCookie(c)
+	return nil
+}
+
+func (s *Server) clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// loginForm handles the login page's form (POST /login).
+func (s *Server) loginForm(c echo.Context) error {
+	next := localPath(c.FormValue("next"))
+	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
+	if errors.Is(err, errUnauthenticatedLogin) {
+		return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(next))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// localPath returns p when it is a path on this site, else "/": the
+// redirect after login must not send people elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// loginRequest is the body of POST /api/v1/login.
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// sessionResponse describes the signed-in user and the CSRF token that
+// unsafe requests made with the session cookie must send.
+type sessionResponse struct {
+	User      training.User `json:"user"`
+	CSRFToken string        `json:"csrf_token,omitempty"`
+	Expires   *time.Time    `json:"expires,omitempty"`
+}
+
+func (s *Server) loginJSON(c echo.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, sess, err := s.login(c, req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sessionResponse{User: u, CSRFToken: sess.CSRFToken, Expires: &sess.Expires})
+}
+
+func (s *Server) logoutForm(c echo.Context) error {
+	if err := s.logout(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) logoutJSON(c echo.Context) error {
+	if err := s.logout(c); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiSession returns who is signed in (and the CSRF token for a session).
+func (s *Server) apiSession(c echo.Context) error {
+	p := principalOf(c)
+	resp := sessionResponse{User: p.user}
+	if p.session != nil {
+		resp.CSRFToken = p.session.CSRFToken
+		resp.Expires = &p.session.Expires
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// ChangePassword sets a user's password after checking the old one (for
+// the change-password page); it clears MustChangePassword.
+func (s *Server) changePassword(ctx context.Context, username, oldPassword, newPassword string) error {
+	if len(newPassword) < MinPasswordLength {
+		return fmt.Errorf("%w: the new password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
+		ok, _ := CheckPassword(oldPassword, u.PasswordHash)
+		if !ok {
+			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+		}
+		u.PasswordHash = hash
+		u.MustChangePassword = false
+		return nil
+	})
+}
