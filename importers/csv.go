@@ -17,13 +17,17 @@ import (
 
 // csvEncoding says how to decode a csv file.
 type csvEncoding struct {
-	name string
-	skip int64 // bytes of BOM to skip (UTF-8)
+	name   string
+	skip   int64 // bytes of BOM to skip (UTF-8)
+	crOnly bool  // lines end in a bare CR (Excel for Mac's "CSV (Macintosh)")
 }
 
 // decoder opens a fresh decoded stream over the file.
 func (e csvEncoding) open(r io.ReaderAt, size int64) io.Reader {
-	src := io.NewSectionReader(r, e.skip, size-e.skip)
+	var src io.Reader = io.NewSectionReader(r, e.skip, size-e.skip)
+	if e.crOnly {
+		src = crToLF{src}
+	}
 	switch e.name {
 	case "windows-1252":
 		return charmap.Windows1252.NewDecoder().Reader(src)
@@ -38,21 +42,34 @@ func (e csvEncoding) open(r io.ReaderAt, size int64) io.Reader {
 // detectEncoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and
 // anything else is taken as Windows-1252 (which decodes every byte).
 func detectEncoding(r io.ReaderAt, size int64) csvEncoding {
-	var head [3]byte
-	n, _ := r.ReadAt(head[:], 0)
-	b := head[:n]
+	probe := make([]byte, min(size, 64<<10))
+	n, _ := r.ReadAt(probe, 0)
+	b := probe[:n]
+	crOnly := bytes.IndexByte(b, '\r') >= 0 && bytes.IndexByte(b, '\n') < 0
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return csvEncoding{name: "utf-8-bom", skip: 3}
+		return csvEncoding{name: "utf-8-bom", skip: 3, crOnly: crOnly}
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
 		return csvEncoding{name: "utf-16le"}
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		return csvEncoding{name: "utf-16be"}
+	case validUTF8(r, size):
+		return csvEncoding{name: "utf-8", crOnly: crOnly}
 	}
-	if validUTF8(r, size) {
-		return csvEncoding{name: "utf-8"}
+	return csvEncoding{name: "windows-1252", crOnly: crOnly}
+}
+
+// crToLF turns bare-CR line ends into LF, which encoding/csv understands.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range p[:n] {
+		if p[i] == '\r' {
+			p[i] = '\n'
+		}
 	}
-	return csvEncoding{name: "windows-1252"}
+	return n, err
 }
 
 // validUTF8 checks the whole file in chunks without holding it.

@@ -49,6 +49,7 @@ func TestReadCSVEncodingsAndDelimiters(t *testing.T) {
 		{"tab", []byte(tab), "utf-8", "\t"},
 		{"utf-16 tab (Excel Unicode text)", utf16le(t, tab), "utf-16le", "\t"},
 		{"lf only", []byte(strings.ReplaceAll(csvRoster, "\r\n", "\n")), "utf-8", ","},
+		{"cr only (Mac)", cp1252(t, strings.ReplaceAll(csvRoster, "\r\n", "\r")), "windows-1252", ","},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
