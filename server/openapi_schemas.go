@@ -1,0 +1,77 @@
+package server
+
+// The component schemas of the OpenAPI document (openapi.go).
+
+func obj(props map[string]any, required ...string) map[string]any {
+	m := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		m["required"] = required
+	}
+	return m
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func arr(items any) map[string]any   { return map[string]any{"type": "array", "items": items} }
+
+var (
+	str   = map[string]any{"type": "string"}
+	date  = map[string]any{"type": "string", "format": "date", "description": "YYYY-MM-DD; empty when unset"}
+	dtime = map[string]any{"type": "string", "format": "date-time"}
+	integ = map[string]any{"type": "integer"}
+	boo   = map[string]any{"type": "boolean"}
+	free  = map[string]any{"type": "object", "additionalProperties": true}
+)
+
+func openAPISchemas() map[string]any {
+	counts := map[string]any{"required": integ, "compliant": integ, "overdue": integ, "due_soon": integ, "outstanding": integ, "exempt": integ}
+	figures := map[string]any{"course": str, "title": str, "percent": map[string]any{"type": "number", "nullable": true, "description": "one decimal; null when required is 0"}}
+	for k, v := range counts {
+		figures[k] = v
+	}
+	officer := obj(map[string]any{"id": str, "display_id": str, "name": str, "email": str, "email_invalid": boo, "rank": str, "unit": str,
+		"line_manager": str, "start_date": date, "first_seen": date, "leaver": boo, "left_on": date, "source": free})
+	courseStatus := obj(map[string]any{"course": str, "status": str, "completion": free, "expires": date, "due": date, "exemption": free})
+	officerStatus := obj(map[string]any{"officer": ref("Officer"), "courses": arr(ref("CourseStatus"))})
+	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager"}},
+		"email": str, "units": arr(str), "officer_id": str, "disabled": boo, "created": dtime, "must_change_password": boo})
+	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
+	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "deadline": date, "due_within_days": integ,
+		"valid_for_months": integ, "due_soon_days": integ, "url": str}, "id", "title")
+	return map[string]any{
+		"Error": obj(map[string]any{"error": obj(map[string]any{
+			"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "forbidden", "unauthorized", "unavailable", "too_large", "rate_limited", "internal"}},
+			"message": str}, "code", "message")}, "error"),
+		"LoginRequest":  obj(map[string]any{"username": str, "password": str}, "username", "password"),
+		"Session":       obj(map[string]any{"user": ref("User"), "csrf_token": str, "expires": dtime}),
+		"CourseFigures": obj(figures),
+		"ReportNode": obj(map[string]any{"unit": str, "courses": arr(ref("CourseFigures")),
+			"units": arr(ref("ReportNode"))}),
+		"Report":              map[string]any{"allOf": []any{ref("ReportNode"), obj(map[string]any{"as_of": date})}},
+		"Officer":             officer,
+		"CourseStatus":        courseStatus,
+		"OfficerStatus":       officerStatus,
+		"OfficerList":         obj(map[string]any{"as_of": date, "total": integ, "offset": integ, "limit": integ, "officers": arr(ref("OfficerStatus"))}),
+		"OfficerDetail":       map[string]any{"allOf": []any{ref("OfficerStatus"), obj(map[string]any{"as_of": date, "completions": arr(free), "exemptions": arr(free)})}},
+		"OfficerSelf":         obj(map[string]any{"as_of": date, "name": str, "display_id": str, "unit": str, "courses": arr(obj(map[string]any{"course": str, "title": str, "url": str, "status": str, "completed": date, "date_unknown": boo, "expires": date, "due": date, "exempt_until": date}))}),
+		"CompletionList":      arr(obj(map[string]any{"officer_id": str, "course": map[string]any{"type": "string", "description": "course ID, title or alias"}, "date": date}, "officer_id", "course", "date")),
+		"CompletionsRecorded": obj(map[string]any{"import_id": str, "recorded": integ, "revision": integ}),
+		"Trend":               obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
+		"ImportReport":        map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes, problems, needs_confirmation, message", "additionalProperties": true},
+		"ImportList":          arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
+		"Course":              course,
+		"CourseList":          arr(ref("Course")),
+		"User":                user,
+		"UserList":            arr(ref("User")),
+		"UserInput":           obj(map[string]any{"username": str, "password": str, "role": str, "email": str, "units": arr(str), "officer_id": str, "disabled": boo}),
+		"UserCreated":         obj(map[string]any{"user": ref("User"), "password": map[string]any{"type": "string", "description": "generated one-time password, shown once"}}),
+		"Token":               token,
+		"TokenList":           arr(ref("Token")),
+		"TokenInput":          obj(map[string]any{"name": str, "expires_in_days": integ}, "name"),
+		"TokenCreated":        obj(map[string]any{"token": ref("Token"), "secret": map[string]any{"type": "string", "description": "send as Authorization: Bearer <secret>; shown once"}}),
+		"Jobs":                obj(map[string]any{"enabled": boo, "jobs": arr(str)}),
+		"JobRun":              obj(map[string]any{"id": str, "job": str, "dry_run": boo, "started": dtime, "finished": dtime, "counts": free, "errors": arr(str), "error": str}),
+		"JobRunList":          arr(ref("JobRun")),
+		"MessageList":         arr(obj(map[string]any{"id": str, "message_id": str, "kind": str, "to": str, "subject": str, "state": str, "attempts": integ, "last_error": str, "created": dtime, "next_attempt": dtime, "sent": dtime})),
+		"ReminderPlan":        free,
+	}
+}
