@@ -17,6 +17,7 @@ type fileKind int
 const (
 	kindCSV fileKind = iota
 	kindXLSX
+	kindXLSM // an xlsx with macros: read the same way
 )
 
 var (
@@ -52,7 +53,7 @@ func sniff(r io.ReaderAt, size int64, lim Limits) (fileKind, error) {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, magicZip) || bytes.HasPrefix(head, magicEmpty):
-		return kindXLSX, checkZip(r, size, lim)
+		return checkZip(r, size, lim)
 	case bytes.HasPrefix(head, magicCFB):
 		return 0, cfbError(r, size)
 	}
@@ -99,14 +100,16 @@ func imageKind(b []byte) string {
 	return ""
 }
 
-// checkZip checks that a zip holds an Excel workbook and that it does not
-// unpack beyond the limit (the declared sizes are enforced by archive/zip
-// while reading, so a lying header fails later rather than bloating).
-func checkZip(r io.ReaderAt, size int64, lim Limits) error {
+// checkZip checks that a zip holds an Excel workbook (telling .xlsm by
+// its macros) and that it does not unpack beyond the limit. The declared
+// sizes are enforced by archive/zip while reading, so a lying header is
+// cut off there (see verifyParts) rather than bloating.
+func checkZip(r io.ReaderAt, size int64, lim Limits) (fileKind, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return &FileError{Reason: reasonDamaged}
+		return 0, &FileError{Reason: reasonDamaged}
 	}
+	macros := false
 	var total uint64
 	workbook, word, ppt, ods, xlsb := false, false, false, false, false
 	for _, f := range zr.File {
@@ -114,6 +117,8 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 		switch name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/")); {
 		case name == "xl/workbook.xml" || strings.HasSuffix(name, "/workbook.xml") || strings.HasPrefix(name, "xl/worksheets/"):
 			workbook = true
+		case name == "xl/vbaproject.bin":
+			macros = true
 		case name == "xl/workbook.bin":
 			xlsb = true
 		case strings.HasPrefix(name, "word/"):
@@ -126,19 +131,21 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 	}
 	switch {
 	case total > uint64(lim.MaxUnzipBytes):
-		return fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+		return 0, fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+	case workbook && macros:
+		return kindXLSM, nil
 	case workbook:
-		return nil
+		return kindXLSX, nil
 	case xlsb:
-		return &FileError{Reason: "This is a binary .xlsb workbook; open it in Excel and Save As .xlsx, then upload that."}
+		return 0, &FileError{Reason: "This is a binary .xlsb workbook; open it in Excel and Save As .xlsx, then upload that."}
 	case word:
-		return &FileError{Reason: "This is a Word document, not a spreadsheet; upload the .xlsx or .csv file itself."}
+		return 0, &FileError{Reason: "This is a Word document, not a spreadsheet; upload the .xlsx or .csv file itself."}
 	case ppt:
-		return &FileError{Reason: "This is a PowerPoint presentation, not a spreadsheet; upload the .xlsx or .csv file itself."}
+		return 0, &FileError{Reason: "This is a PowerPoint presentation, not a spreadsheet; upload the .xlsx or .csv file itself."}
 	case ods:
-		return &FileError{Reason: "This is an OpenDocument (.ods) spreadsheet; open it and Save As .xlsx, then upload that."}
+		return 0, &FileError{Reason: "This is an OpenDocument (.ods) spreadsheet; open it and Save As .xlsx, then upload that."}
 	}
-	return &FileError{Reason: reasonNotBook}
+	return 0, &FileError{Reason: reasonNotBook}
 }
 
 // cfbError explains a Compound File: an encrypted (password-protected)

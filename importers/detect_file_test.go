@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,7 +36,13 @@ func minimalXLSX(t testing.TB, sheetXML string, extra map[string]string) []byte 
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"} {
+	names := []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"}
+	for k := range extra {
+		if !slices.Contains(names, k) {
+			names = append(names, k)
+		}
+	}
+	for _, name := range names {
 		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
@@ -249,5 +256,13 @@ func TestReadCorruptedEntry(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.Reason != reasonDamaged {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestReadXLSMFormat(t *testing.T) {
+	b := minimalXLSX(t, sheetHead+`</sheetData></worksheet>`, map[string]string{"xl/vbaProject.bin": "macros"})
+	det, _, recs, err := readBytes(t, b, "book.xlsm", testOpts())
+	if err != nil || det.Format != "xlsm" || len(recs) != 1 {
+		t.Errorf("%v %+v %d", err, det, len(recs))
 	}
 }

@@ -101,8 +101,8 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 	}
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
 	switch kind {
-	case kindXLSX:
-		err = rd.readXLSX(r, size)
+	case kindXLSX, kindXLSM:
+		err = rd.readXLSX(r, size, kind)
 	default:
 		err = rd.readCSV(r, size)
 	}

@@ -24,7 +24,7 @@ func xlsxOptions(lim Limits) excelize.Options {
 	}
 }
 
-func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
+func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error) {
 	lim := rd.opts.Limits
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
 	if f != nil {
@@ -45,6 +45,9 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) (err error) {
 	}
 	sheets := f.GetSheetList()
 	rd.det = &Detection{Format: "xlsx", Sheets: sheets, Ignored: []string{}}
+	if kind == kindXLSM {
+		rd.det.Format = "xlsm"
+	}
 	if len(sheets) == 0 {
 		return &FileError{Reason: "The workbook has no sheets."}
 	}
