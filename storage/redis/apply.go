@@ -66,7 +66,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	}
 	s.step("locked")
 
-	stOff, stComp, stEx, _ := s.keys.stage(token)
+	stOff, stComp, stEx := s.keys.stage(token)
 	parts := []*stagePart{
 		{live: s.keys.officers, stage: stOff, build: func(context.Context) ([]string, error) { return officerFields(cs.Officers), nil }},
 		{live: s.keys.completions, stage: stComp, build: func(ctx context.Context) ([]string, error) { return s.completionFields(ctx, cs.Completions) }},
@@ -420,7 +420,7 @@ func (s *Store) stageHash(ctx context.Context, token, key string, fields []strin
 			ext = extendScript.Eval(ctx, p, []string{s.keys.applyLock}, token, s.applyTTL.Milliseconds())
 			return nil
 		})
-		if err != nil && !isNoScript(err) {
+		if err != nil {
 			return s.wrap(err)
 		}
 		if n, _ := ext.Int64(); n == 0 {
@@ -431,16 +431,14 @@ func (s *Store) stageHash(ctx context.Context, token, key string, fields []strin
 	return nil
 }
 
-func isNoScript(err error) bool { return err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") }
-
 // dropStaging removes one import's staging and releases its lock, even
 // when ctx was cancelled (it uses its own short deadline).
 func (s *Store) dropStaging(token string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	stOff, stComp, stEx, stMeta := s.keys.stage(token)
+	stOff, stComp, stEx := s.keys.stage(token)
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, stOff, stComp, stEx, stMeta)
+		p.Del(ctx, stOff, stComp, stEx)
 		p.SRem(ctx, s.keys.stages, token)
 		return nil
 	})
@@ -472,9 +470,9 @@ func (s *Store) cleanStaging(ctx context.Context) error {
 		if t == holder {
 			continue
 		}
-		stOff, stComp, stEx, stMeta := s.keys.stage(t)
+		stOff, stComp, stEx := s.keys.stage(t)
 		_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			p.Del(ctx, stOff, stComp, stEx, stMeta)
+			p.Del(ctx, stOff, stComp, stEx)
 			p.SRem(ctx, s.keys.stages, t)
 			return nil
 		})

@@ -64,11 +64,10 @@ func newKeys(p string) keys {
 	}
 }
 
-// stage returns the staging keys of one import: officers, completions,
-// exemptions (hashes) and a meta hash with the expected field counts.
-func (k keys) stage(token string) (officers, completions, exemptions, meta string) {
+// stage returns the staging hashes of one import.
+func (k keys) stage(token string) (officers, completions, exemptions string) {
 	b := "{" + k.prefix + "}:stage:" + token + ":"
-	return b + "officers", b + "completions", b + "exemptions", b + "meta"
+	return b + "officers", b + "completions", b + "exemptions"
 }
 
 func (k keys) session(idHash string) string    { return k.acct + "session:" + idHash }

@@ -119,7 +119,7 @@ func TestKilledApply(t *testing.T) {
 			if err != nil || len(tokens) != 1 {
 				t.Fatalf("staging tokens: %v, %v; want one", tokens, err)
 			}
-			stOff, _, _, _ := s.keys.stage(tokens[0])
+			stOff, _, _ := s.keys.stage(tokens[0])
 			if n, _ := s.rdb.HLen(t.Context(), stOff).Result(); n == 0 {
 				t.Fatal("no staged officers: the helper was not killed mid-staging")
 			}

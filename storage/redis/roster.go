@@ -105,7 +105,7 @@ func (s *Store) scanRoster(ctx context.Context) (*training.Dataset, error) {
 func (s *Store) scanHash(ctx context.Context, key string, fn func(field, value string) error) error {
 	var cursor uint64
 	for {
-		kv, next, err := s.rdb.HScan(ctx, key, cursor, "", int64(s.chunk)).Result()
+		kv, next, err := s.rdb.HScan(ctx, key, cursor, "", int64(s.scanCount)).Result()
 		if err != nil {
 			return s.wrap(err)
 		}

@@ -43,6 +43,7 @@ type Store struct {
 	// Tuning, fixed at Open; tests shorten some of them.
 	chunk      int               // fields per pipelined HSET / HMGET
 	mergeLimit int               // changed fields up to which the Lua step merges rather than renames
+	scanCount  int               // HSCAN COUNT hint when reading whole hashes
 	stageTTL   time.Duration     // staging keys vanish after this when abandoned
 	applyTTL   time.Duration     // the apply lock (heartbeat) of a running import
 	afterStep  func(step string) // test hook between ApplyChanges steps
@@ -74,6 +75,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
 		chunk:      1000,
 		mergeLimit: 2000,
+		scanCount:  1000,
 		stageTTL:   10 * time.Minute,
 		applyTTL:   30 * time.Second,
 	}
