@@ -31,6 +31,20 @@ func readPath(t *testing.T, path string, opts ReadOptions) (*Detection, []Proble
 	return det, probs, recs, err
 }
 
+// samplePath returns the path of a shared sample, skipping the test when
+// the samples are not there (failing under MUSTER_TEST_REQUIRE=1).
+func samplePath(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(samplesDir, name)
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
+			t.Fatalf("shared sample missing: %v", err)
+		}
+		t.Skipf("shared samples not present at %s", samplesDir)
+	}
+	return path
+}
+
 var sampleToday = training.Date{Year: 2026, Month: 11, Day: 24}
 
 func sampleOpts() ReadOptions {
@@ -66,13 +80,7 @@ func TestReadSamples(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			path := filepath.Join(samplesDir, tc.file)
-			if _, err := os.Stat(path); err != nil {
-				if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-					t.Fatalf("sample missing: %v", err)
-				}
-				t.Skipf("shared samples not present at %s", samplesDir)
-			}
+			path := samplePath(t, tc.file)
 			det, probs, recs, err := readPath(t, path, sampleOpts())
 			if err != nil {
 				t.Fatal(err)
@@ -114,10 +122,7 @@ func TestReadSamples(t *testing.T) {
 
 // TestReadSampleRoster checks values from the first sample in detail.
 func TestReadSampleRoster(t *testing.T) {
-	path := filepath.Join(samplesDir, "1_roster_full.xlsx")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared samples not present at %s", samplesDir)
-	}
+	path := samplePath(t, "1_roster_full.xlsx")
 	det, probs, recs, err := readPath(t, path, sampleOpts())
 	if err != nil {
 		t.Fatal(err)
