@@ -97,6 +97,27 @@ func flatten(n *training.ReportNode, out map[string]map[string]figures) {
 	}
 }
 
+// TestAcceptanceSampleCopyIsCurrent fails when the copy in testdata no
+// longer matches ../shared/samples (when that exists), so the acceptance
+// test never passes on stale files.
+func TestAcceptanceSampleCopyIsCurrent(t *testing.T) {
+	shared := filepath.Join("..", "..", "shared", "samples")
+	names, err := filepath.Glob(filepath.Join(shared, "*"))
+	if err != nil || len(names) == 0 {
+		t.Skip("../shared/samples is not beside the repository; the copy in testdata is used as is")
+	}
+	for _, src := range names {
+		want, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("testdata", "plan", "samples", filepath.Base(src)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("testdata/plan/samples/%s differs from %s (or is missing): copy it again", filepath.Base(src), src)
+		}
+	}
+}
+
 func TestAcceptanceSamples(t *testing.T) {
 	dir := sampleDir(t)
 	st := openBolt(t)
