@@ -1,9 +1,27 @@
 // Package jobs runs Muster's scheduled work: reminder emails, weekly
-// digests, the daily compliance snapshot, and the outbox sender. Planning
-// writes messages to the store's outbox (each ledger key at most once,
-// ever); the sender drains it with retries. A store lock makes one
-// replica run each job; a run missed while the service was down is
-// caught up at start.
+// digests, the daily compliance snapshot, and the outbox sender.
+//
+// Planning writes messages to the store's outbox; Store.Enqueue records
+// each message's ledger keys ("remind|officer|course|stage|due",
+// "digest|line|manager|week", "digest|unit|user|week") and skips a message
+// any of whose keys was ever enqueued, atomically across replicas, so each
+// reminder stage of each due date goes out at most once, ever. A new due
+// date (after expiry) starts a new cycle of stages. A run sends only the
+// latest stage reached (see Policy.StageAt), so a run that follows an
+// outage catches up with one email, not all the missed ones.
+//
+// The sender drains the outbox: claim (hide the message for ten minutes),
+// send, record. Temporary failures back off exponentially (1 min doubling
+// to 1 h) and turn into failures after a day; permanent ones (5xx) fail at
+// once. Delivery is at least once: if the process dies after the relay
+// accepted a message and before it was recorded, the message goes again
+// when its claim lapses, with the same Message-ID. That is the only
+// duplicate the design allows.
+//
+// A store lock per job (renewed while running, released at the end,
+// expiring on its own if the holder crashes) makes one replica run each
+// job. At Start, a job whose last successful run is older than its
+// previous scheduled time runs at once.
 package jobs
 
 import (
@@ -434,8 +452,10 @@ func randomHex(n int) string {
 // cronLogger adapts slog to cron's logger (Recover logs panics through it).
 type cronLogger struct{ l *slog.Logger }
 
+// Info logs cron's routine messages at debug level.
 func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
 
+// Error logs cron's errors, including recovered panics.
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
 }

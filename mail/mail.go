@@ -23,6 +23,7 @@ type Sender interface {
 // an address the server refuses, a message that cannot be built).
 type PermanentError struct{ Err error }
 
+// Error says the failure is permanent, then what it was.
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 
 // Unwrap returns the underlying error.

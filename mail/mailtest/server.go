@@ -23,7 +23,7 @@ type Received struct {
 	From string
 	To   []string
 	Raw  []byte
-	// Msg is Raw parsed (headers; the body is in Raw).
+	// Header is Raw's header, parsed (the body is in Raw: see Parts).
 	Header mail.Header
 }
 
