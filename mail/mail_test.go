@@ -201,3 +201,40 @@ func TestFileNameIsSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPOverTLS(t *testing.T) {
+	tests := []struct {
+		name string
+		mode mailtest.TLSMode
+		tls  string
+	}{
+		{"STARTTLS", mailtest.StartTLS, mail.TLSStartTLS},
+		{"implicit TLS", mailtest.Implicit, mail.TLSImplicit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, clientTLS := mailtest.NewTLS(t, tt.mode)
+			srv.RequireAuth("muster", "s3cret")
+			s, err := mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: tt.tls, User: "muster", Password: "s3cret",
+				From: "training@force.example", TLSConfig: clientTLS})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Send(context.Background(), sample()); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(srv.Messages()); n != 1 {
+				t.Fatalf("delivered %d, want 1", n)
+			}
+		})
+	}
+	// STARTTLS is required, not opportunistic: a relay without it is refused.
+	plain := mailtest.New(t)
+	s, err := mail.NewSMTP(mail.SMTPConfig{Host: plain.Host(), Port: plain.Port(), TLS: mail.TLSStartTLS, From: "training@force.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), sample()); err == nil || len(plain.Messages()) != 0 {
+		t.Errorf("sent without TLS: err %v", err)
+	}
+}

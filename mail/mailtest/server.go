@@ -6,6 +6,7 @@ package mailtest
 
 import (
 	"bytes"
+	"crypto/tls"
 
 	"io"
 	"net"
@@ -43,6 +44,8 @@ type Server struct {
 	reject map[string]int
 	user   string
 	pass   string
+	mode   TLSMode
+	tls    *tls.Config
 }
 
 // New starts a server on 127.0.0.1 with a free port; it is stopped at the end of the test.
@@ -100,12 +103,18 @@ func (s *Server) Start() {
 		s.t.Fatalf("mailtest: listen: %v", err)
 	}
 	s.addr = l.Addr().String()
+	if s.mode == Implicit {
+		l = tls.NewListener(l, s.tls)
+	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{s: s}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
 	srv.MaxMessageBytes = 1 << 20
+	if s.mode == StartTLS {
+		srv.TLSConfig = s.tls
+	}
 	s.srv = srv
 	s.ln = l
 	done := make(chan struct{})
