@@ -25,12 +25,15 @@ const (
 // Statuses lists the statuses that are counted, in display order.
 var Statuses = []Status{StatusCompliant, StatusOverdue, StatusDueSoon, StatusOutstanding, StatusExempt}
 
-// ParseStatus returns the status named s, or ErrInvalid.
+// ParseStatus returns the status named s, and false for an unknown name.
 func ParseStatus(s string) (Status, bool) {
-	for _, st := range append(Statuses, StatusNotRequired) {
+	for _, st := range Statuses {
 		if string(st) == s {
 			return st, true
 		}
+	}
+	if s == string(StatusNotRequired) {
+		return StatusNotRequired, true
 	}
 	return "", false
 }
