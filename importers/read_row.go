@@ -219,6 +219,9 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 	if rp.startDate >= 0 {
 		raw := clean(cell(cells, rp.startDate))
 		d, err := parseDate(raw, rp.date1904)
+		if err == nil {
+			err = plausible(d, training.Date{}) // a start date may lie ahead
+		}
 		if err != nil {
 			rp.problem(SeverityError, row, rp.startDate, raw, "The start date was not imported: "+err.Error()+".", rec.ID)
 			add(raw)
@@ -295,7 +298,7 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	}
 	d, err := parseDate(raw, rp.date1904)
 	if err == nil && done {
-		err = notFuture(d, rp.today)
+		err = plausible(d, rp.today)
 	}
 	if err != nil {
 		add(raw)

@@ -215,7 +215,7 @@ func parseCourseCell(s string, date1904 bool, today training.Date) (CellKind, tr
 		if err != nil {
 			return CellNone, training.Date{}, err
 		}
-		if err := notFuture(d, today); err != nil {
+		if err := plausible(d, today); err != nil {
 			return CellNone, training.Date{}, err
 		}
 		return CellCompleted, d, nil
@@ -229,6 +229,20 @@ func parseCourseCell(s string, date1904 bool, today training.Date) (CellKind, tr
 	}
 	// "15 March 2024" starts with a digit; "Mar 15 2024" is US and refused.
 	return CellNone, training.Date{}, dateError("not a completion date, Yes/No or Exempt")
+}
+
+// minPlausibleYear: a completion or start date before it is a number or a
+// tick box read as a date (Excel's TRUE is the serial 1, 01/01/1900),
+// not a real date for a serving officer.
+const minPlausibleYear = 1950
+
+// plausible checks a completion or start date against minPlausibleYear and,
+// for completions, today.
+func plausible(d, today training.Date) error {
+	if !d.IsZero() && d.Year < minPlausibleYear {
+		return dateError(fmt.Sprintf("%s is too early to be a real date here; a number or a tick box may have been read as a date", d.UK()))
+	}
+	return notFuture(d, today)
 }
 
 func notFuture(d, today training.Date) error {

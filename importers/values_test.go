@@ -197,6 +197,9 @@ func TestParseCourseCell(t *testing.T) {
 		{"sometime 2024", CellNone, training.Date{}, "not a completion date"},
 		{"Maybe", CellNone, training.Date{}, "not a completion date"},
 		{"#N/A", CellNone, training.Date{}, "Excel error"},
+		{"1", CellNone, training.Date{}, "01/01/1900 is too early"},
+		{"31/12/1949", CellNone, training.Date{}, "too early"},
+		{"01/01/1950", CellCompleted, d(1950, 1, 1), ""},
 		{"#REF!", CellNone, training.Date{}, "Excel error"},
 	}
 	for _, tc := range tests {
