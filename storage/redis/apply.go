@@ -61,6 +61,10 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 			s.dropStaging(token)
 		}
 	}()
+	// Holding the lock, any other registered staging is a dead import's.
+	if err := s.cleanStaging(ctx); err != nil {
+		return 0, err
+	}
 	if err := s.rdb.SAdd(ctx, s.keys.stages, token).Err(); err != nil {
 		return 0, s.wrap(err)
 	}
@@ -453,7 +457,7 @@ func (s *Store) dropStaging(token string) {
 // cleanStaging removes the staging of imports whose process died: every
 // registered staging whose token does not hold the apply lock. (A live
 // import holds the lock from before it registers its staging until its
-// Lua step removes both.) It runs at Open.
+// Lua step removes both.) It runs at Open and at the start of each import.
 func (s *Store) cleanStaging(ctx context.Context) error {
 	tokens, err := s.rdb.SMembers(ctx, s.keys.stages).Result()
 	if err != nil {
