@@ -125,6 +125,20 @@ func (rp *rowParser) problem(sev Severity, row, col int, value, reason, officer 
 		Value: value, Reason: reason, OfficerID: officer})
 }
 
+// shown is a cell's value as Excel shows it, for a problem: a date cell
+// is read raw as its serial number (46293), which nobody recognises.
+func (rp *rowParser) shown(raw string) string {
+	if raw == "" || raw[0] < '0' || raw[0] > '9' {
+		return raw
+	}
+	if n, ok := serialNumber(raw); ok {
+		if d, err := serialDate(n, rp.date1904); err == nil {
+			return d.UK()
+		}
+	}
+	return raw
+}
+
 // rowKind says what a parsed row turned out to be.
 type rowKind int
 
@@ -223,7 +237,7 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			err = plausible(d, training.Date{}) // a start date may lie ahead
 		}
 		if err != nil {
-			rp.problem(SeverityError, row, rp.startDate, raw, "The start date was not imported: "+err.Error()+".", rec.ID)
+			rp.problem(SeverityError, row, rp.startDate, rp.shown(raw), "The start date was not imported: "+err.Error()+".", rec.ID)
 			add(raw)
 		} else {
 			rec.StartDate = d
@@ -245,7 +259,7 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			raw := clean(cell(cells, c.Index))
 			k, d, err := rp.courseCell(raw)
 			if err != nil {
-				rp.problem(SeverityError, row, c.Index, raw, "This completion was not recorded: "+err.Error()+".", rec.ID)
+				rp.problem(SeverityError, row, c.Index, rp.shown(raw), "This completion was not recorded: "+err.Error()+".", rec.ID)
 				add(raw)
 			}
 			rec.Courses[i] = CourseCell{CourseID: c.CourseID, Kind: k, Date: d}
@@ -303,7 +317,7 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	if err != nil {
 		add(raw)
 		if done && rec.CourseID != "" {
-			rp.problem(SeverityError, row, rp.completionDate, raw, "This completion was not recorded: "+err.Error()+".", rec.ID)
+			rp.problem(SeverityError, row, rp.completionDate, rp.shown(raw), "This completion was not recorded: "+err.Error()+".", rec.ID)
 		}
 		return
 	}

@@ -89,7 +89,7 @@ func rosterSheet(name string) sheetSpec {
 		nil,
 		{12347.0, "Khan", "Aisha", "Frontline/North/Response", "03/15/2024", "N/A"}, // ragged: ends early
 		{"", "Nobody", "Someone", "Frontline"},
-		{"12348", "Hall", "Ewa", "Frontline", 45366.0, "01/05/2031", "left", "31/02/2024"},
+		{"12348", "Hall", "Ewa", "Frontline", 45366.0, time.Date(2031, 5, 1, 0, 0, 0, 0, time.UTC), "left", "31/02/2024"},
 		nil,
 		{"", "Total: 4"},
 	}}
