@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,6 +64,9 @@ func BenchmarkDataset150k(b *testing.B) {
 		}
 	}
 	cpu.report(b)
+	if fi, err := os.Stat(s.db.Path()); err == nil {
+		b.ReportMetric(float64(fi.Size())/(1<<20), "file-MiB")
+	}
 }
 
 // BenchmarkReport150k is what a force-wide report costs end to end: read
