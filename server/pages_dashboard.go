@@ -43,6 +43,8 @@ type dashboardView struct {
 	Empty, CanUpload, CanLoadDemo bool
 	// AllScope is false for a manager, who sees only part of the force.
 	AllScope bool
+	// NobodyInScope: a manager whose units and reporting line hold nobody.
+	NobodyInScope bool
 
 	AsOf           training.Date
 	Unit, UnitName string
@@ -106,6 +108,7 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 		return nil, fmt.Errorf("%w: there is no unit %q with serving officers", training.ErrNotFound, unit)
 	}
 	view.Unit, view.Node, view.Children = unit, &r.ReportNode, r.Units
+	view.NobodyInScope = !v.Scope.All && unit == "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode)
 	view.UnitName = lastUnitPart(unit)
 	view.Crumbs = unitCrumbs(unit, asOf, v.Scope.All)
 	q := "as_of=" + asOf.String()

@@ -262,7 +262,7 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 	if status, _ := c.get("/officers/ZB201"); status != http.StatusNotFound {
 		t.Errorf("manager-a GET /officers/ZB201: %d, want 404", status)
 	}
-	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "Your units") {
+	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "Your units") || strings.Contains(body, "Nobody on the roster") {
 		t.Error("a manager's dashboard claims to show the whole force")
 	}
 	// They do see their own people.
@@ -270,6 +270,15 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 		t.Error("manager-a does not see Alice Able of unit A")
 	}
 	// A change of scope takes effect at once, cached pages or not.
+	if err := f.store.UpdateUser(context.Background(), "manager-a", func(u *training.User) error { u.Units = []string{"Unit B"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UpdateUser(context.Background(), "manager-a", func(u *training.User) error { u.Units = []string{"Unit Z"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := c.get("/"); !strings.Contains(body, "Nobody on the roster is in your units") {
+		t.Error("a manager of an empty unit is not told why the dashboard is empty")
+	}
 	if err := f.store.UpdateUser(context.Background(), "manager-a", func(u *training.User) error { u.Units = []string{"Unit B"}; return nil }); err != nil {
 		t.Fatal(err)
 	}
