@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -153,5 +154,62 @@ func TestOpenBadFiles(t *testing.T) {
 	s.Close()
 	if _, err := Open(future, Options{}); !errors.Is(err, training.ErrUnavailable) {
 		t.Fatalf("Open of a newer layout: %v, want ErrUnavailable", err)
+	}
+}
+
+// TestBackupWhileWriting takes backups while changes are applied: each
+// copy must be a whole store at one revision (as many officers as
+// changes applied) that passes bbolt's consistency check.
+func TestBackupWhileWriting(t *testing.T) {
+	s := openTemp(t)
+	const changes = 30
+	done := make(chan error, 1)
+	go func() {
+		for i := range changes {
+			cs := demo.Force(int64(i), 1, 1, asOf) // one officer per change
+			cs.Officers[0].ID = fmt.Sprint(i + 1)
+			cs.Completions, cs.Exemptions = nil, nil
+			cs.BaseRevision = int64(i)
+			if _, err := s.ApplyChanges(t.Context(), cs); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	dir := t.TempDir()
+	for i := range 10 {
+		var buf bytes.Buffer
+		if _, err := s.Backup(t.Context(), &buf); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("backup-%d.db", i))
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.db.View(func(tx *bbolt.Tx) error {
+			for err := range tx.Check() {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("backup %d: %v", i, err)
+		}
+		ds, err := r.Dataset(t.Context())
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(ds.Officers)) != ds.Revision {
+			t.Fatalf("backup %d: %d officers at revision %d", i, len(ds.Officers), ds.Revision)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
