@@ -85,6 +85,20 @@ func (w *webCache) get(rev int64, key string, now time.Time, ttl time.Duration, 
 	return e.value, e.err
 }
 
+// pending reports whether key is being built (1) or not (0), for tests.
+func (w *webCache) pending(key string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e, ok := w.entries[key]; ok {
+		select {
+		case <-e.done:
+		default:
+			return 1
+		}
+	}
+	return 0
+}
+
 // forget drops key, so the next get builds it again.
 func (w *webCache) forget(key string) {
 	w.mu.Lock()
