@@ -25,3 +25,17 @@ func TestStoreSentinel(t *testing.T) {
 		return s
 	})
 }
+
+// TestStoreTLS runs the conformance suite over TLS (rediss://) against a
+// TLS-only redis-server whose certificate a private CA signed, and checks
+// that without that CA the certificate is refused.
+func TestStoreTLS(t *testing.T) {
+	srv, caFile := redistest.StartTLS(t)
+	url := "rediss://127.0.0.1:" + strconv.Itoa(srv.Port)
+	if _, err := Open(t.Context(), url, Options{}); err == nil {
+		t.Fatal("a server certificate from an unknown CA was accepted")
+	}
+	storagetest.Run(t, func(t *testing.T) training.Store {
+		return openTest(t, url+"?tls_ca_file="+caFile, nextPrefix())
+	})
+}

@@ -6,6 +6,7 @@ package redis
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -68,8 +69,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	tlsConf, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
 	s := &Store{
-		rdb:        goredis.NewUniversalClient(cfg.universal()),
+		rdb:        goredis.NewUniversalClient(cfg.universal(tlsConf)),
 		cfg:        cfg,
 		keys:       newKeys(opts.Prefix),
 		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
@@ -110,7 +115,7 @@ func checkPrefix(p string) error {
 // universal builds go-redis options that fail fast: short timeouts, one
 // retry, and a small dial retry so a down server is reported in about a
 // second rather than after a minute of back-off.
-func (c config) universal() *goredis.UniversalOptions {
+func (c config) universal(tlsConf *tls.Config) *goredis.UniversalOptions {
 	o := &goredis.UniversalOptions{
 		Addrs:            c.addrs,
 		DB:               c.db,
@@ -119,7 +124,7 @@ func (c config) universal() *goredis.UniversalOptions {
 		MasterName:       c.masterName,
 		SentinelUsername: c.sentinelUsername,
 		SentinelPassword: c.sentinelPassword,
-		TLSConfig:        c.tlsConfig(),
+		TLSConfig:        tlsConf,
 		ClientName:       "muster",
 		DialTimeout:      c.dialTimeout,
 		ReadTimeout:      c.readTimeout,

@@ -2,9 +2,11 @@ package redis
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +45,7 @@ type config struct {
 	readTimeout      time.Duration
 	writeTimeout     time.Duration
 	poolSize         int
+	caFile           string // PEM file of the CA that signed the server's certificate
 }
 
 // parseURL reads the URL forms Muster accepts (see DESIGN.md):
@@ -53,7 +56,8 @@ type config struct {
 //	redis-cluster://[user:pass@]h1:7000,h2:7001,h3:7002          (rediss-cluster:// for TLS)
 //
 // Query parameters: db, dial_timeout, read_timeout, write_timeout
-// (Go durations), pool_size, and for Sentinel sentinel_username and
+// (Go durations), pool_size, tls_ca_file (with TLS: trust this CA instead
+// of the system's), and for Sentinel sentinel_username and
 // sentinel_password. Errors never contain the password: they name the
 // problem and the URL with its user information removed.
 func parseURL(raw string) (config, error) {
@@ -177,6 +181,11 @@ func parseURL(raw string) (config, error) {
 				return bad("pool_size=%q is not a positive number", v)
 			}
 			c.poolSize = n
+		case "tls_ca_file":
+			if !c.tls {
+				return bad("tls_ca_file only applies to rediss:// URLs")
+			}
+			c.caFile = v
 		case "sentinel_username", "sentinel_password":
 			if c.mode != modeSentinel {
 				return bad("%s only applies to redis-sentinel:// URLs", key)
@@ -300,14 +309,25 @@ func (c config) addrText() string {
 
 // tlsConfig returns the TLS settings, or nil without TLS. ServerName is
 // left empty for several hosts: the dialer then takes it from each address.
-func (c config) tlsConfig() *tls.Config {
+func (c config) tlsConfig() (*tls.Config, error) {
 	if !c.tls {
-		return nil
+		return nil, nil
 	}
 	t := &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.mode == modeSingle {
 		host, _, _ := net.SplitHostPort(c.addrs[0])
 		t.ServerName = host
 	}
-	return t
+	if c.caFile != "" {
+		pem, err := os.ReadFile(c.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the Redis TLS CA file %s cannot be read: %v", training.ErrInvalid, c.caFile, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: the Redis TLS CA file %s holds no PEM certificate", training.ErrInvalid, c.caFile)
+		}
+		t.RootCAs = pool
+	}
+	return t, nil
 }

@@ -16,6 +16,7 @@ package redistest
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -73,6 +74,7 @@ type Server struct {
 	args     []string
 	conf     string // config file, for a sentinel
 	password string
+	tlsConf  *tls.Config // for the readiness check of a TLS-only server
 	cmd      *exec.Cmd
 	log      *os.File
 }
@@ -99,7 +101,8 @@ func (r *Server) Start() error {
 	if err := r.cmd.Start(); err != nil {
 		return err
 	}
-	c := goredis.NewClient(&goredis.Options{Addr: r.Addr(), Password: r.password, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	c := goredis.NewClient(&goredis.Options{Addr: r.Addr(), Password: r.password, TLSConfig: r.tlsConf,
+		MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer c.Close()
 	for range 200 {
 		if c.Ping(context.Background()).Err() == nil {
