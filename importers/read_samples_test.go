@@ -8,8 +8,10 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// samplesDir holds the shared sample rosters (outside the repository).
-const samplesDir = "../../shared/samples"
+// sampleDirs are where the shared sample rosters may be: the copy kept in
+// the repository (importers/testdata/plan/samples), else ../shared/samples
+// beside the repository.
+var sampleDirs = []string{filepath.Join("testdata", "plan", "samples"), filepath.Join("..", "..", "shared", "samples")}
 
 // readPath reads a file with Read and collects its records.
 func readPath(t *testing.T, path string, opts ReadOptions) (*Detection, []Problem, []Record, error) {
@@ -35,14 +37,17 @@ func readPath(t *testing.T, path string, opts ReadOptions) (*Detection, []Proble
 // the samples are not there (failing under MUSTER_TEST_REQUIRE=1).
 func samplePath(t *testing.T, name string) string {
 	t.Helper()
-	path := filepath.Join(samplesDir, name)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatalf("shared sample missing: %v", err)
+	for _, dir := range sampleDirs {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err == nil {
+			return path
 		}
-		t.Skipf("shared samples not present at %s", samplesDir)
 	}
-	return path
+	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
+		t.Fatalf("shared sample %s not found in %q", name, sampleDirs)
+	}
+	t.Skipf("shared sample %s not found in %q", name, sampleDirs)
+	return ""
 }
 
 var sampleToday = training.Date{Year: 2026, Month: 11, Day: 24}
