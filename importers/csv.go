@@ -140,7 +140,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			hf.add(line, rec)
 		}
 		hf.finish()
-		if hf.ok && (!found || hf.best.score > best.score) {
+		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestDelim, found = hf.best, delim, true
 		}
 	}

@@ -21,6 +21,7 @@ var notCompletionWords = map[string]bool{"expiry": true, "expires": true, "expir
 type headerPlan struct {
 	row     int // 1-based
 	lastRow int // the header's last row: data starts below it
+	below   int // non-blank rows seen below the header while scanning
 	columns []Column
 	ignored []string
 	layout  Layout
@@ -191,6 +192,14 @@ func (h *headerFinder) finish() {
 	if !h.ok {
 		return
 	}
+	defer func() {
+		for _, r := range h.seen {
+			if r.n > h.best.lastRow && !blankRow(r.cells) {
+				h.best.below++
+			}
+		}
+		h.seen = nil
+	}()
 	h.best.lastRow = h.best.row
 	var top, below []string
 	for i, r := range h.seen {
@@ -200,7 +209,6 @@ func (h *headerFinder) finish() {
 			break
 		}
 	}
-	defer func() { h.seen = nil }()
 	idCol := -1
 	for _, c := range h.best.columns {
 		if c.Field == FieldID {
@@ -231,6 +239,22 @@ func (h *headerFinder) finish() {
 		return
 	}
 	h.best.lastRow = h.best.row
+}
+
+// better reports whether plan p beats q: a better header, or as good a
+// header with more data under it (a "Summary" sheet that repeats the
+// headers above no rows loses to the sheet holding the roster).
+func (p headerPlan) better(q headerPlan) bool {
+	return p.score > q.score || p.score == q.score && p.below > q.below
+}
+
+func blankRow(cells []string) bool {
+	for _, c := range cells {
+		if clean(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // detection builds the reported Detection from a chosen header plan.

@@ -83,7 +83,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 			continue
 		}
 		hf.finish()
-		if hf.ok && (!found || hf.best.score > best.score) {
+		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestSheet, found = hf.best, s, true
 		}
 	}

@@ -193,6 +193,17 @@ func TestReadXLSXSheetChoice(t *testing.T) {
 	}
 }
 
+func TestReadXLSXSummaryRepeatingHeaders(t *testing.T) {
+	headers := []any{"Warrant No", "Name", "CSE"}
+	b := buildXLSX(t, false,
+		sheetSpec{name: "Summary", rows: [][]any{{"Columns used on the Roster sheet:"}, headers}},
+		sheetSpec{name: "Roster", rows: [][]any{headers, {"1", "Jo", "Yes"}, {"2", "Sam", "No"}}})
+	det, _, recs, err := readBytes(t, b, "x.xlsx", testOpts())
+	if err != nil || det.Sheet != "Roster" || len(recs) != 2 {
+		t.Errorf("%v, sheet %q, %d records", err, det.Sheet, len(recs))
+	}
+}
+
 func TestReadXLSXNoHeader(t *testing.T) {
 	b := buildXLSX(t, false, summarySheet(), sheetSpec{name: "Other", rows: [][]any{{"Shift", "Base"}, {"Earlies", "North"}}})
 	_, _, _, err := readBytes(t, b, "x.xlsx", testOpts())
