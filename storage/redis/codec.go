@@ -3,6 +3,7 @@ package redis
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -50,9 +51,12 @@ func (w *writer) source(s training.Source) {
 	w.time(s.At)
 }
 
-// reader decodes; the first error sticks and later reads return zero values.
+// reader decodes a record held in a string. Strings it returns are
+// substrings of the record (no copies: a Dataset of 150,000 officers
+// allocates per record, not per field). The first error sticks and later
+// reads return zero values.
 type reader struct {
-	b      []byte
+	b      string
 	err    error
 	intern map[string]string // repeated strings (units, sources, courses) shared
 }
@@ -61,54 +65,61 @@ func (r *reader) fail() {
 	if r.err == nil {
 		r.err = fmt.Errorf("redis store: a stored roster record is damaged")
 	}
-	r.b = nil
+	r.b = ""
 }
 
+// uint reads an unsigned varint (encoding/binary's format).
 func (r *reader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
+	var v uint64
+	for i := 0; i < len(r.b) && i < binary.MaxVarintLen64; i++ {
+		c := r.b[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflow
+			}
+			r.b = r.b[i+1:]
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
 	}
-	r.b = r.b[n:]
-	return v
+	r.fail()
+	return 0
 }
 
+// int reads a signed (zig-zag) varint.
 func (r *reader) int() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
+	u := r.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	r.b = r.b[n:]
 	return v
 }
 
-func (r *reader) bytes() []byte {
+func (r *reader) str() string {
 	n := r.uint()
 	if n > uint64(len(r.b)) {
 		r.fail()
-		return nil
+		return ""
 	}
 	v := r.b[:n]
 	r.b = r.b[n:]
 	return v
 }
 
-func (r *reader) str() string { return string(r.bytes()) }
-
-// shared returns a string that repeats across records, interned.
+// shared returns a string that repeats across records, interned so that
+// all records share one copy and do not pin their own record text.
 func (r *reader) shared() string {
-	b := r.bytes()
-	if len(b) == 0 || r.intern == nil {
-		return string(b)
+	v := r.str()
+	if v == "" || r.intern == nil {
+		return v
 	}
-	if s, ok := r.intern[string(b)]; ok {
+	if s, ok := r.intern[v]; ok {
 		return s
 	}
-	s := string(b)
-	r.intern[s] = s
-	return s
+	v = strings.Clone(v)
+	r.intern[v] = v
+	return v
 }
 
 func (r *reader) date() training.Date {
@@ -140,7 +151,7 @@ func (r *reader) format(want byte, what string) {
 			}
 			r.err = fmt.Errorf("redis store: a stored %s record has format %d; this Muster reads format %d", what, got, want)
 		}
-		r.b = nil
+		r.b = ""
 		return
 	}
 	r.b = r.b[1:]
@@ -185,7 +196,7 @@ func encodeOfficer(o training.Officer) string {
 }
 
 func decodeOfficer(s string, intern map[string]string) (training.Officer, error) {
-	r := reader{b: []byte(s), intern: intern}
+	r := reader{b: s, intern: intern}
 	r.format(fmtOfficerV1, "officer")
 	o := training.Officer{ID: r.str(), DisplayID: r.str(), Name: r.str(), Email: r.str()}
 	flags := r.uint()
@@ -214,7 +225,7 @@ func encodeCompletions(cs []training.Completion) string {
 }
 
 func decodeCompletions(officerID, s string, intern map[string]string) ([]training.Completion, error) {
-	r := reader{b: []byte(s), intern: intern}
+	r := reader{b: s, intern: intern}
 	r.format(fmtCompletionsV1, "completions")
 	n := r.uint()
 	if n > uint64(len(r.b)) {
@@ -246,7 +257,7 @@ func encodeExemptions(es []training.Exemption) string {
 }
 
 func decodeExemptions(officerID, s string, intern map[string]string) ([]training.Exemption, error) {
-	r := reader{b: []byte(s), intern: intern}
+	r := reader{b: s, intern: intern}
 	r.format(fmtExemptionsV1, "exemptions")
 	n := r.uint()
 	if n > uint64(len(r.b)) {
