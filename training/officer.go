@@ -3,6 +3,7 @@ package training
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Officer is one person on the roster: police officer or staff member who
@@ -68,16 +69,22 @@ func NormalizeID(s string) string {
 	return t
 }
 
-// CleanText trims s and collapses inner runs of white space (including
-// non-breaking spaces) to one space. Apostrophes and accents are kept.
+// CleanText trims s and collapses inner runs of white space (any Unicode
+// space: non-breaking, thin, ideographic…) to one space, and drops
+// zero-width characters. Apostrophes and accents are kept. Text that is
+// already clean is returned without allocating.
 func CleanText(s string) string {
+	if isClean(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if r == '\u00a0' || r == '\u2007' || r == '\u202f' || r == '\t' || r == '\n' || r == '\r' || r == ' ' || r == '\u200b' || r == '\ufeff' {
-			if r == '\u200b' || r == '\ufeff' {
-				continue
-			}
+		switch {
+		case r == '\u200b' || r == '\ufeff':
+			continue
+		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
 		}
@@ -88,6 +95,27 @@ func CleanText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isClean reports whether CleanText would return s unchanged: plain ASCII
+// with single inner spaces and none at either end.
+func isClean(s string) bool {
+	prevSpace := true // a leading space is not clean
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80 || c < ' ':
+			return false
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		default:
+			prevSpace = false
+		}
+	}
+	return s == "" || s[len(s)-1] != ' '
 }
 
 // UnitSep joins the parts of a unit path.

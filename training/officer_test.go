@@ -20,8 +20,17 @@ func TestNormalizeID(t *testing.T) {
 }
 
 func TestCleanTextAndUnits(t *testing.T) {
-	if got := CleanText("  Siobhán \u00a0 O'Brien\t"); got != "Siobhán O'Brien" {
-		t.Errorf("CleanText = %q", got)
+	for in, want := range map[string]string{
+		"  Siobhán \u00a0 O'Brien\t": "Siobhán O'Brien",
+		"Zoë\u2009Khan":              "Zoë Khan",
+		"\u3000A\u200bB  C ":         "AB C",
+		"plain text":                 "plain text",
+		"":                           "",
+		" ":                          "",
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
 	}
 	tests := map[string]string{
 		"Frontline Policing/Central West/CID":       "Frontline Policing / Central West / CID",
