@@ -86,7 +86,22 @@ func rosterDecoders(ds *training.Dataset) (officers, completions, exemptions fun
 }
 
 func (s *Store) scanRoster(ctx context.Context) (*training.Dataset, error) {
-	ds := newDataset()
+	// Size the maps first: growing a 150,000-entry map costs more than a round trip.
+	var lens [3]*goredis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, k := range []string{s.keys.officers, s.keys.completions, s.keys.exemptions} {
+			lens[i] = p.HLen(ctx, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	ds := &training.Dataset{
+		Officers:    make(map[string]training.Officer, lens[0].Val()),
+		Completions: make(map[string][]training.Completion, lens[1].Val()),
+		Exemptions:  make(map[string][]training.Exemption, lens[2].Val()),
+	}
 	off, comp, ex := rosterDecoders(ds)
 	errs := make([]error, 4)
 	var wg sync.WaitGroup
