@@ -79,7 +79,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		keys:       newKeys(opts.Prefix),
 		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
 		chunk:      1000,
-		mergeLimit: 2000,
+		mergeLimit: 5000,
 		scanCount:  1000,
 		stageTTL:   10 * time.Minute,
 		applyTTL:   30 * time.Second,
