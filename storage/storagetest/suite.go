@@ -18,7 +18,8 @@
 //   - times come back in UTC;
 //   - DueMessages orders by NextAttempt then ID; Messages by Created then
 //     ID, newest first; JobRuns by Started then ID, newest first; Tokens by
-//     Created then ID, with Hash empty;
+//     Created then ID, with Hash empty; a limit <= 0 (DueMessages included)
+//     means all;
 //   - a session or a lock is expired at its expiry instant (valid while now
 //     is before it);
 //   - DeleteUser and DeleteToken of a missing record give ErrNotFound,
