@@ -126,9 +126,9 @@ func testKilledApply(t *testing.T, cleaner string) {
 			if err != nil || len(tokens) != 1 {
 				t.Fatalf("staging tokens: %v, %v; want one", tokens, err)
 			}
-			stOff, _, _ := s.keys.stage(tokens[0])
-			if n, _ := s.rdb.HLen(t.Context(), stOff).Result(); n == 0 {
-				t.Fatal("no staged officers: the helper was not killed mid-staging")
+			stOff, stComp, stEx := s.keys.stage(tokens[0])
+			if n, _ := s.rdb.Exists(t.Context(), stOff, stComp, stEx).Result(); n == 0 {
+				t.Fatal("nothing staged: the helper was not killed mid-staging")
 			}
 			// ... but nothing is visible.
 			after, err := s.Dataset(t.Context())
@@ -157,8 +157,8 @@ func testKilledApply(t *testing.T, cleaner string) {
 			if err != nil || len(left) != 0 {
 				t.Fatalf("staging tokens after %s: %v, %v", cleaner, left, err)
 			}
-			if n, err := s2.rdb.Exists(t.Context(), stOff).Result(); err != nil || n != 0 {
-				t.Fatalf("staged officers still exist after %s: %d, %v", cleaner, n, err)
+			if n, err := s2.rdb.Exists(t.Context(), stOff, stComp, stEx).Result(); err != nil || n != 0 {
+				t.Fatalf("%d staging hashes still exist after %s (%v)", n, cleaner, err)
 			}
 			rev, err := s2.Revision(t.Context())
 			if err != nil {
