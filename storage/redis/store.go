@@ -26,7 +26,8 @@ var _ training.Store = (*Store)(nil)
 // Options configures Open.
 type Options struct {
 	// Prefix starts every key, so that several deployments (forces) can
-	// share one Redis; default "muster". Letters, digits, '-', '_', '.', ':'.
+	// share one Redis; default "muster". Letters, digits, '-', '_' and '.'
+	// (no ':', so that no prefix's keys can look like another's).
 	Prefix string
 	// Logger receives warnings (never personal data); default discards.
 	Logger *slog.Logger
@@ -104,9 +105,9 @@ func (s *Store) start(ctx context.Context) error {
 // checkPrefix keeps hash tags and patterns out of the prefix.
 func checkPrefix(p string) error {
 	for _, r := range p {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:", r)
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.", r)
 		if !ok {
-			return fmt.Errorf("%w: Redis key prefix %q may only hold letters, digits, '-', '_', '.' and ':'", training.ErrInvalid, p)
+			return fmt.Errorf("%w: Redis key prefix %q may only hold letters, digits, '-', '_' and '.'", training.ErrInvalid, p)
 		}
 	}
 	return nil

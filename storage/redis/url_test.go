@@ -111,8 +111,10 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestOpenBadPrefix(t *testing.T) {
-	_, err := Open(t.Context(), "redis://127.0.0.1:1", Options{Prefix: "a{b}"})
-	if !errors.Is(err, training.ErrInvalid) {
-		t.Fatalf("got %v, want ErrInvalid", err)
+	for _, p := range []string{"a{b}", "muster:kent", "a b", "a*"} {
+		_, err := Open(t.Context(), "redis://127.0.0.1:1", Options{Prefix: p})
+		if !errors.Is(err, training.ErrInvalid) {
+			t.Errorf("prefix %q: got %v, want ErrInvalid", p, err)
+		}
 	}
 }
