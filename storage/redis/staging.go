@@ -91,7 +91,7 @@ func (s *Store) dropStaging(token string) {
 	defer cancel()
 	stOff, stComp, stEx := s.keys.stage(token)
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, stOff, stComp, stEx)
+		p.Unlink(ctx, stOff, stComp, stEx)
 		p.SRem(ctx, s.keys.stages, token)
 		return nil
 	})
@@ -125,7 +125,7 @@ func (s *Store) cleanStaging(ctx context.Context) error {
 		}
 		stOff, stComp, stEx := s.keys.stage(t)
 		_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-			p.Del(ctx, stOff, stComp, stEx)
+			p.Unlink(ctx, stOff, stComp, stEx)
 			p.SRem(ctx, s.keys.stages, t)
 			return nil
 		})
