@@ -89,6 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		s.rdb.Close()
 		return nil, err
 	}
+	s.log.Info("redis store open", "prefix", opts.Prefix)
 	return s, nil
 }
 
