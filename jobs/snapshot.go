@@ -13,7 +13,7 @@ func (s *Scheduler) runSnapshot(ctx context.Context, st *runState) error {
 	if err != nil {
 		return err
 	}
-	snap, err := Snapshot(ds, st.asOf)
+	snap, err := training.BuildSnapshot(ds, st.asOf)
 	if err != nil {
 		return err
 	}
@@ -25,20 +25,3 @@ func (s *Scheduler) runSnapshot(ctx context.Context, st *runState) error {
 	return s.store.PutDailySnapshot(ctx, snap)
 }
 
-// Snapshot computes the day's figures: the force report as a flat map
-// from unit path ("" = force) to course to counts.
-func Snapshot(ds *training.Dataset, asOf training.Date) (training.DailySnapshot, error) {
-	rep, err := training.BuildReport(ds, asOf, training.ReportOptions{})
-	if err != nil {
-		return training.DailySnapshot{}, err
-	}
-	snap := training.DailySnapshot{Date: asOf, Units: map[string]map[string]training.Counts{}}
-	rep.Walk(func(n *training.ReportNode) {
-		m := make(map[string]training.Counts, len(n.Courses))
-		for _, c := range n.Courses {
-			m[c.Course] = c.Counts
-		}
-		snap.Units[n.Unit] = m
-	})
-	return snap, nil
-}

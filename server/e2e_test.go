@@ -216,7 +216,7 @@ func TestE2EChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.PutDailySnapshot(context.Background(), snapshotOf(r)); err != nil {
+		if err := st.PutDailySnapshot(context.Background(), training.SnapshotOf(r)); err != nil {
 			t.Fatal(err)
 		}
 	}

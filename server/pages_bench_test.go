@@ -30,7 +30,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := f.store.PutDailySnapshot(ctx, snapshotOf(r)); err != nil {
+		if err := f.store.PutDailySnapshot(ctx, training.SnapshotOf(r)); err != nil {
 			b.Fatal(err)
 		}
 	}

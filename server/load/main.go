@@ -174,7 +174,7 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	if _, err := st.ApplyChanges(ctx, cs); err != nil {
 		return nil, fmt.Errorf("loading the force: %w", err)
 	}
-	if err := putSnapshots(ctx, st, asOf); err != nil {
+	if err := demo.PutTrend(ctx, st, asOf, 4); err != nil {
 		return nil, err
 	}
 	const password = "load-test-password-1"
@@ -227,32 +227,6 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 		results = append(results, r)
 	}
 	return results, nil
-}
-
-// putSnapshots writes weekly snapshots for the dashboard's trend chart.
-func putSnapshots(ctx context.Context, st training.Store, asOf training.Date) error {
-	ds, err := st.Dataset(ctx)
-	if err != nil {
-		return err
-	}
-	for w := 4; w >= 0; w-- {
-		r, err := training.BuildReport(ds, asOf.AddDays(-7*w), training.ReportOptions{})
-		if err != nil {
-			return err
-		}
-		snap := training.DailySnapshot{Date: r.AsOf, Units: map[string]map[string]training.Counts{}}
-		r.Walk(func(n *training.ReportNode) {
-			m := map[string]training.Counts{}
-			for _, c := range n.Courses {
-				m[c.Course] = c.Counts
-			}
-			snap.Units[n.Unit] = m
-		})
-		if err := st.PutDailySnapshot(ctx, snap); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // signIn logs in through the login form; the clients share the session cookie.

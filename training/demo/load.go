@@ -36,17 +36,27 @@ func Load(ctx context.Context, st training.Store, today training.Date) (int, err
 	if _, err := st.ApplyChanges(ctx, cs); err != nil {
 		return 0, fmt.Errorf("loading demo data: %w", err)
 	}
-	if ds, err = st.Dataset(ctx); err != nil {
+	if err := PutTrend(ctx, st, today, DemoTrendWeeks); err != nil {
 		return 0, err
 	}
-	for w := DemoTrendWeeks; w >= 0; w-- {
+	return len(cs.Officers), nil
+}
+
+// PutTrend writes weekly snapshots of the store's current data as of each
+// of the last weeks weeks, so a trend chart has something to show at once.
+func PutTrend(ctx context.Context, st training.Store, today training.Date, weeks int) error {
+	ds, err := st.Dataset(ctx)
+	if err != nil {
+		return err
+	}
+	for w := weeks; w >= 0; w-- {
 		snap, err := training.BuildSnapshot(ds, today.AddDays(-7*w))
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if err := st.PutDailySnapshot(ctx, snap); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return len(cs.Officers), nil
+	return nil
 }
