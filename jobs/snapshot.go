@@ -24,4 +24,3 @@ func (s *Scheduler) runSnapshot(ctx context.Context, st *runState) error {
 	}
 	return s.store.PutDailySnapshot(ctx, snap)
 }
-
