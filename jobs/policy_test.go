@@ -159,13 +159,23 @@ func TestPlanRemindersLedger(t *testing.T) {
 	t.Run("a new due date starts a new cycle", func(t *testing.T) {
 		// A30 completes cse; three years later it lapses: stages start again
 		// for the new due date (the expiry) although "due" was sent before.
-		// A compliant officer is never reminded, so the cycle starts on the
-		// expiry day itself.
+		// While compliant, the renewal is announced 30 and 7 days before
+		// the expiry, and the cycle goes on with the same date once it lapses.
 		ds.Completions["A30"] = append(ds.Completions["A30"], training.Completion{OfficerID: "A30", CourseID: "cse-recognition", Date: date("2027-01-05")})
-		plan := jobs.PlanReminders(ds, ds.Courses[:1], date("2029-12-06"), p, has)
+		plan := jobs.PlanReminders(ds, ds.Courses[:1], date("2029-12-05"), p, has)
 		if got := keysOf(plan, "A30"); got != nil {
-			t.Errorf("compliant until expiry, yet planned %v", got)
+			t.Errorf("31 days before expiry, yet planned %v", got)
 		}
+		plan = jobs.PlanReminders(ds, ds.Courses[:1], date("2029-12-06"), p, has)
+		if got, want := keysOf(plan, "A30"), []string{"remind|A30|cse-recognition|before-30|2030-01-05"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("renewal: planned %v, want %v", got, want)
+		}
+		for _, r := range plan.Reminders {
+			if it := r.Items[0]; r.OfficerID == "A30" && (it.Lapsed || it.Status != training.StatusCompliant) {
+				t.Errorf("renewal item = %+v, want compliant and not lapsed", it)
+			}
+		}
+		record(plan)
 		plan = jobs.PlanReminders(ds, ds.Courses[:1], date("2030-01-05"), p, has)
 		if got, want := keysOf(plan, "A30"), []string{"remind|A30|cse-recognition|due|2030-01-05"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("planned %v, want %v", got, want)

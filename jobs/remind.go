@@ -130,20 +130,25 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 		var items []Item
 		for _, c := range courses {
 			st := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
-			if st.Due.IsZero() { // compliant, exempt, not required
+			// For a compliant officer this is the expiry date: the
+			// "before" stages then announce the renewal, and the cycle
+			// carries on with the same due date once it lapses.
+			due := st.ActionDate()
+			if due.IsZero() { // exempt, not required, or never expires
 				continue
 			}
-			stage, ok := p.StageAt(st.Due, asOf)
+			stage, ok := p.StageAt(due, asOf)
 			if !ok {
 				continue
 			}
-			key := ReminderKey(id, c.ID, stage.Name, st.Due)
+			key := ReminderKey(id, c.ID, stage.Name, due)
 			if sent != nil && sent(key) {
 				plan.Counts.AlreadySent++
 				continue
 			}
-			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Due: st.Due,
-				Lapsed: st.Completion != nil, Stage: stage.Name, URL: c.URL, Why: why(stage, st, asOf), Key: key})
+			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Due: due,
+				Lapsed: st.Completion != nil && st.Status != training.StatusCompliant, Stage: stage.Name, URL: c.URL,
+				Why: why(stage, st, due, asOf), Key: key})
 		}
 		if len(items) == 0 {
 			plan.Counts.NoAction++
@@ -170,15 +175,15 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 }
 
 // why explains a reminder in one plain sentence.
-func why(s Stage, st training.CourseStatus, asOf training.Date) string {
-	what := "due on " + st.Due.UK()
+func why(s Stage, st training.CourseStatus, due, asOf training.Date) string {
+	what := "due on " + due.UK()
 	if st.Completion != nil {
-		what = "the last completion expires on " + st.Due.UK()
-		if asOf.After(st.Due) {
-			what = "the last completion expired on " + st.Due.UK()
+		what = "the last completion expires on " + due.UK()
+		if asOf.After(due) {
+			what = "the last completion expired on " + due.UK()
 		}
-	} else if asOf.After(st.Due) {
-		what = "was due on " + st.Due.UK()
+	} else if asOf.After(due) {
+		what = "was due on " + due.UK()
 	}
 	switch {
 	case s.Name == "due":

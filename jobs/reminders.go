@@ -137,11 +137,11 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 			c = training.Course{ID: rk.course, Title: rk.course, DueSoonDays: training.DefaultDueSoonDays}
 		}
 		st := training.Evaluate(rec.Officer, c, rec.Completions, rec.Exemptions, today)
-		if st.Due.IsZero() {
-			continue // completed or exempted since the run planned it
+		if st.ActionDate() != rk.due {
+			continue // completed, renewed or exempted since the run planned it
 		}
 		line := CourseLine{Title: c.Title, Due: rk.due.UK(), Overdue: today.After(rk.due), URL: c.URL,
-			Lapsed: st.Completion != nil && st.Due == rk.due}
+			Lapsed: st.Completion != nil && st.Status != training.StatusCompliant}
 		switch {
 		case line.Overdue:
 			line.Status = statusWords(training.StatusOverdue)

@@ -53,6 +53,18 @@ type CourseStatus struct {
 	Exemption *Exemption `json:"exemption,omitempty"`
 }
 
+// ActionDate is the date a reminder is about: the due date when the
+// officer must act, or, for a compliant completion that will lapse, its
+// expiry date (so renewals can be announced before they fall due). Zero
+// when there is nothing to remind of (exempt, not required, or a
+// completion that never expires).
+func (cs CourseStatus) ActionDate() Date {
+	if cs.Status == StatusCompliant {
+		return cs.Expires
+	}
+	return cs.Due
+}
+
 // ExpiryDate returns when a completion on done lapses: done plus the
 // course's validity in calendar months, clamped to the month's end; zero
 // when the course never expires.

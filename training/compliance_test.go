@@ -244,3 +244,19 @@ func TestListOfficers(t *testing.T) {
 		t.Errorf("active officers = %d, want 4 (leaver excluded)", len(all))
 	}
 }
+
+func TestActionDate(t *testing.T) {
+	c := Course{ID: "c", Deadline: d("2026-03-31"), DueWithinDays: 90, ValidForMonths: 36, DueSoonDays: 30}
+	o := Officer{ID: "1", StartDate: d("2010-01-01")}
+	done := []Completion{{OfficerID: "1", CourseID: "c", Date: d("2025-01-10")}}
+	if got := Evaluate(o, c, done, nil, d("2026-11-24")).ActionDate(); got != d("2028-01-10") {
+		t.Errorf("compliant: action date %s, want the expiry 2028-01-10", got)
+	}
+	if got := Evaluate(o, c, nil, nil, d("2026-11-24")).ActionDate(); got != d("2026-03-31") {
+		t.Errorf("overdue: action date %s, want the due date", got)
+	}
+	c.ValidForMonths = 0
+	if got := Evaluate(o, c, done, nil, d("2026-11-24")).ActionDate(); !got.IsZero() {
+		t.Errorf("never expires: action date %s, want none", got)
+	}
+}
