@@ -143,7 +143,7 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 		return exitFail
 	}
 	err = env.store.UpdateUser(ctx, pos[0], func(u *training.User) error {
-		u.PasswordHash, u.MustChangePassword = hash, true
+		u.SetPassword(hash, true, time.Now())
 		return nil
 	})
 	if err != nil {

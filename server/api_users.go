@@ -148,7 +148,7 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 			return err
 		}
 		if hash != "" {
-			u.PasswordHash, u.MustChangePassword = hash, false
+			u.SetPassword(hash, false, s.now())
 		}
 		out = *u
 		return nil
@@ -180,7 +180,7 @@ func (s *Server) apiUserReset(c echo.Context) error {
 	}
 	var out training.User
 	err = s.store.UpdateUser(c.Request().Context(), c.Param("username"), func(u *training.User) error {
-		u.PasswordHash, u.MustChangePassword = hash, true
+		u.SetPassword(hash, true, s.now())
 		out = *u
 		return nil
 	})

@@ -177,6 +177,10 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 	if err != nil {
 		return nil, err
 	}
+	if sess.Created.Before(u.PasswordChanged) {
+		// The password was changed or reset after this session began.
+		return nil, errUnauthenticated
+	}
 	s.touchSession(ctx, &sess, now)
 	return &principal{user: u, session: &sess}, nil
 }

@@ -59,6 +59,16 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	if !ok || u.Disabled {
 		return training.User{}, nil, errLoginFailed
 	}
+	sess, err := s.startSession(c, u, now)
+	if err != nil {
+		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	}
+	return u, sess, nil
+}
+
+// startSession creates a session for u, sets its cookie and makes u the
+// request's principal.
+func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*training.Session, error) {
 	id := randomToken()
 	sess := training.Session{
 		IDHash:    sha256Hex(id),
@@ -67,15 +77,15 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		Created:   now,
 		Expires:   now.Add(sessionIdle),
 	}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
-		return training.User{}, nil, fmt.Errorf("login: %w", err)
+	if err := s.store.CreateSession(c.Request().Context(), sess); err != nil {
+		return nil, err
 	}
 	c.SetCookie(&http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/",
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
 	})
 	c.Set(ctxPrincipal, &principal{user: u, session: &sess})
-	return u, &sess, nil
+	return &sess, nil
 }
 
 // logout ends the caller's session (tokens are revoked by an admin instead).
@@ -185,8 +195,7 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 		if !ok {
 			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
 		}
-		u.PasswordHash = hash
-		u.MustChangePassword = false
+		u.SetPassword(hash, false, s.now())
 		return nil
 	})
 }

@@ -117,7 +117,7 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 		return err
 	}
 	err = p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error {
-		u.PasswordHash, u.MustChangePassword = hash, true
+		u.SetPassword(hash, true, p.now())
 		return nil
 	})
 	if err != nil {

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/muster-police/muster/training"
 )
 
 type loginView struct{ Next, Username string }
@@ -33,12 +36,26 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	if c.FormValue("new_password") != c.FormValue("confirm_password") {
 		return p.redirectFlash(c, "/account/password", "error", "The two new passwords are not the same.")
 	}
-	err := p.changePassword(c.Request().Context(), u.Username, c.FormValue("old_password"), c.FormValue("new_password"))
+	ctx := c.Request().Context()
+	err := p.changePassword(ctx, u.Username, c.FormValue("old_password"), c.FormValue("new_password"))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/account/password", "error", msg)
 		}
 		return err
 	}
-	return p.redirectFlash(c, "/", "ok", "Your password has been changed.")
+	// The change ended every session of this user, this one included:
+	// carry on in a new one.
+	if old := principalOf(c).session; old != nil {
+		if err := p.store.DeleteSession(ctx, old.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+			return err
+		}
+	}
+	if u, err = p.store.User(ctx, u.Username); err != nil {
+		return err
+	}
+	if _, err := p.startSession(c, u, p.now()); err != nil {
+		return err
+	}
+	return p.redirectFlash(c, "/", "ok", "Your password has been changed; other devices have been signed out.")
 }

@@ -31,6 +31,18 @@ type User struct {
 	Created   time.Time `json:"created"`
 	// MustChangePassword is set for generated one-time passwords.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// PasswordChanged is when the password was last set: sessions that
+	// began before it are no longer valid, so a reset signs the user out
+	// everywhere.
+	PasswordChanged time.Time `json:"password_changed"`
+}
+
+// SetPassword records a new password hash set at now; oneTime marks a
+// generated password the user must replace at their next login.
+func (u *User) SetPassword(hash string, oneTime bool, now time.Time) {
+	u.PasswordHash = hash
+	u.MustChangePassword = oneTime
+	u.PasswordChanged = now
 }
 
 // Session is a logged-in browser session. Only a hash of the cookie value is stored.

@@ -188,6 +188,7 @@ type userRec struct {
 	Disabled           bool      `json:"disabled,omitempty"`
 	Created            time.Time `json:"created"`
 	MustChangePassword bool      `json:"must_change_password,omitempty"`
+	PasswordChanged    time.Time `json:"password_changed"`
 }
 
 func (r *userRec) version() int { return r.V }
@@ -195,13 +196,15 @@ func (r *userRec) version() int { return r.V }
 func toUserRec(u training.User) *userRec {
 	return &userRec{V: recordV1, Username: u.Username, PasswordHash: u.PasswordHash,
 		Role: string(u.Role), Email: u.Email, Units: u.Units, OfficerID: u.OfficerID,
-		Disabled: u.Disabled, Created: utc(u.Created), MustChangePassword: u.MustChangePassword}
+		Disabled: u.Disabled, Created: utc(u.Created), MustChangePassword: u.MustChangePassword,
+		PasswordChanged: utc(u.PasswordChanged)}
 }
 
 func (r *userRec) user() training.User {
 	return training.User{Username: r.Username, PasswordHash: r.PasswordHash,
 		Role: training.Role(r.Role), Email: r.Email, Units: r.Units, OfficerID: r.OfficerID,
-		Disabled: r.Disabled, Created: utc(r.Created), MustChangePassword: r.MustChangePassword}
+		Disabled: r.Disabled, Created: utc(r.Created), MustChangePassword: r.MustChangePassword,
+		PasswordChanged: utc(r.PasswordChanged)}
 }
 
 type sessionRec struct {

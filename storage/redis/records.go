@@ -77,15 +77,17 @@ type userV1 struct {
 	Disabled           bool          `json:"disabled,omitempty"`
 	Created            time.Time     `json:"created"`
 	MustChangePassword bool          `json:"must_change_password,omitempty"`
+	PasswordChanged    time.Time     `json:"password_changed"`
 }
 
 func userRec(u training.User) userV1 {
-	return userV1{recordVersion, u.Username, u.PasswordHash, u.Role, u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword}
+	return userV1{recordVersion, u.Username, u.PasswordHash, u.Role, u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC()}
 }
 
 func (r userV1) domain() training.User {
 	return training.User{Username: r.Username, PasswordHash: r.PasswordHash, Role: r.Role, Email: r.Email, Units: r.Units,
-		OfficerID: r.OfficerID, Disabled: r.Disabled, Created: r.Created, MustChangePassword: r.MustChangePassword}
+		OfficerID: r.OfficerID, Disabled: r.Disabled, Created: r.Created, MustChangePassword: r.MustChangePassword,
+		PasswordChanged: r.PasswordChanged}
 }
 
 type sessionV1 struct {

@@ -23,7 +23,7 @@ var accountTests = []test{
 func user(name string, role training.Role) training.User {
 	return training.User{Username: name, PasswordHash: "$argon2id$v=19$" + name, Role: role,
 		Email: name + "@police.example", Units: []string{"North"}, OfficerID: "12", Created: t0,
-		MustChangePassword: true}
+		MustChangePassword: true, PasswordChanged: t0.Add(time.Hour)}
 }
 
 func testUsers(t *testing.T, s training.Store) {
