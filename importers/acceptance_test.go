@@ -20,15 +20,15 @@ import (
 // runs from the repository alone), else ../shared/samples beside the repo.
 func sampleDir(t *testing.T) string {
 	t.Helper()
-	for _, d := range []string{filepath.Join("testdata", "plan", "samples"), filepath.Join("..", "..", "shared", "samples")} {
+	for _, d := range []string{filepath.Join("..", "testdata", "samples"), filepath.Join("..", "..", "shared", "samples")} {
 		if _, err := os.Stat(filepath.Join(d, "expected-2026-11-24.json")); err == nil {
 			return d
 		}
 	}
 	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-		t.Fatal("sample rosters not found in importers/testdata/plan/samples or ../shared/samples")
+		t.Fatal("sample rosters not found in testdata/samples or ../shared/samples")
 	}
-	t.Skip("sample rosters not found in importers/testdata/plan/samples or ../shared/samples")
+	t.Skip("sample rosters not found in testdata/samples or ../shared/samples")
 	return ""
 }
 
@@ -111,9 +111,9 @@ func TestAcceptanceSampleCopyIsCurrent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := os.ReadFile(filepath.Join("testdata", "plan", "samples", filepath.Base(src)))
+		got, err := os.ReadFile(filepath.Join("..", "testdata", "samples", filepath.Base(src)))
 		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("testdata/plan/samples/%s differs from %s (or is missing): copy it again", filepath.Base(src), src)
+			t.Errorf("testdata/samples/%s differs from %s (or is missing): copy it again", filepath.Base(src), src)
 		}
 	}
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // sampleDirs are where the shared sample rosters may be: the copy kept in
-// the repository (importers/testdata/plan/samples), else ../shared/samples
+// the repository (testdata/samples at the root), else ../shared/samples
 // beside the repository.
-var sampleDirs = []string{filepath.Join("testdata", "plan", "samples"), filepath.Join("..", "..", "shared", "samples")}
+var sampleDirs = []string{filepath.Join("..", "testdata", "samples"), filepath.Join("..", "..", "shared", "samples")}
 
 // readPath reads a file with Read and collects its records.
 func readPath(t *testing.T, path string, opts ReadOptions) (*Detection, []Problem, []Record, error) {

@@ -48,7 +48,7 @@ func TestE2EChromium(t *testing.T) {
 		}
 		t.Skip("chromium is not installed; apt-get install -y chromium to run the end-to-end test")
 	}
-	roster, err := filepath.Abs("testdata/1_roster_full.xlsx")
+	roster, err := filepath.Abs("../testdata/samples/1_roster_full.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -392,7 +392,7 @@ func TestPagesCSRF(t *testing.T) {
 func TestPagesUploadPreviewConfirm(t *testing.T) {
 	f := newWebFixture(t, false)
 	c := f.login("hr")
-	status, loc, _ := c.upload("/upload", "testdata/1_roster_full.xlsx", map[string]string{"full": "1"})
+	status, loc, _ := c.upload("/upload", "../testdata/samples/1_roster_full.xlsx", map[string]string{"full": "1"})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/imp-") {
 		t.Fatalf("POST /upload: %d %s", status, loc)
 	}
@@ -469,7 +469,7 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 		t.Errorf("after confirming the leavers %d officers are active, want 3", countActive(ds))
 	}
 	// Cancel forgets a preview.
-	status, loc, _ = c.upload("/upload", "testdata/2_lms_export.csv", map[string]string{"full": "0"})
+	status, loc, _ = c.upload("/upload", "../testdata/samples/2_lms_export.csv", map[string]string{"full": "0"})
 	if status != http.StatusSeeOther {
 		t.Fatalf("third upload: %d", status)
 	}
