@@ -4,7 +4,7 @@ package importers_test
 // reader over the same file (issue 2: end-to-end import within 1.25× of
 // the raw read, peak memory within 1.5×).
 //
-//	go test ./importers -run '^$' -bench 'RawRead|Import' -benchtime 3x
+//	go test ./importers -run '^$' -bench 'RawRead|Import|Pandas' -benchtime 3x
 //
 // The rosters (10k, 50k, 150k rows) are generated once with demo.Force and
 // rostergen.WriteXLSX into $MUSTER_BENCH_DIR (default: a muster-bench
@@ -45,6 +45,7 @@ var (
 	rawSecondsPerRow = map[int]float64{}
 	rawPeakMB        = map[int]float64{}
 	rawCPU           = map[int]float64{}
+	importPerRow     = map[int]float64{}
 )
 
 // benchRoster returns the path of a generated roster of n officers,
@@ -191,10 +192,61 @@ func BenchmarkImport(b *testing.B) {
 			b.ReportMetric(cpu, "cpu-s")
 			rawMu.Lock()
 			defer rawMu.Unlock()
+			importPerRow[n] = perRow
 			if raw, ok := rawSecondsPerRow[n]; ok {
 				b.ReportMetric(perRow/raw, "x-raw-time")
 				b.ReportMetric(cpu/rawCPU[n], "x-raw-cpu")
 				b.ReportMetric(peak/rawPeakMB[n], "x-raw-peak")
+			}
+		})
+	}
+}
+
+// BenchmarkPandasReadExcel reads the same rosters with pandas.read_excel
+// (scripts/pandas_read.py), the tool analysts use today, and reports how
+// many times faster the import is (x-import-faster) when BenchmarkImport
+// ran first in the same run. It needs a python3 with pandas and openpyxl
+// (Debian: python3-pandas python3-openpyxl) and is skipped without one.
+func BenchmarkPandasReadExcel(b *testing.B) {
+	python := ""
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(p, "-c", "import pandas, openpyxl").Run() == nil {
+			python = p
+			break
+		}
+	}
+	if python == "" {
+		b.Skip("no python3 with pandas and openpyxl (Debian: apt-get install python3-pandas python3-openpyxl)")
+	}
+	script, err := filepath.Abs(filepath.Join("..", "scripts", "pandas_read.py"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			path := benchRoster(b, n)
+			var peak, cpu float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(python, script, path)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("pandas: %v\n%s", err, out)
+				}
+				cpu += (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && float64(ru.Maxrss)/1024 > peak {
+					peak = float64(ru.Maxrss) / 1024
+				}
+			}
+			b.StopTimer()
+			perRow := b.Elapsed().Seconds() / float64(b.N) / float64(n)
+			b.ReportMetric(1/perRow, "rows/s")
+			b.ReportMetric(peak, "peak-MB")
+			b.ReportMetric(cpu/float64(b.N), "cpu-s")
+			rawMu.Lock()
+			defer rawMu.Unlock()
+			if imp, ok := importPerRow[n]; ok {
+				b.ReportMetric(perRow/imp, "x-import-faster")
 			}
 		})
 	}

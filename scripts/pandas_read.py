@@ -1,0 +1,10 @@
+"""Read a roster with pandas, as analysts do today: the reference the
+import benchmark compares against (BenchmarkPandasReadExcel in
+importers/bench_test.go). Usage: python3 pandas_read.py FILE.xlsx
+Prints the number of rows read."""
+import sys
+
+import pandas as pd
+
+frame = pd.read_excel(sys.argv[1], sheet_name="Roster", header=2)
+print(len(frame))
