@@ -118,6 +118,9 @@ type MailStore interface {
 	Messages(ctx context.Context, state MessageState, limit int) ([]Message, error)
 	// LedgerHas reports whether a ledger key was ever enqueued.
 	LedgerHas(ctx context.Context, key string) (bool, error)
+	// LedgerHasKeys reports which of keys were ever enqueued, in one read
+	// (a run checks about 100,000): the map holds only those that were.
+	LedgerHasKeys(ctx context.Context, keys []string) (map[string]bool, error)
 }
 
 // JobStore holds job locks, job run records and small settings.

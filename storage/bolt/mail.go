@@ -209,3 +209,25 @@ func (s *Store) LedgerHas(ctx context.Context, key string) (bool, error) {
 	})
 	return has, err
 }
+
+// LedgerHasKeys reports which of keys were ever enqueued, in one read
+// transaction.
+func (s *Store) LedgerHasKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	has := make(map[string]bool)
+	err := s.view(func(tx *bbolt.Tx) error {
+		ledger := tx.Bucket(bLedger)
+		for _, k := range keys {
+			if ledger.Get([]byte(k)) != nil {
+				has[k] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return has, nil
+}

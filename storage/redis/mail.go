@@ -222,3 +222,34 @@ func (s *Store) LedgerHas(ctx context.Context, key string) (bool, error) {
 	ok, err := s.rdb.HExists(ctx, s.keys.ledger, key).Result()
 	return ok, s.wrap(err)
 }
+
+// ledgerChunk is how many keys one HMGET of the ledger asks about.
+const ledgerChunk = 1000
+
+// LedgerHasKeys reports which of keys were ever enqueued, with one
+// pipelined HMGET per ledgerChunk keys instead of a round trip per key.
+func (s *Store) LedgerHasKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	has := make(map[string]bool)
+	if len(keys) == 0 {
+		return has, nil
+	}
+	pipe := s.rdb.Pipeline()
+	var cmds []*goredis.SliceCmd
+	for start := 0; start < len(keys); start += ledgerChunk {
+		cmds = append(cmds, pipe.HMGet(ctx, s.keys.ledger, keys[start:min(start+ledgerChunk, len(keys))]...))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.wrap(err)
+	}
+	for c, cmd := range cmds {
+		for i, v := range cmd.Val() {
+			if v != nil {
+				has[keys[c*ledgerChunk+i]] = true
+			}
+		}
+	}
+	return has, nil
+}

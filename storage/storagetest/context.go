@@ -24,9 +24,10 @@ func testCancelledContext(t *testing.T, s training.Store) {
 			_, err := s.ApplyChanges(c, training.ChangeSet{Import: importRec("imp-1", 0), Officers: []training.Officer{officer("1", "N")}})
 			return err
 		},
-		"PutCourses": func() error { return s.PutCourses(c, []training.Course{{ID: "x", Title: "X"}}) },
-		"CreateUser": func() error { return s.CreateUser(c, user("amir", training.RoleAdmin)) },
-		"Enqueue":    func() error { _, err := s.Enqueue(c, []training.Message{message("m1", 0, "k")}); return err },
+		"PutCourses":    func() error { return s.PutCourses(c, []training.Course{{ID: "x", Title: "X"}}) },
+		"CreateUser":    func() error { return s.CreateUser(c, user("amir", training.RoleAdmin)) },
+		"Enqueue":       func() error { _, err := s.Enqueue(c, []training.Message{message("m1", 0, "k")}); return err },
+		"LedgerHasKeys": func() error { _, err := s.LedgerHasKeys(c, []string{"k"}); return err },
 		"AcquireLock": func() error {
 			_, err := s.AcquireLock(c, "reminders", "a", time.Minute, t0)
 			return err

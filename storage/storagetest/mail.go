@@ -74,6 +74,13 @@ func testEnqueue(t *testing.T, s training.Store) {
 		check(t, err)
 		equal(t, "LedgerHas("+key+")", has, want)
 	}
+	has, err := s.LedgerHasKeys(ctx(t), []string{"remind|1|cse|overdue|2026-03-31", "remind|3|tic|overdue|2026-06-30",
+		"remind|3|cse|overdue|2026-03-31", "remind|9|cse|overdue|2026-03-31", "remind|1|cse|overdue|2026-03-31"})
+	check(t, err)
+	equal(t, "LedgerHasKeys", has, map[string]bool{"remind|1|cse|overdue|2026-03-31": true, "remind|3|tic|overdue|2026-06-30": true})
+	has, err = s.LedgerHasKeys(ctx(t), nil)
+	check(t, err)
+	equal(t, "LedgerHasKeys(nil)", has, map[string]bool{})
 	all, err := s.Messages(ctx(t), "", 0)
 	check(t, err)
 	equal(t, "outbox", ids(all), []string{"m7", "m6", "m4", "m2", "m1"})
