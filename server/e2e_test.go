@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 	"github.com/xuri/excelize/v2"
@@ -59,8 +62,14 @@ func TestE2EChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// The real scheduler, not started: the pages run and plan through it.
+	sched, err := jobs.New(jobs.Config{Store: st, Clock: func() time.Time { return webNow }, BaseURL: "http://127.0.0.1",
+		Secret: []byte("e2e-secret-0123456789abcdef"), Mailer: mail.NewDrop(t.TempDir())})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Config{Store: st, Clock: func() time.Time { return webNow }, Addr: "127.0.0.1:0",
-		BaseURL: "http://127.0.0.1", Secret: []byte("e2e-secret-0123456789abcdef")})
+		BaseURL: "http://127.0.0.1", Secret: []byte("e2e-secret-0123456789abcdef"), Jobs: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,6 +314,24 @@ func TestE2EChromium(t *testing.T) {
 		t.Errorf("no officer list at the team level (%d links, %v)", n, err)
 	}
 	screenshot("5-team")
+
+	// The reminder dry run, reached from the jobs page, shows what the
+	// scheduler plans.
+	plan, err := sched.Plan(context.Background(), training.DateOf(webNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/jobs"), chromedp.WaitVisible(chromedp.ID("remind-link"))); err != nil {
+		t.Fatalf("jobs page: %v", err)
+	}
+	click("#remind-link")
+	if got, want := text("#count-to-remind"), strconv.Itoa(plan.Counts.ToRemind); got != want {
+		t.Errorf("the dry run page counts %s officers to remind, the scheduler %s", got, want)
+	}
+	if got, want := text("#count-cannot"), strconv.Itoa(plan.Counts.CannotRemind); got != want {
+		t.Errorf("the dry run page counts %s who cannot be reminded, the scheduler %s", got, want)
+	}
+	screenshot("5b-remind")
 
 	// The other pages, for a look at them during development.
 	if shots != "" {

@@ -58,6 +58,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/accounts/:username/delete", p.pageAccountDelete, admins)
 	e.POST("/accounts/tokens/:id/revoke", p.pageTokenRevoke, admins)
 	e.GET("/jobs", p.pageJobs, admins)
+	e.GET("/jobs/remind", p.pageRemind, admins)
+	e.GET("/jobs/remind.csv", p.pageRemindCSV, admins)
 	e.POST("/jobs/run", p.pageJobRun, admins)
 	e.GET("/jobs/messages/:id", p.pageMessage, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)

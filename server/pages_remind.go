@@ -1,0 +1,138 @@
+package server
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/training"
+)
+
+// remindPageSize bounds the officers listed per page of the reminder dry
+// run: a force can have 100,000 reminders, which no browser should render
+// at once (the CSV has them all).
+const remindPageSize = 500
+
+// remindView is the reminder dry run page: who would get what and why.
+type remindView struct {
+	AsOf         training.Date
+	Counts       jobs.PlanCounts
+	Reminders    []jobs.Reminder
+	Pager        pagerView
+	CannotRemind []jobs.Unreachable
+	// MoreCannot is how many cannot-remind officers are left off the page.
+	MoreCannot int
+	ExportCSV  string
+}
+
+// pageRemind shows, sending nothing, who a reminder run on ?as_of would
+// email, each course line with its stage and why, and who cannot be
+// reminded and why; ?page pages through the officers to remind.
+func (p *webPages) pageRemind(c echo.Context) error {
+	page := 1
+	if v := c.QueryParam("page"); v != "" {
+		var err error
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return fmt.Errorf("%w: the page must be a positive whole number", training.ErrInvalid)
+		}
+	}
+	plan, asOf, err := p.remindPlan(c)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"as_of": {asOf.String()}}
+	view := &remindView{AsOf: asOf, Counts: plan.Counts, ExportCSV: "/jobs/remind.csv?" + q.Encode()}
+	total := len(plan.Reminders)
+	from := (page - 1) * remindPageSize
+	if from >= total && page > 1 {
+		return fmt.Errorf("%w: page %d (there are %d officers to remind)", training.ErrNotFound, page, total)
+	}
+	to := min(from+remindPageSize, total)
+	view.Reminders = plan.Reminders[from:to]
+	view.Pager = pagerView{From: from + 1, To: to, Total: total}
+	if from > 0 {
+		q.Set("page", strconv.Itoa(page-1))
+		view.Pager.Prev = "/jobs/remind?" + q.Encode()
+	}
+	if to < total {
+		q.Set("page", strconv.Itoa(page+1))
+		view.Pager.Next = "/jobs/remind?" + q.Encode()
+	}
+	view.CannotRemind = plan.CannotRemind
+	if n := len(view.CannotRemind); n > remindPageSize {
+		view.CannotRemind, view.MoreCannot = view.CannotRemind[:remindPageSize], n-remindPageSize
+	}
+	return p.render(c, http.StatusOK, "remind", "Who would get what", view)
+}
+
+// pageRemindCSV exports the whole dry run, one row per course line, both
+// the officers to remind and those who cannot be reminded.
+func (p *webPages) pageRemindCSV(c echo.Context) error {
+	plan, asOf, err := p.remindPlan(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="reminders-%s.csv"`, asOf))
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	row := func(rec ...string) {
+		for i := range rec {
+			rec[i] = export.SafeCell(rec[i])
+		}
+		_ = w.Write(rec) // a write error shows in w.Error below
+	}
+	row("List", "Officer ID", "Name", "Unit", "Email", "Reason", "Course", "Status", "Due", "Stage", "Why")
+	for _, r := range plan.Reminders {
+		for _, it := range r.Items {
+			row("remind", r.DisplayID, r.Name, r.Unit, r.Email, "", it.Title, statusLabel(it.Status), it.Due.String(), it.Stage, it.Why)
+		}
+	}
+	for _, r := range plan.CannotRemind {
+		for _, it := range r.Items {
+			row("cannot remind", r.DisplayID, r.Name, r.Unit, "", r.Reason, it.Title, statusLabel(it.Status), it.Due.String(), it.Stage, it.Why)
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// remindPlan asks the scheduler for the plan as of ?as_of (default today).
+// Config.Jobs returns it as
+// any so that server's interface does not depend on jobs' types; the real
+// scheduler's value is a *jobs.Plan, used as it is (no copy of 100,000
+// rows). Any other implementation must return the same JSON, which is
+// decoded into a jobs.Plan: the JSON is already the contract of
+// GET /api/v1/remind.
+func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
+	if p.cfg.Jobs == nil {
+		return nil, training.Date{}, errJobsOff
+	}
+	asOf, err := p.asOfParam(c)
+	if err != nil {
+		return nil, asOf, err
+	}
+	v, err := p.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
+	if err != nil {
+		return nil, asOf, err
+	}
+	if plan, ok := v.(*jobs.Plan); ok && plan != nil {
+		return plan, asOf, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, asOf, fmt.Errorf("server: encoding the reminder plan: %w", err)
+	}
+	var plan jobs.Plan
+	if err := json.Unmarshal(b, &plan); err != nil {
+		return nil, asOf, fmt.Errorf("server: decoding the reminder plan: %w", err)
+	}
+	return &plan, asOf, nil
+}
