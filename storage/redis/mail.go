@@ -77,35 +77,68 @@ func dueScore(m training.Message) string {
 }
 
 // Enqueue adds messages to the outbox unless one of their ledger keys
-// was enqueued before; it returns those it added.
+// was enqueued before; it returns those it added. Batches are encoded
+// one ahead of the script call that writes them, so the client encodes
+// while Redis runs the previous batch.
 func (s *Store) Enqueue(ctx context.Context, msgs []training.Message) ([]training.Message, error) {
 	out := []training.Message{}
 	keys := append([]string{s.keys.messages, s.keys.msgCreated, s.keys.msgDue, s.keys.ledger}, s.stateKeys()...)
-	for start := 0; start < len(msgs); start += enqueueBatch {
-		batch := slices.Clone(msgs[start:min(start+enqueueBatch, len(msgs))])
-		var args []any
-		for i, m := range batch {
-			if m.State == "" {
-				m.State = training.MessageQueued
-				batch[i] = m
+	batches := make(chan enqueueArgs, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(msgs); start += enqueueBatch {
+			b := encodeBatch(msgs[start:min(start+enqueueBatch, len(msgs))])
+			select {
+			case batches <- b:
+			case <-stop:
+				return
 			}
-			if m.ID == "" {
-				return out, fmt.Errorf("%w: a message needs an ID", training.ErrInvalid)
-			}
-			args = append(args, m.ID, encode(messageRec(m)), scoreText(score(m.Created)), dueScore(m), string(m.State), len(m.LedgerKeys))
-			for _, k := range m.LedgerKeys {
-				args = append(args, k)
+			if b.err != nil {
+				return
 			}
 		}
-		pos, err := enqueueScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return out, b.err
+		}
+		pos, err := enqueueScript.Run(ctx, s.rdb, keys, b.args...).Int64Slice()
 		if err != nil {
 			return out, s.wrap(err)
 		}
 		for _, p := range pos {
-			out = append(out, batch[p-1])
+			out = append(out, b.msgs[p-1])
 		}
 	}
 	return out, nil
+}
+
+// enqueueArgs is one batch of messages and the script arguments for it.
+type enqueueArgs struct {
+	msgs []training.Message
+	args []any
+	err  error
+}
+
+func encodeBatch(msgs []training.Message) enqueueArgs {
+	batch := slices.Clone(msgs)
+	args := make([]any, 0, 8*len(batch))
+	for i, m := range batch {
+		if m.State == "" {
+			m.State = training.MessageQueued
+			batch[i] = m
+		}
+		if m.ID == "" {
+			return enqueueArgs{err: fmt.Errorf("%w: a message needs an ID", training.ErrInvalid)}
+		}
+		args = append(args, m.ID, encode(messageRec(m)), scoreText(score(m.Created)), dueScore(m), string(m.State), len(m.LedgerKeys))
+		for _, k := range m.LedgerKeys {
+			args = append(args, k)
+		}
+	}
+	return enqueueArgs{msgs: batch, args: args}
 }
 
 // DueMessages returns up to limit queued messages due at now, by next attempt.
