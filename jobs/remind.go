@@ -88,11 +88,49 @@ func checkEmail(addr string, known bool) (string, string) {
 	if known {
 		return "", ReasonInvalidEmail
 	}
+	if plainAddress(addr) {
+		return addr, ""
+	}
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Name != "" || !strings.Contains(a.Address, ".") {
 		return "", ReasonInvalidEmail
 	}
 	return a.Address, ""
+}
+
+// plainAddress reports whether addr is a plain local@domain.tld that
+// mail.ParseAddress accepts unchanged (letters, digits, "._%+-" in the
+// local part, letters, digits, "-." in the domain, no empty dot-separated
+// part): almost every roster address, checked without the parser's
+// allocations. Anything else goes to the parser.
+func plainAddress(addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || !dotAtom(local, "._%+-") || !dotAtom(domain, ".-") || !strings.Contains(domain, ".") {
+		return false
+	}
+	return true
+}
+
+// dotAtom reports whether s is non-empty dot-separated runs of ASCII
+// letters, digits and the characters in extra.
+func dotAtom(s, extra string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// whyKey is what why's sentence depends on besides the run date.
+type whyKey struct {
+	stage     string
+	day, due  training.Date
+	completed bool
 }
 
 // PlanReminders decides the reminder run on asOf: for every active
@@ -105,6 +143,8 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 	// Visit officers in the order the plan lists them (unit, name, ID),
 	// so that no list needs sorting afterwards.
 	type ref struct{ unit, name, id string }
+	// Most items share a handful of sentences: build each once.
+	whys := make(map[whyKey]string)
 	refs := make([]ref, 0, len(ds.Officers))
 	for id, o := range ds.Officers {
 		refs = append(refs, ref{o.Unit, o.Name, id})
@@ -146,9 +186,15 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 				plan.Counts.AlreadySent++
 				continue
 			}
+			wk := whyKey{stage.Name, stage.Day, due, st.Completion != nil}
+			w, ok := whys[wk]
+			if !ok {
+				w = why(stage, st, due, asOf)
+				whys[wk] = w
+			}
 			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Due: due,
 				Lapsed: st.Completion != nil && st.Status != training.StatusCompliant, Stage: stage.Name, URL: c.URL,
-				Why: why(stage, st, due, asOf), Key: key})
+				Why: w, Key: key})
 		}
 		if len(items) == 0 {
 			plan.Counts.NoAction++
