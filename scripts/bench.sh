@@ -30,7 +30,7 @@ for part in "${parts[@]}"; do
 	jobs)
 		go test ./jobs -run '^$' -bench . -benchtime 2x | tee "$out/jobs.txt" ;;
 	server)
-		go test ./server -run '^$' -bench . -benchtime 200x | tee "$out/server.txt" ;;
+		go test ./server -run '^$' -bench . -benchtime 20x | tee "$out/server.txt" ;;
 	load)
 		go run ./server/load | tee "$out/load.txt" ;;
 	*)
