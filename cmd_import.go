@@ -60,6 +60,8 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 		fail(stderr, fmt.Errorf("%s: %w", pos[0], err))
 		return exitFail
 	}
+	var fe *importers.FileError
+	unreadable := errors.As(err, &fe)
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -67,14 +69,15 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 			fail(stderr, jerr)
 			return exitFail
 		}
+	} else if unreadable {
+		// Nothing was detected or counted: the one sentence below says it all.
 	} else if perr := printImport(stdout, rep); perr != nil {
 		fail(stderr, perr)
 		return exitFail
 	}
 	if err != nil {
 		msg := rep.Message
-		var fe *importers.FileError
-		if errors.As(err, &fe) {
+		if unreadable {
 			msg = fe.Reason
 		} else if msg == "" || !errors.Is(err, training.ErrInvalid) {
 			msg = message(err)

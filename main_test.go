@@ -259,6 +259,11 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+	// An unreadable file gets its one sentence and nothing else: no empty
+	// detection or zero counts on stdout.
+	if code, out, _ := c.run("import", "testdata/legacy.xls"); code != exitFail || out != "" {
+		t.Errorf("import of an .xls: exit %d, stdout %q, want 1 and nothing", code, out)
+	}
 	if code, out, _ := c.run("help"); code != exitOK || !strings.Contains(out, "report") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
