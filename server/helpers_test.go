@@ -63,12 +63,12 @@ func testOfficers() []training.Officer {
 	}
 }
 
-// testEnv is a server on a real bolt store in a temp dir, with seeded
-// data and a fake scheduler.
+// testEnv is a server on a real store (bolt in a temp dir unless built
+// with newTestEnvOn), with seeded data and a fake scheduler.
 type testEnv struct {
 	t    *testing.T
 	s    *Server
-	st   *bolt.Store
+	st   training.Store
 	jobs *fakeJobs
 	// sessions and tokens by caller name: one per test user, plus "token"
 	// (an API token of the hr user).
@@ -85,6 +85,12 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newTestEnvOn(t, st, mutate...)
+}
+
+// newTestEnvOn builds a testEnv on st, an empty store the caller closes.
+func newTestEnvOn(t *testing.T, st training.Store, mutate ...func(*Config)) *testEnv {
+	t.Helper()
 	env := &testEnv{t: t, st: st, jobs: &fakeJobs{}, cookies: map[string]string{}, csrf: map[string]string{}, bearer: map[string]string{}, ip: "192.0.2.1"}
 	cfg := Config{
 		Store: st, Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),

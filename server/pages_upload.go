@@ -83,10 +83,10 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 // pagePreview shows a kept dry run (or, once used, the logged import).
 func (p *webPages) pagePreview(c echo.Context) error {
 	id := c.Param("id")
-	if _, ok := p.uploads.get(id, p.now()); !ok {
+	rep, err := p.keptPreview(c.Request().Context(), id)
+	if errors.Is(err, training.ErrNotFound) {
 		return c.Redirect(http.StatusSeeOther, "/imports/"+url.PathEscape(id))
 	}
-	rep, err := p.importReport(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,9 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	p.cancelImport(c.Param("id"))
+	if err := p.cancelImport(c.Request().Context(), c.Param("id")); err != nil {
+		return err
+	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")
 }
 

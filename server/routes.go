@@ -25,8 +25,8 @@ package server
 //     s.officerStatusForLink(ctx, token) (the /me/:token page's data),
 //     meView(status, courses, asOf) (the officer page's plain view),
 //     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
-//     is kept as a preview under the report's ImportID),
-//     s.confirmImport(ctx, by, id, confirmLeavers), s.cancelImport(id),
+//     is kept in the store as a preview under the report's ImportID),
+//     s.confirmImport(ctx, by, id, confirmLeavers), s.cancelImport(ctx, id),
 //     s.importReport(ctx, id) (logged import or kept preview),
 //     s.changePassword(ctx, username, old, new),
 //     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().

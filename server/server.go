@@ -75,7 +75,6 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
-	uploads *previewStore
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -114,7 +113,6 @@ func New(cfg Config) (*Server, error) {
 		metrics: newMetrics(),
 		limits:  newLoginLimiter(),
 		cache:   newDataCache(),
-		uploads: newPreviewStore(),
 		ready:   make(chan struct{}),
 	}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store))
@@ -167,12 +165,10 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close removes the uploads kept for previews. Run calls it on the way
-// out; call it after using Handler alone.
-func (s *Server) Close() error {
-	s.uploads.close()
-	return nil
-}
+// Close releases what the server holds. Run calls it on the way out; call
+// it after using Handler alone. Kept previews live in the store (so that
+// any replica can confirm them) and expire there; nothing is left to remove.
+func (s *Server) Close() error { return nil }
 
 // Addr returns the address the server listens on, once Run has started
 // listening ("" before).

@@ -19,6 +19,7 @@ type Store interface {
 	AccountStore
 	MailStore
 	JobStore
+	UploadStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.
@@ -56,6 +57,36 @@ type RosterStore interface {
 	PutDailySnapshot(ctx context.Context, s DailySnapshot) error
 	// DailySnapshots returns the stored snapshots with from <= date <= to, oldest first.
 	DailySnapshots(ctx context.Context, from, to Date) ([]DailySnapshot, error)
+}
+
+// UploadStore keeps the file of a dry-run upload until it is confirmed,
+// cancelled or expires, so that any replica can confirm what another
+// one previewed.
+type UploadStore interface {
+	// PutUpload stores (or replaces) an upload. Uploads that expired at
+	// u.Created may be removed on the way.
+	PutUpload(ctx context.Context, u Upload) error
+	// Upload returns an upload that has not expired at now; ErrNotFound
+	// when it is missing or expired (an expired one is removed).
+	Upload(ctx context.Context, id string, now time.Time) (Upload, error)
+	// DeleteUpload removes an upload; deleting a missing one is not an
+	// error (cancelling twice is fine).
+	DeleteUpload(ctx context.Context, id string) error
+}
+
+// Upload is a previewed file waiting to be confirmed, with the choices it
+// was previewed with, so that confirming applies exactly that file.
+type Upload struct {
+	ID       string // the preview's import ID
+	FileName string
+	By       string // who uploaded it
+	// Full, Strict, ConfirmLeavers and Sheet are the import options the
+	// preview ran with.
+	Full, Strict, ConfirmLeavers bool
+	Sheet                        string
+	Data                         []byte // the file as uploaded
+	Report                       []byte // the preview's report (JSON), shown until confirmed
+	Created, Expires             time.Time
 }
 
 // CourseStore holds course definitions.

@@ -81,11 +81,12 @@ var (
 	bJobRuns        = []byte("jobruns")
 	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
 	bSettings       = []byte("settings")
+	bUploads        = []byte("uploads") // id -> kept dry-run upload
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")

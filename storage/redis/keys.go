@@ -9,7 +9,8 @@ package redis
 //	{P:acct}:... users, sessions, API tokens
 //	{P:mail}:... outbox, indexes, send ledger
 //	{P:jobs}:... job runs
-//	P:lock:NAME, P:settings   single keys, anywhere
+//	P:lock:NAME, P:settings,  single keys, anywhere
+//	P:upload:ID
 type keys struct {
 	prefix string
 

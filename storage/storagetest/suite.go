@@ -20,10 +20,10 @@
 //     ID, newest first; JobRuns by Started then ID, newest first; Tokens by
 //     Created then ID, with Hash empty; a limit <= 0 (DueMessages included)
 //     means all;
-//   - a session or a lock is expired at its expiry instant (valid while now
-//     is before it);
+//   - a session, a lock or an upload is expired at its expiry instant
+//     (valid while now is before it);
 //   - DeleteUser and DeleteToken of a missing record give ErrNotFound,
-//     DeleteSession of a missing one succeeds;
+//     DeleteSession and DeleteUpload of a missing one succeed;
 //   - Enqueue sets an empty State to queued;
 //   - returned values are copies: changing them never changes the store;
 //   - a call with a cancelled context fails with context.Canceled and
@@ -48,7 +48,7 @@ type test struct {
 
 // Run runs every conformance test against stores made by newStore.
 func Run(t *testing.T, newStore func(t *testing.T) training.Store) {
-	groups := [][]test{rosterTests, courseTests, accountTests, mailTests, jobTests, contextTests}
+	groups := [][]test{rosterTests, courseTests, accountTests, mailTests, jobTests, uploadTests, contextTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
