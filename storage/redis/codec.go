@@ -3,6 +3,7 @@ package redis
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,11 @@ const (
 	fmtOfficerV1     = 0x01
 	fmtCompletionsV1 = 0x02
 	fmtExemptionsV1  = 0x03
+	// fmtMessageV1 is an outbox message (encodeMessage). A reminder run
+	// writes about 100,000 of them, and JSON encoding was a third of
+	// writing the outbox. Messages stored as JSON before (records.go's
+	// messageV1) start with '{' and still decode.
+	fmtMessageV1 = 0x04
 )
 
 type writer struct{ b []byte }
@@ -51,6 +57,19 @@ func (w *writer) source(s training.Source) {
 	w.time(s.At)
 }
 
+// instant writes a time that may be zero or outside the range of Unix
+// nanoseconds (0 = unset, else 1, seconds, nanoseconds), so that every
+// time round-trips, the Unix epoch included.
+func (w *writer) instant(t time.Time) {
+	if t.IsZero() {
+		w.uint(0)
+		return
+	}
+	w.uint(1)
+	w.int(t.Unix())
+	w.uint(uint64(t.Nanosecond()))
+}
+
 // reader decodes a record held in a string. Strings it returns are
 // substrings of the record (no copies: a Dataset of 150,000 officers
 // allocates per record, not per field). The first error sticks and later
@@ -59,11 +78,12 @@ type reader struct {
 	b      string
 	err    error
 	intern map[string]string // repeated strings (units, sources, courses) shared
+	what   string            // the kind of record, for errors
 }
 
 func (r *reader) fail() {
 	if r.err == nil {
-		r.err = fmt.Errorf("redis store: a stored roster record is damaged")
+		r.err = fmt.Errorf("redis store: a stored %s record is damaged", r.what)
 	}
 	r.b = ""
 }
@@ -138,11 +158,25 @@ func (r *reader) time() time.Time {
 	return time.Unix(0, v).UTC()
 }
 
+func (r *reader) instant() time.Time {
+	if r.uint() == 0 {
+		return time.Time{}
+	}
+	sec := r.int()
+	nsec := r.uint()
+	if nsec >= 1e9 {
+		r.fail()
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(nsec)).UTC()
+}
+
 func (r *reader) source() training.Source {
 	return training.Source{ImportID: r.shared(), File: r.shared(), Sheet: r.shared(), Row: int(r.int()), By: r.shared(), At: r.time()}
 }
 
 func (r *reader) format(want byte, what string) {
+	r.what = what
 	if len(r.b) == 0 || r.b[0] != want {
 		if r.err == nil {
 			got := -1
@@ -271,4 +305,66 @@ func decodeExemptions(officerID, s string, intern map[string]string) ([]training
 		e.Source = r.source()
 	}
 	return out, r.done()
+}
+
+func encodeMessage(m training.Message) string { return string(appendMessage(nil, m)) }
+
+// appendMessage appends m's record to b.
+func appendMessage(b []byte, m training.Message) []byte {
+	n := 48 + len(m.ID) + len(m.MessageID) + len(m.Kind) + len(m.To) + len(m.Subject) + len(m.Text) +
+		len(m.HTML) + len(m.State) + len(m.LastError) + len(m.RunID)
+	for _, k := range m.LedgerKeys {
+		n += 2 + len(k)
+	}
+	w := writer{b: slices.Grow(b, n)}
+	w.b = append(w.b, fmtMessageV1)
+	w.str(m.ID)
+	w.str(m.MessageID)
+	w.uint(uint64(len(m.LedgerKeys)))
+	for _, k := range m.LedgerKeys {
+		w.str(k)
+	}
+	w.str(m.Kind)
+	w.str(m.To)
+	w.str(m.Subject)
+	w.str(m.Text)
+	w.str(m.HTML)
+	w.str(string(m.State))
+	w.int(int64(m.Attempts))
+	w.str(m.LastError)
+	w.instant(m.Created)
+	w.instant(m.NextAttempt)
+	w.instant(m.Sent)
+	w.str(m.RunID)
+	return w.b
+}
+
+// decodeMessage reads a message in either format: binary (fmtMessageV1)
+// or the JSON record written before it (messageV1).
+func decodeMessage(s string) (training.Message, error) {
+	if len(s) > 0 && s[0] == '{' {
+		rec, err := decode[messageV1]("message", s)
+		return rec.domain(), err
+	}
+	r := reader{b: s}
+	r.format(fmtMessageV1, "message")
+	m := training.Message{ID: r.str(), MessageID: r.str()}
+	if n := r.uint(); n > uint64(len(r.b)) {
+		r.fail()
+	} else if n > 0 {
+		m.LedgerKeys = make([]string, n)
+		for i := range m.LedgerKeys {
+			m.LedgerKeys[i] = r.str()
+		}
+	}
+	m.Kind, m.To, m.Subject, m.Text, m.HTML = r.str(), r.str(), r.str(), r.str(), r.str()
+	m.State = training.MessageState(r.str())
+	m.Attempts = int(r.int())
+	m.LastError = r.str()
+	m.Created, m.NextAttempt, m.Sent = r.instant(), r.instant(), r.instant()
+	m.RunID = r.str()
+	if err := r.done(); err != nil {
+		return training.Message{}, err
+	}
+	return m, nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
+
 	"github.com/muster-police/muster/training"
 )
 
@@ -80,5 +82,87 @@ func TestVarints(t *testing.T) {
 		if r.uint(); r.err == nil {
 			t.Errorf("uvarint %q decoded", bad)
 		}
+	}
+}
+
+func TestMessageCodec(t *testing.T) {
+	at := time.Date(2026, 11, 24, 9, 30, 0, 123456789, time.UTC)
+	msgs := []training.Message{
+		{},
+		{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"remind|1|tic|due|2026-12-01", "remind|1|cse|overdue|2026-11-01"},
+			Kind: "reminder", To: "a@x.example", Subject: "Training — due", Text: "Hello\n", HTML: "<p>Hello</p>",
+			State: training.MessageFailed, Attempts: 3, LastError: "550 no such user", Created: at,
+			NextAttempt: at.Add(time.Hour), Sent: time.Unix(0, 0).UTC(), RunID: "run-7"},
+		{ID: "m2", State: training.MessageQueued, Created: time.Date(1500, 1, 1, 0, 0, 0, 1, time.UTC), NextAttempt: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, m := range msgs {
+		rec := encodeMessage(m)
+		if rec[0] != fmtMessageV1 {
+			t.Fatalf("record starts with %#x, want the format byte", rec[0])
+		}
+		got, err := decodeMessage(rec)
+		if err != nil || !reflect.DeepEqual(got, m) {
+			t.Fatalf("message round trip:\n got %+v, %v\nwant %+v", got, err, m)
+		}
+	}
+	// A time in another zone comes back as the same instant in UTC, as
+	// the JSON records did.
+	local := at.In(time.FixedZone("BST", 3600))
+	got, err := decodeMessage(encodeMessage(training.Message{ID: "z", Created: local}))
+	if err != nil || !got.Created.Equal(local) || got.Created.Location() != time.UTC {
+		t.Fatalf("zoned time: %v, %v", got.Created, err)
+	}
+
+	good := encodeMessage(msgs[1])
+	for name, rec := range map[string]string{
+		"empty":          "",
+		"truncated":      good[:len(good)-2],
+		"trailing bytes": good + "x",
+		"unknown format": "\x09" + good[1:],
+		"huge count":     string([]byte{fmtMessageV1, 0, 0, 0xff, 0xff, 0x03}),
+		"bad JSON":       `{"v":1,`,
+		"JSON version 2": `{"v":2,"id":"m"}`,
+	} {
+		if _, err := decodeMessage(rec); err == nil || !strings.Contains(err.Error(), "message record") {
+			t.Errorf("%s: got %v, want an error about a message record", name, err)
+		}
+	}
+}
+
+// TestMessageOldJSON checks that messages stored as JSON by an older
+// Muster still read, and that updating one rewrites it in the new format.
+func TestMessageOldJSON(t *testing.T) {
+	at := time.Date(2026, 11, 24, 9, 30, 0, 5, time.UTC)
+	old := training.Message{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"remind|1|tic|due|2026-12-01"},
+		Kind: "reminder", To: "a@x.example", Subject: "S", Text: "T", HTML: "<p>H</p>", State: training.MessageQueued,
+		Attempts: 1, LastError: "timeout", Created: at, NextAttempt: at.Add(time.Minute), RunID: "run-1"}
+	rec := encode(messageRec(old))
+	if got, err := decodeMessage(rec); err != nil || !reflect.DeepEqual(got, old) {
+		t.Fatalf("old JSON record:\n got %+v, %v\nwant %+v", got, err, old)
+	}
+
+	m := miniredis.RunT(t)
+	s := openTest(t, "redis://"+m.Addr(), "")
+	if err := s.rdb.HSet(t.Context(), s.keys.messages, old.ID, rec).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Message(t.Context(), old.ID); err != nil || !reflect.DeepEqual(got, old) {
+		t.Fatalf("Message on an old JSON record:\n got %+v, %v\nwant %+v", got, err, old)
+	}
+	sent := at.Add(time.Hour)
+	if err := s.UpdateMessage(t.Context(), old.ID, func(m *training.Message) error {
+		m.State, m.Sent = training.MessageSent, sent
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.rdb.HGet(t.Context(), s.keys.messages, old.ID).Result()
+	if err != nil || raw == "" || raw[0] != fmtMessageV1 {
+		t.Fatalf("updated record %q, %v: want the binary format", raw, err)
+	}
+	want := old
+	want.State, want.Sent = training.MessageSent, sent
+	if got, err := s.Message(t.Context(), old.ID); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("after update:\n got %+v, %v\nwant %+v", got, err, want)
 	}
 }

@@ -18,31 +18,79 @@ import (
 
 // enqueueScript adds messages whose ledger keys were never enqueued,
 // recording the keys in the same step, so two replicas planning the same
-// reminder cannot both enqueue it.
+// reminder cannot both enqueue it. It looks up all IDs and ledger keys of
+// the batch with one HMGET each and writes with one HSET or ZADD per key
+// (in chunks: Lua's unpack has a stack limit), instead of six or more
+// calls per message; a message skips if its ID or a ledger key is taken,
+// before or by an earlier message of the same batch.
 // KEYS: 1 messages, 2 by-created, 3 due, 4 ledger, 5-7 state queued, sent, failed.
 // ARGV per message: id, record, created score, due score ("" = none),
 // state, n, then n ledger keys. Returns the 1-based positions enqueued.
 var enqueueScript = goredis.NewScript(`
-local states = {queued = KEYS[5], sent = KEYS[6], failed = KEYS[7]}
-local out = {}
-local i, pos = 1, 0
+local function chunks(list, fn)
+  for j = 1, #list, 1000 do fn(j, unpack(list, j, math.min(j + 999, #list))) end
+end
+local function taken(key, list)
+  local found = {}
+  chunks(list, function(j, ...)
+    local vals = redis.call('HMGET', key, ...)
+    for k = 1, #vals do if vals[k] then found[list[j + k - 1]] = true end end
+  end)
+  return found
+end
+local starts, ids, lkeys = {}, {}, {}
+local i = 1
 while i <= #ARGV do
-  pos = pos + 1
-  local id, rec, cs, ds, st, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], tonumber(ARGV[i+5])
-  local skip = redis.call('HEXISTS', KEYS[1], id) == 1
-  for j = 1, n do
-    if not skip and redis.call('HEXISTS', KEYS[4], ARGV[i+5+j]) == 1 then skip = true end
-  end
-  if not skip then
-    for j = 1, n do redis.call('HSET', KEYS[4], ARGV[i+5+j], id) end
-    redis.call('HSET', KEYS[1], id, rec)
-    redis.call('ZADD', KEYS[2], cs, id)
-    if ds ~= '' then redis.call('ZADD', KEYS[3], ds, id) end
-    if states[st] then redis.call('ZADD', states[st], cs, id) end
-    out[#out + 1] = pos
-  end
+  local n = tonumber(ARGV[i+5])
+  starts[#starts + 1] = i
+  ids[#ids + 1] = ARGV[i]
+  for j = 1, n do lkeys[#lkeys + 1] = ARGV[i+5+j] end
   i = i + 6 + n
 end
+local idTaken, keyTaken = taken(KEYS[1], ids), taken(KEYS[4], lkeys)
+local ledger, recs, created, due = {}, {}, {}, {}
+local byState = {queued = {}, sent = {}, failed = {}}
+local out = {}
+for pos, i in ipairs(starts) do
+  local id, rec, cs, ds, st, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], tonumber(ARGV[i+5])
+  local skip = idTaken[id]
+  for j = 1, n do
+    if keyTaken[ARGV[i+5+j]] then skip = true end
+  end
+  if not skip then
+    idTaken[id] = true
+    for j = 1, n do
+      local k = ARGV[i+5+j]
+      keyTaken[k] = true
+      ledger[#ledger + 1] = k
+      ledger[#ledger + 1] = id
+    end
+    recs[#recs + 1] = id
+    recs[#recs + 1] = rec
+    created[#created + 1] = cs
+    created[#created + 1] = id
+    if ds ~= '' then
+      due[#due + 1] = ds
+      due[#due + 1] = id
+    end
+    local sl = byState[st]
+    if sl then
+      sl[#sl + 1] = cs
+      sl[#sl + 1] = id
+    end
+    out[#out + 1] = pos
+  end
+end
+local function write(cmd, key, list)
+  chunks(list, function(j, ...) redis.call(cmd, key, ...) end)
+end
+write('HSET', KEYS[4], ledger)
+write('HSET', KEYS[1], recs)
+write('ZADD', KEYS[2], created)
+write('ZADD', KEYS[3], due)
+write('ZADD', KEYS[5], byState.queued)
+write('ZADD', KEYS[6], byState.sent)
+write('ZADD', KEYS[7], byState.failed)
 return out
 `)
 
@@ -122,23 +170,35 @@ type enqueueArgs struct {
 	err  error
 }
 
+// encodeBatch builds the script arguments for msgs. Records go as
+// []byte and scores as integers (microseconds, as score gives them), so
+// that go-redis writes them to the connection as they are rather than
+// each being copied into a string or formatted first.
 func encodeBatch(msgs []training.Message) enqueueArgs {
 	batch := slices.Clone(msgs)
 	args := make([]any, 0, 8*len(batch))
-	for i, m := range batch {
+	for i := range batch {
+		m := &batch[i]
 		if m.State == "" {
 			m.State = training.MessageQueued
-			batch[i] = m
 		}
 		if m.ID == "" {
 			return enqueueArgs{err: fmt.Errorf("%w: a message needs an ID", training.ErrInvalid)}
 		}
-		args = append(args, m.ID, encode(messageRec(m)), scoreText(score(m.Created)), dueScore(m), string(m.State), len(m.LedgerKeys))
+		args = append(args, m.ID, appendMessage(nil, *m), int64(score(m.Created)), dueArg(*m), string(m.State), len(m.LedgerKeys))
 		for _, k := range m.LedgerKeys {
 			args = append(args, k)
 		}
 	}
 	return enqueueArgs{msgs: batch, args: args}
+}
+
+// dueArg is dueScore as a script argument: "" or the score as an integer.
+func dueArg(m training.Message) any {
+	if m.State != training.MessageQueued {
+		return ""
+	}
+	return int64(score(m.NextAttempt))
 }
 
 // DueMessages returns up to limit queued messages due at now, by next attempt.
@@ -177,11 +237,11 @@ func (s *Store) messagesByID(ctx context.Context, ids []string) ([]training.Mess
 		if v == "" {
 			continue
 		}
-		r, err := decode[messageV1]("message", v)
+		m, err := decodeMessage(v)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r.domain())
+		out = append(out, m)
 	}
 	return out, nil
 }
@@ -194,8 +254,8 @@ func (s *Store) messageRaw(ctx context.Context, id string) (string, training.Mes
 	if err != nil {
 		return "", training.Message{}, s.wrap(err)
 	}
-	r, err := decode[messageV1]("message", v)
-	return v, r.domain(), err
+	m, err := decodeMessage(v)
+	return v, m, err
 }
 
 // Message returns one message by ID.
@@ -217,7 +277,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.
 			return err
 		}
 		m.ID = id
-		ok, err := updateMessageScript.Run(ctx, s.rdb, keys, id, old, encode(messageRec(m)),
+		ok, err := updateMessageScript.Run(ctx, s.rdb, keys, id, old, encodeMessage(m),
 			scoreText(score(m.Created)), dueScore(m), string(m.State)).Bool()
 		if err != nil {
 			return s.wrap(err)

@@ -9,8 +9,8 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// The wire format: every value except the roster records (codec.go) is a
-// JSON record with "v":1. The structs
+// The wire format: every value except the roster records and outbox
+// messages (codec.go) is a JSON record with "v":1. The structs
 // below are Redis's own, separate from the domain types, so that a
 // change in training/ cannot silently change what is stored. A reader
 // that meets an unknown version fails loudly instead of guessing.
@@ -109,6 +109,9 @@ type tokenV1 struct {
 	Expires  time.Time `json:"expires"`
 }
 
+// messageV1 is an outbox message as stored before the binary format
+// (codec.go's fmtMessageV1); it is only read now, so that a queued or
+// sent message from an older Muster still shows and sends.
 type messageV1 struct {
 	V           int                   `json:"v"`
 	ID          string                `json:"id"`
