@@ -109,12 +109,20 @@ func (d *decoder) byte() byte {
 	return c
 }
 
-func (d *decoder) raw() []byte {
+// count reads the number of items in a list, failing (and returning 0)
+// when it cannot fit in what is left of the record: a damaged count must
+// not make a decoder allocate gigabytes.
+func (d *decoder) count() uint64 {
 	n := d.uint()
 	if n > uint64(len(d.b)) {
 		d.fail()
-		return nil
+		return 0
 	}
+	return n
+}
+
+func (d *decoder) raw() []byte {
+	n := d.count()
 	s := d.b[:n]
 	d.b = d.b[n:]
 	return s
@@ -273,11 +281,7 @@ func completionCount(b []byte) int {
 func decodeCompletions(officerID string, b []byte, intern map[string]string, dst []training.Completion) ([]training.Completion, []training.Completion, error) {
 	d := decoder{b: b, intern: intern}
 	d.version()
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		n = 0
-	}
+	n := d.count()
 	start := len(dst)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		dst = append(dst, training.Completion{
@@ -308,11 +312,7 @@ func encodeExemptions(xs []training.Exemption) []byte {
 func decodeExemptions(officerID string, b []byte, intern map[string]string) ([]training.Exemption, error) {
 	d := decoder{b: b, intern: intern}
 	d.version()
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		n = 0
-	}
+	n := d.count()
 	xs := make([]training.Exemption, 0, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		xs = append(xs, training.Exemption{

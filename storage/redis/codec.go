@@ -116,12 +116,20 @@ func (r *reader) int() int64 {
 	return v
 }
 
-func (r *reader) str() string {
+// count reads the number of items in a list, failing (and returning 0)
+// when it cannot fit in what is left of the record: a damaged count must
+// not make a decoder allocate gigabytes.
+func (r *reader) count() uint64 {
 	n := r.uint()
 	if n > uint64(len(r.b)) {
 		r.fail()
-		return ""
+		return 0
 	}
+	return n
+}
+
+func (r *reader) str() string {
+	n := r.count()
 	v := r.b[:n]
 	r.b = r.b[n:]
 	return v
@@ -261,11 +269,7 @@ func encodeCompletions(cs []training.Completion) string {
 func decodeCompletions(officerID, s string, intern map[string]string) ([]training.Completion, error) {
 	r := reader{b: s, intern: intern}
 	r.format(fmtCompletionsV1, "completions")
-	n := r.uint()
-	if n > uint64(len(r.b)) {
-		r.fail()
-		n = 0
-	}
+	n := r.count()
 	out := make([]training.Completion, n)
 	for i := range out {
 		c := &out[i]
@@ -293,11 +297,7 @@ func encodeExemptions(es []training.Exemption) string {
 func decodeExemptions(officerID, s string, intern map[string]string) ([]training.Exemption, error) {
 	r := reader{b: s, intern: intern}
 	r.format(fmtExemptionsV1, "exemptions")
-	n := r.uint()
-	if n > uint64(len(r.b)) {
-		r.fail()
-		n = 0
-	}
+	n := r.count()
 	out := make([]training.Exemption, n)
 	for i := range out {
 		e := &out[i]
@@ -349,9 +349,7 @@ func decodeMessage(s string) (training.Message, error) {
 	r := reader{b: s}
 	r.format(fmtMessageV1, "message")
 	m := training.Message{ID: r.str(), MessageID: r.str()}
-	if n := r.uint(); n > uint64(len(r.b)) {
-		r.fail()
-	} else if n > 0 {
+	if n := r.count(); n > 0 {
 		m.LedgerKeys = make([]string, n)
 		for i := range m.LedgerKeys {
 			m.LedgerKeys[i] = r.str()
