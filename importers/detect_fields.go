@@ -1,6 +1,6 @@
 package importers
 
-// What a header names: the wordings of shared/ROSTERS.md, compared with
+// What a header names: the wordings of docs/ROSTERS.md, compared with
 // case, spacing and punctuation squashed away.
 
 import (
@@ -39,7 +39,7 @@ func withoutParens(s string) string {
 }
 
 // fieldHeaders lists, per field, the header wordings seen in real exports
-// (shared/ROSTERS.md), compared by headerKey.
+// (docs/ROSTERS.md), compared by headerKey.
 var fieldHeaders = map[Field][]string{
 	FieldID: {"Warrant No", "Warrant Number", "Warrant", "Warrant ID", "Employee ID", "Employee No", "Employee Number",
 		"Payroll No", "Payroll Number", "Payroll ID", "Pay No", "Pay Number", "Force Number", "Force No", "Force ID",

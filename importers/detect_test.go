@@ -7,7 +7,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// TestFieldOfEveryVariant maps every header wording of shared/ROSTERS.md,
+// TestFieldOfEveryVariant maps every header wording of docs/ROSTERS.md,
 // also in other case, spacing (NBSP), and punctuation.
 func TestFieldOfEveryVariant(t *testing.T) {
 	tests := map[Field][]string{

@@ -1,5 +1,5 @@
 // Package importers turns roster files (xlsx, xlsm, csv) into records and
-// records into a plan of changes to the store (shared/ROSTERS.md).
+// records into a plan of changes to the store (docs/ROSTERS.md).
 //
 // The flow is: Read (file -> Detection + Records + Problems, no I/O beyond
 // the reader) -> Plan (records + the current Dataset -> what would change)
@@ -11,7 +11,7 @@ import "github.com/muster-police/muster/training"
 // Layout is the shape of a roster file, detected from its headers.
 type Layout string
 
-// Layouts (shared/ROSTERS.md "Layouts").
+// Layouts (docs/ROSTERS.md "Layouts").
 const (
 	LayoutWide   Layout = "wide"   // one row per officer, optional course columns
 	LayoutLong   Layout = "long"   // one row per officer × course (completion export)
@@ -100,7 +100,7 @@ type Problem struct {
 // CellKind is what a wide-layout course cell says.
 type CellKind int
 
-// Course cell kinds (shared/ROSTERS.md "Course cells").
+// Course cell kinds (docs/ROSTERS.md "Course cells").
 const (
 	CellNone            CellKind = iota // blank, No, Not started, In progress: no information
 	CellCompleted                       // a date

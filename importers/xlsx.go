@@ -1,7 +1,7 @@
 package importers
 
 // Reading .xlsx/.xlsm with excelize's streaming reader, raw cell values
-// (shared/EXCELIZE.md: formatting values costs three quarters of the time
+// (docs/EXCELIZE.md: formatting values costs three quarters of the time
 // and formats short dates US-style), converting date serials ourselves.
 
 import (

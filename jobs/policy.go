@@ -33,7 +33,7 @@ type Policy struct {
 	RetryMax   time.Duration `json:"retry_max"`
 }
 
-// DefaultPolicy is the policy of issue 5: 30 and 7 days before, on the
+// DefaultPolicy is the reminder policy: 30 and 7 days before, on the
 // due date, then weekly while overdue.
 func DefaultPolicy() Policy {
 	return Policy{BeforeDays: []int{30, 7}, OverdueEveryDays: 7, LinkValidDays: 60,

@@ -14,7 +14,7 @@ import (
 )
 
 // POST /api/v1/cli runs a muster command inside the server, for a CLI that
-// finds the data directory locked by this server (CONTRACTS.md).
+// finds the data directory locked by this server (README "The CLI while muster serve runs").
 //
 // Request: Authorization: Bearer <Config.LocalToken>; a multipart form
 // with one "arg" field per argument, in order, and any files the command

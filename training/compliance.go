@@ -1,7 +1,7 @@
 package training
 
 // This file is the one place that decides every number a manager sees
-// (shared/COMPLIANCE.md). Everything here is a pure function of data and a date.
+// (docs/COMPLIANCE.md). Everything here is a pure function of data and a date.
 
 import (
 	"encoding/json"
@@ -216,7 +216,7 @@ type CourseFigures struct {
 	Percent *Percent `json:"percent"`
 }
 
-// ReportNode is one unit in the report tree (shared/COMPLIANCE.md).
+// ReportNode is one unit in the report tree (docs/COMPLIANCE.md).
 type ReportNode struct {
 	Unit    string          `json:"unit"`
 	Courses []CourseFigures `json:"courses"`
