@@ -22,21 +22,62 @@ type csvEncoding struct {
 	crOnly bool  // lines end in a bare CR (Excel for Mac's "CSV (Macintosh)")
 }
 
-// decoder opens a fresh decoded stream over the file.
-func (e csvEncoding) open(r io.ReaderAt, size int64) io.Reader {
+// open opens a fresh decoded stream over the file, cut off with
+// errLineTooLong at the first line longer than maxLineBytes.
+func (e csvEncoding) open(r io.ReaderAt, size int64) *lineLimiter {
 	var src io.Reader = io.NewSectionReader(r, e.skip, size-e.skip)
 	if e.crOnly {
 		src = crToLF{src}
 	}
 	switch e.name {
 	case "windows-1252":
-		return charmap.Windows1252.NewDecoder().Reader(src)
+		src = charmap.Windows1252.NewDecoder().Reader(src)
 	case "utf-16le":
-		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
+		src = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
 	case "utf-16be":
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
+		src = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Reader(src)
 	}
-	return src
+	return &lineLimiter{r: src, max: maxLineBytes}
+}
+
+// maxLineBytes bounds one line of a csv file. encoding/csv holds a whole
+// record in memory (and more while it grows it), so a file of one endless
+// line would cost many times its size; no roster line comes near this.
+const maxLineBytes = 1 << 20
+
+// errLineTooLong stops reading at a line longer than maxLineBytes.
+var errLineTooLong = errors.New("line too long")
+
+// lineLimiter passes a stream through, counting lines, until a line
+// grows past max bytes.
+type lineLimiter struct {
+	r     io.Reader
+	max   int
+	run   int // bytes since the last newline
+	lines int // newlines seen
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			l.run += len(b)
+			break
+		}
+		if l.run+i > l.max {
+			l.run += i
+			break
+		}
+		l.run = 0
+		l.lines++
+		b = b[i+1:]
+	}
+	if l.run > l.max {
+		return n, errLineTooLong
+	}
+	return n, err
 }
 
 // detectEncoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and
@@ -130,9 +171,13 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 	)
 	for _, delim := range csvDelimiters {
 		hf := headerFinder{cm: rd.cm}
-		cr := newCSVReader(enc.open(r, size), delim)
+		src := enc.open(r, size)
+		cr := newCSVReader(src, delim)
 		for i := 0; i < headerScanRows; i++ {
 			rec, err := cr.Read()
+			if errors.Is(err, errLineTooLong) {
+				return lineTooLong(src.lines + 1)
+			}
 			if err != nil {
 				break
 			}
@@ -151,11 +196,15 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 	if err := rd.start("", best, false); err != nil {
 		return err
 	}
-	cr := newCSVReader(enc.open(r, size), bestDelim)
+	src := enc.open(r, size)
+	cr := newCSVReader(src, bestDelim)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if errors.Is(err, errLineTooLong) {
+			return lineTooLong(src.lines + 1)
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
@@ -172,6 +221,11 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			return err
 		}
 	}
+}
+
+// lineTooLong is the FileError for a line past maxLineBytes, near line n.
+func lineTooLong(n int) *FileError {
+	return fileErrorf("Line %d of the file is longer than %s, far longer than any roster line; the file is probably not a roster export (or its line ends are damaged).", max(n, 1), humanBytes(maxLineBytes))
 }
 
 func csvReason(err error) string {

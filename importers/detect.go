@@ -12,6 +12,27 @@ import (
 // headerScanRows is how many rows from the top of a sheet may hold the header.
 const headerScanRows = 30
 
+// Bounds on the work of finding the header, whatever a file holds: a cell
+// longer than maxHeaderBytes is no header (it is not looked at), and only
+// the first maxHeaderColumns cells of a row are.
+const (
+	maxHeaderBytes   = 256
+	maxHeaderColumns = 2048
+)
+
+// scanCells returns the cells of a row as the header finder may keep
+// them: at most maxHeaderColumns, with cells too long to be a header
+// left blank. cells is never modified (csv reuses its slice).
+func scanCells(cells []string) []string {
+	out := make([]string, min(len(cells), maxHeaderColumns))
+	for i := range out {
+		if len(cells[i]) <= maxHeaderBytes {
+			out[i] = cells[i]
+		}
+	}
+	return out
+}
+
 // notCompletionWords mark a course header that holds something other than
 // the completion (an expiry or due date): such columns are ignored.
 var notCompletionWords = map[string]bool{"expiry": true, "expires": true, "expiring": true, "due": true,
@@ -170,7 +191,8 @@ type scannedRow struct {
 
 // add considers one row (1-based) as the header.
 func (h *headerFinder) add(row int, cells []string) {
-	h.seen = append(h.seen, scannedRow{row, append([]string(nil), cells...)})
+	cells = scanCells(cells)
+	h.seen = append(h.seen, scannedRow{row, cells})
 	if len(cells) == 0 {
 		return
 	}

@@ -113,8 +113,13 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) (fileKind, error) {
 	var total uint64
 	workbook, word, ppt, ods, xlsb := false, false, false, false, false
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		switch name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/")); {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		if neededPart(name) {
+			// Only the parts the reader unpacks count (slimWorkbook): pictures
+			// and other parts are never inflated.
+			total += f.UncompressedSize64
+		}
+		switch {
 		case name == "xl/workbook.xml" || strings.HasSuffix(name, "/workbook.xml") || strings.HasPrefix(name, "xl/worksheets/"):
 			workbook = true
 		case name == "xl/vbaproject.bin":
@@ -131,7 +136,7 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) (fileKind, error) {
 	}
 	switch {
 	case total > uint64(lim.MaxUnzipBytes):
-		return 0, fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+		return 0, unzipTooLarge(lim)
 	case workbook && macros:
 		return kindXLSM, nil
 	case workbook:

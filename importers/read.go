@@ -149,8 +149,24 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	return nil
 }
 
+// Bounds on one data row, Excel's own: a sheet has at most 16,384
+// columns and a cell at most 32,767 characters.
+const (
+	maxColumns   = 16384
+	maxCellBytes = 32767 * 3 // UTF-8 bytes of 32,767 characters at most
+)
+
 // row handles one data row (after the header). row is 1-based.
 func (rd *reader) row(row int, cells []string) error {
+	if len(cells) > maxColumns {
+		return fileErrorf("Row %d has more than %d columns, more than Excel allows; the file is damaged or not a roster.", row, maxColumns)
+	}
+	for i, c := range cells {
+		if len(c) > maxCellBytes {
+			rd.rp.tooLong(row, i, c)
+			cells[i] = ""
+		}
+	}
 	switch rd.rp.parse(row, cells, &rd.rec) {
 	case rowBlank:
 		return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/muster-police/muster/training"
 )
@@ -111,6 +112,22 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 	return rp
 }
 
+// maxShownValue bounds the value a problem quotes.
+const maxShownValue = 200
+
+// shortValue cuts a value a problem quotes to maxShownValue bytes (on a
+// character boundary), marking the cut with "…".
+func shortValue(s string) string {
+	if len(s) <= maxShownValue {
+		return s
+	}
+	cut := maxShownValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
 func cell(cells []string, i int) string {
 	if i < 0 || i >= len(cells) {
 		return ""
@@ -122,7 +139,15 @@ func cell(cells []string, i int) string {
 func (rp *rowParser) problem(sev Severity, row, col int, value, reason, officer string) {
 	c := rp.cols[col]
 	rp.problems = append(rp.problems, Problem{Severity: sev, Sheet: rp.sheet, Row: row, Column: c.Header, Letter: c.Letter,
-		Value: value, Reason: reason, OfficerID: officer})
+		Value: shortValue(value), Reason: reason, OfficerID: officer})
+}
+
+// tooLong reports a cell longer than Excel allows, which is not read.
+func (rp *rowParser) tooLong(row, col int, value string) {
+	if col >= len(rp.cols) || rp.cols[col].Field == "" {
+		return // a column Muster does not read
+	}
+	rp.problem(SeverityError, row, col, value, "This cell holds more text than Excel allows in a cell (32,767 characters), so it was not read.", "")
 }
 
 // shown is a cell's value as Excel shows it, for a problem: a date cell

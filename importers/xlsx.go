@@ -26,6 +26,11 @@ func xlsxOptions(lim Limits) excelize.Options {
 
 func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error) {
 	lim := rd.opts.Limits
+	slim, err := slimWorkbook(r, size, lim)
+	if err != nil {
+		return err
+	}
+	r, size = slim, slim.Size()
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
 	if f != nil {
 		defer func() {
@@ -36,7 +41,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return fileErrorf("The workbook unpacks to more than %s, the most Muster accepts; remove unneeded sheets, pictures or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+			return unzipTooLarge(lim)
 		}
 		return &FileError{Reason: reasonDamaged}
 	}

@@ -287,8 +287,8 @@ func TestReadLimits(t *testing.T) {
 		{"rows xlsx", b, Limits{MaxRows: 10}, "more than 10 data rows"},
 		{"rows csv", csvData, Limits{MaxRows: 2}, "more than 2 data rows"},
 		{"bytes", b, Limits{MaxBytes: 1000}, "larger than the 1000 bytes Muster accepts"},
-		{"unzip", b, Limits{MaxUnzipBytes: 2000}, "unpacks to more than 2 KB"},
-		{"bomb", zipBomb(t, 3<<20), Limits{MaxUnzipBytes: 1 << 20}, "unpacks to more than 1 MB"},
+		{"unzip", b, Limits{MaxUnzipBytes: 2000}, "sheets unpack to more than 2 KB"},
+		{"bomb", zipBomb(t, 3<<20), Limits{MaxUnzipBytes: 1 << 20}, "sheets unpack to more than 1 MB"},
 	}
 	for _, tc := range tests {
 		opts := testOpts()

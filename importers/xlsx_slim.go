@@ -1,0 +1,74 @@
+package importers
+
+// A workbook is read through a copy of its zip that holds only the parts a
+// roster's cells live in. excelize unpacks every part it is given into
+// memory (pictures, embedded files, printer settings, macros), so a small
+// upload whose "image" inflates to gigabytes would otherwise cost that
+// much memory before a single cell is read. The kept parts are copied
+// still compressed (zip.Writer.CreateRaw): nothing is inflated here, and
+// their checksums travel with them for verifyParts.
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"strings"
+)
+
+// neededPart reports whether a zip entry (lower-cased, forward slashes)
+// is one the reader needs: the package's content types and relationships,
+// the workbook, its relationships, the worksheets, the shared strings and
+// the styles.
+func neededPart(name string) bool {
+	switch name {
+	case "[content_types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+		"xl/sharedstrings.xml", "xl/styles.xml":
+		return true
+	}
+	return strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") &&
+		!strings.Contains(name[len("xl/worksheets/"):], "/")
+}
+
+// slimWorkbook returns a zip of the needed parts of the workbook in r,
+// refusing one whose needed parts declare more than lim.MaxUnzipBytes
+// unpacked (archive/zip stops a part that inflates past its declared size).
+func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (*bytes.Reader, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, &FileError{Reason: reasonDamaged}
+	}
+	var total uint64
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		if !neededPart(name) {
+			continue
+		}
+		total += f.UncompressedSize64
+		if total > uint64(lim.MaxUnzipBytes) {
+			return nil, unzipTooLarge(lim)
+		}
+		hdr := f.FileHeader
+		w, err := zw.CreateRaw(&hdr)
+		if err != nil {
+			return nil, &FileError{Reason: reasonDamaged}
+		}
+		raw, err := f.OpenRaw()
+		if err != nil {
+			return nil, &FileError{Reason: reasonDamaged}
+		}
+		if _, err := io.Copy(w, raw); err != nil {
+			return nil, &FileError{Reason: reasonDamaged}
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, &FileError{Reason: reasonDamaged}
+	}
+	return bytes.NewReader(buf.Bytes()), nil
+}
+
+// unzipTooLarge is the FileError for a workbook whose sheets unpack beyond the limit.
+func unzipTooLarge(lim Limits) *FileError {
+	return fileErrorf("The workbook's sheets unpack to more than %s, the most Muster accepts; remove unneeded sheets or formatting, or save the data as .csv.", humanBytes(lim.MaxUnzipBytes))
+}
