@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
 )
 
 // allocated returns how many bytes fn allocated on the heap in all
@@ -151,4 +150,3 @@ func TestHugeDataCellIsACellError(t *testing.T) {
 		t.Fatalf("problems = %+v, want one for Name on row 2 with a short value", probs)
 	}
 }
-
