@@ -76,6 +76,9 @@ func importFile(t *testing.T, st training.Store, path string, opts importers.Opt
 	if err != nil {
 		t.Fatalf("import %s: %v", path, err)
 	}
+	if rep.Outcome != training.OutcomeFailed && rep.Rows.Sum() != rep.Rows.Read {
+		t.Errorf("import %s: the row outcomes %+v add up to %d, not the %d rows read", path, rep.Rows, rep.Rows.Sum(), rep.Rows.Read)
+	}
 	return rep
 }
 

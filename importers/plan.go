@@ -77,11 +77,22 @@ type planner struct {
 	noDate      []noDateCell
 	// guardLeavers counts active officers in the store who would become leavers.
 	guardLeavers int
+	// recorded marks, by row index, the rows that record something new;
+	// cur is the index of the row being planned (-1: none).
+	recorded []bool
+	cur      int
 }
 
 type noDateCell struct {
 	id, course string
-	row        int
+	row, idx   int
+}
+
+// touch marks the current row as recording something.
+func (p *planner) touch() {
+	if p.cur >= 0 {
+		p.recorded[p.cur] = true
+	}
 }
 
 // prepared is the part of a plan that does not depend on the store: the
@@ -144,6 +155,8 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		planExempt:  map[idCourse]bool{},
 		skipped:     map[string]int{},
 		skippedName: map[string]string{},
+		recorded:    make([]bool, pp.rows.len()),
+		cur:         -1,
 	}
 	p.rep = &Report{
 		ImportID: in.ImportID, FileName: in.FileName, FileHash: in.FileHash,
@@ -167,6 +180,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 			continue
 		}
 		r := pp.rows.at(i)
+		p.cur = i
 		if r.isLong(pp.layout) {
 			long, p.long = true, true
 			p.longRow(r)
@@ -176,10 +190,12 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		p.officerRow(r)
 		p.courseCells(r)
 	}
+	p.cur = -1
 	if in.Full && !long {
 		p.absentLeavers(present)
 	}
 	p.unknownDates()
+	p.account(pp)
 	p.finish(long)
 	return &Planned{ChangeSet: p.cs, Report: p.rep}
 }
@@ -233,6 +249,7 @@ func (p *planner) officerRow(r *row) {
 		}
 		o.Source = p.source(r.Row)
 		p.addOfficer(o)
+		p.touch()
 		p.rep.Summary.Added++
 		p.rep.Changes.addOfficer(&p.rep.Changes.Added, officerChange(o, r.Row, ""))
 		p.unit(o.Unit).Added++
@@ -256,6 +273,7 @@ func (p *planner) officerRow(r *row) {
 	}
 	o.Source = p.source(r.Row)
 	p.addOfficer(o)
+	p.touch()
 	p.rep.Summary.Updated++
 	if old.Unit != o.Unit && old.Unit != "" {
 		p.rep.Changes.MovesTotal++
@@ -308,8 +326,11 @@ func mergeOfficer(old training.Officer, exists bool, r *row) training.Officer {
 	if !r.StartDate.IsZero() && r.has.any(FieldStartDate) {
 		o.StartDate = r.StartDate
 	}
-	// Being on a roster means serving, unless its status column says otherwise.
-	o.Leaver = r.has.any(FieldStatus) && r.Leaver
+	// Being on a roster means serving, unless its status column says
+	// otherwise; a status Muster does not know leaves it as it was.
+	if !r.StatusUnknown {
+		o.Leaver = r.has.any(FieldStatus) && r.Leaver
+	}
 	return o
 }
 
@@ -351,7 +372,7 @@ func (p *planner) courseCells(r *row) {
 				p.completion(r.ID, c.CourseID, c.Date, false, r.Row)
 			}
 		case CellCompletedNoDate:
-			p.noDate = append(p.noDate, noDateCell{r.ID, c.CourseID, r.Row})
+			p.noDate = append(p.noDate, noDateCell{r.ID, c.CourseID, r.Row, p.cur})
 		case CellExempt:
 			p.exemption(r.ID, c.CourseID, r.Row)
 		}
@@ -377,7 +398,7 @@ func (p *planner) longRow(r *row) {
 	switch {
 	case !r.Completed:
 	case r.DateUnknown:
-		p.noDate = append(p.noDate, noDateCell{r.ID, r.CourseID, r.Row})
+		p.noDate = append(p.noDate, noDateCell{r.ID, r.CourseID, r.Row, p.cur})
 	case !r.Date.IsZero(): // a zero date without DateUnknown is a cell in error
 		p.completion(r.ID, r.CourseID, r.Date, false, r.Row)
 	}
@@ -418,6 +439,7 @@ func (p *planner) completion(id, course string, d training.Date, unknown bool, r
 	}
 	c := training.Completion{OfficerID: id, CourseID: course, Date: d, DateUnknown: unknown, Source: p.source(rowNum)}
 	p.cs.Completions = append(p.cs.Completions, c)
+	p.touch()
 	p.rep.Summary.Completions++
 	if unknown {
 		p.rep.Summary.CompletionsNoDate++
@@ -464,7 +486,9 @@ func (p *planner) unknownDates() {
 			continue
 		}
 		has[k] = true
+		p.cur = n.idx
 		p.completion(n.id, n.course, p.in.Today, true, n.row)
+		p.cur = -1
 	}
 }
 
@@ -480,6 +504,7 @@ func (p *planner) exemption(id, course string, rowNum int) {
 		}
 	}
 	p.planExempt[k] = true
+	p.touch()
 	p.cs.Exemptions = append(p.cs.Exemptions, training.Exemption{OfficerID: id, CourseID: course,
 		Reason: "marked exempt in the roster", Source: p.source(rowNum)})
 	p.rep.Summary.Exemptions++
@@ -538,17 +563,10 @@ func (p *planner) finish(long bool) {
 			p.guardLeavers, active, 100*float64(p.guardLeavers)/float64(active))
 	case changes == 0:
 		rep.Outcome = training.OutcomeNoChange
-		rep.Message = "Nothing changed: everything in this file is already recorded."
+		rep.Message = nothingChanged(rep)
 	default:
 		rep.Outcome = training.OutcomeApplied
-		left := ""
-		if s.RowsRejected+s.CellErrors > 0 {
-			left = fmt.Sprintf("; %s and %s were left out (see the problems)",
-				plural(s.RowsRejected, "rejected row", "rejected rows"), plural(s.CellErrors, "cell in error", "cells in error"))
-		}
-		if s.SkippedOtherCourses > 0 {
-			left += fmt.Sprintf("; %s of courses Muster does not track skipped", plural(s.SkippedOtherCourses, "row", "rows"))
-		}
+		left := leftOut(rep)
 		rep.Message = "Imported " + p.in.FileName + ": " + changeSummary(s) + left + "."
 		if p.in.DryRun {
 			rep.Message = "Dry run of " + p.in.FileName + ", nothing was written: importing it would record " + changeSummary(s) + left + "."
@@ -557,6 +575,61 @@ func (p *planner) finish(long bool) {
 	rep.fill()
 	p.cs.Import.Outcome = rep.Outcome
 	p.cs.Import.Summary = rep.Summary
+}
+
+// nothingChanged is the message of an import that changes nothing. It
+// says "already recorded" only of a file whose every row is.
+func nothingChanged(rep *Report) string {
+	ro := rep.Rows
+	if ro.Read == 0 {
+		return "The file has a header but no data rows, so nothing was recorded."
+	}
+	if ro.AlreadyRecorded+ro.Duplicates == ro.Read && rep.Summary.CellErrors == 0 {
+		return "Nothing changed: everything in this file is already recorded."
+	}
+	var parts []string
+	if n := ro.AlreadyRecorded + ro.Duplicates; n > 0 {
+		parts = append(parts, plural(n, "row is", "rows are")+" already recorded")
+	}
+	return "Nothing was recorded from this file: " + strings.Join(append(parts, notRecordedParts(rep)...), "; ") + "."
+}
+
+// leftOut is the tail of an applied import's message: what the file held
+// that was not recorded, or "".
+func leftOut(rep *Report) string {
+	parts := notRecordedParts(rep)
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; not recorded: " + strings.Join(parts, "; ")
+}
+
+// notRecordedParts lists the rows and cells that recorded nothing, by reason.
+func notRecordedParts(rep *Report) []string {
+	ro, s := rep.Rows, rep.Summary
+	var parts []string
+	if len(ro.ByStatus) > 0 {
+		n := 0
+		var each []string
+		for _, st := range ro.ByStatus {
+			n += st.Rows
+			each = append(each, fmt.Sprintf("%q %d", st.Status, st.Rows))
+		}
+		parts = append(parts, plural(n, "row", "rows")+" whose status records no completion ("+strings.Join(each, ", ")+")")
+	}
+	if ro.NoDate > 0 {
+		parts = append(parts, plural(ro.NoDate, "row", "rows")+" without a completion date")
+	}
+	if ro.OtherCourses > 0 {
+		parts = append(parts, plural(ro.OtherCourses, "row", "rows")+" of courses Muster does not track")
+	}
+	if s.RowsRejected > 0 {
+		parts = append(parts, plural(s.RowsRejected, "rejected row", "rejected rows")+" (see the problems)")
+	}
+	if s.CellErrors > 0 {
+		parts = append(parts, plural(s.CellErrors, "cell in error", "cells in error")+" (see the problems)")
+	}
+	return parts
 }
 
 // changeSummary lists what changed, e.g. "12 officers added, 3 leavers and 40 completions".
@@ -589,4 +662,63 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// account sorts every data row into exactly one outcome (Report.Rows):
+// the rows read equal the sum of the outcomes.
+func (p *planner) account(pp *prepared) {
+	ro := &p.rep.Rows
+	ro.Read = p.in.Detection.Rows
+	ro.Rejected = p.rep.Summary.RowsRejected
+	rejected := map[int]bool{}
+	for _, pr := range p.rep.Problems {
+		if pr.RowRejected {
+			rejected[pr.Row] = true
+		}
+	}
+	status := map[string]int{}
+	spelling := map[string]string{}
+	for i := 0; i < pp.rows.len(); i++ {
+		r := pp.rows.at(i)
+		switch {
+		case pp.drop[i]:
+			if !rejected[r.Row] {
+				ro.Duplicates++
+			}
+		case p.recorded[i]:
+			ro.Recorded++
+		case !r.isLong(pp.layout):
+			ro.AlreadyRecorded++
+		case r.CourseAmbiguous || r.StatusUnknown:
+			ro.NotRecorded++
+		case r.CourseID == "":
+			ro.OtherCourses++
+		case !r.Completed && r.has.any(FieldCompletionStatus):
+			st := r.Status
+			if st == "" {
+				st = "(blank)"
+			}
+			k := strings.ToLower(st)
+			if _, ok := spelling[k]; !ok {
+				spelling[k] = st
+			}
+			status[k]++
+		case !r.Completed && r.Date.IsZero():
+			ro.NoDate++
+		case !r.Completed || (r.Date.IsZero() && !r.DateUnknown):
+			ro.NotRecorded++ // the completion date is in error
+		default:
+			ro.AlreadyRecorded++
+		}
+	}
+	for k, n := range status {
+		ro.ByStatus = append(ro.ByStatus, StatusCount{Status: spelling[k], Rows: n})
+	}
+	sort.Slice(ro.ByStatus, func(i, j int) bool {
+		a, b := ro.ByStatus[i], ro.ByStatus[j]
+		if a.Rows != b.Rows {
+			return a.Rows > b.Rows
+		}
+		return a.Status < b.Status
+	})
 }

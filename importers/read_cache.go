@@ -61,16 +61,20 @@ func (rp *rowParser) intern(s string) string {
 	return v
 }
 
-func (rp *rowParser) leaver(s string) bool {
+// leaver is employmentStatus, cached: a roster repeats a few statuses.
+func (rp *rowParser) leaver(s string) (leaver, known bool) {
 	if l, ok := rp.leaverCache[s]; ok {
-		return l
+		return l.leaver, l.known
 	}
-	l := isLeaver(clean(s))
+	leaver, known = rp.vocab.leaverWord(clean(s))
 	if len(rp.leaverCache) < cacheLimit {
-		rp.leaverCache[s] = l
+		rp.leaverCache[s] = statusWord{leaver, known}
 	}
-	return l
+	return leaver, known
 }
+
+// statusWord is a cached employmentStatus.
+type statusWord struct{ leaver, known bool }
 
 // courseCell is parseCourseCell with the words (not dates) cached.
 func (rp *rowParser) courseCell(s string) (CellKind, training.Date, error) {

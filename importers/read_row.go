@@ -37,7 +37,8 @@ type rowParser struct {
 	// for whoever keeps the records.
 	unitCache   map[[3]string]string
 	pathCache   map[string]string
-	leaverCache map[string]bool
+	leaverCache map[string]statusWord
+	vocab       *vocabulary
 	strCache    map[string]string // ranks, course names
 	cellCache   map[string]CellKind
 }
@@ -48,7 +49,7 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
 		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1,
 		unitCache: make(map[[3]string]string), pathCache: make(map[string]string),
-		leaverCache: make(map[string]bool), strCache: make(map[string]string), cellCache: make(map[string]CellKind)}
+		leaverCache: make(map[string]statusWord), strCache: make(map[string]string), cellCache: make(map[string]CellKind)}
 	maxIdx := 0
 	for _, c := range p.columns {
 		if c.Index > maxIdx {
@@ -270,10 +271,17 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 		}
 	}
 	if rp.status >= 0 {
-		rec.Leaver = rp.leaver(cell(cells, rp.status))
-		if rec.Leaver {
+		raw := cell(cells, rp.status)
+		leaver, known := rp.leaver(raw)
+		switch {
+		case !known:
+			rec.StatusUnknown = true
+			rp.problem(SeverityError, row, rp.status, clean(raw), "The status was not imported: Muster does not know this status, so the officer's status was left as it was (a new officer counts as serving); Active, Suspended or Career Break mean serving, Leaver, Left or Withdrawn mean the officer has left.", rec.ID)
+			add("?" + clean(raw))
+		case leaver:
+			rec.Leaver = true
 			add("leaver")
-		} else {
+		default:
 			add("active")
 		}
 	}
@@ -318,9 +326,18 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	rec.CourseID = m.id
 	done := true
 	if rp.completionStatus >= 0 {
-		st := clean(cell(cells, rp.completionStatus))
-		done = completionStatus(st)
+		st := rp.intern(cell(cells, rp.completionStatus))
+		var known bool
+		done, known = rp.vocab.doneWord(st)
 		add(strings.ToLower(st))
+		rec.Status = st
+		if !known {
+			rec.StatusUnknown = true
+			if rec.CourseID != "" {
+				rp.problem(SeverityError, row, rp.completionStatus, st, "This completion was not recorded: Muster does not know the status \""+st+"\"; Completed, Passed or Complete via RPL record a completion, In progress, Not started or Failed record nothing.", rec.ID)
+			}
+			return
+		}
 	}
 	if rp.completionDate < 0 {
 		rec.Completed = done && rp.completionStatus >= 0

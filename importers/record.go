@@ -131,8 +131,13 @@ type Record struct {
 	Unit          string // joined path
 	LineManager   string
 	StartDate     training.Date
-	// Leaver is set when the status column says Leaver or Left.
+	// Leaver is set when the status column says the officer has left
+	// (Leaver, Left, Withdrawn…).
 	Leaver bool
+	// StatusUnknown is set when a status cell (employment status, or the
+	// completion status of a completion export) holds a word Muster does
+	// not know: the cell is in error and says nothing.
+	StatusUnknown bool
 	// Has is shared by every record of one file: read it, never modify it.
 	Has map[Field]bool
 
@@ -142,9 +147,12 @@ type Record struct {
 
 	// Long layout: CourseID is "" when the course name matched no tracked
 	// course (counted as "other training", skipped).
-	CourseName  string
-	CourseID    string
-	Completed   bool // status Completed/Passed (or no status column and a date)
+	CourseName string
+	CourseID   string
+	Completed  bool // status Completed/Passed (or no status column and a date)
+	// Status is the completion status as written (long layout), for
+	// counting the rows that record nothing because of it.
+	Status      string
 	Date        training.Date
 	DateUnknown bool
 	// CourseAmbiguous is set when CourseName matched two courses equally

@@ -32,7 +32,9 @@ type Report struct {
 
 	Detection Detection              `json:"detection"`
 	Summary   training.ImportSummary `json:"summary"`
-	Changes   Changes                `json:"changes"`
+	// Rows accounts for every data row of the file, each in one outcome.
+	Rows    RowOutcomes `json:"rows"`
+	Changes Changes     `json:"changes"`
 	// Problems are every error and warning, in row order.
 	Problems []Problem `json:"problems"`
 	// ProblemsOmitted counts problems left out of a stored copy of the report.
@@ -111,6 +113,47 @@ type ExemptionChange struct {
 	Row       int    `json:"row"`
 }
 
+// RowOutcomes sorts the data rows of a file by what became of them;
+// Read is the sum of the others.
+type RowOutcomes struct {
+	Read int `json:"read"`
+	// Recorded rows changed something: an officer added or updated, a
+	// completion or an exemption recorded.
+	Recorded int `json:"recorded"`
+	// AlreadyRecorded rows say only what the store already holds.
+	AlreadyRecorded int `json:"already_recorded"`
+	// ByStatus counts the rows of a completion export that record nothing
+	// because of their status ("In progress"), per status as written.
+	ByStatus []StatusCount `json:"by_status"`
+	// NoDate counts completion rows without a status column whose date is
+	// blank: nothing to record.
+	NoDate int `json:"no_date,omitempty"`
+	// OtherCourses are rows of courses Muster does not track.
+	OtherCourses int `json:"other_courses"`
+	// NotRecorded rows held a completion whose status, course or date is in
+	// error (listed in the problems).
+	NotRecorded int `json:"not_recorded"`
+	// Rejected rows were not imported at all (no ID, conflicting duplicates).
+	Rejected int `json:"rejected"`
+	// Duplicates are identical repeats of an earlier row.
+	Duplicates int `json:"duplicates"`
+}
+
+// Sum is the number of rows the outcomes account for; it equals Read.
+func (r RowOutcomes) Sum() int {
+	n := r.Recorded + r.AlreadyRecorded + r.NoDate + r.OtherCourses + r.NotRecorded + r.Rejected + r.Duplicates
+	for _, s := range r.ByStatus {
+		n += s.Rows
+	}
+	return n
+}
+
+// StatusCount is a status as written and how many rows had it.
+type StatusCount struct {
+	Status string `json:"status"`
+	Rows   int    `json:"rows"`
+}
+
 // CourseCount is a course name and how many rows named it.
 type CourseCount struct {
 	Name string `json:"name"`
@@ -185,6 +228,7 @@ func (r *Report) fill() {
 	orEmpty(&c.SkippedCourses)
 	orEmpty(&c.ByUnit)
 	orEmpty(&r.Problems)
+	orEmpty(&r.Rows.ByStatus)
 	orEmpty(&r.Detection.Columns)
 	orEmpty(&r.Detection.Ignored)
 }

@@ -252,22 +252,6 @@ func notFuture(d, today training.Date) error {
 	return nil
 }
 
-// completionStatus reads a long-layout status cell: only Completed and
-// Passed record a completion.
-func completionStatus(s string) bool {
-	switch foldWord(s) {
-	case "completed", "complete", "passed", "pass":
-		return true
-	}
-	return false
-}
-
-// isLeaver reads an employment status cell.
-func isLeaver(s string) bool {
-	w := foldWord(firstWord(s))
-	return w == "leaver" || w == "left"
-}
-
 func firstWord(s string) string {
 	if i := strings.IndexAny(s, " -–(,"); i > 0 {
 		return s[:i]

@@ -217,15 +217,28 @@ func TestParseCourseCell(t *testing.T) {
 
 func TestStatusWords(t *testing.T) {
 	for in, want := range map[string]bool{"Leaver": true, "LEAVER": true, "left": true, "Left - retired": true,
-		"Active": false, "Suspended": false, "Career Break": false, "": false, "Leftover": false} {
-		if got := isLeaver(in); got != want {
-			t.Errorf("isLeaver(%q) = %v", in, got)
+		"Withdrawn": true, "Terminated": true, "Active": false, "Active - Payroll Eligible": false,
+		"Suspended": false, "Career Break": false, "": false} {
+		if got, known := employmentStatus(in); got != want || !known {
+			t.Errorf("employmentStatus(%q) = %v, %v; want %v, known", in, got, known, want)
+		}
+	}
+	for _, in := range []string{"Leftover", "Pending", "7"} {
+		if _, known := employmentStatus(in); known {
+			t.Errorf("employmentStatus(%q) is known; an unknown word must be a cell error", in)
 		}
 	}
 	for in, want := range map[string]bool{"Completed": true, "completed": true, "PASSED": true, "Passed": true,
-		"In Progress": false, "Not Started": false, "Failed": false, "": false} {
-		if got := completionStatus(in); got != want {
-			t.Errorf("completionStatus(%q) = %v", in, got)
+		"Complete via rpl": true, "Yes": true, "Completed (achieved pass grade)": true,
+		"In Progress": false, "Not Started": false, "Not yet started": false, "Failed": false, "No": false, "": false,
+		"Completed (did not achieve pass grade)": false} {
+		if got, known := completionStatus(in); got != want || !known {
+			t.Errorf("completionStatus(%q) = %v, %v; want %v, known", in, got, known, want)
+		}
+	}
+	for _, in := range []string{"Awaiting approval", "Maybe", "2"} {
+		if _, known := completionStatus(in); known {
+			t.Errorf("completionStatus(%q) is known; an unknown word must be a cell error", in)
 		}
 	}
 }
