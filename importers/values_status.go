@@ -55,7 +55,7 @@ func completionStatus(s string) (done, known bool) {
 // employmentWords are the employment statuses Muster knows: true is a
 // leaver, false is serving (counted in every figure).
 var employmentWords = map[string]bool{
-	"": false, // a blank status: being on a roster means serving
+	"":       false, // a blank status: being on a roster means serving
 	"leaver": true, "left": true, "withdrawn": true, "terminated": true, "retired": true, "retiree": true,
 	"resigned": true, "dismissed": true, "deceased": true, "deleted": true, "former": true, "leaving": false,
 	"active": false, "current": false, "serving": false, "employed": false, "suspended": false,
