@@ -243,7 +243,7 @@ func TestAcceptanceRefusedThenConfirmed(t *testing.T) {
 	if rep := run("two.csv", two, importers.Options{Full: true}); rep.Outcome != training.OutcomeRefused || !rep.NeedsConfirmation {
 		t.Fatalf("partial file as full roster: %s %s", rep.Outcome, rep.Message)
 	}
-	if rep := run("two.csv", two, importers.Options{Full: true, ConfirmLeavers: true}); rep.Outcome != training.OutcomeApplied || rep.Summary.Leavers < 250 {
+	if rep := run("two.csv", two, importers.Options{Full: true, Confirmed: true}); rep.Outcome != training.OutcomeApplied || rep.Summary.Leavers < 250 {
 		t.Fatalf("confirmed: %s %s", rep.Outcome, rep.Message)
 	}
 	rep := run("one.csv", one, importers.Options{})

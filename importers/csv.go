@@ -170,7 +170,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 		found     bool
 	)
 	for _, delim := range csvDelimiters {
-		hf := headerFinder{cm: rd.cm}
+		hf := headerFinder{cm: rd.cm, d: rd.d}
 		src := enc.open(r, size)
 		cr := newCSVReader(src, delim)
 		for i := 0; i < headerScanRows; i++ {
@@ -185,12 +185,15 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			hf.add(line, rec)
 		}
 		hf.finish()
+		if rd.noID == "" {
+			rd.noID = hf.noID
+		}
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestDelim, found = hf.best, delim, true
 		}
 	}
 	if !found {
-		return noHeader("this file")
+		return rd.noHeaderIn("this file")
 	}
 	rd.det.Delimiter = string(bestDelim)
 	if err := rd.start("", best, false); err != nil {

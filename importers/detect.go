@@ -50,30 +50,100 @@ type headerPlan struct {
 	hasID   bool
 	// ambiguous is the first course header that matches two courses equally.
 	ambiguous string
+	// source is the recognised system's export (nil: none); mapping names
+	// the saved mapping that was applied ("": none).
+	source  *sourceProfile
+	mapping *savedMapping
 }
 
-// planHeader maps one candidate header row. It never fails: the caller
-// decides from score/hasID/ambiguous whether the row is usable.
+// detector maps header rows: people's mappings first (given for this
+// import, then a saved mapping made for the same headers), then the layout
+// of a recognised source, then the wordings of docs/ROSTERS.md.
+type detector struct {
+	cm      *courseMatcher
+	user    *overrides
+	saved   []savedMapping
+	sources []*sourceProfile
+}
+
+// planHeader maps one candidate header row with the general wordings only.
 func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
+	return (&detector{cm: cm}).plan(cells, row)
+}
+
+// plan maps one candidate header row. It never fails: the caller decides
+// from score/hasID/ambiguous whether the row is usable.
+func (d *detector) plan(cells []string, row int) headerPlan {
 	p := headerPlan{row: row}
-	seen := make(map[Field]bool)
+	seen := make(map[Field]int) // field -> column index of its first column
 	hasLevels := false
 	type pending struct {
 		col   Column
 		field Field
+		why   string
+		fixed bool // chosen by a person or a source: no guessing
 	}
 	var mapped []pending
+	var headers []string
+	for _, raw := range cells {
+		if h := clean(raw); h != "" {
+			headers = append(headers, h)
+		}
+	}
+	if sig := headerSignature(headers); sig != "" {
+		for i := range d.saved {
+			if d.saved[i].signature == sig {
+				p.mapping = &d.saved[i]
+				break
+			}
+		}
+	}
+	for _, src := range d.sources {
+		if src.matches(cells, headers) {
+			p.source = src
+			break
+		}
+	}
 	for i, raw := range cells {
 		h := clean(raw)
 		if h == "" {
 			continue
 		}
 		col := Column{Index: i, Letter: columnLetter(i), Header: h}
-		f := fieldOf(h)
-		if f == FieldUnit1 || f == FieldUnit2 {
+		m := pending{col: col}
+		layers := []*overrides{d.user}
+		if p.mapping != nil {
+			layers = append(layers, p.mapping.rules)
+		}
+		for _, o := range layers {
+			if t, ok := o.lookup(h); ok {
+				m.field, m.col.CourseID, m.why, m.fixed = t.field, t.course, o.why, true
+				break
+			}
+		}
+		if !m.fixed && p.source != nil {
+			if t, why, ok := p.source.column(h); ok {
+				m.field, m.col.CourseID, m.why, m.fixed = t.field, t.course, p.source.Name+": "+why, true
+			}
+		}
+		if !m.fixed {
+			m.field = fieldOf(h)
+			if m.field == "" && p.source != nil {
+				m.field = fuzzyField(h)
+			}
+			if m.field != "" {
+				m.why = "a usual header for the " + fieldLabel(m.field)
+			}
+			if p.source != nil && (m.field == "" || !p.source.generic(m.field)) {
+				// A recognised export's other columns are its detail (an
+				// activity named like a course is not the course).
+				m.field, m.why, m.fixed = FieldIgnore, p.source.Name+": a detail of this export, not used", true
+			}
+		}
+		if m.field == FieldUnit1 || m.field == FieldUnit2 {
 			hasLevels = true
 		}
-		mapped = append(mapped, pending{col, f})
+		mapped = append(mapped, m)
 	}
 	hasCourseName := false
 	for _, m := range mapped {
@@ -81,25 +151,42 @@ func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
 			hasCourseName = true
 		}
 	}
+	ignore := func(col Column, why string) {
+		col.Field, col.Why = "", why
+		p.ignored = append(p.ignored, col.Header)
+		p.columns = append(p.columns, col)
+	}
 	for _, m := range mapped {
 		col, f := m.col, m.field
-		switch {
-		case f == FieldUnit3 && !hasLevels:
-			// "Unit" or "Team" alone holds the whole path.
-			f = FieldUnit
-		case f == FieldStatus && hasCourseName && headerKey(col.Header) == "status" && !seen[FieldCompletionStatus]:
-			// In a completion export a bare "Status" is the course's status.
-			f = FieldCompletionStatus
-		case f == "" && hasCourseName && headerKey(col.Header) == "date":
-			f = FieldCompletionDate
-		}
-		if f == "" && !hasCourseName && cm != nil {
-			if notCompletion(col.Header) {
-				p.ignored = append(p.ignored, col.Header)
+		if m.fixed {
+			switch {
+			case f == FieldIgnore:
+				ignore(col, m.why)
+				continue
+			case f == FieldCourseColumn:
+				col.Field, col.Why = f, m.why
 				p.columns = append(p.columns, col)
+				p.score++
+				p.layout = LayoutWide
 				continue
 			}
-			r := cm.match(col.Header)
+		}
+		switch {
+		case m.fixed:
+		case f == FieldUnit3 && !hasLevels:
+			// "Unit" or "Team" alone holds the whole path.
+			f, m.why = FieldUnit, "a usual header for the unit; with no other unit levels it holds the whole path"
+		case f == FieldStatus && hasCourseName && headerKey(col.Header) == "status" && seen[FieldCompletionStatus] == 0:
+			f, m.why = FieldCompletionStatus, "in a completion export a bare \"Status\" is the course's status"
+		case f == "" && hasCourseName && headerKey(col.Header) == "date":
+			f, m.why = FieldCompletionDate, "in a completion export a bare \"Date\" is the completion date"
+		}
+		if f == "" && !hasCourseName && d.cm != nil {
+			if notCompletion(col.Header) {
+				ignore(col, "an expiry, due or booking date, not a completion")
+				continue
+			}
+			r := d.cm.match(col.Header)
 			switch {
 			case len(r.ambiguous) > 0:
 				if p.ambiguous == "" {
@@ -107,11 +194,11 @@ func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
 						col.Letter, col.Header, quoteList(r.ambiguous))
 				}
 				p.score++
-				p.ignored = append(p.ignored, col.Header)
-				p.columns = append(p.columns, col)
+				ignore(col, "matches the courses "+quoteList(r.ambiguous)+" equally")
 				continue
 			case r.id != "":
 				col.Field, col.CourseID = FieldCourseColumn, r.id
+				col.Why = fmt.Sprintf("the header names the course %q", d.cm.title(r.id))
 				p.columns = append(p.columns, col)
 				p.score++
 				p.layout = LayoutWide
@@ -119,17 +206,25 @@ func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
 			}
 		}
 		if f == "" {
-			f = fuzzyField(col.Header)
+			if f = fuzzyField(col.Header); f != "" {
+				m.why = "the header reads as the " + fieldLabel(f)
+			}
 		}
-		if f == "" || (seen[f] && f != FieldCourseColumn) {
-			p.ignored = append(p.ignored, col.Header)
-			p.columns = append(p.columns, col)
+		if f == "" {
+			ignore(col, "no field uses this header")
 			continue
 		}
-		seen[f] = true
-		col.Field = f
+		if first, dup := seen[f]; dup {
+			ignore(col, fmt.Sprintf("a second %s column: column %s is used", fieldLabel(f), columnLetter(first-1)))
+			continue
+		}
+		seen[f] = col.Index + 1
+		col.Field, col.Why = f, m.why
 		p.columns = append(p.columns, col)
 		p.score += 2
+		if m.fixed {
+			p.score += 2 // a person's or a source's choice outweighs a guess
+		}
 		if f == FieldID {
 			p.hasID = true
 		}
@@ -139,6 +234,9 @@ func planHeader(cells []string, row int, cm *courseMatcher) headerPlan {
 		p.layout = LayoutLong
 	case p.layout == "":
 		p.layout = LayoutPeople
+	}
+	if p.source != nil && p.source.layout != "" {
+		p.layout = p.source.layout
 	}
 	return p
 }
@@ -177,6 +275,10 @@ func columnLetter(i int) string {
 // headerFinder keeps the best header row among the rows it is shown.
 type headerFinder struct {
 	cm   *courseMatcher
+	d    *detector // nil: the general wordings only
+	// noID is the explanation of a recognised export's header row that
+	// has no officer ID column.
+	noID string
 	best headerPlan
 	ok   bool
 	// seen are the scanned rows (copied: csv reuses its slice), to look
@@ -189,6 +291,13 @@ type scannedRow struct {
 	cells []string
 }
 
+func (h *headerFinder) detector() *detector {
+	if h.d == nil {
+		h.d = &detector{cm: h.cm}
+	}
+	return h.d
+}
+
 // add considers one row (1-based) as the header.
 func (h *headerFinder) add(row int, cells []string) {
 	cells = scanCells(cells)
@@ -196,7 +305,10 @@ func (h *headerFinder) add(row int, cells []string) {
 	if len(cells) == 0 {
 		return
 	}
-	p := planHeader(cells, row, h.cm)
+	p := h.detector().plan(cells, row)
+	if p.source != nil && !p.hasID && h.noID == "" {
+		h.noID = p.source.noID
+	}
 	if !p.hasID || p.score < 3 {
 		return
 	}
@@ -254,7 +366,7 @@ func (h *headerFinder) finish() {
 			merged[i] = b
 		}
 	}
-	p := planHeader(merged, h.best.row, h.cm)
+	p := h.detector().plan(merged, h.best.row)
 	if p.hasID && p.score > h.best.score {
 		p.lastRow = h.best.lastRow
 		h.best = p
@@ -282,6 +394,12 @@ func blankRow(cells []string) bool {
 // detection builds the reported Detection from a chosen header plan.
 func (p headerPlan) detection() *Detection {
 	d := &Detection{HeaderRow: p.row, Layout: p.layout, Columns: p.columns, Ignored: p.ignored}
+	if p.source != nil {
+		d.Source = p.source.Name
+	}
+	if p.mapping != nil {
+		d.Mapping = p.mapping.name
+	}
 	if d.Ignored == nil {
 		d.Ignored = []string{}
 	}

@@ -108,3 +108,13 @@ func containsWords(hay, needle []string) bool {
 	}
 	return false
 }
+
+// title is the title of the course with that ID ("" when there is none).
+func (m *courseMatcher) title(id string) string {
+	for _, c := range m.courses {
+		if c.ID == id {
+			return c.Title
+		}
+	}
+	return ""
+}

@@ -17,8 +17,8 @@ type PlanInput struct {
 	// Problems are the reader's (cells in error, rows without an ID).
 	Problems []Problem
 	// Dataset is the store's roster; nil is an empty store.
-	Dataset                              *training.Dataset
-	Full, Strict, ConfirmLeavers, DryRun bool
+	Dataset                         *training.Dataset
+	Full, Strict, Confirmed, DryRun bool
 	// Today is the civil date of the import: first-seen and leaving dates,
 	// and the date given to completions reported without one.
 	Today training.Date
@@ -81,6 +81,7 @@ type planner struct {
 	// cur is the index of the row being planned (-1: none).
 	recorded []bool
 	cur      int
+	guard    guardState
 }
 
 type noDateCell struct {
@@ -195,6 +196,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		p.absentLeavers(present)
 	}
 	p.unknownDates()
+	p.bareUnitWarnings()
 	p.account(pp)
 	p.finish(long)
 	return &Planned{ChangeSet: p.cs, Report: p.rep}
@@ -240,7 +242,12 @@ func (p *planner) unit(u string) *UnitChanges {
 // officerRow upserts the officer of a wide or people-only row.
 func (p *planner) officerRow(r *row) {
 	old, exists := p.ds.Officers[r.ID]
-	o := mergeOfficer(old, exists, r)
+	rr := *r
+	rr.Unit = p.unitFor(old, exists, r)
+	o := mergeOfficer(old, exists, &rr)
+	if exists {
+		p.noteOfficer(old, o)
+	}
 	today := p.in.Today
 	if !exists {
 		o.FirstSeen = today
@@ -366,6 +373,9 @@ func (p *planner) absentLeavers(present map[string]bool) {
 // courseCells records a wide row's completions and exemptions.
 func (p *planner) courseCells(r *row) {
 	for i, c := range r.Courses {
+		if c.Kind != CellNone {
+			p.noteCompletionID(r)
+		}
 		switch c.Kind {
 		case CellCompleted:
 			if !c.Date.IsZero() && !repeatedCell(r.Courses[:i], c) {
@@ -395,6 +405,7 @@ func (p *planner) longRow(r *row) {
 		p.rep.Summary.SkippedOtherCourses++
 		return
 	}
+	p.noteCompletionID(r)
 	switch {
 	case !r.Completed:
 	case r.DateUnknown:
@@ -556,11 +567,15 @@ func (p *planner) finish(long bool) {
 		rep.Outcome = training.OutcomeRefused
 		rep.Message = fmt.Sprintf("Strict mode found %s and %s, so nothing was imported.",
 			plural(s.CellErrors, "cell in error", "cells in error"), plural(s.RowsRejected, "rejected row", "rejected rows"))
-	case p.in.Full && !p.in.ConfirmLeavers && active > 0 && p.guardLeavers*5 > active:
+	case !p.in.Confirmed && len(p.guards(long, active)) > 0:
 		rep.Outcome = training.OutcomeRefused
 		rep.NeedsConfirmation = true
-		rep.Message = fmt.Sprintf("This full upload would turn %d of %d active officers (%.1f%%) into leavers, more than the 20%% allowed without confirmation, so nothing was imported; if the file really is the whole roster, confirm the leavers and import it again.",
-			p.guardLeavers, active, 100*float64(p.guardLeavers)/float64(active))
+		rep.Guards = p.guards(long, active)
+		msgs := make([]string, len(rep.Guards))
+		for i, g := range rep.Guards {
+			msgs[i] = g.Message
+		}
+		rep.Message = strings.Join(msgs, " ") + " Nothing was imported; check the examples, and if the file is right, confirm and import it again."
 	case changes == 0:
 		rep.Outcome = training.OutcomeNoChange
 		rep.Message = nothingChanged(rep)

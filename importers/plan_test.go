@@ -91,7 +91,7 @@ type planOpt func(*PlanInput)
 
 func fullUpload(in *PlanInput)     { in.Full = true }
 func strictMode(in *PlanInput)     { in.Strict = true }
-func confirmLeavers(in *PlanInput) { in.ConfirmLeavers = true }
+func confirmLeavers(in *PlanInput) { in.Confirmed = true }
 func longLayout(in *PlanInput) {
 	in.Detection.Layout = LayoutLong
 }

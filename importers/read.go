@@ -24,6 +24,17 @@ type ReadOptions struct {
 	// Progress, when set, is called now and then with the number of data
 	// rows read so far, and once at the end.
 	Progress func(rows int)
+	// Mapping is the person's choice of what columns hold, for this file;
+	// it wins over everything the reader would detect.
+	Mapping []training.MappingRule
+	// Saved are the saved mappings: one made for the file's headers is applied.
+	Saved []training.ColumnMapping
+	// Course is the course a file covering one course without naming it
+	// is for ("": from a saved mapping, else the file name).
+	Course string
+	// FileName is the name the file was uploaded under (for a course
+	// named only there, as Moodle names its course completion downloads).
+	FileName string
 }
 
 // Limits bound what one upload may cost. Zero fields take DefaultLimits.
@@ -100,6 +111,12 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 		courses[i] = c.Normalize()
 	}
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
+	user, err := newOverrides(opts.Mapping, courses, "your mapping")
+	if err != nil {
+		return nil, nil, &FileError{Reason: "The column mapping cannot be used: " + trimInvalid(err) + "."}
+	}
+	saved, warnings := prepareSaved(opts.Saved, courses)
+	rd.d = &detector{cm: rd.cm, user: user, saved: saved, sources: knownSources}
 	switch kind {
 	case kindXLSX, kindXLSM:
 		err = rd.readXLSX(r, size, kind)
@@ -107,8 +124,11 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 		err = rd.readCSV(r, size)
 	}
 	var problems []Problem
+	for _, w := range warnings {
+		problems = append(problems, Problem{Severity: SeverityWarning, Reason: w})
+	}
 	if rd.rp != nil {
-		problems = rd.rp.problems
+		problems = append(problems, rd.rp.problems...)
 	}
 	sortProblems(problems)
 	if err != nil {
@@ -127,6 +147,10 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 type reader struct {
 	opts ReadOptions
 	cm   *courseMatcher
+	d    *detector
+	// noID is a recognised export's explanation of a header row without
+	// an officer ID column ("": none seen).
+	noID string
 	fn   func(Record) error
 	det  *Detection
 	rp   *rowParser
@@ -138,15 +162,52 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	if p.ambiguous != "" {
 		return &FileError{Reason: p.ambiguous}
 	}
+	if p.source != nil && p.source.refuse != "" && !mapsCourse(p.columns) {
+		return &FileError{Reason: p.source.refuse}
+	}
+	course, err := rd.oneCourse(&p)
+	if err != nil {
+		return err
+	}
 	d := p.detection()
 	d.Sheet = sheet
 	d.Date1904 = date1904
+	d.Course = course
 	if rd.det != nil {
 		d.Format, d.Encoding, d.Delimiter, d.Sheets = rd.det.Format, rd.det.Encoding, rd.det.Delimiter, rd.det.Sheets
 	}
 	rd.det = d
 	rd.rp = newRowParser(sheet, p, rd.cm, date1904, rd.opts.Today)
+	rd.rp.fixedCourse = course
+	if p.source != nil {
+		rd.rp.vocab = p.source.vocab
+	}
 	return nil
+}
+
+// mapsCourse reports whether a person mapped a column to a course.
+func mapsCourse(cols []Column) bool {
+	for _, c := range cols {
+		if c.Field == FieldCourseColumn && c.CourseID != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// noHeaderIn is the FileError for a file without a usable header row:
+// a recognised export's own explanation when a row was one but lacked the
+// officer ID column, else the general one.
+func (rd *reader) noHeaderIn(where string) *FileError {
+	if rd.noID != "" {
+		return &FileError{Reason: rd.noID}
+	}
+	return noHeader(where)
+}
+
+// trimInvalid is an ErrInvalid error's sentence without its prefix.
+func trimInvalid(err error) string {
+	return strings.TrimPrefix(strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", ""), "")
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384

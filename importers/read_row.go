@@ -39,6 +39,9 @@ type rowParser struct {
 	pathCache   map[string]string
 	leaverCache map[string]statusWord
 	vocab       *vocabulary
+	// fixedCourse is the course of every row of a one-course completion
+	// export (no course column).
+	fixedCourse string
 	strCache    map[string]string // ranks, course names
 	cellCache   map[string]CellKind
 }
@@ -309,12 +312,18 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 // parseLong fills the completion of a long-layout row.
 func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	add := rp.add
-	rec.CourseName = rp.intern(cell(cells, rp.course))
-	add(rec.CourseName)
-	if rec.CourseName == "" {
-		return
+	var m courseMatch
+	if rp.course < 0 && rp.fixedCourse != "" {
+		rec.CourseName = rp.cm.title(rp.fixedCourse)
+		m.id = rp.fixedCourse
+	} else {
+		rec.CourseName = rp.intern(cell(cells, rp.course))
+		add(rec.CourseName)
+		if rec.CourseName == "" {
+			return
+		}
+		m = rp.cm.match(rec.CourseName)
 	}
-	m := rp.cm.match(rec.CourseName)
 	if len(m.ambiguous) > 0 {
 		rec.CourseAmbiguous = true
 		rp.problem(SeverityError, row, rp.course, rec.CourseName,

@@ -50,6 +50,8 @@ type Column struct {
 	Field  Field  `json:"field,omitempty"`
 	// CourseID is set for FieldCourseColumn.
 	CourseID string `json:"course_id,omitempty"`
+	// Why says, in plain words, why the column was mapped so (or ignored).
+	Why string `json:"why,omitempty"`
 }
 
 // Detection says what the reader found: reported in every import report.
@@ -70,6 +72,13 @@ type Detection struct {
 	TotalRow int `json:"total_row,omitempty"`
 	// Date1904 is set when the workbook counts dates from 1904 (old Mac Excel).
 	Date1904 bool `json:"date_1904,omitempty"`
+	// Source names the recognised system's export ("" for none).
+	Source string `json:"source,omitempty"`
+	// Mapping names the saved mapping applied to the file ("" for none).
+	Mapping string `json:"mapping,omitempty"`
+	// Course is the course of a file that covers one course without
+	// naming it in a column (how it was decided is in the columns' Why).
+	Course string `json:"course,omitempty"`
 }
 
 // Severity grades a problem.

@@ -39,9 +39,11 @@ type Report struct {
 	Problems []Problem `json:"problems"`
 	// ProblemsOmitted counts problems left out of a stored copy of the report.
 	ProblemsOmitted int `json:"problems_omitted,omitempty"`
-	// NeedsConfirmation is set when a full upload was refused because it
-	// would make too many leavers: confirming (ConfirmLeavers) applies it.
+	// NeedsConfirmation is set when the import was refused by a guard
+	// (Guards says which): confirming (Options.Confirmed) applies it.
 	NeedsConfirmation bool `json:"needs_confirmation"`
+	// Guards are the reasons the import waits for confirmation.
+	Guards []Guard `json:"guards,omitempty"`
 	// Message says what happened in one plain sentence.
 	Message string `json:"message"`
 }

@@ -30,9 +30,18 @@ type Options struct {
 	DryRun bool
 	// Strict refuses the whole file when any cell or row is in error.
 	Strict bool
-	// ConfirmLeavers lets a full upload make more than 20% of active
-	// officers leavers.
-	ConfirmLeavers bool
+	// Confirmed applies a file a guard would refuse (Report.Guards): a full
+	// upload making more than 20% of active officers leavers, IDs that
+	// mostly match nobody, many units or names changed.
+	Confirmed bool
+	// Mapping is the person's choice of what columns hold (Report.Choices
+	// echoes it, so that a confirmed preview applies the same choice).
+	Mapping []training.MappingRule
+	// Course is the course of a file that covers one course without naming it.
+	Course string
+	// SaveMappingAs, when set, saves Mapping (and Course) under this name
+	// for later files with the same headers.
+	SaveMappingAs string
 	// Sheet names the sheet to read ("" = detect).
 	Sheet string
 	// By is who imports (user name), recorded as provenance.
@@ -96,7 +105,7 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	}
 
 	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
-		ConfirmLeavers: opts.ConfirmLeavers, DryRun: opts.DryRun, Today: today,
+		Confirmed: opts.Confirmed, DryRun: opts.DryRun, Today: today,
 		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
 	pl := planRows(rows, in)
 	// The rows are not kept for a re-plan: they would double the memory an

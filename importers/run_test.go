@@ -138,7 +138,7 @@ func TestRunLeaverGuard(t *testing.T) {
 	if st.applied != 1 || outcomes(st)[training.OutcomeRefused] != 1 {
 		t.Errorf("refusal applied or not logged: %d %v", st.applied, outcomes(st))
 	}
-	rep, err = runFile(t, st, "partial.csv", partial, Options{Full: true, ConfirmLeavers: true})
+	rep, err = runFile(t, st, "partial.csv", partial, Options{Full: true, Confirmed: true})
 	if err != nil || rep.Outcome != training.OutcomeApplied || rep.Summary.Leavers != 2 {
 		t.Fatalf("confirmed: %v %s %+v", err, rep.Outcome, rep.Summary)
 	}

@@ -43,6 +43,11 @@ func serialDate(n int, date1904 bool) (training.Date, error) {
 	return training.NewDate(1899, time.December, 30+n), nil
 }
 
+var weekdays = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true, "fri": true, "sat": true, "sun": true,
+}
+
 var monthNames = map[string]time.Month{
 	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
 	"apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
@@ -68,7 +73,15 @@ func parseDate(s string, date1904 bool) (training.Date, error) {
 			return serialDate(n, date1904)
 		}
 	}
-	// A time of day after the date ("2024-03-15T10:00:00", "15/03/2024 10:00") is dropped.
+	// A weekday before the date ("Monday, 7 August 2023", as Moodle's
+	// report builder writes dates) is dropped.
+	if c := s[0] | 0x20; c >= 'a' && c <= 'z' {
+		if i := strings.IndexAny(s, ", "); i > 0 && weekdays[strings.ToLower(s[:i])] {
+			s = strings.TrimLeft(s[i:], ", ")
+		}
+	}
+	// A time of day after the date ("2024-03-15T10:00:00", "15/03/2024 10:00",
+	// "7/08/23, 07:04", "7 August 2023, 7:04 AM") is dropped.
 	if i := strings.IndexByte(s, ':'); i > 0 {
 		j := strings.LastIndexAny(s[:i], " T")
 		if j <= 0 || !looksLikeTime(s[j+1:]) {

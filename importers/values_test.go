@@ -34,6 +34,12 @@ func TestParseDate(t *testing.T) {
 		{"2024-03-15T00:00:00Z", d(2024, 3, 15), ""},
 		{"2024-03-15 13:45:00", d(2024, 3, 15), ""},
 		{"15/03/2024 10:00", d(2024, 3, 15), ""},
+		// As Moodle writes them (docs/sources.md): strftimedatetimeshort and strftimedaydatetime.
+		{"7/08/23, 07:04", d(2023, 8, 7), ""},
+		{"Monday, 7 August 2023, 7:04 AM", d(2023, 8, 7), ""},
+		{"Sunday, 25 October 2026, 11:59 PM", d(2026, 10, 25), ""},
+		{"Mon 7 Aug 2023", d(2023, 8, 7), ""},
+		{"Someday, 7 August 2023", training.Date{}, "not"},
 		// Two-digit years follow Excel: 00-29 -> 20xx, 30-99 -> 19xx.
 		{"01/01/00", d(2000, 1, 1), ""},
 		{"31/12/29", d(2029, 12, 31), ""},

@@ -83,23 +83,26 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		found     bool
 	)
 	for _, s := range candidates {
-		hf := headerFinder{cm: rd.cm}
+		hf := headerFinder{cm: rd.cm, d: rd.d}
 		if err := scanSheet(f, s, &hf); err != nil {
 			continue
 		}
 		hf.finish()
+		if rd.noID == "" {
+			rd.noID = hf.noID
+		}
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestSheet, found = hf.best, s, true
 		}
 	}
 	if !found {
 		if rd.opts.Sheet != "" {
-			return noHeader(fmt.Sprintf("sheet %q", candidates[0]))
+			return rd.noHeaderIn(fmt.Sprintf("sheet %q", candidates[0]))
 		}
 		if len(sheets) == 1 {
-			return noHeader(fmt.Sprintf("sheet %q", sheets[0]))
+			return rd.noHeaderIn(fmt.Sprintf("sheet %q", sheets[0]))
 		}
-		return noHeader("any sheet of this workbook")
+		return rd.noHeaderIn("any sheet of this workbook")
 	}
 	if err := rd.start(bestSheet, best, date1904); err != nil {
 		return err
