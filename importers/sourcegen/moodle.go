@@ -64,7 +64,7 @@ func (g *gen) learners(n, k int, quiz bool) []learner {
 	ids := g.rng.Perm(3000)
 	out := make([]learner, len(people))
 	for i, o := range people {
-		l := learner{Officer: o, moodleID: ids[i] + 2}
+		l := learner{Officer: o, moodleID: ids[i] + 3} // 1 is the guest, 2 the administrator
 		if g.chance(0.8) {
 			t := g.completedAt()
 			l.act[0] = actState{mdlCompleted, t}
