@@ -35,7 +35,9 @@ type Completion struct {
 	CourseID  string
 	// Date is the civil date (Europe/London) to record; zero when DateUnknown.
 	Date training.Date
-	// DateUnknown: completed, date unknown (recorded on the day of the import).
+	// DateUnknown: completed, date unknown. The store must then hold some
+	// completion of the course: the one it had, or a new one dated the day
+	// of the import and marked DateUnknown (ROSTERS.md).
 	DateUnknown bool
 	// OnRoster is false for an officer the roster does not list (an orphan
 	// completion, kept until the officer appears).
@@ -53,9 +55,11 @@ type Expectation struct {
 	Full bool
 	// Course is the course a one-course file is about ("" when each row names
 	// its course); CourseFrom says how the importer can know it without
-	// --course ("file name": its short name matches a course alias).
-	Course     string
-	CourseFrom string
+	// --course ("file name": the Moodle short name in the file name matches
+	// CourseAlias, one of the course's aliases, as a whole word).
+	Course      string
+	CourseFrom  string
+	CourseAlias string
 	// Refused: the file must be refused outright, changing nothing, with
 	// RefusedBecause explained (no confirmation makes it importable).
 	Refused        bool

@@ -115,7 +115,7 @@ func (g *gen) moodleCourseCompletion(layoutName string, course training.Course, 
 
 	f := &file{file: moodleCompletionFileName(shortname, at)}
 	e := &f.Expect
-	e.Source, e.Course, e.CourseFrom = SourceMoodleCourseCompletion, course.ID, "file name"
+	e.Source, e.Course, e.CourseFrom, e.CourseAlias = SourceMoodleCourseCompletion, course.ID, "file name", shortAlias(course)
 	rows := [][]string{Headers(layoutName)}
 	for _, l := range ls {
 		r := []string{itoa(l.moodleID), l.Name()}
@@ -170,7 +170,7 @@ func (g *gen) moodleActivity(layoutName string, course training.Course, shortnam
 	})
 	f := &file{file: "progress." + moodleShortName(shortname) + ".csv"}
 	e := &f.Expect
-	e.Source, e.Course, e.CourseFrom = SourceMoodleActivityCompletion, course.ID, "file name"
+	e.Source, e.Course, e.CourseFrom, e.CourseAlias = SourceMoodleActivityCompletion, course.ID, "file name", shortAlias(course)
 	var rows [][]string
 	for _, l := range ls {
 		r := []string{l.Name(), l.ID, strings.ToLower(l.Email)}
@@ -296,4 +296,16 @@ func (e *Expectation) unchangedIfOnRoster(g *gen, id string) {
 	if id != "" && g.onRoster[training.NormalizeID(id)] {
 		e.unchanged(id)
 	}
+}
+
+// shortAlias is the course's shortest alias: the one its Moodle short name
+// ("CSE", "TIC-2026") carries.
+func shortAlias(c training.Course) string {
+	best := ""
+	for _, a := range c.Aliases {
+		if best == "" || len(a) < len(best) {
+			best = a
+		}
+	}
+	return best
 }
