@@ -36,7 +36,7 @@ type forwardPlan struct {
 // valueFlags are, per command, the flags that take a value (so their
 // values are not mistaken for input files).
 var valueFlags = map[string][]string{
-	"import": {"sheet", "format"},
+	"import": {"sheet", "format", "map", "save-mapping", "course"},
 }
 
 // planForward rewrites args (starting with the command name) for the server.

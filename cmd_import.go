@@ -23,12 +23,16 @@ const warningsShown = 100
 
 // importCmd imports one roster or completion export.
 func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	fs := flagSet("import", "[--full] [--dry-run] [--strict] [--sheet NAME] [--yes] [--format text|json] FILE")
+	fs := flagSet("import", "[--full] [--dry-run] [--strict] [--sheet NAME] [--course ID] [--map HEADER=FIELD]… [--save-mapping NAME] [--yes] [--format text|json] FILE")
 	full := fs.Bool("full", false, "the file is the whole roster: active officers missing from it become leavers")
 	dry := fs.Bool("dry-run", false, "say what would change, change nothing")
 	strict := fs.Bool("strict", false, "import nothing if any row or cell is in error")
 	sheet := fs.String("sheet", "", "read this sheet (default: the one whose header row matches best)")
-	yes := fs.Bool("yes", false, "confirm a full upload that makes more than 20% of active officers leavers")
+	yes := fs.Bool("yes", false, "confirm what a guard refused: more than 20% of active officers made leavers, IDs that mostly match nobody, many units or names changed")
+	course := fs.String("course", "", "the course (ID) of a file that covers one course without naming it, e.g. a Moodle course completion report")
+	var maps mappingFlag
+	fs.Var(&maps, "map", "what a column holds, as HEADER=FIELD (e.g. \"Pers.No.=id\", \"CSE done=course:cse-recognition\", \"Org.unit=ignore\"); repeat for more columns")
+	saveAs := fs.String("save-mapping", "", "save the --map choices (and --course) under this name, for later files with the same headers")
 	format := fs.String("format", "text", "text or json (the whole report, every problem)")
 	pos, code, ok := parseFlags(fs, args, stdout, stderr)
 	if !ok {
@@ -47,7 +51,8 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	}
 	defer in.close()
 
-	opts := importers.Options{Full: *full, DryRun: *dry, Strict: *strict, ConfirmLeavers: *yes, Sheet: *sheet,
+	opts := importers.Options{Full: *full, DryRun: *dry, Strict: *strict, Confirmed: *yes, Sheet: *sheet,
+		Mapping: maps.rules, Course: *course, SaveMappingAs: *saveAs,
 		By: env.by, Now: env.now(), Limits: importers.Limits{MaxBytes: int64(env.cfg.MaxUploadMB) << 20}}
 	if env.files == nil && in.size >= progressFrom && isTerminal(stderr) {
 		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing: rows read"),
@@ -89,11 +94,25 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	case rep.Outcome == training.OutcomeApplied:
 		return exitOK
 	case rep.NeedsConfirmation:
-		fmt.Fprintln(stderr, "muster: nothing was imported; if the file really is the whole roster, run the same command with --yes")
+		fmt.Fprintln(stderr, "muster: nothing was imported; check the examples above, and if the file is right, run the same command with --yes")
 	default:
 		fmt.Fprintln(stderr, "muster: nothing was imported")
 	}
 	return exitFail
+}
+
+// mappingFlag collects repeated --map HEADER=FIELD flags.
+type mappingFlag struct{ rules []training.MappingRule }
+
+func (m *mappingFlag) String() string { return "" }
+
+func (m *mappingFlag) Set(s string) error {
+	r, err := importers.ParseMappingRule(s)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), training.ErrInvalid.Error()+": "))
+	}
+	m.rules = append(m.rules, r)
+	return nil
 }
 
 // printImport writes an import report for people: what was detected,
@@ -118,8 +137,17 @@ func printImport(w io.Writer, r *importers.Report) error {
 			}
 			b.WriteString("\n")
 		}
+		if d.Source != "" {
+			fmt.Fprintf(&b, "  source      %s\n", d.Source)
+		}
+		if d.Mapping != "" {
+			fmt.Fprintf(&b, "  mapping     the saved mapping %q\n", d.Mapping)
+		}
 		fmt.Fprintf(&b, "  header row  %d\n", d.HeaderRow)
 		fmt.Fprintf(&b, "  layout      %s\n", layoutText(d.Layout))
+		if d.Course != "" {
+			fmt.Fprintf(&b, "  course      %s (the file covers this one course)\n", d.Course)
+		}
 		fmt.Fprintf(&b, "  data rows   %d\n", d.Rows)
 		if len(d.Columns) > 0 {
 			b.WriteString("Columns:\n")
@@ -128,18 +156,20 @@ func printImport(w io.Writer, r *importers.Report) error {
 				width = max(width, len([]rune(c.Header)))
 			}
 			for _, c := range d.Columns {
-				if c.Field == "" {
-					continue // listed under Ignored columns
-				}
 				field := string(c.Field)
-				if c.Field == importers.FieldCourseColumn {
+				switch c.Field {
+				case importers.FieldCourseColumn:
 					field = "completion of " + c.CourseID
+				case "":
+					field = "(ignored)"
 				}
-				fmt.Fprintf(&b, "  %-3s %s%s -> %s\n", c.Letter, c.Header, strings.Repeat(" ", width-len([]rune(c.Header))), field)
+				why := ""
+				if c.Why != "" {
+					why = "  — " + c.Why
+				}
+				fmt.Fprintf(&b, "  %-3s %s%s -> %s%s\n", c.Letter, c.Header, strings.Repeat(" ", width-len([]rune(c.Header))), field, why)
 			}
-		}
-		if len(d.Ignored) > 0 {
-			fmt.Fprintf(&b, "Ignored columns: %s\n", quoteAll(d.Ignored))
+			b.WriteString("  (change one with --map \"HEADER=FIELD\"; keep the choice with --save-mapping NAME)\n")
 		}
 	}
 
@@ -187,6 +217,30 @@ func printImport(w io.Writer, r *importers.Report) error {
 	line("rows rejected", s.RowsRejected, "")
 	line("cells in error", s.CellErrors, "")
 	line("warnings", s.Warnings, "")
+	if ro := r.Rows; ro.Read > 0 {
+		fmt.Fprintf(&b, "Rows (%d read):\n", ro.Read)
+		line("recorded something", ro.Recorded, "")
+		line("already recorded", ro.AlreadyRecorded, "")
+		for _, st := range ro.ByStatus {
+			line(fmt.Sprintf("status %q", st.Status), st.Rows, "  (records no completion)")
+		}
+		if ro.NoDate > 0 {
+			line("no completion date", ro.NoDate, "")
+		}
+		line("other courses", ro.OtherCourses, "")
+		line("not recorded: errors", ro.NotRecorded, "")
+		line("rejected", ro.Rejected, "")
+		line("duplicates", ro.Duplicates, "")
+	}
+	for _, g := range r.Guards {
+		fmt.Fprintf(&b, "Needs confirmation: %s\n", g.Message)
+		for _, ex := range g.Examples {
+			fmt.Fprintf(&b, "  e.g. %s\n", ex)
+		}
+	}
+	if r.MappingSaved != "" {
+		fmt.Fprintf(&b, "Saved the column mapping %q: files with the same headers will be read the same way.\n", r.MappingSaved)
+	}
 
 	if len(c.Leavers) > 0 {
 		fmt.Fprintf(&b, "Leavers (%d):\n", c.LeaversTotal)

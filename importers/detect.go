@@ -395,7 +395,7 @@ func blankRow(cells []string) bool {
 func (p headerPlan) detection() *Detection {
 	d := &Detection{HeaderRow: p.row, Layout: p.layout, Columns: p.columns, Ignored: p.ignored}
 	if p.source != nil {
-		d.Source = p.source.Name
+		d.Source, d.SourceID = p.source.Name, p.source.ID
 	}
 	if p.mapping != nil {
 		d.Mapping = p.mapping.name

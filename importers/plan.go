@@ -188,10 +188,18 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 			continue
 		}
 		present[r.ID] = true
-		p.officerRow(r)
+		if p.in.Detection.Notice != "" {
+			continue // an export Muster records nothing from (Detection.Notice)
+		}
+		if !completionOnly(r) {
+			p.officerRow(r)
+		}
 		p.courseCells(r)
 	}
 	p.cur = -1
+	if pp.rows.len() > 0 && !long && completionOnly(pp.rows.at(0)) {
+		long = true // a completion file: it never makes leavers
+	}
 	if in.Full && !long {
 		p.absentLeavers(present)
 	}
@@ -200,6 +208,19 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	p.account(pp)
 	p.finish(long)
 	return &Planned{ChangeSet: p.cs, Report: p.rep}
+}
+
+// personFields are the fields that describe an officer rather than a completion.
+var personFields = []Field{FieldName, FieldSurname, FieldForename, FieldEmail, FieldRank, FieldUnit, FieldUnit1,
+	FieldUnit2, FieldUnit3, FieldLineManager, FieldStartDate, FieldStatus}
+
+// completionOnly reports whether a wide row's file says nothing about who
+// officers are, only what they completed (a Moodle course completion
+// report: ID number and Course complete). Such a file never adds or
+// changes an officer: a completion for an ID not on the roster is kept
+// for when the officer appears, as a completion export's is.
+func completionOnly(r *row) bool {
+	return !r.has.any(personFields...)
 }
 
 // mergeProblems returns the reader's problems and the planner's in row order.
@@ -243,10 +264,11 @@ func (p *planner) unit(u string) *UnitChanges {
 func (p *planner) officerRow(r *row) {
 	old, exists := p.ds.Officers[r.ID]
 	rr := *r
-	rr.Unit = p.unitFor(old, exists, r)
+	var wouldBe string
+	rr.Unit, wouldBe = p.unitFor(old, exists, r)
 	o := mergeOfficer(old, exists, &rr)
 	if exists {
-		p.noteOfficer(old, o)
+		p.noteOfficer(old, o, wouldBe)
 	}
 	today := p.in.Today
 	if !exists {
@@ -579,6 +601,9 @@ func (p *planner) finish(long bool) {
 	case changes == 0:
 		rep.Outcome = training.OutcomeNoChange
 		rep.Message = nothingChanged(rep)
+		if n := p.in.Detection.Notice; n != "" {
+			rep.Message = n
+		}
 	default:
 		rep.Outcome = training.OutcomeApplied
 		left := leftOut(rep)
@@ -679,6 +704,19 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// noticeKey counts the rows of an export Muster records nothing from.
+const noticeKey = "\x00notice"
+
+// anyCourseCell reports whether a wide row says anything of a course.
+func anyCourseCell(r *row) bool {
+	for _, c := range r.Courses {
+		if c.Kind != CellNone {
+			return true
+		}
+	}
+	return false
+}
+
 // account sorts every data row into exactly one outcome (Report.Rows):
 // the rows read equal the sum of the outcomes.
 func (p *planner) account(pp *prepared) {
@@ -700,8 +738,14 @@ func (p *planner) account(pp *prepared) {
 			if !rejected[r.Row] {
 				ro.Duplicates++
 			}
+		case p.in.Detection.Notice != "":
+			status[noticeKey]++
+			spelling[noticeKey] = p.in.Detection.NoticeLabel
 		case p.recorded[i]:
 			ro.Recorded++
+		case !r.isLong(pp.layout) && completionOnly(r) && !anyCourseCell(r):
+			status[""]++
+			spelling[""] = "(blank)"
 		case !r.isLong(pp.layout):
 			ro.AlreadyRecorded++
 		case r.CourseAmbiguous || r.StatusUnknown:
@@ -709,13 +753,12 @@ func (p *planner) account(pp *prepared) {
 		case r.CourseID == "":
 			ro.OtherCourses++
 		case !r.Completed && r.has.any(FieldCompletionStatus):
-			st := r.Status
-			if st == "" {
-				st = "(blank)"
-			}
-			k := strings.ToLower(st)
+			k := strings.ToLower(r.Status)
 			if _, ok := spelling[k]; !ok {
-				spelling[k] = st
+				spelling[k] = r.Status
+				if k == "" {
+					spelling[k] = "(blank)"
+				}
 			}
 			status[k]++
 		case !r.Completed && r.Date.IsZero():

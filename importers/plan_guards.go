@@ -62,12 +62,16 @@ type bareUnit struct {
 	kept  bool // the officer's stored unit was kept
 }
 
-// noteOfficer records a file's officer already on the roster.
-func (p *planner) noteOfficer(old, o training.Officer) {
+// noteOfficer records a file's officer already on the roster; wouldBe is
+// a unit the file gives that was not taken (unitFor).
+func (p *planner) noteOfficer(old, o training.Officer, wouldBe string) {
 	g := &p.guard
 	g.mentioned++
 	var what []string
-	if old.Unit != o.Unit && old.Unit != "" {
+	switch {
+	case wouldBe != "":
+		what = append(what, old.Unit+" → "+wouldBe)
+	case old.Unit != o.Unit && old.Unit != "":
 		what = append(what, old.Unit+" → "+o.Unit)
 	}
 	if old.Name != o.Name && old.Name != "" {
@@ -107,13 +111,15 @@ func (p *planner) noteCompletionID(r *row) {
 
 // unitFor is the unit a row gives an officer. A value that is a single
 // level (a bare team name, or an organisation code) where the store keeps
-// full paths never replaces a full path: it is the officer's own unit
-// when it names its last level, the one known unit whose last level it
-// names, or else the stored unit is kept and the value reported.
-func (p *planner) unitFor(old training.Officer, exists bool, r *row) string {
+// full paths never silently replaces a full path: it is the officer's own
+// unit when it names its last level, the one known unit whose last level
+// it names, or else the stored unit is kept, the value reported, and
+// returned as wouldBe (a change the guard counts) — unless the person
+// confirmed the import, having seen those examples.
+func (p *planner) unitFor(old training.Officer, exists bool, r *row) (unit, wouldBe string) {
 	u := r.Unit
 	if u == "" || strings.Contains(u, training.UnitSep) {
-		return u
+		return u, ""
 	}
 	g := &p.guard
 	if !g.lastLevelsOK {
@@ -134,17 +140,17 @@ func (p *planner) unitFor(old training.Officer, exists bool, r *row) string {
 		}
 	}
 	if !g.multiLevel {
-		return u // a force whose units are all one level deep
+		return u, "" // a force whose units are all one level deep
 	}
 	key := strings.ToLower(u)
 	if exists && old.Unit != "" {
 		parts := training.SplitUnit(old.Unit)
 		if strings.ToLower(parts[len(parts)-1]) == key {
-			return old.Unit
+			return old.Unit, ""
 		}
 	}
 	if paths := g.lastLevels[key]; len(paths) == 1 {
-		return paths[0]
+		return paths[0], ""
 	}
 	if g.bareUnits == nil {
 		g.bareUnits = map[string]*bareUnit{}
@@ -155,11 +161,11 @@ func (p *planner) unitFor(old training.Officer, exists bool, r *row) string {
 		g.bareUnits[key] = b
 	}
 	b.rows++
-	if exists && old.Unit != "" {
+	if exists && old.Unit != "" && !p.in.Confirmed {
 		b.kept = true
-		return old.Unit
+		return old.Unit, u
 	}
-	return u
+	return u, ""
 }
 
 // bareUnitWarnings reports, once per value, units that were not full paths.
@@ -167,9 +173,12 @@ func (p *planner) bareUnitWarnings() {
 	var out []Problem
 	for _, b := range p.guard.bareUnits {
 		reason := fmt.Sprintf("The unit %q is not a full unit path and matches no known unit (or more than one)", b.value)
-		if b.kept {
-			reason += ", so officers already on the roster kept their unit; new officers were given it as written"
-		} else {
+		switch {
+		case b.kept:
+			reason += ", so officers already on the roster kept their unit (confirm the import to give it to them anyway); new officers were given it as written"
+		case p.in.Confirmed:
+			reason += "; the import was confirmed, so officers were given it as written"
+		default:
 			reason += "; the new officers were given it as written"
 		}
 		if b.rows > 1 {

@@ -21,6 +21,7 @@ type memStore struct {
 	// running before (which may change the data, as another import would).
 	conflicts int
 	before    func(*memStore)
+	mappings  []training.ColumnMapping
 }
 
 func newMemStore() *memStore {
@@ -124,4 +125,39 @@ func cloneDataset(ds *training.Dataset) *training.Dataset {
 		c.Exemptions[k] = append([]training.Exemption(nil), v...)
 	}
 	return c
+}
+
+// Mappings, PutMapping and DeleteMapping keep saved mappings in memory.
+func (m *memStore) Mappings(context.Context) ([]training.ColumnMapping, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]training.ColumnMapping{}, m.mappings...), nil
+}
+
+func (m *memStore) PutMapping(_ context.Context, cm training.ColumnMapping) error {
+	if err := cm.Validate(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.mappings {
+		if m.mappings[i].Name == cm.Name {
+			m.mappings[i] = cm
+			return nil
+		}
+	}
+	m.mappings = append(m.mappings, cm)
+	return nil
+}
+
+func (m *memStore) DeleteMapping(_ context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.mappings {
+		if m.mappings[i].Name == name {
+			m.mappings = append(m.mappings[:i], m.mappings[i+1:]...)
+			return nil
+		}
+	}
+	return training.ErrNotFound
 }

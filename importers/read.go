@@ -162,17 +162,24 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	if p.ambiguous != "" {
 		return &FileError{Reason: p.ambiguous}
 	}
+	notice := ""
 	if p.source != nil && p.source.refuse != "" && !mapsCourse(p.columns) {
-		return &FileError{Reason: p.source.refuse}
+		notice = p.source.refuse
 	}
-	course, err := rd.oneCourse(&p)
-	if err != nil {
-		return err
+	course := ""
+	if notice == "" {
+		var err error
+		if course, err = rd.oneCourse(&p); err != nil {
+			return err
+		}
 	}
 	d := p.detection()
 	d.Sheet = sheet
 	d.Date1904 = date1904
 	d.Course = course
+	if notice != "" {
+		d.Notice, d.NoticeLabel = notice, p.source.noticeLabel
+	}
 	if rd.det != nil {
 		d.Format, d.Encoding, d.Delimiter, d.Sheets = rd.det.Format, rd.det.Encoding, rd.det.Delimiter, rd.det.Sheets
 	}

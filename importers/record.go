@@ -76,9 +76,17 @@ type Detection struct {
 	Source string `json:"source,omitempty"`
 	// Mapping names the saved mapping applied to the file ("" for none).
 	Mapping string `json:"mapping,omitempty"`
+	// SourceID is the recognised export as a stable key
+	// ("moodle-course-completion"; docs/sources.md).
+	SourceID string `json:"source_id,omitempty"`
 	// Course is the course of a file that covers one course without
 	// naming it in a column (how it was decided is in the columns' Why).
 	Course string `json:"course,omitempty"`
+	// Notice, when set, says why Muster records nothing from this file
+	// (a Moodle activity completion report); NoticeLabel names its rows'
+	// outcome ("activity report").
+	Notice      string `json:"notice,omitempty"`
+	NoticeLabel string `json:"notice_label,omitempty"`
 }
 
 // Severity grades a problem.

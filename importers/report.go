@@ -44,6 +44,11 @@ type Report struct {
 	NeedsConfirmation bool `json:"needs_confirmation"`
 	// Guards are the reasons the import waits for confirmation.
 	Guards []Guard `json:"guards,omitempty"`
+	// Choices echoes the person's choices for this file, so that a
+	// confirmed preview is imported the same way.
+	Choices Choices `json:"choices"`
+	// MappingSaved names the mapping saved by this import ("": none).
+	MappingSaved string `json:"mapping_saved,omitempty"`
 	// Message says what happened in one plain sentence.
 	Message string `json:"message"`
 }
@@ -113,6 +118,12 @@ type ExemptionChange struct {
 	Unit      string `json:"unit,omitempty"`
 	Course    string `json:"course"`
 	Row       int    `json:"row"`
+}
+
+// Choices are what the person chose for one import, besides the options.
+type Choices struct {
+	Mapping []training.MappingRule `json:"mapping,omitempty"`
+	Course  string                 `json:"course,omitempty"`
 }
 
 // RowOutcomes sorts the data rows of a file by what became of them;

@@ -75,7 +75,10 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return rep, withLogError(err, logAttempt(ctx, st, rep))
 	}
 	rep.FileHash = hash
-	if done, ok := alreadyImported(ctx, st, rep); ok {
+	// A file imported before is recognised by its hash, unless the person
+	// now reads it differently (a mapping or a course): then it is planned
+	// again, and says "nothing changed" itself when that is so.
+	if done, ok := alreadyImported(ctx, st, rep); ok && len(opts.Mapping) == 0 && opts.Course == "" {
 		return done, withLogError(nil, logAttempt(ctx, st, done))
 	}
 	ds, err := st.Dataset(ctx)
@@ -83,7 +86,13 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return nil, fmt.Errorf("importers: reading the roster: %w", err)
 	}
 
-	rs := ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses, Today: today, Limits: opts.Limits, Progress: opts.Progress}
+	saved, err := st.Mappings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("importers: reading the saved mappings: %w", err)
+	}
+	rep.Choices = Choices{Mapping: opts.Mapping, Course: opts.Course}
+	rs := ReadOptions{Sheet: opts.Sheet, Courses: ds.Courses, Today: today, Limits: opts.Limits, Progress: opts.Progress,
+		Mapping: opts.Mapping, Saved: saved, Course: opts.Course, FileName: src.Name}
 	rows, det, probs, err := readRows(ctx, src, rs)
 	if err != nil {
 		msg := "The file could not be read, so nothing was imported."
@@ -104,6 +113,13 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return rep, withLogError(err, logAttempt(ctx, st, rep))
 	}
 
+	if opts.SaveMappingAs != "" {
+		if err := saveMapping(ctx, st, opts, det, now); err != nil {
+			rep.Detection, rep.Problems = *det, probs
+			rep, err = failed(rep, "The column mapping could not be saved, so nothing was imported: "+trimInvalid(err)+".", err)
+			return rep, withLogError(err, logAttempt(ctx, st, rep))
+		}
+	}
 	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
 		Confirmed: opts.Confirmed, DryRun: opts.DryRun, Today: today,
 		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
@@ -112,6 +128,10 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	// import holds while the store writes. A conflict (rare) reads the file again.
 	rows = nil
 	rs.Progress = nil
+	pl.Report.Choices = rep.Choices
+	if opts.SaveMappingAs != "" {
+		pl.Report.MappingSaved = opts.SaveMappingAs
+	}
 	rep, err = apply(ctx, st, pl, func(ds *training.Dataset) (*Planned, error) {
 		rows, _, _, err := readRows(ctx, src, rs)
 		if err != nil {
@@ -121,6 +141,15 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		return planRows(rows, in), nil
 	})
 	return rep, withLogError(err, logAttempt(ctx, st, rep))
+}
+
+// saveMapping keeps the person's column choices for this file's headers.
+func saveMapping(ctx context.Context, st training.Store, opts Options, det *Detection, now time.Time) error {
+	m := training.ColumnMapping{Name: clean(opts.SaveMappingAs), Rules: opts.Mapping, Course: opts.Course, By: opts.By, At: now.UTC()}
+	for _, c := range det.Columns {
+		m.Headers = append(m.Headers, c.Header)
+	}
+	return st.PutMapping(ctx, m)
 }
 
 // withLogError adds a failure to log the attempt to err (which may be nil).

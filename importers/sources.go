@@ -7,8 +7,9 @@ package importers
 
 // sourceProfile is how one system lays out one kind of export.
 type sourceProfile struct {
-	// Name is said in the import report ("Moodle course completion report").
-	Name string
+	// Name is said in the import report ("Moodle course completion report");
+	// ID is its stable key (docs/sources.md, importers/sourcegen).
+	Name, ID string
 	// signature lists headerKeys that must all be in the header row; any
 	// lists keys of which at least one must be.
 	signature, any []string
@@ -34,8 +35,9 @@ type sourceProfile struct {
 	// match, when set, is a further test of the header row.
 	match func(headers []string) bool
 	// refuse, when set, is why Muster records nothing from this export
-	// (unless the person maps a course column themselves).
-	refuse string
+	// (unless the person maps a course column themselves); noticeLabel
+	// names the outcome of its rows.
+	refuse, noticeLabel string
 	// noID explains a header row of this export that has no officer ID column.
 	noID string
 }

@@ -25,6 +25,7 @@ func col(f Field, why string) sourceColumn { return sourceColumn{field: f, why: 
 // columns, and "Course complete" holding the date the course was completed.
 var moodleCourseCompletion = &sourceProfile{
 	Name:      "Moodle course completion report",
+	ID:        "moodle-course-completion",
 	signature: []string{"id", "name", "coursecomplete"},
 	oneCourse: true,
 	layout:    LayoutWide,
@@ -42,6 +43,7 @@ var moodleCourseCompletion = &sourceProfile{
 // states only, never the course's completion.
 var moodleActivityCompletion = &sourceProfile{
 	Name:       "Moodle activity completion report",
+	ID:         "moodle-activity-completion",
 	signature:  []string{"idnumber"},
 	none:       []string{"coursecomplete", "completed", "timecompleted"},
 	firstBlank: true,
@@ -50,14 +52,16 @@ var moodleActivityCompletion = &sourceProfile{
 		"idnumber":     col(FieldID, "the user's ID number, where forces keep the warrant or payroll number"),
 		"emailaddress": col(FieldIgnore, whyNoRename),
 	},
-	refuse: "This is a Moodle activity completion report: it says which activities each person finished, never that the course was completed, so Muster records nothing from it. Download the course completion report instead (the course's Reports → Course completion → Download), or, if one activity really is the whole course, map that column to the course yourself.",
-	noID:   "This is a Moodle activity completion report without the \"ID number\" column, so it does not say which officer each row is.",
+	noticeLabel: "activity report",
+	refuse:      "This is a Moodle activity completion report: it says which activities each person finished, never that the course was completed, so Muster records nothing from it. Download the course completion report instead (the course's Reports → Course completion → Download), or, if one activity really is the whole course, map that column to the course yourself.",
+	noID:        "This is a Moodle activity completion report without the \"ID number\" column, so it does not say which officer each row is.",
 }
 
 // moodleCustomReport is a report builder report over course participants
 // or course completion, as its csv or Excel download writes it.
 var moodleCustomReport = &sourceProfile{
 	Name:      "Moodle custom report (report builder)",
+	ID:        "moodle-custom-report",
 	signature: []string{"idnumber"},
 	any:       []string{"coursefullnamewithlink", "coursefullname", "courseshortname", "courseidnumber"},
 	layout:    LayoutLong,
@@ -81,6 +85,7 @@ var moodleCustomReport = &sourceProfile{
 // totaraCourseCompletion is the report builder source "Course Completion".
 var totaraCourseCompletion = &sourceProfile{
 	Name:      "Totara course completion report",
+	ID:        "totara-course-completion",
 	signature: []string{"useridnumber", "completionstatus"},
 	any:       []string{"coursename", "courseshortname", "courseidnumber"},
 	layout:    LayoutLong,
@@ -106,6 +111,7 @@ var totaraCourseCompletion = &sourceProfile{
 // csv an HR system writes for Totara.
 var totaraHRImportUser = &sourceProfile{
 	Name:          "Totara HR Import user file",
+	ID:            "totara-hr-import",
 	signature:     []string{"idnumber", "deleted"},
 	any:           []string{"firstname", "lastname", "username", "email"},
 	layout:        LayoutPeople,
@@ -133,6 +139,7 @@ var totaraHRImportUser = &sourceProfile{
 // spreadsheet, with the standard English field labels.
 var sapAdHocQuery = &sourceProfile{
 	Name:          "SAP HR ad hoc query",
+	ID:            "sap-hr-adhoc-query",
 	signature:     []string{"persno"},
 	any:           []string{"employmentstatus", "orgunit", "organizationalunit", "lastname"},
 	layout:        LayoutPeople,
@@ -155,6 +162,7 @@ var sapAdHocQuery = &sourceProfile{
 // oracleHCMWorkers is an Oracle HCM Cloud worker extract or report.
 var oracleHCMWorkers = &sourceProfile{
 	Name:          "Oracle HCM worker extract",
+	ID:            "oracle-hcm-extract",
 	signature:     []string{"personnumber"},
 	any:           []string{"assignmentstatustype", "assignmentstatus", "department", "hiredate"},
 	layout:        LayoutPeople,

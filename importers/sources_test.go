@@ -1,16 +1,7 @@
-//go:build sources
-
 // This file tests issue 8's known sources end to end: it imports the
 // sample roster, generates a file in each source's layout with
 // importers/sourcegen, imports it as the CLI does, and checks the store and
-// the report against what the generator says must happen.
-//
-// It is behind the "sources" build tag because it needs importer API that
-// does not exist yet (listed under "API:" below); run it with
-//
-//	go test -tags sources ./importers -run TestKnownSources
-//
-// and remove the tag once the API is in.
+// the report against what the generator says must happen (docs/sources.md).
 package importers_test
 
 import (
@@ -29,27 +20,56 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// API: the smallest importer API this test assumes; adapt these four
-// functions when the real names differ.
-//   - importers.Options.Course string — the course of a file that covers one
-//     course without naming it (muster import --course ID, the upload form).
-//   - importers.Options.Confirm bool — the second confirmation for issue 8's
-//     guards (IDs that match nobody, unit/name changes of >20%); a refused
-//     report sets NeedsConfirmation, as the leaver guard does with
-//     ConfirmLeavers.
-//   - importers.Detection.Source string — the recognised source, named as
-//     sourcegen's Source* constants ("" for ROSTERS.md's own vocabulary).
-//   - importers.Report.Rows map[string]int — data rows per outcome, keyed as
-//     sourcegen's Row* constants: "recorded", "other course", "officer",
-//     "nothing: <status value>", "rejected: <reason>".
+// How the report says what the expectations ask (sourcegen's words).
 
 func sourceOptions(e sourcegen.Expectation, confirm bool, at time.Time) importers.Options {
-	return importers.Options{Full: e.Full, Confirm: confirm, Now: at}
+	return importers.Options{Full: e.Full, Confirmed: confirm, Now: at}
 }
 
-func reportSource(rep *importers.Report) string { return rep.Detection.Source }
+func reportSource(rep *importers.Report) string { return rep.Detection.SourceID }
 
-func reportRows(rep *importers.Report) map[string]int { return rep.Rows }
+// reportRows labels the report's row outcomes as sourcegen does: rows of a
+// file that describes officers are "officer", rows that record (or had
+// recorded) a completion are "recorded".
+func reportRows(rep *importers.Report) map[string]int {
+	ro := rep.Rows
+	out := map[string]int{}
+	add := func(k string, n int) {
+		if n > 0 {
+			out[k] += n
+		}
+	}
+	done := sourcegen.RowRecorded
+	if rep.Detection.Layout == importers.LayoutPeople || describesOfficers(rep.Detection) {
+		done = sourcegen.RowOfficer
+	}
+	add(done, ro.Recorded+ro.AlreadyRecorded)
+	for _, st := range ro.ByStatus {
+		add(sourcegen.RowNothingPrefix+st.Status, st.Rows)
+	}
+	add(sourcegen.RowOtherCourse, ro.OtherCourses)
+	add(sourcegen.RowRejectedPrefix+"no ID", ro.Rejected)
+	add("not recorded (errors)", ro.NotRecorded)
+	add("duplicates", ro.Duplicates)
+	add("no date", ro.NoDate)
+	return out
+}
+
+// describesOfficers reports whether a wide file maps a field that says who
+// an officer is (not only what they completed).
+func describesOfficers(d importers.Detection) bool {
+	if d.Layout == importers.LayoutLong {
+		return false
+	}
+	for _, c := range d.Columns {
+		switch c.Field {
+		case "", importers.FieldID, importers.FieldCourseColumn:
+		default:
+			return true
+		}
+	}
+	return false
+}
 
 // When the imports happen: the roster on 1 November 2026 (as the samples'
 // acceptance test), the source files the day after their export.

@@ -40,8 +40,50 @@ func importOptionsFrom(c echo.Context) (ImportOptions, error) {
 			return o, err
 		}
 	}
+	confirm, err := boolField(c, "confirm")
+	if err != nil {
+		return o, err
+	}
+	o.ConfirmLeavers = o.ConfirmLeavers || confirm
 	o.Sheet = c.FormValue("sheet")
-	return o, nil
+	o.Course = c.FormValue("course")
+	o.SaveMappingAs = c.FormValue("save_mapping")
+	o.Mapping, err = mappingFrom(c)
+	return o, err
+}
+
+// mappingFrom reads the upload form's column choices: "map" fields of
+// the form HEADER=FIELD (the API, the CLI's --map), and the preview
+// page's per-column choices col_header_N / col_field_N (a blank field
+// keeps what Muster detected).
+func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, fmt.Errorf("%w: the form could not be read", training.ErrInvalid)
+	}
+	var out []training.MappingRule
+	for _, v := range form["map"] {
+		r, err := importers.ParseMappingRule(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	for i := 0; i < training.MaxMappingHeaders; i++ {
+		h, ok := form["col_header_"+strconv.Itoa(i)]
+		if !ok {
+			break
+		}
+		f := form.Get("col_field_" + strconv.Itoa(i))
+		if len(h) == 0 || h[0] == "" || f == "" {
+			continue
+		}
+		out = append(out, training.MappingRule{Header: h[0], Field: f})
+	}
+	if len(out) > training.MaxMappingHeaders {
+		return nil, fmt.Errorf("%w: a mapping has at most %d columns", training.ErrInvalid, training.MaxMappingHeaders)
+	}
+	return out, nil
 }
 
 // apiImportCreate imports an uploaded roster (multipart field "file");
@@ -120,13 +162,18 @@ func (s *Server) apiImportErrors(c echo.Context) error {
 	return sendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
 }
 
-// apiImportConfirm applies a kept dry run (?confirm_leavers=true or the
-// form field answers the 20% leaver guard).
+// apiImportConfirm applies a kept dry run (?confirm=true, or the older
+// confirm_leavers, answers the guards).
 func (s *Server) apiImportConfirm(c echo.Context) error {
 	confirm, err := boolField(c, "confirm_leavers")
 	if err != nil {
 		return err
 	}
+	also, err := boolField(c, "confirm")
+	if err != nil {
+		return err
+	}
+	confirm = confirm || also
 	u, _ := currentUser(c)
 	rep, err := s.confirmImport(c.Request().Context(), u.Username, c.Param("id"), confirm)
 	if err != nil {

@@ -21,10 +21,15 @@ import (
 const previewTTL = time.Hour
 
 // ImportOptions are the choices of one upload (the form fields full,
-// dry_run, strict, sheet, confirm_leavers).
+// dry_run, strict, sheet, confirm (or confirm_leavers), course, map,
+// save_mapping).
 type ImportOptions struct {
 	Full, DryRun, Strict, ConfirmLeavers bool
 	Sheet                                string
+	// Mapping, Course and SaveMappingAs: importers.Options.
+	Mapping       []training.MappingRule
+	Course        string
+	SaveMappingAs string
 }
 
 // runImport imports one uploaded file for user by. A dry run keeps the
@@ -70,8 +75,9 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 	limits := importers.DefaultLimits()
 	limits.MaxBytes = s.cfg.MaxUploadBytes
 	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}, importers.Options{
-		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, ConfirmLeavers: opts.ConfirmLeavers,
+		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
+		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 	})
 	outcome := "error"
 	if rep != nil {
@@ -102,6 +108,13 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 		return nil, err
 	}
 	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, ConfirmLeavers: u.ConfirmLeavers || confirmLeavers}
+	// The preview's report keeps the person's column choices: the file is
+	// applied exactly as it was previewed (the mapping was saved then).
+	var previewed importers.Report
+	if err := jsonUnmarshal(u.Report, &previewed); err != nil {
+		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
+	}
+	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
 	rep, err := s.importFile(ctx, by, u.Data, u.FileName, opts)
 	if err != nil {
 		return rep, err

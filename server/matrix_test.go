@@ -82,6 +82,8 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/api/v1/imports/:id", path: "/api/v1/imports/seed", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/imports/:id/errors.xlsx", path: "/api/v1/imports/seed/errors.xlsx", access: staff, ok: 200},
 		{method: "POST", route: "/api/v1/imports/:id/confirm", path: "/api/v1/imports/imp-unknown/confirm", access: staff, ok: 404},
+		{method: "GET", route: "/api/v1/mappings", access: staff, ok: 200},
+		{method: "DELETE", route: "/api/v1/mappings/:name", path: "/api/v1/mappings/nothing-saved", access: staff, ok: 404},
 		{method: "POST", route: "/api/v1/completions", access: staff, ok: 201,
 			body: jsonOf([]map[string]string{{"officer_id": "A2", "course": "CSE", "date": "2026-11-01"}})},
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},

@@ -60,11 +60,13 @@ var apiOps = []apiOp{
 	{"POST", "/completions", "officers", "Record completions from a learning platform (all or none).", "hr/admin", nil, "CompletionList", "201", "CompletionsRecorded"},
 	{"GET", "/trend", "compliance", "A unit's daily figures from the snapshots.", "signed-in", []apiParam{unitQ, q("from", "date", "First day (default a year before to)."), q("to", "date", "Last day (default today).")}, "", "200", "Trend"},
 
-	{"POST", "/imports", "imports", "Import a roster file; dry_run=true previews and keeps the file for confirm.", "hr/admin", nil, "multipart:file,full,dry_run,strict,sheet,confirm_leavers", "200", "ImportReport"},
+	{"POST", "/imports", "imports", "Import a roster file; dry_run=true previews and keeps the file for confirm. map (repeated HEADER=FIELD) says what columns hold; save_mapping keeps that under a name; course is the course of a one-course file.", "hr/admin", nil, "multipart:file,full,dry_run,strict,sheet,confirm,confirm_leavers,course,map,save_mapping", "200", "ImportReport"},
 	{"GET", "/imports", "imports", "The import log, newest first.", "hr/admin", []apiParam{limitQ}, "", "200", "ImportList"},
 	{"GET", "/imports/{id}", "imports", "One import's report (logged, or a kept preview).", "hr/admin", []apiParam{pp("id", "Import ID.")}, "", "200", "ImportReport"},
 	{"GET", "/imports/{id}/errors.xlsx", "imports", "An import's problems as a workbook.", "hr/admin", []apiParam{pp("id", "Import ID.")}, "", "200", "file"},
-	{"POST", "/imports/{id}/confirm", "imports", "Apply a kept dry-run preview.", "hr/admin", []apiParam{pp("id", "The preview's import ID."), q("confirm_leavers", "boolean", "Answer the 20% leaver guard.")}, "", "201", "ImportReport"},
+	{"POST", "/imports/{id}/confirm", "imports", "Apply a kept dry-run preview (with the column choices it was previewed with).", "hr/admin", []apiParam{pp("id", "The preview's import ID."), q("confirm", "boolean", "Answer the guards (leavers, unknown IDs, many changes)."), q("confirm_leavers", "boolean", "The same as confirm.")}, "", "201", "ImportReport"},
+	{"GET", "/mappings", "imports", "Saved column mappings, and the fields a column can be mapped to.", "hr/admin", nil, "", "200", "MappingList"},
+	{"DELETE", "/mappings/{name}", "imports", "Forget a saved column mapping.", "hr/admin", []apiParam{pp("name", "The mapping's name.")}, "", "204", ""},
 
 	{"GET", "/courses", "courses", "Every course.", "signed-in", nil, "", "200", "CourseList"},
 	{"PUT", "/courses", "courses", "Create or replace these courses at once.", "hr/admin", nil, "CourseList", "200", "CourseList"},

@@ -58,6 +58,9 @@ func openAPISchemas() map[string]any {
 		"Trend":               obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
 		"ImportReport":        map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes, problems, needs_confirmation, message", "additionalProperties": true},
 		"ImportList":          arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
+		"MappingList": obj(map[string]any{
+			"mappings": arr(obj(map[string]any{"name": str, "headers": arr(str), "rules": arr(obj(map[string]any{"header": str, "field": str})), "course": str, "by": str, "at": dtime})),
+			"fields":   arr(obj(map[string]any{"field": str, "label": str}))}),
 		"Course":              course,
 		"CourseList":          arr(ref("Course")),
 		"User":                user,

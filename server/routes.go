@@ -91,6 +91,8 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/imports/:id", s.apiImport, staff)
 	api.GET("/imports/:id/errors.xlsx", s.apiImportErrors, staff)
 	api.POST("/imports/:id/confirm", s.apiImportConfirm, staff)
+	api.GET("/mappings", s.apiMappings, staff)
+	api.DELETE("/mappings/:name", s.apiMappingDelete, staff)
 	api.POST("/completions", s.apiCompletions, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)

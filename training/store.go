@@ -20,6 +20,7 @@ type Store interface {
 	MailStore
 	JobStore
 	UploadStore
+	MappingStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.

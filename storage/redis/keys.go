@@ -9,7 +9,7 @@ package redis
 //	{P:acct}:... users, sessions, API tokens
 //	{P:mail}:... outbox, indexes, send ledger
 //	{P:jobs}:... job runs
-//	P:lock:NAME, P:settings,  single keys, anywhere
+//	P:lock:NAME, P:settings, P:mappings  single keys, anywhere
 //	P:upload:ID
 type keys struct {
 	prefix string
@@ -17,7 +17,7 @@ type keys struct {
 	rev, officers, completions, exemptions, courses string
 	imports, importsByTime, importByHash            string
 	stages, applyLock                               string
-	snapshots, settings                             string
+	snapshots, settings, mappings                   string
 
 	users, tokens, tokenByHash string
 	acct                       string
@@ -47,6 +47,7 @@ func newKeys(p string) keys {
 		applyLock:     r + "apply-lock",
 		snapshots:     p + ":snapshots",
 		settings:      p + ":settings",
+		mappings:      p + ":mappings",
 
 		acct:        a,
 		users:       a + "users",
