@@ -274,8 +274,8 @@ func columnLetter(i int) string {
 
 // headerFinder keeps the best header row among the rows it is shown.
 type headerFinder struct {
-	cm   *courseMatcher
-	d    *detector // nil: the general wordings only
+	cm *courseMatcher
+	d  *detector // nil: the general wordings only
 	// noID is the explanation of a recognised export's header row that
 	// has no officer ID column.
 	noID string

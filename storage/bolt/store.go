@@ -81,7 +81,7 @@ var (
 	bJobRuns        = []byte("jobruns")
 	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
 	bSettings       = []byte("settings")
-	bUploads        = []byte("uploads") // id -> kept dry-run upload
+	bUploads        = []byte("uploads")  // id -> kept dry-run upload
 	bMappings       = []byte("mappings") // name -> saved column mapping
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
