@@ -64,7 +64,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "serve", summary: "run the web service (--demo loads a demo force into an empty store)"},
-		{name: "import", summary: "import a roster or completion export: import [--full] [--dry-run] [--strict] [--sheet NAME] [--yes] FILE", store: true, forward: true, run: importCmd},
+		{name: "import", summary: "import a roster or completion export: import [--full] [--dry-run] [--strict] [--sheet NAME] [--course ID] [--map HEADER=FIELD]… [--save-mapping NAME] [--yes] FILE", store: true, forward: true, run: importCmd},
+		{name: "mappings", summary: "mappings list | mappings delete NAME: saved column mappings", store: true, forward: true, run: mappingsCmd},
 		{name: "report", summary: "compliance figures by unit: report [--as-of DATE] [--unit PATH] [--course ID] [--format table|json|csv|xlsx] [--out FILE]", store: true, forward: true, run: reportCmd},
 		{name: "courses", summary: "courses list | courses apply FILE.yaml", store: true, forward: true, run: coursesCmd},
 		{name: "officers", summary: "officers show ID | officers list [--unit PATH] [--status S] [--course ID] [--as-of DATE] [--format F]", store: true, forward: true, run: officersCmd},

@@ -79,8 +79,20 @@ func excelSerial(d training.Date) float64 {
 
 // WriteXLSX writes cs's officers as a wide roster on a sheet "Roster", with
 // a title row and a blank row above the header (row 3), date cells for
-// start and completion dates, and "Exempt" for exemptions.
-func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) (err error) {
+// start and completion dates, and "Exempt" for exemptions. Text is written
+// inline in the sheet (excelize's stream writer).
+func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) error {
+	return writeXLSX(w, cs, courses, false)
+}
+
+// WriteXLSXShared writes the same workbook with its text in a shared
+// strings table, as Excel itself saves a workbook (docs/EXCELIZE.md: a
+// reader holds that table in memory, so benchmarks use this layout).
+func WriteXLSXShared(w io.Writer, cs training.ChangeSet, courses []training.Course) error {
+	return writeXLSX(w, cs, courses, true)
+}
+
+func writeXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course, shared bool) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -94,11 +106,15 @@ func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) (e
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter("Roster")
-	if err != nil {
-		return err
+	setRow := func(cell string, cells []any) error { return f.SetSheetRow("Roster", cell, &cells) }
+	var sw *excelize.StreamWriter
+	if !shared {
+		if sw, err = f.NewStreamWriter("Roster"); err != nil {
+			return err
+		}
+		setRow = func(cell string, cells []any) error { return sw.SetRow(cell, cells) }
 	}
-	if err := sw.SetRow("A1", []any{"Generated force — training roster"}); err != nil {
+	if err := setRow("A1", []any{"Generated force — training roster"}); err != nil {
 		return err
 	}
 	head := make([]any, 0, len(headers)+len(courses))
@@ -108,15 +124,25 @@ func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) (e
 	for _, c := range courses {
 		head = append(head, c.Title+" – date completed")
 	}
-	if err := sw.SetRow("A3", head); err != nil {
+	if err := setRow("A3", head); err != nil {
 		return err
 	}
 	n := 4
+	var dated []string // shared: cells that get the date style afterwards
 	err = rows(cs, courses, func(r row) error {
 		cells := make([]any, 0, len(head))
+		date := func(d training.Date) {
+			if shared {
+				c, _ := excelize.CoordinatesToCellName(len(cells)+1, n)
+				dated = append(dated, c)
+				cells = append(cells, excelSerial(d))
+				return
+			}
+			cells = append(cells, excelize.Cell{StyleID: dateStyle, Value: excelSerial(d)})
+		}
 		for i, v := range r.values {
 			if i == 9 && !r.start.IsZero() {
-				cells = append(cells, excelize.Cell{StyleID: dateStyle, Value: excelSerial(r.start)})
+				date(r.start)
 				continue
 			}
 			cells = append(cells, v)
@@ -128,18 +154,25 @@ func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) (e
 			case d.IsZero():
 				cells = append(cells, nil)
 			default:
-				cells = append(cells, excelize.Cell{StyleID: dateStyle, Value: excelSerial(d)})
+				date(d)
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		n++
-		return sw.SetRow(cell, cells)
+		return setRow(cell, cells)
 	})
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	for _, c := range dated {
+		if err := f.SetCellStyle("Roster", c, c, dateStyle); err != nil {
+			return err
+		}
+	}
+	if sw != nil {
+		if err := sw.Flush(); err != nil {
+			return err
+		}
 	}
 	return f.Write(w)
 }
