@@ -7,7 +7,8 @@ package importers_test
 //	go test ./importers -run '^$' -bench 'RawRead|Import|Pandas' -benchtime 3x
 //
 // The rosters (10k, 50k, 150k rows) are generated once with demo.Force and
-// rostergen.WriteXLSX into $MUSTER_BENCH_DIR (default: a muster-bench
+// rostergen.WriteXLSXShared (text in a shared-strings table, as Excel saves
+// a workbook: the reference then holds that table too) into $MUSTER_BENCH_DIR (default: a muster-bench
 // directory in the system temp dir) and reused by later runs: generating
 // 150,000 rows takes longer than reading them. Peak memory and CPU time
 // are measured in a child process (this test binary re-run for one read or
@@ -59,7 +60,7 @@ func benchRoster(b *testing.B, n int) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("roster-v1-%d.xlsx", n))
+	path := filepath.Join(dir, fmt.Sprintf("roster-v2-shared-%d.xlsx", n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -70,7 +71,7 @@ func benchRoster(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	if err := rostergen.WriteXLSX(w, cs, training.DefaultCourses()); err != nil {
+	if err := rostergen.WriteXLSXShared(w, cs, training.DefaultCourses()); err != nil {
 		f.Close()
 		b.Fatal(err)
 	}

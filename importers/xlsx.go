@@ -26,11 +26,10 @@ func xlsxOptions(lim Limits) excelize.Options {
 
 func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error) {
 	lim := rd.opts.Limits
-	slim, err := slimWorkbook(r, size, lim)
+	r, size, err = slimWorkbook(r, size, lim)
 	if err != nil {
 		return err
 	}
-	r, size = slim, slim.Size()
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
 	if f != nil {
 		defer func() {

@@ -29,13 +29,34 @@ func neededPart(name string) bool {
 		!strings.Contains(name[len("xl/worksheets/"):], "/")
 }
 
-// slimWorkbook returns a zip of the needed parts of the workbook in r,
-// refusing one whose needed parts declare more than lim.MaxUnzipBytes
-// unpacked (archive/zip stops a part that inflates past its declared size).
-func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (*bytes.Reader, error) {
+// otherPartsAllowed is how much the parts a roster does not need (themes,
+// document properties, small pictures) may unpack to before they are
+// left out of a copy: below it the workbook is read as it is, without
+// the cost of copying it.
+const otherPartsAllowed = 8 << 20
+
+// slimWorkbook returns the workbook in r, or a zip of its needed parts
+// when the others would unpack to more than otherPartsAllowed, refusing
+// one whose needed parts declare more than lim.MaxUnzipBytes unpacked
+// (archive/zip stops a part that inflates past its declared size).
+func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (io.ReaderAt, int64, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, &FileError{Reason: reasonDamaged}
+		return nil, 0, &FileError{Reason: reasonDamaged}
+	}
+	var needed, other uint64
+	for _, f := range zr.File {
+		if neededPart(strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))) {
+			needed += f.UncompressedSize64
+		} else {
+			other += f.UncompressedSize64
+		}
+	}
+	if needed > uint64(lim.MaxUnzipBytes) {
+		return nil, 0, unzipTooLarge(lim)
+	}
+	if other <= otherPartsAllowed {
+		return r, size, nil
 	}
 	var total uint64
 	var buf bytes.Buffer
@@ -47,25 +68,25 @@ func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (*bytes.Reader, error) 
 		}
 		total += f.UncompressedSize64
 		if total > uint64(lim.MaxUnzipBytes) {
-			return nil, unzipTooLarge(lim)
+			return nil, 0, unzipTooLarge(lim)
 		}
 		hdr := f.FileHeader
 		w, err := zw.CreateRaw(&hdr)
 		if err != nil {
-			return nil, &FileError{Reason: reasonDamaged}
+			return nil, 0, &FileError{Reason: reasonDamaged}
 		}
 		raw, err := f.OpenRaw()
 		if err != nil {
-			return nil, &FileError{Reason: reasonDamaged}
+			return nil, 0, &FileError{Reason: reasonDamaged}
 		}
 		if _, err := io.Copy(w, raw); err != nil {
-			return nil, &FileError{Reason: reasonDamaged}
+			return nil, 0, &FileError{Reason: reasonDamaged}
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, &FileError{Reason: reasonDamaged}
+		return nil, 0, &FileError{Reason: reasonDamaged}
 	}
-	return bytes.NewReader(buf.Bytes()), nil
+	return bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil
 }
 
 // unzipTooLarge is the FileError for a workbook whose sheets unpack beyond the limit.
