@@ -170,6 +170,94 @@ func checkSource(t *testing.T, f sourcegen.Fixture) {
 	checkStatuses(t, name, e, after)
 	checkUnchanged(t, name, e, before, after)
 	checkRows(t, name, e, reportRows(rep))
+	checkFigures(t, name, e, before, after)
+}
+
+// checkFigures compares the store's compliance figures after the import
+// with the figures of the roster before it plus what the expectation says
+// the file holds, computed independently of the importer: every unit,
+// every course, on the samples' report date.
+func checkFigures(t *testing.T, name string, e sourcegen.Expectation, before, after *training.Dataset) {
+	t.Helper()
+	want := cloneForFigures(before)
+	for _, c := range e.Completions {
+		id := training.NormalizeID(c.OfficerID)
+		if c.DateUnknown {
+			if hasCourse(want.Completions[id], c.CourseID) {
+				continue
+			}
+			want.Completions[id] = append(want.Completions[id], training.Completion{OfficerID: id, CourseID: c.CourseID, Date: training.DateOf(sourceAt), DateUnknown: true})
+			continue
+		}
+		want.Completions[id] = append(want.Completions[id], training.Completion{OfficerID: id, CourseID: c.CourseID, Date: c.Date})
+	}
+	for _, id := range e.Leavers {
+		o := want.Officers[training.NormalizeID(id)]
+		o.Leaver, o.LeftOn = true, training.DateOf(sourceAt)
+		want.Officers[o.ID] = o
+	}
+	for id, u := range e.Moves {
+		o := want.Officers[training.NormalizeID(id)]
+		o.Unit = u
+		want.Officers[o.ID] = o
+	}
+	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	wantRep, err := training.BuildReport(want, asOf, training.ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRep, err := training.BuildReport(after, asOf, training.ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, gf := map[string]map[string]figures{}, map[string]map[string]figures{}
+	flatten(&wantRep.ReportNode, wf)
+	flatten(&gotRep.ReportNode, gf)
+	fs := &failures{t: t, what: name + ": compliance figures on 24/11/2026"}
+	units := make([]string, 0, len(wf))
+	for u := range wf {
+		units = append(units, u)
+	}
+	for u := range gf {
+		if _, ok := wf[u]; !ok {
+			units = append(units, u)
+		}
+	}
+	sort.Strings(units)
+	for _, u := range units {
+		for course, w := range wf[u] {
+			if g := gf[u][course]; g.Counts != w.Counts {
+				fs.add("unit %q course %s: %+v, want %+v", u, course, g.Counts, w.Counts)
+			}
+		}
+		if _, ok := wf[u]; !ok {
+			fs.add("unit %q appeared", u)
+		}
+	}
+	fs.report()
+}
+
+func hasCourse(cs []training.Completion, course string) bool {
+	for _, c := range cs {
+		if c.CourseID == course {
+			return true
+		}
+	}
+	return false
+}
+
+// cloneForFigures copies the parts of a dataset the figures depend on.
+func cloneForFigures(ds *training.Dataset) *training.Dataset {
+	out := *ds
+	out.Officers = make(map[string]training.Officer, len(ds.Officers))
+	for k, v := range ds.Officers {
+		out.Officers[k] = v
+	}
+	out.Completions = make(map[string][]training.Completion, len(ds.Completions))
+	for k, v := range ds.Completions {
+		out.Completions[k] = append([]training.Completion(nil), v...)
+	}
+	return &out
 }
 
 // failures collects messages and reports the first few with a count, so a
