@@ -262,7 +262,7 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 	if status, _ := c.get("/officers/ZB201"); status != http.StatusNotFound {
 		t.Errorf("manager-a GET /officers/ZB201: %d, want 404", status)
 	}
-	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "Your units") || strings.Contains(body, "Nobody on the roster") {
+	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "<h1>Unit A</h1>") || strings.Contains(body, "Nobody on the roster") {
 		t.Error("a manager's dashboard claims to show the whole force")
 	}
 	// They do see their own people.
@@ -655,7 +655,7 @@ func TestPagesReportingLine(t *testing.T) {
 		t.Errorf("GET /officers/ZB201 (does not): %d", status)
 	}
 	_, body := c.get("/")
-	if strings.Contains(body, "Zebedee") || !strings.Contains(body, "Your units and people") {
+	if strings.Contains(body, "Zebedee") || !strings.Contains(body, "<h1>Your reporting line</h1>") {
 		t.Error("the dashboard of a line manager shows more than their people")
 	}
 	if m := regexp.MustCompile(`data-k="required">(\d+)<`).FindStringSubmatch(body); m == nil || m[1] != "1" {
