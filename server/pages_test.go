@@ -593,8 +593,9 @@ func TestPagesOneTimePasswordMustBeChanged(t *testing.T) {
 		t.Fatal("the password page lacks its form or notice")
 	}
 	c.csrf = m[1]
-	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a different one 12345"}}); loc != "/account/password" {
-		t.Errorf("mismatched passwords went to %s", loc)
+	if status, _, body := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a different one 12345"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `<a href="#confirm_password">`) || !strings.Contains(body, "<title>Error: ") {
+		t.Errorf("mismatched passwords: %d, without the error summary linking to the field", status)
 	}
 	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a new long password 1"}}); loc != "/" {
 		t.Errorf("changing the password went to %s", loc)
