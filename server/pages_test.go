@@ -497,6 +497,7 @@ func countActive(ds *training.Dataset) int {
 
 func TestPagesCoursesAndAccounts(t *testing.T) {
 	f := newWebFixture(t, false)
+	f.seed()
 	c := f.login("admin")
 	form := url.Values{"title": {"CSE recognition <b>new</b>"}, "aliases": {"CSE\r\nCSE awareness"}, "deadline": {"2026-04-30"},
 		"due_within_days": {"60"}, "valid_for_months": {"36"}, "due_soon_days": {"14"}, "url": {"https://learn.example/cse"}}
@@ -516,7 +517,13 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 		t.Error("a bad number is not reported")
 	}
 
-	status, _, body := c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A\r\nUnit C"}})
+	// Units come from the roster's tree: a made-up one is refused, with
+	// the form kept.
+	status, _, body := c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A"}, "add_unit": {"Unit Z"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#new-add_unit">`) || !strings.Contains(body, `value="newmgr"`) || !strings.Contains(body, `value="Unit Z"`) {
+		t.Fatalf("a unit not on the roster: %d, or no error summary or kept values: %s", status, between(body, `<div class="error-summary"`, "</ul>")+between(body, `id="new-username"`, ">")+between(body, `id="new-add_unit"`, ">"))
+	}
+	status, _, body = c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A"}, "add_unit": {"unit b"}})
 	if status != http.StatusOK || !strings.Contains(body, "One-time password for newmgr") {
 		t.Fatalf("create user: %d", status)
 	}
@@ -539,8 +546,8 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 	if _, _, body := c.post("/accounts/newmgr/reset", nil); !strings.Contains(body, "New one-time password for newmgr") {
 		t.Error("reset does not show the password")
 	}
-	if _, loc, _ := c.post("/accounts/admin", url.Values{"role": {"hr"}}); loc == "" {
-		t.Error("demoting yourself did not redirect")
+	if status, _, body := c.post("/accounts/admin", url.Values{"role": {"hr"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#role-admin">`) {
+		t.Error("demoting yourself is not refused with the error by the role")
 	}
 	if u, _ := f.store.User(context.Background(), "admin"); u.Role != training.RoleAdmin {
 		t.Error("an admin could demote themselves")

@@ -237,6 +237,18 @@ var webFuncs = template.FuncMap{
 	"fe": func(errs formErrors, field string) struct{ Field, Msg string } {
 		return struct{ Field, Msg string }{field, errs.For(field)}
 	},
+	// unitPicker is the "unit-picker" template's argument for the account
+	// form of user ("" = the new-user form).
+	"unitPicker": func(errs formErrors, user string, units []string, typed string) map[string]any {
+		prefix, suffix := "", ""
+		if user == "" {
+			prefix = "new-"
+		} else {
+			suffix = "-" + user
+		}
+		return map[string]any{"Errors": errs, "Units": units, "Prefix": prefix, "Suffix": suffix,
+			"Field": prefix + "add_unit" + suffix, "Typed": typed}
+	},
 	"capped": func(n, total int) string {
 		if total > n {
 			return fmt.Sprintf("Showing the first %d of %d.", n, total)
