@@ -26,15 +26,15 @@ func (s *Server) apiUsers(c echo.Context) error {
 // userInput is the body of POST /users and PATCH /users/:username; in a
 // PATCH only the fields present change.
 type userInput struct {
-	Username  string         `json:"username"`
-	Password  *string        `json:"password"`
-	Role      *training.Role `json:"role"`
-	Email     *string        `json:"email"`
-	Units     *[]string      `json:"units"`
+	Username string         `json:"username"`
+	Password *string        `json:"password"`
+	Role     *training.Role `json:"role"`
+	Email    *string        `json:"email"`
+	Units    *[]string      `json:"units"`
 	// addUnit is the unit a web form's "add a unit" field held (in Units too).
-	addUnit string
-	OfficerID *string        `json:"officer_id"`
-	Disabled  *bool          `json:"disabled"`
+	addUnit   string
+	OfficerID *string `json:"officer_id"`
+	Disabled  *bool   `json:"disabled"`
 }
 
 // userCreated answers a create or reset; Password is shown this once when
