@@ -512,9 +512,18 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 		t.Error("course title not shown escaped")
 	}
 	form.Set("due_soon_days", "-1")
-	c.post("/courses/cse-recognition", form)
-	if _, body := c.get("/courses"); !strings.Contains(body, "whole number") {
-		t.Error("a bad number is not reported")
+	if status, _, body := c.post("/courses/cse-recognition", form); status != http.StatusUnprocessableEntity || !strings.Contains(body, "whole number") ||
+		!strings.Contains(body, `<a href="#soon-cse-recognition">`) || !strings.Contains(body, `id="soon-cse-recognition" name="due_soon_days" value="-1"`) {
+		t.Error("a bad number is not reported by its field, with what was typed")
+	}
+	// An alias another course uses is refused, as the CLI and the API refuse it.
+	newCourse := url.Values{"id": {"first-aid"}, "title": {"First aid"}, "aliases": {"FA\r\ncse awareness"}, "due_within_days": {"90"}}
+	if status, _, body := c.post("/courses", newCourse); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#new-aliases">`) ||
+		!strings.Contains(body, "already used by course &#34;cse-recognition&#34;") || !strings.Contains(body, `value="first-aid"`) || !strings.Contains(body, "<title>Error: Courses") {
+		t.Errorf("a clashing alias: %d, without the error by the field or the typed values", status)
+	}
+	if cs, _ := f.store.Courses(context.Background()); len(cs) != 2 {
+		t.Errorf("the clashing course was saved: %d courses", len(cs))
 	}
 
 	// Units come from the roster's tree: a made-up one is refused, with

@@ -249,6 +249,11 @@ var webFuncs = template.FuncMap{
 		return map[string]any{"Errors": errs, "Units": units, "Prefix": prefix, "Suffix": suffix,
 			"Field": prefix + "add_unit" + suffix, "Typed": typed}
 	},
+	// courseFields is the "course-fields" template's argument: suffix "-ID"
+	// for a course's form, or "new" for the new course (ids "new-title").
+	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
+		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
+	},
 	"capped": func(n, total int) string {
 		if total > n {
 			return fmt.Sprintf("Showing the first %d of %d.", n, total)
@@ -312,4 +317,20 @@ func fieldLabel(f importers.Field) string {
 		return "course"
 	}
 	return strings.ReplaceAll(string(f), "_", " ")
+}
+
+// courseFieldsView is one course form's fields.
+type courseFieldsView struct {
+	Errors formErrors
+	View   *coursesView
+	C      training.Course
+	suffix string
+}
+
+// F is the id of field name in this form.
+func (v courseFieldsView) F(name string) string {
+	if v.suffix == "new" {
+		return "new-" + name
+	}
+	return name + v.suffix
 }
