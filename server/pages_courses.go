@@ -172,5 +172,3 @@ func (p *webPages) pageCourseSave(c echo.Context) error { return p.saveCourse(c,
 func (p *webPages) pageCourseCreate(c echo.Context) error {
 	return p.saveCourse(c, strings.TrimSpace(c.FormValue("id")), true)
 }
-
-
