@@ -63,6 +63,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/jobs", p.pageJobs, admins)
 	e.GET("/jobs/remind", p.pageRemind, admins)
 	e.GET("/jobs/remind.csv", p.pageRemindCSV, admins)
+	e.GET("/jobs/run", p.pageJobRunConfirm, admins)
 	e.POST("/jobs/run", p.pageJobRun, admins)
 	e.GET("/jobs/messages/:id", p.pageMessage, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)

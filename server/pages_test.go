@@ -397,9 +397,19 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 		t.Fatalf("POST /upload: %d %s", status, loc)
 	}
 	_, body := c.get(loc)
-	for _, want := range []string{"Check before importing", "Roster", "wide", "Confirm import", "Download the error report", "Frontline Policing"} {
+	for _, want := range []string{"Check what this file would change", "Roster", "A roster with a column per course", "Confirm and import", "Download the list of problems", "Frontline Policing"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("preview lacks %q", want)
+		}
+	}
+	// Evidence first, in HR's words; Confirm at the bottom.
+	changes, problems, confirm := strings.Index(body, `id="h-changes"`), strings.Index(body, `id="h-problems"`), strings.Index(body, `id="confirm"`)
+	if changes < 0 || problems < changes || confirm < problems {
+		t.Errorf("preview order: changes %d, problems %d, confirm %d", changes, problems, confirm)
+	}
+	for _, jargon := range []string{"SHA-256", "Dry run", "Orphan", ">wide<", ">long<"} {
+		if strings.Contains(body, jargon) {
+			t.Errorf("the preview says %q", jargon)
 		}
 	}
 	if n, _ := f.store.Imports(context.Background(), 0); len(n) != 0 {

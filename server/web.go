@@ -254,6 +254,8 @@ var webFuncs = template.FuncMap{
 	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
+	"hrMessage":  hrMessage,
+	"layoutText": layoutText,
 	"capped": func(n, total int) string {
 		if total > n {
 			return fmt.Sprintf("Showing the first %d of %d.", n, total)
@@ -333,4 +335,28 @@ func (v courseFieldsView) F(name string) string {
 		return "new-" + name
 	}
 	return name + v.suffix
+}
+
+// hrMessage puts an import report's message in HR's words for the page
+// (the CLI's wording speaks of dry runs).
+func hrMessage(m string) string {
+	if rest, ok := strings.CutPrefix(m, "Dry run of "); ok {
+		if file, what, ok := strings.Cut(rest, ", nothing was written: importing it would record "); ok {
+			return "If you confirm, importing " + file + " will record " + what
+		}
+	}
+	return m
+}
+
+// layoutText says what kind of file the importer found, in words.
+func layoutText(l importers.Layout) string {
+	switch l {
+	case importers.LayoutWide:
+		return "A roster with a column per course"
+	case importers.LayoutLong:
+		return "A completion export: one row per person and course"
+	case importers.LayoutPeople:
+		return "A list of people, without training"
+	}
+	return string(l)
 }
