@@ -116,7 +116,6 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 	if len(f.Courses) == 0 {
 		return nil, fmt.Errorf("%s has no courses: it should hold `courses:` and a list of courses", name)
 	}
-	seen := map[string]string{} // lower-cased title or alias -> course id
 	ids := map[string]bool{}
 	out := make([]training.Course, 0, len(f.Courses))
 	for i, y := range f.Courses {
@@ -159,13 +158,6 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 			return nil, fmt.Errorf("%s: course %q appears twice", name, c.ID)
 		}
 		ids[c.ID] = true
-		for _, n := range append([]string{c.Title}, c.Aliases...) {
-			key := strings.ToLower(n)
-			if other, ok := seen[key]; ok && other != c.ID {
-				return nil, fmt.Errorf("%s: %s: the name %q is also used by course %q; rosters could not tell them apart", name, label, n, other)
-			}
-			seen[key] = c.ID
-		}
 		out = append(out, c)
 	}
 	return out, nil
@@ -200,28 +192,19 @@ func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 	for _, c := range existing {
 		byID[c.ID] = c
 	}
-	// Names must stay unambiguous against the courses the file leaves alone too.
-	inFile := map[string]bool{}
-	for _, c := range cs {
-		inFile[c.ID] = true
-	}
-	names := map[string]string{}
-	for _, c := range existing {
-		if !inFile[c.ID] {
-			for _, n := range append([]string{c.Title}, c.Aliases...) {
-				names[strings.ToLower(n)] = c.ID
-			}
+	// Names must stay unambiguous, within the file and against the courses
+	// it leaves alone: the one rule the API and the web pages check too.
+	if err := training.CheckCourseNames(existing, cs...); err != nil {
+		var ne *training.CourseNameError
+		if errors.As(err, &ne) {
+			err = fmt.Errorf("%s: course %q: %s", pos[0], ne.Course, message(err))
 		}
+		fail(stderr, err)
+		return exitFail
 	}
 	var changed []training.Course
 	var created, updated, unchanged int
 	for _, c := range cs {
-		for _, n := range append([]string{c.Title}, c.Aliases...) {
-			if other, ok := names[strings.ToLower(n)]; ok {
-				fail(stderr, fmt.Errorf("%s: course %q: the name %q is already used by course %q", pos[0], c.ID, n, other))
-				return exitFail
-			}
-		}
 		old, ok := byID[c.ID]
 		switch {
 		case !ok:

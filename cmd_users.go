@@ -50,10 +50,16 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	if u.Email != "" && !strings.Contains(u.Email, "@") {
 		return usageError(stderr, "users add: --email %q is not an address", u.Email)
 	}
-	for _, p := range units {
-		if p = training.ParseUnit(p); p != "" {
-			u.Units = append(u.Units, p)
-		}
+	// The scopes are units of the roster: the one check the API and the
+	// web pages make too.
+	ds, err := env.store.Dataset(ctx)
+	if err != nil {
+		fail(stderr, err)
+		return exitFail
+	}
+	if u.Units, err = training.CheckUnits(ds, units); err != nil {
+		fail(stderr, fmt.Errorf("users add: --unit: %s", message(err)))
+		return exitFail
 	}
 	if u.Role == training.RoleManager && len(u.Units) == 0 && u.OfficerID == "" {
 		return usageError(stderr, "users add: a manager needs --unit PATH or --officer ID, or they would see nothing")

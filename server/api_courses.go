@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -38,6 +39,9 @@ func (s *Server) apiCoursesPut(c echo.Context) error {
 		seen[in[i].ID] = true
 	}
 	ctx := c.Request().Context()
+	if err := s.checkCourseNames(ctx, in...); err != nil {
+		return err
+	}
 	if err := s.store.PutCourses(ctx, in); err != nil {
 		return err
 	}
@@ -60,8 +64,21 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkCourseNames(c.Request().Context(), in); err != nil {
+		return err
+	}
 	if err := s.store.PutCourses(c.Request().Context(), []training.Course{in}); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, in)
+}
+
+// checkCourseNames applies training.CheckCourseNames (the rule the CLI and
+// the web pages use) against the stored courses.
+func (s *Server) checkCourseNames(ctx context.Context, changed ...training.Course) error {
+	existing, err := s.store.Courses(ctx)
+	if err != nil {
+		return err
+	}
+	return training.CheckCourseNames(existing, changed...)
 }

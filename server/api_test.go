@@ -34,9 +34,9 @@ func TestComplianceIsBuildReport(t *testing.T) {
 		{"token", "?as_of=2026-04-01", training.ReportOptions{}, training.Date{Year: 2026, Month: 4, Day: 1}},
 		{"admin", "?unit=Alpha%20%2F%20Team%201&course=cse-recognition", training.ReportOptions{Unit: "Alpha / Team 1", Courses: []string{"cse-recognition"}}, asOf},
 		{"hr", "?unit=Alpha/Team%202", training.ReportOptions{Unit: "Alpha / Team 2"}, asOf},
-		{"mgr-a", "", training.ReportOptions{Include: training.ScopeFor(mgrA, ds).Allows}, asOf},
-		{"mgr-a", "?unit=Alpha", training.ReportOptions{Unit: "Alpha", Include: training.ScopeFor(mgrA, ds).Allows}, asOf},
-		{"mgr-line", "", training.ReportOptions{Include: training.ScopeFor(mgrLine, ds).Allows}, asOf},
+		{"mgr-a", "", training.ReportOptions{Scope: ptrTo(training.ScopeFor(mgrA, ds))}, asOf},
+		{"mgr-a", "?unit=Alpha", training.ReportOptions{Unit: "Alpha", Scope: ptrTo(training.ScopeFor(mgrA, ds))}, asOf},
+		{"mgr-line", "", training.ReportOptions{Scope: ptrTo(training.ScopeFor(mgrLine, ds))}, asOf},
 	}
 	for _, tt := range tests {
 		t.Run(tt.as+tt.query, func(t *testing.T) {

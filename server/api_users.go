@@ -26,13 +26,15 @@ func (s *Server) apiUsers(c echo.Context) error {
 // userInput is the body of POST /users and PATCH /users/:username; in a
 // PATCH only the fields present change.
 type userInput struct {
-	Username  string         `json:"username"`
-	Password  *string        `json:"password"`
-	Role      *training.Role `json:"role"`
-	Email     *string        `json:"email"`
-	Units     *[]string      `json:"units"`
-	OfficerID *string        `json:"officer_id"`
-	Disabled  *bool          `json:"disabled"`
+	Username string         `json:"username"`
+	Password *string        `json:"password"`
+	Role     *training.Role `json:"role"`
+	Email    *string        `json:"email"`
+	Units    *[]string      `json:"units"`
+	// addUnit is the unit a web form's "add a unit" field held (in Units too).
+	addUnit   string
+	OfficerID *string `json:"officer_id"`
+	Disabled  *bool   `json:"disabled"`
 }
 
 // userCreated answers a create or reset; Password is shown this once when
@@ -43,7 +45,9 @@ type userCreated struct {
 }
 
 // apply copies the given fields onto u, validated.
-func (in userInput) apply(u *training.User) error {
+// apply sets the fields given on u; ds is the roster the unit scopes are
+// checked against (training.CheckUnits, as in the CLI and the pages).
+func (in userInput) apply(u *training.User, ds *training.Dataset) error {
 	if in.Role != nil {
 		if !in.Role.Valid() {
 			return fmt.Errorf("%w: role must be admin, hr or manager", training.ErrInvalid)
@@ -57,12 +61,11 @@ func (in userInput) apply(u *training.User) error {
 		}
 	}
 	if in.Units != nil {
-		u.Units = []string{}
-		for _, p := range *in.Units {
-			if p = training.ParseUnit(p); p != "" {
-				u.Units = append(u.Units, p)
-			}
+		units, err := training.CheckUnits(ds, *in.Units)
+		if err != nil {
+			return err
 		}
+		u.Units = units
 	}
 	if in.OfficerID != nil {
 		u.OfficerID = training.NormalizeID(*in.OfficerID)
@@ -87,7 +90,11 @@ func (s *Server) apiUserCreate(c echo.Context) error {
 	if in.Role == nil {
 		return fmt.Errorf("%w: role is required (admin, hr or manager)", training.ErrInvalid)
 	}
-	if err := in.apply(&u); err != nil {
+	ds, err := s.dataset(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if err := in.apply(&u, ds); err != nil {
 		return err
 	}
 	shown := ""
@@ -142,9 +149,13 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 			return err
 		}
 	}
+	ds, err := s.dataset(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	var out training.User
-	err := s.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error {
-		if err := in.apply(u); err != nil {
+	err = s.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error {
+		if err := in.apply(u, ds); err != nil {
 			return err
 		}
 		if hash != "" {

@@ -109,8 +109,10 @@ func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.D
 	key := reportKey{rev: ds.Revision, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
 	opts := training.ReportOptions{Unit: unit, Courses: courses}
 	if !sc.All {
+		// The scoped-figures rule (docs/COMPLIANCE.md): rooted at the
+		// manager's units, never a parent's name on partial counts.
 		key.scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
-		opts.Include = sc.Allows
+		opts.Scope = &sc
 	}
 	return s.reportEntry(ds, key, func() (*training.Report, error) {
 		return training.BuildReport(ds, asOf, opts)

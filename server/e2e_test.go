@@ -189,13 +189,13 @@ func TestE2EChromium(t *testing.T) {
 	if got := text("#det-sheet"); !strings.HasPrefix(got, "Roster") {
 		t.Errorf("preview sheet = %q, want Roster", got)
 	}
-	if got := text("#det-layout"); got != "wide" {
+	if got := text("#det-layout"); got != "A roster with a column per course" {
 		t.Errorf("preview layout = %q, want wide", got)
 	}
 	if got := text("#det-header"); got == "" || got == "0" {
 		t.Errorf("preview header row = %q", got)
 	}
-	if msg := text("#report-message"); !strings.Contains(msg, "Dry run") {
+	if msg := text("#report-message"); !strings.Contains(msg, "If you confirm, importing 1_roster_full.xlsx will record") {
 		t.Errorf("preview message = %q", msg)
 	}
 	if n, _ := st.Imports(context.Background(), 0); len(n) != 0 {

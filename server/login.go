@@ -112,6 +112,9 @@ func (s *Server) loginForm(c echo.Context) error {
 	next := localPath(c.FormValue("next"))
 	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
 	if errors.Is(err, errUnauthenticatedLogin) {
+		if s.loginFailed != nil {
+			return s.loginFailed(c, next, c.FormValue("username"))
+		}
 		return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(next))
 	}
 	if err != nil {

@@ -268,13 +268,15 @@ func TestManagerSeesNothingOfOtherUnits(t *testing.T) {
 		{"mgr-a", "/api/v1/imports/seed", 403, []string{"Bravo"}, nil},
 		{"mgr-a", "/api/v1/imports/seed/errors.xlsx", 403, []string{"Bravo"}, nil},
 		{"mgr-a", "/api/v1/outbox", 403, []string{"Bravo"}, nil},
-		{"mgr-line", "/api/v1/compliance?unit=" + bravo, 200, []string{"Team 8"}, []string{`"required":1`}},
+		{"mgr-line", "/api/v1/compliance?unit=" + bravo, 403, []string{"Team 8", `"required"`}, nil},
+		{"mgr-line", "/api/v1/compliance", 200, []string{"Team 8", `"unit":"Bravo"`}, []string{`"unit":null`, "Your reporting line"}},
 		{"mgr-line", "/api/v1/officers?unit=" + bravo, 200, []string{"Bella", "Bruno"}, []string{"Boris Bravoname"}},
 		{"mgr-line", "/api/v1/officers", 200, []string{"Bella", "Bruno", "Alice"}, []string{"Boris", "Adam"}},
 		{"mgr-line", "/api/v1/officers/B1", 404, []string{"Bella"}, nil},
 		{"mgr-line", "/api/v1/officers/B2", 200, nil, []string{"Boris"}},
 		{"mgr-line", "/api/v1/trend?unit=" + bravo, 403, []string{"Bravo /"}, nil},
-		{"mgr-line", "/api/v1/compliance/export?format=xlsx&unit=" + bravo, 200, []string{"Bella", "Bruno", "Team 8"}, nil},
+		{"mgr-line", "/api/v1/compliance/export?format=xlsx&unit=" + bravo, 403, []string{"Bella", "Bruno", "Team 8"}, nil},
+		{"mgr-line", "/api/v1/compliance/export?format=xlsx", 200, []string{"Bella", "Bruno", "Team 8"}, []string{"Your reporting line"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.as+" "+tt.path, func(t *testing.T) {

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -18,15 +17,43 @@ type accountsView struct {
 	Tokens map[string][]training.Token
 	Roles  []training.Role
 	Secret *secretView
+	// Units is the roster's unit tree, to pick scopes from.
+	Units []string
+	// New is the "Add a user" form's values (kept after an error).
+	New training.User
+	// Failed names the user whose form had problems ("" for the new-user
+	// form); TypedAdd is the unit they typed to add.
+	Failed   string
+	TypedAdd string
+}
+
+// TypedFor is the unit typed in user's form ("" = the new-user form), kept after an error.
+func (v *accountsView) TypedFor(user string) string {
+	if v.Failed == user {
+		return v.TypedAdd
+	}
+	return ""
 }
 
 // pageAccounts lists users with their scopes and tokens.
 func (p *webPages) pageAccounts(c echo.Context) error { return p.renderAccounts(c, nil) }
 
+// accountForm is a form with problems: which form, what was typed.
+type accountForm struct {
+	errs     formErrors
+	target   string // "" = the new-user form
+	typed    training.User
+	typedAdd string
+}
+
 // renderAccounts shows the accounts page; secret, when set, is a password
 // or token shown this once (so the page is rendered in the POST's answer,
 // not after a redirect that would have to carry the secret).
 func (p *webPages) renderAccounts(c echo.Context, secret *secretView) error {
+	return p.renderAccountsForm(c, secret, nil)
+}
+
+func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *accountForm) error {
 	ctx := c.Request().Context()
 	users, err := p.store.Users(ctx)
 	if err != nil {
@@ -41,20 +68,82 @@ func (p *webPages) renderAccounts(c echo.Context, secret *secretView) error {
 	for _, t := range toks {
 		view.Tokens[t.Username] = append(view.Tokens[t.Username], t)
 	}
+	ds, err := p.dataset(ctx)
+	if err != nil {
+		return err
+	}
+	view.Units = training.RosterUnits(ds)
+	view.New.Role = training.RoleManager
+	var errs formErrors
+	if form != nil {
+		errs, view.Failed, view.TypedAdd = form.errs, form.target, form.typedAdd
+		if form.target == "" {
+			view.New = form.typed
+		} else {
+			for i := range view.Users {
+				if view.Users[i].Username == form.target {
+					typed := form.typed
+					typed.Username, typed.Created = view.Users[i].Username, view.Users[i].Created
+					view.Users[i] = typed
+				}
+			}
+		}
+	}
 	if secret != nil {
 		c.Response().Header().Set("Cache-Control", "no-store")
 	}
-	return p.render(c, http.StatusOK, "accounts", "Accounts", view)
+	return p.renderForm(c, "accounts", "Accounts", errs, view)
 }
 
-// formUserInput reads the account form's fields.
+// formUserInput reads the account form's fields: the unit scopes are the
+// ticked units plus the one picked from the roster's tree.
 func formUserInput(c echo.Context) userInput {
 	role := training.Role(c.FormValue("role"))
 	email := c.FormValue("email")
 	officer := c.FormValue("officer_id")
-	units := strings.Split(strings.ReplaceAll(c.FormValue("units"), "\r", ""), "\n")
+	var units []string
+	if form, err := c.FormParams(); err == nil {
+		units = append(units, form["units"]...)
+	}
+	add := strings.TrimSpace(c.FormValue("add_unit"))
+	if add != "" {
+		units = append(units, add)
+	}
 	disabled := c.FormValue("disabled") == "1"
-	return userInput{Username: c.FormValue("username"), Role: &role, Email: &email, OfficerID: &officer, Units: &units, Disabled: &disabled}
+	return userInput{Username: c.FormValue("username"), Role: &role, Email: &email, OfficerID: &officer, Units: &units, Disabled: &disabled, addUnit: add}
+}
+
+// typedUser is what the form holds, to show it again after an error.
+func typedUser(in userInput) training.User {
+	u := training.User{Username: strings.TrimSpace(in.Username), Role: *in.Role, Email: *in.Email, OfficerID: *in.OfficerID, Disabled: *in.Disabled}
+	for _, x := range *in.Units {
+		if x == in.addUnit {
+			continue // shown in the "add a unit" field again
+		}
+		if x = training.ParseUnit(x); x != "" {
+			u.Units = append(u.Units, x)
+		}
+	}
+	return u
+}
+
+// userFieldErr files an account error under its field: prefix "new-" for
+// the new-user form, or the user's suffix "-NAME" on an existing one.
+func userFieldErr(errs *formErrors, err error, field func(string) string) bool {
+	var ue *training.UnknownUnitError
+	switch {
+	case errors.As(err, &ue):
+		msg, _ := userMessage(err)
+		errs.add(field("add_unit"), msg)
+		return true
+	case strings.Contains(err.Error(), "email"):
+		return errs.addErr(field("email"), err)
+	case strings.Contains(err.Error(), "role"):
+		return errs.addErr(field("role"), err)
+	case strings.Contains(err.Error(), "username") || strings.Contains(err.Error(), "user named"):
+		return errs.addErr(field("username"), err)
+	}
+	return errs.addErr(field("role"), err)
 }
 
 // accountsBack redirects to the accounts page with a notice, or for a
@@ -73,24 +162,36 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 func (p *webPages) pageAccountCreate(c echo.Context) error {
 	in := formUserInput(c)
 	u := training.User{Username: strings.ToLower(strings.TrimSpace(in.Username)), Created: p.now(), MustChangePassword: true}
-	err := func() error {
-		if !usernamePattern.MatchString(u.Username) {
-			return fmt.Errorf("%w: the username must be 2-64 lower-case letters, digits, '.', '_', '-' or '@'", training.ErrInvalid)
-		}
-		return in.apply(&u)
-	}()
+	ds, err := p.dataset(c.Request().Context())
 	if err != nil {
-		return p.accountsBack(c, "", err, "")
+		return err
+	}
+	newField := func(f string) string { return "new-" + f }
+	var errs formErrors
+	if u.Username == "" {
+		errs.add("new-username", "Enter a username.")
+	} else if !usernamePattern.MatchString(u.Username) {
+		errs.add("new-username", "The username must be 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'.")
+	}
+	if err := in.apply(&u, ds); err != nil && !userFieldErr(&errs, err, newField) {
+		return err
+	}
+	if len(errs) == 0 && u.Role == training.RoleManager && len(u.Units) == 0 && u.OfficerID == "" {
+		errs.add("new-add_unit", "Pick a unit, or give the manager's officer ID: without either they would see nothing.")
+	}
+	if len(errs) > 0 {
+		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
 	password := GeneratePassword()
 	if u.PasswordHash, err = HashPassword(password); err != nil {
 		return err
 	}
 	if err := p.store.CreateUser(c.Request().Context(), u); err != nil {
-		if errors.Is(err, training.ErrConflict) {
-			err = fmt.Errorf("%w: a user named %q already exists", training.ErrConflict, u.Username)
+		if !errors.Is(err, training.ErrConflict) {
+			return err
 		}
-		return p.accountsBack(c, "", err, "")
+		errs.add("new-username", fmt.Sprintf("A user named %q already exists. Choose another username.", u.Username))
+		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
 	p.log.Info("user created", "request_id", requestIDOf(c), "role", string(u.Role))
 	p.addFlash(c, "ok", "User "+u.Username+" added.")
@@ -102,11 +203,28 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 	in := formUserInput(c)
 	anchor := "#u-" + url.PathEscape(name)
 	me, _ := currentUser(c)
+	field := func(f string) string { return f + "-" + name }
+	var errs formErrors
 	if name == me.Username && (*in.Role != training.RoleAdmin || *in.Disabled) {
-		return p.accountsBack(c, anchor, fmt.Errorf("%w: you cannot remove your own admin rights or disable yourself", training.ErrInvalid), "")
+		errs.add(field("role"), "You cannot remove your own admin rights or disable yourself.")
 	}
-	err := p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error { return in.apply(u) })
-	return p.accountsBack(c, anchor, err, "Saved "+name+".")
+	ds, err := p.dataset(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if len(errs) == 0 {
+		err = p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error { return in.apply(u, ds) })
+		if errors.Is(err, training.ErrNotFound) {
+			return err
+		}
+		if err != nil && !userFieldErr(&errs, err, field) {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, target: name, typed: typedUser(in), typedAdd: in.addUnit})
+	}
+	return p.accountsBack(c, anchor, nil, "Saved "+name+".")
 }
 
 func (p *webPages) pageAccountReset(c echo.Context) error {

@@ -1,8 +1,8 @@
 package server
 
 import (
+	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -10,36 +10,81 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-type coursesView struct{ Courses []training.Course }
+type coursesView struct {
+	Courses []training.Course
+	// New is the "Add a course" form's values (kept after an error).
+	New training.Course
+	// Typed holds raw text typed into number and date fields that could
+	// not be read, by field id, so the form shows it again.
+	Typed map[string]string
+}
+
+// Value is the raw text typed into field id, when it could not be read.
+func (v *coursesView) Value(id, fallback string) string {
+	if s, ok := v.Typed[id]; ok {
+		return s
+	}
+	return fallback
+}
 
 func (p *webPages) pageCourses(c echo.Context) error {
+	return p.renderCourses(c, nil, nil)
+}
+
+// renderCourses shows the courses page; typed, when set, is a course form
+// with problems (errs), shown again as typed.
+func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped) error {
 	cs, err := p.store.Courses(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return p.render(c, http.StatusOK, "courses", "Courses", &coursesView{Courses: cs})
+	view := &coursesView{Courses: cs, New: training.Course{DueWithinDays: training.DefaultDueWithinDays, DueSoonDays: training.DefaultDueSoonDays}, Typed: map[string]string{}}
+	if typed != nil {
+		view.Typed = typed.raw
+		if typed.create {
+			view.New = typed.course
+		} else {
+			for i := range view.Courses {
+				if view.Courses[i].ID == typed.course.ID {
+					view.Courses[i] = typed.course
+				}
+			}
+		}
+	}
+	return p.renderForm(c, "courses", "Courses", errs, view)
 }
 
-// courseForm reads a course from the form into base (the stored course,
-// or a new one).
-func courseForm(c echo.Context, base training.Course) (training.Course, error) {
+// courseTyped is a course form as typed.
+type courseTyped struct {
+	create bool
+	course training.Course
+	raw    map[string]string
+}
+
+// courseForm reads a course from the form into base (the stored course, or
+// a new one); field ids are prefix+name ("new-" for the new course, or
+// name+"-"+id). Every problem is recorded by its field.
+func courseForm(c echo.Context, base training.Course, field func(string) string, errs *formErrors) (training.Course, map[string]string) {
+	raw := map[string]string{}
 	base.Title = c.FormValue("title")
 	base.URL = strings.TrimSpace(c.FormValue("url"))
 	base.Aliases = strings.Split(strings.ReplaceAll(c.FormValue("aliases"), "\r", ""), "\n")
-	var err error
 	base.Deadline = training.Date{}
 	if v := strings.TrimSpace(c.FormValue("deadline")); v != "" {
-		if base.Deadline, err = training.ParseDate(v); err != nil {
-			return base, fmt.Errorf("%w: the deadline must be a date", training.ErrInvalid)
+		d, err := training.ParseDate(v)
+		if err != nil {
+			errs.add(field("deadline"), "The deadline must be a real date, for example 31/03/2027.")
+			raw[field("deadline")] = v
 		}
+		base.Deadline = d
 	}
 	for _, f := range []struct {
-		name, label string
-		dst         *int
+		name, id, label string
+		dst             *int
 	}{
-		{"due_within_days", "due within (days)", &base.DueWithinDays},
-		{"valid_for_months", "valid for (months)", &base.ValidForMonths},
-		{"due_soon_days", "due soon (days)", &base.DueSoonDays},
+		{"due_within_days", "due", "“Due within” must be a whole number of days, 0 or more.", &base.DueWithinDays},
+		{"valid_for_months", "valid", "“Valid for” must be a whole number of months, 0 or more (0: never expires).", &base.ValidForMonths},
+		{"due_soon_days", "soon", "“Due soon” must be a whole number of days, 0 or more.", &base.DueSoonDays},
 	} {
 		v := strings.TrimSpace(c.FormValue(f.name))
 		if v == "" {
@@ -48,15 +93,19 @@ func courseForm(c echo.Context, base training.Course) (training.Course, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return base, fmt.Errorf("%w: %s must be a whole number, 0 or more", training.ErrInvalid, f.label)
+			errs.add(field(f.id), f.label)
+			raw[field(f.id)] = v
+			continue
 		}
 		*f.dst = n
 	}
 	if base.URL != "" && !strings.HasPrefix(base.URL, "https://") && !strings.HasPrefix(base.URL, "http://") {
-		return base, fmt.Errorf("%w: the course URL must start with https://", training.ErrInvalid)
+		errs.add(field("url"), "The course link must start with https://")
 	}
-	base = base.Normalize()
-	return base, base.Validate()
+	if training.CleanText(base.Title) == "" {
+		errs.add(field("title"), "Enter the course's title.")
+	}
+	return base.Normalize(), raw
 }
 
 func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
@@ -72,21 +121,48 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 			base, found = x, true
 		}
 	}
-	switch {
-	case create && found:
-		return p.redirectFlash(c, "/courses", "error", fmt.Sprintf("A course with id %q already exists.", id))
-	case !create && !found:
+	if !create && !found {
 		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
 	}
-	course, err := courseForm(c, base)
-	if err == nil {
-		err = p.store.PutCourses(ctx, []training.Course{course})
+	field := func(f string) string { return f + "-" + id }
+	if create {
+		field = func(f string) string { return "new-" + f }
 	}
-	if err != nil {
-		if msg, ok := userMessage(err); ok {
-			return p.redirectFlash(c, "/courses", "error", msg)
+	var errs formErrors
+	if create {
+		switch {
+		case id == "":
+			errs.add("new-id", "Enter an ID for the course, for example first-aid.")
+		case found:
+			errs.add("new-id", fmt.Sprintf("A course with the ID %q already exists. Choose another ID, or change that course above.", id))
 		}
-		return err
+	}
+	course, raw := courseForm(c, base, field, &errs)
+	if len(errs) == 0 {
+		if err := course.Validate(); err != nil && !errs.addErr(field("id"), err) {
+			return err
+		}
+	}
+	if len(errs) == 0 {
+		// The rule the CLI and the API apply: no name used by two courses.
+		if err := training.CheckCourseNames(all, course); err != nil {
+			var ne *training.CourseNameError
+			if !errors.As(err, &ne) {
+				return err
+			}
+			msg, _ := userMessage(err)
+			errs.add(field(ne.Field), msg)
+		}
+	}
+	if len(errs) == 0 {
+		if err := p.store.PutCourses(ctx, []training.Course{course}); err != nil {
+			if !errs.addErr(field("title"), err) {
+				return err
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return p.renderCourses(c, errs, &courseTyped{create: create, course: course, raw: raw})
 	}
 	return p.redirectFlash(c, "/courses", "ok", "Saved “"+course.Title+"”. Every figure now uses it.")
 }

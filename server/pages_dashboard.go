@@ -5,7 +5,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -48,13 +50,16 @@ type dashboardView struct {
 
 	AsOf           training.Date
 	Unit, UnitName string
-	Crumbs         []crumb
-	Node           *training.ReportNode
-	Children       []*training.ReportNode
-	Officers       *officerTable
-	Overdue        dueListView
-	DueSoon        dueListView
-	Trend          template.HTML
+	// Heading names what the figures count: the unit, "Whole force", or a
+	// manager's scope root ("Your units", or their one unit's path).
+	Heading  string
+	Crumbs   []crumb
+	Node     *training.ReportNode
+	Children []childRow
+	Officers *officerTable
+	Overdue  dueListView
+	DueSoon  dueListView
+	Trend    template.HTML
 
 	ExportXLSX, ExportCSV string
 }
@@ -107,10 +112,15 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 	if unit != "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode) {
 		return nil, fmt.Errorf("%w: there is no unit %q with serving officers", training.ErrNotFound, unit)
 	}
-	view.Unit, view.Node, view.Children = unit, &r.ReportNode, r.Units
+	view.Unit, view.Node = unit, &r.ReportNode
+	view.Children = childRows(r, asOf)
 	view.NobodyInScope = !v.Scope.All && unit == "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode)
 	view.UnitName = lastUnitPart(unit)
-	view.Crumbs = unitCrumbs(unit, asOf, v.Scope.All)
+	view.Heading = r.Name()
+	if unit != "" {
+		view.Heading = view.UnitName
+	}
+	view.Crumbs = p.unitCrumbs(c, v, unit, asOf)
 	q := "as_of=" + asOf.String()
 	if unit != "" {
 		q += "&unit=" + url.QueryEscape(unit)
@@ -119,8 +129,8 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 	view.ExportCSV = "/api/v1/compliance/export?format=csv&" + q
 
 	if len(r.Units) == 0 {
-		// A team (a leaf): list its officers.
-		oq := officerQuery{Unit: unit, AsOf: asOf}
+		// A team (a leaf), or a manager's reporting line: list its officers.
+		oq := officerQuery{Unit: r.Unit, AsOf: asOf}
 		list, err := p.officers(v, oq)
 		if err != nil {
 			return nil, err
@@ -135,23 +145,27 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 	view.DueSoon = dueList(lists.DueSoon, officerQuery{Unit: unit, Status: training.StatusDueSoon, AsOf: asOf})
 
 	keep := true
-	if v.Scope.AllowsUnit(unit) {
-		series, err := p.trend(c.Request().Context(), v.DS.Revision, asOf, unit, v.DS.Courses)
+	if r.Label == "" && v.Scope.AllowsUnit(r.Unit) {
+		// Snapshots hold whole units: a labelled root has no trend.
+		series, err := p.trend(c.Request().Context(), v.DS.Revision, asOf, r.Unit, v.DS.Courses)
 		if err != nil {
 			return nil, err
 		}
 		keep = len(series) > 0
 		if len(series) > 0 {
 			title := "Percent compliant over time"
-			if unit != "" {
-				title += ", " + unit
+			if r.Unit != "" {
+				title += ", " + r.Unit
 			}
 			view.Trend = lineChart(title, series)
 		}
 	}
-	title := "Dashboard"
-	if unit != "" {
-		title = view.UnitName + " · Dashboard"
+	// A unique title per unit: the full path, most specific part first.
+	title := view.Heading + " · Dashboard"
+	if r.Unit != "" && r.Label == "" {
+		parts := training.SplitUnit(r.Unit)
+		slices.Reverse(parts)
+		title = strings.Join(parts, ", ") + " · Dashboard"
 	}
 	html, err := p.renderer.content("dashboard", &pageView{Title: title, Data: view})
 	if err != nil {
@@ -224,23 +238,56 @@ func lastUnitPart(u string) string {
 	return parts[len(parts)-1]
 }
 
-// unitCrumbs links each ancestor of unit (the force first).
-func unitCrumbs(unit string, asOf training.Date, all bool) []crumb {
+// childRow is one line of the units table: a unit below the root, or a
+// manager's reporting line (which links to the officer list).
+type childRow struct {
+	Label, Href string
+	Node        *training.ReportNode
+}
+
+// childRows are the rows under r's root. Below a manager's "Your units"
+// root each scope unit shows its full path: its parents are not theirs.
+func childRows(r *training.Report, asOf training.Date) []childRow {
+	out := make([]childRow, 0, len(r.Units))
+	for _, n := range r.Units {
+		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String()}
+		switch {
+		case n.Label != "":
+			row.Label, row.Href = n.Label, "/officers?as_of="+asOf.String()
+		case r.Label != "":
+			row.Label = n.Unit
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// unitCrumbs links each ancestor of unit the viewer may see whole: from the
+// force for HR, from the manager's scope root for a manager.
+func (p *webPages) unitCrumbs(c echo.Context, v viewer, unit string, asOf training.Date) []crumb {
 	if unit == "" {
 		return nil
 	}
-	root := "Whole force"
-	if !all {
-		root = "Everything you can see"
+	top := "/?as_of=" + asOf.String()
+	var out []crumb
+	if v.Scope.All {
+		out = append(out, crumb{Label: "Whole force", Href: top})
+	} else if units, outside := training.ScopeRoots(v.DS, v.Scope); len(units) != 1 || len(outside) > 0 {
+		out = append(out, crumb{Label: training.LabelYourUnits, Href: top})
 	}
-	out := []crumb{{Label: root, Href: "/?as_of=" + asOf.String()}}
 	anc := training.UnitAncestors(unit)
 	for i, a := range anc {
+		if !v.Scope.AllowsUnit(a) {
+			continue
+		}
 		cr := crumb{Label: lastUnitPart(a)}
 		if i < len(anc)-1 {
 			cr.Href = "/?unit=" + url.QueryEscape(a) + "&as_of=" + asOf.String()
 		}
 		out = append(out, cr)
+	}
+	if len(out) < 2 {
+		return nil
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -102,6 +103,10 @@ func (p *webPages) pageJobRun(c echo.Context) error {
 		asOf = d
 	}
 	dry := c.FormValue("dry_run") == "1"
+	if !dry && c.FormValue("confirmed") != "1" {
+		// A real run sends mail: ask first, saying how many people.
+		return c.Redirect(http.StatusSeeOther, "/jobs/run?job="+url.QueryEscape(name)+"&as_of="+asOf.String())
+	}
 	run, err := p.cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
 	result := "ok"
 	if err != nil || run.Error != "" {
@@ -122,6 +127,44 @@ func (p *webPages) pageJobRun(c echo.Context) error {
 		return p.redirectFlash(c, "/jobs#runs", "error", fmt.Sprintf("%s %s failed: %s", kind, name, run.Error))
 	}
 	return p.redirectFlash(c, "/jobs#runs", "ok", fmt.Sprintf("%s %s: %s.", kind, name, countsText(run.Counts)))
+}
+
+// jobRunView is the "are you sure" page before a job runs for real.
+type jobRunView struct {
+	Job  string
+	AsOf training.Date
+	// Reminders only: what the run would send.
+	Reminders            bool
+	ToRemind, Items      int
+	CannotRemind, Queued int
+}
+
+// pageJobRunConfirm asks before running a job for real; for reminders it
+// says how many people would be emailed (from the same plan the run uses).
+func (p *webPages) pageJobRunConfirm(c echo.Context) error {
+	if p.cfg.Jobs == nil {
+		return errJobsOff
+	}
+	name := c.QueryParam("job")
+	if !slices.Contains(p.cfg.Jobs.Names(), name) {
+		return fmt.Errorf("%w: there is no job named %q", training.ErrNotFound, name)
+	}
+	v := jobRunView{Job: name}
+	if name == "reminders" {
+		plan, asOf, err := p.remindPlan(c)
+		if err != nil {
+			return err
+		}
+		v.AsOf, v.Reminders = asOf, true
+		v.ToRemind, v.Items, v.CannotRemind = plan.Counts.ToRemind, plan.Counts.Items, plan.Counts.CannotRemind
+	} else {
+		asOf, err := p.asOfParam(c)
+		if err != nil {
+			return err
+		}
+		v.AsOf = asOf
+	}
+	return p.render(c, http.StatusOK, "jobrun", "Run "+name+" now?", v)
 }
 
 func countsText(m map[string]int) string {

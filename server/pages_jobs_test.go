@@ -72,6 +72,16 @@ func TestPagesJobs(t *testing.T) {
 	if _, body := c.get("/jobs"); !strings.Contains(body, "Dry run of reminders: planned 3.") {
 		t.Error("no notice after the dry run")
 	}
+	// A real run asks first, on a page saying how many would be emailed.
+	if _, loc, _ := c.post("/jobs/run", url.Values{"job": {"reminders"}, "dry_run": {"0"}, "as_of": {"2026-12-01"}}); loc != "/jobs/run?job=reminders&as_of=2026-12-01" || len(jobs.runs) != 1 {
+		t.Errorf("an unconfirmed run went to %q and ran %v", loc, jobs.runs)
+	}
+	if status, body := c.get("/jobs/run?job=reminders&as_of=2026-12-01"); status != http.StatusOK || !strings.Contains(body, `id="to-email"`) || !strings.Contains(body, `name="confirmed" value="1"`) {
+		t.Errorf("the confirmation page (%d) does not say how many", status)
+	}
+	if _, loc, _ := c.post("/jobs/run", url.Values{"job": {"reminders"}, "dry_run": {"0"}, "confirmed": {"1"}, "as_of": {"2026-12-01"}}); loc != "/jobs#runs" || len(jobs.runs) != 2 {
+		t.Errorf("a confirmed run went to %q and ran %v", loc, jobs.runs)
+	}
 	_, _, body = c.post("/jobs/templates/reminder", url.Values{"text": {"Hi {{.Name}}"}, "action": {"preview"}})
 	if !strings.Contains(body, "Subject for reminder") || !strings.Contains(body, "Hello &lt;Officer&gt;") {
 		t.Error("preview not shown")

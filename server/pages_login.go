@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,10 +19,27 @@ func (p *webPages) pageLogin(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
+	var errs formErrors
+	view := loginView{Next: next}
 	if c.QueryParam("error") == "invalid" {
-		p.addFlash(c, "error", "The username or password is wrong.")
+		view.Username = p.kept(c, "username")
+		errs.add("username", loginWrong)
+		if view.Username == "" {
+			errs = formErrors{{Field: "username", Message: "Enter your username and password."}}
+		}
 	}
-	return p.render(c, http.StatusOK, "login", "Sign in", loginView{Next: next})
+	return p.renderForm(c, "login", "Sign in", errs, view)
+}
+
+// loginWrong never says which of the two was wrong.
+const loginWrong = "The username or password is wrong. Check both and try again."
+
+// renderLoginFailed answers a failed sign-in: back to the form (303, as
+// before), which shows the error linked to the field and the username kept
+// (carried in the signed flash cookie, never in the URL).
+func (p *webPages) renderLoginFailed(c echo.Context, next, username string) error {
+	p.keep(c, "username", username)
+	return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(localPath(next)))
 }
 
 // pagePassword is the change-password form (required after a reset).
@@ -33,16 +52,26 @@ func (p *webPages) pagePassword(c echo.Context) error {
 
 func (p *webPages) pagePasswordPost(c echo.Context) error {
 	u, _ := currentUser(c)
-	if c.FormValue("new_password") != c.FormValue("confirm_password") {
-		return p.redirectFlash(c, "/account/password", "error", "The two new passwords are not the same.")
+	var errs formErrors
+	switch {
+	case c.FormValue("old_password") == "":
+		errs.add("old_password", "Enter your current password.")
+	case len([]rune(c.FormValue("new_password"))) < MinPasswordLength:
+		errs.add("new_password", fmt.Sprintf("Enter a new password of at least %d characters.", MinPasswordLength))
+	case c.FormValue("new_password") != c.FormValue("confirm_password"):
+		errs.add("confirm_password", "The two new passwords are not the same. Type the new password again.")
 	}
 	ctx := c.Request().Context()
-	err := p.changePassword(ctx, u.Username, c.FormValue("old_password"), c.FormValue("new_password"))
-	if err != nil {
-		if msg, ok := userMessage(err); ok {
-			return p.redirectFlash(c, "/account/password", "error", msg)
+	if len(errs) == 0 {
+		if err := p.changePassword(ctx, u.Username, c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
+			if !errs.addErr("old_password", err) {
+				return err
+			}
 		}
-		return err
+	}
+	if len(errs) > 0 {
+		// Passwords are never sent back into the page.
+		return p.renderForm(c, "password", "Change password", errs, struct{ Min int }{MinPasswordLength})
 	}
 	// The change ended every session of this user, this one included:
 	// carry on in a new one.
@@ -51,7 +80,8 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 			return err
 		}
 	}
-	if u, err = p.store.User(ctx, u.Username); err != nil {
+	u, err := p.store.User(ctx, u.Username)
+	if err != nil {
 		return err
 	}
 	if _, err := p.startSession(c, u, p.now()); err != nil {

@@ -153,7 +153,12 @@ func (p *webPages) pageMe(c echo.Context) error {
 	st, courses, err := p.officerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		if errors.Is(err, training.ErrForbidden) {
-			return fmt.Errorf("%w: this link is not valid or has expired; ask HR for a new one", training.ErrForbidden)
+			// Officers have no login: say what to do instead.
+			c.Response().Header().Set("Referrer-Policy", "no-referrer")
+			return p.render(c, http.StatusForbidden, "error", "This link has expired", struct {
+				Message  string
+				SignedIn bool
+			}{"Links in reminder emails work for a limited time, and this one is no longer valid. Nothing is wrong with your record.", false})
 		}
 		return err
 	}

@@ -18,6 +18,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.Renderer = r
 	p := &webPages{Server: s, cache: newWebCache(), renderer: r}
 	p.pageError = p.renderPageError
+	p.loginFailed = p.renderLoginFailed
 
 	anyone := s.requireRole()
 	staff := s.requireRole(training.RoleHR, training.RoleAdmin)
@@ -27,6 +28,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/static/*", staticHandler())
 	e.GET("/login", p.pageLogin)
 	e.GET("/me/:token", p.pageMe)
+	e.GET("/help", p.pageStatic("help", "Help: what the terms mean"))
+	e.GET("/accessibility", p.pageStatic("accessibility", "Accessibility statement"))
 
 	// Everyone signed in, within their scope.
 	e.GET("/", p.pageDashboard, anyone)
@@ -60,6 +63,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/jobs", p.pageJobs, admins)
 	e.GET("/jobs/remind", p.pageRemind, admins)
 	e.GET("/jobs/remind.csv", p.pageRemindCSV, admins)
+	e.GET("/jobs/run", p.pageJobRunConfirm, admins)
 	e.POST("/jobs/run", p.pageJobRun, admins)
 	e.GET("/jobs/messages/:id", p.pageMessage, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
@@ -70,4 +74,10 @@ type webPages struct {
 	*Server
 	cache    *webCache
 	renderer *webRenderer
+}
+
+// pageStatic renders a page without data (help, accessibility statement),
+// for anyone, signed in or not.
+func (p *webPages) pageStatic(name, title string) echo.HandlerFunc {
+	return func(c echo.Context) error { return p.render(c, 200, name, title, nil) }
 }

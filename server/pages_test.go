@@ -262,7 +262,7 @@ func TestPagesManagerSeesOnlyTheirUnits(t *testing.T) {
 	if status, _ := c.get("/officers/ZB201"); status != http.StatusNotFound {
 		t.Errorf("manager-a GET /officers/ZB201: %d, want 404", status)
 	}
-	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "Your units") || strings.Contains(body, "Nobody on the roster") {
+	if _, body := c.get("/"); strings.Contains(body, "Whole force") || !strings.Contains(body, "<h1>Unit A</h1>") || strings.Contains(body, "Nobody on the roster") {
 		t.Error("a manager's dashboard claims to show the whole force")
 	}
 	// They do see their own people.
@@ -397,9 +397,19 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 		t.Fatalf("POST /upload: %d %s", status, loc)
 	}
 	_, body := c.get(loc)
-	for _, want := range []string{"Check before importing", "Roster", "wide", "Confirm import", "Download the error report", "Frontline Policing"} {
+	for _, want := range []string{"Check what this file would change", "Roster", "A roster with a column per course", "Confirm and import", "Download the list of problems", "Frontline Policing"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("preview lacks %q", want)
+		}
+	}
+	// Evidence first, in HR's words; Confirm at the bottom.
+	changes, problems, confirm := strings.Index(body, `id="h-changes"`), strings.Index(body, `id="h-problems"`), strings.Index(body, `id="confirm"`)
+	if changes < 0 || problems < changes || confirm < problems {
+		t.Errorf("preview order: changes %d, problems %d, confirm %d", changes, problems, confirm)
+	}
+	for _, jargon := range []string{"SHA-256", "Dry run", "Orphan", ">wide<", ">long<"} {
+		if strings.Contains(body, jargon) {
+			t.Errorf("the preview says %q", jargon)
 		}
 	}
 	if n, _ := f.store.Imports(context.Background(), 0); len(n) != 0 {
@@ -497,6 +507,7 @@ func countActive(ds *training.Dataset) int {
 
 func TestPagesCoursesAndAccounts(t *testing.T) {
 	f := newWebFixture(t, false)
+	f.seed()
 	c := f.login("admin")
 	form := url.Values{"title": {"CSE recognition <b>new</b>"}, "aliases": {"CSE\r\nCSE awareness"}, "deadline": {"2026-04-30"},
 		"due_within_days": {"60"}, "valid_for_months": {"36"}, "due_soon_days": {"14"}, "url": {"https://learn.example/cse"}}
@@ -511,12 +522,27 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 		t.Error("course title not shown escaped")
 	}
 	form.Set("due_soon_days", "-1")
-	c.post("/courses/cse-recognition", form)
-	if _, body := c.get("/courses"); !strings.Contains(body, "whole number") {
-		t.Error("a bad number is not reported")
+	if status, _, body := c.post("/courses/cse-recognition", form); status != http.StatusUnprocessableEntity || !strings.Contains(body, "whole number") ||
+		!strings.Contains(body, `<a href="#soon-cse-recognition">`) || !strings.Contains(body, `id="soon-cse-recognition" name="due_soon_days" value="-1"`) {
+		t.Error("a bad number is not reported by its field, with what was typed")
+	}
+	// An alias another course uses is refused, as the CLI and the API refuse it.
+	newCourse := url.Values{"id": {"first-aid"}, "title": {"First aid"}, "aliases": {"FA\r\ncse awareness"}, "due_within_days": {"90"}}
+	if status, _, body := c.post("/courses", newCourse); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#new-aliases">`) ||
+		!strings.Contains(body, "already used by course &#34;cse-recognition&#34;") || !strings.Contains(body, `value="first-aid"`) || !strings.Contains(body, "<title>Error: Courses") {
+		t.Errorf("a clashing alias: %d, without the error by the field or the typed values", status)
+	}
+	if cs, _ := f.store.Courses(context.Background()); len(cs) != 2 {
+		t.Errorf("the clashing course was saved: %d courses", len(cs))
 	}
 
-	status, _, body := c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A\r\nUnit C"}})
+	// Units come from the roster's tree: a made-up one is refused, with
+	// the form kept.
+	status, _, body := c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A"}, "add_unit": {"Unit Z"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#new-add_unit">`) || !strings.Contains(body, `value="newmgr"`) || !strings.Contains(body, `value="Unit Z"`) {
+		t.Fatalf("a unit not on the roster: %d, or no error summary or kept values: %s", status, between(body, `<div class="error-summary"`, "</ul>")+between(body, `id="new-username"`, ">")+between(body, `id="new-add_unit"`, ">"))
+	}
+	status, _, body = c.post("/accounts", url.Values{"username": {"newmgr"}, "role": {"manager"}, "units": {"Unit A"}, "add_unit": {"unit b"}})
 	if status != http.StatusOK || !strings.Contains(body, "One-time password for newmgr") {
 		t.Fatalf("create user: %d", status)
 	}
@@ -539,8 +565,8 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 	if _, _, body := c.post("/accounts/newmgr/reset", nil); !strings.Contains(body, "New one-time password for newmgr") {
 		t.Error("reset does not show the password")
 	}
-	if _, loc, _ := c.post("/accounts/admin", url.Values{"role": {"hr"}}); loc == "" {
-		t.Error("demoting yourself did not redirect")
+	if status, _, body := c.post("/accounts/admin", url.Values{"role": {"hr"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#role-admin">`) {
+		t.Error("demoting yourself is not refused with the error by the role")
 	}
 	if u, _ := f.store.User(context.Background(), "admin"); u.Role != training.RoleAdmin {
 		t.Error("an admin could demote themselves")
@@ -593,8 +619,9 @@ func TestPagesOneTimePasswordMustBeChanged(t *testing.T) {
 		t.Fatal("the password page lacks its form or notice")
 	}
 	c.csrf = m[1]
-	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a different one 12345"}}); loc != "/account/password" {
-		t.Errorf("mismatched passwords went to %s", loc)
+	if status, _, body := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a different one 12345"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `<a href="#confirm_password">`) || !strings.Contains(body, "<title>Error: ") {
+		t.Errorf("mismatched passwords: %d, without the error summary linking to the field", status)
 	}
 	if _, loc, _ := c.post("/account/password", url.Values{"old_password": {webPassword}, "new_password": {"a new long password 1"}, "confirm_password": {"a new long password 1"}}); loc != "/" {
 		t.Errorf("changing the password went to %s", loc)
@@ -655,7 +682,7 @@ func TestPagesReportingLine(t *testing.T) {
 		t.Errorf("GET /officers/ZB201 (does not): %d", status)
 	}
 	_, body := c.get("/")
-	if strings.Contains(body, "Zebedee") || !strings.Contains(body, "Your units and people") {
+	if strings.Contains(body, "Zebedee") || !strings.Contains(body, "<h1>Your reporting line</h1>") {
 		t.Error("the dashboard of a line manager shows more than their people")
 	}
 	if m := regexp.MustCompile(`data-k="required">(\d+)<`).FindStringSubmatch(body); m == nil || m[1] != "1" {

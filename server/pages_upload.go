@@ -11,21 +11,33 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-type uploadView struct{ MaxMB int64 }
-
-func (p *webPages) pageUpload(c echo.Context) error {
-	return p.render(c, http.StatusOK, "upload", "Upload", uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20})
+type uploadView struct {
+	MaxMB int64
+	// What was chosen, kept when the form comes back with a problem.
+	Partial, Strict bool
+	Sheet           string
 }
 
-// pageUploadPost reads the file as a dry run and shows the preview.
+func (p *webPages) pageUpload(c echo.Context) error {
+	return p.renderForm(c, "upload", "Upload", nil, uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20})
+}
+
+// pageUploadPost reads the file as a dry run and shows the preview; a file
+// that cannot be read brings the form back with one clear message by the
+// file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
+	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20, Partial: c.FormValue("full") == "0",
+		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet")}
+	again := func(msg string) error {
+		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return p.redirectFlash(c, "/upload", "error", fmt.Sprintf("The file is larger than %d MB.", p.cfg.MaxUploadBytes>>20))
+			return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
 		}
-		return p.redirectFlash(c, "/upload", "error", "Choose a file to upload.")
+		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {
@@ -36,12 +48,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
-			if rep != nil && rep.ImportID != "" && rep.Outcome == training.OutcomeFailed {
-				// Show what was detected and every problem, not just the sentence.
-				p.addFlash(c, "error", msg)
-				return p.renderReport(c, rep, false)
-			}
-			return p.redirectFlash(c, "/upload", "error", msg)
+			return again(msg)
 		}
 		return err
 	}

@@ -79,6 +79,9 @@ type Server struct {
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
 	pageError func(c echo.Context, status int, code, message string) error
+	// loginFailed, when set by the pages, answers a wrong username or
+	// password on the login form (the form again, with the username kept).
+	loginFailed func(c echo.Context, next, username string) error
 
 	mu    sync.Mutex
 	addr  string

@@ -88,7 +88,10 @@ type pageView struct {
 	CSRF    string
 	Nav     []navLink
 	Flashes []flash
-	Data    any
+	// Errors are the form's problems: the layout shows the error summary
+	// and prefixes the title with "Error: ".
+	Errors formErrors
+	Data   any
 }
 
 type navLink struct {
@@ -108,6 +111,7 @@ func navFor(u *training.User, current string) []navLink {
 	if u.Role == training.RoleAdmin {
 		links = append(links, navLink{Href: "/accounts", Label: "Accounts"}, navLink{Href: "/jobs", Label: "Jobs"})
 	}
+	links = append(links, navLink{Href: "/help", Label: "Help"})
 	for i := range links {
 		links[i].Current = links[i].Href == current
 	}
@@ -117,6 +121,16 @@ func navFor(u *training.User, current string) []navLink {
 // render writes a full page: the layout around template name.
 func (s *webPages) render(c echo.Context, status int, name, title string, data any) error {
 	return s.renderView(c, status, name, &pageView{Title: title, Data: data})
+}
+
+// renderForm writes a page whose form has problems (errs, may be empty):
+// 422 with the error summary when there are any.
+func (s *webPages) renderForm(c echo.Context, name, title string, errs formErrors, data any) error {
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderView(c, status, name, &pageView{Title: errorTitle(errs, title), Errors: errs, Data: data})
 }
 
 // renderBody writes the layout around a body rendered earlier.
@@ -129,7 +143,7 @@ func (s *webPages) renderView(c echo.Context, status int, name string, v *pageVi
 	if cu, ok := currentUser(c); ok {
 		u = &cu
 	}
-	v.User, v.CSRF, v.Flashes = u, csrfToken(c), s.takeFlashes(c)
+	v.User, v.CSRF, v.Flashes = u, csrfToken(c), shownFlashes(s.takeFlashes(c))
 	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Render(status, name, v)
@@ -137,7 +151,7 @@ func (s *webPages) renderView(c echo.Context, status int, name string, v *pageVi
 
 // navCurrent maps a request path to the nav entry it belongs to.
 func navCurrent(p string) string {
-	for _, pre := range []string{"/officers", "/upload", "/imports", "/courses", "/accounts", "/jobs"} {
+	for _, pre := range []string{"/officers", "/upload", "/imports", "/courses", "/accounts", "/jobs", "/help"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") {
 			return pre
 		}
@@ -158,9 +172,13 @@ func (s *webPages) renderPageError(c echo.Context, status int, _ string, message
 		}
 	}
 	if status == http.StatusNotFound {
-		title = "Not found"
+		title = "Page not found"
 	}
-	return s.render(c, status, "error", title, struct{ Message string }{message})
+	_, signedIn := currentUser(c)
+	return s.render(c, status, "error", title, struct {
+		Message  string
+		SignedIn bool
+	}{message, signedIn})
 }
 
 var webFuncs = template.FuncMap{
@@ -212,6 +230,32 @@ var webFuncs = template.FuncMap{
 		return "exempt"
 	},
 	// capped says a list shows only the first n of total entries.
+	// errFor is a form field's error message ("" when it has none).
+	"errFor":  func(errs formErrors, field string) string { return errs.For(field) },
+	"invalid": invalidAttrs,
+	// fe is the "field-error" template's argument: {{template "field-error" (fe $.Errors "id")}}.
+	"fe": func(errs formErrors, field string) struct{ Field, Msg string } {
+		return struct{ Field, Msg string }{field, errs.For(field)}
+	},
+	// unitPicker is the "unit-picker" template's argument for the account
+	// form of user ("" = the new-user form).
+	"unitPicker": func(errs formErrors, user string, units []string, typed string) map[string]any {
+		prefix, suffix := "", ""
+		if user == "" {
+			prefix = "new-"
+		} else {
+			suffix = "-" + user
+		}
+		return map[string]any{"Errors": errs, "Units": units, "Prefix": prefix, "Suffix": suffix,
+			"Field": prefix + "add_unit" + suffix, "Typed": typed}
+	},
+	// courseFields is the "course-fields" template's argument: suffix "-ID"
+	// for a course's form, or "new" for the new course (ids "new-title").
+	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
+		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
+	},
+	"hrMessage":  hrMessage,
+	"layoutText": layoutText,
 	"capped": func(n, total int) string {
 		if total > n {
 			return fmt.Sprintf("Showing the first %d of %d.", n, total)
@@ -275,4 +319,44 @@ func fieldLabel(f importers.Field) string {
 		return "course"
 	}
 	return strings.ReplaceAll(string(f), "_", " ")
+}
+
+// courseFieldsView is one course form's fields.
+type courseFieldsView struct {
+	Errors formErrors
+	View   *coursesView
+	C      training.Course
+	suffix string
+}
+
+// F is the id of field name in this form.
+func (v courseFieldsView) F(name string) string {
+	if v.suffix == "new" {
+		return "new-" + name
+	}
+	return name + v.suffix
+}
+
+// hrMessage puts an import report's message in HR's words for the page
+// (the CLI's wording speaks of dry runs).
+func hrMessage(m string) string {
+	if rest, ok := strings.CutPrefix(m, "Dry run of "); ok {
+		if file, what, ok := strings.Cut(rest, ", nothing was written: importing it would record "); ok {
+			return "If you confirm, importing " + file + " will record " + what
+		}
+	}
+	return m
+}
+
+// layoutText says what kind of file the importer found, in words.
+func layoutText(l importers.Layout) string {
+	switch l {
+	case importers.LayoutWide:
+		return "A roster with a column per course"
+	case importers.LayoutLong:
+		return "A completion export: one row per person and course"
+	case importers.LayoutPeople:
+		return "A list of people, without training"
+	}
+	return string(l)
 }

@@ -218,15 +218,69 @@ type CourseFigures struct {
 
 // ReportNode is one unit in the report tree (docs/COMPLIANCE.md).
 type ReportNode struct {
-	Unit    string          `json:"unit"`
+	Unit string `json:"unit"`
+	// Label names a node that is not one unit: the root of a manager's
+	// report over several units (LabelYourUnits), or the people of their
+	// reporting line outside those units (LabelReportingLine). Unit is then
+	// "" and the report's JSON writes "unit": null, so partial counts never
+	// carry a unit's (or the force's) name.
+	Label   string          `json:"label,omitempty"`
 	Courses []CourseFigures `json:"courses"`
 	Units   []*ReportNode   `json:"units"`
+}
+
+// Labels of report nodes that are not one unit (ReportNode.Label).
+const (
+	LabelYourUnits     = "Your units"
+	LabelReportingLine = "Your reporting line"
+)
+
+// Name is how people read the node: its label, the unit's path, or
+// "Whole force" for the force's root.
+func (n *ReportNode) Name() string {
+	switch {
+	case n.Label != "":
+		return n.Label
+	case n.Unit == "":
+		return "Whole force"
+	}
+	return n.Unit
 }
 
 // Report is the compliance report contract: the root node plus as_of.
 type Report struct {
 	AsOf Date `json:"as_of"`
 	ReportNode
+}
+
+// reportNodeJSON is ReportNode on the wire: a labelled node's unit is null.
+type reportNodeJSON struct {
+	Unit    *string           `json:"unit"`
+	Label   string            `json:"label,omitempty"`
+	Courses []CourseFigures   `json:"courses"`
+	Units   []*reportNodeJSON `json:"units"`
+}
+
+func nodeJSON(n *ReportNode) *reportNodeJSON {
+	j := &reportNodeJSON{Label: n.Label, Courses: n.Courses, Units: make([]*reportNodeJSON, len(n.Units))}
+	if n.Label == "" {
+		u := n.Unit
+		j.Unit = &u
+	}
+	for i, c := range n.Units {
+		j.Units[i] = nodeJSON(c)
+	}
+	return j
+}
+
+// MarshalJSON writes the contract of docs/COMPLIANCE.md, with "unit": null
+// on labelled nodes. The tree is converted once and encoded in one pass.
+func (r Report) MarshalJSON() ([]byte, error) {
+	j := nodeJSON(&r.ReportNode)
+	return json.Marshal(struct {
+		AsOf Date `json:"as_of"`
+		*reportNodeJSON
+	}{r.AsOf, j})
 }
 
 // ReportOptions narrow a report.
@@ -239,6 +293,12 @@ type ReportOptions struct {
 	// reporting line). Units outside it still appear only if they have
 	// included officers.
 	Include func(Officer) bool
+	// Scope, when set and not everything, is the scoped-figures rule of
+	// docs/COMPLIANCE.md: a unit is reported only when its whole subtree is
+	// in scope (else ErrForbidden), and without Unit the report is rooted at
+	// the scope: its one unit, or a root labelled "Your units" with each
+	// scope unit (and the reporting line outside them) below it.
+	Scope *Scope
 }
 
 // SelectCourses returns the courses named by ids (all when ids is empty),
@@ -278,6 +338,9 @@ func (e *UnknownCourseError) Is(target error) bool { return target == ErrInvalid
 // selected course, as of asOf. Every unit path that holds an active
 // officer, and all its ancestors below the root, appear as nodes.
 func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
+	if opts.Scope != nil && !opts.Scope.All {
+		return buildScopedReport(ds, asOf, opts)
+	}
 	courses, err := SelectCourses(ds.Courses, opts.Courses)
 	if err != nil {
 		return nil, err

@@ -44,9 +44,27 @@ func unitLabel(path string) string {
 	return parts[len(parts)-1]
 }
 
-// depth is how far a node sits below the report's root.
-func depth(path, root string) int {
-	return len(training.SplitUnit(path)) - len(training.SplitUnit(root))
+// nodeLabel is the short name of a node: a labelled node's label ("Your
+// units"), else the unit's last part (the force's root: "Whole force").
+// Partial counts never carry a unit's name (docs/COMPLIANCE.md).
+func nodeLabel(n *training.ReportNode) string {
+	if n.Label != "" {
+		return n.Label
+	}
+	return unitLabel(n.Unit)
+}
+
+// walk calls fn for every node of r, parents first, with its depth below
+// the root (a manager's "Your units" root holds full paths of any depth).
+func walk(r *training.Report, fn func(n *training.ReportNode, depth int)) {
+	var visit func(n *training.ReportNode, d int)
+	visit = func(n *training.ReportNode, d int) {
+		fn(n, d)
+		for _, c := range n.Units {
+			visit(c, d+1)
+		}
+	}
+	visit(&r.ReportNode, 0)
 }
 
 // percentText formats a percentage for people ("–" when nothing is required).

@@ -206,7 +206,7 @@ func TestReportCSV(t *testing.T) {
 	if len(recs) != 1+nodes*2 {
 		t.Fatalf("records = %d, want %d", len(recs), 1+nodes*2)
 	}
-	want := []string{"2026-11-24", "", "0", "cse-recognition", "CSE recognition", "66.7", "3", "2", "1", "0", "0", "0"}
+	want := []string{"2026-11-24", "", "0", "cse-recognition", "CSE recognition", "66.7", "3", "2", "1", "0", "0", "0", "Whole force"}
 	if strings.Join(recs[1], ",") != strings.Join(want, ",") {
 		t.Errorf("first row = %q, want %q", recs[1], want)
 	}

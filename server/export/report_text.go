@@ -13,13 +13,16 @@ import (
 
 // ReportCSV writes the report as one row per unit and course, parents
 // before children: a shape spreadsheets filter and scripts read easily.
+// The last column, label, says what each row counts in words: "Whole
+// force", the unit's path, or for a manager's partial root "Your units"
+// (whose unit column is then empty, as its JSON unit is null).
 func ReportCSV(w io.Writer, r *training.Report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"as_of", "unit", "depth", "course", "title", "percent", "required", "compliant", "overdue", "due_soon", "outstanding", "exempt"}); err != nil {
+	if err := cw.Write([]string{"as_of", "unit", "depth", "course", "title", "percent", "required", "compliant", "overdue", "due_soon", "outstanding", "exempt", "label"}); err != nil {
 		return err
 	}
 	var err error
-	r.Walk(func(n *training.ReportNode) {
+	walk(r, func(n *training.ReportNode, d int) {
 		for _, c := range n.Courses {
 			if err != nil {
 				return
@@ -29,9 +32,9 @@ func ReportCSV(w io.Writer, r *training.Report) error {
 				pct = c.Percent.String()
 			}
 			err = cw.Write(safeAll([]string{
-				r.AsOf.String(), n.Unit, strconv.Itoa(depth(n.Unit, r.Unit)), c.Course, c.Title, pct,
+				r.AsOf.String(), n.Unit, strconv.Itoa(d), c.Course, c.Title, pct,
 				strconv.Itoa(c.Required), strconv.Itoa(c.Compliant), strconv.Itoa(c.Overdue),
-				strconv.Itoa(c.DueSoon), strconv.Itoa(c.Outstanding), strconv.Itoa(c.Exempt),
+				strconv.Itoa(c.DueSoon), strconv.Itoa(c.Outstanding), strconv.Itoa(c.Exempt), n.Name(),
 			}))
 		}
 	})
@@ -53,10 +56,10 @@ func ReportTable(w io.Writer, r *training.Report) error {
 	for ci, course := range r.Courses {
 		var rows []row
 		width := len("UNIT")
-		r.Walk(func(n *training.ReportNode) {
-			label := strings.Repeat("  ", depth(n.Unit, r.Unit)) + unitLabel(n.Unit)
-			if n.Unit == r.Unit && r.Unit != "" {
-				label = n.Unit
+		walk(r, func(n *training.ReportNode, d int) {
+			label := strings.Repeat("  ", d) + nodeLabel(n)
+			if d == 0 || (d == 1 && r.Label != "" && n.Label == "") {
+				label = strings.Repeat("  ", d) + n.Name() // a root, or a scope unit: the full path
 			}
 			if l := utf8.RuneCountInString(label); l > width {
 				width = l

@@ -48,8 +48,8 @@ func summarySheet(f *excelize.File, st *styles, r *training.Report) error {
 		return err
 	}
 	title := "Training compliance as of " + r.AsOf.UK()
-	if r.Unit != "" {
-		title += " — " + r.Unit
+	if r.Unit != "" || r.Label != "" {
+		title += " — " + r.Name()
 	}
 	set := func(col, row int, v any, style int) error {
 		ref := cellName(col, row)
@@ -95,12 +95,15 @@ func summarySheet(f *excelize.File, st *styles, r *training.Report) error {
 	}
 	row := 4
 	var err error
-	r.Walk(func(n *training.ReportNode) {
+	walk(r, func(n *training.ReportNode, d int) {
 		if err != nil {
 			return
 		}
-		d := depth(n.Unit, r.Unit)
-		if err = set(1, row, unitLabel(n.Unit), st.unitStyle(d)); err != nil {
+		label := nodeLabel(n)
+		if d == 1 && r.Label != "" && n.Label == "" {
+			label = n.Unit // a manager's scope unit: its full path
+		}
+		if err = set(1, row, label, st.unitStyle(d)); err != nil {
 			return
 		}
 		if err = set(2, row, n.Unit, 0); err != nil {
@@ -185,7 +188,7 @@ func chartSheet(f *excelize.File, st *styles, r *training.Report) error {
 	}
 	for i, n := range nodes {
 		row := 2 + i
-		if err := f.SetCellValue(sheet, cellName(1, row), SafeCell(unitLabel(n.Unit))); err != nil {
+		if err := f.SetCellValue(sheet, cellName(1, row), SafeCell(nodeLabel(n))); err != nil {
 			return err
 		}
 		for ci, c := range n.Courses {

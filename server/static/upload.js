@@ -23,10 +23,8 @@
     input.files = dt.files;
     show();
   });
-  zone.addEventListener("click", function () { input.click(); });
-  zone.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); }
-  });
+  // The drop zone is for the mouse only: keyboard users have the file
+  // input itself, so the zone adds no second tab stop.
   input.addEventListener("change", show);
   var form = input.form;
   if (form) {
