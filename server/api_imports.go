@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
@@ -62,8 +63,15 @@ func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 		return nil, fmt.Errorf("%w: the form could not be read", training.ErrInvalid)
 	}
 	var out []training.MappingRule
-	for _, v := range form["map"] {
-		r, err := importers.ParseMappingRule(v)
+	lines := form["map"]
+	for _, block := range form["map_lines"] { // the upload form's text box: one per line
+		lines = append(lines, strings.Split(block, "\n")...)
+	}
+	for _, v := range lines {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		r, err := importers.ParseMappingRule(strings.TrimSpace(v))
 		if err != nil {
 			return nil, err
 		}

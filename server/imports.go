@@ -52,7 +52,11 @@ func (s *Server) runImport(ctx context.Context, by string, fh *multipart.FileHea
 	if int64(len(data)) > s.cfg.MaxUploadBytes {
 		return nil, errTooLarge
 	}
-	name := filepath.Base(fh.Filename)
+	return s.importData(ctx, by, filepath.Base(fh.Filename), data, opts)
+}
+
+// importData imports (or, for a dry run, previews and keeps) one file.
+func (s *Server) importData(ctx context.Context, by, name string, data []byte, opts ImportOptions) (*importers.Report, error) {
 	rep, err := s.importFile(ctx, by, data, name, opts)
 	if err != nil || !opts.DryRun {
 		return rep, err
@@ -77,6 +81,7 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}, importers.Options{
 		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
+		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 	})
 	outcome := "error"
@@ -115,6 +120,13 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
 	}
 	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
+	// The preview's report keeps the person's column choices: the file is
+	// applied exactly as it was previewed (the mapping was saved then).
+	var previewed importers.Report
+	if err := jsonUnmarshal(u.Report, &previewed); err != nil {
+		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
+	}
+	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
 	rep, err := s.importFile(ctx, by, u.Data, u.FileName, opts)
 	if err != nil {
 		return rep, err
@@ -124,6 +136,29 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 			// Applied already; the kept file expires on its own.
 			s.log.Warn("removing a confirmed preview", "id", id, "err", err)
 		}
+	}
+	return rep, nil
+}
+
+// previewAgain reads a kept dry run's file again with other column
+// choices (mapping, course, a name to save them under): a new preview
+// replaces the old one. The upload's other options stay as they were.
+func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportOptions) (*importers.Report, error) {
+	u, err := s.store.Upload(ctx, id, s.now())
+	if errors.Is(err, training.ErrNotFound) {
+		return nil, fmt.Errorf("%w: this preview has expired or was already used; upload the file again", training.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, DryRun: true,
+		Mapping: choice.Mapping, Course: choice.Course, SaveMappingAs: choice.SaveMappingAs}
+	rep, err := s.importData(ctx, by, u.FileName, u.Data, opts)
+	if err != nil {
+		return rep, err
+	}
+	if err := s.store.DeleteUpload(ctx, id); err != nil {
+		s.log.Warn("removing a replaced preview", "id", id, "err", err)
 	}
 	return rep, nil
 }

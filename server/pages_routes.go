@@ -45,6 +45,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/upload/:id", p.pagePreview, staff)
 	e.POST("/upload/:id/confirm", p.pagePreviewConfirm, staff)
 	e.POST("/upload/:id/cancel", p.pagePreviewCancel, staff)
+	e.POST("/upload/:id/remap", p.pagePreviewRemap, staff)
 	e.GET("/imports", p.pageImports, staff)
 	e.GET("/imports/:id", p.pageImport, staff)
 	e.GET("/courses", p.pageCourses, staff)

@@ -459,7 +459,7 @@ func TestPagesUploadPreviewConfirm(t *testing.T) {
 		t.Fatalf("small upload: %d %s", status, loc)
 	}
 	_, body = c.get(loc)
-	if !strings.Contains(body, `name="confirm_leavers"`) || !strings.Contains(body, "officers leavers") {
+	if !strings.Contains(body, `name="confirm"`) || !strings.Contains(body, "into leavers") {
 		t.Fatal("the preview of a 3-officer full roster does not ask to confirm the leavers")
 	}
 	if strings.Contains(body, "<script>x") || strings.Contains(body, "O'Brien") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
@@ -16,10 +17,31 @@ type uploadView struct {
 	// What was chosen, kept when the form comes back with a problem.
 	Partial, Strict bool
 	Sheet           string
+	Course          string
+	MapLines        string
+	SaveMapping     string
+	// Courses and Mappings fill the course list and name the saved mappings.
+	Courses  []training.Course
+	Mappings []training.ColumnMapping
 }
 
 func (p *webPages) pageUpload(c echo.Context) error {
-	return p.renderForm(c, "upload", "Upload", nil, uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20})
+	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	if err := p.fillUploadLists(c, &view); err != nil {
+		return err
+	}
+	return p.renderForm(c, "upload", "Upload", nil, view)
+}
+
+// fillUploadLists adds the courses and saved mappings to the upload form.
+func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
+	ctx := c.Request().Context()
+	var err error
+	if v.Courses, err = p.store.Courses(ctx); err != nil {
+		return err
+	}
+	v.Mappings, err = p.store.Mappings(ctx)
+	return err
 }
 
 // pageUploadPost reads the file as a dry run and shows the preview; a file
@@ -27,9 +49,17 @@ func (p *webPages) pageUpload(c echo.Context) error {
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
 	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20, Partial: c.FormValue("full") == "0",
-		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet")}
+		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet"), Course: c.FormValue("course"),
+		MapLines: c.FormValue("map_lines"), SaveMapping: c.FormValue("save_mapping")}
+	if err := p.fillUploadLists(c, &view); err != nil {
+		return err
+	}
 	again := func(msg string) error {
-		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
+		field := "file"
+		if strings.HasPrefix(msg, "The column mapping") {
+			field = "map_lines"
+		}
+		return p.renderForm(c, "upload", "Upload", formErrors{{Field: field, Message: msg}}, view)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -41,6 +71,9 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			return p.renderForm(c, "upload", "Upload", formErrors{{Field: "map_lines", Message: "The column mapping cannot be used: " + msg}}, view)
+		}
 		return err
 	}
 	opts.DryRun, opts.ConfirmLeavers = true, false
@@ -62,7 +95,14 @@ type previewView struct {
 	CanConfirm  bool
 	MessageKind string
 	ErrorsXLSX  string
+	// Choices are what a column can be read as (the column list's pick
+	// lists); Courses, the courses a one-course file can be for.
+	Choices []columnChoice
+	Courses []training.Course
 }
+
+// columnChoice is one entry of a column's pick list.
+type columnChoice struct{ Value, Label string }
 
 // renderReport shows an import report: a preview waiting for a decision,
 // or an entry of the history.
@@ -70,6 +110,19 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 	v := &previewView{ID: rep.ImportID, Report: rep, Preview: preview,
 		ErrorsXLSX: "/api/v1/imports/" + url.PathEscape(rep.ImportID) + "/errors.xlsx"}
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
+	if preview {
+		cs, err := p.store.Courses(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		v.Courses = cs
+		for _, f := range importers.FieldChoices() {
+			v.Choices = append(v.Choices, columnChoice{string(f.Field), f.Label})
+		}
+		for _, course := range cs {
+			v.Choices = append(v.Choices, columnChoice{"course:" + course.ID, "completion date of " + course.Title})
+		}
+	}
 	switch {
 	case rep.Outcome == training.OutcomeFailed:
 		v.MessageKind = "error"
@@ -103,7 +156,7 @@ func (p *webPages) pagePreview(c echo.Context) error {
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1")
+	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/upload", "error", msg)
@@ -118,6 +171,28 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 		return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "warn", rep.Message)
 	}
 	return p.redirectFlash(c, "/imports", "info", rep.Message)
+}
+
+// pagePreviewRemap reads the previewed file again with the column
+// choices made on the preview page, and shows the new preview.
+func (p *webPages) pagePreviewRemap(c echo.Context) error {
+	id := c.Param("id")
+	opts, err := importOptionsFrom(c)
+	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", "The column choices cannot be used: "+msg)
+		}
+		return err
+	}
+	u, _ := currentUser(c)
+	rep, err := p.previewAgain(c.Request().Context(), u.Username, id, opts)
+	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", msg)
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {

@@ -212,6 +212,7 @@ var webFuncs = template.FuncMap{
 	},
 	"sourceText": sourceText,
 	"fieldLabel": fieldLabel,
+	"chosen":     chosenField,
 	"shortHash": func(h string) string {
 		if len(h) > 12 {
 			return h[:12] + "…"
@@ -308,6 +309,17 @@ func staticHandler() echo.HandlerFunc {
 		h.ServeHTTP(c.Response(), c.Request())
 		return nil
 	}
+}
+
+// chosenField reports whether the person chose field for the column with
+// this header (the preview's pick lists keep their choice).
+func chosenField(rules []training.MappingRule, header, field string) bool {
+	for _, r := range rules {
+		if r.Header == header {
+			return r.Field == field
+		}
+	}
+	return false
 }
 
 // fieldLabel says what a column was read as.
