@@ -82,7 +82,6 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
 		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
-		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 	})
 	outcome := "error"
 	if rep != nil {
@@ -113,13 +112,6 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 		return nil, err
 	}
 	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, ConfirmLeavers: u.ConfirmLeavers || confirmLeavers}
-	// The preview's report keeps the person's column choices: the file is
-	// applied exactly as it was previewed (the mapping was saved then).
-	var previewed importers.Report
-	if err := jsonUnmarshal(u.Report, &previewed); err != nil {
-		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
-	}
-	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
 	// The preview's report keeps the person's column choices: the file is
 	// applied exactly as it was previewed (the mapping was saved then).
 	var previewed importers.Report
