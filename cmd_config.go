@@ -49,6 +49,7 @@ type Config struct {
 func defaultConfig() Config {
 	return Config{
 		DataDir:           "./muster-data",
+		RedisPrefix:       "muster",
 		Addr:              ":8080",
 		SMTP:              SMTPSettings{TLS: "starttls"},
 		MaxUploadMB:       50,

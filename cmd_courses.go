@@ -23,7 +23,7 @@ func coursesCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 
 func coursesList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("courses list", "[--format table|json|yaml]")
-	format := fs.String("format", "table", "table, json or yaml (yaml is the format `courses apply` reads)")
+	format := fs.String("format", "table", "table, json or yaml (yaml is the format that courses apply reads)")
 	pos, code, ok := parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code

@@ -223,5 +223,11 @@ func dispatch(ctx context.Context, env *cmdEnv, cmd string, subs []subcommand, a
 	if len(args) == 0 {
 		return usageError(stderr, "%s: say %s (e.g. `muster %s %s -h`)", cmd, strings.Join(names, ", "), cmd, names[0])
 	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		// Asking for help is not an error: list the subcommands, exit 0.
+		fmt.Fprintf(stdout, "Usage: muster %s %s …\nEach has its own flags: muster %s SUBCOMMAND -h\n", cmd, strings.Join(names, "|"), cmd)
+		return exitOK
+	}
 	return usageError(stderr, "%s: unknown subcommand %q (%s)", cmd, args[0], strings.Join(names, ", "))
 }
