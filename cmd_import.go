@@ -144,7 +144,7 @@ func printImport(w io.Writer, r *importers.Report) error {
 			fmt.Fprintf(&b, "  mapping     the saved mapping %q\n", d.Mapping)
 		}
 		fmt.Fprintf(&b, "  header row  %d\n", d.HeaderRow)
-		fmt.Fprintf(&b, "  layout      %s\n", layoutText(d.Layout))
+		fmt.Fprintf(&b, "  layout      %s\n", d.Layout.Text())
 		if d.Course != "" {
 			fmt.Fprintf(&b, "  course      %s (the file covers this one course)\n", d.Course)
 		}
@@ -333,17 +333,6 @@ func problemText(p importers.Problem) string {
 	return s
 }
 
-func layoutText(l importers.Layout) string {
-	switch l {
-	case importers.LayoutWide:
-		return "wide roster (one row per officer, course columns)"
-	case importers.LayoutLong:
-		return "completion export (one row per officer and course)"
-	case importers.LayoutPeople:
-		return "people-only roster (no course columns)"
-	}
-	return string(l)
-}
 
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))

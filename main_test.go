@@ -173,7 +173,7 @@ func TestImportOutput(t *testing.T) {
 	for _, want := range []string{
 		`sheet       "Roster"`,
 		"header row  4",
-		"layout      wide roster",
+		"layout      A roster with a column per course",
 		"Employee ID",
 		"-> id",
 		"-> completion of cse-recognition",

@@ -173,11 +173,18 @@ func TestAcceptanceSamples(t *testing.T) {
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
+	compareFigures(t, "", want, gotFlat)
+}
+
+// compareFigures reports every unit and course whose counts or percent
+// differ between want and got (flattened reports).
+func compareFigures(t *testing.T, what string, want, got map[string]map[string]figures) {
+	t.Helper()
 	paths := map[string]bool{}
 	for p := range want {
 		paths[p] = true
 	}
-	for p := range gotFlat {
+	for p := range got {
 		paths[p] = true
 	}
 	sorted := make([]string, 0, len(paths))
@@ -186,19 +193,19 @@ func TestAcceptanceSamples(t *testing.T) {
 	}
 	sort.Strings(sorted)
 	for _, p := range sorted {
-		w, g := want[p], gotFlat[p]
+		w, g := want[p], got[p]
 		if w == nil || g == nil {
-			t.Errorf("unit %q: in expected %v, in report %v", p, w != nil, g != nil)
+			t.Errorf("%sunit %q: in expected %v, in report %v", what, p, w != nil, g != nil)
 			continue
 		}
 		for course, wf := range w {
 			gf, ok := g[course]
 			if !ok {
-				t.Errorf("unit %q: course %s missing from report", p, course)
+				t.Errorf("%sunit %q: course %s missing from report", what, p, course)
 				continue
 			}
 			if gf.Counts != wf.Counts || !samePercent(gf.Percent, wf.Percent) {
-				t.Errorf("unit %q course %s:\n got %+v %s\nwant %+v %s", p, course, gf.Counts, pct(gf.Percent), wf.Counts, pct(wf.Percent))
+				t.Errorf("%sunit %q course %s:\n got %+v %s\nwant %+v %s", what, p, course, gf.Counts, pct(gf.Percent), wf.Counts, pct(wf.Percent))
 			}
 		}
 	}

@@ -18,6 +18,19 @@ const (
 	LayoutPeople Layout = "people" // a wide roster without course columns
 )
 
+// Text says what kind of file a layout is, in HR's words.
+func (l Layout) Text() string {
+	switch l {
+	case LayoutWide:
+		return "A roster with a column per course"
+	case LayoutLong:
+		return "A completion export: one row per person and course"
+	case LayoutPeople:
+		return "A list of people, without training"
+	}
+	return string(l)
+}
+
 // Field is what a column holds.
 type Field string
 

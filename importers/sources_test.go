@@ -213,28 +213,7 @@ func checkFigures(t *testing.T, name string, e sourcegen.Expectation, before, af
 	wf, gf := map[string]map[string]figures{}, map[string]map[string]figures{}
 	flatten(&wantRep.ReportNode, wf)
 	flatten(&gotRep.ReportNode, gf)
-	fs := &failures{t: t, what: name + ": compliance figures on 24/11/2026"}
-	units := make([]string, 0, len(wf))
-	for u := range wf {
-		units = append(units, u)
-	}
-	for u := range gf {
-		if _, ok := wf[u]; !ok {
-			units = append(units, u)
-		}
-	}
-	sort.Strings(units)
-	for _, u := range units {
-		for course, w := range wf[u] {
-			if g := gf[u][course]; g.Counts != w.Counts {
-				fs.add("unit %q course %s: %+v, want %+v", u, course, g.Counts, w.Counts)
-			}
-		}
-		if _, ok := wf[u]; !ok {
-			fs.add("unit %q appeared", u)
-		}
-	}
-	fs.report()
+	compareFigures(t, name+": figures on 24/11/2026: ", wf, gf)
 }
 
 func hasCourse(cs []training.Completion, course string) bool {

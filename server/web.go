@@ -256,7 +256,7 @@ var webFuncs = template.FuncMap{
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
 	"hrMessage":  hrMessage,
-	"layoutText": layoutText,
+	"layoutText": importers.Layout.Text,
 	"capped": func(n, total int) string {
 		if total > n {
 			return fmt.Sprintf("Showing the first %d of %d.", n, total)
@@ -358,17 +358,4 @@ func hrMessage(m string) string {
 		}
 	}
 	return m
-}
-
-// layoutText says what kind of file the importer found, in words.
-func layoutText(l importers.Layout) string {
-	switch l {
-	case importers.LayoutWide:
-		return "A roster with a column per course"
-	case importers.LayoutLong:
-		return "A completion export: one row per person and course"
-	case importers.LayoutPeople:
-		return "A list of people, without training"
-	}
-	return string(l)
 }
