@@ -49,6 +49,7 @@ const (
 	JobDigests   = "digests"
 	JobSnapshot  = "snapshot"
 	JobSender    = "sender"
+	JobPrune     = "prune"
 )
 
 // Schedules are cron specs (minute hour day-of-month month day-of-week,
@@ -59,12 +60,14 @@ type Schedules struct {
 	Digests   string `json:"digests"`
 	Snapshot  string `json:"snapshot"`
 	Sender    string `json:"sender"`
+	Prune     string `json:"prune"`
 }
 
 // DefaultSchedules: reminders weekday mornings, digests Monday morning,
-// the snapshot just after midnight, the sender every minute.
+// the snapshot just after midnight, the sender every minute, pruning at
+// a quarter past one.
 func DefaultSchedules() Schedules {
-	return Schedules{Reminders: "0 8 * * 1-5", Digests: "0 7 * * 1", Snapshot: "30 0 * * *", Sender: "* * * * *"}
+	return Schedules{Reminders: "0 8 * * 1-5", Digests: "0 7 * * 1", Snapshot: "30 0 * * *", Sender: "* * * * *", Prune: "15 1 * * *"}
 }
 
 // Config wires a Scheduler.
@@ -86,6 +89,8 @@ type Config struct {
 	// LockTTL is how long a job lock lasts without renewal (default 2 min);
 	// a crashed holder's lock frees itself after it.
 	LockTTL time.Duration
+	// Retention says how long the prune job keeps mail, ledger keys and runs.
+	Retention Retention
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -107,6 +112,9 @@ type Scheduler struct {
 	// hand and return, so that shutting down does not wait for a whole queue.
 	stop     chan struct{}
 	stopOnce sync.Once
+
+	failMu   sync.Mutex
+	failures map[string]int64
 }
 
 // stopping reports whether Stop has been called.
@@ -160,13 +168,14 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
-	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}),
+	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}), failures: map[string]int64{},
 		policy: cfg.Policy.withDefaults(), specs: map[string]cron.Schedule{}}
 	s.jobs = map[string]func(context.Context, *runState) error{
 		JobReminders: s.runReminders,
 		JobDigests:   s.runDigests,
 		JobSnapshot:  s.runSnapshot,
 		JobSender:    s.runSender,
+		JobPrune:     s.runPrune,
 	}
 	def := DefaultSchedules()
 	for name, pair := range map[string][2]string{
@@ -174,6 +183,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobDigests:   {cfg.Schedules.Digests, def.Digests},
 		JobSnapshot:  {cfg.Schedules.Snapshot, def.Snapshot},
 		JobSender:    {cfg.Schedules.Sender, def.Sender},
+		JobPrune:     {cfg.Schedules.Prune, def.Prune},
 	} {
 		spec := pair[0]
 		if spec == "" {
@@ -193,7 +203,7 @@ func New(cfg Config) (*Scheduler, error) {
 
 // Names lists the jobs in the order they are shown.
 func (s *Scheduler) Names() []string {
-	return []string{JobReminders, JobDigests, JobSnapshot, JobSender}
+	return []string{JobReminders, JobDigests, JobSnapshot, JobSender, JobPrune}
 }
 
 // Start runs the schedule until Stop (or until ctx ends) and catches up,
@@ -221,8 +231,8 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	c.Start()
 	for _, name := range s.Names() {
 		id, ok := s.entries[name]
-		if !ok || name == JobSender {
-			continue // the sender runs every minute anyway
+		if !ok || name == JobSender || name == JobPrune {
+			continue // the sender runs every minute anyway; pruning can wait a day
 		}
 		missed, err := s.missed(ctx, name, s.specs[name])
 		if err != nil {
@@ -359,8 +369,13 @@ func (s *Scheduler) run(ctx context.Context, name string, dryRun bool, asOf trai
 		}()
 	}
 	record := context.WithoutCancel(ctx) // the record is written even when stopping
-	if err := s.store.PutJobRun(record, jr); err != nil {
-		return jr, fmt.Errorf("job %s: recording the run: %w", name, err)
+	// The sender runs every minute and mostly finds nothing: its runs are
+	// recorded only when they did something (else ~525,000 records a year).
+	quiet := name == JobSender
+	if !quiet {
+		if err := s.store.PutJobRun(record, jr); err != nil {
+			return jr, fmt.Errorf("job %s: recording the run: %w", name, err)
+		}
 	}
 	st := &runState{asOf: asOf, dryRun: dryRun, run: &jr}
 	err := s.jobs[name](ctx, st)
@@ -376,6 +391,10 @@ func (s *Scheduler) run(ctx context.Context, name string, dryRun bool, asOf trai
 	}
 	out.Errors = append([]string(nil), jr.Errors...)
 	st.mu.Unlock()
+	idle := quiet && len(out.Counts) == 0 && len(out.Errors) == 0 && out.Error == ""
+	if idle {
+		return out, err
+	}
 	if perr := s.store.PutJobRun(record, out); perr != nil && err == nil {
 		err = fmt.Errorf("job %s: recording the run: %w", name, perr)
 	}

@@ -2,10 +2,13 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/muster-police/muster/training"
 )
@@ -79,4 +82,31 @@ func (d *Drop) Send(ctx context.Context, m training.Message) error {
 		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
 	}
 	return nil
+}
+
+// Prune deletes .eml files last written before before (the messages
+// stay in the outbox; only their copies go) and returns how many.
+func (d *Drop) Prune(before time.Time) (int, error) {
+	entries, err := os.ReadDir(d.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".eml") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
