@@ -46,11 +46,11 @@ type Server struct {
 	// rejectFrom is the reply code MAIL FROM gets (0: accepted).
 	rejectFrom int
 	// slow delays the reply to the end of data.
-	slow   time.Duration
-	user   string
-	pass   string
-	mode   TLSMode
-	tls    *tls.Config
+	slow time.Duration
+	user string
+	pass string
+	mode TLSMode
+	tls  *tls.Config
 }
 
 // New starts a server on 127.0.0.1 with a free port; it is stopped at the end of the test.

@@ -209,4 +209,3 @@ func toAny(ss []string) []any {
 	}
 	return out
 }
-
