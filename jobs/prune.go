@@ -25,11 +25,12 @@ type Retention struct {
 }
 
 // DefaultRetention: bodies 30 days (long enough to answer "what did the
-// email say?" after a complaint, and the bulk of the store), messages
-// 400 days (a full yearly audit cycle of who was reminded when), runs
-// 90 days, ledger keys 35 days after their stage was overtaken.
+// email say?" after a query, and most of the bytes), messages 90 days
+// (who was told what, when, for a quarter; the compliance record itself
+// is the completions, never pruned), runs 90 days, ledger keys 35 days
+// after their stage was overtaken (README, "Pruning").
 func DefaultRetention() Retention {
-	return Retention{MailBodies: 30 * 24 * time.Hour, Mail: 400 * 24 * time.Hour, JobRuns: 90 * 24 * time.Hour,
+	return Retention{MailBodies: 30 * 24 * time.Hour, Mail: 90 * 24 * time.Hour, JobRuns: 90 * 24 * time.Hour,
 		LedgerGrace: 35 * 24 * time.Hour}
 }
 

@@ -255,3 +255,16 @@ func (s *Store) recoverAfterCrash(now time.Time) error {
 		return nil
 	})
 }
+
+// Size returns the file's size and the bytes in its free pages: bbolt
+// reuses free pages but never gives them back, and grows the file in
+// large steps, so the file size alone overstates what the data takes.
+func (s *Store) Size() (file, free int64, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		file = tx.Size()
+		return nil
+	})
+	st := s.db.Stats()
+	free = int64(st.FreePageN+st.PendingPageN) * int64(s.db.Info().PageSize)
+	return file, free, err
+}
