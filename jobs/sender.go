@@ -227,18 +227,7 @@ func (s *Scheduler) putRelay(ctx context.Context, fn func(*training.RelayStatus)
 // RelayStatus reads the relay's state as the sender last recorded it
 // (zero when no message was ever tried).
 func RelayStatus(ctx context.Context, st training.JobStore) (training.RelayStatus, error) {
-	var r training.RelayStatus
-	v, err := st.Setting(ctx, training.SettingRelay)
-	if errors.Is(err, training.ErrNotFound) {
-		return r, nil
-	}
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal([]byte(v), &r); err != nil {
-		return r, fmt.Errorf("relay state: %w", err)
-	}
-	return r, nil
+	return training.ReadRelayStatus(ctx, st)
 }
 
 // bodyRenderer holds what rendering reminders at send time needs.

@@ -1,6 +1,9 @@
 package training
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -80,6 +83,23 @@ type RelayStatus struct {
 	// Problem says what failed, without personal data (a class, a step
 	// and a reply code).
 	Problem string `json:"problem,omitempty"`
+}
+
+// ReadRelayStatus reads the relay's state as the sender last recorded it
+// (zero when no message was ever tried).
+func ReadRelayStatus(ctx context.Context, st JobStore) (RelayStatus, error) {
+	var r RelayStatus
+	v, err := st.Setting(ctx, SettingRelay)
+	if errors.Is(err, ErrNotFound) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return r, fmt.Errorf("mail relay state: %w", err)
+	}
+	return r, nil
 }
 
 // OutboxStats counts the outbox for metrics.
