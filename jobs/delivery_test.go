@@ -62,6 +62,9 @@ func TestRelayRefusingTheSenderThenRecovering(t *testing.T) {
 	if !rs.Down || !strings.Contains(rs.Problem, "550") {
 		t.Errorf("relay status %+v", rs)
 	}
+	if f := s.DeliveryFailures(); f["relay"] != 3 || f["recipient"] != 0 {
+		t.Errorf("failures by class %v, want 3 relay", f)
+	}
 	srv.RejectSender(0)
 	r := mustRun(t, s, jobs.JobSender, false, asOf)
 	if r.Counts["sent"] != 30 {
@@ -97,6 +100,9 @@ func TestDeferredRecipientsDoNotHoldUpOthers(t *testing.T) {
 	r := mustRun(t, s, jobs.JobSender, false, asOf)
 	if r.Counts["sent"] != 28 || r.Counts["deferred"] != 12 {
 		t.Fatalf("first run: %v; want 28 sent, 12 deferred", r.Counts)
+	}
+	if f := s.DeliveryFailures(); f["deferred"] != 12 || f["relay"] != 0 {
+		t.Errorf("failures by class %v, want 12 deferred", f)
 	}
 	// A minute later only the deferred are left, and they are not due yet.
 	c.Add(30 * time.Second)

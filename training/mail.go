@@ -87,7 +87,9 @@ type RelayStatus struct {
 
 // ReadRelayStatus reads the relay's state as the sender last recorded it
 // (zero when no message was ever tried).
-func ReadRelayStatus(ctx context.Context, st JobStore) (RelayStatus, error) {
+func ReadRelayStatus(ctx context.Context, st interface {
+	Setting(ctx context.Context, key string) (string, error)
+}) (RelayStatus, error) {
 	var r RelayStatus
 	v, err := st.Setting(ctx, SettingRelay)
 	if errors.Is(err, ErrNotFound) {
