@@ -5,18 +5,20 @@
 // each message's ledger keys ("remind|officer|course|stage|due",
 // "digest|line|manager|week", "digest|unit|user|week") and skips a message
 // any of whose keys was ever enqueued, atomically across replicas, so each
-// reminder stage of each due date goes out at most once, ever. A new due
-// date (after expiry) starts a new cycle of stages. A run sends only the
-// latest stage reached (see Policy.StageAt), so a run that follows an
-// outage catches up with one email, not all the missed ones.
+// reminder stage of each due date is planned once, ever. A new due date
+// (after expiry) starts a new cycle of stages. A run sends only the latest
+// stage reached (see Policy.StageAt), so a run that follows an outage
+// catches up with one email, not all the missed ones.
 //
-// The sender drains the outbox: claim (hide the message for ten minutes),
-// send, record. Temporary failures back off exponentially (1 min doubling
-// to 1 h) and turn into failures after a day; permanent ones (5xx) fail at
-// once. Delivery is at least once: if the process dies after the relay
-// accepted a message and before it was recorded, the message goes again
-// when its claim lapses, with the same Message-ID. That is the only
-// duplicate the design allows.
+// The sender drains the outbox: claim (hide the message from other
+// senders for longer than a send may take), send, record (sender.go). A
+// relay-wide failure stops the run and leaves the outbox queued; a 4xx
+// for one recipient backs off that message only; a 5xx fails it, and an
+// admin can re-queue it. Delivery is at least once: if the process dies
+// after the relay accepted a message and before it was recorded, the
+// message goes again when its claim lapses, with the same Message-ID.
+// That is the only duplicate the design allows. The prune job (prune.go)
+// removes what can no longer matter.
 //
 // A store lock per job (renewed while running, released at the end,
 // expiring on its own if the holder crashes) makes one replica run each

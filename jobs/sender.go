@@ -82,10 +82,16 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 				err = s.renderReminder(ctx, bodies.r, bodies.courses, &claimed, s.clock())
 			}
 			if err == nil {
-				// Send is given a context a stop does not cancel: once the
-				// message is on its way, leaving before the relay's reply is
-				// what makes a duplicate. mail.SMTP bounds the wait itself.
-				err = s.cfg.Mailer.Send(context.WithoutCancel(ctx), claimed)
+				// A stop cancels ctx, which mail.SMTP heeds only until the
+				// message is being handed over: leaving before the relay's
+				// reply is what makes a duplicate, so that wait is bounded by
+				// the reply timeout instead.
+				err = s.cfg.Mailer.Send(ctx, claimed)
+				if err != nil && ctx.Err() != nil {
+					// Stopped before the relay took it: due again at once.
+					s.release(ctx, claimed.ID)
+					return nil
+				}
 			}
 			if rerr := s.recordSend(ctx, claimed, err); rerr != nil {
 				st.fail("recording message %s: %v", m.ID, rerr)
@@ -130,6 +136,20 @@ func (s *Scheduler) claim(ctx context.Context, id string) (training.Message, err
 		return nil
 	})
 	return out, err
+}
+
+// release makes a claimed message due again at once (it was not sent).
+func (s *Scheduler) release(ctx context.Context, id string) {
+	now := s.clock()
+	err := s.store.UpdateMessage(context.WithoutCancel(ctx), id, func(m *training.Message) error {
+		if m.State == training.MessageQueued {
+			m.NextAttempt = now
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("jobs: releasing a claimed message", "message", id, "err", err)
+	}
 }
 
 // recordSend writes the outcome of one attempt, with the bodies as sent.
