@@ -93,7 +93,7 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_LOG_LEVEL", c.LogLevel},
 	}
 	for _, r := range rows {
-		if _, err := fmt.Fprintf(w, "%-29s %s\n", r[0], r[1]); err != nil {
+		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {
 			return err
 		}
 	}
