@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,27 +58,29 @@ func (d *Drop) Send(ctx context.Context, m training.Message) error {
 	if err != nil {
 		return err
 	}
+	// A folder that cannot be written fails every message alike: it is
+	// the drop's relay, and the sender stops and keeps the queue.
 	if err := os.MkdirAll(d.dir, 0o750); err != nil {
-		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	tmp, err := os.CreateTemp(d.dir, ".sending-*.tmp")
 	if err != nil {
-		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	if _, err := msg.WriteTo(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, FileName(m))); err != nil {
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	return nil
 }

@@ -84,11 +84,17 @@ func (e *RelayError) Unwrap() []error { return []error{training.ErrUnavailable, 
 // Summary describes the failure without the relay's reply text, which
 // may repeat an address: for logs and metrics.
 func (e *RelayError) Summary() string {
+	if e.Step == stepFolder {
+		return "the mail folder cannot be written (disk full or permissions?)"
+	}
 	if e.Code != 0 {
 		return fmt.Sprintf("mail relay refused at %s with reply %d", e.Step, e.Code)
 	}
 	return fmt.Sprintf("mail relay unreachable at %s (no reply: connection, TLS, timeout)", e.Step)
 }
+
+// stepFolder is the Drop's "relay": its folder.
+const stepFolder = "mail folder"
 
 // IsRelay reports whether err is a relay-wide failure.
 func IsRelay(err error) bool {

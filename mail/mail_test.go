@@ -274,3 +274,39 @@ func TestSMTPOverTLS(t *testing.T) {
 		t.Errorf("sent without TLS: err %v", err)
 	}
 }
+
+// A mail folder that cannot be written is the drop's relay failing: every
+// message would meet it. Prune removes old files only.
+func TestDropFolderProblemsAndPrune(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "not-a-folder")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := mail.NewDrop(filepath.Join(blocker, "mail")).Send(context.Background(), sample())
+	if !mail.IsRelay(err) || strings.Contains(mail.Summary(err), "@") {
+		t.Fatalf("unwritable folder: %v (relay %v)", err, mail.IsRelay(err))
+	}
+	d := mail.NewDrop(filepath.Join(dir, "mail"))
+	old, fresh := sample(), sample()
+	fresh.MessageID = "<fresh@muster.example>"
+	for _, m := range []training.Message{old, fresh} {
+		if err := d.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-40 * 24 * time.Hour)
+	if err := os.Chtimes(filepath.Join(d.Dir(), mail.FileName(old)), past, past); err != nil {
+		t.Fatal(err)
+	}
+	n, err := d.Prune(time.Now().Add(-30 * 24 * time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("prune: %d %v", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(d.Dir(), mail.FileName(fresh))); err != nil {
+		t.Errorf("the fresh file went: %v", err)
+	}
+	if n, err := mail.NewDrop(filepath.Join(dir, "none")).Prune(time.Now()); n != 0 || err != nil {
+		t.Errorf("prune of a missing folder: %d %v", n, err)
+	}
+}
