@@ -117,6 +117,8 @@ type Scheduler struct {
 
 	failMu   sync.Mutex
 	failures map[string]int64
+	// relayUpAt is when this scheduler last recorded the relay up.
+	relayUpAt time.Time
 }
 
 // stopping reports whether Stop has been called.

@@ -208,6 +208,9 @@ func (s *Scheduler) DeliveryFailures() map[string]int64 {
 // relayDown records the relay as down (keeping Since when it already was).
 func (s *Scheduler) relayDown(ctx context.Context, problem string) {
 	now := s.clock()
+	s.failMu.Lock()
+	s.relayUpAt = time.Time{}
+	s.failMu.Unlock()
 	s.putRelay(ctx, func(r *training.RelayStatus) {
 		if !r.Down {
 			r.Since = now
@@ -216,11 +219,21 @@ func (s *Scheduler) relayDown(ctx context.Context, problem string) {
 	})
 }
 
-// relayUp records the relay as answering, once per change.
+// relayUp records the relay as answering: at most once a minute from
+// this scheduler, so a batch does not write the state for every message.
 func (s *Scheduler) relayUp(ctx context.Context) {
 	now := s.clock()
+	s.failMu.Lock()
+	recent := !s.relayUpAt.IsZero() && now.Sub(s.relayUpAt) < time.Minute && !now.Before(s.relayUpAt)
+	if !recent {
+		s.relayUpAt = now
+	}
+	s.failMu.Unlock()
+	if recent {
+		return
+	}
 	s.putRelay(ctx, func(r *training.RelayStatus) {
-		if r.Down {
+		if r.Down || r.Since.IsZero() {
 			r.Since = now
 		}
 		r.Down, r.Checked, r.Problem = false, now, ""
@@ -229,12 +242,11 @@ func (s *Scheduler) relayUp(ctx context.Context) {
 
 func (s *Scheduler) putRelay(ctx context.Context, fn func(*training.RelayStatus)) {
 	ctx = context.WithoutCancel(ctx)
-	old, _ := RelayStatus(ctx, s.store)
-	r := old
-	fn(&r)
-	if !r.Down && !old.Down && !old.Since.IsZero() && r.Checked.Sub(old.Checked) < time.Minute {
-		return // up and known to be up: one write a minute at most
+	r, err := RelayStatus(ctx, s.store)
+	if err != nil {
+		r = training.RelayStatus{} // unreadable: write it afresh
 	}
+	fn(&r)
 	b, err := json.Marshal(r)
 	if err == nil {
 		err = s.store.PutSetting(ctx, training.SettingRelay, string(b))
