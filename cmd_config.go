@@ -42,7 +42,12 @@ type Config struct {
 	ScheduleReminders string
 	ScheduleDigests   string
 	ScheduleSnapshot  string
-	LogLevel          string
+	SchedulePrune     string
+	// Keep*Days are the prune job's retention periods (0 keeps for ever).
+	KeepMailBodiesDays int
+	KeepMailDays       int
+	KeepJobRunsDays    int
+	LogLevel           string
 }
 
 // defaultConfig is the embedded default: one bolt file under ./muster-data.
@@ -56,7 +61,12 @@ func defaultConfig() Config {
 		ScheduleReminders: "0 8 * * 1-5",
 		ScheduleDigests:   "0 7 * * 1",
 		ScheduleSnapshot:  "30 0 * * *",
-		LogLevel:          "info",
+		SchedulePrune:     "15 1 * * *",
+		// README "Pruning" gives the reasons for these periods.
+		KeepMailBodiesDays: 30,
+		KeepMailDays:       90,
+		KeepJobRunsDays:    90,
+		LogLevel:           "info",
 	}
 }
 
@@ -119,6 +129,10 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_SCHEDULE_REMINDERS", str(&c.ScheduleReminders)},
 		{"MUSTER_SCHEDULE_DIGESTS", str(&c.ScheduleDigests)},
 		{"MUSTER_SCHEDULE_SNAPSHOT", str(&c.ScheduleSnapshot)},
+		{"MUSTER_SCHEDULE_PRUNE", str(&c.SchedulePrune)},
+		{"MUSTER_KEEP_MAIL_BODIES_DAYS", setInt(&c.KeepMailBodiesDays)},
+		{"MUSTER_KEEP_MAIL_DAYS", setInt(&c.KeepMailDays)},
+		{"MUSTER_KEEP_JOB_RUNS_DAYS", setInt(&c.KeepJobRunsDays)},
 		{"MUSTER_LOG_LEVEL", str(&c.LogLevel)},
 	}
 }
@@ -154,6 +168,10 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.ScheduleReminders, "schedule-reminders", c.ScheduleReminders, "cron spec, Europe/London (MUSTER_SCHEDULE_REMINDERS)")
 	fs.StringVar(&c.ScheduleDigests, "schedule-digests", c.ScheduleDigests, "cron spec (MUSTER_SCHEDULE_DIGESTS)")
 	fs.StringVar(&c.ScheduleSnapshot, "schedule-snapshot", c.ScheduleSnapshot, "cron spec (MUSTER_SCHEDULE_SNAPSHOT)")
+	fs.StringVar(&c.SchedulePrune, "schedule-prune", c.SchedulePrune, "cron spec (MUSTER_SCHEDULE_PRUNE)")
+	fs.IntVar(&c.KeepMailBodiesDays, "keep-mail-bodies-days", c.KeepMailBodiesDays, "days to keep sent mail bodies and .eml files, 0 for ever (MUSTER_KEEP_MAIL_BODIES_DAYS)")
+	fs.IntVar(&c.KeepMailDays, "keep-mail-days", c.KeepMailDays, "days to keep sent and failed messages, 0 for ever (MUSTER_KEEP_MAIL_DAYS)")
+	fs.IntVar(&c.KeepJobRunsDays, "keep-job-runs-days", c.KeepJobRunsDays, "days to keep job run records, 0 for ever (MUSTER_KEEP_JOB_RUNS_DAYS)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MUSTER_LOG_LEVEL)")
 }
 
@@ -188,6 +206,14 @@ func (c *Config) Validate() error {
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return errors.New("MUSTER_SMTP_FROM is required when MUSTER_SMTP_HOST is set")
 	}
+	for _, k := range []struct {
+		name string
+		days int
+	}{{"MUSTER_KEEP_MAIL_BODIES_DAYS", c.KeepMailBodiesDays}, {"MUSTER_KEEP_MAIL_DAYS", c.KeepMailDays}, {"MUSTER_KEEP_JOB_RUNS_DAYS", c.KeepJobRunsDays}} {
+		if k.days < 0 {
+			return fmt.Errorf("%s must be 0 (keep for ever) or a number of days", k.name)
+		}
+	}
 	if c.MaxUploadMB <= 0 {
 		return errors.New("MUSTER_MAX_UPLOAD_MB must be at least 1")
 	}
@@ -195,6 +221,7 @@ func (c *Config) Validate() error {
 		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
 		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
 		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+		{"MUSTER_SCHEDULE_PRUNE", c.SchedulePrune},
 	} {
 		if s.spec == "" || s.spec == "off" {
 			continue

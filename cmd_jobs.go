@@ -33,9 +33,21 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 	}
 	return jobs.New(jobs.Config{
 		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: secret, Mailer: mailer,
-		Policy:    jobs.DefaultPolicy(),
-		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot},
+		Policy: jobs.DefaultPolicy(),
+		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot,
+			Prune: cfg.SchedulePrune},
+		Retention: jobs.Retention{MailBodies: keepDays(cfg.KeepMailBodiesDays), Mail: keepDays(cfg.KeepMailDays),
+			JobRuns: keepDays(cfg.KeepJobRunsDays)},
 	})
+}
+
+// keepDays turns a retention in days into the jobs' form, where a
+// negative duration keeps for ever (0 days in the configuration).
+func keepDays(days int) time.Duration {
+	if days == 0 {
+		return -1
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // newJobs is the scheduler serve runs.

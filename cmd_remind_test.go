@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/mail/mailtest"
 )
 
 // TestRemind: the dry run lists who would get what and why and sends
@@ -53,5 +55,55 @@ func TestRemind(t *testing.T) {
 	c.must("remind", "--as-of", "2026-11-24")
 	if files2, _ := os.ReadDir(mailDir); len(files2) != len(files) {
 		t.Errorf("second run wrote %d more mails", len(files2)-len(files))
+	}
+}
+
+// TestRemindRelayRefusesSender: a relay refusing the sender address makes
+// `muster remind` exit non-zero and say so; nothing is marked failed, the
+// outbox command shows the relay down, and once the relay is fixed a run
+// delivers every reminder once. A failed message can be re-queued.
+func TestRemindRelayRefusesSender(t *testing.T) {
+	srv := mailtest.New(t)
+	srv.RejectSender(550)
+	c := newCLI(t)
+	c.env["MUSTER_SMTP_HOST"] = srv.Host()
+	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
+	c.env["MUSTER_SMTP_TLS"] = "none"
+	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
+	c.importSamples()
+
+	code, _, stderr := c.run("remind", "--as-of", "2026-11-24")
+	if code != exitFail || !strings.Contains(stderr, "550") || !strings.Contains(stderr, "stays queued") {
+		t.Fatalf("remind with the sender refused: exit %d\n%s", code, stderr)
+	}
+	out := c.must("outbox", "--state", "failed")
+	if !strings.Contains(out, "DOWN") || !strings.Contains(out, "0 failed") {
+		t.Errorf("outbox while refused:\n%s", out)
+	}
+	srv.RejectSender(0)
+	c.must("remind", "--as-of", "2026-11-24")
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		got[m.MessageID()]++
+	}
+	for id, n := range got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", id, n)
+		}
+	}
+	if len(got) == 0 {
+		t.Fatal("nothing delivered after the relay was fixed")
+	}
+	if out := c.must("outbox"); !strings.Contains(out, "answering") || !strings.Contains(out, "0 queued") {
+		t.Errorf("outbox after recovery:\n%s", out)
+	}
+	if code, _, stderr := c.run("outbox", "requeue", "no-such-message"); code != exitFail || !strings.Contains(stderr, "no-such-message") {
+		t.Errorf("requeue of an unknown message: exit %d %s", code, stderr)
+	}
+	if code, _, _ := c.run("outbox", "requeue"); code != exitUsage {
+		t.Errorf("requeue without IDs: exit %d", code)
+	}
+	if out := c.must("outbox", "requeue", "--failed"); !strings.Contains(out, "Re-queued 0") {
+		t.Errorf("requeue --failed: %s", out)
 	}
 }

@@ -86,6 +86,10 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
 		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
 		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+		{"MUSTER_SCHEDULE_PRUNE", c.SchedulePrune},
+		{"MUSTER_KEEP_MAIL_BODIES_DAYS", strconv.Itoa(c.KeepMailBodiesDays)},
+		{"MUSTER_KEEP_MAIL_DAYS", strconv.Itoa(c.KeepMailDays)},
+		{"MUSTER_KEEP_JOB_RUNS_DAYS", strconv.Itoa(c.KeepJobRunsDays)},
 		{"MUSTER_LOG_LEVEL", c.LogLevel},
 	}
 	for _, r := range rows {

@@ -71,6 +71,7 @@ func commands() []command {
 		{name: "officers", summary: "officers show ID | officers list [--unit PATH] [--status S] [--course ID] [--as-of DATE] [--format F]", store: true, forward: true, run: officersCmd},
 		{name: "users", summary: "users add|list|reset|token: web accounts and API tokens", store: true, forward: true, run: usersCmd},
 		{name: "remind", summary: "who gets which reminder and why, then send them: remind [--dry-run] [--as-of DATE] [--format table|json]", store: true, forward: true, run: remindCmd},
+		{name: "outbox", summary: "the mail relay's state and the outbox; outbox requeue ID...|--failed re-queues failed mail", store: true, forward: true, run: outboxCmd},
 		{name: "backup", summary: "backup FILE: a consistent copy of the embedded store", store: true, forward: true, run: backupCmd},
 		{name: "config", summary: "print the effective configuration (secrets redacted)", run: configCmd},
 		{name: "version", summary: "print the version", run: versionCmd},

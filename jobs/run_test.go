@@ -167,29 +167,32 @@ func TestSMTPOutageDelaysAndLosesNothing(t *testing.T) {
 	srv.Stop()
 
 	start := c.Now()
-	for c.Now().Sub(start) < 6*time.Hour {
-		r := mustRun(t, s, jobs.JobSender, false, asOf)
-		if r.Counts["sent"] != 0 || r.Counts["failed"] != 0 {
-			t.Fatalf("with the relay down: %v", r.Counts)
+	for c.Now().Sub(start) < 30*time.Hour { // longer than GiveUpAfter: a relay outage never fails a message
+		r, err := s.RunNow(context.Background(), jobs.JobSender, false, asOf)
+		if err == nil || r.Error == "" || r.Counts["relay_unavailable"] != 1 || r.Counts["sent"] != 0 || r.Counts["failed"] != 0 {
+			t.Fatalf("with the relay down: error %q counts %v; want a run error and one relay_unavailable", err, r.Counts)
 		}
-		c.Add(7 * time.Minute)
+		c.Add(47 * time.Minute)
 	}
 	for _, m := range outbox(t, st) {
-		if m.State != training.MessageQueued || m.Attempts < 5 || m.LastError == "" {
-			t.Errorf("after 6 h down: %s state %s attempts %d error %q", m.ID, m.State, m.Attempts, m.LastError)
-		}
-		if wait := m.NextAttempt.Sub(c.Now()); wait > time.Hour {
-			t.Errorf("backoff %v is over the 1 h cap", wait)
+		if m.State != training.MessageQueued || m.Attempts != 0 || m.LastError == "" || m.NextAttempt.After(c.Now()) {
+			t.Errorf("after 30 h down: %s state %s attempts %d error %q next %v", m.ID, m.State, m.Attempts, m.LastError, m.NextAttempt)
 		}
 	}
+	rs, err := jobs.RelayStatus(context.Background(), st)
+	if err != nil || !rs.Down || !rs.Since.Equal(start) || rs.Problem == "" {
+		t.Errorf("relay status %+v, %v; want down since %v", rs, err, start)
+	}
 	srv.Start()
-	c.Add(time.Hour)
 	r := mustRun(t, s, jobs.JobSender, false, asOf)
 	if r.Counts["sent"] != 2 {
 		t.Fatalf("after the relay is back: %v", r.Counts)
 	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("delivered %d, want 2", n)
+	}
+	if rs, _ := jobs.RelayStatus(context.Background(), st); rs.Down {
+		t.Errorf("relay still recorded down after delivering: %+v", rs)
 	}
 }
 
@@ -276,7 +279,7 @@ func TestCrashMidBatchCausesAtMostOneDuplicate(t *testing.T) {
 	// crash goes again once its claim lapses.
 	second := newScheduler(t, st, smtpSender(t, srv), c, "second")
 	mustRun(t, second, jobs.JobSender, false, asOf)
-	c.Add(11 * time.Minute)
+	c.Add(mail.DefaultReplyTimeout + 6*time.Minute) // past the claim
 	mustRun(t, second, jobs.JobSender, false, asOf)
 
 	got := srv.Messages()

@@ -5,18 +5,20 @@
 // each message's ledger keys ("remind|officer|course|stage|due",
 // "digest|line|manager|week", "digest|unit|user|week") and skips a message
 // any of whose keys was ever enqueued, atomically across replicas, so each
-// reminder stage of each due date goes out at most once, ever. A new due
-// date (after expiry) starts a new cycle of stages. A run sends only the
-// latest stage reached (see Policy.StageAt), so a run that follows an
-// outage catches up with one email, not all the missed ones.
+// reminder stage of each due date is planned once, ever. A new due date
+// (after expiry) starts a new cycle of stages. A run sends only the latest
+// stage reached (see Policy.StageAt), so a run that follows an outage
+// catches up with one email, not all the missed ones.
 //
-// The sender drains the outbox: claim (hide the message for ten minutes),
-// send, record. Temporary failures back off exponentially (1 min doubling
-// to 1 h) and turn into failures after a day; permanent ones (5xx) fail at
-// once. Delivery is at least once: if the process dies after the relay
-// accepted a message and before it was recorded, the message goes again
-// when its claim lapses, with the same Message-ID. That is the only
-// duplicate the design allows.
+// The sender drains the outbox: claim (hide the message from other
+// senders for longer than a send may take), send, record (sender.go). A
+// relay-wide failure stops the run and leaves the outbox queued; a 4xx
+// for one recipient backs off that message only; a 5xx fails it, and an
+// admin can re-queue it. Delivery is at least once: if the process dies
+// after the relay accepted a message and before it was recorded, the
+// message goes again when its claim lapses, with the same Message-ID.
+// That is the only duplicate the design allows. The prune job (prune.go)
+// removes what can no longer matter.
 //
 // A store lock per job (renewed while running, released at the end,
 // expiring on its own if the holder crashes) makes one replica run each
@@ -49,6 +51,7 @@ const (
 	JobDigests   = "digests"
 	JobSnapshot  = "snapshot"
 	JobSender    = "sender"
+	JobPrune     = "prune"
 )
 
 // Schedules are cron specs (minute hour day-of-month month day-of-week,
@@ -59,12 +62,14 @@ type Schedules struct {
 	Digests   string `json:"digests"`
 	Snapshot  string `json:"snapshot"`
 	Sender    string `json:"sender"`
+	Prune     string `json:"prune"`
 }
 
 // DefaultSchedules: reminders weekday mornings, digests Monday morning,
-// the snapshot just after midnight, the sender every minute.
+// the snapshot just after midnight, the sender every minute, pruning at
+// a quarter past one.
 func DefaultSchedules() Schedules {
-	return Schedules{Reminders: "0 8 * * 1-5", Digests: "0 7 * * 1", Snapshot: "30 0 * * *", Sender: "* * * * *"}
+	return Schedules{Reminders: "0 8 * * 1-5", Digests: "0 7 * * 1", Snapshot: "30 0 * * *", Sender: "* * * * *", Prune: "15 1 * * *"}
 }
 
 // Config wires a Scheduler.
@@ -86,6 +91,8 @@ type Config struct {
 	// LockTTL is how long a job lock lasts without renewal (default 2 min);
 	// a crashed holder's lock frees itself after it.
 	LockTTL time.Duration
+	// Retention says how long the prune job keeps mail, ledger keys and runs.
+	Retention Retention
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -107,6 +114,11 @@ type Scheduler struct {
 	// hand and return, so that shutting down does not wait for a whole queue.
 	stop     chan struct{}
 	stopOnce sync.Once
+
+	failMu   sync.Mutex
+	failures map[string]int64
+	// relayUpAt is when this scheduler last recorded the relay up.
+	relayUpAt time.Time
 }
 
 // stopping reports whether Stop has been called.
@@ -160,13 +172,14 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
-	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}),
+	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}), failures: map[string]int64{},
 		policy: cfg.Policy.withDefaults(), specs: map[string]cron.Schedule{}}
 	s.jobs = map[string]func(context.Context, *runState) error{
 		JobReminders: s.runReminders,
 		JobDigests:   s.runDigests,
 		JobSnapshot:  s.runSnapshot,
 		JobSender:    s.runSender,
+		JobPrune:     s.runPrune,
 	}
 	def := DefaultSchedules()
 	for name, pair := range map[string][2]string{
@@ -174,6 +187,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobDigests:   {cfg.Schedules.Digests, def.Digests},
 		JobSnapshot:  {cfg.Schedules.Snapshot, def.Snapshot},
 		JobSender:    {cfg.Schedules.Sender, def.Sender},
+		JobPrune:     {cfg.Schedules.Prune, def.Prune},
 	} {
 		spec := pair[0]
 		if spec == "" {
@@ -193,7 +207,7 @@ func New(cfg Config) (*Scheduler, error) {
 
 // Names lists the jobs in the order they are shown.
 func (s *Scheduler) Names() []string {
-	return []string{JobReminders, JobDigests, JobSnapshot, JobSender}
+	return []string{JobReminders, JobDigests, JobSnapshot, JobSender, JobPrune}
 }
 
 // Start runs the schedule until Stop (or until ctx ends) and catches up,
@@ -221,8 +235,8 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	c.Start()
 	for _, name := range s.Names() {
 		id, ok := s.entries[name]
-		if !ok || name == JobSender {
-			continue // the sender runs every minute anyway
+		if !ok || name == JobSender || name == JobPrune {
+			continue // the sender runs every minute anyway; pruning can wait a day
 		}
 		missed, err := s.missed(ctx, name, s.specs[name])
 		if err != nil {
@@ -359,8 +373,13 @@ func (s *Scheduler) run(ctx context.Context, name string, dryRun bool, asOf trai
 		}()
 	}
 	record := context.WithoutCancel(ctx) // the record is written even when stopping
-	if err := s.store.PutJobRun(record, jr); err != nil {
-		return jr, fmt.Errorf("job %s: recording the run: %w", name, err)
+	// The sender runs every minute and mostly finds nothing: its runs are
+	// recorded only when they did something (else ~525,000 records a year).
+	quiet := name == JobSender
+	if !quiet {
+		if err := s.store.PutJobRun(record, jr); err != nil {
+			return jr, fmt.Errorf("job %s: recording the run: %w", name, err)
+		}
 	}
 	st := &runState{asOf: asOf, dryRun: dryRun, run: &jr}
 	err := s.jobs[name](ctx, st)
@@ -376,6 +395,10 @@ func (s *Scheduler) run(ctx context.Context, name string, dryRun bool, asOf trai
 	}
 	out.Errors = append([]string(nil), jr.Errors...)
 	st.mu.Unlock()
+	idle := quiet && len(out.Counts) == 0 && len(out.Errors) == 0 && out.Error == ""
+	if idle {
+		return out, err
+	}
 	if perr := s.store.PutJobRun(record, out); perr != nil && err == nil {
 		err = fmt.Errorf("job %s: recording the run: %w", name, perr)
 	}

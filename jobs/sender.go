@@ -2,7 +2,9 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/muster-police/muster/mail"
@@ -13,28 +15,32 @@ import (
 const (
 	sendBatch = 100
 	// claimFor is how long a message being sent is hidden from other
-	// senders. If the process dies between the SMTP send and recording it,
-	// the message is sent again once the claim lapses: the one duplicate
-	// the design allows, carrying the same Message-ID.
-	claimFor = 10 * time.Minute
-	// stopAfterTemporary ends a run after this many temporary failures in
-	// a row (the relay is down): the rest wait for the next run untouched.
-	stopAfterTemporary = 5
+	// senders: longer than a send may take (connecting, then up to
+	// mail.DefaultReplyTimeout for the reply to the end of data), so no
+	// other replica sends it while the relay is still deciding. If the
+	// process dies between the relay's acceptance and the record, the
+	// message goes again once the claim lapses: the one duplicate the
+	// design allows, carrying the same Message-ID.
+	claimFor = mail.DefaultReplyTimeout + 5*time.Minute
 )
 
 var errNotDue = errors.New("message is no longer due")
 
-// runSender drains the outbox: every due message is claimed, sent and
-// recorded as sent, or rescheduled with exponential backoff, or failed
-// (a permanent error, or temporary ones for longer than GiveUpAfter).
-//
-// Delivery is at least once: a crash between the relay accepting a
-// message and UpdateMessage recording it leaves the message claimed but
-// queued, and it is sent again after the claim lapses, with the same
-// Message-ID (so mail clients show it once).
+// runSender drains the outbox. Each due message is claimed, sent and
+// recorded as sent the moment the relay accepts it; otherwise:
+//   - a permanent failure of the message (5xx to its recipient or
+//     content) marks it failed, to be re-queued by an admin;
+//   - a temporary one (4xx) backs that message off exponentially and the
+//     run goes on with the others, so a few greylisted recipients never
+//     hold up the rest; after Policy.GiveUpAfter it fails;
+//   - a relay-wide failure (the sender refused, no connection, TLS,
+//     authentication, 421) stops the run at once: the message is put back
+//     as it was (no attempt counted), the rest are not touched, the relay
+//     is recorded as down (SettingRelay) and the run ends with an error.
+//     The next run tries again, and the first message through marks the
+//     relay up.
 func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 	cutoff := s.clock()
-	temporaryInARow := 0
 	var bodies *bodyRenderer  // loaded on the first reminder that needs it
 	seen := map[string]bool{} // each message is tried at most once per run
 	for ctx.Err() == nil {
@@ -76,34 +82,40 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 				err = s.renderReminder(ctx, bodies.r, bodies.courses, &claimed, s.clock())
 			}
 			if err == nil {
+				// A stop cancels ctx, which mail.SMTP heeds only until the
+				// message is being handed over: leaving before the relay's
+				// reply is what makes a duplicate, so that wait is bounded by
+				// the reply timeout instead.
 				err = s.cfg.Mailer.Send(ctx, claimed)
 				if err != nil && ctx.Err() != nil {
-					// Stopped mid-send: whether the relay took it is unknown, so
-					// leave it claimed; it goes again when the claim lapses.
+					// Stopped before the relay took it: due again at once.
+					s.release(ctx, claimed.ID)
 					return nil
 				}
 			}
 			if rerr := s.recordSend(ctx, claimed, err); rerr != nil {
 				st.fail("recording message %s: %v", m.ID, rerr)
 			}
+			s.countOutcome(err)
 			switch {
 			case err == nil:
 				st.count("sent", 1)
-				temporaryInARow = 0
+				s.relayUp(ctx)
 			case errors.Is(err, errNoLongerNeeded):
 				st.count("no_longer_needed", 1)
-				temporaryInARow = 0
+			case mail.IsRelay(err):
+				st.count("relay_unavailable", 1)
+				summary := mail.Summary(err)
+				s.relayDown(ctx, summary)
+				s.log.Error("jobs: mail relay unavailable; the outbox waits for the next run", "problem", summary)
+				return fmt.Errorf("%s; every message stays queued and goes when the relay answers", summary)
 			case mail.IsPermanent(err):
 				st.count("failed", 1)
-				st.fail("message %s failed permanently; the outbox shows why", m.ID)
-				temporaryInARow = 0
+				st.fail("message %s failed: %s (re-queue it once fixed)", m.ID, mail.Summary(err))
+				s.relayUp(ctx)
 			default:
-				st.count("retry", 1)
-				temporaryInARow++
-				if temporaryInARow >= stopAfterTemporary {
-					st.fail("mail relay unavailable, the rest wait for the next run: %v", err)
-					return nil
-				}
+				st.count("deferred", 1)
+				s.relayUp(ctx)
 			}
 		}
 	}
@@ -126,28 +138,128 @@ func (s *Scheduler) claim(ctx context.Context, id string) (training.Message, err
 	return out, err
 }
 
+// release makes a claimed message due again at once (it was not sent).
+func (s *Scheduler) release(ctx context.Context, id string) {
+	now := s.clock()
+	err := s.store.UpdateMessage(context.WithoutCancel(ctx), id, func(m *training.Message) error {
+		if m.State == training.MessageQueued {
+			m.NextAttempt = now
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("jobs: releasing a claimed message", "message", id, "err", err)
+	}
+}
+
 // recordSend writes the outcome of one attempt, with the bodies as sent.
 // It uses a context that is not cancelled by a stop, so a send that
 // happened is recorded.
 func (s *Scheduler) recordSend(ctx context.Context, sent training.Message, sendErr error) error {
 	now := s.clock()
 	return s.store.UpdateMessage(context.WithoutCancel(ctx), sent.ID, func(m *training.Message) error {
-		m.Attempts++
 		switch {
 		case sendErr == nil:
+			m.Attempts++
 			m.State, m.Sent, m.LastError = training.MessageSent, now, ""
 			m.Subject, m.Text, m.HTML = sent.Subject, sent.Text, sent.HTML
+		case mail.IsRelay(sendErr):
+			// Not this message's fault: due again at once, no attempt
+			// counted, so a long outage never turns it into a failure.
+			m.LastError, m.NextAttempt = mail.Summary(sendErr), now
 		case mail.IsPermanent(sendErr) || now.Sub(m.Created) >= s.policy.GiveUpAfter:
+			m.Attempts++
 			m.State, m.LastError = training.MessageFailed, sendErr.Error()
 			if sent.Text != "" {
 				m.Subject, m.Text, m.HTML = sent.Subject, sent.Text, sent.HTML
 			}
 		default:
+			m.Attempts++
 			m.LastError = sendErr.Error()
 			m.NextAttempt = now.Add(s.policy.backoff(m.Attempts))
 		}
 		return nil
 	})
+}
+
+// countOutcome adds a failure to this process's counters by class.
+func (s *Scheduler) countOutcome(err error) {
+	class := mail.Class(err)
+	if class == "" || errors.Is(err, errNoLongerNeeded) {
+		return
+	}
+	s.failMu.Lock()
+	s.failures[class]++
+	s.failMu.Unlock()
+}
+
+// DeliveryFailures returns the failed sends of this process by class
+// (mail.ClassRelay, ClassRecipient, ClassDeferred, ClassMessage), for metrics.
+func (s *Scheduler) DeliveryFailures() map[string]int64 {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	out := map[string]int64{mail.ClassRelay: 0, mail.ClassRecipient: 0, mail.ClassDeferred: 0, mail.ClassMessage: 0}
+	for k, v := range s.failures {
+		out[k] = v
+	}
+	return out
+}
+
+// relayDown records the relay as down (keeping Since when it already was).
+func (s *Scheduler) relayDown(ctx context.Context, problem string) {
+	now := s.clock()
+	s.failMu.Lock()
+	s.relayUpAt = time.Time{}
+	s.failMu.Unlock()
+	s.putRelay(ctx, func(r *training.RelayStatus) {
+		if !r.Down {
+			r.Since = now
+		}
+		r.Down, r.Checked, r.Problem = true, now, problem
+	})
+}
+
+// relayUp records the relay as answering: at most once a minute from
+// this scheduler, so a batch does not write the state for every message.
+func (s *Scheduler) relayUp(ctx context.Context) {
+	now := s.clock()
+	s.failMu.Lock()
+	recent := !s.relayUpAt.IsZero() && now.Sub(s.relayUpAt) < time.Minute && !now.Before(s.relayUpAt)
+	if !recent {
+		s.relayUpAt = now
+	}
+	s.failMu.Unlock()
+	if recent {
+		return
+	}
+	s.putRelay(ctx, func(r *training.RelayStatus) {
+		if r.Down || r.Since.IsZero() {
+			r.Since = now
+		}
+		r.Down, r.Checked, r.Problem = false, now, ""
+	})
+}
+
+func (s *Scheduler) putRelay(ctx context.Context, fn func(*training.RelayStatus)) {
+	ctx = context.WithoutCancel(ctx)
+	r, err := RelayStatus(ctx, s.store)
+	if err != nil {
+		r = training.RelayStatus{} // unreadable: write it afresh
+	}
+	fn(&r)
+	b, err := json.Marshal(r)
+	if err == nil {
+		err = s.store.PutSetting(ctx, training.SettingRelay, string(b))
+	}
+	if err != nil {
+		s.log.Warn("jobs: recording the mail relay's state", "err", err)
+	}
+}
+
+// RelayStatus reads the relay's state as the sender last recorded it
+// (zero when no message was ever tried).
+func RelayStatus(ctx context.Context, st training.JobStore) (training.RelayStatus, error) {
+	return training.ReadRelayStatus(ctx, st)
 }
 
 // bodyRenderer holds what rendering reminders at send time needs.

@@ -2,10 +2,12 @@ package mail
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/muster-police/muster/training"
 )
@@ -56,27 +58,56 @@ func (d *Drop) Send(ctx context.Context, m training.Message) error {
 	if err != nil {
 		return err
 	}
+	// A folder that cannot be written fails every message alike: it is
+	// the drop's relay, and the sender stops and keeps the queue.
 	if err := os.MkdirAll(d.dir, 0o750); err != nil {
-		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	tmp, err := os.CreateTemp(d.dir, ".sending-*.tmp")
 	if err != nil {
-		return fmt.Errorf("%w: mail folder: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	if _, err := msg.WriteTo(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, FileName(m))); err != nil {
-		return fmt.Errorf("%w: writing message: %w", training.ErrUnavailable, err)
+		return &RelayError{Err: err, Step: stepFolder}
 	}
 	return nil
+}
+
+// Prune deletes .eml files last written before before (the messages
+// stay in the outbox; only their copies go) and returns how many.
+func (d *Drop) Prune(before time.Time) (int, error) {
+	entries, err := os.ReadDir(d.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".eml") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

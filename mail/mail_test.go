@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/mail/mailtest"
@@ -81,17 +82,22 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 	srv := mailtest.New(t)
 	srv.Reject("gone@force.example", 550)
 	srv.Reject("full@force.example", 452)
+	srv.Reject("closing@force.example", 421)
 	s := newSMTP(t, srv, "", "")
 	tests := []struct {
-		name      string
-		to        string
-		down      bool
-		permanent bool
+		name       string
+		to         string
+		down       bool
+		senderCode int
+		class      string
 	}{
-		{"5xx recipient refused is permanent", "gone@force.example", false, true},
-		{"4xx mailbox full is temporary", "full@force.example", false, false},
-		{"server down is temporary", "pc.jones@force.example", true, false},
-		{"unparseable address is permanent", "not an address", false, true},
+		{"5xx recipient refused fails the message", "gone@force.example", false, 0, mail.ClassRecipient},
+		{"4xx mailbox full defers the message", "full@force.example", false, 0, mail.ClassDeferred},
+		{"421 to RCPT is the relay closing", "closing@force.example", false, 0, mail.ClassRelay},
+		{"server down is the relay", "pc.jones@force.example", true, 0, mail.ClassRelay},
+		{"550 to MAIL FROM is the relay", "pc.jones@force.example", false, 550, mail.ClassRelay},
+		{"451 to MAIL FROM is the relay", "pc.jones@force.example", false, 451, mail.ClassRelay},
+		{"unparseable address fails the message", "not an address", false, 0, mail.ClassMessage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,17 +105,28 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 				srv.Stop()
 				defer srv.Start()
 			}
+			srv.RejectSender(tt.senderCode)
+			defer srv.RejectSender(0)
 			m := sample()
 			m.To = tt.to
 			err := s.Send(context.Background(), m)
 			if err == nil {
 				t.Fatal("send succeeded, want an error")
 			}
-			if mail.IsPermanent(err) != tt.permanent {
-				t.Errorf("IsPermanent = %v, want %v (err %v)", !tt.permanent, tt.permanent, err)
+			if got := mail.Class(err); got != tt.class {
+				t.Errorf("Class = %q, want %q (err %v)", got, tt.class, err)
 			}
-			if !tt.permanent && !errors.Is(err, training.ErrUnavailable) {
+			if mail.IsPermanent(err) != (tt.class == mail.ClassRecipient || tt.class == mail.ClassMessage) {
+				t.Errorf("IsPermanent = %v for class %s", mail.IsPermanent(err), tt.class)
+			}
+			if mail.IsRelay(err) != (tt.class == mail.ClassRelay) {
+				t.Errorf("IsRelay = %v for class %s", mail.IsRelay(err), tt.class)
+			}
+			if !mail.IsPermanent(err) && !errors.Is(err, training.ErrUnavailable) {
 				t.Errorf("temporary error %v does not wrap ErrUnavailable", err)
+			}
+			if sum := mail.Summary(err); strings.Contains(sum, "@") {
+				t.Errorf("summary %q holds an address", sum)
 			}
 		})
 	}
@@ -118,11 +135,30 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 	}
 }
 
+// A relay that takes longer to answer the end of data than the connect
+// timeout still gets the message once: the reply timeout is separate
+// (RFC 5321 §4.5.3.2.6 allows 10 minutes).
+func TestSMTPWaitsForSlowEndOfDataReply(t *testing.T) {
+	srv := mailtest.New(t)
+	srv.SlowData(1500 * time.Millisecond)
+	s, err := mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone,
+		From: "Muster <training@force.example>", Timeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), sample()); err != nil {
+		t.Fatalf("send to a slow relay: %v", err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages delivered, want 1", n)
+	}
+}
+
 func TestSMTPAuth(t *testing.T) {
 	srv := mailtest.New(t)
 	srv.RequireAuth("muster", "s3cret")
-	if err := newSMTP(t, srv, "muster", "wrong").Send(context.Background(), sample()); err == nil || mail.IsPermanent(err) {
-		t.Errorf("wrong password: err %v, want a temporary error (an admin can fix the settings)", err)
+	if err := newSMTP(t, srv, "muster", "wrong").Send(context.Background(), sample()); !mail.IsRelay(err) {
+		t.Errorf("wrong password: err %v, want a relay error (an admin can fix the settings)", err)
 	}
 	if err := newSMTP(t, srv, "muster", "s3cret").Send(context.Background(), sample()); err != nil {
 		t.Fatalf("right password: %v", err)
@@ -236,5 +272,41 @@ func TestSMTPOverTLS(t *testing.T) {
 	}
 	if err := s.Send(context.Background(), sample()); err == nil || len(plain.Messages()) != 0 {
 		t.Errorf("sent without TLS: err %v", err)
+	}
+}
+
+// A mail folder that cannot be written is the drop's relay failing: every
+// message would meet it. Prune removes old files only.
+func TestDropFolderProblemsAndPrune(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "not-a-folder")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := mail.NewDrop(filepath.Join(blocker, "mail")).Send(context.Background(), sample())
+	if !mail.IsRelay(err) || strings.Contains(mail.Summary(err), "@") {
+		t.Fatalf("unwritable folder: %v (relay %v)", err, mail.IsRelay(err))
+	}
+	d := mail.NewDrop(filepath.Join(dir, "mail"))
+	old, fresh := sample(), sample()
+	fresh.MessageID = "<fresh@muster.example>"
+	for _, m := range []training.Message{old, fresh} {
+		if err := d.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-40 * 24 * time.Hour)
+	if err := os.Chtimes(filepath.Join(d.Dir(), mail.FileName(old)), past, past); err != nil {
+		t.Fatal(err)
+	}
+	n, err := d.Prune(time.Now().Add(-30 * 24 * time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("prune: %d %v", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(d.Dir(), mail.FileName(fresh))); err != nil {
+		t.Errorf("the fresh file went: %v", err)
+	}
+	if n, err := mail.NewDrop(filepath.Join(dir, "none")).Prune(time.Now()); n != 0 || err != nil {
+		t.Errorf("prune of a missing folder: %d %v", n, err)
 	}
 }

@@ -33,19 +33,40 @@ type SMTPConfig struct {
 	From string
 	// Rate is the most messages per second (0: no limit).
 	Rate float64
-	// Timeout bounds one connection and send (default 30 s).
+	// Timeout bounds connecting: the greeting, EHLO, STARTTLS and AUTH
+	// (default 30 s).
 	Timeout time.Duration
+	// ReplyTimeout bounds the mail transaction, MAIL FROM to the reply to
+	// the end of data (default DefaultReplyTimeout).
+	ReplyTimeout time.Duration
 	// TLSConfig overrides the TLS settings (e.g. a private CA); nil uses
 	// the system roots with the host as server name.
 	TLSConfig *tls.Config
 }
 
+// DefaultReplyTimeout is how long a send waits for the relay's reply to
+// the end of the message data: RFC 5321 §4.5.3.2.6 ("DATA Termination:
+// 10 minutes") asks a client to wait that long, because a relay may
+// check the message before it answers. Giving up earlier is the way to
+// send a message twice: the relay accepts it after the client left, and
+// the client, seeing no reply, sends it again. The other limits of
+// §4.5.3.2 (5 minutes for MAIL and RCPT, 2 for DATA, 3 per data block)
+// are shorter, so one deadline of this length covers the transaction.
+const DefaultReplyTimeout = 10*time.Minute + 30*time.Second
+
 // SMTP sends messages through an SMTP relay, one connection per message.
+//
+// go-mail (v0.8.1) has one timeout, connTimeout, that it sets as the
+// connection's deadline when dialling (DialToSMTPClientWithContext) and
+// again before each message (checkConn, from SendWithSMTPClient). Two
+// clients with the same settings and different timeouts give connecting
+// a short limit and the transaction the RFC's long one: dial with one,
+// send with the other.
 type SMTP struct {
-	client  *gomail.Client
+	dial    *gomail.Client
+	send    *gomail.Client
 	from    string
 	limiter *rate.Limiter
-	timeout time.Duration
 }
 
 // NewSMTP checks cfg and returns a sender; it does not connect yet.
@@ -62,7 +83,10 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	opts := []gomail.Option{gomail.WithTimeout(cfg.Timeout)}
+	if cfg.ReplyTimeout <= 0 {
+		cfg.ReplyTimeout = DefaultReplyTimeout
+	}
+	var opts []gomail.Option
 	port := cfg.Port
 	switch cfg.TLS {
 	case "", TLSStartTLS:
@@ -98,7 +122,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		opts = append(opts, gomail.WithSMTPAuth(auth),
 			gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
 	}
-	client, err := gomail.NewClient(cfg.Host, opts...)
+	dial, err := gomail.NewClient(cfg.Host, append(opts, gomail.WithTimeout(cfg.Timeout))...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: SMTP settings: %w", training.ErrInvalid, err)
+	}
+	send, err := gomail.NewClient(cfg.Host, append(opts, gomail.WithTimeout(cfg.ReplyTimeout))...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: SMTP settings: %w", training.ErrInvalid, err)
 	}
@@ -106,12 +134,17 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Rate > 0 {
 		lim = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
 	}
-	return &SMTP{client: client, from: cfg.From, limiter: lim, timeout: cfg.Timeout}, nil
+	return &SMTP{dial: dial, send: send, from: cfg.From, limiter: lim}, nil
 }
 
-// Send delivers m, waiting for the rate limit first. Errors are
-// classified: IsPermanent for 5xx replies and unusable addresses, else
-// temporary (wrapping training.ErrUnavailable).
+// Send delivers m, waiting for the rate limit first, and returns nil as
+// soon as the relay has accepted the end of data (a 250 reply: from then
+// on the relay is responsible for the message, RFC 5321 §6.1). Errors
+// are classified (see classify): IsPermanent, IsRelay, or temporary for
+// this message. ctx bounds the wait for the rate limit and connecting;
+// once the message is being handed over, Send waits for the relay's
+// reply up to the reply timeout even if ctx ends, because leaving then
+// is what makes a duplicate.
 func (s *SMTP) Send(ctx context.Context, m training.Message) error {
 	msg, err := build(s.from, m)
 	if err != nil {
@@ -120,7 +153,18 @@ func (s *SMTP) Send(ctx context.Context, m training.Message) error {
 	if err := s.limiter.Wait(ctx); err != nil {
 		return fmt.Errorf("%w: %w", training.ErrUnavailable, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	return classify(s.client.DialAndSendWithContext(ctx, msg))
+	c, err := s.dial.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	err = s.send.SendWithSMTPClient(c, msg)
+	// The QUIT after the message is not part of delivering it.
+	_ = s.send.CloseWithSMTPClient(c)
+	if msg.IsDelivered() {
+		// go-mail marks the message delivered after the 250 to the end of
+		// data; an error after that (the RSET that follows) is not a
+		// failure of the message, and retrying it would send it twice.
+		return nil
+	}
+	return classify(err)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -44,6 +45,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 		return http.StatusConflict, "conflict", domainMessage(err, training.ErrConflict), false
 	case errors.Is(err, training.ErrForbidden):
 		return http.StatusForbidden, "forbidden", domainMessage(err, training.ErrForbidden), false
+	case diskFull(err):
+		return http.StatusInsufficientStorage, "disk_full", "The server's disk is full; nothing was changed.", true
 	case errors.Is(err, training.ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable", "The service cannot reach its data right now; try again shortly.", true
 	case errors.As(err, &he):
@@ -71,6 +74,19 @@ func classify(err error) (status int, code, message string, internal bool) {
 		}
 	}
 	return http.StatusInternalServerError, "internal", "Something went wrong on our side.", true
+}
+
+// diskFull reports a write refused for want of disk space. Nothing was
+// changed: a bbolt transaction that fails to write or sync is rolled back,
+// Redis refuses the whole command. bbolt reports some of these with
+// fmt's %s (db.go grow: "file sync error: %s"), which loses the errno, so
+// the text is checked too; Redis says MISCONF when it cannot persist.
+func diskFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "no space left on device") || strings.Contains(msg, "MISCONF")
 }
 
 // domainMessage strips the sentinel's own prefix ("invalid: …") so the

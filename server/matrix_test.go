@@ -92,6 +92,7 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/api/v1/jobs", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/jobs/runs", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/outbox", access: staff, ok: 200},
+		{method: "GET", route: "/api/v1/outbox/status", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/remind", access: staff, ok: 200},
 
 		{method: "GET", route: "/api/v1/users", access: admins, ok: 200},
@@ -106,6 +107,8 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "DELETE", route: "/api/v1/users/:username/tokens/:id", path: "/api/v1/users/hr/tokens/nope", access: admins, ok: 404},
 		{method: "DELETE", route: "/api/v1/users/:username", path: "/api/v1/users/victim", access: admins, ok: 204},
 		{method: "POST", route: "/api/v1/jobs/:name/run", path: "/api/v1/jobs/reminders/run?dry_run=true", access: admins, ok: 200},
+		{method: "POST", route: "/api/v1/outbox/:id/requeue", path: "/api/v1/outbox/nope/requeue", access: admins, ok: 404},
+		{method: "POST", route: "/api/v1/outbox/requeue-failed", access: admins, ok: 200},
 
 		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
 		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},

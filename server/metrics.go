@@ -131,3 +131,79 @@ func slogLevelFor(status int) slog.Level {
 	}
 	return slog.LevelInfo
 }
+
+// outboxCollector reports the outbox at scrape time from the store (the
+// sender may run on another replica): messages by state, the age of the
+// oldest queued one, and whether the relay was last seen answering.
+type outboxCollector struct {
+	store  outboxReader
+	clock  func() time.Time
+	depth  *prometheus.Desc
+	oldest *prometheus.Desc
+	relay  *prometheus.Desc
+}
+
+type outboxReader interface {
+	OutboxStats(ctx context.Context) (training.OutboxStats, error)
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+func newOutboxCollector(st outboxReader, clock func() time.Time) *outboxCollector {
+	return &outboxCollector{
+		store:  st,
+		clock:  clock,
+		depth:  prometheus.NewDesc("muster_outbox_messages", "Outbox messages by state (all replicas).", []string{"state"}, nil),
+		oldest: prometheus.NewDesc("muster_outbox_oldest_queued_age_seconds", "Age of the oldest queued message; 0 when none waits.", nil, nil),
+		relay:  prometheus.NewDesc("muster_mail_relay_up", "1 when the sender last reached the mail relay, 0 after a relay-wide failure.", nil, nil),
+	}
+}
+
+func (o *outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- o.depth
+	ch <- o.oldest
+	ch <- o.relay
+}
+
+func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := o.store.OutboxStats(ctx)
+	if err != nil {
+		return // the scrape goes on without these; /readyz reports the store
+	}
+	for _, s := range []training.MessageState{training.MessageQueued, training.MessageSent, training.MessageFailed} {
+		ch <- prometheus.MustNewConstMetric(o.depth, prometheus.GaugeValue, float64(st.ByState[s]), string(s))
+	}
+	age := 0.0
+	if !st.OldestQueued.IsZero() {
+		age = max(0, o.clock().Sub(st.OldestQueued).Seconds())
+	}
+	ch <- prometheus.MustNewConstMetric(o.oldest, prometheus.GaugeValue, age)
+	if r, err := training.ReadRelayStatus(ctx, o.store); err == nil && !r.Checked.IsZero() {
+		up := 1.0
+		if r.Down {
+			up = 0
+		}
+		ch <- prometheus.MustNewConstMetric(o.relay, prometheus.GaugeValue, up)
+	}
+}
+
+// deliveryFailures is what a scheduler offers for the failures counter.
+type deliveryFailures interface {
+	DeliveryFailures() map[string]int64
+}
+
+// failuresCollector reports this process's failed sends by class (relay,
+// recipient, deferred, message) as counters.
+type failuresCollector struct {
+	src  deliveryFailures
+	desc *prometheus.Desc
+}
+
+func (f failuresCollector) Describe(ch chan<- *prometheus.Desc) { ch <- f.desc }
+
+func (f failuresCollector) Collect(ch chan<- prometheus.Metric) {
+	for class, n := range f.src.DeliveryFailures() {
+		ch <- prometheus.MustNewConstMetric(f.desc, prometheus.CounterValue, float64(n), class)
+	}
+}

@@ -85,6 +85,9 @@ var apiOps = []apiOp{
 	{"GET", "/jobs/runs", "jobs", "Job runs, newest first.", "hr/admin", []apiParam{q("job", "string", "Only this job."), limitQ}, "", "200", "JobRunList"},
 	{"POST", "/jobs/{name}/run", "jobs", "Run a job now.", "admin", []apiParam{pp("name", "Job name."), q("dry_run", "boolean", "Plan without sending."), asOfQ}, "", "200", "JobRun"},
 	{"GET", "/outbox", "jobs", "Outbox messages, newest first.", "hr/admin", []apiParam{q("state", "string", "queued, sent or failed."), limitQ}, "", "200", "MessageList"},
+	{"GET", "/outbox/status", "jobs", "Whether the mail relay answers, and the outbox's counts by state.", "hr/admin", nil, "", "200", "OutboxStatus"},
+	{"POST", "/outbox/{id}/requeue", "jobs", "Put a failed message back in the queue (409 unless failed).", "admin", []apiParam{pp("id", "Message ID.")}, "", "200", "Message"},
+	{"POST", "/outbox/requeue-failed", "jobs", "Put every failed message back in the queue.", "admin", nil, "", "200", "Requeued"},
 	{"GET", "/remind", "jobs", "Who would get which reminder (nothing is sent).", "hr/admin", []apiParam{asOfQ}, "", "200", "ReminderPlan"},
 	{"GET", "/openapi.json", "operations", "This document.", "public", nil, "", "200", "object"},
 }

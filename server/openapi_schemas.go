@@ -74,7 +74,11 @@ func openAPISchemas() map[string]any {
 		"Jobs":         obj(map[string]any{"enabled": boo, "jobs": arr(str)}),
 		"JobRun":       obj(map[string]any{"id": str, "job": str, "dry_run": boo, "started": dtime, "finished": dtime, "counts": free, "errors": arr(str), "error": str}),
 		"JobRunList":   arr(ref("JobRun")),
-		"MessageList":  arr(obj(map[string]any{"id": str, "message_id": str, "kind": str, "to": str, "subject": str, "state": str, "attempts": integ, "last_error": str, "created": dtime, "next_attempt": dtime, "sent": dtime})),
+		"Message":      obj(map[string]any{"id": str, "message_id": str, "kind": str, "to": str, "subject": str, "state": str, "attempts": integ, "last_error": str, "created": dtime, "next_attempt": dtime, "sent": dtime}),
+		"MessageList":  arr(ref("Message")),
+		"OutboxStatus": obj(map[string]any{"relay": obj(map[string]any{"down": boo, "since": dtime, "checked": dtime, "problem": str}),
+			"counts": obj(map[string]any{"queued": integ, "sent": integ, "failed": integ}), "oldest_queued": dtime}),
+		"Requeued":     obj(map[string]any{"requeued": integ}),
 		"ReminderPlan": free,
 	}
 }

@@ -37,6 +37,10 @@ type jobsView struct {
 	States    []stateLink
 	Messages  []training.Message
 	Templates []templateView
+	// Relay is the mail relay's state; Outbox the counts by state.
+	Relay                training.RelayStatus
+	Outbox               training.OutboxStats
+	Queued, Sent, Failed int
 }
 
 func (p *webPages) pageJobs(c echo.Context) error { return p.renderJobs(c, "", "", nil) }
@@ -64,6 +68,14 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 	if view.Messages, err = p.store.Messages(ctx, state, jobsPageLimit); err != nil {
 		return err
 	}
+	if view.Relay, err = training.ReadRelayStatus(ctx, p.store); err != nil {
+		return err
+	}
+	if view.Outbox, err = p.store.OutboxStats(ctx); err != nil {
+		return err
+	}
+	view.Queued, view.Sent, view.Failed = view.Outbox.ByState[training.MessageQueued],
+		view.Outbox.ByState[training.MessageSent], view.Outbox.ByState[training.MessageFailed]
 	if p.cfg.Jobs != nil {
 		view.Names = p.cfg.Jobs.Names()
 		tpls, err := p.cfg.Jobs.Templates(ctx)
@@ -218,4 +230,26 @@ func (p *webPages) pageTemplate(c echo.Context) error {
 		return err
 	}
 	return p.renderJobs(c, name, text, &templatePreview{Subject: subject, Text: textBody, HTML: htmlBody})
+}
+
+// pageRequeue puts one failed message back in the queue.
+func (p *webPages) pageRequeue(c echo.Context) error {
+	id := c.Param("id")
+	err := p.store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(p.now()) })
+	if err != nil {
+		if msg, ok := userMessage(err); ok {
+			return p.redirectFlash(c, "/jobs#outbox", "error", msg)
+		}
+		return err
+	}
+	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", "Re-queued: the sender tries it on its next run (within a minute).")
+}
+
+// pageRequeueFailed puts every failed message back in the queue.
+func (p *webPages) pageRequeueFailed(c echo.Context) error {
+	n, err := requeueFailed(c, p.store, p.now)
+	if err != nil {
+		return err
+	}
+	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", fmt.Sprintf("Re-queued %d failed message(s): the sender tries them on its next run (within a minute).", n))
 }

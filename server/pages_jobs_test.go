@@ -97,3 +97,55 @@ func TestPagesJobs(t *testing.T) {
 		t.Errorf("save: %s %q", loc, jobs.templates["reminder"])
 	}
 }
+
+// The Jobs page says when the relay is down and how much waits; failed
+// messages can be re-queued one by one or all at once, from the web and
+// the API.
+func TestPagesJobsRelayAndRequeue(t *testing.T) {
+	f := newWebFixture(t, false)
+	ctx := context.Background()
+	var msgs []training.Message
+	for _, id := range []string{"f1", "f2", "q1"} {
+		msgs = append(msgs, training.Message{ID: id, MessageID: "<" + id + "@muster>", LedgerKeys: []string{"k-" + id}, Kind: "reminder",
+			To: id + "@example.org", Subject: "Training due", State: training.MessageQueued, Created: webNow, NextAttempt: webNow})
+	}
+	if _, err := f.store.Enqueue(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"f1", "f2"} {
+		if err := f.store.UpdateMessage(ctx, id, func(m *training.Message) error {
+			m.State, m.Attempts, m.LastError = training.MessageFailed, 1, "permanent: 550 no such user"
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.store.PutSetting(ctx, training.SettingRelay, `{"down":true,"since":"2026-11-24T08:00:00Z","checked":"2026-11-24T08:05:00Z","problem":"mail relay refused at sender with reply 550"}`); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login("admin")
+	_, body := c.get("/jobs")
+	for _, want := range []string{"refusing mail since", "reply 550", "1 queued", "2 failed", "Re-queue all 2 failed", `action="/jobs/messages/f1/requeue"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/jobs lacks %q", want)
+		}
+	}
+	if _, loc, _ := c.post("/jobs/messages/f1/requeue", url.Values{}); !strings.HasPrefix(loc, "/jobs?state=queued") {
+		t.Errorf("requeue: %s", loc)
+	}
+	if m, _ := f.store.Message(ctx, "f1"); m.State != training.MessageQueued || m.Attempts != 0 || m.LastError != "" {
+		t.Errorf("f1 after re-queue: %+v", m)
+	}
+	if _, loc, _ := c.post("/jobs/messages/q1/requeue", url.Values{}); !strings.HasPrefix(loc, "/jobs#outbox") {
+		t.Errorf("re-queue of a queued message: %s", loc)
+	}
+	if _, body := c.get("/jobs"); !strings.Contains(body, "only failed messages") {
+		t.Error("no notice after re-queuing a queued message")
+	}
+	if _, loc, _ := c.post("/jobs/requeue-failed", url.Values{}); !strings.HasPrefix(loc, "/jobs?state=queued") {
+		t.Errorf("requeue all: %s", loc)
+	}
+	if _, body := c.get("/jobs"); !strings.Contains(body, "Re-queued 1 failed") || !strings.Contains(body, "3 queued") {
+		t.Error("requeue all did not re-queue the last failed message")
+	}
+}

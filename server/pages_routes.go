@@ -67,6 +67,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/jobs/run", p.pageJobRunConfirm, admins)
 	e.POST("/jobs/run", p.pageJobRun, admins)
 	e.GET("/jobs/messages/:id", p.pageMessage, admins)
+	e.POST("/jobs/messages/:id/requeue", p.pageRequeue, admins)
+	e.POST("/jobs/requeue-failed", p.pageRequeueFailed, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
 }
 

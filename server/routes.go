@@ -99,6 +99,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/jobs", s.apiJobs, staff)
 	api.GET("/jobs/runs", s.apiJobRuns, staff)
 	api.GET("/outbox", s.apiOutbox, staff)
+	api.GET("/outbox/status", s.apiOutboxStatus, staff)
 	api.GET("/remind", s.apiRemind, staff)
 
 	// Admins: accounts, tokens, running jobs by hand.
@@ -111,6 +112,8 @@ func (s *Server) routes() *echo.Echo {
 	api.DELETE("/users/:username/tokens/:id", s.apiTokenDelete, admins)
 	api.POST("/users/:username/reset", s.apiUserReset, admins)
 	api.POST("/jobs/:name/run", s.apiJobRun, admins)
+	api.POST("/outbox/requeue-failed", s.apiRequeueFailed, admins)
+	api.POST("/outbox/:id/requeue", s.apiRequeue, admins)
 
 	s.pageRoutes(e)
 	return e

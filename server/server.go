@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"log/slog"
 	"net"
@@ -118,7 +119,12 @@ func New(cfg Config) (*Server, error) {
 		cache:   newDataCache(),
 		ready:   make(chan struct{}),
 	}
-	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store))
+	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
+	if df, ok := cfg.Jobs.(deliveryFailures); ok {
+		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
+			"Failed sends by this process, by class: relay (the relay as a whole), recipient (refused for good), deferred (4xx, retried), message (unusable).",
+			[]string{"class"}, nil)})
+	}
 	s.echo = s.routes()
 	return s, nil
 }

@@ -1,6 +1,12 @@
 package training
 
-import "time"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
 
 // MessageState is where a message is in the outbox.
 type MessageState string
@@ -48,4 +54,80 @@ type JobRun struct {
 	Errors   []string       `json:"errors,omitempty"`
 	// Error is set when the run as a whole failed.
 	Error string `json:"error,omitempty"`
+}
+
+// Requeue puts a message that failed back in the queue, due at now, with
+// its attempts reset: the ledger keeps its keys (so planning will not
+// enqueue the reminder a second time), and this message carries them.
+// ErrConflict when the message is not failed.
+func (m *Message) Requeue(now time.Time) error {
+	if m.State != MessageFailed {
+		return fmt.Errorf("%w: message %s is %s; only failed messages can be re-queued", ErrConflict, m.ID, m.State)
+	}
+	m.State, m.Attempts, m.LastError, m.NextAttempt = MessageQueued, 0, "", now
+	return nil
+}
+
+// SettingRelay is the setting holding the mail relay's state (a
+// RelayStatus as JSON), written by the sender on any replica.
+const SettingRelay = "mail.relay"
+
+// RelayStatus is what the sender last learned about the mail relay.
+type RelayStatus struct {
+	// Down is true from a relay-wide failure until a message goes through.
+	Down bool `json:"down"`
+	// Since is when the relay went down (or came back).
+	Since time.Time `json:"since"`
+	// Checked is the last attempt.
+	Checked time.Time `json:"checked"`
+	// Problem says what failed, without personal data (a class, a step
+	// and a reply code).
+	Problem string `json:"problem,omitempty"`
+}
+
+// ReadRelayStatus reads the relay's state as the sender last recorded it
+// (zero when no message was ever tried).
+func ReadRelayStatus(ctx context.Context, st interface {
+	Setting(ctx context.Context, key string) (string, error)
+}) (RelayStatus, error) {
+	var r RelayStatus
+	v, err := st.Setting(ctx, SettingRelay)
+	if errors.Is(err, ErrNotFound) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return r, fmt.Errorf("mail relay state: %w", err)
+	}
+	return r, nil
+}
+
+// OutboxStats counts the outbox for metrics.
+type OutboxStats struct {
+	// ByState counts messages in each state.
+	ByState map[MessageState]int
+	// OldestQueued is the creation time of the oldest queued message
+	// (zero when none is queued).
+	OldestQueued time.Time
+}
+
+// MailPrune says what PruneMail removes.
+type MailPrune struct {
+	// BodiesBefore: sent messages sent before it lose their subject,
+	// text and HTML (zero: keep).
+	BodiesBefore time.Time
+	// MessagesBefore: sent and failed messages created before it are
+	// deleted (zero: keep).
+	MessagesBefore time.Time
+	// LedgerDone reports whether a ledger key can no longer be planned
+	// again; such keys are removed when no queued message holds them
+	// (nil: keep every key).
+	LedgerDone func(key string) bool
+}
+
+// MailPruned counts what PruneMail removed.
+type MailPruned struct {
+	Bodies, Messages, LedgerKeys int
 }

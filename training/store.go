@@ -153,6 +153,11 @@ type MailStore interface {
 	// LedgerHasKeys reports which of keys were ever enqueued, in one read
 	// (a run checks about 100,000): the map holds only those that were.
 	LedgerHasKeys(ctx context.Context, keys []string) (map[string]bool, error)
+	// OutboxStats counts messages by state and finds the oldest queued one.
+	OutboxStats(ctx context.Context) (OutboxStats, error)
+	// PruneMail removes old bodies, old messages and ledger keys that
+	// can no longer matter (see MailPrune); queued messages are never touched.
+	PruneMail(ctx context.Context, p MailPrune) (MailPruned, error)
 }
 
 // JobStore holds job locks, job run records and small settings.
@@ -168,6 +173,9 @@ type JobStore interface {
 	// JobRuns lists runs newest first (by Started), filtered by job name
 	// ("" = all), at most limit (<= 0: all).
 	JobRuns(ctx context.Context, job string, limit int) ([]JobRun, error)
+	// PruneJobRuns deletes finished runs that started before before and
+	// returns how many.
+	PruneJobRuns(ctx context.Context, before time.Time) (int, error)
 	// Setting returns a stored setting (e.g. an edited email template).
 	Setting(ctx context.Context, key string) (string, error)
 	// PutSetting stores a setting; an empty value deletes it.

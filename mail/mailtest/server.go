@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -42,10 +43,14 @@ type Server struct {
 	msgs []Received
 	// reject maps a recipient to the reply code its RCPT gets (e.g. 550, 451).
 	reject map[string]int
-	user   string
-	pass   string
-	mode   TLSMode
-	tls    *tls.Config
+	// rejectFrom is the reply code MAIL FROM gets (0: accepted).
+	rejectFrom int
+	// slow delays the reply to the end of data.
+	slow time.Duration
+	user string
+	pass string
+	mode TLSMode
+	tls  *tls.Config
 }
 
 // New starts a server on 127.0.0.1 with a free port; it is stopped at the end of the test.
@@ -63,11 +68,32 @@ func (s *Server) RequireAuth(user, pass string) {
 	s.user, s.pass = user, pass
 }
 
-// Reject makes RCPT TO:<to> fail with code (4xx temporary, 5xx permanent).
+// Reject makes RCPT TO:<to> fail with code (4xx temporary, 5xx
+// permanent; 0 accepts it again).
 func (s *Server) Reject(to string, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.reject, strings.ToLower(to))
+		return
+	}
 	s.reject[strings.ToLower(to)] = code
+}
+
+// RejectSender makes MAIL FROM fail with code (0: accept again), as a
+// relay does whose policy refuses the sender address.
+func (s *Server) RejectSender(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectFrom = code
+}
+
+// SlowData makes the server wait d before it replies to the end of data;
+// the message counts as received only when the reply is sent.
+func (s *Server) SlowData(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow = d
 }
 
 // Addr returns host:port (the same across Stop and Start).
@@ -171,10 +197,13 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	ss.s.mu.Lock()
-	need := ss.s.user != ""
+	need, code := ss.s.user != "", ss.s.rejectFrom
 	ss.s.mu.Unlock()
 	if need && !ss.auth {
 		return smtp.ErrAuthRequired
+	}
+	if code != 0 {
+		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 7, 1}, Message: "sender refused (test)"}
 	}
 	ss.from = from
 	return nil
@@ -200,6 +229,10 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, Message: "unparseable message"}
 	}
+	ss.s.mu.Lock()
+	slow := ss.s.slow
+	ss.s.mu.Unlock()
+	time.Sleep(slow)
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	ss.s.msgs = append(ss.s.msgs, Received{From: ss.from, To: ss.to, Raw: raw, Header: m.Header})

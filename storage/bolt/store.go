@@ -134,6 +134,10 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.recoverAfterCrash(time.Now()); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -138,8 +138,11 @@ func (c config) universal(tlsConf *tls.Config) *goredis.UniversalOptions {
 		MaxRetryBackoff:  200 * time.Millisecond,
 		DialerRetries:    1,
 		MaxRedirects:     3,
-		IsClusterMode:    c.mode == modeCluster,
-		DisableIdentity:  true,
+		// A caller's deadline (such as /readyz's one second) also bounds
+		// the wait for a reply, not only the read timeout.
+		ContextTimeoutEnabled: true,
+		IsClusterMode:         c.mode == modeCluster,
+		DisableIdentity:       true,
 	}
 	return o
 }

@@ -48,6 +48,19 @@ type config struct {
 	caFile           string // PEM file of the CA that signed the server's certificate
 }
 
+// Default timeouts. A frozen Redis (SIGSTOP, a hung VM) still accepts
+// TCP connections (the kernel's backlog), so dialling succeeds and every
+// command waits its read timeout; go-redis then retries once (MaxRetries)
+// after up to 200 ms. With 5 s a request took 10-15 s to fail; with 400 ms
+// it fails in about a second and the server answers 503. Muster's
+// commands are small (scripts under 30 ms, replies read in chunks of
+// 1,000 fields, DESIGN.md), so 400 ms is still a wide margin on a working
+// Redis; read_timeout in the URL raises it for a slow link.
+const (
+	DefaultDialTimeout = time.Second
+	DefaultReadTimeout = 400 * time.Millisecond
+)
+
 // parseURL reads the URL forms Muster accepts (see DESIGN.md):
 //
 //	redis://[user:pass@]host[:6379][/db]
@@ -62,9 +75,9 @@ type config struct {
 // problem and the URL with its user information removed.
 func parseURL(raw string) (config, error) {
 	c := config{
-		dialTimeout:  2 * time.Second,
-		readTimeout:  5 * time.Second,
-		writeTimeout: 5 * time.Second,
+		dialTimeout:  DefaultDialTimeout,
+		readTimeout:  DefaultReadTimeout,
+		writeTimeout: DefaultReadTimeout,
 	}
 	bad := func(format string, args ...any) (config, error) {
 		return config{}, fmt.Errorf("%w: Redis URL %s: %s", training.ErrInvalid, redactURL(raw), fmt.Sprintf(format, args...))

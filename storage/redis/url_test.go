@@ -13,13 +13,13 @@ import (
 func TestParseURL(t *testing.T) {
 	def := func(c config) config {
 		if c.dialTimeout == 0 {
-			c.dialTimeout = 2 * time.Second
+			c.dialTimeout = DefaultDialTimeout
 		}
 		if c.readTimeout == 0 {
-			c.readTimeout = 5 * time.Second
+			c.readTimeout = DefaultReadTimeout
 		}
 		if c.writeTimeout == 0 {
-			c.writeTimeout = 5 * time.Second
+			c.writeTimeout = DefaultReadTimeout
 		}
 		return c
 	}

@@ -12,6 +12,7 @@ var jobTests = []test{
 	{"Locks", testLocks},
 	{"JobRuns", testJobRuns},
 	{"Settings", testSettings},
+	{"PruneJobRuns", testPruneJobRuns},
 }
 
 func testLocks(t *testing.T, s training.Store) {
@@ -97,4 +98,28 @@ func testSettings(t *testing.T, s training.Store) {
 	check(t, err)
 	equal(t, "other setting", got, "s3cr3t")
 	check(t, s.PutSetting(ctx(t), "never-set", ""))
+}
+
+func testPruneJobRuns(t *testing.T, s training.Store) {
+	for i := range 5 {
+		check(t, s.PutJobRun(ctx(t), training.JobRun{ID: fmt.Sprintf("r%d", i), Job: []string{"sender", "reminders"}[i%2],
+			Started: at(i * 10), Finished: at(i*10 + 1)}))
+	}
+	n, err := s.PruneJobRuns(ctx(t), at(25))
+	check(t, err)
+	if n != 3 {
+		t.Fatalf("pruned %d runs, want 3", n)
+	}
+	left, err := s.JobRuns(ctx(t), "", 0)
+	check(t, err)
+	got := []string{}
+	for _, r := range left {
+		got = append(got, r.ID)
+	}
+	equal(t, "runs left", got, []string{"r4", "r3"})
+	byJob, err := s.JobRuns(ctx(t), "sender", 0)
+	check(t, err)
+	if len(byJob) != 1 || byJob[0].ID != "r4" {
+		t.Fatalf("sender runs left %+v", byJob)
+	}
 }

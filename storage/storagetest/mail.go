@@ -15,6 +15,8 @@ var mailTests = []test{
 	{"DueMessages", testDueMessages},
 	{"UpdateMessage", testUpdateMessage},
 	{"Messages", testMessages},
+	{"OutboxStatsAndRequeue", testOutboxStats},
+	{"PruneMail", testPruneMail},
 }
 
 func message(id string, created int, keys ...string) training.Message {
@@ -223,4 +225,90 @@ func testMessages(t *testing.T, s training.Store) {
 		check(t, err)
 		equal(t, fmt.Sprintf("Messages(%q, %d)", tc.state, tc.limit), ids(got), tc.want)
 	}
+}
+
+func testOutboxStats(t *testing.T, s training.Store) {
+	st, err := s.OutboxStats(ctx(t))
+	check(t, err)
+	equal(t, "empty outbox", st, training.OutboxStats{ByState: map[training.MessageState]int{
+		training.MessageQueued: 0, training.MessageSent: 0, training.MessageFailed: 0}})
+	_, err = s.Enqueue(ctx(t), []training.Message{message("a", 1, "k1"), message("b", 2, "k2"), message("c", 3, "k3"), message("d", 4, "k4")})
+	check(t, err)
+	check(t, s.UpdateMessage(ctx(t), "a", func(m *training.Message) error { m.State, m.Sent = training.MessageSent, at(5); return nil }))
+	check(t, s.UpdateMessage(ctx(t), "b", func(m *training.Message) error { m.State, m.Attempts = training.MessageFailed, 3; return nil }))
+	st, err = s.OutboxStats(ctx(t))
+	check(t, err)
+	equal(t, "by state", st.ByState, map[training.MessageState]int{training.MessageQueued: 2, training.MessageSent: 1, training.MessageFailed: 1})
+	if !st.OldestQueued.Equal(at(3)) {
+		t.Fatalf("oldest queued %v, want %v", st.OldestQueued, at(3))
+	}
+	// A failed message re-queued goes out again under the same ledger
+	// keys: enqueuing its reminder again is still refused.
+	if err := s.UpdateMessage(ctx(t), "c", func(m *training.Message) error { return m.Requeue(at(6)) }); err == nil {
+		t.Fatal("re-queuing a queued message succeeded")
+	}
+	check(t, s.UpdateMessage(ctx(t), "b", func(m *training.Message) error { return m.Requeue(at(6)) }))
+	due, err := s.DueMessages(ctx(t), at(6), 0)
+	check(t, err)
+	equal(t, "due after re-queue", ids(due), []string{"c", "d", "b"})
+	got, err := s.Enqueue(ctx(t), []training.Message{message("b2", 7, "k2")})
+	check(t, err)
+	equal(t, "enqueue of a re-queued key", ids(got), []string{})
+}
+
+func testPruneMail(t *testing.T, s training.Store) {
+	var msgs []training.Message
+	for i := range 10 {
+		msgs = append(msgs, message(fmt.Sprintf("p%02d", i), i*100, fmt.Sprintf("remind|%d|cse|before-7|2026-03-31", i)))
+	}
+	_, err := s.Enqueue(ctx(t), msgs)
+	check(t, err)
+	for i := range 8 { // p01, p08, p09 stay queued; p07 fails
+		if i == 1 {
+			continue
+		}
+		state := training.MessageSent
+		if i == 7 {
+			state = training.MessageFailed
+		}
+		check(t, s.UpdateMessage(ctx(t), fmt.Sprintf("p%02d", i), func(m *training.Message) error {
+			m.State, m.Sent = state, at(i*100+10)
+			return nil
+		}))
+	}
+	// Bodies of messages sent before minute 410 go; messages created
+	// before 250 go; ledger keys of even officers are "done".
+	out, err := s.PruneMail(ctx(t), training.MailPrune{BodiesBefore: at(410), MessagesBefore: at(250),
+		LedgerDone: func(k string) bool {
+			var n int
+			fmt.Sscanf(k, "remind|%d|", &n)
+			return n%2 == 0
+		}})
+	check(t, err)
+	// Deleted: p00, p02 (p01 is queued). Stripped: p03 (p04 was sent at
+	// 410, not before). Ledger: p00, p02, p04, p06 (p08 is queued).
+	equal(t, "pruned", out, training.MailPruned{Bodies: 1, Messages: 2, LedgerKeys: 4})
+	all, err := s.Messages(ctx(t), "", 0)
+	check(t, err)
+	equal(t, "left", ids(all), []string{"p09", "p08", "p07", "p06", "p05", "p04", "p03", "p01"})
+	p3, err := s.Message(ctx(t), "p03")
+	check(t, err)
+	if p3.Text != "" || p3.HTML != "" || p3.Subject == "" || p3.To == "" {
+		t.Fatalf("p03 after pruning bodies: %+v", p3)
+	}
+	p4, err := s.Message(ctx(t), "p04")
+	check(t, err)
+	if p4.Text == "" {
+		t.Fatal("p04 lost its body too early")
+	}
+	has, err := s.LedgerHasKeys(ctx(t), []string{"remind|0|cse|before-7|2026-03-31", "remind|1|cse|before-7|2026-03-31",
+		"remind|6|cse|before-7|2026-03-31", "remind|8|cse|before-7|2026-03-31"})
+	check(t, err)
+	equal(t, "ledger left", has, map[string]bool{"remind|1|cse|before-7|2026-03-31": true, "remind|8|cse|before-7|2026-03-31": true})
+	st, err := s.OutboxStats(ctx(t))
+	check(t, err)
+	equal(t, "stats after prune", st.ByState, map[training.MessageState]int{training.MessageQueued: 3, training.MessageSent: 4, training.MessageFailed: 1})
+	again, err := s.PruneMail(ctx(t), training.MailPrune{BodiesBefore: at(410), MessagesBefore: at(250)})
+	check(t, err)
+	equal(t, "pruning again", again, training.MailPruned{})
 }
