@@ -32,6 +32,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 	switch {
 	case errors.Is(err, errUnauthenticated):
 		return http.StatusUnauthorized, "unauthorized", "Sign in first, or send a valid API token.", false
+	case errors.Is(err, errOneTimeExpired):
+		return http.StatusUnauthorized, "unauthorized", "This one-time password has expired; ask an administrator for a new one.", false
 	case errors.Is(err, errUnauthenticatedLogin):
 		return http.StatusUnauthorized, "unauthorized", "The username or password is wrong.", false
 	case errors.Is(err, errTooLarge), errors.As(err, &mbe):
@@ -44,6 +46,10 @@ func classify(err error) (status int, code, message string, internal bool) {
 		return http.StatusConflict, "conflict", domainMessage(err, training.ErrConflict), false
 	case errors.Is(err, training.ErrForbidden):
 		return http.StatusForbidden, "forbidden", domainMessage(err, training.ErrForbidden), false
+	case errors.Is(err, training.ErrQuota):
+		return http.StatusTooManyRequests, "rate_limited", domainMessage(err, training.ErrQuota), false
+	case errors.Is(err, training.ErrBusy):
+		return http.StatusServiceUnavailable, "unavailable", domainMessage(err, training.ErrBusy), false
 	case errors.Is(err, training.ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable", "The service cannot reach its data right now; try again shortly.", true
 	case errors.As(err, &he):

@@ -56,7 +56,8 @@ func matrixRows(e *testEnv) []matrixRow {
 	return []matrixRow{
 		{method: "GET", route: "/healthz", access: public, ok: 200},
 		{method: "GET", route: "/readyz", access: public, ok: 200},
-		{method: "GET", route: "/metrics", access: public, ok: 200},
+		// Only with Config.MetricsToken (TestMetricsToken), which no caller here sends.
+		{method: "GET", route: "/metrics", access: public, ok: 401},
 		{method: "GET", route: "/api/v1/openapi.json", access: public, ok: 200},
 		{method: "POST", route: "/login", access: public, ok: 303, body: func(_ *testEnv, who string) (io.Reader, string) {
 			return strings.NewReader("username=nobody-" + who + "&password=wrong"), "application/x-www-form-urlencoded"

@@ -83,7 +83,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 		return p.accountsBack(c, "", err, "")
 	}
 	password := GeneratePassword()
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	if u.PasswordHash, err = p.hashPassword(c.Request().Context(), password); err != nil {
 		return err
 	}
 	if err := p.store.CreateUser(c.Request().Context(), u); err != nil {
@@ -106,13 +106,17 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 		return p.accountsBack(c, anchor, fmt.Errorf("%w: you cannot remove your own admin rights or disable yourself", training.ErrInvalid), "")
 	}
 	err := p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error { return in.apply(u) })
+	if err == nil && *in.Disabled {
+		// Disabling ends every session and token (see apiUserUpdate).
+		err = p.revokeCredentials(c.Request().Context(), name)
+	}
 	return p.accountsBack(c, anchor, err, "Saved "+name+".")
 }
 
 func (p *webPages) pageAccountReset(c echo.Context) error {
 	name := c.Param("username")
 	password := GeneratePassword()
-	hash, err := HashPassword(password)
+	hash, err := p.hashPassword(c.Request().Context(), password)
 	if err != nil {
 		return err
 	}
@@ -120,6 +124,9 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 		u.SetPassword(hash, true, p.now())
 		return nil
 	})
+	if err == nil {
+		err = p.revokeCredentials(c.Request().Context(), name)
+	}
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}

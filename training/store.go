@@ -119,6 +119,15 @@ type AccountStore interface {
 	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
 	// DeleteSession removes a session (logout).
 	DeleteSession(ctx context.Context, idHash string) error
+	// TouchSession moves an unexpired session's Expires to expires in one
+	// atomic step and returns the session as stored. It never re-creates
+	// a session: one deleted (logout) or expired at now is ErrNotFound,
+	// so a logout always wins over a request refreshing the same session.
+	TouchSession(ctx context.Context, idHash string, expires, now time.Time) (Session, error)
+	// RevokeCredentials removes every session and API token of a user (the
+	// user stays), atomically: for disabling an account or resetting its
+	// password. A missing user is not an error.
+	RevokeCredentials(ctx context.Context, username string) error
 
 	// CreateToken stores an API token (keyed by t.Hash).
 	CreateToken(ctx context.Context, t Token) error
