@@ -111,6 +111,7 @@ func (a *App) prepare(ctx context.Context) error {
 		MaxUploadBytes: int64(a.Config.MaxUploadMB) << 20, CookieSecure: a.Config.CookieSecure,
 		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
 	}
+	a.Config.serverSecurity(&cfg)
 	if jobs != nil {
 		cfg.Jobs = jobs
 	}
