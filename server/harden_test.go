@@ -373,3 +373,67 @@ func httptestGet(h http.Handler, path string) *httptest.ResponseRecorder {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 	return rec
 }
+
+// TestImportConcurrencyLimits: one import at a time per user (429), a
+// bounded number and size in total (503), slots given back after.
+func TestImportConcurrencyLimits(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.Limits.Imports, c.Limits.ImportsPerUser, c.Limits.ImportBytes = 2, 1, 1 << 20 })
+	post := func(as string) *httptest.ResponseRecorder {
+		body, ctype := rosterCSV(e, as)
+		return e.do(req{method: "POST", path: "/api/v1/imports", as: as, body: body, ctype: ctype})
+	}
+	release, err := e.s.imports.acquire("hr", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := post("hr"); rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "rate_limited") {
+		t.Errorf("a second import of the same user: %d %s", rec.Code, rec.Body)
+	}
+	if rec := post("admin"); rec.Code != 200 {
+		t.Errorf("another user's import with a slot free: %d %s", rec.Code, rec.Body)
+	}
+	release2, err := e.s.imports.acquire("someone", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := post("admin"); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "busy with other imports") {
+		t.Errorf("an import with every slot taken: %d %s", rec.Code, rec.Body)
+	}
+	release()
+	release2()
+	release2() // twice is harmless
+	if n, b := e.s.imports.inUse(); n != 0 || b != 0 {
+		t.Fatalf("after every import ended: %d running, %d bytes", n, b)
+	}
+	// Bytes: a file that would take the running total past ImportBytes waits.
+	release, err = e.s.imports.acquire("someone", 1<<20-10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := post("admin"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("an import past the byte budget: %d", rec.Code)
+	}
+	release()
+	if rec := post("hr"); rec.Code != 200 {
+		t.Errorf("an import once the others ended: %d %s", rec.Code, rec.Body)
+	}
+	if n, _ := e.s.imports.inUse(); n != 0 {
+		t.Fatalf("%d imports still counted as running", n)
+	}
+}
+
+// TestPreviewQuota: kept dry runs count against a quota per user (429)
+// and in total (503); the store refuses what would not fit.
+func TestPreviewQuota(t *testing.T) {
+	for _, tt := range []struct {
+		perUser, total int64
+		want           int
+	}{{1 << 20, 4 << 20, 200}, {100, 4 << 20, 429}, {1 << 20, 100, 503}} {
+		e := newTestEnv(t, func(c *Config) { c.Limits.PreviewBytesPerUser, c.Limits.PreviewBytes = tt.perUser, tt.total })
+		body, ctype := rosterCSV(e, "hr")
+		rec := e.do(req{method: "POST", path: "/api/v1/imports", as: "hr", body: body, ctype: ctype})
+		if rec.Code != tt.want {
+			t.Errorf("preview with quota %d per user, %d total: %d, want %d: %s", tt.perUser, tt.total, rec.Code, tt.want, rec.Body)
+		}
+	}
+}
