@@ -377,7 +377,7 @@ func httptestGet(h http.Handler, path string) *httptest.ResponseRecorder {
 // TestImportConcurrencyLimits: one import at a time per user (429), a
 // bounded number and size in total (503), slots given back after.
 func TestImportConcurrencyLimits(t *testing.T) {
-	e := newTestEnv(t, func(c *Config) { c.Limits.Imports, c.Limits.ImportsPerUser, c.Limits.ImportBytes = 2, 1, 1 << 20 })
+	e := newTestEnv(t, func(c *Config) { c.Limits.Imports, c.Limits.ImportsPerUser, c.Limits.ImportBytes = 2, 1, 1<<20 })
 	post := func(as string) *httptest.ResponseRecorder {
 		body, ctype := rosterCSV(e, as)
 		return e.do(req{method: "POST", path: "/api/v1/imports", as: as, body: body, ctype: ctype})
