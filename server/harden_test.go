@@ -437,3 +437,20 @@ func TestPreviewQuota(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficerPageUniform404: a manager cannot tell an officer outside
+// their units from one who does not exist.
+func TestOfficerPageUniform404(t *testing.T) {
+	e := newTestEnv(t)
+	answer := func(path string) (int, string) {
+		rec := e.do(req{method: "GET", path: path, as: "mgr-a"})
+		return rec.Code, strings.ReplaceAll(rec.Body.String(), rec.Header().Get("X-Request-ID"), "")
+	}
+	for _, prefix := range []string{"/officers/", "/api/v1/officers/"} {
+		elseCode, elseBody := answer(prefix + "B1") // exists, in Bravo
+		noneCode, noneBody := answer(prefix + "ZZ999")
+		if elseCode != 404 || noneCode != 404 || elseBody != noneBody {
+			t.Errorf("%s: outside the units %d, missing %d; bodies differ: %v", prefix, elseCode, noneCode, elseBody != noneBody)
+		}
+	}
+}
