@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 // ReportCSV writes the report as one row per unit and course, parents
 // before children: a shape spreadsheets filter and scripts read easily.
 func ReportCSV(w io.Writer, r *training.Report) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write([]string{"as_of", "unit", "depth", "course", "title", "percent", "required", "compliant", "overdue", "due_soon", "outstanding", "exempt"}); err != nil {
 		return err
 	}
@@ -28,18 +27,17 @@ func ReportCSV(w io.Writer, r *training.Report) error {
 			if c.Percent != nil {
 				pct = c.Percent.String()
 			}
-			err = cw.Write(safeAll([]string{
+			err = cw.Write([]string{
 				r.AsOf.String(), n.Unit, strconv.Itoa(depth(n.Unit, r.Unit)), c.Course, c.Title, pct,
 				strconv.Itoa(c.Required), strconv.Itoa(c.Compliant), strconv.Itoa(c.Overdue),
 				strconv.Itoa(c.DueSoon), strconv.Itoa(c.Outstanding), strconv.Itoa(c.Exempt),
-			}))
+			})
 		}
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // ReportTable writes the report as aligned text, one block per course,
