@@ -454,3 +454,34 @@ func TestOfficerPageUniform404(t *testing.T) {
 		}
 	}
 }
+
+// TestCourseURLRefused: the API and the course page share the domain's
+// rule: no javascript: links.
+func TestCourseURLRefused(t *testing.T) {
+	e := newTestEnv(t)
+	rec := e.do(req{method: "PUT", path: "/api/v1/courses/extra", as: "hr", ctype: "application/json",
+		body: jsonBody(map[string]any{"title": "Extra", "url": "javascript:alert(document.cookie)"})})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "http or https") {
+		t.Fatalf("PUT a javascript: course URL: %d %s", rec.Code, rec.Body)
+	}
+	courses := training.DefaultCourses()
+	courses[0].URL = "javascript:alert(1)"
+	if rec := e.do(req{method: "PUT", path: "/api/v1/courses", as: "hr", ctype: "application/json", body: jsonBody(courses)}); rec.Code != http.StatusBadRequest {
+		t.Fatalf("PUT courses with a javascript: URL: %d", rec.Code)
+	}
+	v := url.Values{"title": {"Extra"}, "url": {"javascript:alert(1)"}, "id": {"extra"}}
+	e.do(req{method: "POST", path: "/courses", as: "hr", body: strings.NewReader(v.Encode()), ctype: "application/x-www-form-urlencoded"})
+	for _, c := range mustCourses(t, e) {
+		if strings.HasPrefix(strings.ToLower(c.URL), "javascript") {
+			t.Fatalf("course %s was stored with URL %q", c.ID, c.URL)
+		}
+	}
+}
+
+func mustCourses(t *testing.T, e *testEnv) []training.Course {
+	cs, err := e.st.Courses(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
