@@ -328,6 +328,16 @@ func (c *Config) baseURL() string {
 	return "http://" + localHost(c.Addr)
 }
 
+// linkScope names the deployment in officer links (training.LinkKey):
+// the Redis prefix, so that forces sharing a Redis and a secret cannot
+// open each other's links; "" for the embedded store.
+func (c *Config) linkScope() string {
+	if c.RedisURL == "" {
+		return ""
+	}
+	return "redis:" + c.RedisPrefix
+}
+
 // storeName says which store the settings select, without secrets.
 func (c *Config) storeName() string {
 	if c.RedisURL != "" {

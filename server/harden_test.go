@@ -485,3 +485,58 @@ func mustCourses(t *testing.T, e *testEnv) []training.Course {
 	}
 	return cs
 }
+
+// TestOfficerLinks: links are signed for one deployment, refused once the
+// officer has left, and revocable per officer.
+func TestOfficerLinks(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.LinkScope = "redis:force-b" })
+	keyB := training.LinkKey(testSecret, "redis:force-b")
+	open := func(tok string) int {
+		return e.do(req{method: "GET", path: "/api/v1/me/" + tok}).Code
+	}
+	exp := testNow.Add(24 * time.Hour)
+	if code := open(training.SignOfficerLinkAt(training.LinkKey(testSecret, "redis:force-a"), "A1", testNow, exp)); code != 403 {
+		t.Errorf("force A's link on force B: %d", code)
+	}
+	if code := open(training.SignOfficerLinkAt(testSecret, "A1", testNow, exp)); code != 403 {
+		t.Errorf("a link signed with the bare secret on a scoped deployment: %d", code)
+	}
+	before := training.SignOfficerLinkAt(keyB, "A1", testNow.Add(-time.Hour), exp)
+	old := training.SignOfficerLink(keyB, "A1", exp)
+	if open(before) != 200 || open(old) != 200 {
+		t.Fatal("valid links refused")
+	}
+	if rec := e.do(req{method: "POST", path: "/api/v1/officers/A1/links/revoke", as: "hr"}); rec.Code != 200 {
+		t.Fatalf("revoke: %d %s", rec.Code, rec.Body)
+	}
+	if open(before) != 403 || open(old) != 403 {
+		t.Error("a link issued before the revocation still opens")
+	}
+	if code := open(training.SignOfficerLinkAt(keyB, "A1", testNow.Add(time.Second), exp)); code != 200 {
+		t.Errorf("a link issued after the revocation: %d", code)
+	}
+	if code := open(training.SignOfficerLinkAt(keyB, "A2", testNow, exp)); code != 200 {
+		t.Errorf("another officer's link after A1's revocation: %d", code)
+	}
+	// A leaver's links stop working.
+	ctx := context.Background()
+	rec, err := e.st.Officer(ctx, "A2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := e.st.Revision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Officer.Leaver = true
+	if _, err := e.st.ApplyChanges(ctx, training.ChangeSet{BaseRevision: rev, Officers: []training.Officer{rec.Officer},
+		Import: training.ImportRecord{ID: "leave", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := open(training.SignOfficerLinkAt(keyB, "A2", testNow, exp)); code != 403 {
+		t.Errorf("a leaver's link: %d", code)
+	}
+	if rec := e.do(req{method: "GET", path: "/me/" + training.SignOfficerLinkAt(keyB, "A2", testNow, exp)}); rec.Code != 403 {
+		t.Errorf("a leaver's link page: %d", rec.Code)
+	}
+}

@@ -91,6 +91,7 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/completions", s.apiCompletions, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)
+	api.POST("/officers/:id/links/revoke", s.apiRevokeLinks, staff)
 	api.GET("/jobs", s.apiJobs, staff)
 	api.GET("/jobs/runs", s.apiJobRuns, staff)
 	api.GET("/outbox", s.apiOutbox, staff)

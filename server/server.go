@@ -31,6 +31,10 @@ type Config struct {
 	BaseURL string
 	// Secret signs officer links (and derives other keys); at least 16 bytes.
 	Secret []byte
+	// LinkScope names this deployment in its officer links (the Redis
+	// prefix); links signed for another scope do not open here
+	// (training.LinkKey).
+	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
 	Jobs           Jobs
 	MaxUploadBytes int64
@@ -133,6 +137,7 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
+	linkKey []byte
 	hashing *hashGate
 	imports *importGate
 
@@ -178,6 +183,7 @@ func New(cfg Config) (*Server, error) {
 		metrics: newMetrics(),
 		limits:  newLoginLimiter(),
 		cache:   newDataCache(),
+		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing: newHashGate(cfg.Limits),
 		imports: newImportGate(cfg.Limits),
 		ready:   make(chan struct{}),
