@@ -30,7 +30,7 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	sheet := fs.String("sheet", "", "read this sheet (default: the one whose header row matches best)")
 	yes := fs.Bool("yes", false, "confirm a full upload that makes more than 20% of active officers leavers")
 	format := fs.String("format", "text", "text or json (the whole report, every problem)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

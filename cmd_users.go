@@ -32,7 +32,7 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	var units listFlag
 	fs.Var(&units, "unit", "a unit subtree a manager may see (repeatable)")
 	officer := fs.String("officer", "", "the manager's own officer ID: adds everyone reporting to them")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -76,7 +76,7 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("users list", "[--format table|json]")
 	format := fs.String("format", "table", "table or json")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -129,7 +129,7 @@ func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 
 func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("users reset", "USERNAME")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -162,7 +162,7 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	fs := flagSet("users token", "--name NAME [--expires-days N] USERNAME")
 	name := fs.String("name", "", "what uses the token, e.g. \"learning platform\"")
 	days := fs.Int("expires-days", 0, "days until it expires (0: never)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
