@@ -143,14 +143,18 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 		return exitFail
 	}
 	err = env.store.UpdateUser(ctx, pos[0], func(u *training.User) error {
-		u.SetPassword(hash, true, time.Now())
+		u.SetPassword(hash, true, env.now())
 		return nil
 	})
+	if err == nil {
+		// As in the web service: a reset ends every session and API token.
+		err = env.store.RevokeCredentials(ctx, pos[0])
+	}
 	if err != nil {
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login.\n", pos[0], pw)
+	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login. Their sessions and API tokens were ended.\n", pos[0], pw)
 	return exitOK
 }
 

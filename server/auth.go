@@ -168,8 +168,9 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 	if err != nil {
 		return nil, err
 	}
-	if sess.Created.Before(u.PasswordChanged) {
-		// The password was changed or reset after this session began.
+	if sess.Created.Before(u.PasswordChanged) || s.oneTimeExpired(u) {
+		// The password was changed or reset after this session began, or
+		// the one-time password it began with has expired.
 		return nil, errUnauthenticated
 	}
 	s.touchSession(ctx, &sess, now)
@@ -220,7 +221,7 @@ func (s *Server) activeUser(ctx context.Context, username string) (training.User
 	if err != nil {
 		return training.User{}, fmt.Errorf("user lookup: %w", err)
 	}
-	if u.Disabled || s.oneTimeExpired(u) {
+	if u.Disabled {
 		return training.User{}, errUnauthenticated
 	}
 	return u, nil
@@ -247,10 +248,13 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
 			}
 			// A user whose password is a one-time one may do nothing but
-			// change it, on every route, pages and API, by session or
-			// token: after an admin's reset, a stolen old credential is
-			// useless too.
-			if p.user.MustChangePassword && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
+			// change it, on every route, pages and API: after an admin's
+			// reset, a stolen old credential is useless too. That holds
+			// for API tokens made before the one-time password was given
+			// out; a token an admin makes afterwards (for an integration
+			// account whose password is never used) is a deliberate grant.
+			oldCredential := p.token == nil || p.token.Created.Before(p.user.OneTimeGiven())
+			if p.user.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
 				if !isAPI(c.Path()) && c.Request().Method == http.MethodGet {
 					return c.Redirect(http.StatusSeeOther, passwordPage)
 				}

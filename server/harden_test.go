@@ -219,6 +219,10 @@ func TestOneTimePasswordExpires(t *testing.T) {
 		if tt.want == 401 && !strings.Contains(rec.Body.String(), "expired") {
 			t.Errorf("expired one-time password: %s", rec.Body)
 		}
+		// A session begun earlier ends with the one-time password.
+		if code := e.do(req{method: "GET", path: "/api/v1/session", as: "hr"}).Code; tt.want == 401 && code != 401 {
+			t.Errorf("a session of a user whose one-time password is %v old: %d", tt.age, code)
+		}
 	}
 	other := newTestEnv(t, func(c *Config) { c.OneTimePasswordTTL = 24 * 40 * time.Hour })
 	if err := other.st.UpdateUser(ctx, "hr", func(u *training.User) error {

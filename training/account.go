@@ -50,14 +50,16 @@ func (u *User) SetPassword(hash string, oneTime bool, now time.Time) {
 // was given out when the password was last set (or, for an account
 // created with it, when the account was created).
 func (u User) OneTimeExpired(now time.Time, ttl time.Duration) bool {
-	if !u.MustChangePassword {
-		return false
+	return u.MustChangePassword && !now.Before(u.OneTimeGiven().Add(ttl))
+}
+
+// OneTimeGiven is when u's one-time password was given out (meaningful
+// only while MustChangePassword is set).
+func (u User) OneTimeGiven() time.Time {
+	if u.Created.After(u.PasswordChanged) {
+		return u.Created
 	}
-	given := u.PasswordChanged
-	if u.Created.After(given) {
-		given = u.Created
-	}
-	return !now.Before(given.Add(ttl))
+	return u.PasswordChanged
 }
 
 // Session is a logged-in browser session. Only a hash of the cookie value is stored.
