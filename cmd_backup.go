@@ -11,7 +11,7 @@ import (
 // for standard output). Redis is backed up with Redis's own tools.
 func backupCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("backup", "FILE (or - for standard output)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -26,7 +26,7 @@ func backupCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 		return exitFail
 	}
 	var n int64
-	err := writeOutput(pos[0], stdout, func(w io.Writer) error {
+	err := env.writeOutput(pos[0], stdout, func(w io.Writer) error {
 		var err error
 		n, err = b.Backup(ctx, w)
 		return err

@@ -9,8 +9,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/muster-police/muster/server"
 )
 
 // SMTPSettings configure outgoing mail; without a host, mail is written
@@ -48,6 +51,23 @@ type Config struct {
 	KeepMailDays       int
 	KeepJobRunsDays    int
 	LogLevel           string
+	Security           SecuritySettings
+}
+
+// SecuritySettings bound what clients may cost and say whom to trust
+// (README "Security").
+type SecuritySettings struct {
+	TrustedProxies     string // comma-separated IPs and CIDR ranges
+	MetricsToken       secret
+	MetricsAddr        string
+	OneTimePasswordTTL time.Duration
+	ReadTimeout        time.Duration
+	UploadTimeout      time.Duration
+	LoginConcurrency   int
+	Imports            int
+	ImportsPerUser     int
+	PreviewMBPerUser   int
+	PreviewMB          int
 }
 
 // defaultConfig is the embedded default: one bolt file under ./muster-data.
@@ -67,6 +87,27 @@ func defaultConfig() Config {
 		KeepMailDays:       90,
 		KeepJobRunsDays:    90,
 		LogLevel:           "info",
+		Security: SecuritySettings{
+			OneTimePasswordTTL: server.DefaultOneTimePasswordTTL,
+			ReadTimeout:        30 * time.Second,
+			UploadTimeout:      10 * time.Minute,
+			LoginConcurrency:   server.DefaultLimits().Hashing,
+			Imports:            server.DefaultLimits().Imports,
+			ImportsPerUser:     server.DefaultLimits().ImportsPerUser,
+			PreviewMBPerUser:   100,
+			PreviewMB:          500,
+		},
+	}
+}
+
+func setDuration(dst *time.Duration) func(*Config, string) error {
+	return func(_ *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return errors.New("must be a positive duration such as 30s, 10m or 72h")
+		}
+		*dst = d
+		return nil
 	}
 }
 
@@ -134,6 +175,17 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_KEEP_MAIL_DAYS", setInt(&c.KeepMailDays)},
 		{"MUSTER_KEEP_JOB_RUNS_DAYS", setInt(&c.KeepJobRunsDays)},
 		{"MUSTER_LOG_LEVEL", str(&c.LogLevel)},
+		{"MUSTER_TRUSTED_PROXIES", str(&c.Security.TrustedProxies)},
+		{"MUSTER_METRICS_TOKEN", sec(&c.Security.MetricsToken)},
+		{"MUSTER_METRICS_ADDR", str(&c.Security.MetricsAddr)},
+		{"MUSTER_ONE_TIME_PASSWORD_TTL", setDuration(&c.Security.OneTimePasswordTTL)},
+		{"MUSTER_READ_TIMEOUT", setDuration(&c.Security.ReadTimeout)},
+		{"MUSTER_UPLOAD_TIMEOUT", setDuration(&c.Security.UploadTimeout)},
+		{"MUSTER_LOGIN_CONCURRENCY", setInt(&c.Security.LoginConcurrency)},
+		{"MUSTER_IMPORTS_CONCURRENT", setInt(&c.Security.Imports)},
+		{"MUSTER_IMPORTS_PER_USER", setInt(&c.Security.ImportsPerUser)},
+		{"MUSTER_PREVIEW_MB_PER_USER", setInt(&c.Security.PreviewMBPerUser)},
+		{"MUSTER_PREVIEW_MB_TOTAL", setInt(&c.Security.PreviewMB)},
 	}
 }
 
@@ -173,6 +225,16 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.KeepMailDays, "keep-mail-days", c.KeepMailDays, "days to keep sent and failed messages, 0 for ever (MUSTER_KEEP_MAIL_DAYS)")
 	fs.IntVar(&c.KeepJobRunsDays, "keep-job-runs-days", c.KeepJobRunsDays, "days to keep job run records, 0 for ever (MUSTER_KEEP_JOB_RUNS_DAYS)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MUSTER_LOG_LEVEL)")
+	fs.StringVar(&c.Security.TrustedProxies, "trusted-proxies", c.Security.TrustedProxies, "reverse proxies whose X-Forwarded-For is believed: IPs and CIDR ranges, comma-separated (MUSTER_TRUSTED_PROXIES)")
+	fs.StringVar(&c.Security.MetricsAddr, "metrics-addr", c.Security.MetricsAddr, "separate listen address for /metrics (MUSTER_METRICS_ADDR; the token only from MUSTER_METRICS_TOKEN)")
+	fs.DurationVar(&c.Security.OneTimePasswordTTL, "one-time-password-ttl", c.Security.OneTimePasswordTTL, "how long a generated password signs in (MUSTER_ONE_TIME_PASSWORD_TTL)")
+	fs.DurationVar(&c.Security.ReadTimeout, "read-timeout", c.Security.ReadTimeout, "longest time to read one request (MUSTER_READ_TIMEOUT)")
+	fs.DurationVar(&c.Security.UploadTimeout, "upload-timeout", c.Security.UploadTimeout, "longest time to read one upload (MUSTER_UPLOAD_TIMEOUT)")
+	fs.IntVar(&c.Security.LoginConcurrency, "login-concurrency", c.Security.LoginConcurrency, "password checks at once, 19 MiB each (MUSTER_LOGIN_CONCURRENCY)")
+	fs.IntVar(&c.Security.Imports, "imports-concurrent", c.Security.Imports, "imports and previews running at once (MUSTER_IMPORTS_CONCURRENT)")
+	fs.IntVar(&c.Security.ImportsPerUser, "imports-per-user", c.Security.ImportsPerUser, "imports and previews one user may run at once (MUSTER_IMPORTS_PER_USER)")
+	fs.IntVar(&c.Security.PreviewMBPerUser, "preview-mb-per-user", c.Security.PreviewMBPerUser, "MB of kept previews per user (MUSTER_PREVIEW_MB_PER_USER)")
+	fs.IntVar(&c.Security.PreviewMB, "preview-mb-total", c.Security.PreviewMB, "MB of kept previews in total (MUSTER_PREVIEW_MB_TOTAL)")
 }
 
 // Validate checks every setting and returns the first problem as one sentence.
@@ -233,7 +295,48 @@ func (c *Config) Validate() error {
 	if _, err := c.level(); err != nil {
 		return err
 	}
+	if _, err := server.ParseTrustedProxies(c.Security.TrustedProxies); err != nil {
+		return fmt.Errorf("MUSTER_TRUSTED_PROXIES: %v", err)
+	}
+	sec := c.Security
+	for _, n := range []struct {
+		name string
+		v    int
+	}{
+		{"MUSTER_LOGIN_CONCURRENCY", sec.LoginConcurrency}, {"MUSTER_IMPORTS_CONCURRENT", sec.Imports},
+		{"MUSTER_IMPORTS_PER_USER", sec.ImportsPerUser}, {"MUSTER_PREVIEW_MB_PER_USER", sec.PreviewMBPerUser},
+		{"MUSTER_PREVIEW_MB_TOTAL", sec.PreviewMB},
+	} {
+		if n.v < 1 {
+			return fmt.Errorf("%s must be at least 1", n.name)
+		}
+	}
+	if sec.PreviewMBPerUser < c.MaxUploadMB || sec.PreviewMB < sec.PreviewMBPerUser {
+		return errors.New("MUSTER_PREVIEW_MB_PER_USER must be at least MUSTER_MAX_UPLOAD_MB, and MUSTER_PREVIEW_MB_TOTAL at least MUSTER_PREVIEW_MB_PER_USER")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"MUSTER_ONE_TIME_PASSWORD_TTL", sec.OneTimePasswordTTL}, {"MUSTER_READ_TIMEOUT", sec.ReadTimeout}, {"MUSTER_UPLOAD_TIMEOUT", sec.UploadTimeout}} {
+		if d.v <= 0 {
+			return fmt.Errorf("%s must be positive", d.name)
+		}
+	}
 	return nil
+}
+
+// serverSecurity turns the settings into the server's (after Validate).
+func (c *Config) serverSecurity(cfg *server.Config) {
+	sec := c.Security
+	cfg.TrustedProxies, _ = server.ParseTrustedProxies(sec.TrustedProxies)
+	cfg.MetricsToken, cfg.MetricsAddr = sec.MetricsToken.reveal(), sec.MetricsAddr
+	cfg.OneTimePasswordTTL = sec.OneTimePasswordTTL
+	cfg.Timeouts.Read, cfg.Timeouts.UploadRead = sec.ReadTimeout, sec.UploadTimeout
+	l := server.DefaultLimits()
+	l.Hashing, l.Imports, l.ImportsPerUser = sec.LoginConcurrency, sec.Imports, sec.ImportsPerUser
+	l.ImportBytes = int64(sec.Imports) * int64(c.MaxUploadMB) << 20
+	l.PreviewBytesPerUser, l.PreviewBytes = int64(sec.PreviewMBPerUser)<<20, int64(sec.PreviewMB)<<20
+	cfg.Limits = l
 }
 
 // level is the slog level named by LogLevel.
@@ -251,6 +354,16 @@ func (c *Config) baseURL() string {
 		return strings.TrimRight(c.BaseURL, "/")
 	}
 	return "http://" + localHost(c.Addr)
+}
+
+// linkScope names the deployment in officer links (training.LinkKey):
+// the Redis prefix, so that forces sharing a Redis and a secret cannot
+// open each other's links; "" for the embedded store.
+func (c *Config) linkScope() string {
+	if c.RedisURL == "" {
+		return ""
+	}
+	return "redis:" + c.RedisPrefix
 }
 
 // storeName says which store the settings select, without secrets.

@@ -24,7 +24,7 @@ func coursesCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 func coursesList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("courses list", "[--format table|json|yaml]")
 	format := fs.String("format", "table", "table, json or yaml (yaml is the format that courses apply reads)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -166,7 +166,7 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("courses apply", "[--dry-run] FILE.yaml")
 	dry := fs.Bool("dry-run", false, "check the file and say what would change, without saving")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

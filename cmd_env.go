@@ -27,7 +27,13 @@ type cmdEnv struct {
 	now   func() time.Time
 	// files holds the input files by the names given in args when the
 	// command was forwarded to a running server; nil reads the disk.
+	// When it is set the command runs inside the server, which never
+	// reads or writes a file named in the arguments.
 	files map[string][]byte
+	// probing runs a command only as far as its flag set (planForward):
+	// parseFlags records it in probed and stops the command.
+	probing bool
+	probed  *flag.FlagSet
 	// by names who ran the command, for the import log.
 	by string
 }
@@ -120,6 +126,29 @@ func fileError(name string, err error) error {
 		return fmt.Errorf("%s: permission denied", name)
 	}
 	return fmt.Errorf("%s: %v", name, err)
+}
+
+// errForwardedFile refuses an output file inside the server: forwarded
+// commands write to the response body, and the CLI writes the file.
+var errForwardedFile = errors.New("output files are written by the muster command that forwarded this one, never by the server; send - (standard output)")
+
+// writeOutput is writeOutput for this command: a forwarded command (run
+// inside the server) writes only to stdout, whatever path it was given.
+func (e *cmdEnv) writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if e.files != nil && path != "" && path != "-" {
+		return errForwardedFile
+	}
+	return writeOutput(path, stdout, write)
+}
+
+// parseFlags is parseFlags for this command; while probing it records
+// fs and stops the command before it does anything.
+func (e *cmdEnv) parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos []string, code int, ok bool) {
+	if e.probing {
+		e.probed = fs
+		return nil, exitOK, false
+	}
+	return parseFlags(fs, args, stdout, stderr)
 }
 
 // writeOutput runs write against stdout, or against the file path when it

@@ -11,9 +11,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -28,64 +29,74 @@ const forwardTimeout = 30 * time.Minute
 
 // forwardPlan is what to send and where the answer goes.
 type forwardPlan struct {
-	args   []string          // as sent: inputs renamed to their keys, --out removed
+	args   []string          // as sent: inputs renamed to their keys, outputs replaced by stdout
 	inputs map[string]string // key sent -> local path
 	out    string            // local file for the body ("" = stdout)
 }
 
-// valueFlags are, per command, the flags that take a value (so their
-// values are not mistaken for input files).
-var valueFlags = map[string][]string{
-	"import": {"sheet", "format", "map", "save-mapping", "course"},
-}
-
-// planForward rewrites args (starting with the command name) for the server.
+// planForward rewrites args (starting with the command name) for the
+// server, from the command table: the command's files say which
+// arguments are input and output files, and the command's own flag set
+// (probed, not re-declared here) which flags take a value, so that a
+// flag's value is never taken for a file.
 func planForward(args []string) (forwardPlan, error) {
-	p := forwardPlan{inputs: map[string]string{}}
-	cmd := args[0]
-	sub := ""
-	if len(args) > 1 {
-		sub = args[1]
+	p := forwardPlan{inputs: map[string]string{}, args: args}
+	cmd, ok := lookup(args[0])
+	if !ok || cmd.run == nil {
+		return p, nil // the server says what is wrong
 	}
-	takesValue := map[string]bool{}
-	for _, f := range valueFlags[cmd] {
-		takesValue[f] = true
+	roles := cmd.files
+	fs := probeFlags(cmd, args[1:])
+	takesValue := func(name string) bool {
+		if fs == nil {
+			return false
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return false
+		}
+		b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+		return !isBool || !b.IsBoolFlag()
 	}
-	input := func(path string) string {
-		key := filepath.Base(path)
-		p.inputs[key] = path
-		return key
-	}
-	out := []string{cmd}
+	out := []string{cmd.name}
 	rest := args[1:]
+	var pos []string
 	flagsDone := false
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case !flagsDone && a == "--":
+		if !flagsDone && a == "--" {
 			flagsDone = true
 			out = append(out, a)
-		case !flagsDone && strings.HasPrefix(a, "-") && a != "-" && name == "out":
-			if !hasValue {
-				if i+1 >= len(rest) {
-					return p, errors.New("--out needs a file name")
+			continue
+		}
+		if !flagsDone && strings.HasPrefix(a, "-") && a != "-" {
+			name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if roles.outFlag != "" && name == roles.outFlag {
+				if !hasValue {
+					if i+1 >= len(rest) {
+						return p, fmt.Errorf("--%s needs a file name", name)
+					}
+					i++
+					value = rest[i]
 				}
-				i++
-				value = rest[i]
+				p.out = value
+				continue
 			}
-			p.out = value
-		case !flagsDone && strings.HasPrefix(a, "-") && a != "-":
 			out = append(out, a)
-			if takesValue[name] && !hasValue && i+1 < len(rest) {
+			if takesValue(name) && !hasValue && i+1 < len(rest) {
 				i++
 				out = append(out, rest[i])
 			}
-		case cmd == "import":
-			out = append(out, input(a))
-		case cmd == "courses" && sub == "apply" && a != "apply":
-			out = append(out, input(a))
-		case cmd == "backup":
+			continue
+		}
+		k := len(pos)
+		pos = append(pos, a)
+		switch {
+		case roles.inputs == "*", roles.inputs != "" && k > 0 && pos[0] == roles.inputs:
+			key := filepath.Base(a)
+			p.inputs[key] = a
+			out = append(out, key)
+		case roles.outArg:
 			if a != "-" {
 				p.out = a
 			}
@@ -96,7 +107,7 @@ func planForward(args []string) (forwardPlan, error) {
 	}
 	// The server writes to the body; the format --out's extension chose
 	// must travel explicitly.
-	if p.out != "" && (cmd == "report" || cmd == "officers") && !hasFlag(out, "format") {
+	if p.out != "" && roles.outFlag != "" && fs != nil && fs.Lookup("format") != nil && !hasFlag(out, "format") {
 		switch ext := strings.ToLower(filepath.Ext(p.out)); ext {
 		case ".json", ".csv", ".xlsx":
 			out = append(out, "--format", ext[1:])
@@ -104,6 +115,15 @@ func planForward(args []string) (forwardPlan, error) {
 	}
 	p.args = out
 	return p, nil
+}
+
+// probeFlags returns the flag set the command (or its subcommand) parses
+// args with, by running it as far as its parseFlags; nil when it stops
+// before (an unknown subcommand: the server will say so).
+func probeFlags(cmd command, args []string) *flag.FlagSet {
+	env := &cmdEnv{probing: true, files: map[string][]byte{}, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	cmd.run(context.Background(), env, args, io.Discard, io.Discard)
+	return env.probed
 }
 
 // hasFlag reports whether args set the named flag (-name, --name, --name=…).

@@ -34,7 +34,7 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	fs.Var(&maps, "map", "what a column holds, as HEADER=FIELD (e.g. \"Pers.No.=id\", \"CSE done=course:cse-recognition\", \"Org.unit=ignore\"); repeat for more columns")
 	saveAs := fs.String("save-mapping", "", "save the --map choices (and --course) under this name, for later files with the same headers")
 	format := fs.String("format", "text", "text or json (the whole report, every problem)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -32,7 +32,7 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 		return nil, err
 	}
 	return jobs.New(jobs.Config{
-		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: secret, Mailer: mailer,
+		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: training.LinkKey(secret, cfg.linkScope()), Mailer: mailer,
 		Policy: jobs.DefaultPolicy(),
 		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot,
 			Prune: cfg.SchedulePrune},

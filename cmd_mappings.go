@@ -19,7 +19,7 @@ func mappingsCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr
 func mappingsList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("mappings list", "[--format text|json]")
 	format := fs.String("format", "text", "text or json")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -67,7 +67,7 @@ func mappingsList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 
 func mappingsDelete(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("mappings delete", "NAME")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -29,7 +29,7 @@ func officersShow(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 	fs := flagSet("officers show", "[--as-of DATE] [--format table|json] ID")
 	asOfS := fs.String("as-of", "", "evaluate as of this date, YYYY-MM-DD (default today)")
 	format := fs.String("format", "table", "table or json")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -174,7 +174,7 @@ func officersList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 	leavers := fs.Bool("leavers", false, "include leavers")
 	formatS := fs.String("format", "", "table, json, csv or xlsx (default table, or from --out's extension)")
 	out := fs.String("out", "", "write to `FILE` instead of standard output")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -218,7 +218,7 @@ func officersList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		return exitFail
 	}
 	list := training.ListOfficers(ds, asOf, training.OfficerFilter{Unit: unit, Course: *course, Status: status, Leavers: *leavers, Scope: training.Scope{All: true}})
-	err = writeOutput(*out, stdout, func(w io.Writer) error {
+	err = env.writeOutput(*out, stdout, func(w io.Writer) error {
 		switch format {
 		case "json":
 			enc := json.NewEncoder(w)

@@ -19,7 +19,7 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	dry := fs.Bool("dry-run", false, "only list who would get what, and why; send nothing")
 	asOfS := fs.String("as-of", "", "plan as of this date, YYYY-MM-DD (default today)")
 	format := fs.String("format", "table", "table or json")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -48,7 +48,7 @@ func reportCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	fs.Var(&courses, "course", "only this course `ID` (repeatable, or comma-separated)")
 	formatS := fs.String("format", "", "table, json, csv or xlsx (default table, or from --out's extension)")
 	out := fs.String("out", "", "write to `FILE` instead of standard output")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -82,7 +82,7 @@ func reportCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 		fail(stderr, err)
 		return exitFail
 	}
-	err = writeOutput(*out, stdout, func(w io.Writer) error {
+	err = env.writeOutput(*out, stdout, func(w io.Writer) error {
 		switch format {
 		case "json":
 			enc := json.NewEncoder(w)

@@ -91,6 +91,17 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_KEEP_MAIL_DAYS", strconv.Itoa(c.KeepMailDays)},
 		{"MUSTER_KEEP_JOB_RUNS_DAYS", strconv.Itoa(c.KeepJobRunsDays)},
 		{"MUSTER_LOG_LEVEL", c.LogLevel},
+		{"MUSTER_TRUSTED_PROXIES", c.Security.TrustedProxies},
+		{"MUSTER_METRICS_TOKEN", c.Security.MetricsToken.String()},
+		{"MUSTER_METRICS_ADDR", c.Security.MetricsAddr},
+		{"MUSTER_ONE_TIME_PASSWORD_TTL", c.Security.OneTimePasswordTTL.String()},
+		{"MUSTER_READ_TIMEOUT", c.Security.ReadTimeout.String()},
+		{"MUSTER_UPLOAD_TIMEOUT", c.Security.UploadTimeout.String()},
+		{"MUSTER_LOGIN_CONCURRENCY", strconv.Itoa(c.Security.LoginConcurrency)},
+		{"MUSTER_IMPORTS_CONCURRENT", strconv.Itoa(c.Security.Imports)},
+		{"MUSTER_IMPORTS_PER_USER", strconv.Itoa(c.Security.ImportsPerUser)},
+		{"MUSTER_PREVIEW_MB_PER_USER", strconv.Itoa(c.Security.PreviewMBPerUser)},
+		{"MUSTER_PREVIEW_MB_TOTAL", strconv.Itoa(c.Security.PreviewMB)},
 	}
 	for _, r := range rows {
 		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {

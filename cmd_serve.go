@@ -107,10 +107,11 @@ func (a *App) prepare(ctx context.Context) error {
 	a.jobs = jobs
 	cfg := server.Config{
 		Store: a.store, Logger: a.Logger, Clock: a.Clock,
-		Addr: a.Config.Addr, BaseURL: a.Config.baseURL(), Secret: a.secret,
+		Addr: a.Config.Addr, BaseURL: a.Config.baseURL(), Secret: a.secret, LinkScope: a.Config.linkScope(),
 		MaxUploadBytes: int64(a.Config.MaxUploadMB) << 20, CookieSecure: a.Config.CookieSecure,
 		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
 	}
+	a.Config.serverSecurity(&cfg)
 	if jobs != nil {
 		cfg.Jobs = jobs
 	}

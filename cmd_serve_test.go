@@ -304,6 +304,15 @@ func TestPlanForward(t *testing.T) {
 		{[]string{"courses", "apply", "conf/c.yaml"}, "courses|apply|c.yaml", "c.yaml=conf/c.yaml", ""},
 		{[]string{"backup", "/backups/m.db"}, "backup|-", "", "/backups/m.db"},
 		{[]string{"officers", "show", "0012345"}, "officers|show|0012345", "", ""},
+		// A flag's value is never taken for a file, whatever it looks like:
+		// the command's own flag set says which flags take one.
+		{[]string{"report", "--unit", "North.csv", "--course", "cse.yaml"}, "report|--unit|North.csv|--course|cse.yaml", "", ""},
+		{[]string{"import", "--format", "json", "r.csv"}, "import|--format|json|r.csv", "r.csv=r.csv", ""},
+		{[]string{"import", "--full", "r.csv", "--yes"}, "import|--full|r.csv|--yes", "r.csv=r.csv", ""},
+		{[]string{"officers", "list", "--unit", "x.xlsx", "--out", "o.json"}, "officers|list|--unit|x.xlsx|--format|json", "", "o.json"},
+		{[]string{"users", "token", "--name", "backup.db", "alice"}, "users|token|--name|backup.db|alice", "", ""},
+		{[]string{"courses", "apply", "--dry-run", "c.yaml"}, "courses|apply|--dry-run|c.yaml", "c.yaml=c.yaml", ""},
+		{[]string{"backup", "-"}, "backup|-", "", ""},
 	}
 	for _, tt := range tests {
 		p, err := planForward(tt.args)

@@ -32,7 +32,7 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	var units listFlag
 	fs.Var(&units, "unit", "a unit subtree a manager may see (repeatable)")
 	officer := fs.String("officer", "", "the manager's own officer ID: adds everyone reporting to them")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -82,7 +82,7 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("users list", "[--format table|json]")
 	format := fs.String("format", "table", "table or json")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -135,7 +135,7 @@ func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 
 func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("users reset", "USERNAME")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -149,14 +149,18 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 		return exitFail
 	}
 	err = env.store.UpdateUser(ctx, pos[0], func(u *training.User) error {
-		u.SetPassword(hash, true, time.Now())
+		u.SetPassword(hash, true, env.now())
 		return nil
 	})
+	if err == nil {
+		// As in the web service: a reset ends every session and API token.
+		err = env.store.RevokeCredentials(ctx, pos[0])
+	}
 	if err != nil {
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
-	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login.\n", pos[0], pw)
+	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login. Their sessions and API tokens were ended.\n", pos[0], pw)
 	return exitOK
 }
 
@@ -168,7 +172,7 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	fs := flagSet("users token", "--name NAME [--expires-days N] USERNAME")
 	name := fs.String("name", "", "what uses the token, e.g. \"learning platform\"")
 	days := fs.Int("expires-days", 0, "days until it expires (0: never)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -57,22 +57,38 @@ type command struct {
 	// forward: when the embedded store is locked by `muster serve`, the
 	// command may run inside that server instead (see cmd_forward.go).
 	forward bool
-	run     cmdFunc
+	// files says which arguments name files, so that forwarding sends the
+	// inputs' bytes and writes the outputs here, in the CLI process.
+	files fileRoles
+	run   cmdFunc
+}
+
+// fileRoles declares the file arguments of a command. Which flags take a
+// value is not declared here: forwarding reads it from the command's own
+// flag set (cmdEnv.probing).
+type fileRoles struct {
+	// inputs are the positional arguments that are input files: every
+	// one ("*"), or those after the named subcommand ("apply").
+	inputs string
+	// outFlag names the flag whose value is an output file ("out").
+	outFlag string
+	// outArg: the positional argument is an output file ("-": stdout).
+	outArg bool
 }
 
 // commands is the subcommand table, in the order `muster help` lists them.
 func commands() []command {
 	return []command{
 		{name: "serve", summary: "run the web service (--demo loads a demo force into an empty store)"},
-		{name: "import", summary: "import a roster or completion export: import [--full] [--dry-run] [--strict] [--sheet NAME] [--course ID] [--map HEADER=FIELD]… [--save-mapping NAME] [--yes] FILE", store: true, forward: true, run: importCmd},
+		{name: "import", summary: "import a roster or completion export: import [--full] [--dry-run] [--strict] [--sheet NAME] [--course ID] [--map HEADER=FIELD]… [--save-mapping NAME] [--yes] FILE", store: true, forward: true, files: fileRoles{inputs: "*"}, run: importCmd},
 		{name: "mappings", summary: "mappings list | mappings delete NAME: saved column mappings", store: true, forward: true, run: mappingsCmd},
-		{name: "report", summary: "compliance figures by unit: report [--as-of DATE] [--unit PATH] [--course ID] [--format table|json|csv|xlsx] [--out FILE]", store: true, forward: true, run: reportCmd},
-		{name: "courses", summary: "courses list | courses apply FILE.yaml", store: true, forward: true, run: coursesCmd},
-		{name: "officers", summary: "officers show ID | officers list [--unit PATH] [--status S] [--course ID] [--as-of DATE] [--format F]", store: true, forward: true, run: officersCmd},
+		{name: "report", summary: "compliance figures by unit: report [--as-of DATE] [--unit PATH] [--course ID] [--format table|json|csv|xlsx] [--out FILE]", store: true, forward: true, files: fileRoles{outFlag: "out"}, run: reportCmd},
+		{name: "courses", summary: "courses list | courses apply FILE.yaml", store: true, forward: true, files: fileRoles{inputs: "apply"}, run: coursesCmd},
+		{name: "officers", summary: "officers show ID | officers list [--unit PATH] [--status S] [--course ID] [--as-of DATE] [--format F]", store: true, forward: true, files: fileRoles{outFlag: "out"}, run: officersCmd},
 		{name: "users", summary: "users add|list|reset|token: web accounts and API tokens", store: true, forward: true, run: usersCmd},
 		{name: "remind", summary: "who gets which reminder and why, then send them: remind [--dry-run] [--as-of DATE] [--format table|json]", store: true, forward: true, run: remindCmd},
 		{name: "outbox", summary: "the mail relay's state and the outbox; outbox requeue ID...|--failed re-queues failed mail", store: true, forward: true, run: outboxCmd},
-		{name: "backup", summary: "backup FILE: a consistent copy of the embedded store", store: true, forward: true, run: backupCmd},
+		{name: "backup", summary: "backup FILE: a consistent copy of the embedded store", store: true, forward: true, files: fileRoles{outArg: true}, run: backupCmd},
 		{name: "config", summary: "print the effective configuration (secrets redacted)", run: configCmd},
 		{name: "version", summary: "print the version", run: versionCmd},
 		{name: "help", summary: "this list"},

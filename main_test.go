@@ -429,7 +429,7 @@ func TestReportAndOfficerFormats(t *testing.T) {
 		}
 	}
 	csvOut := c.must("report", "--as-of", "2026-11-24", "--format", "csv", "--course", "cse-recognition")
-	if !strings.HasPrefix(csvOut, "as_of,unit,depth,course") || !strings.Contains(csvOut, "2026-11-24,,0,cse-recognition,CSE recognition,38.1,302,115,179,5,3,11") {
+	if !strings.HasPrefix(csvOut, `"as_of","unit","depth","course"`) || !strings.Contains(csvOut, `"2026-11-24","","0","cse-recognition","CSE recognition","38.1","302","115","179","5","3","11"`) {
 		t.Errorf("csv:\n%.400s", csvOut)
 	}
 
@@ -472,7 +472,7 @@ func TestReportAndOfficerFormats(t *testing.T) {
 	}
 	c.must("officers", "list", "--unit", "Met Operations", "--out", filepath.Join(dir, "o.csv"))
 	b, _ := os.ReadFile(filepath.Join(dir, "o.csv"))
-	if !strings.HasPrefix(string(b), "officer_id,name") {
+	if !strings.HasPrefix(string(b), `"officer_id","name"`) {
 		t.Errorf("officers csv: %.200s", b)
 	}
 }

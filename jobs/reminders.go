@@ -126,7 +126,7 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 	today := training.DateOf(now)
 	expires := today.AddDays(s.policy.LinkValidDays)
 	data := ReminderData{Name: rec.Officer.Name, AsOf: today.UK(), LinkExpires: expires.UK(),
-		StatusURL: s.cfg.BaseURL + "/me/" + training.SignOfficerLink(s.cfg.Secret, first.officer, expires.AddDays(1).Time())}
+		StatusURL: s.cfg.BaseURL + "/me/" + training.SignOfficerLinkAt(s.cfg.Secret, first.officer, now, expires.AddDays(1).Time())}
 	for _, k := range m.LedgerKeys {
 		rk, ok := parseReminderKey(k)
 		if !ok {

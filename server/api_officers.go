@@ -137,6 +137,10 @@ type officerResponse struct {
 	Exemptions  []training.Exemption  `json:"exemptions"`
 }
 
+// errNoSuchOfficer is the one answer, API and pages, for an officer who
+// does not exist and for one outside the caller's scope.
+var errNoSuchOfficer = fmt.Errorf("%w: there is no officer with this ID that you may see", training.ErrNotFound)
+
 // apiOfficer shows one officer; outside the caller's scope it does not
 // exist (404, so IDs cannot be probed).
 func (s *Server) apiOfficer(c echo.Context) error {
@@ -151,7 +155,7 @@ func (s *Server) apiOfficer(c echo.Context) error {
 	id := training.NormalizeID(c.Param("id"))
 	rec, err := s.store.Officer(c.Request().Context(), id)
 	if errors.Is(err, training.ErrNotFound) || err == nil && !sc.Allows(rec.Officer) {
-		return fmt.Errorf("%w: there is no officer with this ID that you may see", training.ErrNotFound)
+		return errNoSuchOfficer
 	}
 	if err != nil {
 		return err

@@ -109,7 +109,7 @@ func (s *Server) apiUserCreate(c echo.Context) error {
 	if len(password) < MinPasswordLength {
 		return fmt.Errorf("%w: the password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(c.Request().Context(), password)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 			return fmt.Errorf("%w: the password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
 		}
 		var err error
-		if hash, err = HashPassword(*in.Password); err != nil {
+		if hash, err = s.hashPassword(c.Request().Context(), *in.Password); err != nil {
 			return err
 		}
 	}
@@ -167,6 +167,13 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if out.Disabled {
+		// Disabling ends every session and token: re-enabling the account
+		// later must not bring them back.
+		if err := s.revokeCredentials(c.Request().Context(), name); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -185,7 +192,7 @@ func (s *Server) apiUserDelete(c echo.Context) error {
 // apiUserReset sets a new one-time password, shown once.
 func (s *Server) apiUserReset(c echo.Context) error {
 	password := GeneratePassword()
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(c.Request().Context(), password)
 	if err != nil {
 		return err
 	}
@@ -196,6 +203,9 @@ func (s *Server) apiUserReset(c echo.Context) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := s.revokeCredentials(c.Request().Context(), out.Username); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, userCreated{User: out, Password: password})

@@ -38,10 +38,6 @@ var errSessionMissing = fmt.Errorf("%w: no such session", errUnauthenticated)
 // sessionIDLength is the length of a session cookie value (32 random bytes, base64url).
 const sessionIDLength = 43
 
-// sessionRetryDelay is how long a request whose session was not found
-// waits before looking again (see touchSession).
-const sessionRetryDelay = 25 * time.Millisecond
-
 // principal is who is calling: a user, through a session or an API token.
 type principal struct {
 	user    training.User
@@ -102,8 +98,8 @@ func randomToken() string {
 // else; requireRole does.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Path() == "/api/v1/cli" {
-			return next(c) // LocalToken only, checked by the handler
+		if c.Path() == "/api/v1/cli" || c.Path() == "/metrics" {
+			return next(c) // LocalToken or MetricsToken only, checked by the handler
 		}
 		ctx := c.Request().Context()
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
@@ -116,15 +112,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			p, err := s.sessionPrincipal(ctx, ck.Value)
-			if errors.Is(err, errSessionMissing) && len(ck.Value) == sessionIDLength {
-				// Another request of this session may be between the two
-				// writes of touchSession: look once more after it, and only
-				// then forget the cookie (clearing it at once could sign out
-				// a browser whose session is being refreshed).
-				time.Sleep(sessionRetryDelay)
-				if p, err = s.sessionPrincipal(ctx, ck.Value); errors.Is(err, errSessionMissing) {
-					s.clearSessionCookie(c)
-				}
+			if errors.Is(err, errSessionMissing) {
+				// Refreshes are atomic (TouchSession): a missing session
+				// really ended, so the browser may forget its cookie.
+				s.clearSessionCookie(c)
 			}
 			switch {
 			case err == nil:
@@ -177,8 +168,9 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 	if err != nil {
 		return nil, err
 	}
-	if sess.Created.Before(u.PasswordChanged) {
-		// The password was changed or reset after this session began.
+	if sess.Created.Before(u.PasswordChanged) || s.oneTimeExpired(u) {
+		// The password was changed or reset after this session began, or
+		// the one-time password it began with has expired.
 		return nil, errUnauthenticated
 	}
 	s.touchSession(ctx, &sess, now)
@@ -186,11 +178,10 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 }
 
 // touchSession moves the idle deadline forward, at most every few
-// minutes and never past the session's absolute lifetime. The store has
-// no update for sessions, so it deletes and recreates the record; a
-// request of the same session arriving between the two writes looks
-// again (authenticate). A failure only means the session ends sooner, so
-// it is logged, not returned.
+// minutes and never past the session's absolute lifetime, in one store
+// operation that never re-creates a session a logout removed meanwhile.
+// A failure only means the session ends sooner, so it is logged, not
+// returned.
 func (s *Server) touchSession(ctx context.Context, sess *training.Session, now time.Time) {
 	limit := sess.Created.Add(sessionLifetime)
 	want := now.Add(sessionIdle)
@@ -200,17 +191,24 @@ func (s *Server) touchSession(ctx context.Context, sess *training.Session, now t
 	if want.Sub(sess.Expires) < sessionRefresh {
 		return
 	}
-	updated := *sess
-	updated.Expires = want
-	if err := s.store.DeleteSession(ctx, sess.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
-		s.log.Warn("session refresh", "err", err)
-		return
-	}
-	if err := s.store.CreateSession(ctx, updated); err != nil && !errors.Is(err, training.ErrConflict) {
-		s.log.Warn("session refresh", "err", err)
+	updated, err := s.store.TouchSession(ctx, sess.IDHash, want, now)
+	if err != nil {
+		if !errors.Is(err, training.ErrNotFound) {
+			s.log.Warn("session refresh", "err", err)
+		}
 		return
 	}
 	*sess = updated
+}
+
+// revokeCredentials ends every session and API token of a user: after
+// disabling the account (so re-enabling it revives nothing) and after an
+// admin's password reset.
+func (s *Server) revokeCredentials(ctx context.Context, username string) error {
+	if err := s.store.RevokeCredentials(ctx, username); err != nil {
+		return fmt.Errorf("revoke sessions and tokens: %w", err)
+	}
+	return nil
 }
 
 // activeUser returns the user, or errUnauthenticated when they were
@@ -229,6 +227,13 @@ func (s *Server) activeUser(ctx context.Context, username string) (training.User
 	return u, nil
 }
 
+// oneTimeExpired reports whether u's password is a one-time one given out
+// longer than Config.OneTimePasswordTTL ago: it no longer signs in, and
+// sessions begun with it end.
+func (s *Server) oneTimeExpired(u training.User) bool {
+	return u.OneTimeExpired(s.now(), s.cfg.OneTimePasswordTTL)
+}
+
 // requireRole admits signed-in users with one of roles (any role when none
 // are given): anonymous callers get 401 (pages: a redirect to the login
 // page), others 403.
@@ -242,10 +247,17 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
 				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
 			}
-			// A session signed in with a one-time password may do nothing in
-			// the API until the password is changed (on the password page):
-			// after an admin's reset, a stolen old session is useless too.
-			if p.session != nil && p.user.MustChangePassword && isAPI(c.Path()) && !passwordChangeExempt[c.Path()] {
+			// A user whose password is a one-time one may do nothing but
+			// change it, on every route, pages and API: after an admin's
+			// reset, a stolen old credential is useless too. That holds
+			// for API tokens made before the one-time password was given
+			// out; a token an admin makes afterwards (for an integration
+			// account whose password is never used) is a deliberate grant.
+			oldCredential := p.token == nil || p.token.Created.Before(p.user.OneTimeGiven())
+			if p.user.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
+				if !isAPI(c.Path()) && c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, passwordPage)
+				}
 				return errMustChangePassword
 			}
 			return next(c)
@@ -253,11 +265,19 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 	}
 }
 
-// errMustChangePassword refuses API calls of a session whose password is a one-time one.
+// errMustChangePassword refuses everything but the password change to a
+// user whose password is a one-time one.
 var errMustChangePassword = fmt.Errorf("%w: change your one-time password first (Change password page)", training.ErrForbidden)
 
-// passwordChangeExempt are the API routes open to such a session.
-var passwordChangeExempt = map[string]bool{"/api/v1/session": true, "/api/v1/logout": true}
+// passwordPage is where a user with a one-time password is sent.
+const passwordPage = "/account/password"
+
+// passwordChangeExempt are the routes open to such a user: changing the
+// password, signing out, and asking who is signed in.
+var passwordChangeExempt = map[string]bool{
+	"GET /api/v1/session": true, "POST /api/v1/logout": true, "POST /logout": true,
+	"GET " + passwordPage: true, "POST " + passwordPage: true,
+}
 
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
@@ -285,7 +305,9 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = c.FormValue("csrf_token")
+			// The body only: a token in the query string would end up in
+			// logs, the Referer header and browser history.
+			got = r.PostFormValue("csrf_token")
 		}
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
 			return fmt.Errorf("%w: the form has expired; reload the page and try again", training.ErrForbidden)

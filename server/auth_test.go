@@ -358,25 +358,46 @@ func TestPageAuthRedirect(t *testing.T) {
 	}
 }
 
-// TestOneTimePasswordSession: a session of a user who must change their
-// password reaches only the session and logout routes of the API; tokens
-// are unaffected.
+// TestOneTimePasswordSession: a user who must change their password
+// reaches only the session, logout and password routes, on every route
+// (pages and API) and by session or token alike.
 func TestOneTimePasswordSession(t *testing.T) {
 	e := newTestEnv(t)
-	if err := e.st.UpdateUser(context.Background(), "hr", func(u *training.User) error { u.MustChangePassword = true; return nil }); err != nil {
+	ctx := context.Background()
+	if err := e.st.UpdateUser(ctx, "hr", func(u *training.User) error { u.SetPassword(u.PasswordHash, true, testNow); return nil }); err != nil {
 		t.Fatal(err)
 	}
+	// A token older than the one-time password is refused like a session;
+	// one made after it (e.g. for an integration account) works.
+	old := tokenPrefix + randomToken()
+	if err := e.st.CreateToken(ctx, training.Token{ID: "old", Hash: sha256Hex(old), Name: "old", Username: "hr", Created: testNow.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	e.bearer["old-token"] = old
 	for _, tt := range []struct {
 		as, method, path string
 		want             int
 	}{
+		{"token", "GET", "/api/v1/compliance", 200},
+		{"old-token", "GET", "/api/v1/officers", 403},
 		{"hr", "GET", "/api/v1/compliance", 403},
 		{"hr", "GET", "/api/v1/session", 200},
-		{"token", "GET", "/api/v1/compliance", 200},
+		{"old-token", "GET", "/api/v1/compliance", 403},
+		{"old-token", "GET", "/api/v1/session", 200},
+		{"hr", "GET", "/officers", 303},
+		{"hr", "GET", "/export/officers.csv", 303},
+		{"hr", "GET", "/upload", 303},
+		{"hr", "POST", "/courses/cse", 403},
+		{"hr", "POST", "/upload", 403},
+		{"hr", "GET", "/account/password", 200},
 		{"hr", "POST", "/api/v1/logout", 204},
 	} {
-		if rec := e.do(req{method: tt.method, path: tt.path, as: tt.as}); rec.Code != tt.want {
+		rec := e.do(req{method: tt.method, path: tt.path, as: tt.as})
+		if rec.Code != tt.want {
 			t.Errorf("%s %s as %s: %d, want %d: %s", tt.method, tt.path, tt.as, rec.Code, tt.want, rec.Body)
+		}
+		if rec.Code == 303 && rec.Header().Get("Location") != passwordPage {
+			t.Errorf("%s %s as %s: sent to %q, want the password page", tt.method, tt.path, tt.as, rec.Header().Get("Location"))
 		}
 	}
 }

@@ -122,14 +122,7 @@ func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.D
 // officerStatusForLink verifies an officer's signed link and returns their
 // status on every course today (for GET /me/:token and its JSON).
 func (s *Server) officerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
-	id, err := training.VerifyOfficerLink(s.cfg.Secret, token, s.now())
-	if err != nil {
-		return training.OfficerStatus{}, nil, err
-	}
-	rec, err := s.store.Officer(ctx, id)
-	if errors.Is(err, training.ErrNotFound) {
-		return training.OfficerStatus{}, nil, fmt.Errorf("%w: this link is no longer valid", training.ErrForbidden)
-	}
+	rec, err := s.officerForLink(ctx, token)
 	if err != nil {
 		return training.OfficerStatus{}, nil, err
 	}

@@ -33,6 +33,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 	switch {
 	case errors.Is(err, errUnauthenticated):
 		return http.StatusUnauthorized, "unauthorized", "Sign in first, or send a valid API token.", false
+	case errors.Is(err, errOneTimeExpired):
+		return http.StatusUnauthorized, "unauthorized", "This one-time password has expired; ask an administrator for a new one.", false
 	case errors.Is(err, errUnauthenticatedLogin):
 		return http.StatusUnauthorized, "unauthorized", "The username or password is wrong.", false
 	case errors.Is(err, errTooLarge), errors.As(err, &mbe):
@@ -47,6 +49,10 @@ func classify(err error) (status int, code, message string, internal bool) {
 		return http.StatusForbidden, "forbidden", domainMessage(err, training.ErrForbidden), false
 	case diskFull(err):
 		return http.StatusInsufficientStorage, "disk_full", "The server's disk is full; nothing was changed.", true
+	case errors.Is(err, training.ErrQuota):
+		return http.StatusTooManyRequests, "rate_limited", domainMessage(err, training.ErrQuota), false
+	case errors.Is(err, training.ErrBusy):
+		return http.StatusServiceUnavailable, "unavailable", domainMessage(err, training.ErrBusy), false
 	case errors.Is(err, training.ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable", "The service cannot reach its data right now; try again shortly.", true
 	case errors.As(err, &he):

@@ -24,6 +24,8 @@ var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, training.London)
 
 const testPassword = "correct horse battery staple"
 
+const testMetricsToken = "metrics-secret-token"
+
 var testSecret = []byte("test-secret-0123456789abcdef0123")
 
 // testHash is computed once: argon2id is slow on purpose.
@@ -98,6 +100,7 @@ func newTestEnvOn(t *testing.T, st training.Store, mutate ...func(*Config)) *tes
 		Store: st, Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Clock: func() time.Time { return testNow }, Addr: "127.0.0.1:0", BaseURL: "http://muster.test",
 		Secret: testSecret, Jobs: env.jobs, MaxUploadBytes: 1 << 20, LocalToken: "local-secret-token",
+		MetricsToken: testMetricsToken,
 		ExecCLI: func(ctx context.Context, args []string, files map[string][]byte, stdout io.Writer) int {
 			io.WriteString(stdout, "ran "+strings.Join(args, " "))
 			for name, b := range files {

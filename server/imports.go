@@ -40,6 +40,11 @@ func (s *Server) runImport(ctx context.Context, by string, fh *multipart.FileHea
 	if fh.Size > s.cfg.MaxUploadBytes {
 		return nil, errTooLarge
 	}
+	release, err := s.imports.acquire(by, fh.Size)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	src, err := fh.Open()
 	if err != nil {
 		return nil, fmt.Errorf("upload: %w", err)
@@ -68,7 +73,7 @@ func (s *Server) importData(ctx context.Context, by, name string, data []byte, o
 	now := s.now()
 	err = s.store.PutUpload(ctx, training.Upload{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
 		Strict: opts.Strict, ConfirmLeavers: opts.ConfirmLeavers, Sheet: opts.Sheet, Data: data, Report: report,
-		Created: now, Expires: now.Add(previewTTL)})
+		Created: now, Expires: now.Add(previewTTL)}, training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
 	if err != nil {
 		return nil, fmt.Errorf("keep preview: %w", err)
 	}
@@ -111,6 +116,11 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.imports.acquire(by, int64(len(u.Data)))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, ConfirmLeavers: u.ConfirmLeavers || confirmLeavers}
 	// The preview's report keeps the person's column choices: the file is
 	// applied exactly as it was previewed (the mapping was saved then).

@@ -32,6 +32,9 @@ var errLoginFailed = fmt.Errorf("%w: the username or password is wrong", errUnau
 // errUnauthenticatedLogin is a failed login: 401 with its own message.
 var errUnauthenticatedLogin = errors.New("login failed")
 
+// errOneTimeExpired: the right one-time password, given out too long ago.
+var errOneTimeExpired = fmt.Errorf("%w: this one-time password has expired; ask an administrator for a new one", errUnauthenticatedLogin)
+
 var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
 
 // login checks a username and password (rate-limited per client IP and per
@@ -47,17 +50,25 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	u, err := s.store.User(ctx, username)
 	switch {
 	case errors.Is(err, training.ErrNotFound) || username == "":
-		_, _ = CheckPassword(password, dummyHash())
+		if _, err := s.checkPassword(ctx, password, dummyHash()); err != nil {
+			return training.User{}, nil, err
+		}
 		return training.User{}, nil, errLoginFailed
 	case err != nil:
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
 	}
-	ok, err := CheckPassword(password, u.PasswordHash)
+	ok, err := s.checkPassword(ctx, password, u.PasswordHash)
+	if errors.Is(err, errHashBusy) || ctx.Err() != nil {
+		return training.User{}, nil, errors.Join(err, ctx.Err())
+	}
 	if err != nil {
 		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
 		return training.User{}, nil, errLoginFailed
+	}
+	if s.oneTimeExpired(u) {
+		return training.User{}, nil, errOneTimeExpired
 	}
 	sess, err := s.startSession(c, u, now)
 	if err != nil {
@@ -124,12 +135,36 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 // localPath returns p when it is a path on this site, else "/": the
-// redirect after login must not send people elsewhere.
+// redirect after login must not send people elsewhere. It judges the
+// value as a browser will read it: the WHATWG URL parser first removes
+// every ASCII tab and newline (https://url.spec.whatwg.org/#concept-basic-url-parser,
+// "remove all ASCII tab or newline"), and treats "\" like "/" in http(s)
+// URLs, so "/\t/evil.example" and "/\\evil.example" are both "//evil.example",
+// another host. What is left must parse as a relative URL with no scheme,
+// host or user, whose path starts with a single "/".
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, p)
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
 		return "/"
 	}
-	return p
+	for _, r := range clean {
+		if r < 0x20 || r == 0x7f {
+			return "/" // other controls: no legitimate next page has them
+		}
+	}
+	u, err := url.Parse(clean)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	return clean
 }
 
 // loginRequest is the body of POST /api/v1/login.
@@ -189,13 +224,26 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 	if len(newPassword) < MinPasswordLength {
 		return fmt.Errorf("%w: the new password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
 	}
-	hash, err := HashPassword(newPassword)
+	// Check the old password first (through the hashing gate, outside
+	// the store's write lock), then hash the new one.
+	cur, err := s.store.User(ctx, username)
+	if err != nil {
+		return err
+	}
+	ok, err := s.checkPassword(ctx, oldPassword, cur.PasswordHash)
+	if errors.Is(err, errHashBusy) {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+	}
+	hash, err := s.hashPassword(ctx, newPassword)
 	if err != nil {
 		return err
 	}
 	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
-		ok, _ := CheckPassword(oldPassword, u.PasswordHash)
-		if !ok {
+		if u.PasswordHash != cur.PasswordHash {
+			// Changed meanwhile: the password checked is no longer the current one.
 			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
 		}
 		u.SetPassword(hash, false, s.now())

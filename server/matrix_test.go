@@ -56,7 +56,8 @@ func matrixRows(e *testEnv) []matrixRow {
 	return []matrixRow{
 		{method: "GET", route: "/healthz", access: public, ok: 200},
 		{method: "GET", route: "/readyz", access: public, ok: 200},
-		{method: "GET", route: "/metrics", access: public, ok: 200},
+		// Only with Config.MetricsToken (TestMetricsToken), which no caller here sends.
+		{method: "GET", route: "/metrics", access: public, ok: 401},
 		{method: "GET", route: "/api/v1/openapi.json", access: public, ok: 200},
 		{method: "POST", route: "/login", access: public, ok: 303, body: func(_ *testEnv, who string) (io.Reader, string) {
 			return strings.NewReader("username=nobody-" + who + "&password=wrong"), "application/x-www-form-urlencoded"
@@ -89,6 +90,7 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,
 			body: jsonOf(map[string]any{"title": "Extra course", "valid_for_months": 12})},
+		{method: "POST", route: "/api/v1/officers/:id/links/revoke", path: "/api/v1/officers/B3/links/revoke", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/jobs", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/jobs/runs", access: staff, ok: 200},
 		{method: "GET", route: "/api/v1/outbox", access: staff, ok: 200},

@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -117,9 +119,33 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(method, route, st).Observe(d.Seconds())
 }
 
+// serveMetrics answers GET /metrics on the main address. The figures
+// tell an outsider what the service does and when (imports, reminders),
+// so they are never public: with Config.MetricsAddr they are served only
+// there (a port the operator keeps internal); else only to a caller
+// sending Config.MetricsToken as a Bearer token; with neither, not at all.
 func (s *Server) serveMetrics(c echo.Context) error {
+	switch {
+	case s.cfg.MetricsAddr != "":
+		return echo.NewHTTPError(http.StatusNotFound, "Metrics are served on the separate metrics address.")
+	case s.cfg.MetricsToken == "":
+		return echo.NewHTTPError(http.StatusNotFound, "Metrics are off: set MUSTER_METRICS_TOKEN or MUSTER_METRICS_ADDR.")
+	}
+	scheme, tok, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.MetricsToken)) != 1 {
+		// Plain text, not the pages' sign-in redirect: the caller is a scraper.
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		return c.String(http.StatusUnauthorized, "Send the metrics token: Authorization: Bearer <MUSTER_METRICS_TOKEN>.\n")
+	}
 	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
 	return nil
+}
+
+// MetricsHandler serves the metrics alone, for Config.MetricsAddr.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler)
+	return mux
 }
 
 func slogLevelFor(status int) slog.Level {

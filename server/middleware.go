@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -108,10 +109,29 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if s.cfg.CookieSecure {
+			// Cookies marked Secure mean the service is reached over HTTPS:
+			// tell browsers never to try plain HTTP (where they would be lost).
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
+		if cacheable(c.Path()) {
+			return next(c)
+		}
+		// Everything else may carry personal data (API answers, pages,
+		// exports, officer links): no shared or browser cache keeps it.
+		// A handler that knows better (an ETag'd page) may set its own.
+		h.Set(echo.HeaderCacheControl, "no-store")
 		return next(c)
 	}
+}
+
+// cacheable reports whether a route's responses hold nothing personal:
+// static assets, the API description and health checks.
+func cacheable(route string) bool {
+	switch route {
+	case "/static/*", "/api/v1/openapi.json", "/healthz", "/readyz":
+		return true
+	}
+	return false
 }
 
 // uploadRoutes may carry files up to Config.MaxUploadBytes; every other
@@ -136,9 +156,64 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.ContentLength > limit {
 			return errTooLarge
 		}
+		if uploadRoutes[r.Method+" "+c.Path()] {
+			// A large file on a slow line needs longer than Timeouts.Read;
+			// the deadline still ends a body that trickles forever.
+			// (Not supported by test recorders: nothing to extend there.)
+			_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(s.cfg.Timeouts.UploadRead))
+		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		return next(c)
 	}
+}
+
+// ipExtractor is how the client address (for the login rate limit) is
+// found. Without Config.TrustedProxies it is the peer's address, whatever
+// headers say: a client cannot choose its address by sending
+// X-Forwarded-For. With them, Echo's own extractor walks X-Forwarded-For
+// from the right past the trusted proxies to the first untrusted address
+// (github.com/labstack/echo/v4 ip.go, ExtractIPFromXFFHeader); Echo's
+// defaults trust loopback, link-local and private peers, so all three
+// are switched off and only the configured ranges count.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range s.cfg.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of IP addresses and
+// CIDR ranges (MUSTER_TRUSTED_PROXIES).
+func ParseTrustedProxies(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for f := range strings.SplitSeq(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("trusted proxies: %q is not an IP address or CIDR range", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxies: %q is not an IP address or CIDR range", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func randomHex(n int) string {

@@ -44,7 +44,7 @@ func TestOperations(t *testing.T) {
 	}
 	e.do(req{method: "POST", path: "/api/v1/completions", as: "hr", ctype: "application/json",
 		body: jsonBody([]completionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
-	rec := e.do(req{method: "GET", path: "/metrics"})
+	rec := e.do(req{method: "GET", path: "/metrics", header: map[string]string{"Authorization": "Bearer " + testMetricsToken}})
 	m := rec.Body.String()
 	for _, want := range []string{
 		`muster_http_requests_total{method="GET",route="/api/v1/officers/:id",status="200"} 1`,

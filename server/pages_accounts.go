@@ -183,7 +183,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
 	password := GeneratePassword()
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	if u.PasswordHash, err = p.hashPassword(c.Request().Context(), password); err != nil {
 		return err
 	}
 	if err := p.store.CreateUser(c.Request().Context(), u); err != nil {
@@ -224,13 +224,19 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 	if len(errs) > 0 {
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, target: name, typed: typedUser(in), typedAdd: in.addUnit})
 	}
+	if *in.Disabled {
+		// Disabling ends every session and token (see apiUserUpdate).
+		if err := p.revokeCredentials(c.Request().Context(), name); err != nil {
+			return err
+		}
+	}
 	return p.accountsBack(c, anchor, nil, "Saved "+name+".")
 }
 
 func (p *webPages) pageAccountReset(c echo.Context) error {
 	name := c.Param("username")
 	password := GeneratePassword()
-	hash, err := HashPassword(password)
+	hash, err := p.hashPassword(c.Request().Context(), password)
 	if err != nil {
 		return err
 	}
@@ -238,6 +244,9 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 		u.SetPassword(hash, true, p.now())
 		return nil
 	})
+	if err == nil {
+		err = p.revokeCredentials(c.Request().Context(), name)
+	}
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}

@@ -133,12 +133,12 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 		return err
 	}
 	rec, err := p.store.Officer(c.Request().Context(), training.NormalizeID(c.Param("id")))
+	if errors.Is(err, training.ErrNotFound) || err == nil && !v.Scope.Allows(rec.Officer) {
+		// The same answer either way: a manager must not learn who exists elsewhere.
+		return errNoSuchOfficer
+	}
 	if err != nil {
 		return err
-	}
-	if !v.Scope.Allows(rec.Officer) {
-		// Not "forbidden": a manager must not learn who exists elsewhere.
-		return fmt.Errorf("%w: there is no officer with that ID in your units", training.ErrNotFound)
 	}
 	view := officerPage(training.EvaluateOfficer(rec.Officer, v.DS.Courses, rec.Completions, rec.Exemptions, asOf), v.DS.Courses, asOf)
 	view.addHistory(rec, v.DS.Courses)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -82,12 +81,9 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="reminders-%s.csv"`, asOf))
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := export.NewCSVWriter(c.Response())
 	row := func(rec ...string) {
-		for i := range rec {
-			rec[i] = export.SafeCell(rec[i])
-		}
-		_ = w.Write(rec) // a write error shows in w.Error below
+		_ = w.Write(rec) // a write error shows in w.Flush below
 	}
 	row("List", "Officer ID", "Name", "Unit", "Email", "Reason", "Course", "Status", "Due", "Stage", "Why")
 	for _, r := range plan.Reminders {
@@ -100,8 +96,7 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 			row("cannot remind", r.DisplayID, r.Name, r.Unit, "", r.Reason, it.Title, statusLabel(it.Status), it.Due.String(), it.Stage, it.Why)
 		}
 	}
-	w.Flush()
-	return w.Error()
+	return w.Flush()
 }
 
 // remindPlan asks the scheduler for the plan as of ?as_of (default today).

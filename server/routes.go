@@ -46,10 +46,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	// The client address (for the login rate limit) is the peer's, or the
-	// X-Forwarded-For entry added by a reverse proxy on this host; a header
-	// sent by any other peer is ignored, so clients cannot pick their address.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	e.IPExtractor = s.ipExtractor()
 
 	e.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
@@ -96,6 +93,7 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/completions", s.apiCompletions, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)
+	api.POST("/officers/:id/links/revoke", s.apiRevokeLinks, staff)
 	api.GET("/jobs", s.apiJobs, staff)
 	api.GET("/jobs/runs", s.apiJobRuns, staff)
 	api.GET("/outbox", s.apiOutbox, staff)

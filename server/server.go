@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"sync"
 	"time"
 
@@ -31,6 +32,10 @@ type Config struct {
 	BaseURL string
 	// Secret signs officer links (and derives other keys); at least 16 bytes.
 	Secret []byte
+	// LinkScope names this deployment in its officer links (the Redis
+	// prefix); links signed for another scope do not open here
+	// (training.LinkKey).
+	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
 	Jobs           Jobs
 	MaxUploadBytes int64
@@ -42,6 +47,63 @@ type Config struct {
 	// ExecCLI runs a muster CLI command in-process for POST /api/v1/cli;
 	// it writes the command's output to stdout and returns the exit code.
 	ExecCLI func(ctx context.Context, args []string, files map[string][]byte, stdout io.Writer) int
+
+	// MetricsToken, when set, is the Bearer token GET /metrics requires.
+	MetricsToken string
+	// MetricsAddr, when set, is a separate listen address serving only
+	// /metrics (without a token); the main address then has none.
+	MetricsAddr string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (for the login rate limit). Empty: the peer
+	// address is the client, whatever headers say.
+	TrustedProxies []*net.IPNet
+	// Timeouts of the HTTP server (zero: the defaults below).
+	Timeouts Timeouts
+	// OneTimePasswordTTL is how long a generated password may be used to
+	// sign in (default 72 hours).
+	OneTimePasswordTTL time.Duration
+	// Limits bound what concurrent requests may cost (zero fields: defaults).
+	Limits Limits
+}
+
+// Timeouts of the HTTP server. A slow client may hold a connection for at
+// most ReadHeader to send its headers, Read (UploadRead on upload routes)
+// for its whole request, and Idle between requests.
+type Timeouts struct {
+	ReadHeader, Read, UploadRead, Write, Idle time.Duration
+}
+
+// Default timeouts: an upload of 50 MB at 1 Mbit/s takes under 7 minutes.
+var defaultTimeouts = Timeouts{
+	ReadHeader: 10 * time.Second,
+	Read:       30 * time.Second,
+	UploadRead: 10 * time.Minute,
+	Write:      0, // set per request by the handlers that need it: reports may be long
+	Idle:       2 * time.Minute,
+}
+
+// Limits bound concurrent work per user and in total. Over a per-user
+// limit a request gets 429; over a total one, 503.
+type Limits struct {
+	// Hashing is how many argon2id computations (19 MiB each) may run at
+	// once; HashQueue how many more may wait for one.
+	Hashing, HashQueue int
+	// Imports is how many imports or previews may run at once in total,
+	// ImportsPerUser for one user; ImportBytes the total size of the
+	// files they work on.
+	Imports, ImportsPerUser int
+	ImportBytes             int64
+	// PreviewBytesPerUser and PreviewBytes bound the kept dry-run files.
+	PreviewBytesPerUser, PreviewBytes int64
+}
+
+// DefaultLimits are the limits of an unconfigured server.
+func DefaultLimits() Limits {
+	return Limits{
+		Hashing: 4, HashQueue: 32,
+		Imports: 2, ImportsPerUser: 1, ImportBytes: 2 * DefaultMaxUploadBytes,
+		PreviewBytesPerUser: 2 * DefaultMaxUploadBytes, PreviewBytes: 10 * DefaultMaxUploadBytes,
+	}
 }
 
 // Jobs is what the web needs from jobs/ (implemented by *jobs.Scheduler).
@@ -76,6 +138,9 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
+	linkKey []byte
+	hashing *hashGate
+	imports *importGate
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -109,6 +174,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	if cfg.OneTimePasswordTTL <= 0 {
+		cfg.OneTimePasswordTTL = DefaultOneTimePasswordTTL
+	}
+	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
+	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
 	s := &Server{
 		cfg:     cfg,
 		store:   cfg.Store,
@@ -117,6 +187,9 @@ func New(cfg Config) (*Server, error) {
 		metrics: newMetrics(),
 		limits:  newLoginLimiter(),
 		cache:   newDataCache(),
+		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
+		hashing: newHashGate(cfg.Limits),
+		imports: newImportGate(cfg.Limits),
 		ready:   make(chan struct{}),
 	}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
@@ -140,12 +213,17 @@ func (s *Server) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	srv := s.httpServer(ctx, s.echo)
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("server: listen on %s (metrics): %w", s.cfg.MetricsAddr, err)
+		}
+		msrv := s.httpServer(ctx, s.MetricsHandler())
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		s.log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr().String()
@@ -173,6 +251,38 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// httpServer is the net/http server of h with the configured timeouts.
+// ReadTimeout bounds a whole request, body included, so a body trickled a
+// byte at a time cannot hold a connection forever; upload routes extend
+// their own deadline to UploadRead (bodyLimit).
+func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
+	t := s.cfg.Timeouts
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+}
+
+// withDefaults returns v with its zero fields taken from def (structs of
+// numbers only).
+func withDefaults[T any](v, def T) T {
+	rv, rd := reflect.ValueOf(&v).Elem(), reflect.ValueOf(def)
+	for i := range rv.NumField() {
+		if rv.Field(i).IsZero() {
+			rv.Field(i).Set(rd.Field(i))
+		}
+	}
+	return v
+}
+
+// DefaultOneTimePasswordTTL is how long a generated password works.
+const DefaultOneTimePasswordTTL = 72 * time.Hour
 
 // Close releases what the server holds. Run calls it on the way out; call
 // it after using Handler alone. Kept previews live in the store (so that

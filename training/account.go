@@ -45,6 +45,23 @@ func (u *User) SetPassword(hash string, oneTime bool, now time.Time) {
 	u.PasswordChanged = now
 }
 
+// OneTimeExpired reports whether u's password is a generated one-time
+// password given out ttl or longer before now: it no longer signs in. It
+// was given out when the password was last set (or, for an account
+// created with it, when the account was created).
+func (u User) OneTimeExpired(now time.Time, ttl time.Duration) bool {
+	return u.MustChangePassword && !now.Before(u.OneTimeGiven().Add(ttl))
+}
+
+// OneTimeGiven is when u's one-time password was given out (meaningful
+// only while MustChangePassword is set).
+func (u User) OneTimeGiven() time.Time {
+	if u.Created.After(u.PasswordChanged) {
+		return u.Created
+	}
+	return u.PasswordChanged
+}
+
 // Session is a logged-in browser session. Only a hash of the cookie value is stored.
 type Session struct {
 	IDHash    string    `json:"id_hash"`

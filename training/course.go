@@ -2,6 +2,7 @@ package training
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -65,8 +66,25 @@ func (c Course) Validate() error {
 		return fmt.Errorf("%w: course %q: valid_for_months must not be negative", ErrInvalid, c.ID)
 	case c.DueSoonDays < 0:
 		return fmt.Errorf("%w: course %q: due_soon_days must not be negative", ErrInvalid, c.ID)
+	case !validCourseURL(c.URL):
+		return fmt.Errorf("%w: course %q: url must be an http or https address such as https://learning.force.police.uk/cse", ErrInvalid, c.ID)
 	}
 	return nil
+}
+
+// validCourseURL accepts "" or an absolute http(s) URL with a host. The
+// URL becomes a link in pages and emails, so "javascript:" and
+// "data:" (which run or show content in the reader's context) must never
+// get in, whichever way a course is edited (CLI, API, pages).
+func validCourseURL(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s != strings.TrimSpace(s) || strings.ContainsAny(s, "\t\r\n\\") {
+		return false // what browsers strip or rewrite before reading the scheme
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 }
 
 // DefaultCourses returns the two courses a fresh install ships with.

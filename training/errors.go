@@ -18,4 +18,10 @@ var (
 	// ErrUnavailable means a dependency (the store, SMTP) cannot be reached
 	// right now; trying again later may work.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrQuota means the caller has used up their own share of a limited
+	// resource (kept previews, imports at once); it frees as their work ends.
+	ErrQuota = errors.New("over quota")
+	// ErrBusy means the service as a whole is at a limit (kept previews,
+	// imports at once); trying again later may work.
+	ErrBusy = errors.New("busy")
 )

@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -64,9 +65,14 @@ type RosterStore interface {
 // cancelled or expires, so that any replica can confirm what another
 // one previewed.
 type UploadStore interface {
-	// PutUpload stores (or replaces) an upload. Uploads that expired at
-	// u.Created may be removed on the way.
-	PutUpload(ctx context.Context, u Upload) error
+	// PutUpload stores (or replaces) an upload unless that would take the
+	// kept uploads over q: then nothing is stored, and the error is
+	// ErrQuota when u.By's own uploads would pass q.PerUser, ErrBusy when
+	// all of them would pass q.Total. Uploads that expired at u.Created
+	// are removed first and count for nothing; a replaced upload's old
+	// size does not count either. The check and the write are atomic
+	// across replicas.
+	PutUpload(ctx context.Context, u Upload, q UploadQuota) error
 	// Upload returns an upload that has not expired at now; ErrNotFound
 	// when it is missing or expired (an expired one is removed).
 	Upload(ctx context.Context, id string, now time.Time) (Upload, error)
@@ -89,6 +95,32 @@ type Upload struct {
 	Report                       []byte // the preview's report (JSON), shown until confirmed
 	Created, Expires             time.Time
 }
+
+// UploadQuota bounds kept uploads by their Size: per user and in total
+// (zero: no bound).
+type UploadQuota struct {
+	PerUser, Total int64
+}
+
+// Size is what an upload counts against a quota: its file and report.
+func (u Upload) Size() int64 { return int64(len(u.Data) + len(u.Report)) }
+
+// CheckUploadQuota is the quota rule both backends apply: mine and all
+// are the sizes already kept (by u.By, by everyone) without u's own.
+func CheckUploadQuota(u Upload, q UploadQuota, mine, all int64) error {
+	if q.PerUser > 0 && mine+u.Size() > q.PerUser {
+		return fmt.Errorf("%w: your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first",
+			ErrQuota, mb(mine), mb(u.Size()), mb(q.PerUser))
+	}
+	if q.Total > 0 && all+u.Size() > q.Total {
+		return fmt.Errorf("%w: previews waiting for a decision fill the server's %d MB; try again after some are confirmed, cancelled or expire (within an hour)",
+			ErrBusy, mb(q.Total))
+	}
+	return nil
+}
+
+// mb rounds bytes up to whole megabytes for messages.
+func mb(n int64) int64 { return (n + 1<<20 - 1) >> 20 }
 
 // CourseStore holds course definitions.
 type CourseStore interface {
@@ -120,6 +152,15 @@ type AccountStore interface {
 	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
 	// DeleteSession removes a session (logout).
 	DeleteSession(ctx context.Context, idHash string) error
+	// TouchSession moves an unexpired session's Expires to expires in one
+	// atomic step and returns the session as stored. It never re-creates
+	// a session: one deleted (logout) or expired at now is ErrNotFound,
+	// so a logout always wins over a request refreshing the same session.
+	TouchSession(ctx context.Context, idHash string, expires, now time.Time) (Session, error)
+	// RevokeCredentials removes every session and API token of a user (the
+	// user stays), atomically: for disabling an account or resetting its
+	// password. A missing user is not an error.
+	RevokeCredentials(ctx context.Context, username string) error
 
 	// CreateToken stores an API token (keyed by t.Hash).
 	CreateToken(ctx context.Context, t Token) error

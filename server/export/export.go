@@ -2,9 +2,11 @@
 // people open: xlsx workbooks for managers, csv for spreadsheets and
 // scripts, and aligned text for terminals.
 //
-// Every string that lands in a cell goes through SafeCell, so a roster
-// value such as "=HYPERLINK(...)" can never become a live formula in
-// Excel or LibreOffice (formula injection).
+// Every string that lands in a cell goes through SafeCell (csv: through
+// CSVWriter, which also quotes every field and guards every piece a
+// spreadsheet might split it into), so a roster value such as
+// "=HYPERLINK(...)" can never become a live formula in Excel or
+// LibreOffice (formula injection).
 package export
 
 import (
@@ -25,14 +27,6 @@ func SafeCell(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// safeAll applies SafeCell to every value of a csv record.
-func safeAll(rec []string) []string {
-	for i := range rec {
-		rec[i] = SafeCell(rec[i])
-	}
-	return rec
 }
 
 // unitLabel is the last part of a unit path; the root is the whole force.

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 
@@ -19,14 +18,14 @@ var courseCols = []string{"status", "completed", "due", "expires"}
 // OfficersCSV writes one row per officer: who they are, then for each
 // course its status, completion date, due date and expiry (ISO dates).
 func OfficersCSV(w io.Writer, list []training.OfficerStatus, courses []training.Course) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	head := []string{"officer_id", "name", "rank", "unit", "email", "line_manager", "start_date", "leaver"}
 	for _, c := range courses {
 		for _, k := range courseCols {
 			head = append(head, c.ID+" "+k)
 		}
 	}
-	if err := cw.Write(safeAll(head)); err != nil {
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, os := range list {
@@ -40,12 +39,11 @@ func OfficersCSV(w io.Writer, list []training.OfficerStatus, courses []training.
 			}
 			rec = append(rec, string(cs.Status), completed(cs).String(), cs.Due.String(), cs.Expires.String())
 		}
-		if err := cw.Write(safeAll(rec)); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // OfficersXLSX writes the same list as a workbook: one streamed sheet,

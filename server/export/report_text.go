@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,7 +16,7 @@ import (
 // force", the unit's path, or for a manager's partial root "Your units"
 // (whose unit column is then empty, as its JSON unit is null).
 func ReportCSV(w io.Writer, r *training.Report) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write([]string{"as_of", "unit", "depth", "course", "title", "percent", "required", "compliant", "overdue", "due_soon", "outstanding", "exempt", "label"}); err != nil {
 		return err
 	}
@@ -31,18 +30,17 @@ func ReportCSV(w io.Writer, r *training.Report) error {
 			if c.Percent != nil {
 				pct = c.Percent.String()
 			}
-			err = cw.Write(safeAll([]string{
+			err = cw.Write([]string{
 				r.AsOf.String(), n.Unit, strconv.Itoa(d), c.Course, c.Title, pct,
 				strconv.Itoa(c.Required), strconv.Itoa(c.Compliant), strconv.Itoa(c.Overdue),
 				strconv.Itoa(c.DueSoon), strconv.Itoa(c.Outstanding), strconv.Itoa(c.Exempt), n.Name(),
-			}))
+			})
 		}
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // ReportTable writes the report as aligned text, one block per course,

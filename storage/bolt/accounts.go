@@ -108,30 +108,42 @@ func (s *Store) DeleteUser(ctx context.Context, username string) error {
 		if err := users.Delete([]byte(username)); err != nil {
 			return err
 		}
-		if err := deleteSessionsOf(tx, username, time.Time{}); err != nil {
+		return revokeCredentials(tx, username)
+	})
+}
+
+// RevokeCredentials removes a user's sessions and tokens in one transaction.
+func (s *Store) RevokeCredentials(ctx context.Context, username string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.update(func(tx *bbolt.Tx) error { return revokeCredentials(tx, username) })
+}
+
+func revokeCredentials(tx *bbolt.Tx, username string) error {
+	if err := deleteSessionsOf(tx, username, time.Time{}); err != nil {
+		return err
+	}
+	var ids []string
+	err := tx.Bucket(bTokens).ForEach(func(k, v []byte) error {
+		var r tokenRec
+		if err := decodeJSON(v, &r, "token"); err != nil {
 			return err
 		}
-		var ids []string
-		err := tx.Bucket(bTokens).ForEach(func(k, v []byte) error {
-			var r tokenRec
-			if err := decodeJSON(v, &r, "token"); err != nil {
-				return err
-			}
-			if r.Username == username {
-				ids = append(ids, r.ID)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := deleteToken(tx, id); err != nil {
-				return err
-			}
+		if r.Username == username {
+			ids = append(ids, r.ID)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := deleteToken(tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sessionUserKey(username, idHash string) []byte {
@@ -213,6 +225,33 @@ func (s *Store) Session(ctx context.Context, idHash string, now time.Time) (trai
 		}
 		sess = r.session()
 		return nil
+	})
+	return sess, err
+}
+
+// TouchSession updates the expiry of a live session inside one write
+// transaction; a missing or expired session stays missing.
+func (s *Store) TouchSession(ctx context.Context, idHash string, expires, now time.Time) (training.Session, error) {
+	if err := ctx.Err(); err != nil {
+		return training.Session{}, err
+	}
+	var sess training.Session
+	err := s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bSessions)
+		v := b.Get([]byte(idHash))
+		if v == nil {
+			return notFound("session")
+		}
+		var r sessionRec
+		if err := decodeJSON(v, &r, "session"); err != nil {
+			return err
+		}
+		if !now.Before(r.Expires) {
+			return notFound("session")
+		}
+		sess = r.session()
+		sess.Expires = expires
+		return b.Put([]byte(idHash), encodeJSON(toSessionRec(sess)))
 	})
 	return sess, err
 }

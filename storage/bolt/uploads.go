@@ -54,8 +54,10 @@ func decodeUploadRec(v []byte) (uploadRec, []byte, error) {
 	return r, v[k+int(n):], nil
 }
 
-// PutUpload stores an upload and removes those expired at u.Created.
-func (s *Store) PutUpload(ctx context.Context, u training.Upload) error {
+// PutUpload stores an upload within q and removes those expired at
+// u.Created, in one write transaction. The record's size is what the bolt
+// file holds for it (a file that never shrinks: the quota bounds it).
+func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.UploadQuota) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -65,11 +67,19 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload) error {
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bUploads)
 		var expired [][]byte
+		var mine, all int64
 		err := b.ForEach(func(k, v []byte) error {
-			r, _, err := decodeUploadRec(v)
-			if err != nil || !u.Created.Before(r.Expires) {
+			r, data, err := decodeUploadRec(v)
+			switch {
+			case err != nil || !u.Created.Before(r.Expires):
 				// A damaged upload is only a lost preview: sweep it too.
 				expired = append(expired, k)
+			case r.ID != u.ID:
+				size := int64(len(data) + len(r.Report))
+				all += size
+				if r.By == u.By {
+					mine += size
+				}
 			}
 			return nil
 		})
@@ -80,6 +90,9 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload) error {
 			if err := b.Delete(k); err != nil {
 				return err
 			}
+		}
+		if err := training.CheckUploadQuota(u, q, mine, all); err != nil {
+			return err
 		}
 		return b.Put([]byte(u.ID), encodeUpload(u))
 	})

@@ -26,11 +26,12 @@ end
 return 0
 `)
 
-// deleteUserScript removes a user, their sessions and their tokens.
+// deleteUserScript removes a user, their sessions and their tokens;
+// with ARGV[3] == "keep" it keeps the user (RevokeCredentials).
 // KEYS: 1 users, 2 user-sessions set, 3 tokens, 4 tokens:by-hash;
-// ARGV: 1 username, 2 session key prefix.
+// ARGV: 1 username, 2 session key prefix, 3 "delete" or "keep".
 var deleteUserScript = goredis.NewScript(`
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+if ARGV[3] ~= 'keep' and redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 for _, h in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   redis.call('DEL', ARGV[2] .. h)
 end
@@ -53,6 +54,15 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if tonumber(ARGV[2]) > 0 then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
 redis.call('SADD', KEYS[2], ARGV[3])
+return 1
+`)
+
+// touchSessionScript replaces a session record only while its key exists
+// (SET XX), so a session deleted meanwhile is never written back.
+// KEYS: 1 session; ARGV: record, expire-at ms (0 = none). Returns 1 or 0.
+var touchSessionScript = goredis.NewScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'XX', 'KEEPTTL') then return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
 return 1
 `)
 
@@ -154,7 +164,7 @@ func (s *Store) UpdateUser(ctx context.Context, username string, fn func(*traini
 func (s *Store) DeleteUser(ctx context.Context, username string) error {
 	ok, err := deleteUserScript.Run(ctx, s.rdb,
 		[]string{s.keys.users, s.keys.userSessions(username), s.keys.tokens, s.keys.tokenByHash},
-		username, s.keys.session("")).Bool()
+		username, s.keys.session(""), "delete").Bool()
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -162,6 +172,14 @@ func (s *Store) DeleteUser(ctx context.Context, username string) error {
 		return fmt.Errorf("user %q: %w", username, training.ErrNotFound)
 	}
 	return nil
+}
+
+// RevokeCredentials removes a user's sessions and tokens in one script.
+func (s *Store) RevokeCredentials(ctx context.Context, username string) error {
+	err := deleteUserScript.Run(ctx, s.rdb,
+		[]string{s.keys.users, s.keys.userSessions(username), s.keys.tokens, s.keys.tokenByHash},
+		username, s.keys.session(""), "keep").Err()
+	return s.wrap(err)
 }
 
 // sessionGrace keeps a session key this long past its expiry, so that
@@ -174,15 +192,8 @@ func (s *Store) CreateSession(ctx context.Context, se training.Session) error {
 		return fmt.Errorf("%w: a session needs an ID hash", training.ErrInvalid)
 	}
 	rec := sessionV1{recordVersion, se.IDHash, se.Username, se.CSRFToken, se.Created.UTC(), se.Expires.UTC()}
-	// Redis expiry is only clean-up; Session checks Expires against the
-	// caller's clock. A session already past in wall-clock time (tests
-	// with fixed clocks) simply gets no Redis expiry.
-	var at int64
-	if exp := se.Expires.Add(sessionGrace); !se.Expires.IsZero() && exp.After(time.Now()) {
-		at = exp.UnixMilli()
-	}
 	ok, err := createSessionScript.Run(ctx, s.rdb, []string{s.keys.session(se.IDHash), s.keys.userSessions(se.Username)},
-		encode(rec), at, se.IDHash).Bool()
+		encode(rec), sessionExpireAt(se), se.IDHash).Bool()
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -209,6 +220,37 @@ func (s *Store) Session(ctx context.Context, idHash string, now time.Time) (trai
 		return training.Session{}, fmt.Errorf("session expired: %w", training.ErrNotFound)
 	}
 	return training.Session{IDHash: r.IDHash, Username: r.Username, CSRFToken: r.CSRFToken, Created: r.Created, Expires: r.Expires}, nil
+}
+
+// TouchSession moves a live session's expiry. The record is read, changed
+// and written back with SET XX: when a logout deletes the key in between,
+// the write does nothing and the session stays ended.
+func (s *Store) TouchSession(ctx context.Context, idHash string, expires, now time.Time) (training.Session, error) {
+	se, err := s.Session(ctx, idHash, now)
+	if err != nil {
+		return training.Session{}, err
+	}
+	se.Expires = expires
+	rec := sessionV1{recordVersion, se.IDHash, se.Username, se.CSRFToken, se.Created.UTC(), se.Expires.UTC()}
+	ok, err := touchSessionScript.Run(ctx, s.rdb, []string{s.keys.session(idHash)}, encode(rec), sessionExpireAt(se)).Bool()
+	if err != nil {
+		return training.Session{}, s.wrap(err)
+	}
+	if !ok {
+		return training.Session{}, fmt.Errorf("session: %w", training.ErrNotFound)
+	}
+	return se, nil
+}
+
+// sessionExpireAt is when Redis may drop a session's key (ms; 0 = never):
+// a grace after its expiry. Redis expiry is only clean-up; Session checks
+// Expires against the caller's clock. A session already past in
+// wall-clock time (tests with fixed clocks) simply gets no Redis expiry.
+func sessionExpireAt(se training.Session) int64 {
+	if exp := se.Expires.Add(sessionGrace); !se.Expires.IsZero() && exp.After(time.Now()) {
+		return exp.UnixMilli()
+	}
+	return 0
 }
 
 // DeleteSession removes a session (logout). Deleting a missing session is not an error.

@@ -40,8 +40,41 @@ type uploadV1 struct {
 
 func (k keys) upload(id string) string { return k.prefix + ":upload:" + id }
 
-// PutUpload stores an upload with a Redis expiry at its own.
-func (s *Store) PutUpload(ctx context.Context, u training.Upload) error {
+// uploadIndex is the hash that accounts for the kept uploads' memory:
+// field ID, value "size:expires-ms:by". The file bytes dominate what an
+// upload costs in Redis, so the quota counts them (Upload.Size); the key
+// and record add a few hundred bytes each.
+func (k keys) uploadIndex() string { return k.prefix + ":uploads" }
+
+// reserveUploadScript drops index entries expired at now, sums the rest
+// (by this user and in total, the upload's own old entry left out), and
+// records the upload only if it fits the quota. It touches the index
+// alone, so the upload keys may live in any Cluster slot.
+// KEYS: 1 index; ARGV: id, by, size, expires ms, now ms, per-user, total.
+// Returns {0|1|2, mine, all}: 0 recorded, 1 over per-user, 2 over total.
+var reserveUploadScript = goredis.NewScript(`
+local mine, all = 0, 0
+local size, now = tonumber(ARGV[3]), tonumber(ARGV[5])
+local per, total = tonumber(ARGV[6]), tonumber(ARGV[7])
+local kv = redis.call('HGETALL', KEYS[1])
+for i = 1, #kv, 2 do
+  local sz, exp, by = string.match(kv[i + 1], '^(%d+):(%d+):(.*)$')
+  if not sz or tonumber(exp) <= now then
+    redis.call('HDEL', KEYS[1], kv[i])
+  elseif kv[i] ~= ARGV[1] then
+    all = all + tonumber(sz)
+    if by == ARGV[2] then mine = mine + tonumber(sz) end
+  end
+end
+if per > 0 and mine + size > per then return {1, mine, all} end
+if total > 0 and all + size > total then return {2, mine, all} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3] .. ':' .. ARGV[4] .. ':' .. ARGV[2])
+return {0, mine, all}
+`)
+
+// PutUpload reserves the upload's size in the index within q, then stores
+// it with a Redis expiry at its own.
+func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.UploadQuota) error {
 	if u.ID == "" {
 		return fmt.Errorf("%w: an upload needs an ID", training.ErrInvalid)
 	}
@@ -54,13 +87,32 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload) error {
 	if err != nil {
 		return fmt.Errorf("redis store: encoding an upload: %w", err)
 	}
+	res, err := reserveUploadScript.Run(ctx, s.rdb, []string{s.keys.uploadIndex()}, u.ID, u.By, u.Size(),
+		u.Expires.UnixMilli(), u.Created.UnixMilli(), q.PerUser, q.Total).Int64Slice()
+	if err != nil {
+		return s.wrap(err)
+	}
+	if len(res) != 3 {
+		return fmt.Errorf("redis store: the upload quota script answered %v", res)
+	}
+	if res[0] != 0 {
+		if err := training.CheckUploadQuota(u, q, res[1], res[2]); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: the kept previews are over their quota", training.ErrBusy)
+	}
 	var b strings.Builder
 	b.Grow(len(uploadHeader) + len(meta) + 1 + len(u.Data))
 	b.WriteString(uploadHeader)
 	b.Write(meta)
 	b.WriteByte('\n')
 	b.Write(u.Data)
-	return s.wrap(s.rdb.Set(ctx, s.keys.upload(u.ID), b.String(), ttl+uploadGrace).Err())
+	if err := s.rdb.Set(ctx, s.keys.upload(u.ID), b.String(), ttl+uploadGrace).Err(); err != nil {
+		// Give the reservation back; an entry left behind expires with the upload.
+		s.rdb.HDel(context.WithoutCancel(ctx), s.keys.uploadIndex(), u.ID)
+		return s.wrap(err)
+	}
+	return nil
 }
 
 // Upload returns an upload that has not expired at now.
@@ -93,7 +145,11 @@ func (s *Store) Upload(ctx context.Context, id string, now time.Time) (training.
 		Created: r.Created.UTC(), Expires: r.Expires.UTC()}, nil
 }
 
-// DeleteUpload removes an upload; a missing one is not an error.
+// DeleteUpload removes an upload and its quota entry; a missing one is
+// not an error.
 func (s *Store) DeleteUpload(ctx context.Context, id string) error {
-	return s.wrap(s.rdb.Del(ctx, s.keys.upload(id)).Err())
+	if err := s.rdb.Del(ctx, s.keys.upload(id)).Err(); err != nil {
+		return s.wrap(err)
+	}
+	return s.wrap(s.rdb.HDel(ctx, s.keys.uploadIndex(), id).Err())
 }

@@ -28,7 +28,7 @@ func testCancelledContext(t *testing.T, s training.Store) {
 		"CreateUser":    func() error { return s.CreateUser(c, user("amir", training.RoleAdmin)) },
 		"Enqueue":       func() error { _, err := s.Enqueue(c, []training.Message{message("m1", 0, "k")}); return err },
 		"LedgerHasKeys": func() error { _, err := s.LedgerHasKeys(c, []string{"k"}); return err },
-		"PutUpload":     func() error { return s.PutUpload(c, upload("imp-1", []byte("a"))) },
+		"PutUpload":     func() error { return s.PutUpload(c, upload("imp-1", []byte("a")), noQuota) },
 		"AcquireLock": func() error {
 			_, err := s.AcquireLock(c, "reminders", "a", time.Minute, t0)
 			return err
