@@ -103,7 +103,7 @@ func TestForwardTableMatchesFlags(t *testing.T) {
 		switch cmd.name {
 		case "officers":
 			args = []string{"list"}
-		case "users":
+		case "users", "mappings":
 			args = []string{"list"}
 		}
 		fs := probeFlags(cmd, args)

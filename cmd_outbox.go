@@ -18,7 +18,7 @@ func outboxCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	fs := flagSet("outbox", "[--state queued|sent|failed] [--limit N] | requeue ID... | requeue --failed")
 	state := fs.String("state", "", "only messages in this state: queued, sent or failed")
 	limit := fs.Int("limit", 50, "at most this many messages, newest first")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -76,7 +76,7 @@ func outboxCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 func outboxRequeue(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("outbox requeue", "ID... | --failed")
 	all := fs.Bool("failed", false, "re-queue every failed message")
-	ids, code, ok := parseFlags(fs, args, stdout, stderr)
+	ids, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -63,7 +63,7 @@ func TestAPIOutboxStatusAndRequeue(t *testing.T) {
 	if rec := e.do(req{method: "POST", path: "/api/v1/outbox/requeue-failed", as: "admin"}); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"requeued":1`) {
 		t.Errorf("re-queue all: %d %s", rec.Code, rec.Body)
 	}
-	m := e.do(req{method: "GET", path: "/metrics"}).Body.String()
+	m := e.do(req{method: "GET", path: "/metrics", header: map[string]string{"Authorization": "Bearer " + testMetricsToken}}).Body.String()
 	for _, want := range []string{
 		`muster_outbox_messages{state="queued"} 3`,
 		`muster_outbox_messages{state="failed"} 0`,
