@@ -333,7 +333,6 @@ func problemText(p importers.Problem) string {
 	return s
 }
 
-
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
