@@ -31,6 +31,9 @@ type SMTPConfig struct {
 	Password string
 	// From is the sender address, e.g. "Muster <training@force.police.uk>".
 	From string
+	// ReplyTo, when set, is the Reply-To address (e.g. the training team's
+	// mailbox, when From is a no-reply sender).
+	ReplyTo string
 	// Rate is the most messages per second (0: no limit).
 	Rate float64
 	// Timeout bounds one connection and send (default 30 s).
@@ -44,6 +47,7 @@ type SMTPConfig struct {
 type SMTP struct {
 	client  *gomail.Client
 	from    string
+	replyTo string
 	limiter *rate.Limiter
 	timeout time.Duration
 }
@@ -55,6 +59,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
 		return nil, fmt.Errorf("%w: SMTP from address %q is not an email address", training.ErrInvalid, cfg.From)
+	}
+	if cfg.ReplyTo != "" {
+		if _, err := mail.ParseAddress(cfg.ReplyTo); err != nil {
+			return nil, fmt.Errorf("%w: SMTP reply-to address %q is not an email address", training.ErrInvalid, cfg.ReplyTo)
+		}
 	}
 	if cfg.Rate < 0 {
 		return nil, fmt.Errorf("%w: SMTP rate must not be negative", training.ErrInvalid)
@@ -106,14 +115,14 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Rate > 0 {
 		lim = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
 	}
-	return &SMTP{client: client, from: cfg.From, limiter: lim, timeout: cfg.Timeout}, nil
+	return &SMTP{client: client, from: cfg.From, replyTo: cfg.ReplyTo, limiter: lim, timeout: cfg.Timeout}, nil
 }
 
 // Send delivers m, waiting for the rate limit first. Errors are
 // classified: IsPermanent for 5xx replies and unusable addresses, else
 // temporary (wrapping training.ErrUnavailable).
 func (s *SMTP) Send(ctx context.Context, m training.Message) error {
-	msg, err := build(s.from, m)
+	msg, err := build(s.from, s.replyTo, m)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -254,6 +255,19 @@ var webFuncs = template.FuncMap{
 	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
+	// band is the red/amber/green of a percentage, by the xlsx's thresholds.
+	"band": func(p *training.Percent) string {
+		switch {
+		case p == nil:
+			return "none"
+		case p.Float() >= export.GreenFrom:
+			return "green"
+		case p.Float() >= export.AmberFrom:
+			return "amber"
+		}
+		return "red"
+	},
+	"target": func() float64 { return export.GreenFrom },
 	"hrMessage":  hrMessage,
 	"layoutText": layoutText,
 	"capped": func(n, total int) string {
