@@ -267,7 +267,7 @@ var webFuncs = template.FuncMap{
 		}
 		return "red"
 	},
-	"target": func() float64 { return export.GreenFrom },
+	"target":     func() float64 { return export.GreenFrom },
 	"hrMessage":  hrMessage,
 	"layoutText": layoutText,
 	"capped": func(n, total int) string {
