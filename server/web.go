@@ -267,8 +267,17 @@ var webFuncs = template.FuncMap{
 		}
 		return "red"
 	},
-	"target":     func() float64 { return export.GreenFrom },
-	"hrMessage":  hrMessage,
+	"target":    func() float64 { return export.GreenFrom },
+	"hrMessage": hrMessage,
+	// courseTitle is the title of course id among courses.
+	"courseTitle": func(courses []training.Course, id string) string {
+		for _, c := range courses {
+			if c.ID == id {
+				return c.Title
+			}
+		}
+		return id
+	},
 	"layoutText": layoutText,
 	"capped": func(n, total int) string {
 		if total > n {
