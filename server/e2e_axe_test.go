@@ -278,7 +278,7 @@ func TestE2EAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	link := training.SignOfficerLink([]byte("e2e-secret-0123456789abcdef"), officer, webNow.Add(24*time.Hour))
-	for _, p := range []string{"/login", "/help", "/accessibility", "/me/" + link, "/me/expired-or-broken"} {
+	for _, p := range []string{"/login", "/login?error=invalid", "/help", "/accessibility", "/me/" + link, "/me/expired-or-broken"} {
 		e.checkPage(axe, "officer", p)
 	}
 
