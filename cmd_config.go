@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ type SMTPSettings struct {
 	User     string
 	Password secret
 	From     string
+	ReplyTo  string // where replies go (e.g. the training team), when not From
 	TLS      string // starttls, tls or none
 	Rate     float64
 }
@@ -149,6 +151,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_SMTP_USER", str(&c.SMTP.User)},
 		{"MUSTER_SMTP_PASSWORD", sec(&c.SMTP.Password)},
 		{"MUSTER_SMTP_FROM", str(&c.SMTP.From)},
+		{"MUSTER_SMTP_REPLY_TO", str(&c.SMTP.ReplyTo)},
 		{"MUSTER_SMTP_TLS", str(&c.SMTP.TLS)},
 		{"MUSTER_SMTP_RATE", func(_ *Config, v string) error {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -213,6 +216,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; 0 picks by TLS mode (MUSTER_SMTP_PORT)")
 	fs.StringVar(&c.SMTP.User, "smtp-user", c.SMTP.User, "SMTP user (MUSTER_SMTP_USER; password only from MUSTER_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTP.From, "smtp-from", c.SMTP.From, "sender address (MUSTER_SMTP_FROM)")
+	fs.StringVar(&c.SMTP.ReplyTo, "smtp-reply-to", c.SMTP.ReplyTo, "Reply-To address of reminders and digests, e.g. the training team (MUSTER_SMTP_REPLY_TO)")
 	fs.StringVar(&c.SMTP.TLS, "smtp-tls", c.SMTP.TLS, "starttls, tls or none (MUSTER_SMTP_TLS)")
 	fs.Float64Var(&c.SMTP.Rate, "smtp-rate", c.SMTP.Rate, "most messages per second, 0 unlimited (MUSTER_SMTP_RATE)")
 	fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest upload in MB (MUSTER_MAX_UPLOAD_MB)")
@@ -264,6 +268,11 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTP.Rate < 0 {
 		return errors.New("MUSTER_SMTP_RATE must not be negative")
+	}
+	if c.SMTP.ReplyTo != "" {
+		if _, err := netmail.ParseAddress(c.SMTP.ReplyTo); err != nil {
+			return fmt.Errorf("MUSTER_SMTP_REPLY_TO %q is not an email address", c.SMTP.ReplyTo)
+		}
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return errors.New("MUSTER_SMTP_FROM is required when MUSTER_SMTP_HOST is set")

@@ -19,10 +19,12 @@ func (c *Config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
 // newMailer is SMTP when a host is set, else the .eml drop.
 func newMailer(cfg *Config) (mail.Sender, error) {
 	if cfg.SMTP.Host == "" {
-		return mail.NewDrop(cfg.mailDir()), nil
+		d := mail.NewDrop(cfg.mailDir())
+		d.ReplyTo = cfg.SMTP.ReplyTo
+		return d, nil
 	}
 	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, User: cfg.SMTP.User,
-		Password: cfg.SMTP.Password.reveal(), From: cfg.SMTP.From, Rate: cfg.SMTP.Rate})
+		Password: cfg.SMTP.Password.reveal(), From: cfg.SMTP.From, ReplyTo: cfg.SMTP.ReplyTo, Rate: cfg.SMTP.Rate})
 }
 
 // newScheduler builds the jobs (reminders, digests, snapshot, sender).

@@ -79,6 +79,7 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_SMTP_USER", c.SMTP.User},
 		{"MUSTER_SMTP_PASSWORD", c.SMTP.Password.String()},
 		{"MUSTER_SMTP_FROM", c.SMTP.From},
+		{"MUSTER_SMTP_REPLY_TO", c.SMTP.ReplyTo},
 		{"MUSTER_SMTP_TLS", c.SMTP.TLS},
 		{"MUSTER_SMTP_RATE", strconv.FormatFloat(c.SMTP.Rate, 'f', -1, 64)},
 		{"MUSTER_MAX_UPLOAD_MB", strconv.Itoa(c.MaxUploadMB)},

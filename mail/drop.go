@@ -19,6 +19,8 @@ type Drop struct {
 	dir string
 	// From is the sender address written into each file.
 	From string
+	// ReplyTo, when set, is written as the Reply-To header.
+	ReplyTo string
 }
 
 // DefaultDropFrom is the sender address of dropped messages.
@@ -54,7 +56,7 @@ func (d *Drop) Send(ctx context.Context, m training.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	msg, err := build(d.From, m)
+	msg, err := build(d.From, d.ReplyTo, m)
 	if err != nil {
 		return err
 	}

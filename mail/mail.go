@@ -188,10 +188,15 @@ func classify(err error) error {
 
 // build turns an outbox message into a go-mail message: multipart
 // text + HTML, the planned Message-ID, and headers that keep auto-replies away.
-func build(from string, m training.Message) (*gomail.Msg, error) {
+func build(from, replyTo string, m training.Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(from); err != nil {
 		return nil, Permanent(fmt.Errorf("from address: %w", err))
+	}
+	if replyTo != "" {
+		if err := msg.ReplyTo(replyTo); err != nil {
+			return nil, Permanent(fmt.Errorf("reply-to address: %w", err))
+		}
 	}
 	if err := msg.To(m.To); err != nil {
 		return nil, Permanent(fmt.Errorf("recipient address: %w", err))

@@ -31,6 +31,9 @@ type SMTPConfig struct {
 	Password string
 	// From is the sender address, e.g. "Muster <training@force.police.uk>".
 	From string
+	// ReplyTo, when set, is the Reply-To address (e.g. the training team's
+	// mailbox, when From is a no-reply sender).
+	ReplyTo string
 	// Rate is the most messages per second (0: no limit).
 	Rate float64
 	// Timeout bounds connecting: the greeting, EHLO, STARTTLS and AUTH
@@ -66,6 +69,7 @@ type SMTP struct {
 	dial    *gomail.Client
 	send    *gomail.Client
 	from    string
+	replyTo string
 	limiter *rate.Limiter
 }
 
@@ -76,6 +80,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
 		return nil, fmt.Errorf("%w: SMTP from address %q is not an email address", training.ErrInvalid, cfg.From)
+	}
+	if cfg.ReplyTo != "" {
+		if _, err := mail.ParseAddress(cfg.ReplyTo); err != nil {
+			return nil, fmt.Errorf("%w: SMTP reply-to address %q is not an email address", training.ErrInvalid, cfg.ReplyTo)
+		}
 	}
 	if cfg.Rate < 0 {
 		return nil, fmt.Errorf("%w: SMTP rate must not be negative", training.ErrInvalid)
@@ -134,7 +143,7 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Rate > 0 {
 		lim = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
 	}
-	return &SMTP{dial: dial, send: send, from: cfg.From, limiter: lim}, nil
+	return &SMTP{dial: dial, send: send, from: cfg.From, replyTo: cfg.ReplyTo, limiter: lim}, nil
 }
 
 // Send delivers m, waiting for the rate limit first, and returns nil as
@@ -146,7 +155,7 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 // reply up to the reply timeout even if ctx ends, because leaving then
 // is what makes a duplicate.
 func (s *SMTP) Send(ctx context.Context, m training.Message) error {
-	msg, err := build(s.from, m)
+	msg, err := build(s.from, s.replyTo, m)
 	if err != nil {
 		return err
 	}

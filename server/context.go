@@ -130,6 +130,7 @@ func (s *Server) officerStatusForLink(ctx context.Context, token string) (traini
 	if err != nil {
 		return training.OfficerStatus{}, nil, err
 	}
+	courses = training.InUse(courses)
 	return training.EvaluateOfficer(rec.Officer, courses, rec.Completions, rec.Exemptions, s.today()), courses, nil
 }
 

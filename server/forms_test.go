@@ -74,3 +74,26 @@ func checkErrorPattern(t *testing.T, form, page, field string) {
 		}
 	}
 }
+
+// TestPagesRetireCourse: a course retired from the web leaves every
+// figure, stays listed for bringing back, and comes back.
+func TestPagesRetireCourse(t *testing.T) {
+	f := newWebFixture(t, false)
+	f.seed()
+	c := f.login("hr")
+	if _, loc, _ := c.post("/courses/trauma-informed-communication/retire", nil); loc != "/courses" {
+		t.Fatalf("retire went to %q", loc)
+	}
+	_, dash := c.get("/")
+	if strings.Contains(dash, `data-course="trauma-informed-communication"`) || !strings.Contains(dash, `data-course="cse-recognition"`) {
+		t.Error("the dashboard still counts the retired course")
+	}
+	_, page := c.get("/courses")
+	if !strings.Contains(page, "Retired courses") || !strings.Contains(page, `action="/courses/trauma-informed-communication/restore"`) {
+		t.Error("the retired course is not listed to bring back")
+	}
+	c.post("/courses/trauma-informed-communication/restore", nil)
+	if _, dash := c.get("/"); !strings.Contains(dash, `data-course="trauma-informed-communication"`) {
+		t.Error("the course did not come back")
+	}
+}

@@ -17,6 +17,8 @@ type coursesView struct {
 	// Typed holds raw text typed into number and date fields that could
 	// not be read, by field id, so the form shows it again.
 	Typed map[string]string
+	// Retired are the retired courses, to bring back.
+	Retired []training.Course
 }
 
 // Value is the raw text typed into field id, when it could not be read.
@@ -39,6 +41,11 @@ func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseT
 		return err
 	}
 	view := &coursesView{Courses: cs, New: training.Course{DueWithinDays: training.DefaultDueWithinDays, DueSoonDays: training.DefaultDueSoonDays}, Typed: map[string]string{}}
+	for _, x := range cs {
+		if x.Retired {
+			view.Retired = append(view.Retired, x)
+		}
+	}
 	if typed != nil {
 		view.Typed = typed.raw
 		if typed.create {
@@ -171,4 +178,40 @@ func (p *webPages) pageCourseSave(c echo.Context) error { return p.saveCourse(c,
 
 func (p *webPages) pageCourseCreate(c echo.Context) error {
 	return p.saveCourse(c, strings.TrimSpace(c.FormValue("id")), true)
+}
+
+// pageCourseRetire retires a course (kept with its completions, no longer
+// counted, shown or reminded of) or brings it back.
+func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		all, err := p.store.Courses(ctx)
+		if err != nil {
+			return err
+		}
+		id := c.Param("id")
+		for _, x := range all {
+			if x.ID != id {
+				continue
+			}
+			x.Retired = retire
+			if !retire {
+				// Its names may have been taken by another course meanwhile.
+				if err := training.CheckCourseNames(all, x); err != nil {
+					if msg, ok := userMessage(err); ok {
+						return p.redirectFlash(c, "/courses#retired", "error", "“"+x.Title+"” cannot come back: "+msg)
+					}
+					return err
+				}
+			}
+			if err := p.store.PutCourses(ctx, []training.Course{x}); err != nil {
+				return err
+			}
+			if retire {
+				return p.redirectFlash(c, "/courses", "ok", "Retired “"+x.Title+"”: it is no longer counted, shown or reminded of. Its completions are kept; you can bring it back below.")
+			}
+			return p.redirectFlash(c, "/courses", "ok", "“"+x.Title+"” is back: every figure counts it again.")
+		}
+		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+	}
 }

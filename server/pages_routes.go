@@ -51,6 +51,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/courses", p.pageCourses, staff)
 	e.POST("/courses", p.pageCourseCreate, staff)
 	e.POST("/courses/:id", p.pageCourseSave, staff)
+	e.POST("/courses/:id/retire", p.pageCourseRetire(true), staff)
+	e.POST("/courses/:id/restore", p.pageCourseRetire(false), staff)
 
 	// Admins.
 	e.POST("/demo", p.pageDemo, admins)

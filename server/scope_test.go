@@ -115,6 +115,9 @@ func TestScopedFiguresEverywhere(t *testing.T) {
 					t.Errorf("dashboard lacks the row %q", k)
 				}
 			}
+			if title := between(body, "<title>", "</title>"); !strings.Contains(title, wantLabel) {
+				t.Errorf("the page title %q does not name %q", title, wantLabel)
+			}
 			if tt.as != "hr" && strings.Contains(body, "Whole force") {
 				t.Errorf("a manager's dashboard says Whole force")
 			}
@@ -139,4 +142,22 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j+len(to)]
+}
+
+// TestDashboardTitlePerUnit: every unit's dashboard has its own title
+// (WCAG 2.4.2), naming the unit's whole path, most specific part first.
+func TestDashboardTitlePerUnit(t *testing.T) {
+	e := newTestEnv(t)
+	seen := map[string]string{}
+	for _, u := range []string{"", "Alpha", "Alpha / Team 1", "Alpha / Team 2", "Bravo", "Bravo / Team 9"} {
+		rec := e.do(req{method: "GET", path: "/?unit=" + strings.ReplaceAll(u, " ", "+"), as: "hr"})
+		title := between(rec.Body.String(), "<title>", "</title>")
+		if other, ok := seen[title]; ok {
+			t.Errorf("units %q and %q share the title %q", u, other, title)
+		}
+		seen[title] = u
+		if u == "Alpha / Team 1" && !strings.Contains(title, "Team 1, Alpha") {
+			t.Errorf("title of %q = %q", u, title)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -255,7 +256,29 @@ var webFuncs = template.FuncMap{
 	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
-	"hrMessage":  hrMessage,
+	// band is the red/amber/green of a percentage, by the xlsx's thresholds.
+	"band": func(p *training.Percent) string {
+		switch {
+		case p == nil:
+			return "none"
+		case p.Float() >= export.GreenFrom:
+			return "green"
+		case p.Float() >= export.AmberFrom:
+			return "amber"
+		}
+		return "red"
+	},
+	"target":    func() float64 { return export.GreenFrom },
+	"hrMessage": hrMessage,
+	// courseTitle is the title of course id among courses.
+	"courseTitle": func(courses []training.Course, id string) string {
+		for _, c := range courses {
+			if c.ID == id {
+				return c.Title
+			}
+		}
+		return id
+	},
 	"layoutText": importers.Layout.Text,
 	"capped": func(n, total int) string {
 		if total > n {

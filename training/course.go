@@ -23,6 +23,20 @@ type Course struct {
 	DueSoonDays int `json:"due_soon_days" yaml:"due_soon_days"`
 	// URL is where an officer goes to take the course (used in reminders).
 	URL string `json:"url,omitempty" yaml:"url,omitempty"`
+	// Retired courses are kept with their completions but no longer
+	// counted, shown or reminded of (Dataset.Courses leaves them out).
+	Retired bool `json:"retired,omitempty" yaml:"retired,omitempty"`
+}
+
+// InUse returns the courses that are not retired, in order.
+func InUse(cs []Course) []Course {
+	out := make([]Course, 0, len(cs))
+	for _, c := range cs {
+		if !c.Retired {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Defaults used when a course leaves a field unset.

@@ -40,14 +40,17 @@ func CheckCourseNames(existing []Course, changed ...Course) error {
 	}
 	owner := map[string]string{} // lower-cased name -> course id
 	for _, c := range existing {
-		if inChanged[c.ID] {
-			continue
+		if inChanged[c.ID] || c.Retired {
+			continue // a retired course's names are free again
 		}
 		for _, n := range append([]string{c.Title}, c.Aliases...) {
 			owner[strings.ToLower(CleanText(n))] = c.ID
 		}
 	}
 	for _, c := range changed {
+		if c.Retired {
+			continue
+		}
 		for i, n := range append([]string{c.Title}, c.Aliases...) {
 			key := strings.ToLower(CleanText(n))
 			if key == "" {

@@ -76,6 +76,7 @@ type courseRec struct {
 	ValidForMonths int      `json:"valid_for_months"`
 	DueSoonDays    int      `json:"due_soon_days"`
 	URL            string   `json:"url,omitempty"`
+	Retired        bool     `json:"retired,omitempty"`
 }
 
 func (r *courseRec) version() int { return r.V }
@@ -83,13 +84,13 @@ func (r *courseRec) version() int { return r.V }
 func toCourseRec(c training.Course) *courseRec {
 	return &courseRec{V: recordV1, ID: c.ID, Title: c.Title, Aliases: c.Aliases,
 		Deadline: toDateRec(c.Deadline), DueWithinDays: c.DueWithinDays,
-		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL}
+		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired}
 }
 
 func (r *courseRec) course() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases,
 		Deadline: r.Deadline.date(), DueWithinDays: r.DueWithinDays,
-		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL}
+		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired}
 }
 
 type summaryRec struct {

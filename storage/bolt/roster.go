@@ -49,7 +49,7 @@ func readDataset(tx *bbolt.Tx) (*training.Dataset, error) {
 	ob, cb, xb := tx.Bucket(bOfficers), tx.Bucket(bCompletions), tx.Bucket(bExemptions)
 	ds := &training.Dataset{
 		Revision:    revision(tx),
-		Courses:     courses,
+		Courses:     training.InUse(courses),
 		Officers:    make(map[string]training.Officer, ob.Stats().KeyN),
 		Completions: make(map[string][]training.Completion, cb.Stats().KeyN),
 		Exemptions:  make(map[string][]training.Exemption),

@@ -27,15 +27,16 @@ type courseV1 struct {
 	ValidForMonths int           `json:"valid_for_months"`
 	DueSoonDays    int           `json:"due_soon_days"`
 	URL            string        `json:"url,omitempty"`
+	Retired        bool          `json:"retired,omitempty"`
 }
 
 func courseRec(c training.Course) courseV1 {
-	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, c.Deadline, c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL}
+	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, c.Deadline, c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired}
 }
 
 func (r courseV1) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline,
-		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL}
+		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired}
 }
 
 type importV1 struct {

@@ -104,7 +104,11 @@ func (s *Store) scanRoster(ctx context.Context) (*training.Dataset, error) {
 	off, comp, ex := rosterDecoders(ds)
 	errs := make([]error, 4)
 	var wg sync.WaitGroup
-	wg.Go(func() { ds.Courses, errs[0] = s.Courses(ctx) })
+	wg.Go(func() {
+		var cs []training.Course
+		cs, errs[0] = s.Courses(ctx)
+		ds.Courses = training.InUse(cs)
+	})
 	wg.Go(func() { errs[1] = s.scanHash(ctx, s.keys.officers, off) })
 	wg.Go(func() { errs[2] = s.scanHash(ctx, s.keys.completions, comp) })
 	wg.Go(func() { errs[3] = s.scanHash(ctx, s.keys.exemptions, ex) })
@@ -161,9 +165,11 @@ func (s *Store) readRosterTx(ctx context.Context) (*training.Dataset, error) {
 	if ds.Revision, err = rev.Int64(); err != nil && !errors.Is(err, goredis.Nil) {
 		return nil, s.wrap(err)
 	}
-	if ds.Courses, err = decodeCourses(c.Val()); err != nil {
+	cs, err := decodeCourses(c.Val())
+	if err != nil {
 		return nil, err
 	}
+	ds.Courses = training.InUse(cs)
 	off, comp, exf := rosterDecoders(ds)
 	for _, part := range []struct {
 		m  map[string]string

@@ -9,6 +9,27 @@ import (
 var courseTests = []test{
 	{"PutCourses", testPutCourses},
 	{"PutCoursesAtomic", testPutCoursesAtomic},
+	{"RetiredCourse", testRetiredCourse},
+}
+
+// testRetiredCourse: a retired course is kept (Courses lists it, flag and
+// all) but the Dataset, which every figure comes from, leaves it out; and
+// it can be brought back.
+func testRetiredCourse(t *testing.T, s training.Store) {
+	defaults := training.DefaultCourses()
+	retired := defaults[1]
+	retired.Retired = true
+	check(t, s.PutCourses(ctx(t), []training.Course{retired}))
+	got, err := s.Courses(ctx(t))
+	check(t, err)
+	equal(t, "courses", got, []training.Course{defaults[0], retired})
+	ds, err := s.Dataset(ctx(t))
+	check(t, err)
+	equal(t, "dataset courses", ds.Courses, []training.Course{defaults[0]})
+	check(t, s.PutCourses(ctx(t), []training.Course{defaults[1]}))
+	ds, err = s.Dataset(ctx(t))
+	check(t, err)
+	equal(t, "dataset courses after bringing it back", ds.Courses, defaults)
 }
 
 func testPutCourses(t *testing.T, s training.Store) {
