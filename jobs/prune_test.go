@@ -189,3 +189,34 @@ func TestYearOfDailyRunsStaysBoundedRedis(t *testing.T) {
 		t.Errorf("outbox keys use %d bytes, want at most %d", bytes, limit)
 	}
 }
+
+// A ledger key goes only once a later stage of its due date has been
+// reached for longer than the grace (or its digest week is long past).
+func TestLedgerDone(t *testing.T) {
+	p := jobs.DefaultPolicy() // 30 and 7 days before, due, every 7 days overdue
+	grace := 35 * 24 * time.Hour
+	due := date("2026-12-01")
+	tests := []struct {
+		key   string
+		today string
+		done  bool
+	}{
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-11-20", false},  // before-7 reached 6 days ago
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-12-28", false},  // before-7 (11-24) reached 34 days ago
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-12-30", true},   // ... 36 days ago
+		{jobs.ReminderKey("1|x", "cse", "overdue-1", due), "2027-01-20", true}, // an ID with a "|"
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-02-05", false},  // still the latest stage (day 02-02)
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-03-14", false},  // overdue-10 (02-09) reached 33 days ago
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-03-20", true},
+		{jobs.ReminderKey("1", "cse", "before-7", due), "2099-01-01", true},
+		{jobs.DigestKey("line", "m@x", "2026-W48"), "2026-12-30", false},
+		{jobs.DigestKey("line", "m@x", "2026-W48"), "2027-01-20", true},
+		{"remind|1|cse|before-7|not-a-date", "2099-01-01", false},
+		{"something-else", "2099-01-01", false},
+	}
+	for _, tt := range tests {
+		if got := jobs.LedgerDone(p, tt.key, date(tt.today), grace); got != tt.done {
+			t.Errorf("%s on %s: done %v, want %v", tt.key, tt.today, got, tt.done)
+		}
+	}
+}
