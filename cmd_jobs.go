@@ -40,6 +40,8 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 			Prune: cfg.SchedulePrune},
 		Retention: jobs.Retention{MailBodies: keepDays(cfg.KeepMailBodiesDays), Mail: keepDays(cfg.KeepMailDays),
 			JobRuns: keepDays(cfg.KeepJobRunsDays)},
+		// Only one process can hold the embedded store's file.
+		SoleProcess: cfg.RedisURL == "",
 	})
 }
 

@@ -176,3 +176,43 @@ func TestIdleSenderRunsAreNotRecorded(t *testing.T) {
 		t.Errorf("a sender run that sent: %+v", runs)
 	}
 }
+
+// A process killed with a message in hand leaves it claimed. On the
+// embedded store (SoleProcess) the next process's first sender run sends
+// it at once; elsewhere it waits for the claim to lapse, since another
+// replica may still be waiting for the relay's reply.
+func TestClaimOfAKilledProcessIsReleasedOnTheEmbeddedStore(t *testing.T) {
+	for _, sole := range []bool{true, false} {
+		t.Run(fmt.Sprintf("sole=%v", sole), func(t *testing.T) {
+			st := newBolt(t)
+			seedMany(t, st, 3)
+			srv := mailtest.New(t)
+			c := newClock(at(asOf))
+			mustRun(t, newScheduler(t, st, smtpSender(t, srv), c, "planner"), jobs.JobReminders, false, asOf)
+			queued, err := st.Messages(context.Background(), training.MessageQueued, 0)
+			if err != nil || len(queued) != 3 {
+				t.Fatalf("queued %d %v", len(queued), err)
+			}
+			// As a killed sender leaves it: claimed for 15 minutes, no record.
+			if err := st.UpdateMessage(context.Background(), queued[0].ID, func(m *training.Message) error {
+				m.NextAttempt = c.Now().Add(15 * time.Minute)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			s, err := jobs.New(jobs.Config{Store: st, Logger: testLogger(t), Clock: c.Now, BaseURL: "https://muster.example",
+				Secret: secret, Mailer: smtpSender(t, srv), Owner: "restarted", Schedules: jobs.Schedules{Sender: "off"}, SoleProcess: sole})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := mustRun(t, s, jobs.JobSender, false, asOf)
+			want := 2
+			if sole {
+				want = 3
+			}
+			if run.Counts["sent"] != want {
+				t.Errorf("first run after the restart sent %v, want %d", run.Counts, want)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // A year of daily runs for a force where nobody ever completes a course
@@ -42,30 +43,8 @@ func TestYearOfDailyRunsStaysBounded(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	seedMany(t, st, officers)
 	drop := mail.NewDrop(filepath.Join(dir, "mail"))
-	start := date("2026-09-01")
-	c := newClock(at(start))
-	s := newScheduler(t, st, drop, c, "one")
+	sent := simulateYear(t, st, drop)
 	ctx := context.Background()
-	sent := 0
-	seen := map[string]bool{}
-	for day := range 365 {
-		d := start.AddDays(day)
-		c.Set(at(d))
-		if wd := d.Time().Weekday(); wd != time.Saturday && wd != time.Sunday {
-			mustRun(t, s, jobs.JobReminders, false, d)
-		}
-		r := mustRun(t, s, jobs.JobSender, false, d)
-		sent += r.Counts["sent"]
-		// New files get the simulated day as their time, as they would have.
-		entries, _ := os.ReadDir(drop.Dir())
-		for _, e := range entries {
-			if !seen[e.Name()] {
-				seen[e.Name()] = true
-				_ = os.Chtimes(filepath.Join(drop.Dir(), e.Name()), c.Now(), c.Now())
-			}
-		}
-		mustRun(t, s, jobs.JobPrune, false, d)
-	}
 	stats, err := st.OutboxStats(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -133,4 +112,111 @@ func dueOf(course string) training.Date {
 		}
 	}
 	panic(course)
+}
+
+// simulateYear runs a year of daily jobs from 2026-09-01 (reminders on
+// weekdays, the sender and the prune job every day) and returns how many
+// messages were sent. New .eml files get the simulated day as their time.
+func simulateYear(t *testing.T, st training.Store, drop *mail.Drop) int {
+	t.Helper()
+	start := date("2026-09-01")
+	c := newClock(at(start))
+	s := newScheduler(t, st, drop, c, "one")
+	sent := 0
+	seen := map[string]bool{}
+	for day := range 365 {
+		d := start.AddDays(day)
+		c.Set(at(d))
+		if wd := d.Time().Weekday(); wd != time.Saturday && wd != time.Sunday {
+			mustRun(t, s, jobs.JobReminders, false, d)
+		}
+		r := mustRun(t, s, jobs.JobSender, false, d)
+		sent += r.Counts["sent"]
+		entries, _ := os.ReadDir(drop.Dir())
+		for _, e := range entries {
+			if !seen[e.Name()] {
+				seen[e.Name()] = true
+				_ = os.Chtimes(filepath.Join(drop.Dir(), e.Name()), c.Now(), c.Now())
+			}
+		}
+		mustRun(t, s, jobs.JobPrune, false, d)
+	}
+	return sent
+}
+
+// The same year on a real Redis: the outbox's keys stay within a bound
+// per officer (MEMORY USAGE of every {prefix:mail} key, logged).
+func TestYearOfDailyRunsStaysBoundedRedis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a year of runs")
+	}
+	const officers = 20
+	url := startRedis(t)
+	st := openRedis(t, url, "year")
+	seedMany(t, st, officers)
+	sent := simulateYear(t, st, mail.NewDrop(t.TempDir()))
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := goredis.NewClient(opt)
+	defer rdb.Close()
+	ctx := context.Background()
+	var bytes int64
+	keys := 0
+	iter := rdb.Scan(ctx, 0, "{year:mail}*", 100).Iterator()
+	for iter.Next(ctx) {
+		n, err := rdb.MemoryUsage(ctx, iter.Val()).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytes += n
+		keys++
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := st.OutboxStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after a year on Redis: %d sent, outbox %v, %d mail keys using %d KiB (%.1f KiB per officer)",
+		sent, stats.ByState, keys, bytes/1024, float64(bytes)/1024/officers)
+	if kept := stats.ByState[training.MessageSent] + stats.ByState[training.MessageFailed]; kept > officers*2*14 {
+		t.Errorf("%d messages kept, want at most %d", kept, officers*2*14)
+	}
+	if limit := int64(officers) * 64 * 1024; bytes > limit {
+		t.Errorf("outbox keys use %d bytes, want at most %d", bytes, limit)
+	}
+}
+
+// A ledger key goes only once a later stage of its due date has been
+// reached for longer than the grace (or its digest week is long past).
+func TestLedgerDone(t *testing.T) {
+	p := jobs.DefaultPolicy() // 30 and 7 days before, due, every 7 days overdue
+	grace := 35 * 24 * time.Hour
+	due := date("2026-12-01")
+	tests := []struct {
+		key   string
+		today string
+		done  bool
+	}{
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-11-20", false},  // before-7 reached 6 days ago
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-12-28", false},  // before-7 (11-24) reached 34 days ago
+		{jobs.ReminderKey("1", "cse", "before-30", due), "2026-12-30", true},   // ... 36 days ago
+		{jobs.ReminderKey("1|x", "cse", "overdue-1", due), "2027-01-20", true}, // an ID with a "|"
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-02-05", false},  // still the latest stage (day 02-02)
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-03-14", false},  // overdue-10 (02-09) reached 33 days ago
+		{jobs.ReminderKey("1", "cse", "overdue-9", due), "2027-03-20", true},
+		{jobs.ReminderKey("1", "cse", "before-7", due), "2099-01-01", true},
+		{jobs.DigestKey("line", "m@x", "2026-W48"), "2026-12-30", false},
+		{jobs.DigestKey("line", "m@x", "2026-W48"), "2027-01-20", true},
+		{"remind|1|cse|before-7|not-a-date", "2099-01-01", false},
+		{"something-else", "2099-01-01", false},
+	}
+	for _, tt := range tests {
+		if got := jobs.LedgerDone(p, tt.key, date(tt.today), grace); got != tt.done {
+			t.Errorf("%s on %s: done %v, want %v", tt.key, tt.today, got, tt.done)
+		}
+	}
 }

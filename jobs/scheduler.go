@@ -93,6 +93,11 @@ type Config struct {
 	LockTTL time.Duration
 	// Retention says how long the prune job keeps mail, ledger keys and runs.
 	Retention Retention
+	// SoleProcess says that no other process sends from this store (the
+	// embedded store: one process holds the file). The first sender run
+	// then makes the claims a killed process left due at once, instead of
+	// after claimFor: they are due anyway, and only this process sends.
+	SoleProcess bool
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -119,6 +124,8 @@ type Scheduler struct {
 	failures map[string]int64
 	// relayUpAt is when this scheduler last recorded the relay up.
 	relayUpAt time.Time
+	// claimsReleased is set after the first sender run (SoleProcess).
+	claimsReleased bool
 }
 
 // stopping reports whether Stop has been called.

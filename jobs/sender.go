@@ -40,6 +40,9 @@ var errNotDue = errors.New("message is no longer due")
 //     The next run tries again, and the first message through marks the
 //     relay up.
 func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
+	if err := s.releaseDeadClaims(ctx, st); err != nil {
+		return err
+	}
 	cutoff := s.clock()
 	var bodies *bodyRenderer  // loaded on the first reminder that needs it
 	seen := map[string]bool{} // each message is tried at most once per run
@@ -136,6 +139,57 @@ func (s *Scheduler) claim(ctx context.Context, id string) (training.Message, err
 		return nil
 	})
 	return out, err
+}
+
+// releaseDeadClaims runs once per scheduler with Config.SoleProcess:
+// every queued message that is not yet due but would be within claimFor
+// is made due now. That covers each claim a killed process left (it had
+// the message in hand; the relay may or may not have accepted it, so it
+// goes again, with its Message-ID: the guarantee's one duplicate) and
+// some backoffs (retried sooner, once). Holding the sender lock means no
+// sender of this process is mid-send, and SoleProcess that no other
+// process is.
+func (s *Scheduler) releaseDeadClaims(ctx context.Context, st *runState) error {
+	if !s.cfg.SoleProcess || st.dryRun {
+		return nil
+	}
+	s.failMu.Lock()
+	done := s.claimsReleased
+	s.claimsReleased = true
+	s.failMu.Unlock()
+	if done {
+		return nil
+	}
+	now := s.clock()
+	msgs, err := s.store.DueMessages(ctx, now.Add(claimFor), 0)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, m := range msgs {
+		if !m.NextAttempt.After(now) {
+			continue
+		}
+		err := s.store.UpdateMessage(ctx, m.ID, func(m *training.Message) error {
+			if m.State != training.MessageQueued || !m.NextAttempt.After(now) {
+				return errNotDue
+			}
+			m.NextAttempt = now
+			return nil
+		})
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, errNotDue):
+		default:
+			return err
+		}
+	}
+	if n > 0 {
+		st.count("released_after_restart", n)
+		s.log.Info("jobs: messages in hand when the last process stopped are due again", "messages", n)
+	}
+	return nil
 }
 
 // release makes a claimed message due again at once (it was not sent).
