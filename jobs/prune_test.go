@@ -185,7 +185,7 @@ func TestYearOfDailyRunsStaysBoundedRedis(t *testing.T) {
 	if kept := stats.ByState[training.MessageSent] + stats.ByState[training.MessageFailed]; kept > officers*2*14 {
 		t.Errorf("%d messages kept, want at most %d", kept, officers*2*14)
 	}
-	if limit := int64(officers) * 64 * 1024; bytes > limit {
+	if limit := int64(officers) * 96 * 1024; bytes > limit {
 		t.Errorf("outbox keys use %d bytes, want at most %d", bytes, limit)
 	}
 }
