@@ -120,3 +120,23 @@ func CloneDataset(ds *Dataset) *Dataset {
 		Exemptions:  ds.Exemptions,
 	}
 }
+
+// MergeImportCounts returns the history entry old with the counts of add
+// added: a group of API posts (one client, one hour) growing by a batch.
+// The entry keeps its ID, kind, author and time.
+func MergeImportCounts(old, add ImportRecord) ImportRecord {
+	s, a := &old.Summary, add.Summary
+	s.Added += a.Added
+	s.Updated += a.Updated
+	s.Unchanged += a.Unchanged
+	s.Leavers += a.Leavers
+	s.Completions += a.Completions
+	s.CompletionsNoDate += a.CompletionsNoDate
+	s.Exemptions += a.Exemptions
+	s.OrphanCompletions += a.OrphanCompletions
+	s.RowsRejected += a.RowsRejected
+	s.CellErrors += a.CellErrors
+	s.Warnings += a.Warnings
+	s.SkippedOtherCourses += a.SkippedOtherCourses
+	return old
+}

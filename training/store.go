@@ -57,6 +57,7 @@ type RosterStore interface {
 	PutDailySnapshot(ctx context.Context, s DailySnapshot) error
 	// DailySnapshots returns the stored snapshots with from <= date <= to, oldest first.
 	DailySnapshots(ctx context.Context, from, to Date) ([]DailySnapshot, error)
+	ChangeFeed
 }
 
 // UploadStore keeps the file of a dry-run upload until it is confirmed,

@@ -82,11 +82,12 @@ var (
 	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
 	bSettings       = []byte("settings")
 	bUploads        = []byte("uploads") // id -> kept dry-run upload
+	bChanges        = []byte("changes") // revision (8 bytes) -> logged change
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bChanges}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")
