@@ -75,6 +75,8 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
+	live    *liveModel
+	commits *committer
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -113,8 +115,11 @@ func New(cfg Config) (*Server, error) {
 		metrics: newMetrics(),
 		limits:  newLoginLimiter(),
 		cache:   newDataCache(),
+		live:    newLiveModel(),
 		ready:   make(chan struct{}),
 	}
+	s.store = liveStore{Store: cfg.Store, s: s}
+	s.commits = &committer{s: s}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store))
 	s.echo = s.routes()
 	return s, nil
@@ -144,6 +149,11 @@ func (s *Server) Run(ctx context.Context) error {
 	close(s.ready)
 	s.log.Info("listening", "addr", s.addr)
 
+	tailCtx, stopTail := context.WithCancel(ctx)
+	tailDone := make(chan struct{})
+	go func() { defer close(tailDone); s.tailLive(tailCtx) }()
+	defer func() { stopTail(); <-tailDone }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -167,8 +177,12 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Close releases what the server holds. Run calls it on the way out; call
 // it after using Handler alone. Kept previews live in the store (so that
-// any replica can confirm them) and expire there; nothing is left to remove.
-func (s *Server) Close() error { return nil }
+// any replica can confirm them) and expire there; nothing is left to remove
+// but a reload of the live figures that may be running.
+func (s *Server) Close() error {
+	s.live.reloads.Wait()
+	return nil
+}
 
 // Addr returns the address the server listens on, once Run has started
 // listening ("" before).
