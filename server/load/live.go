@@ -1,0 +1,124 @@
+package main
+
+// The live mode (-mode live): N clients post single completions to
+// POST /api/v1/completions, as learning platforms do, while M clients read
+// one BCU's compliance JSON; the reads are measured first without writes,
+// then during the posts, in the same run.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/muster-police/muster/training"
+	"github.com/muster-police/muster/training/demo"
+)
+
+// liveTargets measures the BCU reads alone, then the posts with the reads.
+func liveTargets(ctx context.Context, st training.Store, client *http.Client, base string, cs training.ChangeSet, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
+	const secret = "mst_load-test-token-0123456789abcdef"
+	sum := sha256.Sum256([]byte(secret))
+	err := st.CreateToken(ctx, training.Token{ID: "load-token", Hash: hex.EncodeToString(sum[:]), Name: "lms", Username: "load", Created: demo.Now()})
+	if err != nil {
+		return nil, err
+	}
+	bcu := training.SplitUnit(cs.Officers[0].Unit)[0]
+	read := base + "/api/v1/compliance?unit=" + url.QueryEscape(bcu) + "&as_of=" + asOf.String()
+	if err := get(client, read); err != nil {
+		return nil, fmt.Errorf("BCU read warm-up: %w", err)
+	}
+	rcfg := cfg
+	rcfg.Clients = cfg.Readers
+	quiet := hammer(ctx, client, read, rcfg)
+	quiet.Store, quiet.Target = name, "bcu-read"
+	progress(fmt.Sprintf("%s: BCU %q read without writes: p99 %s", name, bcu, ms(quiet.P99)))
+
+	var posts Result
+	var wg sync.WaitGroup
+	wg.Go(func() { posts = postCompletions(ctx, client, base, secret, cs.Officers, asOf, cfg) })
+	busy := hammer(ctx, client, read, rcfg)
+	wg.Wait()
+	busy.Store, busy.Target = name, "bcu-read+posts"
+	posts.Store, posts.Target = name, "post-completion"
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	progress(fmt.Sprintf("%s: Go heap in use after the run %d MiB, from the OS %d MiB (server and load clients in one process)",
+		name, m.HeapInuse>>20, m.Sys>>20))
+	return []Result{quiet, busy, posts}, nil
+}
+
+// postCompletions runs cfg.Posters clients, each posting one completion
+// per request (a random officer, course and recent date) for cfg.Duration.
+func postCompletions(ctx context.Context, c *http.Client, base, secret string, officers []training.Officer, asOf training.Date, cfg Config) Result {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		errs      atomic.Int64
+		wg        sync.WaitGroup
+	)
+	courses := training.DefaultCourses()
+	deadline := time.Now().Add(cfg.Duration)
+	start := time.Now()
+	for p := range cfg.Posters {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(p), 9))
+			var mine []time.Duration
+			for ctx.Err() == nil && time.Now().Before(deadline) {
+				o := officers[rng.IntN(len(officers))]
+				body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, o.DisplayID,
+					courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
+				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
+				req.Header.Set("Authorization", "Bearer "+secret)
+				req.Header.Set("Content-Type", "application/json")
+				t0 := time.Now()
+				resp, err := c.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode != http.StatusCreated {
+						err = fmt.Errorf("%s", resp.Status)
+					}
+				}
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	r := Result{Requests: len(latencies) + int(errs.Load()), Errors: int(errs.Load()), Elapsed: time.Since(start)}
+	summarise(&r, latencies)
+	return r
+}
+
+// summarise fills r's percentiles from latencies.
+func summarise(r *Result, latencies []time.Duration) {
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration {
+		if len(latencies) == 0 {
+			return 0
+		}
+		i := int(p*float64(len(latencies))+0.5) - 1
+		return latencies[min(max(i, 0), len(latencies)-1)]
+	}
+	r.P50, r.P90, r.P99 = pct(0.50), pct(0.90), pct(0.99)
+	if len(latencies) > 0 {
+		r.Max = latencies[len(latencies)-1]
+	}
+}
