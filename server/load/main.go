@@ -64,8 +64,8 @@ type Config struct {
 	// clients read one BCU's compliance JSON.
 	Mode             string
 	Posters, Readers int
-	RedisURL string
-	Log      *slog.Logger
+	RedisURL         string
+	Log              *slog.Logger
 }
 
 // Result is one target on one store.
