@@ -43,6 +43,9 @@ type liveModel struct {
 	jsonMu sync.Mutex
 	jsonAt int64 // revision of the reports kept in json
 	json   map[reportKey]*reportEntry
+
+	fragMu sync.Mutex
+	frags  map[string]*training.JSONCache // by course selection
 }
 
 // liveSnapshot is an immutable copy of the model at one revision.
@@ -51,7 +54,9 @@ type liveSnapshot struct {
 	ds *training.Dataset
 }
 
-func newLiveModel() *liveModel { return &liveModel{json: map[reportKey]*reportEntry{}} }
+func newLiveModel() *liveModel {
+	return &liveModel{json: map[reportKey]*reportEntry{}, frags: map[string]*training.JSONCache{}}
+}
 
 // revision returns the revision the model is at (-1 before the first load).
 func (m *liveModel) revision() int64 {
@@ -276,7 +281,7 @@ func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (
 	m.jsonMu.Lock()
 	e, ok := m.json[key]
 	m.jsonMu.Unlock()
-	if ok {
+	if ok && e.report != nil {
 		m.mu.RUnlock()
 		return e, true
 	}
@@ -296,10 +301,53 @@ func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (
 		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
 	}
 	if rev == m.jsonAt {
-		m.json[key] = e
+		m.json[key] = e // replaces a JSON-only entry: same bytes
 	}
 	m.jsonMu.Unlock()
 	return e, true
+}
+
+// liveJSON returns the compliance JSON for the whole force's view from
+// the index, when asOf is the index's date (ok false otherwise). After a
+// change only the units on the changed officers' paths are encoded again.
+func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]byte, bool, error) {
+	m := s.live
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ds == nil || m.ix.AsOf() != asOf {
+		return nil, false, nil
+	}
+	rev := m.ds.Revision
+	key := reportKey{rev: rev, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
+	m.jsonMu.Lock()
+	e, ok := m.json[key]
+	m.jsonMu.Unlock()
+	if ok && e.json != nil {
+		return e.json, true, nil
+	}
+	m.fragMu.Lock()
+	c := m.frags[key.courses]
+	if c == nil {
+		if len(m.frags) >= maxCachedReports {
+			m.frags = map[string]*training.JSONCache{}
+		}
+		c = &training.JSONCache{}
+		m.frags[key.courses] = c
+	}
+	js, err := m.ix.ReportJSON(unit, courses, c)
+	m.fragMu.Unlock()
+	if err != nil {
+		return nil, true, err
+	}
+	m.jsonMu.Lock()
+	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
+		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
+	}
+	if rev == m.jsonAt && m.json[key] == nil {
+		m.json[key] = &reportEntry{json: js}
+	}
+	m.jsonMu.Unlock()
+	return js, true, nil
 }
 
 // tailLive follows the store's change feed until ctx ends, so that a

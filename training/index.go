@@ -15,6 +15,7 @@ type Index struct {
 }
 
 type unitFigures struct {
+	ver      uint64   // bumped whenever the unit's subtree changes (see ReportJSON)
 	active   int      // active officers in the unit and below it
 	counts   []Counts // by course, in the order of Index.courses
 	children []string // unit paths one level down, sorted
@@ -54,6 +55,7 @@ func (ix *Index) count(o Officer, comps []Completion, exs []Exemption, d int) {
 	}
 	for _, f := range figs {
 		f.active += d
+		f.ver++
 	}
 	for i, c := range ix.courses {
 		st := Evaluate(o, c, comps, exs, ix.asOf).Status
@@ -74,6 +76,7 @@ func (ix *Index) unit(p string) *unitFigures {
 	if p != "" {
 		parts := SplitUnit(p)
 		parent := ix.unit(JoinUnit(parts[:len(parts)-1]...))
+		parent.ver++
 		i, _ := slices.BinarySearch(parent.children, p)
 		parent.children = slices.Insert(parent.children, i, p)
 	}

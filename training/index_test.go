@@ -1,6 +1,7 @@
 package training
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -16,7 +17,7 @@ import (
 func TestIndexFollowsRandomChanges(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 2026))
 	courses := DefaultCourses()
-	units := []string{"A", "A / B1", "A / B1 / C1", "A / B1 / C2", "A / B2", "A / B2 / C3", "D", "D / E"}
+	units := []string{"A", "A / B1", "A / B1 / C1", "A / B1 / C2", "A / B2", "A / B2 / C3", "D", "D / E & <F>"}
 	base := d("2026-11-24")
 	randDate := func() Date { return base.AddDays(rng.IntN(3*365*2) - 3*365*3/2) }
 	ds := &Dataset{Revision: 1, Courses: courses, Officers: map[string]Officer{},
@@ -49,6 +50,7 @@ func TestIndexFollowsRandomChanges(t *testing.T) {
 	for i, day := range dates {
 		ixs[i] = NewIndex(ds, day)
 	}
+	caches := map[string]*JSONCache{}
 	check := func(step int) {
 		t.Helper()
 		for i, day := range dates {
@@ -66,6 +68,21 @@ func TestIndexFollowsRandomChanges(t *testing.T) {
 					gj, _ := json.Marshal(got)
 					if string(wj) != string(gj) {
 						t.Fatalf("step %d, as of %s, unit %q, courses %v:\nindex %s\nbuild %s", step, day, u, sel, gj, wj)
+					}
+					ck := fmt.Sprint(i, u, sel)
+					if caches[ck] == nil {
+						caches[ck] = &JSONCache{}
+					}
+					var enc bytes.Buffer
+					if err := json.NewEncoder(&enc).Encode(want); err != nil {
+						t.Fatal(err)
+					}
+					js, err := ixs[i].ReportJSON(u, sel, caches[ck])
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(js, enc.Bytes()) {
+						t.Fatalf("step %d, as of %s, unit %q, courses %v: ReportJSON\n%s\njson.Encoder\n%s", step, day, u, sel, js, enc.Bytes())
 					}
 				}
 			}
