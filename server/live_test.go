@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -193,6 +195,62 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 	for name, e := range map[string]*testEnv{"A": a, "B": b} {
 		if got := complianceJSON(t, e, ""); got != want {
 			t.Errorf("%s's figures differ from a fresh build:\n got  %s\n want %s", name, got, want)
+		}
+	}
+}
+
+// TestLiveFiguresOnTheSamples imports the four sample files through the
+// server (as the samples' acceptance test does through the CLI, whose
+// figures are checked against expected-2026-11-24.json), with completion
+// posts in between, and checks after each step that the live compliance
+// JSON of every unit is byte for byte a fresh BuildReport's.
+func TestLiveFiguresOnTheSamples(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	complianceJSON(t, e, "") // the model is loaded before the imports
+	steps := []struct {
+		file string
+		full bool
+	}{{"1_roster_full.xlsx", true}, {"2_lms_export.csv", false}, {"3_legacy_export.csv", false}, {"4_roster_full_next_month.xlsx", true}}
+	for i, st := range steps {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "samples", st.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.importFile(ctx, "hr", data, st.file, ImportOptions{Full: st.full, ConfirmLeavers: true}); err != nil {
+			t.Fatalf("%s: %v", st.file, err)
+		}
+		ds, err := e.st.Dataset(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for id, o := range ds.Officers {
+			if o.Active() {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		for j := range 3 {
+			in := []completionInput{{OfficerID: ids[(i*7+j*13)%len(ids)], Course: "cse-recognition", Date: fmt.Sprintf("2026-10-%02d", 1+i*3+j)}}
+			if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
+				t.Fatalf("post: %d %s", rec.Code, rec.Body)
+			}
+		}
+		var full training.Report
+		if err := json.Unmarshal([]byte(builtJSON(t, e.st, "")), &full); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		full.Walk(func(node *training.ReportNode) {
+			n++
+			if got, want := complianceJSON(t, e, node.Unit), builtJSON(t, e.st, node.Unit); got != want {
+				t.Errorf("after %s, unit %q:\n live  %s\n built %s", st.file, node.Unit, got, want)
+			}
+		})
+		t.Logf("%s: %d units", st.file, n)
+		if n < 5 {
+			t.Fatalf("after %s only %d units", st.file, n)
 		}
 	}
 }
