@@ -349,7 +349,7 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 		stopRedis := func() {}
 		if u == "" {
 			var err error
-			if u, stopRedis, err = startRedis(ctx); err != nil {
+			if u, stopRedis, err = startRedis(ctx, cfg.Mode == "live"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -367,8 +367,10 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 // ErrNoRedis means neither MUSTER_REDIS_URL nor redis-server is available.
 var ErrNoRedis = errors.New("no Redis: set MUSTER_REDIS_URL or install redis-server")
 
-// startRedis starts a private, non-persistent redis-server on a free port.
-func startRedis(ctx context.Context) (string, func(), error) {
+// startRedis starts a private redis-server on a free port: not persistent,
+// or, when durable, with an append-only file synced on every write
+// (appendfsync always), so that an acknowledged post is on disk.
+func startRedis(ctx context.Context, durable bool) (string, func(), error) {
 	exe, err := exec.LookPath("redis-server")
 	if err != nil {
 		return "", nil, ErrNoRedis
@@ -383,7 +385,11 @@ func startRedis(ctx context.Context) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(exe, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
+	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir}
+	if durable {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
+	}
+	cmd := exec.Command(exe, args...)
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err
