@@ -15,8 +15,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,18 +29,25 @@ import (
 )
 
 // liveTargets measures the BCU reads alone, then the posts with the reads.
-func liveTargets(ctx context.Context, st training.Store, client *http.Client, base string, cs training.ChangeSet, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
+func liveTargets(ctx context.Context, st training.Store, client *http.Client, base string, ids []string, bcu string, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
 	const secret = "mst_load-test-token-0123456789abcdef"
 	sum := sha256.Sum256([]byte(secret))
 	err := st.CreateToken(ctx, training.Token{ID: "load-token", Hash: hex.EncodeToString(sum[:]), Name: "lms", Username: "load", Created: demo.Now()})
 	if err != nil {
 		return nil, err
 	}
-	bcu := training.SplitUnit(cs.Officers[0].Unit)[0]
 	read := base + "/api/v1/compliance?unit=" + url.QueryEscape(bcu) + "&as_of=" + asOf.String()
 	if err := get(client, read); err != nil {
 		return nil, fmt.Errorf("BCU read warm-up: %w", err)
 	}
+	// The server's memory with the model loaded, idle: the generated
+	// ChangeSet is gone by now, so the heap is the server's (and a few
+	// idle clients').
+	runtime.GC()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	progress(fmt.Sprintf("%s: memory with the model loaded, after a GC: Go heap in use %d MiB, process RSS %s",
+		name, mem.HeapInuse>>20, rss()))
 	rcfg := cfg
 	rcfg.Clients = cfg.Readers
 	quiet := hammer(ctx, client, read, rcfg)
@@ -46,21 +56,18 @@ func liveTargets(ctx context.Context, st training.Store, client *http.Client, ba
 
 	var posts Result
 	var wg sync.WaitGroup
-	wg.Go(func() { posts = postCompletions(ctx, client, base, secret, cs.Officers, asOf, cfg) })
+	wg.Go(func() { posts = postCompletions(ctx, client, base, secret, ids, asOf, cfg) })
 	busy := hammer(ctx, client, read, rcfg)
 	wg.Wait()
 	busy.Store, busy.Target = name, "bcu-read+posts"
 	posts.Store, posts.Target = name, "post-completion"
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	progress(fmt.Sprintf("%s: Go heap in use after the run %d MiB, from the OS %d MiB (server and load clients in one process)",
-		name, m.HeapInuse>>20, m.Sys>>20))
+	progress(fmt.Sprintf("%s: process RSS after the run %s (server and load clients)", name, rss()))
 	return []Result{quiet, busy, posts}, nil
 }
 
 // postCompletions runs cfg.Posters clients, each posting one completion
 // per request (a random officer, course and recent date) for cfg.Duration.
-func postCompletions(ctx context.Context, c *http.Client, base, secret string, officers []training.Officer, asOf training.Date, cfg Config) Result {
+func postCompletions(ctx context.Context, c *http.Client, base, secret string, ids []string, asOf training.Date, cfg Config) Result {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
@@ -75,8 +82,7 @@ func postCompletions(ctx context.Context, c *http.Client, base, secret string, o
 			rng := rand.New(rand.NewPCG(uint64(p), 9))
 			var mine []time.Duration
 			for ctx.Err() == nil && time.Now().Before(deadline) {
-				o := officers[rng.IntN(len(officers))]
-				body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, o.DisplayID,
+				body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, ids[rng.IntN(len(ids))],
 					courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
 				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
 				req.Header.Set("Authorization", "Bearer "+secret)
@@ -121,4 +127,21 @@ func summarise(r *Result, latencies []time.Duration) {
 	if len(latencies) > 0 {
 		r.Max = latencies[len(latencies)-1]
 	}
+}
+
+// rss is the process's resident memory (Linux), e.g. "412 MiB".
+func rss() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err == nil {
+				return strconv.Itoa(kb>>10) + " MiB"
+			}
+		}
+	}
+	return "unknown"
 }

@@ -222,7 +222,13 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 		return nil, err
 	}
 	if cfg.Mode == "live" {
-		return liveTargets(ctx, st, client, base, cs, asOf, cfg, name, progress)
+		ids := make([]string, len(cs.Officers))
+		for i, o := range cs.Officers {
+			ids[i] = o.DisplayID
+		}
+		bcu := training.SplitUnit(cs.Officers[0].Unit)[0]
+		cs = training.ChangeSet{} // let the generated force go before measuring memory
+		return liveTargets(ctx, st, client, base, ids, bcu, asOf, cfg, name, progress)
 	}
 	targets := []struct{ name, path string }{
 		{"compliance-json", "/api/v1/compliance?as_of=" + asOf.String()},
