@@ -28,12 +28,19 @@ import (
 // set, so two replicas' batches for one officer never lose each other's
 // completions), bumps the revision and appends the change to the stream.
 //
-// KEYS: 1 rev, 2 completions, 3 imports, 4 imports:by-time, 5 changes.
+// It waits (returns {-2, 0}) while an import holds the apply lock, so that
+// the import's staging, which reads the stored completions, sees every
+// post before it.
+//
+// KEYS: 1 rev, 2 completions, 3 imports, 4 imports:by-time, 5 changes,
+// 6 apply-lock.
 // ARGV: 1 number of officers n, 2 number of import records m, 3 change
 // payload, 4 stream length cap, then n triples (officer ID, old record or
 // "", new record), then m quadruples (import ID, old record or "", new
-// record, score). Returns {1, revision}, or {-1, 0} when a record moved.
+// record, score). Returns {1, revision}, {-1, 0} when a record moved, or
+// {-2, 0} while an import is being applied.
 var addCompletionsScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[6]) == 1 then return {-2, 0} end
 local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
 local a = 5
 for i = 1, n do
@@ -84,7 +91,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 	for i, r := range b.Imports {
 		importIDs[i] = r.ID
 	}
-	for range batchAttempts {
+	for attempt := 0; attempt < batchAttempts; {
 		old, err := s.hmget(ctx, s.keys.completions, ids)
 		if err != nil {
 			return 0, err
@@ -115,13 +122,16 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			}
 			args = append(args, r.ID, oldImports[i], encode(importRec(rec)), score(rec.At))
 		}
-		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes}
+		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock}
 		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
 		if err != nil {
 			return 0, s.wrap(err)
 		}
 		if res[0] == 1 {
 			return res[1], nil
+		}
+		if res[0] != -2 {
+			attempt++ // an import being applied is waited for, not counted
 		}
 		select {
 		case <-ctx.Done():

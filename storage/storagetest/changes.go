@@ -14,6 +14,45 @@ var changeTests = []test{
 	{"AddCompletionsConcurrent", testAddCompletionsConcurrent},
 	{"ChangesGap", testChangesGap},
 	{"ChangesWait", testChangesWait},
+	{"ApplyChangesAfterPosts", testApplyAfterPosts},
+}
+
+// testApplyAfterPosts: a change set planned before some completion posts
+// still applies (they never disagree) and keeps them; one planned before
+// another change set does not.
+func testApplyAfterPosts(t *testing.T, s training.Store) {
+	base, err := s.ApplyChanges(ctx(t), sample(0, "imp-1"))
+	check(t, err)
+	p1 := apiBatch("api-1", 1, completion("1", tic, "2026-11-01"))
+	_, err = s.AddCompletions(ctx(t), p1)
+	check(t, err)
+	p2 := apiBatch("api-1", 1, completion("2", tic, "2026-11-02"))
+	_, err = s.AddCompletions(ctx(t), p2)
+	check(t, err)
+	later := training.ChangeSet{BaseRevision: base, Import: importRec("imp-2", 1),
+		Officers:    []training.Officer{officer("9", "South")},
+		Completions: []training.Completion{completion("1", tic, "2026-11-05"), completion("9", cse, "2026-11-05")}}
+	rev, err := s.ApplyChanges(ctx(t), later)
+	check(t, err)
+	equal(t, "revision", rev, base+3)
+	rec, err := s.Officer(ctx(t), "1")
+	check(t, err)
+	old := sample(0, "imp-1").Completions
+	equal(t, "officer 1 keeps the post and gets the import's completion", rec.Completions,
+		[]training.Completion{old[1], old[0], p1.Completions[0], later.Completions[0]})
+	rec, err = s.Officer(ctx(t), "2")
+	check(t, err)
+	equal(t, "officer 2's posted completion", rec.Completions[len(rec.Completions)-1], p2.Completions[0])
+
+	_, err = s.AddCompletions(ctx(t), apiBatch("api-1", 1, completion("1", cse, "2026-11-06")))
+	check(t, err)
+	stale := training.ChangeSet{BaseRevision: base + 2, Import: importRec("imp-3", 2),
+		Officers: []training.Officer{officer("8", "South")}}
+	_, err = s.ApplyChanges(ctx(t), stale)
+	wantErr(t, "apply planned before another import", err, training.ErrConflict)
+	stale.BaseRevision = rev + 2
+	_, err = s.ApplyChanges(ctx(t), stale)
+	wantErr(t, "apply planned against a future revision", err, training.ErrConflict)
 }
 
 // apiBatch is one group-committed batch: the completions and the history
