@@ -24,16 +24,46 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
 
 // liveTargets measures the BCU reads alone, then the posts with the reads.
-func liveTargets(ctx context.Context, st training.Store, client *http.Client, base string, ids []string, bcu string, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
-	const secret = "mst_load-test-token-0123456789abcdef"
-	sum := sha256.Sum256([]byte(secret))
-	err := st.CreateToken(ctx, training.Token{ID: "load-token", Hash: hex.EncodeToString(sum[:]), Name: "lms", Username: "load", Created: demo.Now()})
+// tokenSecret is the API token of user load that the live mode and
+// -write-store create.
+const tokenSecret = "mst_load-test-token-0123456789abcdef"
+
+func createToken(ctx context.Context, st training.Store) error {
+	sum := sha256.Sum256([]byte(tokenSecret))
+	return st.CreateToken(ctx, training.Token{ID: "load-token", Hash: hex.EncodeToString(sum[:]), Name: "lms", Username: "load", Created: demo.Now()})
+}
+
+// writeForce writes the generated force, an admin "load" and its token
+// into a new bolt file, to measure a real `muster serve` on it.
+func writeForce(ctx context.Context, path string, cfg Config, out io.Writer) error {
+	st, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cs := demo.Force(1, cfg.Officers, cfg.Units, training.DateOf(demo.Now()))
+	if _, err := st.ApplyChanges(ctx, cs); err != nil {
+		return err
+	}
+	if err := st.CreateUser(ctx, training.User{Username: "load", Role: training.RoleAdmin, Created: demo.Now()}); err != nil {
+		return err
+	}
+	if err := createToken(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %d officers to %s; API token of user load: %s\n", len(cs.Officers), path, tokenSecret)
+	return nil
+}
+
+func liveTargets(ctx context.Context, st training.Store, client *http.Client, base string, ids []string, bcu string, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
+	secret := tokenSecret
+	if err := createToken(ctx, st); err != nil {
 		return nil, err
 	}
 	read := base + "/api/v1/compliance?unit=" + url.QueryEscape(bcu) + "&as_of=" + asOf.String()

@@ -94,12 +94,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
 	fs.IntVar(&cfg.Readers, "readers", 8, "live mode: clients reading one BCU's compliance JSON")
+	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
 	verbose := fs.Bool("v", false, "log the server's warnings")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Stores = strings.Split(*stores, ",")
+	if *writeStore != "" {
+		return writeForce(ctx, *writeStore, cfg, out)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
