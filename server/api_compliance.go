@@ -21,8 +21,8 @@ func (s *Server) apiCompliance(c echo.Context) error {
 	}
 	u, _ := currentUser(c)
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	if u.Role == training.RoleAdmin || u.Role == training.RoleHR {
-		// The whole force's view of today: from the live index.
+	if seesWholeUnit(u, training.ParseUnit(c.QueryParam("unit"))) {
+		// Everyone in the unit counts: today's figures from the live index.
 		if err := s.liveCurrent(c.Request().Context()); err != nil {
 			return err
 		}

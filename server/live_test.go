@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +21,12 @@ import (
 // complianceJSON returns GET /api/v1/compliance?unit=unit as hr.
 func complianceJSON(t *testing.T, e *testEnv, unit string) string {
 	t.Helper()
-	rec := e.do(req{method: "GET", path: "/api/v1/compliance?unit=" + url.QueryEscape(unit), as: "hr"})
+	return complianceJSONAs(t, e, "hr", unit)
+}
+
+func complianceJSONAs(t *testing.T, e *testEnv, who, unit string) string {
+	t.Helper()
+	rec := e.do(req{method: "GET", path: "/api/v1/compliance?unit=" + url.QueryEscape(unit), as: who})
 	if rec.Code != 200 {
 		t.Fatalf("compliance %q: %d %s", unit, rec.Code, rec.Body)
 	}
@@ -72,6 +78,16 @@ func TestConcurrentSinglePosts(t *testing.T) {
 	}
 	if complianceJSON(t, e, "") == before {
 		t.Error("the figures did not move")
+	}
+	// A manager of Alpha sees everyone in Alpha: the same figures; above
+	// Alpha, only Alpha's officers count.
+	for _, unit := range []string{"Alpha", "Alpha / Team 1"} {
+		if got, want := complianceJSONAs(t, e, "mgr-a", unit), builtJSON(t, e.st, unit); got != want {
+			t.Errorf("manager of Alpha, unit %q:\n got  %s\n want %s", unit, got, want)
+		}
+	}
+	if got, all := complianceJSONAs(t, e, "mgr-a", ""), complianceJSON(t, e, ""); got == all || strings.Contains(got, "Bravo") {
+		t.Errorf("manager of Alpha sees the force's figures: %s", got)
 	}
 	ds, err := e.st.Dataset(context.Background())
 	if err != nil {
