@@ -242,7 +242,11 @@ const maxCompletionsPerCall = 10000
 
 // apiCompletions records completions from a learning platform: every item
 // is checked (known officer, known course or alias, a date not in the
-// future) before anything is written, then all are written at once.
+// future) before anything is written, then all are written at once,
+// together with the other posts of the moment (see committer). The
+// response comes once the completions are durable in the store. Posts of
+// one client within one hour share one history entry; each completion
+// keeps its own time and author.
 func (s *Server) apiCompletions(c echo.Context) error {
 	var in []completionInput
 	if err := bindJSON(c, &in); err != nil {
@@ -258,38 +262,22 @@ func (s *Server) apiCompletions(c echo.Context) error {
 		by = p.token.Name + " (token of " + p.user.Username + ")"
 	}
 	now := s.now()
-	importID := "api-" + now.UTC().Format("20060102T150405") + "-" + randomHex(4)
-	var rev int64
-	var comps []training.Completion
-	// ApplyChanges refuses when the roster moved since it was read; check
-	// again against the new roster a few times before giving up.
-	for attempt := 0; ; attempt++ {
-		ds, err := s.dataset(ctx)
-		if err != nil {
-			return err
-		}
-		comps, err = checkCompletions(ds, in, training.DateOf(now), training.Source{ImportID: importID, By: by, At: now})
-		if err != nil {
-			return err
-		}
-		cs := training.ChangeSet{
-			BaseRevision: ds.Revision,
-			Import: training.ImportRecord{
-				ID: importID, Kind: training.ImportAPI, By: by, At: now, Outcome: training.OutcomeApplied,
-				Summary: training.ImportSummary{Completions: len(comps)},
-			},
-			Completions: comps,
-		}
-		rev, err = s.store.ApplyChanges(ctx, cs)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, training.ErrConflict) || attempt == 2 {
-			return err
-		}
+	group := apiGroupID(by, now)
+	if err := s.liveCurrent(ctx); err != nil {
+		return err
 	}
-	s.metrics.imports.WithLabelValues("api").Inc()
-	return c.JSON(http.StatusCreated, completionsResponse{ImportID: importID, Recorded: len(comps), Revision: rev})
+	s.live.mu.RLock()
+	comps, err := checkCompletions(s.live.ds, in, training.DateOf(now), training.Source{ImportID: group, By: by, At: now})
+	s.live.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	ps := &post{comps: comps, group: apiGroup(by, now, len(comps))}
+	s.commits.submit(ps)
+	if ps.err != nil {
+		return ps.err
+	}
+	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: ps.rev})
 }
 
 // findCourse matches a course by ID, title or alias (case-insensitive).

@@ -25,8 +25,6 @@ const maxCachedBytes = 256 << 20
 // report for 150,000 officers is computed once per revision and date, not
 // once per request. Everything is dropped when the revision changes.
 type dataCache struct {
-	load sync.Mutex // one Dataset load at a time
-
 	mu      sync.Mutex
 	ds      *training.Dataset
 	scopes  map[string]training.Scope
@@ -53,54 +51,24 @@ func newDataCache() *dataCache {
 	return &dataCache{scopes: map[string]training.Scope{}, reports: map[reportKey]*reportEntry{}}
 }
 
-// dataset returns the Dataset at the store's current revision, loading it
-// when the revision moved. The returned value is shared: never modify it.
+// dataset returns an immutable Dataset at the live model's revision
+// (shared: never modify it). It never waits for a rebuild, except the
+// very first load of the model.
 func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
-	rev, err := s.store.Revision(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("revision: %w", err)
+	if err := s.liveCurrent(ctx); err != nil {
+		return nil, err
 	}
+	ds := s.snapshot()
 	c := s.cache
-	if ds := c.current(rev); ds != nil {
-		return ds, nil
-	}
-	c.load.Lock()
-	defer c.load.Unlock()
-	if ds := c.current(rev); ds != nil {
-		return ds, nil
-	}
-	ds, err := s.store.Dataset(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
 	c.mu.Lock()
-	fresh := c.ds == nil || ds.Revision != c.ds.Revision
-	if fresh {
+	if c.ds != ds && (c.ds == nil || ds.Revision >= c.ds.Revision) {
 		c.ds = ds
 		c.scopes = map[string]training.Scope{}
 		c.reports = map[reportKey]*reportEntry{}
 		c.bytes = 0
 	}
 	c.mu.Unlock()
-	if fresh {
-		// Build today's force-wide report now, so that the dashboards that
-		// follow a roster change wait for it once, not each in turn.
-		go s.reportEntry(ds, reportKey{rev: ds.Revision, asOf: s.today()}, func() (*training.Report, error) {
-			return training.BuildReport(ds, s.today(), training.ReportOptions{})
-		})
-	}
 	return ds, nil
-}
-
-// current returns the cached Dataset when it is at revision rev or newer
-// (a Dataset read after Revision may already be past it).
-func (c *dataCache) current(rev int64) *training.Dataset {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ds != nil && c.ds.Revision >= rev {
-		return c.ds
-	}
-	return nil
 }
 
 // scopeFor returns what u may see in ds (cached per revision for managers,

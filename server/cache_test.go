@@ -38,8 +38,9 @@ func TestReportCacheBuildsOnce(t *testing.T) {
 	if n := builds.Load(); n != 1 {
 		t.Fatalf("built %d times", n)
 	}
-	// A change to the roster gives a new Dataset and an empty cache.
-	if err := e.st.PutCourses(ctx, []training.Course{{ID: "new-course", Title: "New", DueWithinDays: 90, DueSoonDays: 30}}); err != nil {
+	// A change to the roster made through the server gives a new Dataset
+	// and an empty cache.
+	if err := e.s.store.PutCourses(ctx, []training.Course{{ID: "new-course", Title: "New", DueWithinDays: 90, DueSoonDays: 30}}); err != nil {
 		t.Fatal(err)
 	}
 	ds2, err := e.s.dataset(ctx)

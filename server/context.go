@@ -97,6 +97,16 @@ func (s *Server) report(ctx context.Context, u training.User, asOf training.Date
 }
 
 func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.Date, unit string, courses []string) (*reportEntry, error) {
+	if seesWholeUnit(u, training.ParseUnit(unit)) {
+		// Everyone in the unit counts: today's figures come from the live
+		// index, never rebuilt.
+		if err := s.liveCurrent(ctx); err != nil {
+			return nil, err
+		}
+		if e, ok := s.liveReport(asOf, training.ParseUnit(unit), courses); ok {
+			return e, nil
+		}
+	}
 	ds, err := s.dataset(ctx)
 	if err != nil {
 		return nil, err
@@ -117,6 +127,16 @@ func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.D
 	return s.reportEntry(ds, key, func() (*training.Report, error) {
 		return training.BuildReport(ds, asOf, opts)
 	}), nil
+}
+
+// seesWholeUnit reports whether u may see every officer in the subtree of
+// unit (admin and HR; a manager asking within their assigned units), so
+// that their figures for it are the unrestricted ones of the live index.
+func seesWholeUnit(u training.User, unit string) bool {
+	if u.Role == training.RoleAdmin || u.Role == training.RoleHR {
+		return true
+	}
+	return u.Role == training.RoleManager && training.Scope{Units: u.Units}.AllowsUnit(unit)
 }
 
 // officerStatusForLink verifies an officer's signed link and returns their

@@ -58,7 +58,7 @@ var apiOps = []apiOp{
 			q("format", "string", "json (default), csv or xlsx.")}, "", "200", "OfficerList"},
 	{"GET", "/officers/{id}", "officers", "One officer: status, completions and exemptions.", "signed-in", []apiParam{pp("id", "Officer ID."), asOfQ}, "", "200", "OfficerDetail"},
 	{"POST", "/officers/{id}/links/revoke", "officers", "End every signed link of this officer issued until now (links sent later work).", "hr/admin", []apiParam{pp("id", "Officer ID.")}, "", "200", "object"},
-	{"POST", "/completions", "officers", "Record completions from a learning platform (all or none).", "hr/admin", nil, "CompletionList", "201", "CompletionsRecorded"},
+	{"POST", "/completions", "officers", "Record completions from a learning platform (all or none); answered once durable. A client's posts within one hour (UTC) share one import log entry, whose ID is import_id.", "hr/admin", nil, "CompletionList", "201", "CompletionsRecorded"},
 	{"GET", "/trend", "compliance", "A unit's daily figures from the snapshots.", "signed-in", []apiParam{unitQ, q("from", "date", "First day (default a year before to)."), q("to", "date", "Last day (default today).")}, "", "200", "Trend"},
 
 	{"POST", "/imports", "imports", "Import a roster file; dry_run=true previews and keeps the file for confirm. map (repeated HEADER=FIELD) says what columns hold; save_mapping keeps that under a name; course is the course of a one-course file.", "hr/admin", nil, "multipart:file,full,dry_run,strict,sheet,confirm,confirm_leavers,course,map,save_mapping", "200", "ImportReport"},

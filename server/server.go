@@ -141,6 +141,8 @@ type Server struct {
 	linkKey []byte
 	hashing *hashGate
 	imports *importGate
+	live    *liveModel
+	commits *committer
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -190,8 +192,11 @@ func New(cfg Config) (*Server, error) {
 		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing: newHashGate(cfg.Limits),
 		imports: newImportGate(cfg.Limits),
+		live:    newLiveModel(),
 		ready:   make(chan struct{}),
 	}
+	s.store = liveStore{Store: cfg.Store, s: s}
+	s.commits = &committer{s: s}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -230,6 +235,11 @@ func (s *Server) Run(ctx context.Context) error {
 	s.mu.Unlock()
 	close(s.ready)
 	s.log.Info("listening", "addr", s.addr)
+
+	tailCtx, stopTail := context.WithCancel(ctx)
+	tailDone := make(chan struct{})
+	go func() { defer close(tailDone); s.tailLive(tailCtx) }()
+	defer func() { stopTail(); <-tailDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -286,8 +296,12 @@ const DefaultOneTimePasswordTTL = 72 * time.Hour
 
 // Close releases what the server holds. Run calls it on the way out; call
 // it after using Handler alone. Kept previews live in the store (so that
-// any replica can confirm them) and expire there; nothing is left to remove.
-func (s *Server) Close() error { return nil }
+// any replica can confirm them) and expire there; nothing is left to remove
+// but a reload of the live figures that may be running.
+func (s *Server) Close() error {
+	s.live.reloads.Wait()
+	return nil
+}
 
 // Addr returns the address the server listens on, once Run has started
 // listening ("" before).

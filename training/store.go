@@ -43,7 +43,9 @@ type RosterStore interface {
 	// with ErrConflict when the store's revision is no longer
 	// cs.BaseRevision (someone else changed the data since it was planned),
 	// or when cs.Import.FileHash was already applied and cs.Import.Kind is
-	// an import of a file. It returns the new revision.
+	// an import of a file. Completions posted through the API
+	// (ChangeFeed.AddCompletions) in between are not a conflict: they never
+	// disagree with a change set, and are kept. It returns the new revision.
 	ApplyChanges(ctx context.Context, cs ChangeSet) (int64, error)
 	// Imports lists the import log, newest first, at most limit entries
 	// (limit <= 0: all).
@@ -59,6 +61,7 @@ type RosterStore interface {
 	PutDailySnapshot(ctx context.Context, s DailySnapshot) error
 	// DailySnapshots returns the stored snapshots with from <= date <= to, oldest first.
 	DailySnapshots(ctx context.Context, from, to Date) ([]DailySnapshot, error)
+	ChangeFeed
 }
 
 // UploadStore keeps the file of a dry-run upload until it is confirmed,

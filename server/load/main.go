@@ -6,6 +6,7 @@
 //
 //	go run ./server/load                      # bolt and Redis (redis-server on PATH or MUSTER_REDIS_URL)
 //	go run ./server/load -stores bolt -duration 20s
+//	go run ./server/load -mode live -posters 4 -readers 8   # reads of one BCU while single completions are posted
 //
 // Redis: MUSTER_REDIS_URL (or -redis-url) names a server to use (its keys
 // go under a fresh prefix, removed afterwards is not attempted: use a
@@ -30,7 +31,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,8 +60,12 @@ type Config struct {
 	Duration time.Duration
 	Requests int
 	Stores   []string // "bolt", "redis"
-	RedisURL string
-	Log      *slog.Logger
+	// Mode "live": Posters clients post single completions while Readers
+	// clients read one BCU's compliance JSON.
+	Mode             string
+	Posters, Readers int
+	RedisURL         string
+	Log              *slog.Logger
 }
 
 // Result is one target on one store.
@@ -87,12 +91,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure each target")
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted")
+	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
+	fs.IntVar(&cfg.Readers, "readers", 8, "live mode: clients reading one BCU's compliance JSON")
+	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
 	verbose := fs.Bool("v", false, "log the server's warnings")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Stores = strings.Split(*stores, ",")
+	if *writeStore != "" {
+		return writeForce(ctx, *writeStore, cfg, out)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -109,7 +120,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	fmt.Fprintf(out, "machine: %d CPUs (%s), GOMAXPROCS %d, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(out, "force: %d officers in %d units; %d clients; ", cfg.Officers, cfg.Units, cfg.Clients)
+	if cfg.Mode == "live" {
+		fmt.Fprintf(out, "force: %d officers in %d units; %d posting clients, %d reading clients; ", cfg.Officers, cfg.Units, cfg.Posters, cfg.Readers)
+	} else {
+		fmt.Fprintf(out, "force: %d officers in %d units; %d clients; ", cfg.Officers, cfg.Units, cfg.Clients)
+	}
 	if cfg.Requests > 0 {
 		fmt.Fprintf(out, "%d requests per target\n", cfg.Requests)
 	} else {
@@ -206,9 +221,18 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	}
 	base := "http://" + srv.Addr()
 
-	client, err := signIn(base, "load", password, cfg.Clients)
+	client, err := signIn(base, "load", password, max(cfg.Clients, cfg.Posters+cfg.Readers))
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Mode == "live" {
+		ids := make([]string, len(cs.Officers))
+		for i, o := range cs.Officers {
+			ids[i] = o.DisplayID
+		}
+		bcu := training.SplitUnit(cs.Officers[0].Unit)[0]
+		cs = training.ChangeSet{} // let the generated force go before measuring memory
+		return liveTargets(ctx, st, client, base, ids, bcu, asOf, cfg, name, progress)
 	}
 	targets := []struct{ name, path string }{
 		{"compliance-json", "/api/v1/compliance?as_of=" + asOf.String()},
@@ -312,18 +336,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 	}
 	wg.Wait()
 	r := Result{Requests: len(latencies) + errs, Errors: errs, Elapsed: time.Since(start)}
-	slices.Sort(latencies)
-	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
-			return 0
-		}
-		i := int(p*float64(len(latencies))+0.5) - 1
-		return latencies[min(max(i, 0), len(latencies)-1)]
-	}
-	r.P50, r.P90, r.P99 = pct(0.50), pct(0.90), pct(0.99)
-	if len(latencies) > 0 {
-		r.Max = latencies[len(latencies)-1]
-	}
+	summarise(&r, latencies)
 	return r
 }
 
@@ -346,7 +359,7 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 		stopRedis := func() {}
 		if u == "" {
 			var err error
-			if u, stopRedis, err = startRedis(ctx); err != nil {
+			if u, stopRedis, err = startRedis(ctx, cfg.Mode == "live"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -364,8 +377,10 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 // ErrNoRedis means neither MUSTER_REDIS_URL nor redis-server is available.
 var ErrNoRedis = errors.New("no Redis: set MUSTER_REDIS_URL or install redis-server")
 
-// startRedis starts a private, non-persistent redis-server on a free port.
-func startRedis(ctx context.Context) (string, func(), error) {
+// startRedis starts a private redis-server on a free port: not persistent,
+// or, when durable, with an append-only file synced on every write
+// (appendfsync always), so that an acknowledged post is on disk.
+func startRedis(ctx context.Context, durable bool) (string, func(), error) {
 	exe, err := exec.LookPath("redis-server")
 	if err != nil {
 		return "", nil, ErrNoRedis
@@ -380,7 +395,11 @@ func startRedis(ctx context.Context) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(exe, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
+	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir}
+	if durable {
+		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
+	}
+	cmd := exec.Command(exe, args...)
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err

@@ -159,7 +159,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	}
 	var rev int64
 	err := s.update(func(tx *bbolt.Tx) error {
-		if cur := revision(tx); cur != cs.BaseRevision {
+		if cur := revision(tx); !onlyPostsSince(tx, cs.BaseRevision, cur) {
 			return fmt.Errorf("%w: the data changed since this change was planned (revision %d, planned against %d)", training.ErrConflict, cur, cs.BaseRevision)
 		}
 		if isFileImport(cs.Import) && tx.Bucket(bImportsByHash).Get([]byte(cs.Import.FileHash)) != nil {
@@ -192,6 +192,23 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	s.log.Info("applied changes", "import", cs.Import.ID, "officers", len(cs.Officers),
 		"completions", len(cs.Completions), "exemptions", len(cs.Exemptions), "revision", rev)
 	return rev, nil
+}
+
+// onlyPostsSince reports whether the roster moved from revision base to
+// cur by logged completion posts only (or not at all): a change planned
+// against base still applies, since adding completions never disagrees
+// with it, and this transaction reads the completions they added.
+func onlyPostsSince(tx *bbolt.Tx, base, cur int64) bool {
+	if base > cur || base < 0 {
+		return false
+	}
+	log := tx.Bucket(bChanges)
+	for r := base + 1; r <= cur; r++ {
+		if log.Get(u64(uint64(r))) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func isFileImport(r training.ImportRecord) bool {

@@ -83,11 +83,12 @@ var (
 	bSettings       = []byte("settings")
 	bUploads        = []byte("uploads")  // id -> kept dry-run upload
 	bMappings       = []byte("mappings") // name -> saved column mapping
+	bChanges        = []byte("changes")  // revision (8 bytes) -> logged change
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/muster-police/muster/training"
@@ -85,7 +86,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	rec := importRec(cs.Import)
 	keys := []string{s.keys.rev, s.keys.officers, s.keys.completions, s.keys.exemptions,
 		s.keys.imports, s.keys.importsByTime, s.keys.importByHash, s.keys.stages, s.keys.applyLock,
-		stOff, stComp, stEx}
+		stOff, stComp, stEx, s.keys.changes}
 	res, err := applyScript.Run(ctx, s.rdb, keys,
 		cs.BaseRevision, checkHash, cs.Import.ID, encode(rec), score(cs.Import.At), token,
 		parts[0].count, parts[1].count, parts[2].count, cs.Import.FileHash,
@@ -177,6 +178,24 @@ func (s *Store) stagePart(ctx context.Context, token string, p *stagePart) error
 	return s.stageHash(ctx, token, p.stage, fields)
 }
 
+// onlyPostsSince reports whether the roster moved from revision base to
+// rev by logged completion posts only (or not at all): a change planned
+// against base can then still be applied, since adding completions never
+// disagrees with it.
+func (s *Store) onlyPostsSince(ctx context.Context, base, rev int64) (bool, error) {
+	if base > rev || base < 0 {
+		return false, nil
+	}
+	if base == rev {
+		return true, nil
+	}
+	n, err := s.rdb.XRange(ctx, s.keys.changes, strconv.FormatInt(base+1, 10)+"-0", strconv.FormatInt(rev, 10)+"-0").Result()
+	if err != nil {
+		return false, s.wrap(err)
+	}
+	return int64(len(n)) == rev-base, nil
+}
+
 // validateChanges refuses a change set with records that have no key.
 func validateChanges(cs training.ChangeSet) error {
 	if cs.Import.ID == "" {
@@ -205,7 +224,11 @@ func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
 	if err != nil {
 		return err
 	}
-	if rev != base {
+	posts, err := s.onlyPostsSince(ctx, base, rev)
+	if err != nil {
+		return err
+	}
+	if !posts {
 		return fmt.Errorf("%w: the roster changed since this import was planned (revision %d, planned against %d)", training.ErrConflict, rev, base)
 	}
 	if hash == "" {

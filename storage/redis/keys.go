@@ -17,6 +17,7 @@ type keys struct {
 	rev, officers, completions, exemptions, courses string
 	imports, importsByTime, importByHash            string
 	stages, applyLock                               string
+	changes                                         string
 	snapshots, settings, mappings                   string
 
 	users, tokens, tokenByHash string
@@ -45,6 +46,7 @@ func newKeys(p string) keys {
 		importByHash:  r + "imports:by-hash",
 		stages:        r + "stages",
 		applyLock:     r + "apply-lock",
+		changes:       r + "changes",
 		snapshots:     p + ":snapshots",
 		settings:      p + ":settings",
 		mappings:      p + ":mappings",

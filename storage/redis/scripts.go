@@ -18,10 +18,14 @@ import goredis "github.com/redis/go-redis/v9"
 //
 // KEYS: 1 rev, 2 officers, 3 completions, 4 exemptions, 5 imports,
 // 6 imports:by-time, 7 imports:by-hash, 8 stages, 9 apply-lock,
-// 10-12 staged officers, completions, exemptions.
+// 10-12 staged officers, completions, exemptions, 13 the change feed.
 // ARGV: 1 base revision, 2 file hash to refuse if applied ("" = none),
 // 3 import ID, 4 import record, 5 score, 6 token, 7-9 staged counts,
 // 10 file hash to index ("" = none), 11-13 mode per hash ("m", "r", "-").
+// The revision may have moved past the base only by logged completion
+// posts (every revision in between is in the change feed): posts wait
+// while the apply lock is held, so the staging read them, and adding
+// completions never disagrees with an import.
 // Returns {1, new revision} or {code, revision}: -1 revision moved,
 // -2 file already applied, -3 lock lost, -4 staging incomplete.
 var applyScript = goredis.NewScript(`
@@ -32,7 +36,9 @@ local function cleanup()
 end
 local rev = tonumber(redis.call('GET', KEYS[1]) or '0')
 if redis.call('GET', KEYS[9]) ~= ARGV[6] then cleanup() return {-3, rev} end
-if rev ~= tonumber(ARGV[1]) then cleanup() return {-1, rev} end
+local base = tonumber(ARGV[1])
+if base > rev or base < 0 then cleanup() return {-1, rev} end
+if base < rev and #redis.call('XRANGE', KEYS[13], (base + 1) .. '-0', rev .. '-0') ~= rev - base then cleanup() return {-1, rev} end
 if ARGV[2] ~= '' and redis.call('HEXISTS', KEYS[7], ARGV[2]) == 1 then cleanup() return {-2, rev} end
 for i = 0, 2 do
   if redis.call('HLEN', KEYS[10 + i]) ~= tonumber(ARGV[7 + i]) then cleanup() return {-4, rev} end

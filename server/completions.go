@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// committer writes concurrent completion posts in shared store
+// transactions (group commit): while one batch is being written, the
+// posts that arrive queue up, and the next batch takes them all. A batch
+// costs one bbolt fsync or one Redis script, so throughput grows with the
+// number of clients instead of being one commit per post; and completions
+// never clash with each other, so no post fails for being concurrent.
+type committer struct {
+	s     *Server
+	mu    sync.Mutex
+	queue []*post
+	busy  bool
+}
+
+// post is one API call waiting for its batch.
+type post struct {
+	comps []training.Completion
+	group training.ImportRecord // the history entry it adds to
+	done  chan struct{}
+	rev   int64
+	err   error
+}
+
+// maxBatch bounds the completions of one batch (a post is never split).
+const maxBatch = 5000
+
+// commitTimeout bounds one batch's write: it does not depend on any one
+// poster's request, which may go away meanwhile.
+const commitTimeout = 30 * time.Second
+
+// submit queues p and returns once its batch is durable in the store
+// (and applied to this replica's figures), or failed.
+func (c *committer) submit(p *post) {
+	p.done = make(chan struct{})
+	c.mu.Lock()
+	c.queue = append(c.queue, p)
+	if c.busy {
+		c.mu.Unlock()
+		<-p.done
+		return
+	}
+	c.busy = true
+	c.mu.Unlock()
+	c.drain()
+	<-p.done
+}
+
+// drain writes batches until the queue is empty.
+func (c *committer) drain() {
+	for {
+		c.mu.Lock()
+		n, size := 0, 0
+		for n < len(c.queue) && (n == 0 || size+len(c.queue[n].comps) <= maxBatch) {
+			size += len(c.queue[n].comps)
+			n++
+		}
+		batch := c.queue[:n:n]
+		c.queue = c.queue[n:]
+		if n == 0 {
+			c.busy = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		c.write(batch)
+	}
+}
+
+func (c *committer) write(batch []*post) {
+	var b training.CompletionBatch
+	groups := map[string]int{}
+	for _, p := range batch {
+		b.Completions = append(b.Completions, p.comps...)
+		if i, ok := groups[p.group.ID]; ok {
+			b.Imports[i] = training.MergeImportCounts(b.Imports[i], p.group)
+			continue
+		}
+		groups[p.group.ID] = len(b.Imports)
+		b.Imports = append(b.Imports, p.group)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	rev, err := c.s.store.AddCompletions(ctx, b)
+	if err == nil {
+		if aerr := c.s.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions}); aerr != nil {
+			c.s.log.Warn("live figures: applying a batch of completions failed", "err", aerr)
+		}
+		c.s.metrics.imports.WithLabelValues("api").Add(float64(len(batch)))
+	}
+	for _, p := range batch {
+		p.rev, p.err = rev, err
+		close(p.done)
+	}
+}
+
+// apiGroupID names the history entry of a client's API posts in one hour
+// (UTC): e.g. api-20261129T14-1a2b3c4d, the last part a digest of who posted.
+func apiGroupID(by string, now time.Time) string {
+	sum := sha256.Sum256([]byte(by))
+	return "api-" + now.UTC().Format("20060102T15") + "-" + hex.EncodeToString(sum[:4])
+}
+
+// apiGroup is the history entry a post adds n completions to.
+func apiGroup(by string, now time.Time, n int) training.ImportRecord {
+	return training.ImportRecord{
+		ID: apiGroupID(by, now), Kind: training.ImportAPI, By: by, At: now, Outcome: training.OutcomeApplied,
+		Summary: training.ImportSummary{Completions: n},
+	}
+}

@@ -1,0 +1,404 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// liveModel is the roster and today's figures in memory, kept current by
+// applying each change (training.Index, training.ApplyChange) rather than
+// re-reading 150,000 officers per revision:
+//
+//   - completions posted through the API (this replica's or another's)
+//     arrive as deltas from the store's change feed and cost one
+//     officer's re-evaluation each;
+//   - any other write (a file import, a course edit) leaves a gap in the
+//     feed: the model is read again in the background while reads keep
+//     using the old one, and swapped in when ready;
+//   - the figures of a report for today, for someone who sees the whole
+//     force, come from the index (a walk over the units asked for), never
+//     from a rebuild. Other reports are built from an immutable snapshot
+//     of the Dataset, cloned at most once per revision when asked for.
+type liveModel struct {
+	// catchUp is held while the model is brought forward (one at a time);
+	// mu guards ds and ix, which change in place under it.
+	catchUp sync.Mutex
+	mu      sync.RWMutex
+	ds      *training.Dataset // nil until the first load
+	ix      *training.Index
+
+	snap      atomic.Pointer[liveSnapshot]
+	reloading atomic.Bool
+	reloads   sync.WaitGroup // background reloads, waited for by Close
+
+	jsonMu sync.Mutex
+	jsonAt int64 // revision of the reports kept in json
+	json   map[reportKey]*reportEntry
+
+	fragMu sync.Mutex
+	frags  map[string]*training.JSONCache // by course selection
+}
+
+// liveSnapshot is an immutable copy of the model at one revision.
+type liveSnapshot struct {
+	of *training.Dataset // the model it was cloned from (a reload brings a new one)
+	ds *training.Dataset
+}
+
+func newLiveModel() *liveModel {
+	return &liveModel{json: map[reportKey]*reportEntry{}, frags: map[string]*training.JSONCache{}}
+}
+
+// revision returns the revision the model is at (-1 before the first load).
+func (m *liveModel) revision() int64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ds == nil {
+		return -1
+	}
+	return m.ds.Revision
+}
+
+// current brings the model to the store's revision as far as it can
+// without making the caller wait for a full read: the first load is
+// waited for; logged changes are applied at once; a gap starts a
+// background reload and the caller goes on with the model it has.
+func (s *Server) liveCurrent(ctx context.Context) error {
+	m := s.live
+	rev, err := s.store.Revision(ctx)
+	if err != nil {
+		return fmt.Errorf("revision: %w", err)
+	}
+	m.mu.RLock()
+	loaded, cur, asOf := m.ds != nil, int64(-1), training.Date{}
+	if loaded {
+		cur, asOf = m.ds.Revision, m.ix.AsOf()
+	}
+	m.mu.RUnlock()
+	if loaded && asOf != s.today() {
+		s.startReload() // a new day: statuses move with the date
+	}
+	if loaded && cur >= rev {
+		return nil
+	}
+	if !loaded {
+		m.catchUp.Lock()
+		defer m.catchUp.Unlock()
+		if m.revision() >= 0 {
+			return nil
+		}
+		return s.loadLive(ctx, true)
+	}
+	if !m.catchUp.TryLock() {
+		return nil // someone is bringing it forward; use what we have
+	}
+	defer m.catchUp.Unlock()
+	return s.follow(ctx, 0)
+}
+
+// follow applies the logged changes after the model's revision (waiting
+// up to wait for one); on a gap it starts a background reload. The caller
+// holds catchUp.
+func (s *Server) follow(ctx context.Context, wait time.Duration) error {
+	m := s.live
+	changes, err := s.store.Changes(ctx, m.revision(), wait)
+	if errors.Is(err, training.ErrChangesGone) {
+		s.startReload()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("changes: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ch := range changes {
+		if !applyLive(m.ds, m.ix, ch) {
+			s.startReload()
+			return nil
+		}
+	}
+	return nil
+}
+
+// applyLive applies ch to ds and ix if it is the next revision (true),
+// or ignores it if already applied (true); false on a gap.
+func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) bool {
+	switch {
+	case ch.Revision <= ds.Revision:
+		return true
+	case ch.Revision != ds.Revision+1:
+		return false
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range ch.Completions {
+		if !seen[c.OfficerID] {
+			seen[c.OfficerID] = true
+			ids = append(ids, c.OfficerID)
+		}
+	}
+	for _, id := range ids {
+		ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+	}
+	training.ApplyChange(ds, ch)
+	for _, id := range ids {
+		ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+	}
+	return true
+}
+
+// applyOwn applies a batch this replica just wrote, so that its poster
+// reads its own write: directly when it is the next revision, else by
+// following the feed.
+func (s *Server) applyOwn(ctx context.Context, ch training.Change) error {
+	m := s.live
+	m.catchUp.Lock()
+	defer m.catchUp.Unlock()
+	m.mu.Lock()
+	if m.ds == nil {
+		m.mu.Unlock()
+		return nil // loaded later, with this change in it
+	}
+	if applyLive(m.ds, m.ix, ch) {
+		m.mu.Unlock()
+		return nil
+	}
+	m.mu.Unlock()
+	return s.follow(ctx, 0)
+}
+
+// startReload reads the whole model again in the background (once at a
+// time); reads use the old model meanwhile.
+func (s *Server) startReload() {
+	if !s.live.reloading.CompareAndSwap(false, true) {
+		return
+	}
+	s.live.reloads.Go(func() {
+		defer s.live.reloading.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := s.loadLive(ctx, false); err != nil {
+			s.log.Error("live figures: reload failed; serving the previous figures", "err", err)
+		}
+	})
+}
+
+// refreshLive brings the model up to date and waits for it, for a writer
+// of this replica (an import, a course edit) whose next page must show
+// its change: the writer waits, readers do not.
+func (s *Server) refreshLive(ctx context.Context) error {
+	if s.live.revision() < 0 {
+		return nil // not loaded yet: the first read loads it
+	}
+	ds, ix, err := s.readLive(ctx)
+	if err != nil {
+		return err
+	}
+	s.live.catchUp.Lock()
+	defer s.live.catchUp.Unlock()
+	return s.swapLive(ctx, ds, ix)
+}
+
+// loadLive reads and swaps in the model; the caller holds catchUp only
+// when held is true.
+func (s *Server) loadLive(ctx context.Context, held bool) error {
+	ds, ix, err := s.readLive(ctx)
+	if err != nil {
+		return err
+	}
+	if !held {
+		s.live.catchUp.Lock()
+		defer s.live.catchUp.Unlock()
+	}
+	return s.swapLive(ctx, ds, ix)
+}
+
+// readLive reads the Dataset and counts it as of today (the long part,
+// done without any lock).
+func (s *Server) readLive(ctx context.Context) (*training.Dataset, *training.Index, error) {
+	ds, err := s.store.Dataset(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dataset: %w", err)
+	}
+	return ds, training.NewIndex(ds, s.today()), nil
+}
+
+// swapLive applies what was logged since ds was read, then makes ds and
+// ix the model. The caller holds catchUp, so nothing moves the old model
+// meanwhile.
+func (s *Server) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index) error {
+	changes, err := s.store.Changes(ctx, ds.Revision, 0)
+	if err != nil && !errors.Is(err, training.ErrChangesGone) {
+		return fmt.Errorf("changes: %w", err)
+	}
+	for _, ch := range changes { // on a gap: none, and the next read reloads again
+		applyLive(ds, ix, ch)
+	}
+	m := s.live
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ds == nil || ds.Revision >= m.ds.Revision || ix.AsOf() != m.ix.AsOf() {
+		m.ds, m.ix = ds, ix
+	}
+	return nil
+}
+
+// snapshot returns an immutable Dataset at the model's revision (shared:
+// never modify it), cloning the model at most once per revision. The
+// model must be loaded.
+func (s *Server) snapshot() *training.Dataset {
+	m := s.live
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.ds.Revision == m.ds.Revision {
+		return sn.ds
+	}
+	sn := &liveSnapshot{of: m.ds, ds: training.CloneDataset(m.ds)}
+	m.snap.Store(sn)
+	return sn.ds
+}
+
+// liveReport returns the report and JSON for the whole force's view,
+// from the index, when asOf is the index's date (ok false otherwise).
+func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (*reportEntry, bool) {
+	m := s.live
+	m.mu.RLock()
+	if m.ds == nil || m.ix.AsOf() != asOf {
+		m.mu.RUnlock()
+		return nil, false
+	}
+	rev := m.ds.Revision
+	key := reportKey{rev: rev, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
+	m.jsonMu.Lock()
+	e, ok := m.json[key]
+	m.jsonMu.Unlock()
+	if ok && e.report != nil {
+		m.mu.RUnlock()
+		return e, true
+	}
+	rep, err := m.ix.Report(unit, courses)
+	m.mu.RUnlock()
+	e = &reportEntry{report: rep, err: err}
+	if err != nil {
+		return e, true
+	}
+	var buf bytes.Buffer
+	if e.err = json.NewEncoder(&buf).Encode(rep); e.err != nil {
+		return e, true
+	}
+	e.json = buf.Bytes()
+	m.jsonMu.Lock()
+	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
+		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
+	}
+	if rev == m.jsonAt {
+		m.json[key] = e // replaces a JSON-only entry: same bytes
+	}
+	m.jsonMu.Unlock()
+	return e, true
+}
+
+// liveJSON returns the compliance JSON for the whole force's view from
+// the index, when asOf is the index's date (ok false otherwise). After a
+// change only the units on the changed officers' paths are encoded again.
+func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]byte, bool, error) {
+	m := s.live
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ds == nil || m.ix.AsOf() != asOf {
+		return nil, false, nil
+	}
+	rev := m.ds.Revision
+	key := reportKey{rev: rev, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
+	m.jsonMu.Lock()
+	e, ok := m.json[key]
+	m.jsonMu.Unlock()
+	if ok && e.json != nil {
+		return e.json, true, nil
+	}
+	m.fragMu.Lock()
+	c := m.frags[key.courses]
+	if c == nil {
+		if len(m.frags) >= maxCachedReports {
+			m.frags = map[string]*training.JSONCache{}
+		}
+		c = &training.JSONCache{}
+		m.frags[key.courses] = c
+	}
+	js, err := m.ix.ReportJSON(unit, courses, c)
+	m.fragMu.Unlock()
+	if err != nil {
+		return nil, true, err
+	}
+	m.jsonMu.Lock()
+	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
+		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
+	}
+	if rev == m.jsonAt && m.json[key] == nil {
+		m.json[key] = &reportEntry{json: js}
+	}
+	m.jsonMu.Unlock()
+	return js, true, nil
+}
+
+// tailLive follows the store's change feed until ctx ends, so that a
+// change made through another replica shows here within about a second
+// even when nobody reads. It waits for changes without holding catchUp,
+// so that this replica's own writes are never held up by the wait.
+func (s *Server) tailLive(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := s.tailOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("live figures: following the change feed failed", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
+func (s *Server) tailOnce(ctx context.Context) error {
+	m := s.live
+	rev := m.revision()
+	if rev < 0 {
+		return s.liveCurrent(ctx)
+	}
+	changes, err := s.store.Changes(ctx, rev, time.Second)
+	gone := errors.Is(err, training.ErrChangesGone)
+	if err != nil && !gone {
+		return fmt.Errorf("changes: %w", err)
+	}
+	if gone {
+		s.startReload()
+		// Let the reload run rather than asking again at once.
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+		return nil
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	m.catchUp.Lock()
+	defer m.catchUp.Unlock()
+	m.mu.Lock()
+	for _, ch := range changes {
+		if !applyLive(m.ds, m.ix, ch) {
+			m.mu.Unlock()
+			return s.follow(ctx, 0)
+		}
+	}
+	m.mu.Unlock()
+	return nil
+}

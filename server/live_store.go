@@ -1,0 +1,41 @@
+package server
+
+import (
+	"context"
+
+	"github.com/muster-police/muster/training"
+)
+
+// liveStore is the store as the handlers see it: a roster write made
+// through this replica (an import, a course edit) brings the live model
+// up to date before it returns, so that the writer's next page shows the
+// change. The writer waits for that; readers never do.
+type liveStore struct {
+	training.Store
+	s *Server
+}
+
+// ApplyChanges writes cs, then refreshes the live model.
+func (l liveStore) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64, error) {
+	rev, err := l.Store.ApplyChanges(ctx, cs)
+	if err == nil {
+		l.refresh(ctx)
+	}
+	return rev, err
+}
+
+// PutCourses writes the courses, then refreshes the live model.
+func (l liveStore) PutCourses(ctx context.Context, cs []training.Course) error {
+	err := l.Store.PutCourses(ctx, cs)
+	if err == nil {
+		l.refresh(ctx)
+	}
+	return err
+}
+
+func (l liveStore) refresh(ctx context.Context) {
+	if err := l.s.refreshLive(ctx); err != nil {
+		// The write stands; reads catch up through the change feed's gap.
+		l.s.log.Warn("live figures: refresh after a write failed", "err", err)
+	}
+}

@@ -1,0 +1,158 @@
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/muster-police/muster/training"
+	bbolt "go.etcd.io/bbolt"
+)
+
+// AddCompletions writes a batch of API completions, their history entries
+// and the change log entry in one bbolt transaction (one fsync for every
+// post of the batch), with no revision check: see training.ChangeFeed.
+func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := validateBatch(b); err != nil {
+		return 0, err
+	}
+	var rev int64
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := addCompletions(tx, b.Completions); err != nil {
+			return err
+		}
+		for _, rec := range b.Imports {
+			if old, err := getImport(tx, rec.ID); err == nil {
+				rec = training.MergeImportCounts(old, rec)
+			}
+			if err := putImport(tx, rec); err != nil {
+				return err
+			}
+		}
+		var err error
+		if rev, err = bumpRevision(tx); err != nil {
+			return err
+		}
+		log := tx.Bucket(bChanges)
+		if rev > training.ChangeLogSize {
+			if err := log.Delete(u64(uint64(rev - training.ChangeLogSize))); err != nil {
+				return err
+			}
+		}
+		return log.Put(u64(uint64(rev)), encodeChange(b.Completions))
+	})
+	return rev, err
+}
+
+func validateBatch(b training.CompletionBatch) error {
+	for i, c := range b.Completions {
+		if c.OfficerID == "" || c.CourseID == "" {
+			return fmt.Errorf("%w: completion %d of the batch has no officer or course", training.ErrInvalid, i+1)
+		}
+	}
+	for _, r := range b.Imports {
+		if r.ID == "" {
+			return fmt.Errorf("%w: an import record of the batch has no ID", training.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// pollEvery is how often Changes looks at the revision while it waits: the
+// file has one process, whose own writes its server applies at once, so
+// waiting only matters to notice writes made through other paths.
+const pollEvery = 20 * time.Millisecond
+
+// Changes returns the logged changes after since (see training.ChangeFeed).
+func (s *Store) Changes(ctx context.Context, since int64, wait time.Duration) ([]training.Change, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		out, rev, err := s.changes(ctx, since)
+		if err != nil || rev > since || wait <= 0 || time.Now().After(deadline) {
+			return out, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pollEvery):
+		}
+	}
+}
+
+func (s *Store) changes(ctx context.Context, since int64) ([]training.Change, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	var out []training.Change
+	var rev int64
+	err := s.view(func(tx *bbolt.Tx) error {
+		rev = revision(tx)
+		b := tx.Bucket(bChanges)
+		for r := since + 1; r <= rev; r++ {
+			v := b.Get(u64(uint64(r)))
+			if v == nil {
+				return fmt.Errorf("revision %d: %w", r, training.ErrChangesGone)
+			}
+			cs, err := decodeChange(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, training.Change{Revision: r, Completions: cs})
+		}
+		return nil
+	})
+	return out, rev, err
+}
+
+// A logged change is, per officer: uvarint length, officer ID, uvarint
+// length, that officer's new completions in the roster codec.
+func encodeChange(cs []training.Completion) []byte {
+	byOfficer := map[string][]training.Completion{}
+	var order []string
+	for _, c := range cs {
+		if _, ok := byOfficer[c.OfficerID]; !ok {
+			order = append(order, c.OfficerID)
+		}
+		byOfficer[c.OfficerID] = append(byOfficer[c.OfficerID], c)
+	}
+	var out []byte
+	for _, id := range order {
+		rec := encodeCompletions(byOfficer[id])
+		out = binary.AppendUvarint(out, uint64(len(id)))
+		out = append(out, id...)
+		out = binary.AppendUvarint(out, uint64(len(rec)))
+		out = append(out, rec...)
+	}
+	return out
+}
+
+func decodeChange(b []byte) ([]training.Completion, error) {
+	var out []training.Completion
+	field := func() ([]byte, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return nil, fmt.Errorf("%w: decode change: a length that does not fit the record", training.ErrUnavailable)
+		}
+		v := b[k : k+int(n)]
+		b = b[k+int(n):]
+		return v, nil
+	}
+	for len(b) > 0 {
+		id, err := field()
+		if err != nil {
+			return nil, err
+		}
+		rec, err := field()
+		if err != nil {
+			return nil, err
+		}
+		if out, _, err = decodeCompletions(string(id), rec, nil, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,233 @@
+package redis
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/muster-police/muster/training"
+)
+
+// The change feed (training.ChangeFeed) is a Redis Stream, {P}:changes,
+// written in the same script as the completions it carries: entry ID
+// "REV-0" (so readers ask for what follows a revision by ID), field "c"
+// the new completions, per officer: uvarint length, officer ID, uvarint
+// length, the officer's new completions in the roster codec. It is capped
+// at about training.ChangeLogSize entries (MAXLEN ~). Replicas tail it
+// with XREAD BLOCK (https://redis.io/docs/latest/commands/xread/) and
+// read the whole roster again when it lacks a revision they need.
+
+// addCompletionsScript writes a batch of API completions atomically if
+// every record it replaces is still what the caller read (compare and
+// set, so two replicas' batches for one officer never lose each other's
+// completions), bumps the revision and appends the change to the stream.
+//
+// It waits (returns {-2, 0}) while an import holds the apply lock, so that
+// the import's staging, which reads the stored completions, sees every
+// post before it.
+//
+// KEYS: 1 rev, 2 completions, 3 imports, 4 imports:by-time, 5 changes,
+// 6 apply-lock.
+// ARGV: 1 number of officers n, 2 number of import records m, 3 change
+// payload, 4 stream length cap, then n triples (officer ID, old record or
+// "", new record), then m quadruples (import ID, old record or "", new
+// record, score). Returns {1, revision}, {-1, 0} when a record moved, or
+// {-2, 0} while an import is being applied.
+var addCompletionsScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[6]) == 1 then return {-2, 0} end
+local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
+local a = 5
+for i = 1, n do
+  if (redis.call('HGET', KEYS[2], ARGV[a]) or '') ~= ARGV[a + 1] then return {-1, 0} end
+  a = a + 3
+end
+local b = a
+for i = 1, m do
+  if (redis.call('HGET', KEYS[3], ARGV[b]) or '') ~= ARGV[b + 1] then return {-1, 0} end
+  b = b + 4
+end
+a = 5
+for i = 1, n do
+  redis.call('HSET', KEYS[2], ARGV[a], ARGV[a + 2])
+  a = a + 3
+end
+for i = 1, m do
+  redis.call('HSET', KEYS[3], ARGV[a], ARGV[a + 2])
+  redis.call('ZADD', KEYS[4], ARGV[a + 3], ARGV[a])
+  a = a + 4
+end
+local rev = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], rev .. '-0', 'c', ARGV[3])
+return {1, rev}
+`)
+
+// batchAttempts bounds the retries of a batch whose records another replica
+// changed between the read and the script: each retry reads them again
+// after a short random pause. Every round lets at least one of the
+// clashing writers through, so the bound is only a safety net.
+const batchAttempts = 1000
+
+// AddCompletions writes a batch of API completions (see training.ChangeFeed).
+func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) (int64, error) {
+	for _, c := range b.Completions {
+		if c.OfficerID == "" || c.CourseID == "" {
+			return 0, fmt.Errorf("%w: a completion without an officer ID or a course", training.ErrInvalid)
+		}
+	}
+	for _, r := range b.Imports {
+		if r.ID == "" {
+			return 0, fmt.Errorf("%w: an import record without an ID", training.ErrInvalid)
+		}
+	}
+	payload := encodeChange(b.Completions)
+	ids, by := groupBy(b.Completions, func(c training.Completion) string { return c.OfficerID })
+	importIDs := make([]string, len(b.Imports))
+	for i, r := range b.Imports {
+		importIDs[i] = r.ID
+	}
+	for attempt := 0; attempt < batchAttempts; {
+		old, err := s.hmget(ctx, s.keys.completions, ids)
+		if err != nil {
+			return 0, err
+		}
+		oldImports, err := s.hmget(ctx, s.keys.imports, importIDs)
+		if err != nil {
+			return 0, err
+		}
+		args := []any{len(ids), len(b.Imports), payload, training.ChangeLogSize}
+		for i, id := range ids {
+			var have []training.Completion
+			if old[i] != "" {
+				if have, err = decodeCompletions(id, old[i], nil); err != nil {
+					return 0, err
+				}
+			}
+			merged, _ := mergeCompletions(have, by[id])
+			args = append(args, id, old[i], encodeCompletions(merged))
+		}
+		for i, r := range b.Imports {
+			rec := r
+			if oldImports[i] != "" {
+				o, err := decode[importV1]("import", oldImports[i])
+				if err != nil {
+					return 0, err
+				}
+				rec = training.MergeImportCounts(o.domain(), r)
+			}
+			args = append(args, r.ID, oldImports[i], encode(importRec(rec)), score(rec.At))
+		}
+		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock}
+		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
+		if err != nil {
+			return 0, s.wrap(err)
+		}
+		if res[0] == 1 {
+			return res[1], nil
+		}
+		if res[0] != -2 {
+			attempt++ // an import being applied is waited for, not counted
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond):
+		}
+	}
+	return 0, fmt.Errorf("%w: the officers' records kept changing while the completions were written; try again", training.ErrConflict)
+}
+
+// Changes returns the logged changes after since (see training.ChangeFeed).
+func (s *Store) Changes(ctx context.Context, since int64, wait time.Duration) ([]training.Change, error) {
+	rev, err := s.Revision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if rev <= since && wait > 0 {
+		// Wait for the next entry; a write that is not logged (an import)
+		// wakes nobody, and is found by the revision check of the next call.
+		err := s.rdb.XRead(ctx, &goredis.XReadArgs{
+			Streams: []string{s.keys.changes, strconv.FormatInt(since, 10) + "-0"},
+			Count:   1,
+			Block:   wait,
+		}).Err()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, s.wrap(err)
+		}
+		if rev, err = s.Revision(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if rev <= since {
+		return nil, nil
+	}
+	msgs, err := s.rdb.XRange(ctx, s.keys.changes, strconv.FormatInt(since+1, 10)+"-0", strconv.FormatInt(rev, 10)+"-0").Result()
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	out := make([]training.Change, 0, len(msgs))
+	for i, m := range msgs {
+		want := since + 1 + int64(i)
+		if m.ID != strconv.FormatInt(want, 10)+"-0" {
+			return nil, fmt.Errorf("revision %d: %w", want, training.ErrChangesGone)
+		}
+		p, _ := m.Values["c"].(string)
+		cs, err := decodeChange(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, training.Change{Revision: want, Completions: cs})
+	}
+	if int64(len(out)) != rev-since {
+		return nil, fmt.Errorf("revision %d: %w", since+1+int64(len(out)), training.ErrChangesGone)
+	}
+	return out, nil
+}
+
+func encodeChange(cs []training.Completion) string {
+	ids, by := groupBy(cs, func(c training.Completion) string { return c.OfficerID })
+	var out []byte
+	for _, id := range ids {
+		rec := encodeCompletions(by[id])
+		out = binary.AppendUvarint(out, uint64(len(id)))
+		out = append(out, id...)
+		out = binary.AppendUvarint(out, uint64(len(rec)))
+		out = append(out, rec...)
+	}
+	return string(out)
+}
+
+func decodeChange(s string) ([]training.Completion, error) {
+	b := []byte(s)
+	var out []training.Completion
+	field := func() (string, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", fmt.Errorf("decode change: a length that does not fit the record")
+		}
+		v := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return v, nil
+	}
+	for len(b) > 0 {
+		id, err := field()
+		if err != nil {
+			return nil, err
+		}
+		rec, err := field()
+		if err != nil {
+			return nil, err
+		}
+		cs, err := decodeCompletions(id, rec, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
