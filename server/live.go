@@ -349,4 +349,3 @@ func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]
 	m.jsonMu.Unlock()
 	return js, true, nil
 }
-
