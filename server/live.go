@@ -68,7 +68,7 @@ func (m *liveModel) revision() int64 {
 	return m.ds.Revision
 }
 
-// current brings the model to the store's revision as far as it can
+// liveCurrent brings the model to the store's revision as far as it can
 // without making the caller wait for a full read: the first load is
 // waited for; logged changes are applied at once; a gap starts a
 // background reload and the caller goes on with the model it has.
@@ -348,57 +348,4 @@ func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]
 	}
 	m.jsonMu.Unlock()
 	return js, true, nil
-}
-
-// tailLive follows the store's change feed until ctx ends, so that a
-// change made through another replica shows here within about a second
-// even when nobody reads. It waits for changes without holding catchUp,
-// so that this replica's own writes are never held up by the wait.
-func (s *Server) tailLive(ctx context.Context) {
-	for ctx.Err() == nil {
-		err := s.tailOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("live figures: following the change feed failed", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-		}
-	}
-}
-
-func (s *Server) tailOnce(ctx context.Context) error {
-	m := s.live
-	rev := m.revision()
-	if rev < 0 {
-		return s.liveCurrent(ctx)
-	}
-	changes, err := s.store.Changes(ctx, rev, time.Second)
-	gone := errors.Is(err, training.ErrChangesGone)
-	if err != nil && !gone {
-		return fmt.Errorf("changes: %w", err)
-	}
-	if gone {
-		s.startReload()
-		// Let the reload run rather than asking again at once.
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
-		return nil
-	}
-	if len(changes) == 0 {
-		return nil
-	}
-	m.catchUp.Lock()
-	defer m.catchUp.Unlock()
-	m.mu.Lock()
-	for _, ch := range changes {
-		if !applyLive(m.ds, m.ix, ch) {
-			m.mu.Unlock()
-			return s.follow(ctx, 0)
-		}
-	}
-	m.mu.Unlock()
-	return nil
 }
