@@ -87,7 +87,7 @@ func flatten(n *training.ReportNode, out map[string]map[string]map[string]any) {
 	}
 }
 
-// TestSamplesAcceptance is issue 2's acceptance test through the real
+// TestSamplesAcceptance is the samples' acceptance test through the real
 // command: import the samples, then `report --as-of 2026-11-24 --format
 // json` must give exactly the expected figures for every unit and course.
 func TestSamplesAcceptance(t *testing.T) {

@@ -1,7 +1,7 @@
 package importers_test
 
 // Import speed and memory against the reference: excelize's raw streaming
-// reader over the same file (issue 2: end-to-end import within 1.25× of
+// reader over the same file (the aim: end-to-end import within 1.25× of
 // the raw read, peak memory within 1.5×).
 //
 //	go test ./importers -run '^$' -bench 'RawRead|Import|Pandas' -benchtime 3x

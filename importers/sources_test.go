@@ -1,4 +1,4 @@
-// This file tests issue 8's known sources end to end: it imports the
+// This file tests the known sources (docs/sources.md) end to end: it imports the
 // sample roster, generates a file in each source's layout with
 // importers/sourcegen, imports it as the CLI does, and checks the store and
 // the report against what the generator says must happen (docs/sources.md).

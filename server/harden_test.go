@@ -19,7 +19,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// Tests of issue 11 (hardening). Limits are checked by counting (slots
+// Hardening tests (README "Security"). Limits are checked by counting (slots
 // held, the next caller refused), never by timing.
 
 func TestLocalPath(t *testing.T) {

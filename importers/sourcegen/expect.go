@@ -65,7 +65,7 @@ type Expectation struct {
 	Refused        bool
 	RefusedBecause string
 	// NeedsConfirmation: the first import must be refused until the user
-	// confirms (issue 8's guards), changing nothing; everything below then
+	// confirms (the guards of docs/ROSTERS.md), changing nothing; everything below then
 	// describes the import once confirmed.
 	NeedsConfirmation bool
 	ConfirmBecause    string

@@ -8,7 +8,7 @@
 // beside the warrant number, activity columns, organisation codes and
 // last-level unit names, statuses outside ROSTERS.md's vocabulary
 // ("Withdrawn", "Complete via rpl", Yes under "Completed"), people who are
-// not on the roster, and a wrong ID column for the guards of issue 8.
+// not on the roster, and a wrong ID column for the import guards (docs/ROSTERS.md "Guards").
 package sourcegen
 
 import (

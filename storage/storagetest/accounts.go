@@ -231,7 +231,7 @@ func testTouchSession(t *testing.T, s training.Store) {
 }
 
 // testTouchSessionNeverRecreates: refreshes racing a logout never bring
-// the session back (issue: 2 of 12 sessions outlived their logout when a
+// the session back (once 2 of 12 sessions outlived their logout when a
 // refresh deleted and re-created them).
 func testTouchSessionNeverRecreates(t *testing.T, s training.Store) {
 	const sessions, touches = 12, 8
