@@ -83,11 +83,12 @@ var (
 	bSettings       = []byte("settings")
 	bUploads        = []byte("uploads")  // id -> kept dry-run upload
 	bMappings       = []byte("mappings") // name -> saved column mapping
+	bAudit          = []byte("audit")    // training.AuditKey -> event
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bAudit}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")
