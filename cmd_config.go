@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/training"
 )
 
 // SMTPSettings configure outgoing mail; without a host, mail is written
@@ -43,6 +46,12 @@ type Config struct {
 	ScheduleDigests   string
 	ScheduleSnapshot  string
 	LogLevel          string
+	// Retention (README, "Retention"): months after leaving before a
+	// leaver is anonymised, months an audit event is kept (0: keep), and
+	// when the daily retention job runs.
+	RetainLeaversMonths int
+	RetainAuditMonths   int
+	ScheduleRetention   string
 }
 
 // defaultConfig is the embedded default: one bolt file under ./muster-data.
@@ -57,6 +66,10 @@ func defaultConfig() Config {
 		ScheduleDigests:   "0 7 * * 1",
 		ScheduleSnapshot:  "30 0 * * *",
 		LogLevel:          "info",
+
+		RetainLeaversMonths: training.DefaultRetainLeaversMonths,
+		RetainAuditMonths:   training.DefaultRetainAuditMonths,
+		ScheduleRetention:   jobs.DefaultRetentionSchedule,
 	}
 }
 
@@ -120,6 +133,9 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_SCHEDULE_DIGESTS", str(&c.ScheduleDigests)},
 		{"MUSTER_SCHEDULE_SNAPSHOT", str(&c.ScheduleSnapshot)},
 		{"MUSTER_LOG_LEVEL", str(&c.LogLevel)},
+		{"MUSTER_RETAIN_LEAVERS_MONTHS", setInt(&c.RetainLeaversMonths)},
+		{"MUSTER_RETAIN_AUDIT_MONTHS", setInt(&c.RetainAuditMonths)},
+		{"MUSTER_SCHEDULE_RETENTION", str(&c.ScheduleRetention)},
 	}
 }
 
@@ -155,6 +171,9 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.ScheduleDigests, "schedule-digests", c.ScheduleDigests, "cron spec (MUSTER_SCHEDULE_DIGESTS)")
 	fs.StringVar(&c.ScheduleSnapshot, "schedule-snapshot", c.ScheduleSnapshot, "cron spec (MUSTER_SCHEDULE_SNAPSHOT)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MUSTER_LOG_LEVEL)")
+	fs.IntVar(&c.RetainLeaversMonths, "retain-leavers-months", c.RetainLeaversMonths, "months after leaving before a leaver is anonymised, 0 never (MUSTER_RETAIN_LEAVERS_MONTHS)")
+	fs.IntVar(&c.RetainAuditMonths, "retain-audit-months", c.RetainAuditMonths, "months the audit trail is kept, 0 forever (MUSTER_RETAIN_AUDIT_MONTHS)")
+	fs.StringVar(&c.ScheduleRetention, "schedule-retention", c.ScheduleRetention, "cron spec (MUSTER_SCHEDULE_RETENTION)")
 }
 
 // Validate checks every setting and returns the first problem as one sentence.
@@ -195,6 +214,7 @@ func (c *Config) Validate() error {
 		{"MUSTER_SCHEDULE_REMINDERS", c.ScheduleReminders},
 		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
 		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
+		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	} {
 		if s.spec == "" || s.spec == "off" {
 			continue
@@ -206,7 +226,15 @@ func (c *Config) Validate() error {
 	if _, err := c.level(); err != nil {
 		return err
 	}
+	if err := c.retention().Validate(); err != nil {
+		return fmt.Errorf("MUSTER_RETAIN_LEAVERS_MONTHS / MUSTER_RETAIN_AUDIT_MONTHS: %v", errors.Unwrap(err))
+	}
 	return nil
+}
+
+// retention is the retention policy the settings give.
+func (c *Config) retention() training.RetentionPolicy {
+	return training.RetentionPolicy{LeaversMonths: c.RetainLeaversMonths, AuditMonths: c.RetainAuditMonths}
 }
 
 // level is the slog level named by LogLevel.

@@ -33,8 +33,10 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 	}
 	return jobs.New(jobs.Config{
 		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: secret, Mailer: mailer,
-		Policy:    jobs.DefaultPolicy(),
-		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot},
+		Policy: jobs.DefaultPolicy(),
+		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot,
+			Retention: cfg.ScheduleRetention},
+		Retention: new(cfg.retention()),
 	})
 }
 

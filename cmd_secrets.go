@@ -87,6 +87,9 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
 		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
 		{"MUSTER_LOG_LEVEL", c.LogLevel},
+		{"MUSTER_RETAIN_LEAVERS_MONTHS", strconv.Itoa(c.RetainLeaversMonths)},
+		{"MUSTER_RETAIN_AUDIT_MONTHS", strconv.Itoa(c.RetainAuditMonths)},
+		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	}
 	for _, r := range rows {
 		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {

@@ -59,6 +59,7 @@ type Schedules struct {
 	Digests   string `json:"digests"`
 	Snapshot  string `json:"snapshot"`
 	Sender    string `json:"sender"`
+	Retention string `json:"retention"`
 }
 
 // DefaultSchedules: reminders weekday mornings, digests Monday morning,
@@ -86,6 +87,8 @@ type Config struct {
 	// LockTTL is how long a job lock lasts without renewal (default 2 min);
 	// a crashed holder's lock frees itself after it.
 	LockTTL time.Duration
+	// Retention is the retention policy (nil: training.DefaultRetention).
+	Retention *training.RetentionPolicy
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -160,6 +163,11 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Retention != nil {
+		if err := cfg.Retention.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}),
 		policy: cfg.Policy.withDefaults(), specs: map[string]cron.Schedule{}}
 	s.jobs = map[string]func(context.Context, *runState) error{
@@ -167,6 +175,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobDigests:   s.runDigests,
 		JobSnapshot:  s.runSnapshot,
 		JobSender:    s.runSender,
+		JobRetention: s.runRetention,
 	}
 	def := DefaultSchedules()
 	for name, pair := range map[string][2]string{
@@ -174,6 +183,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobDigests:   {cfg.Schedules.Digests, def.Digests},
 		JobSnapshot:  {cfg.Schedules.Snapshot, def.Snapshot},
 		JobSender:    {cfg.Schedules.Sender, def.Sender},
+		JobRetention: {cfg.Schedules.Retention, DefaultRetentionSchedule},
 	} {
 		spec := pair[0]
 		if spec == "" {
@@ -193,7 +203,7 @@ func New(cfg Config) (*Scheduler, error) {
 
 // Names lists the jobs in the order they are shown.
 func (s *Scheduler) Names() []string {
-	return []string{JobReminders, JobDigests, JobSnapshot, JobSender}
+	return []string{JobReminders, JobDigests, JobSnapshot, JobSender, JobRetention}
 }
 
 // Start runs the schedule until Stop (or until ctx ends) and catches up,
@@ -283,6 +293,7 @@ func (s *Scheduler) scheduled(ctx context.Context, name string) {
 		return
 	}
 	run, err := s.run(ctx, name, false, training.DateOf(s.clock()))
+	s.auditScheduled(ctx, run, err)
 	switch {
 	case errors.Is(err, errLocked):
 		s.log.Debug("jobs: another replica is running the job", "job", name)

@@ -76,5 +76,10 @@ func openAPISchemas() map[string]any {
 		"JobRunList":   arr(ref("JobRun")),
 		"MessageList":  arr(obj(map[string]any{"id": str, "message_id": str, "kind": str, "to": str, "subject": str, "state": str, "attempts": integ, "last_error": str, "created": dtime, "next_attempt": dtime, "sent": dtime})),
 		"ReminderPlan": free,
+		"AuditEvent": obj(map[string]any{"id": str, "at": dtime, "actor": str, "action": str, "target_kind": str, "target_id": str,
+			"outcome": str, "detail": str, "request_id": str}),
+		"AuditPage": obj(map[string]any{"events": arr(ref("AuditEvent")), "next": str}),
+		"SubjectAccess": obj(map[string]any{"generated": dtime, "officer_id": str, "officer": free, "completions": arr(free),
+			"exemptions": arr(free), "imports": arr(free), "emails": arr(free), "audit": arr(ref("AuditEvent"))}),
 	}
 }

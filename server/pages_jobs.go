@@ -113,6 +113,7 @@ func (p *webPages) pageJobRun(c echo.Context) error {
 		result = "error"
 	}
 	p.metrics.jobs.WithLabelValues(name, result).Inc()
+	p.audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/jobs", "error", msg)

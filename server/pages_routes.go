@@ -68,6 +68,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/jobs/run", p.pageJobRun, admins)
 	e.GET("/jobs/messages/:id", p.pageMessage, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
+	e.GET("/audit", p.pageAudit, admins)
+	e.GET("/officers/:id/subject-access", p.pageSubjectAccess, admins)
 }
 
 // webPages is the web pages' handlers: the Server plus what only pages need.

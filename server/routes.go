@@ -111,6 +111,8 @@ func (s *Server) routes() *echo.Echo {
 	api.DELETE("/users/:username/tokens/:id", s.apiTokenDelete, admins)
 	api.POST("/users/:username/reset", s.apiUserReset, admins)
 	api.POST("/jobs/:name/run", s.apiJobRun, admins)
+	api.GET("/audit", s.apiAudit, admins)
+	api.GET("/officers/:id/subject-access", s.apiSubjectAccess, admins)
 
 	s.pageRoutes(e)
 	return e

@@ -204,3 +204,81 @@ type AuditStore interface {
 	// many it deleted.
 	PruneAudit(ctx context.Context, before time.Time) (int, error)
 }
+
+// AuditFilter is a search as people type it (web form, API query, CLI
+// flags): dates as YYYY-MM-DD (London days, To inclusive) or RFC 3339
+// instants, an officer ID as written in a roster.
+type AuditFilter struct {
+	Actor, Action, Officer, From, To string
+}
+
+// Query checks the filter and turns it into an AuditQuery.
+func (f AuditFilter) Query() (AuditQuery, error) {
+	q := AuditQuery{Actor: CleanText(f.Actor), Action: AuditAction(strings.TrimSpace(f.Action))}
+	if q.Action != "" && !q.Action.Valid() {
+		names := make([]string, len(AuditActions))
+		for i, a := range AuditActions {
+			names[i] = string(a)
+		}
+		return q, fmt.Errorf("%w: action %q is not one of %s", ErrInvalid, q.Action, strings.Join(names, ", "))
+	}
+	if id := NormalizeID(f.Officer); id != "" {
+		q.TargetKind, q.TargetID = TargetOfficer, id
+	}
+	var err error
+	if q.From, err = auditBound("from", f.From, false); err != nil {
+		return q, err
+	}
+	if q.To, err = auditBound("to", f.To, true); err != nil {
+		return q, err
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return q, fmt.Errorf("%w: the from date must be before the to date", ErrInvalid)
+	}
+	return q, nil
+}
+
+// auditBound reads a date (start of that London day; for an inclusive
+// "to", the start of the next) or an RFC 3339 instant.
+func auditBound(name, s string, end bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s %q must be a date (YYYY-MM-DD) or a time (RFC 3339)", ErrInvalid, name, s)
+	}
+	if end {
+		d = d.AddDays(1)
+	}
+	return d.Time().UTC(), nil
+}
+
+// MaxAuditExport bounds how many events one export holds; a larger
+// search is refused with advice to narrow it, never cut silently.
+const MaxAuditExport = 100_000
+
+// AuditAll returns every event matching q (its Limit and Cursor are
+// ignored), newest first; ErrInvalid when more than MaxAuditExport match.
+func AuditAll(ctx context.Context, st AuditStore, q AuditQuery) ([]AuditEvent, error) {
+	q.Limit, q.Cursor = MaxAuditPage, ""
+	out := []AuditEvent{}
+	for {
+		page, err := st.Audit(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Events...)
+		if len(out) > MaxAuditExport {
+			return nil, fmt.Errorf("%w: more than %d audit events match; narrow the search (dates, actor, action)", ErrInvalid, MaxAuditExport)
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Cursor = page.Next
+	}
+}

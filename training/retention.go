@@ -20,21 +20,17 @@ type RetentionPolicy struct {
 	LeaversMonths int
 	// AuditMonths: audit events older than this are deleted (0: never).
 	AuditMonths int
-	// UploadHours: how long a previewed upload (the file and its report)
-	// is kept waiting for confirmation.
-	UploadHours int
 }
 
 // Default retention periods (README, "Retention").
 const (
 	DefaultRetainLeaversMonths = 24
 	DefaultRetainAuditMonths   = 24
-	DefaultRetainUploadHours   = 1
 )
 
 // DefaultRetention is the policy when nothing is configured.
 func DefaultRetention() RetentionPolicy {
-	return RetentionPolicy{LeaversMonths: DefaultRetainLeaversMonths, AuditMonths: DefaultRetainAuditMonths, UploadHours: DefaultRetainUploadHours}
+	return RetentionPolicy{LeaversMonths: DefaultRetainLeaversMonths, AuditMonths: DefaultRetainAuditMonths}
 }
 
 // Validate checks the policy's periods.
@@ -44,8 +40,6 @@ func (p RetentionPolicy) Validate() error {
 		return fmt.Errorf("%w: leavers' retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.LeaversMonths)
 	case p.AuditMonths < 0 || p.AuditMonths > 1200:
 		return fmt.Errorf("%w: the audit trail's retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.AuditMonths)
-	case p.UploadHours < 1 || p.UploadHours > 24*30:
-		return fmt.Errorf("%w: kept uploads' retention must be 1 to 720 hours, not %d", ErrInvalid, p.UploadHours)
 	}
 	return nil
 }
