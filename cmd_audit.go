@@ -145,3 +145,12 @@ func (e *cmdEnv) auditImport(ctx context.Context, rep *importers.Report, err err
 	}
 	e.audit(ctx, training.AuditUpload, training.TargetImport, id, outcome, detail)
 }
+
+// auditJobRun records a job run started from the command line.
+func (e *cmdEnv) auditJobRun(ctx context.Context, run training.JobRun, err error) {
+	outcome := training.AuditOK
+	if err != nil || run.Error != "" {
+		outcome = training.AuditFailed
+	}
+	e.audit(ctx, training.AuditJobRun, training.TargetJob, run.Job, outcome, fmt.Sprintf("by hand run=%s dry_run=%t", run.ID, run.DryRun))
+}

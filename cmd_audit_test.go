@@ -114,3 +114,37 @@ func auditCLI(t *testing.T, c *cli) {
 		}
 	}
 }
+
+// TestRetentionConfig: the retention settings are read, checked with a
+// sentence naming the variable, and shown by `muster config`.
+func TestRetentionConfig(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"MUSTER_RETAIN_LEAVERS_MONTHS": "-1"}, "MUSTER_RETAIN_LEAVERS_MONTHS -1 must be"},
+		{map[string]string{"MUSTER_RETAIN_AUDIT_MONTHS": "two years"}, "MUSTER_RETAIN_AUDIT_MONTHS"},
+		{map[string]string{"MUSTER_SCHEDULE_RETENTION": "nightly"}, "MUSTER_SCHEDULE_RETENTION"},
+	} {
+		cfg := defaultConfig()
+		err := cfg.fromEnv(func(k string) string { return tt.env[k] })
+		if err == nil {
+			err = cfg.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want one with %q", tt.env, err, tt.want)
+		}
+	}
+	c := newCLI(t)
+	c.env["MUSTER_RETAIN_LEAVERS_MONTHS"] = "72"
+	out := c.must("config")
+	for _, want := range []string{"MUSTER_RETAIN_LEAVERS_MONTHS 72\n", "MUSTER_RETAIN_AUDIT_MONTHS 24\n", "MUSTER_SCHEDULE_RETENTION  15 1 * * *\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config output lacks %q:\n%s", want, out)
+		}
+	}
+	cfg := defaultConfig()
+	if p := cfg.retention(); p != training.DefaultRetention() {
+		t.Errorf("default settings give %+v, want the domain's defaults %+v", p, training.DefaultRetention())
+	}
+}

@@ -226,8 +226,13 @@ func (c *Config) Validate() error {
 	if _, err := c.level(); err != nil {
 		return err
 	}
-	if err := c.retention().Validate(); err != nil {
-		return fmt.Errorf("MUSTER_RETAIN_LEAVERS_MONTHS / MUSTER_RETAIN_AUDIT_MONTHS: %v", errors.Unwrap(err))
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"MUSTER_RETAIN_LEAVERS_MONTHS", c.RetainLeaversMonths}, {"MUSTER_RETAIN_AUDIT_MONTHS", c.RetainAuditMonths}} {
+		if r.v < 0 || r.v > 1200 {
+			return fmt.Errorf("%s %d must be a number of months from 0 (keep) to 1200", r.name, r.v)
+		}
 	}
 	return nil
 }
