@@ -270,7 +270,7 @@ func TestAuditPage(t *testing.T) {
 	if !strings.Contains(body, `href="/api/v1/audit?actor=hr&amp;format=csv"`) {
 		t.Error("no csv link for the search")
 	}
-	if rec := e.do(req{method: "GET", path: "/audit?from=soon", as: "admin"}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "must be a date") {
+	if rec := e.do(req{method: "GET", path: "/audit?from=soon", as: "admin"}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "must be a date") {
 		t.Errorf("bad date: %d", rec.Code)
 	}
 	if rec := e.do(req{method: "GET", path: "/audit", as: "hr"}); rec.Code != 403 {

@@ -37,7 +37,16 @@ func (p *webPages) pageAudit(c echo.Context) error {
 		}
 		msg, _ := userMessage(err)
 		v.Error = msg
-		return p.render(c, http.StatusBadRequest, "audit", "Audit trail", v)
+		field := "from"
+		switch {
+		case strings.HasPrefix(msg, "action"):
+			field = "action"
+		case strings.HasPrefix(msg, "to "):
+			field = "to"
+		}
+		var errs formErrors
+		errs.add(field, msg)
+		return p.renderForm(c, "audit", "Audit trail", errs, v)
 	}
 	q.Limit = 50
 	page, err := p.store.Audit(c.Request().Context(), q)
