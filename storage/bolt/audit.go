@@ -49,6 +49,11 @@ func (s *Store) AppendAudit(ctx context.Context, e training.AuditEvent) error {
 		if b.Get(key) != nil {
 			return fmt.Errorf("%w: audit event %s exists", training.ErrConflict, e.ID)
 		}
+		if e.TargetKind != "" && e.TargetID != "" {
+			if err := tx.Bucket(bAuditTarget).Put(targetKey(e.TargetKind, e.TargetID, key), nil); err != nil {
+				return err
+			}
+		}
 		return b.Put(key, encodeJSON(rec))
 	})
 }
@@ -64,31 +69,46 @@ func (s *Store) Audit(ctx context.Context, q training.AuditQuery) (training.Audi
 	if !q.From.IsZero() {
 		from = []byte(training.AuditKey(q.From, ""))
 	}
+	// Start below the cursor and To, whichever is lower.
+	upper := ""
+	if !q.To.IsZero() {
+		upper = training.AuditKey(q.To, "")
+	}
+	if q.Cursor != "" && (upper == "" || q.Cursor < upper) {
+		upper = q.Cursor
+	}
 	err := s.view(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bAudit).Cursor()
-		// Start below the cursor and To, whichever is lower.
-		upper := ""
-		if !q.To.IsZero() {
-			upper = training.AuditKey(q.To, "")
+		events := tx.Bucket(bAudit)
+		// With a target, walk that target's index; else the whole trail.
+		var prefix []byte
+		c := events.Cursor()
+		if q.TargetKind != "" && q.TargetID != "" {
+			prefix = targetKey(q.TargetKind, q.TargetID, nil)
+			c = tx.Bucket(bAuditTarget).Cursor()
 		}
-		if q.Cursor != "" && (upper == "" || q.Cursor < upper) {
-			upper = q.Cursor
-		}
-		var k, v []byte
-		if upper == "" {
-			k, v = c.Last()
+		// stop is the first key not to return: the cursor or To within
+		// the prefix, or past every key of the prefix (keys are hex digits).
+		stop := append([]byte(nil), prefix...)
+		if upper != "" {
+			stop = append(stop, upper...)
 		} else {
-			k, v = c.Seek([]byte(upper))
-			if k == nil {
-				k, v = c.Last()
-			}
-			for k != nil && bytes.Compare(k, []byte(upper)) >= 0 {
-				k, v = c.Prev()
-			}
+			stop = append(stop, 0xff)
 		}
-		for ; k != nil; k, v = c.Prev() {
-			if from != nil && bytes.Compare(k, from) < 0 {
+		k, _ := c.Seek(stop)
+		if k == nil {
+			k, _ = c.Last()
+		}
+		for k != nil && bytes.Compare(k, stop) >= 0 {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			key := k[len(prefix):]
+			if from != nil && bytes.Compare(key, from) < 0 {
 				return nil
+			}
+			v := events.Get(key)
+			if v == nil {
+				continue
 			}
 			var r auditRec
 			if err := decodeJSON(v, &r, "audit event"); err != nil {
@@ -109,6 +129,14 @@ func (s *Store) Audit(ctx context.Context, q training.AuditQuery) (training.Audi
 	return page, err
 }
 
+// targetKey is the index key of an event about kind/id: kind, 0, id, 0,
+// then the event's AuditKey (nil: the prefix of all of them).
+func targetKey(kind, id string, key []byte) []byte {
+	b := make([]byte, 0, len(kind)+len(id)+2+len(key))
+	b = append(append(append(append(b, kind...), 0), id...), 0)
+	return append(b, key...)
+}
+
 // PruneAudit deletes events before before.
 func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 	if err := ctx.Err(); err != nil {
@@ -117,8 +145,17 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 	end := []byte(training.AuditKey(before, ""))
 	n := 0
 	err := s.update(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bAudit).Cursor()
-		for k, _ := c.First(); k != nil && bytes.Compare(k, end) < 0; k, _ = c.First() {
+		c, ix := tx.Bucket(bAudit).Cursor(), tx.Bucket(bAuditTarget)
+		for k, v := c.First(); k != nil && bytes.Compare(k, end) < 0; k, v = c.First() {
+			var r auditRec
+			if err := decodeJSON(v, &r, "audit event"); err != nil {
+				return err
+			}
+			if r.TargetKind != "" && r.TargetID != "" {
+				if err := ix.Delete(targetKey(r.TargetKind, r.TargetID, k)); err != nil {
+					return err
+				}
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}

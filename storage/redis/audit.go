@@ -49,6 +49,12 @@ func (s *Store) auditKeys() (events, byTime string) {
 	return a + "events", a + "by-time"
 }
 
+// auditTarget is the index of the events about one target: a sorted set
+// like by-time, in the same slot.
+func (s *Store) auditTarget(kind, id string) string {
+	return "{" + s.keys.prefix + ":audit}:target:" + kind + ":" + id
+}
+
 // AppendAudit stores one event.
 func (s *Store) AppendAudit(ctx context.Context, e training.AuditEvent) error {
 	if err := e.Validate(); err != nil {
@@ -61,6 +67,9 @@ func (s *Store) AppendAudit(ctx context.Context, e training.AuditEvent) error {
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		set = p.HSetNX(ctx, events, key, encode(rec))
 		p.ZAdd(ctx, byTime, goredis.Z{Member: key})
+		if e.TargetKind != "" && e.TargetID != "" {
+			p.ZAdd(ctx, s.auditTarget(e.TargetKind, e.TargetID), goredis.Z{Member: key})
+		}
 		return nil
 	})
 	if err != nil {
@@ -92,9 +101,13 @@ func (s *Store) Audit(ctx context.Context, q training.AuditQuery) (training.Audi
 	if !q.From.IsZero() {
 		min = "[" + training.AuditKey(q.From, "")
 	}
+	index := byTime
+	if q.TargetKind != "" && q.TargetID != "" {
+		index = s.auditTarget(q.TargetKind, q.TargetID)
+	}
 	scanned := 0
 	for {
-		keys, err := s.rdb.ZRevRangeByLex(ctx, byTime, &goredis.ZRangeBy{Max: max, Min: min, Count: auditBatch}).Result()
+		keys, err := s.rdb.ZRevRangeByLex(ctx, index, &goredis.ZRangeBy{Max: max, Min: min, Count: auditBatch}).Result()
 		if err != nil {
 			return page, s.wrap(err)
 		}
@@ -154,9 +167,31 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 		for i, k := range keys {
 			members[i] = k
 		}
+		// Each event's target index loses it too.
+		vals, err := s.hmget(ctx, events, keys)
+		if err != nil {
+			return n, err
+		}
+		targets := map[string][]any{}
+		for i, v := range vals {
+			if v == "" {
+				continue
+			}
+			r, err := decode[auditV1]("audit event", v)
+			if err != nil {
+				return n, err
+			}
+			if r.TargetKind != "" && r.TargetID != "" {
+				ix := s.auditTarget(r.TargetKind, r.TargetID)
+				targets[ix] = append(targets[ix], keys[i])
+			}
+		}
 		if _, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 			p.HDel(ctx, events, keys...)
 			p.ZRem(ctx, byTime, members...)
+			for ix, ms := range targets {
+				p.ZRem(ctx, ix, ms...)
+			}
 			return nil
 		}); err != nil {
 			return n, s.wrap(err)

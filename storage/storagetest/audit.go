@@ -62,6 +62,10 @@ func testAuditQuery(t *testing.T, s training.Store) {
 		{"by actor", training.AuditQuery{Actor: "hr"}, []string{"e4", "e3"}},
 		{"by action", training.AuditQuery{Action: training.AuditOfficerViewed}, []string{"e4", "e2"}},
 		{"by officer", training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345"}, []string{"e4", "e2"}},
+		{"by officer and actor", training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345", Actor: "admin"}, []string{"e2"}},
+		{"by officer before a time", training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345", To: at(30)}, []string{"e2"}},
+		{"by officer from a time", training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345", From: at(11)}, []string{"e4"}},
+		{"by officer of another kind", training.AuditQuery{TargetKind: training.TargetUser, TargetID: "12345"}, []string{}},
 		{"by other officer", training.AuditQuery{TargetID: "999"}, []string{}},
 		{"from inclusive, to exclusive", training.AuditQuery{From: at(10), To: at(30)}, []string{"e3", "e2"}},
 		{"limit", training.AuditQuery{Limit: 2}, []string{"e5", "e4"}},
@@ -80,8 +84,11 @@ func testAuditQuery(t *testing.T, s training.Store) {
 
 func testAuditPaging(t *testing.T, s training.Store) {
 	appendSample(t, s)
-	for _, q := range []training.AuditQuery{{Limit: 2}, {Limit: 1, To: at(40)}, {Limit: 3, Actor: "admin"}} {
-		all, err := s.Audit(ctx(t), training.AuditQuery{Actor: q.Actor, To: q.To})
+	officer := training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345"}
+	for _, q := range []training.AuditQuery{{Limit: 2}, {Limit: 1, To: at(40)}, {Limit: 3, Actor: "admin"},
+		{Limit: 1, TargetKind: officer.TargetKind, TargetID: officer.TargetID},
+		{Limit: 1, TargetKind: officer.TargetKind, TargetID: officer.TargetID, To: at(30)}} {
+		all, err := s.Audit(ctx(t), training.AuditQuery{Actor: q.Actor, To: q.To, TargetKind: q.TargetKind, TargetID: q.TargetID})
 		check(t, err)
 		var got []string
 		for pages := 0; ; pages++ {
@@ -127,6 +134,9 @@ func testAuditPrune(t *testing.T, s training.Store) {
 	page, err := s.Audit(ctx(t), training.AuditQuery{})
 	check(t, err)
 	equal(t, "left", auditIDs(page.Events), []string{"e5"})
+	page, err = s.Audit(ctx(t), training.AuditQuery{TargetKind: training.TargetOfficer, TargetID: "12345"})
+	check(t, err)
+	equal(t, "pruned events are gone from the officer's index too", auditIDs(page.Events), []string{})
 	n, err = s.PruneAudit(ctx(t), at(0))
 	check(t, err)
 	equal(t, "nothing more", n, 0)
