@@ -51,6 +51,7 @@ type Config struct {
 	// when the daily retention job runs.
 	RetainLeaversMonths int
 	RetainAuditMonths   int
+	RetainImportMonths  int
 	ScheduleRetention   string
 }
 
@@ -69,6 +70,7 @@ func defaultConfig() Config {
 
 		RetainLeaversMonths: training.DefaultRetainLeaversMonths,
 		RetainAuditMonths:   training.DefaultRetainAuditMonths,
+		RetainImportMonths:  training.DefaultRetainImportReportsMonths,
 		ScheduleRetention:   jobs.DefaultRetentionSchedule,
 	}
 }
@@ -135,6 +137,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_LOG_LEVEL", str(&c.LogLevel)},
 		{"MUSTER_RETAIN_LEAVERS_MONTHS", setInt(&c.RetainLeaversMonths)},
 		{"MUSTER_RETAIN_AUDIT_MONTHS", setInt(&c.RetainAuditMonths)},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", setInt(&c.RetainImportMonths)},
 		{"MUSTER_SCHEDULE_RETENTION", str(&c.ScheduleRetention)},
 	}
 }
@@ -173,6 +176,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MUSTER_LOG_LEVEL)")
 	fs.IntVar(&c.RetainLeaversMonths, "retain-leavers-months", c.RetainLeaversMonths, "months after leaving before a leaver is anonymised, 0 never (MUSTER_RETAIN_LEAVERS_MONTHS)")
 	fs.IntVar(&c.RetainAuditMonths, "retain-audit-months", c.RetainAuditMonths, "months the audit trail is kept, 0 forever (MUSTER_RETAIN_AUDIT_MONTHS)")
+	fs.IntVar(&c.RetainImportMonths, "retain-import-reports-months", c.RetainImportMonths, "months an import's row-by-row report is kept, 0 forever (MUSTER_RETAIN_IMPORT_REPORTS_MONTHS)")
 	fs.StringVar(&c.ScheduleRetention, "schedule-retention", c.ScheduleRetention, "cron spec (MUSTER_SCHEDULE_RETENTION)")
 }
 
@@ -229,7 +233,8 @@ func (c *Config) Validate() error {
 	for _, r := range []struct {
 		name string
 		v    int
-	}{{"MUSTER_RETAIN_LEAVERS_MONTHS", c.RetainLeaversMonths}, {"MUSTER_RETAIN_AUDIT_MONTHS", c.RetainAuditMonths}} {
+	}{{"MUSTER_RETAIN_LEAVERS_MONTHS", c.RetainLeaversMonths}, {"MUSTER_RETAIN_AUDIT_MONTHS", c.RetainAuditMonths},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", c.RetainImportMonths}} {
 		if r.v < 0 || r.v > 1200 {
 			return fmt.Errorf("%s %d must be a number of months from 0 (keep) to 1200", r.name, r.v)
 		}
@@ -239,7 +244,8 @@ func (c *Config) Validate() error {
 
 // retention is the retention policy the settings give.
 func (c *Config) retention() training.RetentionPolicy {
-	return training.RetentionPolicy{LeaversMonths: c.RetainLeaversMonths, AuditMonths: c.RetainAuditMonths}
+	return training.RetentionPolicy{LeaversMonths: c.RetainLeaversMonths, AuditMonths: c.RetainAuditMonths,
+		ImportReportsMonths: c.RetainImportMonths}
 }
 
 // level is the slog level named by LogLevel.

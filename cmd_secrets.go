@@ -89,6 +89,7 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_LOG_LEVEL", c.LogLevel},
 		{"MUSTER_RETAIN_LEAVERS_MONTHS", strconv.Itoa(c.RetainLeaversMonths)},
 		{"MUSTER_RETAIN_AUDIT_MONTHS", strconv.Itoa(c.RetainAuditMonths)},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", strconv.Itoa(c.RetainImportMonths)},
 		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	}
 	for _, r := range rows {

@@ -58,12 +58,33 @@ func (s *Scheduler) runRetention(ctx context.Context, r *runState) error {
 		}
 	}
 	r.count("audit_events_deleted", pruned)
+	reports := 0
+	if before := p.ImportReportCutoff(now); !before.IsZero() {
+		imps, err := s.store.Imports(ctx, 0)
+		if err != nil {
+			return err
+		}
+		for _, imp := range imps {
+			if len(imp.Report) == 0 || !imp.At.Before(before) {
+				continue
+			}
+			reports++
+			if r.dryRun {
+				continue
+			}
+			imp.Report = nil
+			if err := s.store.PutImport(ctx, imp); err != nil {
+				return fmt.Errorf("dropping an old import report: %w", err)
+			}
+		}
+	}
+	r.count("import_reports_deleted", reports)
 	if r.dryRun {
 		return nil
 	}
 	e := training.NewAuditEvent(now, training.ActorSystem, training.AuditRetention, training.TargetJob, JobRetention, training.AuditOK,
-		fmt.Sprintf("leavers_months=%d audit_months=%d officers=%d completions=%d exemptions=%d audit_events=%d",
-			p.LeaversMonths, p.AuditMonths, n.Officers, n.Completions, n.Exemptions, pruned))
+		fmt.Sprintf("leavers_months=%d audit_months=%d import_reports_months=%d officers=%d completions=%d exemptions=%d audit_events=%d import_reports=%d",
+			p.LeaversMonths, p.AuditMonths, p.ImportReportsMonths, n.Officers, n.Completions, n.Exemptions, pruned, reports))
 	return s.store.AppendAudit(context.WithoutCancel(ctx), e)
 }
 

@@ -63,9 +63,18 @@ func testRetentionJob(t *testing.T, st training.Store) {
 		}
 	}
 
+	// Import reports (they list rows by name): one old, one recent.
+	for _, imp := range []training.ImportRecord{
+		{ID: "old-import", Kind: training.ImportFull, By: "hr", At: now.AddDate(-3, 0, 0), Outcome: training.OutcomeApplied, Report: []byte(`{"rows":"Olga Oldleaver"}`)},
+		{ID: "new-import", Kind: training.ImportFull, By: "hr", At: now.AddDate(0, -1, 0), Outcome: training.OutcomeApplied, Report: []byte(`{"rows":"Sam Serving"}`)},
+	} {
+		if err := st.PutImport(ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s, err := jobs.New(jobs.Config{Store: st, Logger: testLogger(t), Clock: newClock(now).Now, BaseURL: "https://muster.example",
 		Secret: secret, Mailer: mail.NewDrop(filepath.Join(t.TempDir(), "mail")), Schedules: jobs.Schedules{Sender: "off"},
-		Retention: &training.RetentionPolicy{LeaversMonths: 24, AuditMonths: 24}})
+		Retention: &training.RetentionPolicy{LeaversMonths: 24, AuditMonths: 24, ImportReportsMonths: 24}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +89,8 @@ func testRetentionJob(t *testing.T, st training.Store) {
 	if err != nil || run.Error != "" {
 		t.Fatalf("run: %+v %v", run, err)
 	}
-	want := map[string]int{"leavers_due": 1, "officers_anonymised": 1, "completions_anonymised": 1, "exemptions_anonymised": 1, "audit_events_deleted": 1}
+	want := map[string]int{"leavers_due": 1, "officers_anonymised": 1, "completions_anonymised": 1, "exemptions_anonymised": 1,
+		"audit_events_deleted": 1, "import_reports_deleted": 1}
 	for k, v := range want {
 		if run.Counts[k] != v {
 			t.Errorf("count %s = %d, want %d (%v)", k, run.Counts[k], v, run.Counts)
@@ -111,12 +121,18 @@ func testRetentionJob(t *testing.T, st training.Store) {
 		t.Fatal(err)
 	}
 	if len(page.Events) != 1 || page.Events[0].Actor != training.ActorSystem ||
-		page.Events[0].Detail != "leavers_months=24 audit_months=24 officers=1 completions=1 exemptions=1 audit_events=1" {
+		page.Events[0].Detail != "leavers_months=24 audit_months=24 import_reports_months=24 officers=1 completions=1 exemptions=1 audit_events=1 import_reports=1" {
 		t.Errorf("retention audit event: %+v", page.Events)
+	}
+	for id, want := range map[string]bool{"old-import": false, "new-import": true} {
+		imp, err := st.Import(ctx, id)
+		if err != nil || (len(imp.Report) > 0) != want || imp.Outcome != training.OutcomeApplied {
+			t.Errorf("import %s after retention: report kept %t, want %t (%v)", id, len(imp.Report) > 0, want, err)
+		}
 	}
 	// Run again: nothing more to do.
 	again, err := s.RunNow(ctx, jobs.JobRetention, false, training.Date{})
-	if err != nil || again.Counts["officers_anonymised"] != 0 || again.Counts["leavers_due"] != 0 {
+	if err != nil || again.Counts["officers_anonymised"] != 0 || again.Counts["leavers_due"] != 0 || again.Counts["import_reports_deleted"] != 0 {
 		t.Errorf("second run: %+v %v", again, err)
 	}
 }

@@ -20,17 +20,23 @@ type RetentionPolicy struct {
 	LeaversMonths int
 	// AuditMonths: audit events older than this are deleted (0: never).
 	AuditMonths int
+	// ImportReportsMonths: the row-by-row report kept with each import
+	// (names, IDs, units of the rows) is dropped this many months after
+	// the import; the log entry and its counts stay (0: never).
+	ImportReportsMonths int
 }
 
 // Default retention periods (README, "Retention").
 const (
-	DefaultRetainLeaversMonths = 24
-	DefaultRetainAuditMonths   = 24
+	DefaultRetainLeaversMonths       = 24
+	DefaultRetainAuditMonths         = 24
+	DefaultRetainImportReportsMonths = 24
 )
 
 // DefaultRetention is the policy when nothing is configured.
 func DefaultRetention() RetentionPolicy {
-	return RetentionPolicy{LeaversMonths: DefaultRetainLeaversMonths, AuditMonths: DefaultRetainAuditMonths}
+	return RetentionPolicy{LeaversMonths: DefaultRetainLeaversMonths, AuditMonths: DefaultRetainAuditMonths,
+		ImportReportsMonths: DefaultRetainImportReportsMonths}
 }
 
 // Validate checks the policy's periods.
@@ -40,6 +46,8 @@ func (p RetentionPolicy) Validate() error {
 		return fmt.Errorf("%w: leavers' retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.LeaversMonths)
 	case p.AuditMonths < 0 || p.AuditMonths > 1200:
 		return fmt.Errorf("%w: the audit trail's retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.AuditMonths)
+	case p.ImportReportsMonths < 0 || p.ImportReportsMonths > 1200:
+		return fmt.Errorf("%w: import reports' retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.ImportReportsMonths)
 	}
 	return nil
 }
@@ -60,6 +68,15 @@ func (p RetentionPolicy) AuditCutoff(now time.Time) time.Time {
 		return time.Time{}
 	}
 	return now.AddDate(0, -p.AuditMonths, 0)
+}
+
+// ImportReportCutoff is the instant before which imports lose their
+// row-by-row report at now (zero when reports are kept).
+func (p RetentionPolicy) ImportReportCutoff(now time.Time) time.Time {
+	if p.ImportReportsMonths <= 0 {
+		return time.Time{}
+	}
+	return now.AddDate(0, -p.ImportReportsMonths, 0)
 }
 
 // PseudonymPrefix starts the ID of an anonymised officer.
