@@ -287,6 +287,7 @@ func (s *Server) apiCompletions(c echo.Context) error {
 		}
 	}
 	s.metrics.imports.WithLabelValues("api").Inc()
+	s.audit(c, training.AuditCompletions, training.TargetImport, importID, training.AuditOK, fmt.Sprintf("recorded=%d", len(comps)))
 	return c.JSON(http.StatusCreated, completionsResponse{ImportID: importID, Recorded: len(comps), Revision: rev})
 }
 

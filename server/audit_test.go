@@ -113,6 +113,10 @@ func testAuditTrail(t *testing.T, e *testEnv) {
 	}
 	e.do(req{method: "POST", path: "/api/v1/users/mgr-none/reset", as: "admin"})
 	e.do(req{method: "POST", path: "/api/v1/jobs/reminders/run?dry_run=true", as: "admin"})
+	if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token",
+		body: jsonBody([]map[string]string{{"officer_id": "A2", "course": c0.ID, "date": "2026-11-01"}}), ctype: "application/json"}); rec.Code != 201 {
+		t.Fatalf("completions: %d %s", rec.Code, rec.Body)
+	}
 	for _, want := range []struct {
 		action       training.AuditAction
 		actor, tkind string
@@ -123,6 +127,7 @@ func testAuditTrail(t *testing.T, e *testEnv) {
 		{training.AuditCourseChanged, "admin", training.TargetCourse},
 		{training.AuditAccountChanged, "admin", training.TargetUser},
 		{training.AuditJobRun, "admin", training.TargetJob},
+		{training.AuditCompletions, "hr", training.TargetImport},
 	} {
 		got := auditEvents(t, e, training.AuditQuery{Action: want.action})
 		if len(got) != 1 || got[0].Actor != want.actor || got[0].TargetKind != want.tkind {
