@@ -14,7 +14,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/server"
+	"github.com/muster-police/muster/training"
 )
 
 // SMTPSettings configure outgoing mail; without a host, mail is written
@@ -53,7 +55,14 @@ type Config struct {
 	KeepMailDays       int
 	KeepJobRunsDays    int
 	LogLevel           string
-	Security           SecuritySettings
+	// Retention (README, "Retention"): months after leaving before a
+	// leaver is anonymised, months an audit event is kept (0: keep), and
+	// when the daily retention job runs.
+	RetainLeaversMonths int
+	RetainAuditMonths   int
+	RetainImportMonths  int
+	ScheduleRetention   string
+	Security            SecuritySettings
 }
 
 // SecuritySettings bound what clients may cost and say whom to trust
@@ -85,10 +94,14 @@ func defaultConfig() Config {
 		ScheduleSnapshot:  "30 0 * * *",
 		SchedulePrune:     "15 1 * * *",
 		// README "Pruning" gives the reasons for these periods.
-		KeepMailBodiesDays: 30,
-		KeepMailDays:       90,
-		KeepJobRunsDays:    90,
-		LogLevel:           "info",
+		KeepMailBodiesDays:  30,
+		KeepMailDays:        90,
+		KeepJobRunsDays:     90,
+		LogLevel:            "info",
+		RetainLeaversMonths: training.DefaultRetainLeaversMonths,
+		RetainAuditMonths:   training.DefaultRetainAuditMonths,
+		RetainImportMonths:  training.DefaultRetainImportReportsMonths,
+		ScheduleRetention:   jobs.DefaultRetentionSchedule,
 		Security: SecuritySettings{
 			OneTimePasswordTTL: server.DefaultOneTimePasswordTTL,
 			ReadTimeout:        30 * time.Second,
@@ -189,6 +202,10 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_IMPORTS_PER_USER", setInt(&c.Security.ImportsPerUser)},
 		{"MUSTER_PREVIEW_MB_PER_USER", setInt(&c.Security.PreviewMBPerUser)},
 		{"MUSTER_PREVIEW_MB_TOTAL", setInt(&c.Security.PreviewMB)},
+		{"MUSTER_RETAIN_LEAVERS_MONTHS", setInt(&c.RetainLeaversMonths)},
+		{"MUSTER_RETAIN_AUDIT_MONTHS", setInt(&c.RetainAuditMonths)},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", setInt(&c.RetainImportMonths)},
+		{"MUSTER_SCHEDULE_RETENTION", str(&c.ScheduleRetention)},
 	}
 }
 
@@ -239,6 +256,10 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.Security.ImportsPerUser, "imports-per-user", c.Security.ImportsPerUser, "imports and previews one user may run at once (MUSTER_IMPORTS_PER_USER)")
 	fs.IntVar(&c.Security.PreviewMBPerUser, "preview-mb-per-user", c.Security.PreviewMBPerUser, "MB of kept previews per user (MUSTER_PREVIEW_MB_PER_USER)")
 	fs.IntVar(&c.Security.PreviewMB, "preview-mb-total", c.Security.PreviewMB, "MB of kept previews in total (MUSTER_PREVIEW_MB_TOTAL)")
+	fs.IntVar(&c.RetainLeaversMonths, "retain-leavers-months", c.RetainLeaversMonths, "months after leaving before a leaver is anonymised, 0 never (MUSTER_RETAIN_LEAVERS_MONTHS)")
+	fs.IntVar(&c.RetainAuditMonths, "retain-audit-months", c.RetainAuditMonths, "months the audit trail is kept, 0 forever (MUSTER_RETAIN_AUDIT_MONTHS)")
+	fs.IntVar(&c.RetainImportMonths, "retain-import-reports-months", c.RetainImportMonths, "months an import's row-by-row report is kept, 0 forever (MUSTER_RETAIN_IMPORT_REPORTS_MONTHS)")
+	fs.StringVar(&c.ScheduleRetention, "schedule-retention", c.ScheduleRetention, "cron spec (MUSTER_SCHEDULE_RETENTION)")
 }
 
 // Validate checks every setting and returns the first problem as one sentence.
@@ -293,6 +314,7 @@ func (c *Config) Validate() error {
 		{"MUSTER_SCHEDULE_DIGESTS", c.ScheduleDigests},
 		{"MUSTER_SCHEDULE_SNAPSHOT", c.ScheduleSnapshot},
 		{"MUSTER_SCHEDULE_PRUNE", c.SchedulePrune},
+		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	} {
 		if s.spec == "" || s.spec == "off" {
 			continue
@@ -331,6 +353,15 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s must be positive", d.name)
 		}
 	}
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"MUSTER_RETAIN_LEAVERS_MONTHS", c.RetainLeaversMonths}, {"MUSTER_RETAIN_AUDIT_MONTHS", c.RetainAuditMonths},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", c.RetainImportMonths}} {
+		if r.v < 0 || r.v > 1200 {
+			return fmt.Errorf("%s %d must be a number of months from 0 (keep) to 1200", r.name, r.v)
+		}
+	}
 	return nil
 }
 
@@ -346,6 +377,12 @@ func (c *Config) serverSecurity(cfg *server.Config) {
 	l.ImportBytes = int64(sec.Imports) * int64(c.MaxUploadMB) << 20
 	l.PreviewBytesPerUser, l.PreviewBytes = int64(sec.PreviewMBPerUser)<<20, int64(sec.PreviewMB)<<20
 	cfg.Limits = l
+}
+
+// retention is the retention policy the settings give.
+func (c *Config) retention() training.RetentionPolicy {
+	return training.RetentionPolicy{LeaversMonths: c.RetainLeaversMonths, AuditMonths: c.RetainAuditMonths,
+		ImportReportsMonths: c.RetainImportMonths}
 }
 
 // level is the slog level named by LogLevel.

@@ -231,6 +231,7 @@ func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		fail(stderr, err)
 		return exitFail
 	}
+	env.audit(ctx, training.AuditCourseChanged, training.TargetCourse, "", training.AuditOK, fmt.Sprintf("%d new, %d changed", created, updated))
 	fmt.Fprintf(stdout, "Saved: %d new, %d changed, %d unchanged.\n", created, updated, unchanged)
 	return exitOK
 }

@@ -61,6 +61,7 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 		defer bar.Finish()
 	}
 	rep, err := importers.Run(ctx, env.store, importers.Source{Name: in.name, R: in.r, Size: in.size}, opts)
+	env.auditImport(ctx, rep, err)
 	if rep == nil {
 		fail(stderr, fmt.Errorf("%s: %w", pos[0], err))
 		return exitFail

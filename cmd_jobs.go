@@ -37,11 +37,12 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: training.LinkKey(secret, cfg.linkScope()), Mailer: mailer,
 		Policy: jobs.DefaultPolicy(),
 		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot,
-			Prune: cfg.SchedulePrune},
+			Prune: cfg.SchedulePrune, Retention: cfg.ScheduleRetention},
 		Retention: jobs.Retention{MailBodies: keepDays(cfg.KeepMailBodiesDays), Mail: keepDays(cfg.KeepMailDays),
 			JobRuns: keepDays(cfg.KeepJobRunsDays)},
 		// Only one process can hold the embedded store's file.
-		SoleProcess: cfg.RedisURL == "",
+		SoleProcess:   cfg.RedisURL == "",
+		DataRetention: new(cfg.retention()),
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 
 // officersCmd dispatches `officers show ID` and `officers list`.
 func officersCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	return dispatch(ctx, env, "officers", []subcommand{{"show", officersShow}, {"list", officersList}}, args, stdout, stderr)
+	return dispatch(ctx, env, "officers", []subcommand{{"show", officersShow}, {"list", officersList}, {"export", officersExport}}, args, stdout, stderr)
 }
 
 // officerView is `officers show --format json`: the record and its evaluation.
@@ -57,6 +57,7 @@ func officersShow(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		fail(stderr, err)
 		return exitFail
 	}
+	env.audit(ctx, training.AuditOfficerViewed, training.TargetOfficer, id, training.AuditOK, "cli")
 	st := training.EvaluateOfficer(rec.Officer, courses, rec.Completions, rec.Exemptions, asOf)
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)

@@ -64,6 +64,7 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	}
 	for _, job := range []string{jobs.JobReminders, jobs.JobSender} {
 		run, err := sched.RunNow(ctx, job, false, asOf)
+		env.auditJobRun(ctx, run, err)
 		if err != nil {
 			fail(stderr, fmt.Errorf("%s job: %w", job, err))
 			return exitFail

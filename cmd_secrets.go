@@ -103,6 +103,10 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_IMPORTS_PER_USER", strconv.Itoa(c.Security.ImportsPerUser)},
 		{"MUSTER_PREVIEW_MB_PER_USER", strconv.Itoa(c.Security.PreviewMBPerUser)},
 		{"MUSTER_PREVIEW_MB_TOTAL", strconv.Itoa(c.Security.PreviewMB)},
+		{"MUSTER_RETAIN_LEAVERS_MONTHS", strconv.Itoa(c.RetainLeaversMonths)},
+		{"MUSTER_RETAIN_AUDIT_MONTHS", strconv.Itoa(c.RetainAuditMonths)},
+		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", strconv.Itoa(c.RetainImportMonths)},
+		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	}
 	for _, r := range rows {
 		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {

@@ -75,6 +75,7 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 		fail(stderr, fmt.Errorf("user %q: %w", u.Username, err))
 		return exitFail
 	}
+	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "created role="+string(u.Role))
 	fmt.Fprintf(stdout, "Created %s (%s). One-time password: %s\nShown once; they must change it at first login.\n", u.Username, u.Role, pw)
 	return exitOK
 }
@@ -160,6 +161,7 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
+	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, pos[0], training.AuditOK, "password reset")
 	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login. Their sessions and API tokens were ended.\n", pos[0], pw)
 	return exitOK
 }
@@ -204,6 +206,7 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 		fail(stderr, err)
 		return exitFail
 	}
+	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
 	fmt.Fprintf(stdout, "Token %s for %s (%s): %s\nShown once. Send it as: Authorization: Bearer <token>\n", t.ID, u.Username, n, secretText)
 	return exitOK
 }

@@ -63,6 +63,7 @@ type Schedules struct {
 	Snapshot  string `json:"snapshot"`
 	Sender    string `json:"sender"`
 	Prune     string `json:"prune"`
+	Retention string `json:"retention"`
 }
 
 // DefaultSchedules: reminders weekday mornings, digests Monday morning,
@@ -98,6 +99,9 @@ type Config struct {
 	// then makes the claims a killed process left due at once, instead of
 	// after claimFor: they are due anyway, and only this process sends.
 	SoleProcess bool
+	// DataRetention is the personal-data retention policy (nil:
+	// training.DefaultRetention).
+	DataRetention *training.RetentionPolicy
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -179,6 +183,11 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.DataRetention != nil {
+		if err := cfg.DataRetention.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Scheduler{cfg: cfg, store: cfg.Store, log: cfg.Logger, clock: cfg.Clock, stop: make(chan struct{}), failures: map[string]int64{},
 		policy: cfg.Policy.withDefaults(), specs: map[string]cron.Schedule{}}
 	s.jobs = map[string]func(context.Context, *runState) error{
@@ -187,6 +196,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobSnapshot:  s.runSnapshot,
 		JobSender:    s.runSender,
 		JobPrune:     s.runPrune,
+		JobRetention: s.runRetention,
 	}
 	def := DefaultSchedules()
 	for name, pair := range map[string][2]string{
@@ -195,6 +205,7 @@ func New(cfg Config) (*Scheduler, error) {
 		JobSnapshot:  {cfg.Schedules.Snapshot, def.Snapshot},
 		JobSender:    {cfg.Schedules.Sender, def.Sender},
 		JobPrune:     {cfg.Schedules.Prune, def.Prune},
+		JobRetention: {cfg.Schedules.Retention, DefaultRetentionSchedule},
 	} {
 		spec := pair[0]
 		if spec == "" {
@@ -214,7 +225,7 @@ func New(cfg Config) (*Scheduler, error) {
 
 // Names lists the jobs in the order they are shown.
 func (s *Scheduler) Names() []string {
-	return []string{JobReminders, JobDigests, JobSnapshot, JobSender, JobPrune}
+	return []string{JobReminders, JobDigests, JobSnapshot, JobSender, JobPrune, JobRetention}
 }
 
 // Start runs the schedule until Stop (or until ctx ends) and catches up,
@@ -304,6 +315,7 @@ func (s *Scheduler) scheduled(ctx context.Context, name string) {
 		return
 	}
 	run, err := s.run(ctx, name, false, training.DateOf(s.clock()))
+	s.auditScheduled(ctx, run, err)
 	switch {
 	case errors.Is(err, errLocked):
 		s.log.Debug("jobs: another replica is running the job", "job", name)

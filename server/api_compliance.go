@@ -85,6 +85,7 @@ func (s *Server) apiComplianceExport(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("compliance export: %w", err)
 	}
+	s.audit(c, training.AuditExport, "", "", training.AuditOK, "compliance "+format+" as_of="+asOf.String())
 	return sendFile(c, name, format, buf.Bytes())
 }
 

@@ -45,6 +45,7 @@ func (s *Server) apiCoursesPut(c echo.Context) error {
 	if err := s.store.PutCourses(ctx, in); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditCourseChanged, training.TargetCourse, "", training.AuditOK, fmt.Sprintf("%d courses put", len(in)))
 	return s.apiCourses(c)
 }
 
@@ -70,6 +71,7 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 	if err := s.store.PutCourses(c.Request().Context(), []training.Course{in}); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditCourseChanged, training.TargetCourse, in.ID, training.AuditOK, "")
 	return c.JSON(http.StatusOK, in)
 }
 

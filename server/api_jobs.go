@@ -67,6 +67,7 @@ func (s *Server) apiJobRun(c echo.Context) error {
 		result = "error"
 	}
 	s.metrics.jobs.WithLabelValues(name, result).Inc()
+	s.audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
 	if err != nil {
 		return err
 	}

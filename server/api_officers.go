@@ -74,6 +74,7 @@ func (s *Server) apiOfficers(c echo.Context) error {
 		if err != nil {
 			return fmt.Errorf("officers export: %w", err)
 		}
+		s.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, asOf, len(list)))
 		return sendFile(c, "officers-"+asOf.String(), format, buf.Bytes())
 	}
 	offset, limit, err := paging(c, 100)
@@ -160,6 +161,7 @@ func (s *Server) apiOfficer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, training.AuditOfficerViewed, training.TargetOfficer, id, training.AuditOK, "api")
 	return c.JSON(http.StatusOK, officerResponse{
 		AsOf:          asOf,
 		OfficerStatus: training.EvaluateOfficer(rec.Officer, ds.Courses, rec.Completions, rec.Exemptions, asOf),
@@ -277,6 +279,7 @@ func (s *Server) apiCompletions(c echo.Context) error {
 	if ps.err != nil {
 		return ps.err
 	}
+	s.audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK, fmt.Sprintf("recorded=%d", len(comps)))
 	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: ps.rev})
 }
 

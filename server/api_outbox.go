@@ -42,6 +42,7 @@ func (s *Server) apiRequeue(c echo.Context) error {
 	if err := s.store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(s.now()) }); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
 	m, err := s.store.Message(c.Request().Context(), id)
 	if err != nil {
 		return err
@@ -55,6 +56,7 @@ func (s *Server) apiRequeueFailed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
 	return c.JSON(http.StatusOK, map[string]int{"requeued": n})
 }
 

@@ -120,6 +120,7 @@ func (s *Server) apiUserCreate(c echo.Context) error {
 		}
 		return err
 	}
+	s.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "created role="+string(u.Role))
 	return c.JSON(http.StatusCreated, userCreated{User: u, Password: shown})
 }
 
@@ -174,6 +175,7 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 			return err
 		}
 	}
+	s.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, fmt.Sprintf("updated role=%s disabled=%t password=%t", out.Role, out.Disabled, hash != ""))
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -186,6 +188,7 @@ func (s *Server) apiUserDelete(c echo.Context) error {
 	if err := s.store.DeleteUser(c.Request().Context(), name); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "deleted")
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -208,6 +211,7 @@ func (s *Server) apiUserReset(c echo.Context) error {
 	if err := s.revokeCredentials(c.Request().Context(), out.Username); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditAccountChanged, training.TargetUser, out.Username, training.AuditOK, "password reset")
 	return c.JSON(http.StatusOK, userCreated{User: out, Password: password})
 }
 
@@ -251,6 +255,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return err
 	}
+	s.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
 	return c.JSON(http.StatusCreated, tokenCreated{Token: t, Secret: secret})
 }
 
@@ -275,6 +280,7 @@ func (s *Server) apiTokenDelete(c echo.Context) error {
 			if err := s.store.DeleteToken(ctx, t.ID); err != nil {
 				return err
 			}
+			s.audit(c, training.AuditAccountChanged, training.TargetUser, t.Username, training.AuditOK, "token revoked id="+t.ID)
 			return c.NoContent(http.StatusNoContent)
 		}
 	}

@@ -288,7 +288,7 @@ func TestE2EAccessibility(t *testing.T) {
 		pages []string
 	}{
 		{"admin", []string{"/", "/?unit=Frontline+Policing", "/officers/" + officer, "/upload", "/imports", "/imports/" + imps[0].ID,
-			"/courses", "/accounts", "/jobs", "/jobs/remind", "/jobs/run?job=reminders"}},
+			"/courses", "/accounts", "/jobs", "/jobs/remind", "/jobs/run?job=reminders", "/audit", "/audit?action=officer_viewed", "/audit?from=not-a-date"}},
 		{"hr", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/upload", "/imports", "/courses"}},
 		{"manager", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/officers/" + inCW}},
 	}

@@ -63,6 +63,7 @@ func (s *Server) runImport(ctx context.Context, by string, fh *multipart.FileHea
 // importData imports (or, for a dry run, previews and keeps) one file.
 func (s *Server) importData(ctx context.Context, by, name string, data []byte, opts ImportOptions) (*importers.Report, error) {
 	rep, err := s.importFile(ctx, by, data, name, opts)
+	s.auditImport(ctx, by, training.AuditUpload, rep, err)
 	if err != nil || !opts.DryRun {
 		return rep, err
 	}
@@ -130,6 +131,7 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 	}
 	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
 	rep, err := s.importFile(ctx, by, u.Data, u.FileName, opts)
+	s.auditImport(ctx, by, training.AuditImportConfirmed, rep, err)
 	if err != nil {
 		return rep, err
 	}

@@ -53,6 +53,8 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		if _, err := s.checkPassword(ctx, password, dummyHash()); err != nil {
 			return training.User{}, nil, err
 		}
+		// The typed name is not kept: it may be a password typed in the wrong box.
+		s.auditAs(ctx, "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
 		return training.User{}, nil, errLoginFailed
 	case err != nil:
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
@@ -65,6 +67,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
+		s.auditAs(ctx, username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
 	}
 	if s.oneTimeExpired(u) {
@@ -74,6 +77,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	if err != nil {
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
 	}
+	s.audit(c, training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "password")
 	return u, sess, nil
 }
 

@@ -111,6 +111,10 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "POST", route: "/api/v1/jobs/:name/run", path: "/api/v1/jobs/reminders/run?dry_run=true", access: admins, ok: 200},
 		{method: "POST", route: "/api/v1/outbox/:id/requeue", path: "/api/v1/outbox/nope/requeue", access: admins, ok: 404},
 		{method: "POST", route: "/api/v1/outbox/requeue-failed", access: admins, ok: 200},
+		{method: "GET", route: "/api/v1/audit", path: "/api/v1/audit?action=sign_in", access: admins, ok: 200},
+		{method: "GET", route: "/api/v1/officers/:id/subject-access", path: "/api/v1/officers/A1/subject-access", access: admins, ok: 200},
+		{method: "GET", route: "/audit", path: "/audit?action=export", access: admins, ok: 200, special: map[string]int{"anon": 303}},
+		{method: "GET", route: "/officers/:id/subject-access", path: "/officers/A1/subject-access?format=xlsx", access: admins, ok: 200, special: map[string]int{"anon": 303}},
 
 		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
 		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},

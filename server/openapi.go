@@ -90,6 +90,13 @@ var apiOps = []apiOp{
 	{"POST", "/outbox/{id}/requeue", "jobs", "Put a failed message back in the queue (409 unless failed).", "admin", []apiParam{pp("id", "Message ID.")}, "", "200", "Message"},
 	{"POST", "/outbox/requeue-failed", "jobs", "Put every failed message back in the queue.", "admin", nil, "", "200", "Requeued"},
 	{"GET", "/remind", "jobs", "Who would get which reminder (nothing is sent).", "hr/admin", []apiParam{asOfQ}, "", "200", "ReminderPlan"},
+	{"GET", "/audit", "audit", "Search the audit trail, newest first: one page as JSON, or every match as csv.", "admin", []apiParam{
+		q("actor", "string", "Username, system or cli."), q("action", "string", "One of the audit vocabulary (README, Audit)."),
+		q("officer", "string", "Events about this officer ID."), q("from", "string", "YYYY-MM-DD or RFC 3339, inclusive."),
+		q("to", "string", "YYYY-MM-DD (inclusive day) or RFC 3339 (exclusive)."), q("limit", "integer", "Page size, 1 to 1000 (default 100)."),
+		q("cursor", "string", "The next value of the previous page."), q("format", "string", "json (default) or csv.")}, "", "200", "AuditPage"},
+	{"GET", "/officers/{id}/subject-access", "audit", "Everything held about one officer (subject access), as one file; the export is audited.", "admin",
+		[]apiParam{pp("id", "Officer ID."), q("format", "string", "json (default) or xlsx.")}, "", "200", "SubjectAccess"},
 	{"GET", "/openapi.json", "operations", "This document.", "public", nil, "", "200", "object"},
 }
 

@@ -84,5 +84,10 @@ func openAPISchemas() map[string]any {
 			"counts": obj(map[string]any{"queued": integ, "sent": integ, "failed": integ}), "oldest_queued": dtime}),
 		"Requeued":     obj(map[string]any{"requeued": integ}),
 		"ReminderPlan": free,
+		"AuditEvent": obj(map[string]any{"id": str, "at": dtime, "actor": str, "action": str, "target_kind": str, "target_id": str,
+			"outcome": str, "detail": str, "request_id": str}),
+		"AuditPage": obj(map[string]any{"events": arr(ref("AuditEvent")), "next": str}),
+		"SubjectAccess": obj(map[string]any{"generated": dtime, "officer_id": str, "officer": free, "completions": arr(free),
+			"exemptions": arr(free), "imports": arr(free), "emails": arr(free), "audit": arr(ref("AuditEvent"))}),
 	}
 }

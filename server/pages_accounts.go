@@ -194,6 +194,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
 	p.log.Info("user created", "request_id", requestIDOf(c), "role", string(u.Role))
+	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "created role="+string(u.Role))
 	p.addFlash(c, "ok", "User "+u.Username+" added.")
 	return p.renderAccounts(c, &secretView{Title: "One-time password for " + u.Username, Value: password})
 }
@@ -230,6 +231,7 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 			return err
 		}
 	}
+	p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "updated")
 	return p.accountsBack(c, anchor, nil, "Saved "+name+".")
 }
 
@@ -250,6 +252,7 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
+	p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "password reset")
 	return p.renderAccounts(c, &secretView{Title: "New one-time password for " + name, Value: password})
 }
 
@@ -259,6 +262,9 @@ func (p *webPages) pageAccountDelete(c echo.Context) error {
 		return p.accountsBack(c, "", fmt.Errorf("%w: you cannot delete your own account", training.ErrInvalid), "")
 	}
 	err := p.store.DeleteUser(c.Request().Context(), name)
+	if err == nil {
+		p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "deleted")
+	}
 	return p.accountsBack(c, "", err, "Deleted "+name+".")
 }
 
@@ -277,10 +283,14 @@ func (p *webPages) pageTokenCreate(c echo.Context) error {
 	if err := p.store.CreateToken(ctx, t); err != nil {
 		return err
 	}
+	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
 	return p.renderAccounts(c, &secretView{Title: "API token “" + name + "” for " + u.Username, Value: secret})
 }
 
 func (p *webPages) pageTokenRevoke(c echo.Context) error {
 	err := p.store.DeleteToken(c.Request().Context(), c.Param("id"))
+	if err == nil {
+		p.audit(c, training.AuditAccountChanged, training.TargetUser, "", training.AuditOK, "token revoked id="+c.Param("id"))
+	}
 	return p.accountsBack(c, "", err, "Token revoked.")
 }

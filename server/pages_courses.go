@@ -171,6 +171,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	if len(errs) > 0 {
 		return p.renderCourses(c, errs, &courseTyped{create: create, course: course, raw: raw})
 	}
+	p.audit(c, training.AuditCourseChanged, training.TargetCourse, course.ID, training.AuditOK, "")
 	return p.redirectFlash(c, "/courses", "ok", "Saved “"+course.Title+"”. Every figure now uses it.")
 }
 

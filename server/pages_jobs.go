@@ -125,6 +125,7 @@ func (p *webPages) pageJobRun(c echo.Context) error {
 		result = "error"
 	}
 	p.metrics.jobs.WithLabelValues(name, result).Inc()
+	p.audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/jobs", "error", msg)
@@ -242,6 +243,7 @@ func (p *webPages) pageRequeue(c echo.Context) error {
 		}
 		return err
 	}
+	p.audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
 	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", "Re-queued: the sender tries it on its next run (within a minute).")
 }
 
@@ -251,5 +253,6 @@ func (p *webPages) pageRequeueFailed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
 	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", fmt.Sprintf("Re-queued %d failed message(s): the sender tries them on its next run (within a minute).", n))
 }

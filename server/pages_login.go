@@ -73,6 +73,7 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 		// Passwords are never sent back into the page.
 		return p.renderForm(c, "password", "Change password", errs, struct{ Min int }{MinPasswordLength})
 	}
+	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "own password changed")
 	// The change ended every session of this user, this one included:
 	// carry on in a new one.
 	if old := principalOf(c).session; old != nil {

@@ -140,6 +140,7 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.audit(c, training.AuditOfficerViewed, training.TargetOfficer, rec.Officer.ID, training.AuditOK, "page")
 	view := officerPage(training.EvaluateOfficer(rec.Officer, v.DS.Courses, rec.Completions, rec.Exemptions, asOf), v.DS.Courses, asOf)
 	view.addHistory(rec, v.DS.Courses)
 	if v.Scope.AllowsUnit(rec.Officer.Unit) {
@@ -179,6 +180,7 @@ func (p *webPages) pageExportOfficers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", c.Param("format"), q.AsOf, len(list)))
 	var buf bytes.Buffer
 	name := "officers-" + q.AsOf.String()
 	switch c.Param("format") {

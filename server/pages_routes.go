@@ -72,6 +72,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/jobs/messages/:id/requeue", p.pageRequeue, admins)
 	e.POST("/jobs/requeue-failed", p.pageRequeueFailed, admins)
 	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
+	e.GET("/audit", p.pageAudit, admins)
+	e.GET("/officers/:id/subject-access", p.pageSubjectAccess, admins)
 }
 
 // webPages is the web pages' handlers: the Server plus what only pages need.

@@ -112,6 +112,8 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/jobs/:name/run", s.apiJobRun, admins)
 	api.POST("/outbox/requeue-failed", s.apiRequeueFailed, admins)
 	api.POST("/outbox/:id/requeue", s.apiRequeue, admins)
+	api.GET("/audit", s.apiAudit, admins)
+	api.GET("/officers/:id/subject-access", s.apiSubjectAccess, admins)
 
 	s.pageRoutes(e)
 	return e

@@ -110,7 +110,7 @@ func navFor(u *training.User, current string) []navLink {
 		links = append(links, navLink{Href: "/upload", Label: "Upload"}, navLink{Href: "/imports", Label: "Imports"}, navLink{Href: "/courses", Label: "Courses"})
 	}
 	if u.Role == training.RoleAdmin {
-		links = append(links, navLink{Href: "/accounts", Label: "Accounts"}, navLink{Href: "/jobs", Label: "Jobs"})
+		links = append(links, navLink{Href: "/accounts", Label: "Accounts"}, navLink{Href: "/jobs", Label: "Jobs"}, navLink{Href: "/audit", Label: "Audit"})
 	}
 	links = append(links, navLink{Href: "/help", Label: "Help"})
 	for i := range links {

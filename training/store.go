@@ -22,6 +22,8 @@ type Store interface {
 	JobStore
 	UploadStore
 	MappingStore
+	AuditStore
+	RetentionStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.

@@ -81,14 +81,16 @@ var (
 	bJobRuns        = []byte("jobruns")
 	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
 	bSettings       = []byte("settings")
-	bUploads        = []byte("uploads")  // id -> kept dry-run upload
-	bMappings       = []byte("mappings") // name -> saved column mapping
-	bChanges        = []byte("changes")  // revision (8 bytes) -> logged change
+	bUploads        = []byte("uploads")         // id -> kept dry-run upload
+	bMappings       = []byte("mappings")        // name -> saved column mapping
+	bChanges        = []byte("changes")         // revision (8 bytes) -> logged change
+	bAudit          = []byte("audit")           // training.AuditKey -> event
+	bAuditTarget    = []byte("ix-audit-target") // kind\x00id\x00AuditKey -> nil
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")
