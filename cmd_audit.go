@@ -34,7 +34,7 @@ func auditCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	fs.StringVar(&f.To, "to", "", "up to and including this date, YYYY-MM-DD (or before an RFC 3339 time)")
 	formatS := fs.String("format", "", "table, json or csv (default table, or from --out's extension)")
 	out := fs.String("out", "", "write to `FILE` instead of standard output")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -90,7 +90,7 @@ func officersExport(ctx context.Context, env *cmdEnv, args []string, stdout, std
 	fs := flagSet("officers export", "[--format json|xlsx] --out FILE ID")
 	formatS := fs.String("format", "", "json or xlsx (default from --out's extension, else json)")
 	out := fs.String("out", "", "write to `FILE` (required)")
-	pos, code, ok := parseFlags(fs, args, stdout, stderr)
+	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
 	}
