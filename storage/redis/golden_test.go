@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,8 +104,7 @@ func goldenEncode(kind string, v any) string {
 	case "import":
 		return encode(importRec(v.(training.ImportRecord)))
 	case "snapshot":
-		d := v.(training.DailySnapshot)
-		return encode(snapshotV1{V: recordVersion, Date: d.Date, Units: d.Units})
+		return encode(snapshotRec(v.(training.DailySnapshot)))
 	case "user":
 		return encode(userRec(v.(training.User)))
 	case "session":
@@ -140,7 +140,7 @@ func goldenDecode(kind, s string) (any, error) {
 		return r.domain(), err
 	case "snapshot":
 		r, err := decode[snapshotV1]("daily snapshot", s)
-		return training.DailySnapshot{Date: r.Date, Units: r.Units}, err
+		return r.domain(), err
 	case "user":
 		r, err := decode[userV1]("user", s)
 		return r.domain(), err
@@ -162,7 +162,7 @@ func goldenDecode(kind, s string) (any, error) {
 
 // TestGoldenRecords checks that every record kind encodes to the bytes
 // an earlier Muster stored (testdata/golden, written with go-json-experiment
-// before the records moved to encoding/json) and that those bytes decode
+// before the records moved to encoding/json; records.go says what differs) and that those bytes decode
 // to the same value. Run with -update only when a format is meant to change.
 func TestGoldenRecords(t *testing.T) {
 	for _, tc := range goldenRecords() {
@@ -177,7 +177,14 @@ func TestGoldenRecords(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := goldenEncode(tc.kind, tc.v); !decodeOnly[tc.name] && got != string(want) {
+			// encoding/json escapes U+2028 and U+2029, which the stored JSON
+			// has as they are (records.go); they only occur inside strings,
+			// so escaping them in the stored bytes is exact.
+			wantNow := string(want)
+			if tc.kind != "officer" && tc.kind != "completions" && tc.kind != "exemptions" && tc.kind != "message" {
+				wantNow = strings.NewReplacer("\u2028", `\u2028`, "\u2029", `\u2029`).Replace(wantNow)
+			}
+			if got := goldenEncode(tc.kind, tc.v); !decodeOnly[tc.name] && got != wantNow {
 				t.Errorf("encoding changed:\n got %q\nwant %q", got, want)
 			}
 			got, err := goldenDecode(tc.kind, string(want))
