@@ -44,6 +44,10 @@ func goldenRecords() []struct {
 		{"course", "course", training.Course{ID: "cse", Title: odd, Aliases: []string{"CSE"}, Deadline: training.NewDate(2026, 12, 31),
 			DueWithinDays: 30, ValidForMonths: 36, DueSoonDays: 14, URL: "https://x.example/?a=1&b=2", Retired: true}},
 		{"user", "user", training.User{Username: "amy", PasswordHash: "h", Role: training.RoleHR, Units: []string{"North"}, Created: at}},
+		{"message-bin-empty", "message-bin", training.Message{}},
+		{"message-bin-full", "message-bin", training.Message{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"k1", "k2"},
+			Kind: "reminder", To: "a@x.example", Subject: odd, Text: "Hello\n", HTML: "<p>" + odd + "</p>", State: training.MessageFailed,
+			Attempts: 3, LastError: "550", Created: at, NextAttempt: at.Add(time.Hour), Sent: time.Unix(0, 0).UTC(), RunID: "run-7"}},
 		{"message", "message", training.Message{ID: "m1", LedgerKeys: []string{"k"}, Subject: odd, HTML: "<p>x</p>",
 			State: training.MessageQueued, Created: at}},
 	}
@@ -57,6 +61,8 @@ func goldenEncode(kind string, v any) []byte {
 		return encodeCompletions(v.([]training.Completion))
 	case "exemptions":
 		return encodeExemptions(v.([]training.Exemption))
+	case "message-bin":
+		return encodeMessage(v.(training.Message))
 	case "course":
 		return encodeJSON(toCourseRec(v.(training.Course)))
 	case "user":
@@ -84,6 +90,8 @@ func goldenDecode(kind string, b []byte) (any, error) {
 		var r userRec
 		err := decodeJSON(b, &r, kind)
 		return r.user(), err
+	case "message-bin":
+		return decodeMessage(b)
 	case "message":
 		var r messageRec
 		err := decodeJSON(b, &r, kind)
