@@ -37,7 +37,10 @@ func FuzzRecords(f *testing.F) {
 				t.Fatalf("exemptions do not survive a round trip: %+v, %v; want %+v", got, err, xs)
 			}
 		}
-		if m, err := decodeMessage(s); err == nil {
+		// An old JSON message may hold zoned times, which the binary
+		// record keeps as the same instant in UTC; only binary ones must
+		// come back equal.
+		if m, err := decodeMessage(s); err == nil && s[0] == fmtMessageV1 {
 			if got, err := decodeMessage(encodeMessage(m)); err != nil || !reflect.DeepEqual(got, m) {
 				t.Fatalf("message does not survive a round trip:\n got %+v, %v\nwant %+v", got, err, m)
 			}
