@@ -7,46 +7,36 @@ import (
 	"strings"
 	"time"
 
+	"github.com/muster-police/muster/storage/internal/varint"
 	"github.com/muster-police/muster/training"
 )
 
 // The roster (officers, completions, exemptions) is read whole for every
 // report, so its records use a compact binary encoding rather than JSON:
 // a version byte, then fields in a fixed order as varints and
-// length-prefixed strings. Adding a field means a new version byte and a
-// decoder branch for the old one.
+// length-prefixed strings (storage/internal/varint, shared with Redis).
+// Adding a field means a new version byte and a decoder branch for the
+// old one.
 const rosterV1 = 1
 
 var errCorrupt = errors.New("corrupt record")
 
-type encoder struct{ b []byte }
+// encoder adds bbolt's booleans, dates and sources to the shared
+// primitives (storage/internal/varint).
+type encoder struct{ varint.Writer }
 
-func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
-func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
-func (e *encoder) str(s string) {
-	e.uint(uint64(len(s)))
-	e.b = append(e.b, s...)
-}
 func (e *encoder) bool(v bool) {
 	if v {
-		e.b = append(e.b, 1)
+		e.Byte(1)
 	} else {
-		e.b = append(e.b, 0)
+		e.Byte(0)
 	}
 }
+
 func (e *encoder) date(d training.Date) {
-	e.int(int64(d.Year))
-	e.int(int64(d.Month))
-	e.int(int64(d.Day))
-}
-func (e *encoder) time(t time.Time) {
-	if t.IsZero() {
-		e.b = append(e.b, 0)
-		return
-	}
-	e.b = append(e.b, 1)
-	e.int(t.Unix())
-	e.uint(uint64(t.Nanosecond()))
+	e.Int(int64(d.Year))
+	e.Int(int64(d.Month))
+	e.Int(int64(d.Day))
 }
 
 // sourceLen is about what encoder.source writes, for sizing buffers.
@@ -55,85 +45,32 @@ func sourceLen(s training.Source) int {
 }
 
 func (e *encoder) source(s training.Source) {
-	e.str(s.ImportID)
-	e.str(s.File)
-	e.str(s.Sheet)
-	e.int(int64(s.Row))
-	e.str(s.By)
-	e.time(s.At)
+	e.String(s.ImportID)
+	e.String(s.File)
+	e.String(s.Sheet)
+	e.Int(int64(s.Row))
+	e.String(s.By)
+	e.Instant(s.At)
 }
 
 // decoder reads what encoder wrote. The first error sticks; strings are
 // copied (never aliasing bbolt's memory) and, through intern, shared
 // between records that repeat them (units, import IDs, file names).
 type decoder struct {
-	b      []byte
-	err    error
+	varint.Reader[[]byte]
 	intern map[string]string
 }
 
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errCorrupt
-	}
-	d.b = nil
-}
-
-func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) byte() byte {
-	if len(d.b) == 0 {
-		d.fail()
-		return 0
-	}
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
-}
-
-// count reads the number of items in a list, failing (and returning 0)
-// when it cannot fit in what is left of the record: a damaged count must
-// not make a decoder allocate gigabytes.
-func (d *decoder) count() uint64 {
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		return 0
-	}
-	return n
-}
-
-func (d *decoder) raw() []byte {
-	n := d.count()
-	s := d.b[:n]
-	d.b = d.b[n:]
-	return s
+func newDecoder(b []byte, intern map[string]string) decoder {
+	return decoder{Reader: varint.NewReader(b), intern: intern}
 }
 
 // str copies a string out of the record.
-func (d *decoder) str() string { return string(d.raw()) }
+func (d *decoder) str() string { return string(d.Raw()) }
 
 // istr is str for values that repeat across records.
 func (d *decoder) istr() string {
-	b := d.raw()
+	b := d.Raw()
 	if len(b) == 0 {
 		return ""
 	}
@@ -148,20 +85,11 @@ func (d *decoder) istr() string {
 	return s
 }
 
-func (d *decoder) bool() bool { return d.byte() == 1 }
+func (d *decoder) bool() bool { return d.Byte() == 1 }
 
 func (d *decoder) date() training.Date {
-	y, m, dd := d.int(), d.int(), d.int()
+	y, m, dd := d.Int(), d.Int(), d.Int()
 	return training.Date{Year: int(y), Month: time.Month(m), Day: int(dd)}
-}
-
-func (d *decoder) time() time.Time {
-	if d.byte() == 0 {
-		return time.Time{}
-	}
-	sec := d.int()
-	nsec := d.uint()
-	return time.Unix(sec, int64(nsec)).UTC()
 }
 
 func (d *decoder) source() training.Source {
@@ -169,65 +97,66 @@ func (d *decoder) source() training.Source {
 		ImportID: d.istr(),
 		File:     d.istr(),
 		Sheet:    d.istr(),
-		Row:      int(d.int()),
+		Row:      int(d.Int()),
 		By:       d.istr(),
-		At:       d.time(),
+		At:       d.Instant(),
 	}
 }
 
 func (d *decoder) version() {
-	if v := d.byte(); v != rosterV1 && d.err == nil {
-		d.err = fmt.Errorf("record version %d not understood", v)
+	if v := d.Byte(); v != rosterV1 && d.Err() == nil {
+		d.Fail(fmt.Errorf("record version %d not understood", v))
 	}
 }
 
 func (d *decoder) done(what string) error {
-	if d.err == nil && len(d.b) != 0 {
-		d.err = errCorrupt
+	err := d.Done()
+	if errors.Is(err, varint.ErrDamaged) {
+		err = errCorrupt
 	}
-	if d.err != nil {
-		return fmt.Errorf("decode %s: %w", what, d.err)
+	if err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
 	}
 	return nil
 }
 
 func encodeOfficer(o training.Officer) []byte {
-	e := encoder{b: make([]byte, 0, 96+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
-		len(o.Rank)+len(o.Unit)+len(o.LineManager)+sourceLen(o.Source))}
-	e.b = append(e.b, rosterV1)
-	e.str(o.ID)
-	e.str(o.DisplayID)
-	e.str(o.Name)
-	e.str(o.Email)
+	e := encoder{varint.Writer{B: make([]byte, 0, 96+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
+		len(o.Rank)+len(o.Unit)+len(o.LineManager)+sourceLen(o.Source))}}
+	e.Byte(rosterV1)
+	e.String(o.ID)
+	e.String(o.DisplayID)
+	e.String(o.Name)
+	e.String(o.Email)
 	e.bool(o.EmailInvalid)
-	e.str(o.Rank)
-	e.str(o.Unit)
-	e.str(o.LineManager)
+	e.String(o.Rank)
+	e.String(o.Unit)
+	e.String(o.LineManager)
 	e.date(o.StartDate)
 	e.date(o.FirstSeen)
 	e.bool(o.Leaver)
 	e.date(o.LeftOn)
 	e.source(o.Source)
-	return e.b
+	return e.B
 }
 
 func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error) {
-	d := decoder{b: b, intern: intern}
+	d := newDecoder(b, intern)
 	d.version()
 	// The officer's own strings share one allocation: a Dataset holds
 	// 150,000 officers and every allocation costs again at each GC.
 	var parts [5][]byte
 	size := 0
 	for i := range 4 {
-		parts[i] = d.raw()
+		parts[i] = d.Raw()
 		size += len(parts[i])
 	}
 	o := training.Officer{EmailInvalid: d.bool(), Rank: d.istr(), Unit: d.istr()}
-	parts[4] = d.raw()
+	parts[4] = d.Raw()
 	size += len(parts[4])
 	o.StartDate, o.FirstSeen, o.Leaver, o.LeftOn = d.date(), d.date(), d.bool(), d.date()
 	o.Source = d.source()
-	if d.err != nil {
+	if d.Err() != nil {
 		return o, d.done("officer")
 	}
 	var sb strings.Builder
@@ -251,16 +180,16 @@ func encodeCompletions(cs []training.Completion) []byte {
 	for _, c := range cs {
 		size += 24 + len(c.CourseID) + sourceLen(c.Source)
 	}
-	e := encoder{b: make([]byte, 0, size)}
-	e.b = append(e.b, rosterV1)
-	e.uint(uint64(len(cs)))
+	e := encoder{varint.Writer{B: make([]byte, 0, size)}}
+	e.Byte(rosterV1)
+	e.Uint(uint64(len(cs)))
 	for _, c := range cs {
-		e.str(c.CourseID)
+		e.String(c.CourseID)
 		e.date(c.Date)
 		e.bool(c.DateUnknown)
 		e.source(c.Source)
 	}
-	return e.b
+	return e.B
 }
 
 // completionCount returns the number of completions in a record without
@@ -279,11 +208,11 @@ func completionCount(b []byte) int {
 // decodeCompletions appends to dst (one backing array for a whole
 // Dataset keeps allocations down) and returns the new part.
 func decodeCompletions(officerID string, b []byte, intern map[string]string, dst []training.Completion) ([]training.Completion, []training.Completion, error) {
-	d := decoder{b: b, intern: intern}
+	d := newDecoder(b, intern)
 	d.version()
-	n := d.count()
+	n := d.Count()
 	start := len(dst)
-	for i := uint64(0); i < n && d.err == nil; i++ {
+	for i := uint64(0); i < n && d.Err() == nil; i++ {
 		dst = append(dst, training.Completion{
 			OfficerID:   officerID,
 			CourseID:    d.istr(),
@@ -296,25 +225,25 @@ func decodeCompletions(officerID string, b []byte, intern map[string]string, dst
 }
 
 func encodeExemptions(xs []training.Exemption) []byte {
-	e := encoder{b: make([]byte, 0, 8+len(xs)*64)}
-	e.b = append(e.b, rosterV1)
-	e.uint(uint64(len(xs)))
+	e := encoder{varint.Writer{B: make([]byte, 0, 8+len(xs)*64)}}
+	e.Byte(rosterV1)
+	e.Uint(uint64(len(xs)))
 	for _, x := range xs {
-		e.str(x.CourseID)
+		e.String(x.CourseID)
 		e.date(x.From)
 		e.date(x.Until)
-		e.str(x.Reason)
+		e.String(x.Reason)
 		e.source(x.Source)
 	}
-	return e.b
+	return e.B
 }
 
 func decodeExemptions(officerID string, b []byte, intern map[string]string) ([]training.Exemption, error) {
-	d := decoder{b: b, intern: intern}
+	d := newDecoder(b, intern)
 	d.version()
-	n := d.count()
+	n := d.Count()
 	xs := make([]training.Exemption, 0, n)
-	for i := uint64(0); i < n && d.err == nil; i++ {
+	for i := uint64(0); i < n && d.Err() == nil; i++ {
 		xs = append(xs, training.Exemption{
 			OfficerID: officerID,
 			CourseID:  d.istr(),

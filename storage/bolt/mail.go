@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/muster-police/muster/storage/internal/varint"
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
 	"time"
@@ -110,24 +111,24 @@ func encodeMessage(m training.Message) []byte {
 	for _, k := range m.LedgerKeys {
 		n += 2 + len(k)
 	}
-	e := encoder{b: make([]byte, 0, n)}
-	e.b = append(e.b, messageV2)
-	e.str(m.ID)
-	e.str(m.MessageID)
-	e.uint(uint64(len(m.LedgerKeys)))
+	e := encoder{varint.Writer{B: make([]byte, 0, n)}}
+	e.Byte(messageV2)
+	e.String(m.ID)
+	e.String(m.MessageID)
+	e.Uint(uint64(len(m.LedgerKeys)))
 	for _, k := range m.LedgerKeys {
-		e.str(k)
+		e.String(k)
 	}
 	for _, s := range []string{m.Kind, m.To, m.Subject, m.Text, m.HTML, string(m.State)} {
-		e.str(s)
+		e.String(s)
 	}
-	e.int(int64(m.Attempts))
-	e.str(m.LastError)
-	e.time(m.Created)
-	e.time(m.NextAttempt)
-	e.time(m.Sent)
-	e.str(m.RunID)
-	return e.b
+	e.Int(int64(m.Attempts))
+	e.String(m.LastError)
+	e.Instant(m.Created)
+	e.Instant(m.NextAttempt)
+	e.Instant(m.Sent)
+	e.String(m.RunID)
+	return e.B
 }
 
 func decodeMessage(v []byte) (training.Message, error) {
@@ -138,20 +139,18 @@ func decodeMessage(v []byte) (training.Message, error) {
 		}
 		return r.message(), nil
 	}
-	d := decoder{b: v}
-	if ver := d.byte(); ver != messageV2 && d.err == nil {
+	d := newDecoder(v, nil)
+	if ver := d.Byte(); ver != messageV2 && d.Err() == nil {
 		return training.Message{}, fmt.Errorf("decode message: record version %d not understood", ver)
 	}
 	var m training.Message
 	m.ID = d.str()
 	m.MessageID = d.str()
-	if n := d.uint(); n > 0 && n <= uint64(len(d.b)) {
+	if n := d.Count(); n > 0 {
 		m.LedgerKeys = make([]string, n)
 		for i := range m.LedgerKeys {
 			m.LedgerKeys[i] = d.str()
 		}
-	} else if n > 0 {
-		d.fail()
 	}
 	m.Kind = d.str()
 	m.To = d.str()
@@ -159,11 +158,11 @@ func decodeMessage(v []byte) (training.Message, error) {
 	m.Text = d.str()
 	m.HTML = d.str()
 	m.State = training.MessageState(d.str())
-	m.Attempts = int(d.int())
+	m.Attempts = int(d.Int())
 	m.LastError = d.str()
-	m.Created = d.time()
-	m.NextAttempt = d.time()
-	m.Sent = d.time()
+	m.Created = d.Instant()
+	m.NextAttempt = d.Instant()
+	m.Sent = d.Instant()
 	m.RunID = d.str()
 	if err := d.done("message"); err != nil {
 		return training.Message{}, err

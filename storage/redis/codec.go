@@ -1,12 +1,13 @@
 package redis
 
 import (
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/muster-police/muster/storage/internal/varint"
 	"github.com/muster-police/muster/training"
 )
 
@@ -14,7 +15,8 @@ import (
 // exemptions) are read 150,000 at a time for every report and written as
 // many by a full import, so they use a compact binary format instead of
 // JSON: a format byte, then the fields in a fixed order, strings as a
-// uvarint length and bytes, numbers as varints, dates as yyyymmdd
+// uvarint length and bytes, numbers as varints (the primitives are
+// storage/internal/varint's, shared with bbolt), dates as yyyymmdd
 // (0 = unset) and instants as Unix nanoseconds (0 = unset). A new field
 // means a new format byte and a decoder branch for the old one. All other
 // records are JSON with "v":1 (records.go).
@@ -29,45 +31,32 @@ const (
 	fmtMessageV1 = 0x04
 )
 
-type writer struct{ b []byte }
+// writer adds Redis's dates, times and sources to the shared primitives.
+type writer struct{ varint.Writer }
 
-func (w *writer) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
-func (w *writer) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
-func (w *writer) str(s string)  { w.uint(uint64(len(s))); w.b = append(w.b, s...) }
 func (w *writer) date(d training.Date) {
 	if d.IsZero() {
-		w.uint(0)
+		w.Uint(0)
 		return
 	}
-	w.uint(uint64(d.Year*10000 + int(d.Month)*100 + d.Day))
-}
-func (w *writer) time(t time.Time) {
-	if t.IsZero() {
-		w.int(0)
-		return
-	}
-	w.int(t.UnixNano())
-}
-func (w *writer) source(s training.Source) {
-	w.str(s.ImportID)
-	w.str(s.File)
-	w.str(s.Sheet)
-	w.int(int64(s.Row))
-	w.str(s.By)
-	w.time(s.At)
+	w.Uint(uint64(d.Year*10000 + int(d.Month)*100 + d.Day))
 }
 
-// instant writes a time that may be zero or outside the range of Unix
-// nanoseconds (0 = unset, else 1, seconds, nanoseconds), so that every
-// time round-trips, the Unix epoch included.
-func (w *writer) instant(t time.Time) {
+func (w *writer) time(t time.Time) {
 	if t.IsZero() {
-		w.uint(0)
+		w.Int(0)
 		return
 	}
-	w.uint(1)
-	w.int(t.Unix())
-	w.uint(uint64(t.Nanosecond()))
+	w.Int(t.UnixNano())
+}
+
+func (w *writer) source(s training.Source) {
+	w.String(s.ImportID)
+	w.String(s.File)
+	w.String(s.Sheet)
+	w.Int(int64(s.Row))
+	w.String(s.By)
+	w.time(s.At)
 }
 
 // reader decodes a record held in a string. Strings it returns are
@@ -75,70 +64,21 @@ func (w *writer) instant(t time.Time) {
 // allocates per record, not per field). The first error sticks and later
 // reads return zero values.
 type reader struct {
-	b      string
-	err    error
+	varint.Reader[string]
 	intern map[string]string // repeated strings (units, sources, courses) shared
 	what   string            // the kind of record, for errors
 }
 
-func (r *reader) fail() {
-	if r.err == nil {
-		r.err = fmt.Errorf("redis store: a stored %s record is damaged", r.what)
-	}
-	r.b = ""
+func newReader(s string, intern map[string]string) reader {
+	return reader{Reader: varint.NewReader(s), intern: intern}
 }
 
-// uint reads an unsigned varint (encoding/binary's format).
-func (r *reader) uint() uint64 {
-	var v uint64
-	for i := 0; i < len(r.b) && i < binary.MaxVarintLen64; i++ {
-		c := r.b[i]
-		if c < 0x80 {
-			if i == binary.MaxVarintLen64-1 && c > 1 {
-				break // overflow
-			}
-			r.b = r.b[i+1:]
-			return v | uint64(c)<<(7*i)
-		}
-		v |= uint64(c&0x7f) << (7 * i)
-	}
-	r.fail()
-	return 0
-}
-
-// int reads a signed (zig-zag) varint.
-func (r *reader) int() int64 {
-	u := r.uint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
-	}
-	return v
-}
-
-// count reads the number of items in a list, failing (and returning 0)
-// when it cannot fit in what is left of the record: a damaged count must
-// not make a decoder allocate gigabytes.
-func (r *reader) count() uint64 {
-	n := r.uint()
-	if n > uint64(len(r.b)) {
-		r.fail()
-		return 0
-	}
-	return n
-}
-
-func (r *reader) str() string {
-	n := r.count()
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
-}
+func (r *reader) str() string { return r.Raw() }
 
 // shared returns a string that repeats across records, interned so that
 // all records share one copy and do not pin their own record text.
 func (r *reader) shared() string {
-	v := r.str()
+	v := r.Raw()
 	if v == "" || r.intern == nil {
 		return v
 	}
@@ -151,7 +91,7 @@ func (r *reader) shared() string {
 }
 
 func (r *reader) date() training.Date {
-	v := r.uint()
+	v := r.Uint()
 	if v == 0 {
 		return training.Date{}
 	}
@@ -159,51 +99,36 @@ func (r *reader) date() training.Date {
 }
 
 func (r *reader) time() time.Time {
-	v := r.int()
+	v := r.Int()
 	if v == 0 {
 		return time.Time{}
 	}
 	return time.Unix(0, v).UTC()
 }
 
-func (r *reader) instant() time.Time {
-	if r.uint() == 0 {
-		return time.Time{}
-	}
-	sec := r.int()
-	nsec := r.uint()
-	if nsec >= 1e9 {
-		r.fail()
-		return time.Time{}
-	}
-	return time.Unix(sec, int64(nsec)).UTC()
-}
-
 func (r *reader) source() training.Source {
-	return training.Source{ImportID: r.shared(), File: r.shared(), Sheet: r.shared(), Row: int(r.int()), By: r.shared(), At: r.time()}
+	return training.Source{ImportID: r.shared(), File: r.shared(), Sheet: r.shared(), Row: int(r.Int()), By: r.shared(), At: r.time()}
 }
 
+// format reads the format byte, which must be want.
 func (r *reader) format(want byte, what string) {
 	r.what = what
-	if len(r.b) == 0 || r.b[0] != want {
-		if r.err == nil {
-			got := -1
-			if len(r.b) > 0 {
-				got = int(r.b[0])
-			}
-			r.err = fmt.Errorf("redis store: a stored %s record has format %d; this Muster reads format %d", what, got, want)
-		}
-		r.b = ""
-		return
+	got := -1
+	if r.Len() > 0 {
+		got = int(r.Byte())
 	}
-	r.b = r.b[1:]
+	if got != int(want) {
+		r.Fail(fmt.Errorf("redis store: a stored %s record has format %d; this Muster reads format %d", what, got, want))
+	}
 }
 
+// done returns the first error, saying which kind of record is damaged.
 func (r *reader) done() error {
-	if r.err == nil && len(r.b) != 0 {
-		r.fail()
+	err := r.Done()
+	if errors.Is(err, varint.ErrDamaged) {
+		return fmt.Errorf("redis store: a stored %s record is damaged", r.what)
 	}
-	return r.err
+	return err
 }
 
 const (
@@ -213,12 +138,12 @@ const (
 )
 
 func encodeOfficer(o training.Officer) string {
-	w := writer{b: make([]byte, 0, 160+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Source.File))}
-	w.b = append(w.b, fmtOfficerV1)
-	w.str(o.ID)
-	w.str(o.DisplayID)
-	w.str(o.Name)
-	w.str(o.Email)
+	w := writer{varint.Writer{B: make([]byte, 0, 160+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Source.File))}}
+	w.Byte(fmtOfficerV1)
+	w.String(o.ID)
+	w.String(o.DisplayID)
+	w.String(o.Name)
+	w.String(o.Email)
 	var flags uint64
 	if o.EmailInvalid {
 		flags |= flagEmailInvalid
@@ -226,22 +151,22 @@ func encodeOfficer(o training.Officer) string {
 	if o.Leaver {
 		flags |= flagLeaver
 	}
-	w.uint(flags)
-	w.str(o.Rank)
-	w.str(o.Unit)
-	w.str(o.LineManager)
+	w.Uint(flags)
+	w.String(o.Rank)
+	w.String(o.Unit)
+	w.String(o.LineManager)
 	w.date(o.StartDate)
 	w.date(o.FirstSeen)
 	w.date(o.LeftOn)
 	w.source(o.Source)
-	return string(w.b)
+	return string(w.B)
 }
 
 func decodeOfficer(s string, intern map[string]string) (training.Officer, error) {
-	r := reader{b: s, intern: intern}
+	r := newReader(s, intern)
 	r.format(fmtOfficerV1, "officer")
 	o := training.Officer{ID: r.str(), DisplayID: r.str(), Name: r.str(), Email: r.str()}
-	flags := r.uint()
+	flags := r.Uint()
 	o.EmailInvalid, o.Leaver = flags&flagEmailInvalid != 0, flags&flagLeaver != 0
 	o.Rank, o.Unit, o.LineManager = r.shared(), r.shared(), r.shared()
 	o.StartDate, o.FirstSeen, o.LeftOn = r.date(), r.date(), r.date()
@@ -250,54 +175,54 @@ func decodeOfficer(s string, intern map[string]string) (training.Officer, error)
 }
 
 func encodeCompletions(cs []training.Completion) string {
-	w := writer{b: make([]byte, 0, 16+64*len(cs))}
-	w.b = append(w.b, fmtCompletionsV1)
-	w.uint(uint64(len(cs)))
+	w := writer{varint.Writer{B: make([]byte, 0, 16+64*len(cs))}}
+	w.Byte(fmtCompletionsV1)
+	w.Uint(uint64(len(cs)))
 	for _, c := range cs {
-		w.str(c.CourseID)
+		w.String(c.CourseID)
 		w.date(c.Date)
 		var flags uint64
 		if c.DateUnknown {
 			flags |= flagDateUnknown
 		}
-		w.uint(flags)
+		w.Uint(flags)
 		w.source(c.Source)
 	}
-	return string(w.b)
+	return string(w.B)
 }
 
 func decodeCompletions(officerID, s string, intern map[string]string) ([]training.Completion, error) {
-	r := reader{b: s, intern: intern}
+	r := newReader(s, intern)
 	r.format(fmtCompletionsV1, "completions")
-	n := r.count()
+	n := r.Count()
 	out := make([]training.Completion, n)
 	for i := range out {
 		c := &out[i]
 		c.OfficerID, c.CourseID, c.Date = officerID, r.shared(), r.date()
-		c.DateUnknown = r.uint()&flagDateUnknown != 0
+		c.DateUnknown = r.Uint()&flagDateUnknown != 0
 		c.Source = r.source()
 	}
 	return out, r.done()
 }
 
 func encodeExemptions(es []training.Exemption) string {
-	w := writer{b: make([]byte, 0, 16+80*len(es))}
-	w.b = append(w.b, fmtExemptionsV1)
-	w.uint(uint64(len(es)))
+	w := writer{varint.Writer{B: make([]byte, 0, 16+80*len(es))}}
+	w.Byte(fmtExemptionsV1)
+	w.Uint(uint64(len(es)))
 	for _, e := range es {
-		w.str(e.CourseID)
+		w.String(e.CourseID)
 		w.date(e.From)
 		w.date(e.Until)
-		w.str(e.Reason)
+		w.String(e.Reason)
 		w.source(e.Source)
 	}
-	return string(w.b)
+	return string(w.B)
 }
 
 func decodeExemptions(officerID, s string, intern map[string]string) ([]training.Exemption, error) {
-	r := reader{b: s, intern: intern}
+	r := newReader(s, intern)
 	r.format(fmtExemptionsV1, "exemptions")
-	n := r.count()
+	n := r.Count()
 	out := make([]training.Exemption, n)
 	for i := range out {
 		e := &out[i]
@@ -316,27 +241,27 @@ func appendMessage(b []byte, m training.Message) []byte {
 	for _, k := range m.LedgerKeys {
 		n += 2 + len(k)
 	}
-	w := writer{b: slices.Grow(b, n)}
-	w.b = append(w.b, fmtMessageV1)
-	w.str(m.ID)
-	w.str(m.MessageID)
-	w.uint(uint64(len(m.LedgerKeys)))
+	w := writer{varint.Writer{B: slices.Grow(b, n)}}
+	w.Byte(fmtMessageV1)
+	w.String(m.ID)
+	w.String(m.MessageID)
+	w.Uint(uint64(len(m.LedgerKeys)))
 	for _, k := range m.LedgerKeys {
-		w.str(k)
+		w.String(k)
 	}
-	w.str(m.Kind)
-	w.str(m.To)
-	w.str(m.Subject)
-	w.str(m.Text)
-	w.str(m.HTML)
-	w.str(string(m.State))
-	w.int(int64(m.Attempts))
-	w.str(m.LastError)
-	w.instant(m.Created)
-	w.instant(m.NextAttempt)
-	w.instant(m.Sent)
-	w.str(m.RunID)
-	return w.b
+	w.String(m.Kind)
+	w.String(m.To)
+	w.String(m.Subject)
+	w.String(m.Text)
+	w.String(m.HTML)
+	w.String(string(m.State))
+	w.Int(int64(m.Attempts))
+	w.String(m.LastError)
+	w.Instant(m.Created)
+	w.Instant(m.NextAttempt)
+	w.Instant(m.Sent)
+	w.String(m.RunID)
+	return w.B
 }
 
 // decodeMessage reads a message in either format: binary (fmtMessageV1)
@@ -346,10 +271,10 @@ func decodeMessage(s string) (training.Message, error) {
 		rec, err := decode[messageV1]("message", s)
 		return rec.domain(), err
 	}
-	r := reader{b: s}
+	r := newReader(s, nil)
 	r.format(fmtMessageV1, "message")
 	m := training.Message{ID: r.str(), MessageID: r.str()}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		m.LedgerKeys = make([]string, n)
 		for i := range m.LedgerKeys {
 			m.LedgerKeys[i] = r.str()
@@ -357,9 +282,9 @@ func decodeMessage(s string) (training.Message, error) {
 	}
 	m.Kind, m.To, m.Subject, m.Text, m.HTML = r.str(), r.str(), r.str(), r.str(), r.str()
 	m.State = training.MessageState(r.str())
-	m.Attempts = int(r.int())
+	m.Attempts = int(r.Int())
 	m.LastError = r.str()
-	m.Created, m.NextAttempt, m.Sent = r.instant(), r.instant(), r.instant()
+	m.Created, m.NextAttempt, m.Sent = r.Instant(), r.Instant(), r.Instant()
 	m.RunID = r.str()
 	if err := r.done(); err != nil {
 		return training.Message{}, err

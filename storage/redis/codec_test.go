@@ -1,8 +1,6 @@
 package redis
 
 import (
-	"encoding/binary"
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -60,28 +58,6 @@ func TestCodecDamaged(t *testing.T) {
 	}
 	if _, err := decodeCompletions("1", string([]byte{fmtCompletionsV1, 0xff, 0xff, 0x03}), nil); err == nil {
 		t.Error("completions with a huge count decoded")
-	}
-}
-
-// TestVarints checks the reader's varints against encoding/binary's.
-func TestVarints(t *testing.T) {
-	for _, v := range []uint64{0, 1, 127, 128, 300, 1 << 35, 1<<63 + 5, ^uint64(0)} {
-		r := reader{b: string(binary.AppendUvarint(nil, v))}
-		if got := r.uint(); got != v || r.err != nil || r.b != "" {
-			t.Errorf("uvarint %d: got %d, %v, rest %q", v, got, r.err, r.b)
-		}
-	}
-	for _, v := range []int64{0, -1, 1, -64, 64, math.MinInt64, math.MaxInt64, time.Now().UnixNano()} {
-		r := reader{b: string(binary.AppendVarint(nil, v))}
-		if got := r.int(); got != v || r.err != nil {
-			t.Errorf("varint %d: got %d, %v", v, got, r.err)
-		}
-	}
-	for _, bad := range []string{"", "\x80", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02"} {
-		r := reader{b: bad}
-		if r.uint(); r.err == nil {
-			t.Errorf("uvarint %q decoded", bad)
-		}
 	}
 }
 

@@ -83,7 +83,7 @@ func (s *Store) PutDailySnapshot(ctx context.Context, d training.DailySnapshot) 
 	if d.Date.IsZero() {
 		return fmt.Errorf("%w: a daily snapshot needs a date", training.ErrInvalid)
 	}
-	rec := snapshotV1{V: recordVersion, Date: d.Date, Units: d.Units}
+	rec := snapshotRec(d)
 	return s.wrap(s.rdb.HSet(ctx, s.keys.snapshots, d.Date.String(), encode(rec)).Err())
 }
 
@@ -99,10 +99,11 @@ func (s *Store) DailySnapshots(ctx context.Context, from, to training.Date) ([]t
 		if err != nil {
 			return nil, err
 		}
-		if (!from.IsZero() && r.Date.Before(from)) || (!to.IsZero() && r.Date.After(to)) {
+		d := r.domain()
+		if (!from.IsZero() && d.Date.Before(from)) || (!to.IsZero() && d.Date.After(to)) {
 			continue
 		}
-		out = append(out, training.DailySnapshot{Date: r.Date, Units: r.Units})
+		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out, nil

@@ -1,92 +1,196 @@
 package redis
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/go-json-experiment/json"
 
 	"github.com/muster-police/muster/training"
 )
 
 // The wire format: every value except the roster records and outbox
 // messages (codec.go) is a JSON record with "v":1. The structs
-// below are Redis's own, separate from the domain types, so that a
-// change in training/ cannot silently change what is stored. A reader
-// that meets an unknown version fails loudly instead of guessing.
+// below are Redis's own, field by field, and hold no domain types, so
+// that a change in training/ cannot silently change what is stored. A
+// reader that meets an unknown version fails loudly instead of guessing.
+//
+// These records were first written with go-json-experiment (JSON v2) and
+// are now written with encoding/json to the same bytes (testdata/golden,
+// TestGoldenRecords): no HTML escaping, false booleans written out (v2's
+// omitempty kept them; so the booleans here have no omitempty), nil
+// lists as null. Two differences remain, both read either way:
+// encoding/json sorts map keys (v2 wrote them in any order) and escapes
+// U+2028 and U+2029 as \u2028 and \u2029 (v2 wrote them as they are).
 
 const recordVersion = 1
 
+// dateV1 is a civil date on the wire: "YYYY-MM-DD", "" when unset.
+// It has its own text form rather than training.Date's, so that a change
+// there cannot change stored records.
+type dateV1 struct {
+	Year, Month, Day int
+}
+
+func toDateV1(d training.Date) dateV1 { return dateV1{d.Year, int(d.Month), d.Day} }
+
+func (d dateV1) date() training.Date {
+	return training.Date{Year: d.Year, Month: time.Month(d.Month), Day: d.Day}
+}
+
+// MarshalText writes YYYY-MM-DD, or nothing for the zero date.
+func (d dateV1) MarshalText() ([]byte, error) {
+	if d == (dateV1{}) {
+		return []byte{}, nil
+	}
+	return fmt.Appendf(nil, "%04d-%02d-%02d", d.Year, d.Month, d.Day), nil
+}
+
+// UnmarshalText reads what MarshalText wrote.
+func (d *dateV1) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = dateV1{}
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a date in the form YYYY-MM-DD", b)
+	}
+	*d = dateV1{t.Year(), int(t.Month()), t.Day()}
+	return nil
+}
+
 type courseV1 struct {
-	V              int           `json:"v"`
-	ID             string        `json:"id"`
-	Title          string        `json:"title"`
-	Aliases        []string      `json:"aliases"`
-	Deadline       training.Date `json:"deadline"`
-	DueWithinDays  int           `json:"due_within_days"`
-	ValidForMonths int           `json:"valid_for_months"`
-	DueSoonDays    int           `json:"due_soon_days"`
-	URL            string        `json:"url,omitempty"`
-	Retired        bool          `json:"retired,omitempty"`
+	V              int      `json:"v"`
+	ID             string   `json:"id"`
+	Title          string   `json:"title"`
+	Aliases        []string `json:"aliases"`
+	Deadline       dateV1   `json:"deadline"`
+	DueWithinDays  int      `json:"due_within_days"`
+	ValidForMonths int      `json:"valid_for_months"`
+	DueSoonDays    int      `json:"due_soon_days"`
+	URL            string   `json:"url,omitempty"`
+	Retired        bool     `json:"retired"`
 }
 
 func courseRec(c training.Course) courseV1 {
-	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, c.Deadline, c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired}
+	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired}
 }
 
 func (r courseV1) domain() training.Course {
-	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline,
+	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline.date(),
 		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired}
 }
 
+type summaryV1 struct {
+	Added               int `json:"added"`
+	Updated             int `json:"updated"`
+	Unchanged           int `json:"unchanged"`
+	Leavers             int `json:"leavers"`
+	Completions         int `json:"completions"`
+	CompletionsNoDate   int `json:"completions_no_date"`
+	Exemptions          int `json:"exemptions"`
+	OrphanCompletions   int `json:"orphan_completions"`
+	RowsRejected        int `json:"rows_rejected"`
+	CellErrors          int `json:"cell_errors"`
+	Warnings            int `json:"warnings"`
+	SkippedOtherCourses int `json:"skipped_other_courses"`
+}
+
 type importV1 struct {
-	V        int                    `json:"v"`
-	ID       string                 `json:"id"`
-	Kind     training.ImportKind    `json:"kind"`
-	FileName string                 `json:"file_name,omitempty"`
-	FileHash string                 `json:"file_hash,omitempty"`
-	By       string                 `json:"by"`
-	At       time.Time              `json:"at"`
-	Outcome  training.ImportOutcome `json:"outcome"`
-	Summary  training.ImportSummary `json:"summary"`
-	Report   []byte                 `json:"report,omitempty"`
+	V        int       `json:"v"`
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	FileName string    `json:"file_name,omitempty"`
+	FileHash string    `json:"file_hash,omitempty"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Outcome  string    `json:"outcome"`
+	Summary  summaryV1 `json:"summary"`
+	Report   []byte    `json:"report,omitempty"`
 }
 
 func importRec(r training.ImportRecord) importV1 {
-	return importV1{recordVersion, r.ID, r.Kind, r.FileName, r.FileHash, r.By, r.At.UTC(), r.Outcome, r.Summary, r.Report}
+	return importV1{recordVersion, r.ID, string(r.Kind), r.FileName, r.FileHash, r.By, r.At.UTC(), string(r.Outcome),
+		summaryV1(r.Summary), r.Report}
 }
 
 func (r importV1) domain() training.ImportRecord {
-	return training.ImportRecord{ID: r.ID, Kind: r.Kind, FileName: r.FileName, FileHash: r.FileHash, By: r.By,
-		At: r.At, Outcome: r.Outcome, Summary: r.Summary, Report: r.Report}
+	return training.ImportRecord{ID: r.ID, Kind: training.ImportKind(r.Kind), FileName: r.FileName, FileHash: r.FileHash,
+		By: r.By, At: r.At, Outcome: training.ImportOutcome(r.Outcome), Summary: training.ImportSummary(r.Summary), Report: r.Report}
+}
+
+type countsV1 struct {
+	Required    int `json:"required"`
+	Compliant   int `json:"compliant"`
+	Overdue     int `json:"overdue"`
+	DueSoon     int `json:"due_soon"`
+	Outstanding int `json:"outstanding"`
+	Exempt      int `json:"exempt"`
 }
 
 type snapshotV1 struct {
-	V     int                                   `json:"v"`
-	Date  training.Date                         `json:"date"`
-	Units map[string]map[string]training.Counts `json:"units"`
+	V     int                            `json:"v"`
+	Date  dateV1                         `json:"date"`
+	Units map[string]map[string]countsV1 `json:"units"`
+}
+
+func snapshotRec(d training.DailySnapshot) snapshotV1 {
+	r := snapshotV1{V: recordVersion, Date: toDateV1(d.Date)}
+	if d.Units != nil {
+		r.Units = make(map[string]map[string]countsV1, len(d.Units))
+	}
+	for unit, byCourse := range d.Units {
+		var m map[string]countsV1
+		if byCourse != nil {
+			m = make(map[string]countsV1, len(byCourse))
+		}
+		for c, n := range byCourse {
+			m[c] = countsV1(n)
+		}
+		r.Units[unit] = m
+	}
+	return r
+}
+
+func (r snapshotV1) domain() training.DailySnapshot {
+	d := training.DailySnapshot{Date: r.Date.date()}
+	if r.Units != nil {
+		d.Units = make(map[string]map[string]training.Counts, len(r.Units))
+	}
+	for unit, byCourse := range r.Units {
+		var m map[string]training.Counts
+		if byCourse != nil {
+			m = make(map[string]training.Counts, len(byCourse))
+		}
+		for c, n := range byCourse {
+			m[c] = training.Counts(n)
+		}
+		d.Units[unit] = m
+	}
+	return d
 }
 
 type userV1 struct {
-	V                  int           `json:"v"`
-	Username           string        `json:"username"`
-	PasswordHash       string        `json:"password_hash"`
-	Role               training.Role `json:"role"`
-	Email              string        `json:"email,omitempty"`
-	Units              []string      `json:"units,omitempty"`
-	OfficerID          string        `json:"officer_id,omitempty"`
-	Disabled           bool          `json:"disabled,omitempty"`
-	Created            time.Time     `json:"created"`
-	MustChangePassword bool          `json:"must_change_password,omitempty"`
-	PasswordChanged    time.Time     `json:"password_changed"`
+	V                  int       `json:"v"`
+	Username           string    `json:"username"`
+	PasswordHash       string    `json:"password_hash"`
+	Role               string    `json:"role"`
+	Email              string    `json:"email,omitempty"`
+	Units              []string  `json:"units,omitempty"`
+	OfficerID          string    `json:"officer_id,omitempty"`
+	Disabled           bool      `json:"disabled"`
+	Created            time.Time `json:"created"`
+	MustChangePassword bool      `json:"must_change_password"`
+	PasswordChanged    time.Time `json:"password_changed"`
 }
 
 func userRec(u training.User) userV1 {
-	return userV1{recordVersion, u.Username, u.PasswordHash, u.Role, u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC()}
+	return userV1{recordVersion, u.Username, u.PasswordHash, string(u.Role), u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC()}
 }
 
 func (r userV1) domain() training.User {
-	return training.User{Username: r.Username, PasswordHash: r.PasswordHash, Role: r.Role, Email: r.Email, Units: r.Units,
+	return training.User{Username: r.Username, PasswordHash: r.PasswordHash, Role: training.Role(r.Role), Email: r.Email, Units: r.Units,
 		OfficerID: r.OfficerID, Disabled: r.Disabled, Created: r.Created, MustChangePassword: r.MustChangePassword,
 		PasswordChanged: r.PasswordChanged}
 }
@@ -114,32 +218,32 @@ type tokenV1 struct {
 // (codec.go's fmtMessageV1); it is only read now, so that a queued or
 // sent message from an older Muster still shows and sends.
 type messageV1 struct {
-	V           int                   `json:"v"`
-	ID          string                `json:"id"`
-	MessageID   string                `json:"message_id"`
-	LedgerKeys  []string              `json:"ledger_keys"`
-	Kind        string                `json:"kind"`
-	To          string                `json:"to"`
-	Subject     string                `json:"subject"`
-	Text        string                `json:"text"`
-	HTML        string                `json:"html"`
-	State       training.MessageState `json:"state"`
-	Attempts    int                   `json:"attempts"`
-	LastError   string                `json:"last_error,omitempty"`
-	Created     time.Time             `json:"created"`
-	NextAttempt time.Time             `json:"next_attempt"`
-	Sent        time.Time             `json:"sent"`
-	RunID       string                `json:"run_id,omitempty"`
+	V           int       `json:"v"`
+	ID          string    `json:"id"`
+	MessageID   string    `json:"message_id"`
+	LedgerKeys  []string  `json:"ledger_keys"`
+	Kind        string    `json:"kind"`
+	To          string    `json:"to"`
+	Subject     string    `json:"subject"`
+	Text        string    `json:"text"`
+	HTML        string    `json:"html"`
+	State       string    `json:"state"`
+	Attempts    int       `json:"attempts"`
+	LastError   string    `json:"last_error,omitempty"`
+	Created     time.Time `json:"created"`
+	NextAttempt time.Time `json:"next_attempt"`
+	Sent        time.Time `json:"sent"`
+	RunID       string    `json:"run_id,omitempty"`
 }
 
 func messageRec(m training.Message) messageV1 {
 	return messageV1{recordVersion, m.ID, m.MessageID, m.LedgerKeys, m.Kind, m.To, m.Subject, m.Text, m.HTML,
-		m.State, m.Attempts, m.LastError, m.Created.UTC(), m.NextAttempt.UTC(), m.Sent.UTC(), m.RunID}
+		string(m.State), m.Attempts, m.LastError, m.Created.UTC(), m.NextAttempt.UTC(), m.Sent.UTC(), m.RunID}
 }
 
 func (r messageV1) domain() training.Message {
 	return training.Message{ID: r.ID, MessageID: r.MessageID, LedgerKeys: r.LedgerKeys, Kind: r.Kind, To: r.To,
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML, State: r.State, Attempts: r.Attempts, LastError: r.LastError,
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, State: training.MessageState(r.State), Attempts: r.Attempts, LastError: r.LastError,
 		Created: r.Created, NextAttempt: r.NextAttempt, Sent: r.Sent, RunID: r.RunID}
 }
 
@@ -147,7 +251,7 @@ type jobRunV1 struct {
 	V        int            `json:"v"`
 	ID       string         `json:"id"`
 	Job      string         `json:"job"`
-	DryRun   bool           `json:"dry_run,omitempty"`
+	DryRun   bool           `json:"dry_run"`
 	Started  time.Time      `json:"started"`
 	Finished time.Time      `json:"finished"`
 	Counts   map[string]int `json:"counts,omitempty"`
@@ -189,10 +293,13 @@ func decode[T versioned](what, s string) (T, error) {
 }
 
 // encode writes a record; the record structs cannot fail to encode.
+// HTML characters are written as they are, as go-json-experiment did.
 func encode(r any) string {
-	b, err := json.Marshal(r, json.FormatNilSliceAsNull(true), json.FormatNilMapAsNull(true))
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
 		panic("redis store: encoding a record: " + err.Error())
 	}
-	return string(b)
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
