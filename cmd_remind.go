@@ -43,7 +43,7 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 		fail(stderr, err)
 		return exitFail
 	}
-	plan, err := sched.Plan(ctx, asOf)
+	plan, err := sched.PlanReminders(ctx, asOf)
 	if err != nil {
 		fail(stderr, err)
 		return exitFail

@@ -253,7 +253,7 @@ func TestUsers(t *testing.T) {
 	out = c.must("users", "token", "--name", "learning platform", "m.jones")
 	_, after, _ = strings.Cut(out, "(learning platform): ")
 	secret := strings.Fields(after)[0]
-	if !strings.HasPrefix(secret, tokenPrefix) {
+	if !strings.HasPrefix(secret, training.TokenPrefix) {
 		t.Fatalf("token %q", secret)
 	}
 
@@ -274,6 +274,9 @@ func TestUsers(t *testing.T) {
 		{"users", "add", "--role", "boss", "x.y"},
 		{"users", "add", "--role", "hr", "X Y"},
 		{"users", "add", "--role", "manager", "lonely"},
+		{"users", "add", "--role", "hr", "--email", "nobody", "x.y"},
+		{"users", "token", "--name", " ", "m.jones"},
+		{"users", "token", "--name", "lms", "--expires-days", "3651", "m.jones"},
 	} {
 		if code, _, _ := c.run(bad...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", bad, code, exitUsage)

@@ -2,23 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
-	"time"
 
 	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/training"
 )
-
-// usernamePattern is the server's rule for usernames (server/api_users.go).
-var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
 
 // usersCmd dispatches users add|list|reset|token.
 func usersCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
@@ -39,16 +30,16 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	if len(pos) != 1 {
 		return usageError(stderr, "users add: name one user (e.g. users add --role hr j.smith)")
 	}
-	u := training.User{Username: strings.ToLower(strings.TrimSpace(pos[0])), Role: training.Role(*role),
-		Email: strings.ToLower(strings.TrimSpace(*email)), OfficerID: training.NormalizeID(*officer), Created: env.now(), MustChangePassword: true}
-	if !usernamePattern.MatchString(u.Username) {
-		return usageError(stderr, "users add: username must be 2-64 lower-case letters, digits, '.', '_', '-' or '@'")
+	u := training.User{Username: training.NormalizeUsername(pos[0]), Role: training.Role(*role),
+		Email: training.NormalizeEmail(*email), OfficerID: training.NormalizeID(*officer), Created: env.now(), MustChangePassword: true}
+	if err := training.CheckUsername(u.Username); err != nil {
+		return usageError(stderr, "users add: %s", message(err))
 	}
 	if !u.Role.Valid() {
 		return usageError(stderr, "users add: --role must be admin, hr or manager")
 	}
-	if u.Email != "" && !strings.Contains(u.Email, "@") {
-		return usageError(stderr, "users add: --email %q is not an address", u.Email)
+	if err := training.CheckUserEmail(u.Email); err != nil {
+		return usageError(stderr, "users add: --email: %s", message(err))
 	}
 	// The scopes are units of the roster: the one check the API and the
 	// web pages make too.
@@ -61,8 +52,8 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 		fail(stderr, fmt.Errorf("users add: --unit: %s", message(err)))
 		return exitFail
 	}
-	if u.Role == training.RoleManager && len(u.Units) == 0 && u.OfficerID == "" {
-		return usageError(stderr, "users add: a manager needs --unit PATH or --officer ID, or they would see nothing")
+	if err := u.CheckScope(); err != nil {
+		return usageError(stderr, "users add: %s (--unit PATH or --officer ID)", message(err))
 	}
 	pw := server.GeneratePassword()
 	hash, err := server.HashPassword(pw)
@@ -166,10 +157,6 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	return exitOK
 }
 
-// tokenPrefix and the SHA-256 hash are how the server recognises API
-// tokens (server/auth.go): the secret is shown once, only its hash kept.
-const tokenPrefix = "mst_"
-
 func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("users token", "--name NAME [--expires-days N] USERNAME")
 	name := fs.String("name", "", "what uses the token, e.g. \"learning platform\"")
@@ -181,32 +168,23 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	if len(pos) != 1 {
 		return usageError(stderr, "users token: name one user")
 	}
-	n := training.CleanText(*name)
-	if n == "" || len(n) > 100 {
-		return usageError(stderr, "users token: give the token a --name of up to 100 characters (the system that uses it)")
-	}
-	if *days < 0 || *days > 3650 {
-		return usageError(stderr, "users token: --expires-days must be between 0 (never) and 3650")
+	// The rules (name, expiry) and the secret are the API's and the
+	// pages' too: training.NewToken.
+	t, secretText, err := training.NewToken(pos[0], *name, *days, env.now())
+	if err != nil {
+		return usageError(stderr, "users token: %s (--name, --expires-days)", message(err))
 	}
 	u, err := env.store.User(ctx, pos[0])
 	if err != nil {
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
-	raw := make([]byte, 32)
-	_, _ = rand.Read(raw)
-	secretText := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
-	sum := sha256.Sum256([]byte(secretText))
-	now := env.now()
-	t := training.Token{ID: randomHex(8), Hash: hex.EncodeToString(sum[:]), Name: n, Username: u.Username, Created: now}
-	if *days > 0 {
-		t.Expires = now.Add(time.Duration(*days) * 24 * time.Hour)
-	}
+	t.Username = u.Username
 	if err := env.store.CreateToken(ctx, t); err != nil {
 		fail(stderr, err)
 		return exitFail
 	}
 	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
-	fmt.Fprintf(stdout, "Token %s for %s (%s): %s\nShown once. Send it as: Authorization: Bearer <token>\n", t.ID, u.Username, n, secretText)
+	fmt.Fprintf(stdout, "Token %s for %s (%s): %s\nShown once. Send it as: Authorization: Bearer <token>\n", t.ID, u.Username, t.Name, secretText)
 	return exitOK
 }

@@ -324,7 +324,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if err != nil || len(snaps) != 0 {
 		t.Errorf("a dry run stored snapshots %v (%v)", snaps, err)
 	}
-	p, err := s.Plan(context.Background(), asOf)
+	p, err := s.PlanReminders(context.Background(), asOf)
 	if err != nil || p.Counts.ToRemind != 2 || len(p.CannotRemind) != 2 {
 		t.Errorf("plan %+v, %v", p, err)
 	}

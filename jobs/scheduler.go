@@ -459,14 +459,10 @@ func (s *Scheduler) keepLock(ctx context.Context, cancel context.CancelFunc, loc
 	return func() { close(done); wg.Wait() }
 }
 
-// PlanReminders returns who a reminder run on asOf would email, with
-// what and why (a *Plan), without writing anything.
-func (s *Scheduler) PlanReminders(ctx context.Context, asOf training.Date) (any, error) {
-	return s.Plan(ctx, asOf)
-}
-
-// Plan is PlanReminders with its concrete type, for the CLI.
-func (s *Scheduler) Plan(ctx context.Context, asOf training.Date) (*Plan, error) {
+// PlanReminders returns who a reminder run on asOf (zero: today) would
+// email, with what and why, without writing anything: what `muster
+// remind`, GET /api/v1/remind and the web page show.
+func (s *Scheduler) PlanReminders(ctx context.Context, asOf training.Date) (*Plan, error) {
 	if asOf.IsZero() {
 		asOf = training.DateOf(s.clock())
 	}

@@ -283,43 +283,16 @@ func (s *Server) apiCompletions(c echo.Context) error {
 	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: ps.rev})
 }
 
-// findCourse matches a course by ID, title or alias (case-insensitive).
-func findCourse(courses []training.Course, name string) (training.Course, bool) {
-	name = training.CleanText(name)
-	for _, c := range courses {
-		if strings.EqualFold(c.ID, name) || strings.EqualFold(c.Title, name) {
-			return c, true
-		}
-		for _, a := range c.Aliases {
-			if strings.EqualFold(a, name) {
-				return c, true
-			}
-		}
-	}
-	return training.Course{}, false
-}
-
 // checkCompletions validates posted completions against ds: all or none.
 func checkCompletions(ds *training.Dataset, in []completionInput, today training.Date, src training.Source) ([]training.Completion, error) {
 	var comps []training.Completion
 	var problems []string
 	for i, x := range in {
-		id := training.NormalizeID(x.OfficerID)
-		course, ok := findCourse(ds.Courses, x.Course)
-		d, derr := training.ParseDate(strings.TrimSpace(x.Date))
-		switch {
-		case id == "":
-			problems = append(problems, fmt.Sprintf("item %d: officer_id is missing", i+1))
-		case ds.Officers[id].ID == "":
-			problems = append(problems, fmt.Sprintf("item %d: there is no officer with ID %q", i+1, x.OfficerID))
-		case !ok:
-			problems = append(problems, fmt.Sprintf("item %d: there is no course %q", i+1, x.Course))
-		case derr != nil:
-			problems = append(problems, fmt.Sprintf("item %d: date %q is not in the form YYYY-MM-DD", i+1, x.Date))
-		case d.After(today):
-			problems = append(problems, fmt.Sprintf("item %d: date %s is in the future", i+1, d))
-		default:
-			comps = append(comps, training.Completion{OfficerID: id, CourseID: course.ID, Date: d, Source: src})
+		c, err := training.NewCompletion(ds, x.OfficerID, x.Course, x.Date, today, src)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("item %d: %s", i+1, strings.TrimPrefix(err.Error(), training.ErrInvalid.Error()+": ")))
+		} else {
+			comps = append(comps, c)
 		}
 		if len(problems) >= 20 {
 			problems = append(problems, "…")

@@ -276,6 +276,10 @@ func TestUsersAPI(t *testing.T) {
 		{"short password", "POST", "/api/v1/users", `{"username":"x1","role":"hr","password":"short"}`, 400},
 		{"patch units", "PATCH", "/api/v1/users/mgr-a", `{"units":["Bravo"]}`, 200},
 		{"patch unknown", "PATCH", "/api/v1/users/ghost", `{"units":["Bravo"]}`, 404},
+		// A manager needs a unit or an officer link, as in the CLI and the pages.
+		{"manager who would see nothing", "POST", "/api/v1/users", `{"username":"m1","role":"manager"}`, 400},
+		{"manager by reporting line", "POST", "/api/v1/users", `{"username":"m2","role":"manager","officer_id":"L1"}`, 201},
+		{"manager loses every unit", "PATCH", "/api/v1/users/mgr-a", `{"units":[]}`, 400},
 		{"demote myself", "PATCH", "/api/v1/users/admin", `{"role":"hr"}`, 400},
 		{"disable myself", "PATCH", "/api/v1/users/admin", `{"disabled":true}`, 400},
 		{"delete myself", "DELETE", "/api/v1/users/admin", ``, 400},

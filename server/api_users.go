@@ -4,15 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
 )
-
-var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
 
 // apiUsers lists every account (never password hashes).
 func (s *Server) apiUsers(c echo.Context) error {
@@ -44,7 +39,6 @@ type userCreated struct {
 	Password string        `json:"password,omitempty"`
 }
 
-// apply copies the given fields onto u, validated.
 // apply sets the fields given on u; ds is the roster the unit scopes are
 // checked against (training.CheckUnits, as in the CLI and the pages).
 func (in userInput) apply(u *training.User, ds *training.Dataset) error {
@@ -55,9 +49,9 @@ func (in userInput) apply(u *training.User, ds *training.Dataset) error {
 		u.Role = *in.Role
 	}
 	if in.Email != nil {
-		u.Email = strings.ToLower(strings.TrimSpace(*in.Email))
-		if u.Email != "" && !strings.Contains(u.Email, "@") {
-			return fmt.Errorf("%w: email %q is not an address", training.ErrInvalid, u.Email)
+		u.Email = training.NormalizeEmail(*in.Email)
+		if err := training.CheckUserEmail(u.Email); err != nil {
+			return err
 		}
 	}
 	if in.Units != nil {
@@ -73,6 +67,10 @@ func (in userInput) apply(u *training.User, ds *training.Dataset) error {
 	if in.Disabled != nil {
 		u.Disabled = *in.Disabled
 	}
+	if in.Role != nil || in.Units != nil || in.OfficerID != nil {
+		// The CLI's rule too: a manager needs a unit or an officer link.
+		return u.CheckScope()
+	}
 	return nil
 }
 
@@ -83,9 +81,9 @@ func (s *Server) apiUserCreate(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	u := training.User{Username: strings.ToLower(strings.TrimSpace(in.Username)), Created: s.now()}
-	if !usernamePattern.MatchString(u.Username) {
-		return fmt.Errorf("%w: username must be 2-64 lower-case letters, digits, '.', '_', '-' or '@'", training.ErrInvalid)
+	u := training.User{Username: training.NormalizeUsername(in.Username), Created: s.now()}
+	if err := training.CheckUsername(u.Username); err != nil {
+		return err
 	}
 	if in.Role == nil {
 		return fmt.Errorf("%w: role is required (admin, hr or manager)", training.ErrInvalid)
@@ -234,24 +232,16 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	in.Name = training.CleanText(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
-		return fmt.Errorf("%w: give the token a name of up to 100 characters (e.g. the system that uses it)", training.ErrInvalid)
-	}
-	if in.ExpiresInDays < 0 || in.ExpiresInDays > 3650 {
-		return fmt.Errorf("%w: the token expiry (expires_in_days) must be between 0 (never) and 3650", training.ErrInvalid)
+	t, secret, err := training.NewToken(c.Param("username"), in.Name, in.ExpiresInDays, s.now())
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	u, err := s.store.User(ctx, c.Param("username"))
 	if err != nil {
 		return err
 	}
-	secret := tokenPrefix + randomToken()
-	now := s.now()
-	t := training.Token{ID: randomHex(8), Hash: sha256Hex(secret), Name: in.Name, Username: u.Username, Created: now}
-	if in.ExpiresInDays > 0 {
-		t.Expires = now.Add(time.Duration(in.ExpiresInDays) * 24 * time.Hour)
-	}
+	t.Username = u.Username
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,7 +26,7 @@ const (
 	// sessionRefresh is how stale the idle deadline may get before a
 	// request moves it (so not every request writes to the store).
 	sessionRefresh = 5 * time.Minute
-	tokenPrefix    = "mst_"
+	tokenPrefix    = training.TokenPrefix
 	ctxPrincipal   = "muster.principal"
 )
 
@@ -80,10 +78,7 @@ func authKind(c echo.Context) string {
 
 // sha256Hex is how session IDs and token secrets are stored: both are
 // 32 random bytes, so a fast hash is enough (no guessing to slow down).
-func sha256Hex(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
-}
+func sha256Hex(s string) string { return training.SecretHash(s) }
 
 func randomToken() string {
 	b := make([]byte, 32)

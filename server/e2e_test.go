@@ -317,7 +317,7 @@ func TestE2EChromium(t *testing.T) {
 
 	// The reminder dry run, reached from the jobs page, shows what the
 	// scheduler plans.
-	plan, err := sched.Plan(context.Background(), training.DateOf(webNow))
+	plan, err := sched.PlanReminders(context.Background(), training.DateOf(webNow))
 	if err != nil {
 		t.Fatal(err)
 	}

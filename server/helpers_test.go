@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 )
@@ -275,8 +276,8 @@ func (f *fakeJobs) RunNow(ctx context.Context, job string, dryRun bool, asOf tra
 	f.runs = append(f.runs, job)
 	return training.JobRun{ID: "run1", Job: job, DryRun: dryRun, Started: testNow, Finished: testNow}, nil
 }
-func (f *fakeJobs) PlanReminders(ctx context.Context, asOf training.Date) (any, error) {
-	return map[string]any{"as_of": asOf, "messages": 0}, nil
+func (f *fakeJobs) PlanReminders(ctx context.Context, asOf training.Date) (*jobs.Plan, error) {
+	return &jobs.Plan{AsOf: asOf}, nil
 }
 func (f *fakeJobs) Templates(ctx context.Context) (map[string]string, error) {
 	return map[string]string{"reminder": "Hello"}, nil

@@ -43,6 +43,21 @@ func jsonOf(v any) func(*testEnv, string) (io.Reader, string) {
 	return func(*testEnv, string) (io.Reader, string) { return jsonBody(v), "application/json" }
 }
 
+// formOf is a page form's body, with the caller's CSRF token in the
+// csrf_token field as the pages' forms send it (page rows send no header).
+func formOf(fields url.Values) func(*testEnv, string) (io.Reader, string) {
+	return func(e *testEnv, who string) (io.Reader, string) {
+		v := url.Values{}
+		for k, vs := range fields {
+			v[k] = vs
+		}
+		if t := e.csrf[who]; t != "" {
+			v.Set("csrf_token", t)
+		}
+		return strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"
+	}
+}
+
 func rosterCSV(e *testEnv, who string) (io.Reader, string) {
 	return multipartBody(e.t, "file", map[string]string{"dry_run": "true"},
 		map[string]string{"roster-" + who + ".csv": "Officer ID,Name,Unit,Email\nA9,New Person " + who + ",Alpha / Team 1,new@police.test\n"})
@@ -116,9 +131,78 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/audit", path: "/audit?action=export", access: admins, ok: 200, special: map[string]int{"anon": 303}},
 		{method: "GET", route: "/officers/:id/subject-access", path: "/officers/A1/subject-access?format=xlsx", access: admins, ok: 200, special: map[string]int{"anon": 303}},
 
+		{method: "GET", route: "/static/*", path: "/static/app.css", access: public, ok: 200},
+		// Signed in, the form sends the caller on to where they were going.
+		{method: "GET", route: "/login", access: public, ok: 200, special: signedIn(303)},
+		{method: "GET", route: "/me/:token", path: "/me/" + link, access: public, ok: 200},
+		{method: "GET", route: "/help", access: public, ok: 200},
+		{method: "GET", route: "/accessibility", access: public, ok: 200},
+
+		{method: "GET", route: "/", access: anyone, ok: 200, special: scopeless},
+		// The pages show a manager without a scope an empty list (the API: 403).
+		{method: "GET", route: "/officers", access: anyone, ok: 200},
+		{method: "GET", route: "/officers/:id", path: "/officers/A1", access: anyone, ok: 200, special: noLine},
+		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: anyone, ok: 200},
+		{method: "GET", route: "/account/password", access: anyone, ok: 200},
+		{method: "POST", route: "/account/password", access: anyone, ok: 422,
+			body: formOf(url.Values{"old_password": {"wrong"}, "new_password": {"a long enough password"}, "confirm_password": {"a long enough password"}})},
+
+		{method: "GET", route: "/upload", access: staff, ok: 200},
+		{method: "POST", route: "/upload", access: staff, ok: 303, body: func(e *testEnv, who string) (io.Reader, string) {
+			return multipartBody(e.t, "file", map[string]string{"csrf_token": e.csrf[who]},
+				map[string]string{"roster-" + who + ".csv": "Officer ID,Name,Unit,Email\nA9,New Person,Alpha / Team 1,new@police.test\n"})
+		}},
+		{method: "GET", route: "/upload/:id", path: "/upload/nope", access: staff, ok: 303}, // on to /imports/nope
+		{method: "POST", route: "/upload/:id/confirm", path: "/upload/nope/confirm", access: staff, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/upload/:id/cancel", path: "/upload/nope/cancel", access: staff, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/upload/:id/remap", path: "/upload/nope/remap", access: staff, ok: 303, body: formOf(nil)},
+		{method: "GET", route: "/imports", access: staff, ok: 200},
+		{method: "GET", route: "/imports/:id", path: "/imports/seed", access: staff, ok: 200},
+		{method: "GET", route: "/courses", access: staff, ok: 200},
+		{method: "POST", route: "/courses", access: staff, ok: 303, body: func(e *testEnv, who string) (io.Reader, string) {
+			return formOf(url.Values{"id": {"page-course-" + who}, "title": {"Page course " + who}, "valid_for_months": {"12"}})(e, who)
+		}},
+		{method: "POST", route: "/courses/:id", path: "/courses/" + courses[0].ID, access: staff, ok: 303,
+			body: formOf(url.Values{"title": {courses[0].Title}, "valid_for_months": {"12"}})},
+		{method: "POST", route: "/courses/:id/retire", path: "/courses/" + courses[1].ID + "/retire", access: staff, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/courses/:id/restore", path: "/courses/" + courses[1].ID + "/restore", access: staff, ok: 303, body: formOf(nil)},
+
+		// DemoAllowed, on a store that holds a roster: refused with a notice.
+		{method: "POST", route: "/demo", access: admins, ok: 303, body: formOf(nil)},
+		{method: "GET", route: "/accounts", access: admins, ok: 200},
+		// Created: the one-time password is shown in the answer.
+		{method: "POST", route: "/accounts", access: admins, ok: 200,
+			body: formOf(url.Values{"username": {"page-user"}, "role": {"hr"}})},
+		{method: "POST", route: "/accounts/:username", path: "/accounts/page-victim", access: admins, ok: 303,
+			body: formOf(url.Values{"role": {"manager"}, "email": {"victim@police.test"}, "units": {"Alpha"}})},
+		{method: "POST", route: "/accounts/:username/reset", path: "/accounts/page-victim/reset", access: admins, ok: 200, body: formOf(nil)},
+		{method: "POST", route: "/accounts/:username/tokens", path: "/accounts/page-victim/tokens", access: admins, ok: 200,
+			body: formOf(url.Values{"name": {"script"}})},
+		{method: "POST", route: "/accounts/:username/delete", path: "/accounts/page-victim/delete", access: admins, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/accounts/tokens/:id/revoke", path: "/accounts/tokens/nope/revoke", access: admins, ok: 303, body: formOf(nil)},
+		{method: "GET", route: "/jobs", access: admins, ok: 200},
+		{method: "GET", route: "/jobs/remind", access: admins, ok: 200},
+		{method: "GET", route: "/jobs/remind.csv", access: admins, ok: 200},
+		{method: "GET", route: "/jobs/run", path: "/jobs/run?job=reminders", access: admins, ok: 200},
+		{method: "POST", route: "/jobs/run", access: admins, ok: 303, body: formOf(url.Values{"job": {"reminders"}, "dry_run": {"1"}})},
+		{method: "GET", route: "/jobs/messages/:id", path: "/jobs/messages/nope", access: admins, ok: 404},
+		{method: "POST", route: "/jobs/messages/:id/requeue", path: "/jobs/messages/nope/requeue", access: admins, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/jobs/requeue-failed", access: admins, ok: 303, body: formOf(nil)},
+		{method: "POST", route: "/jobs/templates/:name", path: "/jobs/templates/reminder", access: admins, ok: 200,
+			body: formOf(url.Values{"text": {"Hello"}, "action": {"preview"}})},
+
 		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
 		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},
 	}
+}
+
+// signedIn gives every signed-in caller status.
+func signedIn(status int) map[string]int {
+	m := map[string]int{}
+	for _, who := range matrixCallers[1:] {
+		m[who] = status
+	}
+	return m
 }
 
 func expectedStatus(row matrixRow, who string) int {
@@ -132,6 +216,9 @@ func expectedStatus(row matrixRow, who string) int {
 		return 401
 	}
 	if who == "anon" {
+		if isPage(row) && row.method == "GET" {
+			return 303 // to /login?next=…
+		}
 		return 401
 	}
 	mgr := strings.HasPrefix(who, "mgr-")
@@ -144,10 +231,12 @@ func expectedStatus(row matrixRow, who string) int {
 
 // TestAuthorizationMatrix calls every route as every kind of caller.
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, func(c *Config) { c.DemoAllowed = true })
 	ctx := context.Background()
-	if err := e.st.CreateUser(ctx, training.User{Username: "victim", Role: training.RoleManager, PasswordHash: testHash(), Created: testNow}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"victim", "page-victim"} {
+		if err := e.st.CreateUser(ctx, training.User{Username: name, Role: training.RoleManager, Units: []string{"Alpha"}, PasswordHash: testHash(), Created: testNow}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rows := matrixRows(e)
 	var table strings.Builder
@@ -169,7 +258,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if row.fresh && as != "" && as != "token" {
 				e.freshSession(as)
 			}
-			r := req{method: row.method, path: path, as: as}
+			// A page's form carries its CSRF token in a field, not a header.
+			r := req{method: row.method, path: path, as: as, noCSRF: isPage(row)}
 			if row.body != nil {
 				r.body, r.ctype = row.body(e, who)
 			}
@@ -182,12 +272,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if strings.HasPrefix(path, "/api/") && rec.Code >= 400 {
 				checkErrorShape(t, rec)
 			}
+			if want == 303 && who == "anon" && isPage(row) && !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+				t.Errorf("%s %s as anon: redirected to %q, want the login page", row.method, path, rec.Header().Get("Location"))
+			}
 		}
 	}
 	t.Log(table.String())
 }
 
-// TestMatrixCoversEveryRoute: a route added without a matrix row fails here.
+// isPage tells a web page's row (HTML, forms) from the API's and the
+// operations' routes.
+func isPage(row matrixRow) bool {
+	return !isAPI(row.route) && row.route != "/healthz" && row.route != "/readyz" && row.route != "/metrics" &&
+		row.route != "/login" && row.route != "/logout"
+}
+
+// TestMatrixCoversEveryRoute: a route added without a matrix row fails here,
+// API and pages alike.
 func TestMatrixCoversEveryRoute(t *testing.T) {
 	e := newTestEnv(t)
 	have := map[string]bool{}
@@ -195,19 +296,13 @@ func TestMatrixCoversEveryRoute(t *testing.T) {
 		have[row.method+" "+row.route] = true
 	}
 	for _, r := range e.s.echo.Routes() {
-		if !isMine(r.Method, r.Path) || r.Method == "echo_route_not_found" || strings.HasSuffix(r.Path, "/*") {
+		if r.Method == "echo_route_not_found" {
 			continue
 		}
 		if !have[r.Method+" "+r.Path] {
 			t.Errorf("route %s %s has no row in the authorization matrix", r.Method, r.Path)
 		}
 	}
-}
-
-// isMine tells server-core's routes from the pages'.
-func isMine(method, path string) bool {
-	return isAPI(path) || path == "/healthz" || path == "/readyz" || path == "/metrics" ||
-		method == "POST" && (path == "/login" || path == "/logout")
 }
 
 func (e *testEnv) freshSession(user string) {

@@ -132,6 +132,8 @@ func typedUser(in userInput) training.User {
 func userFieldErr(errs *formErrors, err error, field func(string) string) bool {
 	var ue *training.UnknownUnitError
 	switch {
+	case errors.Is(err, training.ErrManagerSeesNothing):
+		return errs.addErr(field("add_unit"), err)
 	case errors.As(err, &ue):
 		msg, _ := userMessage(err)
 		errs.add(field("add_unit"), msg)
@@ -161,23 +163,18 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 
 func (p *webPages) pageAccountCreate(c echo.Context) error {
 	in := formUserInput(c)
-	u := training.User{Username: strings.ToLower(strings.TrimSpace(in.Username)), Created: p.now(), MustChangePassword: true}
+	u := training.User{Username: training.NormalizeUsername(in.Username), Created: p.now(), MustChangePassword: true}
 	ds, err := p.dataset(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	newField := func(f string) string { return "new-" + f }
 	var errs formErrors
-	if u.Username == "" {
-		errs.add("new-username", "Enter a username.")
-	} else if !usernamePattern.MatchString(u.Username) {
-		errs.add("new-username", "The username must be 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'.")
+	if err := training.CheckUsername(u.Username); err != nil {
+		errs.addErr("new-username", err)
 	}
 	if err := in.apply(&u, ds); err != nil && !userFieldErr(&errs, err, newField) {
 		return err
-	}
-	if len(errs) == 0 && u.Role == training.RoleManager && len(u.Units) == 0 && u.OfficerID == "" {
-		errs.add("new-add_unit", "Pick a unit, or give the manager's officer ID: without either they would see nothing.")
 	}
 	if len(errs) > 0 {
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
@@ -270,21 +267,20 @@ func (p *webPages) pageAccountDelete(c echo.Context) error {
 
 func (p *webPages) pageTokenCreate(c echo.Context) error {
 	ctx := c.Request().Context()
-	name := training.CleanText(c.FormValue("name"))
-	if name == "" || len(name) > 100 {
-		return p.accountsBack(c, "", fmt.Errorf("%w: give the token a name of up to 100 characters (e.g. the system that uses it)", training.ErrInvalid), "")
+	t, secret, err := training.NewToken(c.Param("username"), c.FormValue("name"), 0, p.now())
+	if err != nil {
+		return p.accountsBack(c, "", err, "")
 	}
 	u, err := p.store.User(ctx, c.Param("username"))
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
-	secret := tokenPrefix + randomToken()
-	t := training.Token{ID: randomHex(8), Hash: sha256Hex(secret), Name: name, Username: u.Username, Created: p.now()}
+	t.Username = u.Username
 	if err := p.store.CreateToken(ctx, t); err != nil {
 		return err
 	}
 	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
-	return p.renderAccounts(c, &secretView{Title: "API token “" + name + "” for " + u.Username, Value: secret})
+	return p.renderAccounts(c, &secretView{Title: "API token “" + t.Name + "” for " + u.Username, Value: secret})
 }
 
 func (p *webPages) pageTokenRevoke(c echo.Context) error {

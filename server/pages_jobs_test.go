@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
 
@@ -23,8 +24,10 @@ func (f *pageJobsFake) RunNow(_ context.Context, job string, dry bool, asOf trai
 	f.runs = append(f.runs, fmt.Sprintf("%s dry=%v %s", job, dry, asOf))
 	return training.JobRun{Job: job, DryRun: dry, Counts: map[string]int{"planned": 3}}, nil
 }
-func (f *pageJobsFake) PlanReminders(context.Context, training.Date) (any, error) { return nil, nil }
-func (f *pageJobsFake) Templates(context.Context) (map[string]string, error)      { return f.templates, nil }
+func (f *pageJobsFake) PlanReminders(_ context.Context, asOf training.Date) (*jobs.Plan, error) {
+	return &jobs.Plan{AsOf: asOf}, nil
+}
+func (f *pageJobsFake) Templates(context.Context) (map[string]string, error) { return f.templates, nil }
 func (f *pageJobsFake) SetTemplate(_ context.Context, name, text string) error {
 	if strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
 		return fmt.Errorf("%w: the template does not parse: unclosed action", training.ErrInvalid)

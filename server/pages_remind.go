@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -100,12 +99,6 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 }
 
 // remindPlan asks the scheduler for the plan as of ?as_of (default today).
-// Config.Jobs returns it as
-// any so that server's interface does not depend on jobs' types; the real
-// scheduler's value is a *jobs.Plan, used as it is (no copy of 100,000
-// rows). Any other implementation must return the same JSON, which is
-// decoded into a jobs.Plan: the JSON is already the contract of
-// GET /api/v1/remind.
 func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
 	if p.cfg.Jobs == nil {
 		return nil, training.Date{}, errJobsOff
@@ -114,20 +107,12 @@ func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error)
 	if err != nil {
 		return nil, asOf, err
 	}
-	v, err := p.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
+	plan, err := p.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
 	if err != nil {
 		return nil, asOf, err
 	}
-	if plan, ok := v.(*jobs.Plan); ok && plan != nil {
-		return plan, asOf, nil
+	if plan == nil {
+		return nil, asOf, fmt.Errorf("server: the scheduler returned no reminder plan")
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, asOf, fmt.Errorf("server: encoding the reminder plan: %w", err)
-	}
-	var plan jobs.Plan
-	if err := json.Unmarshal(b, &plan); err != nil {
-		return nil, asOf, fmt.Errorf("server: decoding the reminder plan: %w", err)
-	}
-	return &plan, asOf, nil
+	return plan, asOf, nil
 }

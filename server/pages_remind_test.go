@@ -49,7 +49,7 @@ func remindFixture(t *testing.T, reachable int) (*webFixture, *jobs.Scheduler) {
 
 func TestPagesRemind(t *testing.T) {
 	f, s := remindFixture(t, 2)
-	plan, err := s.Plan(context.Background(), training.DateOf(webNow))
+	plan, err := s.PlanReminders(context.Background(), training.DateOf(webNow))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -575,6 +575,17 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 	if _, body := c.get("/accounts"); strings.Contains(body, "User newmgr added") {
 		t.Error("the notice of the POST is shown again on the next page")
 	}
+	// A manager needs a unit or an officer link (training.User.CheckScope,
+	// as in the CLI and the API), on creating and on saving.
+	if status, _, body := c.post("/accounts", url.Values{"username": {"lonely"}, "role": {"manager"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#new-add_unit">`) {
+		t.Errorf("a manager who would see nothing: %d, or no error by the unit field", status)
+	}
+	if status, _, body := c.post("/accounts/newmgr", url.Values{"role": {"manager"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, `<a href="#add_unit-newmgr">`) {
+		t.Errorf("saving a manager without units: %d, or no error by the unit field: %s", status, between(body, `<div class="error-summary"`, "</ul>"))
+	}
+	if u, _ := f.store.User(context.Background(), "newmgr"); len(u.Units) != 2 {
+		t.Errorf("a refused save changed the units: %v", u.Units)
+	}
 	c.post("/accounts/newmgr/delete", nil)
 	if _, err := f.store.User(context.Background(), "newmgr"); err == nil {
 		t.Error("user not deleted")

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
 
@@ -110,8 +111,9 @@ func DefaultLimits() Limits {
 type Jobs interface {
 	Names() []string
 	RunNow(ctx context.Context, job string, dryRun bool, asOf training.Date) (training.JobRun, error)
-	// PlanReminders returns a JSON-encodable plan of who would get what.
-	PlanReminders(ctx context.Context, asOf training.Date) (any, error)
+	// PlanReminders returns who a reminder run on asOf would email, with
+	// what and why, sending nothing.
+	PlanReminders(ctx context.Context, asOf training.Date) (*jobs.Plan, error)
 	// Templates returns the email templates, name -> text.
 	Templates(ctx context.Context) (map[string]string, error)
 	// SetTemplate validates and stores a template; ErrInvalid if it does not parse.

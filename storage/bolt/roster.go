@@ -271,73 +271,36 @@ func sortedIndex(n int, key func(int) string) []int {
 	return idx
 }
 
-type completionKey struct {
-	course  string
-	date    training.Date
-	unknown bool
-}
-
-func keyOf(c training.Completion) completionKey {
-	return completionKey{c.CourseID, c.Date, c.DateUnknown}
-}
-
 // addCompletions merges new completions into each officer's history,
 // keeping the first record of a (course, date, date_unknown).
 func addCompletions(tx *bbolt.Tx, cs []training.Completion) error {
 	b := tx.Bucket(bCompletions)
 	bulk(b, len(cs))
 	idx := sortedIndex(len(cs), func(i int) string { return cs[i].OfficerID })
+	var add []training.Completion // one officer's, in input order (the sort is stable)
 	for i := 0; i < len(idx); {
 		id := cs[idx[i]].OfficerID
 		have, err := getCompletions(tx, id)
 		if err != nil {
 			return err
 		}
-		n := len(have)
-		for ; i < len(idx) && cs[idx[i]].OfficerID == id; i++ {
-			if c := cs[idx[i]]; !hasCompletion(have, c) {
-				have = append(have, c)
-			}
+		j := i
+		for j < len(idx) && cs[idx[j]].OfficerID == id {
+			j++
 		}
-		if len(have) == n {
+		add = add[:0]
+		for ; i < j; i++ {
+			add = append(add, cs[idx[i]])
+		}
+		have, changed := training.MergeCompletions(have, add)
+		if !changed {
 			continue
 		}
-		slices.SortStableFunc(have, compareCompletions)
 		if err := b.Put([]byte(id), encodeCompletions(have)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// hasCompletion reports whether cs holds c's (course, date, date_unknown).
-// An officer's history is a handful of records, so a scan beats a map.
-func hasCompletion(cs []training.Completion, c training.Completion) bool {
-	k := keyOf(c)
-	for _, h := range cs {
-		if keyOf(h) == k {
-			return true
-		}
-	}
-	return false
-}
-
-// compareCompletions is the order of an officer's completions in every
-// backend: by course, then date, then dated before undated.
-func compareCompletions(a, b training.Completion) int {
-	if c := cmp.Compare(a.CourseID, b.CourseID); c != 0 {
-		return c
-	}
-	if c := a.Date.Compare(b.Date); c != 0 {
-		return c
-	}
-	switch {
-	case a.DateUnknown == b.DateUnknown:
-		return 0
-	case !a.DateUnknown:
-		return -1
-	}
-	return 1
 }
 
 // putExemptions replaces each officer's exemption for a course; within
@@ -351,18 +314,7 @@ func putExemptions(tx *bbolt.Tx, xs []training.Exemption) error {
 		if err != nil {
 			return err
 		}
-		byCourse := make(map[string]training.Exemption, len(have)+len(run))
-		for _, x := range have {
-			byCourse[x.CourseID] = x
-		}
-		for _, x := range run {
-			byCourse[x.CourseID] = x
-		}
-		out := make([]training.Exemption, 0, len(byCourse))
-		for _, x := range byCourse {
-			out = append(out, x)
-		}
-		slices.SortFunc(out, func(a, b training.Exemption) int { return cmp.Compare(a.CourseID, b.CourseID) })
+		out := training.MergeExemptions(have, run)
 		return b.Put([]byte(id), encodeExemptions(out))
 	})
 }

@@ -108,7 +108,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 					return 0, err
 				}
 			}
-			merged, _ := mergeCompletions(have, by[id])
+			merged, _ := training.MergeCompletions(have, by[id])
 			args = append(args, id, old[i], encodeCompletions(merged))
 		}
 		for i, r := range b.Imports {

@@ -2,8 +2,6 @@ package redis
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/muster-police/muster/training"
 )
@@ -46,7 +44,7 @@ func (s *Store) completionFields(ctx context.Context, comps []training.Completio
 				return nil, err
 			}
 		}
-		if merged, changed := mergeCompletions(have, by[id]); changed {
+		if merged, changed := training.MergeCompletions(have, by[id]); changed {
 			fields = append(fields, id, encodeCompletions(merged))
 		}
 	}
@@ -68,7 +66,7 @@ func (s *Store) exemptionFields(ctx context.Context, exs []training.Exemption) (
 				return nil, err
 			}
 		}
-		fields = append(fields, id, encodeExemptions(mergeExemptions(have, by[id])))
+		fields = append(fields, id, encodeExemptions(training.MergeExemptions(have, by[id])))
 	}
 	return fields, nil
 }
@@ -85,66 +83,4 @@ func groupBy[T any](items []T, key func(T) string) ([]string, map[string][]T) {
 		by[k] = append(by[k], it)
 	}
 	return order, by
-}
-
-// mergeCompletions adds new completions not already recorded (same
-// course, date and date_unknown).
-func mergeCompletions(have, add []training.Completion) ([]training.Completion, bool) {
-	type k struct {
-		course  string
-		date    training.Date
-		unknown bool
-	}
-	seen := make(map[k]bool, len(have)+len(add))
-	for _, c := range have {
-		seen[k{c.CourseID, c.Date, c.DateUnknown}] = true
-	}
-	changed := false
-	for _, c := range add {
-		key := k{c.CourseID, c.Date, c.DateUnknown}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		have = append(have, c)
-		changed = true
-	}
-	slices.SortStableFunc(have, compareCompletions)
-	return have, changed
-}
-
-// compareCompletions orders an officer's completions: by course, then
-// date, a dated one before an undated one of the same day.
-func compareCompletions(a, b training.Completion) int {
-	if c := strings.Compare(a.CourseID, b.CourseID); c != 0 {
-		return c
-	}
-	if c := a.Date.Compare(b.Date); c != 0 {
-		return c
-	}
-	switch {
-	case a.DateUnknown == b.DateUnknown:
-		return 0
-	case b.DateUnknown:
-		return -1
-	}
-	return 1
-}
-
-// mergeExemptions replaces exemptions of the same course.
-func mergeExemptions(have, add []training.Exemption) []training.Exemption {
-	for _, e := range add {
-		replaced := false
-		for i := range have {
-			if have[i].CourseID == e.CourseID {
-				have[i], replaced = e, true
-				break
-			}
-		}
-		if !replaced {
-			have = append(have, e)
-		}
-	}
-	slices.SortStableFunc(have, func(a, b training.Exemption) int { return strings.Compare(a.CourseID, b.CourseID) })
-	return have
 }

@@ -1,0 +1,70 @@
+package training
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FindCourse returns the course name names: its ID, or a title or alias
+// of an active course, or failing that of a retired one (a retired
+// course's names are free for another course to take, see
+// CheckCourseNames), compared case-insensitively as CheckCourseNames does.
+func FindCourse(courses []Course, name string) (Course, bool) {
+	key := strings.ToLower(CleanText(name))
+	if key == "" {
+		return Course{}, false
+	}
+	for _, c := range courses {
+		if strings.ToLower(c.ID) == key {
+			return c, true
+		}
+	}
+	for _, retired := range []bool{false, true} {
+		for _, c := range courses {
+			if c.Retired != retired {
+				continue
+			}
+			for _, n := range append([]string{c.Title}, c.Aliases...) {
+				if strings.ToLower(CleanText(n)) == key {
+					return c, true
+				}
+			}
+		}
+	}
+	return Course{}, false
+}
+
+// CheckCompletionDate refuses, as ErrInvalid, a completion dated after
+// today: nobody has done a course tomorrow.
+func CheckCompletionDate(d, today Date) error {
+	if d.After(today) {
+		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, d)
+	}
+	return nil
+}
+
+// NewCompletion checks a completion reported by an outside system (an
+// officer ID, a course's ID, title or alias, and an ISO date) against ds
+// on today and returns it, recorded with src, or an ErrInvalid error
+// saying what is wrong.
+func NewCompletion(ds *Dataset, officerID, course, date string, today Date, src Source) (Completion, error) {
+	id := NormalizeID(officerID)
+	if id == "" {
+		return Completion{}, fmt.Errorf("%w: officer_id is missing", ErrInvalid)
+	}
+	if ds.Officers[id].ID == "" {
+		return Completion{}, fmt.Errorf("%w: there is no officer with ID %q", ErrInvalid, officerID)
+	}
+	c, ok := FindCourse(ds.Courses, course)
+	if !ok {
+		return Completion{}, fmt.Errorf("%w: there is no course %q", ErrInvalid, course)
+	}
+	d, err := ParseDate(strings.TrimSpace(date))
+	if err != nil {
+		return Completion{}, fmt.Errorf("%w: date %q is not in the form YYYY-MM-DD", ErrInvalid, date)
+	}
+	if err := CheckCompletionDate(d, today); err != nil {
+		return Completion{}, err
+	}
+	return Completion{OfficerID: id, CourseID: c.ID, Date: d, Source: src}, nil
+}
