@@ -13,6 +13,9 @@ import (
 // (runtime.MemStats.TotalAlloc): a byte count, not a timing, so the bound
 // holds on any machine. A part that is inflated or copied whole shows up
 // here in full, however quickly the garbage collector frees it.
+//
+// Under the race detector every allocation is instrumented and costs
+// more, so the bounds are checked only in a normal build.
 func allocated(fn func()) uint64 {
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -76,7 +79,7 @@ func TestPictureIsNeverInflated(t *testing.T) {
 	if len(got) != 1 || got[0].ID != "12345" {
 		t.Fatalf("records = %+v, want the one officer", got)
 	}
-	if n > 32<<20 {
+	if !raceEnabled && n > 32<<20 {
 		t.Fatalf("reading allocated %d MB; the %d MB picture must not be inflated", n>>20, picture>>20)
 	}
 }
@@ -93,7 +96,7 @@ func TestOneEndlessCSVLine(t *testing.T) {
 	if !errors.As(readErr, &fe) || !strings.Contains(fe.Reason, "Line 2 of the file is longer than 1 MB") {
 		t.Fatalf("err = %v, want the line-too-long sentence for line 2", readErr)
 	}
-	if n > 64<<20 {
+	if !raceEnabled && n > 64<<20 {
 		t.Fatalf("refusing the file allocated %d MB", n>>20)
 	}
 }
@@ -125,7 +128,7 @@ func TestHugeCellAboveHeader(t *testing.T) {
 	if det.HeaderRow != 2 || len(got) != 1 {
 		t.Fatalf("header row %d, %d records; want row 2 and one officer", det.HeaderRow, len(got))
 	}
-	if n > 512<<20 {
+	if !raceEnabled && n > 512<<20 {
 		t.Fatalf("reading allocated %d MB for a 40 MB cell", n>>20)
 	}
 	t.Logf("a 40 MB cell above the header: %d MB allocated in all", n>>20)
