@@ -67,6 +67,10 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	if !ok || u.Disabled {
 		return training.User{}, nil, errLoginFailed
 	}
+	if !s.passwordLoginAllowed(u.Username) {
+		// Said only after the right password: it tells nothing to a guesser.
+		return training.User{}, nil, errPasswordLoginOff
+	}
 	if s.oneTimeExpired(u) {
 		return training.User{}, nil, errOneTimeExpired
 	}
@@ -122,6 +126,9 @@ func (s *Server) clearSessionCookie(c echo.Context) {
 func (s *Server) loginForm(c echo.Context) error {
 	next := localPath(c.FormValue("next"))
 	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
+	if errors.Is(err, errPasswordLoginOff) {
+		return c.Redirect(http.StatusSeeOther, "/login?error=password_off&next="+url.QueryEscape(next))
+	}
 	if errors.Is(err, errUnauthenticatedLogin) {
 		if s.loginFailed != nil {
 			return s.loginFailed(c, next, c.FormValue("username"))
