@@ -54,6 +54,7 @@ type Config struct {
 	KeepJobRunsDays    int
 	LogLevel           string
 	Security           SecuritySettings
+	SSO                SSOSettings
 }
 
 // SecuritySettings bound what clients may cost and say whom to trust
@@ -138,7 +139,7 @@ func (c *Config) envVars() []envVar {
 	sec := func(dst *secret) func(*Config, string) error {
 		return func(_ *Config, v string) error { *dst = secret(v); return nil }
 	}
-	return []envVar{
+	return append([]envVar{
 		{"MUSTER_DATA_DIR", str(&c.DataDir)},
 		{"MUSTER_REDIS_URL", sec(&c.RedisURL)},
 		{"MUSTER_REDIS_PREFIX", str(&c.RedisPrefix)},
@@ -189,7 +190,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_IMPORTS_PER_USER", setInt(&c.Security.ImportsPerUser)},
 		{"MUSTER_PREVIEW_MB_PER_USER", setInt(&c.Security.PreviewMBPerUser)},
 		{"MUSTER_PREVIEW_MB_TOTAL", setInt(&c.Security.PreviewMB)},
-	}
+	}, c.ssoEnvVars()...)
 }
 
 // fromEnv applies the MUSTER_* variables that are set.
@@ -331,7 +332,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s must be positive", d.name)
 		}
 	}
-	return nil
+	return c.validateSSO()
 }
 
 // serverSecurity turns the settings into the server's (after Validate).

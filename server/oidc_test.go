@@ -440,4 +440,3 @@ func TestParseRoleMap(t *testing.T) {
 		t.Error("grantFor of an unmapped group granted something")
 	}
 }
-
