@@ -440,3 +440,23 @@ func TestParseRoleMap(t *testing.T) {
 		t.Error("grantFor of an unmapped group granted something")
 	}
 }
+
+func TestOIDCAccountsPageForUserWithoutRole(t *testing.T) {
+	e := newSSOEnv(t, func(c *Config) { c.OIDC.RoleMap = nil })
+	b := newSSOBrowser(t)
+	b.get(e.signInAtOP(b, "new.person", "/").String())
+	// The seeded sessions began at testNow; this server's clock is real.
+	id := randomToken()
+	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: sha256Hex(id), Username: "admin", CSRFToken: "x",
+		Created: time.Now(), Expires: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	e.cookies["admin"] = id
+	rec := e.do(req{method: "GET", path: "/accounts", as: "admin"})
+	body := rec.Body.String()
+	// An admin editing the account must choose a role: none is preselected.
+	i := strings.Index(body, `id="u-new.person"`)
+	if rec.Code != 200 || i < 0 || !strings.Contains(body[i:], `<option value="" selected>Choose a role</option>`) || !strings.Contains(body, "no access yet") {
+		t.Fatalf("accounts page: %d\n%s", rec.Code, body)
+	}
+}
