@@ -220,7 +220,15 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	if err := idt.Claims(&claims); err != nil {
 		return fail("claims", err)
 	}
-	if claims["preferred_username"] == nil && claims["email"] == nil || claims[s.oidc.cfg.RolesClaim] == nil && p.UserInfoEndpoint() != "" {
+	rolesClaim := s.oidc.cfg.RolesClaim
+	if overage(claims, rolesClaim) {
+		// Entra ID leaves out a groups claim of more than 200 groups and
+		// names a Graph query instead ("_claim_names"); README says how to
+		// avoid it (emit only the groups assigned to the application).
+		s.log.Warn("oidc: the roles claim was left out by the provider (group overage)", "request_id", rid, "claim", rolesClaim)
+	}
+	needRoles := len(s.oidc.cfg.RoleMap) > 0 && claims[rolesClaim] == nil
+	if (claims["preferred_username"] == nil && claims["email"] == nil || needRoles) && p.UserInfoEndpoint() != "" {
 		// Entra ID puts these in the ID token; other providers may give
 		// them only at the UserInfo endpoint, whose "sub" must be the ID
 		// token's (Core §5.3.2).
@@ -269,7 +277,10 @@ func (s *Server) oidcUser(ctx context.Context, link training.OIDCLink, claims ma
 	// Accounts are few (staff, not officers): a scan is enough.
 	i := slices.IndexFunc(users, func(u training.User) bool { return u.OIDC == link })
 	var u training.User
-	if i >= 0 {
+	switch {
+	case i >= 0 && len(cfg.RoleMap) == 0:
+		u = users[i]
+	case i >= 0:
 		err = s.store.UpdateUser(ctx, users[i].Username, func(x *training.User) error {
 			apply(x)
 			u = *x
@@ -278,7 +289,7 @@ func (s *Server) oidcUser(ctx context.Context, link training.OIDCLink, claims ma
 		if err != nil {
 			return training.User{}, err
 		}
-	} else {
+	default:
 		name, _ := claims["preferred_username"].(string)
 		if name == "" {
 			name, _ = claims["email"].(string)
@@ -310,6 +321,15 @@ func (s *Server) oidcUser(ctx context.Context, link training.OIDCLink, claims ma
 		return u, errNoAccess
 	}
 	return u, nil
+}
+
+// overage reports whether the provider moved claim out of the token
+// (OpenID Connect Core §5.6.2, aggregated and distributed claims: the
+// claim's name is listed in "_claim_names").
+func overage(claims map[string]any, claim string) bool {
+	names, _ := claims["_claim_names"].(map[string]any)
+	_, ok := names[claim]
+	return ok && claims[claim] == nil
 }
 
 // stringsClaim reads a claim that is a list of strings (or one string).

@@ -460,3 +460,17 @@ func TestOIDCAccountsPageForUserWithoutRole(t *testing.T) {
 		t.Fatalf("accounts page: %d\n%s", rec.Code, body)
 	}
 }
+
+func TestOIDCGroupOverage(t *testing.T) {
+	// The shape Entra ID sends when a user is in more than 200 groups.
+	var claims map[string]any
+	if err := json.Unmarshal([]byte(`{"sub":"x","_claim_names":{"groups":"src1"},"_claim_sources":{"src1":{"endpoint":"https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}}}`), &claims); err != nil {
+		t.Fatal(err)
+	}
+	if !overage(claims, "groups") || overage(claims, "roles") {
+		t.Fatal("overage not recognised")
+	}
+	if g, ok := grantFor(map[string]RoleGrant{"g": {Role: training.RoleAdmin}}, stringsClaim(claims["groups"])); ok {
+		t.Fatalf("a user whose groups were left out got %+v", g)
+	}
+}
