@@ -101,7 +101,7 @@ func (s *Server) oidcStart(c echo.Context) error {
 	p, err := s.oidc.discover()
 	if err != nil {
 		s.log.Error("oidc: provider unreachable", "request_id", requestIDOf(c), "err", err)
-		return fmt.Errorf("%w: the identity provider cannot be reached; try again later", training.ErrUnavailable)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "The identity provider cannot be reached; try again later, or ask an administrator.")
 	}
 	f := oidcFlow{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
 		Next: localPath(c.QueryParam("next")), Expires: s.now().Add(oidcFlowTTL)}

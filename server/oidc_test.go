@@ -474,3 +474,23 @@ func TestOIDCGroupOverage(t *testing.T) {
 		t.Fatalf("a user whose groups were left out got %+v", g)
 	}
 }
+
+func TestOIDCProviderDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	e := newTestEnv(t, func(c *Config) {
+		c.OIDC = &OIDCConfig{Issuer: issuer, ClientID: "x"}
+	})
+	rec := e.do(req{method: "GET", path: "/login/oidc"})
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "identity provider cannot be reached") {
+		t.Fatalf("provider down: %d %s", rec.Code, rec.Body)
+	}
+	// Password sign-in still works (it is on by default).
+	if rec := e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: "admin", Password: testPassword}), ctype: "application/json"}); rec.Code != 200 {
+		t.Fatalf("password login with the provider down: %d", rec.Code)
+	}
+}
