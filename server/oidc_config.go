@@ -64,7 +64,7 @@ func (c *OIDCConfig) check(baseURL string) error {
 		}
 		c.RedirectURL = strings.TrimSuffix(baseURL, "/") + OIDCCallbackPath
 	}
-	if u, err := url.Parse(c.RedirectURL); err != nil || u.Host == "" || u.Path != OIDCCallbackPath {
+	if u, err := url.Parse(c.RedirectURL); err != nil || u.Host == "" || !strings.HasSuffix(u.Path, OIDCCallbackPath) {
 		return fmt.Errorf("server: MUSTER_OIDC_REDIRECT_URL %q must be an absolute URL ending in %s", c.RedirectURL, OIDCCallbackPath)
 	}
 	if len(c.Scopes) == 0 {

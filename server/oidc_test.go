@@ -494,3 +494,21 @@ func TestOIDCProviderDown(t *testing.T) {
 		t.Fatalf("password login with the provider down: %d", rec.Code)
 	}
 }
+
+func TestOIDCConfigChecked(t *testing.T) {
+	for name, c := range map[string]OIDCConfig{
+		"no issuer":        {ClientID: "x"},
+		"issuer not a URL": {Issuer: "login.example", ClientID: "x"},
+		"no client id":     {Issuer: "https://login.example"},
+		"bad redirect":     {Issuer: "https://login.example", ClientID: "x", RedirectURL: "https://muster.example/elsewhere"},
+	} {
+		c := c
+		if _, err := New(Config{Store: newTestEnv(t).st, Secret: testSecret, BaseURL: "https://muster.example", OIDC: &c}); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	c := OIDCConfig{Issuer: "https://login.example/t/v2.0", ClientID: "x"}
+	if err := c.check("https://muster.example/"); err != nil || c.RedirectURL != "https://muster.example/login/oidc/callback" || c.RolesClaim != "groups" || c.Name != "your organisation" {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+}
