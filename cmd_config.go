@@ -63,6 +63,7 @@ type Config struct {
 	RetainImportMonths  int
 	ScheduleRetention   string
 	Security            SecuritySettings
+	SSO                 SSOSettings
 }
 
 // SecuritySettings bound what clients may cost and say whom to trust
@@ -151,7 +152,7 @@ func (c *Config) envVars() []envVar {
 	sec := func(dst *secret) func(*Config, string) error {
 		return func(_ *Config, v string) error { *dst = secret(v); return nil }
 	}
-	return []envVar{
+	return append([]envVar{
 		{"MUSTER_DATA_DIR", str(&c.DataDir)},
 		{"MUSTER_REDIS_URL", sec(&c.RedisURL)},
 		{"MUSTER_REDIS_PREFIX", str(&c.RedisPrefix)},
@@ -206,7 +207,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_RETAIN_AUDIT_MONTHS", setInt(&c.RetainAuditMonths)},
 		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", setInt(&c.RetainImportMonths)},
 		{"MUSTER_SCHEDULE_RETENTION", str(&c.ScheduleRetention)},
-	}
+	}, c.ssoEnvVars()...)
 }
 
 // fromEnv applies the MUSTER_* variables that are set.
@@ -362,7 +363,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s %d must be a number of months from 0 (keep) to 1200", r.name, r.v)
 		}
 	}
-	return nil
+	return c.validateSSO()
 }
 
 // serverSecurity turns the settings into the server's (after Validate).

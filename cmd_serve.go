@@ -112,6 +112,7 @@ func (a *App) prepare(ctx context.Context) error {
 		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
 	}
 	a.Config.serverSecurity(&cfg)
+	a.Config.serverSSO(&cfg)
 	if jobs != nil {
 		cfg.Jobs = jobs
 	}

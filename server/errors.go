@@ -35,6 +35,8 @@ func classify(err error) (status int, code, message string, internal bool) {
 		return http.StatusUnauthorized, "unauthorized", "Sign in first, or send a valid API token.", false
 	case errors.Is(err, errOneTimeExpired):
 		return http.StatusUnauthorized, "unauthorized", "This one-time password has expired; ask an administrator for a new one.", false
+	case errors.Is(err, errPasswordLoginOff):
+		return http.StatusUnauthorized, "unauthorized", passwordOffMessage, false
 	case errors.Is(err, errUnauthenticatedLogin):
 		return http.StatusUnauthorized, "unauthorized", "The username or password is wrong.", false
 	case errors.Is(err, errTooLarge), errors.As(err, &mbe):

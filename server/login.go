@@ -49,7 +49,9 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	}
 	u, err := s.store.User(ctx, username)
 	switch {
-	case errors.Is(err, training.ErrNotFound) || username == "":
+	// An account made by single sign-on has no password: as for an
+	// unknown name, the dummy hash is checked so that the time is the same.
+	case errors.Is(err, training.ErrNotFound) || username == "" || err == nil && u.PasswordHash == "":
 		if _, err := s.checkPassword(ctx, password, dummyHash()); err != nil {
 			return training.User{}, nil, err
 		}
@@ -69,6 +71,10 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	if !ok || u.Disabled {
 		s.auditAs(ctx, username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
+	}
+	if !s.passwordLoginAllowed(u.Username) {
+		// Said only after the right password: it tells nothing to a guesser.
+		return training.User{}, nil, errPasswordLoginOff
 	}
 	if s.oneTimeExpired(u) {
 		return training.User{}, nil, errOneTimeExpired
@@ -126,6 +132,9 @@ func (s *Server) clearSessionCookie(c echo.Context) {
 func (s *Server) loginForm(c echo.Context) error {
 	next := localPath(c.FormValue("next"))
 	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
+	if errors.Is(err, errPasswordLoginOff) {
+		return c.Redirect(http.StatusSeeOther, "/login?error=password_off&next="+url.QueryEscape(next))
+	}
 	if errors.Is(err, errUnauthenticatedLogin) {
 		if s.loginFailed != nil {
 			return s.loginFailed(c, next, c.FormValue("username"))

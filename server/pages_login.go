@@ -11,7 +11,14 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-type loginView struct{ Next, Username string }
+type loginView struct {
+	Next, Username string
+	// SSOURL and SSOName offer single sign-on ("" when it is off);
+	// PasswordOff says password sign-in is kept for the break-glass
+	// administrator only.
+	SSOURL, SSOName string
+	PasswordOff     bool
+}
 
 // pageLogin is the sign-in form; POST /login (auth.go) checks it.
 func (p *webPages) pageLogin(c echo.Context) error {
@@ -20,7 +27,13 @@ func (p *webPages) pageLogin(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
 	var errs formErrors
-	view := loginView{Next: next}
+	view := loginView{Next: next, SSOURL: p.oidcLoginURL(next), PasswordOff: p.cfg.PasswordLoginOff}
+	if p.oidc != nil {
+		view.SSOName = p.oidc.cfg.Name
+	}
+	if c.QueryParam("error") == "password_off" {
+		errs = formErrors{{Field: "username", Message: passwordOffMessage}}
+	}
 	if c.QueryParam("error") == "invalid" {
 		view.Username = p.kept(c, "username")
 		errs.add("username", loginWrong)

@@ -63,6 +63,10 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
 	e.POST("/login", s.loginForm)
+	if s.oidc != nil {
+		e.GET("/login/oidc", s.oidcStart)
+		e.GET(OIDCCallbackPath, s.oidcCallback)
+	}
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)
 	api.POST("/login", s.loginJSON)

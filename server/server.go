@@ -65,6 +65,12 @@ type Config struct {
 	OneTimePasswordTTL time.Duration
 	// Limits bound what concurrent requests may cost (zero fields: defaults).
 	Limits Limits
+	// OIDC, when set, turns on single sign-on (oidc.go).
+	OIDC *OIDCConfig
+	// PasswordLoginOff refuses password sign-in to everyone but
+	// BreakGlassUser (an administrator kept for when the provider is down).
+	PasswordLoginOff bool
+	BreakGlassUser   string
 }
 
 // Timeouts of the HTTP server. A slow client may hold a connection for at
@@ -145,6 +151,7 @@ type Server struct {
 	imports *importGate
 	live    *liveModel
 	commits *committer
+	oidc    *oidcClient // nil: no single sign-on
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -181,6 +188,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OneTimePasswordTTL <= 0 {
 		cfg.OneTimePasswordTTL = DefaultOneTimePasswordTTL
 	}
+	if cfg.OIDC != nil {
+		o := *cfg.OIDC
+		if err := o.check(cfg.BaseURL); err != nil {
+			return nil, err
+		}
+		if o.HTTPClient == nil {
+			o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+		}
+		cfg.OIDC = &o
+	}
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
 	s := &Server{
@@ -196,6 +213,9 @@ func New(cfg Config) (*Server, error) {
 		imports: newImportGate(cfg.Limits),
 		live:    newLiveModel(),
 		ready:   make(chan struct{}),
+	}
+	if cfg.OIDC != nil {
+		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
 	s.store = liveStore{Store: cfg.Store, s: s}
 	s.commits = &committer{s: s}

@@ -35,7 +35,22 @@ type User struct {
 	// began before it are no longer valid, so a reset signs the user out
 	// everywhere.
 	PasswordChanged time.Time `json:"password_changed"`
+	// OIDC links the user to an account at an OpenID Connect provider
+	// (single sign-on); zero for password-only users.
+	OIDC OIDCLink `json:"oidc,omitzero"`
 }
+
+// OIDCLink names an account at an OpenID Connect provider: the pair
+// (issuer, subject) is the only stable identifier of an end-user
+// (OpenID Connect Core 1.0 §2, "sub": "locally unique and never
+// reassigned within the Issuer"); names and emails can change.
+type OIDCLink struct {
+	Issuer  string `json:"issuer"`
+	Subject string `json:"subject"`
+}
+
+// IsZero reports whether the link is unset.
+func (l OIDCLink) IsZero() bool { return l.Issuer == "" && l.Subject == "" }
 
 // SetPassword records a new password hash set at now; oneTime marks a
 // generated password the user must replace at their next login.

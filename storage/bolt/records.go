@@ -190,6 +190,10 @@ type userRec struct {
 	Created            time.Time `json:"created"`
 	MustChangePassword bool      `json:"must_change_password,omitempty"`
 	PasswordChanged    time.Time `json:"password_changed"`
+	// Added with single sign-on; records written before it decode with
+	// them empty (a password-only user).
+	OIDCIssuer  string `json:"oidc_issuer,omitempty"`
+	OIDCSubject string `json:"oidc_subject,omitempty"`
 }
 
 func (r *userRec) version() int { return r.V }
@@ -198,14 +202,15 @@ func toUserRec(u training.User) *userRec {
 	return &userRec{V: recordV1, Username: u.Username, PasswordHash: u.PasswordHash,
 		Role: string(u.Role), Email: u.Email, Units: u.Units, OfficerID: u.OfficerID,
 		Disabled: u.Disabled, Created: utc(u.Created), MustChangePassword: u.MustChangePassword,
-		PasswordChanged: utc(u.PasswordChanged)}
+		PasswordChanged: utc(u.PasswordChanged), OIDCIssuer: u.OIDC.Issuer, OIDCSubject: u.OIDC.Subject}
 }
 
 func (r *userRec) user() training.User {
 	return training.User{Username: r.Username, PasswordHash: r.PasswordHash,
 		Role: training.Role(r.Role), Email: r.Email, Units: r.Units, OfficerID: r.OfficerID,
 		Disabled: r.Disabled, Created: utc(r.Created), MustChangePassword: r.MustChangePassword,
-		PasswordChanged: utc(r.PasswordChanged)}
+		PasswordChanged: utc(r.PasswordChanged),
+		OIDC:            training.OIDCLink{Issuer: r.OIDCIssuer, Subject: r.OIDCSubject}}
 }
 
 type sessionRec struct {

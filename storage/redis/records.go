@@ -183,16 +183,20 @@ type userV1 struct {
 	Created            time.Time `json:"created"`
 	MustChangePassword bool      `json:"must_change_password"`
 	PasswordChanged    time.Time `json:"password_changed"`
+	// Added with single sign-on; records written before it decode with
+	// them empty (a password-only user).
+	OIDCIssuer  string `json:"oidc_issuer,omitempty"`
+	OIDCSubject string `json:"oidc_subject,omitempty"`
 }
 
 func userRec(u training.User) userV1 {
-	return userV1{recordVersion, u.Username, u.PasswordHash, string(u.Role), u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC()}
+	return userV1{recordVersion, u.Username, u.PasswordHash, string(u.Role), u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC(), u.OIDC.Issuer, u.OIDC.Subject}
 }
 
 func (r userV1) domain() training.User {
 	return training.User{Username: r.Username, PasswordHash: r.PasswordHash, Role: training.Role(r.Role), Email: r.Email, Units: r.Units,
 		OfficerID: r.OfficerID, Disabled: r.Disabled, Created: r.Created, MustChangePassword: r.MustChangePassword,
-		PasswordChanged: r.PasswordChanged}
+		PasswordChanged: r.PasswordChanged, OIDC: training.OIDCLink{Issuer: r.OIDCIssuer, Subject: r.OIDCSubject}}
 }
 
 type sessionV1 struct {

@@ -31,6 +31,9 @@ func user(name string, role training.Role) training.User {
 
 func testUsers(t *testing.T, s training.Store) {
 	users := []training.User{user("zoe", training.RoleManager), user("amir", training.RoleAdmin), user("hr1", training.RoleHR)}
+	// A user who signs in through OpenID Connect keeps the link to the
+	// provider's account (single sign-on finds them by it).
+	users[2].OIDC = training.OIDCLink{Issuer: "https://login.example/tenant/v2.0", Subject: "AAAA-sub-1"}
 	for _, u := range users {
 		check(t, s.CreateUser(ctx(t), u))
 	}

@@ -1,0 +1,29 @@
+package redis
+
+import (
+	"testing"
+
+	"github.com/muster-police/muster/training"
+)
+
+// TestUserRecordBeforeSSO: a user record written before single sign-on
+// (no oidc_* fields) still decodes, as a password-only user.
+func TestUserRecordBeforeSSO(t *testing.T) {
+	old := `{"v":1,"username":"amir","password_hash":"$argon2id$x","role":"admin","created":"2026-01-02T03:04:05Z","password_changed":"2026-01-02T03:04:05Z"}`
+	r, err := decode[userV1]("user", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := r.domain()
+	if u.Username != "amir" || u.Role != training.RoleAdmin || !u.OIDC.IsZero() {
+		t.Fatalf("old record decoded as %+v", u)
+	}
+	u.OIDC = training.OIDCLink{Issuer: "https://idp.example", Subject: "s1"}
+	r2, err := decode[userV1]("user", encode(userRec(u)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r2.domain(); got.OIDC != u.OIDC {
+		t.Fatalf("link lost: %+v", got.OIDC)
+	}
+}
