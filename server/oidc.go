@@ -154,9 +154,11 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 func (s *Server) oidcCallback(c echo.Context) error {
 	u, next, err := s.oidcSignIn(c)
 	if errors.Is(err, errNoAccess) {
+		s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
 		return s.oidcNoAccess(c, u)
 	}
 	if errors.Is(err, errUnauthenticatedLogin) {
+		s.auditAs(c.Request().Context(), "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
 		// Said here, not by the error handler: a 401 on a page would
 		// send the browser to the login page without saying why.
 		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", domainMessage(err, errUnauthenticatedLogin))
@@ -168,6 +170,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return fmt.Errorf("oidc: %w", err)
 	}
 	s.log.Info("oidc sign-in", "request_id", requestIDOf(c))
+	s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "single sign-on")
 	return c.Redirect(http.StatusSeeOther, next)
 }
 

@@ -214,6 +214,9 @@ func TestOIDCCodeFlow(t *testing.T) {
 	if want := (training.OIDCLink{Issuer: e.issuer, Subject: "sub-ada"}); stored.OIDC != want || stored.Email != "ada@force.example" || stored.PasswordHash != "" {
 		t.Fatalf("created user %+v, want linked to %+v with the email and no password", stored, want)
 	}
+	if page, err := e.st.Audit(t.Context(), training.AuditQuery{Action: training.AuditSignIn, Actor: "ada.admin"}); err != nil || len(page.Events) != 1 || page.Events[0].Detail != "single sign-on" {
+		t.Errorf("the single sign-on is not in the audit trail: %+v %v", page.Events, err)
+	}
 
 	// The session is an ordinary one: a CSRF-protected unsafe request
 	// without the token is refused, with it accepted.
