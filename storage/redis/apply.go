@@ -42,7 +42,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	if err != nil {
 		return 0, err
 	}
-	ok, err := s.rdb.SetNX(ctx, s.keys.applyLock, token, s.applyTTL).Result()
+	ok, err := s.bulk.SetNX(ctx, s.keys.applyLock, token, s.applyTTL).Result()
 	if err != nil {
 		return 0, s.wrap(err)
 	}
@@ -59,7 +59,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	if err := s.cleanStaging(ctx); err != nil {
 		return 0, err
 	}
-	if err := s.rdb.SAdd(ctx, s.keys.stages, token).Err(); err != nil {
+	if err := s.bulk.SAdd(ctx, s.keys.stages, token).Err(); err != nil {
 		return 0, s.wrap(err)
 	}
 	s.step("locked")
@@ -87,7 +87,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	keys := []string{s.keys.rev, s.keys.officers, s.keys.completions, s.keys.exemptions,
 		s.keys.imports, s.keys.importsByTime, s.keys.importByHash, s.keys.stages, s.keys.applyLock,
 		stOff, stComp, stEx, s.keys.changes}
-	res, err := applyScript.Run(ctx, s.rdb, keys,
+	res, err := applyScript.Run(ctx, s.bulk, keys,
 		cs.BaseRevision, checkHash, cs.Import.ID, encode(rec), score(cs.Import.At), token,
 		parts[0].count, parts[1].count, parts[2].count, cs.Import.FileHash,
 		parts[0].mode, parts[1].mode, parts[2].mode).Int64Slice()
@@ -189,7 +189,7 @@ func (s *Store) onlyPostsSince(ctx context.Context, base, rev int64) (bool, erro
 	if base == rev {
 		return true, nil
 	}
-	n, err := s.rdb.XRange(ctx, s.keys.changes, strconv.FormatInt(base+1, 10)+"-0", strconv.FormatInt(rev, 10)+"-0").Result()
+	n, err := s.bulk.XRange(ctx, s.keys.changes, strconv.FormatInt(base+1, 10)+"-0", strconv.FormatInt(rev, 10)+"-0").Result()
 	if err != nil {
 		return false, s.wrap(err)
 	}
@@ -234,7 +234,7 @@ func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
 	if hash == "" {
 		return nil
 	}
-	done, err := s.rdb.HExists(ctx, s.keys.importByHash, hash).Result()
+	done, err := s.bulk.HExists(ctx, s.keys.importByHash, hash).Result()
 	if err != nil {
 		return s.wrap(err)
 	}

@@ -22,7 +22,7 @@ func (s *Store) hmget(ctx context.Context, key string, fields []string) ([]strin
 		return out, nil
 	}
 	if len(fields) > s.chunk { // many fields: not worth asking an empty hash
-		n, err := s.rdb.Exists(ctx, key).Result()
+		n, err := s.bulk.Exists(ctx, key).Result()
 		if err != nil {
 			return nil, s.wrap(err)
 		}
@@ -31,7 +31,7 @@ func (s *Store) hmget(ctx context.Context, key string, fields []string) ([]strin
 		}
 	}
 	var cmds []*goredis.SliceCmd
-	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err := s.bulk.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i := 0; i < len(fields); i += s.chunk {
 			cmds = append(cmds, p.HMGet(ctx, key, fields[i:min(i+s.chunk, len(fields))]...))
 		}
@@ -60,7 +60,7 @@ func (s *Store) stageHash(ctx context.Context, token, key string, fields []strin
 	for start := 0; start < len(fields); start += per * pipelineChunks {
 		end := min(start+per*pipelineChunks, len(fields))
 		var ext *goredis.Cmd
-		_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		_, err := s.bulk.Pipelined(ctx, func(p goredis.Pipeliner) error {
 			for i := start; i < end; i += per {
 				part := fields[i:min(i+per, end)]
 				args := make([]any, len(part))
@@ -90,13 +90,13 @@ func (s *Store) dropStaging(token string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	stOff, stComp, stEx := s.keys.stage(token)
-	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err := s.bulk.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Unlink(ctx, stOff, stComp, stEx)
 		p.SRem(ctx, s.keys.stages, token)
 		return nil
 	})
 	if err == nil {
-		err = releaseScript.Run(ctx, s.rdb, []string{s.keys.applyLock}, token).Err()
+		err = releaseScript.Run(ctx, s.bulk, []string{s.keys.applyLock}, token).Err()
 	}
 	if err != nil {
 		s.log.Warn("could not remove an abandoned import's staging; it expires by itself", "err", s.wrap(err))
@@ -108,14 +108,14 @@ func (s *Store) dropStaging(token string) {
 // import holds the lock from before it registers its staging until its
 // Lua step removes both.) It runs at Open and at the start of each import.
 func (s *Store) cleanStaging(ctx context.Context) error {
-	tokens, err := s.rdb.SMembers(ctx, s.keys.stages).Result()
+	tokens, err := s.bulk.SMembers(ctx, s.keys.stages).Result()
 	if err != nil {
 		return s.wrap(err)
 	}
 	if len(tokens) == 0 {
 		return nil
 	}
-	holder, err := s.rdb.Get(ctx, s.keys.applyLock).Result()
+	holder, err := s.bulk.Get(ctx, s.keys.applyLock).Result()
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		return s.wrap(err)
 	}
@@ -124,7 +124,7 @@ func (s *Store) cleanStaging(ctx context.Context) error {
 			continue
 		}
 		stOff, stComp, stEx := s.keys.stage(t)
-		_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		_, err := s.bulk.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 			p.Unlink(ctx, stOff, stComp, stEx)
 			p.SRem(ctx, s.keys.stages, t)
 			return nil

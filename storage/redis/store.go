@@ -36,7 +36,12 @@ type Options struct {
 // Store is a training.Store on Redis. It is safe for concurrent use by
 // many goroutines and many processes.
 type Store struct {
-	rdb    goredis.UniversalClient
+	rdb goredis.UniversalClient
+	// bulk is a second client for the import's staging writes and its
+	// switch-over scripts, whose replies may take longer than rdb's fail-
+	// fast read timeout on a busy machine (bulkTimeout); requests, /readyz
+	// and everything else use rdb and answer within about a second.
+	bulk   goredis.UniversalClient
 	cfg    config
 	keys   keys
 	log    *slog.Logger
@@ -76,6 +81,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	s := &Store{
 		rdb:        goredis.NewUniversalClient(cfg.universal(tlsConf)),
+		bulk:       goredis.NewUniversalClient(cfg.bulk(tlsConf)),
 		cfg:        cfg,
 		keys:       newKeys(opts.Prefix),
 		log:        opts.Logger.With("store", "redis", "redis", cfg.describe()),
@@ -147,6 +153,18 @@ func (c config) universal(tlsConf *tls.Config) *goredis.UniversalOptions {
 	return o
 }
 
+// bulkTimeout bounds one reply to an import's staging or apply command.
+const bulkTimeout = 30 * time.Second
+
+// bulk is universal with room for the import's large commands: the same
+// server and credentials, a longer read and write timeout, a small pool.
+func (c config) bulk(tlsConf *tls.Config) *goredis.UniversalOptions {
+	o := c.universal(tlsConf)
+	o.ReadTimeout, o.WriteTimeout = max(c.readTimeout, bulkTimeout), max(c.writeTimeout, bulkTimeout)
+	o.PoolSize = 4
+	return o
+}
+
 // Describe names the Redis deployment for logs and status pages: mode,
 // addresses, database, never a user name or password.
 func (s *Store) Describe() string { return s.cfg.describe() }
@@ -167,7 +185,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connections. It is safe to call more than once.
 func (s *Store) Close() error {
 	var err error
-	s.closed.Do(func() { err = s.rdb.Close() })
+	s.closed.Do(func() { err = errors.Join(s.rdb.Close(), s.bulk.Close()) })
 	return err
 }
 
