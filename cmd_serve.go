@@ -112,9 +112,7 @@ func (a *App) prepare(ctx context.Context) error {
 		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
 	}
 	a.Config.serverSecurity(&cfg)
-	if jobs != nil {
-		cfg.Jobs = jobs
-	}
+	cfg.Jobs = jobs
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err
