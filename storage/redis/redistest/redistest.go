@@ -31,6 +31,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/muster-police/muster/internal/testenv"
 )
 
 // Main runs the tests and then stops the shared servers; use it as the
@@ -45,10 +47,7 @@ func Main(m *testing.M) int {
 // MUSTER_TEST_REQUIRE=1.
 func Need(t testing.TB, why string) {
 	t.Helper()
-	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-		t.Fatalf("%s (MUSTER_TEST_REQUIRE=1, so this is a failure, not a skip)", why)
-	}
-	t.Skipf("%s; install redis-server (Debian: apt-get install redis-server) to run this test", why)
+	testenv.Need(t, why, "install redis-server (Debian: apt-get install redis-server redis-tools)")
 }
 
 // Binaries returns the paths of redis-server and redis-cli.
