@@ -113,9 +113,7 @@ func (a *App) prepare(ctx context.Context) error {
 	}
 	a.Config.serverSecurity(&cfg)
 	a.Config.serverSSO(&cfg)
-	if jobs != nil {
-		cfg.Jobs = jobs
-	}
+	cfg.Jobs = jobs
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err

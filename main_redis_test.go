@@ -1,15 +1,13 @@
 package main
 
 import (
-	"net"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alicebob/miniredis/v2"
+
+	"github.com/muster-police/muster/storage/redis/redistest"
 )
 
 // TestSamplesAcceptanceRedis runs the samples acceptance test through the
@@ -40,41 +38,9 @@ func samplesOnRedis(t *testing.T, url string) {
 	}
 }
 
-// startRedisServer starts a throw-away redis-server on a free loopback
-// port, or skips (fails under MUSTER_TEST_REQUIRE=1) when there is none.
+// startRedisServer starts a throw-away redis-server (redistest: skipped
+// without one, failing under MUSTER_TEST_REQUIRE=1) and returns host:port.
 func startRedisServer(t *testing.T) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatal("redis-server is not installed (MUSTER_TEST_REQUIRE=1, so this is a failure)")
-		}
-		t.Skip("redis-server is not installed; install Debian's redis-server to run this test")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for i := 0; ; i++ {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-			return addr
-		}
-		if i == 500 {
-			t.Fatalf("redis-server did not start on %s: %v", addr, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return redistest.Start(t, "--save", "", "--appendonly", "no").Addr()
 }

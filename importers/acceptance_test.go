@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/internal/testenv"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 )
@@ -25,10 +26,7 @@ func sampleDir(t *testing.T) string {
 			return d
 		}
 	}
-	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-		t.Fatal("sample rosters not found in testdata/samples or ../shared/samples")
-	}
-	t.Skip("sample rosters not found in testdata/samples or ../shared/samples")
+	testenv.Need(t, "sample rosters not found in testdata/samples or ../shared/samples", "restore testdata/samples from git")
 	return ""
 }
 

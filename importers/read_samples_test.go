@@ -1,10 +1,12 @@
 package importers
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/muster-police/muster/internal/testenv"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,10 +45,7 @@ func samplePath(t *testing.T, name string) string {
 			return path
 		}
 	}
-	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-		t.Fatalf("shared sample %s not found in %q", name, sampleDirs)
-	}
-	t.Skipf("shared sample %s not found in %q", name, sampleDirs)
+	testenv.Need(t, fmt.Sprintf("shared sample %s not found in %q", name, sampleDirs), "restore testdata/samples from git")
 	return ""
 }
 

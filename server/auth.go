@@ -33,9 +33,6 @@ const (
 // errSessionMissing is an unknown or expired session cookie.
 var errSessionMissing = fmt.Errorf("%w: no such session", errUnauthenticated)
 
-// sessionIDLength is the length of a session cookie value (32 random bytes, base64url).
-const sessionIDLength = 43
-
 // principal is who is calling: a user, through a session or an API token.
 type principal struct {
 	user    training.User

@@ -41,10 +41,11 @@ type reportKey struct {
 }
 
 type reportEntry struct {
-	done   chan struct{}
-	report *training.Report
-	json   []byte
-	err    error
+	done    chan struct{}
+	report  *training.Report
+	json    []byte
+	err     error
+	waiters int // callers that found the entry and wait on done (under dataCache.mu; for tests)
 }
 
 func newDataCache() *dataCache {
@@ -106,7 +107,9 @@ func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (
 	c.mu.Lock()
 	cacheable := c.ds == ds
 	e, ok := c.reports[key]
-	if !ok {
+	if ok {
+		e.waiters++
+	} else {
 		e = &reportEntry{done: make(chan struct{})}
 		if cacheable {
 			if len(c.reports) >= maxCachedReports || c.bytes >= maxCachedBytes {

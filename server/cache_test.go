@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/muster-police/muster/training"
 )
@@ -19,13 +20,16 @@ func TestReportCacheBuildsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var builds atomic.Int32
+	release := make(chan struct{})
 	build := func() (*training.Report, error) {
 		builds.Add(1)
+		<-release // held open until every caller has reached the cache
 		return training.BuildReport(ds, training.DateOf(testNow), training.ReportOptions{})
 	}
 	key := reportKey{rev: ds.Revision, unit: "test"}
+	const callers = 20
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
+	for range callers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -34,6 +38,24 @@ func TestReportCacheBuildsOnce(t *testing.T) {
 			}
 		}()
 	}
+	// Release the build once the other callers wait on it, or as soon as
+	// a second build shows the single flight is broken.
+	waiters := func() int {
+		e.s.cache.mu.Lock()
+		defer e.s.cache.mu.Unlock()
+		if r := e.s.cache.reports[key]; r != nil {
+			return r.waiters
+		}
+		return 0
+	}
+	for deadline := time.Now().Add(10 * time.Second); waiters() < callers-1 && builds.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Errorf("after 10s: %d callers wait, %d builds", waiters(), builds.Load())
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
 	wg.Wait()
 	if n := builds.Load(); n != 1 {
 		t.Fatalf("built %d times", n)

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/internal/testenv"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/storage/bolt"
@@ -37,11 +38,7 @@ func axeSource(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
-		msg := "axe-core is not installed (cd server/testdata/axe && npm ci): " + err.Error()
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatal(msg + " and MUSTER_TEST_REQUIRE=1")
-		}
-		t.Skip(msg)
+		testenv.Need(t, "axe-core is not installed: "+err.Error(), "cd server/testdata/axe && npm ci")
 	}
 	return string(b)
 }
@@ -61,10 +58,7 @@ func startE2E(t *testing.T, seed bool) *e2eEnv {
 	t.Helper()
 	exe := findChromium()
 	if exe == "" {
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatal("chromium is not installed (apt-get install -y chromium) and MUSTER_TEST_REQUIRE=1")
-		}
-		t.Skip("chromium is not installed; apt-get install -y chromium to run the end-to-end test")
+		testenv.Need(t, "chromium is not installed", "apt-get install -y chromium")
 	}
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "muster.db"), bolt.Options{})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/muster-police/muster/internal/testenv"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/storage/bolt"
@@ -46,10 +47,7 @@ type e2eFigures map[string]map[string]int
 func TestE2EChromium(t *testing.T) {
 	exe := findChromium()
 	if exe == "" {
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatal("chromium is not installed (apt-get install -y chromium) and MUSTER_TEST_REQUIRE=1")
-		}
-		t.Skip("chromium is not installed; apt-get install -y chromium to run the end-to-end test")
+		testenv.Need(t, "chromium is not installed", "apt-get install -y chromium")
 	}
 	roster, err := filepath.Abs("../testdata/samples/1_roster_full.xlsx")
 	if err != nil {

@@ -193,5 +193,5 @@ func (s *Server) openAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, b)
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/testenv"
 )
 
 //go:embed relay.py
@@ -65,10 +67,7 @@ func StartRelay(t testing.TB) *Relay {
 	t.Helper()
 	py, ok := aiosmtpdPython()
 	if !ok {
-		if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-			t.Fatal("aiosmtpd is not installed (apt-get install -y python3-aiosmtpd) and MUSTER_TEST_REQUIRE=1")
-		}
-		t.Skip("aiosmtpd is not installed (apt-get install -y python3-aiosmtpd)")
+		testenv.Need(t, "aiosmtpd is not installed", "apt-get install -y python3-aiosmtpd")
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "relay.py")

@@ -12,6 +12,7 @@ import (
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 	bbolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // envKillChild names the store file when the test binary runs as the
@@ -55,9 +56,20 @@ func TestKilledApply(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 
 	// The commit grows the file before it writes the new pages and writes
-	// the meta page last: kill as soon as the file grows.
-	killed := false
-	for !killed {
+	// the meta page last: kill as soon as the file grows. inotify wakes
+	// this loop on each write to the file (the growth is an ftruncate,
+	// which raises IN_MODIFY), so it neither spins nor sleeps past it;
+	// the poll timeout only bounds how late a child that exited is seen.
+	in, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(in)
+	if _, err := unix.InotifyAddWatch(in, path, unix.IN_MODIFY); err != nil {
+		t.Fatal(err)
+	}
+	events := make([]byte, 64<<10)
+	for {
 		select {
 		case err := <-exited:
 			t.Fatalf("helper exited before it could be killed (%v):\n%s", err, out.String())
@@ -67,9 +79,16 @@ func TestKilledApply(t *testing.T) {
 			if err := cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
-			killed = true
+			break
 		}
-		time.Sleep(200 * time.Microsecond)
+		if _, err := unix.Poll([]unix.PollFd{{Fd: int32(in), Events: unix.POLLIN}}, 100); err != nil && err != unix.EINTR {
+			t.Fatal(err)
+		}
+		for { // drain: the loop re-reads the size after any number of events
+			if _, err := unix.Read(in, events); err != nil {
+				break
+			}
+		}
 	}
 	<-exited
 	if _, err := os.Stat(path + ".applied"); err == nil {

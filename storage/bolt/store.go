@@ -19,6 +19,7 @@ import (
 
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var _ training.Store = (*Store)(nil)
@@ -126,7 +127,7 @@ func Open(path string, opts Options) (*Store, error) {
 		bopts.InitialMmapSize = 1 << 30
 	}
 	db, err := bbolt.Open(path, 0o600, bopts)
-	if errors.Is(err, bbolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrLocked
 	}
 	if err != nil {
@@ -229,7 +230,7 @@ func wrapDB(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, bbolt.ErrDatabaseNotOpen):
+	case errors.Is(err, berrors.ErrDatabaseNotOpen):
 		return fmt.Errorf("%w: store is closed", training.ErrUnavailable)
 	}
 	return err

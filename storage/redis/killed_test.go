@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -100,6 +101,11 @@ func testKilledApply(t *testing.T, cleaner string) {
 				t.Fatal(err)
 			}
 
+			// The helper's commands still in flight when it is killed are
+			// run by the server before it sees the connection close: wait
+			// for that (the client count back to this test's), or a late
+			// HSET could re-create a staging hash after the clean-up.
+			clientsBefore := connectedClients(t, s)
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), killedApplyEnv+"="+url+" "+prefix)
 			out, err := cmd.StdoutPipe()
@@ -120,6 +126,12 @@ func testKilledApply(t *testing.T, cleaner string) {
 				t.Fatal(err)
 			}
 			cmd.Wait()
+			for deadline := time.Now().Add(10 * time.Second); connectedClients(t, s) > clientsBefore; {
+				if time.Now().After(deadline) {
+					t.Fatalf("the killed helper's connections are still open after 10s (%d clients, %d before)", connectedClients(t, s), clientsBefore)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
 
 			// Staging exists (the kill really happened mid-apply) ...
 			tokens, err := s.rdb.SMembers(t.Context(), s.keys.stages).Result()
@@ -169,4 +181,24 @@ func testKilledApply(t *testing.T, cleaner string) {
 			}
 		})
 	}
+}
+
+// connectedClients is the server's connected_clients (INFO clients).
+func connectedClients(t *testing.T, s *Store) int {
+	t.Helper()
+	info, err := s.rdb.Info(t.Context(), "clients").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "connected_clients:"); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no connected_clients in INFO clients:\n%s", info)
+	return 0
 }

@@ -27,12 +27,19 @@ func openTest(t testing.TB, url, prefix string) *Store {
 	return s
 }
 
+// miniURL starts an in-process Redis for the conformance suite. Its Lua
+// runs interpreted inside the test binary, which -race slows about tenfold:
+// the LargeApply script then outlasts the 400 ms default read timeout meant
+// for a real server, so the suite's URL allows 30 s.
+func miniURL(t *testing.T) string {
+	return "redis://" + miniredis.RunT(t).Addr() + "?read_timeout=30s"
+}
+
 // TestStoreMiniredis runs the conformance suite against an in-process
 // Redis, so that a plain `go test ./...` covers this backend anywhere.
 func TestStoreMiniredis(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) training.Store {
-		m := miniredis.RunT(t)
-		return openTest(t, "redis://"+m.Addr(), "")
+		return openTest(t, miniURL(t), "")
 	})
 }
 
@@ -61,8 +68,7 @@ func TestStoreApplyModes(t *testing.T) {
 	for name, limit := range map[string]int{"replace": 0, "merge": 1 << 30} {
 		t.Run(name, func(t *testing.T) {
 			storagetest.Run(t, func(t *testing.T) training.Store {
-				m := miniredis.RunT(t)
-				s := openTest(t, "redis://"+m.Addr(), "")
+				s := openTest(t, miniURL(t), "")
 				s.mergeLimit = limit
 				return s
 			})

@@ -15,8 +15,10 @@
 package redistest
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -31,6 +33,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/muster-police/muster/internal/testenv"
 )
 
 // Main runs the tests and then stops the shared servers; use it as the
@@ -45,10 +49,7 @@ func Main(m *testing.M) int {
 // MUSTER_TEST_REQUIRE=1.
 func Need(t testing.TB, why string) {
 	t.Helper()
-	if os.Getenv("MUSTER_TEST_REQUIRE") == "1" {
-		t.Fatalf("%s (MUSTER_TEST_REQUIRE=1, so this is a failure, not a skip)", why)
-	}
-	t.Skipf("%s; install redis-server (Debian: apt-get install redis-server) to run this test", why)
+	testenv.Need(t, why, "install redis-server (Debian: apt-get install redis-server redis-tools)")
 }
 
 // Binaries returns the paths of redis-server and redis-cli.
@@ -74,22 +75,54 @@ type Server struct {
 	args     []string
 	conf     string // config file, for a sentinel
 	password string
-	tlsConf  *tls.Config // for the readiness check of a TLS-only server
+	tlsConf  *tls.Config // TLS only: Port is the tls-port, plain TCP is off
 	cmd      *exec.Cmd
+	exited   chan struct{} // closed when cmd has exited
 	log      *os.File
 }
 
 // Addr is host:port.
 func (r *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.Port)) }
 
-// Start runs the server and waits until it answers PING.
+// errPortTaken is a start that lost its port to another process between
+// FreePort's check and redis-server's bind.
+var errPortTaken = errors.New("port taken")
+
+// Start runs the server and waits until it answers PING. With Port 0 it
+// picks a free port, and picks again when another process (a parallel
+// test package's redis-server, say) binds it first: Redis cannot pick its
+// own port (--port 0 turns TCP off), and the cluster bus and the sentinel
+// need TCP, so the window between FreePort and the bind is closed by
+// retrying rather than by a unix socket.
 func (r *Server) Start() error {
-	args := append([]string{"--port", strconv.Itoa(r.Port), "--bind", "127.0.0.1", "--dir", r.Dir,
-		"--daemonize", "no", "--protected-mode", "no"}, r.args...)
+	pick := r.Port == 0
+	for attempt := 1; ; attempt++ {
+		if pick {
+			port, err := FreePort()
+			if err != nil {
+				return err
+			}
+			r.Port = port
+		}
+		err := r.start()
+		if err == nil || !pick || !errors.Is(err, errPortTaken) || attempt == 10 {
+			return err
+		}
+	}
+}
+
+func (r *Server) start() error {
+	args := []string{"--port", strconv.Itoa(r.Port)}
+	if r.tlsConf != nil {
+		args = []string{"--port", "0", "--tls-port", strconv.Itoa(r.Port)}
+	}
+	args = append(args, "--bind", "127.0.0.1", "--dir", r.Dir, "--daemonize", "no", "--protected-mode", "no")
+	args = append(args, r.args...)
 	if r.conf != "" { // a config file must come first
 		args = append([]string{r.conf}, args...)
 	}
-	logf, err := os.OpenFile(filepath.Join(r.Dir, "redis.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logPath := filepath.Join(r.Dir, "redis.log")
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
@@ -99,20 +132,40 @@ func (r *Server) Start() error {
 	// If the test binary dies, so does the server.
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := r.cmd.Start(); err != nil {
+		logf.Close()
 		return err
+	}
+	exited := make(chan struct{})
+	r.exited = exited
+	go func(cmd *exec.Cmd) { cmd.Wait(); close(exited) }(r.cmd)
+	failed := func(why string) error {
+		r.Stop()
+		out, _ := os.ReadFile(logPath)
+		if bytes.Contains(out, []byte("Address already in use")) || why == "another server answers on its port" {
+			return fmt.Errorf("redis-server on port %d: %w", r.Port, errPortTaken)
+		}
+		return fmt.Errorf("redis-server on port %d %s:\n%s", r.Port, why, out)
 	}
 	c := goredis.NewClient(&goredis.Options{Addr: r.Addr(), Password: r.password, TLSConfig: r.tlsConf,
 		MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer c.Close()
 	for range 200 {
-		if c.Ping(context.Background()).Err() == nil {
+		select {
+		case <-exited:
+			return failed("exited")
+		default:
+		}
+		// The process id tells this server from one that another test
+		// package started on the same port a moment earlier.
+		if info, err := c.Info(context.Background(), "server").Result(); err == nil {
+			if !strings.Contains(info, "process_id:"+strconv.Itoa(r.cmd.Process.Pid)+"\r\n") {
+				return failed("another server answers on its port")
+			}
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	r.Stop()
-	out, _ := os.ReadFile(filepath.Join(r.Dir, "redis.log"))
-	return fmt.Errorf("redis-server on port %d did not start:\n%s", r.Port, out)
+	return failed("did not start")
 }
 
 // Stop shuts the server down (SIGTERM: it writes its AOF) and waits.
@@ -121,13 +174,11 @@ func (r *Server) Stop() {
 		return
 	}
 	r.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { r.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-r.exited:
 	case <-time.After(10 * time.Second):
 		r.cmd.Process.Kill()
-		<-done
+		<-r.exited
 	}
 	r.cmd = nil
 	if r.log != nil {
@@ -170,11 +221,7 @@ func FreePort() (int, error) {
 func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
 	bin, _ := Binaries(t)
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Server{bin: bin, Port: port, Dir: t.TempDir(), args: args}
+	r := &Server{bin: bin, Dir: t.TempDir(), args: args}
 	for i, a := range args {
 		if a == "--requirepass" && i+1 < len(args) {
 			r.password = args[i+1]
@@ -192,20 +239,17 @@ func Start(t testing.TB, args ...string) *Server {
 func StartSentinel(t testing.TB, master *Server) *Server {
 	t.Helper()
 	bin, _ := Binaries(t)
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "sentinel.conf")
-	text := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nsentinel monitor mymaster 127.0.0.1 %d 1\nsentinel down-after-milliseconds mymaster 5000\n", port, dir, master.Port)
+	// The port comes from --port (Start picks it).
+	text := fmt.Sprintf("bind 127.0.0.1\ndir %s\nsentinel monitor mymaster 127.0.0.1 %d 1\nsentinel down-after-milliseconds mymaster 5000\n", dir, master.Port)
 	if master.password != "" {
 		text += "sentinel auth-pass mymaster " + master.password + "\n"
 	}
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{bin: bin, Port: port, Dir: dir, conf: conf, args: []string{"--sentinel"}}
+	s := &Server{bin: bin, Dir: dir, conf: conf, args: []string{"--sentinel"}}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -252,15 +296,11 @@ func URL(t testing.TB) string {
 			if err != nil {
 				return err
 			}
-			port, err := FreePort()
-			if err != nil {
-				return err
-			}
 			d := filepath.Join(dir, "single")
 			if err := os.MkdirAll(d, 0o700); err != nil {
 				return err
 			}
-			shared.single = &Server{bin: bin, Port: port, Dir: d, args: []string{"--save", "", "--appendonly", "no"}}
+			shared.single = &Server{bin: bin, Dir: d, args: []string{"--save", "", "--appendonly", "no"}}
 			return shared.single.Start()
 		}()
 	}
@@ -300,15 +340,11 @@ func startCluster(bin, cli string) error {
 	}
 	var addrs []string
 	for i := range 3 {
-		port, err := FreePort()
-		if err != nil {
-			return err
-		}
 		d := filepath.Join(dir, fmt.Sprintf("cluster-%d", i))
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return err
 		}
-		n := &Server{bin: bin, Port: port, Dir: d, args: []string{"--cluster-enabled", "yes",
+		n := &Server{bin: bin, Dir: d, args: []string{"--cluster-enabled", "yes",
 			"--cluster-config-file", filepath.Join(d, "nodes.conf"), "--cluster-node-timeout", "5000",
 			"--save", "", "--appendonly", "no"}}
 		if err := n.Start(); err != nil {

@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -29,12 +28,8 @@ func StartTLS(t testing.TB) (*Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Server{bin: bin, Port: port, Dir: dir, tlsConf: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
-		args: []string{"--port", "0", "--tls-port", strconv.Itoa(port), "--tls-cert-file", certFile,
+	r := &Server{bin: bin, Dir: dir, tlsConf: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		args: []string{"--tls-cert-file", certFile,
 			"--tls-key-file", keyFile, "--tls-ca-cert-file", caFile, "--tls-auth-clients", "no",
 			"--save", "", "--appendonly", "no"}}
 	if err := r.Start(); err != nil {
