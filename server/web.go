@@ -345,13 +345,19 @@ func chosenField(rules []training.MappingRule, header, field string) bool {
 	return false
 }
 
-// fieldLabel says what a column was read as.
+// fieldLabel says what a column was read as, in the words of the
+// preview's pick lists (importers.FieldChoices).
 func fieldLabel(f importers.Field) string {
 	switch f {
 	case "":
 		return "(ignored)"
 	case importers.FieldCourseColumn:
-		return "course"
+		return "completion date of a course"
+	}
+	for _, c := range importers.FieldChoices() {
+		if c.Field == f {
+			return c.Label
+		}
 	}
 	return strings.ReplaceAll(string(f), "_", " ")
 }
@@ -379,6 +385,11 @@ func hrMessage(m string) string {
 		if file, what, ok := strings.Cut(rest, ", nothing was written: importing it would record "); ok {
 			return "If you confirm, importing " + file + " will record " + what
 		}
+	}
+	// A guard's refusal, shown on the preview where nothing has been
+	// imported yet: say what to do on this page.
+	if i := strings.Index(m, " Nothing was imported; check the examples, and if the file is right, confirm and import it again."); i >= 0 {
+		return m[:i] + " Check the examples below; if the file is right, tick the box and confirm."
 	}
 	return m
 }
