@@ -100,7 +100,7 @@ func (s *Server) sendSubjectAccess(c echo.Context, id, format string) error {
 	s.audit(c, training.AuditSubjectAccess, training.TargetOfficer, sa.OfficerID, training.AuditOK, format)
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "subject-access-"+s.today().String()+"."+format))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	ctype := echo.MIMEApplicationJSONCharsetUTF8
+	ctype := echo.MIMEApplicationJSON
 	if format == "xlsx" {
 		ctype = exportTypes["xlsx"]
 	}
