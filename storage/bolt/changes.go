@@ -2,10 +2,10 @@ package bolt
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
 
+	"github.com/muster-police/muster/storage/internal/varint"
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
 )
@@ -119,40 +119,29 @@ func encodeChange(cs []training.Completion) []byte {
 		}
 		byOfficer[c.OfficerID] = append(byOfficer[c.OfficerID], c)
 	}
-	var out []byte
+	var w varint.Writer
 	for _, id := range order {
-		rec := encodeCompletions(byOfficer[id])
-		out = binary.AppendUvarint(out, uint64(len(id)))
-		out = append(out, id...)
-		out = binary.AppendUvarint(out, uint64(len(rec)))
-		out = append(out, rec...)
+		w.String(id)
+		w.String(string(encodeCompletions(byOfficer[id])))
 	}
-	return out
+	return w.B
 }
 
 func decodeChange(b []byte) ([]training.Completion, error) {
 	var out []training.Completion
-	field := func() ([]byte, error) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, fmt.Errorf("%w: decode change: a length that does not fit the record", training.ErrUnavailable)
+	r := varint.NewReader(b)
+	for r.Len() > 0 && r.Err() == nil {
+		id, rec := r.Raw(), r.Raw()
+		if r.Err() != nil {
+			break
 		}
-		v := b[k : k+int(n)]
-		b = b[k+int(n):]
-		return v, nil
-	}
-	for len(b) > 0 {
-		id, err := field()
-		if err != nil {
-			return nil, err
-		}
-		rec, err := field()
-		if err != nil {
-			return nil, err
-		}
+		var err error
 		if out, _, err = decodeCompletions(string(id), rec, nil, out); err != nil {
 			return nil, err
 		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("%w: decode change: %v", training.ErrUnavailable, err)
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +10,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/muster-police/muster/storage/internal/varint"
 	"github.com/muster-police/muster/training"
 )
 
@@ -191,43 +191,30 @@ func (s *Store) Changes(ctx context.Context, since int64, wait time.Duration) ([
 
 func encodeChange(cs []training.Completion) string {
 	ids, by := groupBy(cs, func(c training.Completion) string { return c.OfficerID })
-	var out []byte
+	var w varint.Writer
 	for _, id := range ids {
-		rec := encodeCompletions(by[id])
-		out = binary.AppendUvarint(out, uint64(len(id)))
-		out = append(out, id...)
-		out = binary.AppendUvarint(out, uint64(len(rec)))
-		out = append(out, rec...)
+		w.String(id)
+		w.String(encodeCompletions(by[id]))
 	}
-	return string(out)
+	return string(w.B)
 }
 
 func decodeChange(s string) ([]training.Completion, error) {
-	b := []byte(s)
 	var out []training.Completion
-	field := func() (string, error) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return "", fmt.Errorf("decode change: a length that does not fit the record")
-		}
-		v := string(b[k : k+int(n)])
-		b = b[k+int(n):]
-		return v, nil
-	}
-	for len(b) > 0 {
-		id, err := field()
-		if err != nil {
-			return nil, err
-		}
-		rec, err := field()
-		if err != nil {
-			return nil, err
+	r := varint.NewReader(s)
+	for r.Len() > 0 && r.Err() == nil {
+		id, rec := r.Raw(), r.Raw()
+		if r.Err() != nil {
+			break
 		}
 		cs, err := decodeCompletions(id, rec, nil)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, cs...)
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("decode change: %v", err)
 	}
 	return out, nil
 }
