@@ -108,8 +108,12 @@ func (c Config) Dump(w io.Writer) error {
 		{"MUSTER_RETAIN_IMPORT_REPORTS_MONTHS", strconv.Itoa(c.RetainImportMonths)},
 		{"MUSTER_SCHEDULE_RETENTION", c.ScheduleRetention},
 	}
+	width := 0
 	for _, r := range rows {
-		if _, err := fmt.Fprintf(w, "%-26s %s\n", r[0], r[1]); err != nil {
+		width = max(width, len(r[0]))
+	}
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(w, "%-*s %s\n", width, r[0], r[1]); err != nil {
 			return err
 		}
 	}
