@@ -210,6 +210,11 @@ func TestMappingRoundTrip(t *testing.T) {
 	if len(st.mappings) != 1 || st.mappings[0].Rules[2].Field != "name" {
 		t.Fatalf("changed %+v", st.mappings)
 	}
+	// A choice that leaves no ID column says so, rather than "no header row".
+	_, err = runFile(t, st, "ext.csv", file, Options{Mapping: []training.MappingRule{{Header: "Ref", Field: "ignore"}}})
+	if err == nil || !strings.Contains(err.Error(), "no column holds the officer ID") {
+		t.Fatalf("no ID left: %v", err)
+	}
 	// A bad field is refused with the fields listed.
 	_, err = runFile(t, st, "ext.csv", file, Options{Mapping: []training.MappingRule{{Header: "Ref", Field: "warrant"}}})
 	if err == nil || !strings.Contains(err.Error(), `"warrant" is not a field; use one of id, name`) {

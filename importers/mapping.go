@@ -130,6 +130,16 @@ func newOverrides(rules []training.MappingRule, courses []training.Course, why s
 	return o, nil
 }
 
+// hasID reports whether the overrides name an officer ID column.
+func (o *overrides) hasID() bool {
+	for _, t := range o.rules {
+		if t.field == FieldID {
+			return true
+		}
+	}
+	return false
+}
+
 func (o *overrides) lookup(header string) (target, bool) {
 	if o == nil {
 		return target{}, false

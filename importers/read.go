@@ -209,6 +209,9 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.noID != "" {
 		return &FileError{Reason: rd.noID}
 	}
+	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
+		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
+	}
 	return noHeader(where)
 }
 
