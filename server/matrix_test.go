@@ -140,9 +140,9 @@ func matrixRows(e *testEnv) []matrixRow {
 
 		{method: "GET", route: "/", access: anyone, ok: 200, special: scopeless},
 		// The pages show a manager without a scope an empty list (the API: 403).
-		{method: "GET", route: "/officers", access: anyone, ok: 200},
+		{method: "GET", route: "/officers", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/officers/:id", path: "/officers/A1", access: anyone, ok: 200, special: noLine},
-		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: anyone, ok: 200},
+		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/account/password", access: anyone, ok: 200},
 		{method: "POST", route: "/account/password", access: anyone, ok: 422,
 			body: formOf(url.Values{"old_password": {"wrong"}, "new_password": {"a long enough password"}, "confirm_password": {"a long enough password"}})},

@@ -232,6 +232,12 @@ func (q officerQuery) values() string {
 
 // officers lists the officers matching q within v's scope (cached).
 func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus, error) {
+	// The API's rule: a unit outside what the viewer may see (for a
+	// manager with no units and no reporting line, every unit) is refused,
+	// not shown as an empty list.
+	if !unitVisible(v.Scope, v.DS, q.Unit) {
+		return nil, errOutOfScope
+	}
 	key := "officers\x00" + q.values() + "\x00" + v.scopeKey()
 	val, err := p.cache.get(v.DS.Revision, key, p.now(), 0, func() (any, error) {
 		list := training.ListOfficers(v.DS, q.AsOf, training.OfficerFilter{Unit: q.Unit, Course: q.Course, Status: q.Status, Scope: v.Scope})
