@@ -217,7 +217,7 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 
 // trimInvalid is an ErrInvalid error's sentence without its prefix.
 func trimInvalid(err error) string {
-	return strings.TrimPrefix(strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", ""), "")
+	return strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", "")
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384
