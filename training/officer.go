@@ -24,6 +24,20 @@ type Officer struct {
 	// LineManager is the manager's ID (normalised) or email, as the roster gave it.
 	LineManager string `json:"line_manager,omitempty"`
 	StartDate   Date   `json:"start_date"`
+	// Role is the job or post title as HR names it ("Call Handler",
+	// "Detective Constable"), cleaned; course audiences match on it.
+	Role string `json:"role,omitempty"`
+	// StaffType is one of the StaffTypes ("" when no roster said).
+	StaffType StaffType `json:"staff_type,omitempty"`
+	// InPostSince is the date the person's current post began, as the
+	// roster gave it (zero when none did).
+	InPostSince Date `json:"in_post_since"`
+	// RequiredSince holds, per course ID, the date R the person's
+	// requirement for that course began when it is not the default (their
+	// start date, else first seen): set when an import or an audience
+	// change moves them into a course's audience (docs/COMPLIANCE.md,
+	// "Who must do a course"). See RequirementStart.
+	RequiredSince map[string]Date `json:"required_since,omitempty"`
 	// FirstSeen is the date of the import that first listed the officer:
 	// the base of the due date when neither deadline nor start date exist.
 	FirstSeen Date `json:"first_seen"`
@@ -34,6 +48,21 @@ type Officer struct {
 	// Source is the import (and row) that last changed this record.
 	Source Source `json:"source"`
 }
+
+// StaffType is the kind of post a person holds (docs/ROSTERS.md).
+type StaffType string
+
+// The staff types a roster's wordings are normalised to.
+const (
+	StaffOfficer   StaffType = "officer"
+	StaffStaff     StaffType = "staff"
+	StaffSpecial   StaffType = "special"
+	StaffPCSO      StaffType = "pcso"
+	StaffVolunteer StaffType = "volunteer"
+)
+
+// StaffTypes lists every staff type in display order.
+var StaffTypes = []StaffType{StaffOfficer, StaffStaff, StaffSpecial, StaffPCSO, StaffVolunteer}
 
 // Active reports whether the officer counts in figures.
 func (o Officer) Active() bool { return !o.Leaver }
