@@ -37,7 +37,6 @@ func cseFigures(t *testing.T, c *cli) map[string]training.Counts {
 // brings the others back with R = the day of the change, so none of them is
 // overdue at once but those whose completion has lapsed; both changes are in the audit trail with before and after.
 func TestCoursesApplyAudience(t *testing.T) {
-	t.Skip("until the stores keep Officer.RequiredSince (roster17)")
 	c := newCLI(t)
 	c.importSamples()
 	before := cseFigures(t, c)
