@@ -100,7 +100,7 @@ func exportFormat(c echo.Context, allowJSON bool) (string, error) {
 	case f == "xlsx" || f == "csv" || f == "json" && allowJSON:
 		return f, nil
 	}
-	return "", fmt.Errorf("%w: format must be xlsx or csv", training.ErrInvalid)
+	return "", training.Invalidf("format must be xlsx or csv")
 }
 
 var exportTypes = map[string]string{
@@ -142,7 +142,7 @@ func (s *Server) apiTrend(c echo.Context) error {
 		return err
 	}
 	if to.Before(from) {
-		return fmt.Errorf("%w: from must not be after to", training.ErrInvalid)
+		return training.Invalidf("from must not be after to")
 	}
 	sc, ds, err := s.scopeOf(c)
 	if err != nil {

@@ -25,7 +25,7 @@ func (s *Server) apiCoursesPut(c echo.Context) error {
 		return err
 	}
 	if len(in) == 0 {
-		return fmt.Errorf("%w: send a list of at least one course", training.ErrInvalid)
+		return training.Invalidf("send a list of at least one course")
 	}
 	seen := map[string]bool{}
 	for i := range in {
@@ -34,7 +34,7 @@ func (s *Server) apiCoursesPut(c echo.Context) error {
 			return err
 		}
 		if seen[in[i].ID] {
-			return fmt.Errorf("%w: course %q appears twice", training.ErrInvalid, in[i].ID)
+			return training.Invalidf("course %q appears twice", in[i].ID)
 		}
 		seen[in[i].ID] = true
 	}
@@ -58,7 +58,7 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 	}
 	id := c.Param("id")
 	if in.ID != "" && in.ID != id {
-		return fmt.Errorf("%w: the course id in the body (%q) differs from the one in the path (%q)", training.ErrInvalid, in.ID, id)
+		return training.Invalidf("the course id in the body (%q) differs from the one in the path (%q)", in.ID, id)
 	}
 	in.ID = id
 	in = in.Normalize()

@@ -44,7 +44,7 @@ func (s *Server) dateParam(c echo.Context, name string, def training.Date) (trai
 	}
 	d, err := training.ParseDate(v)
 	if err != nil {
-		return training.Date{}, fmt.Errorf("%w: the %s parameter must be a date in the form YYYY-MM-DD", training.ErrInvalid, name)
+		return training.Date{}, training.Invalidf("the %s parameter must be a date in the form YYYY-MM-DD", name)
 	}
 	return d, nil
 }
@@ -83,7 +83,7 @@ func unitVisible(sc training.Scope, ds *training.Dataset, unit string) bool {
 }
 
 // errOutOfScope is what a manager gets for a unit they may not see.
-var errOutOfScope = fmt.Errorf("%w: this unit is outside what you may see", training.ErrForbidden)
+var errOutOfScope = training.Forbiddenf("this unit is outside what you may see")
 
 // report returns the compliance report for user u (the COMPLIANCE.md
 // contract), with its JSON encoding; managers' figures count only the
@@ -165,12 +165,12 @@ func bindJSON(c echo.Context, v any) error {
 			return errTooLarge
 		}
 		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("%w: the request body is empty; send JSON", training.ErrInvalid)
+			return training.Invalidf("the request body is empty; send JSON")
 		}
-		return fmt.Errorf("%w: the request body is not valid JSON: %s", training.ErrInvalid, jsonErrorText(err))
+		return training.Invalidf("the request body is not valid JSON: %s", jsonErrorText(err))
 	}
 	if dec.More() {
-		return fmt.Errorf("%w: the request body has data after the JSON value", training.ErrInvalid)
+		return training.Invalidf("the request body has data after the JSON value")
 	}
 	return nil
 }
@@ -180,7 +180,7 @@ func jsonErrorText(err error) string {
 	if errors.As(err, &te) {
 		return fmt.Sprintf("field %q should be %s", te.Field, te.Type)
 	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
+	msg := strings.TrimPrefix(err.Error(), "json: ") // encoding/json's text, not the domain's
 	if len(msg) > 200 {
 		msg = msg[:200]
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -129,7 +128,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 		}
 	}
 	if !create && !found {
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
 	field := func(f string) string { return f + "-" + id }
 	if create {
@@ -146,24 +145,19 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	}
 	course, raw := courseForm(c, base, field, &errs)
 	if len(errs) == 0 {
-		if err := course.Validate(); err != nil && !errs.addErr(field("id"), err) {
+		if err := course.Validate(); err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "id")), err) {
 			return err
 		}
 	}
 	if len(errs) == 0 {
 		// The rule the CLI and the API apply: no name used by two courses.
-		if err := training.CheckCourseNames(all, course); err != nil {
-			var ne *training.CourseNameError
-			if !errors.As(err, &ne) {
-				return err
-			}
-			msg, _ := userMessage(err)
-			errs.add(field(ne.Field), msg)
+		if err := training.CheckCourseNames(all, course); err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "title")), err) {
+			return err
 		}
 	}
 	if len(errs) == 0 {
 		if err := p.store.PutCourses(ctx, []training.Course{course}); err != nil {
-			if !errs.addErr(field("title"), err) {
+			if !errs.addErr(field(courseField(training.FieldOf(err), "title")), err) {
 				return err
 			}
 		}
@@ -213,6 +207,22 @@ func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
 			}
 			return p.redirectFlash(c, "/courses", "ok", "“"+x.Title+"” is back: every figure counts it again.")
 		}
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
+}
+
+// courseField is the course form's input for a domain error's field (the
+// API's names), or def when the error names none.
+func courseField(field, def string) string {
+	switch field {
+	case "":
+		return def
+	case "due_within_days":
+		return "due"
+	case "valid_for_months":
+		return "valid"
+	case "due_soon_days":
+		return "soon"
+	}
+	return field
 }

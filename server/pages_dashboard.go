@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -110,7 +109,7 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 		return nil, err
 	}
 	if unit != "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode) {
-		return nil, fmt.Errorf("%w: there is no unit %q with serving officers", training.ErrNotFound, unit)
+		return nil, training.NotFoundf("there is no unit %q with serving officers", unit)
 	}
 	view.Unit, view.Node = unit, &r.ReportNode
 	view.Children = childRows(r, asOf)

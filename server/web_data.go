@@ -7,7 +7,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,7 +130,7 @@ func (v viewer) Staff() bool {
 func (p *webPages) viewer(c echo.Context) (viewer, error) {
 	u, ok := currentUser(c)
 	if !ok {
-		return viewer{}, fmt.Errorf("%w: sign in first", training.ErrForbidden)
+		return viewer{}, training.Forbiddenf("sign in first")
 	}
 	ds, err := p.dataset(c.Request().Context())
 	if err != nil {
