@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/reports"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func (s *Server) apiOfficers(c echo.Context) error {
 			return err
 		}
 	}
-	if !unitVisible(sc, ds, f.Unit) {
+	if !reports.UnitVisible(sc, ds, f.Unit) {
 		return errOutOfScope
 	}
 	f.Scope = sc
