@@ -65,13 +65,24 @@ func (l Limits) withDefaults() Limits {
 }
 
 // FileError is a problem with the file as a whole: it cannot be read at
-// all. Reason is one plain sentence for the person who uploaded it.
-type FileError struct{ Reason string }
+// all. Reason is one plain sentence for the person who uploaded it; Field
+// is "mapping" when the column mapping given with it is at fault, else
+// "file".
+type FileError struct{ Reason, Field string }
 
 func (e *FileError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, training.ErrInvalid) true.
 func (e *FileError) Is(target error) bool { return target == training.ErrInvalid }
+
+// As makes errors.As(err, &*training.Error) find it, with its field.
+func (e *FileError) As(target any) bool {
+	field := e.Field
+	if field == "" {
+		field = "file"
+	}
+	return training.SetAs(target, &training.Error{Kind: training.KindInvalid, Field: field, Message: e.Reason})
+}
 
 func fileErrorf(format string, args ...any) *FileError {
 	return &FileError{Reason: fmt.Sprintf(format, args...)}
@@ -113,7 +124,7 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
 	user, err := newOverrides(opts.Mapping, courses, "your mapping")
 	if err != nil {
-		return nil, nil, &FileError{Reason: "The column mapping cannot be used: " + trimInvalid(err) + "."}
+		return nil, nil, &FileError{Field: "mapping", Reason: "The column mapping cannot be used: " + sentence(err) + "."}
 	}
 	saved, warnings := prepareSaved(opts.Saved, courses)
 	rd.d = &detector{cm: rd.cm, user: user, saved: saved, sources: knownSources}
@@ -215,9 +226,13 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	return noHeader(where)
 }
 
-// trimInvalid is an ErrInvalid error's sentence without its prefix.
-func trimInvalid(err error) string {
-	return strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", "")
+// sentence is a domain error's own message (without its kind), or the
+// error's text.
+func sentence(err error) string {
+	if m := training.MessageOf(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384
