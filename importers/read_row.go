@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/muster-police/muster/training"
@@ -40,6 +42,9 @@ type rowParser struct {
 	pathCache   map[string]string
 	leaverCache map[string]statusWord
 	vocab       *vocabulary
+	// unixDates: the source may write an in-post date as a Unix
+	// timestamp (Totara HR Import).
+	unixDates bool
 	// fixedCourse is the course of every row of a one-course completion
 	// export (no course column).
 	fixedCourse string
@@ -332,8 +337,15 @@ var staffTypeWords = func() string {
 // staff type Muster does not know is a cell error: nothing is guessed.
 func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 	if rp.role >= 0 {
-		rec.Role = rp.intern(cell(cells, rp.role))
-		rp.add(rec.Role)
+		role := rp.intern(cell(cells, rp.role))
+		if role != "" && strings.IndexFunc(role, unicode.IsLetter) < 0 {
+			// An HR system's key for the post (SAP's 8-digit position),
+			// which course audiences could never name.
+			rp.problem(SeverityError, row, rp.role, role, "The role was not imported: it holds no words, only a code or number; export the job or post title instead of its key.", rec.ID)
+			role = ""
+		}
+		rec.Role = role
+		rp.add(role)
 	}
 	if rp.staffType >= 0 {
 		raw := clean(cell(cells, rp.staffType))
@@ -352,7 +364,7 @@ func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 	}
 	if rp.inPostSince >= 0 {
 		raw := clean(cell(cells, rp.inPostSince))
-		d, err := parseDate(raw, rp.date1904)
+		d, err := rp.postDate(raw)
 		if err == nil {
 			err = plausible(d, training.Date{}) // a move may be planned ahead
 		}
@@ -367,6 +379,18 @@ func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 			rp.addDate(d)
 		}
 	}
+}
+
+// postDate reads an in-post date: as any date, or, from a source that
+// writes them, a Unix timestamp (9 or 10 digits: far beyond any date
+// serial Excel writes), as the date in London.
+func (rp *rowParser) postDate(raw string) (training.Date, error) {
+	if rp.unixDates && (len(raw) == 9 || len(raw) == 10) {
+		if n, err := strconv.ParseInt(raw, 10, 64); err == nil && n > 0 {
+			return training.DateOf(time.Unix(n, 0)), nil
+		}
+	}
+	return parseDate(raw, rp.date1904)
 }
 
 // parseLong fills the completion of a long-layout row.
