@@ -156,9 +156,9 @@ type reader struct {
 	idHint      string
 	idHintScore int
 	fn          func(Record) error
-	det  *Detection
-	rp   *rowParser
-	rec  Record
+	det         *Detection
+	rp          *rowParser
+	rec         Record
 }
 
 // start fixes the header plan for the sheet that will be streamed.

@@ -174,7 +174,7 @@ type gen struct {
 	cse, tic   training.Course
 	exportedAt time.Time
 	rng        *rand.Rand
-	seed       uint64 // Input.Seed, for streams of their own (posts.go)
+	seed       uint64            // Input.Seed, for streams of their own (posts.go)
 	unitCodes  map[string]string // unit path -> SAP-style org unit object ID
 }
 
