@@ -2,6 +2,7 @@ package importers
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -296,6 +297,13 @@ func (p *planner) officerRow(r *row) {
 		o.LeftOn = training.Date{}
 		p.rep.Changes.addOfficer(&p.rep.Changes.Returned, officerChange(o, r.Row, ""))
 	}
+	// A move into a course's audience (a new unit, role or staff type)
+	// starts that course's requirement (docs/COMPLIANCE.md).
+	inPost := training.Date{}
+	if r.has.any(FieldInPostSince) {
+		inPost = r.InPostSince
+	}
+	training.MoveRequirements(&old, &o, p.ds.Courses, today, inPost)
 	if sameOfficer(old, o) {
 		p.rep.Summary.Unchanged++
 		return
@@ -384,7 +392,8 @@ func sameOfficer(a, b training.Officer) bool {
 	return a.Name == b.Name && a.Email == b.Email && a.EmailInvalid == b.EmailInvalid &&
 		a.Rank == b.Rank && a.Unit == b.Unit && a.LineManager == b.LineManager &&
 		a.StartDate == b.StartDate && a.Leaver == b.Leaver && a.LeftOn == b.LeftOn &&
-		a.DisplayID == b.DisplayID && a.Role == b.Role && a.StaffType == b.StaffType && a.InPostSince == b.InPostSince
+		a.DisplayID == b.DisplayID && a.Role == b.Role && a.StaffType == b.StaffType && a.InPostSince == b.InPostSince &&
+		maps.Equal(a.RequiredSince, b.RequiredSince)
 }
 
 // absentLeavers makes leavers of active officers a full roster leaves out.
