@@ -126,6 +126,14 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 		delete(rp.has, FieldCompletionDate)
 		delete(rp.has, FieldCompletionStatus)
 	}
+	if p.layout == LayoutLong {
+		// A completion export never changes who a person is: its post
+		// columns are not read, so they cannot raise cell errors either.
+		rp.role, rp.staffType, rp.inPostSince = -1, -1, -1
+		delete(rp.has, FieldRole)
+		delete(rp.has, FieldStaffType)
+		delete(rp.has, FieldInPostSince)
+	}
 	return rp
 }
 
