@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,5 +55,38 @@ func TestOfficerPostShown(t *testing.T) {
 	}
 	if got.Officer.Role != "Call Handler" || got.Officer.StaffType != "staff" || got.Officer.InPostSince != "2025-03-01" {
 		t.Errorf("API officer %+v in %s", got.Officer, body)
+	}
+}
+
+// The web preview lists changes of post, and a file without an ID column
+// comes back with the way to name one on the upload form.
+func TestPagesPreviewPostChanges(t *testing.T) {
+	f := newWebFixture(t, false)
+	f.seed()
+	c := f.login("hr")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(file, []byte("Warrant No,Name,Job title,Staff type,In post since\n"+
+		"103,Alice Able,Call Handler,Police Staff,01/03/2025\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	status, loc, _ := c.upload("/upload", file, map[string]string{"full": "0"})
+	if status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", status)
+	}
+	_, body := c.get(loc)
+	for _, want := range []string{`id="post-changes"`, "Changes of post (1)", "— → Call Handler", "— → staff", "— → 01/03/2025"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+
+	noID := filepath.Join(dir, "hr.csv")
+	if err := os.WriteFile(noID, []byte("Emp Ref,Name,Unit\nX9,Cat Calm,Unit A / Team 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = c.upload("/upload", noID, map[string]string{"full": "0"})
+	if !strings.Contains(body, "Emp Ref=id under More options") {
+		t.Errorf("the refusal does not say how to name the ID column:\n%.800s", body)
 	}
 }
