@@ -97,19 +97,18 @@ func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 // apiImportCreate imports an uploaded roster (multipart field "file");
 // with dry_run=true it only previews, keeping the file for confirm.
 func (s *Server) apiImportCreate(c echo.Context) error {
-	fh, err := c.FormFile("file")
+	u, _ := currentUser(c)
+	up, release, err := s.receiveUpload(c, u.Username)
 	if err != nil {
-		if _, ok := err.(*http.MaxBytesError); ok {
-			return errTooLarge
-		}
-		return fmt.Errorf("%w: send the roster as a multipart form field named file", training.ErrInvalid)
+		return err
 	}
+	defer release()
+	defer up.close()
 	opts, err := importOptionsFrom(c)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	rep, err := s.runImport(c.Request().Context(), u.Username, fh, opts)
+	rep, err := s.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		return err
 	}

@@ -48,9 +48,17 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
-	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20, Partial: c.FormValue("full") == "0",
-		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet"), Course: c.FormValue("course"),
-		MapLines: c.FormValue("map_lines"), SaveMapping: c.FormValue("save_mapping")}
+	u, _ := currentUser(c)
+	up, release, upErr := p.receiveUpload(c, u.Username)
+	if upErr == nil {
+		defer release()
+		defer up.close()
+	}
+	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	if upErr == nil { // else the body may be unread: the fields are not looked at
+		view.Partial, view.Strict, view.Sheet = c.FormValue("full") == "0", c.FormValue("strict") == "1", c.FormValue("sheet")
+		view.Course, view.MapLines, view.SaveMapping = c.FormValue("course"), c.FormValue("map_lines"), c.FormValue("save_mapping")
+	}
 	if err := p.fillUploadLists(c, &view); err != nil {
 		return err
 	}
@@ -61,13 +69,16 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return p.renderForm(c, "upload", "Upload", formErrors{{Field: field, Message: msg}}, view)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
-		}
+	switch {
+	case errors.Is(upErr, errTooLarge):
+		return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
+	case errors.Is(upErr, errNoFilePart):
 		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
+	case upErr != nil:
+		if msg, ok := userMessage(upErr); ok && !errors.Is(upErr, training.ErrForbidden) {
+			return again(msg)
+		}
+		return upErr
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {
@@ -77,8 +88,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return err
 	}
 	opts.DryRun, opts.ConfirmLeavers = true, false
-	u, _ := currentUser(c)
-	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
+	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return again(msg)
