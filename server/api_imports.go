@@ -182,7 +182,7 @@ func (s *Server) apiImportConfirm(c echo.Context) error {
 	}
 	confirm = confirm || also
 	u, _ := currentUser(c)
-	rep, err := s.confirmImport(c.Request().Context(), u.Username, c.Param("id"), confirm)
+	rep, err := s.confirmImport(c.Request().Context(), u, c.Param("id"), confirm)
 	if err != nil {
 		return err
 	}

@@ -96,12 +96,16 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 // confirmImport applies a kept dry run (confirmLeavers answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
-func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeavers bool) (*importers.Report, error) {
+func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmLeavers bool) (*importers.Report, error) {
+	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, fmt.Errorf("%w: this preview has expired or was already used; upload the file again", training.ErrNotFound)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
 		return nil, err
 	}
 	release, err := s.imports.acquire(by, int64(len(u.Data)))
@@ -134,12 +138,16 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 // previewAgain reads a kept dry run's file again with other column
 // choices (mapping, course, a name to save them under): a new preview
 // replaces the old one. The upload's other options stay as they were.
-func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportOptions) (*importers.Report, error) {
+func (s *Server) previewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
+	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, fmt.Errorf("%w: this preview has expired or was already used; upload the file again", training.ErrNotFound)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
 		return nil, err
 	}
 	release, err := s.imports.acquire(by, int64(len(u.Data)))
@@ -159,9 +167,30 @@ func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportO
 	return rep, nil
 }
 
-// cancelImport forgets a kept dry run.
-func (s *Server) cancelImport(ctx context.Context, id string) error {
-	return s.store.DeleteUpload(ctx, id)
+// cancelImport forgets a kept dry run: the uploader's own, or as an
+// admin anyone's (training.CheckPreviewDecision); audited. A preview
+// already gone is not an error.
+func (s *Server) cancelImport(ctx context.Context, who training.User, requestID, id string) error {
+	u, err := s.store.Upload(ctx, id, s.now())
+	if errors.Is(err, training.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, true); err != nil {
+		s.auditAs(ctx, who.Username, requestID, training.AuditPreviewCanceled, training.TargetImport, id, training.AuditDenied, "")
+		return err
+	}
+	if err := s.store.DeleteUpload(ctx, id); err != nil {
+		return err
+	}
+	detail := ""
+	if u.By != who.Username {
+		detail = "uploaded by " + u.By
+	}
+	s.auditAs(ctx, who.Username, requestID, training.AuditPreviewCanceled, training.TargetImport, id, training.AuditOK, detail)
+	return nil
 }
 
 // importReport returns the report of a logged import or a kept preview.

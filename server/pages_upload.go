@@ -166,9 +166,9 @@ func (p *webPages) pagePreview(c echo.Context) error {
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
+	rep, err := p.confirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload", "error", msg)
 		}
 		return err
@@ -195,9 +195,9 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	rep, err := p.previewAgain(c.Request().Context(), u.Username, id, opts)
+	rep, err := p.previewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", msg)
 		}
 		return err
@@ -206,7 +206,8 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	if err := p.cancelImport(c.Request().Context(), c.Param("id")); err != nil {
+	u, _ := currentUser(c)
+	if err := p.cancelImport(c.Request().Context(), u, requestIDOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")
