@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -81,6 +82,8 @@ func (c Course) Validate() error {
 		return fmt.Errorf("%w: course id %q must be lower-case letters, digits and single hyphens, e.g. cse-recognition", ErrInvalid, c.ID)
 	case c.Title == "":
 		return fmt.Errorf("%w: course %q has no title", ErrInvalid, c.ID)
+	case HasFormatChars(c.Title):
+		return checkNoFormatChars(fmt.Sprintf("course %q: the title", c.ID), c.Title)
 	case c.DueWithinDays < 0:
 		return fmt.Errorf("%w: course %q: due_within_days must not be negative", ErrInvalid, c.ID)
 	case c.ValidForMonths < 0:
@@ -89,6 +92,8 @@ func (c Course) Validate() error {
 		return fmt.Errorf("%w: course %q: due_soon_days must not be negative", ErrInvalid, c.ID)
 	case c.RenewWithinDays < 0:
 		return fmt.Errorf("%w: course %q: renew_within_days must not be negative", ErrInvalid, c.ID)
+	case slices.ContainsFunc(c.Aliases, HasFormatChars):
+		return checkNoFormatChars(fmt.Sprintf("course %q: an alias", c.ID), strings.Join(c.Aliases, ""))
 	case !validCourseURL(c.URL):
 		return fmt.Errorf("%w: course %q: url must be an http or https address such as https://learning.force.police.uk/cse", ErrInvalid, c.ID)
 	}
