@@ -91,6 +91,7 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/api/v1/officers", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/api/v1/officers/:id", path: "/api/v1/officers/A1", access: anyone, ok: 200, special: noLine},
 		{method: "GET", route: "/api/v1/courses", access: anyone, ok: 200},
+		{method: "GET", route: "/api/v1/matrix", path: "/api/v1/matrix?unit=Alpha", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/api/v1/trend", access: anyone, ok: 200, special: map[string]int{"mgr-line": 403, "mgr-none": 403}},
 
 		{method: "POST", route: "/api/v1/imports", access: staff, ok: 200, body: rosterCSV},
@@ -144,6 +145,8 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/officers", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/officers/:id", path: "/officers/A1", access: anyone, ok: 200, special: noLine},
 		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/matrix", path: "/matrix?unit=Alpha", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/matrix.xlsx", path: "/matrix.xlsx?unit=Alpha", access: anyone, ok: 200, special: scopeless},
 		{method: "GET", route: "/account/password", access: anyone, ok: 200},
 		{method: "POST", route: "/account/password", access: anyone, ok: 422,
 			body: formOf(url.Values{"old_password": {"wrong"}, "new_password": {"a long enough password"}, "confirm_password": {"a long enough password"}})},

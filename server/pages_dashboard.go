@@ -243,6 +243,8 @@ func lastUnitPart(u string) string {
 // manager's reporting line (which links to the officer list).
 type childRow struct {
 	Label, Href string
+	// Matrix links the unit's team matrix ("" for a row that is not a unit).
+	Matrix string
 	Node        *training.ReportNode
 }
 
@@ -251,10 +253,11 @@ type childRow struct {
 func childRows(r *training.Report, asOf training.Date) []childRow {
 	out := make([]childRow, 0, len(r.Units))
 	for _, n := range r.Units {
-		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String()}
+		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String(),
+			Matrix: matrixHref(n.Unit, asOf)}
 		switch {
 		case n.Label != "":
-			row.Label, row.Href = n.Label, "/officers?as_of="+asOf.String()
+			row.Label, row.Href, row.Matrix = n.Label, "/officers?as_of="+asOf.String(), ""
 		case r.Label != "":
 			row.Label = n.Unit
 		}

@@ -36,6 +36,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/officers", p.pageOfficers, anyone)
 	e.GET("/officers/:id", p.pageOfficer, anyone)
 	e.GET("/export/officers.:format", p.pageExportOfficers, anyone)
+	e.GET("/matrix", p.pageMatrix, anyone)
+	e.GET("/matrix.xlsx", p.pageMatrixXLSX, anyone)
 	e.GET("/account/password", p.pagePassword, anyone)
 	e.POST("/account/password", p.pagePasswordPost, anyone)
 

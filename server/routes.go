@@ -86,6 +86,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/officers/:id", s.apiOfficer, anyone)
 	api.GET("/courses", s.apiCourses, anyone)
 	api.GET("/trend", s.apiTrend, anyone)
+	api.GET("/matrix", s.apiMatrix, anyone)
 
 	// HR and admins: uploads, courses, completions, mail.
 	api.POST("/imports", s.apiImportCreate, staff)

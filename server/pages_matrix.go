@@ -1,0 +1,106 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/matrix"
+	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/training"
+)
+
+// matrixPageSize is how many people one page of the matrix shows.
+const matrixPageSize = 100
+
+// matrixView is the team matrix page.
+type matrixView struct {
+	M             *matrix.Matrix
+	Rows          []matrix.Row
+	Pager         pagerView
+	StatusOptions []training.Status
+	Sorts         []matrixSortOption
+	ExportXLSX    string
+	Heading       string
+}
+
+type matrixSortOption struct {
+	Value matrix.Sort
+	Label string
+}
+
+// matrixSortLabels words the orders for the sort picker.
+var matrixSortLabels = map[matrix.Sort]string{
+	matrix.SortOverdue: "Most overdue first",
+	matrix.SortName:    "Name",
+	matrix.SortUnit:    "Unit, then name",
+}
+
+// matrixQuery is the page's filters as a query string (without page).
+func matrixQuery(m *matrix.Matrix) string {
+	v := url.Values{}
+	v.Set("unit", m.Unit)
+	v.Set("as_of", m.AsOf.String())
+	v.Set("sort", string(m.Sort))
+	if m.Status != "" {
+		v.Set("status", string(m.Status))
+	}
+	return v.Encode()
+}
+
+// pageMatrix is the team matrix: people × courses, a page at a time.
+func (p *webPages) pageMatrix(c echo.Context) error {
+	m, err := p.teamMatrix(c)
+	if err != nil {
+		return err
+	}
+	view := &matrixView{M: m, StatusOptions: append(append([]training.Status{}, training.Statuses...), training.StatusNotRequired),
+		ExportXLSX: "/matrix.xlsx?" + matrixQuery(m), Heading: "Team matrix"}
+	if m.Unit != "" {
+		view.Heading = "Team matrix: " + m.Unit
+	}
+	for _, s := range matrix.Sorts {
+		view.Sorts = append(view.Sorts, matrixSortOption{Value: s, Label: matrixSortLabels[s]})
+	}
+	page := pageParam(c)
+	from := (page - 1) * matrixPageSize
+	if from > len(m.Rows) {
+		from, page = 0, 1
+	}
+	to := min(from+matrixPageSize, len(m.Rows))
+	view.Rows = m.Rows[from:to]
+	view.Pager = pagerView{From: from + 1, To: to, Total: len(m.Rows)}
+	if len(m.Rows) == 0 {
+		view.Pager.From = 0
+	}
+	link := func(n int) string { return "/matrix?" + matrixQuery(m) + "&page=" + itoa(n) }
+	if page > 1 {
+		view.Pager.Prev = link(page - 1)
+	}
+	if to < len(m.Rows) {
+		view.Pager.Next = link(page + 1)
+	}
+	return p.render(c, http.StatusOK, "matrix", view.Heading, view)
+}
+
+// pageMatrixXLSX downloads the whole matrix (every page) as a workbook
+// with the page's layout.
+func (p *webPages) pageMatrixXLSX(c echo.Context) error {
+	m, err := p.teamMatrix(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.MatrixXLSX(&buf, m); err != nil {
+		return fmt.Errorf("matrix export: %w", err)
+	}
+	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("matrix xlsx as_of=%s rows=%d", m.AsOf, len(m.Rows)))
+	name := "matrix-" + m.AsOf.String()
+	if parts := training.SplitUnit(m.Unit); len(parts) > 0 {
+		name = "matrix-" + strings.ReplaceAll(parts[len(parts)-1], " ", "-") + "-" + m.AsOf.String()
+	}
+	return attachment(c, name+".xlsx", exportTypes["xlsx"], buf.Bytes())
+}
