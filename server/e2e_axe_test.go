@@ -283,9 +283,12 @@ func TestE2EAccessibility(t *testing.T) {
 		pages []string
 	}{
 		{"admin", []string{"/", "/?unit=Frontline+Policing", "/officers/" + officer, "/upload", "/imports", "/imports/" + imps[0].ID,
-			"/courses", "/accounts", "/jobs", "/jobs/remind", "/jobs/run?job=reminders", "/audit", "/audit?action=officer_viewed", "/audit?from=not-a-date"}},
-		{"hr", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/upload", "/imports", "/courses"}},
-		{"manager", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/officers/" + inCW}},
+			"/courses", "/accounts", "/jobs", "/jobs/remind", "/jobs/run?job=reminders", "/audit", "/audit?action=officer_viewed", "/audit?from=not-a-date",
+			"/matrix?unit=Frontline+Policing+%2F+Central+West&sort=name", "/matrix?unit=Frontline+Policing+%2F+Central+West&status=exempt&page=2", "/matrix?unit=No+Such+Unit"}},
+		{"hr", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/upload", "/imports", "/courses",
+			"/matrix?unit=Frontline+Policing+%2F+Central+West+%2F+CID"}},
+		{"manager", []string{"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/officers/" + inCW,
+			"/matrix", "/matrix?unit=Frontline+Policing+%2F+Central+West+%2F+CID&status=overdue", "/matrix?unit=Specialist+Crime"}},
 	}
 	for _, r := range roles {
 		e.login(r.user)
