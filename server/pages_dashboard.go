@@ -245,7 +245,7 @@ type childRow struct {
 	Label, Href string
 	// Matrix links the unit's team matrix ("" for a row that is not a unit).
 	Matrix string
-	Node        *training.ReportNode
+	Node   *training.ReportNode
 }
 
 // childRows are the rows under r's root. Below a manager's "Your units"
