@@ -97,6 +97,29 @@ func order(msgs []training.Message, now time.Time) {
 	for i := range msgs {
 		msgs[i].ID = fmt.Sprintf("%s-%07d-%s", stamp, i, strings.Trim(msgs[i].MessageID, "<>")[:8])
 	}
+	// Most overdue first: the sender takes the earliest NextAttempt first,
+	// so a run larger than the relay's daily allowance reaches the most
+	// overdue officers on its first day. The earliest due date gets the
+	// earliest time, a microsecond apart (the stores keep microseconds)
+	// and all in the past, so every message is due at once.
+	rank := make([]int, len(msgs))
+	for i := range rank {
+		rank[i] = i
+	}
+	sort.SliceStable(rank, func(a, b int) bool { return dueOf(msgs[rank[a]]) < dueOf(msgs[rank[b]]) })
+	for r, i := range rank {
+		msgs[i].NextAttempt = now.Add(-time.Duration(len(msgs)-r) * time.Microsecond)
+	}
+}
+
+// dueOf is the due date a reminder announces ("YYYY-MM-DD", the last part
+// of its ledger key "remind|officer|course|stage|due"); digests sort after.
+func dueOf(m training.Message) string {
+	k := firstKey(m)
+	if !strings.HasPrefix(k, "remind|") {
+		return "~"
+	}
+	return k[strings.LastIndexByte(k, '|')+1:]
 }
 
 func firstKey(m training.Message) string {

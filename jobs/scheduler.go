@@ -102,6 +102,12 @@ type Config struct {
 	// DataRetention is the personal-data retention policy (nil:
 	// training.DefaultRetention).
 	DataRetention *training.RetentionPolicy
+	// Limits are the relay's sending limits and the sender's connections.
+	Limits SendLimits
+	// Sleep waits d or until ctx ends (default: a timer); the sender
+	// waits with it for the minute's allowance. Tests pass one that moves
+	// their clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -182,6 +188,13 @@ func New(cfg Config) (*Scheduler, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
+	}
+	if err := cfg.Limits.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
 	}
 	if cfg.DataRetention != nil {
 		if err := cfg.DataRetention.Validate(); err != nil {
@@ -506,4 +519,16 @@ func (s *Scheduler) NextRun(job string, after time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return sch.Next(after.In(training.London)), true
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
