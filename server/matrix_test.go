@@ -103,6 +103,7 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "POST", route: "/api/v1/completions", access: staff, ok: 201,
 			body: jsonOf([]map[string]string{{"officer_id": "A2", "course": "CSE", "date": "2026-11-01"}})},
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
+		{method: "POST", route: "/api/v1/courses/preview", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,
 			body: jsonOf(map[string]any{"title": "Extra course", "valid_for_months": 12})},
 		{method: "POST", route: "/api/v1/officers/:id/links/revoke", path: "/api/v1/officers/B3/links/revoke", access: staff, ok: 200},
@@ -164,6 +165,8 @@ func matrixRows(e *testEnv) []matrixRow {
 		}},
 		{method: "POST", route: "/courses/:id", path: "/courses/" + courses[0].ID, access: staff, ok: 303,
 			body: formOf(url.Values{"title": {courses[0].Title}, "valid_for_months": {"12"}})},
+		{method: "POST", route: "/courses/audience-count", access: staff, ok: 200,
+			body: formOf(url.Values{"inc-0-row": {"1"}, "inc-0-staff_type": {"officer"}})},
 		{method: "POST", route: "/courses/:id/retire", path: "/courses/" + courses[1].ID + "/retire", access: staff, ok: 303, body: formOf(nil)},
 		{method: "POST", route: "/courses/:id/restore", path: "/courses/" + courses[1].ID + "/restore", access: staff, ok: 303, body: formOf(nil)},
 
