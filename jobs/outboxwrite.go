@@ -99,16 +99,16 @@ func order(msgs []training.Message, now time.Time) {
 	}
 	// Most overdue first: the sender takes the earliest NextAttempt first,
 	// so a run larger than the relay's daily allowance reaches the most
-	// overdue officers on its first day. The earliest due date gets the
-	// earliest time, a microsecond apart (the stores keep microseconds)
-	// and all in the past, so every message is due at once.
-	rank := make([]int, len(msgs))
-	for i := range rank {
-		rank[i] = i
-	}
-	sort.SliceStable(rank, func(a, b int) bool { return dueOf(msgs[rank[a]]) < dueOf(msgs[rank[b]]) })
-	for r, i := range rank {
-		msgs[i].NextAttempt = now.Add(-time.Duration(len(msgs)-r) * time.Microsecond)
+	// overdue officers on its first day. A reminder is due from its due
+	// date (or now, for one not yet due), a microsecond apart in the
+	// batch's order; every message is due at once, and since the time
+	// follows the due date alone, a run queued in batches keeps the order.
+	for i := range msgs {
+		at := now
+		if d, err := training.ParseDate(dueOf(msgs[i])); err == nil && d.Time().Before(now) {
+			at = d.Time()
+		}
+		msgs[i].NextAttempt = at.Add(-time.Duration(len(msgs)-i) * time.Microsecond)
 	}
 }
 

@@ -264,6 +264,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	}
 	s.cron, s.cancel = c, cancel
 	c.Start()
+	var catchUp []cron.Job
 	for _, name := range s.Names() {
 		id, ok := s.entries[name]
 		if !ok || name == JobSender || name == JobPrune {
@@ -276,10 +277,20 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		if missed {
 			s.log.Info("jobs: catching up a missed run", "job", name)
-			job := c.Entry(id).WrappedJob // through Recover and SkipIfStillRunning
-			s.wg.Add(1)
-			go func() { defer s.wg.Done(); job.Run() }()
+			catchUp = append(catchUp, c.Entry(id).WrappedJob) // through Recover and SkipIfStillRunning
 		}
+	}
+	if len(catchUp) > 0 {
+		// One after another: each loads the roster, and a first start
+		// that runs them all at once holds several copies (at 150,000
+		// officers that was most of a 1 GiB peak).
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			for _, job := range catchUp {
+				job.Run() // each heeds a stop itself, as a scheduled run does
+			}
+		}()
 	}
 	return nil
 }
