@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/mail/mailtest"
 	"github.com/muster-police/muster/training"
+	"github.com/muster-police/muster/training/demo"
 )
 
 // windowMailer passes messages to a real sender and records, by the
@@ -227,5 +229,45 @@ func TestInHandMessagesGoFirstAfterRestart(t *testing.T) {
 	}
 	if !inHand[m.to[0]] || !inHand[m.to[1]] {
 		t.Errorf("sent first: %v; want the two in hand %v", m.to[:2], inHand)
+	}
+}
+
+// A reminder run larger than one planning batch (5,000 officers) queues
+// exactly what one plan of the whole roster would, and the queue is in due
+// date order across the batches (most overdue first).
+func TestReminderRunInBatches(t *testing.T) {
+	st := newBolt(t)
+	ctx := context.Background()
+	asOfDemo := training.DateOf(demo.Now())
+	cs := demo.Force(1, 12000, 200, asOfDemo)
+	if _, err := st.ApplyChanges(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := jobs.PlanReminders(ds, ds.Courses, asOfDemo, jobs.DefaultPolicy(), nil)
+	c := newClock(demo.Now())
+	s := limitedScheduler(t, st, nullSender{}, c, jobs.SendLimits{})
+	run := mustRun(t, s, jobs.JobReminders, false, asOfDemo)
+	if run.Counts["enqueued"] != whole.Counts.ToRemind || run.Counts["officers"] != whole.Counts.Officers || whole.Counts.ToRemind < 5000 {
+		t.Fatalf("run %v; one plan of the roster: %+v", run.Counts, whole.Counts)
+	}
+	due, err := st.DueMessages(ctx, c.Now(), 0)
+	if err != nil || len(due) != whole.Counts.ToRemind {
+		t.Fatalf("%d due, %v", len(due), err)
+	}
+	earliest := func(m training.Message) string {
+		d := "~"
+		for _, k := range m.LedgerKeys {
+			d = min(d, k[strings.LastIndexByte(k, '|')+1:])
+		}
+		return d
+	}
+	for i := 1; i < len(due); i++ {
+		if a, b := earliest(due[i-1]), earliest(due[i]); a > b && b < asOfDemo.String() {
+			t.Fatalf("queue position %d: due %s before %s (overdue) ", i, a, b)
+		}
 	}
 }

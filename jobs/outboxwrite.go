@@ -112,14 +112,17 @@ func order(msgs []training.Message, now time.Time) {
 	}
 }
 
-// dueOf is the due date a reminder announces ("YYYY-MM-DD", the last part
-// of its ledger key "remind|officer|course|stage|due"); digests sort after.
+// dueOf is the earliest due date a reminder announces ("YYYY-MM-DD", the
+// last part of each ledger key "remind|officer|course|stage|due");
+// digests sort after every date.
 func dueOf(m training.Message) string {
-	k := firstKey(m)
-	if !strings.HasPrefix(k, "remind|") {
-		return "~"
+	d := "~"
+	for _, k := range m.LedgerKeys {
+		if strings.HasPrefix(k, "remind|") {
+			d = min(d, k[strings.LastIndexByte(k, '|')+1:])
+		}
 	}
-	return k[strings.LastIndexByte(k, '|')+1:]
+	return d
 }
 
 func firstKey(m training.Message) string {
