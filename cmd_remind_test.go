@@ -66,10 +66,7 @@ func TestRemindRelayRefusesSender(t *testing.T) {
 	srv := mailtest.New(t)
 	srv.RejectSender(550)
 	c := newCLI(t)
-	c.env["MUSTER_SMTP_HOST"] = srv.Host()
-	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
-	c.env["MUSTER_SMTP_TLS"] = "none"
-	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
+	useRelay(c, srv)
 	c.importSamples()
 
 	code, _, stderr := c.run("remind", "--as-of", "2026-11-24")
@@ -114,10 +111,7 @@ func TestRemindRelayRefusesSender(t *testing.T) {
 func TestRemindExitsNonZeroOnPermanentFailure(t *testing.T) {
 	srv := mailtest.New(t)
 	c := newCLI(t)
-	c.env["MUSTER_SMTP_HOST"] = srv.Host()
-	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
-	c.env["MUSTER_SMTP_TLS"] = "none"
-	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
+	useRelay(c, srv)
 	c.importSamples()
 	var plan jobs.Plan
 	if err := json.Unmarshal([]byte(c.must("remind", "--dry-run", "--as-of", "2026-11-24", "--format", "json")), &plan); err != nil {
@@ -134,4 +128,12 @@ func TestRemindExitsNonZeroOnPermanentFailure(t *testing.T) {
 	if n := len(srv.Messages()); n != len(plan.Reminders)-1 {
 		t.Errorf("%d delivered, want the other %d", n, len(plan.Reminders)-1)
 	}
+}
+
+// useRelay points the CLI's mail at the test SMTP server.
+func useRelay(c *cli, srv *mailtest.Server) {
+	c.env["MUSTER_SMTP_HOST"] = srv.Host()
+	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
+	c.env["MUSTER_SMTP_TLS"] = "none"
+	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
 }
