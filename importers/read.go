@@ -42,12 +42,15 @@ type Limits struct {
 	MaxBytes      int64 // file size
 	MaxRows       int   // data rows
 	MaxUnzipBytes int64 // xlsx: total decompressed size (zip-bomb guard)
+	// MaxUnzipRatio is how many times the upload's size the parts read
+	// may unpack to, beyond unzipRatioFloor (docs/EXCELIZE.md).
+	MaxUnzipRatio int64
 }
 
 // DefaultLimits are generous for a force's roster and small enough that a
 // hostile file cannot exhaust the server.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20}
+	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20, MaxUnzipRatio: 100}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -60,6 +63,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes
+	}
+	if l.MaxUnzipRatio <= 0 {
+		l.MaxUnzipRatio = d.MaxUnzipRatio
 	}
 	return l
 }
