@@ -54,9 +54,25 @@ func matrixQuery(m *matrix.Matrix) string {
 // pageMatrix is the team matrix: people × courses, a page at a time.
 func (p *webPages) pageMatrix(c echo.Context) error {
 	m, err := p.teamMatrix(c)
+	if field := training.FieldOf(err); field != "" && (training.KindOf(err) == training.KindInvalid || training.KindOf(err) == training.KindNotFound) {
+		// A unit too big or unknown, a bad date: the form again with the
+		// problem beside the field (HR's first visit, with no unit, on a
+		// large force lands here and is asked for one).
+		var errs formErrors
+		errs.add(field, training.MessageOf(err))
+		m = &matrix.Matrix{Unit: training.ParseUnit(c.QueryParam("unit")), Sort: matrix.SortOverdue}
+		return p.renderForm(c, "matrix", "Team matrix", errs, p.matrixView(m))
+	}
 	if err != nil {
 		return err
 	}
+	view := p.matrixView(m)
+	p.pageRows(c, view)
+	return p.render(c, http.StatusOK, "matrix", view.Heading, view)
+}
+
+// matrixView is the page's view of m, before paging.
+func (p *webPages) matrixView(m *matrix.Matrix) *matrixView {
 	view := &matrixView{M: m, StatusOptions: append(append([]training.Status{}, training.Statuses...), training.StatusNotRequired),
 		ExportXLSX: "/matrix.xlsx?" + matrixQuery(m), Heading: "Team matrix"}
 	if m.Unit != "" {
@@ -65,6 +81,12 @@ func (p *webPages) pageMatrix(c echo.Context) error {
 	for _, s := range matrix.Sorts {
 		view.Sorts = append(view.Sorts, matrixSortOption{Value: s, Label: matrixSortLabels[s]})
 	}
+	return view
+}
+
+// pageRows picks the page of rows ?page= asks for, with the pager's links.
+func (p *webPages) pageRows(c echo.Context, view *matrixView) {
+	m := view.M
 	page := pageParam(c)
 	from := (page - 1) * matrixPageSize
 	if from > len(m.Rows) {
@@ -83,7 +105,6 @@ func (p *webPages) pageMatrix(c echo.Context) error {
 	if to < len(m.Rows) {
 		view.Pager.Next = link(page + 1)
 	}
-	return p.render(c, http.StatusOK, "matrix", view.Heading, view)
 }
 
 // pageMatrixXLSX downloads the whole matrix (every page) as a workbook

@@ -108,3 +108,24 @@ func TestTeamMatrixAPIAndPage(t *testing.T) {
 		t.Errorf("the export is not audited: %+v", ev)
 	}
 }
+
+// TestTeamMatrixPageFormErrors: an unknown unit or a bad date brings the
+// form back with the problem beside the field (422), not an error page;
+// the API answers the same problem as JSON.
+func TestTeamMatrixPageFormErrors(t *testing.T) {
+	e := newTestEnv(t)
+	for _, tc := range []struct{ path, field, api string }{
+		{"/matrix?unit=Charlie", "unit", "/api/v1/matrix?unit=Charlie"},
+		{"/matrix?unit=Alpha&as_of=someday", "as_of", "/api/v1/matrix?unit=Alpha&as_of=someday"},
+		{"/matrix?unit=Alpha&sort=rank", "sort", "/api/v1/matrix?unit=Alpha&sort=rank"},
+	} {
+		rec := e.do(req{method: "GET", path: tc.path, as: "hr"})
+		body := rec.Body.String()
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tc.field+`-error"`) || !strings.Contains(body, `<form method="get" action="/matrix"`) || strings.Contains(body, "matrix-table") {
+			t.Errorf("%s: %d %s", tc.path, rec.Code, clip(body))
+		}
+		if rec := e.do(req{method: "GET", path: tc.api, as: "hr"}); rec.Code != http.StatusBadRequest && rec.Code != http.StatusNotFound {
+			t.Errorf("%s: %d", tc.api, rec.Code)
+		}
+	}
+}
