@@ -1,0 +1,126 @@
+package server
+
+// End-to-end tests of issue 22: what people are told agrees everywhere.
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/mail/mailtest"
+	"github.com/muster-police/muster/training"
+)
+
+// TestE2EOneWording puts an officer whose CSE recognition is valid but
+// inside its renewal window, sends the reminder the scheduler plans, and
+// reads the status on the officer page (as HR), on /me (the officer's
+// link) and in the reminder email, in Chromium: all three say the same
+// "Compliant until … — renew by …".
+func TestE2EOneWording(t *testing.T) {
+	e := startE2E(t, false)
+	ctx := context.Background()
+	today := training.DateOf(webNow)
+	done := today.AddMonths(-36).AddDays(20) // expires in 20 days: inside the 30-day window
+	rev, err := e.st.Revision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := training.Officer{ID: "R1", DisplayID: "R1", Name: "Robin Renew", Unit: "Frontline Policing / Central West / CID",
+		Email: "robin.renew@police.example", StartDate: training.NewDate(2015, 1, 5), FirstSeen: training.NewDate(2025, 1, 1)}
+	if _, err := e.st.ApplyChanges(ctx, training.ChangeSet{BaseRevision: rev,
+		Import:      training.ImportRecord{ID: "seed", Kind: training.ImportPartial, By: "test", At: webNow, Outcome: training.OutcomeApplied},
+		Officers:    []training.Officer{o},
+		Completions: []training.Completion{{OfficerID: "R1", CourseID: "cse-recognition", Date: done, Source: training.Source{ImportID: "seed", At: webNow}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	expires := done.AddMonths(36)
+	want := "Compliant until " + expires.AddDays(-1).UK() + " — renew by " + expires.UK()
+
+	// The reminder, planned and sent by the real scheduler to the file drop.
+	if _, err := e.sched.RunNow(ctx, jobs.JobReminders, false, today); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sched.RunNow(ctx, jobs.JobSender, false, today); err != nil {
+		t.Fatal(err)
+	}
+	emls, _ := filepath.Glob(filepath.Join(e.mailDir, "*.eml"))
+	var html string
+	for _, f := range emls {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), "robin.renew@police.example") {
+			if _, html, err = mailtest.Parts(raw); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if html == "" {
+		t.Fatalf("no reminder to R1 among %d emails", len(emls))
+	}
+	page := filepath.Join(t.TempDir(), "reminder.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(url, js string) string {
+		t.Helper()
+		if err := chromedp.Do(e.ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	const card = `document.querySelector('[data-course="cse-recognition"] .status-line').textContent`
+	inEmail := read("file://"+page, `[...document.querySelectorAll('p')].map(p => p.textContent).find(s => s.includes('ompliant')) || ''`)
+	link := training.SignOfficerLink([]byte("e2e-secret-0123456789abcdef"), "R1", webNow.Add(24*time.Hour))
+	onMe := read(e.base+"/me/"+link, card)
+	e.login("hr")
+	onPage := read(e.base+"/officers/R1", card)
+	for where, got := range map[string]string{"the reminder email": inEmail, "/me": onMe, "the officer page": onPage} {
+		if got != want {
+			t.Errorf("%s says %q, want %q", where, got, want)
+		}
+	}
+}
+
+// TestE2EEmailsAt320 opens every email the golden tests of jobs render
+// (reminders, line-manager and unit digests) in Chromium on a 320 px
+// screen: none scrolls sideways.
+func TestE2EEmailsAt320(t *testing.T) {
+	e := startE2E(t, false)
+	files, _ := filepath.Glob(filepath.Join("..", "jobs", "testdata", "golden", "*.html"))
+	if len(files) < 3 {
+		t.Fatalf("found %d golden emails", len(files))
+	}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 700), chromedp.Navigate("file://"+abs), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		w, err := chromedp.Run(e.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > 320 {
+			t.Errorf("%s is %d px wide on a 320 px screen", filepath.Base(f), w)
+		}
+		if e.shots != "" {
+			if png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100)); err == nil {
+				_ = os.WriteFile(filepath.Join(e.shots, "email-"+strings.TrimSuffix(filepath.Base(f), ".html")+"-320.png"), png, 0o644)
+			}
+		}
+	}
+}
