@@ -60,8 +60,15 @@ func keepDays(days int) time.Duration {
 }
 
 // newJobs is the scheduler serve runs.
+// With --demo, reminders and digests do not run on their own (the demo
+// force's addresses are made up, and a first run would write thousands of
+// emails): they run when someone presses "Run now".
 func newJobs(a *App) (jobRunner, error) {
-	return newScheduler(&a.Config, a.store, a.Logger, a.Clock, a.secret)
+	cfg := a.Config
+	if a.Demo {
+		cfg.ScheduleReminders, cfg.ScheduleDigests = "off", "off"
+	}
+	return newScheduler(&cfg, a.store, a.Logger, a.Clock, a.secret)
 }
 
 // storeSecret returns MUSTER_SECRET, else the random secret kept in the
