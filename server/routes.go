@@ -96,6 +96,7 @@ func (s *Server) routes() *echo.Echo {
 	api.DELETE("/mappings/:name", s.apiMappingDelete, staff)
 	api.POST("/completions", s.apiCompletions, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
+	api.POST("/courses/preview", s.apiCoursesPreview, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)
 	api.POST("/officers/:id/links/revoke", s.apiRevokeLinks, staff)
 	api.GET("/jobs", s.apiJobs, staff)

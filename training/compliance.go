@@ -5,6 +5,7 @@ package training
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -12,7 +13,8 @@ import (
 // Status is an officer's standing on one course on one date.
 type Status string
 
-// Statuses. StatusNotRequired is for leavers, who are never counted.
+// Statuses. StatusNotRequired is for leavers and for people outside a
+// course's audience (or whose requirement has not yet begun): never counted.
 const (
 	StatusCompliant   Status = "compliant"
 	StatusOverdue     Status = "overdue"
@@ -83,7 +85,7 @@ func ExpiryDate(c Course, done Date) Date {
 // the officer's completions and exemptions (of any course; others are ignored).
 func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Date) CourseStatus {
 	cs := CourseStatus{CourseID: c.ID}
-	if !o.Active() {
+	if !Required(o, c, asOf) {
 		cs.Status = StatusNotRequired
 		return cs
 	}
@@ -107,7 +109,7 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 	if latest != nil {
 		l := *latest
 		cs.Completion = &l
-		cs.Expires = ExpiryDate(c, l.Date)
+		cs.Expires = expiryOf(c, comps, l.Date)
 		if cs.Expires.IsZero() || asOf.Before(cs.Expires) {
 			cs.Status = StatusCompliant
 			if !cs.Expires.IsZero() && asOf.DaysUntil(cs.Expires) <= c.DueSoonDays {
@@ -132,23 +134,65 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 
 // DueDate is the first-time due date of course c for officer o:
 // max(deadline, start + due_within_days) where both exist, whichever
-// exists where one does, else first seen + due_within_days.
+// exists where one does, else first seen + due_within_days; where an
+// import or an audience change recorded the date R the person's
+// requirement began (Officer.RequiredSince), R takes the start date's place.
 func DueDate(o Officer, c Course) Date {
 	days := c.DueWithinDays
+	start := o.StartDate
+	if r, ok := o.RequiredSince[c.ID]; ok && !r.IsZero() {
+		start = r
+	}
 	switch {
-	case !c.Deadline.IsZero() && !o.StartDate.IsZero():
-		joiner := o.StartDate.AddDays(days)
+	case !c.Deadline.IsZero() && !start.IsZero():
+		joiner := start.AddDays(days)
 		if joiner.After(c.Deadline) {
 			return joiner
 		}
 		return c.Deadline
 	case !c.Deadline.IsZero():
 		return c.Deadline
-	case !o.StartDate.IsZero():
-		return o.StartDate.AddDays(days)
+	case !start.IsZero():
+		return start.AddDays(days)
 	default:
 		return o.FirstSeen.AddDays(days)
 	}
+}
+
+// expiryOf is when the completion dated last lapses, given every
+// completion in comps (of any course; others are ignored). Without
+// renew_within_days it is ExpiryDate(c, last). With it, the completions
+// of c up to last form a chain: one dated within renew_within_days before
+// the expiry then current renews from that expiry (previous expiry +
+// valid_for_months), so renewing early never shortens the cycle; one
+// dated earlier than the window, or on or after a lapse, starts the cycle
+// from its own date. This is Totara's certification "use certification
+// expiry date" with a recertification window
+// (https://totara.help/18/docs/what-are-certifications).
+func expiryOf(c Course, comps []Completion, last Date) Date {
+	if c.RenewWithinDays <= 0 || c.ValidForMonths <= 0 {
+		return ExpiryDate(c, last)
+	}
+	dates := make([]Date, 0, 4)
+	for i := range comps {
+		d := comps[i].Date
+		if comps[i].CourseID == c.ID && !d.IsZero() && !d.After(last) {
+			dates = append(dates, d)
+		}
+	}
+	slices.SortFunc(dates, Date.Compare)
+	var exp Date
+	for i, d := range dates {
+		if i > 0 && d == dates[i-1] {
+			continue
+		}
+		if !exp.IsZero() && d.Before(exp) && !d.Before(exp.AddDays(-c.RenewWithinDays)) {
+			exp = exp.AddMonths(c.ValidForMonths)
+		} else {
+			exp = ExpiryDate(c, d)
+		}
+	}
+	return exp
 }
 
 // Counts are the figures for one unit and course.

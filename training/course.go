@@ -23,6 +23,12 @@ type Course struct {
 	DueSoonDays int `json:"due_soon_days" yaml:"due_soon_days"`
 	// URL is where an officer goes to take the course (used in reminders).
 	URL string `json:"url,omitempty" yaml:"url,omitempty"`
+	// RenewWithinDays, when set, keeps the cycle on early renewal: a
+	// completion dated within that many days before the current expiry
+	// renews from that expiry (docs/COMPLIANCE.md).
+	RenewWithinDays int `json:"renew_within_days,omitempty" yaml:"renew_within_days,omitempty"`
+	// Audience says who must do the course; the zero Audience is everyone.
+	Audience Audience `json:"audience" yaml:"audience,omitempty"`
 	// Retired courses are kept with their completions but no longer
 	// counted, shown or reminded of (Dataset.Courses leaves them out).
 	Retired bool `json:"retired,omitempty" yaml:"retired,omitempty"`
@@ -64,6 +70,7 @@ func (c Course) Normalize() Course {
 		}
 	}
 	c.Aliases = aliases
+	c.Audience = c.Audience.Normalize()
 	return c
 }
 
@@ -80,10 +87,12 @@ func (c Course) Validate() error {
 		return fmt.Errorf("%w: course %q: valid_for_months must not be negative", ErrInvalid, c.ID)
 	case c.DueSoonDays < 0:
 		return fmt.Errorf("%w: course %q: due_soon_days must not be negative", ErrInvalid, c.ID)
+	case c.RenewWithinDays < 0:
+		return fmt.Errorf("%w: course %q: renew_within_days must not be negative", ErrInvalid, c.ID)
 	case !validCourseURL(c.URL):
 		return fmt.Errorf("%w: course %q: url must be an http or https address such as https://learning.force.police.uk/cse", ErrInvalid, c.ID)
 	}
-	return nil
+	return c.Audience.validate(c.ID)
 }
 
 // validCourseURL accepts "" or an absolute http(s) URL with a host. The

@@ -77,6 +77,53 @@ type courseRec struct {
 	DueSoonDays    int      `json:"due_soon_days"`
 	URL            string   `json:"url,omitempty"`
 	Retired        bool     `json:"retired,omitempty"`
+	// Added later; older records read them as zero (everyone, no renewal window).
+	RenewWithinDays int          `json:"renew_within_days,omitempty"`
+	Audience        *audienceRec `json:"audience,omitempty"`
+}
+
+// audienceRec and audienceRuleRec are a course's audience on disk.
+type audienceRec struct {
+	Include []audienceRuleRec `json:"include,omitempty"`
+	Exclude []audienceRuleRec `json:"exclude,omitempty"`
+}
+
+type audienceRuleRec struct {
+	Unit      []string `json:"unit,omitempty"`
+	StaffType []string `json:"staff_type,omitempty"`
+	Rank      []string `json:"rank,omitempty"`
+	Role      []string `json:"role,omitempty"`
+}
+
+func toAudienceRec(a training.Audience) *audienceRec {
+	if a.IsZero() {
+		return nil
+	}
+	rules := func(rs []training.AudienceRule) []audienceRuleRec {
+		out := make([]audienceRuleRec, len(rs))
+		for i, r := range rs {
+			out[i] = audienceRuleRec{Unit: r.Unit, StaffType: r.StaffType, Rank: r.Rank, Role: r.Role}
+		}
+		return out
+	}
+	return &audienceRec{Include: rules(a.Include), Exclude: rules(a.Exclude)}
+}
+
+func (r *audienceRec) audience() training.Audience {
+	if r == nil {
+		return training.Audience{}
+	}
+	rules := func(rs []audienceRuleRec) []training.AudienceRule {
+		if len(rs) == 0 {
+			return nil
+		}
+		out := make([]training.AudienceRule, len(rs))
+		for i, x := range rs {
+			out[i] = training.AudienceRule{Unit: x.Unit, StaffType: x.StaffType, Rank: x.Rank, Role: x.Role}
+		}
+		return out
+	}
+	return training.Audience{Include: rules(r.Include), Exclude: rules(r.Exclude)}
 }
 
 func (r *courseRec) version() int { return r.V }
@@ -84,13 +131,15 @@ func (r *courseRec) version() int { return r.V }
 func toCourseRec(c training.Course) *courseRec {
 	return &courseRec{V: recordV1, ID: c.ID, Title: c.Title, Aliases: c.Aliases,
 		Deadline: toDateRec(c.Deadline), DueWithinDays: c.DueWithinDays,
-		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired}
+		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired,
+		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience)}
 }
 
 func (r *courseRec) course() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases,
 		Deadline: r.Deadline.date(), DueWithinDays: r.DueWithinDays,
-		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired}
+		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.audience()}
 }
 
 type summaryRec struct {

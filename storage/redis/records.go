@@ -71,15 +71,64 @@ type courseV1 struct {
 	DueSoonDays    int      `json:"due_soon_days"`
 	URL            string   `json:"url,omitempty"`
 	Retired        bool     `json:"retired"`
+	// Added later; older records read them as zero (everyone, no renewal window).
+	RenewWithinDays int         `json:"renew_within_days,omitempty"`
+	Audience        *audienceV1 `json:"audience,omitempty"`
+}
+
+// audienceV1 and audienceRuleV1 are a course's audience on the wire.
+type audienceV1 struct {
+	Include []audienceRuleV1 `json:"include,omitempty"`
+	Exclude []audienceRuleV1 `json:"exclude,omitempty"`
+}
+
+type audienceRuleV1 struct {
+	Unit      []string `json:"unit,omitempty"`
+	StaffType []string `json:"staff_type,omitempty"`
+	Rank      []string `json:"rank,omitempty"`
+	Role      []string `json:"role,omitempty"`
+}
+
+func toAudienceV1(a training.Audience) *audienceV1 {
+	if a.IsZero() {
+		return nil
+	}
+	rules := func(rs []training.AudienceRule) []audienceRuleV1 {
+		out := make([]audienceRuleV1, len(rs))
+		for i, r := range rs {
+			out[i] = audienceRuleV1{Unit: r.Unit, StaffType: r.StaffType, Rank: r.Rank, Role: r.Role}
+		}
+		return out
+	}
+	return &audienceV1{Include: rules(a.Include), Exclude: rules(a.Exclude)}
+}
+
+func (r *audienceV1) domain() training.Audience {
+	if r == nil {
+		return training.Audience{}
+	}
+	rules := func(rs []audienceRuleV1) []training.AudienceRule {
+		if len(rs) == 0 {
+			return nil
+		}
+		out := make([]training.AudienceRule, len(rs))
+		for i, x := range rs {
+			out[i] = training.AudienceRule{Unit: x.Unit, StaffType: x.StaffType, Rank: x.Rank, Role: x.Role}
+		}
+		return out
+	}
+	return training.Audience{Include: rules(r.Include), Exclude: rules(r.Exclude)}
 }
 
 func courseRec(c training.Course) courseV1 {
-	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired}
+	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired,
+		c.RenewWithinDays, toAudienceV1(c.Audience)}
 }
 
 func (r courseV1) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline.date(),
-		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired}
+		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain()}
 }
 
 type summaryV1 struct {

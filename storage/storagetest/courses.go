@@ -10,6 +10,34 @@ var courseTests = []test{
 	{"PutCourses", testPutCourses},
 	{"PutCoursesAtomic", testPutCoursesAtomic},
 	{"RetiredCourse", testRetiredCourse},
+	{"CourseAudience", testCourseAudience},
+}
+
+// testCourseAudience: a course's audience (every kind of condition, in
+// include and exclude) and its renewal window come back as they were put,
+// in Courses and in the Dataset; clearing the audience clears it.
+func testCourseAudience(t *testing.T, s training.Store) {
+	c := training.DefaultCourses()[0]
+	c.RenewWithinDays = 60
+	c.Audience = training.Audience{
+		Include: []training.AudienceRule{
+			{Unit: training.Words{"Frontline Policing"}, StaffType: training.Words{"officer", "special", "pcso"}},
+			{Unit: training.Words{"Specialist Crime / Public Protection", "Contact"}, Rank: training.Words{"PC", "Sgt"}},
+		},
+		Exclude: []training.AudienceRule{{Role: training.Words{"Front Counter Officer", "Call Handler*"}}},
+	}
+	check(t, s.PutCourses(ctx(t), []training.Course{c}))
+	got, err := s.Courses(ctx(t))
+	check(t, err)
+	equal(t, "courses", got, []training.Course{c, training.DefaultCourses()[1]})
+	ds, err := s.Dataset(ctx(t))
+	check(t, err)
+	equal(t, "dataset courses", ds.Courses, got)
+	c.Audience, c.RenewWithinDays = training.Audience{}, 0
+	check(t, s.PutCourses(ctx(t), []training.Course{c}))
+	got, err = s.Courses(ctx(t))
+	check(t, err)
+	equal(t, "courses after clearing", got, training.DefaultCourses())
 }
 
 // testRetiredCourse: a retired course is kept (Courses lists it, flag and
