@@ -6,10 +6,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail/mailtest"
@@ -121,6 +123,94 @@ func TestE2EEmailsAt320(t *testing.T) {
 			if png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100)); err == nil {
 				_ = os.WriteFile(filepath.Join(e.shots, "email-"+strings.TrimSuffix(filepath.Base(f), ".html")+"-320.png"), png, 0o644)
 			}
+		}
+	}
+}
+
+// TestE2EListSaysWhatItIs: a manager's filtered list is headed by its
+// filter and count, the export sits beside the heading, and the
+// downloaded file is named after the filter and date.
+func TestE2EListSaysWhatItIs(t *testing.T) {
+	e := startE2E(t, true)
+	ctx := context.Background()
+	ds, err := e.st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unit = "Frontline Policing / Central West / CID"
+	today := training.DateOf(webNow)
+	var cse training.Course
+	for _, c := range ds.Courses {
+		if c.ID == "cse-recognition" {
+			cse = c
+		}
+	}
+	n := 0
+	for id, o := range ds.Officers {
+		if o.Active() && training.InUnit(o.Unit, unit) &&
+			training.Evaluate(o, cse, ds.Completions[id], ds.Exemptions[id], today).Status == training.StatusOverdue {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Fatalf("the sample roster has %d overdue in %s; the test needs a few", n, unit)
+	}
+	e.login("manager")
+	path := "/officers?unit=" + strings.ReplaceAll(unit, " ", "+") + "&course=cse-recognition&status=overdue"
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+path), chromedp.WaitVisible("#list-heading")); err != nil {
+		t.Fatal(err)
+	}
+	want := "Overdue for CSE recognition in " + unit + " — " + strconv.Itoa(n) + " people"
+	heading, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](`document.getElementById('list-heading').textContent`))
+	if err != nil || heading != want {
+		t.Errorf("heading = %q (%v), want %q", heading, err, want)
+	}
+	// The export is beside the heading: the next thing after it, above the table.
+	if ok, _ := chromedp.Run(e.ctx, chromedp.Evaluate[bool](`(() => { const a = document.getElementById('export-xlsx'), tb = document.querySelector('table');
+		return a.getBoundingClientRect().top - document.getElementById('list-heading').getBoundingClientRect().bottom < 60 && (!tb || a.getBoundingClientRect().bottom < tb.getBoundingClientRect().top) })()`)); !ok {
+		t.Error("the export links are not beside the heading")
+	}
+	dl := t.TempDir()
+	if _, err := chromedp.CallBrowser(e.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl, EventsEnabled: ptrTo(true)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []string{"export-xlsx", "export-csv"} {
+		begin := chromedp.BrowserEvents(e.ctx, browser.DownloadWillBegin)
+		if err := chromedp.Do(e.ctx, chromedp.Click(chromedp.ID(link))); err != nil {
+			t.Fatal(err)
+		}
+		for ev, err := range begin {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ext := strings.TrimPrefix(link, "export-")
+			if w := "overdue-cse-recognition-frontline-policing-central-west-cid-" + today.String() + "." + ext; ev.SuggestedFilename != w {
+				t.Errorf("%s downloads %q, want %q", link, ev.SuggestedFilename, w)
+			}
+			break
+		}
+	}
+	e.screenshots("officers-filtered", path)
+}
+
+// screenshots keeps the page at path at 1280 and 320 px in
+// MUSTER_E2E_SCREENSHOTS, when set.
+func (e *e2eEnv) screenshots(name, path string) {
+	e.t.Helper()
+	if e.shots == "" {
+		return
+	}
+	for _, w := range []int64{1280, 320} {
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(e.base+path), chromedp.WaitReady("body")); err != nil {
+			e.t.Fatal(err)
+		}
+		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(90))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(e.shots, name+"-"+strconv.Itoa(int(w))+".png"), png, 0o644)
+		}
+		if err != nil {
+			e.t.Errorf("screenshot %s: %v", name, err)
 		}
 	}
 }
