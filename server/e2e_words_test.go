@@ -214,3 +214,85 @@ func (e *e2eEnv) screenshots(name, path string) {
 		}
 	}
 }
+
+// smallTargetsJS lists the targets under 24×24 px on the page (WCAG
+// 2.5.8), leaving out the exception for links inside a sentence: an inline
+// link whose block holds other text.
+const smallTargetsJS = `(() => {
+	const out = [];
+	for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+		const r = el.getBoundingClientRect();
+		if (r.width === 0 && r.height === 0) continue; // not shown
+		if (el.closest('.sr-only') || el.classList.contains('skip')) continue;
+		if (r.width >= 24 && r.height >= 24) continue;
+		const cs = getComputedStyle(el);
+		if (cs.display === 'inline') {
+			let block = el.parentElement;
+			while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+			const own = el.textContent.trim().length, all = block ? block.textContent.trim().length : own;
+			if (all > own + 2) continue; // in a sentence
+		}
+		out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '" ' + Math.round(r.width) + '×' + Math.round(r.height));
+	}
+	return out.slice(0, 12);
+})()`
+
+// TestE2ETargetsAndMenu: at 320 px every page's targets are at least
+// 24×24 px, the staff menu folds behind one "Menu" button that opens it,
+// and nothing scrolls sideways.
+func TestE2ETargetsAndMenu(t *testing.T) {
+	e := startE2E(t, true)
+	ctx := context.Background()
+	ds, err := e.st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := firstOfficer(ds)
+	check := func(who, path string) {
+		t.Helper()
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(e.base+path), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		small, err := chromedp.Run(e.ctx, chromedp.Evaluate[[]string](smallTargetsJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(small) > 0 {
+			t.Errorf("%s %s at 320 px: targets under 24×24 px: %s", who, path, strings.Join(small, "; "))
+		}
+		if w, _ := chromedp.Run(e.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 320 {
+			t.Errorf("%s %s at 320 px is %d px wide", who, path, w)
+		}
+	}
+	link := training.SignOfficerLink([]byte("e2e-secret-0123456789abcdef"), officer, webNow.Add(24*time.Hour))
+	for _, p := range []string{"/login", "/help", "/accessibility", "/me/" + link} {
+		check("officer", p)
+	}
+	pages := map[string][]string{
+		"admin": {"/", "/?unit=Frontline+Policing", "/officers", "/officers?status=overdue&course=cse-recognition", "/officers/" + officer,
+			"/upload", "/imports", "/courses", "/accounts", "/jobs", "/jobs/remind", "/audit", "/account/password"},
+		"manager": {"/", "/?unit=Frontline+Policing+%2F+Central+West+%2F+CID", "/officers"},
+	}
+	for _, who := range []string{"admin", "manager"} {
+		e.login(who)
+		for _, p := range pages[who] {
+			check(who, p)
+		}
+	}
+	// The menu on a phone: folded, one button, opens on a click.
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(e.base+"/"), chromedp.WaitVisible(".menu-toggle")); err != nil {
+		t.Fatal(err)
+	}
+	header := `Math.round(document.querySelector('header.top').getBoundingClientRect().height)`
+	if h, _ := chromedp.Run(e.ctx, chromedp.Evaluate[int](header)); h > 70 {
+		t.Errorf("the folded staff header is %d px high on a 320 px phone", h)
+	}
+	if err := chromedp.Do(e.ctx, chromedp.Click(".menu-toggle")); err != nil {
+		t.Fatal(err)
+	}
+	open, _ := chromedp.Run(e.ctx, chromedp.Evaluate[string](`document.querySelector('.menu-toggle').getAttribute('aria-expanded') + ' ' + [...document.querySelectorAll('header nav a')].filter(a => a.getBoundingClientRect().height > 0).length`))
+	if !strings.HasPrefix(open, "true ") || strings.HasSuffix(open, " 0") {
+		t.Errorf("after a click the menu is %q (aria-expanded, visible links)", open)
+	}
+	e.screenshots("menu-open", "/") // reload: folded again
+}
