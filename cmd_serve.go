@@ -119,6 +119,9 @@ func (a *App) prepare(ctx context.Context) error {
 	a.Config.serverSecurity(&cfg)
 	a.Config.serverSSO(&cfg)
 	cfg.Jobs = jobs
+	if a.Config.SMTP.Host == "" {
+		cfg.MailDrop = a.Config.mailDir()
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err

@@ -205,7 +205,7 @@ func (e *e2eEnv) screenshots(name, path string) {
 		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(e.base+path), chromedp.WaitReady("body")); err != nil {
 			e.t.Fatal(err)
 		}
-		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot()) // the first screenful, readable
 		if err == nil {
 			err = os.WriteFile(filepath.Join(e.shots, name+"-"+strconv.Itoa(int(w))+".png"), png, 0o644)
 		}

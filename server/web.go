@@ -197,6 +197,7 @@ var webFuncs = template.FuncMap{
 	},
 	"statusLabel": statusLabel,
 	"describe":    training.Describe,
+	"count":       formatCount,
 	"lastPart": func(u string) string {
 		parts := training.SplitUnit(u)
 		if len(parts) == 0 {
