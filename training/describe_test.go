@@ -42,3 +42,17 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("leaver: %q", d.Words)
 	}
 }
+
+// TestDescribeRenewWindow: a course with a longer early-renewal window
+// says "renew by" from the start of that window.
+func TestDescribeRenewWindow(t *testing.T) {
+	c := Course{ID: "cse", ValidForMonths: 36, DueSoonDays: 30, RenewWithinDays: 90}
+	o := Officer{ID: "A1", FirstSeen: NewDate(2025, 1, 1)}
+	done := []Completion{{CourseID: "cse", Date: NewDate(2023, 12, 25)}}
+	if d := Describe(Evaluate(o, c, done, nil, NewDate(2026, 10, 1))); d.Words != "Compliant until 24/12/2026 — renew by 25/12/2026" {
+		t.Errorf("inside the 90-day renewal window: %q", d.Words)
+	}
+	if d := Describe(Evaluate(o, c, done, nil, NewDate(2026, 9, 1))); d.Words != "Compliant until 24/12/2026" {
+		t.Errorf("before the renewal window: %q", d.Words)
+	}
+}
