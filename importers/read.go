@@ -66,7 +66,16 @@ func (l Limits) withDefaults() Limits {
 
 // FileError is a problem with the file as a whole: it cannot be read at
 // all. Reason is one plain sentence for the person who uploaded it.
-type FileError struct{ Reason string }
+type FileError struct {
+	Reason string
+	// Headers, for a file whose header row was not recognised, are the
+	// headers of the row most like one, each with the field it probably
+	// means: the page offers a pick list for every column at once.
+	Headers []FoundHeader
+	// HeaderRow and Where say where those headers are (row, "sheet \"X\"").
+	HeaderRow int
+	Where     string
+}
 
 func (e *FileError) Error() string { return e.Reason }
 
@@ -155,6 +164,8 @@ type reader struct {
 	det  *Detection
 	rp   *rowParser
 	rec  Record
+	// guess is the row most like a header when none was recognised.
+	guess *guessedHeader
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -212,7 +223,11 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	return noHeader(where)
+	fe := noHeader(where)
+	if rd.guess != nil {
+		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
+	}
+	return fe
 }
 
 // trimInvalid is an ErrInvalid error's sentence without its prefix.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail/mailtest"
@@ -295,4 +296,85 @@ func TestE2ETargetsAndMenu(t *testing.T) {
 		t.Errorf("after a click the menu is %q (aria-expanded, visible links)", open)
 	}
 	e.screenshots("menu-open", "/") // reload: folded again
+}
+
+// TestE2EUnrecognisedFile: a file whose ID header has a typo comes back
+// with the headers found, the near miss preselected in each column's pick
+// list and no Confirm; reading it again from that page (the file is not
+// chosen again) reaches a preview with Confirm; a re-read with choices
+// that leave no ID column replaces the preview with the error summary,
+// and no Confirm remains.
+func TestE2EUnrecognisedFile(t *testing.T) {
+	e := startE2E(t, false)
+	file := filepath.Join(t.TempDir(), "typo.csv")
+	if err := os.WriteFile(file, []byte("Warrent No,Full Name,Emial\n1001,Ann Able,ann@police.example\n1002,Bob Baker,bob@police.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.login("hr")
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/upload"), chromedp.WaitVisible("#file"),
+		chromedp.SetUploadFiles("#file", []string{file}), chromedp.Click("#kind-partial")); err != nil {
+		t.Fatal(err)
+	}
+	submit := func(sel string) string {
+		t.Helper()
+		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+		l, _ := chromedp.Run(e.ctx, chromedp.Location())
+		return strings.TrimPrefix(l, e.base)
+	}
+	has := func(sel string) bool {
+		ok, err := chromedp.Run(e.ctx, chromedp.Evaluate[bool](`!!document.querySelector('`+sel+`')`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	value := func(js string) string {
+		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := submit("#upload-submit")
+	if !strings.HasPrefix(first, "/upload/imp-") {
+		t.Fatalf("the unrecognised file led to %s, want its kept attempt", first)
+	}
+	if msg := value(`document.querySelector('#error-summary').textContent`); !strings.Contains(msg, "No header row was found") {
+		t.Errorf("error summary: %q", msg)
+	}
+	if has("#confirm") {
+		t.Error("a file that could not be read offers Confirm")
+	}
+	if got := value(`[0,1,2].map(i => document.getElementById('col_field_' + i).value).join(',')`); got != "id,name,email" {
+		t.Errorf("the pick lists start at %q, want the near misses id,name,email", got)
+	}
+	if why := value(`document.querySelector('#columns tbody tr td.block').textContent`); !strings.Contains(why, "close to “Warrant No”") {
+		t.Errorf("the first column's reason = %q", why)
+	}
+	e.screenshots("upload-unrecognised", first)
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+first), chromedp.WaitVisible("#remap")); err != nil {
+		t.Fatal(err)
+	}
+	// Read again with the offered choices: a preview with Confirm.
+	preview := submit("#remap")
+	if preview == first || !strings.HasPrefix(preview, "/upload/imp-") || !has("#confirm") {
+		t.Fatalf("reading again led to %s (confirm: %v), want a preview", preview, has("#confirm"))
+	}
+	// A re-read that takes the ID column away fails: no Confirm, anywhere.
+	if err := chromedp.Do(e.ctx, chromedp.SetValue("#col_field_0", "ignore")); err != nil {
+		t.Fatal(err)
+	}
+	failed := submit("#remap")
+	if has("#confirm") || !has("#error-summary") {
+		t.Errorf("after a failed re-read the page at %s has Confirm %v, error summary %v", failed, has("#confirm"), has("#error-summary"))
+	}
+	e.screenshots("upload-reread-failed", failed)
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+preview), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if has("#confirm") {
+		t.Errorf("the replaced preview %s still offers Confirm", preview)
+	}
 }
