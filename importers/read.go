@@ -253,7 +253,19 @@ func (rd *reader) row(row int, cells []string) error {
 			cells[i] = ""
 		}
 	}
-	switch rd.rp.parse(row, cells, &rd.rec) {
+	before := len(rd.rp.problems)
+	outcome := rd.rp.parse(row, cells, &rd.rec)
+	if outcome == rowRecord {
+		// Name the person in the row's problems (ID and name).
+		for i := before; i < len(rd.rp.problems); i++ {
+			p := &rd.rp.problems[i]
+			if p.OfficerID == "" {
+				p.OfficerID = rd.rec.DisplayID
+			}
+			p.Name = rd.rec.Name
+		}
+	}
+	switch outcome {
 	case rowBlank:
 		return nil
 	case rowTotal:

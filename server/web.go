@@ -198,6 +198,7 @@ var webFuncs = template.FuncMap{
 	"statusLabel": statusLabel,
 	"describe":    training.Describe,
 	"count":       formatCount,
+	"minus":       func(a, b int) int { return a - b },
 	"lastPart": func(u string) string {
 		parts := training.SplitUnit(u)
 		if len(parts) == 0 {
