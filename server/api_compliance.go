@@ -25,7 +25,7 @@ func (s *Server) apiCompliance(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	if q.Whole {
 		// Everyone in the unit counts: today's figures from the live index.
-		js, ok, err := s.liveJSON(q.AsOf, q.Unit, q.Courses)
+		js, ok, err := s.live.ReportJSON(q.AsOf, q.Unit, q.Courses)
 		if err != nil {
 			return err
 		}
@@ -35,10 +35,10 @@ func (s *Server) apiCompliance(c echo.Context) error {
 	}
 	u, _ := currentUser(c)
 	e := s.reportFor(u, ds, q)
-	if e.err != nil {
-		return e.err
+	if e.Err != nil {
+		return e.Err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, e.json)
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, e.JSON)
 }
 
 // apiComplianceExport writes the report as a workbook (summary with chart,

@@ -188,7 +188,7 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 	complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.tailLive(ctx) }()
+	go func() { defer close(done); b.s.live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	for i, id := range []string{"B1", "A2", "B3"} {
@@ -199,9 +199,9 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 		}
 		rev := decode[completionsResponse](t, rec).Revision
 		start := time.Now()
-		for b.s.live.revision() < rev {
+		for b.s.live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.revision(), rev)
+				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}

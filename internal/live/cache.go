@@ -1,4 +1,4 @@
-package server
+package live
 
 import (
 	"bytes"
@@ -30,55 +30,71 @@ type dataCache struct {
 	ds      *training.Dataset
 	scopes  map[string]training.Scope
 	units   reports.Units // of ds, made on first use
-	reports map[reportKey]*reportEntry
+	reports map[ReportKey]*Entry
 	bytes   int // of the reports now cached
 }
 
-type reportKey struct {
-	rev     int64
-	asOf    training.Date
-	unit    string
-	courses string
-	scope   string // "" for everything; else "user:" + username
+// ReportKey names one report of one revision: the date, unit, course
+// selection and, for a manager, whose scope.
+type ReportKey struct {
+	Rev     int64
+	AsOf    training.Date
+	Unit    string
+	Courses string // the course IDs, joined by ","
+	Scope   string // "" for everything; else "user:" + the manager's scope
 }
 
-type reportEntry struct {
+// Entry is one built report and its JSON encoding, or why it failed.
+type Entry struct {
 	done    chan struct{}
-	report  *training.Report
-	json    []byte
-	err     error
+	Report  *training.Report
+	JSON    []byte
+	Err     error
 	waiters int // callers that found the entry and wait on done (under dataCache.mu; for tests)
 }
 
 func newDataCache() *dataCache {
-	return &dataCache{scopes: map[string]training.Scope{}, reports: map[reportKey]*reportEntry{}}
+	return &dataCache{scopes: map[string]training.Scope{}, reports: map[ReportKey]*Entry{}}
 }
 
-// dataset returns an immutable Dataset at the live model's revision
+// Dataset returns an immutable Dataset at the live model's revision
 // (shared: never modify it). It never waits for a rebuild, except the
 // very first load of the model.
-func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
-	if err := s.liveCurrent(ctx); err != nil {
+func (m *Model) Dataset(ctx context.Context) (*training.Dataset, error) {
+	if err := m.Current(ctx); err != nil {
 		return nil, err
 	}
-	ds := s.snapshot()
-	c := s.cache
+	ds := m.snapshot()
+	c := m.cache
 	c.mu.Lock()
 	if c.ds != ds && (c.ds == nil || ds.Revision >= c.ds.Revision) {
 		c.ds = ds
 		c.scopes = map[string]training.Scope{}
 		c.units = nil
-		c.reports = map[reportKey]*reportEntry{}
+		c.reports = map[ReportKey]*Entry{}
 		c.bytes = 0
 	}
 	c.mu.Unlock()
 	return ds, nil
 }
 
-// unitsOf returns the unit paths of ds (reports.UnitsOf), made once per
+// DropCaches forgets the cached Dataset, scopes, unit paths and built
+// reports: the next read builds them again (the cold path benchmarks
+// measure). The live index itself is kept.
+func (m *Model) DropCaches() {
+	c := m.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ds, c.units = nil, nil
+	c.scopes = map[string]training.Scope{}
+	c.reports = map[ReportKey]*Entry{}
+	c.bytes = 0
+}
+
+// Units returns the unit paths of ds (reports.UnitsOf), made once per
 // revision: checking ?unit then costs a map lookup, not a roster scan.
-func (s *Server) unitsOf(ds *training.Dataset) reports.Units {
-	c := s.cache
+func (m *Model) Units(ds *training.Dataset) reports.Units {
+	c := m.cache
 	c.mu.Lock()
 	u, same := c.units, c.ds == ds
 	c.mu.Unlock()
@@ -94,14 +110,14 @@ func (s *Server) unitsOf(ds *training.Dataset) reports.Units {
 	return u
 }
 
-// scopeFor returns what u may see in ds (cached per revision for managers,
+// Scope returns what u may see in ds (cached per revision for managers,
 // whose reporting line takes a walk over the roster).
-func (s *Server) scopeFor(u training.User, ds *training.Dataset) training.Scope {
+func (m *Model) Scope(u training.User, ds *training.Dataset) training.Scope {
 	if u.Role.SeesWholeForce() {
 		return training.Scope{All: true}
 	}
 	key := fmt.Sprintf("%d\x00%s\x00%s\x00%s", ds.Revision, u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
-	c := s.cache
+	c := m.cache
 	c.mu.Lock()
 	sc, ok := c.scopes[key]
 	c.mu.Unlock()
@@ -117,25 +133,21 @@ func (s *Server) scopeFor(u training.User, ds *training.Dataset) training.Scope 
 	return sc
 }
 
-// cachedReport builds (once) and returns the report and its JSON for key;
-// concurrent callers with the same key wait for the one build.
-func (s *Server) cachedReport(ds *training.Dataset, key reportKey, build func() (*training.Report, error)) (*training.Report, []byte, error) {
-	e := s.reportEntry(ds, key, build)
-	return e.report, e.json, e.err
-}
-
-func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (*training.Report, error)) *reportEntry {
-	c := s.cache
+// Build builds (once) and returns the report and its JSON for key;
+// concurrent callers with the same key wait for the one build, which is
+// kept while ds is the current revision.
+func (m *Model) Build(ds *training.Dataset, key ReportKey, build func() (*training.Report, error)) *Entry {
+	c := m.cache
 	c.mu.Lock()
 	cacheable := c.ds == ds
 	e, ok := c.reports[key]
 	if ok {
 		e.waiters++
 	} else {
-		e = &reportEntry{done: make(chan struct{})}
+		e = &Entry{done: make(chan struct{})}
 		if cacheable {
 			if len(c.reports) >= maxCachedReports || c.bytes >= maxCachedBytes {
-				c.reports = map[reportKey]*reportEntry{}
+				c.reports = map[ReportKey]*Entry{}
 				c.bytes = 0
 			}
 			c.reports[key] = e
@@ -146,20 +158,20 @@ func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (
 		<-e.done
 		return e
 	}
-	e.report, e.err = build()
-	if e.err == nil {
+	e.Report, e.Err = build()
+	if e.Err == nil {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
-		e.err = enc.Encode(e.report)
-		e.json = buf.Bytes()
+		e.Err = enc.Encode(e.Report)
+		e.JSON = buf.Bytes()
 	}
 	close(e.done)
 	c.mu.Lock()
 	if c.reports[key] == e {
-		if e.err != nil {
+		if e.Err != nil {
 			delete(c.reports, key) // do not keep failures
 		} else {
-			c.bytes += 3 * len(e.json)
+			c.bytes += 3 * len(e.JSON)
 		}
 	}
 	c.mu.Unlock()
