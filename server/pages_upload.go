@@ -71,7 +71,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers = true, false
+	opts.DryRun, opts.Confirmed = true, false
 	u, _ := currentUser(c)
 	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
 	if err != nil {
@@ -152,7 +152,7 @@ func (p *webPages) pagePreview(c echo.Context) error {
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
+	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm") == "1" || c.FormValue("confirm_leavers") == "1")
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/upload", "error", msg)
