@@ -27,7 +27,7 @@ type mappingRuleV1 struct {
 
 func (r mappingV1) version() int { return r.V }
 
-func mappingRec(m training.ColumnMapping) mappingV1 {
+func toMappingRec(m training.ColumnMapping) mappingV1 {
 	r := mappingV1{V: recordVersion, Name: m.Name, Headers: m.Headers, Course: m.Course, By: m.By, At: m.At.UTC()}
 	for _, x := range m.Rules {
 		r.Rules = append(r.Rules, mappingRuleV1{x.Header, x.Field})
@@ -67,7 +67,7 @@ func (s *Store) PutMapping(ctx context.Context, m training.ColumnMapping) error 
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.wrap(s.rdb.HSet(ctx, s.keys.mappings, m.Name, encode(mappingRec(m))).Err())
+	return s.wrap(s.rdb.HSet(ctx, s.keys.mappings, m.Name, encode(toMappingRec(m))).Err())
 }
 
 // DeleteMapping removes the mapping of that name.
