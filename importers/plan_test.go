@@ -89,9 +89,9 @@ func rowsFor(idList []string) []Record {
 
 type planOpt func(*PlanInput)
 
-func fullUpload(in *PlanInput)     { in.Full = true }
-func strictMode(in *PlanInput)     { in.Strict = true }
-func confirmed(in *PlanInput) { in.Confirmed = true }
+func fullUpload(in *PlanInput) { in.Full = true }
+func strictMode(in *PlanInput) { in.Strict = true }
+func confirmed(in *PlanInput)  { in.Confirmed = true }
 func longLayout(in *PlanInput) {
 	in.Detection.Layout = LayoutLong
 }
@@ -275,13 +275,13 @@ func TestPlanReimportChangesNothing(t *testing.T) {
 func TestPlanLeaverGuard(t *testing.T) {
 	all := idRange(100)
 	tests := []struct {
-		name           string
-		missing        int
-		opts           []planOpt
-		want           training.ImportOutcome
+		name      string
+		missing   int
+		opts      []planOpt
+		want      training.ImportOutcome
 		confirmed bool
-		leavers        int
-		byStatus       int
+		leavers   int
+		byStatus  int
 	}{
 		{"20% leavers is allowed", 20, nil, training.OutcomeApplied, false, 20, 0},
 		{"just over 20% is refused", 21, nil, training.OutcomeRefused, true, 21, 0},
