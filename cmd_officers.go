@@ -85,10 +85,13 @@ func officerText(w io.Writer, rec training.OfficerRecord, st training.OfficerSta
 	fmt.Fprintf(&b, "%s  %s\n", id, orDash(o.Name))
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "  %-13s %s\n", k+":", v)
+			fmt.Fprintf(&b, "  %-14s %s\n", k+":", v)
 		}
 	}
 	line("Rank", o.Rank)
+	line("Role", o.Role)
+	line("Staff type", string(o.StaffType))
+	line("In post since", o.InPostSince.String())
 	line("Unit", orDash(o.Unit))
 	email := o.Email
 	if o.EmailInvalid {

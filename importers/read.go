@@ -42,12 +42,15 @@ type Limits struct {
 	MaxBytes      int64 // file size
 	MaxRows       int   // data rows
 	MaxUnzipBytes int64 // xlsx: total decompressed size (zip-bomb guard)
+	// MaxUnzipRatio is how many times the upload's size the parts read
+	// may unpack to, beyond unzipRatioFloor (docs/EXCELIZE.md).
+	MaxUnzipRatio int64
 }
 
 // DefaultLimits are generous for a force's roster and small enough that a
 // hostile file cannot exhaust the server.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20}
+	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20, MaxUnzipRatio: 100}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -60,6 +63,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes
+	}
+	if l.MaxUnzipRatio <= 0 {
+		l.MaxUnzipRatio = d.MaxUnzipRatio
 	}
 	return l
 }
@@ -162,10 +168,14 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	fn   func(Record) error
-	det  *Detection
-	rp   *rowParser
-	rec  Record
+	// idHint is a header to show in the refusal's example of choosing
+	// the ID column (see headerFinder.idHint).
+	idHint      string
+	idHintScore int
+	fn          func(Record) error
+	det         *Detection
+	rp          *rowParser
+	rec         Record
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -199,6 +209,7 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	rd.rp.fixedCourse = course
 	if p.source != nil {
 		rd.rp.vocab = p.source.vocab
+		rd.rp.unixDates = p.source.unixDates
 	}
 	return nil
 }
@@ -213,6 +224,16 @@ func mapsCourse(cols []Column) bool {
 	return false
 }
 
+// noted keeps what a header search learnt for the refusal's message.
+func (rd *reader) noted(hf *headerFinder) {
+	if rd.noID == "" {
+		rd.noID = hf.noID
+	}
+	if hf.idHintScore > rd.idHintScore {
+		rd.idHint, rd.idHintScore = hf.idHint, hf.idHintScore
+	}
+}
+
 // noHeaderIn is the FileError for a file without a usable header row:
 // a recognised export's own explanation when a row was one but lacked the
 // officer ID column, else the general one.
@@ -223,7 +244,18 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	return noHeader(where)
+	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
+}
+
+// pickID says, as the end of a sentence, how a person names the ID
+// column themselves: the CLI's --map, the upload page's column choices
+// (from which the preview's pick lists take over).
+func pickID(header string) string {
+	if header == "" || strings.ContainsAny(header, "\"=") {
+		header = "HEADER"
+	}
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+		header+"=id", header+"=id")
 }
 
 // sentence is a domain error's own message (without its kind), or the

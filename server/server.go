@@ -158,7 +158,7 @@ type readModel interface {
 	// Report and ReportJSON are today's unrestricted figures from the
 	// live index (ok false for another date).
 	Report(asOf training.Date, unit string, courses []string) (*live.Entry, bool)
-	ReportJSON(asOf training.Date, unit string, courses []string) ([]byte, bool, error)
+	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
 	// Build builds a report once per key and revision.
 	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
 	// Post records completions by group commit and returns the revision.
@@ -179,9 +179,11 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	linkKey []byte
-	hashing *hashGate
-	imports *importGate
+	// compress holds the reused encoders of compressed responses.
+	compress *compressors
+	linkKey  []byte
+	hashing  *hashGate
+	imports  *importGate
 	// live is the read model: the roster and today's figures kept
 	// current from the change feed, and the caches (internal/live).
 	live readModel
@@ -238,16 +240,17 @@ func New(cfg Config) (*Server, error) {
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
 	s := &Server{
-		cfg:     cfg,
-		store:   cfg.Store,
-		log:     cfg.Logger,
-		now:     cfg.Clock,
-		metrics: newMetrics(),
-		limits:  newLoginLimiter(),
-		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
-		hashing: newHashGate(cfg.Limits),
-		imports: newImportGate(cfg.Limits),
-		ready:   make(chan struct{}),
+		cfg:      cfg,
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		now:      cfg.Clock,
+		metrics:  newMetrics(),
+		limits:   newLoginLimiter(),
+		compress: newCompressors(),
+		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
+		hashing:  newHashGate(cfg.Limits),
+		imports:  newImportGate(cfg.Limits),
+		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}

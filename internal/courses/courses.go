@@ -120,12 +120,18 @@ func NewPlan(ctx context.Context, st training.Store, in []training.Course, today
 // confirmation is applied without it.
 type ErrNeedsConfirmation struct{ Plan *Plan }
 
-func (e *ErrNeedsConfirmation) Error() string {
-	return "conflict: " + e.Plan.Summary() + " — that is more than 20% of a course's required people; look at the preview and confirm"
+func (e *ErrNeedsConfirmation) Error() string { return e.domain().Error() }
+
+// domain is the error as the edges read it: a conflict, field "confirm".
+func (e *ErrNeedsConfirmation) domain() *training.Error {
+	return training.FieldErrorf(training.KindConflict, "confirm", "%s — that is more than 20%% of a course's required people; look at the preview and confirm", e.Plan.Summary())
 }
 
 // Is makes errors.Is(err, training.ErrConflict) true.
 func (e *ErrNeedsConfirmation) Is(target error) bool { return target == training.ErrConflict }
+
+// As lets errors.As find the *training.Error the edges map.
+func (e *ErrNeedsConfirmation) As(target any) bool { return training.SetAs(target, e.domain()) }
 
 // Summary says in one sentence what the plan changes, course by course.
 func (p *Plan) Summary() string {

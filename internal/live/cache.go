@@ -51,6 +51,19 @@ type Entry struct {
 	JSON    []byte
 	Err     error
 	waiters int // callers that found the entry and wait on done (under dataCache.mu; for tests)
+
+	// kept is what the reader made of JSON once (Keep), as long as the
+	// entry lives: the server's compressed bodies.
+	keptOnce sync.Once
+	kept     any
+}
+
+// Keep returns make(e.JSON), made on the first call and kept with the
+// entry, so that whatever a reader derives from a cached report (the
+// server's compressed forms of it) is made once per revision too.
+func (e *Entry) Keep(make func(json []byte) any) any {
+	e.keptOnce.Do(func() { e.kept = make(e.JSON) })
+	return e.kept
 }
 
 func newDataCache() *dataCache {

@@ -351,9 +351,11 @@ func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entr
 }
 
 // ReportJSON returns the compliance JSON for the whole force's view from
-// the index, when asOf is the index's date (ok false otherwise). After a
-// change only the units on the changed officers' paths are encoded again.
-func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) ([]byte, bool, error) {
+// the index, in an Entry kept for the revision (so what a reader Keeps
+// with it, compressed forms, is made once), when asOf is the index's date
+// (ok false otherwise). After a change only the units on the changed
+// officers' paths are encoded again.
+func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*Entry, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.ds == nil || m.ix.AsOf() != asOf {
@@ -365,7 +367,7 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) ([
 	e, ok := m.json[key]
 	m.jsonMu.Unlock()
 	if ok && e.JSON != nil {
-		return e.JSON, true, nil
+		return e, true, nil
 	}
 	m.fragMu.Lock()
 	c := m.frags[key.Courses]
@@ -385,9 +387,14 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) ([
 	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
 		m.json, m.jsonAt = map[ReportKey]*Entry{}, rev
 	}
-	if rev == m.jsonAt && m.json[key] == nil {
-		m.json[key] = &Entry{JSON: js}
+	e = &Entry{JSON: js}
+	if rev == m.jsonAt {
+		if kept := m.json[key]; kept != nil && kept.JSON != nil {
+			e = kept // same bytes, perhaps already compressed
+		} else if kept == nil {
+			m.json[key] = e
+		}
 	}
 	m.jsonMu.Unlock()
-	return js, true, nil
+	return e, true, nil
 }

@@ -75,11 +75,11 @@ func fresh(t *testing.T, st training.Store, unit string) []byte {
 
 func liveJSON(t *testing.T, m *Model, unit string) []byte {
 	t.Helper()
-	js, ok, err := m.ReportJSON(training.DateOf(testNow), unit, nil)
+	e, ok, err := m.ReportJSON(training.DateOf(testNow), unit, nil)
 	if err != nil || !ok {
 		t.Fatalf("ReportJSON: ok=%v %v", ok, err)
 	}
-	return js
+	return e.JSON
 }
 
 // TestPostsReachTheFigures: completions posted at once by many callers
