@@ -68,6 +68,11 @@ func TestNoIDColumnSaysHowToChooseOne(t *testing.T) {
 	if strings.Count(fe.Reason, ". ") > 0 {
 		t.Errorf("reason %q is more than one sentence", fe.Reason)
 	}
+	// The example is the header that sounds like a number or reference.
+	_, _, _, err = readBytes(t, []byte("Notes,Name,Badge No,Unit\nx,Ann Able,77,North\n"), "r.csv", testOpts())
+	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, `--map "Badge No=id"`) {
+		t.Errorf("reason %v", err)
+	}
 	// With no likely header row at all, the example is generic.
 	_, _, _, err = readBytes(t, []byte("hello\nworld\n"), "r.csv", testOpts())
 	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, `--map "HEADER=id"`) {
