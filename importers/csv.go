@@ -185,7 +185,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			hf.add(line, rec)
 		}
 		hf.finish()
-		rd.noted(&hf)
+		rd.noted(&hf, "", string(delim))
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestDelim, found = hf.best, delim, true
 		}

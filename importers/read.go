@@ -66,7 +66,13 @@ func (l Limits) withDefaults() Limits {
 
 // FileError is a problem with the file as a whole: it cannot be read at
 // all. Reason is one plain sentence for the person who uploaded it.
-type FileError struct{ Reason string }
+type FileError struct {
+	Reason string
+	// NoIDColumn: the file has a header row but no officer ID column in
+	// it; the Detection returned with the error lists that row's columns,
+	// among which a person can choose the ID.
+	NoIDColumn bool
+}
 
 func (e *FileError) Error() string { return e.Reason }
 
@@ -151,14 +157,16 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	// idHint is a header to show in the refusal's example of choosing
-	// the ID column (see headerFinder.idHint).
-	idHint      string
-	idHintScore int
-	fn          func(Record) error
-	det         *Detection
-	rp          *rowParser
-	rec         Record
+	// noIDPlan is the likeliest header row without an ID column, on
+	// noIDSheet (xlsx) or with noIDDelim (csv): the refusal's example
+	// and the columns a person can choose the ID among.
+	noIDPlan  *headerPlan
+	noIDSheet string
+	noIDDelim string
+	fn        func(Record) error
+	det       *Detection
+	rp        *rowParser
+	rec       Record
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -207,13 +215,14 @@ func mapsCourse(cols []Column) bool {
 	return false
 }
 
-// noted keeps what a header search learnt for the refusal's message.
-func (rd *reader) noted(hf *headerFinder) {
+// noted keeps what a header search of one sheet (or with one csv
+// delimiter) learnt, for the refusal's message.
+func (rd *reader) noted(hf *headerFinder, sheet, delim string) {
 	if rd.noID == "" {
 		rd.noID = hf.noID
 	}
-	if hf.idHintScore > rd.idHintScore {
-		rd.idHint, rd.idHintScore = hf.idHint, hf.idHintScore
+	if p := hf.noIDPlan; p != nil && (rd.noIDPlan == nil || p.score > rd.noIDPlan.score) {
+		rd.noIDPlan, rd.noIDSheet, rd.noIDDelim = p, sheet, delim
 	}
 }
 
@@ -227,7 +236,19 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
+	hint := ""
+	if p := rd.noIDPlan; p != nil {
+		hint = idCandidate(p.columns)
+		// The refused file's likeliest header row, so that a preview can
+		// offer its columns to choose the ID among.
+		d := p.detection()
+		if rd.det != nil {
+			d.Format, d.Encoding, d.Sheets = rd.det.Format, rd.det.Encoding, rd.det.Sheets
+		}
+		d.Sheet, d.Delimiter = rd.noIDSheet, rd.noIDDelim
+		rd.det = d
+	}
+	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(hint), NoIDColumn: hint != ""}
 }
 
 // pickID says, as the end of a sentence, how a person names the ID
@@ -237,7 +258,7 @@ func pickID(header string) string {
 	if header == "" || strings.ContainsAny(header, "\"=") {
 		header = "HEADER"
 	}
-	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q; on the web, choose \"officer ID\" for it in the preview's column list, or write %s under More options on the upload page.",
 		header+"=id", header+"=id")
 }
 

@@ -101,7 +101,7 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		}
 		var fe *FileError
 		if errors.As(err, &fe) {
-			msg = fe.Reason
+			msg, rep.ChooseID = fe.Reason, fe.NoIDColumn
 		}
 		if det != nil {
 			rep.Detection = *det

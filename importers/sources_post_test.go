@@ -55,12 +55,16 @@ func TestKnownSourceByIDAlone(t *testing.T) {
 // A file refused for want of an ID column says how to choose one, with
 // the header that most likely holds it.
 func TestNoIDColumnSaysHowToChooseOne(t *testing.T) {
-	_, _, _, err := readBytes(t, []byte("Emp Ref,Name,Unit,Rank\nX1,Ann Able,North,PC\n"), "r.csv", testOpts())
+	det, _, _, err := readBytes(t, []byte("Emp Ref,Name,Unit,Rank\nX1,Ann Able,North,PC\n"), "r.csv", testOpts())
 	var fe *FileError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err %v, want a FileError", err)
+	if !errors.As(err, &fe) || !fe.NoIDColumn {
+		t.Fatalf("err %v, want a FileError about the ID column", err)
 	}
-	for _, s := range []string{"No header row", `--map "Emp Ref=id"`, "Emp Ref=id under More options", "Columns Muster should read differently"} {
+	// The file's likeliest header row comes back, to choose the ID among.
+	if det == nil || det.HeaderRow != 1 || len(det.Columns) != 4 || det.Columns[0].Header != "Emp Ref" || det.Columns[1].Field != FieldName || det.Delimiter != "," {
+		t.Errorf("detection %+v", det)
+	}
+	for _, s := range []string{"No header row", `--map "Emp Ref=id"`, `choose "officer ID" for it in the preview's column list`, "Emp Ref=id under More options"} {
 		if !strings.Contains(fe.Reason, s) {
 			t.Errorf("reason %q does not say %q", fe.Reason, s)
 		}
@@ -75,7 +79,7 @@ func TestNoIDColumnSaysHowToChooseOne(t *testing.T) {
 	}
 	// With no likely header row at all, the example is generic.
 	_, _, _, err = readBytes(t, []byte("hello\nworld\n"), "r.csv", testOpts())
-	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, `--map "HEADER=id"`) {
+	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, `--map "HEADER=id"`) || fe.NoIDColumn {
 		t.Errorf("reason %v", err)
 	}
 	// Following the advice reads the file.

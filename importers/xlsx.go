@@ -87,7 +87,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 			continue
 		}
 		hf.finish()
-		rd.noted(&hf)
+		rd.noted(&hf, s, "")
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestSheet, found = hf.best, s, true
 		}

@@ -30,6 +30,10 @@ type ImportOptions struct {
 	Mapping       []training.MappingRule
 	Course        string
 	SaveMappingAs string
+	// KeepToChooseID keeps a dry run refused for want of an officer ID
+	// column (Report.ChooseID) as a preview too, so that the web preview
+	// offers its columns to choose the ID among (the upload page sets it).
+	KeepToChooseID bool
 }
 
 // runImport imports one uploaded file for user by. A dry run keeps the
@@ -64,7 +68,8 @@ func (s *Server) runImport(ctx context.Context, by string, fh *multipart.FileHea
 func (s *Server) importData(ctx context.Context, by, name string, data []byte, opts ImportOptions) (*importers.Report, error) {
 	rep, err := s.importFile(ctx, by, data, name, opts)
 	s.auditImport(ctx, by, training.AuditUpload, rep, err)
-	if err != nil || !opts.DryRun {
+	chooseID := err != nil && opts.KeepToChooseID && rep != nil && rep.ChooseID
+	if err != nil && !chooseID || !opts.DryRun {
 		return rep, err
 	}
 	report, err := json.Marshal(rep)
@@ -77,6 +82,9 @@ func (s *Server) importData(ctx context.Context, by, name string, data []byte, o
 		Created: now, Expires: now.Add(previewTTL)}, training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
 	if err != nil {
 		return nil, fmt.Errorf("keep preview: %w", err)
+	}
+	if chooseID {
+		return rep, fmt.Errorf("%w: %s", training.ErrInvalid, rep.Message)
 	}
 	return rep, nil
 }

@@ -23,16 +23,20 @@ func TestPagesColumnMapping(t *testing.T) {
 	if err := os.WriteFile(file, []byte("Ref,Person,CSE done\n101,A,01/10/2026\n102,B,02/10/2026\n103,C,03/10/2026\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Unrecognised: the form comes back with the reason and the fields kept.
-	status, _, body := c.upload("/upload", file, map[string]string{"full": "0"})
-	if status != http.StatusUnprocessableEntity && status != http.StatusOK && status != http.StatusBadRequest {
-		t.Fatalf("unmapped upload: %d", status)
+	// Unrecognised (no ID column): the preview says why and lists the
+	// file's columns with their pick lists, to choose the ID among.
+	status, loc, _ := c.upload("/upload", file, map[string]string{"full": "0"})
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/imp-") {
+		t.Fatalf("unmapped upload: %d %s", status, loc)
 	}
-	if !strings.Contains(body, "No header row was found") {
-		t.Fatalf("unmapped upload does not say why:\n%.600s", body)
+	_, body := c.get(loc)
+	for _, want := range []string{"No header row was found", `--map &#34;Ref=id&#34;`, `id="remap-form"`, `name="col_header_0" value="Ref"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("unmapped upload's preview lacks %q:\n%.3000s", want, body)
+		}
 	}
 	// A mapping typed on the form.
-	status, loc, _ := c.upload("/upload", file, map[string]string{"full": "0", "map_lines": "Ref=id\nCSE done=course:cse-recognition"})
+	status, loc, _ = c.upload("/upload", file, map[string]string{"full": "0", "map_lines": "Ref=id\nCSE done=course:cse-recognition"})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/imp-") {
 		t.Fatalf("mapped upload: %d %s", status, loc)
 	}

@@ -76,10 +76,14 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers = true, false
+	opts.DryRun, opts.ConfirmLeavers, opts.KeepToChooseID = true, false, true
 	u, _ := currentUser(c)
 	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
 	if err != nil {
+		if rep != nil && rep.ChooseID {
+			// Kept: the preview lists the file's columns to choose the ID among.
+			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+		}
 		if msg, ok := userMessage(err); ok {
 			return again(msg)
 		}
