@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/muster-police/muster/training"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -90,6 +91,7 @@ func commands() []command {
 		{name: "remind", summary: "who gets which reminder and why, then send them: remind [--dry-run] [--as-of DATE] [--format table|json]", store: true, forward: true, run: remindCmd},
 		{name: "outbox", summary: "the mail relay's state and the outbox; outbox requeue ID...|--failed re-queues failed mail", store: true, forward: true, run: outboxCmd},
 		{name: "backup", summary: "backup FILE: a consistent copy of the embedded store", store: true, forward: true, files: fileRoles{outArg: true}, run: backupCmd},
+		{name: "compact", summary: "rewrite the embedded store without free pages (offline: stop serve first)", run: compactCmd},
 		{name: "config", summary: "print the effective configuration (secrets redacted)", run: configCmd},
 		{name: "version", summary: "print the version", run: versionCmd},
 		{name: "help", summary: "this list"},
@@ -200,12 +202,12 @@ func fail(w io.Writer, err error) {
 	fmt.Fprintf(w, "muster: %s\n", message(err))
 }
 
-// message is err's text for people: the domain's sentinel prefixes
-// ("invalid: ") dropped, one line.
+// message is err's text for people, on one line: a domain error's own
+// message (training.MessageOf, whatever its kind), else the error's text.
 func message(err error) string {
-	s := err.Error()
-	for _, p := range []string{"invalid: ", "not found: ", "conflict: ", "forbidden: ", "unavailable: "} {
-		s = strings.TrimPrefix(s, p)
+	s := training.MessageOf(err)
+	if s == "" {
+		s = err.Error()
 	}
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }

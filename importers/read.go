@@ -42,12 +42,15 @@ type Limits struct {
 	MaxBytes      int64 // file size
 	MaxRows       int   // data rows
 	MaxUnzipBytes int64 // xlsx: total decompressed size (zip-bomb guard)
+	// MaxUnzipRatio is how many times the upload's size the parts read
+	// may unpack to, beyond unzipRatioFloor (docs/EXCELIZE.md).
+	MaxUnzipRatio int64
 }
 
 // DefaultLimits are generous for a force's roster and small enough that a
 // hostile file cannot exhaust the server.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20}
+	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20, MaxUnzipRatio: 100}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -61,13 +64,18 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes
 	}
+	if l.MaxUnzipRatio <= 0 {
+		l.MaxUnzipRatio = d.MaxUnzipRatio
+	}
 	return l
 }
 
 // FileError is a problem with the file as a whole: it cannot be read at
-// all. Reason is one plain sentence for the person who uploaded it.
+// all. Reason is one plain sentence for the person who uploaded it; Field
+// is "mapping" when the column mapping given with it is at fault, else
+// "file".
 type FileError struct {
-	Reason string
+	Reason, Field string
 	// NoIDColumn: the file has a header row but no officer ID column in
 	// it; the Detection returned with the error lists that row's columns,
 	// among which a person can choose the ID.
@@ -78,6 +86,15 @@ func (e *FileError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, training.ErrInvalid) true.
 func (e *FileError) Is(target error) bool { return target == training.ErrInvalid }
+
+// As makes errors.As(err, &*training.Error) find it, with its field.
+func (e *FileError) As(target any) bool {
+	field := e.Field
+	if field == "" {
+		field = "file"
+	}
+	return training.SetAs(target, &training.Error{Kind: training.KindInvalid, Field: field, Message: e.Reason})
+}
 
 func fileErrorf(format string, args ...any) *FileError {
 	return &FileError{Reason: fmt.Sprintf(format, args...)}
@@ -119,7 +136,7 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
 	user, err := newOverrides(opts.Mapping, courses, "your mapping")
 	if err != nil {
-		return nil, nil, &FileError{Reason: "The column mapping cannot be used: " + trimInvalid(err) + "."}
+		return nil, nil, &FileError{Field: "mapping", Reason: "The column mapping cannot be used: " + sentence(err) + "."}
 	}
 	saved, warnings := prepareSaved(opts.Saved, courses)
 	rd.d = &detector{cm: rd.cm, user: user, saved: saved, sources: knownSources}
@@ -262,9 +279,13 @@ func pickID(header string) string {
 		header+"=id", header+"=id")
 }
 
-// trimInvalid is an ErrInvalid error's sentence without its prefix.
-func trimInvalid(err error) string {
-	return strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", "")
+// sentence is a domain error's own message (without its kind), or the
+// error's text.
+func sentence(err error) string {
+	if m := training.MessageOf(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384

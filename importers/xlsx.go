@@ -39,7 +39,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		}()
 	}
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
+		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize's text, not the domain's (it has no error value for this)
 			return unzipTooLarge(lim)
 		}
 		return &FileError{Reason: reasonDamaged}

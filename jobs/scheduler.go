@@ -102,6 +102,12 @@ type Config struct {
 	// DataRetention is the personal-data retention policy (nil:
 	// training.DefaultRetention).
 	DataRetention *training.RetentionPolicy
+	// Limits are the relay's sending limits and the sender's connections.
+	Limits SendLimits
+	// Sleep waits d or until ctx ends (default: a timer); the sender
+	// waits with it for the minute's allowance. Tests pass one that moves
+	// their clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -150,7 +156,7 @@ var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cr
 func ParseSchedule(spec string) (cron.Schedule, error) {
 	s, err := parser.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: schedule %q: %v", training.ErrInvalid, spec, err)
+		return nil, training.Invalidf("schedule %q: %v", spec, err)
 	}
 	return s, nil
 }
@@ -158,13 +164,13 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 // New checks cfg and builds a Scheduler; Start begins the schedule.
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Store == nil {
-		return nil, fmt.Errorf("%w: jobs: no store", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no store")
 	}
 	if cfg.Mailer == nil {
-		return nil, fmt.Errorf("%w: jobs: no mailer", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no mailer")
 	}
 	if len(cfg.Secret) == 0 {
-		return nil, fmt.Errorf("%w: jobs: no secret to sign officer links", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no secret to sign officer links")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -182,6 +188,13 @@ func New(cfg Config) (*Scheduler, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
+	}
+	if err := cfg.Limits.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
 	}
 	if cfg.DataRetention != nil {
 		if err := cfg.DataRetention.Validate(); err != nil {
@@ -235,7 +248,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron != nil || s.stopping() {
-		return fmt.Errorf("%w: jobs already started (or stopped: make a new Scheduler)", training.ErrConflict)
+		return training.Conflictf("jobs already started (or stopped: make a new Scheduler)")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	logger := cronLogger{s.log}
@@ -251,6 +264,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	}
 	s.cron, s.cancel = c, cancel
 	c.Start()
+	var catchUp []cron.Job
 	for _, name := range s.Names() {
 		id, ok := s.entries[name]
 		if !ok || name == JobSender || name == JobPrune {
@@ -263,10 +277,20 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		if missed {
 			s.log.Info("jobs: catching up a missed run", "job", name)
-			job := c.Entry(id).WrappedJob // through Recover and SkipIfStillRunning
-			s.wg.Add(1)
-			go func() { defer s.wg.Done(); job.Run() }()
+			catchUp = append(catchUp, c.Entry(id).WrappedJob) // through Recover and SkipIfStillRunning
 		}
+	}
+	if len(catchUp) > 0 {
+		// One after another: each loads the roster, and a first start
+		// that runs them all at once holds several copies (at 150,000
+		// officers that was most of a 1 GiB peak).
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			for _, job := range catchUp {
+				job.Run() // each heeds a stop itself, as a scheduled run does
+			}
+		}()
 	}
 	return nil
 }
@@ -329,7 +353,7 @@ func (s *Scheduler) scheduled(ctx context.Context, name string) {
 // means today. ErrConflict when the job is running elsewhere.
 func (s *Scheduler) RunNow(ctx context.Context, job string, dryRun bool, asOf training.Date) (training.JobRun, error) {
 	if _, ok := s.jobs[job]; !ok {
-		return training.JobRun{}, fmt.Errorf("%w: there is no job named %q (jobs: %s)", training.ErrNotFound, job, strings.Join(s.Names(), ", "))
+		return training.JobRun{}, training.NotFoundf("there is no job named %q (jobs: %s)", job, strings.Join(s.Names(), ", "))
 	}
 	if asOf.IsZero() {
 		asOf = training.DateOf(s.clock())
@@ -338,7 +362,7 @@ func (s *Scheduler) RunNow(ctx context.Context, job string, dryRun bool, asOf tr
 }
 
 // errLocked is returned when another replica holds a job's lock.
-var errLocked = fmt.Errorf("%w: the job is already running (here or on another replica)", training.ErrConflict)
+var errLocked = training.Conflictf("the job is already running (here or on another replica)")
 
 // runState is what a job fills in while it runs.
 type runState struct {
@@ -506,4 +530,16 @@ func (s *Scheduler) NextRun(job string, after time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return sch.Next(after.In(training.London)), true
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -146,12 +147,17 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
-	linkKey []byte
-	hashing *hashGate
-	imports *importGate
-	live    *liveModel
-	commits *committer
-	oidc    *oidcClient // nil: no single sign-on
+	// compress holds the reused encoders of compressed responses.
+	compress *compressors
+	linkKey  []byte
+	hashing  *hashGate
+	imports  *importGate
+	live     *liveModel
+	commits  *committer
+	oidc     *oidcClient // nil: no single sign-on
+	// accounts is the account use cases (create, change, reset, tokens,
+	// delete, single sign-on), over the live store.
+	accounts *accounts.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -201,23 +207,25 @@ func New(cfg Config) (*Server, error) {
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
 	s := &Server{
-		cfg:     cfg,
-		store:   cfg.Store,
-		log:     cfg.Logger,
-		now:     cfg.Clock,
-		metrics: newMetrics(),
-		limits:  newLoginLimiter(),
-		cache:   newDataCache(),
-		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
-		hashing: newHashGate(cfg.Limits),
-		imports: newImportGate(cfg.Limits),
-		live:    newLiveModel(),
-		ready:   make(chan struct{}),
+		cfg:      cfg,
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		now:      cfg.Clock,
+		metrics:  newMetrics(),
+		limits:   newLoginLimiter(),
+		cache:    newDataCache(),
+		compress: newCompressors(),
+		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
+		hashing:  newHashGate(cfg.Limits),
+		imports:  newImportGate(cfg.Limits),
+		live:     newLiveModel(),
+		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
 	s.store = liveStore{Store: cfg.Store, s: s}
+	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}
 	s.commits = &committer{s: s}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {

@@ -62,7 +62,7 @@ type JobRun struct {
 // ErrConflict when the message is not failed.
 func (m *Message) Requeue(now time.Time) error {
 	if m.State != MessageFailed {
-		return fmt.Errorf("%w: message %s is %s; only failed messages can be re-queued", ErrConflict, m.ID, m.State)
+		return Conflictf("message %s is %s; only failed messages can be re-queued", m.ID, m.State)
 	}
 	m.State, m.Attempts, m.LastError, m.NextAttempt = MessageQueued, 0, "", now
 	return nil
@@ -83,6 +83,12 @@ type RelayStatus struct {
 	// Problem says what failed, without personal data (a class, a step
 	// and a reply code).
 	Problem string `json:"problem,omitempty"`
+	// EmptyBy is when the queue will be empty at the configured sending
+	// limits, as the sender last estimated (zero: no limits, or empty).
+	EmptyBy time.Time `json:"empty_by,omitzero"`
+	// HeldUntil is when the relay's daily allowance, used up, lets the
+	// sender go on (zero: not held).
+	HeldUntil time.Time `json:"held_until,omitzero"`
 }
 
 // ReadRelayStatus reads the relay's state as the sender last recorded it
