@@ -76,10 +76,13 @@ func (l Limits) withDefaults() Limits {
 // "file".
 type FileError struct {
 	Reason, Field string
-	// NoIDColumn: the file has a header row but no officer ID column in
-	// it; the Detection returned with the error lists that row's columns,
-	// among which a person can choose the ID.
-	NoIDColumn bool
+	// Headers, for a file whose header row was not recognised, are the
+	// headers of the row most like one, each with the field it probably
+	// means: the page offers a pick list for every column at once.
+	Headers []FoundHeader
+	// HeaderRow and Where say where those headers are (row, "sheet \"X\"").
+	HeaderRow int
+	Where     string
 }
 
 func (e *FileError) Error() string { return e.Reason }
@@ -174,16 +177,15 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	// noIDPlan is the likeliest header row without an ID column, on
-	// noIDSheet (xlsx) or with noIDDelim (csv): the refusal's example
-	// and the columns a person can choose the ID among.
-	noIDPlan  *headerPlan
-	noIDSheet string
-	noIDDelim string
-	fn        func(Record) error
-	det       *Detection
-	rp        *rowParser
-	rec       Record
+	// noIDPlan is the likeliest header row without an ID column: the
+	// refusal's example of choosing one names its likeliest ID header.
+	noIDPlan *headerPlan
+	fn       func(Record) error
+	det      *Detection
+	rp       *rowParser
+	rec      Record
+	// guess is the row most like a header when none was recognised.
+	guess *guessedHeader
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -232,14 +234,13 @@ func mapsCourse(cols []Column) bool {
 	return false
 }
 
-// noted keeps what a header search of one sheet (or with one csv
-// delimiter) learnt, for the refusal's message.
-func (rd *reader) noted(hf *headerFinder, sheet, delim string) {
+// noted keeps what a header search learnt for the refusal's message.
+func (rd *reader) noted(hf *headerFinder) {
 	if rd.noID == "" {
 		rd.noID = hf.noID
 	}
 	if p := hf.noIDPlan; p != nil && (rd.noIDPlan == nil || p.score > rd.noIDPlan.score) {
-		rd.noIDPlan, rd.noIDSheet, rd.noIDDelim = p, sheet, delim
+		rd.noIDPlan = p
 	}
 }
 
@@ -253,29 +254,26 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
+	fe := noHeader(where)
 	hint := ""
-	if p := rd.noIDPlan; p != nil {
-		hint = idCandidate(p.columns)
-		// The refused file's likeliest header row, so that a preview can
-		// offer its columns to choose the ID among.
-		d := p.detection()
-		if rd.det != nil {
-			d.Format, d.Encoding, d.Sheets = rd.det.Format, rd.det.Encoding, rd.det.Sheets
-		}
-		d.Sheet, d.Delimiter = rd.noIDSheet, rd.noIDDelim
-		rd.det = d
+	if rd.noIDPlan != nil {
+		hint = idCandidate(rd.noIDPlan.columns)
 	}
-	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(hint), NoIDColumn: hint != ""}
+	fe.Reason = strings.TrimSuffix(fe.Reason, ".") + "; " + pickID(hint)
+	if rd.guess != nil {
+		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
+	}
+	return fe
 }
 
 // pickID says, as the end of a sentence, how a person names the ID
-// column themselves: the CLI's --map, the upload page's column choices
-// (from which the preview's pick lists take over).
+// column themselves: the CLI's --map, the web page's pick list of the
+// headers found (FileError.Headers).
 func pickID(header string) string {
 	if header == "" || strings.ContainsAny(header, "\"=") {
 		header = "HEADER"
 	}
-	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q; on the web, choose \"officer ID\" for it in the preview's column list, or write %s under More options on the upload page.",
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q; on the web, choose \"officer ID\" for it in the list of the headers found, or write %s under More options on the upload page.",
 		header+"=id", header+"=id")
 }
 
@@ -306,7 +304,19 @@ func (rd *reader) row(row int, cells []string) error {
 			cells[i] = ""
 		}
 	}
-	switch rd.rp.parse(row, cells, &rd.rec) {
+	before := len(rd.rp.problems)
+	outcome := rd.rp.parse(row, cells, &rd.rec)
+	if outcome == rowRecord {
+		// Name the person in the row's problems (ID and name).
+		for i := before; i < len(rd.rp.problems); i++ {
+			p := &rd.rp.problems[i]
+			if p.OfficerID == "" {
+				p.OfficerID = rd.rec.DisplayID
+			}
+			p.Name = rd.rec.Name
+		}
+	}
+	switch outcome {
 	case rowBlank:
 		return nil
 	case rowTotal:

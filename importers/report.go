@@ -51,10 +51,6 @@ type Report struct {
 	MappingSaved string `json:"mapping_saved,omitempty"`
 	// Message says what happened in one plain sentence.
 	Message string `json:"message"`
-	// ChooseID is set on a failed import whose file has a header row but
-	// no officer ID column: Detection lists that row's columns, so that
-	// a person can say which holds the ID (--map, the preview's pick list).
-	ChooseID bool `json:"choose_id,omitempty"`
 }
 
 // Changes lists what an import changes. Each list holds at most ListCap

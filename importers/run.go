@@ -101,7 +101,7 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		}
 		var fe *FileError
 		if errors.As(err, &fe) {
-			msg, rep.ChooseID = fe.Reason, fe.NoIDColumn
+			msg = fe.Reason
 		}
 		if det != nil {
 			rep.Detection = *det

@@ -45,11 +45,11 @@ const DefaultConnections = 2
 func (l SendLimits) Validate() error {
 	switch {
 	case l.PerMinute < 0 || l.PerDay < 0:
-		return fmt.Errorf("%w: sending limits must not be negative", training.ErrInvalid)
+		return training.Invalidf("sending limits must not be negative")
 	case l.Connections < 0 || l.Connections > 16:
-		return fmt.Errorf("%w: SMTP connections must be between 1 and 16", training.ErrInvalid)
+		return training.Invalidf("SMTP connections must be between 1 and 16")
 	case l.PerDay > 0 && l.PerMinute > l.PerDay:
-		return fmt.Errorf("%w: the per-minute limit (%d) is above the per-day limit (%d)", training.ErrInvalid, l.PerMinute, l.PerDay)
+		return training.Invalidf("the per-minute limit (%d) is above the per-day limit (%d)", l.PerMinute, l.PerDay)
 	}
 	return nil
 }

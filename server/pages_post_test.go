@@ -91,12 +91,12 @@ func TestPagesPreviewPostChanges(t *testing.T) {
 		t.Fatalf("upload without an ID column: %d", status)
 	}
 	_, body = c.get(loc)
-	for _, want := range []string{"choose &#34;officer ID&#34; for it in the preview&#39;s column list", `name="col_field_0"`, `value="Emp Ref"`} {
+	for _, want := range []string{`--map &#34;Emp Ref=id&#34;`, "choose &#34;officer ID&#34; for it in the list of the headers found", `name="col_field_0"`, "Emp Ref"} {
 		if !strings.Contains(body, want) {
-			t.Errorf("the refused file's preview lacks %q", want)
+			t.Errorf("the refused file's page lacks %q", want)
 		}
 	}
-	if strings.Contains(body, `action="/upload/`+strings.TrimPrefix(loc, "/upload/")+`/confirm"`) {
+	if strings.Contains(body, `id="confirm"`) {
 		t.Error("a refused file can be confirmed")
 	}
 	// Choosing the ID in the pick list reads the file.

@@ -39,7 +39,7 @@ func Compact(path string, opts Options) (Compacted, error) {
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return out, fmt.Errorf("%w: compact: %v", training.ErrNotFound, err)
+		return out, training.NotFoundf("compact: %v", err)
 	}
 	out.Before = fi.Size()
 	src, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout, FreelistType: bbolt.FreelistMapType})
@@ -47,7 +47,7 @@ func Compact(path string, opts Options) (Compacted, error) {
 		return out, ErrLocked
 	}
 	if err != nil {
-		return out, fmt.Errorf("%w: open store %s: %v", training.ErrUnavailable, path, err)
+		return out, training.Unavailablef("open store %s: %v", path, err)
 	}
 	defer src.Close()
 	tmp := path + ".compact"
