@@ -279,11 +279,12 @@ type headerFinder struct {
 	// noID is the explanation of a recognised export's header row that
 	// has no officer ID column.
 	noID string
-	// noIDPlan is the likeliest header row without an ID column (score
-	// above 0), for the refusal: its columns let a person choose one.
-	noIDPlan *headerPlan
-	best     headerPlan
-	ok       bool
+	// idHint is a header of the likeliest header row without an ID
+	// column, for the refusal's example of choosing one ("": none).
+	idHint      string
+	idHintScore int
+	best        headerPlan
+	ok          bool
 	// seen are the scanned rows (copied: csv reuses its slice), to look
 	// below the chosen header for a second header row.
 	seen []scannedRow
@@ -312,8 +313,8 @@ func (h *headerFinder) add(row int, cells []string) {
 	if p.source != nil && !p.hasID && h.noID == "" {
 		h.noID = p.source.noID
 	}
-	if !p.hasID && p.score > 0 && (h.noIDPlan == nil || p.score > h.noIDPlan.score) {
-		h.noIDPlan = &p
+	if !p.hasID && p.score > h.idHintScore {
+		h.idHint, h.idHintScore = idCandidate(p.columns), p.score
 	}
 	if !p.hasID || p.score < 3 {
 		return

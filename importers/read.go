@@ -177,13 +177,14 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	// noIDPlan is the likeliest header row without an ID column: the
-	// refusal's example of choosing one names its likeliest ID header.
-	noIDPlan *headerPlan
-	fn       func(Record) error
-	det      *Detection
-	rp       *rowParser
-	rec      Record
+	// idHint is a header to show in the refusal's example of choosing
+	// the ID column (see headerFinder.idHint).
+	idHint      string
+	idHintScore int
+	fn          func(Record) error
+	det         *Detection
+	rp          *rowParser
+	rec         Record
 	// guess is the row most like a header when none was recognised.
 	guess *guessedHeader
 }
@@ -239,8 +240,8 @@ func (rd *reader) noted(hf *headerFinder) {
 	if rd.noID == "" {
 		rd.noID = hf.noID
 	}
-	if p := hf.noIDPlan; p != nil && (rd.noIDPlan == nil || p.score > rd.noIDPlan.score) {
-		rd.noIDPlan = p
+	if hf.idHintScore > rd.idHintScore {
+		rd.idHint, rd.idHintScore = hf.idHint, hf.idHintScore
 	}
 }
 
@@ -255,11 +256,7 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
 	fe := noHeader(where)
-	hint := ""
-	if rd.noIDPlan != nil {
-		hint = idCandidate(rd.noIDPlan.columns)
-	}
-	fe.Reason = strings.TrimSuffix(fe.Reason, ".") + "; " + pickID(hint)
+	fe.Reason = strings.TrimSuffix(fe.Reason, ".") + "; " + pickID(rd.idHint)
 	if rd.guess != nil {
 		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
 	}
