@@ -99,6 +99,10 @@ type previewView struct {
 	Report      *importers.Report
 	Preview     bool
 	CanConfirm  bool
+	// Mine: the viewer uploaded this preview and may decide it (Remap:
+	// change its columns); CanCancel: an admin may cancel someone else's
+	// (training.CheckPreviewDecision).
+	Mine, Remap, CanCancel bool
 	MessageKind string
 	ErrorsXLSX  string
 	// Choices are what a column can be read as (the column list's pick
@@ -117,6 +121,10 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 		ErrorsXLSX: "/api/v1/imports/" + url.PathEscape(rep.ImportID) + "/errors.xlsx"}
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
 	if preview {
+		u, _ := currentUser(c)
+		v.Mine = training.CheckPreviewDecision(u, rep.By, false) == nil
+		v.Remap, v.CanCancel = v.Mine, training.CheckPreviewDecision(u, rep.By, true) == nil
+		v.CanConfirm = v.CanConfirm && v.Mine
 		cs, err := p.store.Courses(c.Request().Context())
 		if err != nil {
 			return err
