@@ -291,9 +291,22 @@ func (c *Config) Validate() error {
 	if c.SMTP.Rate < 0 {
 		return errors.New("MUSTER_SMTP_RATE must not be negative")
 	}
-	if c.SMTP.ReplyTo != "" {
-		if _, err := netmail.ParseAddress(c.SMTP.ReplyTo); err != nil {
-			return fmt.Errorf("MUSTER_SMTP_REPLY_TO %q is not an email address", c.SMTP.ReplyTo)
+	// The mail settings end up in message headers and SMTP commands: a line
+	// break in one would start another (serve's mailer refuses the same).
+	for _, f := range []struct{ name, v string }{
+		{"MUSTER_SMTP_HOST", c.SMTP.Host}, {"MUSTER_SMTP_USER", c.SMTP.User},
+		{"MUSTER_SMTP_FROM", c.SMTP.From}, {"MUSTER_SMTP_REPLY_TO", c.SMTP.ReplyTo},
+	} {
+		if strings.ContainsAny(f.v, "\r\n\x00") {
+			return fmt.Errorf("%s must not contain a line break", f.name)
+		}
+	}
+	for _, a := range []struct{ name, v string }{{"MUSTER_SMTP_FROM", c.SMTP.From}, {"MUSTER_SMTP_REPLY_TO", c.SMTP.ReplyTo}} {
+		if a.v == "" {
+			continue
+		}
+		if _, err := netmail.ParseAddress(a.v); err != nil {
+			return fmt.Errorf("%s %q is not an email address", a.name, a.v)
 		}
 	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {

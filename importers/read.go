@@ -42,12 +42,15 @@ type Limits struct {
 	MaxBytes      int64 // file size
 	MaxRows       int   // data rows
 	MaxUnzipBytes int64 // xlsx: total decompressed size (zip-bomb guard)
+	// MaxUnzipRatio is how many times the upload's size the parts read
+	// may unpack to, beyond unzipRatioFloor (docs/EXCELIZE.md).
+	MaxUnzipRatio int64
 }
 
 // DefaultLimits are generous for a force's roster and small enough that a
 // hostile file cannot exhaust the server.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20}
+	return Limits{MaxBytes: 50 << 20, MaxRows: 500_000, MaxUnzipBytes: 500 << 20, MaxUnzipRatio: 100}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -61,13 +64,18 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxUnzipBytes <= 0 {
 		l.MaxUnzipBytes = d.MaxUnzipBytes
 	}
+	if l.MaxUnzipRatio <= 0 {
+		l.MaxUnzipRatio = d.MaxUnzipRatio
+	}
 	return l
 }
 
 // FileError is a problem with the file as a whole: it cannot be read at
-// all. Reason is one plain sentence for the person who uploaded it.
+// all. Reason is one plain sentence for the person who uploaded it; Field
+// is "mapping" when the column mapping given with it is at fault, else
+// "file".
 type FileError struct {
-	Reason string
+	Reason, Field string
 	// Headers, for a file whose header row was not recognised, are the
 	// headers of the row most like one, each with the field it probably
 	// means: the page offers a pick list for every column at once.
@@ -81,6 +89,15 @@ func (e *FileError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, training.ErrInvalid) true.
 func (e *FileError) Is(target error) bool { return target == training.ErrInvalid }
+
+// As makes errors.As(err, &*training.Error) find it, with its field.
+func (e *FileError) As(target any) bool {
+	field := e.Field
+	if field == "" {
+		field = "file"
+	}
+	return training.SetAs(target, &training.Error{Kind: training.KindInvalid, Field: field, Message: e.Reason})
+}
 
 func fileErrorf(format string, args ...any) *FileError {
 	return &FileError{Reason: fmt.Sprintf(format, args...)}
@@ -122,7 +139,7 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
 	user, err := newOverrides(opts.Mapping, courses, "your mapping")
 	if err != nil {
-		return nil, nil, &FileError{Reason: "The column mapping cannot be used: " + trimInvalid(err) + "."}
+		return nil, nil, &FileError{Field: "mapping", Reason: "The column mapping cannot be used: " + sentence(err) + "."}
 	}
 	saved, warnings := prepareSaved(opts.Saved, courses)
 	rd.d = &detector{cm: rd.cm, user: user, saved: saved, sources: knownSources}
@@ -160,10 +177,14 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	fn   func(Record) error
-	det  *Detection
-	rp   *rowParser
-	rec  Record
+	// idHint is a header to show in the refusal's example of choosing
+	// the ID column (see headerFinder.idHint).
+	idHint      string
+	idHintScore int
+	fn          func(Record) error
+	det         *Detection
+	rp          *rowParser
+	rec         Record
 	// guess is the row most like a header when none was recognised.
 	guess *guessedHeader
 }
@@ -199,6 +220,7 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	rd.rp.fixedCourse = course
 	if p.source != nil {
 		rd.rp.vocab = p.source.vocab
+		rd.rp.unixDates = p.source.unixDates
 	}
 	return nil
 }
@@ -213,6 +235,16 @@ func mapsCourse(cols []Column) bool {
 	return false
 }
 
+// noted keeps what a header search learnt for the refusal's message.
+func (rd *reader) noted(hf *headerFinder) {
+	if rd.noID == "" {
+		rd.noID = hf.noID
+	}
+	if hf.idHintScore > rd.idHintScore {
+		rd.idHint, rd.idHintScore = hf.idHint, hf.idHintScore
+	}
+}
+
 // noHeaderIn is the FileError for a file without a usable header row:
 // a recognised export's own explanation when a row was one but lacked the
 // officer ID column, else the general one.
@@ -223,16 +255,31 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	fe := noHeader(where)
+	fe := &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
 	if rd.guess != nil {
 		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
 	}
 	return fe
 }
 
-// trimInvalid is an ErrInvalid error's sentence without its prefix.
-func trimInvalid(err error) string {
-	return strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", "")
+// pickID says, as the end of a sentence, how a person names the ID
+// column themselves: the CLI's --map, the upload page's column choices
+// (from which the preview's pick lists take over).
+func pickID(header string) string {
+	if header == "" || strings.ContainsAny(header, "\"=") {
+		header = "HEADER"
+	}
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+		header+"=id", header+"=id")
+}
+
+// sentence is a domain error's own message (without its kind), or the
+// error's text.
+func sentence(err error) string {
+	if m := training.MessageOf(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384

@@ -38,6 +38,9 @@ type principal struct {
 	user    training.User
 	session *training.Session // nil for token calls
 	token   *training.Token   // nil for session calls
+	// csrfInBody: an upload whose CSRF token is in its multipart body,
+	// checked by receiveUpload before the file part is read.
+	csrfInBody bool
 }
 
 // currentUser returns the signed-in user (session or token), if any.
@@ -193,16 +196,6 @@ func (s *Server) touchSession(ctx context.Context, sess *training.Session, now t
 	*sess = updated
 }
 
-// revokeCredentials ends every session and API token of a user: after
-// disabling the account (so re-enabling it revives nothing) and after an
-// admin's password reset.
-func (s *Server) revokeCredentials(ctx context.Context, username string) error {
-	if err := s.store.RevokeCredentials(ctx, username); err != nil {
-		return fmt.Errorf("revoke sessions and tokens: %w", err)
-	}
-	return nil
-}
-
 // activeUser returns the user, or errUnauthenticated when they were
 // deleted or disabled since the session or token was issued.
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
@@ -237,7 +230,7 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 				return errUnauthenticated
 			}
 			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
-				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
+				return training.Forbiddenf("your role (%s) may not do this", p.user.Role)
 			}
 			// A user whose password is a one-time one may do nothing but
 			// change it, on every route, pages and API: after an admin's
@@ -259,7 +252,7 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 
 // errMustChangePassword refuses everything but the password change to a
 // user whose password is a one-time one.
-var errMustChangePassword = fmt.Errorf("%w: change your one-time password first (Change password page)", training.ErrForbidden)
+var errMustChangePassword = training.Forbiddenf("change your one-time password first (Change password page)")
 
 // passwordPage is where a user with a one-time password is sent.
 const passwordPage = "/account/password"
@@ -290,19 +283,24 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if !s.sameOrigin(r) {
-			return fmt.Errorf("%w: the request came from another site", training.ErrForbidden)
+			return training.Forbiddenf("the request came from another site")
 		}
 		if p == nil || p.session == nil {
 			return next(c) // login, or refused later by requireRole
 		}
 		got := r.Header.Get("X-CSRF-Token")
+		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && isMultipart(r) {
+			// Reading the token here would read the whole file first.
+			p.csrfInBody = true
+			return next(c)
+		}
 		if got == "" {
 			// The body only: a token in the query string would end up in
 			// logs, the Referer header and browser history.
 			got = r.PostFormValue("csrf_token")
 		}
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
-			return fmt.Errorf("%w: the form has expired; reload the page and try again", training.ErrForbidden)
+			return training.Forbiddenf("the form has expired; reload the page and try again")
 		}
 		return next(c)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,30 +21,32 @@ import (
 // dummyHash is checked against when a username does not exist, so that a
 // wrong username takes as long as a wrong password.
 var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("muster-dummy-password")
+	h, err := accounts.HashPassword("muster-dummy-password")
 	if err != nil {
 		panic(err)
 	}
 	return h
 })
 
-var errLoginFailed = fmt.Errorf("%w: the username or password is wrong", errUnauthenticatedLogin)
+var errLoginFailed = training.Errorf(training.KindUnauthenticated, "the username or password is wrong")
 
 // errUnauthenticatedLogin is a failed login: 401 with its own message.
-var errUnauthenticatedLogin = errors.New("login failed")
+var errUnauthenticatedLogin = training.ErrUnauthenticated
 
 // errOneTimeExpired: the right one-time password, given out too long ago.
-var errOneTimeExpired = fmt.Errorf("%w: this one-time password has expired; ask an administrator for a new one", errUnauthenticatedLogin)
+var errOneTimeExpired = training.Errorf(training.KindUnauthenticated, "this one-time password has expired; ask an administrator for a new one")
 
 var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
 
-// login checks a username and password (rate-limited per client IP and per
-// username) and starts a session: it sets the cookie and returns the user.
+// login checks a username and password (rate-limited per client IP, per
+// username and client network, and per username for networks with failures:
+// ratelimit.go) and starts a session: it sets the cookie and returns the user.
 func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
 	ctx := c.Request().Context()
 	username = strings.TrimSpace(username)
 	now := s.now()
-	if !s.limits.allow(c.RealIP(), username, now) {
+	breakGlass := s.cfg.BreakGlassUser != "" && strings.EqualFold(username, s.cfg.BreakGlassUser)
+	if !s.limits.allow(c.RealIP(), username, breakGlass, now) {
 		s.log.Warn("login rate limited", "request_id", requestIDOf(c))
 		return training.User{}, nil, errRateLimited
 	}
@@ -55,6 +58,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		if _, err := s.checkPassword(ctx, password, dummyHash()); err != nil {
 			return training.User{}, nil, err
 		}
+		s.limits.failed(c.RealIP(), username, now)
 		// The typed name is not kept: it may be a password typed in the wrong box.
 		s.auditAs(ctx, "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
 		return training.User{}, nil, errLoginFailed
@@ -69,6 +73,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
+		s.limits.failed(c.RealIP(), username, now)
 		s.auditAs(ctx, username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
 	}
@@ -234,8 +239,8 @@ func (s *Server) apiSession(c echo.Context) error {
 // ChangePassword sets a user's password after checking the old one (for
 // the change-password page); it clears MustChangePassword.
 func (s *Server) changePassword(ctx context.Context, username, oldPassword, newPassword string) error {
-	if len(newPassword) < MinPasswordLength {
-		return fmt.Errorf("%w: the new password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
+	if len(newPassword) < accounts.MinPasswordLength {
+		return training.Invalidf("the new password must have at least %d characters", accounts.MinPasswordLength)
 	}
 	// Check the old password first (through the hashing gate, outside
 	// the store's write lock), then hash the new one.
@@ -248,7 +253,7 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+		return training.Invalidf("the current password is wrong")
 	}
 	hash, err := s.hashPassword(ctx, newPassword)
 	if err != nil {
@@ -257,7 +262,7 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
 		if u.PasswordHash != cur.PasswordHash {
 			// Changed meanwhile: the password checked is no longer the current one.
-			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+			return training.Invalidf("the current password is wrong")
 		}
 		u.SetPassword(hash, false, s.now())
 		return nil

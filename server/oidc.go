@@ -10,8 +10,10 @@ package server
 //
 // GET /login/oidc keeps state, nonce and the PKCE verifier in a short-lived
 // signed cookie and sends the browser to the provider; the provider sends
-// it back to GET /login/oidc/callback, which checks the state (§3.1.2.7,
-// against CSRF on the callback), exchanges the code with the verifier,
+// it back to GET /login/oidc/callback (rate-limited per client address
+// like sign-in), which checks the state (§3.1.2.7, against CSRF on the
+// callback), marks the flow used in the store (OnceStore: a replayed
+// cookie is refused on every replica before any token request), exchanges the code with the verifier,
 // verifies the ID token and its nonce (§3.1.3.7 item 11, against replay),
 // finds or creates the user by (issuer, subject), and starts the same
 // session a password sign-in starts.
@@ -25,9 +27,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,10 +49,10 @@ const (
 
 // errSSOFailed is a sign-in through the provider that did not complete;
 // the message says what the user can do, the log says why.
-var errSSOFailed = fmt.Errorf("%w: single sign-on did not complete; go back to the sign-in page and try again", errUnauthenticatedLogin)
+var errSSOFailed = training.Errorf(training.KindUnauthenticated, "single sign-on did not complete; go back to the sign-in page and try again")
 
 // errPasswordLoginOff: password sign-in is switched off for this user.
-var errPasswordLoginOff = fmt.Errorf("%w: password sign-in is switched off", errUnauthenticatedLogin)
+var errPasswordLoginOff = training.Errorf(training.KindUnauthenticated, "password sign-in is switched off")
 
 const passwordOffMessage = "Password sign-in is switched off here; use single sign-on."
 
@@ -152,6 +154,11 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 
 // oidcCallback (GET /login/oidc/callback) completes the sign-in.
 func (s *Server) oidcCallback(c echo.Context) error {
+	// Counted in the sign-in bucket of the client's address.
+	if !s.limits.allowIP(c.RealIP(), s.now()) {
+		s.log.Warn("oidc callback rate limited", "request_id", requestIDOf(c))
+		return errRateLimited
+	}
 	u, next, err := s.oidcSignIn(c)
 	if errors.Is(err, errNoAccess) {
 		s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
@@ -161,7 +168,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		s.auditAs(c.Request().Context(), "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
 		// Said here, not by the error handler: a 401 on a page would
 		// send the browser to the login page without saying why.
-		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", domainMessage(err, errUnauthenticatedLogin))
+		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", sentence(training.MessageOf(err)))
 	}
 	if err != nil {
 		return err
@@ -175,7 +182,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 }
 
 // errNoAccess: signed in at the provider, but no role here (yet).
-var errNoAccess = errors.New("no role")
+var errNoAccess = accounts.ErrNoAccess
 
 // oidcSignIn checks the provider's answer and returns the user it names
 // (created on first sign-in) and the local page to go to.
@@ -197,6 +204,13 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	}
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.State)) != 1 {
 		return fail("state", errors.New("state does not match"))
+	}
+	// A flow is used once, on every replica, before the provider is asked
+	// anything: a replayed flow cookie costs no token request.
+	if err := s.store.UseOnce(ctx, "oidc-flow:"+sha256Hex(f.State), f.Expires, s.now()); errors.Is(err, training.ErrConflict) {
+		return fail("replay", errors.New("this sign-in flow was used before"))
+	} else if err != nil {
+		return training.User{}, "", fmt.Errorf("oidc flow: %w", err)
 	}
 	p, err := s.oidc.discover()
 	if err != nil {
@@ -252,7 +266,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 			}
 		}
 	}
-	u, err := s.oidcUser(ctx, training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
+	u, err := s.oidcUser(ctx, requestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
 	if err != nil {
 		return u, "", err
 	}
@@ -260,70 +274,20 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 }
 
 // oidcUser finds the user linked to link, or creates them, and applies
-// the role mapping.
-func (s *Server) oidcUser(ctx context.Context, link training.OIDCLink, claims map[string]any) (training.User, error) {
+// the role mapping (accounts.Service.SignOnUser).
+func (s *Server) oidcUser(ctx context.Context, requestID string, link training.OIDCLink, claims map[string]any) (training.User, error) {
 	cfg := s.oidc.cfg
 	grant, mapped := grantFor(cfg.RoleMap, stringsClaim(claims[cfg.RolesClaim]))
-	apply := func(u *training.User) {
-		if len(cfg.RoleMap) == 0 {
-			return // roles are given by administrators
-		}
-		u.Role, u.Units = "", nil
-		if mapped {
-			u.Role, u.Units = grant.Role, grant.Units
-		}
+	in := accounts.SignOn{Link: link, MapRoles: len(cfg.RoleMap) > 0}
+	in.Username, _ = claims["preferred_username"].(string)
+	in.Email, _ = claims["email"].(string)
+	if in.Username == "" {
+		in.Username = in.Email
 	}
-	users, err := s.store.Users(ctx)
-	if err != nil {
-		return training.User{}, err
+	if mapped {
+		in.Role, in.Units = grant.Role, grant.Units
 	}
-	// Accounts are few (staff, not officers): a scan is enough.
-	i := slices.IndexFunc(users, func(u training.User) bool { return u.OIDC == link })
-	var u training.User
-	switch {
-	case i >= 0 && len(cfg.RoleMap) == 0:
-		u = users[i]
-	case i >= 0:
-		err = s.store.UpdateUser(ctx, users[i].Username, func(x *training.User) error {
-			apply(x)
-			u = *x
-			return nil
-		})
-		if err != nil {
-			return training.User{}, err
-		}
-	default:
-		name, _ := claims["preferred_username"].(string)
-		if name == "" {
-			name, _ = claims["email"].(string)
-		}
-		name = training.NormalizeUsername(name)
-		if training.CheckUsername(name) != nil {
-			return training.User{}, fmt.Errorf("%w: the identity provider gave no usable username (preferred_username or email: 2-64 letters, digits, '.', '_', '-' or '@'); ask an administrator", errUnauthenticatedLogin)
-		}
-		email, _ := claims["email"].(string)
-		if !strings.Contains(email, "@") {
-			email = ""
-		}
-		u = training.User{Username: name, Email: strings.ToLower(email), OIDC: link, Created: s.now()}
-		apply(&u)
-		err := s.store.CreateUser(ctx, u)
-		if errors.Is(err, training.ErrConflict) {
-			// Never take over an account made here by another route.
-			return training.User{}, fmt.Errorf("%w: an account named %q already exists here and is not linked to single sign-on; ask an administrator", errUnauthenticatedLogin, name)
-		}
-		if err != nil {
-			return training.User{}, err
-		}
-		s.log.Info("oidc: account created on first sign-in", "mapped_role", string(u.Role))
-	}
-	if u.Disabled {
-		return training.User{}, fmt.Errorf("%w: this account is disabled", errUnauthenticatedLogin)
-	}
-	if !u.Role.Valid() {
-		return u, errNoAccess
-	}
-	return u, nil
+	return s.accounts.SignOnUser(ctx, requestID, in)
 }
 
 // overage reports whether the provider moved claim out of the token

@@ -29,7 +29,10 @@ func openAPISchemas() map[string]any {
 		figures[k] = v
 	}
 	officer := obj(map[string]any{"id": str, "display_id": str, "name": str, "email": str, "email_invalid": boo, "rank": str, "unit": str,
-		"line_manager": str, "start_date": date, "first_seen": date, "leaver": boo, "left_on": date, "source": free})
+		"line_manager": str, "start_date": date, "first_seen": date, "leaver": boo, "left_on": date, "source": free,
+		"role": str, "staff_type": map[string]any{"type": "string", "enum": []string{"officer", "staff", "special", "pcso", "volunteer"}},
+		"in_post_since": date, "required_since": map[string]any{"type": "object", "additionalProperties": date,
+			"description": "per course ID, the date the person's requirement began when it is not their start date (docs/COMPLIANCE.md)"}})
 	courseStatus := obj(map[string]any{"course": str, "status": str, "completion": free, "expires": date, "due": date, "exemption": free})
 	officerStatus := obj(map[string]any{"officer": ref("Officer"), "courses": arr(ref("CourseStatus"))})
 	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager"}},

@@ -173,7 +173,7 @@ func audienceFromForm(form url.Values) (training.Audience, error) {
 				return out, nil
 			}
 			if i >= maxAudienceRows {
-				return nil, fmt.Errorf("%w: an audience form may have at most %d rows", training.ErrInvalid, maxAudienceRows)
+				return nil, training.Invalidf("an audience form may have at most %d rows", maxAudienceRows)
 			}
 			r := training.AudienceRule{
 				Unit:      append(slices.Clone(form[name("unit")]), lines(form.Get(name("unit_more")))...),
@@ -202,7 +202,7 @@ func audienceFromForm(form url.Values) (training.Audience, error) {
 func (p *webPages) pageAudienceCount(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
-		return fmt.Errorf("%w: the form could not be read", training.ErrInvalid)
+		return training.Invalidf("the form could not be read")
 	}
 	a, err := audienceFromForm(form)
 	if err != nil {

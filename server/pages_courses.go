@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-
 	"fmt"
 	"github.com/muster-police/muster/internal/courses"
 	"golang.org/x/text/language"
@@ -154,7 +153,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 		}
 	}
 	if !create && !found {
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
 	field := func(f string) string { return f + "-" + id }
 	if create {
@@ -171,13 +170,13 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	}
 	course, raw := courseForm(c, base, field, &errs)
 	if len(errs) == 0 {
-		if err := course.Validate(); err != nil && !errs.addErr(field("id"), err) {
+		if err := course.Validate(); err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "id")), err) {
 			return err
 		}
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return fmt.Errorf("%w: the form could not be read", training.ErrInvalid)
+		return training.Invalidf("the form could not be read")
 	}
 	aud, err := audienceFromForm(form)
 	if err != nil && !errs.addErr(field("audience"), err) {
@@ -190,12 +189,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 		// The one "change the courses" use case the CLI and the API call:
 		// names checked against the other courses, the change previewed.
 		plan, err = courses.NewPlan(ctx, p.store, []training.Course{course}, p.today())
-		var ne *training.CourseNameError
-		switch {
-		case errors.As(err, &ne):
-			msg, _ := userMessage(err)
-			errs.add(field(ne.Field), msg)
-		case err != nil && !errs.addErr(field("title"), err):
+		if err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "title")), err) {
 			return err
 		}
 	}
@@ -292,7 +286,7 @@ func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
 			}
 			return p.redirectFlash(c, "/courses", "ok", "“"+x.Title+"” is back: every figure counts it again.")
 		}
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
 }
 
@@ -307,4 +301,22 @@ func changePreviewWords(ch courses.Change) string {
 	}
 	return fmt.Sprintf("%s would become required and %s would stop being required (%s now, %s after); %s would be overdue at once.",
 		peopleCount(pv.Joining), peopleCount(pv.Leaving), peopleCount(pv.RequiredBefore), peopleCount(pv.RequiredAfter), peopleCount(pv.OverdueAtOnce))
+}
+
+// courseField is the course form's input for a domain error's field (the
+// API's names), or def when the error names none.
+func courseField(field, def string) string {
+	switch field {
+	case "":
+		return def
+	case "due_within_days":
+		return "due"
+	case "valid_for_months":
+		return "valid"
+	case "due_soon_days":
+		return "soon"
+	case "renew_within_days":
+		return "renew"
+	}
+	return field
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
@@ -48,26 +47,33 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
-	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20, Partial: c.FormValue("full") == "0",
-		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet"), Course: c.FormValue("course"),
-		MapLines: c.FormValue("map_lines"), SaveMapping: c.FormValue("save_mapping")}
+	u, _ := currentUser(c)
+	up, release, upErr := p.receiveUpload(c, u.Username)
+	if upErr == nil {
+		defer release()
+		defer up.close()
+	}
+	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	if upErr == nil { // else the body may be unread: the fields are not looked at
+		view.Partial, view.Strict, view.Sheet = c.FormValue("full") == "0", c.FormValue("strict") == "1", c.FormValue("sheet")
+		view.Course, view.MapLines, view.SaveMapping = c.FormValue("course"), c.FormValue("map_lines"), c.FormValue("save_mapping")
+	}
 	if err := p.fillUploadLists(c, &view); err != nil {
 		return err
 	}
 	again := func(msg string) error {
-		field := "file"
-		if strings.HasPrefix(msg, "The column mapping") {
-			field = "map_lines"
-		}
-		return p.renderForm(c, "upload", "Upload", formErrors{{Field: field, Message: msg}}, view)
+		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
-		}
+	switch {
+	case errors.Is(upErr, errTooLarge):
+		return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
+	case errors.Is(upErr, errNoFilePart):
 		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
+	case upErr != nil:
+		if msg, ok := userMessage(upErr); ok && !errors.Is(upErr, training.ErrForbidden) {
+			return again(msg)
+		}
+		return upErr
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {
@@ -77,16 +83,16 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return err
 	}
 	opts.DryRun, opts.ConfirmLeavers, opts.KeepFailed = true, false, true
-	u, _ := currentUser(c)
-	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
+	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
 			// Unrecognised headers: the file is kept, and its page offers
 			// a pick list for every column; it is never chosen again.
 			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
 		}
-		if msg, ok := userMessage(err); ok {
-			return again(msg)
+		var errs formErrors
+		if errs.addErr(uploadField(training.FieldOf(err)), err) {
+			return p.renderForm(c, "upload", "Upload", errs, view)
 		}
 		return err
 	}
@@ -165,9 +171,9 @@ func (p *webPages) pagePreview(c echo.Context) error {
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
+	rep, err := p.confirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload", "error", msg)
 		}
 		return err
@@ -195,13 +201,13 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 	}
 	u, _ := currentUser(c)
 	opts.KeepFailed = true
-	rep, err := p.previewAgain(c.Request().Context(), u.Username, id, opts)
+	rep, err := p.previewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
 			// The failed reading replaced the preview (and its Confirm).
 			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
 		}
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", msg)
 		}
 		return err
@@ -211,15 +217,12 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 
 // keptAttempt reports whether rep is a failed reading kept with its file.
 func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
-	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
-		return false
-	}
-	_, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now())
-	return err == nil
+	return p.keptFailure(c.Request().Context(), rep)
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	if err := p.cancelImport(c.Request().Context(), c.Param("id")); err != nil {
+	u, _ := currentUser(c)
+	if err := p.cancelImport(c.Request().Context(), u, requestIDOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")
@@ -249,4 +252,13 @@ func (p *webPages) pageImport(c echo.Context) error {
 		return err
 	}
 	return p.renderReport(c, rep, false)
+}
+
+// uploadField is the upload form's input for a domain error's field: the
+// column mapping's box, else the file.
+func uploadField(field string) string {
+	if field == "mapping" {
+		return "map_lines"
+	}
+	return "file"
 }

@@ -106,7 +106,7 @@ func navFor(u *training.User, current string) []navLink {
 		return nil
 	}
 	links := []navLink{{Href: "/", Label: "Dashboard"}, {Href: "/officers", Label: "Officers"}}
-	if u.Role == training.RoleHR || u.Role == training.RoleAdmin {
+	if u.Role.SeesWholeForce() {
 		links = append(links, navLink{Href: "/upload", Label: "Upload"}, navLink{Href: "/imports", Label: "Imports"}, navLink{Href: "/courses", Label: "Courses"})
 	}
 	if u.Role == training.RoleAdmin {

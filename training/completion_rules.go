@@ -1,8 +1,8 @@
 package training
 
 import (
-	"fmt"
 	"strings"
+	"time"
 )
 
 // FindCourse returns the course name names: its ID, or a title or alias
@@ -34,11 +34,23 @@ func FindCourse(courses []Course, name string) (Course, bool) {
 	return Course{}, false
 }
 
+// CompletionFloor is the earliest completion date Muster records
+// (docs/COMPLIANCE.md): an earlier one is a typing slip, a number read as
+// a date or a placeholder (0001-01-01), never training a serving officer
+// did.
+var CompletionFloor = Date{Year: 1970, Month: time.January, Day: 1}
+
+// CompletionTooEarly reports whether d is before CompletionFloor.
+func CompletionTooEarly(d Date) bool { return d.Before(CompletionFloor) }
+
 // CheckCompletionDate refuses, as ErrInvalid, a completion dated after
-// today: nobody has done a course tomorrow.
+// today (nobody has done a course tomorrow) or before CompletionFloor.
 func CheckCompletionDate(d, today Date) error {
 	if d.After(today) {
-		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, d)
+		return Invalidf("date %s is in the future", d)
+	}
+	if CompletionTooEarly(d) {
+		return Invalidf("date %s is before %s, the earliest completion Muster records", d, CompletionFloor)
 	}
 	return nil
 }
@@ -50,18 +62,18 @@ func CheckCompletionDate(d, today Date) error {
 func NewCompletion(ds *Dataset, officerID, course, date string, today Date, src Source) (Completion, error) {
 	id := NormalizeID(officerID)
 	if id == "" {
-		return Completion{}, fmt.Errorf("%w: officer_id is missing", ErrInvalid)
+		return Completion{}, Invalidf("officer_id is missing")
 	}
 	if ds.Officers[id].ID == "" {
-		return Completion{}, fmt.Errorf("%w: there is no officer with ID %q", ErrInvalid, officerID)
+		return Completion{}, Invalidf("there is no officer with ID %q", officerID)
 	}
 	c, ok := FindCourse(ds.Courses, course)
 	if !ok {
-		return Completion{}, fmt.Errorf("%w: there is no course %q", ErrInvalid, course)
+		return Completion{}, Invalidf("there is no course %q", course)
 	}
 	d, err := ParseDate(strings.TrimSpace(date))
 	if err != nil {
-		return Completion{}, fmt.Errorf("%w: date %q is not in the form YYYY-MM-DD", ErrInvalid, date)
+		return Completion{}, Invalidf("date %q is not in the form YYYY-MM-DD", date)
 	}
 	if err := CheckCompletionDate(d, today); err != nil {
 		return Completion{}, err

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -38,10 +37,17 @@ type MappingRule struct {
 
 // Limits of a ColumnMapping, so that a saved mapping stays a small record.
 const (
-	MaxMappingName    = 80
+	MaxMappingName = 80
+	// MaxMappings is how many mappings may be saved: enough for every
+	// export a force uses, few enough to list on one page.
+	MaxMappings       = 200
 	MaxMappingHeaders = 2048
 	MaxMappingText    = 256 // bytes of one header or field
 )
+
+// ErrTooManyMappings is PutMapping's answer to a new mapping when
+// MaxMappings are saved already (replacing one is always allowed).
+var ErrTooManyMappings = Errorf(KindInvalid, "%d column mappings are saved already, the most Muster keeps; delete one that is no longer used (muster mappings delete NAME, or DELETE /api/v1/mappings/NAME) and save again", MaxMappings)
 
 // Validate checks the mapping's shape; which field names exist is the
 // importer's business (importers.ParseMappingRule).
@@ -49,22 +55,24 @@ func (m ColumnMapping) Validate() error {
 	name := strings.TrimSpace(m.Name)
 	switch {
 	case name == "":
-		return fmt.Errorf("%w: a saved mapping needs a name", ErrInvalid)
+		return Invalidf("a saved mapping needs a name")
 	case name != m.Name || utf8.RuneCountInString(name) > MaxMappingName || strings.ContainsAny(name, "\x00\r\n\t"):
-		return fmt.Errorf("%w: the mapping name must be 1 to %d characters on one line, without leading or trailing spaces", ErrInvalid, MaxMappingName)
+		return Invalidf("the mapping name must be 1 to %d characters on one line, without leading or trailing spaces", MaxMappingName)
+	case HasFormatChars(name):
+		return checkNoFormatChars("the mapping name", name)
 	case len(m.Headers) == 0 || len(m.Headers) > MaxMappingHeaders:
-		return fmt.Errorf("%w: mapping %q: it must list the 1 to %d headers it was made for", ErrInvalid, m.Name, MaxMappingHeaders)
+		return Invalidf("mapping %q: it must list the 1 to %d headers it was made for", m.Name, MaxMappingHeaders)
 	case len(m.Rules) > MaxMappingHeaders:
-		return fmt.Errorf("%w: mapping %q has more than %d rules", ErrInvalid, m.Name, MaxMappingHeaders)
+		return Invalidf("mapping %q has more than %d rules", m.Name, MaxMappingHeaders)
 	}
 	for _, h := range m.Headers {
 		if h == "" || len(h) > MaxMappingText {
-			return fmt.Errorf("%w: mapping %q: each header must be 1 to %d bytes", ErrInvalid, m.Name, MaxMappingText)
+			return Invalidf("mapping %q: each header must be 1 to %d bytes", m.Name, MaxMappingText)
 		}
 	}
 	for _, r := range m.Rules {
 		if r.Header == "" || len(r.Header) > MaxMappingText || r.Field == "" || len(r.Field) > MaxMappingText {
-			return fmt.Errorf("%w: mapping %q: each rule needs a header and a field of at most %d bytes", ErrInvalid, m.Name, MaxMappingText)
+			return Invalidf("mapping %q: each rule needs a header and a field of at most %d bytes", m.Name, MaxMappingText)
 		}
 	}
 	return nil
@@ -74,7 +82,8 @@ func (m ColumnMapping) Validate() error {
 type MappingStore interface {
 	// Mappings returns every saved mapping, sorted by name.
 	Mappings(ctx context.Context) ([]ColumnMapping, error)
-	// PutMapping validates m, then creates or replaces the mapping of that name.
+	// PutMapping validates m, then creates or replaces the mapping of that
+	// name; ErrTooManyMappings when it is new and MaxMappings are saved.
 	PutMapping(ctx context.Context, m ColumnMapping) error
 	// DeleteMapping removes the mapping of that name; ErrNotFound when there is none.
 	DeleteMapping(ctx context.Context, name string) error

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -24,6 +23,7 @@ type Store interface {
 	MappingStore
 	AuditStore
 	RetentionStore
+	OnceStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.
@@ -114,12 +114,10 @@ func (u Upload) Size() int64 { return int64(len(u.Data) + len(u.Report)) }
 // are the sizes already kept (by u.By, by everyone) without u's own.
 func CheckUploadQuota(u Upload, q UploadQuota, mine, all int64) error {
 	if q.PerUser > 0 && mine+u.Size() > q.PerUser {
-		return fmt.Errorf("%w: your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first",
-			ErrQuota, mb(mine), mb(u.Size()), mb(q.PerUser))
+		return OverQuotaf("your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first", mb(mine), mb(u.Size()), mb(q.PerUser))
 	}
 	if q.Total > 0 && all+u.Size() > q.Total {
-		return fmt.Errorf("%w: previews waiting for a decision fill the server's %d MB; try again after some are confirmed, cancelled or expire (within an hour)",
-			ErrBusy, mb(q.Total))
+		return Busyf("previews waiting for a decision fill the server's %d MB; try again after some are confirmed, cancelled or expire (within an hour)", mb(q.Total))
 	}
 	return nil
 }
@@ -204,6 +202,15 @@ type MailStore interface {
 	// PruneMail removes old bodies, old messages and ledger keys that
 	// can no longer matter (see MailPrune); queued messages are never touched.
 	PruneMail(ctx context.Context, p MailPrune) (MailPruned, error)
+}
+
+// OnceStore remembers keys that may be used once (a single sign-on
+// flow's state), for as long as they could be presented, on every replica.
+type OnceStore interface {
+	// UseOnce records key as used until expires. It gives ErrConflict when
+	// key was used before and its expiry is after now (a key is free again
+	// at its expiry instant); entries past their expiry are forgotten.
+	UseOnce(ctx context.Context, key string, expires, now time.Time) error
 }
 
 // JobStore holds job locks, job run records and small settings.

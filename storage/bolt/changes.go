@@ -51,12 +51,12 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 func validateBatch(b training.CompletionBatch) error {
 	for i, c := range b.Completions {
 		if c.OfficerID == "" || c.CourseID == "" {
-			return fmt.Errorf("%w: completion %d of the batch has no officer or course", training.ErrInvalid, i+1)
+			return training.Invalidf("completion %d of the batch has no officer or course", i+1)
 		}
 	}
 	for _, r := range b.Imports {
 		if r.ID == "" {
-			return fmt.Errorf("%w: an import record of the batch has no ID", training.ErrInvalid)
+			return training.Invalidf("an import record of the batch has no ID")
 		}
 	}
 	return nil
@@ -141,7 +141,7 @@ func decodeChange(b []byte) ([]training.Completion, error) {
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, fmt.Errorf("%w: decode change: %v", training.ErrUnavailable, err)
+		return nil, training.Unavailablef("decode change: %v", err)
 	}
 	return out, nil
 }

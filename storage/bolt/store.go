@@ -87,11 +87,13 @@ var (
 	bChanges        = []byte("changes")         // revision (8 bytes) -> logged change
 	bAudit          = []byte("audit")           // training.AuditKey -> event
 	bAuditTarget    = []byte("ix-audit-target") // kind\x00id\x00AuditKey -> nil
+	bOnce           = []byte("once")            // once-only key -> its expiry (timeKey's first bytes)
+	bOnceByExpiry   = []byte("ix-once-expires") // expiry|key -> nil
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")
@@ -131,7 +133,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, ErrLocked
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: open store %s: %v", training.ErrUnavailable, path, err)
+		return nil, training.Unavailablef("open store %s: %v", path, err)
 	}
 	s := &Store{db: db, log: log}
 	if err := s.init(); err != nil {
@@ -157,7 +159,7 @@ func (s *Store) init() error {
 		meta := tx.Bucket(bMeta)
 		if v := meta.Get(keySchema); v != nil {
 			if got := binary.BigEndian.Uint64(v); got != schemaVersion {
-				return fmt.Errorf("%w: store file has layout version %d; this muster understands %d", training.ErrUnavailable, got, schemaVersion)
+				return training.Unavailablef("store file has layout version %d; this muster understands %d", got, schemaVersion)
 			}
 			return nil
 		}
@@ -182,7 +184,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return s.view(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bMeta) == nil {
-			return fmt.Errorf("%w: store has no meta bucket", training.ErrUnavailable)
+			return training.Unavailablef("store has no meta bucket")
 		}
 		return nil
 	})
@@ -231,7 +233,7 @@ func wrapDB(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, berrors.ErrDatabaseNotOpen):
-		return fmt.Errorf("%w: store is closed", training.ErrUnavailable)
+		return training.Unavailablef("store is closed")
 	}
 	return err
 }
@@ -272,5 +274,5 @@ func keyID(k []byte) string { return string(k[timeKeyLen:]) }
 // notFound names what was missing but not its key: keys can be officer
 // IDs or usernames, and errors end up in logs.
 func notFound(what string) error {
-	return fmt.Errorf("%w: %s", training.ErrNotFound, what)
+	return training.NotFoundf("%s", what)
 }
