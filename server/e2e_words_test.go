@@ -371,6 +371,10 @@ func TestE2EUnrecognisedFile(t *testing.T) {
 		t.Errorf("after a failed re-read the page at %s has Confirm %v, error summary %v", failed, has("#confirm"), has("#error-summary"))
 	}
 	e.screenshots("upload-reread-failed", failed)
+	// axe-core on the pages this flow adds, when it is installed.
+	if b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js")); err == nil {
+		e.checkPage(string(b), "hr", failed)
+	}
 	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+preview), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}
