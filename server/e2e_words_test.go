@@ -295,6 +295,11 @@ func TestE2ETargetsAndMenu(t *testing.T) {
 	if !strings.HasPrefix(open, "true ") || strings.HasSuffix(open, " 0") {
 		t.Errorf("after a click the menu is %q (aria-expanded, visible links)", open)
 	}
+	if e.shots != "" {
+		if png, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot()); err == nil {
+			_ = os.WriteFile(filepath.Join(e.shots, "menu-opened-320.png"), png, 0o644)
+		}
+	}
 	e.screenshots("menu-open", "/") // reload: folded again
 }
 
