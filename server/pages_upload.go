@@ -231,11 +231,7 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 
 // keptAttempt reports whether rep is a failed reading kept with its file.
 func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
-	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
-		return false
-	}
-	_, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now())
-	return err == nil
+	return p.keptFailure(c.Request().Context(), rep)
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
