@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/training"
@@ -26,12 +28,18 @@ const maxCachedBytes = 256 << 20
 // report for 150,000 officers is computed once per revision and date, not
 // once per request. Everything is dropped when the revision changes.
 type dataCache struct {
-	mu      sync.Mutex
-	ds      *training.Dataset
-	scopes  map[string]training.Scope
-	units   reports.Units // of ds, made on first use
-	reports map[ReportKey]*Entry
-	bytes   int // of the reports now cached
+	mu     sync.Mutex
+	ds     *training.Dataset
+	scopes map[string]training.Scope
+	units  reports.Units // of officers, made on first use
+	// officers is the roster map that scopes and units were made from: a
+	// completion post makes a new revision but shares the Officers map
+	// (training.CloneDataset), and the unit paths and managers' scopes,
+	// which depend on the officers alone, are kept across it. Otherwise a
+	// stream of posts would rebuild them over the whole roster per read.
+	officers unsafe.Pointer
+	reports  map[ReportKey]*Entry
+	bytes    int // of the reports now cached
 }
 
 // ReportKey names one report of one revision: the date, unit, course
@@ -82,8 +90,11 @@ func (m *Model) Dataset(ctx context.Context) (*training.Dataset, error) {
 	c.mu.Lock()
 	if c.ds != ds && (c.ds == nil || ds.Revision >= c.ds.Revision) {
 		c.ds = ds
-		c.scopes = map[string]training.Scope{}
-		c.units = nil
+		if officersOf(ds) != c.officers {
+			c.scopes = map[string]training.Scope{}
+			c.units = nil
+			c.officers = officersOf(ds)
+		}
 		c.reports = map[ReportKey]*Entry{}
 		c.bytes = 0
 	}
@@ -98,7 +109,7 @@ func (m *Model) DropCaches() {
 	c := m.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ds, c.units = nil, nil
+	c.ds, c.units, c.officers = nil, nil, nil
 	c.scopes = map[string]training.Scope{}
 	c.reports = map[ReportKey]*Entry{}
 	c.bytes = 0
@@ -109,18 +120,24 @@ func (m *Model) DropCaches() {
 func (m *Model) Units(ds *training.Dataset) reports.Units {
 	c := m.cache
 	c.mu.Lock()
-	u, same := c.units, c.ds == ds
+	u, same := c.units, c.officers == officersOf(ds)
 	c.mu.Unlock()
 	if u != nil && same {
 		return u
 	}
 	u = reports.UnitsOf(ds)
 	c.mu.Lock()
-	if c.ds == ds {
+	if c.officers == officersOf(ds) {
 		c.units = u
 	}
 	c.mu.Unlock()
 	return u
+}
+
+// officersOf identifies ds's Officers map (the same map across the
+// revisions of completion posts).
+func officersOf(ds *training.Dataset) unsafe.Pointer {
+	return reflect.ValueOf(ds.Officers).UnsafePointer()
 }
 
 // Scope returns what u may see in ds (cached per revision for managers,
@@ -129,17 +146,19 @@ func (m *Model) Scope(u training.User, ds *training.Dataset) training.Scope {
 	if u.Role.SeesWholeForce() {
 		return training.Scope{All: true}
 	}
-	key := fmt.Sprintf("%d\x00%s\x00%s\x00%s", ds.Revision, u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
+	// Kept while the officers are (see dataCache.officers).
+	key := fmt.Sprintf("%s\x00%s\x00%s", u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
 	c := m.cache
 	c.mu.Lock()
 	sc, ok := c.scopes[key]
+	same := c.officers == officersOf(ds)
 	c.mu.Unlock()
-	if ok {
+	if ok && same {
 		return sc
 	}
 	sc = training.ScopeFor(u, ds)
 	c.mu.Lock()
-	if c.ds == ds {
+	if c.officers == officersOf(ds) {
 		c.scopes[key] = sc
 	}
 	c.mu.Unlock()
