@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 
@@ -26,10 +27,13 @@ type committer struct {
 // post is one API call waiting for its batch.
 type post struct {
 	comps []training.Completion
-	group training.ImportRecord // the history entry it adds to
-	done  chan struct{}
-	rev   int64
-	err   error
+	group training.ImportRecord // the history entry it adds to ("" ID: none)
+	// removed and statements are an xAPI post's (see CompletionBatch).
+	removed    []training.Completion
+	statements []training.Statement
+	done       chan struct{}
+	rev        int64
+	err        error
 }
 
 // maxBatch bounds the completions of one batch (a post is never split).
@@ -82,6 +86,11 @@ func (c *committer) write(batch []*post) {
 	groups := map[string]int{}
 	for _, p := range batch {
 		b.Completions = append(b.Completions, p.comps...)
+		b.Removed = append(b.Removed, p.removed...)
+		b.Statements = append(b.Statements, p.statements...)
+		if p.group.ID == "" {
+			continue
+		}
 		if i, ok := groups[p.group.ID]; ok {
 			b.Imports[i] = training.MergeImportCounts(b.Imports[i], p.group)
 			continue
@@ -92,8 +101,17 @@ func (c *committer) write(batch []*post) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	rev, err := c.s.store.AddCompletions(ctx, b)
+	if errors.Is(err, training.ErrConflict) && len(batch) > 1 {
+		// One post's statement clashes with a stored one (the same ID,
+		// other content, posted meanwhile): write each post alone, so
+		// only that one fails.
+		for _, p := range batch {
+			c.write([]*post{p})
+		}
+		return
+	}
 	if err == nil {
-		if aerr := c.s.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions}); aerr != nil {
+		if aerr := c.s.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions, Removed: b.Removed}); aerr != nil {
 			c.s.log.Warn("live figures: applying a batch of completions failed", "err", aerr)
 		}
 		c.s.metrics.imports.WithLabelValues("api").Add(float64(len(batch)))

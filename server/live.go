@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,7 +141,7 @@ func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) boo
 	}
 	var ids []string
 	seen := map[string]bool{}
-	for _, c := range ch.Completions {
+	for _, c := range append(slices.Clone(ch.Removed), ch.Completions...) {
 		if !seen[c.OfficerID] {
 			seen[c.OfficerID] = true
 			ids = append(ids, c.OfficerID)

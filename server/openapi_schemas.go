@@ -35,7 +35,7 @@ func openAPISchemas() map[string]any {
 	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager"}},
 		"email": str, "units": arr(str), "officer_id": str, "disabled": boo, "created": dtime, "must_change_password": boo})
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
-	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "deadline": date, "due_within_days": integ,
+	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
 		"valid_for_months": integ, "due_soon_days": integ, "url": str}, "id", "title")
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{

@@ -43,6 +43,9 @@ type Config struct {
 	CookieSecure   bool
 	// DemoAllowed shows "load demo data" on an empty dashboard.
 	DemoAllowed bool
+	// XAPIHomePage is the xAPI account homePage whose account names are
+	// officer IDs (MUSTER_XAPI_HOMEPAGE); empty accepts any home page.
+	XAPIHomePage string
 	// LocalToken is accepted only on POST /api/v1/cli (CLI forwarding).
 	LocalToken string
 	// ExecCLI runs a muster CLI command in-process for POST /api/v1/cli;
