@@ -107,9 +107,13 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "POST", route: "/api/v1/xapi/rematch", access: staff, ok: 200},
 		{method: "GET", route: "/xapi/about", access: public, ok: 200},
 		{method: "POST", route: "/xapi/statements", access: staff, ok: 200, header: xapiVersion,
-			body: func(*testEnv, string) (io.Reader, string) { return strings.NewReader(matrixStatement), "application/json" }},
+			body: func(*testEnv, string) (io.Reader, string) {
+				return strings.NewReader(matrixStatement), "application/json"
+			}},
 		{method: "PUT", route: "/xapi/statements", path: "/xapi/statements?statementId=" + matrixStatementID, access: staff, ok: 204, header: xapiVersion,
-			body: func(*testEnv, string) (io.Reader, string) { return strings.NewReader(matrixStatement), "application/json" }},
+			body: func(*testEnv, string) (io.Reader, string) {
+				return strings.NewReader(matrixStatement), "application/json"
+			}},
 		{method: "GET", route: "/xapi/statements", path: "/xapi/statements?statementId=" + matrixStatementID, access: staff, ok: 200, header: xapiVersion},
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,

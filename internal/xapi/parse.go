@@ -80,10 +80,10 @@ func Parse(r Request) ([]training.Statement, error) {
 			where = "the statement"
 		}
 		if err := noNulls("statement", o); err != nil {
-			return nil, invalidf("%s: %v", where, err)
+			return nil, invalidf("%s: %s", where, strings.TrimPrefix(err.Error(), "statement."))
 		}
 		if err := statementBody("statement", o, false); err != nil {
-			return nil, invalidf("%s: %v", where, err)
+			return nil, invalidf("%s: %s", where, strings.TrimPrefix(err.Error(), "statement."))
 		}
 		if err := checkAttachments(o, mt == "multipart/mixed", parts); err != nil {
 			return nil, invalidf("%s: %v", where, err)

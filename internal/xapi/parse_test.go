@@ -32,7 +32,7 @@ func TestParseRefusesInvalid(t *testing.T) {
 		{"bad language tag", strings.Replace(good, `"en-GB"`, `"english language"`, 1), "RFC 5646"},
 		{"missing verb", strings.Replace(good, `"verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-GB":"completed"}},`, ``, 1), `"verb" is required`},
 		{"voiding an activity", strings.Replace(good, "verbs/completed", "verbs/voided", 1), "StatementRef"},
-		{"second of a batch", "[" + good + "," + strings.Replace(good, `"verb":{`, `"verb":{"ID":"x",`, 1) + "]", "statement 2: statement.verb"},
+		{"second of a batch", "[" + good + "," + strings.Replace(good, `"verb":{`, `"verb":{"ID":"x",`, 1) + "]", "statement 2: verb"},
 		{"attachment without fileUrl in json", strings.Replace(good, `"timestamp"`, `"attachments":[{"usageType":"http://id.tincanapi.com/attachmentUsage/certificate","display":{"en":"c"},"contentType":"text/plain","length":2,"sha2":"ab"}],"timestamp"`, 1), "has no fileUrl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
