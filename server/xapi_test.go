@@ -6,7 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
 )
 
@@ -221,5 +223,53 @@ func TestXAPIMoodleCourseCompleted(t *testing.T) {
 	}
 	if status, d := e.cseStatus("1"); status != training.StatusCompliant || d != training.DateOf(testNow) {
 		t.Fatalf("Moodle user 1: %s %s", status, d)
+	}
+}
+
+// TestXAPIReplicasFollow: two servers on one real redis-server; a
+// statement posted through A, and then its voiding, reach B's figures
+// through the change feed, and both match a fresh build.
+func TestXAPIReplicasFollow(t *testing.T) {
+	st := openRedis(t, "redis://"+redistest.Start(t, "--save", "", "--appendonly", "no").Addr())
+	a := newTestEnvOn(t, st)
+	b := replica(t, a, 0)
+	before := complianceJSON(t, b, "") // loads B's model
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); b.s.tailLive(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	waitB := func(what string) {
+		t.Helper()
+		rev, err := st.Revision(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for b.s.live.revision() < rev {
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("%s: B is at revision %d, not %d, 5 s later", what, b.s.live.revision(), rev)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if got, want := complianceJSON(t, b, ""), builtJSON(t, st, ""); got != want {
+			t.Fatalf("%s: B's figures differ from a fresh build:\n got  %s\n want %s", what, got, want)
+		}
+	}
+	st1 := xapiStmt(s1, "B3", completedVerb, "https://lms.test/course/7", "CSE", "2026-11-20T10:00:00Z")
+	if code, body := a.xapi("POST", "/xapi/statements", st1, nil); code != 200 {
+		t.Fatalf("post on A: %d %s", code, body)
+	}
+	waitB("the statement")
+	if complianceJSON(t, b, "") == before {
+		t.Fatal("B's figures did not move")
+	}
+	void := `{"actor":{"mbox":"mailto:lms@lms.test"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"` + s1 + `"}}`
+	if code, body := a.xapi("POST", "/xapi/statements", void, nil); code != 200 {
+		t.Fatalf("void on A: %d %s", code, body)
+	}
+	waitB("the voiding")
+	if got := complianceJSON(t, b, ""); got != before {
+		t.Fatalf("B after voiding:\n got  %s\n want %s", got, before)
 	}
 }
