@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/muster-police/muster/internal/courses"
 	"github.com/muster-police/muster/training"
 )
 
@@ -78,6 +79,10 @@ func coursesTable(w io.Writer, cs []training.Course) error {
 		if c.URL != "" {
 			fmt.Fprintf(&b, "  course link: %s\n", c.URL)
 		}
+		if c.RenewWithinDays > 0 {
+			fmt.Fprintf(&b, "  renewing within %d days before expiry keeps the cycle\n", c.RenewWithinDays)
+		}
+		fmt.Fprintf(&b, "  required of: %s\n", c.Audience.Describe())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -94,6 +99,10 @@ type courseYAML struct {
 	ValidForMonths *int     `yaml:"valid_for_months"`
 	DueSoonDays    *int     `yaml:"due_soon_days"`
 	URL            string   `yaml:"url,omitempty"`
+	// RenewWithinDays and Audience: who must do the course and how early
+	// renewal counts (docs/COMPLIANCE.md).
+	RenewWithinDays *int               `yaml:"renew_within_days,omitempty"`
+	Audience        *training.Audience `yaml:"audience,omitempty"`
 }
 
 // coursesFile is the top level of a courses file.
@@ -124,6 +133,15 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 			label = fmt.Sprintf("course %q", y.ID)
 		}
 		c := training.Course{ID: y.ID, Title: y.Title, Aliases: y.Aliases, URL: strings.TrimSpace(y.URL)}
+		if y.Audience != nil {
+			c.Audience = *y.Audience
+		}
+		if y.RenewWithinDays != nil {
+			if *y.RenewWithinDays < 0 {
+				return nil, fmt.Errorf("%s: %s: renew_within_days must not be negative", name, label)
+			}
+			c.RenewWithinDays = *y.RenewWithinDays
+		}
 		if y.Deadline != "" {
 			d, err := training.ParseDate(strings.TrimSpace(y.Deadline))
 			if err != nil {
@@ -164,8 +182,9 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 }
 
 func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	fs := flagSet("courses apply", "[--dry-run] FILE.yaml")
+	fs := flagSet("courses apply", "[--dry-run] [--yes] FILE.yaml")
 	dry := fs.Bool("dry-run", false, "check the file and say what would change, without saving")
+	yes := fs.Bool("yes", false, "confirm a change of who must do a course that alters more than 20% of its required people")
 	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code
@@ -183,18 +202,11 @@ func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		fail(stderr, err)
 		return exitFail
 	}
-	existing, err := env.store.Courses(ctx)
+	// The one "change the courses" use case the API and the Courses page
+	// call too: names checked against the stored courses, and each change
+	// previewed (who becomes required, who stops, by unit).
+	plan, err := courses.NewPlan(ctx, env.store, cs, env.today())
 	if err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
-	byID := map[string]training.Course{}
-	for _, c := range existing {
-		byID[c.ID] = c
-	}
-	// Names must stay unambiguous, within the file and against the courses
-	// it leaves alone: the one rule the API and the web pages check too.
-	if err := training.CheckCourseNames(existing, cs...); err != nil {
 		var ne *training.CourseNameError
 		if errors.As(err, &ne) {
 			err = fmt.Errorf("%s: course %q: %s", pos[0], ne.Course, message(err))
@@ -202,38 +214,60 @@ func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		fail(stderr, err)
 		return exitFail
 	}
-	var changed []training.Course
-	var created, updated, unchanged int
-	for _, c := range cs {
-		old, ok := byID[c.ID]
-		switch {
-		case !ok:
-			created++
-			fmt.Fprintf(stdout, "new      %s  %s\n", c.ID, c.Title)
-		case reflect.DeepEqual(old.Normalize(), c):
-			unchanged++
-			continue
-		default:
-			updated++
-			fmt.Fprintf(stdout, "changed  %s  %s\n", c.ID, c.Title)
-		}
-		changed = append(changed, c)
-	}
+	printCoursePlan(stdout, plan)
 	if *dry {
-		fmt.Fprintf(stdout, "Dry run: %d new, %d changed, %d unchanged; nothing saved.\n", created, updated, unchanged)
+		fmt.Fprintf(stdout, "Dry run: %d new, %d changed, %d unchanged; nothing saved.\n", plan.Created(), plan.Updated(), plan.Unchanged)
 		return exitOK
 	}
-	if len(changed) == 0 {
-		fmt.Fprintf(stdout, "Nothing to change: all %d courses are as in %s.\n", unchanged, pos[0])
+	if len(plan.Changes) == 0 {
+		fmt.Fprintf(stdout, "Nothing to change: all %d courses are as in %s.\n", plan.Unchanged, pos[0])
 		return exitOK
 	}
-	if err := env.store.PutCourses(ctx, changed); err != nil {
+	if err := courses.Apply(ctx, env.store, plan, *yes, courses.Actor{Name: env.by}, env.now()); err != nil {
+		var nc *courses.ErrNeedsConfirmation
+		if errors.As(err, &nc) {
+			fmt.Fprintln(stderr, "muster: nothing was saved: this changes who must do a course for more than 20% of the people who must do it now; check the figures above, and if they are right, run the same command with --yes")
+			return exitFail
+		}
 		fail(stderr, err)
 		return exitFail
 	}
-	env.audit(ctx, training.AuditCourseChanged, training.TargetCourse, "", training.AuditOK, fmt.Sprintf("%d new, %d changed", created, updated))
-	fmt.Fprintf(stdout, "Saved: %d new, %d changed, %d unchanged.\n", created, updated, unchanged)
+	fmt.Fprintf(stdout, "Saved: %d new, %d changed, %d unchanged.\n", plan.Created(), plan.Updated(), plan.Unchanged)
 	return exitOK
+}
+
+// printCoursePlan writes each change's preview: who becomes required, who
+// stops, who would be overdue at once, and the units most affected.
+func printCoursePlan(w io.Writer, p *courses.Plan) {
+	for _, ch := range p.Changes {
+		state := "changed "
+		if ch.Old == nil {
+			state = "new     "
+		}
+		fmt.Fprintf(w, "%s %s  %s\n", state, ch.Course.ID, ch.Course.Title)
+		pv := ch.Preview
+		if ch.Old == nil {
+			fmt.Fprintf(w, "         required of %d people; %d overdue at once\n", pv.RequiredAfter, pv.OverdueAtOnce)
+			continue
+		}
+		if pv.Joining == 0 && pv.Leaving == 0 && pv.OverdueAtOnce == 0 {
+			fmt.Fprintf(w, "         who must do it is unchanged (%d people)\n", pv.RequiredAfter)
+			continue
+		}
+		fmt.Fprintf(w, "         required of %d people, was %d: %d become required, %d stop being required, %d overdue at once\n",
+			pv.RequiredAfter, pv.RequiredBefore, pv.Joining, pv.Leaving, pv.OverdueAtOnce)
+		units := slices.Clone(pv.Units)
+		slices.SortStableFunc(units, func(a, b training.UnitChange) int {
+			return (b.Joining + b.Leaving) - (a.Joining + a.Leaving)
+		})
+		for i, u := range units {
+			if i == 10 {
+				fmt.Fprintf(w, "           … and %d more units\n", len(units)-10)
+				break
+			}
+			fmt.Fprintf(w, "           %s: +%d, -%d, %d overdue at once\n", u.Unit, u.Joining, u.Leaving, u.OverdueAtOnce)
+		}
+	}
 }
 
 // writeCoursesYAML writes courses in the format courses apply reads.
@@ -243,6 +277,14 @@ func writeCoursesYAML(w io.Writer, cs []training.Course) error {
 		y := courseYAML{ID: c.ID, Title: c.Title, Aliases: c.Aliases, Deadline: c.Deadline.String(), URL: c.URL}
 		due, valid, soon := c.DueWithinDays, c.ValidForMonths, c.DueSoonDays
 		y.DueWithinDays, y.ValidForMonths, y.DueSoonDays = &due, &valid, &soon
+		if c.RenewWithinDays > 0 {
+			renew := c.RenewWithinDays
+			y.RenewWithinDays = &renew
+		}
+		if !c.Audience.IsZero() {
+			a := c.Audience
+			y.Audience = &a
+		}
 		f.Courses = append(f.Courses, y)
 	}
 	enc := yaml.NewEncoder(w)

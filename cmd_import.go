@@ -201,6 +201,9 @@ func printImport(w io.Writer, r *importers.Report) error {
 	if c.MovesTotal > 0 {
 		line("moved unit", c.MovesTotal, "")
 	}
+	if c.PostsTotal > 0 {
+		line("changed post", c.PostsTotal, "  (role, staff type or in-post date)")
+	}
 	extra := ""
 	if s.CompletionsNoDate > 0 {
 		extra = fmt.Sprintf("  (%d without a date: counted from today)", s.CompletionsNoDate)

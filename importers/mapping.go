@@ -25,7 +25,8 @@ var mappable = []struct {
 	{FieldID, "officer ID"}, {FieldName, "full name"}, {FieldSurname, "surname"}, {FieldForename, "forename"},
 	{FieldEmail, "email"}, {FieldRank, "rank"}, {FieldUnit, "unit (whole path)"}, {FieldUnit1, "unit level 1 (command)"},
 	{FieldUnit2, "unit level 2 (BCU)"}, {FieldUnit3, "unit level 3 (team)"}, {FieldLineManager, "line manager"},
-	{FieldStartDate, "start date"}, {FieldStatus, "employment status"}, {FieldCourse, "course name"},
+	{FieldStartDate, "start date"}, {FieldStatus, "employment status"}, {FieldRole, "role (job or post title)"},
+	{FieldStaffType, "staff type"}, {FieldInPostSince, "in post since"}, {FieldCourse, "course name"},
 	{FieldCompletionDate, "completion date"}, {FieldCompletionStatus, "completion status"},
 	{FieldIgnore, "ignore this column"},
 }

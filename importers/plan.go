@@ -2,6 +2,7 @@ package importers
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -212,7 +213,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 
 // personFields are the fields that describe an officer rather than a completion.
 var personFields = []Field{FieldName, FieldSurname, FieldForename, FieldEmail, FieldRank, FieldUnit, FieldUnit1,
-	FieldUnit2, FieldUnit3, FieldLineManager, FieldStartDate, FieldStatus}
+	FieldUnit2, FieldUnit3, FieldLineManager, FieldStartDate, FieldStatus, FieldRole, FieldStaffType, FieldInPostSince}
 
 // completionOnly reports whether a wide row's file says nothing about who
 // officers are, only what they completed (a Moodle course completion
@@ -296,6 +297,13 @@ func (p *planner) officerRow(r *row) {
 		o.LeftOn = training.Date{}
 		p.rep.Changes.addOfficer(&p.rep.Changes.Returned, officerChange(o, r.Row, ""))
 	}
+	// A move into a course's audience (a new unit, role or staff type)
+	// starts that course's requirement (docs/COMPLIANCE.md).
+	inPost := training.Date{}
+	if r.has.any(FieldInPostSince) {
+		inPost = r.InPostSince
+	}
+	training.MoveRequirements(&old, &o, p.ds.Courses, today, inPost)
 	if sameOfficer(old, o) {
 		p.rep.Summary.Unchanged++
 		return
@@ -311,6 +319,15 @@ func (p *planner) officerRow(r *row) {
 		}
 		p.unit(old.Unit).MovedOut++
 		p.unit(o.Unit).MovedIn++
+	}
+	if old.Role != o.Role || old.StaffType != o.StaffType || old.InPostSince != o.InPostSince {
+		p.rep.Changes.PostsTotal++
+		if len(p.rep.Changes.Posts) < ListCap {
+			p.rep.Changes.Posts = append(p.rep.Changes.Posts, PostChange{OfficerID: o.ID, Name: o.Name, Unit: o.Unit, Row: r.Row,
+				RoleFrom: old.Role, RoleTo: o.Role, StaffTypeFrom: old.StaffType, StaffTypeTo: o.StaffType,
+				InPostSinceFrom: old.InPostSince, InPostSinceTo: o.InPostSince})
+		}
+		p.unit(o.Unit).PostChanged++
 	}
 }
 
@@ -355,6 +372,13 @@ func mergeOfficer(old training.Officer, exists bool, r *row) training.Officer {
 	if !r.StartDate.IsZero() && r.has.any(FieldStartDate) {
 		o.StartDate = r.StartDate
 	}
+	set(&o.Role, r.Role, FieldRole)
+	if r.StaffType != "" && r.has.any(FieldStaffType) {
+		o.StaffType = r.StaffType
+	}
+	if !r.InPostSince.IsZero() && r.has.any(FieldInPostSince) {
+		o.InPostSince = r.InPostSince
+	}
 	// Being on a roster means serving, unless its status column says
 	// otherwise; a status Muster does not know leaves it as it was.
 	if !r.StatusUnknown {
@@ -368,7 +392,8 @@ func sameOfficer(a, b training.Officer) bool {
 	return a.Name == b.Name && a.Email == b.Email && a.EmailInvalid == b.EmailInvalid &&
 		a.Rank == b.Rank && a.Unit == b.Unit && a.LineManager == b.LineManager &&
 		a.StartDate == b.StartDate && a.Leaver == b.Leaver && a.LeftOn == b.LeftOn &&
-		a.DisplayID == b.DisplayID
+		a.DisplayID == b.DisplayID && a.Role == b.Role && a.StaffType == b.StaffType && a.InPostSince == b.InPostSince &&
+		maps.Equal(a.RequiredSince, b.RequiredSince)
 }
 
 // absentLeavers makes leavers of active officers a full roster leaves out.

@@ -18,7 +18,8 @@ var fieldBits = map[Field]fieldSet{
 	FieldEmail: 1 << 4, FieldRank: 1 << 5, FieldUnit: 1 << 6, FieldUnit1: 1 << 7,
 	FieldUnit2: 1 << 8, FieldUnit3: 1 << 9, FieldLineManager: 1 << 10, FieldStartDate: 1 << 11,
 	FieldStatus: 1 << 12, FieldCourse: 1 << 13, FieldCompletionDate: 1 << 14,
-	FieldCompletionStatus: 1 << 15, FieldCourseColumn: 1 << 16,
+	FieldCompletionStatus: 1 << 15, FieldCourseColumn: 1 << 16, FieldRole: 1 << 17, FieldStaffType: 1 << 18,
+	FieldInPostSince: 1 << 19,
 }
 
 func fieldSetOf(has map[Field]bool) fieldSet {

@@ -24,6 +24,7 @@ type rowParser struct {
 
 	// Column indexes (-1: absent).
 	id, name, surname, forename, email, rank, unit, lineManager, startDate, status int
+	role, staffType, inPostSince                                                   int
 	units                                                                          [3]int
 	course, completionDate, completionStatus                                       int
 	courseCols                                                                     []Column
@@ -50,6 +51,7 @@ type rowParser struct {
 func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, today training.Date) *rowParser {
 	rp := &rowParser{sheet: sheet, date1904: date1904, today: today, layout: p.layout, cm: cm, has: make(map[Field]bool),
 		id: -1, name: -1, surname: -1, forename: -1, email: -1, rank: -1, unit: -1, lineManager: -1, startDate: -1, status: -1,
+		role: -1, staffType: -1, inPostSince: -1,
 		units: [3]int{-1, -1, -1}, course: -1, completionDate: -1, completionStatus: -1,
 		unitCache: make(map[[3]string]string), pathCache: make(map[string]string),
 		leaverCache: make(map[string]statusWord), strCache: make(map[string]string), cellCache: make(map[string]CellKind)}
@@ -93,6 +95,12 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 			rp.startDate = c.Index
 		case FieldStatus:
 			rp.status = c.Index
+		case FieldRole:
+			rp.role = c.Index
+		case FieldStaffType:
+			rp.staffType = c.Index
+		case FieldInPostSince:
+			rp.inPostSince = c.Index
 		case FieldCourse:
 			rp.course = c.Index
 		case FieldCompletionDate:
@@ -273,6 +281,7 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 			rp.addDate(d)
 		}
 	}
+	rp.parsePost(row, cells, rec)
 	if rp.status >= 0 {
 		raw := cell(cells, rp.status)
 		leaver, known := rp.leaver(raw)
@@ -307,6 +316,57 @@ func (rp *rowParser) parse(row int, cells []string, rec *Record) rowKind {
 	}
 	rec.Hash = fnv64a(rp.buf)
 	return rowRecord
+}
+
+// staffTypeWords is the list of staff-type wordings a cell error quotes.
+var staffTypeWords = func() string {
+	ws := training.StaffTypeWordings()
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = strconv.Quote(w)
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}()
+
+// parsePost reads the person's role, staff type and in-post date. A
+// staff type Muster does not know is a cell error: nothing is guessed.
+func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
+	if rp.role >= 0 {
+		rec.Role = rp.intern(cell(cells, rp.role))
+		rp.add(rec.Role)
+	}
+	if rp.staffType >= 0 {
+		raw := clean(cell(cells, rp.staffType))
+		st, ok := training.ParseStaffType(raw)
+		switch {
+		case ok:
+			rec.StaffType = st
+			rp.add(string(st))
+		case raw == "":
+			rp.add("")
+		default:
+			rp.problem(SeverityError, row, rp.staffType, raw, "The staff type was not imported: Muster does not know \""+raw+
+				"\", so the person's staff type was left as it was. It accepts "+staffTypeWords+".", rec.ID)
+			rp.add("?" + raw)
+		}
+	}
+	if rp.inPostSince >= 0 {
+		raw := clean(cell(cells, rp.inPostSince))
+		d, err := parseDate(raw, rp.date1904)
+		if err == nil {
+			err = plausible(d, training.Date{}) // a move may be planned ahead
+		}
+		switch {
+		case raw == "":
+			rp.add("")
+		case err != nil:
+			rp.problem(SeverityError, row, rp.inPostSince, rp.shown(raw), "The in-post date was not imported: "+err.Error()+".", rec.ID)
+			rp.add(raw)
+		default:
+			rec.InPostSince = d
+			rp.addDate(d)
+		}
+	}
 }
 
 // parseLong fills the completion of a long-layout row.

@@ -49,6 +49,9 @@ const (
 	FieldLineManager      Field = "line_manager"
 	FieldStartDate        Field = "start_date"
 	FieldStatus           Field = "status"
+	FieldRole             Field = "role"              // job or post title
+	FieldStaffType        Field = "staff_type"        // officer, staff, special, pcso, volunteer
+	FieldInPostSince      Field = "in_post_since"     // the date the current post began
 	FieldCourse           Field = "course"            // long layout: course name
 	FieldCompletionDate   Field = "completion_date"   // long layout
 	FieldCompletionStatus Field = "completion_status" // long layout
@@ -161,6 +164,12 @@ type Record struct {
 	Unit          string // joined path
 	LineManager   string
 	StartDate     training.Date
+	// Role, StaffType and InPostSince describe the person's post
+	// (docs/ROSTERS.md, "Who people are"); zero when the file has no such
+	// column or the cell was blank or in error.
+	Role        string
+	StaffType   training.StaffType
+	InPostSince training.Date
 	// Leaver is set when the status column says the officer has left
 	// (Leaver, Left, Withdrawn…).
 	Leaver bool

@@ -61,10 +61,14 @@ type Changes struct {
 	Leavers      []OfficerChange `json:"leavers"`
 	LeaversTotal int             `json:"leavers_total"`
 	// Returned are leavers a roster lists as serving again.
-	Returned         []OfficerChange    `json:"returned"`
-	ReturnedTotal    int                `json:"returned_total"`
-	Moves            []Move             `json:"moves"`
-	MovesTotal       int                `json:"moves_total"`
+	Returned      []OfficerChange `json:"returned"`
+	ReturnedTotal int             `json:"returned_total"`
+	Moves         []Move          `json:"moves"`
+	MovesTotal    int             `json:"moves_total"`
+	// Posts are officers whose role, staff type or in-post date changed
+	// (a first value where none was known included).
+	Posts            []PostChange       `json:"posts"`
+	PostsTotal       int                `json:"posts_total"`
 	Completions      []CompletionChange `json:"completions"`
 	CompletionsTotal int                `json:"completions_total"`
 	// Orphans are completions of IDs not on the roster: kept, and counted
@@ -98,6 +102,21 @@ type Move struct {
 	From      string `json:"from"`
 	To        string `json:"to"`
 	Row       int    `json:"row"`
+}
+
+// PostChange is an officer whose post changed: each part as it was and
+// as it will be ("" and a zero date for unknown).
+type PostChange struct {
+	OfficerID       string             `json:"officer_id"`
+	Name            string             `json:"name"`
+	Unit            string             `json:"unit"`
+	Row             int                `json:"row"`
+	RoleFrom        string             `json:"role_from"`
+	RoleTo          string             `json:"role_to"`
+	StaffTypeFrom   training.StaffType `json:"staff_type_from"`
+	StaffTypeTo     training.StaffType `json:"staff_type_to"`
+	InPostSinceFrom training.Date      `json:"in_post_since_from"`
+	InPostSinceTo   training.Date      `json:"in_post_since_to"`
 }
 
 // CompletionChange is one completion recorded.
@@ -175,13 +194,16 @@ type CourseCount struct {
 
 // UnitChanges counts one unit's changes.
 type UnitChanges struct {
-	Unit        string `json:"unit"`
-	Added       int    `json:"added"`
-	Leavers     int    `json:"leavers"`
-	MovedIn     int    `json:"moved_in"`
-	MovedOut    int    `json:"moved_out"`
-	Completions int    `json:"completions"`
-	Exemptions  int    `json:"exemptions"`
+	Unit     string `json:"unit"`
+	Added    int    `json:"added"`
+	Leavers  int    `json:"leavers"`
+	MovedIn  int    `json:"moved_in"`
+	MovedOut int    `json:"moved_out"`
+	// PostChanged counts officers of the unit whose role, staff type or
+	// in-post date changed.
+	PostChanged int `json:"post_changed"`
+	Completions int `json:"completions"`
+	Exemptions  int `json:"exemptions"`
 }
 
 func officerChange(o training.Officer, rowNum int, reason string) OfficerChange {
@@ -235,6 +257,7 @@ func (r *Report) fill() {
 	orEmpty(&c.Leavers)
 	orEmpty(&c.Returned)
 	orEmpty(&c.Moves)
+	orEmpty(&c.Posts)
 	orEmpty(&c.Completions)
 	orEmpty(&c.Orphans)
 	orEmpty(&c.Exemptions)

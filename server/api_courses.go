@@ -1,11 +1,11 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/courses"
 	"github.com/muster-police/muster/training"
 )
 
@@ -18,39 +18,53 @@ func (s *Server) apiCourses(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(cs))
 }
 
-// apiCoursesPut creates or replaces the courses in the body (a list), in one write.
+// coursePlanJSON is a course change's preview on the wire.
+type coursePlanJSON struct {
+	Changes           []training.CourseChange `json:"changes"`
+	Unchanged         int                     `json:"unchanged"`
+	NeedsConfirmation bool                    `json:"needs_confirmation"`
+	Summary           string                  `json:"summary"`
+}
+
+func planJSON(p *courses.Plan) coursePlanJSON {
+	out := coursePlanJSON{Changes: []training.CourseChange{}, Unchanged: p.Unchanged, NeedsConfirmation: p.NeedsConfirmation(), Summary: p.Summary()}
+	for _, ch := range p.Changes {
+		out.Changes = append(out.Changes, ch.Preview)
+	}
+	return out
+}
+
+// apiCoursesPreview says what PUT /courses with the same body would
+// change (who becomes required, who stops, who is overdue at once, by
+// unit), and whether it needs confirm=true. It writes nothing.
+func (s *Server) apiCoursesPreview(c echo.Context) error {
+	var in []training.Course
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := courses.NewPlan(c.Request().Context(), s.store, in, s.today())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, planJSON(p))
+}
+
+// apiCoursesPut creates or replaces the courses in the body (a list), in
+// one write; a change of more than 20% of a course's required people needs
+// ?confirm=true (else 409 with the preview's summary).
 func (s *Server) apiCoursesPut(c echo.Context) error {
 	var in []training.Course
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if len(in) == 0 {
-		return fmt.Errorf("%w: send a list of at least one course", training.ErrInvalid)
-	}
-	seen := map[string]bool{}
-	for i := range in {
-		in[i] = in[i].Normalize()
-		if err := in[i].Validate(); err != nil {
-			return err
-		}
-		if seen[in[i].ID] {
-			return fmt.Errorf("%w: course %q appears twice", training.ErrInvalid, in[i].ID)
-		}
-		seen[in[i].ID] = true
-	}
-	ctx := c.Request().Context()
-	if err := s.checkCourseNames(ctx, in...); err != nil {
+	if err := s.changeCourses(c, in); err != nil {
 		return err
 	}
-	if err := s.store.PutCourses(ctx, in); err != nil {
-		return err
-	}
-	s.audit(c, training.AuditCourseChanged, training.TargetCourse, "", training.AuditOK, fmt.Sprintf("%d courses put", len(in)))
 	return s.apiCourses(c)
 }
 
 // apiCoursePut creates or replaces one course; the body's id, when given,
-// must match the path.
+// must match the path. Confirmation as for PUT /courses.
 func (s *Server) apiCoursePut(c echo.Context) error {
 	var in training.Course
 	if err := bindJSON(c, &in); err != nil {
@@ -61,26 +75,27 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 		return fmt.Errorf("%w: the course id in the body (%q) differs from the one in the path (%q)", training.ErrInvalid, in.ID, id)
 	}
 	in.ID = id
-	in = in.Normalize()
-	if err := in.Validate(); err != nil {
+	list := []training.Course{in}
+	if err := s.changeCourses(c, list); err != nil {
 		return err
 	}
-	if err := s.checkCourseNames(c.Request().Context(), in); err != nil {
-		return err
-	}
-	if err := s.store.PutCourses(c.Request().Context(), []training.Course{in}); err != nil {
-		return err
-	}
-	s.audit(c, training.AuditCourseChanged, training.TargetCourse, in.ID, training.AuditOK, "")
-	return c.JSON(http.StatusOK, in)
+	return c.JSON(http.StatusOK, list[0])
 }
 
-// checkCourseNames applies training.CheckCourseNames (the rule the CLI and
-// the web pages use) against the stored courses.
-func (s *Server) checkCourseNames(ctx context.Context, changed ...training.Course) error {
-	existing, err := s.store.Courses(ctx)
+// changeCourses runs the one "change the courses" use case for the API.
+func (s *Server) changeCourses(c echo.Context, in []training.Course) error {
+	confirm, err := boolField(c, "confirm")
 	if err != nil {
 		return err
 	}
-	return training.CheckCourseNames(existing, changed...)
+	ctx := c.Request().Context()
+	p, err := courses.NewPlan(ctx, s.store, in, s.today())
+	if err != nil {
+		return err
+	}
+	by := courses.Actor{Name: "anonymous", RequestID: requestIDOf(c)}
+	if u, ok := currentUser(c); ok {
+		by.Name = u.Username
+	}
+	return courses.Apply(ctx, s.store, p, confirm, by, s.now())
 }

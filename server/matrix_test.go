@@ -116,6 +116,7 @@ func matrixRows(e *testEnv) []matrixRow {
 			}},
 		{method: "GET", route: "/xapi/statements", path: "/xapi/statements?statementId=" + matrixStatementID, access: staff, ok: 200, header: xapiVersion},
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
+		{method: "POST", route: "/api/v1/courses/preview", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,
 			body: jsonOf(map[string]any{"title": "Extra course", "valid_for_months": 12})},
 		{method: "POST", route: "/api/v1/officers/:id/links/revoke", path: "/api/v1/officers/B3/links/revoke", access: staff, ok: 200},

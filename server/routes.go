@@ -104,6 +104,7 @@ func (s *Server) routes() *echo.Echo {
 	e.PUT("/xapi/statements", s.xapiPut, staff)
 	e.GET("/xapi/statements", s.xapiGet, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
+	api.POST("/courses/preview", s.apiCoursesPreview, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)
 	api.POST("/officers/:id/links/revoke", s.apiRevokeLinks, staff)
 	api.GET("/jobs", s.apiJobs, staff)

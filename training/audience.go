@@ -279,3 +279,37 @@ func RequirementStart(o Officer, c Course) Date {
 func Required(o Officer, c Course, d Date) bool {
 	return o.Active() && c.Audience.Includes(o) && !RequirementStart(o, c).After(d)
 }
+
+// Describe says who the audience is in words, e.g. "unit Frontline
+// Policing and staff type officer or special; or unit Specialist Crime /
+// Public Protection; except role Front Counter Officer" ("everyone" for
+// the zero Audience).
+func (a Audience) Describe() string {
+	rule := func(r AudienceRule) string {
+		var parts []string
+		for _, c := range []struct {
+			name string
+			ws   Words
+		}{{"unit", r.Unit}, {"staff type", r.StaffType}, {"rank", r.Rank}, {"role", r.Role}} {
+			if len(c.ws) > 0 {
+				parts = append(parts, c.name+" "+strings.Join(c.ws, " or "))
+			}
+		}
+		return strings.Join(parts, " and ")
+	}
+	var inc, exc []string
+	for _, r := range a.Include {
+		inc = append(inc, rule(r))
+	}
+	for _, r := range a.Exclude {
+		exc = append(exc, rule(r))
+	}
+	s := "everyone"
+	if len(inc) > 0 {
+		s = strings.Join(inc, "; or ")
+	}
+	if len(exc) > 0 {
+		s += "; except " + strings.Join(exc, "; or ")
+	}
+	return s
+}

@@ -283,6 +283,9 @@ const (
 	ImportFull    ImportKind = "full"    // a full roster: missing officers become leavers
 	ImportPartial ImportKind = "partial" // adds and updates only
 	ImportAPI     ImportKind = "api"     // completions posted through the API
+	// ImportCourse records the requirement dates a change of a course's
+	// audience set for the people it moved (docs/COMPLIANCE.md).
+	ImportCourse ImportKind = "course"
 )
 
 // ImportOutcome says how an import attempt ended.

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +20,11 @@ import (
 // Adding a field means a new version byte and a decoder branch for the
 // old one.
 const rosterV1 = 1
+
+// officerV2 is an officer record with, after the fields of rosterV1, the
+// role, staff type, in-post date and the per-course requirement dates
+// (issue 17). Records written before it decode with those empty.
+const officerV2 = 2
 
 var errCorrupt = errors.New("corrupt record")
 
@@ -121,9 +128,9 @@ func (d *decoder) done(what string) error {
 }
 
 func encodeOfficer(o training.Officer) []byte {
-	e := encoder{varint.Writer{B: make([]byte, 0, 96+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
-		len(o.Rank)+len(o.Unit)+len(o.LineManager)+sourceLen(o.Source))}}
-	e.Byte(rosterV1)
+	e := encoder{varint.Writer{B: make([]byte, 0, 112+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
+		len(o.Rank)+len(o.Unit)+len(o.LineManager)+len(o.Role)+sourceLen(o.Source)+24*len(o.RequiredSince))}}
+	e.Byte(officerV2)
 	e.String(o.ID)
 	e.String(o.DisplayID)
 	e.String(o.Name)
@@ -137,12 +144,24 @@ func encodeOfficer(o training.Officer) []byte {
 	e.bool(o.Leaver)
 	e.date(o.LeftOn)
 	e.source(o.Source)
+	e.String(o.Role)
+	e.String(string(o.StaffType))
+	e.date(o.InPostSince)
+	// Courses in order, so that one officer is always the same bytes.
+	e.Uint(uint64(len(o.RequiredSince)))
+	for _, c := range slices.Sorted(maps.Keys(o.RequiredSince)) {
+		e.String(c)
+		e.date(o.RequiredSince[c])
+	}
 	return e.B
 }
 
 func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error) {
 	d := newDecoder(b, intern)
-	d.version()
+	v := d.Byte()
+	if v != rosterV1 && v != officerV2 && d.Err() == nil {
+		d.Fail(fmt.Errorf("record version %d not understood", v))
+	}
 	// The officer's own strings share one allocation: a Dataset holds
 	// 150,000 officers and every allocation costs again at each GC.
 	var parts [5][]byte
@@ -156,6 +175,16 @@ func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error)
 	size += len(parts[4])
 	o.StartDate, o.FirstSeen, o.Leaver, o.LeftOn = d.date(), d.date(), d.bool(), d.date()
 	o.Source = d.source()
+	if v == officerV2 {
+		o.Role, o.StaffType, o.InPostSince = d.istr(), training.StaffType(d.istr()), d.date()
+		if n := d.Count(); n > 0 {
+			o.RequiredSince = make(map[string]training.Date, n)
+			for range n {
+				c := d.istr()
+				o.RequiredSince[c] = d.date()
+			}
+		}
+	}
 	if d.Err() != nil {
 		return o, d.done("officer")
 	}

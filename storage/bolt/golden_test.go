@@ -28,12 +28,18 @@ func goldenRecords() []struct {
 		name, kind string
 		v          any
 	}{
+		{"officer-v1-empty", "officer-v1", training.Officer{}},
+		{"officer-v1-full", "officer-v1", training.Officer{ID: "A12", DisplayID: "a12", Name: "Siân " + odd, Email: "s@x.example",
+			EmailInvalid: true, Rank: "DC", Unit: "North / CID", LineManager: "900", StartDate: training.NewDate(1999, 2, 28),
+			FirstSeen: training.NewDate(2026, 1, 2), Leaver: true, LeftOn: training.NewDate(2026, 11, 1), Source: src}},
+		{"officer-v1-before-1970", "officer-v1", training.Officer{ID: "1", StartDate: training.Date{Year: -1, Month: 13, Day: 40},
+			Source: training.Source{At: time.Date(1969, 12, 31, 23, 59, 59, 1, time.UTC)}}},
 		{"officer-empty", "officer", training.Officer{}},
 		{"officer-full", "officer", training.Officer{ID: "A12", DisplayID: "a12", Name: "Siân " + odd, Email: "s@x.example",
 			EmailInvalid: true, Rank: "DC", Unit: "North / CID", LineManager: "900", StartDate: training.NewDate(1999, 2, 28),
-			FirstSeen: training.NewDate(2026, 1, 2), Leaver: true, LeftOn: training.NewDate(2026, 11, 1), Source: src}},
-		{"officer-before-1970", "officer", training.Officer{ID: "1", StartDate: training.Date{Year: -1, Month: 13, Day: 40},
-			Source: training.Source{At: time.Date(1969, 12, 31, 23, 59, 59, 1, time.UTC)}}},
+			Role: "Call Handler " + odd, StaffType: training.StaffPCSO, InPostSince: training.NewDate(2025, 3, 1),
+			RequiredSince: map[string]training.Date{"tic": training.NewDate(2025, 3, 1), "cse-recognition": training.NewDate(2026, 2, 28), "z": {}},
+			FirstSeen:     training.NewDate(2026, 1, 2), Leaver: true, LeftOn: training.NewDate(2026, 11, 1), Source: src}},
 		{"completions-none", "completions", []training.Completion(nil)},
 		{"completions-two", "completions", []training.Completion{
 			{OfficerID: "7", CourseID: "cse-recognition", Date: training.NewDate(2024, 2, 29), Source: src},
@@ -57,6 +63,8 @@ func goldenEncode(kind string, v any) []byte {
 	switch kind {
 	case "officer":
 		return encodeOfficer(v.(training.Officer))
+	case "officer-v1":
+		return encodeOfficerV1(v.(training.Officer))
 	case "completions":
 		return encodeCompletions(v.([]training.Completion))
 	case "exemptions":
@@ -75,7 +83,7 @@ func goldenEncode(kind string, v any) []byte {
 
 func goldenDecode(kind string, b []byte) (any, error) {
 	switch kind {
-	case "officer":
+	case "officer", "officer-v1":
 		return decodeOfficer(b, map[string]string{})
 	case "completions":
 		_, cs, err := decodeCompletions("7", b, nil, nil)

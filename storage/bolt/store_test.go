@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"github.com/muster-police/muster/storage/storagetest"
 	"github.com/muster-police/muster/training"
 )
@@ -80,4 +82,19 @@ func TestOpenReleasesLocksAndClosesRunsOfADeadProcess(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConformanceLegacy reads officers stored in the format before issue
+// 17's fields.
+func TestConformanceLegacy(t *testing.T) {
+	storagetest.RunLegacy(t, func(t *testing.T) training.Store { return openTemp(t) }, storagetest.Legacy{
+		PutOfficerV1: func(t *testing.T, s training.Store, o training.Officer) {
+			err := s.(*Store).db.Update(func(tx *bbolt.Tx) error {
+				return tx.Bucket(bOfficers).Put([]byte(o.ID), encodeOfficerV1(o))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		},
+	})
 }

@@ -3,6 +3,7 @@ package redis
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,10 @@ const (
 	// writing the outbox. Messages stored as JSON before (records.go's
 	// messageV1) start with '{' and still decode.
 	fmtMessageV1 = 0x04
+	// fmtOfficerV2 is an officer with, after fmtOfficerV1's fields, the
+	// role, staff type, in-post date and per-course requirement dates
+	// (issue 17). Officers stored as fmtOfficerV1 decode with those empty.
+	fmtOfficerV2 = 0x05
 )
 
 // writer adds Redis's dates, times and sources to the shared primitives.
@@ -138,8 +143,8 @@ const (
 )
 
 func encodeOfficer(o training.Officer) string {
-	w := writer{varint.Writer{B: make([]byte, 0, 160+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Source.File))}}
-	w.Byte(fmtOfficerV1)
+	w := writer{varint.Writer{B: make([]byte, 0, 176+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Role)+len(o.Source.File)+24*len(o.RequiredSince))}}
+	w.Byte(fmtOfficerV2)
 	w.String(o.ID)
 	w.String(o.DisplayID)
 	w.String(o.Name)
@@ -159,18 +164,41 @@ func encodeOfficer(o training.Officer) string {
 	w.date(o.FirstSeen)
 	w.date(o.LeftOn)
 	w.source(o.Source)
+	w.String(o.Role)
+	w.String(string(o.StaffType))
+	w.date(o.InPostSince)
+	// Courses in order, so that one officer is always the same bytes.
+	w.Uint(uint64(len(o.RequiredSince)))
+	for _, c := range slices.Sorted(maps.Keys(o.RequiredSince)) {
+		w.String(c)
+		w.date(o.RequiredSince[c])
+	}
 	return string(w.B)
 }
 
 func decodeOfficer(s string, intern map[string]string) (training.Officer, error) {
 	r := newReader(s, intern)
-	r.format(fmtOfficerV1, "officer")
+	v := fmtOfficerV2
+	if len(s) > 0 && s[0] == fmtOfficerV1 {
+		v = fmtOfficerV1
+	}
+	r.format(byte(v), "officer")
 	o := training.Officer{ID: r.str(), DisplayID: r.str(), Name: r.str(), Email: r.str()}
 	flags := r.Uint()
 	o.EmailInvalid, o.Leaver = flags&flagEmailInvalid != 0, flags&flagLeaver != 0
 	o.Rank, o.Unit, o.LineManager = r.shared(), r.shared(), r.shared()
 	o.StartDate, o.FirstSeen, o.LeftOn = r.date(), r.date(), r.date()
 	o.Source = r.source()
+	if v == fmtOfficerV2 {
+		o.Role, o.StaffType, o.InPostSince = r.shared(), training.StaffType(r.shared()), r.date()
+		if n := r.Count(); n > 0 {
+			o.RequiredSince = make(map[string]training.Date, n)
+			for range n {
+				c := r.shared()
+				o.RequiredSince[c] = r.date()
+			}
+		}
+	}
 	return o, r.done()
 }
 

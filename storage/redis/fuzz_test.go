@@ -15,6 +15,9 @@ import (
 func FuzzRecords(f *testing.F) {
 	src := training.Source{ImportID: "imp", File: "f.xlsx", Row: 3, At: time.Unix(1700000000, 5)}
 	f.Add(encodeOfficer(training.Officer{ID: "1", Name: "A", Unit: "N / T", StartDate: training.NewDate(2020, 1, 2), Source: src}))
+	f.Add(encodeOfficer(training.Officer{ID: "2", Role: "PCSO", StaffType: training.StaffPCSO, InPostSince: training.NewDate(2025, 1, 2),
+		RequiredSince: map[string]training.Date{"c": training.NewDate(2025, 1, 2), "d": training.NewDate(2026, 3, 4)}, Source: src}))
+	f.Add(encodeOfficerV1(training.Officer{ID: "1", Name: "A", Unit: "N / T", StartDate: training.NewDate(2020, 1, 2), Source: src}))
 	f.Add(encodeCompletions([]training.Completion{{OfficerID: "1", CourseID: "c", Date: training.NewDate(2026, 1, 1), Source: src}}))
 	f.Add(encodeExemptions([]training.Exemption{{OfficerID: "1", CourseID: "c", Reason: "r", Source: src}}))
 	f.Add(encodeMessage(training.Message{ID: "m", LedgerKeys: []string{"k"}, State: training.MessageQueued, Created: time.Unix(1700000000, 5)}))

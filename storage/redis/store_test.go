@@ -98,3 +98,16 @@ func TestDatasetInOneTransaction(t *testing.T) {
 		t.Fatalf("MULTI read differs from the scan: revision %d vs %d, %d vs %d officers", tx.Revision, scanned.Revision, len(tx.Officers), len(scanned.Officers))
 	}
 }
+
+// TestStoreLegacy reads officers stored in the format before issue 17's
+// fields.
+func TestStoreLegacy(t *testing.T) {
+	storagetest.RunLegacy(t, func(t *testing.T) training.Store { return openTest(t, miniURL(t), "") }, storagetest.Legacy{
+		PutOfficerV1: func(t *testing.T, s training.Store, o training.Officer) {
+			rs := s.(*Store)
+			if err := rs.rdb.HSet(t.Context(), rs.keys.officers, o.ID, encodeOfficerV1(o)).Err(); err != nil {
+				t.Fatal(err)
+			}
+		},
+	})
+}

@@ -17,6 +17,7 @@ var rosterTests = []test{
 	{"CompletionDedupe", testCompletionDedupe},
 	{"ExemptionReplace", testExemptionReplace},
 	{"OfficerReplacedWhole", testOfficerReplaced},
+	{"OfficerPostFields", testOfficerPostFields},
 	{"OrphanCompletions", testOrphanCompletions},
 	{"OfficerNotFound", testOfficerNotFound},
 	{"DatasetIsACopy", testDatasetIsACopy},

@@ -19,7 +19,28 @@ var (
 	forenames = []string{"Aisha", "Tom", "Priya", "Jack", "Siobhán", "Harry", "Zoë", "Mohammed", "Emily", "Oliver", "Amelia", "Kwame", "Chloe", "Daniel", "Grace", "Ravi", "Sophie", "Liam", "Niamh", "Ewan", "Fatima", "Callum", "Hannah", "Tariq"}
 	surnames  = []string{"Khan", "Wood", "Taylor", "Thompson", "Ali", "Robinson", "O'Brien", "Smith", "Jones", "Patel", "Williams", "Brown", "Evans", "Nowak", "Okafor", "Murphy", "Davies", "Hughes", "Singh", "Campbell", "Clarke", "Wilson", "Begum", "MacLeod"}
 	ranks     = []string{"PC", "PC", "PC", "PC", "PC", "DC", "PS", "DS", "Insp", "Staff"}
+	// Posts: police staff roles (some meet victims, some never do), and
+	// what officers' posts are called.
+	staffRoles   = []string{"Call Handler", "Call Handler (Nights)", "Payroll Officer", "Front Counter Officer", "Intelligence Analyst", "HR Adviser", "Detention Officer", "Victim Care Officer"}
+	officerRoles = []string{"Response Officer", "Neighbourhood Officer", "Detective Constable", "Safeguarding Officer", "Custody Officer", "Roads Policing Officer"}
 )
+
+// Courses returns the demo force's courses: the default two, with the
+// audiences a force would give them. CSE recognition is required of
+// officers, specials and PCSOs in Frontline Policing, Specialist Crime and
+// the Public Protection Command, and of victim care officers anywhere; an
+// early renewal within 60 days of expiry keeps its cycle. Trauma-informed
+// communication is required of everyone except payroll and HR staff.
+func Courses() []training.Course {
+	cs := training.DefaultCourses()
+	cs[0].RenewWithinDays = 60
+	cs[0].Audience = training.Audience{Include: []training.AudienceRule{
+		{Unit: training.Words{"Frontline Policing", "Specialist Crime", "Public Protection Command"}, StaffType: training.Words{"officer", "special", "pcso"}},
+		{Role: training.Words{"Victim Care Officer"}},
+	}}
+	cs[1].Audience = training.Audience{Exclude: []training.AudienceRule{{Role: training.Words{"Payroll*", "HR*"}}}}
+	return cs
+}
 
 // Units returns n distinct three-level unit paths.
 func Units(n int) []string {
@@ -56,6 +77,9 @@ func Force(seed int64, n, units int, asOf training.Date) training.ChangeSet {
 	cs.Officers = make([]training.Officer, 0, n)
 	managerOf := make([]string, len(paths))
 	courses := training.DefaultCourses()
+	// Posts come from their own stream, so that adding them left every
+	// other generated value (and the figures built on them) as it was.
+	posts := rand.New(rand.NewPCG(uint64(seed), 0x706f737473))
 	for i := 0; i < n; i++ {
 		unit := i % len(paths)
 		id := strconv.Itoa(100000 + i)
@@ -69,6 +93,7 @@ func Force(seed int64, n, units int, asOf training.Date) training.ChangeSet {
 			FirstSeen: asOf.AddDays(-200),
 			Source:    src,
 		}
+		o.StaffType, o.Role = post(posts, o.Rank)
 		if rng.IntN(100) == 0 {
 			o.Email = "not an address"
 			o.EmailInvalid = true
@@ -110,6 +135,22 @@ func Force(seed int64, n, units int, asOf training.Date) training.ChangeSet {
 		}
 	}
 	return cs
+}
+
+// post draws a person's staff type and role: police staff have a staff
+// role; of the rest, about 5% are specials and 5% PCSOs.
+func post(rng *rand.Rand, rank string) (training.StaffType, string) {
+	if rank == "Staff" {
+		return training.StaffStaff, staffRoles[rng.IntN(len(staffRoles))]
+	}
+	st := training.StaffOfficer
+	switch roll := rng.IntN(100); {
+	case roll < 5:
+		st = training.StaffSpecial
+	case roll < 10:
+		st = training.StaffPCSO
+	}
+	return st, officerRoles[rng.IntN(len(officerRoles))]
 }
 
 func asciiLower(s string) string {

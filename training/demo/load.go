@@ -31,6 +31,12 @@ func Load(ctx context.Context, st training.Store, today training.Date) (int, err
 	if len(ds.Officers) > 0 {
 		return 0, ErrNotEmpty
 	}
+	if err := st.PutCourses(ctx, Courses()); err != nil {
+		return 0, fmt.Errorf("loading demo courses: %w", err)
+	}
+	if ds, err = st.Dataset(ctx); err != nil {
+		return 0, err
+	}
 	cs := Force(DemoSeed, DemoOfficers, DemoUnits, today)
 	cs.BaseRevision = ds.Revision
 	if _, err := st.ApplyChanges(ctx, cs); err != nil {
