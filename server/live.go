@@ -205,8 +205,19 @@ func (s *Server) refreshLive(ctx context.Context) error {
 		return err
 	}
 	s.live.catchUp.Lock()
-	defer s.live.catchUp.Unlock()
-	return s.swapLive(ctx, ds, ix)
+	err = s.swapLive(ctx, ds, ix)
+	s.live.catchUp.Unlock()
+	if err != nil {
+		return err
+	}
+	// People or courses may have changed: xAPI statements waiting for
+	// them may match now (docs/xapi.md).
+	if n, err := s.rematchStatements(ctx); err != nil {
+		s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
+	} else if n > 0 {
+		s.log.Info("xapi: waiting statements now match", "statements", n)
+	}
+	return nil
 }
 
 // loadLive reads and swaps in the model; the caller holds catchUp only
