@@ -95,7 +95,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-			p, err := s.tokenPrincipal(ctx, h, strings.HasPrefix(c.Path(), "/xapi/"))
+			p, err := s.tokenPrincipal(ctx, h, strings.HasPrefix(c.Request().URL.Path, "/xapi/"))
 			if err != nil {
 				return err
 			}

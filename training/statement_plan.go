@@ -24,8 +24,7 @@ type StatementPlan struct {
 // PlanStatements decides what the statements in change, given the stored
 // statements have (by ID: those of in, and those they void). It refuses
 // the whole batch when one statement is wrong: ErrInvalid for an ID used
-// twice in the batch or a statement that voids a voiding statement,
-// ErrConflict for an ID stored with other content; the message names the
+// twice in the batch, ErrConflict for an ID stored with other content; the message names the
 // statement by its place in the batch and its ID.
 func PlanStatements(m *StatementMatcher, have map[string]Statement, in []Statement, today Date) (StatementPlan, error) {
 	var p StatementPlan
@@ -52,9 +51,10 @@ func PlanStatements(m *StatementMatcher, have map[string]Statement, in []Stateme
 				target = t
 			}
 			if target.Voids != "" {
-				return StatementPlan{}, fmt.Errorf("%w: statement %d voids %s, which is itself a voiding statement (xAPI: a voiding statement cannot be voided); nothing was stored", ErrInvalid, i+1, st.Voids)
-			}
-			if target.ID != "" && target.Status != StatementVoided {
+				// A voiding statement cannot be voided (xAPI 1.0.3 Data
+				// 2.3.2): the statement is kept and changes nothing.
+				st.Problem = "it voids " + st.Voids + ", a voiding statement, which cannot be voided: nothing changed"
+			} else if target.ID != "" && target.Status != StatementVoided {
 				if target.Recorded != nil {
 					if inBatch {
 						p.Completions = slices.DeleteFunc(p.Completions, func(c Completion) bool { return c == *target.Recorded })

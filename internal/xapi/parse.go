@@ -73,6 +73,7 @@ func Parse(r Request) ([]training.Statement, error) {
 		}
 		raws[0]["id"] = id
 	}
+	used := map[string]bool{}
 	out := make([]training.Statement, 0, len(raws))
 	for i, o := range raws {
 		where := fmt.Sprintf("statement %d", i+1)
@@ -85,7 +86,7 @@ func Parse(r Request) ([]training.Statement, error) {
 		if err := statementBody("statement", o, false); err != nil {
 			return nil, invalidf("%s: %s", where, strings.TrimPrefix(err.Error(), "statement."))
 		}
-		if err := checkAttachments(o, mt == "multipart/mixed", parts); err != nil {
+		if err := checkAttachments(o, mt == "multipart/mixed", parts, used); err != nil {
 			return nil, invalidf("%s: %v", where, err)
 		}
 		st, err := record(o, r.Source)
@@ -93,6 +94,11 @@ func Parse(r Request) ([]training.Statement, error) {
 			return nil, invalidf("%s: %v", where, err)
 		}
 		out = append(out, st)
+	}
+	for h := range parts {
+		if !used[h] {
+			return nil, invalidf("an attachment part (X-Experience-API-Hash %s) belongs to no attachment of the statements", h)
+		}
 	}
 	return out, nil
 }
@@ -199,16 +205,17 @@ func sha2(declared string, data []byte) string {
 
 // checkAttachments: in application/json every attachment needs a fileUrl;
 // in multipart/mixed each needs a fileUrl or a part with its sha2.
-func checkAttachments(o obj, multi bool, parts map[string]bool) error {
+func checkAttachments(o obj, multi bool, parts, used map[string]bool) error {
 	list := attachmentList(o)
 	if sub, ok := o["object"].(obj); ok && sub["objectType"] == "SubStatement" {
 		list = append(list, attachmentList(sub)...)
 	}
 	for i, a := range list {
+		sum, _ := a["sha2"].(string)
+		used[strings.ToLower(sum)] = true
 		if _, ok := a["fileUrl"]; ok {
 			continue
 		}
-		sum, _ := a["sha2"].(string)
 		if !multi {
 			return bad(fmt.Sprintf("attachments[%d]", i), "has no fileUrl; send its data in a multipart/mixed request")
 		}
@@ -239,6 +246,10 @@ func record(o obj, src training.Source) (training.Statement, error) {
 		o["id"] = id
 	}
 	st := training.Statement{ID: strings.ToLower(id), Source: src}
+	arrayContextActivities(o)
+	if sub, ok := o["object"].(obj); ok && sub["objectType"] == "SubStatement" {
+		arrayContextActivities(sub)
+	}
 	st.Hash = contentHash(o)
 	if _, ok := o["timestamp"]; !ok {
 		o["timestamp"] = now.Format("2006-01-02T15:04:05.000Z07:00")
@@ -287,6 +298,18 @@ func record(o obj, src training.Source) (training.Statement, error) {
 		}
 	}
 	return st, nil
+}
+
+// arrayContextActivities stores a single context activity as a list of
+// one, as the LRS returns them (1.0.3 Data 2.4.6.2).
+func arrayContextActivities(o obj) {
+	ctx, _ := o["context"].(obj)
+	ca, _ := ctx["contextActivities"].(obj)
+	for k, v := range ca {
+		if a, ok := v.(obj); ok {
+			ca[k] = []any{a}
+		}
+	}
 }
 
 // pickLang chooses a language map's English value, else its first by tag.

@@ -33,6 +33,9 @@ func TestParseRefusesInvalid(t *testing.T) {
 		{"missing verb", strings.Replace(good, `"verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-GB":"completed"}},`, ``, 1), `"verb" is required`},
 		{"voiding an activity", strings.Replace(good, "verbs/completed", "verbs/voided", 1), "StatementRef"},
 		{"second of a batch", "[" + good + "," + strings.Replace(good, `"verb":{`, `"verb":{"ID":"x",`, 1) + "]", "statement 2: verb"},
+		{"unknown offset", strings.Replace(good, "2026-06-30T23:30:00Z", "2026-06-30T23:30:00-00:00", 1), "unknown-offset"},
+		{"authority group of one", strings.Replace(good, `"timestamp"`, `"authority":{"objectType":"Group","member":[{"mbox":"mailto:a@b.example"}]},"timestamp"`, 1), "exactly two Agents"},
+		{"pattern without interactionType", strings.Replace(good, `"definition":{`, `"definition":{"correctResponsesPattern":["a"],`, 1), "only with an interactionType"},
 		{"attachment without fileUrl in json", strings.Replace(good, `"timestamp"`, `"attachments":[{"usageType":"http://id.tincanapi.com/attachmentUsage/certificate","display":{"en":"c"},"contentType":"text/plain","length":2,"sha2":"ab"}],"timestamp"`, 1), "has no fileUrl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,9 +115,31 @@ func TestParseMultipart(t *testing.T) {
 	if !errors.Is(err, training.ErrInvalid) || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("forged attachment: %v", err)
 	}
+	extra := append(body(data), []byte("")...)
+	extra = []byte(strings.Replace(string(extra), "--b--", "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: "+sha256hex("x")+"\r\n\r\nx\r\n--b--", 1))
+	_, err = Parse(Request{ContentType: `multipart/mixed; boundary=b`, Body: extra, Source: src})
+	if !errors.Is(err, training.ErrInvalid) || !strings.Contains(err.Error(), "belongs to no attachment") {
+		t.Fatalf("an excess part: %v", err)
+	}
 	_, err = Parse(Request{ContentType: "text/plain", Body: []byte(good), Source: src})
 	if !errors.Is(err, training.ErrInvalid) {
 		t.Fatalf("text/plain: %v", err)
+	}
+}
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func TestParseContextActivitiesAsLists(t *testing.T) {
+	one := strings.Replace(good, `"timestamp"`, `"context":{"contextActivities":{"parent":{"id":"https://lms.example/course"}}},"timestamp"`, 1)
+	sts, err := Parse(Request{ContentType: "application/json", Body: []byte(one), Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(sts[0].Raw), `"parent":[{"id":"https://lms.example/course"}]`) {
+		t.Fatalf("a single context activity is stored as a list of one: %s", sts[0].Raw)
 	}
 }
 

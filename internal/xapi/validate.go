@@ -160,6 +160,10 @@ func timestamp(path string, v any) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
+	if strings.HasSuffix(s, "-00:00") || strings.HasSuffix(s, "-0000") || strings.HasSuffix(s, "-00") {
+		// RFC 3339 4.3: "-00:00" is an unknown local offset, not a time zone.
+		return time.Time{}, bad(path, "%q has the unknown-offset -00:00; send Z or the real offset", s)
+	}
 	t, perr := time.Parse(time.RFC3339Nano, s)
 	if perr != nil {
 		// ISO 8601 also allows a basic offset without a colon (+0100).
@@ -391,6 +395,9 @@ func activity(path string, o obj) error {
 		}
 	}
 	if v, ok := def["correctResponsesPattern"]; ok {
+		if _, has := def["interactionType"]; !has {
+			return bad(dp+".correctResponsesPattern", "is allowed only with an interactionType")
+		}
 		list, ok := v.([]any)
 		if !ok {
 			return bad(dp+".correctResponsesPattern", "must be a list of strings")
@@ -759,7 +766,7 @@ func statementBody(path string, o obj, sub bool) error {
 		}
 	}
 	if e, ok := o["authority"]; ok {
-		if err := actor(path+".authority", e); err != nil {
+		if err := authority(path+".authority", e); err != nil {
 			return err
 		}
 	}
@@ -781,3 +788,22 @@ func statementBody(path string, o obj, sub bool) error {
 }
 
 const voidedVerb = "http://adlnet.gov/expapi/verbs/voided"
+
+// authority is an Agent, or an anonymous Group of exactly two Agents (an
+// OAuth consumer and a user; 1.0.3 Data 2.4.9).
+func authority(path string, v any) error {
+	if err := actor(path, v); err != nil {
+		return err
+	}
+	o := v.(obj)
+	if o["objectType"] != "Group" {
+		return nil
+	}
+	if n, _ := agentIFIs(path, o); n != 0 {
+		return bad(path, "an authority Group is anonymous (two Agents: an OAuth consumer and a user)")
+	}
+	if members, _ := o["member"].([]any); len(members) != 2 {
+		return bad(path+".member", "an authority Group has exactly two Agents")
+	}
+	return nil
+}
