@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -114,7 +115,9 @@ func (s *Server) recordStatements(c echo.Context, statementID string) ([]string,
 	now := s.now()
 	group := xapiGroupID(by, now)
 	sts, err := xapi.Parse(xapi.Request{ContentType: c.Request().Header.Get(echo.HeaderContentType), Body: body,
-		StatementID: statementID, Source: training.Source{ImportID: group, By: by, At: now}})
+		StatementID: statementID, Source: training.Source{ImportID: group, By: by, At: now},
+		Authority: map[string]any{"objectType": "Agent", "name": by,
+			"account": map[string]any{"homePage": cmp.Or(s.cfg.BaseURL, "http://muster.invalid"), "name": principalOf(c).user.Username}}})
 	if err != nil {
 		return nil, err
 	}

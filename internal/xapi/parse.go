@@ -30,6 +30,9 @@ type Request struct {
 	StatementID string
 	// Source is who sent it and when; it becomes every statement's Source.
 	Source training.Source
+	// Authority is the Agent the credentials stand for, set on statements
+	// that name none (1.0.3 Data 2.4.9: the LRS populates it).
+	Authority map[string]any
 }
 
 // ReasonExtension is cmi5's result extension saying why an AU was waived
@@ -88,6 +91,9 @@ func Parse(r Request) ([]training.Statement, error) {
 		}
 		if err := checkAttachments(o, mt == "multipart/mixed", parts, used); err != nil {
 			return nil, invalidf("%s: %v", where, err)
+		}
+		if _, ok := o["authority"]; !ok && r.Authority != nil {
+			o["authority"] = r.Authority
 		}
 		st, err := record(o, r.Source)
 		if err != nil {

@@ -33,6 +33,7 @@ func TestParseRefusesInvalid(t *testing.T) {
 		{"missing verb", strings.Replace(good, `"verb":{"id":"http://adlnet.gov/expapi/verbs/completed","display":{"en-GB":"completed"}},`, ``, 1), `"verb" is required`},
 		{"voiding an activity", strings.Replace(good, "verbs/completed", "verbs/voided", 1), "StatementRef"},
 		{"second of a batch", "[" + good + "," + strings.Replace(good, `"verb":{`, `"verb":{"ID":"x",`, 1) + "]", "statement 2: verb"},
+		{"weeks with days", strings.Replace(good, `"timestamp"`, `"result":{"duration":"P4W1D"},"timestamp"`, 1), "duration"},
 		{"unknown offset", strings.Replace(good, "2026-06-30T23:30:00Z", "2026-06-30T23:30:00-00:00", 1), "unknown-offset"},
 		{"authority group of one", strings.Replace(good, `"timestamp"`, `"authority":{"objectType":"Group","member":[{"mbox":"mailto:a@b.example"}]},"timestamp"`, 1), "exactly two Agents"},
 		{"pattern without interactionType", strings.Replace(good, `"definition":{`, `"definition":{"correctResponsesPattern":["a"],`, 1), "only with an interactionType"},

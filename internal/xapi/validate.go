@@ -31,8 +31,9 @@ var (
 	sha1RE = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 	// langRE is RFC 5646's shape, best effort (2.2 allows it): a primary
 	// language of 2-3 (or 4-8) letters, then subtags of 1-8 letters/digits.
-	langRE     = regexp.MustCompile(`^(?i)([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8}|[xi]|x)(-[a-z0-9]{1,8})*$`)
-	durationRE = regexp.MustCompile(`^P((\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?)(T(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$`)
+	langRE = regexp.MustCompile(`^(?i)([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8}|[xi]|x)(-[a-z0-9]{1,8})*$`)
+	// durationRE is ISO 8601's duration: weeks stand alone (PnW).
+	durationRE = regexp.MustCompile(`^P(\d+(\.\d+)?W|((\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?)(T(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$`)
 	versionRE  = regexp.MustCompile(`^(1|2)\.0(\.\d+)?$`)
 )
 
