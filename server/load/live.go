@@ -86,11 +86,21 @@ func liveTargets(ctx context.Context, st training.Store, client *http.Client, ba
 
 	var posts Result
 	var wg sync.WaitGroup
-	wg.Go(func() { posts = postCompletions(ctx, client, base, secret, ids, asOf, cfg) })
+	post, target := postCompletions, "post-completion"
+	if cfg.Mode == "xapi" {
+		post, target = postStatements, fmt.Sprintf("xapi-stmts/%d", cfg.Batch)
+	}
+	wg.Go(func() { posts = post(ctx, client, base, secret, ids, asOf, cfg) })
 	busy := hammer(ctx, client, read, rcfg)
 	wg.Wait()
 	busy.Store, busy.Target = name, "bcu-read+posts"
-	posts.Store, posts.Target = name, "post-completion"
+	posts.Store, posts.Target = name, target
+	if quiet.P99 > 0 {
+		progress(fmt.Sprintf("%s: BCU read p99 during the posts / alone: %.2f×", name, float64(busy.P99)/float64(quiet.P99)))
+	}
+	if cfg.Mode == "xapi" {
+		progress(fmt.Sprintf("%s: %.0f statements/s in batches of %d (requests counts statements; latencies are per batch)", name, posts.Throughput(), cfg.Batch))
+	}
 	progress(fmt.Sprintf("%s: process RSS after the run %s (server and load clients)", name, rss()))
 	return []Result{quiet, busy, posts}, nil
 }
