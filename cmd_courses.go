@@ -120,7 +120,7 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s is empty: it should hold `courses:` and a list of courses", name)
 		}
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")) // yaml's text, not the domain's
 	}
 	if len(f.Courses) == 0 {
 		return nil, fmt.Errorf("%s has no courses: it should hold `courses:` and a list of courses", name)

@@ -110,7 +110,7 @@ func (m *mappingFlag) String() string { return "" }
 func (m *mappingFlag) Set(s string) error {
 	r, err := importers.ParseMappingRule(s)
 	if err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), training.ErrInvalid.Error()+": "))
+		return errors.New(message(err))
 	}
 	m.rules = append(m.rules, r)
 	return nil

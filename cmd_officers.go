@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/muster-police/muster/internal/reports"
 	"io"
 	"strings"
 
@@ -84,10 +85,13 @@ func officerText(w io.Writer, rec training.OfficerRecord, st training.OfficerSta
 	fmt.Fprintf(&b, "%s  %s\n", id, orDash(o.Name))
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "  %-13s %s\n", k+":", v)
+			fmt.Fprintf(&b, "  %-14s %s\n", k+":", v)
 		}
 	}
 	line("Rank", o.Rank)
+	line("Role", o.Role)
+	line("Staff type", string(o.StaffType))
+	line("In post since", o.InPostSince.String())
 	line("Unit", orDash(o.Unit))
 	email := o.Email
 	if o.EmailInvalid {
@@ -186,10 +190,6 @@ func officersList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 	if err != nil {
 		return usageError(stderr, "officers list: %v", err)
 	}
-	asOf, err := env.asOf(*asOfS)
-	if err != nil {
-		return usageError(stderr, "officers list: %v", err)
-	}
 	var status training.Status
 	if *statusS != "" {
 		s, ok := training.ParseStatus(*statusS)
@@ -202,23 +202,15 @@ func officersList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		fail(stderr, err)
 		return exitUsage
 	}
-	ds, err := env.store.Dataset(ctx)
-	if err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
+	req := reports.Request{Unit: *unitS, AsOf: *asOfS}
 	if *course != "" {
-		if _, err := training.SelectCourses(ds.Courses, []string{*course}); err != nil {
-			fail(stderr, err)
-			return exitFail
-		}
+		req.Courses = []string{*course}
 	}
-	unit := training.ParseUnit(*unitS)
-	if err := checkUnit(ds, unit); err != nil {
-		fail(stderr, err)
-		return exitFail
+	ds, q, code, ok := env.reportQuery(ctx, "officers list", req, stderr)
+	if !ok {
+		return code
 	}
-	list := training.ListOfficers(ds, asOf, training.OfficerFilter{Unit: unit, Course: *course, Status: status, Leavers: *leavers, Scope: training.Scope{All: true}})
+	list := training.ListOfficers(ds, q.AsOf, training.OfficerFilter{Unit: q.Unit, Course: *course, Status: status, Leavers: *leavers, Scope: q.Scope})
 	err = env.writeOutput(*out, stdout, func(w io.Writer) error {
 		switch format {
 		case "json":
@@ -241,7 +233,7 @@ func officersList(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 		return exitFail
 	}
 	if format == "table" {
-		fmt.Fprintf(stderr, "%d officers as of %s\n", len(list), asOf)
+		fmt.Fprintf(stderr, "%d officers as of %s\n", len(list), q.AsOf)
 	}
 	return exitOK
 }

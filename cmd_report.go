@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
@@ -59,25 +60,16 @@ func reportCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	if err != nil {
 		return usageError(stderr, "report: %v", err)
 	}
-	asOf, err := env.asOf(*asOfS)
-	if err != nil {
-		return usageError(stderr, "report: %v", err)
-	}
 	if err := binaryToTerminal(format, *out, stdout); err != nil {
 		fail(stderr, err)
 		return exitUsage
 	}
-	ds, err := env.store.Dataset(ctx)
-	if err != nil {
-		fail(stderr, err)
-		return exitFail
+	ds, q, code, ok := env.reportQuery(ctx, "report", reports.Request{Unit: *unitS, AsOf: *asOfS, Courses: courses}, stderr)
+	if !ok {
+		return code
 	}
-	unit := training.ParseUnit(*unitS)
-	if err := checkUnit(ds, unit); err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
-	r, err := training.BuildReport(ds, asOf, training.ReportOptions{Unit: unit, Courses: courses})
+	asOf := q.AsOf
+	r, err := training.BuildReport(ds, asOf, q.Options())
 	if err != nil {
 		fail(stderr, err)
 		return exitFail
@@ -92,7 +84,7 @@ func reportCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 			return export.ReportCSV(w, r)
 		case "xlsx":
 			selected, _ := training.SelectCourses(ds.Courses, courses)
-			overdue := training.ListOfficers(ds, asOf, training.OfficerFilter{Unit: unit, Status: training.StatusOverdue, Scope: training.Scope{All: true}})
+			overdue := training.ListOfficers(ds, asOf, training.OfficerFilter{Unit: q.Unit, Status: training.StatusOverdue, Scope: q.Scope})
 			return export.ReportXLSX(w, r, overdue, selected)
 		default:
 			return export.ReportTable(w, r)
@@ -108,16 +100,21 @@ func reportCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	return exitOK
 }
 
-// checkUnit fails for a unit path that no officer (leavers included) was
-// ever in: a typo would otherwise give a report of zeros.
-func checkUnit(ds *training.Dataset, unit string) error {
-	if unit == "" {
-		return nil
+// reportQuery is reports.For for the command line, which sees the whole
+// force: a bad --as-of is a usage error, an unknown unit or course fails.
+func (e *cmdEnv) reportQuery(ctx context.Context, cmd string, req reports.Request, stderr io.Writer) (*training.Dataset, reports.Query, int, bool) {
+	if _, err := reports.ParseAsOf(req.AsOf, e.today()); err != nil {
+		return nil, reports.Query{}, usageError(stderr, "%s: --as-of: %s", cmd, message(err)), false
 	}
-	for _, o := range ds.Officers {
-		if training.InUnit(o.Unit, unit) {
-			return nil
-		}
+	ds, err := e.store.Dataset(ctx)
+	if err != nil {
+		fail(stderr, err)
+		return nil, reports.Query{}, exitFail, false
 	}
-	return fmt.Errorf("there is no unit %q (unit paths are parts joined by \" / \", e.g. \"Frontline Policing / Central West\")", unit)
+	q, err := reports.For(ds, reports.UnitsOf(ds), reports.Viewer{Scope: training.Scope{All: true}}, req, e.today())
+	if err != nil {
+		fail(stderr, err)
+		return nil, reports.Query{}, exitFail, false
+	}
+	return ds, q, exitOK, true
 }

@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
 	"net"
@@ -125,30 +125,14 @@ func (a *App) prepare(ctx context.Context) error {
 // firstAdmin creates the admin account on a store without users, with
 // MUSTER_ADMIN_PASSWORD or a printed one-time password.
 func (a *App) firstAdmin(ctx context.Context) error {
-	users, err := a.store.Users(ctx)
-	if err != nil || len(users) > 0 {
+	svc := &accounts.Service{Store: a.store, Now: a.Clock, Log: a.Logger}
+	out, err := svc.FirstAdmin(ctx, a.Config.AdminPassword.reveal())
+	switch {
+	case err != nil || out.User.Username == "":
 		return err
-	}
-	pw, generated := a.Config.AdminPassword.reveal(), false
-	if pw == "" {
-		pw, generated = server.GeneratePassword(), true
-	} else if len(pw) < server.MinPasswordLength {
-		return fmt.Errorf("MUSTER_ADMIN_PASSWORD must have at least %d characters", server.MinPasswordLength)
-	}
-	hash, err := server.HashPassword(pw)
-	if err != nil {
-		return err
-	}
-	u := training.User{Username: "admin", PasswordHash: hash, Role: training.RoleAdmin, Created: a.Clock(), MustChangePassword: generated}
-	if err := a.store.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, training.ErrConflict) {
-			return nil // another replica created it first
-		}
-		return err
-	}
-	if generated {
-		fmt.Fprintf(a.Out, "Created the first account: user \"admin\", one-time password %s\n(shown once; you will be asked to change it at first login)\n", pw)
-	} else {
+	case out.Password != "":
+		fmt.Fprintf(a.Out, "Created the first account: user \"admin\", one-time password %s\n(shown once; you will be asked to change it at first login)\n", out.Password)
+	default:
 		fmt.Fprintln(a.Out, "Created the first account: user \"admin\" with the password in MUSTER_ADMIN_PASSWORD.")
 	}
 	return nil

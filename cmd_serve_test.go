@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/training"
 )
 
@@ -182,8 +182,12 @@ func TestServeFirstRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := server.CheckPassword(pw, u.PasswordHash); !ok || err != nil || !u.MustChangePassword || u.Role != training.RoleAdmin {
+		if ok, err := accounts.CheckPassword(pw, u.PasswordHash); !ok || err != nil || !u.MustChangePassword || u.Role != training.RoleAdmin {
 			t.Errorf("admin account: ok=%v err=%v %+v", ok, err, u)
+		}
+		page, err := app.store.Audit(context.Background(), training.AuditQuery{Action: training.AuditAccountChanged})
+		if err != nil || len(page.Events) != 1 || page.Events[0].Actor != "system" || page.Events[0].TargetID != "admin" {
+			t.Errorf("the first admin is not in the audit trail: %+v %v", page.Events, err)
 		}
 		if !strings.Contains(text, "Loaded DEMO DATA: 3000 made-up officers") {
 			t.Errorf("demo not announced: %q", text)
@@ -233,7 +237,7 @@ func TestUsers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, _ := server.CheckPassword(pw, u.PasswordHash); !ok || u.Units[0] != "Frontline Policing / South" || u.Email != "m.jones@example.org" {
+		if ok, _ := accounts.CheckPassword(pw, u.PasswordHash); !ok || u.Units[0] != "Frontline Policing / South" || u.Email != "m.jones@example.org" {
 			t.Errorf("user: %+v (password ok %v)", u, ok)
 		}
 	})
@@ -246,7 +250,7 @@ func TestUsers(t *testing.T) {
 	pw2 := strings.Fields(after)[0]
 	check(func(st training.Store) {
 		u, _ := st.User(ctx, "m.jones")
-		if ok, _ := server.CheckPassword(pw2, u.PasswordHash); !ok || pw2 == pw {
+		if ok, _ := accounts.CheckPassword(pw2, u.PasswordHash); !ok || pw2 == pw {
 			t.Error("reset password does not verify")
 		}
 	})

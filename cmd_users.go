@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"strings"
 
-	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/training"
 )
 
@@ -30,45 +31,35 @@ func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 	if len(pos) != 1 {
 		return usageError(stderr, "users add: name one user (e.g. users add --role hr j.smith)")
 	}
-	u := training.User{Username: training.NormalizeUsername(pos[0]), Role: training.Role(*role),
-		Email: training.NormalizeEmail(*email), OfficerID: training.NormalizeID(*officer), Created: env.now(), MustChangePassword: true}
-	if err := training.CheckUsername(u.Username); err != nil {
-		return usageError(stderr, "users add: %s", message(err))
+	in := accounts.Input{Username: pos[0], Email: email, Units: (*[]string)(&units), OfficerID: officer}
+	if *role != "" {
+		in.Role = (*training.Role)(role)
 	}
-	if !u.Role.Valid() {
-		return usageError(stderr, "users add: --role must be admin, hr or manager")
-	}
-	if err := training.CheckUserEmail(u.Email); err != nil {
-		return usageError(stderr, "users add: --email: %s", message(err))
-	}
-	// The scopes are units of the roster: the one check the API and the
-	// web pages make too.
-	ds, err := env.store.Dataset(ctx)
+	out, err := env.accounts().Create(ctx, env.actor(), in)
 	if err != nil {
-		fail(stderr, err)
-		return exitFail
+		return env.accountFailed(stderr, "users add", err)
 	}
-	if u.Units, err = training.CheckUnits(ds, units); err != nil {
-		fail(stderr, fmt.Errorf("users add: --unit: %s", message(err)))
-		return exitFail
-	}
-	if err := u.CheckScope(); err != nil {
-		return usageError(stderr, "users add: %s (--unit PATH or --officer ID)", message(err))
-	}
-	pw := server.GeneratePassword()
-	hash, err := server.HashPassword(pw)
-	if err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
-	u.PasswordHash = hash
-	if err := env.store.CreateUser(ctx, u); err != nil {
-		fail(stderr, fmt.Errorf("user %q: %w", u.Username, err))
-		return exitFail
-	}
-	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "created role="+string(u.Role))
-	fmt.Fprintf(stdout, "Created %s (%s). One-time password: %s\nShown once; they must change it at first login.\n", u.Username, u.Role, pw)
+	fmt.Fprintf(stdout, "Created %s (%s). One-time password: %s\nShown once; they must change it at first login.\n", out.User.Username, out.User.Role, out.Password)
 	return exitOK
+}
+
+// userFlags names the flag that sets each account field, for messages.
+var userFlags = map[string]string{"role": "--role", "email": "--email", "units": "--unit (or --officer)", "username": "USERNAME", "name": "--name", "days": "--expires-days"}
+
+// accountFailed prints an account use case's error: a mistake in the
+// command's own input is a usage error naming the flag; the rest fail,
+// and so does a unit the roster does not hold (yet).
+func (e *cmdEnv) accountFailed(stderr io.Writer, cmd string, err error) int {
+	field := training.FieldOf(err)
+	var unknown *training.UnknownUnitError
+	if training.KindOf(err) == training.KindInvalid && !errors.As(err, &unknown) {
+		if flag := userFlags[field]; flag != "" {
+			return usageError(stderr, "%s: %s (%s)", cmd, message(err), flag)
+		}
+		return usageError(stderr, "%s: %s", cmd, message(err))
+	}
+	fail(stderr, fmt.Errorf("%s: %w", cmd, err))
+	return exitFail
 }
 
 func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
@@ -134,26 +125,12 @@ func usersReset(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	if len(pos) != 1 {
 		return usageError(stderr, "users reset: name one user")
 	}
-	pw := server.GeneratePassword()
-	hash, err := server.HashPassword(pw)
-	if err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
-	err = env.store.UpdateUser(ctx, pos[0], func(u *training.User) error {
-		u.SetPassword(hash, true, env.now())
-		return nil
-	})
-	if err == nil {
-		// As in the web service: a reset ends every session and API token.
-		err = env.store.RevokeCredentials(ctx, pos[0])
-	}
+	out, err := env.accounts().Reset(ctx, env.actor(), pos[0])
 	if err != nil {
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
-	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, pos[0], training.AuditOK, "password reset")
-	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login. Their sessions and API tokens were ended.\n", pos[0], pw)
+	fmt.Fprintf(stdout, "New one-time password for %s: %s\nShown once; they must change it at next login. Their sessions and API tokens were ended.\n", pos[0], out.Password)
 	return exitOK
 }
 
@@ -168,23 +145,22 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 	if len(pos) != 1 {
 		return usageError(stderr, "users token: name one user")
 	}
-	// The rules (name, expiry) and the secret are the API's and the
-	// pages' too: training.NewToken.
-	t, secretText, err := training.NewToken(pos[0], *name, *days, env.now())
-	if err != nil {
+	t, secretText, err := env.accounts().CreateToken(ctx, env.actor(), pos[0], *name, *days)
+	if training.KindOf(err) == training.KindInvalid {
 		return usageError(stderr, "users token: %s (--name, --expires-days)", message(err))
 	}
-	u, err := env.store.User(ctx, pos[0])
 	if err != nil {
 		fail(stderr, fmt.Errorf("user %q: %w", pos[0], err))
 		return exitFail
 	}
-	t.Username = u.Username
-	if err := env.store.CreateToken(ctx, t); err != nil {
-		fail(stderr, err)
-		return exitFail
-	}
-	env.audit(ctx, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
-	fmt.Fprintf(stdout, "Token %s for %s (%s): %s\nShown once. Send it as: Authorization: Bearer <token>\n", t.ID, u.Username, t.Name, secretText)
+	fmt.Fprintf(stdout, "Token %s for %s (%s): %s\nShown once. Send it as: Authorization: Bearer <token>\n", t.ID, t.Username, t.Name, secretText)
 	return exitOK
 }
+
+// accounts is the account use cases over the command's store.
+func (e *cmdEnv) accounts() *accounts.Service {
+	return &accounts.Service{Store: e.store, Now: e.now, Log: e.log}
+}
+
+// actor is who runs the command, as the audit trail names them.
+func (e *cmdEnv) actor() accounts.Actor { return accounts.Actor{Username: e.by} }

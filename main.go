@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/muster-police/muster/training"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -200,12 +201,12 @@ func fail(w io.Writer, err error) {
 	fmt.Fprintf(w, "muster: %s\n", message(err))
 }
 
-// message is err's text for people: the domain's sentinel prefixes
-// ("invalid: ") dropped, one line.
+// message is err's text for people, on one line: a domain error's own
+// message (training.MessageOf, whatever its kind), else the error's text.
 func message(err error) string {
-	s := err.Error()
-	for _, p := range []string{"invalid: ", "not found: ", "conflict: ", "forbidden: ", "unavailable: "} {
-		s = strings.TrimPrefix(s, p)
+	s := training.MessageOf(err)
+	if s == "" {
+		s = err.Error()
 	}
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }

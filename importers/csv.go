@@ -185,9 +185,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			hf.add(line, rec)
 		}
 		hf.finish()
-		if rd.noID == "" {
-			rd.noID = hf.noID
-		}
+		rd.noted(&hf)
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestDelim, found = hf.best, delim, true
 		}

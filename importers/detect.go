@@ -134,7 +134,7 @@ func (d *detector) plan(cells []string, row int) headerPlan {
 			if m.field != "" {
 				m.why = "a usual header for the " + fieldLabel(m.field)
 			}
-			if p.source != nil && (m.field == "" || !p.source.generic(m.field)) {
+			if p.source != nil && !p.source.idOnly && (m.field == "" || !p.source.generic(m.field)) {
 				// A recognised export's other columns are its detail (an
 				// activity named like a course is not the course).
 				m.field, m.why, m.fixed = FieldIgnore, p.source.Name+": a detail of this export, not used", true
@@ -279,8 +279,12 @@ type headerFinder struct {
 	// noID is the explanation of a recognised export's header row that
 	// has no officer ID column.
 	noID string
-	best headerPlan
-	ok   bool
+	// idHint is a header of the likeliest header row without an ID
+	// column, for the refusal's example of choosing one ("": none).
+	idHint      string
+	idHintScore int
+	best        headerPlan
+	ok          bool
 	// seen are the scanned rows (copied: csv reuses its slice), to look
 	// below the chosen header for a second header row.
 	seen []scannedRow
@@ -308,6 +312,9 @@ func (h *headerFinder) add(row int, cells []string) {
 	p := h.detector().plan(cells, row)
 	if p.source != nil && !p.hasID && h.noID == "" {
 		h.noID = p.source.noID
+	}
+	if !p.hasID && p.score > h.idHintScore {
+		h.idHint, h.idHintScore = idCandidate(p.columns), p.score
 	}
 	if !p.hasID || p.score < 3 {
 		return
@@ -404,6 +411,17 @@ func (p headerPlan) detection() *Detection {
 		d.Ignored = []string{}
 	}
 	return d
+}
+
+// idCandidate is the header a person most likely means as the ID in a
+// header row without one: the first column no field uses.
+func idCandidate(cols []Column) string {
+	for _, c := range cols {
+		if c.Field == "" {
+			return c.Header
+		}
+	}
+	return ""
 }
 
 // knownHeaderExamples is used in the "no header found" message.

@@ -76,7 +76,7 @@ func parseTarget(s string, courses []training.Course) (target, error) {
 				return target{field: FieldCourseColumn, course: id}, nil
 			}
 		}
-		return target{}, fmt.Errorf("%w: there is no course %q (see muster courses list)", training.ErrInvalid, id)
+		return target{}, training.Invalidf("there is no course %q (see muster courses list)", id)
 	}
 	for _, m := range mappable {
 		if string(m.field) == s {
@@ -88,7 +88,7 @@ func parseTarget(s string, courses []training.Course) (target, error) {
 		names = append(names, string(m.field))
 	}
 	names = append(names, "course:<course id>")
-	return target{}, fmt.Errorf("%w: %q is not a field; use one of %s", training.ErrInvalid, s, strings.Join(names, ", "))
+	return target{}, training.Invalidf("%q is not a field; use one of %s", s, strings.Join(names, ", "))
 }
 
 // ParseMappingRule reads "Header=field" as the command line gives it
@@ -96,11 +96,11 @@ func parseTarget(s string, courses []training.Course) (target, error) {
 func ParseMappingRule(s string) (training.MappingRule, error) {
 	i := strings.LastIndexByte(s, '=')
 	if i <= 0 || i == len(s)-1 {
-		return training.MappingRule{}, fmt.Errorf("%w: %q: a mapping is written HEADER=FIELD, e.g. \"Pers.No.=id\"", training.ErrInvalid, s)
+		return training.MappingRule{}, training.Invalidf("%q: a mapping is written HEADER=FIELD, e.g. \"Pers.No.=id\"", s)
 	}
 	h, f := clean(s[:i]), strings.TrimSpace(s[i+1:])
 	if h == "" || len(h) > training.MaxMappingText {
-		return training.MappingRule{}, fmt.Errorf("%w: %q: the header must be 1 to %d characters", training.ErrInvalid, s, training.MaxMappingText)
+		return training.MappingRule{}, training.Invalidf("%q: the header must be 1 to %d characters", s, training.MaxMappingText)
 	}
 	return training.MappingRule{Header: h, Field: f}, nil
 }
@@ -124,7 +124,7 @@ func newOverrides(rules []training.MappingRule, courses []training.Course, why s
 		}
 		k := headerKey(r.Header)
 		if k == "" {
-			return nil, fmt.Errorf("%w: mapping of %q: the header has no letters or digits", training.ErrInvalid, r.Header)
+			return nil, training.Invalidf("mapping of %q: the header has no letters or digits", r.Header)
 		}
 		o.rules[k] = t
 	}

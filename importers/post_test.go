@@ -187,3 +187,20 @@ func TestPostFieldsMapped(t *testing.T) {
 		}
 	}
 }
+
+// A completion export's post columns are not read: it never changes who
+// a person is, so a code in its "Position" column is no cell error.
+func TestPostColumnsOfACompletionExport(t *testing.T) {
+	file := "Staff ID,Name,Position,Staff type,Course,Completion Date\n" +
+		"1001,Ann Able,3,Contractor,CSE recognition,01/02/2026\n"
+	det, probs, recs, err := readBytes(t, []byte(file), "lms.csv", testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if det.Layout != LayoutLong || len(recs) != 1 || len(probs) != 0 {
+		t.Fatalf("layout %s, %d records, problems %+v", det.Layout, len(recs), probs)
+	}
+	if r := recs[0]; r.Role != "" || r.StaffType != "" || r.Has[FieldRole] || r.Has[FieldStaffType] {
+		t.Errorf("record %+v", r)
+	}
+}

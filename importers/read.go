@@ -65,13 +65,24 @@ func (l Limits) withDefaults() Limits {
 }
 
 // FileError is a problem with the file as a whole: it cannot be read at
-// all. Reason is one plain sentence for the person who uploaded it.
-type FileError struct{ Reason string }
+// all. Reason is one plain sentence for the person who uploaded it; Field
+// is "mapping" when the column mapping given with it is at fault, else
+// "file".
+type FileError struct{ Reason, Field string }
 
 func (e *FileError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, training.ErrInvalid) true.
 func (e *FileError) Is(target error) bool { return target == training.ErrInvalid }
+
+// As makes errors.As(err, &*training.Error) find it, with its field.
+func (e *FileError) As(target any) bool {
+	field := e.Field
+	if field == "" {
+		field = "file"
+	}
+	return training.SetAs(target, &training.Error{Kind: training.KindInvalid, Field: field, Message: e.Reason})
+}
 
 func fileErrorf(format string, args ...any) *FileError {
 	return &FileError{Reason: fmt.Sprintf(format, args...)}
@@ -113,7 +124,7 @@ func read(r io.ReaderAt, size int64, opts ReadOptions, fn func(Record) error) (*
 	rd := &reader{opts: opts, cm: newCourseMatcher(courses), fn: fn}
 	user, err := newOverrides(opts.Mapping, courses, "your mapping")
 	if err != nil {
-		return nil, nil, &FileError{Reason: "The column mapping cannot be used: " + trimInvalid(err) + "."}
+		return nil, nil, &FileError{Field: "mapping", Reason: "The column mapping cannot be used: " + sentence(err) + "."}
 	}
 	saved, warnings := prepareSaved(opts.Saved, courses)
 	rd.d = &detector{cm: rd.cm, user: user, saved: saved, sources: knownSources}
@@ -151,10 +162,14 @@ type reader struct {
 	// noID is a recognised export's explanation of a header row without
 	// an officer ID column ("": none seen).
 	noID string
-	fn   func(Record) error
-	det  *Detection
-	rp   *rowParser
-	rec  Record
+	// idHint is a header to show in the refusal's example of choosing
+	// the ID column (see headerFinder.idHint).
+	idHint      string
+	idHintScore int
+	fn          func(Record) error
+	det         *Detection
+	rp          *rowParser
+	rec         Record
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -188,6 +203,7 @@ func (rd *reader) start(sheet string, p headerPlan, date1904 bool) error {
 	rd.rp.fixedCourse = course
 	if p.source != nil {
 		rd.rp.vocab = p.source.vocab
+		rd.rp.unixDates = p.source.unixDates
 	}
 	return nil
 }
@@ -202,6 +218,16 @@ func mapsCourse(cols []Column) bool {
 	return false
 }
 
+// noted keeps what a header search learnt for the refusal's message.
+func (rd *reader) noted(hf *headerFinder) {
+	if rd.noID == "" {
+		rd.noID = hf.noID
+	}
+	if hf.idHintScore > rd.idHintScore {
+		rd.idHint, rd.idHintScore = hf.idHint, hf.idHintScore
+	}
+}
+
 // noHeaderIn is the FileError for a file without a usable header row:
 // a recognised export's own explanation when a row was one but lacked the
 // officer ID column, else the general one.
@@ -212,12 +238,27 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	return noHeader(where)
+	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
 }
 
-// trimInvalid is an ErrInvalid error's sentence without its prefix.
-func trimInvalid(err error) string {
-	return strings.ReplaceAll(err.Error(), training.ErrInvalid.Error()+": ", "")
+// pickID says, as the end of a sentence, how a person names the ID
+// column themselves: the CLI's --map, the upload page's column choices
+// (from which the preview's pick lists take over).
+func pickID(header string) string {
+	if header == "" || strings.ContainsAny(header, "\"=") {
+		header = "HEADER"
+	}
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+		header+"=id", header+"=id")
+}
+
+// sentence is a domain error's own message (without its kind), or the
+// error's text.
+func sentence(err error) string {
+	if m := training.MessageOf(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // Bounds on one data row, Excel's own: a sheet has at most 16,384

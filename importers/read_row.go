@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/muster-police/muster/training"
@@ -40,6 +42,9 @@ type rowParser struct {
 	pathCache   map[string]string
 	leaverCache map[string]statusWord
 	vocab       *vocabulary
+	// unixDates: the source may write an in-post date as a Unix
+	// timestamp (Totara HR Import).
+	unixDates bool
 	// fixedCourse is the course of every row of a one-course completion
 	// export (no course column).
 	fixedCourse string
@@ -120,6 +125,14 @@ func newRowParser(sheet string, p headerPlan, cm *courseMatcher, date1904 bool, 
 	if p.layout != LayoutLong {
 		delete(rp.has, FieldCompletionDate)
 		delete(rp.has, FieldCompletionStatus)
+	}
+	if p.layout == LayoutLong {
+		// A completion export never changes who a person is: its post
+		// columns are not read, so they cannot raise cell errors either.
+		rp.role, rp.staffType, rp.inPostSince = -1, -1, -1
+		delete(rp.has, FieldRole)
+		delete(rp.has, FieldStaffType)
+		delete(rp.has, FieldInPostSince)
 	}
 	return rp
 }
@@ -332,8 +345,15 @@ var staffTypeWords = func() string {
 // staff type Muster does not know is a cell error: nothing is guessed.
 func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 	if rp.role >= 0 {
-		rec.Role = rp.intern(cell(cells, rp.role))
-		rp.add(rec.Role)
+		role := rp.intern(cell(cells, rp.role))
+		if role != "" && strings.IndexFunc(role, unicode.IsLetter) < 0 {
+			// An HR system's key for the post (SAP's 8-digit position),
+			// which course audiences could never name.
+			rp.problem(SeverityError, row, rp.role, role, "The role was not imported: it holds no words, only a code or number; export the job or post title instead of its key.", rec.ID)
+			role = ""
+		}
+		rec.Role = role
+		rp.add(role)
 	}
 	if rp.staffType >= 0 {
 		raw := clean(cell(cells, rp.staffType))
@@ -352,7 +372,7 @@ func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 	}
 	if rp.inPostSince >= 0 {
 		raw := clean(cell(cells, rp.inPostSince))
-		d, err := parseDate(raw, rp.date1904)
+		d, err := rp.postDate(raw)
 		if err == nil {
 			err = plausible(d, training.Date{}) // a move may be planned ahead
 		}
@@ -367,6 +387,18 @@ func (rp *rowParser) parsePost(row int, cells []string, rec *Record) {
 			rp.addDate(d)
 		}
 	}
+}
+
+// postDate reads an in-post date: as any date, or, from a source that
+// writes them, a Unix timestamp (9 or 10 digits: far beyond any date
+// serial Excel writes), as the date in London.
+func (rp *rowParser) postDate(raw string) (training.Date, error) {
+	if rp.unixDates && (len(raw) == 9 || len(raw) == 10) {
+		if n, err := strconv.ParseInt(raw, 10, 64); err == nil && n > 0 {
+			return training.DateOf(time.Unix(n, 0)), nil
+		}
+	}
+	return parseDate(raw, rp.date1904)
 }
 
 // parseLong fills the completion of a long-layout row.

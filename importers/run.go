@@ -116,7 +116,11 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	if opts.SaveMappingAs != "" {
 		if err := saveMapping(ctx, st, opts, det, now); err != nil {
 			rep.Detection, rep.Problems = *det, probs
-			rep, err = failed(rep, "The column mapping could not be saved, so nothing was imported: "+trimInvalid(err)+".", err)
+			msg := "The column mapping could not be saved, so nothing was imported: " + sentence(err) + "."
+			if errors.Is(err, training.ErrInvalid) {
+				err = &training.Error{Kind: training.KindInvalid, Field: "mapping", Message: msg, Err: err}
+			}
+			rep, err = failed(rep, msg, err)
 			return rep, withLogError(err, logAttempt(ctx, st, rep))
 		}
 	}

@@ -40,6 +40,13 @@ type sourceProfile struct {
 	refuse, noticeLabel string
 	// noID explains a header row of this export that has no officer ID column.
 	noID string
+	// idOnly: the profile recognises a system by its ID column alone; the
+	// columns it does not list are read by the general wordings, not
+	// ignored as the export's detail.
+	idOnly bool
+	// unixDates: a date cell may hold a Unix timestamp (Totara HR Import
+	// reads one when a date does not parse).
+	unixDates bool
 }
 
 // sourceColumn is what a profile says of one header.

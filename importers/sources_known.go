@@ -9,7 +9,13 @@ package importers
 var knownSources = []*sourceProfile{
 	moodleCourseCompletion, moodleActivityCompletion, moodleCustomReport,
 	totaraCourseCompletion, totaraHRImportUser, sapAdHocQuery, oracleHCMWorkers,
+	sapPersonnelNumber, oraclePersonNumber,
 }
+
+// postFields are the fields of who a person is (role, staff type, in-post
+// date): an HR export may carry them in columns of the site's choosing,
+// which the general wordings then read.
+var postFields = []Field{FieldRole, FieldStaffType, FieldInPostSince}
 
 // Reasons shared by several sources.
 const (
@@ -115,22 +121,28 @@ var totaraHRImportUser = &sourceProfile{
 	signature:     []string{"idnumber", "deleted"},
 	any:           []string{"firstname", "lastname", "username", "email"},
 	layout:        LayoutPeople,
-	genericFields: []Field{FieldEmail, FieldRank},
+	genericFields: append([]Field{FieldEmail, FieldRank}, postFields...),
+	unixDates:     true,
 	columns: map[string]sourceColumn{
-		"idnumber":        col(FieldID, "the person's ID number: the warrant or payroll number"),
-		"timemodified":    col(FieldIgnore, "when the HR record last changed"),
-		"username":        col(FieldIgnore, "the login name, not a warrant or payroll number"),
-		"deleted":         col(FieldStatus, "1 means the person has left, 0 that they serve"),
-		"firstname":       col(FieldForename, "the first name"),
-		"lastname":        col(FieldSurname, "the last name"),
-		"email":           col(FieldEmail, "the email address"),
-		"orgidnumber":     col(FieldIgnore, "the code of a Totara organisation, never a unit path"),
-		"posidnumber":     col(FieldIgnore, "the code of a Totara position, not a unit"),
-		"postitle":        col(FieldIgnore, "the position's title, not a unit"),
-		"posstartdate":    col(FieldIgnore, "the start in the current position, not the joining date"),
-		"posenddate":      col(FieldIgnore, "the end of the current position"),
-		"manageridnumber": col(FieldLineManager, "the line manager's ID number"),
-		"suspended":       col(FieldIgnore, "a suspended account is still a serving officer"),
+		"idnumber":     col(FieldID, "the person's ID number: the warrant or payroll number"),
+		"timemodified": col(FieldIgnore, "when the HR record last changed"),
+		"username":     col(FieldIgnore, "the login name, not a warrant or payroll number"),
+		"deleted":      col(FieldStatus, "1 means the person has left, 0 that they serve"),
+		"firstname":    col(FieldForename, "the first name"),
+		"lastname":     col(FieldSurname, "the last name"),
+		"email":        col(FieldEmail, "the email address"),
+		"orgidnumber":  col(FieldIgnore, "the code of a Totara organisation, never a unit path"),
+		"posidnumber":  col(FieldIgnore, "the code of a Totara position, not a unit"),
+		"postitle":     col(FieldRole, "the position's title: the person's post"),
+		"posstartdate": col(FieldInPostSince, "the start in the current position (not the joining date)"),
+		"posenddate":   col(FieldIgnore, "the end of the current position"),
+		// Totara 9 and later: job assignments in place of positions.
+		"jobassignmentidnumber":  col(FieldIgnore, "the job assignment's code"),
+		"jobassignmentfullname":  col(FieldRole, "the job assignment's name: the person's post"),
+		"jobassignmentstartdate": col(FieldInPostSince, "the start of the job assignment (not the joining date)"),
+		"jobassignmentenddate":   col(FieldIgnore, "the end of the job assignment"),
+		"manageridnumber":        col(FieldLineManager, "the line manager's ID number"),
+		"suspended":              col(FieldIgnore, "a suspended account is still a serving officer"),
 	},
 	vocab: &vocabulary{employment: map[string]bool{"0": false, "1": true}},
 }
@@ -143,10 +155,17 @@ var sapAdHocQuery = &sourceProfile{
 	signature:     []string{"persno"},
 	any:           []string{"employmentstatus", "orgunit", "organizationalunit", "lastname"},
 	layout:        LayoutPeople,
-	genericFields: []Field{FieldEmail, FieldRank, FieldLineManager},
+	genericFields: append([]Field{FieldEmail, FieldRank, FieldLineManager}, postFields...),
 	columns: map[string]sourceColumn{
 		"persno":             col(FieldID, "the personnel number: the payroll number (leading zeros dropped)"),
 		"personnelno":        col(FieldID, "the personnel number: the payroll number (leading zeros dropped)"),
+		"personnelnumber":    col(FieldID, "the personnel number: the payroll number (leading zeros dropped)"),
+		"eegroup":            col(FieldStaffType, "the employee group: officer, staff, special, PCSO or volunteer as the force names its groups"),
+		"employeegroup":      col(FieldStaffType, "the employee group: officer, staff, special, PCSO or volunteer as the force names its groups"),
+		"eesubgroup":         col(FieldIgnore, "the employee subgroup (pay arrangements), not the staff type"),
+		"employeesubgroup":   col(FieldIgnore, "the employee subgroup (pay arrangements), not the staff type"),
+		"position":           col(FieldRole, "the position's text: the person's post"),
+		"job":                col(FieldIgnore, "the job, a family of posts; the position names the post (map it yourself if your queries have no position)"),
 		"lastname":           col(FieldSurname, "the last name"),
 		"firstname":          col(FieldForename, "the first name"),
 		"orgunit":            col(FieldIgnore, "the organisational unit's 8-digit object code, never a unit path"),
@@ -166,20 +185,66 @@ var oracleHCMWorkers = &sourceProfile{
 	signature:     []string{"personnumber"},
 	any:           []string{"assignmentstatustype", "assignmentstatus", "department", "hiredate"},
 	layout:        LayoutPeople,
-	genericFields: []Field{FieldEmail, FieldRank},
+	genericFields: append([]Field{FieldEmail, FieldRank}, postFields...),
 	columns: map[string]sourceColumn{
-		"personnumber":          col(FieldID, "the person number: the employee number HR uses"),
-		"personid":              col(FieldIgnore, whyInternalID),
-		"assignmentnumber":      col(FieldIgnore, "the assignment's number, not the person's"),
-		"lastname":              col(FieldSurname, "the last name"),
-		"firstname":             col(FieldForename, "the first name"),
-		"workemail":             col(FieldEmail, "the work email address"),
-		"department":            col(FieldIgnore, whyLastLevelOnly),
-		"assignmentstatus":      col(FieldIgnore, "the detailed status (the status type decides)"),
-		"assignmentstatustype":  col(FieldStatus, "ACTIVE and SUSPENDED serve; INACTIVE has left"),
-		"managerpersonnumber":   col(FieldLineManager, "the line manager's person number"),
-		"hiredate":              col(FieldStartDate, "the hire date"),
-		"actualterminationdate": col(FieldIgnore, "the termination date (the status type decides)"),
+		"personnumber":                        col(FieldID, "the person number: the employee number HR uses"),
+		"persontype":                          col(FieldStaffType, "the (user) person type: officer, staff, special, PCSO or volunteer as the force names them"),
+		"userpersontype":                      col(FieldStaffType, "the (user) person type: officer, staff, special, PCSO or volunteer as the force names them"),
+		"positionname":                        col(FieldRole, "the assignment's position: the person's post"),
+		"assignmentpositionname":              col(FieldRole, "the assignment's position: the person's post"),
+		"jobname":                             col(FieldIgnore, "the job, a family of posts; the position names the post (map it yourself if your force does not use positions)"),
+		"assignmentjobname":                   col(FieldIgnore, "the job, a family of posts; the position names the post (map it yourself if your force does not use positions)"),
+		"assignmentstartdate":                 col(FieldInPostSince, "the start of the assignment (not the hire date)"),
+		"extractassignmenteffectivestartdate": col(FieldIgnore, "the start of the assignment record's latest change, not of the post"),
+		"personid":                            col(FieldIgnore, whyInternalID),
+		"assignmentnumber":                    col(FieldIgnore, "the assignment's number, not the person's"),
+		"lastname":                            col(FieldSurname, "the last name"),
+		"firstname":                           col(FieldForename, "the first name"),
+		"workemail":                           col(FieldEmail, "the work email address"),
+		"department":                          col(FieldIgnore, whyLastLevelOnly),
+		"assignmentstatus":                    col(FieldIgnore, "the detailed status (the status type decides)"),
+		"assignmentstatustype":                col(FieldStatus, "ACTIVE and SUSPENDED serve; INACTIVE has left"),
+		"managerpersonnumber":                 col(FieldLineManager, "the line manager's person number"),
+		"hiredate":                            col(FieldStartDate, "the hire date"),
+		"actualterminationdate":               col(FieldIgnore, "the termination date (the status type decides)"),
 	},
 	vocab: &vocabulary{employment: map[string]bool{"active": false, "suspended": false, "inactive": true}},
+}
+
+// sapPersonnelNumber recognises an SAP HR export by its personnel number
+// alone, whatever its other columns (a query with other fields): the ID
+// column is read as SAP writes it, the other columns by the general
+// wordings.
+var sapPersonnelNumber = &sourceProfile{
+	Name:      "SAP HR export (recognised by its personnel number)",
+	ID:        "sap-hr-personnel-number",
+	signature: []string{"persno"},
+	idOnly:    true,
+	columns: map[string]sourceColumn{
+		"persno":           sapAdHocQuery.columns["persno"],
+		"employmentstatus": sapAdHocQuery.columns["employmentstatus"],
+		"eegroup":          sapAdHocQuery.columns["eegroup"],
+		"employeegroup":    sapAdHocQuery.columns["employeegroup"],
+		"orgunit":          sapAdHocQuery.columns["orgunit"],
+	},
+	vocab: sapAdHocQuery.vocab,
+}
+
+// oraclePersonNumber recognises an Oracle HCM export by its person number
+// alone (an OTBI analysis or extract with other columns).
+var oraclePersonNumber = &sourceProfile{
+	Name:      "Oracle HCM export (recognised by its person number)",
+	ID:        "oracle-hcm-person-number",
+	signature: []string{"personnumber"},
+	idOnly:    true,
+	columns: map[string]sourceColumn{
+		"personnumber":         oracleHCMWorkers.columns["personnumber"],
+		"personid":             oracleHCMWorkers.columns["personid"],
+		"assignmentnumber":     oracleHCMWorkers.columns["assignmentnumber"],
+		"managerpersonnumber":  oracleHCMWorkers.columns["managerpersonnumber"],
+		"assignmentstatustype": oracleHCMWorkers.columns["assignmentstatustype"],
+		"persontype":           oracleHCMWorkers.columns["persontype"],
+		"userpersontype":       oracleHCMWorkers.columns["userpersontype"],
+	},
+	vocab: oracleHCMWorkers.vocab,
 }

@@ -169,6 +169,7 @@ func checkSource(t *testing.T, f sourcegen.Fixture) {
 	checkCompletions(t, name, e, after)
 	checkStatuses(t, name, e, after)
 	checkUnchanged(t, name, e, before, after)
+	checkPosts(t, name, e, before, after)
 	checkRows(t, name, e, reportRows(rep))
 	checkFigures(t, name, e, before, after)
 }
@@ -330,6 +331,26 @@ func checkStatuses(t *testing.T, name string, e sourcegen.Expectation, after *tr
 	for _, id := range e.Active {
 		if o, ok := after.Officers[training.NormalizeID(id)]; !ok || o.Leaver {
 			fs.add("%s: want active, is a leaver (or missing)", id)
+		}
+	}
+	fs.report()
+}
+
+// checkPosts: an HR export's roles, staff types and in-post dates are
+// stored; a file without them leaves every officer's as it was.
+func checkPosts(t *testing.T, name string, e sourcegen.Expectation, before, after *training.Dataset) {
+	t.Helper()
+	fs := &failures{t: t, what: name + ": roles, staff types and in-post dates"}
+	for id, a := range after.Officers {
+		b := before.Officers[id]
+		want := sourcegen.Post{Role: b.Role, StaffType: b.StaffType, InPostSince: b.InPostSince}
+		for pid, p := range e.Posts {
+			if training.NormalizeID(pid) == id {
+				want = p
+			}
+		}
+		if got := (sourcegen.Post{Role: a.Role, StaffType: a.StaffType, InPostSince: a.InPostSince}); got != want {
+			fs.add("%s: %+v, want %+v", id, got, want)
 		}
 	}
 	fs.report()

@@ -39,7 +39,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		}()
 	}
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
+		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize's text, not the domain's (it has no error value for this)
 			return unzipTooLarge(lim)
 		}
 		return &FileError{Reason: reasonDamaged}
@@ -87,9 +87,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 			continue
 		}
 		hf.finish()
-		if rd.noID == "" {
-			rd.noID = hf.noID
-		}
+		rd.noted(&hf)
 		if hf.ok && (!found || hf.best.better(best)) {
 			best, bestSheet, found = hf.best, s, true
 		}

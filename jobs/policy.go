@@ -69,7 +69,7 @@ func (p Policy) withDefaults() Policy {
 func (p Policy) validate() error {
 	for _, b := range p.BeforeDays {
 		if b <= 0 {
-			return fmt.Errorf("%w: reminder days before the due date must be positive, not %d", training.ErrInvalid, b)
+			return training.Invalidf("reminder days before the due date must be positive, not %d", b)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +208,67 @@ func TestDropSentMatchesPlanReminders(t *testing.T) {
 	jobs.DropSent(got, sent)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("filtered plan\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestPlanRemindersSkipsPeopleOutsideTheAudience: narrowing a course's
+// audience removes exactly the reminders of the people it leaves out, and
+// the reminder plan, the line digests and the ledger keys never name them
+// for that course; their other course is reminded as before.
+func TestPlanRemindersSkipsPeopleOutsideTheAudience(t *testing.T) {
+	asOf := date("2026-11-24")
+	ds := planDataset()
+	// Everyone reports to B7, so the line digest would name them all.
+	for id, o := range ds.Officers {
+		if id != "B7" {
+			o.LineManager = "B7"
+			ds.Officers[id] = o
+		}
+	}
+	named := func() (n int) {
+		for _, d := range jobs.PlanLineDigests(ds, asOf, "http://muster.test") {
+			for _, l := range d.Data.People {
+				if (l.ID == "A30" || l.ID == "LAPSED") && l.Course == ds.Courses[0].Title {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if named() == 0 {
+		t.Fatal("the line digest names neither A30 nor LAPSED for CSE before narrowing: the test would test nothing")
+	}
+	before := jobs.PlanReminders(ds, ds.Courses, asOf, jobs.DefaultPolicy(), nil)
+	// Leave A30 and LAPSED out of CSE recognition by their IDs' units.
+	out := map[string]bool{"A30": true, "LAPSED": true}
+	for id := range out {
+		o := ds.Officers[id]
+		o.Role = "Payroll Officer"
+		ds.Officers[id] = o
+	}
+	ds.Courses[0].Audience = training.Audience{Exclude: []training.AudienceRule{{Role: training.Words{"Payroll*"}}}}
+	after := jobs.PlanReminders(ds, ds.Courses, asOf, jobs.DefaultPolicy(), nil)
+	keys := func(p *jobs.Plan) map[string]bool {
+		m := map[string]bool{}
+		for _, r := range p.Reminders {
+			for _, it := range r.Items {
+				m[it.Key] = true
+			}
+		}
+		return m
+	}
+	b, a := keys(before), keys(after)
+	for k := range b {
+		parts := strings.Split(k, "|")
+		gone := out[parts[1]] && parts[2] == ds.Courses[0].ID
+		if a[k] == gone {
+			t.Errorf("%s: in the plan after narrowing = %v, want %v", k, a[k], !gone)
+		}
+	}
+	if len(a) >= len(b) {
+		t.Fatalf("narrowing removed nothing: %d keys before, %d after", len(b), len(a))
+	}
+	if n := named(); n != 0 {
+		t.Errorf("the line digest still names %d people outside the audience for CSE", n)
 	}
 }

@@ -150,7 +150,7 @@ var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cr
 func ParseSchedule(spec string) (cron.Schedule, error) {
 	s, err := parser.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: schedule %q: %v", training.ErrInvalid, spec, err)
+		return nil, training.Invalidf("schedule %q: %v", spec, err)
 	}
 	return s, nil
 }
@@ -158,13 +158,13 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 // New checks cfg and builds a Scheduler; Start begins the schedule.
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Store == nil {
-		return nil, fmt.Errorf("%w: jobs: no store", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no store")
 	}
 	if cfg.Mailer == nil {
-		return nil, fmt.Errorf("%w: jobs: no mailer", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no mailer")
 	}
 	if len(cfg.Secret) == 0 {
-		return nil, fmt.Errorf("%w: jobs: no secret to sign officer links", training.ErrInvalid)
+		return nil, training.Invalidf("jobs: no secret to sign officer links")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -235,7 +235,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron != nil || s.stopping() {
-		return fmt.Errorf("%w: jobs already started (or stopped: make a new Scheduler)", training.ErrConflict)
+		return training.Conflictf("jobs already started (or stopped: make a new Scheduler)")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	logger := cronLogger{s.log}
@@ -329,7 +329,7 @@ func (s *Scheduler) scheduled(ctx context.Context, name string) {
 // means today. ErrConflict when the job is running elsewhere.
 func (s *Scheduler) RunNow(ctx context.Context, job string, dryRun bool, asOf training.Date) (training.JobRun, error) {
 	if _, ok := s.jobs[job]; !ok {
-		return training.JobRun{}, fmt.Errorf("%w: there is no job named %q (jobs: %s)", training.ErrNotFound, job, strings.Join(s.Names(), ", "))
+		return training.JobRun{}, training.NotFoundf("there is no job named %q (jobs: %s)", job, strings.Join(s.Names(), ", "))
 	}
 	if asOf.IsZero() {
 		asOf = training.DateOf(s.clock())
@@ -338,7 +338,7 @@ func (s *Scheduler) RunNow(ctx context.Context, job string, dryRun bool, asOf tr
 }
 
 // errLocked is returned when another replica holds a job's lock.
-var errLocked = fmt.Errorf("%w: the job is already running (here or on another replica)", training.ErrConflict)
+var errLocked = training.Conflictf("the job is already running (here or on another replica)")
 
 // runState is what a job fills in while it runs.
 type runState struct {

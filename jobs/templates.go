@@ -34,7 +34,7 @@ var templateNames = []string{TemplateLineDigest, TemplateReminder, TemplateUnitD
 func DefaultTemplate(name string) (string, error) {
 	b, err := defaultTemplateFiles.ReadFile("templates/" + name + ".tmpl")
 	if err != nil {
-		return "", fmt.Errorf("%w: there is no email template named %q", training.ErrNotFound, name)
+		return "", training.NotFoundf("there is no email template named %q", name)
 	}
 	return string(b), nil
 }
@@ -130,15 +130,15 @@ type renderer struct {
 func parseTemplate(name, src string) (*renderer, error) {
 	tt, err := texttemplate.New(name).Option("missingkey=error").Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("%w: template %s: %v", training.ErrInvalid, name, err)
+		return nil, training.Invalidf("template %s: %v", name, err)
 	}
 	ht, err := htmltemplate.New(name).Option("missingkey=error").Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("%w: template %s: %v", training.ErrInvalid, name, err)
+		return nil, training.Invalidf("template %s: %v", name, err)
 	}
 	for _, block := range []string{"subject", "text", "html"} {
 		if tt.Lookup(block) == nil {
-			return nil, fmt.Errorf("%w: template %s must define a %q block: {{define %q}}…{{end}}", training.ErrInvalid, name, block, block)
+			return nil, training.Invalidf("template %s must define a %q block: {{define %q}}…{{end}}", name, block, block)
 		}
 	}
 	return &renderer{text: tt, html: ht}, nil
@@ -148,7 +148,7 @@ func parseTemplate(name, src string) (*renderer, error) {
 func (r *renderer) subject(data any) (string, error) {
 	var b bytes.Buffer
 	if err := r.text.ExecuteTemplate(&b, "subject", data); err != nil {
-		return "", fmt.Errorf("%w: subject: %v", training.ErrInvalid, err)
+		return "", training.Invalidf("subject: %v", err)
 	}
 	return strings.Join(strings.Fields(b.String()), " "), nil
 }
@@ -161,12 +161,12 @@ func (r *renderer) render(data any) (subject, text, html string, err error) {
 	}
 	var b bytes.Buffer
 	if err := r.text.ExecuteTemplate(&b, "text", data); err != nil {
-		return "", "", "", fmt.Errorf("%w: text: %v", training.ErrInvalid, err)
+		return "", "", "", training.Invalidf("text: %v", err)
 	}
 	text = strings.TrimSpace(b.String()) + "\n"
 	b.Reset()
 	if err := r.html.ExecuteTemplate(&b, "html", data); err != nil {
-		return "", "", "", fmt.Errorf("%w: html: %v", training.ErrInvalid, err)
+		return "", "", "", training.Invalidf("html: %v", err)
 	}
 	html = strings.TrimSpace(b.String()) + "\n"
 	return subject, text, html, nil
@@ -202,7 +202,7 @@ func knownTemplate(name string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: there is no email template named %q (known: %s)", training.ErrNotFound, name, strings.Join(templateNames, ", "))
+	return training.NotFoundf("there is no email template named %q (known: %s)", name, strings.Join(templateNames, ", "))
 }
 
 // templateText returns the current text of a template: the admin's

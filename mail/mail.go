@@ -181,7 +181,7 @@ func classify(err error) error {
 		case code >= 500 && code < 600:
 			return &PermanentError{Err: err, Class: ClassRecipient}
 		}
-		return fmt.Errorf("%w: %w", training.ErrUnavailable, err)
+		return training.Unavailablef("%w", err)
 	}
 	return &RelayError{Err: err, Code: code, Step: "connection check"}
 }

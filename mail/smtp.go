@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"net/mail"
 	"time"
 
@@ -76,18 +75,18 @@ type SMTP struct {
 // NewSMTP checks cfg and returns a sender; it does not connect yet.
 func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Host == "" {
-		return nil, fmt.Errorf("%w: SMTP host is not set", training.ErrInvalid)
+		return nil, training.Invalidf("SMTP host is not set")
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
-		return nil, fmt.Errorf("%w: SMTP from address %q is not an email address", training.ErrInvalid, cfg.From)
+		return nil, training.Invalidf("SMTP from address %q is not an email address", cfg.From)
 	}
 	if cfg.ReplyTo != "" {
 		if _, err := mail.ParseAddress(cfg.ReplyTo); err != nil {
-			return nil, fmt.Errorf("%w: SMTP reply-to address %q is not an email address", training.ErrInvalid, cfg.ReplyTo)
+			return nil, training.Invalidf("SMTP reply-to address %q is not an email address", cfg.ReplyTo)
 		}
 	}
 	if cfg.Rate < 0 {
-		return nil, fmt.Errorf("%w: SMTP rate must not be negative", training.ErrInvalid)
+		return nil, training.Invalidf("SMTP rate must not be negative")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -114,7 +113,7 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 			port = 25
 		}
 	default:
-		return nil, fmt.Errorf("%w: SMTP TLS mode %q: use starttls, tls or none", training.ErrInvalid, cfg.TLS)
+		return nil, training.Invalidf("SMTP TLS mode %q: use starttls, tls or none", cfg.TLS)
 	}
 	opts = append(opts, gomail.WithPort(port))
 	if cfg.TLSConfig != nil {
@@ -133,11 +132,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	}
 	dial, err := gomail.NewClient(cfg.Host, append(opts, gomail.WithTimeout(cfg.Timeout))...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: SMTP settings: %w", training.ErrInvalid, err)
+		return nil, training.Invalidf("SMTP settings: %w", err)
 	}
 	send, err := gomail.NewClient(cfg.Host, append(opts, gomail.WithTimeout(cfg.ReplyTimeout))...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: SMTP settings: %w", training.ErrInvalid, err)
+		return nil, training.Invalidf("SMTP settings: %w", err)
 	}
 	lim := rate.NewLimiter(rate.Inf, 1)
 	if cfg.Rate > 0 {
@@ -160,7 +159,7 @@ func (s *SMTP) Send(ctx context.Context, m training.Message) error {
 		return err
 	}
 	if err := s.limiter.Wait(ctx); err != nil {
-		return fmt.Errorf("%w: %w", training.ErrUnavailable, err)
+		return training.Unavailablef("%w", err)
 	}
 	c, err := s.dial.DialToSMTPClientWithContext(ctx)
 	if err != nil {

@@ -24,7 +24,7 @@ func auditQueryFrom(c echo.Context) (training.AuditQuery, error) {
 	}
 	if v := c.QueryParam("limit"); v != "" {
 		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > training.MaxAuditPage {
-			return q, fmt.Errorf("%w: limit must be a whole number from 1 to %d", training.ErrInvalid, training.MaxAuditPage)
+			return q, training.Invalidf("limit must be a whole number from 1 to %d", training.MaxAuditPage)
 		}
 	}
 	q.Cursor = c.QueryParam("cursor")
@@ -61,7 +61,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 		s.audit(c, training.AuditAuditSearched, "", "", training.AuditOK, fmt.Sprintf("csv rows=%d", len(events)))
 		return sendFile(c, "audit-"+s.today().String(), "csv", buf.Bytes())
 	default:
-		return fmt.Errorf("%w: format must be json or csv", training.ErrInvalid)
+		return training.Invalidf("format must be json or csv")
 	}
 }
 
@@ -73,7 +73,7 @@ func (s *Server) apiSubjectAccess(c echo.Context) error {
 		format = "json"
 	}
 	if format != "json" && format != "xlsx" {
-		return fmt.Errorf("%w: format must be json or xlsx", training.ErrInvalid)
+		return training.Invalidf("format must be json or xlsx")
 	}
 	return s.sendSubjectAccess(c, c.Param("id"), format)
 }

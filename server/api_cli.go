@@ -23,7 +23,7 @@ import (
 // in the X-Muster-Exit header (status 200 whatever the code).
 func (s *Server) cli(c echo.Context) error {
 	if s.cfg.LocalToken == "" || s.cfg.ExecCLI == nil {
-		return fmt.Errorf("%w: CLI forwarding is off in this server", training.ErrNotFound)
+		return training.NotFoundf("CLI forwarding is off in this server")
 	}
 	scheme, tok, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.LocalToken)) != 1 {
@@ -31,7 +31,7 @@ func (s *Server) cli(c echo.Context) error {
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return fmt.Errorf("%w: send a multipart form with arg fields and file parts: %v", training.ErrInvalid, err)
+		return training.Invalidf("send a multipart form with arg fields and file parts: %v", err)
 	}
 	defer form.RemoveAll()
 	args := form.Value["arg"]

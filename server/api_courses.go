@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +71,7 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 	}
 	id := c.Param("id")
 	if in.ID != "" && in.ID != id {
-		return fmt.Errorf("%w: the course id in the body (%q) differs from the one in the path (%q)", training.ErrInvalid, in.ID, id)
+		return training.Invalidf("the course id in the body (%q) differs from the one in the path (%q)", in.ID, id)
 	}
 	in.ID = id
 	list := []training.Course{in}

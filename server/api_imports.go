@@ -24,7 +24,7 @@ func boolField(c echo.Context, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("%w: the %s field must be true or false", training.ErrInvalid, name)
+		return false, training.Invalidf("the %s field must be true or false", name)
 	}
 	return b, nil
 }
@@ -60,7 +60,7 @@ func importOptionsFrom(c echo.Context) (ImportOptions, error) {
 func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, fmt.Errorf("%w: the form could not be read", training.ErrInvalid)
+		return nil, training.Invalidf("the form could not be read")
 	}
 	var out []training.MappingRule
 	lines := form["map"]
@@ -89,7 +89,7 @@ func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 		out = append(out, training.MappingRule{Header: h[0], Field: f})
 	}
 	if len(out) > training.MaxMappingHeaders {
-		return nil, fmt.Errorf("%w: a mapping has at most %d columns", training.ErrInvalid, training.MaxMappingHeaders)
+		return nil, training.Invalidf("a mapping has at most %d columns", training.MaxMappingHeaders)
 	}
 	return out, nil
 }
@@ -102,7 +102,7 @@ func (s *Server) apiImportCreate(c echo.Context) error {
 		if _, ok := err.(*http.MaxBytesError); ok {
 			return errTooLarge
 		}
-		return fmt.Errorf("%w: send the roster as a multipart form field named file", training.ErrInvalid)
+		return training.Invalidf("send the roster as a multipart form field named file")
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {

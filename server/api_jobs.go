@@ -48,13 +48,13 @@ func (s *Server) apiJobRun(c echo.Context) error {
 	}
 	name := c.Param("name")
 	if !slices.Contains(s.cfg.Jobs.Names(), name) {
-		return fmt.Errorf("%w: there is no job named %q", training.ErrNotFound, name)
+		return training.NotFoundf("there is no job named %q", name)
 	}
 	dry := false
 	if v := c.QueryParam("dry_run"); v != "" {
 		var err error
 		if dry, err = strconv.ParseBool(v); err != nil {
-			return fmt.Errorf("%w: the dry_run parameter must be true or false", training.ErrInvalid)
+			return training.Invalidf("the dry_run parameter must be true or false")
 		}
 	}
 	asOf, err := s.asOfParam(c)
@@ -80,7 +80,7 @@ func (s *Server) apiOutbox(c echo.Context) error {
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
 	default:
-		return fmt.Errorf("%w: the state parameter must be queued, sent or failed", training.ErrInvalid)
+		return training.Invalidf("the state parameter must be queued, sent or failed")
 	}
 	_, limit, err := paging(c, 200)
 	if err != nil {

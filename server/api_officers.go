@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/reports"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func (s *Server) apiOfficers(c echo.Context) error {
 	if v := c.QueryParam("status"); v != "" {
 		st, ok := training.ParseStatus(v)
 		if !ok {
-			return fmt.Errorf("%w: status must be one of compliant, overdue, due_soon, outstanding, exempt, not_required", training.ErrInvalid)
+			return training.Invalidf("status must be one of compliant, overdue, due_soon, outstanding, exempt, not_required")
 		}
 		f.Status = st
 		f.Leavers = st == training.StatusNotRequired
@@ -56,7 +57,7 @@ func (s *Server) apiOfficers(c echo.Context) error {
 			return err
 		}
 	}
-	if !unitVisible(sc, ds, f.Unit) {
+	if !reports.UnitVisible(sc, ds, f.Unit) {
 		return errOutOfScope
 	}
 	f.Scope = sc
@@ -119,12 +120,12 @@ func paging(c echo.Context, defLimit int) (offset, limit int, err error) {
 	limit = defLimit
 	if v := c.QueryParam("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return 0, 0, fmt.Errorf("%w: limit must be a positive whole number", training.ErrInvalid)
+			return 0, 0, training.Invalidf("limit must be a positive whole number")
 		}
 	}
 	if v := c.QueryParam("offset"); v != "" {
 		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			return 0, 0, fmt.Errorf("%w: offset must be a whole number, 0 or more", training.ErrInvalid)
+			return 0, 0, training.Invalidf("offset must be a whole number, 0 or more")
 		}
 	}
 	return offset, min(limit, maxPageSize), nil
@@ -140,7 +141,7 @@ type officerResponse struct {
 
 // errNoSuchOfficer is the one answer, API and pages, for an officer who
 // does not exist and for one outside the caller's scope.
-var errNoSuchOfficer = fmt.Errorf("%w: there is no officer with this ID that you may see", training.ErrNotFound)
+var errNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")
 
 // apiOfficer shows one officer; outside the caller's scope it does not
 // exist (404, so IDs cannot be probed).
@@ -213,6 +214,9 @@ func (s *Server) apiMe(c echo.Context) error {
 func meView(st training.OfficerStatus, courses []training.Course, asOf training.Date) meResponse {
 	resp := meResponse{AsOf: asOf, Name: st.Officer.Name, DisplayID: st.Officer.DisplayID, Unit: st.Officer.Unit, Courses: []meCourse{}}
 	for i, cs := range st.Courses {
+		if cs.Status == training.StatusNotRequired {
+			continue // outside the course's audience: nothing to ask of them
+		}
 		mc := meCourse{Course: cs.CourseID, Title: courses[i].Title, URL: courses[i].URL, Status: cs.Status, Expires: cs.Expires, Due: cs.Due}
 		if cs.Completion != nil {
 			mc.Completed, mc.DateUnknown = cs.Completion.Date, cs.Completion.DateUnknown
@@ -255,7 +259,7 @@ func (s *Server) apiCompletions(c echo.Context) error {
 		return err
 	}
 	if len(in) == 0 || len(in) > maxCompletionsPerCall {
-		return fmt.Errorf("%w: send a list of 1 to %d completions", training.ErrInvalid, maxCompletionsPerCall)
+		return training.Invalidf("send a list of 1 to %d completions", maxCompletionsPerCall)
 	}
 	ctx := c.Request().Context()
 	p := principalOf(c)
@@ -290,7 +294,7 @@ func checkCompletions(ds *training.Dataset, in []completionInput, today training
 	for i, x := range in {
 		c, err := training.NewCompletion(ds, x.OfficerID, x.Course, x.Date, today, src)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("item %d: %s", i+1, strings.TrimPrefix(err.Error(), training.ErrInvalid.Error()+": ")))
+			problems = append(problems, fmt.Sprintf("item %d: %s", i+1, training.MessageOf(err)))
 		} else {
 			comps = append(comps, c)
 		}
@@ -300,7 +304,7 @@ func checkCompletions(ds *training.Dataset, in []completionInput, today training
 		}
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w: nothing was recorded: %s", training.ErrInvalid, strings.Join(problems, "; "))
+		return nil, training.Invalidf("nothing was recorded: %s", strings.Join(problems, "; "))
 	}
 	return comps, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -433,5 +434,34 @@ func TestCLIForwarding(t *testing.T) {
 	r.header = map[string]string{"Authorization": "Bearer "}
 	if rec := off.do(r); rec.Code != 404 {
 		t.Errorf("cli off: %d", rec.Code)
+	}
+}
+
+// TestUnknownUnitIsNotFound: a unit no officer was ever in gets one answer
+// everywhere, not found (the CLI's exit 1 is main_test's), never figures
+// of zeros; a manager asking about it is refused as for any unit outside
+// their scope, which does not tell them whether it exists.
+func TestUnknownUnitIsNotFound(t *testing.T) {
+	e := newTestEnv(t)
+	for _, tt := range []struct {
+		path, as string
+		code     int
+	}{
+		{"/api/v1/compliance?unit=NoSuchUnit", "admin", http.StatusNotFound},
+		{"/api/v1/compliance?unit=NoSuchUnit", "hr", http.StatusNotFound},
+		{"/api/v1/compliance?unit=Alpha%20%2F%20NoSuchTeam", "mgr-a", http.StatusNotFound},
+		{"/api/v1/compliance?unit=NoSuchUnit", "mgr-a", http.StatusForbidden},
+		{"/api/v1/compliance/export?format=csv&unit=NoSuchUnit", "admin", http.StatusNotFound},
+		{"/?unit=NoSuchUnit", "admin", http.StatusNotFound},
+		{"/api/v1/compliance?unit=Alpha", "admin", http.StatusOK},
+		{"/?unit=Alpha", "admin", http.StatusOK},
+	} {
+		rec := e.do(req{method: "GET", path: tt.path, as: tt.as})
+		if rec.Code != tt.code {
+			t.Errorf("GET %s as %s: %d, want %d\n%s", tt.path, tt.as, rec.Code, tt.code, rec.Body)
+		}
+		if tt.code == http.StatusNotFound && strings.HasPrefix(tt.path, "/api/") && !strings.Contains(rec.Body.String(), `"code":"not_found"`) {
+			t.Errorf("GET %s: %s, want the not_found code", tt.path, rec.Body)
+		}
 	}
 }

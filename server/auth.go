@@ -209,16 +209,6 @@ func (s *Server) touchSession(ctx context.Context, sess *training.Session, now t
 	*sess = updated
 }
 
-// revokeCredentials ends every session and API token of a user: after
-// disabling the account (so re-enabling it revives nothing) and after an
-// admin's password reset.
-func (s *Server) revokeCredentials(ctx context.Context, username string) error {
-	if err := s.store.RevokeCredentials(ctx, username); err != nil {
-		return fmt.Errorf("revoke sessions and tokens: %w", err)
-	}
-	return nil
-}
-
 // activeUser returns the user, or errUnauthenticated when they were
 // deleted or disabled since the session or token was issued.
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
@@ -253,7 +243,7 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 				return errUnauthenticated
 			}
 			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
-				return fmt.Errorf("%w: your role (%s) may not do this", training.ErrForbidden, p.user.Role)
+				return training.Forbiddenf("your role (%s) may not do this", p.user.Role)
 			}
 			// A user whose password is a one-time one may do nothing but
 			// change it, on every route, pages and API: after an admin's
@@ -275,7 +265,7 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 
 // errMustChangePassword refuses everything but the password change to a
 // user whose password is a one-time one.
-var errMustChangePassword = fmt.Errorf("%w: change your one-time password first (Change password page)", training.ErrForbidden)
+var errMustChangePassword = training.Forbiddenf("change your one-time password first (Change password page)")
 
 // passwordPage is where a user with a one-time password is sent.
 const passwordPage = "/account/password"
@@ -306,7 +296,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if !s.sameOrigin(r) {
-			return fmt.Errorf("%w: the request came from another site", training.ErrForbidden)
+			return training.Forbiddenf("the request came from another site")
 		}
 		if p == nil || p.session == nil {
 			return next(c) // login, or refused later by requireRole
@@ -318,7 +308,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			got = r.PostFormValue("csrf_token")
 		}
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
-			return fmt.Errorf("%w: the form has expired; reload the page and try again", training.ErrForbidden)
+			return training.Forbiddenf("the form has expired; reload the page and try again")
 		}
 		return next(c)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,14 +14,14 @@ import (
 )
 
 func TestPasswordHash(t *testing.T) {
-	h, err := HashPassword("s3cret password")
+	h, err := accounts.HashPassword("s3cret password")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q is not a PHC argon2id string", h)
 	}
-	h2, _ := HashPassword("s3cret password")
+	h2, _ := accounts.HashPassword("s3cret password")
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
@@ -36,7 +37,7 @@ func TestPasswordHash(t *testing.T) {
 		{"s3cret password", strings.Replace(h, "v=19", "v=16", 1), false, true},
 	}
 	for _, tt := range tests {
-		ok, err := CheckPassword(tt.password, tt.hash)
+		ok, err := accounts.CheckPassword(tt.password, tt.hash)
 		if ok != tt.ok || (err != nil) != tt.err {
 			t.Errorf("CheckPassword(%q, %q) = %v, %v", tt.password, tt.hash, ok, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/training"
 )
 
@@ -28,6 +29,7 @@ type dataCache struct {
 	mu      sync.Mutex
 	ds      *training.Dataset
 	scopes  map[string]training.Scope
+	units   reports.Units // of ds, made on first use
 	reports map[reportKey]*reportEntry
 	bytes   int // of the reports now cached
 }
@@ -65,6 +67,7 @@ func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
 	if c.ds != ds && (c.ds == nil || ds.Revision >= c.ds.Revision) {
 		c.ds = ds
 		c.scopes = map[string]training.Scope{}
+		c.units = nil
 		c.reports = map[reportKey]*reportEntry{}
 		c.bytes = 0
 	}
@@ -72,10 +75,29 @@ func (s *Server) dataset(ctx context.Context) (*training.Dataset, error) {
 	return ds, nil
 }
 
+// unitsOf returns the unit paths of ds (reports.UnitsOf), made once per
+// revision: checking ?unit then costs a map lookup, not a roster scan.
+func (s *Server) unitsOf(ds *training.Dataset) reports.Units {
+	c := s.cache
+	c.mu.Lock()
+	u, same := c.units, c.ds == ds
+	c.mu.Unlock()
+	if u != nil && same {
+		return u
+	}
+	u = reports.UnitsOf(ds)
+	c.mu.Lock()
+	if c.ds == ds {
+		c.units = u
+	}
+	c.mu.Unlock()
+	return u
+}
+
 // scopeFor returns what u may see in ds (cached per revision for managers,
 // whose reporting line takes a walk over the roster).
 func (s *Server) scopeFor(u training.User, ds *training.Dataset) training.Scope {
-	if u.Role == training.RoleAdmin || u.Role == training.RoleHR {
+	if u.Role.SeesWholeForce() {
 		return training.Scope{All: true}
 	}
 	key := fmt.Sprintf("%d\x00%s\x00%s\x00%s", ds.Revision, u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))

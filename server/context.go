@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/training"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) dateParam(c echo.Context, name string, def training.Date) (trai
 	}
 	d, err := training.ParseDate(v)
 	if err != nil {
-		return training.Date{}, fmt.Errorf("%w: the %s parameter must be a date in the form YYYY-MM-DD", training.ErrInvalid, name)
+		return training.Date{}, training.Invalidf("the %s parameter must be a date in the form YYYY-MM-DD", name)
 	}
 	return d, nil
 }
@@ -62,81 +63,52 @@ func listParam(c echo.Context, name string) []string {
 	return out
 }
 
-// unitVisible reports whether a manager with scope sc may ask about unit:
-// it lies in their units, or holds one of their units or someone of their
-// reporting line. (The figures then count only what they may see.)
-func unitVisible(sc training.Scope, ds *training.Dataset, unit string) bool {
-	if sc.All || sc.AllowsUnit(unit) {
-		return true
+// errOutOfScope is what a manager gets for a unit they may not see.
+var errOutOfScope = reports.ErrOutOfScope
+
+// reportQuery parses and checks, once, what the signed-in user asks for
+// (?as_of, ?course and unit; reports.For): an unknown unit is not found,
+// one outside their scope forbidden.
+func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, *training.Dataset, error) {
+	u, ok := currentUser(c)
+	if !ok {
+		return reports.Query{}, nil, errUnauthenticated
 	}
-	for _, u := range sc.Units {
-		if training.InUnit(u, unit) {
-			return true
-		}
+	ds, err := s.dataset(c.Request().Context())
+	if err != nil {
+		return reports.Query{}, nil, err
 	}
-	for id := range sc.Officers {
-		if o, ok := ds.Officers[id]; ok && training.InUnit(o.Unit, unit) {
-			return true
-		}
-	}
-	return false
+	req := reports.Request{Unit: unit, AsOf: c.QueryParam("as_of"), Courses: listParam(c, "course")}
+	q, err := reports.For(ds, s.unitsOf(ds), reports.Viewer{User: u, Scope: s.scopeFor(u, ds)}, req, s.today())
+	return q, ds, err
 }
 
-// errOutOfScope is what a manager gets for a unit they may not see.
-var errOutOfScope = fmt.Errorf("%w: this unit is outside what you may see", training.ErrForbidden)
-
-// report returns the compliance report for user u (the COMPLIANCE.md
+// report returns the compliance report for q (the COMPLIANCE.md
 // contract), with its JSON encoding; managers' figures count only the
 // officers they may see. Cached per store revision.
-func (s *Server) report(ctx context.Context, u training.User, asOf training.Date, unit string, courses []string) (*training.Report, []byte, error) {
-	e, err := s.reportFor(ctx, u, asOf, unit, courses)
-	if err != nil {
-		return nil, nil, err
-	}
+func (s *Server) report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
+	e := s.reportFor(u, ds, q)
 	return e.report, e.json, e.err
 }
 
-func (s *Server) reportFor(ctx context.Context, u training.User, asOf training.Date, unit string, courses []string) (*reportEntry, error) {
-	if seesWholeUnit(u, training.ParseUnit(unit)) {
-		// Everyone in the unit counts: today's figures come from the live
-		// index, never rebuilt.
-		if err := s.liveCurrent(ctx); err != nil {
-			return nil, err
-		}
-		if e, ok := s.liveReport(asOf, training.ParseUnit(unit), courses); ok {
-			return e, nil
+// reportFor is the report for q: today's figures for a viewer who sees
+// the whole unit come from the live index, never rebuilt; the rest are
+// built once per revision and shared.
+func (s *Server) reportFor(u training.User, ds *training.Dataset, q reports.Query) *reportEntry {
+	if q.Whole {
+		if e, ok := s.liveReport(q.AsOf, q.Unit, q.Courses); ok {
+			return e
 		}
 	}
-	ds, err := s.dataset(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sc := s.scopeFor(u, ds)
-	unit = training.ParseUnit(unit)
-	if !unitVisible(sc, ds, unit) {
-		return nil, errOutOfScope
-	}
-	key := reportKey{rev: ds.Revision, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
-	opts := training.ReportOptions{Unit: unit, Courses: courses}
-	if !sc.All {
+	key := reportKey{rev: ds.Revision, asOf: q.AsOf, unit: q.Unit, courses: strings.Join(q.Courses, ",")}
+	if !q.Scope.All {
 		// The scoped-figures rule (docs/COMPLIANCE.md): rooted at the
 		// manager's units, never a parent's name on partial counts.
 		key.scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
-		opts.Scope = &sc
 	}
 	return s.reportEntry(ds, key, func() (*training.Report, error) {
-		return training.BuildReport(ds, asOf, opts)
-	}), nil
-}
-
-// seesWholeUnit reports whether u may see every officer in the subtree of
-// unit (admin and HR; a manager asking within their assigned units), so
-// that their figures for it are the unrestricted ones of the live index.
-func seesWholeUnit(u training.User, unit string) bool {
-	if u.Role == training.RoleAdmin || u.Role == training.RoleHR {
-		return true
-	}
-	return u.Role == training.RoleManager && training.Scope{Units: u.Units}.AllowsUnit(unit)
+		return training.BuildReport(ds, q.AsOf, q.Options())
+	})
 }
 
 // officerStatusForLink verifies an officer's signed link and returns their
@@ -165,12 +137,12 @@ func bindJSON(c echo.Context, v any) error {
 			return errTooLarge
 		}
 		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("%w: the request body is empty; send JSON", training.ErrInvalid)
+			return training.Invalidf("the request body is empty; send JSON")
 		}
-		return fmt.Errorf("%w: the request body is not valid JSON: %s", training.ErrInvalid, jsonErrorText(err))
+		return training.Invalidf("the request body is not valid JSON: %s", jsonErrorText(err))
 	}
 	if dec.More() {
-		return fmt.Errorf("%w: the request body has data after the JSON value", training.ErrInvalid)
+		return training.Invalidf("the request body has data after the JSON value")
 	}
 	return nil
 }
@@ -180,7 +152,7 @@ func jsonErrorText(err error) string {
 	if errors.As(err, &te) {
 		return fmt.Sprintf("field %q should be %s", te.Field, te.Type)
 	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
+	msg := strings.TrimPrefix(err.Error(), "json: ") // encoding/json's text, not the domain's
 	if len(msg) > 200 {
 		msg = msg[:200]
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,7 +95,7 @@ func startE2E(t *testing.T, seed bool) *e2eEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, err := HashPassword(webPassword)
+	hash, err := accounts.HashPassword(webPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

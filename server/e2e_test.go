@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/url"
 	"os"
 	"os/exec"
@@ -71,7 +72,7 @@ func TestE2EChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, err := HashPassword(webPassword)
+	hash, err := accounts.HashPassword(webPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

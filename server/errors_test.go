@@ -17,7 +17,7 @@ func TestClassifyDiskFull(t *testing.T) {
 	for _, err := range []error{
 		fmt.Errorf("commit: %w", &os.PathError{Op: "write", Path: "/data/muster.db", Err: syscall.ENOSPC}),
 		errors.New("file sync error: sync /data/muster.db: no space left on device"), // bbolt's %s
-		fmt.Errorf("%w: MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk", training.ErrUnavailable),
+		training.Unavailablef("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk"),
 	} {
 		status, code, msg, _ := classify(err)
 		if status != http.StatusInsufficientStorage || code != "disk_full" || msg != "The server's disk is full; nothing was changed." {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -31,7 +32,7 @@ var testSecret = []byte("test-secret-0123456789abcdef0123")
 
 // testHash is computed once: argon2id is slow on purpose.
 var testHash = sync.OnceValue(func() string {
-	h, err := HashPassword(testPassword)
+	h, err := accounts.HashPassword(testPassword)
 	if err != nil {
 		panic(err)
 	}

@@ -99,7 +99,7 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 	s.metrics.imports.WithLabelValues(outcome).Inc()
 	if err != nil {
 		if errors.Is(err, training.ErrInvalid) && rep != nil && rep.Message != "" {
-			return rep, fmt.Errorf("%w: %s", training.ErrInvalid, rep.Message)
+			return rep, &training.Error{Kind: training.KindInvalid, Field: training.FieldOf(err), Message: rep.Message, Err: err}
 		}
 		return rep, err
 	}
@@ -112,7 +112,7 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeavers bool) (*importers.Report, error) {
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, fmt.Errorf("%w: this preview has expired or was already used; upload the file again", training.ErrNotFound)
+		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
 	}
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportOptions) (*importers.Report, error) {
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, fmt.Errorf("%w: this preview has expired or was already used; upload the file again", training.ErrNotFound)
+		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
 	}
 	if err != nil {
 		return nil, err

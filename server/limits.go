@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"sync"
 
 	"golang.org/x/sync/semaphore"
@@ -28,7 +28,7 @@ func newHashGate(l Limits) *hashGate {
 }
 
 // errHashBusy is the answer when every hashing slot and queue place is taken.
-var errHashBusy = fmt.Errorf("%w: too many sign-ins at once; try again in a few seconds", training.ErrBusy)
+var errHashBusy = training.Busyf("too many sign-ins at once; try again in a few seconds")
 
 // do runs fn (one password hash or check) when a slot is free.
 func (g *hashGate) do(ctx context.Context, fn func()) error {
@@ -44,17 +44,17 @@ func (g *hashGate) do(ctx context.Context, fn func()) error {
 	return nil
 }
 
-// hashPassword is HashPassword through the gate.
+// hashPassword is accounts.HashPassword through the gate.
 func (s *Server) hashPassword(ctx context.Context, password string) (hash string, err error) {
-	if gerr := s.hashing.do(ctx, func() { hash, err = HashPassword(password) }); gerr != nil {
+	if gerr := s.hashing.do(ctx, func() { hash, err = accounts.HashPassword(password) }); gerr != nil {
 		return "", gerr
 	}
 	return hash, err
 }
 
-// checkPassword is CheckPassword through the gate.
+// checkPassword is accounts.CheckPassword through the gate.
 func (s *Server) checkPassword(ctx context.Context, password, encoded string) (ok bool, err error) {
-	if gerr := s.hashing.do(ctx, func() { ok, err = CheckPassword(password, encoded) }); gerr != nil {
+	if gerr := s.hashing.do(ctx, func() { ok, err = accounts.CheckPassword(password, encoded) }); gerr != nil {
 		return false, gerr
 	}
 	return ok, err
@@ -83,9 +83,9 @@ func (g *importGate) acquire(user string, size int64) (release func(), err error
 	defer g.mu.Unlock()
 	switch {
 	case g.perUser[user] >= g.lim.ImportsPerUser:
-		return nil, fmt.Errorf("%w: you already have %d import(s) or preview(s) running; wait for it to finish", training.ErrQuota, g.perUser[user])
+		return nil, training.OverQuotaf("you already have %d import(s) or preview(s) running; wait for it to finish", g.perUser[user])
 	case g.running >= g.lim.Imports || g.running > 0 && g.bytes+size > g.lim.ImportBytes:
-		return nil, fmt.Errorf("%w: the server is busy with other imports; try again in a minute", training.ErrBusy)
+		return nil, training.Busyf("the server is busy with other imports; try again in a minute")
 	}
 	g.running++
 	g.bytes += size

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -15,7 +14,7 @@ import (
 // Officers' signed links (/me/:token): signed with this deployment's link
 // key, refused once the officer has left, and revocable per officer.
 
-var errLinkGone = fmt.Errorf("%w: this link is no longer valid; ask HR for a new one", training.ErrForbidden)
+var errLinkGone = training.Forbiddenf("this link is no longer valid; ask HR for a new one")
 
 // officerForLink verifies a link and returns the officer it names:
 // ErrForbidden when the link is bad or expired, was revoked, or names an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,20 +21,20 @@ import (
 // dummyHash is checked against when a username does not exist, so that a
 // wrong username takes as long as a wrong password.
 var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("muster-dummy-password")
+	h, err := accounts.HashPassword("muster-dummy-password")
 	if err != nil {
 		panic(err)
 	}
 	return h
 })
 
-var errLoginFailed = fmt.Errorf("%w: the username or password is wrong", errUnauthenticatedLogin)
+var errLoginFailed = training.Errorf(training.KindUnauthenticated, "the username or password is wrong")
 
 // errUnauthenticatedLogin is a failed login: 401 with its own message.
-var errUnauthenticatedLogin = errors.New("login failed")
+var errUnauthenticatedLogin = training.ErrUnauthenticated
 
 // errOneTimeExpired: the right one-time password, given out too long ago.
-var errOneTimeExpired = fmt.Errorf("%w: this one-time password has expired; ask an administrator for a new one", errUnauthenticatedLogin)
+var errOneTimeExpired = training.Errorf(training.KindUnauthenticated, "this one-time password has expired; ask an administrator for a new one")
 
 var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
 
@@ -234,8 +235,8 @@ func (s *Server) apiSession(c echo.Context) error {
 // ChangePassword sets a user's password after checking the old one (for
 // the change-password page); it clears MustChangePassword.
 func (s *Server) changePassword(ctx context.Context, username, oldPassword, newPassword string) error {
-	if len(newPassword) < MinPasswordLength {
-		return fmt.Errorf("%w: the new password must have at least %d characters", training.ErrInvalid, MinPasswordLength)
+	if len(newPassword) < accounts.MinPasswordLength {
+		return training.Invalidf("the new password must have at least %d characters", accounts.MinPasswordLength)
 	}
 	// Check the old password first (through the hashing gate, outside
 	// the store's write lock), then hash the new one.
@@ -248,7 +249,7 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+		return training.Invalidf("the current password is wrong")
 	}
 	hash, err := s.hashPassword(ctx, newPassword)
 	if err != nil {
@@ -257,7 +258,7 @@ func (s *Server) changePassword(ctx context.Context, username, oldPassword, newP
 	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
 		if u.PasswordHash != cur.PasswordHash {
 			// Changed meanwhile: the password checked is no longer the current one.
-			return fmt.Errorf("%w: the current password is wrong", training.ErrInvalid)
+			return training.Invalidf("the current password is wrong")
 		}
 		u.SetPassword(hash, false, s.now())
 		return nil

@@ -178,6 +178,8 @@ func matrixRows(e *testEnv) []matrixRow {
 		}},
 		{method: "POST", route: "/courses/:id", path: "/courses/" + courses[0].ID, access: staff, ok: 303,
 			body: formOf(url.Values{"title": {courses[0].Title}, "valid_for_months": {"12"}})},
+		{method: "POST", route: "/courses/audience-count", access: staff, ok: 200,
+			body: formOf(url.Values{"inc-0-row": {"1"}, "inc-0-staff_type": {"officer"}})},
 		{method: "POST", route: "/courses/:id/retire", path: "/courses/" + courses[1].ID + "/retire", access: staff, ok: 303, body: formOf(nil)},
 		{method: "POST", route: "/courses/:id/restore", path: "/courses/" + courses[1].ID + "/restore", access: staff, ok: 303, body: formOf(nil)},
 

@@ -25,9 +25,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,10 +47,10 @@ const (
 
 // errSSOFailed is a sign-in through the provider that did not complete;
 // the message says what the user can do, the log says why.
-var errSSOFailed = fmt.Errorf("%w: single sign-on did not complete; go back to the sign-in page and try again", errUnauthenticatedLogin)
+var errSSOFailed = training.Errorf(training.KindUnauthenticated, "single sign-on did not complete; go back to the sign-in page and try again")
 
 // errPasswordLoginOff: password sign-in is switched off for this user.
-var errPasswordLoginOff = fmt.Errorf("%w: password sign-in is switched off", errUnauthenticatedLogin)
+var errPasswordLoginOff = training.Errorf(training.KindUnauthenticated, "password sign-in is switched off")
 
 const passwordOffMessage = "Password sign-in is switched off here; use single sign-on."
 
@@ -161,7 +161,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		s.auditAs(c.Request().Context(), "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
 		// Said here, not by the error handler: a 401 on a page would
 		// send the browser to the login page without saying why.
-		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", domainMessage(err, errUnauthenticatedLogin))
+		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", sentence(training.MessageOf(err)))
 	}
 	if err != nil {
 		return err
@@ -175,7 +175,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 }
 
 // errNoAccess: signed in at the provider, but no role here (yet).
-var errNoAccess = errors.New("no role")
+var errNoAccess = accounts.ErrNoAccess
 
 // oidcSignIn checks the provider's answer and returns the user it names
 // (created on first sign-in) and the local page to go to.
@@ -252,7 +252,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 			}
 		}
 	}
-	u, err := s.oidcUser(ctx, training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
+	u, err := s.oidcUser(ctx, requestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
 	if err != nil {
 		return u, "", err
 	}
@@ -260,70 +260,20 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 }
 
 // oidcUser finds the user linked to link, or creates them, and applies
-// the role mapping.
-func (s *Server) oidcUser(ctx context.Context, link training.OIDCLink, claims map[string]any) (training.User, error) {
+// the role mapping (accounts.Service.SignOnUser).
+func (s *Server) oidcUser(ctx context.Context, requestID string, link training.OIDCLink, claims map[string]any) (training.User, error) {
 	cfg := s.oidc.cfg
 	grant, mapped := grantFor(cfg.RoleMap, stringsClaim(claims[cfg.RolesClaim]))
-	apply := func(u *training.User) {
-		if len(cfg.RoleMap) == 0 {
-			return // roles are given by administrators
-		}
-		u.Role, u.Units = "", nil
-		if mapped {
-			u.Role, u.Units = grant.Role, grant.Units
-		}
+	in := accounts.SignOn{Link: link, MapRoles: len(cfg.RoleMap) > 0}
+	in.Username, _ = claims["preferred_username"].(string)
+	in.Email, _ = claims["email"].(string)
+	if in.Username == "" {
+		in.Username = in.Email
 	}
-	users, err := s.store.Users(ctx)
-	if err != nil {
-		return training.User{}, err
+	if mapped {
+		in.Role, in.Units = grant.Role, grant.Units
 	}
-	// Accounts are few (staff, not officers): a scan is enough.
-	i := slices.IndexFunc(users, func(u training.User) bool { return u.OIDC == link })
-	var u training.User
-	switch {
-	case i >= 0 && len(cfg.RoleMap) == 0:
-		u = users[i]
-	case i >= 0:
-		err = s.store.UpdateUser(ctx, users[i].Username, func(x *training.User) error {
-			apply(x)
-			u = *x
-			return nil
-		})
-		if err != nil {
-			return training.User{}, err
-		}
-	default:
-		name, _ := claims["preferred_username"].(string)
-		if name == "" {
-			name, _ = claims["email"].(string)
-		}
-		name = training.NormalizeUsername(name)
-		if training.CheckUsername(name) != nil {
-			return training.User{}, fmt.Errorf("%w: the identity provider gave no usable username (preferred_username or email: 2-64 letters, digits, '.', '_', '-' or '@'); ask an administrator", errUnauthenticatedLogin)
-		}
-		email, _ := claims["email"].(string)
-		if !strings.Contains(email, "@") {
-			email = ""
-		}
-		u = training.User{Username: name, Email: strings.ToLower(email), OIDC: link, Created: s.now()}
-		apply(&u)
-		err := s.store.CreateUser(ctx, u)
-		if errors.Is(err, training.ErrConflict) {
-			// Never take over an account made here by another route.
-			return training.User{}, fmt.Errorf("%w: an account named %q already exists here and is not linked to single sign-on; ask an administrator", errUnauthenticatedLogin, name)
-		}
-		if err != nil {
-			return training.User{}, err
-		}
-		s.log.Info("oidc: account created on first sign-in", "mapped_role", string(u.Role))
-	}
-	if u.Disabled {
-		return training.User{}, fmt.Errorf("%w: this account is disabled", errUnauthenticatedLogin)
-	}
-	if !u.Role.Valid() {
-		return u, errNoAccess
-	}
-	return u, nil
+	return s.accounts.SignOnUser(ctx, requestID, in)
 }
 
 // overage reports whether the provider moved claim out of the token

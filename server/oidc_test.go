@@ -217,6 +217,11 @@ func TestOIDCCodeFlow(t *testing.T) {
 	if page, err := e.st.Audit(t.Context(), training.AuditQuery{Action: training.AuditSignIn, Actor: "ada.admin"}); err != nil || len(page.Events) != 1 || page.Events[0].Detail != "single sign-on" {
 		t.Errorf("the single sign-on is not in the audit trail: %+v %v", page.Events, err)
 	}
+	// Making the account is an account change like any other.
+	if page, err := e.st.Audit(t.Context(), training.AuditQuery{Action: training.AuditAccountChanged, Actor: "ada.admin"}); err != nil || len(page.Events) != 1 ||
+		page.Events[0].TargetID != "ada.admin" || page.Events[0].Detail != "created by single sign-on role=admin" {
+		t.Errorf("the account single sign-on made is not in the audit trail: %+v %v", page.Events, err)
+	}
 
 	// The session is an ordinary one: a CSRF-protected unsafe request
 	// without the token is refused, with it accepted.
@@ -267,6 +272,21 @@ func TestOIDCRoleMapping(t *testing.T) {
 	resp, body = b2.get(e.signInAtOP(b2, "Mo.Manager", "/").String())
 	if resp.StatusCode != http.StatusForbidden || e.session(b2).Username != "" {
 		t.Fatalf("after losing the group: %d, session %+v\n%s", resp.StatusCode, e.session(b2), body)
+	}
+	// The role taken away is in the audit trail, after the account's
+	// creation; a sign-in that changes nothing adds nothing.
+	b3 := newSSOBrowser(t)
+	b3.get(e.signInAtOP(b3, "Mo.Manager", "/").String())
+	page, err := e.st.Audit(t.Context(), training.AuditQuery{Action: training.AuditAccountChanged, Actor: "mo.manager"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	for _, ev := range page.Events {
+		details = append(details, ev.Detail)
+	}
+	if want := []string{"role changed by single sign-on role=", "created by single sign-on role=manager"}; !reflect.DeepEqual(details, want) {
+		t.Errorf("account changes by single sign-on in the audit trail (newest first) = %q, want %q", details, want)
 	}
 }
 

@@ -72,8 +72,9 @@ var apiOps = []apiOp{
 	{"DELETE", "/mappings/{name}", "imports", "Forget a saved column mapping.", "hr/admin", []apiParam{pp("name", "The mapping's name.")}, "", "204", ""},
 
 	{"GET", "/courses", "courses", "Every course.", "signed-in", nil, "", "200", "CourseList"},
-	{"PUT", "/courses", "courses", "Create or replace these courses at once.", "hr/admin", nil, "CourseList", "200", "CourseList"},
-	{"PUT", "/courses/{id}", "courses", "Create or replace one course.", "hr/admin", []apiParam{pp("id", "Course ID.")}, "Course", "200", "Course"},
+	{"PUT", "/courses", "courses", "Create or replace these courses at once. A change of who must do a course that alters more than 20% of its required people needs ?confirm=true (else 409).", "hr/admin", []apiParam{q("confirm", "boolean", "Confirm a change of more than 20% of a course's required people.")}, "CourseList", "200", "CourseList"},
+	{"PUT", "/courses/{id}", "courses", "Create or replace one course. A change of who must do it that alters more than 20% of its required people needs ?confirm=true (else 409).", "hr/admin", []apiParam{pp("id", "Course ID."), q("confirm", "boolean", "Confirm a change of more than 20% of the course's required people.")}, "Course", "200", "Course"},
+	{"POST", "/courses/preview", "courses", "What PUT /courses with this body would change: per course, who becomes required, who stops, who is overdue at once, by unit; and whether it needs confirm=true. Writes nothing.", "hr/admin", nil, "CourseList", "200", "CoursePlan"},
 
 	{"GET", "/users", "accounts", "Every account.", "admin", nil, "", "200", "UserList"},
 	{"POST", "/users", "accounts", "Add an account (without password: a one-time password is returned once).", "admin", nil, "UserInput", "201", "UserCreated"},

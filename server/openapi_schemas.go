@@ -29,14 +29,22 @@ func openAPISchemas() map[string]any {
 		figures[k] = v
 	}
 	officer := obj(map[string]any{"id": str, "display_id": str, "name": str, "email": str, "email_invalid": boo, "rank": str, "unit": str,
-		"line_manager": str, "start_date": date, "first_seen": date, "leaver": boo, "left_on": date, "source": free})
+		"line_manager": str, "start_date": date, "first_seen": date, "leaver": boo, "left_on": date, "source": free,
+		"role": str, "staff_type": map[string]any{"type": "string", "enum": []string{"officer", "staff", "special", "pcso", "volunteer"}},
+		"in_post_since": date, "required_since": map[string]any{"type": "object", "additionalProperties": date,
+			"description": "per course ID, the date the person's requirement began when it is not their start date (docs/COMPLIANCE.md)"}})
 	courseStatus := obj(map[string]any{"course": str, "status": str, "completion": free, "expires": date, "due": date, "exemption": free})
 	officerStatus := obj(map[string]any{"officer": ref("Officer"), "courses": arr(ref("CourseStatus"))})
 	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager"}},
 		"email": str, "units": arr(str), "officer_id": str, "disabled": boo, "created": dtime, "must_change_password": boo})
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
+	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
 	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
-		"valid_for_months": integ, "due_soon_days": integ, "url": str}, "id", "title")
+		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ,
+		"audience": obj(map[string]any{"include": arr(rule), "exclude": arr(rule)})}, "id", "title")
+	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
+	courseChange := obj(map[string]any{"course": str, "as_of": date, "new": boo, "required_before": integ, "required_after": integ,
+		"joining": integ, "leaving": integ, "overdue_at_once": integ, "units": arr(unitChange)})
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{
 			"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "forbidden", "unauthorized", "unavailable", "too_large", "rate_limited", "internal"}},
@@ -67,6 +75,7 @@ func openAPISchemas() map[string]any {
 			"fields":   arr(obj(map[string]any{"field": str, "label": str}))}),
 		"Course":       course,
 		"CourseList":   arr(ref("Course")),
+		"CoursePlan":   obj(map[string]any{"changes": arr(courseChange), "unchanged": integ, "needs_confirmation": boo, "summary": str}),
 		"User":         user,
 		"UserList":     arr(ref("User")),
 		"UserInput":    obj(map[string]any{"username": str, "password": str, "role": str, "email": str, "units": arr(str), "officer_id": str, "disabled": boo}),

@@ -2,7 +2,7 @@ package server
 
 import (
 	"errors"
-	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/url"
 	"strings"
 
@@ -95,9 +95,16 @@ func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *
 	return p.renderForm(c, "accounts", "Accounts", errs, view)
 }
 
+// accountInput is the account form as typed: the use case's input and
+// the unit picked from the roster's tree ("add a unit", in Units too).
+type accountInput struct {
+	accounts.Input
+	addUnit string
+}
+
 // formUserInput reads the account form's fields: the unit scopes are the
 // ticked units plus the one picked from the roster's tree.
-func formUserInput(c echo.Context) userInput {
+func formUserInput(c echo.Context) accountInput {
 	role := training.Role(c.FormValue("role"))
 	email := c.FormValue("email")
 	officer := c.FormValue("officer_id")
@@ -110,11 +117,11 @@ func formUserInput(c echo.Context) userInput {
 		units = append(units, add)
 	}
 	disabled := c.FormValue("disabled") == "1"
-	return userInput{Username: c.FormValue("username"), Role: &role, Email: &email, OfficerID: &officer, Units: &units, Disabled: &disabled, addUnit: add}
+	return accountInput{Input: accounts.Input{Username: c.FormValue("username"), Role: &role, Email: &email, OfficerID: &officer, Units: &units, Disabled: &disabled}, addUnit: add}
 }
 
 // typedUser is what the form holds, to show it again after an error.
-func typedUser(in userInput) training.User {
+func typedUser(in accountInput) training.User {
 	u := training.User{Username: strings.TrimSpace(in.Username), Role: *in.Role, Email: *in.Email, OfficerID: *in.OfficerID, Disabled: *in.Disabled}
 	for _, x := range *in.Units {
 		if x == in.addUnit {
@@ -130,20 +137,11 @@ func typedUser(in userInput) training.User {
 // userFieldErr files an account error under its field: prefix "new-" for
 // the new-user form, or the user's suffix "-NAME" on an existing one.
 func userFieldErr(errs *formErrors, err error, field func(string) string) bool {
-	var ue *training.UnknownUnitError
-	switch {
-	case errors.Is(err, training.ErrManagerSeesNothing):
+	switch f := training.FieldOf(err); f {
+	case "units":
 		return errs.addErr(field("add_unit"), err)
-	case errors.As(err, &ue):
-		msg, _ := userMessage(err)
-		errs.add(field("add_unit"), msg)
-		return true
-	case strings.Contains(err.Error(), "email"):
-		return errs.addErr(field("email"), err)
-	case strings.Contains(err.Error(), "role"):
-		return errs.addErr(field("role"), err)
-	case strings.Contains(err.Error(), "username") || strings.Contains(err.Error(), "user named"):
-		return errs.addErr(field("username"), err)
+	case "email", "role", "username":
+		return errs.addErr(field(f), err)
 	}
 	return errs.addErr(field("role"), err)
 }
@@ -163,130 +161,60 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 
 func (p *webPages) pageAccountCreate(c echo.Context) error {
 	in := formUserInput(c)
-	u := training.User{Username: training.NormalizeUsername(in.Username), Created: p.now(), MustChangePassword: true}
-	ds, err := p.dataset(c.Request().Context())
+	out, err := p.accounts.Create(c.Request().Context(), actor(c), in.Input)
 	if err != nil {
-		return err
-	}
-	newField := func(f string) string { return "new-" + f }
-	var errs formErrors
-	if err := training.CheckUsername(u.Username); err != nil {
-		errs.addErr("new-username", err)
-	}
-	if err := in.apply(&u, ds); err != nil && !userFieldErr(&errs, err, newField) {
-		return err
-	}
-	if len(errs) > 0 {
-		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
-	}
-	password := GeneratePassword()
-	if u.PasswordHash, err = p.hashPassword(c.Request().Context(), password); err != nil {
-		return err
-	}
-	if err := p.store.CreateUser(c.Request().Context(), u); err != nil {
-		if !errors.Is(err, training.ErrConflict) {
+		var errs formErrors
+		if !userFieldErr(&errs, err, func(f string) string { return "new-" + f }) {
 			return err
 		}
-		errs.add("new-username", fmt.Sprintf("A user named %q already exists. Choose another username.", u.Username))
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
-	p.log.Info("user created", "request_id", requestIDOf(c), "role", string(u.Role))
-	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "created role="+string(u.Role))
-	p.addFlash(c, "ok", "User "+u.Username+" added.")
-	return p.renderAccounts(c, &secretView{Title: "One-time password for " + u.Username, Value: password})
+	p.log.Info("user created", "request_id", requestIDOf(c), "role", string(out.User.Role))
+	p.addFlash(c, "ok", "User "+out.User.Username+" added.")
+	return p.renderAccounts(c, &secretView{Title: "One-time password for " + out.User.Username, Value: out.Password})
 }
 
 func (p *webPages) pageAccountSave(c echo.Context) error {
 	name := c.Param("username")
 	in := formUserInput(c)
-	anchor := "#u-" + url.PathEscape(name)
-	me, _ := currentUser(c)
-	field := func(f string) string { return f + "-" + name }
-	var errs formErrors
-	if name == me.Username && (*in.Role != training.RoleAdmin || *in.Disabled) {
-		errs.add(field("role"), "You cannot remove your own admin rights or disable yourself.")
-	}
-	ds, err := p.dataset(c.Request().Context())
-	if err != nil {
+	_, err := p.accounts.Update(c.Request().Context(), actor(c), name, in.Input)
+	if errors.Is(err, training.ErrNotFound) {
 		return err
 	}
-	if len(errs) == 0 {
-		err = p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error { return in.apply(u, ds) })
-		if errors.Is(err, training.ErrNotFound) {
+	if err != nil {
+		var errs formErrors
+		if !userFieldErr(&errs, err, func(f string) string { return f + "-" + name }) {
 			return err
 		}
-		if err != nil && !userFieldErr(&errs, err, field) {
-			return err
-		}
-	}
-	if len(errs) > 0 {
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, target: name, typed: typedUser(in), typedAdd: in.addUnit})
 	}
-	if *in.Disabled {
-		// Disabling ends every session and token (see apiUserUpdate).
-		if err := p.revokeCredentials(c.Request().Context(), name); err != nil {
-			return err
-		}
-	}
-	p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "updated")
-	return p.accountsBack(c, anchor, nil, "Saved "+name+".")
+	return p.accountsBack(c, "#u-"+url.PathEscape(name), nil, "Saved "+name+".")
 }
 
 func (p *webPages) pageAccountReset(c echo.Context) error {
 	name := c.Param("username")
-	password := GeneratePassword()
-	hash, err := p.hashPassword(c.Request().Context(), password)
-	if err != nil {
-		return err
-	}
-	err = p.store.UpdateUser(c.Request().Context(), name, func(u *training.User) error {
-		u.SetPassword(hash, true, p.now())
-		return nil
-	})
-	if err == nil {
-		err = p.revokeCredentials(c.Request().Context(), name)
-	}
+	out, err := p.accounts.Reset(c.Request().Context(), actor(c), name)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
-	p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "password reset")
-	return p.renderAccounts(c, &secretView{Title: "New one-time password for " + name, Value: password})
+	return p.renderAccounts(c, &secretView{Title: "New one-time password for " + name, Value: out.Password})
 }
 
 func (p *webPages) pageAccountDelete(c echo.Context) error {
 	name := c.Param("username")
-	if me, _ := currentUser(c); me.Username == name {
-		return p.accountsBack(c, "", fmt.Errorf("%w: you cannot delete your own account", training.ErrInvalid), "")
-	}
-	err := p.store.DeleteUser(c.Request().Context(), name)
-	if err == nil {
-		p.audit(c, training.AuditAccountChanged, training.TargetUser, name, training.AuditOK, "deleted")
-	}
+	err := p.accounts.Delete(c.Request().Context(), actor(c), name)
 	return p.accountsBack(c, "", err, "Deleted "+name+".")
 }
 
 func (p *webPages) pageTokenCreate(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, secret, err := training.NewToken(c.Param("username"), c.FormValue("name"), 0, p.now())
+	t, secret, err := p.accounts.CreateToken(c.Request().Context(), actor(c), c.Param("username"), c.FormValue("name"), 0)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
-	u, err := p.store.User(ctx, c.Param("username"))
-	if err != nil {
-		return p.accountsBack(c, "", err, "")
-	}
-	t.Username = u.Username
-	if err := p.store.CreateToken(ctx, t); err != nil {
-		return err
-	}
-	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "token created id="+t.ID)
-	return p.renderAccounts(c, &secretView{Title: "API token “" + t.Name + "” for " + u.Username, Value: secret})
+	return p.renderAccounts(c, &secretView{Title: "API token “" + t.Name + "” for " + t.Username, Value: secret})
 }
 
 func (p *webPages) pageTokenRevoke(c echo.Context) error {
-	err := p.store.DeleteToken(c.Request().Context(), c.Param("id"))
-	if err == nil {
-		p.audit(c, training.AuditAccountChanged, training.TargetUser, "", training.AuditOK, "token revoked id="+c.Param("id"))
-	}
+	err := p.accounts.RevokeToken(c.Request().Context(), actor(c), "", c.Param("id"))
 	return p.accountsBack(c, "", err, "Token revoked.")
 }

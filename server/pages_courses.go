@@ -3,6 +3,9 @@ package server
 import (
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/courses"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"strconv"
 	"strings"
 
@@ -12,6 +15,12 @@ import (
 
 type coursesView struct {
 	Courses []training.Course
+	// Audiences holds each course form's audience editor, by course ID
+	// ("" for the new course's form).
+	Audiences map[string]audienceEditor
+	// Preview is what the course form named by Preview.Course.ID would
+	// change, after "Check who this covers" or an unconfirmed large change.
+	Preview *courses.Change
 	// New is the "Add a course" form's values (kept after an error).
 	New training.Course
 	// Typed holds raw text typed into number and date fields that could
@@ -30,17 +39,24 @@ func (v *coursesView) Value(id, fallback string) string {
 }
 
 func (p *webPages) pageCourses(c echo.Context) error {
-	return p.renderCourses(c, nil, nil)
+	return p.renderCourses(c, nil, nil, nil)
 }
 
 // renderCourses shows the courses page; typed, when set, is a course form
-// with problems (errs), shown again as typed.
-func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped) error {
-	cs, err := p.store.Courses(c.Request().Context())
+// with problems (errs), shown again as typed; preview, when set, is what
+// that form's course would change.
+func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped, preview *courses.Change) error {
+	ctx := c.Request().Context()
+	cs, err := p.store.Courses(ctx)
 	if err != nil {
 		return err
 	}
-	view := &coursesView{Courses: cs, New: training.Course{DueWithinDays: training.DefaultDueWithinDays, DueSoonDays: training.DefaultDueSoonDays}, Typed: map[string]string{}}
+	ds, err := p.dataset(ctx)
+	if err != nil {
+		return err
+	}
+	view := &coursesView{Courses: cs, New: training.Course{DueWithinDays: training.DefaultDueWithinDays, DueSoonDays: training.DefaultDueSoonDays},
+		Typed: map[string]string{}, Audiences: map[string]audienceEditor{}, Preview: preview}
 	for _, x := range cs {
 		if x.Retired {
 			view.Retired = append(view.Retired, x)
@@ -58,6 +74,13 @@ func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseT
 			}
 		}
 	}
+	facets := training.RosterFacets(ds)
+	for _, x := range view.Courses {
+		if !x.Retired {
+			view.Audiences[x.ID] = newAudienceEditor(x.Audience, facets, ds, "-"+x.ID)
+		}
+	}
+	view.Audiences[""] = newAudienceEditor(view.New.Audience, facets, ds, "-new")
 	return p.renderForm(c, "courses", "Courses", errs, view)
 }
 
@@ -92,6 +115,7 @@ func courseForm(c echo.Context, base training.Course, field func(string) string,
 		{"due_within_days", "due", "“Due within” must be a whole number of days, 0 or more.", &base.DueWithinDays},
 		{"valid_for_months", "valid", "“Valid for” must be a whole number of months, 0 or more (0: never expires).", &base.ValidForMonths},
 		{"due_soon_days", "soon", "“Due soon” must be a whole number of days, 0 or more.", &base.DueSoonDays},
+		{"renew_within_days", "renew", "“Renew early” must be a whole number of days, 0 or more (0: a renewal always starts a new cycle).", &base.RenewWithinDays},
 	} {
 		v := strings.TrimSpace(c.FormValue(f.name))
 		if v == "" {
@@ -129,7 +153,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 		}
 	}
 	if !create && !found {
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
 	field := func(f string) string { return f + "-" + id }
 	if create {
@@ -146,33 +170,82 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	}
 	course, raw := courseForm(c, base, field, &errs)
 	if len(errs) == 0 {
-		if err := course.Validate(); err != nil && !errs.addErr(field("id"), err) {
+		if err := course.Validate(); err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "id")), err) {
 			return err
 		}
 	}
-	if len(errs) == 0 {
-		// The rule the CLI and the API apply: no name used by two courses.
-		if err := training.CheckCourseNames(all, course); err != nil {
-			var ne *training.CourseNameError
-			if !errors.As(err, &ne) {
-				return err
-			}
-			msg, _ := userMessage(err)
-			errs.add(field(ne.Field), msg)
-		}
+	form, err := c.FormParams()
+	if err != nil {
+		return training.Invalidf("the form could not be read")
 	}
+	aud, err := audienceFromForm(form)
+	if err != nil && !errs.addErr(field("audience"), err) {
+		return err
+	}
+	course.Audience = aud
+	typed := &courseTyped{create: create, course: course, raw: raw}
+	var plan *courses.Plan
 	if len(errs) == 0 {
-		if err := p.store.PutCourses(ctx, []training.Course{course}); err != nil {
-			if !errs.addErr(field("title"), err) {
-				return err
-			}
+		// The one "change the courses" use case the CLI and the API call:
+		// names checked against the other courses, the change previewed.
+		plan, err = courses.NewPlan(ctx, p.store, []training.Course{course}, p.today())
+		if err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "title")), err) {
+			return err
 		}
 	}
 	if len(errs) > 0 {
-		return p.renderCourses(c, errs, &courseTyped{create: create, course: course, raw: raw})
+		return p.renderCourses(c, errs, typed, nil)
 	}
-	p.audit(c, training.AuditCourseChanged, training.TargetCourse, course.ID, training.AuditOK, "")
-	return p.redirectFlash(c, "/courses", "ok", "Saved “"+course.Title+"”. Every figure now uses it.")
+	var change *courses.Change
+	if len(plan.Changes) > 0 {
+		change = &plan.Changes[0]
+	}
+	if c.FormValue("action") == "preview" {
+		return p.renderCourses(c, nil, typed, change)
+	}
+	confirmed, err := boolField(c, "confirm")
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	if err := courses.Apply(ctx, p.store, plan, confirmed, courses.Actor{Name: u.Username, RequestID: requestIDOf(c)}, p.now()); err != nil {
+		var nc *courses.ErrNeedsConfirmation
+		if errors.As(err, &nc) {
+			errs.add(field("confirm"), "This changes who must do “"+course.Title+"” for more than 20% of the people who must do it now. Check the figures below; if they are right, tick the box and save again.")
+			return p.renderCourses(c, errs, typed, change)
+		}
+		if !errs.addErr(field("title"), err) {
+			return err
+		}
+		return p.renderCourses(c, errs, typed, nil)
+	}
+	if change == nil {
+		return p.redirectFlash(c, "/courses", "ok", "Nothing to change: “"+course.Title+"” is as it was.")
+	}
+	return p.redirectFlash(c, "/courses", "ok", "Saved “"+course.Title+"”. "+changeWords(*change)+" Every figure now uses it.")
+}
+
+// changeWords says in a sentence what a saved change did to who must do
+// the course.
+func changeWords(ch courses.Change) string {
+	pv := ch.Preview
+	if ch.Old == nil {
+		return fmt.Sprintf("It is required of %s.", peopleCount(pv.RequiredAfter))
+	}
+	if pv.Joining == 0 && pv.Leaving == 0 {
+		return fmt.Sprintf("Who must do it is unchanged (%s).", peopleCount(pv.RequiredAfter))
+	}
+	return fmt.Sprintf("%s became required and %s stopped being required; it is now required of %s.",
+		peopleCount(pv.Joining), peopleCount(pv.Leaving), peopleCount(pv.RequiredAfter))
+}
+
+// peopleCount is "1 person" or "1,204 people".
+func peopleCount(n int) string {
+	if n == 1 {
+		return "1 person"
+	}
+	// Counts as people in the UK write them (1,204).
+	return message.NewPrinter(language.BritishEnglish).Sprintf("%d people", n)
 }
 
 func (p *webPages) pageCourseSave(c echo.Context) error { return p.saveCourse(c, c.Param("id"), false) }
@@ -213,6 +286,37 @@ func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
 			}
 			return p.redirectFlash(c, "/courses", "ok", "“"+x.Title+"” is back: every figure counts it again.")
 		}
-		return fmt.Errorf("%w: there is no course %q", training.ErrNotFound, id)
+		return training.NotFoundf("there is no course %q", id)
 	}
+}
+
+// changePreviewWords says what a change would do, before it is made.
+func changePreviewWords(ch courses.Change) string {
+	pv := ch.Preview
+	if ch.Old == nil {
+		return fmt.Sprintf("This new course would be required of %s today; %s of them would be overdue at once.", peopleCount(pv.RequiredAfter), peopleCount(pv.OverdueAtOnce))
+	}
+	if pv.Joining == 0 && pv.Leaving == 0 && pv.OverdueAtOnce == 0 {
+		return fmt.Sprintf("This would not change who must do it (%s) or make anyone overdue.", peopleCount(pv.RequiredAfter))
+	}
+	return fmt.Sprintf("%s would become required and %s would stop being required (%s now, %s after); %s would be overdue at once.",
+		peopleCount(pv.Joining), peopleCount(pv.Leaving), peopleCount(pv.RequiredBefore), peopleCount(pv.RequiredAfter), peopleCount(pv.OverdueAtOnce))
+}
+
+// courseField is the course form's input for a domain error's field (the
+// API's names), or def when the error names none.
+func courseField(field, def string) string {
+	switch field {
+	case "":
+		return def
+	case "due_within_days":
+		return "due"
+	case "valid_for_months":
+		return "valid"
+	case "due_soon_days":
+		return "soon"
+	case "renew_within_days":
+		return "renew"
+	}
+	return field
 }

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"fmt"
+	"github.com/muster-police/muster/internal/reports"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -105,12 +105,13 @@ type renderedBody struct {
 
 func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
 	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
-	r, _, err := p.report(c.Request().Context(), v.User, asOf, unit, nil)
+	rq, err := reports.For(v.DS, p.unitsOf(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.today())
 	if err != nil {
 		return nil, err
 	}
-	if unit != "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode) {
-		return nil, fmt.Errorf("%w: there is no unit %q with serving officers", training.ErrNotFound, unit)
+	r, _, err := p.report(v.User, v.DS, rq)
+	if err != nil {
+		return nil, err
 	}
 	view.Unit, view.Node = unit, &r.ReportNode
 	view.Children = childRows(r, asOf)

@@ -15,7 +15,7 @@ import (
 // a roster.
 func (p *webPages) pageDemo(c echo.Context) error {
 	if !p.cfg.DemoAllowed {
-		return fmt.Errorf("%w: demo data is not allowed on this server", training.ErrForbidden)
+		return training.Forbiddenf("demo data is not allowed on this server")
 	}
 	n, err := demo.Load(c.Request().Context(), p.store, p.today())
 	if errors.Is(err, demo.ErrNotEmpty) {

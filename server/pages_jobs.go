@@ -55,7 +55,7 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
 	default:
-		return fmt.Errorf("%w: state must be queued, sent or failed", training.ErrInvalid)
+		return training.Invalidf("state must be queued, sent or failed")
 	}
 	for _, s := range []stateLink{{"", "All", false}, {"queued", "Queued", false}, {"sent", "Sent", false}, {"failed", "Failed", false}} {
 		s.Current = s.Value == string(state)
@@ -160,7 +160,7 @@ func (p *webPages) pageJobRunConfirm(c echo.Context) error {
 	}
 	name := c.QueryParam("job")
 	if !slices.Contains(p.cfg.Jobs.Names(), name) {
-		return fmt.Errorf("%w: there is no job named %q", training.ErrNotFound, name)
+		return training.NotFoundf("there is no job named %q", name)
 	}
 	v := jobRunView{Job: name}
 	if name == "reminders" {

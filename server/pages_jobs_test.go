@@ -30,7 +30,7 @@ func (f *pageJobsFake) PlanReminders(_ context.Context, asOf training.Date) (*jo
 func (f *pageJobsFake) Templates(context.Context) (map[string]string, error) { return f.templates, nil }
 func (f *pageJobsFake) SetTemplate(_ context.Context, name, text string) error {
 	if strings.Contains(text, "{{") && !strings.Contains(text, "}}") {
-		return fmt.Errorf("%w: the template does not parse: unclosed action", training.ErrInvalid)
+		return training.Invalidf("the template does not parse: unclosed action")
 	}
 	f.templates[name] = text
 	return nil

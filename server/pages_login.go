@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 
@@ -60,7 +61,7 @@ func (p *webPages) pagePassword(c echo.Context) error {
 	if u, ok := currentUser(c); ok && u.MustChangePassword {
 		p.addFlash(c, "warn", "Choose a new password to replace the one-time password you were given.")
 	}
-	return p.render(c, http.StatusOK, "password", "Change password", struct{ Min int }{MinPasswordLength})
+	return p.render(c, http.StatusOK, "password", "Change password", struct{ Min int }{accounts.MinPasswordLength})
 }
 
 func (p *webPages) pagePasswordPost(c echo.Context) error {
@@ -69,8 +70,8 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	switch {
 	case c.FormValue("old_password") == "":
 		errs.add("old_password", "Enter your current password.")
-	case len([]rune(c.FormValue("new_password"))) < MinPasswordLength:
-		errs.add("new_password", fmt.Sprintf("Enter a new password of at least %d characters.", MinPasswordLength))
+	case len([]rune(c.FormValue("new_password"))) < accounts.MinPasswordLength:
+		errs.add("new_password", fmt.Sprintf("Enter a new password of at least %d characters.", accounts.MinPasswordLength))
 	case c.FormValue("new_password") != c.FormValue("confirm_password"):
 		errs.add("confirm_password", "The two new passwords are not the same. Type the new password again.")
 	}
@@ -84,7 +85,7 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	}
 	if len(errs) > 0 {
 		// Passwords are never sent back into the page.
-		return p.renderForm(c, "password", "Change password", errs, struct{ Min int }{MinPasswordLength})
+		return p.renderForm(c, "password", "Change password", errs, struct{ Min int }{accounts.MinPasswordLength})
 	}
 	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "own password changed")
 	// The change ended every session of this user, this one included:

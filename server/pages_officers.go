@@ -32,7 +32,7 @@ func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
 	if s := c.QueryParam("status"); s != "" {
 		st, ok := training.ParseStatus(s)
 		if !ok {
-			return q, fmt.Errorf("%w: %q is not a status", training.ErrInvalid, s)
+			return q, training.Invalidf("%q is not a status", s)
 		}
 		q.Status = st
 	}
@@ -195,7 +195,7 @@ func (p *webPages) pageExportOfficers(c echo.Context) error {
 		}
 		return attachment(c, name+".csv", "text/csv; charset=utf-8", buf.Bytes())
 	}
-	return fmt.Errorf("%w: format must be xlsx or csv", training.ErrInvalid)
+	return training.Invalidf("format must be xlsx or csv")
 }
 
 func attachment(c echo.Context, name, ctype string, b []byte) error {

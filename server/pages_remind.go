@@ -37,7 +37,7 @@ func (p *webPages) pageRemind(c echo.Context) error {
 	if v := c.QueryParam("page"); v != "" {
 		var err error
 		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return fmt.Errorf("%w: the page must be a positive whole number", training.ErrInvalid)
+			return training.Invalidf("the page must be a positive whole number")
 		}
 	}
 	plan, asOf, err := p.remindPlan(c)
@@ -49,7 +49,7 @@ func (p *webPages) pageRemind(c echo.Context) error {
 	total := len(plan.Reminders)
 	from := (page - 1) * remindPageSize
 	if from >= total && page > 1 {
-		return fmt.Errorf("%w: page %d (there are %d officers to remind)", training.ErrNotFound, page, total)
+		return training.NotFoundf("page %d (there are %d officers to remind)", page, total)
 	}
 	to := min(from+remindPageSize, total)
 	view.Reminders = plan.Reminders[from:to]

@@ -50,6 +50,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/imports/:id", p.pageImport, staff)
 	e.GET("/courses", p.pageCourses, staff)
 	e.POST("/courses", p.pageCourseCreate, staff)
+	e.POST("/courses/audience-count", p.pageAudienceCount, staff)
 	e.POST("/courses/:id", p.pageCourseSave, staff)
 	e.POST("/courses/:id/retire", p.pageCourseRetire(true), staff)
 	e.POST("/courses/:id/restore", p.pageCourseRetire(false), staff)

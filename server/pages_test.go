@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -46,7 +47,7 @@ func newWebFixture(t testing.TB, demoAllowed bool) *webFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, err := HashPassword(webPassword)
+	hash, err := accounts.HashPassword(webPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -678,7 +679,7 @@ func TestPagesReportingLine(t *testing.T) {
 	if _, err := f.store.ApplyChanges(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := HashPassword(webPassword)
+	hash, _ := accounts.HashPassword(webPassword)
 	if err := f.store.CreateUser(ctx, training.User{Username: "line", Role: training.RoleManager, OfficerID: "103", PasswordHash: hash, Created: webNow}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
@@ -55,11 +54,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return err
 	}
 	again := func(msg string) error {
-		field := "file"
-		if strings.HasPrefix(msg, "The column mapping") {
-			field = "map_lines"
-		}
-		return p.renderForm(c, "upload", "Upload", formErrors{{Field: field, Message: msg}}, view)
+		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -80,8 +75,9 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 	u, _ := currentUser(c)
 	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
-			return again(msg)
+		var errs formErrors
+		if errs.addErr(uploadField(training.FieldOf(err)), err) {
+			return p.renderForm(c, "upload", "Upload", errs, view)
 		}
 		return err
 	}
@@ -226,4 +222,13 @@ func (p *webPages) pageImport(c echo.Context) error {
 		return err
 	}
 	return p.renderReport(c, rep, false)
+}
+
+// uploadField is the upload form's input for a domain error's field: the
+// column mapping's box, else the file.
+func uploadField(field string) string {
+	if field == "mapping" {
+		return "map_lines"
+	}
+	return "file"
 }

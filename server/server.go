@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -155,6 +156,9 @@ type Server struct {
 	live    *liveModel
 	commits *committer
 	oidc    *oidcClient // nil: no single sign-on
+	// accounts is the account use cases (create, change, reset, tokens,
+	// delete, single sign-on), over the live store.
+	accounts *accounts.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -221,6 +225,7 @@ func New(cfg Config) (*Server, error) {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
 	s.store = liveStore{Store: cfg.Store, s: s}
+	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}
 	s.commits = &committer{s: s}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {

@@ -106,7 +106,7 @@ func navFor(u *training.User, current string) []navLink {
 		return nil
 	}
 	links := []navLink{{Href: "/", Label: "Dashboard"}, {Href: "/officers", Label: "Officers"}}
-	if u.Role == training.RoleHR || u.Role == training.RoleAdmin {
+	if u.Role.SeesWholeForce() {
 		links = append(links, navLink{Href: "/upload", Label: "Upload"}, navLink{Href: "/imports", Label: "Imports"}, navLink{Href: "/courses", Label: "Courses"})
 	}
 	if u.Role == training.RoleAdmin {
@@ -256,6 +256,28 @@ var webFuncs = template.FuncMap{
 	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
+	// audienceFor is the "audience" template's argument for the form of
+	// course id ("" for the new course), with the page's errors.
+	"audienceFor": func(errs formErrors, v *coursesView, id string) map[string]any {
+		field := "audience-" + id
+		if id == "" {
+			field = "new-audience"
+		}
+		return map[string]any{"Errors": errs, "Ed": v.Audiences[id], "Field": field}
+	},
+	// previewFor is the change preview shown in the form of course id,
+	// with the field ids of its confirmation box.
+	"previewFor": func(errs formErrors, v *coursesView, id string, create bool) map[string]any {
+		if v.Preview == nil || v.Preview.Course.ID != id || (v.Preview.Old == nil) != create {
+			return nil
+		}
+		field := "confirm-" + id
+		if create {
+			field = "new-confirm"
+		}
+		return map[string]any{"Errors": errs, "C": v.Preview, "Field": field, "Sentence": changePreviewWords(*v.Preview)}
+	},
+	"peopleCount": peopleCount,
 	// band is the red/amber/green of a percentage, by the xlsx's thresholds.
 	"band": func(p *training.Percent) string {
 		switch {

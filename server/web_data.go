@@ -7,7 +7,7 @@ package server
 
 import (
 	"context"
-	"fmt"
+	"github.com/muster-police/muster/internal/reports"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,13 +125,13 @@ func (v viewer) scopeKey() string {
 
 // Staff reports whether the viewer is HR or an admin.
 func (v viewer) Staff() bool {
-	return v.User.Role == training.RoleHR || v.User.Role == training.RoleAdmin
+	return v.User.Role.SeesWholeForce()
 }
 
 func (p *webPages) viewer(c echo.Context) (viewer, error) {
 	u, ok := currentUser(c)
 	if !ok {
-		return viewer{}, fmt.Errorf("%w: sign in first", training.ErrForbidden)
+		return viewer{}, training.Forbiddenf("sign in first")
 	}
 	ds, err := p.dataset(c.Request().Context())
 	if err != nil {
@@ -235,7 +235,7 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 	// The API's rule: a unit outside what the viewer may see (for a
 	// manager with no units and no reporting line, every unit) is refused,
 	// not shown as an empty list.
-	if !unitVisible(v.Scope, v.DS, q.Unit) {
+	if !reports.UnitVisible(v.Scope, v.DS, q.Unit) {
 		return nil, errOutOfScope
 	}
 	key := "officers\x00" + q.values() + "\x00" + v.scopeKey()

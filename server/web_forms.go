@@ -10,7 +10,6 @@ package server
 // the "field-error" and "invalid" helpers.
 
 import (
-	"errors"
 	"html/template"
 	"strings"
 
@@ -43,23 +42,13 @@ func (f formErrors) For(field string) string {
 	return ""
 }
 
-// fieldProblem is a domain error tied to a form field (e.g. a course's
-// alias used by another course): the page shows Message by Field.
-type fieldProblem interface {
-	error
-	FormField() string
-}
-
-// addErr records err under field, or under the field the error names.
-// It returns false for an error a user cannot fix (to be returned as is).
+// addErr records err under field. It returns false for an error a user
+// cannot fix (to be returned as is). Pages choose field from the error's
+// own (training.FieldOf), mapping the domain's names to their inputs.
 func (f *formErrors) addErr(field string, err error) bool {
 	msg, ok := userMessage(err)
 	if !ok {
 		return false
-	}
-	var fp fieldProblem
-	if errors.As(err, &fp) && fp.FormField() != "" {
-		field = fp.FormField()
 	}
 	f.add(field, msg)
 	return true

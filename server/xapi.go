@@ -48,7 +48,7 @@ func (s *Server) xapiAbout(c echo.Context) error {
 // answers their IDs in order.
 func (s *Server) xapiPost(c echo.Context) error {
 	if c.QueryParam("method") != "" {
-		return fmt.Errorf("%w: Muster does not take the alternate request syntax (method=…); send the request itself", training.ErrInvalid)
+		return training.Invalidf("Muster does not take the alternate request syntax (method=…); send the request itself")
 	}
 	ids, err := s.recordStatements(c, "")
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *Server) xapiPost(c echo.Context) error {
 func (s *Server) xapiPut(c echo.Context) error {
 	id := c.QueryParam("statementId")
 	if id == "" {
-		return fmt.Errorf("%w: PUT needs the statementId parameter", training.ErrInvalid)
+		return training.Invalidf("PUT needs the statementId parameter")
 	}
 	if _, err := s.recordStatements(c, id); err != nil {
 		return err
@@ -77,11 +77,11 @@ func (s *Server) xapiGet(c echo.Context) error {
 	c.Response().Header().Set("X-Experience-API-Consistent-Through", s.now().UTC().Format(time.RFC3339Nano))
 	id, voided := c.QueryParam("statementId"), c.QueryParam("voidedStatementId")
 	if (id == "") == (voided == "") {
-		return fmt.Errorf("%w: Muster returns one statement by statementId or voidedStatementId (one of them); it does not list or query statements", training.ErrInvalid)
+		return training.Invalidf("Muster returns one statement by statementId or voidedStatementId (one of them); it does not list or query statements")
 	}
 	for k := range c.QueryParams() {
 		if k != "statementId" && k != "voidedStatementId" && k != "attachments" && k != "format" {
-			return fmt.Errorf("%w: the parameter %s cannot go with statementId or voidedStatementId", training.ErrInvalid, k)
+			return training.Invalidf("the parameter %s cannot go with statementId or voidedStatementId", k)
 		}
 	}
 	want := strings.ToLower(id + voided)
@@ -93,7 +93,7 @@ func (s *Server) xapiGet(c echo.Context) error {
 	// A voided statement is found only by voidedStatementId, any other
 	// only by statementId (1.0.3 Communication 2.1.4).
 	if !ok || (st.Status == training.StatementVoided) != (voided != "") {
-		return fmt.Errorf("%w: no statement %s", training.ErrNotFound, want)
+		return training.NotFoundf("no statement %s", want)
 	}
 	c.Response().Header().Set("Last-Modified", st.Source.At.UTC().Format(http.TimeFormat))
 	return c.JSONBlob(http.StatusOK, st.Raw)

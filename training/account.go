@@ -15,6 +15,11 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleHR || r == RoleManager }
 
+// SeesWholeForce reports whether the role sees every officer in every unit
+// (admin and HR); a manager sees their units and reporting line only. The
+// one statement of the rule: scopes, caches, menus and pages ask it.
+func (r Role) SeesWholeForce() bool { return r == RoleAdmin || r == RoleHR }
+
 // User is a person who logs in to the web service.
 type User struct {
 	Username string `json:"username"`

@@ -50,7 +50,7 @@ func (w *Words) UnmarshalJSON(b []byte) error {
 	}
 	var many []string
 	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("%w: expected a word or a list of words", ErrInvalid)
+		return Invalidf("expected a word or a list of words")
 	}
 	*w = many
 	return nil
@@ -66,7 +66,7 @@ func (w *Words) UnmarshalYAML(unmarshal func(any) error) error {
 	}
 	var many []string
 	if err := unmarshal(&many); err != nil {
-		return fmt.Errorf("%w: expected a word or a list of words", ErrInvalid)
+		return Invalidf("expected a word or a list of words")
 	}
 	*w = many
 	return nil
@@ -227,23 +227,23 @@ func (a Audience) validate(courseID string) error {
 	check := func(kind string, rs []AudienceRule) error {
 		for i, r := range rs {
 			if len(r.Unit)+len(r.StaffType)+len(r.Rank)+len(r.Role) == 0 {
-				return fmt.Errorf("%w: %s %s entry %d sets no condition: give at least one of unit, staff_type, rank or role", ErrInvalid, where, kind, i+1)
+				return Invalidf("%s %s entry %d sets no condition: give at least one of unit, staff_type, rank or role", where, kind, i+1)
 			}
 			for _, st := range r.StaffType {
 				if !slices.Contains(StaffTypes, StaffType(st)) {
-					return fmt.Errorf("%w: %s %s entry %d: %q is not a staff type; use %s", ErrInvalid, where, kind, i+1, st, staffTypeList())
+					return Invalidf("%s %s entry %d: %q is not a staff type; use %s", where, kind, i+1, st, staffTypeList())
 				}
 			}
 			for _, w := range slices.Concat(r.Rank, r.Role, r.Unit) {
 				if len(w) > 200 {
-					return fmt.Errorf("%w: %s %s entry %d: %q is longer than 200 characters", ErrInvalid, where, kind, i+1, w[:40]+"…")
+					return Invalidf("%s %s entry %d: %q is longer than 200 characters", where, kind, i+1, w[:40]+"…")
 				}
 			}
 		}
 		return nil
 	}
 	if len(a.Include)+len(a.Exclude) > 200 {
-		return fmt.Errorf("%w: %s may have at most 200 entries", ErrInvalid, where)
+		return Invalidf("%s may have at most 200 entries", where)
 	}
 	if err := check("include", a.Include); err != nil {
 		return err

@@ -129,13 +129,13 @@ func NewID() string {
 func (e AuditEvent) Validate() error {
 	switch {
 	case e.ID == "" || strings.ContainsAny(e.ID, ":|\x00"):
-		return fmt.Errorf("%w: an audit event needs an ID without ':', '|'", ErrInvalid)
+		return Invalidf("an audit event needs an ID without ':', '|'")
 	case e.At.IsZero() || e.At.Before(time.Unix(0, 0)):
-		return fmt.Errorf("%w: an audit event needs a time after 1970", ErrInvalid)
+		return Invalidf("an audit event needs a time after 1970")
 	case e.Actor == "":
-		return fmt.Errorf("%w: an audit event needs an actor", ErrInvalid)
+		return Invalidf("an audit event needs an actor")
 	case !e.Action.Valid():
-		return fmt.Errorf("%w: audit action %q is not one of the vocabulary", ErrInvalid, e.Action)
+		return Invalidf("audit action %q is not one of the vocabulary", e.Action)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func (f AuditFilter) Query() (AuditQuery, error) {
 		for i, a := range AuditActions {
 			names[i] = string(a)
 		}
-		return q, fmt.Errorf("%w: action %q is not one of %s", ErrInvalid, q.Action, strings.Join(names, ", "))
+		return q, Invalidf("action %q is not one of %s", q.Action, strings.Join(names, ", "))
 	}
 	if id := NormalizeID(f.Officer); id != "" {
 		q.TargetKind, q.TargetID = TargetOfficer, id
@@ -233,7 +233,7 @@ func (f AuditFilter) Query() (AuditQuery, error) {
 		return q, err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		return q, fmt.Errorf("%w: the from date must be before the to date", ErrInvalid)
+		return q, Invalidf("the from date must be before the to date")
 	}
 	return q, nil
 }
@@ -250,7 +250,7 @@ func auditBound(name, s string, end bool) (time.Time, error) {
 	}
 	d, err := ParseDate(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %s %q must be a date (YYYY-MM-DD) or a time (RFC 3339)", ErrInvalid, name, s)
+		return time.Time{}, Invalidf("%s %q must be a date (YYYY-MM-DD) or a time (RFC 3339)", name, s)
 	}
 	if end {
 		d = d.AddDays(1)
@@ -274,7 +274,7 @@ func AuditAll(ctx context.Context, st AuditStore, q AuditQuery) ([]AuditEvent, e
 		}
 		out = append(out, page.Events...)
 		if len(out) > MaxAuditExport {
-			return nil, fmt.Errorf("%w: more than %d audit events match; narrow the search (dates, actor, action)", ErrInvalid, MaxAuditExport)
+			return nil, Invalidf("more than %d audit events match; narrow the search (dates, actor, action)", MaxAuditExport)
 		}
 		if page.Next == "" {
 			return out, nil

@@ -1,7 +1,6 @@
 package training
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -38,7 +37,7 @@ func FindCourse(courses []Course, name string) (Course, bool) {
 // today: nobody has done a course tomorrow.
 func CheckCompletionDate(d, today Date) error {
 	if d.After(today) {
-		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, d)
+		return Invalidf("date %s is in the future", d)
 	}
 	return nil
 }
@@ -50,18 +49,18 @@ func CheckCompletionDate(d, today Date) error {
 func NewCompletion(ds *Dataset, officerID, course, date string, today Date, src Source) (Completion, error) {
 	id := NormalizeID(officerID)
 	if id == "" {
-		return Completion{}, fmt.Errorf("%w: officer_id is missing", ErrInvalid)
+		return Completion{}, Invalidf("officer_id is missing")
 	}
 	if ds.Officers[id].ID == "" {
-		return Completion{}, fmt.Errorf("%w: there is no officer with ID %q", ErrInvalid, officerID)
+		return Completion{}, Invalidf("there is no officer with ID %q", officerID)
 	}
 	c, ok := FindCourse(ds.Courses, course)
 	if !ok {
-		return Completion{}, fmt.Errorf("%w: there is no course %q", ErrInvalid, course)
+		return Completion{}, Invalidf("there is no course %q", course)
 	}
 	d, err := ParseDate(strings.TrimSpace(date))
 	if err != nil {
-		return Completion{}, fmt.Errorf("%w: date %q is not in the form YYYY-MM-DD", ErrInvalid, date)
+		return Completion{}, Invalidf("date %q is not in the form YYYY-MM-DD", date)
 	}
 	if err := CheckCompletionDate(d, today); err != nil {
 		return Completion{}, err

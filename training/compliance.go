@@ -371,12 +371,17 @@ func SelectCourses(all []Course, ids []string) ([]Course, error) {
 // UnknownCourseError names a course ID that does not exist.
 type UnknownCourseError struct{ ID string }
 
-func (e *UnknownCourseError) Error() string {
-	return "invalid: there is no course with id " + strconv.Quote(e.ID)
+func (e *UnknownCourseError) Error() string { return e.error().Error() }
+
+func (e *UnknownCourseError) error() *Error {
+	return &Error{Kind: KindInvalid, Field: "course", Message: "there is no course with id " + strconv.Quote(e.ID)}
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *UnknownCourseError) Is(target error) bool { return target == ErrInvalid }
+
+// As makes errors.As(err, &*Error) find it as an invalid course.
+func (e *UnknownCourseError) As(target any) bool { return SetAs(target, e.error()) }
 
 // BuildReport computes the figures for every unit under opts.Unit and every
 // selected course, as of asOf. Every unit path that holds an active

@@ -1,13 +1,12 @@
 package training
 
 import (
-	"fmt"
 	"sort"
 )
 
 // ErrPartialUnit is returned when a manager asks for a unit they can see
 // only part of: its figures would be partial counts under the unit's name.
-var ErrPartialUnit = fmt.Errorf("%w: you can see only part of this unit, and a unit's figures must be the whole unit's; choose one of your units", ErrForbidden)
+var ErrPartialUnit = Forbiddenf("you can see only part of this unit, and a unit's figures must be the whole unit's; choose one of your units")
 
 // ScopeRoots are the roots of what scope s shows: its units, without
 // repeats or units inside another of them, sorted; and the IDs of active

@@ -1,7 +1,6 @@
 package training
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -84,23 +83,24 @@ func (c Course) Normalize() Course {
 	return c
 }
 
-// Validate returns an ErrInvalid error naming the first bad field.
+// Validate returns an ErrInvalid *Error whose Field is the first bad field
+// (named as the API names it).
 func (c Course) Validate() error {
 	switch {
 	case !courseIDPattern.MatchString(c.ID):
-		return fmt.Errorf("%w: course id %q must be lower-case letters, digits and single hyphens, e.g. cse-recognition", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "id", "course id %q must be lower-case letters, digits and single hyphens, e.g. cse-recognition", c.ID)
 	case c.Title == "":
-		return fmt.Errorf("%w: course %q has no title", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "title", "course %q has no title", c.ID)
 	case c.DueWithinDays < 0:
-		return fmt.Errorf("%w: course %q: due_within_days must not be negative", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "due_within_days", "course %q: due_within_days must not be negative", c.ID)
 	case c.ValidForMonths < 0:
-		return fmt.Errorf("%w: course %q: valid_for_months must not be negative", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "valid_for_months", "course %q: valid_for_months must not be negative", c.ID)
 	case c.DueSoonDays < 0:
-		return fmt.Errorf("%w: course %q: due_soon_days must not be negative", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "due_soon_days", "course %q: due_soon_days must not be negative", c.ID)
 	case c.RenewWithinDays < 0:
-		return fmt.Errorf("%w: course %q: renew_within_days must not be negative", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "renew_within_days", "course %q: renew_within_days must not be negative", c.ID)
 	case !validCourseURL(c.URL):
-		return fmt.Errorf("%w: course %q: url must be an http or https address such as https://learning.force.police.uk/cse", ErrInvalid, c.ID)
+		return FieldErrorf(KindInvalid, "url", "course %q: url must be an http or https address such as https://learning.force.police.uk/cse", c.ID)
 	}
 	return c.Audience.validate(c.ID)
 }

@@ -46,7 +46,7 @@ func DateOf(t time.Time) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%w: %q is not a date in the form YYYY-MM-DD", ErrInvalid, s)
+		return Date{}, Invalidf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
 }

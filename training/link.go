@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -68,7 +67,7 @@ func VerifyOfficerLink(key []byte, token string, now time.Time) (string, error) 
 // ParseOfficerLink verifies a link token and returns what it says, or
 // ErrForbidden (bad signature, expired).
 func ParseOfficerLink(key []byte, token string, now time.Time) (OfficerLink, error) {
-	invalid := fmt.Errorf("%w: the link is not valid", ErrForbidden)
+	invalid := Forbiddenf("the link is not valid")
 	enc := base64.RawURLEncoding
 	p, m, ok := strings.Cut(token, ".")
 	if !ok {
@@ -99,7 +98,7 @@ func ParseOfficerLink(key []byte, token string, now time.Time) (OfficerLink, err
 		return OfficerLink{}, invalid
 	}
 	if !now.Before(time.Unix(unix, 0)) {
-		return OfficerLink{}, fmt.Errorf("%w: the link has expired; ask for a new one", ErrForbidden)
+		return OfficerLink{}, Forbiddenf("the link has expired; ask for a new one")
 	}
 	return OfficerLink{OfficerID: id, Issued: issued}, nil
 }

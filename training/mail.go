@@ -62,7 +62,7 @@ type JobRun struct {
 // ErrConflict when the message is not failed.
 func (m *Message) Requeue(now time.Time) error {
 	if m.State != MessageFailed {
-		return fmt.Errorf("%w: message %s is %s; only failed messages can be re-queued", ErrConflict, m.ID, m.State)
+		return Conflictf("message %s is %s; only failed messages can be re-queued", m.ID, m.State)
 	}
 	m.State, m.Attempts, m.LastError, m.NextAttempt = MessageQueued, 0, "", now
 	return nil

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,22 +48,22 @@ func (m ColumnMapping) Validate() error {
 	name := strings.TrimSpace(m.Name)
 	switch {
 	case name == "":
-		return fmt.Errorf("%w: a saved mapping needs a name", ErrInvalid)
+		return Invalidf("a saved mapping needs a name")
 	case name != m.Name || utf8.RuneCountInString(name) > MaxMappingName || strings.ContainsAny(name, "\x00\r\n\t"):
-		return fmt.Errorf("%w: the mapping name must be 1 to %d characters on one line, without leading or trailing spaces", ErrInvalid, MaxMappingName)
+		return Invalidf("the mapping name must be 1 to %d characters on one line, without leading or trailing spaces", MaxMappingName)
 	case len(m.Headers) == 0 || len(m.Headers) > MaxMappingHeaders:
-		return fmt.Errorf("%w: mapping %q: it must list the 1 to %d headers it was made for", ErrInvalid, m.Name, MaxMappingHeaders)
+		return Invalidf("mapping %q: it must list the 1 to %d headers it was made for", m.Name, MaxMappingHeaders)
 	case len(m.Rules) > MaxMappingHeaders:
-		return fmt.Errorf("%w: mapping %q has more than %d rules", ErrInvalid, m.Name, MaxMappingHeaders)
+		return Invalidf("mapping %q has more than %d rules", m.Name, MaxMappingHeaders)
 	}
 	for _, h := range m.Headers {
 		if h == "" || len(h) > MaxMappingText {
-			return fmt.Errorf("%w: mapping %q: each header must be 1 to %d bytes", ErrInvalid, m.Name, MaxMappingText)
+			return Invalidf("mapping %q: each header must be 1 to %d bytes", m.Name, MaxMappingText)
 		}
 	}
 	for _, r := range m.Rules {
 		if r.Header == "" || len(r.Header) > MaxMappingText || r.Field == "" || len(r.Field) > MaxMappingText {
-			return fmt.Errorf("%w: mapping %q: each rule needs a header and a field of at most %d bytes", ErrInvalid, m.Name, MaxMappingText)
+			return Invalidf("mapping %q: each rule needs a header and a field of at most %d bytes", m.Name, MaxMappingText)
 		}
 	}
 	return nil

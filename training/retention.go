@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -43,11 +42,11 @@ func DefaultRetention() RetentionPolicy {
 func (p RetentionPolicy) Validate() error {
 	switch {
 	case p.LeaversMonths < 0 || p.LeaversMonths > 1200:
-		return fmt.Errorf("%w: leavers' retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.LeaversMonths)
+		return Invalidf("leavers' retention must be 0 (keep) to 1200 months, not %d", p.LeaversMonths)
 	case p.AuditMonths < 0 || p.AuditMonths > 1200:
-		return fmt.Errorf("%w: the audit trail's retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.AuditMonths)
+		return Invalidf("the audit trail's retention must be 0 (keep) to 1200 months, not %d", p.AuditMonths)
 	case p.ImportReportsMonths < 0 || p.ImportReportsMonths > 1200:
-		return fmt.Errorf("%w: import reports' retention must be 0 (keep) to 1200 months, not %d", ErrInvalid, p.ImportReportsMonths)
+		return Invalidf("import reports' retention must be 0 (keep) to 1200 months, not %d", p.ImportReportsMonths)
 	}
 	return nil
 }

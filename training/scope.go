@@ -16,7 +16,7 @@ type Scope struct {
 // who reports to them directly or indirectly through the roster's
 // line-manager column.
 func ScopeFor(u User, ds *Dataset) Scope {
-	if u.Role == RoleAdmin || u.Role == RoleHR {
+	if u.Role.SeesWholeForce() {
 		return Scope{All: true}
 	}
 	s := Scope{Units: u.Units, Officers: map[string]bool{}}

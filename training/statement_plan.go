@@ -1,9 +1,6 @@
 package training
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // StatementPlan is what a batch of statements changes: the statements to
 // store (the new ones, and the ones they void), the completions to add
@@ -32,12 +29,12 @@ func PlanStatements(m *StatementMatcher, have map[string]Statement, in []Stateme
 	batch := map[string]int{} // ID → index in p.Statements
 	for i, st := range in {
 		if j, dup := seen[st.ID]; dup {
-			return StatementPlan{}, fmt.Errorf("%w: statement %d has the same id %s as statement %d; nothing was stored", ErrInvalid, i+1, st.ID, j+1)
+			return StatementPlan{}, Invalidf("statement %d has the same id %s as statement %d; nothing was stored", i+1, st.ID, j+1)
 		}
 		seen[st.ID] = i
 		if old, ok := have[st.ID]; ok {
 			if old.Hash != st.Hash {
-				return StatementPlan{}, fmt.Errorf("%w: statement %d: a different statement with id %s is already stored; nothing was stored", ErrConflict, i+1, st.ID)
+				return StatementPlan{}, Conflictf("statement %d: a different statement with id %s is already stored; nothing was stored", i+1, st.ID)
 			}
 			p.Repeats++
 			continue

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -127,12 +126,10 @@ func (u Upload) Size() int64 { return int64(len(u.Data) + len(u.Report)) }
 // are the sizes already kept (by u.By, by everyone) without u's own.
 func CheckUploadQuota(u Upload, q UploadQuota, mine, all int64) error {
 	if q.PerUser > 0 && mine+u.Size() > q.PerUser {
-		return fmt.Errorf("%w: your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first",
-			ErrQuota, mb(mine), mb(u.Size()), mb(q.PerUser))
+		return OverQuotaf("your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first", mb(mine), mb(u.Size()), mb(q.PerUser))
 	}
 	if q.Total > 0 && all+u.Size() > q.Total {
-		return fmt.Errorf("%w: previews waiting for a decision fill the server's %d MB; try again after some are confirmed, cancelled or expire (within an hour)",
-			ErrBusy, mb(q.Total))
+		return Busyf("previews waiting for a decision fill the server's %d MB; try again after some are confirmed, cancelled or expire (within an hour)", mb(q.Total))
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -27,9 +26,9 @@ func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpa
 func CheckUsername(name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("%w: enter a username", ErrInvalid)
+		return FieldErrorf(KindInvalid, "username", "enter a username")
 	case !usernamePattern.MatchString(name):
-		return fmt.Errorf("%w: the username must be 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'", ErrInvalid)
+		return FieldErrorf(KindInvalid, "username", "the username must be 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'")
 	}
 	return nil
 }
@@ -42,14 +41,14 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // that is not an address; "" (none) is allowed.
 func CheckUserEmail(email string) error {
 	if email != "" && !strings.Contains(email, "@") {
-		return fmt.Errorf("%w: email %q is not an address", ErrInvalid, email)
+		return FieldErrorf(KindInvalid, "email", "email %q is not an address", email)
 	}
 	return nil
 }
 
 // ErrManagerSeesNothing is the rule that a manager needs a unit scope or
 // an officer link: without either they would see nothing.
-var ErrManagerSeesNothing = fmt.Errorf("%w: a manager needs a unit or their own officer ID, or they would see nothing", ErrInvalid)
+var ErrManagerSeesNothing = FieldErrorf(KindInvalid, "units", "a manager needs a unit or their own officer ID, or they would see nothing")
 
 // CheckScope reports ErrManagerSeesNothing for a manager with neither
 // units nor an officer link.
@@ -81,10 +80,10 @@ func SecretHash(secret string) string {
 func NewToken(username, name string, days int, now time.Time) (Token, string, error) {
 	name = CleanText(name)
 	if name == "" || len(name) > 100 {
-		return Token{}, "", fmt.Errorf("%w: give the token a name of up to 100 characters (e.g. the system that uses it)", ErrInvalid)
+		return Token{}, "", Invalidf("give the token a name of up to 100 characters (e.g. the system that uses it)")
 	}
 	if days < 0 || days > MaxTokenDays {
-		return Token{}, "", fmt.Errorf("%w: the token's expiry must be between 0 (never) and %d days", ErrInvalid, MaxTokenDays)
+		return Token{}, "", Invalidf("the token's expiry must be between 0 (never) and %d days", MaxTokenDays)
 	}
 	raw := make([]byte, 32+8)
 	_, _ = rand.Read(raw) // crypto/rand.Read never fails (Go 1.24+)

@@ -19,15 +19,17 @@ type CourseNameError struct {
 	Other  string // the course that already uses it
 }
 
-func (e *CourseNameError) Error() string {
-	return fmt.Sprintf("invalid: the name %q is already used by course %q; rosters could not tell them apart", e.Name, e.Other)
+func (e *CourseNameError) Error() string { return e.error().Error() }
+
+func (e *CourseNameError) error() *Error {
+	return FieldErrorf(KindInvalid, e.Field, "the name %q is already used by course %q; rosters could not tell them apart", e.Name, e.Other)
 }
+
+// As makes errors.As(err, &*Error) find it, with its field.
+func (e *CourseNameError) As(target any) bool { return SetAs(target, e.error()) }
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *CourseNameError) Is(target error) bool { return target == ErrInvalid }
-
-// FormField names the field a form shows the error by.
-func (e *CourseNameError) FormField() string { return e.Field }
 
 // CheckCourseNames checks that no two courses share a title or alias
 // (case-insensitively) once changed replace or join existing: changed
@@ -75,21 +77,23 @@ type UnknownUnitError struct {
 	Suggest string // a unit with the same last part, if there is one
 }
 
-func (e *UnknownUnitError) Error() string {
-	msg := fmt.Sprintf("invalid: there is no unit %q on the roster", e.Unit)
+func (e *UnknownUnitError) Error() string { return e.error().Error() }
+
+// As makes errors.As(err, &*Error) find it, with its field.
+func (e *UnknownUnitError) As(target any) bool { return SetAs(target, e.error()) }
+
+func (e *UnknownUnitError) error() *Error {
+	msg := fmt.Sprintf("there is no unit %q on the roster", e.Unit)
 	if e.Suggest != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.Suggest)
 	} else {
 		msg += "; pick one of the roster's units (full path, e.g. Frontline Policing / Central West)"
 	}
-	return msg
+	return &Error{Kind: KindInvalid, Field: "units", Message: msg}
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *UnknownUnitError) Is(target error) bool { return target == ErrInvalid }
-
-// FormField names the field a form shows the error by.
-func (e *UnknownUnitError) FormField() string { return "units" }
 
 // RosterUnits lists every unit path of ds's serving officers and all their
 // ancestors, sorted: the tree a manager's scope is picked from.

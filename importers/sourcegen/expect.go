@@ -83,6 +83,9 @@ type Expectation struct {
 	StartDateUnchanged bool
 	// Moves are unit changes the confirmed import makes: officer ID -> unit.
 	Moves map[string]string
+	// Posts are the role, staff type and in-post date the import must
+	// store, per officer ID (HR exports that carry them).
+	Posts map[string]Post
 	// Rows counts the file's data rows per outcome (Row* constants).
 	Rows map[string]int
 }

@@ -62,8 +62,13 @@ func sapAdHocQuery(g *gen) (*file, error) {
 			status = "Inactive"
 			e.Active = append(e.Active, o.ID)
 		}
+		// An ad hoc query over infotype 0001 shows the employee group and
+		// the position as texts; it has no in-post date of its own.
+		post, kind := g.post(o)
+		post.InPostSince = training.Date{}
+		e.posted(o.ID, post)
 		rows = append(rows, []string{sapPersNo(o.ID), o.Surname, o.Forename, g.unitCodes[o.Unit], lastUnit(o.Unit),
-			status, civil(g.hireDate(o), sapDate), civil(leaving, sapDate)})
+			kind.sapGroup, post.Role, status, civil(g.hireDate(o), sapDate), civil(leaving, sapDate)})
 		e.row(RowOfficer)
 		e.unchanged(o.ID)
 	}
@@ -94,8 +99,11 @@ func oracleExtract(g *gen) (*file, error) {
 		case p < 0.10:
 			status = "Active - No Payroll"
 		}
+		post, kind := g.post(o)
+		e.posted(o.ID, post)
 		rows = append(rows, []string{o.ID, o.Surname, o.Forename, strings.ToLower(o.Email), lastUnit(o.Unit),
-			status, typ, managerID(o.LineManager), civil(g.hireDate(o), isoDate), civil(term, isoDate)})
+			status, typ, kind.oracleType, post.Role, civil(post.InPostSince, isoDate), managerID(o.LineManager),
+			civil(g.hireDate(o), isoDate), civil(term, isoDate)})
 		e.row(RowOfficer)
 		e.unchanged(o.ID)
 	}

@@ -174,6 +174,7 @@ type gen struct {
 	cse, tic   training.Course
 	exportedAt time.Time
 	rng        *rand.Rand
+	seed       uint64            // Input.Seed, for streams of their own (posts.go)
 	unitCodes  map[string]string // unit path -> SAP-style org unit object ID
 }
 
@@ -185,7 +186,7 @@ func newGen(in Input) (*gen, error) {
 	if courses == nil {
 		courses = training.DefaultCourses()
 	}
-	g := &gen{onRoster: map[string]bool{}, exportedAt: in.ExportedAt, unitCodes: map[string]string{}}
+	g := &gen{onRoster: map[string]bool{}, exportedAt: in.ExportedAt, unitCodes: map[string]string{}, seed: in.Seed}
 	if g.exportedAt.IsZero() {
 		g.exportedAt = DefaultExportedAt
 	}

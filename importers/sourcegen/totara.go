@@ -113,9 +113,14 @@ func totaraHRImport(g *gen) (*file, error) {
 		if g.chance(0.5) {
 			ps = strconv.FormatInt(posStart.Time().Unix(), 10)
 		}
+		// HR Import's user source has the position's title and start,
+		// no staff type (a site could add one as a custom field).
+		post, _ := g.post(o)
+		post.StaffType, post.InPostSince = "", posStart
+		e.posted(o.ID, post)
 		rows = append(rows, []string{o.ID, strconv.FormatInt(modified, 10),
 			strings.ToLower(o.Forename + "." + o.Surname), deleted, o.Forename, o.Surname, strings.ToLower(o.Email),
-			"ORG-" + g.unitCodes[o.Unit], fmt.Sprintf("POS-%03d", 1+g.rng.IntN(40)), ps, managerID(o.LineManager), suspended})
+			"ORG-" + g.unitCodes[o.Unit], post.Role, fmt.Sprintf("POS-%03d", 1+g.rng.IntN(40)), ps, managerID(o.LineManager), suspended})
 		e.row(RowOfficer)
 		e.unchanged(o.ID)
 	}

@@ -71,7 +71,7 @@ func (p *Plan) NeedsConfirmation() bool {
 // that differs from what is stored, as of today.
 func NewPlan(ctx context.Context, st training.Store, in []training.Course, today training.Date) (*Plan, error) {
 	if len(in) == 0 {
-		return nil, fmt.Errorf("%w: give at least one course", training.ErrInvalid)
+		return nil, training.Invalidf("give at least one course")
 	}
 	seen := map[string]bool{}
 	for i := range in {
@@ -80,7 +80,7 @@ func NewPlan(ctx context.Context, st training.Store, in []training.Course, today
 			return nil, err
 		}
 		if seen[in[i].ID] {
-			return nil, fmt.Errorf("%w: course %q appears twice", training.ErrInvalid, in[i].ID)
+			return nil, training.Invalidf("course %q appears twice", in[i].ID)
 		}
 		seen[in[i].ID] = true
 	}
@@ -120,12 +120,18 @@ func NewPlan(ctx context.Context, st training.Store, in []training.Course, today
 // confirmation is applied without it.
 type ErrNeedsConfirmation struct{ Plan *Plan }
 
-func (e *ErrNeedsConfirmation) Error() string {
-	return "conflict: " + e.Plan.Summary() + " — that is more than 20% of a course's required people; look at the preview and confirm"
+func (e *ErrNeedsConfirmation) Error() string { return e.domain().Error() }
+
+// domain is the error as the edges read it: a conflict, field "confirm".
+func (e *ErrNeedsConfirmation) domain() *training.Error {
+	return training.FieldErrorf(training.KindConflict, "confirm", "%s — that is more than 20%% of a course's required people; look at the preview and confirm", e.Plan.Summary())
 }
 
 // Is makes errors.Is(err, training.ErrConflict) true.
 func (e *ErrNeedsConfirmation) Is(target error) bool { return target == training.ErrConflict }
+
+// As lets errors.As find the *training.Error the edges map.
+func (e *ErrNeedsConfirmation) As(target any) bool { return training.SetAs(target, e.domain()) }
 
 // Summary says in one sentence what the plan changes, course by course.
 func (p *Plan) Summary() string {

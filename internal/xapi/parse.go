@@ -84,10 +84,10 @@ func Parse(r Request) ([]training.Statement, error) {
 			where = "the statement"
 		}
 		if err := noNulls("statement", o); err != nil {
-			return nil, invalidf("%s: %s", where, strings.TrimPrefix(err.Error(), "statement."))
+			return nil, invalidf("%s: %s", where, problem(err))
 		}
 		if err := statementBody("statement", o, false); err != nil {
-			return nil, invalidf("%s: %s", where, strings.TrimPrefix(err.Error(), "statement."))
+			return nil, invalidf("%s: %s", where, problem(err))
 		}
 		if err := checkAttachments(o, mt == "multipart/mixed", parts, used); err != nil {
 			return nil, invalidf("%s: %v", where, err)
@@ -109,8 +109,21 @@ func Parse(r Request) ([]training.Statement, error) {
 	return out, nil
 }
 
+// problem says what is wrong inside a statement, from its own property
+// ("actor.mbox: …", not "statement.actor.mbox: …").
+func problem(err error) string {
+	var iv *invalid
+	if !errors.As(err, &iv) {
+		return err.Error()
+	}
+	if iv.path == "statement" {
+		return iv.msg
+	}
+	return strings.TrimPrefix(iv.path, "statement.") + ": " + iv.msg
+}
+
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{training.ErrInvalid}, args...)...)
+	return training.Invalidf(format, args...)
 }
 
 // splitStatements reads one statement or a list of them.

@@ -8,7 +8,6 @@
 package xapi
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/muster-police/muster/training"
@@ -28,13 +27,13 @@ func CheckVersion(h string) (string, error) {
 	h = strings.TrimSpace(h)
 	switch {
 	case h == "":
-		return Versions[0], fmt.Errorf("%w: the %s header is missing; send 1.0.3 or 2.0.0", training.ErrInvalid, VersionHeader)
+		return Versions[0], training.Invalidf("the %s header is missing; send 1.0.3 or 2.0.0", VersionHeader)
 	case h == "1.0" || strings.HasPrefix(h, "1.0.") && isNumber(h[4:]):
 		return Versions[0], nil
 	case h == "2.0" || strings.HasPrefix(h, "2.0.") && isNumber(h[4:]):
 		return Versions[1], nil
 	}
-	return Versions[0], fmt.Errorf("%w: %s %q is not supported; Muster speaks 1.0.x and 2.0.x", training.ErrInvalid, VersionHeader, h)
+	return Versions[0], training.Invalidf("%s %q is not supported; Muster speaks 1.0.x and 2.0.x", VersionHeader, h)
 }
 
 func isNumber(s string) bool {

@@ -58,7 +58,8 @@ func SubjectAccessXLSX(w io.Writer, sa training.SubjectAccess) error {
 		{"Officer", []string{"field", "value"}, [][]string{
 			{"officer ID", o.ID}, {"ID as written", o.DisplayID}, {"name", o.Name}, {"email", o.Email},
 			{"email invalid", strconv.FormatBool(o.EmailInvalid)}, {"rank", o.Rank}, {"unit", o.Unit},
-			{"line manager", o.LineManager}, {"start date", o.StartDate.String()}, {"first seen", o.FirstSeen.String()},
+			{"line manager", o.LineManager}, {"start date", o.StartDate.String()}, {"role", o.Role},
+			{"staff type", string(o.StaffType)}, {"in post since", o.InPostSince.String()}, {"first seen", o.FirstSeen.String()},
 			{"leaver", strconv.FormatBool(o.Leaver)}, {"left on", o.LeftOn.String()},
 			{"last changed by import", o.Source.ImportID}, {"file", o.Source.File}, {"sheet", o.Source.Sheet},
 			{"row", strconv.Itoa(o.Source.Row)}, {"by", o.Source.By}, {"export generated", sa.Generated.Format(time.RFC3339)},

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
 	"net"
@@ -197,7 +198,7 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 		return nil, err
 	}
 	const password = "load-test-password-1"
-	hash, err := server.HashPassword(password)
+	hash, err := accounts.HashPassword(password)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -18,12 +17,12 @@ func (s *Store) CreateUser(ctx context.Context, u training.User) error {
 		return err
 	}
 	if u.Username == "" {
-		return fmt.Errorf("%w: user has no username", training.ErrInvalid)
+		return training.Invalidf("user has no username")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bUsers)
 		if b.Get([]byte(u.Username)) != nil {
-			return fmt.Errorf("%w: that username is taken", training.ErrConflict)
+			return training.Conflictf("that username is taken")
 		}
 		return b.Put([]byte(u.Username), encodeJSON(toUserRec(u)))
 	})
@@ -89,7 +88,7 @@ func (s *Store) UpdateUser(ctx context.Context, username string, fn func(*traini
 			return err
 		}
 		if u.Username != username {
-			return fmt.Errorf("%w: a username cannot be changed", training.ErrInvalid)
+			return training.Invalidf("a username cannot be changed")
 		}
 		return tx.Bucket(bUsers).Put([]byte(username), encodeJSON(toUserRec(u)))
 	})
@@ -186,12 +185,12 @@ func (s *Store) CreateSession(ctx context.Context, sess training.Session) error 
 		return err
 	}
 	if sess.IDHash == "" {
-		return fmt.Errorf("%w: session has no ID hash", training.ErrInvalid)
+		return training.Invalidf("session has no ID hash")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bSessions)
 		if b.Get([]byte(sess.IDHash)) != nil {
-			return fmt.Errorf("%w: session exists", training.ErrConflict)
+			return training.Conflictf("session exists")
 		}
 		if !sess.Created.IsZero() {
 			if err := deleteSessionsOf(tx, sess.Username, sess.Created); err != nil {
@@ -285,12 +284,12 @@ func (s *Store) CreateToken(ctx context.Context, t training.Token) error {
 		return err
 	}
 	if t.ID == "" || t.Hash == "" {
-		return fmt.Errorf("%w: token needs an ID and a hash", training.ErrInvalid)
+		return training.Invalidf("token needs an ID and a hash")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b, ix := tx.Bucket(bTokens), tx.Bucket(bTokensByHash)
 		if b.Get([]byte(t.ID)) != nil || ix.Get([]byte(t.Hash)) != nil {
-			return fmt.Errorf("%w: token exists", training.ErrConflict)
+			return training.Conflictf("token exists")
 		}
 		if err := b.Put([]byte(t.ID), encodeJSON(toTokenRec(t))); err != nil {
 			return err

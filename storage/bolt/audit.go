@@ -3,7 +3,6 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -47,7 +46,7 @@ func (s *Store) AppendAudit(ctx context.Context, e training.AuditEvent) error {
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bAudit)
 		if b.Get(key) != nil {
-			return fmt.Errorf("%w: audit event %s exists", training.ErrConflict, e.ID)
+			return training.Conflictf("audit event %s exists", e.ID)
 		}
 		if e.TargetKind != "" && e.TargetID != "" {
 			if err := tx.Bucket(bAuditTarget).Put(targetKey(e.TargetKind, e.TargetID, key), nil); err != nil {
@@ -178,14 +177,14 @@ func (s *Store) AnonymiseOfficers(ctx context.Context, pseudonyms map[string]str
 	}
 	for id, p := range pseudonyms {
 		if !training.IsPseudonym(p) || id == "" {
-			return n, fmt.Errorf("%w: %q is not a pseudonym", training.ErrInvalid, p)
+			return n, training.Invalidf("%q is not a pseudonym", p)
 		}
 	}
 	err := s.update(func(tx *bbolt.Tx) error {
 		ob, cb, xb := tx.Bucket(bOfficers), tx.Bucket(bCompletions), tx.Bucket(bExemptions)
 		for id, p := range pseudonyms {
 			if ob.Get([]byte(p)) != nil || cb.Get([]byte(p)) != nil || xb.Get([]byte(p)) != nil {
-				return fmt.Errorf("%w: pseudonym %s is already in use", training.ErrConflict, p)
+				return training.Conflictf("pseudonym %s is already in use", p)
 			}
 			v := ob.Get([]byte(id))
 			if v == nil {

@@ -58,12 +58,12 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 func validateBatch(b training.CompletionBatch) error {
 	for i, c := range b.Completions {
 		if c.OfficerID == "" || c.CourseID == "" {
-			return fmt.Errorf("%w: completion %d of the batch has no officer or course", training.ErrInvalid, i+1)
+			return training.Invalidf("completion %d of the batch has no officer or course", i+1)
 		}
 	}
 	for _, r := range b.Imports {
 		if r.ID == "" {
-			return fmt.Errorf("%w: an import record of the batch has no ID", training.ErrInvalid)
+			return training.Invalidf("an import record of the batch has no ID")
 		}
 	}
 	return nil
@@ -162,7 +162,7 @@ func decodeChange(b []byte) (added, removed []training.Completion, err error) {
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, nil, fmt.Errorf("%w: decode change: %v", training.ErrUnavailable, err)
+		return nil, nil, training.Unavailablef("decode change: %v", err)
 	}
 	return added, removed, nil
 }

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
@@ -59,7 +58,7 @@ func putCourses(tx *bbolt.Tx, cs []training.Course) error {
 	b := tx.Bucket(bCourses)
 	for _, c := range cs {
 		if c.ID == "" {
-			return fmt.Errorf("%w: course without ID", training.ErrInvalid)
+			return training.Invalidf("course without ID")
 		}
 		if err := b.Put([]byte(c.ID), encodeJSON(toCourseRec(c))); err != nil {
 			return err

@@ -3,7 +3,6 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"fmt"
 
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
@@ -67,7 +66,7 @@ func (s *Store) PutImport(ctx context.Context, rec training.ImportRecord) error 
 		return err
 	}
 	if rec.ID == "" {
-		return fmt.Errorf("%w: import record has no ID", training.ErrInvalid)
+		return training.Invalidf("import record has no ID")
 	}
 	return s.update(func(tx *bbolt.Tx) error { return putImport(tx, rec) })
 }
@@ -105,7 +104,7 @@ func (s *Store) PutDailySnapshot(ctx context.Context, snap training.DailySnapsho
 		return err
 	}
 	if snap.Date.IsZero() {
-		return fmt.Errorf("%w: snapshot has no date", training.ErrInvalid)
+		return training.Invalidf("snapshot has no date")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bSnapshots).Put([]byte(snap.Date.String()), encodeJSON(toSnapshotRec(snap)))

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -16,7 +15,7 @@ func (s *Store) AcquireLock(ctx context.Context, name, owner string, ttl time.Du
 		return false, err
 	}
 	if name == "" || owner == "" {
-		return false, fmt.Errorf("%w: a lock needs a name and an owner", training.ErrInvalid)
+		return false, training.Invalidf("a lock needs a name and an owner")
 	}
 	var ok bool
 	err := s.update(func(tx *bbolt.Tx) error {
@@ -64,7 +63,7 @@ func (s *Store) PutJobRun(ctx context.Context, r training.JobRun) error {
 		return err
 	}
 	if r.ID == "" {
-		return fmt.Errorf("%w: job run has no ID", training.ErrInvalid)
+		return training.Invalidf("job run has no ID")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b, ix := tx.Bucket(bJobRuns), tx.Bucket(bJobRunsByStart)
@@ -139,7 +138,7 @@ func (s *Store) PutSetting(ctx context.Context, key, value string) error {
 		return err
 	}
 	if key == "" {
-		return fmt.Errorf("%w: setting has no key", training.ErrInvalid)
+		return training.Invalidf("setting has no key")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		if value == "" {

@@ -20,7 +20,7 @@ func (s *Store) Enqueue(ctx context.Context, msgs []training.Message) ([]trainin
 	}
 	for _, m := range msgs {
 		if m.ID == "" {
-			return nil, fmt.Errorf("%w: message has no ID", training.ErrInvalid)
+			return nil, training.Invalidf("message has no ID")
 		}
 	}
 	var out []training.Message
@@ -41,7 +41,7 @@ func (s *Store) Enqueue(ctx context.Context, msgs []training.Message) ([]trainin
 				}
 			}
 			if outbox.Get([]byte(m.ID)) != nil {
-				return fmt.Errorf("%w: message %s is already in the outbox", training.ErrConflict, m.ID)
+				return training.Conflictf("message %s is already in the outbox", m.ID)
 			}
 			if m.State == "" {
 				m.State = training.MessageQueued
@@ -216,7 +216,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.
 			return err
 		}
 		if m.ID != id {
-			return fmt.Errorf("%w: a message ID cannot be changed", training.ErrInvalid)
+			return training.Invalidf("a message ID cannot be changed")
 		}
 		return putMessage(tx, m, &old)
 	})

@@ -3,7 +3,6 @@ package bolt
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/muster-police/muster/training"
@@ -160,10 +159,10 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	var rev int64
 	err := s.update(func(tx *bbolt.Tx) error {
 		if cur := revision(tx); !onlyPostsSince(tx, cs.BaseRevision, cur) {
-			return fmt.Errorf("%w: the data changed since this change was planned (revision %d, planned against %d)", training.ErrConflict, cur, cs.BaseRevision)
+			return training.Conflictf("the data changed since this change was planned (revision %d, planned against %d)", cur, cs.BaseRevision)
 		}
 		if isFileImport(cs.Import) && tx.Bucket(bImportsByHash).Get([]byte(cs.Import.FileHash)) != nil {
-			return fmt.Errorf("%w: this file was already imported", training.ErrConflict)
+			return training.Conflictf("this file was already imported")
 		}
 		if err := putOfficers(tx, cs.Officers); err != nil {
 			return err
@@ -217,21 +216,21 @@ func isFileImport(r training.ImportRecord) bool {
 
 func validateChangeSet(cs training.ChangeSet) error {
 	if cs.Import.ID == "" {
-		return fmt.Errorf("%w: change set has no import ID", training.ErrInvalid)
+		return training.Invalidf("change set has no import ID")
 	}
 	for i, o := range cs.Officers {
 		if o.ID == "" {
-			return fmt.Errorf("%w: officer %d of the change set has no ID", training.ErrInvalid, i+1)
+			return training.Invalidf("officer %d of the change set has no ID", i+1)
 		}
 	}
 	for i, c := range cs.Completions {
 		if c.OfficerID == "" || c.CourseID == "" {
-			return fmt.Errorf("%w: completion %d of the change set has no officer or course", training.ErrInvalid, i+1)
+			return training.Invalidf("completion %d of the change set has no officer or course", i+1)
 		}
 	}
 	for i, x := range cs.Exemptions {
 		if x.OfficerID == "" || x.CourseID == "" {
-			return fmt.Errorf("%w: exemption %d of the change set has no officer or course", training.ErrInvalid, i+1)
+			return training.Invalidf("exemption %d of the change set has no officer or course", i+1)
 		}
 	}
 	return nil

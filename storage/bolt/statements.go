@@ -3,7 +3,6 @@ package bolt
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -77,7 +76,7 @@ func putStatements(tx *bbolt.Tx, sts []training.Statement) error {
 	all, waiting := tx.Bucket(bStatements), tx.Bucket(bStatementsWaiting)
 	for i, st := range sts {
 		if st.ID == "" {
-			return fmt.Errorf("%w: statement %d of the batch has no ID", training.ErrInvalid, i+1)
+			return training.Invalidf("statement %d of the batch has no ID", i+1)
 		}
 		if v := all.Get([]byte(st.ID)); v != nil {
 			var old statementRec
@@ -85,7 +84,7 @@ func putStatements(tx *bbolt.Tx, sts []training.Statement) error {
 				return err
 			}
 			if old.Hash != st.Hash {
-				return fmt.Errorf("%w: a different statement with id %s is already stored", training.ErrConflict, st.ID)
+				return training.Conflictf("a different statement with id %s is already stored", st.ID)
 			}
 		}
 		if err := all.Put([]byte(st.ID), encodeJSON(toStatementRec(st))); err != nil {

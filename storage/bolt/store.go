@@ -134,7 +134,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, ErrLocked
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: open store %s: %v", training.ErrUnavailable, path, err)
+		return nil, training.Unavailablef("open store %s: %v", path, err)
 	}
 	s := &Store{db: db, log: log}
 	if err := s.init(); err != nil {
@@ -160,7 +160,7 @@ func (s *Store) init() error {
 		meta := tx.Bucket(bMeta)
 		if v := meta.Get(keySchema); v != nil {
 			if got := binary.BigEndian.Uint64(v); got != schemaVersion {
-				return fmt.Errorf("%w: store file has layout version %d; this muster understands %d", training.ErrUnavailable, got, schemaVersion)
+				return training.Unavailablef("store file has layout version %d; this muster understands %d", got, schemaVersion)
 			}
 			return nil
 		}
@@ -185,7 +185,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return s.view(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bMeta) == nil {
-			return fmt.Errorf("%w: store has no meta bucket", training.ErrUnavailable)
+			return training.Unavailablef("store has no meta bucket")
 		}
 		return nil
 	})
@@ -234,7 +234,7 @@ func wrapDB(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, berrors.ErrDatabaseNotOpen):
-		return fmt.Errorf("%w: store is closed", training.ErrUnavailable)
+		return training.Unavailablef("store is closed")
 	}
 	return err
 }
@@ -275,5 +275,5 @@ func keyID(k []byte) string { return string(k[timeKeyLen:]) }
 // notFound names what was missing but not its key: keys can be officer
 // IDs or usernames, and errors end up in logs.
 func notFound(what string) error {
-	return fmt.Errorf("%w: %s", training.ErrNotFound, what)
+	return training.NotFoundf("%s", what)
 }

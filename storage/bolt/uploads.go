@@ -62,7 +62,7 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.Upl
 		return err
 	}
 	if u.ID == "" {
-		return fmt.Errorf("%w: an upload needs an ID", training.ErrInvalid)
+		return training.Invalidf("an upload needs an ID")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bUploads)

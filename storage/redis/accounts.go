@@ -86,7 +86,7 @@ return 1
 // CreateUser adds a user; ErrConflict if the username exists.
 func (s *Store) CreateUser(ctx context.Context, u training.User) error {
 	if u.Username == "" {
-		return fmt.Errorf("%w: a user needs a username", training.ErrInvalid)
+		return training.Invalidf("a user needs a username")
 	}
 	ok, err := s.rdb.HSetNX(ctx, s.keys.users, u.Username, encode(userRec(u))).Result()
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *Store) UpdateUser(ctx context.Context, username string, fn func(*traini
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: user %q is being changed by someone else; try again", training.ErrConflict, username)
+	return training.Conflictf("user %q is being changed by someone else; try again", username)
 }
 
 // DeleteUser removes a user with their sessions and tokens.
@@ -189,7 +189,7 @@ const sessionGrace = time.Hour
 // CreateSession stores a login session.
 func (s *Store) CreateSession(ctx context.Context, se training.Session) error {
 	if se.IDHash == "" {
-		return fmt.Errorf("%w: a session needs an ID hash", training.ErrInvalid)
+		return training.Invalidf("a session needs an ID hash")
 	}
 	rec := sessionV1{recordVersion, se.IDHash, se.Username, se.CSRFToken, se.Created.UTC(), se.Expires.UTC()}
 	ok, err := createSessionScript.Run(ctx, s.rdb, []string{s.keys.session(se.IDHash), s.keys.userSessions(se.Username)},
@@ -278,7 +278,7 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 // CreateToken stores an API token; ErrConflict if its ID or hash exists.
 func (s *Store) CreateToken(ctx context.Context, t training.Token) error {
 	if t.ID == "" || t.Hash == "" {
-		return fmt.Errorf("%w: a token needs an ID and a hash", training.ErrInvalid)
+		return training.Invalidf("a token needs an ID and a hash")
 	}
 	rec := tokenV1{recordVersion, t.ID, t.Hash, t.Name, t.Username, t.Created.UTC(), t.Expires.UTC()}
 	ok, err := createTokenScript.Run(ctx, s.rdb, []string{s.keys.tokens, s.keys.tokenByHash}, t.ID, t.Hash, encode(rec)).Bool()

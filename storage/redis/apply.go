@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"sync"
 
@@ -47,7 +46,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 		return 0, s.wrap(err)
 	}
 	if !ok {
-		return 0, fmt.Errorf("%w: another import is being applied right now; plan again and retry", training.ErrConflict)
+		return 0, training.Conflictf("another import is being applied right now; plan again and retry")
 	}
 	applied := false
 	defer func() {
@@ -99,13 +98,13 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	case 1:
 		return res[1], nil
 	case -1:
-		return 0, fmt.Errorf("%w: the roster changed since this import was planned (revision %d, planned against %d)", training.ErrConflict, res[1], cs.BaseRevision)
+		return 0, training.Conflictf("the roster changed since this import was planned (revision %d, planned against %d)", res[1], cs.BaseRevision)
 	case -2:
-		return 0, fmt.Errorf("%w: this file was already applied", training.ErrConflict)
+		return 0, training.Conflictf("this file was already applied")
 	case -3:
-		return 0, fmt.Errorf("%w: the import took too long and lost its lock; nothing was changed, try again", training.ErrConflict)
+		return 0, training.Conflictf("the import took too long and lost its lock; nothing was changed, try again")
 	default:
-		return 0, fmt.Errorf("%w: the staged import was incomplete (removed while writing); nothing was changed, try again", training.ErrConflict)
+		return 0, training.Conflictf("the staged import was incomplete (removed while writing); nothing was changed, try again")
 	}
 }
 
@@ -199,21 +198,21 @@ func (s *Store) onlyPostsSince(ctx context.Context, base, rev int64) (bool, erro
 // validateChanges refuses a change set with records that have no key.
 func validateChanges(cs training.ChangeSet) error {
 	if cs.Import.ID == "" {
-		return fmt.Errorf("%w: a change set needs an import ID", training.ErrInvalid)
+		return training.Invalidf("a change set needs an import ID")
 	}
 	for _, o := range cs.Officers {
 		if o.ID == "" {
-			return fmt.Errorf("%w: an officer without an ID", training.ErrInvalid)
+			return training.Invalidf("an officer without an ID")
 		}
 	}
 	for _, c := range cs.Completions {
 		if c.OfficerID == "" || c.CourseID == "" {
-			return fmt.Errorf("%w: a completion without an officer ID or a course", training.ErrInvalid)
+			return training.Invalidf("a completion without an officer ID or a course")
 		}
 	}
 	for _, e := range cs.Exemptions {
 		if e.OfficerID == "" || e.CourseID == "" {
-			return fmt.Errorf("%w: an exemption without an officer ID or a course", training.ErrInvalid)
+			return training.Invalidf("an exemption without an officer ID or a course")
 		}
 	}
 	return nil
@@ -229,7 +228,7 @@ func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
 		return err
 	}
 	if !posts {
-		return fmt.Errorf("%w: the roster changed since this import was planned (revision %d, planned against %d)", training.ErrConflict, rev, base)
+		return training.Conflictf("the roster changed since this import was planned (revision %d, planned against %d)", rev, base)
 	}
 	if hash == "" {
 		return nil
@@ -239,7 +238,7 @@ func (s *Store) checkApply(ctx context.Context, base int64, hash string) error {
 		return s.wrap(err)
 	}
 	if done {
-		return fmt.Errorf("%w: this file was already applied", training.ErrConflict)
+		return training.Conflictf("this file was already applied")
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package redis
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -76,7 +75,7 @@ func (s *Store) AppendAudit(ctx context.Context, e training.AuditEvent) error {
 		return s.wrap(err)
 	}
 	if !set.Val() {
-		return fmt.Errorf("%w: audit event %s exists", training.ErrConflict, e.ID)
+		return training.Conflictf("audit event %s exists", e.ID)
 	}
 	return nil
 }
@@ -207,7 +206,7 @@ func (s *Store) AnonymiseOfficers(ctx context.Context, pseudonyms map[string]str
 	ids := make([]string, 0, len(pseudonyms))
 	for id, p := range pseudonyms {
 		if !training.IsPseudonym(p) || id == "" {
-			return training.AnonymiseCounts{}, fmt.Errorf("%w: %q is not a pseudonym", training.ErrInvalid, p)
+			return training.AnonymiseCounts{}, training.Invalidf("%q is not a pseudonym", p)
 		}
 		ids = append(ids, id)
 	}
@@ -236,7 +235,7 @@ func (s *Store) AnonymiseOfficers(ctx context.Context, pseudonyms map[string]str
 			}
 			for j, id := range part {
 				if v, _ := po.Val()[j].(string); v != "" {
-					return fmt.Errorf("%w: pseudonym %s is already in use", training.ErrConflict, pseud[j])
+					return training.Conflictf("pseudonym %s is already in use", pseud[j])
 				}
 				ov, _ := o.Val()[j].(string)
 				if ov == "" {
@@ -295,7 +294,7 @@ func (s *Store) AnonymiseOfficers(ctx context.Context, pseudonyms map[string]str
 		case errors.Is(err, goredis.TxFailedErr) && attempt < 5:
 			continue
 		case errors.Is(err, goredis.TxFailedErr):
-			return training.AnonymiseCounts{}, fmt.Errorf("%w: the roster kept changing while leavers were being anonymised; try again", training.ErrConflict)
+			return training.AnonymiseCounts{}, training.Conflictf("the roster kept changing while leavers were being anonymised; try again")
 		case errors.Is(err, training.ErrConflict) || errors.Is(err, training.ErrInvalid):
 			return training.AnonymiseCounts{}, err
 		default:

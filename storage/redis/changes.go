@@ -99,12 +99,12 @@ const batchAttempts = 1000
 func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) (int64, error) {
 	for _, c := range b.Completions {
 		if c.OfficerID == "" || c.CourseID == "" {
-			return 0, fmt.Errorf("%w: a completion without an officer ID or a course", training.ErrInvalid)
+			return 0, training.Invalidf("a completion without an officer ID or a course")
 		}
 	}
 	for _, r := range b.Imports {
 		if r.ID == "" {
-			return 0, fmt.Errorf("%w: an import record without an ID", training.ErrInvalid)
+			return 0, training.Invalidf("an import record without an ID")
 		}
 	}
 	payload := encodeChange(b.Completions, b.Removed)
@@ -178,7 +178,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 		case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond):
 		}
 	}
-	return 0, fmt.Errorf("%w: the officers' records kept changing while the completions were written; try again", training.ErrConflict)
+	return 0, training.Conflictf("the officers' records kept changing while the completions were written; try again")
 }
 
 // Changes returns the logged changes after since (see training.ChangeFeed).

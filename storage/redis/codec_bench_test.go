@@ -38,3 +38,29 @@ func BenchmarkDecodeRoster(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeOfficerFormats decodes the same officers as stored
+// before issue 17 (format 0x01) and with their posts (format 0x05), to
+// compare in one run what the new fields cost a Dataset read.
+func BenchmarkDecodeOfficerFormats(b *testing.B) {
+	ds := demo.Force(1, 10000, 200, training.NewDate(2026, 11, 24))
+	var v1, v2 []string
+	for _, o := range ds.Officers {
+		v1 = append(v1, encodeOfficerV1(o))
+		v2 = append(v2, encodeOfficer(o))
+	}
+	for _, tc := range []struct {
+		name string
+		recs []string
+	}{{"v1", v1}, {"v2", v2}} {
+		b.Run(tc.name, func(b *testing.B) {
+			intern := map[string]string{}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := decodeOfficer(tc.recs[i%len(tc.recs)], intern); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -68,7 +68,7 @@ func (s *Store) ImportByHash(ctx context.Context, hash string) (training.ImportR
 // PutImport stores an import log entry that changed nothing.
 func (s *Store) PutImport(ctx context.Context, rec training.ImportRecord) error {
 	if rec.ID == "" {
-		return fmt.Errorf("%w: an import log entry needs an ID", training.ErrInvalid)
+		return training.Invalidf("an import log entry needs an ID")
 	}
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.HSet(ctx, s.keys.imports, rec.ID, encode(importRec(rec)))
@@ -81,7 +81,7 @@ func (s *Store) PutImport(ctx context.Context, rec training.ImportRecord) error 
 // PutDailySnapshot stores or replaces one day's figures.
 func (s *Store) PutDailySnapshot(ctx context.Context, d training.DailySnapshot) error {
 	if d.Date.IsZero() {
-		return fmt.Errorf("%w: a daily snapshot needs a date", training.ErrInvalid)
+		return training.Invalidf("a daily snapshot needs a date")
 	}
 	rec := snapshotRec(d)
 	return s.wrap(s.rdb.HSet(ctx, s.keys.snapshots, d.Date.String(), encode(rec)).Err())

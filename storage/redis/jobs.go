@@ -52,11 +52,11 @@ return 1
 // for its owner.
 func (s *Store) AcquireLock(ctx context.Context, name, owner string, ttl time.Duration, now time.Time) (bool, error) {
 	if name == "" || owner == "" || strings.ContainsRune(owner, ' ') {
-		return false, fmt.Errorf("%w: a lock needs a name and an owner without spaces", training.ErrInvalid)
+		return false, training.Invalidf("a lock needs a name and an owner without spaces")
 	}
 	ms := ttl.Milliseconds()
 	if ms <= 0 {
-		return false, fmt.Errorf("%w: a lock needs a positive duration", training.ErrInvalid)
+		return false, training.Invalidf("a lock needs a positive duration")
 	}
 	ok, err := acquireScript.Run(ctx, s.rdb, []string{s.keys.lock(name)}, owner, now.UnixMilli(), ms).Bool()
 	return ok, s.wrap(err)
@@ -70,7 +70,7 @@ func (s *Store) ReleaseLock(ctx context.Context, name, owner string) error {
 // PutJobRun creates or replaces a job run record.
 func (s *Store) PutJobRun(ctx context.Context, r training.JobRun) error {
 	if r.ID == "" {
-		return fmt.Errorf("%w: a job run needs an ID", training.ErrInvalid)
+		return training.Invalidf("a job run needs an ID")
 	}
 	newKey := s.keys.runsByJob + r.Job
 	oldKey := newKey

@@ -183,7 +183,7 @@ func encodeBatch(msgs []training.Message) enqueueArgs {
 			m.State = training.MessageQueued
 		}
 		if m.ID == "" {
-			return enqueueArgs{err: fmt.Errorf("%w: a message needs an ID", training.ErrInvalid)}
+			return enqueueArgs{err: training.Invalidf("a message needs an ID")}
 		}
 		args = append(args, m.ID, appendMessage(nil, *m), int64(score(m.Created)), dueArg(*m), string(m.State), len(m.LedgerKeys))
 		for _, k := range m.LedgerKeys {
@@ -286,7 +286,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: message %q is being changed by someone else; try again", training.ErrConflict, id)
+	return training.Conflictf("message %q is being changed by someone else; try again", id)
 }
 
 // Messages lists messages newest first, filtered by state.

@@ -77,7 +77,7 @@ func (s *Store) stageHash(ctx context.Context, token, key string, fields []strin
 			return s.wrap(err)
 		}
 		if n, _ := ext.Int64(); n == 0 {
-			return fmt.Errorf("%w: the import took too long and lost its lock; nothing was changed, try again", training.ErrConflict)
+			return training.Conflictf("the import took too long and lost its lock; nothing was changed, try again")
 		}
 		s.step("chunk")
 	}

@@ -3,7 +3,6 @@ package redis
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -78,7 +77,7 @@ func (s *Store) statementArgs(ctx context.Context, sts []training.Statement) ([]
 	ids := make([]string, len(sts))
 	for i, st := range sts {
 		if st.ID == "" {
-			return nil, fmt.Errorf("%w: statement %d of the batch has no ID", training.ErrInvalid, i+1)
+			return nil, training.Invalidf("statement %d of the batch has no ID", i+1)
 		}
 		ids[i] = st.ID
 	}
@@ -94,7 +93,7 @@ func (s *Store) statementArgs(ctx context.Context, sts []training.Statement) ([]
 				return nil, err
 			}
 			if o.Hash != st.Hash {
-				return nil, fmt.Errorf("%w: a different statement with id %s is already stored", training.ErrConflict, st.ID)
+				return nil, training.Conflictf("a different statement with id %s is already stored", st.ID)
 			}
 		}
 		waiting := "0"

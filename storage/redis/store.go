@@ -114,7 +114,7 @@ func checkPrefix(p string) error {
 	for _, r := range p {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.", r)
 		if !ok {
-			return fmt.Errorf("%w: Redis key prefix %q may only hold letters, digits, '-', '_' and '.'", training.ErrInvalid, p)
+			return training.Invalidf("Redis key prefix %q may only hold letters, digits, '-', '_' and '.'", p)
 		}
 	}
 	return nil

@@ -76,11 +76,11 @@ return {0, mine, all}
 // it with a Redis expiry at its own.
 func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.UploadQuota) error {
 	if u.ID == "" {
-		return fmt.Errorf("%w: an upload needs an ID", training.ErrInvalid)
+		return training.Invalidf("an upload needs an ID")
 	}
 	ttl := u.Expires.Sub(u.Created)
 	if ttl <= 0 {
-		return fmt.Errorf("%w: an upload must expire after it is created", training.ErrInvalid)
+		return training.Invalidf("an upload must expire after it is created")
 	}
 	meta, err := json.Marshal(uploadV1{u.ID, u.FileName, u.By, u.Full, u.Strict, u.ConfirmLeavers, u.Sheet,
 		u.Report, u.Created.UTC(), u.Expires.UTC()})
@@ -99,7 +99,7 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.Upl
 		if err := training.CheckUploadQuota(u, q, res[1], res[2]); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: the kept previews are over their quota", training.ErrBusy)
+		return training.Busyf("the kept previews are over their quota")
 	}
 	var b strings.Builder
 	b.Grow(len(uploadHeader) + len(meta) + 1 + len(u.Data))

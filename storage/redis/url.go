@@ -80,7 +80,7 @@ func parseURL(raw string) (config, error) {
 		writeTimeout: DefaultReadTimeout,
 	}
 	bad := func(format string, args ...any) (config, error) {
-		return config{}, fmt.Errorf("%w: Redis URL %s: %s", training.ErrInvalid, redactURL(raw), fmt.Sprintf(format, args...))
+		return config{}, training.Invalidf("Redis URL %s: %s", redactURL(raw), fmt.Sprintf(format, args...))
 	}
 	scheme, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
 	if !ok {
@@ -334,11 +334,11 @@ func (c config) tlsConfig() (*tls.Config, error) {
 	if c.caFile != "" {
 		pem, err := os.ReadFile(c.caFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: the Redis TLS CA file %s cannot be read: %v", training.ErrInvalid, c.caFile, err)
+			return nil, training.Invalidf("the Redis TLS CA file %s cannot be read: %v", c.caFile, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%w: the Redis TLS CA file %s holds no PEM certificate", training.ErrInvalid, c.caFile)
+			return nil, training.Invalidf("the Redis TLS CA file %s holds no PEM certificate", c.caFile)
 		}
 		t.RootCAs = pool
 	}

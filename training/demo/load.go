@@ -18,7 +18,7 @@ const (
 
 // ErrNotEmpty refuses demo data in a store that already holds a roster:
 // made-up officers are never mixed with real ones.
-var ErrNotEmpty = fmt.Errorf("%w: demo data loads only into an empty store, and this one already holds a roster", training.ErrConflict)
+var ErrNotEmpty = training.Conflictf("demo data loads only into an empty store, and this one already holds a roster")
 
 // Load writes the demo force into an empty store, with weekly trend
 // snapshots for the last DemoTrendWeeks weeks. It returns the number of

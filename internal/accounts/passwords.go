@@ -1,4 +1,4 @@
-package server
+package accounts
 
 import (
 	"crypto/rand"
@@ -67,7 +67,7 @@ func CheckPassword(password, encoded string) (bool, error) {
 func GeneratePassword() string {
 	b := make([]byte, 15)
 	if _, err := rand.Read(b); err != nil {
-		panic("server: crypto/rand failed: " + err.Error())
+		panic("accounts: crypto/rand failed: " + err.Error())
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
