@@ -108,31 +108,42 @@ func liveTargets(ctx context.Context, st training.Store, client *http.Client, ba
 // postCompletions runs cfg.Posters clients, each posting one completion
 // per request (a random officer, course and recent date) for cfg.Duration.
 func postCompletions(ctx context.Context, c *http.Client, base, secret string, ids []string, asOf training.Date, cfg Config) Result {
+	courses := training.DefaultCourses()
+	return postLoop(ctx, c, cfg, 9, 1, http.StatusCreated, func(rng *rand.Rand) *http.Request {
+		body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, ids[rng.IntN(len(ids))],
+			courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	})
+}
+
+// postLoop runs cfg.Posters clients, each sending the requests next makes
+// (from its own random source, seeded with seed) for cfg.Duration; a
+// request is an error unless it answers want. The result counts items:
+// each request carries perRequest of them (a batch); latencies are per request.
+func postLoop(ctx context.Context, c *http.Client, cfg Config, seed uint64, perRequest, want int, next func(*rand.Rand) *http.Request) Result {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
 		errs      atomic.Int64
 		wg        sync.WaitGroup
 	)
-	courses := training.DefaultCourses()
 	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
 	for p := range cfg.Posters {
 		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(p), 9))
+			rng := rand.New(rand.NewPCG(uint64(p), seed))
 			var mine []time.Duration
 			for ctx.Err() == nil && time.Now().Before(deadline) {
-				body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, ids[rng.IntN(len(ids))],
-					courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
-				req.Header.Set("Authorization", "Bearer "+secret)
-				req.Header.Set("Content-Type", "application/json")
+				req := next(rng)
 				t0 := time.Now()
 				resp, err := c.Do(req)
 				if err == nil {
 					_, err = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
-					if err == nil && resp.StatusCode != http.StatusCreated {
+					if err == nil && resp.StatusCode != want {
 						err = fmt.Errorf("%s", resp.Status)
 					}
 				}
@@ -148,7 +159,7 @@ func postCompletions(ctx context.Context, c *http.Client, base, secret string, i
 		})
 	}
 	wg.Wait()
-	r := Result{Requests: len(latencies) + int(errs.Load()), Errors: int(errs.Load()), Elapsed: time.Since(start)}
+	r := Result{Requests: (len(latencies) + int(errs.Load())) * perRequest, Errors: int(errs.Load()), Elapsed: time.Since(start)}
 	summarise(&r, latencies)
 	return r
 }
