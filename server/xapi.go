@@ -132,21 +132,25 @@ func (s *Server) recordStatements(c echo.Context, statementID string) ([]string,
 	if err != nil {
 		return nil, err
 	}
+	newIDs := make([]string, len(sts))
+	for i, st := range sts {
+		newIDs[i] = st.ID
+	}
+	voidedBy, err := s.store.VoidedBy(ctx, newIDs)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.liveCurrent(ctx); err != nil {
 		return nil, err
 	}
 	s.live.mu.RLock()
-	plan, err := training.PlanStatements(training.NewStatementMatcher(s.live.ds, s.cfg.XAPIHomePage), have, sts, training.DateOf(now))
+	plan, err := training.PlanStatements(training.NewStatementMatcher(s.live.ds, s.cfg.XAPIHomePage), have, voidedBy, sts, training.DateOf(now))
 	s.live.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	ids = ids[:0]
-	for _, st := range sts {
-		ids = append(ids, st.ID)
-	}
 	if len(plan.Statements) == 0 {
-		return ids, nil // every one already stored: nothing changes
+		return newIDs, nil // every one already stored: nothing changes
 	}
 	rec := apiGroup(by, now, plan.Recorded)
 	rec.ID, rec.FileName, rec.Summary.OrphanCompletions = group, "xAPI statements", plan.Waiting
@@ -157,7 +161,7 @@ func (s *Server) recordStatements(c echo.Context, statementID string) ([]string,
 	}
 	s.audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK,
 		fmt.Sprintf("statements=%d recorded=%d waiting=%d removed=%d", len(plan.Statements), plan.Recorded, plan.Waiting, len(plan.Removed)))
-	return ids, nil
+	return newIDs, nil
 }
 
 // clientName names who posts: the user, or the token and its user.

@@ -116,6 +116,20 @@ func TestXAPIStatements(t *testing.T) {
 		t.Fatalf("a voided statement by voidedStatementId: %d %s", code, body)
 	}
 
+	// A void that comes before its statement: the statement records nothing.
+	early := "99999999-9999-4999-8999-999999999999"
+	voidFirst := strings.Replace(void, s1, early, 1)
+	voidFirst = strings.Replace(voidFirst, "44444444-4444-4444-8444-444444444444", "44444444-4444-4444-8444-444444444445", 1)
+	if code, body := e.xapi("POST", "/xapi/statements", voidFirst, nil); code != 200 {
+		t.Fatalf("early void: %d %s", code, body)
+	}
+	if code, body := e.xapi("POST", "/xapi/statements", strings.Replace(st, s1, early, 1), nil); code != 200 {
+		t.Fatalf("statement after its void: %d %s", code, body)
+	}
+	if status, _ := e.cseStatus("A2"); status == training.StatusCompliant {
+		t.Fatal("a statement voided before it arrived still counts")
+	}
+
 	// The version header is required; Basic needs the token's user.
 	if code, body := e.xapi("POST", "/xapi/statements", st, map[string]string{"X-Experience-API-Version": ""}); code != 400 || !strings.Contains(body, "X-Experience-API-Version") {
 		t.Fatalf("no version: %d %s", code, body)

@@ -23,7 +23,12 @@ type StatementPlan struct {
 // the whole batch when one statement is wrong: ErrInvalid for an ID used
 // twice in the batch, ErrConflict for an ID stored with other content; the message names the
 // statement by its place in the batch and its ID.
-func PlanStatements(m *StatementMatcher, have map[string]Statement, in []Statement, today Date) (StatementPlan, error) {
+//
+// voidedBy names, for statements of in, the stored voiding statement that
+// voided them before they arrived: such a statement is stored voided and
+// records nothing (xAPI 1.0.3 Data 2.3.2: a statement is voided when the
+// LRS holds a voiding statement referring to it).
+func PlanStatements(m *StatementMatcher, have map[string]Statement, voidedBy map[string]string, in []Statement, today Date) (StatementPlan, error) {
 	var p StatementPlan
 	seen := map[string]int{}
 	batch := map[string]int{} // ID → index in p.Statements
@@ -40,6 +45,9 @@ func PlanStatements(m *StatementMatcher, have map[string]Statement, in []Stateme
 			continue
 		}
 		st = m.Match(st, today)
+		if by, ok := voidedBy[st.ID]; ok && st.Voids == "" {
+			st.Status, st.Problem, st.Recorded = StatementVoided, "voided by "+by+", which arrived first", nil
+		}
 		if st.Voids != "" {
 			target, inBatch := Statement{}, false
 			if j, ok := batch[st.Voids]; ok {

@@ -74,7 +74,7 @@ func TestPlanStatements(t *testing.T) {
 	// A repeat is nothing; a void of a stored statement takes its
 	// completion back; a void within the batch drops the completion.
 	voidOld := stmt("v1", func(s *Statement) { s.Verb, s.Voids, s.Completed = VerbVoided, "old", false })
-	p, err := PlanStatements(m, have, []Statement{stored, stmt("new", nil), voidOld,
+	p, err := PlanStatements(m, have, nil, []Statement{stored, stmt("new", nil), voidOld,
 		stmt("v2", func(s *Statement) { s.Verb, s.Voids, s.Completed = VerbVoided, "new", false })}, statementToday)
 	if err != nil {
 		t.Fatal(err)
@@ -91,10 +91,16 @@ func TestPlanStatements(t *testing.T) {
 	}
 
 	// Voiding a voiding statement is kept and changes nothing.
-	p, err = PlanStatements(m, have, []Statement{voidOld, stmt("v3", func(s *Statement) { s.Verb, s.Voids, s.Completed = VerbVoided, "v1", false })}, statementToday)
+	p, err = PlanStatements(m, have, nil, []Statement{voidOld, stmt("v3", func(s *Statement) { s.Verb, s.Voids, s.Completed = VerbVoided, "v1", false })}, statementToday)
 	if err != nil || len(p.Statements) != 3 || p.Statements[2].ID != "v3" || p.Statements[2].Status != StatementVoiding ||
 		!strings.Contains(p.Statements[2].Problem, "cannot be voided") || len(p.Removed) != 1 {
 		t.Fatalf("voiding a voiding statement: %v %+v", err, p)
+	}
+
+	// A statement whose void came first is stored voided and records nothing.
+	p, err = PlanStatements(m, have, map[string]string{"late": "v9"}, []Statement{stmt("late", nil)}, statementToday)
+	if err != nil || len(p.Completions) != 0 || p.Statements[0].Status != StatementVoided || p.Statements[0].Recorded != nil {
+		t.Fatalf("a statement voided before it came: %v %+v", err, p)
 	}
 
 	for _, tc := range []struct {
@@ -107,7 +113,7 @@ func TestPlanStatements(t *testing.T) {
 		{"other content", []Statement{stmt("ok", nil), stmt("old", func(s *Statement) { s.Hash = "other" })}, ErrConflict, "statement 2: a different statement with id old"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := PlanStatements(m, have, tc.in, statementToday)
+			_, err := PlanStatements(m, have, nil, tc.in, statementToday)
 			if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want %v with %q", err, tc.err, tc.want)
 			}

@@ -72,6 +72,10 @@ type StatementStore interface {
 	// Statements returns the stored statements with these IDs; IDs not
 	// stored are left out of the map.
 	Statements(ctx context.Context, ids []string) (map[string]Statement, error)
+	// VoidedBy returns, for those of ids that a stored voiding statement
+	// voids, the ID of that voiding statement (a void may arrive before
+	// the statement it voids).
+	VoidedBy(ctx context.Context, ids []string) (map[string]string, error)
 	// WaitingStatements lists the statements waiting for a person or a
 	// course (StatementStatus.Waiting), oldest first, at most limit
 	// (limit <= 0: all).

@@ -90,6 +90,11 @@ func putStatements(tx *bbolt.Tx, sts []training.Statement) error {
 		if err := all.Put([]byte(st.ID), encodeJSON(toStatementRec(st))); err != nil {
 			return err
 		}
+		if st.Voids != "" {
+			if err := tx.Bucket(bStatementsVoidedBy).Put([]byte(st.Voids), []byte(st.ID)); err != nil {
+				return err
+			}
+		}
 		var err error
 		if st.Status.Waiting() {
 			err = waiting.Put([]byte(st.ID), nil)
@@ -149,6 +154,24 @@ func (s *Store) Statements(ctx context.Context, ids []string) (map[string]traini
 				return err
 			}
 			out[id] = r.statement()
+		}
+		return nil
+	})
+	return out, err
+}
+
+// VoidedBy returns the voiding statements stored for these IDs.
+func (s *Store) VoidedBy(ctx context.Context, ids []string) (map[string]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bStatementsVoidedBy)
+		for _, id := range ids {
+			if v := b.Get([]byte(id)); v != nil {
+				out[id] = string(v)
+			}
 		}
 		return nil
 	})

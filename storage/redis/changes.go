@@ -35,13 +35,13 @@ import (
 // post before it.
 //
 // KEYS: 1 rev, 2 completions, 3 imports, 4 imports:by-time, 5 changes,
-// 6 apply-lock, 7 statements, 8 statements:waiting.
+// 6 apply-lock, 7 statements, 8 statements:waiting, 9 statements:voided-by.
 // ARGV: 1 number of officers n, 2 number of import records m, 3 change
 // payload, 4 stream length cap, 5 number of xAPI statements k, then n
 // triples (officer ID, old record or "", new record; "" deletes it), then
 // m quadruples (import ID, old record or "", new record, score), then k
-// quadruples (statement ID, old record or "", new record, "1" when it
-// waits for HR). Returns {1, revision}, {-1, 0} when a record moved, or
+// quintuples (statement ID, old record or "", new record, "1" when it
+// waits for HR, the ID it voids or ""). Returns {1, revision}, {-1, 0} when a record moved, or
 // {-2, 0} while an import is being applied.
 var addCompletionsScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[6]) == 1 then return {-2, 0} end
@@ -59,7 +59,7 @@ end
 local c = b
 for i = 1, k do
   if (redis.call('HGET', KEYS[7], ARGV[c]) or '') ~= ARGV[c + 1] then return {-1, 0} end
-  c = c + 4
+  c = c + 5
 end
 a = 6
 for i = 1, n do
@@ -82,7 +82,10 @@ for i = 1, k do
   else
     redis.call('SREM', KEYS[8], ARGV[a])
   end
-  a = a + 4
+  if ARGV[a + 4] ~= '' then
+    redis.call('HSET', KEYS[9], ARGV[a + 4], ARGV[a])
+  end
+  a = a + 5
 end
 local rev = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], rev .. '-0', 'c', ARGV[3])
@@ -161,7 +164,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 		}
 		args = append(args, stArgs...)
 		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock,
-			s.keys.statements, s.keys.statementsWaiting}
+			s.keys.statements, s.keys.statementsWaiting, s.keys.statementsVoided}
 		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
 		if err != nil {
 			return 0, s.wrap(err)

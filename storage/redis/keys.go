@@ -19,7 +19,7 @@ type keys struct {
 	imports, importsByTime, importByHash            string
 	stages, applyLock                               string
 	changes                                         string
-	statements, statementsWaiting                   string
+	statements, statementsWaiting, statementsVoided string
 	snapshots, settings, mappings                   string
 
 	users, tokens, tokenByHash string
@@ -51,6 +51,7 @@ func newKeys(p string) keys {
 		changes:           r + "changes",
 		statements:        r + "statements",
 		statementsWaiting: r + "statements:waiting",
+		statementsVoided:  r + "statements:voided-by",
 		snapshots:         p + ":snapshots",
 		settings:          p + ":settings",
 		mappings:          p + ":mappings",

@@ -72,7 +72,7 @@ func (r statementV1) statement() training.Statement {
 // statementArgs checks a batch's statements against the stored ones
 // (a stored ID with another hash is ErrConflict) and returns the script's
 // arguments: per statement its ID, the record read (or ""), the new record
-// and "1" when it waits for HR (else "0").
+// "1" when it waits for HR (else "0"), and the ID it voids (or "").
 func (s *Store) statementArgs(ctx context.Context, sts []training.Statement) ([]any, error) {
 	ids := make([]string, len(sts))
 	for i, st := range sts {
@@ -100,7 +100,7 @@ func (s *Store) statementArgs(ctx context.Context, sts []training.Statement) ([]
 		if st.Status.Waiting() {
 			waiting = "1"
 		}
-		args = append(args, st.ID, old[i], encode(toStatementV1(st)), waiting)
+		args = append(args, st.ID, old[i], encode(toStatementV1(st)), waiting, st.Voids)
 	}
 	return args, nil
 }
@@ -121,6 +121,21 @@ func (s *Store) Statements(ctx context.Context, ids []string) (map[string]traini
 			return nil, err
 		}
 		out[ids[i]] = r.statement()
+	}
+	return out, nil
+}
+
+// VoidedBy returns the voiding statements stored for these IDs.
+func (s *Store) VoidedBy(ctx context.Context, ids []string) (map[string]string, error) {
+	vals, err := s.hmget(ctx, s.keys.statementsVoided, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for i, v := range vals {
+		if v != "" {
+			out[ids[i]] = v
+		}
 	}
 	return out, nil
 }

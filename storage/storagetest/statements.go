@@ -10,6 +10,19 @@ var statementTests = []test{
 	{"StatementsIdempotent", testStatementsIdempotent},
 	{"StatementVoidRemoves", testStatementVoidRemoves},
 	{"StatementsWaiting", testStatementsWaiting},
+	{"StatementVoidedBy", testStatementVoidedBy},
+}
+
+// testStatementVoidedBy: a stored voiding statement is found by the ID it
+// voids, whether or not that statement is stored.
+func testStatementVoidedBy(t *testing.T, s training.Store) {
+	v := xapiStatement("v1", "xapi-1", training.StatementVoiding, nil)
+	v.Voids, v.Verb = "later", training.VerbVoided
+	_, err := s.AddCompletions(ctx(t), training.CompletionBatch{Statements: []training.Statement{v}})
+	check(t, err)
+	got, err := s.VoidedBy(ctx(t), []string{"later", "v1", "other"})
+	check(t, err)
+	equal(t, "voided by", got, map[string]string{"later": "v1"})
 }
 
 // xapiStatement is a statement of group that recorded c (nil: nothing).
