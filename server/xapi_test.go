@@ -138,6 +138,10 @@ func TestXAPIStatements(t *testing.T) {
 	if code, _ := e.xapi("POST", "/xapi/statements", st, map[string]string{"Authorization": wrong}); code != 401 {
 		t.Fatalf("basic with another user: %d", code)
 	}
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("hr:"+e.bearer["token"]))
+	if rec := e.do(req{method: "GET", path: "/api/v1/compliance", header: map[string]string{"Authorization": basic}}); rec.Code != 401 {
+		t.Fatalf("Basic outside /xapi/: %d", rec.Code)
+	}
 	if code, body := e.xapi("GET", "/xapi/about", "", map[string]string{"Authorization": "", "X-Experience-API-Version": ""}); code != 200 || !strings.Contains(body, "1.0.3") {
 		t.Fatalf("about: %d %s", code, body)
 	}
