@@ -120,6 +120,11 @@ func (m *StatementMatcher) Match(st Statement, today Date) Statement {
 	case !st.Completed && !st.Waived:
 		st.Status = StatementIgnored
 		return st
+	case st.Activity == "":
+		// An agent, a group, a statement reference or a sub-statement
+		// ("planned to complete …") is not a course done.
+		st.Status, st.Problem = StatementIgnored, "its object is not an activity"
+		return st
 	}
 	var problems []string
 	officerID, orphan := "", false

@@ -45,6 +45,7 @@ func TestStatementMatch(t *testing.T) {
 		{"unknown activity", func(s *Statement) { s.Activity, s.ActivityName = "https://lms.test/c/2", "Knitting" }, StatementUnmatched, "", "no course"},
 		{"future", func(s *Statement) { s.Timestamp = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }, StatementUnmatched, "", "after today"},
 		{"waived", func(s *Statement) { s.Completed, s.Waived, s.Verb = false, true, VerbWaived }, StatementRecorded, "A1", ""},
+		{"object not an activity", func(s *Statement) { s.Activity = "" }, StatementIgnored, "", "not an activity"},
 		{"experienced", func(s *Statement) { s.Completed, s.Verb = false, "http://adlnet.gov/expapi/verbs/experienced" }, StatementIgnored, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
