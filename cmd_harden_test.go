@@ -43,6 +43,10 @@ func TestSecuritySettings(t *testing.T) {
 		{"MUSTER_ONE_TIME_PASSWORD_TTL", "three days", "MUSTER_ONE_TIME_PASSWORD_TTL"},
 		{"MUSTER_IMPORTS_PER_USER", "0", "MUSTER_IMPORTS_PER_USER"},
 		{"MUSTER_PREVIEW_MB_PER_USER", "10", "MUSTER_PREVIEW_MB_PER_USER"},
+		// What serve refuses, config refuses too (issue 23).
+		{"MUSTER_SMTP_FROM", "training@force.police.uk\r\nBcc: all@force.police.uk", "MUSTER_SMTP_FROM must not contain a line break"},
+		{"MUSTER_SMTP_FROM", "not an address", "MUSTER_SMTP_FROM"},
+		{"MUSTER_SMTP_REPLY_TO", "a@b.uk\nX: y", "MUSTER_SMTP_REPLY_TO"},
 	} {
 		c := newCLI(t)
 		c.env[tt.name] = tt.value

@@ -455,7 +455,7 @@ func (rp *rowParser) parseLong(row int, cells []string, rec *Record) {
 	}
 	d, err := parseDate(raw, rp.date1904)
 	if err == nil && done {
-		err = plausible(d, rp.today)
+		err = completionDate(d, rp.today)
 	}
 	if err != nil {
 		add(raw)

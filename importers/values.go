@@ -215,7 +215,7 @@ func parseCourseCell(s string, date1904 bool, today training.Date) (CellKind, tr
 		if err != nil {
 			return CellNone, training.Date{}, err
 		}
-		if err := plausible(d, today); err != nil {
+		if err := completionDate(d, today); err != nil {
 			return CellNone, training.Date{}, err
 		}
 		return CellCompleted, d, nil
@@ -243,6 +243,18 @@ func plausible(d, today training.Date) error {
 		return dateError(fmt.Sprintf("%s is too early to be a real date here; a number or a tick box may have been read as a date", d.UK()))
 	}
 	return notFuture(d, today)
+}
+
+// completionDate checks a completion date: plausible, and not before
+// training.CompletionFloor.
+func completionDate(d, today training.Date) error {
+	if err := plausible(d, today); err != nil {
+		return err
+	}
+	if !d.IsZero() && training.CompletionTooEarly(d) {
+		return dateError(fmt.Sprintf("the date %s is before %s, the earliest completion Muster records", d.UK(), training.CompletionFloor.UK()))
+	}
+	return nil
 }
 
 func notFuture(d, today training.Date) error {

@@ -205,7 +205,8 @@ func TestParseCourseCell(t *testing.T) {
 		{"#N/A", CellNone, training.Date{}, "Excel error"},
 		{"1", CellNone, training.Date{}, "01/01/1900 is too early"},
 		{"31/12/1949", CellNone, training.Date{}, "too early"},
-		{"01/01/1950", CellCompleted, d(1950, 1, 1), ""},
+		{"31/12/1969", CellNone, training.Date{}, "before 01/01/1970, the earliest completion"},
+		{"01/01/1970", CellCompleted, d(1970, 1, 1), ""},
 		{"#REF!", CellNone, training.Date{}, "Excel error"},
 	}
 	for _, tc := range tests {

@@ -97,19 +97,18 @@ func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 // apiImportCreate imports an uploaded roster (multipart field "file");
 // with dry_run=true it only previews, keeping the file for confirm.
 func (s *Server) apiImportCreate(c echo.Context) error {
-	fh, err := c.FormFile("file")
+	u, _ := currentUser(c)
+	up, release, err := s.receiveUpload(c, u.Username)
 	if err != nil {
-		if _, ok := err.(*http.MaxBytesError); ok {
-			return errTooLarge
-		}
-		return training.Invalidf("send the roster as a multipart form field named file")
+		return err
 	}
+	defer release()
+	defer up.close()
 	opts, err := importOptionsFrom(c)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	rep, err := s.runImport(c.Request().Context(), u.Username, fh, opts)
+	rep, err := s.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		return err
 	}
@@ -183,7 +182,7 @@ func (s *Server) apiImportConfirm(c echo.Context) error {
 	}
 	confirm = confirm || also
 	u, _ := currentUser(c)
-	rep, err := s.confirmImport(c.Request().Context(), u.Username, c.Param("id"), confirm)
+	rep, err := s.confirmImport(c.Request().Context(), u, c.Param("id"), confirm)
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,8 @@ func TestCompletionsValidation(t *testing.T) {
 		{"unknown course", `[{"officer_id":"A1","course":"knitting","date":"2026-01-01"}]`, `no course \"knitting\"`},
 		{"bad date", `[{"officer_id":"A1","course":"cse-recognition","date":"01/01/2026"}]`, "YYYY-MM-DD"},
 		{"future date", `[{"officer_id":"A1","course":"cse-recognition","date":"2026-12-01"}]`, "in the future"},
+		{"year one", `[{"officer_id":"A1","course":"cse-recognition","date":"0001-01-01"}]`, "before 1970-01-01"},
+		{"before the floor", `[{"officer_id":"A1","course":"cse-recognition","date":"1969-12-31"}]`, "before 1970-01-01"},
 		{"one bad of two", `[{"officer_id":"A2","course":"cse-recognition","date":"2026-01-01"},{"officer_id":"","course":"cse-recognition","date":"2026-01-01"}]`, "item 2"},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,9 @@ type principal struct {
 	user    training.User
 	session *training.Session // nil for token calls
 	token   *training.Token   // nil for session calls
+	// csrfInBody: an upload whose CSRF token is in its multipart body,
+	// checked by receiveUpload before the file part is read.
+	csrfInBody bool
 }
 
 // currentUser returns the signed-in user (session or token), if any.
@@ -302,6 +305,11 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // login, or refused later by requireRole
 		}
 		got := r.Header.Get("X-CSRF-Token")
+		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && isMultipart(r) {
+			// Reading the token here would read the whole file first.
+			p.csrfInBody = true
+			return next(c)
+		}
 		if got == "" {
 			// The body only: a token in the query string would end up in
 			// logs, the Referer header and browser history.

@@ -166,8 +166,9 @@ func TestLoginRateLimit(t *testing.T) {
 	attempt := func(user string) int {
 		return e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: user, Password: "wrong"}), ctype: "application/json"}).Code
 	}
-	// Per username: the burst, then 429 even from other addresses.
-	for i := 0; i < userBurst; i++ {
+	// Per username and network: the burst from one /24 (several
+	// addresses), then 429 there, even with the right password.
+	for i := 0; i < userNetBurst; i++ {
 		e.ip = "198.51.100." + itoa(i+1)
 		if code := attempt("hr"); code != 401 {
 			t.Fatalf("attempt %d: %d", i+1, code)
@@ -400,5 +401,64 @@ func TestOneTimePasswordSession(t *testing.T) {
 		if rec.Code == 303 && rec.Header().Get("Location") != passwordPage {
 			t.Errorf("%s %s as %s: sent to %q, want the password page", tt.method, tt.path, tt.as, rec.Header().Get("Location"))
 		}
+	}
+}
+
+// TestLockoutNotTurnedAgainstOwner: wrong passwords for an account from
+// many other networks (the attack) use up the attackers' buckets,
+// not the owner's: the right password from the owner's network, with a
+// clean history, still signs in; the break-glass account, with sign-in by
+// password off, likewise. Guessing from the attackers' networks stays
+// limited.
+func TestLockoutNotTurnedAgainstOwner(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  func(*Config)
+	}{
+		{"ordinary account", func(*Config) {}},
+		{"break-glass account", func(c *Config) { c.PasswordLoginOff, c.BreakGlassUser = true, "admin" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t, tc.cfg)
+			login := func(ip, password string) int {
+				e.ip = ip
+				return e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: "admin", Password: password}), ctype: "application/json"}).Code
+			}
+			codes := map[int]int{}
+			for n := 0; n < 20; n++ { // 20 networks, 15 guesses each
+				for i := 0; i < 15; i++ {
+					codes[login("203.0."+itoa(n)+"."+itoa(i+1), "wrong")]++
+				}
+			}
+			if codes[429] == 0 || codes[401] >= 20*userNetBurst {
+				t.Fatalf("guesses from 20 networks: %v; want most refused", codes)
+			}
+			if code := login("203.0.7.99", testPassword); code != 429 {
+				t.Errorf("the right password from an attacking network: %d, want 429", code)
+			}
+			if code := login("192.0.2.1", testPassword); code != 200 {
+				t.Fatalf("the owner's right password from a clean network: %d, want 200 (locked out by others' guesses)", code)
+			}
+			t.Logf("attack: %v", codes)
+		})
+	}
+}
+
+// TestBreakGlassBuckets: the break-glass account's attempts are counted
+// in buckets of their own, tighter than other accounts'.
+func TestBreakGlassBuckets(t *testing.T) {
+	l := newLoginLimiter()
+	burst := func(user string, glass bool) int {
+		n := 0
+		for l.allow("192.0.2."+itoa(n+1), user, glass, testNow) {
+			n++
+		}
+		return n
+	}
+	if got := burst("admin", false); got != userNetBurst {
+		t.Errorf("an account's burst from one network: %d, want %d", got, userNetBurst)
+	}
+	if got := burst("glass", true); got != glassNetBurst {
+		t.Errorf("the break-glass account's burst from one network: %d, want %d", got, glassNetBurst)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"path/filepath"
 	"time"
 
 	"github.com/muster-police/muster/importers"
@@ -30,46 +28,50 @@ type ImportOptions struct {
 	Mapping       []training.MappingRule
 	Course        string
 	SaveMappingAs string
+	// KeepFailed (the web pages) keeps a dry run's file even when it
+	// cannot be read, as a failed attempt: its page shows the problem and
+	// a pick list for every column, and reading it again needs no new
+	// upload. prevColumns are the columns to offer when the failure names
+	// none (a re-read with choices that did not work).
+	KeepFailed  bool
+	prevColumns []importers.Column
 }
 
-// runImport imports one uploaded file for user by. A dry run keeps the
+// runImport imports one uploaded file for user by, received by
+// receiveUpload (which holds by's import slot). A dry run keeps the
 // file in the store as a preview under the report's ImportID for
-// confirmImport (on any replica); any other run keeps nothing. Failed files come back as ErrInvalid
-// with the importer's one-sentence reason.
-func (s *Server) runImport(ctx context.Context, by string, fh *multipart.FileHeader, opts ImportOptions) (*importers.Report, error) {
-	if fh.Size > s.cfg.MaxUploadBytes {
+// confirmImport (on any replica); any other run keeps nothing. Failed
+// files come back as ErrInvalid with the importer's one-sentence reason.
+func (s *Server) runImport(ctx context.Context, by string, up *receivedUpload, opts ImportOptions) (*importers.Report, error) {
+	if up.size > s.cfg.MaxUploadBytes {
 		return nil, errTooLarge
 	}
-	release, err := s.imports.acquire(by, fh.Size)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	src, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("upload: %w", err)
-	}
-	defer src.Close()
-	data, err := io.ReadAll(io.LimitReader(src, s.cfg.MaxUploadBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("upload: %w", err)
-	}
-	if int64(len(data)) > s.cfg.MaxUploadBytes {
-		return nil, errTooLarge
-	}
-	return s.importData(ctx, by, filepath.Base(fh.Filename), data, opts)
+	return s.importData(ctx, by, up.name, up.file, up.size, opts)
 }
 
 // importData imports (or, for a dry run, previews and keeps) one file.
-func (s *Server) importData(ctx context.Context, by, name string, data []byte, opts ImportOptions) (*importers.Report, error) {
-	rep, err := s.importFile(ctx, by, data, name, opts)
+func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt, size int64, opts ImportOptions) (*importers.Report, error) {
+	rep, err := s.importFile(ctx, by, r, size, name, opts)
 	s.auditImport(ctx, by, training.AuditUpload, rep, err)
+	var fe *importers.FileError
+	if err != nil && opts.DryRun && opts.KeepFailed && errors.As(err, &fe) && (len(fe.Headers) > 0 || len(opts.prevColumns) > 0) {
+		data, rerr := io.ReadAll(io.NewSectionReader(r, 0, size))
+		if rerr != nil {
+			return nil, fmt.Errorf("keep the failed file: %w", rerr)
+		}
+		return s.keepFailed(ctx, by, name, data, opts, rep, fe, err)
+	}
 	if err != nil || !opts.DryRun {
 		return rep, err
 	}
 	report, err := json.Marshal(rep)
 	if err != nil {
 		return nil, fmt.Errorf("preview report: %w", err)
+	}
+	// The preview keeps the file in the store, for a confirm on any replica.
+	data, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return nil, fmt.Errorf("preview file: %w", err)
 	}
 	now := s.now()
 	err = s.store.PutUpload(ctx, training.Upload{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
@@ -81,10 +83,10 @@ func (s *Server) importData(ctx context.Context, by, name string, data []byte, o
 	return rep, nil
 }
 
-func (s *Server) importFile(ctx context.Context, by string, data []byte, name string, opts ImportOptions) (*importers.Report, error) {
+func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size int64, name string, opts ImportOptions) (*importers.Report, error) {
 	limits := importers.DefaultLimits()
 	limits.MaxBytes = s.cfg.MaxUploadBytes
-	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}, importers.Options{
+	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: r, Size: size}, importers.Options{
 		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
 		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
@@ -98,6 +100,10 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 	}
 	s.metrics.imports.WithLabelValues(outcome).Inc()
 	if err != nil {
+		var fe *importers.FileError
+		if errors.As(err, &fe) {
+			return rep, err // the headers found travel with it (keepFailed)
+		}
 		if errors.Is(err, training.ErrInvalid) && rep != nil && rep.Message != "" {
 			return rep, &training.Error{Kind: training.KindInvalid, Field: training.FieldOf(err), Message: rep.Message, Err: err}
 		}
@@ -106,15 +112,65 @@ func (s *Server) importFile(ctx context.Context, by string, data []byte, name st
 	return rep, nil
 }
 
+// keepFailed keeps a file that could not be read as a failed attempt
+// (within the preview quota): the report holds the problem, the columns
+// to choose from (the headers found, or the previous reading's) and the
+// choices to start from (the suggestions, or the ones just tried). It
+// returns that report and the read's error; when the file cannot be kept
+// (quota), no report, and the error alone.
+func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, opts ImportOptions, rep *importers.Report, fe *importers.FileError, readErr error) (*importers.Report, error) {
+	now := s.now()
+	failed := &importers.Report{Outcome: training.OutcomeFailed, FileName: name, Full: opts.Full, DryRun: true, By: by, At: now,
+		Message: fe.Reason, Choices: importers.Choices{Mapping: opts.Mapping, Course: opts.Course}}
+	if rep != nil {
+		failed.ImportID = rep.ImportID
+		failed.Detection.Format, failed.Detection.Sheets = rep.Detection.Format, rep.Detection.Sheets
+	}
+	if failed.ImportID == "" {
+		failed.ImportID = "imp-" + now.UTC().Format("20060102T150405Z") + "-" + randomToken()[:8]
+	}
+	if len(fe.Headers) > 0 {
+		failed.Detection.HeaderRow = fe.HeaderRow
+		suggested := len(opts.Mapping) == 0
+		for i, h := range fe.Headers {
+			col := importers.Column{Index: i, Letter: h.Letter, Header: h.Header, Why: "not a header Muster knows"}
+			if h.Suggest != "" {
+				col.Why = "probably " + h.SuggestLabel + ": close to “" + h.Near + "”"
+				if suggested {
+					failed.Choices.Mapping = append(failed.Choices.Mapping, training.MappingRule{Header: h.Header, Field: string(h.Suggest)})
+				}
+			}
+			failed.Detection.Columns = append(failed.Detection.Columns, col)
+		}
+	} else {
+		failed.Detection.Columns = opts.prevColumns
+	}
+	report, err := json.Marshal(failed)
+	if err != nil {
+		return nil, readErr
+	}
+	if err := s.store.PutUpload(ctx, training.Upload{ID: failed.ImportID, FileName: name, By: by, Full: opts.Full,
+		Strict: opts.Strict, Sheet: opts.Sheet, Data: data, Report: report, Created: now, Expires: now.Add(previewTTL)},
+		training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes}); err != nil {
+		s.log.Warn("keeping a file that could not be read", "err", err)
+		return nil, readErr
+	}
+	return failed, readErr
+}
+
 // confirmImport applies a kept dry run (confirmLeavers answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
-func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeavers bool) (*importers.Report, error) {
+func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmLeavers bool) (*importers.Report, error) {
+	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
 		return nil, err
 	}
 	release, err := s.imports.acquire(by, int64(len(u.Data)))
@@ -129,8 +185,12 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 	if err := jsonUnmarshal(u.Report, &previewed); err != nil {
 		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
 	}
+	if previewed.Outcome == training.OutcomeFailed {
+		// Nothing on screen to confirm: the last reading failed.
+		return nil, training.Invalidf("the file could not be read with the last choices; choose what its columns hold and read it again first")
+	}
 	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
-	rep, err := s.importFile(ctx, by, u.Data, u.FileName, opts)
+	rep, err := s.importFile(ctx, by, bytes.NewReader(u.Data), int64(len(u.Data)), u.FileName, opts)
 	s.auditImport(ctx, by, training.AuditImportConfirmed, rep, err)
 	if err != nil {
 		return rep, err
@@ -147,7 +207,8 @@ func (s *Server) confirmImport(ctx context.Context, by, id string, confirmLeaver
 // previewAgain reads a kept dry run's file again with other column
 // choices (mapping, course, a name to save them under): a new preview
 // replaces the old one. The upload's other options stay as they were.
-func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportOptions) (*importers.Report, error) {
+func (s *Server) previewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
+	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
@@ -155,10 +216,29 @@ func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportO
 	if err != nil {
 		return nil, err
 	}
-	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, DryRun: true,
-		Mapping: choice.Mapping, Course: choice.Course, SaveMappingAs: choice.SaveMappingAs}
-	rep, err := s.importData(ctx, by, u.FileName, u.Data, opts)
+	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
+		return nil, err
+	}
+	release, err := s.imports.acquire(by, int64(len(u.Data)))
 	if err != nil {
+		return nil, err
+	}
+	defer release()
+	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, DryRun: true,
+		Mapping: choice.Mapping, Course: choice.Course, SaveMappingAs: choice.SaveMappingAs, KeepFailed: choice.KeepFailed}
+	var prev importers.Report
+	if jsonUnmarshal(u.Report, &prev) == nil {
+		opts.prevColumns = prev.Detection.Columns
+	}
+	rep, err := s.importData(ctx, by, u.FileName, bytes.NewReader(u.Data), int64(len(u.Data)), opts)
+	if err != nil {
+		if rep != nil && rep.ImportID != id {
+			// The failed reading replaced this preview: no Confirm remains
+			// for a reading that is not on screen.
+			if derr := s.store.DeleteUpload(ctx, id); derr != nil {
+				s.log.Warn("removing a replaced preview", "id", id, "err", derr)
+			}
+		}
 		return rep, err
 	}
 	if err := s.store.DeleteUpload(ctx, id); err != nil {
@@ -167,9 +247,30 @@ func (s *Server) previewAgain(ctx context.Context, by, id string, choice ImportO
 	return rep, nil
 }
 
-// cancelImport forgets a kept dry run.
-func (s *Server) cancelImport(ctx context.Context, id string) error {
-	return s.store.DeleteUpload(ctx, id)
+// cancelImport forgets a kept dry run: the uploader's own, or as an
+// admin anyone's (training.CheckPreviewDecision); audited. A preview
+// already gone is not an error.
+func (s *Server) cancelImport(ctx context.Context, who training.User, requestID, id string) error {
+	u, err := s.store.Upload(ctx, id, s.now())
+	if errors.Is(err, training.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, true); err != nil {
+		s.auditAs(ctx, who.Username, requestID, training.AuditPreviewCanceled, training.TargetImport, id, training.AuditDenied, "")
+		return err
+	}
+	if err := s.store.DeleteUpload(ctx, id); err != nil {
+		return err
+	}
+	detail := ""
+	if u.By != who.Username {
+		detail = "uploaded by " + u.By
+	}
+	s.auditAs(ctx, who.Username, requestID, training.AuditPreviewCanceled, training.TargetImport, id, training.AuditOK, detail)
+	return nil
 }
 
 // importReport returns the report of a logged import or a kept preview.

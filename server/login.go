@@ -38,13 +38,15 @@ var errOneTimeExpired = training.Errorf(training.KindUnauthenticated, "this one-
 
 var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
 
-// login checks a username and password (rate-limited per client IP and per
-// username) and starts a session: it sets the cookie and returns the user.
+// login checks a username and password (rate-limited per client IP, per
+// username and client network, and per username for networks with failures:
+// ratelimit.go) and starts a session: it sets the cookie and returns the user.
 func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
 	ctx := c.Request().Context()
 	username = strings.TrimSpace(username)
 	now := s.now()
-	if !s.limits.allow(c.RealIP(), username, now) {
+	breakGlass := s.cfg.BreakGlassUser != "" && strings.EqualFold(username, s.cfg.BreakGlassUser)
+	if !s.limits.allow(c.RealIP(), username, breakGlass, now) {
 		s.log.Warn("login rate limited", "request_id", requestIDOf(c))
 		return training.User{}, nil, errRateLimited
 	}
@@ -56,6 +58,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		if _, err := s.checkPassword(ctx, password, dummyHash()); err != nil {
 			return training.User{}, nil, err
 		}
+		s.limits.failed(c.RealIP(), username, now)
 		// The typed name is not kept: it may be a password typed in the wrong box.
 		s.auditAs(ctx, "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
 		return training.User{}, nil, errLoginFailed
@@ -70,6 +73,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
+		s.limits.failed(c.RealIP(), username, now)
 		s.auditAs(ctx, username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
 	}

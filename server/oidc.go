@@ -10,8 +10,10 @@ package server
 //
 // GET /login/oidc keeps state, nonce and the PKCE verifier in a short-lived
 // signed cookie and sends the browser to the provider; the provider sends
-// it back to GET /login/oidc/callback, which checks the state (§3.1.2.7,
-// against CSRF on the callback), exchanges the code with the verifier,
+// it back to GET /login/oidc/callback (rate-limited per client address
+// like sign-in), which checks the state (§3.1.2.7, against CSRF on the
+// callback), marks the flow used in the store (OnceStore: a replayed
+// cookie is refused on every replica before any token request), exchanges the code with the verifier,
 // verifies the ID token and its nonce (§3.1.3.7 item 11, against replay),
 // finds or creates the user by (issuer, subject), and starts the same
 // session a password sign-in starts.
@@ -152,6 +154,11 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 
 // oidcCallback (GET /login/oidc/callback) completes the sign-in.
 func (s *Server) oidcCallback(c echo.Context) error {
+	// Counted in the sign-in bucket of the client's address.
+	if !s.limits.allowIP(c.RealIP(), s.now()) {
+		s.log.Warn("oidc callback rate limited", "request_id", requestIDOf(c))
+		return errRateLimited
+	}
 	u, next, err := s.oidcSignIn(c)
 	if errors.Is(err, errNoAccess) {
 		s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
@@ -197,6 +204,13 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	}
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.State)) != 1 {
 		return fail("state", errors.New("state does not match"))
+	}
+	// A flow is used once, on every replica, before the provider is asked
+	// anything: a replayed flow cookie costs no token request.
+	if err := s.store.UseOnce(ctx, "oidc-flow:"+sha256Hex(f.State), f.Expires, s.now()); errors.Is(err, training.ErrConflict) {
+		return fail("replay", errors.New("this sign-in flow was used before"))
+	} else if err != nil {
+		return training.User{}, "", fmt.Errorf("oidc flow: %w", err)
 	}
 	p, err := s.oidc.discover()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,6 +65,8 @@ func (g groupsStorage) SetUserinfoFromRequest(ctx context.Context, ui *zoidc.Use
 type ssoEnv struct {
 	*testEnv
 	issuer, base string
+	// tokenRequests counts requests to the OP's token endpoint.
+	tokenRequests *atomic.Int64
 }
 
 // newSSOEnv starts the OP and a Muster server (on a real listener: the
@@ -86,7 +89,14 @@ func newSSOEnv(t *testing.T, mutate ...func(*Config)) *ssoEnv {
 		opClientID: opstorage.WebClient(opClientID, opClientSecret, base+OIDCCallbackPath),
 	}
 	opHandler := exampleop.SetupServer(issuer, groupsStorage{opstorage.NewStorageWithClients(users, clients)}, nil, false)
-	opSrv := &http.Server{Handler: opHandler, ReadHeaderTimeout: 5 * time.Second}
+	tokenRequests := &atomic.Int64{}
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/token") {
+			tokenRequests.Add(1)
+		}
+		opHandler.ServeHTTP(w, r)
+	})
+	opSrv := &http.Server{Handler: counted, ReadHeaderTimeout: 5 * time.Second}
 	go opSrv.Serve(opLn)
 	t.Cleanup(func() { opSrv.Close() })
 
@@ -106,7 +116,7 @@ func newSSOEnv(t *testing.T, mutate ...func(*Config)) *ssoEnv {
 	web.Config.Handler = env.s.Handler()
 	web.Start()
 	t.Cleanup(web.Close)
-	return &ssoEnv{testEnv: env, issuer: issuer, base: base}
+	return &ssoEnv{testEnv: env, issuer: issuer, base: base, tokenRequests: tokenRequests}
 }
 
 // ssoBrowser is a cookie-keeping client; stopAt, when set, stops before
@@ -413,6 +423,55 @@ func TestOIDCRefusesTamperedFlows(t *testing.T) {
 	if resp, _ := other.get(cb.String()); resp.StatusCode != http.StatusUnauthorized || e.session(other).Username != "" {
 		t.Fatalf("callback without the flow cookie: %d", resp.StatusCode)
 	}
+}
+
+// TestOIDCFlowUsedOnce: the attack. One flow cookie, thirty
+// forged callbacks carrying it: the first completes the sign-in, the
+// replays are refused (401, then 429 once the address's sign-in bucket is
+// empty), and the provider's token endpoint sees one request, not thirty.
+// The flow is marked used in the store, so a second replica refuses it
+// too.
+func TestOIDCFlowUsedOnce(t *testing.T) {
+	e := newSSOEnv(t)
+	b := newSSOBrowser(t)
+	cb := e.signInAtOP(b, "ada.admin", "/")
+	base, _ := url.Parse(e.base + "/login/oidc")
+	var flow string
+	for _, c := range b.Jar.Cookies(base) {
+		if c.Name == oidcCookie {
+			flow = c.Value
+		}
+	}
+	if flow == "" {
+		t.Fatal("no flow cookie after the start of the sign-in")
+	}
+	if resp, _ := b.get(cb.String()); resp.StatusCode != 200 || e.session(b).Username != "ada.admin" {
+		t.Fatalf("the sign-in itself: %d", resp.StatusCode)
+	}
+	if n := e.tokenRequests.Load(); n != 1 {
+		t.Fatalf("%d token requests for one sign-in", n)
+	}
+	codes := map[int]int{}
+	for i := 0; i < 30; i++ {
+		r, err := http.NewRequest("GET", cb.String(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.AddCookie(&http.Cookie{Name: oidcCookie, Value: flow})
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes[resp.StatusCode]++
+	}
+	if n := e.tokenRequests.Load(); n != 1 {
+		t.Errorf("%d token requests after 30 replays of the flow cookie, want 1", n)
+	}
+	if codes[http.StatusUnauthorized]+codes[http.StatusTooManyRequests] != 30 || codes[http.StatusTooManyRequests] == 0 {
+		t.Errorf("replays answered %v, want 401s then 429s", codes)
+	}
+	t.Logf("30 replays: %v; token requests at the provider: %d", codes, e.tokenRequests.Load())
 }
 
 func TestPasswordLoginOffExceptBreakGlass(t *testing.T) {

@@ -47,22 +47,33 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
-	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20, Partial: c.FormValue("full") == "0",
-		Strict: c.FormValue("strict") == "1", Sheet: c.FormValue("sheet"), Course: c.FormValue("course"),
-		MapLines: c.FormValue("map_lines"), SaveMapping: c.FormValue("save_mapping")}
+	u, _ := currentUser(c)
+	up, release, upErr := p.receiveUpload(c, u.Username)
+	if upErr == nil {
+		defer release()
+		defer up.close()
+	}
+	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	if upErr == nil { // else the body may be unread: the fields are not looked at
+		view.Partial, view.Strict, view.Sheet = c.FormValue("full") == "0", c.FormValue("strict") == "1", c.FormValue("sheet")
+		view.Course, view.MapLines, view.SaveMapping = c.FormValue("course"), c.FormValue("map_lines"), c.FormValue("save_mapping")
+	}
 	if err := p.fillUploadLists(c, &view); err != nil {
 		return err
 	}
 	again := func(msg string) error {
 		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
-		}
+	switch {
+	case errors.Is(upErr, errTooLarge):
+		return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
+	case errors.Is(upErr, errNoFilePart):
 		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
+	case upErr != nil:
+		if msg, ok := userMessage(upErr); ok && !errors.Is(upErr, training.ErrForbidden) {
+			return again(msg)
+		}
+		return upErr
 	}
 	opts, err := importOptionsFrom(c)
 	if err != nil {
@@ -71,10 +82,14 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers = true, false
-	u, _ := currentUser(c)
-	rep, err := p.runImport(c.Request().Context(), u.Username, fh, opts)
+	opts.DryRun, opts.ConfirmLeavers, opts.KeepFailed = true, false, true
+	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
+		if p.keptAttempt(c, rep) {
+			// Unrecognised headers: the file is kept, and its page offers
+			// a pick list for every column; it is never chosen again.
+			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+		}
 		var errs formErrors
 		if errs.addErr(uploadField(training.FieldOf(err)), err) {
 			return p.renderForm(c, "upload", "Upload", errs, view)
@@ -95,6 +110,9 @@ type previewView struct {
 	// lists); Courses, the courses a one-course file can be for.
 	Choices []columnChoice
 	Courses []training.Course
+	// Failed is a reading that failed: the page shows the problem in the
+	// error summary and the columns to choose, and nothing to confirm.
+	Failed bool
 }
 
 // columnChoice is one entry of a column's pick list.
@@ -106,6 +124,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 	v := &previewView{ID: rep.ImportID, Report: rep, Preview: preview,
 		ErrorsXLSX: "/api/v1/imports/" + url.PathEscape(rep.ImportID) + "/errors.xlsx"}
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
+	v.Failed = rep.Outcome == training.OutcomeFailed
 	if preview {
 		cs, err := p.store.Courses(c.Request().Context())
 		if err != nil {
@@ -116,7 +135,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 			v.Choices = append(v.Choices, columnChoice{string(f.Field), f.Label})
 		}
 		for _, course := range cs {
-			v.Choices = append(v.Choices, columnChoice{"course:" + course.ID, "completion date of " + course.Title})
+			v.Choices = append(v.Choices, columnChoice{"course:" + course.ID, importers.CourseChoicePrefix + course.Title})
 		}
 	}
 	switch {
@@ -152,9 +171,9 @@ func (p *webPages) pagePreview(c echo.Context) error {
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u.Username, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
+	rep, err := p.confirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload", "error", msg)
 		}
 		return err
@@ -181,9 +200,14 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	rep, err := p.previewAgain(c.Request().Context(), u.Username, id, opts)
+	opts.KeepFailed = true
+	rep, err := p.previewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if p.keptAttempt(c, rep) {
+			// The failed reading replaced the preview (and its Confirm).
+			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+		}
+		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", msg)
 		}
 		return err
@@ -191,8 +215,18 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
 }
 
+// keptAttempt reports whether rep is a failed reading kept with its file.
+func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
+	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
+		return false
+	}
+	_, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now())
+	return err == nil
+}
+
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	if err := p.cancelImport(c.Request().Context(), c.Param("id")); err != nil {
+	u, _ := currentUser(c)
+	if err := p.cancelImport(c.Request().Context(), u, requestIDOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")

@@ -26,7 +26,8 @@ package server
 //     meView(status, courses, asOf) (the officer page's plain view),
 //     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
 //     is kept in the store as a preview under the report's ImportID),
-//     s.confirmImport(ctx, by, id, confirmLeavers), s.cancelImport(ctx, id),
+//     s.confirmImport(ctx, user, id, confirmLeavers), s.cancelImport(ctx, user, requestID, id)
+//     (only the uploader decides a preview; an admin may cancel it),
 //     s.importReport(ctx, id) (logged import or kept preview),
 //     s.changePassword(ctx, username, old, new),
 //     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
@@ -48,7 +49,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 
-	e.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.xapiHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+	e.Use(s.requestID, s.observe, s.compressResponses, s.recoverPanic, s.securityHeaders, s.xapiHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
 		admin = training.RoleAdmin

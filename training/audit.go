@@ -17,8 +17,9 @@ type AuditAction string
 const (
 	AuditSignIn          AuditAction = "sign_in"
 	AuditSignInFailed    AuditAction = "sign_in_failed"
-	AuditUpload          AuditAction = "upload"           // a file previewed (dry run) or imported
-	AuditImportConfirmed AuditAction = "import_confirmed" // a previewed upload applied
+	AuditUpload          AuditAction = "upload"            // a file previewed (dry run) or imported
+	AuditImportConfirmed AuditAction = "import_confirmed"  // a previewed upload applied
+	AuditPreviewCanceled AuditAction = "preview_cancelled" // a previewed upload dropped unapplied
 	AuditCourseChanged   AuditAction = "course_changed"
 	AuditAccountChanged  AuditAction = "account_changed" // users, roles, tokens, passwords
 	AuditCompletions     AuditAction = "completions_posted"
@@ -32,7 +33,7 @@ const (
 )
 
 // AuditActions lists the vocabulary, for validation and for the search form.
-var AuditActions = []AuditAction{AuditSignIn, AuditSignInFailed, AuditUpload, AuditImportConfirmed,
+var AuditActions = []AuditAction{AuditSignIn, AuditSignInFailed, AuditUpload, AuditImportConfirmed, AuditPreviewCanceled,
 	AuditCourseChanged, AuditAccountChanged, AuditCompletions, AuditExport, AuditOfficerViewed,
 	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched}
 

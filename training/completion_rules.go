@@ -2,6 +2,7 @@ package training
 
 import (
 	"strings"
+	"time"
 )
 
 // FindCourse returns the course name names: its ID, or a title or alias
@@ -33,11 +34,23 @@ func FindCourse(courses []Course, name string) (Course, bool) {
 	return Course{}, false
 }
 
+// CompletionFloor is the earliest completion date Muster records
+// (docs/COMPLIANCE.md): an earlier one is a typing slip, a number read as
+// a date or a placeholder (0001-01-01), never training a serving officer
+// did.
+var CompletionFloor = Date{Year: 1970, Month: time.January, Day: 1}
+
+// CompletionTooEarly reports whether d is before CompletionFloor.
+func CompletionTooEarly(d Date) bool { return d.Before(CompletionFloor) }
+
 // CheckCompletionDate refuses, as ErrInvalid, a completion dated after
-// today: nobody has done a course tomorrow.
+// today (nobody has done a course tomorrow) or before CompletionFloor.
 func CheckCompletionDate(d, today Date) error {
 	if d.After(today) {
 		return Invalidf("date %s is in the future", d)
+	}
+	if CompletionTooEarly(d) {
+		return Invalidf("date %s is before %s, the earliest completion Muster records", d, CompletionFloor)
 	}
 	return nil
 }

@@ -73,3 +73,20 @@ func TestNewCompletion(t *testing.T) {
 		})
 	}
 }
+
+func TestCompletionFloor(t *testing.T) {
+	today := training.Date{Year: 2026, Month: 11, Day: 24}
+	for _, tc := range []struct {
+		d  training.Date
+		ok bool
+	}{
+		{training.Date{Year: 1, Month: 1, Day: 1}, false},
+		{training.Date{Year: 1969, Month: 12, Day: 31}, false},
+		{training.Date{Year: 1970, Month: 1, Day: 1}, true},
+		{today, true},
+	} {
+		if err := training.CheckCompletionDate(tc.d, today); (err == nil) != tc.ok {
+			t.Errorf("%s: %v", tc.d, err)
+		}
+	}
+}

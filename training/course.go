@@ -3,6 +3,7 @@ package training
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -91,6 +92,8 @@ func (c Course) Validate() error {
 		return FieldErrorf(KindInvalid, "id", "course id %q must be lower-case letters, digits and single hyphens, e.g. cse-recognition", c.ID)
 	case c.Title == "":
 		return FieldErrorf(KindInvalid, "title", "course %q has no title", c.ID)
+	case HasFormatChars(c.Title):
+		return FieldErrorf(KindInvalid, "title", "course %q: the title must not hold invisible formatting characters (such as a right-to-left override or a zero-width space)", c.ID)
 	case c.DueWithinDays < 0:
 		return FieldErrorf(KindInvalid, "due_within_days", "course %q: due_within_days must not be negative", c.ID)
 	case c.ValidForMonths < 0:
@@ -99,6 +102,8 @@ func (c Course) Validate() error {
 		return FieldErrorf(KindInvalid, "due_soon_days", "course %q: due_soon_days must not be negative", c.ID)
 	case c.RenewWithinDays < 0:
 		return FieldErrorf(KindInvalid, "renew_within_days", "course %q: renew_within_days must not be negative", c.ID)
+	case slices.ContainsFunc(c.Aliases, HasFormatChars):
+		return FieldErrorf(KindInvalid, "aliases", "course %q: an alias must not hold invisible formatting characters (such as a right-to-left override or a zero-width space)", c.ID)
 	case !validCourseURL(c.URL):
 		return FieldErrorf(KindInvalid, "url", "course %q: url must be an http or https address such as https://learning.force.police.uk/cse", c.ID)
 	}

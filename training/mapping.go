@@ -37,10 +37,17 @@ type MappingRule struct {
 
 // Limits of a ColumnMapping, so that a saved mapping stays a small record.
 const (
-	MaxMappingName    = 80
+	MaxMappingName = 80
+	// MaxMappings is how many mappings may be saved: enough for every
+	// export a force uses, few enough to list on one page.
+	MaxMappings       = 200
 	MaxMappingHeaders = 2048
 	MaxMappingText    = 256 // bytes of one header or field
 )
+
+// ErrTooManyMappings is PutMapping's answer to a new mapping when
+// MaxMappings are saved already (replacing one is always allowed).
+var ErrTooManyMappings = Errorf(KindInvalid, "%d column mappings are saved already, the most Muster keeps; delete one that is no longer used (muster mappings delete NAME, or DELETE /api/v1/mappings/NAME) and save again", MaxMappings)
 
 // Validate checks the mapping's shape; which field names exist is the
 // importer's business (importers.ParseMappingRule).
@@ -51,6 +58,8 @@ func (m ColumnMapping) Validate() error {
 		return Invalidf("a saved mapping needs a name")
 	case name != m.Name || utf8.RuneCountInString(name) > MaxMappingName || strings.ContainsAny(name, "\x00\r\n\t"):
 		return Invalidf("the mapping name must be 1 to %d characters on one line, without leading or trailing spaces", MaxMappingName)
+	case HasFormatChars(name):
+		return checkNoFormatChars("the mapping name", name)
 	case len(m.Headers) == 0 || len(m.Headers) > MaxMappingHeaders:
 		return Invalidf("mapping %q: it must list the 1 to %d headers it was made for", m.Name, MaxMappingHeaders)
 	case len(m.Rules) > MaxMappingHeaders:
@@ -73,7 +82,8 @@ func (m ColumnMapping) Validate() error {
 type MappingStore interface {
 	// Mappings returns every saved mapping, sorted by name.
 	Mappings(ctx context.Context) ([]ColumnMapping, error)
-	// PutMapping validates m, then creates or replaces the mapping of that name.
+	// PutMapping validates m, then creates or replaces the mapping of that
+	// name; ErrTooManyMappings when it is new and MaxMappings are saved.
 	PutMapping(ctx context.Context, m ColumnMapping) error
 	// DeleteMapping removes the mapping of that name; ErrNotFound when there is none.
 	DeleteMapping(ctx context.Context, name string) error

@@ -24,6 +24,7 @@ type Store interface {
 	AuditStore
 	RetentionStore
 	StatementStore
+	OnceStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.
@@ -218,6 +219,15 @@ type MailStore interface {
 	// PruneMail removes old bodies, old messages and ledger keys that
 	// can no longer matter (see MailPrune); queued messages are never touched.
 	PruneMail(ctx context.Context, p MailPrune) (MailPruned, error)
+}
+
+// OnceStore remembers keys that may be used once (a single sign-on
+// flow's state), for as long as they could be presented, on every replica.
+type OnceStore interface {
+	// UseOnce records key as used until expires. It gives ErrConflict when
+	// key was used before and its expiry is after now (a key is free again
+	// at its expiry instant); entries past their expiry are forgotten.
+	UseOnce(ctx context.Context, key string, expires, now time.Time) error
 }
 
 // JobStore holds job locks, job run records and small settings.

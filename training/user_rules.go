@@ -82,6 +82,9 @@ func NewToken(username, name string, days int, now time.Time) (Token, string, er
 	if name == "" || len(name) > 100 {
 		return Token{}, "", Invalidf("give the token a name of up to 100 characters (e.g. the system that uses it)")
 	}
+	if err := checkNoFormatChars("the token name", name); err != nil {
+		return Token{}, "", err
+	}
 	if days < 0 || days > MaxTokenDays {
 		return Token{}, "", Invalidf("the token's expiry must be between 0 (never) and %d days", MaxTokenDays)
 	}

@@ -8,6 +8,7 @@
 //	go run ./server/load -stores bolt -duration 20s
 //	go run ./server/load -mode live -posters 4 -readers 8   # reads of one BCU while single completions are posted
 //	go run ./server/load -mode xapi -stores bolt -batch 100  # reads of one BCU while batches of xAPI statements are posted
+//	go run ./server/load -mode static -stores bolt            # force-wide JSON gzipped, against a static server
 //
 // Redis: MUSTER_REDIS_URL (or -redis-url) names a server to use (its keys
 // go under a fresh prefix, removed afterwards is not attempted: use a
@@ -67,9 +68,12 @@ type Config struct {
 	Mode             string
 	Posters, Readers int
 	// Batch is the statements per request of mode "xapi".
-	Batch    int
-	RedisURL string
-	Log      *slog.Logger
+	Batch int
+	// AcceptEncoding, when set, is sent with every measured read and the
+	// body is read as sent (mode static: gzip).
+	AcceptEncoding string
+	RedisURL       string
+	Log            *slog.Logger
 }
 
 // Result is one target on one store.
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure each target")
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
-	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
 	fs.IntVar(&cfg.Readers, "readers", 8, "live and xapi modes: clients reading one BCU's compliance JSON")
 	fs.IntVar(&cfg.Batch, "batch", 100, "xapi mode: statements per POST /xapi/statements")
@@ -230,6 +234,9 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Mode == "static" {
+		return staticTargets(ctx, client, base, asOf, cfg, name, progress)
+	}
 	if cfg.Mode == "live" || cfg.Mode == "xapi" {
 		ids := make([]string, len(cs.Officers))
 		for i, o := range cs.Officers {
@@ -275,10 +282,25 @@ func signIn(base, user, password string, conns int) (*http.Client, error) {
 	return c, nil
 }
 
-func get(c *http.Client, u string) error {
-	resp, err := c.Get(u)
+func get(c *http.Client, u string) error { return getEncoded(c, u, "") }
+
+// getEncoded asks for u with Accept-Encoding enc ("": the transport's own
+// gzip, inflated on receipt); with enc set the body is read as sent.
+func getEncoded(c *http.Client, u, enc string) error {
+	rq, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return err
+	}
+	if enc != "" {
+		rq.Header.Set("Accept-Encoding", enc)
+	}
+	resp, err := c.Do(rq)
+	if err != nil {
+		return err
+	}
+	if enc != "" && resp.Header.Get("Content-Encoding") != enc {
+		resp.Body.Close()
+		return fmt.Errorf("GET %s: Content-Encoding %q, want %q", u, resp.Header.Get("Content-Encoding"), enc)
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -325,7 +347,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 					break
 				}
 				t0 := time.Now()
-				err := get(c, u)
+				err := getEncoded(c, u, cfg.AcceptEncoding)
 				d := time.Since(t0)
 				if err != nil {
 					bad++

@@ -72,7 +72,11 @@ func (s *Store) PutMapping(ctx context.Context, m training.ColumnMapping) error 
 		return err
 	}
 	return s.update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bMappings).Put([]byte(m.Name), encodeJSON(toMappingRec(m)))
+		b := tx.Bucket(bMappings)
+		if b.Get([]byte(m.Name)) == nil && b.Stats().KeyN >= training.MaxMappings {
+			return training.ErrTooManyMappings
+		}
+		return b.Put([]byte(m.Name), encodeJSON(toMappingRec(m)))
 	})
 }
 

@@ -87,6 +87,8 @@ var (
 	bChanges            = []byte("changes")                 // revision (8 bytes) -> logged change
 	bAudit              = []byte("audit")                   // training.AuditKey -> event
 	bAuditTarget        = []byte("ix-audit-target")         // kind\x00id\x00AuditKey -> nil
+	bOnce               = []byte("once")                    // once-only key -> its expiry (timeKey's first bytes)
+	bOnceByExpiry       = []byte("ix-once-expires")         // expiry|key -> nil
 	bStatements         = []byte("statements")              // xAPI statement ID -> statementRec
 	bStatementsWaiting  = []byte("ix-statements-waiting")   // statement ID -> nil (unmatched or orphan)
 	bStatementsVoidedBy = []byte("ix-statements-voided-by") // voided statement ID -> voiding statement ID
@@ -94,7 +96,7 @@ var (
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget,
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
 		bStatements, bStatementsWaiting, bStatementsVoidedBy}
 
 	keyRevision = []byte("revision")

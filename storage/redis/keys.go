@@ -10,7 +10,7 @@ package redis
 //	{P:acct}:... users, sessions, API tokens
 //	{P:mail}:... outbox, indexes, send ledger
 //	{P:jobs}:... job runs
-//	P:lock:NAME, P:settings, P:mappings  single keys, anywhere
+//	P:lock:NAME, P:once:KEY, P:settings, P:mappings  single keys, anywhere
 //	P:upload:ID
 type keys struct {
 	prefix string
@@ -82,3 +82,4 @@ func (k keys) stage(token string) (officers, completions, exemptions string) {
 func (k keys) session(idHash string) string    { return k.acct + "session:" + idHash }
 func (k keys) userSessions(user string) string { return k.acct + "user-sessions:" + user }
 func (k keys) lock(name string) string         { return k.prefix + ":lock:" + name }
+func (k keys) once(key string) string          { return k.prefix + ":once:" + key }

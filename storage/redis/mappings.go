@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/muster-police/muster/training"
 )
 
@@ -67,8 +69,24 @@ func (s *Store) PutMapping(ctx context.Context, m training.ColumnMapping) error 
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.wrap(s.rdb.HSet(ctx, s.keys.mappings, m.Name, encode(mappingRec(m))).Err())
+	ok, err := putMappingScript.Run(ctx, s.rdb, []string{s.keys.mappings}, m.Name, encode(mappingRec(m)), training.MaxMappings).Bool()
+	if err != nil {
+		return s.wrap(err)
+	}
+	if !ok {
+		return training.ErrTooManyMappings
+	}
+	return nil
 }
+
+// putMappingScript saves a mapping unless it is new and the hash holds
+// the most mappings allowed. KEYS: mappings; ARGV: name, record, max.
+// Returns 1 when saved.
+var putMappingScript = goredis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
 
 // DeleteMapping removes the mapping of that name.
 func (s *Store) DeleteMapping(ctx context.Context, name string) error {

@@ -29,6 +29,7 @@ func testCancelledContext(t *testing.T, s training.Store) {
 		"Enqueue":       func() error { _, err := s.Enqueue(c, []training.Message{message("m1", 0, "k")}); return err },
 		"LedgerHasKeys": func() error { _, err := s.LedgerHasKeys(c, []string{"k"}); return err },
 		"PutUpload":     func() error { return s.PutUpload(c, upload("imp-1", []byte("a")), noQuota) },
+		"UseOnce":       func() error { return s.UseOnce(c, "k", t0.Add(time.Minute), t0) },
 		"AcquireLock": func() error {
 			_, err := s.AcquireLock(c, "reminders", "a", time.Minute, t0)
 			return err

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -14,6 +15,27 @@ var mappingTests = []test{
 	{"MappingReplace", testMappingReplace},
 	{"MappingInvalid", testMappingInvalid},
 	{"MappingDelete", testMappingDelete},
+	{"MappingCap", testMappingCap},
+}
+
+// testMappingCap: MaxMappings may be saved; one more new one is refused
+// with ErrTooManyMappings, replacing a saved one still works, and after a
+// delete there is room again.
+func testMappingCap(t *testing.T, s training.Store) {
+	for i := 0; i < training.MaxMappings; i++ {
+		check(t, s.PutMapping(ctx(t), mapping(fmt.Sprintf("export %03d", i))))
+	}
+	if err := s.PutMapping(ctx(t), mapping("one too many")); !errors.Is(err, training.ErrTooManyMappings) || !errors.Is(err, training.ErrInvalid) {
+		t.Fatalf("a mapping past the cap: %v, want ErrTooManyMappings", err)
+	}
+	check(t, s.PutMapping(ctx(t), mapping("export 007")))
+	check(t, s.DeleteMapping(ctx(t), "export 000"))
+	check(t, s.PutMapping(ctx(t), mapping("one too many")))
+	got, err := s.Mappings(ctx(t))
+	check(t, err)
+	if len(got) != training.MaxMappings {
+		t.Fatalf("%d mappings saved, want %d", len(got), training.MaxMappings)
+	}
 }
 
 func mapping(name string) training.ColumnMapping {

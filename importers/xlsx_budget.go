@@ -1,0 +1,358 @@
+package importers
+
+// A byte budget in front of excelize. excelize's streaming rows reader
+// (rows.go: Rows.Next and Rows.Columns over encoding/xml's Decoder.Token)
+// and its shared-strings readers (sharedStringsReader, getFromStringItem:
+// DecodeElement per <si>) build each text run, tag and row in memory
+// before Muster sees a cell, so a per-cell limit applied to what excelize
+// returns comes too late: a 0.4 MB workbook whose sheet holds one 400 MB
+// cell would cost gigabytes. Every part the reader keeps is therefore
+// scanned first, still compressed in the upload, by the small state
+// machine below, which counts and never keeps: a text run longer than
+// Excel's cell limit, a row (or shared string) over rowBudget bytes, or a
+// tag over tagBudget bytes stops the read before excelize opens the file.
+// See docs/EXCELIZE.md for the ratio check that comes before it.
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+const (
+	// maxTextChars is Excel's limit on the characters in one cell: no
+	// text run Excel writes is longer.
+	maxTextChars = 32767
+	// maxTextRaw bounds a text run's raw bytes whatever it decodes to
+	// (an entity or character reference is at most a dozen bytes).
+	maxTextRaw = 12 * maxTextChars
+	// rowBudget bounds one <row> of a sheet and one <si> of the shared
+	// strings: 16,384 short cells with their tags fit in under 1 MB.
+	rowBudget = 4 << 20
+	// tagBudget bounds one tag with its attributes.
+	tagBudget = 1 << 20
+	// tagKept is how much of a tag is kept to read its name and r attribute.
+	tagKept = 256
+)
+
+// budgetError is where a part broke the budget.
+type budgetError struct {
+	part string // zip entry name
+	what string // "text", "row", "si", "tag"
+	row  int    // sheet row (0: unknown)
+	cell string // cell reference ("" unknown)
+	out  bool   // outside any row (or shared string)
+}
+
+func (e *budgetError) Error() string { return "xlsx budget: " + e.what + " in " + e.part }
+
+type scanState uint8
+
+const (
+	stText scanState = iota
+	stTag
+	stComment
+	stCDATA
+)
+
+// xmlScanner counts what a part would make an XML parser build.
+type xmlScanner struct {
+	part  string
+	sheet bool // rows and cells are tracked (a worksheet)
+	sst   bool // <si> elements are tracked (the shared strings)
+
+	st        scanState
+	quote     byte // open attribute quote in a tag, 0 if none
+	tail      [3]byte
+	tag       []byte // the first tagKept bytes of the current tag
+	tagLen    int
+	textChars int
+	textRaw   int
+	inEntity  bool
+
+	inUnit   bool // inside <row> or <si>
+	unitSize int
+	row      int
+	cell     string
+}
+
+func newXMLScanner(part string) *xmlScanner {
+	lower := strings.ToLower(part)
+	return &xmlScanner{
+		part:  part,
+		sheet: strings.HasPrefix(lower, "xl/worksheets/"),
+		sst:   lower == "xl/sharedstrings.xml",
+		tag:   make([]byte, 0, tagKept),
+	}
+}
+
+func (s *xmlScanner) fail(what string) error {
+	return &budgetError{part: s.part, what: what, row: s.row, cell: s.cell, out: !s.inUnit}
+}
+
+// Write scans p; it never keeps more than tagKept bytes.
+func (s *xmlScanner) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if s.inUnit {
+			s.unitSize++
+			if s.unitSize > rowBudget {
+				if s.sst {
+					return 0, s.fail("si")
+				}
+				return 0, s.fail("row")
+			}
+		}
+		s.tail[0], s.tail[1], s.tail[2] = s.tail[1], s.tail[2], b
+		switch s.st {
+		case stText:
+			if b == '<' {
+				s.st, s.quote, s.tag, s.tagLen = stTag, 0, s.tag[:0], 0
+				s.textChars, s.textRaw, s.inEntity = 0, 0, false
+				continue
+			}
+			if err := s.textByte(b); err != nil {
+				return 0, err
+			}
+		case stCDATA:
+			if b == '>' && s.tail[0] == ']' && s.tail[1] == ']' {
+				s.st, s.textChars, s.textRaw = stText, 0, 0
+				continue
+			}
+			if err := s.textByte(b); err != nil {
+				return 0, err
+			}
+		case stComment:
+			s.tagLen++
+			if s.tagLen > tagBudget {
+				return 0, s.fail("tag")
+			}
+			if b == '>' && s.tail[0] == '-' && s.tail[1] == '-' {
+				s.st = stText
+			}
+		case stTag:
+			s.tagLen++
+			if s.tagLen > tagBudget {
+				return 0, s.fail("tag")
+			}
+			if len(s.tag) < tagKept {
+				s.tag = append(s.tag, b)
+			}
+			switch {
+			case s.quote != 0:
+				if b == s.quote {
+					s.quote = 0
+				}
+			case b == '"' || b == '\'':
+				s.quote = b
+			case b == '>':
+				s.endTag()
+			case s.tagLen == 3 && bytes.Equal(s.tag, []byte("!--")):
+				s.st = stComment
+			case s.tagLen == 8 && bytes.Equal(s.tag, []byte("![CDATA[")):
+				s.st, s.textChars, s.textRaw = stCDATA, 0, 0
+			}
+		}
+	}
+	return len(p), nil
+}
+
+// textByte counts one byte of character data: characters are counted as
+// UTF-8 lead bytes, an entity or character reference as one.
+func (s *xmlScanner) textByte(b byte) error {
+	s.textRaw++
+	switch {
+	case s.inEntity:
+		if b == ';' {
+			s.inEntity = false
+		}
+	case b == '&' && s.st == stText:
+		s.inEntity = true
+		s.textChars++
+	case b&0xC0 != 0x80:
+		s.textChars++
+	}
+	if s.textChars > maxTextChars || s.textRaw > maxTextRaw {
+		return s.fail("text")
+	}
+	return nil
+}
+
+// endTag handles a complete tag: rows and shared strings open and close
+// their budgets; a cell's reference is noted for the error.
+func (s *xmlScanner) endTag() {
+	s.st = stText
+	t := s.tag
+	if len(t) == 0 || t[0] == '?' || t[0] == '!' {
+		return
+	}
+	closing := t[0] == '/'
+	if closing {
+		t = t[1:]
+	}
+	end := bytes.IndexAny(t, " \t\r\n/>")
+	if end < 0 {
+		end = len(t)
+	}
+	name := t[:end]
+	if i := bytes.IndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	selfClosing := s.tail[1] == '/' // the byte before '>'
+	switch {
+	case s.sheet && string(name) == "row":
+		if closing || selfClosing {
+			s.inUnit, s.cell = false, ""
+			return
+		}
+		if n, err := strconv.Atoi(attr(t, "r")); err == nil && n > 0 {
+			s.row = n
+		} else {
+			s.row++
+		}
+		s.inUnit, s.unitSize, s.cell = true, s.tagLen, ""
+	case s.sheet && string(name) == "c":
+		s.cell = ""
+		if !closing && !selfClosing {
+			s.cell = attr(t, "r")
+		}
+	case s.sst && string(name) == "si":
+		s.row++
+		s.inUnit, s.unitSize = !closing && !selfClosing, s.tagLen
+	}
+}
+
+// attr is the value of the attribute name in a tag's kept bytes.
+func attr(tag []byte, name string) string {
+	for i := 0; i+len(name)+2 < len(tag); i++ {
+		c := tag[i]
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			continue
+		}
+		rest := tag[i+1:]
+		if !bytes.HasPrefix(rest, []byte(name)) {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[len(name):], " \t\r\n")
+		if len(rest) < 2 || rest[0] != '=' {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			continue
+		}
+		q := rest[0]
+		if j := bytes.IndexByte(rest[1:], q); j >= 0 {
+			return string(rest[1 : 1+j])
+		}
+		return ""
+	}
+	return ""
+}
+
+// scanParts scans every part the reader keeps (neededPart) against the
+// budget, inflating each as a stream: nothing larger than a copy buffer
+// is held. A part archive/zip finds damaged is left to the reader.
+func scanParts(zr *zip.Reader) error {
+	buf := make([]byte, 64<<10)
+	for _, f := range zr.File {
+		name := strings.ReplaceAll(f.Name, "\\", "/")
+		if !neededPart(strings.ToLower(name)) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return &FileError{Reason: reasonDamaged}
+		}
+		_, err = io.CopyBuffer(newXMLScanner(name), rc, buf)
+		rc.Close()
+		var be *budgetError
+		if errors.As(err, &be) {
+			return budgetFileError(zr, be)
+		}
+		if err != nil {
+			return &FileError{Reason: reasonDamaged}
+		}
+	}
+	return nil
+}
+
+// budgetFileError says in a sentence which cell or row broke the budget.
+func budgetFileError(zr *zip.Reader, be *budgetError) *FileError {
+	sheet := sheetNameOf(zr, be.part)
+	switch be.what {
+	case "text":
+		if be.cell != "" && sheet != "" {
+			return fileErrorf("Cell %s of the sheet %q holds more than %s characters, more than Excel allows in a cell; the file was not read. Shorten that cell, or save the data as .csv.", be.cell, sheet, "32,767")
+		}
+		if be.out && sheet != "" {
+			return fileErrorf("The sheet %q holds a text of more than %s characters outside its cells; the file was not read. Open it in Excel, save it again and upload that.", sheet, "32,767")
+		}
+		if be.row > 0 && sheet != "" {
+			return fileErrorf("Row %d of the sheet %q holds a text of more than %s characters, more than Excel allows in a cell; the file was not read. Shorten that cell, or save the data as .csv.", be.row, sheet, "32,767")
+		}
+		return fileErrorf("The workbook holds a text of more than %s characters, more than Excel allows in a cell; the file was not read. Save the data as .csv and upload that.", "32,767")
+	case "row":
+		if sheet != "" {
+			return fileErrorf("Row %d of the sheet %q holds more than %s, far more than a roster's row; the file was not read. Remove that row, or save the data as .csv.", be.row, sheet, humanBytes(rowBudget))
+		}
+	case "si":
+		return fileErrorf("The workbook's shared text number %d holds more than %s, far more than Excel allows in a cell; the file was not read. Save the data as .csv and upload that.", be.row, humanBytes(rowBudget))
+	}
+	return &FileError{Reason: reasonDamaged}
+}
+
+// sheetNameOf is the name the workbook gives the worksheet part, or ""
+// (read only when a part broke the budget, from parts already scanned).
+func sheetNameOf(zr *zip.Reader, part string) string {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if !decodePart(zr, "xl/workbook.xml", &wb) || !decodePart(zr, "xl/_rels/workbook.xml.rels", &rels) {
+		return ""
+	}
+	for _, r := range rels.Rels {
+		target := strings.TrimPrefix(r.Target, "/")
+		if !strings.HasPrefix(target, "xl/") {
+			target = path.Join("xl", target)
+		}
+		if !strings.EqualFold(target, part) {
+			continue
+		}
+		for _, s := range wb.Sheets {
+			if s.RID == r.ID {
+				return s.Name
+			}
+		}
+	}
+	return ""
+}
+
+// decodePart unmarshals a small part of the zip.
+func decodePart(zr *zip.Reader, name string, v any) bool {
+	for _, f := range zr.File {
+		if !strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return false
+		}
+		defer rc.Close()
+		return xml.NewDecoder(io.LimitReader(rc, 4<<20)).Decode(v) == nil
+	}
+	return false
+}
