@@ -200,6 +200,20 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if len(waiting) != 1 || waiting[0].Account != "Z9" {
 		t.Fatalf("waiting after the course edit: %+v", waiting)
 	}
+	// A statement by e-mail of someone not on the roster waits; the import
+	// that adds them makes it count.
+	nina := `{"id":"12121212-1212-4212-8212-121212121212","actor":{"mbox":"mailto:nina@police.test"},"verb":{"id":"http://adlnet.gov/expapi/verbs/passed"},
+	 "object":{"id":"https://lms.test/course/99"},"timestamp":"2026-11-05T10:00:00Z"}`
+	if code, body := e.xapi("POST", "/xapi/statements", nina, nil); code != 200 {
+		t.Fatalf("nina: %d %s", code, body)
+	}
+	if rec := upload(e, "hr", map[string]string{"confirm": "true"}, "new.csv", newJoinerCSV); rec.Code != 201 && rec.Code != 200 {
+		t.Fatalf("import: %d %s", rec.Code, rec.Body)
+	}
+	if status, d := e.cseStatus("A9"); status != training.StatusCompliant || d != (training.Date{Year: 2026, Month: 11, Day: 5}) {
+		t.Fatalf("A9 after the import that added her: %s %s", status, d)
+	}
+
 	// Z9's completion is stored (an orphan); once Z9 is on the roster,
 	// HR's rematch (or the next import) takes it off the list.
 	rev, err := e.st.Revision(context.Background())
