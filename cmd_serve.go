@@ -114,7 +114,7 @@ func (a *App) prepare(ctx context.Context) error {
 		Store: a.store, Logger: a.Logger, Clock: a.Clock,
 		Addr: a.Config.Addr, BaseURL: a.Config.baseURL(), Secret: a.secret, LinkScope: a.Config.linkScope(),
 		MaxUploadBytes: int64(a.Config.MaxUploadMB) << 20, CookieSecure: a.Config.CookieSecure,
-		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
+		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI, XAPIHomePage: a.Config.XAPIHomePage,
 	}
 	a.Config.serverSecurity(&cfg)
 	a.Config.serverSSO(&cfg)

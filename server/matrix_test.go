@@ -40,6 +40,7 @@ type matrixRow struct {
 	special             map[string]int
 	fresh               bool // give session callers a new session (the route ends it)
 	ownIP               bool // each caller from an address of its own (the route counts sign-in attempts per address)
+	header              map[string]string
 }
 
 func jsonOf(v any) func(*testEnv, string) (io.Reader, string) {
@@ -105,6 +106,18 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "DELETE", route: "/api/v1/mappings/:name", path: "/api/v1/mappings/nothing-saved", access: staff, ok: 404},
 		{method: "POST", route: "/api/v1/completions", access: staff, ok: 201,
 			body: jsonOf([]map[string]string{{"officer_id": "A2", "course": "CSE", "date": "2026-11-01"}})},
+		{method: "GET", route: "/api/v1/xapi/waiting", access: staff, ok: 200},
+		{method: "POST", route: "/api/v1/xapi/rematch", access: staff, ok: 200},
+		{method: "GET", route: "/xapi/about", access: public, ok: 200},
+		{method: "POST", route: "/xapi/statements", access: staff, ok: 200, header: xapiVersion,
+			body: func(*testEnv, string) (io.Reader, string) {
+				return strings.NewReader(matrixStatement), "application/json"
+			}},
+		{method: "PUT", route: "/xapi/statements", path: "/xapi/statements?statementId=" + matrixStatementID, access: staff, ok: 204, header: xapiVersion,
+			body: func(*testEnv, string) (io.Reader, string) {
+				return strings.NewReader(matrixStatement), "application/json"
+			}},
+		{method: "GET", route: "/xapi/statements", path: "/xapi/statements?statementId=" + matrixStatementID, access: staff, ok: 200, header: xapiVersion},
 		{method: "PUT", route: "/api/v1/courses", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "POST", route: "/api/v1/courses/preview", access: staff, ok: 200, body: jsonOf(courses)},
 		{method: "PUT", route: "/api/v1/courses/:id", path: "/api/v1/courses/extra-course", access: staff, ok: 200,
@@ -208,6 +221,15 @@ func matrixRows(e *testEnv) []matrixRow {
 	}
 }
 
+var xapiVersion = map[string]string{"X-Experience-API-Version": "1.0.3"}
+
+const matrixStatementID = "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"
+
+// matrixStatement completes a course for A2 (an account name is an officer ID).
+const matrixStatement = `{"id":"` + matrixStatementID + `","actor":{"account":{"homePage":"https://lms.test","name":"A2"}},
+ "verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"https://lms.test/course/9","definition":{"name":{"en":"CSE"}}},
+ "timestamp":"2026-11-01T10:00:00Z"}`
+
 // signedIn gives every signed-in caller status.
 func signedIn(status int) map[string]int {
 	m := map[string]int{}
@@ -292,7 +314,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				e.freshSession(as)
 			}
 			// A page's form carries its CSRF token in a field, not a header.
-			r := req{method: row.method, path: path, as: as, noCSRF: isPage(row)}
+			r := req{method: row.method, path: path, as: as, noCSRF: isPage(row), header: row.header}
 			if row.body != nil {
 				r.body, r.ctype = row.body(e, who)
 			}

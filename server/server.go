@@ -50,6 +50,9 @@ type Config struct {
 	CookieSecure   bool
 	// DemoAllowed shows "load demo data" on an empty dashboard.
 	DemoAllowed bool
+	// XAPIHomePage is the xAPI account homePage whose account names are
+	// officer IDs (MUSTER_XAPI_HOMEPAGE); empty accepts any home page.
+	XAPIHomePage string
 	// LocalToken is accepted only on POST /api/v1/cli (CLI forwarding).
 	LocalToken string
 	// ExecCLI runs a muster CLI command in-process for POST /api/v1/cli;
@@ -167,6 +170,9 @@ type readModel interface {
 	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
 	// Post records completions by group commit and returns the revision.
 	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
+	// PostBatch records an xAPI post (completions, removals, statements)
+	// in the same group commit.
+	PostBatch(b live.Batch) (int64, error)
 	// Store is the store whose roster writes refresh the model.
 	Store() training.Store
 	// Tail follows the change feed until ctx ends.
@@ -260,7 +266,16 @@ func New(cfg Config) (*Server, error) {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
 	s.live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
-		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) }})
+		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) },
+		// People or courses may have changed: xAPI statements waiting for
+		// them may match now (docs/xapi.md).
+		AfterRefresh: func(ctx context.Context) {
+			if n, err := s.rematchStatements(ctx); err != nil {
+				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
+			} else if n > 0 {
+				s.log.Info("xapi: waiting statements now match", "statements", n)
+			}
+		}})
 	// Writes through this replica refresh the figures before they return.
 	s.store = s.live.Store()
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}

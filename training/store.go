@@ -23,6 +23,7 @@ type Store interface {
 	MappingStore
 	AuditStore
 	RetentionStore
+	StatementStore
 	OnceStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
@@ -64,6 +65,22 @@ type RosterStore interface {
 	// DailySnapshots returns the stored snapshots with from <= date <= to, oldest first.
 	DailySnapshots(ctx context.Context, from, to Date) ([]DailySnapshot, error)
 	ChangeFeed
+}
+
+// StatementStore keeps xAPI statements (written with completions, see
+// CompletionBatch.Statements).
+type StatementStore interface {
+	// Statements returns the stored statements with these IDs; IDs not
+	// stored are left out of the map.
+	Statements(ctx context.Context, ids []string) (map[string]Statement, error)
+	// VoidedBy returns, for those of ids that a stored voiding statement
+	// voids, the ID of that voiding statement (a void may arrive before
+	// the statement it voids).
+	VoidedBy(ctx context.Context, ids []string) (map[string]string, error)
+	// WaitingStatements lists the statements waiting for a person or a
+	// course (StatementStatus.Waiting), oldest first, at most limit
+	// (limit <= 0: all).
+	WaitingStatements(ctx context.Context, limit int) ([]Statement, error)
 }
 
 // UploadStore keeps the file of a dry-run upload until it is confirmed,

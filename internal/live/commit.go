@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -31,13 +32,34 @@ func (m *Model) Post(comps []training.Completion, group training.ImportRecord) (
 	return p.rev, p.err
 }
 
+// Batch is one xAPI post: completions to add, completions to take back
+// (what voided statements recorded) and the statements themselves, written
+// in the same group commit as completion posts (training.CompletionBatch).
+type Batch struct {
+	Completions []training.Completion
+	Removed     []training.Completion
+	Statements  []training.Statement
+	// Group is the history entry it adds to ("" ID: none).
+	Group training.ImportRecord
+}
+
+// PostBatch writes b by group commit, as Post does.
+func (m *Model) PostBatch(b Batch) (int64, error) {
+	p := &post{comps: b.Completions, removed: b.Removed, statements: b.Statements, group: b.Group}
+	m.commits.submit(p)
+	return p.rev, p.err
+}
+
 // post is one API call waiting for its batch.
 type post struct {
 	comps []training.Completion
-	group training.ImportRecord // the history entry it adds to
-	done  chan struct{}
-	rev   int64
-	err   error
+	group training.ImportRecord // the history entry it adds to ("" ID: none)
+	// removed and statements are an xAPI post's (see CompletionBatch).
+	removed    []training.Completion
+	statements []training.Statement
+	done       chan struct{}
+	rev        int64
+	err        error
 }
 
 // maxBatch bounds the completions of one batch (a post is never split).
@@ -90,6 +112,11 @@ func (c *committer) write(batch []*post) {
 	groups := map[string]int{}
 	for _, p := range batch {
 		b.Completions = append(b.Completions, p.comps...)
+		b.Removed = append(b.Removed, p.removed...)
+		b.Statements = append(b.Statements, p.statements...)
+		if p.group.ID == "" {
+			continue
+		}
 		if i, ok := groups[p.group.ID]; ok {
 			b.Imports[i] = training.MergeImportCounts(b.Imports[i], p.group)
 			continue
@@ -100,8 +127,17 @@ func (c *committer) write(batch []*post) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	rev, err := c.m.store.AddCompletions(ctx, b)
+	if errors.Is(err, training.ErrConflict) && len(batch) > 1 {
+		// One post's statement clashes with a stored one (the same ID,
+		// other content, posted meanwhile): write each post alone, so
+		// only that one fails.
+		for _, p := range batch {
+			c.write([]*post{p})
+		}
+		return
+	}
 	if err == nil {
-		if aerr := c.m.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions}); aerr != nil {
+		if aerr := c.m.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions, Removed: b.Removed}); aerr != nil {
 			c.m.log.Warn("live figures: applying a batch of completions failed", "err", aerr)
 		}
 		if c.m.onCommit != nil {

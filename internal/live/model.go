@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,9 @@ type Model struct {
 	now      func() time.Time
 	log      *slog.Logger
 	onCommit func(posts int)
+	// afterRefresh runs after a write through this replica refreshed the
+	// model (Config.AfterRefresh).
+	afterRefresh func(ctx context.Context)
 
 	// catchUp is held while the model is brought forward (one at a time);
 	// mu guards ds and ix, which change in place under it.
@@ -71,6 +75,10 @@ type Config struct {
 	// OnCommit, if set, is told how many posts each written batch of
 	// completions held (for metrics).
 	OnCommit func(posts int)
+	// AfterRefresh, if set, runs after a roster write through this
+	// replica (an import, a course edit) has refreshed the model, outside
+	// its locks: the server looks at waiting xAPI statements again.
+	AfterRefresh func(ctx context.Context)
 }
 
 // New makes a Model; nothing is read until the first Current.
@@ -81,7 +89,7 @@ func New(cfg Config) *Model {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	m := &Model{store: cfg.Store, now: cfg.Clock, log: cfg.Log, onCommit: cfg.OnCommit,
+	m := &Model{store: cfg.Store, now: cfg.Clock, log: cfg.Log, onCommit: cfg.OnCommit, afterRefresh: cfg.AfterRefresh,
 		json: map[ReportKey]*Entry{}, frags: map[string]*training.JSONCache{}, cache: newDataCache()}
 	m.commits = &committer{m: m}
 	return m
@@ -179,7 +187,7 @@ func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) boo
 	}
 	var ids []string
 	seen := map[string]bool{}
-	for _, c := range ch.Completions {
+	for _, c := range append(slices.Clone(ch.Removed), ch.Completions...) {
 		if !seen[c.OfficerID] {
 			seen[c.OfficerID] = true
 			ids = append(ids, c.OfficerID)
@@ -242,8 +250,17 @@ func (m *Model) Refresh(ctx context.Context) error {
 		return err
 	}
 	m.catchUp.Lock()
-	defer m.catchUp.Unlock()
-	return m.swapLive(ctx, ds, ix)
+	err = m.swapLive(ctx, ds, ix)
+	m.catchUp.Unlock()
+	if err != nil {
+		return err
+	}
+	if m.afterRefresh != nil {
+		// People or courses may have changed (docs/xapi.md: waiting
+		// statements may match now).
+		m.afterRefresh(ctx)
+	}
+	return nil
 }
 
 // loadLive reads and swaps in the model; the caller holds catchUp only

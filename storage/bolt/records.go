@@ -80,6 +80,7 @@ type courseRec struct {
 	// Added later; older records read them as zero (everyone, no renewal window).
 	RenewWithinDays int          `json:"renew_within_days,omitempty"`
 	Audience        *audienceRec `json:"audience,omitempty"`
+	ActivityIDs     []string     `json:"activity_ids,omitempty"`
 }
 
 // audienceRec and audienceRuleRec are a course's audience on disk.
@@ -132,14 +133,14 @@ func toCourseRec(c training.Course) *courseRec {
 	return &courseRec{V: recordV1, ID: c.ID, Title: c.Title, Aliases: c.Aliases,
 		Deadline: toDateRec(c.Deadline), DueWithinDays: c.DueWithinDays,
 		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired,
-		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience)}
+		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience), ActivityIDs: c.ActivityIDs}
 }
 
 func (r *courseRec) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases,
 		Deadline: r.Deadline.domain(), DueWithinDays: r.DueWithinDays,
 		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
-		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain()}
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs}
 }
 
 type summaryRec struct {
