@@ -92,7 +92,7 @@ func defaultConfig() Config {
 	return Config{
 		DataDir:           "./muster-data",
 		RedisPrefix:       "muster",
-		Addr:              ":8080",
+		Addr:              "127.0.0.1:8080", // this machine only, unless told otherwise
 		SMTP:              SMTPSettings{TLS: "starttls"},
 		MaxUploadMB:       50,
 		ScheduleReminders: "0 8 * * 1-5",
@@ -280,7 +280,7 @@ func (c *Config) Validate() error {
 		return errors.New("MUSTER_DATA_DIR must not be empty")
 	}
 	if c.Addr == "" {
-		return errors.New("MUSTER_ADDR must not be empty (e.g. :8080)")
+		return errors.New("MUSTER_ADDR must not be empty (e.g. 127.0.0.1:8080, or :8080 for every interface)")
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)

@@ -41,7 +41,11 @@ type Config struct {
 	// (training.LinkKey).
 	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
-	Jobs           Jobs
+	Jobs Jobs
+	// MailDrop is the folder mail is written to as .eml files when there
+	// is no SMTP relay ("" when there is one): the Jobs page then says
+	// "written to files" and shows no relay state.
+	MailDrop       string
 	MaxUploadBytes int64
 	CookieSecure   bool
 	// DemoAllowed shows "load demo data" on an empty dashboard.

@@ -10,8 +10,6 @@
 package export
 
 import (
-	"strings"
-
 	"github.com/muster-police/muster/training"
 )
 
@@ -77,9 +75,4 @@ func courseTitle(courses []training.Course, id string) string {
 		}
 	}
 	return id
-}
-
-// statusLabel is a status in words.
-func statusLabel(s training.Status) string {
-	return strings.ReplaceAll(strings.ToUpper(string(s[:1]))+string(s[1:]), "_", " ")
 }

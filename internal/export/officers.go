@@ -110,7 +110,7 @@ func officersSheet(f *excelize.File, list []training.OfficerStatus, courses []tr
 				row = append(row, nil, nil, nil, nil)
 				continue
 			}
-			row = append(row, text(statusLabel(cs.Status)),
+			row = append(row, text(training.Describe(cs).Words),
 				excelize.Cell{StyleID: st.date, Value: excelDate(completed(cs))},
 				excelize.Cell{StyleID: st.date, Value: excelDate(cs.Due)},
 				excelize.Cell{StyleID: st.date, Value: excelDate(cs.Expires)})
