@@ -469,7 +469,7 @@ func TestReportAndOfficerFormats(t *testing.T) {
 	}
 	id := os1[0].Officer.ID
 	show := c.must("officers", "show", "--as-of", "2026-11-24", id)
-	for _, want := range []string{id, "Unit:", "CSE recognition: overdue", "due "} {
+	for _, want := range []string{id, "Unit:", "CSE recognition: Overdue — ", "due "} {
 		if !strings.Contains(show, want) {
 			t.Errorf("officers show lacks %q:\n%s", want, show)
 		}

@@ -152,17 +152,8 @@ func plural(n int, one, many string) string {
 	return formatInt(n) + " " + many
 }
 
-// formatInt writes n with thousands separators: 1,843.
-func formatInt(n int) string {
-	if n < 0 {
-		return "-" + formatInt(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// formatInt writes n with thousands separators (training.FormatCount).
+func formatInt(n int) string { return training.FormatCount(n) }
 
 func capitalise(s string) string {
 	if s == "" {

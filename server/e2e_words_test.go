@@ -295,6 +295,11 @@ func TestE2ETargetsAndMenu(t *testing.T) {
 	if !strings.HasPrefix(open, "true ") || strings.HasSuffix(open, " 0") {
 		t.Errorf("after a click the menu is %q (aria-expanded, visible links)", open)
 	}
+	if e.shots != "" {
+		if png, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot()); err == nil {
+			_ = os.WriteFile(filepath.Join(e.shots, "menu-opened-320.png"), png, 0o644)
+		}
+	}
 	e.screenshots("menu-open", "/") // reload: folded again
 }
 
@@ -371,6 +376,10 @@ func TestE2EUnrecognisedFile(t *testing.T) {
 		t.Errorf("after a failed re-read the page at %s has Confirm %v, error summary %v", failed, has("#confirm"), has("#error-summary"))
 	}
 	e.screenshots("upload-reread-failed", failed)
+	// axe-core on the pages this flow adds, when it is installed.
+	if b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js")); err == nil {
+		e.checkPage(string(b), "hr", failed)
+	}
 	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+preview), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}

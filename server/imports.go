@@ -100,10 +100,6 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 	}
 	s.metrics.imports.WithLabelValues(outcome).Inc()
 	if err != nil {
-		var fe *importers.FileError
-		if errors.As(err, &fe) {
-			return rep, err // the headers found travel with it (keepFailed)
-		}
 		if errors.Is(err, training.ErrInvalid) && rep != nil && rep.Message != "" {
 			return rep, &training.Error{Kind: training.KindInvalid, Field: training.FieldOf(err), Message: rep.Message, Err: err}
 		}
@@ -156,6 +152,16 @@ func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, o
 		return nil, readErr
 	}
 	return failed, readErr
+}
+
+// keptFailure reports whether rep is a failed reading kept with its file
+// (keepFailed), waiting on its page for other column choices.
+func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
+	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
+		return false
+	}
+	_, err := s.store.Upload(ctx, rep.ImportID, s.now())
+	return err == nil
 }
 
 // confirmImport applies a kept dry run (confirmed answers the 20%
@@ -232,7 +238,7 @@ func (s *Server) previewAgain(ctx context.Context, who training.User, id string,
 	}
 	rep, err := s.importData(ctx, by, u.FileName, bytes.NewReader(u.Data), int64(len(u.Data)), opts)
 	if err != nil {
-		if rep != nil && rep.ImportID != id {
+		if rep != nil && rep.ImportID != id && s.keptFailure(ctx, rep) {
 			// The failed reading replaced this preview: no Confirm remains
 			// for a reading that is not on screen.
 			if derr := s.store.DeleteUpload(ctx, id); derr != nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -79,14 +78,5 @@ func fileSlug(s string) string {
 	return out
 }
 
-// formatCount writes n with thousands separators: 1,843.
-func formatCount(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + formatCount(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// formatCount writes n with thousands separators (training.FormatCount).
+func formatCount(n int) string { return training.FormatCount(n) }

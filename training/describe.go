@@ -1,5 +1,7 @@
 package training
 
+import "strconv"
+
 // This file is the one wording of a person's standing on a course
 // (docs/COMPLIANCE.md, "Status in words"). The officer page, /me,
 // reminders, digests and exports all print Describe, so an officer is
@@ -84,4 +86,17 @@ func Describe(cs CourseStatus) Description {
 // for filters and counts, where there is no one person's dates.
 func StatusLabel(s Status) string {
 	return Describe(CourseStatus{Status: s}).Label
+}
+
+// FormatCount writes a count for people, with thousands separators:
+// 1,843. Pages, emails and job summaries all use it.
+func FormatCount(n int) string {
+	if n < 0 {
+		return "-" + FormatCount(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
