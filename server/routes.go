@@ -29,7 +29,7 @@ package server
 //     s.confirmImport(ctx, user, id, confirmed), s.cancelImport(ctx, user, requestID, id)
 //     (only the uploader decides a preview; an admin may cancel it),
 //     s.importReport(ctx, id) (logged import or kept preview),
-//     s.changePassword(ctx, username, old, new),
+//     s.accounts (internal/accounts: every account change, with its audit event),
 //     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
 //   - Render with Echo's renderer: set e.Renderer in pageRoutes and call
 //     c.Render(status, name, data). Set s.pageError to render error pages

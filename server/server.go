@@ -278,7 +278,7 @@ func New(cfg Config) (*Server, error) {
 		}})
 	// Writes through this replica refresh the figures before they return.
 	s.store = s.live.Store()
-	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}
+	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
