@@ -82,7 +82,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers, opts.KeepFailed = true, false, true
+	opts.DryRun, opts.Confirmed, opts.KeepFailed = true, false, true
 	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
