@@ -46,6 +46,7 @@ type Config struct {
 	RedisPrefix       string
 	Addr              string
 	BaseURL           string
+	XAPIHomePage      string
 	Secret            secret
 	AdminPassword     secret
 	SMTP              SMTPSettings
@@ -92,7 +93,7 @@ func defaultConfig() Config {
 	return Config{
 		DataDir:           "./muster-data",
 		RedisPrefix:       "muster",
-		Addr:              ":8080",
+		Addr:              "127.0.0.1:8080", // this machine only, unless told otherwise
 		SMTP:              SMTPSettings{TLS: "starttls"},
 		MaxUploadMB:       50,
 		ScheduleReminders: "0 8 * * 1-5",
@@ -163,6 +164,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_REDIS_PREFIX", str(&c.RedisPrefix)},
 		{"MUSTER_ADDR", str(&c.Addr)},
 		{"MUSTER_BASE_URL", str(&c.BaseURL)},
+		{"MUSTER_XAPI_HOMEPAGE", str(&c.XAPIHomePage)},
 		{"MUSTER_SECRET", sec(&c.Secret)},
 		{"MUSTER_ADMIN_PASSWORD", sec(&c.AdminPassword)},
 		{"MUSTER_SMTP_HOST", str(&c.SMTP.Host)},
@@ -238,6 +240,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", c.RedisPrefix, "key prefix in Redis (MUSTER_REDIS_PREFIX; the URL itself only from MUSTER_REDIS_URL)")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address for serve (MUSTER_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL for links in emails (MUSTER_BASE_URL)")
+	fs.StringVar(&c.XAPIHomePage, "xapi-homepage", c.XAPIHomePage, "account homePage whose xAPI account names are officer IDs; empty accepts any (MUSTER_XAPI_HOMEPAGE)")
 	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP relay; empty writes .eml files (MUSTER_SMTP_HOST)")
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; 0 picks by TLS mode (MUSTER_SMTP_PORT)")
 	fs.StringVar(&c.SMTP.User, "smtp-user", c.SMTP.User, "SMTP user (MUSTER_SMTP_USER; password only from MUSTER_SMTP_PASSWORD)")
@@ -280,12 +283,17 @@ func (c *Config) Validate() error {
 		return errors.New("MUSTER_DATA_DIR must not be empty")
 	}
 	if c.Addr == "" {
-		return errors.New("MUSTER_ADDR must not be empty (e.g. :8080)")
+		return errors.New("MUSTER_ADDR must not be empty (e.g. 127.0.0.1:8080, or :8080 for every interface)")
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("MUSTER_BASE_URL %q must be an http or https URL such as https://muster.force.police.uk", c.BaseURL)
+		}
+	}
+	if c.XAPIHomePage != "" {
+		if u, err := url.Parse(c.XAPIHomePage); err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("MUSTER_XAPI_HOMEPAGE %q must be a URL such as https://moodle.force.police.uk", c.XAPIHomePage)
 		}
 	}
 	if c.Secret != "" && len(c.Secret) < 16 {

@@ -21,6 +21,9 @@ func newMailer(cfg *Config) (mail.Sender, error) {
 	if cfg.SMTP.Host == "" {
 		d := mail.NewDrop(cfg.mailDir())
 		d.ReplyTo = cfg.SMTP.ReplyTo
+		if cfg.SMTP.From != "" { // the files show what the relay would send
+			d.From = cfg.SMTP.From
+		}
 		return d, nil
 	}
 	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, User: cfg.SMTP.User,
@@ -35,7 +38,8 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 	}
 	return jobs.New(jobs.Config{
 		Store: st, Logger: log, Clock: clock, BaseURL: cfg.baseURL(), Secret: training.LinkKey(secret, cfg.linkScope()), Mailer: mailer,
-		Policy: jobs.DefaultPolicy(),
+		ReplyTo: cfg.SMTP.ReplyTo,
+		Policy:  jobs.DefaultPolicy(),
 		Schedules: jobs.Schedules{Reminders: cfg.ScheduleReminders, Digests: cfg.ScheduleDigests, Snapshot: cfg.ScheduleSnapshot,
 			Prune: cfg.SchedulePrune, Retention: cfg.ScheduleRetention},
 		Retention: jobs.Retention{MailBodies: keepDays(cfg.KeepMailBodiesDays), Mail: keepDays(cfg.KeepMailDays),
@@ -57,8 +61,15 @@ func keepDays(days int) time.Duration {
 }
 
 // newJobs is the scheduler serve runs.
+// With --demo, reminders and digests do not run on their own (the demo
+// force's addresses are made up, and a first run would write thousands of
+// emails): they run when someone presses "Run now".
 func newJobs(a *App) (jobRunner, error) {
-	return newScheduler(&a.Config, a.store, a.Logger, a.Clock, a.secret)
+	cfg := a.Config
+	if a.Demo {
+		cfg.ScheduleReminders, cfg.ScheduleDigests = "off", "off"
+	}
+	return newScheduler(&cfg, a.store, a.Logger, a.Clock, a.secret)
 }
 
 // storeSecret returns MUSTER_SECRET, else the random secret kept in the

@@ -68,7 +68,7 @@ func TestImportMappingCLI(t *testing.T) {
 		t.Errorf("mappings list:\n%s", out)
 	}
 	code, _, errOut = c.run("import", "--map", "Ref=warrant", first)
-	if code != exitFail || !strings.Contains(errOut, `"warrant" is not a field`) {
+	if code != exitFail || !strings.Contains(errOut, `"warrant" is not something a column can hold`) {
 		t.Errorf("bad --map: exit %d: %s", code, errOut)
 	}
 	c.must("mappings", "delete", "LMS extract")

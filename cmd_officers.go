@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -110,7 +110,7 @@ func officerText(w io.Writer, rec training.OfficerRecord, st training.OfficerSta
 	fmt.Fprintf(&b, "\nAs of %s:\n", asOf)
 	for i, cs := range st.Courses {
 		c := courses[i]
-		fmt.Fprintf(&b, "  %s: %s\n", c.Title, statusWords(cs.Status))
+		fmt.Fprintf(&b, "  %s: %s\n", c.Title, training.Describe(cs).Words) // as on the officer page and /me
 		if cs.Completion != nil {
 			done := cs.Completion.Date.String()
 			if cs.Completion.DateUnknown {

@@ -99,7 +99,7 @@ func planText(w io.Writer, p *jobs.Plan) error {
 		rows := [][]string{{"ID", "NAME", "EMAIL", "UNIT", "COURSE", "STATUS", "DUE", "STAGE", "WHY"}}
 		for _, r := range p.Reminders {
 			for _, it := range r.Items {
-				rows = append(rows, []string{orDash(r.DisplayID), r.Name, r.Email, r.Unit, it.Course, statusWords(it.Status), it.Due.String(), it.Stage, it.Why})
+				rows = append(rows, []string{orDash(r.DisplayID), r.Name, r.Email, r.Unit, it.Course, it.Words, it.Due.String(), it.Stage, it.Why})
 			}
 		}
 		b.WriteString("\n")

@@ -105,15 +105,23 @@ func (a *App) prepare(ctx context.Context) error {
 		return err
 	}
 	a.jobs = jobs
+	if a.Demo {
+		if err := a.demoJobs(ctx, jobs); err != nil {
+			return err
+		}
+	}
 	cfg := server.Config{
 		Store: a.store, Logger: a.Logger, Clock: a.Clock,
 		Addr: a.Config.Addr, BaseURL: a.Config.baseURL(), Secret: a.secret, LinkScope: a.Config.linkScope(),
 		MaxUploadBytes: int64(a.Config.MaxUploadMB) << 20, CookieSecure: a.Config.CookieSecure,
-		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI,
+		DemoAllowed: a.Demo, LocalToken: a.token, ExecCLI: a.execCLI, XAPIHomePage: a.Config.XAPIHomePage,
 	}
 	a.Config.serverSecurity(&cfg)
 	a.Config.serverSSO(&cfg)
 	cfg.Jobs = jobs
+	if a.Config.SMTP.Host == "" {
+		cfg.MailDrop = a.Config.mailDir()
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err
@@ -167,11 +175,25 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}
 	fmt.Fprintf(a.Out, "Muster is running at %s (store: %s). Stop with Ctrl-C.\n", a.URL(), a.Config.storeName())
+	if everyInterface(a.srv.Addr()) {
+		fmt.Fprintf(a.Out, "WARNING: listening on EVERY network interface (%s): other machines can reach this service. Set MUSTER_ADDR=127.0.0.1:PORT to keep it on this machine.\n", a.Config.Addr)
+	}
 	err := <-errc
 	if a.jobs != nil {
 		a.jobs.Stop()
 	}
 	return err
+}
+
+// everyInterface reports whether a listen address accepts connections
+// from other machines: no host, 0.0.0.0 or [::].
+func everyInterface(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "" || (ip != nil && ip.IsUnspecified())
 }
 
 // URL is where the running server answers on this machine.

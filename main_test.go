@@ -208,7 +208,7 @@ func TestImportOutput(t *testing.T) {
 	if code != exitFail || !strings.Contains(errOut, "--yes") {
 		t.Errorf("guard: exit %d, stderr %q\n%s", code, errOut, out)
 	}
-	c.must("import", "--full", "--yes", small)
+	c.must("import", "--full", "--confirm", small) // --confirm: the same as --yes
 
 	c.env["USER"] = "hr.tester"
 	code, out, _ = c.run("import", "--format", "json", "--dry-run", filepath.Join(samplesDir, "2_lms_export.csv"))
@@ -469,7 +469,7 @@ func TestReportAndOfficerFormats(t *testing.T) {
 	}
 	id := os1[0].Officer.ID
 	show := c.must("officers", "show", "--as-of", "2026-11-24", id)
-	for _, want := range []string{id, "Unit:", "CSE recognition: overdue", "due "} {
+	for _, want := range []string{id, "Unit:", "CSE recognition: Overdue — ", "due "} {
 		if !strings.Contains(show, want) {
 			t.Errorf("officers show lacks %q:\n%s", want, show)
 		}

@@ -184,6 +184,9 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 			line, _ := cr.FieldPos(0)
 			hf.add(line, rec)
 		}
+		if !hf.ok {
+			rd.keepGuess(&hf, "this file")
+		}
 		hf.finish()
 		rd.noted(&hf)
 		if hf.ok && (!found || hf.best.better(best)) {

@@ -217,7 +217,7 @@ func TestMappingRoundTrip(t *testing.T) {
 	}
 	// A bad field is refused with the fields listed.
 	_, err = runFile(t, st, "ext.csv", file, Options{Mapping: []training.MappingRule{{Header: "Ref", Field: "warrant"}}})
-	if err == nil || !strings.Contains(err.Error(), `"warrant" is not a field; use one of id, name`) {
+	if err == nil || !strings.Contains(err.Error(), `"warrant" is not something a column can hold; use the pick list's words: officer ID, full name`) {
 		t.Fatalf("bad field: %v", err)
 	}
 }

@@ -31,6 +31,18 @@ var mappable = []struct {
 	{FieldIgnore, "ignore this column"},
 }
 
+// CourseChoicePrefix starts the pick-list words of a course column:
+// "completion date of CSE recognition".
+const CourseChoicePrefix = "completion date of "
+
+// cutPrefixFold is strings.CutPrefix ignoring case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
 // FieldChoice is one field a column can be mapped to, for pick lists.
 type FieldChoice struct {
 	Field Field  `json:"field"`
@@ -83,12 +95,27 @@ func parseTarget(s string, courses []training.Course) (target, error) {
 			return target{field: m.field}, nil
 		}
 	}
+	// The pick list's own words work too ("officer ID", "completion date
+	// of CSE recognition"), so the upload form's box and the preview's
+	// pick lists speak the same language.
+	for _, m := range mappable {
+		if strings.EqualFold(m.label, s) {
+			return target{field: m.field}, nil
+		}
+	}
+	if title, ok := cutPrefixFold(s, CourseChoicePrefix); ok {
+		for _, c := range courses {
+			if strings.EqualFold(c.Title, strings.TrimSpace(title)) {
+				return target{field: FieldCourseColumn, course: c.ID}, nil
+			}
+		}
+	}
 	names := make([]string, 0, len(mappable)+1)
 	for _, m := range mappable {
-		names = append(names, string(m.field))
+		names = append(names, m.label)
 	}
-	names = append(names, "course:<course id>")
-	return target{}, training.Invalidf("%q is not a field; use one of %s", s, strings.Join(names, ", "))
+	names = append(names, CourseChoicePrefix+"<course title>")
+	return target{}, training.Invalidf("%q is not something a column can hold; use the pick list's words: %s (or the short names such as id, email, course:<course id>)", s, strings.Join(names, ", "))
 }
 
 // ParseMappingRule reads "Header=field" as the command line gives it

@@ -74,7 +74,16 @@ func (l Limits) withDefaults() Limits {
 // all. Reason is one plain sentence for the person who uploaded it; Field
 // is "mapping" when the column mapping given with it is at fault, else
 // "file".
-type FileError struct{ Reason, Field string }
+type FileError struct {
+	Reason, Field string
+	// Headers, for a file whose header row was not recognised, are the
+	// headers of the row most like one, each with the field it probably
+	// means: the page offers a pick list for every column at once.
+	Headers []FoundHeader
+	// HeaderRow and Where say where those headers are (row, "sheet \"X\"").
+	HeaderRow int
+	Where     string
+}
 
 func (e *FileError) Error() string { return e.Reason }
 
@@ -176,6 +185,8 @@ type reader struct {
 	det         *Detection
 	rp          *rowParser
 	rec         Record
+	// guess is the row most like a header when none was recognised.
+	guess *guessedHeader
 }
 
 // start fixes the header plan for the sheet that will be streamed.
@@ -244,17 +255,22 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	return &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
+	fe := noHeader(where)
+	fe.Reason = strings.TrimSuffix(fe.Reason, ".") + "; " + pickID(rd.idHint)
+	if rd.guess != nil {
+		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
+	}
+	return fe
 }
 
 // pickID says, as the end of a sentence, how a person names the ID
-// column themselves: the CLI's --map, the upload page's column choices
-// (from which the preview's pick lists take over).
+// column themselves: the CLI's --map, the web page's pick list of the
+// headers found (FileError.Headers).
 func pickID(header string) string {
 	if header == "" || strings.ContainsAny(header, "\"=") {
 		header = "HEADER"
 	}
-	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q; on the web, choose \"officer ID\" for it in the list of the headers found, or write %s under More options on the upload page.",
 		header+"=id", header+"=id")
 }
 
@@ -285,7 +301,19 @@ func (rd *reader) row(row int, cells []string) error {
 			cells[i] = ""
 		}
 	}
-	switch rd.rp.parse(row, cells, &rd.rec) {
+	before := len(rd.rp.problems)
+	outcome := rd.rp.parse(row, cells, &rd.rec)
+	if outcome == rowRecord {
+		// Name the person in the row's problems (ID and name).
+		for i := before; i < len(rd.rp.problems); i++ {
+			p := &rd.rp.problems[i]
+			if p.OfficerID == "" {
+				p.OfficerID = rd.rec.DisplayID
+			}
+			p.Name = rd.rec.Name
+		}
+	}
+	switch outcome {
 	case rowBlank:
 		return nil
 	case rowTotal:

@@ -128,6 +128,9 @@ type Problem struct {
 	// a conflicting duplicate).
 	RowRejected bool   `json:"row_rejected,omitempty"`
 	OfficerID   string `json:"officer_id,omitempty"`
+	// Name is the person the row is about, as the file names them, so
+	// that a problem says whose record it is.
+	Name string `json:"name,omitempty"`
 }
 
 // CellKind is what a wide-layout course cell says.

@@ -69,7 +69,7 @@ func (r *Report) WriteErrorsXLSX(w io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	header := []any{"Severity", "Sheet", "Row", "Column", "Letter", "Value", "Reason", "Row rejected", "Officer ID"}
+	header := []any{"Severity", "Sheet", "Row", "Column", "Letter", "Value", "Reason", "Row rejected", "Officer ID", "Name"}
 	for i, h := range header {
 		header[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
@@ -86,7 +86,7 @@ func (r *Report) WriteErrorsXLSX(w io.Writer) (err error) {
 			rejected = "yes"
 		}
 		cells := []any{string(p.Severity), safeCell(p.Sheet), rowNum, safeCell(p.Column), safeCell(p.Letter),
-			safeCell(p.Value), safeCell(p.Reason), rejected, safeCell(p.OfficerID)}
+			safeCell(p.Value), safeCell(p.Reason), rejected, safeCell(p.OfficerID), safeCell(p.Name)}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, cells); err != nil {
 			return err

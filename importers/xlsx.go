@@ -86,6 +86,9 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		if err := scanSheet(f, s, &hf); err != nil {
 			continue
 		}
+		if !hf.ok {
+			rd.keepGuess(&hf, fmt.Sprintf("sheet %q", s))
+		}
 		hf.finish()
 		rd.noted(&hf)
 		if hf.ok && (!found || hf.best.better(best)) {

@@ -145,13 +145,13 @@ func TestReadXLSX(t *testing.T) {
 	}
 	want := []Problem{
 		{Severity: SeverityError, Sheet: "Roster", Row: 8, Column: "CSE recognition – date completed", Letter: "E", Value: "03/15/2024",
-			Reason: "This completion was not recorded: month 15 does not exist — dates must be day/month/year.", OfficerID: "12347"},
+			Reason: "This completion was not recorded: month 15 does not exist — dates must be day/month/year.", OfficerID: "12347", Name: "Aisha Khan"},
 		{Severity: SeverityError, Sheet: "Roster", Row: 9, Column: "Warrant No", Letter: "A",
 			Reason: `This row has no "Warrant No", so it was not imported.`, RowRejected: true},
 		{Severity: SeverityError, Sheet: "Roster", Row: 10, Column: "TIC (e-learning)", Letter: "F", Value: "01/05/2031",
-			Reason: "This completion was not recorded: the date 01/05/2031 is in the future (today is 24/11/2026).", OfficerID: "12348"},
+			Reason: "This completion was not recorded: the date 01/05/2031 is in the future (today is 24/11/2026).", OfficerID: "12348", Name: "Ewa Hall"},
 		{Severity: SeverityError, Sheet: "Roster", Row: 10, Column: "Start Date", Letter: "H", Value: "31/02/2024",
-			Reason: "The start date was not imported: February 2024 has no day 31.", OfficerID: "12348"},
+			Reason: "The start date was not imported: February 2024 has no day 31.", OfficerID: "12348", Name: "Ewa Hall"},
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("problems = %+v", probs)

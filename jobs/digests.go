@@ -80,7 +80,7 @@ func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL stri
 					display = o.ID
 				}
 				d.People = append(d.People, PersonLine{Name: o.Name, ID: display, Course: c.Title,
-					Status: statusWords(cs.Status), Due: cs.Due.UK(), Overdue: isOver})
+					Status: statusWords(cs.Status), Words: training.Describe(cs).Words, Due: cs.Due.UK(), Overdue: isOver})
 			}
 			switch {
 			case overdue:

@@ -48,7 +48,10 @@ type Item struct {
 	Course string          `json:"course"`
 	Title  string          `json:"title"`
 	Status training.Status `json:"status"`
-	Due    training.Date   `json:"due"`
+	// Words is the status in the words every page and email uses
+	// (training.Describe), e.g. "Compliant until 24/12/2026 — renew by 25/12/2026".
+	Words string        `json:"words"`
+	Due   training.Date `json:"due"`
 	// Lapsed is set when Due is the expiry of an earlier completion.
 	Lapsed bool   `json:"lapsed,omitempty"`
 	Stage  string `json:"stage"`
@@ -192,7 +195,7 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 				w = why(stage, st, due, asOf)
 				whys[wk] = w
 			}
-			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Due: due,
+			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Words: training.Describe(st).Words, Due: due,
 				Lapsed: st.Completion != nil && st.Status != training.StatusCompliant, Stage: stage.Name, URL: c.URL,
 				Why: w, Key: key})
 		}

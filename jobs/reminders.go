@@ -80,11 +80,11 @@ func (s *Scheduler) reminderMessages(plan *Plan, r *renderer, runID string, now 
 	domain := s.messageDomain()
 	return renderAll(len(plan.Reminders), func(i int) (training.Message, error) {
 		rem := plan.Reminders[i]
-		data := ReminderData{Name: rem.Name, AsOf: plan.AsOf.UK()}
+		data := ReminderData{Name: rem.Name, AsOf: plan.AsOf.UK(), ReplyTo: s.cfg.ReplyTo}
 		keys := make([]string, len(rem.Items))
 		for j, it := range rem.Items {
 			keys[j] = it.Key
-			data.Courses = append(data.Courses, CourseLine{Title: it.Title, Status: statusWords(it.Status),
+			data.Courses = append(data.Courses, CourseLine{Title: it.Title, Status: statusWords(it.Status), Words: it.Words,
 				Due: it.Due.UK(), Overdue: plan.AsOf.After(it.Due), Lapsed: it.Lapsed, URL: it.URL})
 		}
 		subject, err := r.subject(data)
@@ -141,7 +141,7 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 	}
 	today := training.DateOf(now)
 	expires := today.AddDays(s.policy.LinkValidDays)
-	data := ReminderData{Name: rec.Officer.Name, AsOf: today.UK(), LinkExpires: expires.UK(),
+	data := ReminderData{Name: rec.Officer.Name, AsOf: today.UK(), LinkExpires: expires.UK(), ReplyTo: s.cfg.ReplyTo,
 		StatusURL: s.cfg.BaseURL + "/me/" + training.SignOfficerLinkAt(s.cfg.Secret, first.officer, now, expires.AddDays(1).Time())}
 	for _, k := range m.LedgerKeys {
 		rk, ok := parseReminderKey(k)
@@ -156,17 +156,10 @@ func (s *Scheduler) renderReminder(ctx context.Context, r *renderer, courses map
 		if st.ActionDate() != rk.due {
 			continue // completed, renewed or exempted since the run planned it
 		}
-		line := CourseLine{Title: c.Title, Due: rk.due.UK(), Overdue: today.After(rk.due), URL: c.URL,
-			Lapsed: st.Completion != nil && st.Status != training.StatusCompliant}
-		switch {
-		case line.Overdue:
-			line.Status = statusWords(training.StatusOverdue)
-		case today.DaysUntil(rk.due) <= c.DueSoonDays:
-			line.Status = statusWords(training.StatusDueSoon)
-		default:
-			line.Status = statusWords(training.StatusOutstanding)
-		}
-		data.Courses = append(data.Courses, line)
+		// The same words as the officer's page on the same day (training.Describe).
+		data.Courses = append(data.Courses, CourseLine{Title: c.Title, Due: rk.due.UK(), Overdue: today.After(rk.due), URL: c.URL,
+			Lapsed: st.Completion != nil && st.Status != training.StatusCompliant,
+			Status: statusWords(st.Status), Words: training.Describe(st).Words})
 	}
 	if len(data.Courses) == 0 {
 		return errNoLongerNeeded

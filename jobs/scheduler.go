@@ -84,7 +84,10 @@ type Config struct {
 	// Secret signs officer status links (training.SignOfficerLink).
 	Secret []byte
 	// Mailer delivers the outbox (SMTP, or a .eml drop).
-	Mailer    mail.Sender
+	Mailer mail.Sender
+	// ReplyTo is the Reply-To address the mailer sets ("" for none):
+	// reminders ask for a reply only when there is one.
+	ReplyTo   string
 	Policy    Policy
 	Schedules Schedules
 	// Owner names this replica in job locks (default host-pid-random).

@@ -48,12 +48,18 @@ type ReminderData struct {
 	Courses     []CourseLine
 	StatusURL   string
 	LinkExpires string
+	// ReplyTo is where a reply goes (MUSTER_SMTP_REPLY_TO); "" when
+	// replies have nowhere useful to go, and the email must not ask for one.
+	ReplyTo string
 }
 
 // CourseLine is one course in a reminder.
 type CourseLine struct {
-	Title   string
-	Status  string // plain words: "overdue", "due soon", "not yet done"
+	Title  string
+	Status string // the status in short words: "overdue", "due soon", "outstanding"
+	// Words is the status with its dates, as every page says it
+	// (training.Describe): "Compliant until 24/12/2026 — renew by 25/12/2026".
+	Words   string
 	Due     string
 	Overdue bool
 	Lapsed  bool
@@ -77,6 +83,7 @@ type PersonLine struct {
 	ID      string
 	Course  string
 	Status  string
+	Words   string // as CourseLine.Words
 	Due     string
 	Overdue bool
 }
@@ -109,16 +116,10 @@ type FigureLine struct {
 	Percent   string // "75.0%" or "n/a"
 }
 
+// statusWords is a status's label in lower case, for the short .Status
+// of templates written before .Words existed.
 func statusWords(s training.Status) string {
-	switch s {
-	case training.StatusOverdue:
-		return "overdue"
-	case training.StatusDueSoon:
-		return "due soon"
-	case training.StatusOutstanding:
-		return "not yet done"
-	}
-	return string(s)
+	return strings.ToLower(training.StatusLabel(s))
 }
 
 // renderer is a parsed template: the same source parsed as text and as HTML.
@@ -176,16 +177,16 @@ func (r *renderer) render(data any) (subject, text, html string, err error) {
 func sampleData(name string) any {
 	switch name {
 	case TemplateReminder:
-		return ReminderData{Name: "Alex Example", AsOf: "24/11/2026", StatusURL: "https://muster.example/me/sample-token",
+		return ReminderData{Name: "Alex Example", AsOf: "24/11/2026", StatusURL: "https://muster.example/me/sample-token", ReplyTo: "training@muster.example",
 			LinkExpires: "23/01/2027", Courses: []CourseLine{
-				{Title: "CSE recognition", Status: "overdue", Due: "31/03/2026", Overdue: true, URL: "https://learning.example/cse"},
-				{Title: "Trauma-informed communication", Status: "due soon", Due: "01/12/2026", Lapsed: true},
+				{Title: "CSE recognition", Status: "overdue", Words: "Overdue — was due 31/03/2026", Due: "31/03/2026", Overdue: true, URL: "https://learning.example/cse"},
+				{Title: "Trauma-informed communication", Status: "compliant", Words: "Compliant until 30/11/2026 — renew by 01/12/2026", Due: "01/12/2026"},
 			}}
 	case TemplateLineDigest:
 		return LineDigestData{Name: "Sam Sergeant", AsOf: "23/11/2026", Week: "2026-W48", Overdue: 1, DueSoon: 1,
 			DashboardURL: "https://muster.example/", People: []PersonLine{
-				{Name: "Alex Example", ID: "0012345", Course: "CSE recognition", Status: "overdue", Due: "31/03/2026", Overdue: true},
-				{Name: "Jo Sample", ID: "0067890", Course: "Trauma-informed communication", Status: "due soon", Due: "01/12/2026"},
+				{Name: "Alex Example", ID: "0012345", Course: "CSE recognition", Status: "overdue", Words: "Overdue — was due 31/03/2026", Due: "31/03/2026", Overdue: true},
+				{Name: "Jo Sample", ID: "0067890", Course: "Trauma-informed communication", Status: "due soon", Words: "Due soon — due by 01/12/2026", Due: "01/12/2026"},
 			}}
 	default:
 		return UnitDigestData{Name: "Chris Inspector", AsOf: "23/11/2026", Week: "2026-W48", DashboardURL: "https://muster.example/",

@@ -18,12 +18,12 @@ func (s *Server) teamMatrix(c echo.Context) (*matrix.Matrix, error) {
 	if !ok {
 		return nil, errUnauthenticated
 	}
-	ds, err := s.dataset(c.Request().Context())
+	ds, err := s.live.Dataset(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
 	req := matrix.Request{Unit: c.QueryParam("unit"), AsOf: c.QueryParam("as_of"), Status: c.QueryParam("status"), Sort: c.QueryParam("sort")}
-	return matrix.Build(ds, s.unitsOf(ds), reports.Viewer{User: u, Scope: s.scopeFor(u, ds)}, req, s.today())
+	return matrix.Build(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
 }
 
 // apiMatrix returns the team matrix of ?unit as JSON (matrix.Matrix).

@@ -98,7 +98,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-			p, err := s.tokenPrincipal(ctx, h)
+			p, err := s.tokenPrincipal(ctx, h, strings.HasPrefix(c.Request().URL.Path, "/xapi/"))
 			if err != nil {
 				return err
 			}
@@ -124,8 +124,21 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) tokenPrincipal(ctx context.Context, header string) (*principal, error) {
+// tokenPrincipal finds the user of an API token sent as Bearer, or (with
+// basic, on the xAPI routes, as LRS clients are configured: a key and a
+// secret) as the password of HTTP Basic whose username is the token's
+// user or empty.
+func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*principal, error) {
 	scheme, secret, _ := strings.Cut(header, " ")
+	wantUser := ""
+	if basic && strings.EqualFold(scheme, "Basic") {
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(secret))
+		if err != nil {
+			return nil, errUnauthenticated
+		}
+		wantUser, secret, _ = strings.Cut(string(raw), ":")
+		scheme = "Bearer"
+	}
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, errUnauthenticated
 	}
@@ -137,6 +150,9 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string) (*principal,
 		return nil, fmt.Errorf("token lookup: %w", err)
 	}
 	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
+		return nil, errUnauthenticated
+	}
+	if wantUser != "" && wantUser != t.Username {
 		return nil, errUnauthenticated
 	}
 	u, err := s.activeUser(ctx, t.Username)

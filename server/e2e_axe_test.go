@@ -51,6 +51,9 @@ type e2eEnv struct {
 	base  string
 	ctx   context.Context
 	shots string
+	// sched is the real scheduler (not started); its mail goes to mailDir.
+	sched   *jobs.Scheduler
+	mailDir string
 }
 
 // startE2E starts the server (with the sample roster and completions
@@ -85,8 +88,9 @@ func startE2E(t *testing.T, seed bool) *e2eEnv {
 		}
 	}
 	secret := []byte("e2e-secret-0123456789abcdef")
+	mailDir := t.TempDir()
 	sched, err := jobs.New(jobs.Config{Store: st, Clock: func() time.Time { return webNow }, BaseURL: "http://127.0.0.1",
-		Secret: secret, Mailer: mail.NewDrop(t.TempDir())})
+		Secret: secret, Mailer: mail.NewDrop(mailDir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +143,8 @@ func startE2E(t *testing.T, seed bool) *e2eEnv {
 	t.Cleanup(cancelCtx)
 	bctx, cancelTimeout := context.WithTimeout(bctx, 8*time.Minute)
 	t.Cleanup(cancelTimeout)
-	e := &e2eEnv{t: t, st: st, base: "http://" + srv.Addr(), ctx: bctx, shots: os.Getenv("MUSTER_E2E_SCREENSHOTS")}
+	e := &e2eEnv{t: t, st: st, base: "http://" + srv.Addr(), ctx: bctx, shots: os.Getenv("MUSTER_E2E_SCREENSHOTS"),
+		sched: sched, mailDir: mailDir}
 	if e.shots != "" {
 		if err := os.MkdirAll(e.shots, 0o755); err != nil {
 			t.Fatal(err)

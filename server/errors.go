@@ -184,7 +184,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-func isAPI(path string) bool { return strings.HasPrefix(path, "/api/") }
+func isAPI(path string) bool {
+	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xapi/")
+}
 
 func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON) ||

@@ -22,12 +22,19 @@ const previewTTL = time.Hour
 // dry_run, strict, sheet, confirm (or confirm_leavers), course, map,
 // save_mapping).
 type ImportOptions struct {
-	Full, DryRun, Strict, ConfirmLeavers bool
-	Sheet                                string
+	Full, DryRun, Strict, Confirmed bool
+	Sheet                           string
 	// Mapping, Course and SaveMappingAs: importers.Options.
 	Mapping       []training.MappingRule
 	Course        string
 	SaveMappingAs string
+	// KeepFailed (the web pages) keeps a dry run's file even when it
+	// cannot be read, as a failed attempt: its page shows the problem and
+	// a pick list for every column, and reading it again needs no new
+	// upload. prevColumns are the columns to offer when the failure names
+	// none (a re-read with choices that did not work).
+	KeepFailed  bool
+	prevColumns []importers.Column
 }
 
 // runImport imports one uploaded file for user by, received by
@@ -46,6 +53,14 @@ func (s *Server) runImport(ctx context.Context, by string, up *receivedUpload, o
 func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt, size int64, opts ImportOptions) (*importers.Report, error) {
 	rep, err := s.importFile(ctx, by, r, size, name, opts)
 	s.auditImport(ctx, by, training.AuditUpload, rep, err)
+	var fe *importers.FileError
+	if err != nil && opts.DryRun && opts.KeepFailed && errors.As(err, &fe) && (len(fe.Headers) > 0 || len(opts.prevColumns) > 0) {
+		data, rerr := io.ReadAll(io.NewSectionReader(r, 0, size))
+		if rerr != nil {
+			return nil, fmt.Errorf("keep the failed file: %w", rerr)
+		}
+		return s.keepFailed(ctx, by, name, data, opts, rep, fe, err)
+	}
 	if err != nil || !opts.DryRun {
 		return rep, err
 	}
@@ -60,7 +75,7 @@ func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt,
 	}
 	now := s.now()
 	err = s.store.PutUpload(ctx, training.Upload{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
-		Strict: opts.Strict, ConfirmLeavers: opts.ConfirmLeavers, Sheet: opts.Sheet, Data: data, Report: report,
+		Strict: opts.Strict, Confirmed: opts.Confirmed, Sheet: opts.Sheet, Data: data, Report: report,
 		Created: now, Expires: now.Add(previewTTL)}, training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
 	if err != nil {
 		return nil, fmt.Errorf("keep preview: %w", err)
@@ -72,7 +87,7 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 	limits := importers.DefaultLimits()
 	limits.MaxBytes = s.cfg.MaxUploadBytes
 	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: r, Size: size}, importers.Options{
-		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
+		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.Confirmed,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
 		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 	})
@@ -93,10 +108,66 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 	return rep, nil
 }
 
-// confirmImport applies a kept dry run (confirmLeavers answers the 20%
+// keepFailed keeps a file that could not be read as a failed attempt
+// (within the preview quota): the report holds the problem, the columns
+// to choose from (the headers found, or the previous reading's) and the
+// choices to start from (the suggestions, or the ones just tried). It
+// returns that report and the read's error; when the file cannot be kept
+// (quota), no report, and the error alone.
+func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, opts ImportOptions, rep *importers.Report, fe *importers.FileError, readErr error) (*importers.Report, error) {
+	now := s.now()
+	failed := &importers.Report{Outcome: training.OutcomeFailed, FileName: name, Full: opts.Full, DryRun: true, By: by, At: now,
+		Message: fe.Reason, Choices: importers.Choices{Mapping: opts.Mapping, Course: opts.Course}}
+	if rep != nil {
+		failed.ImportID = rep.ImportID
+		failed.Detection.Format, failed.Detection.Sheets = rep.Detection.Format, rep.Detection.Sheets
+	}
+	if failed.ImportID == "" {
+		failed.ImportID = "imp-" + now.UTC().Format("20060102T150405Z") + "-" + randomToken()[:8]
+	}
+	if len(fe.Headers) > 0 {
+		failed.Detection.HeaderRow = fe.HeaderRow
+		suggested := len(opts.Mapping) == 0
+		for i, h := range fe.Headers {
+			col := importers.Column{Index: i, Letter: h.Letter, Header: h.Header, Why: "not a header Muster knows"}
+			if h.Suggest != "" {
+				col.Why = "probably " + h.SuggestLabel + ": close to “" + h.Near + "”"
+				if suggested {
+					failed.Choices.Mapping = append(failed.Choices.Mapping, training.MappingRule{Header: h.Header, Field: string(h.Suggest)})
+				}
+			}
+			failed.Detection.Columns = append(failed.Detection.Columns, col)
+		}
+	} else {
+		failed.Detection.Columns = opts.prevColumns
+	}
+	report, err := json.Marshal(failed)
+	if err != nil {
+		return nil, readErr
+	}
+	if err := s.store.PutUpload(ctx, training.Upload{ID: failed.ImportID, FileName: name, By: by, Full: opts.Full,
+		Strict: opts.Strict, Sheet: opts.Sheet, Data: data, Report: report, Created: now, Expires: now.Add(previewTTL)},
+		training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes}); err != nil {
+		s.log.Warn("keeping a file that could not be read", "err", err)
+		return nil, readErr
+	}
+	return failed, readErr
+}
+
+// keptFailure reports whether rep is a failed reading kept with its file
+// (keepFailed), waiting on its page for other column choices.
+func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
+	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
+		return false
+	}
+	_, err := s.store.Upload(ctx, rep.ImportID, s.now())
+	return err == nil
+}
+
+// confirmImport applies a kept dry run (confirmed answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
-func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmLeavers bool) (*importers.Report, error) {
+func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
 	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
@@ -113,12 +184,16 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 		return nil, err
 	}
 	defer release()
-	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, ConfirmLeavers: u.ConfirmLeavers || confirmLeavers}
+	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, Confirmed: u.Confirmed || confirmed}
 	// The preview's report keeps the person's column choices: the file is
 	// applied exactly as it was previewed (the mapping was saved then).
 	var previewed importers.Report
 	if err := jsonUnmarshal(u.Report, &previewed); err != nil {
 		return nil, fmt.Errorf("kept preview report %s: %w", id, err)
+	}
+	if previewed.Outcome == training.OutcomeFailed {
+		// Nothing on screen to confirm: the last reading failed.
+		return nil, training.Invalidf("the file could not be read with the last choices; choose what its columns hold and read it again first")
 	}
 	opts.Mapping, opts.Course = previewed.Choices.Mapping, previewed.Choices.Course
 	rep, err := s.importFile(ctx, by, bytes.NewReader(u.Data), int64(len(u.Data)), u.FileName, opts)
@@ -156,9 +231,20 @@ func (s *Server) previewAgain(ctx context.Context, who training.User, id string,
 	}
 	defer release()
 	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, DryRun: true,
-		Mapping: choice.Mapping, Course: choice.Course, SaveMappingAs: choice.SaveMappingAs}
+		Mapping: choice.Mapping, Course: choice.Course, SaveMappingAs: choice.SaveMappingAs, KeepFailed: choice.KeepFailed}
+	var prev importers.Report
+	if jsonUnmarshal(u.Report, &prev) == nil {
+		opts.prevColumns = prev.Detection.Columns
+	}
 	rep, err := s.importData(ctx, by, u.FileName, bytes.NewReader(u.Data), int64(len(u.Data)), opts)
 	if err != nil {
+		if rep != nil && rep.ImportID != id && s.keptFailure(ctx, rep) {
+			// The failed reading replaced this preview: no Confirm remains
+			// for a reading that is not on screen.
+			if derr := s.store.DeleteUpload(ctx, id); derr != nil {
+				s.log.Warn("removing a replaced preview", "id", id, "err", derr)
+			}
+		}
 		return rep, err
 	}
 	if err := s.store.DeleteUpload(ctx, id); err != nil {

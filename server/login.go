@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"github.com/muster-police/muster/internal/accounts"
@@ -234,37 +233,4 @@ func (s *Server) apiSession(c echo.Context) error {
 		resp.Expires = &p.session.Expires
 	}
 	return c.JSON(http.StatusOK, resp)
-}
-
-// ChangePassword sets a user's password after checking the old one (for
-// the change-password page); it clears MustChangePassword.
-func (s *Server) changePassword(ctx context.Context, username, oldPassword, newPassword string) error {
-	if len(newPassword) < accounts.MinPasswordLength {
-		return training.Invalidf("the new password must have at least %d characters", accounts.MinPasswordLength)
-	}
-	// Check the old password first (through the hashing gate, outside
-	// the store's write lock), then hash the new one.
-	cur, err := s.store.User(ctx, username)
-	if err != nil {
-		return err
-	}
-	ok, err := s.checkPassword(ctx, oldPassword, cur.PasswordHash)
-	if errors.Is(err, errHashBusy) {
-		return err
-	}
-	if !ok {
-		return training.Invalidf("the current password is wrong")
-	}
-	hash, err := s.hashPassword(ctx, newPassword)
-	if err != nil {
-		return err
-	}
-	return s.store.UpdateUser(ctx, username, func(u *training.User) error {
-		if u.PasswordHash != cur.PasswordHash {
-			// Changed meanwhile: the password checked is no longer the current one.
-			return training.Invalidf("the current password is wrong")
-		}
-		u.SetPassword(hash, false, s.now())
-		return nil
-	})
 }

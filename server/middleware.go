@@ -140,6 +140,9 @@ var uploadRoutes = map[string]bool{
 	"POST /api/v1/imports": true,
 	"POST /api/v1/cli":     true,
 	"POST /upload":         true, // the upload page's form (server-web)
+	// xAPI statements may carry attachments (multipart/mixed).
+	"POST /xapi/statements": true,
+	"PUT /xapi/statements":  true,
 }
 
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {

@@ -39,7 +39,7 @@ func openAPISchemas() map[string]any {
 		"email": str, "units": arr(str), "officer_id": str, "disabled": boo, "created": dtime, "must_change_password": boo})
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
 	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
-	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "deadline": date, "due_within_days": integ,
+	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
 		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ,
 		"audience": obj(map[string]any{"include": arr(rule), "exclude": arr(rule)})}, "id", "title")
 	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
@@ -73,7 +73,7 @@ func openAPISchemas() map[string]any {
 				"days_overdue": integ, "overdue": integ, "due_soon": integ,
 				"cells": arr(obj(map[string]any{"course": str, "status": str, "due": date, "completed": date, "expires": date, "exempt_until": date}))}))}),
 		"Trend":        obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
-		"ImportReport": map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes, problems, needs_confirmation, message", "additionalProperties": true},
+		"ImportReport": map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes (posts: changes of role, staff type or in-post date), problems, needs_confirmation, message", "additionalProperties": true},
 		"ImportList":   arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
 		"MappingList": obj(map[string]any{
 			"mappings": arr(obj(map[string]any{"name": str, "headers": arr(str), "rules": arr(obj(map[string]any{"header": str, "field": str})), "course": str, "by": str, "at": dtime})),

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
 
@@ -29,8 +30,11 @@ type templateView struct {
 }
 
 type jobsView struct {
-	JobsOn    bool
-	Drop      bool
+	JobsOn bool
+	// Drop is the folder mail is written to, "" when there is a relay.
+	Drop string
+	// Summaries are the runs' counts in sentences (jobs.RunSummary), by run ID.
+	Summaries map[string][]string
 	Names     []string
 	AsOf      training.Date
 	Runs      []training.JobRun
@@ -50,7 +54,7 @@ func (p *webPages) pageJobs(c echo.Context) error { return p.renderJobs(c, "", "
 // text is not lost).
 func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templatePreview) error {
 	ctx := c.Request().Context()
-	view := &jobsView{JobsOn: p.cfg.Jobs != nil, Drop: true, AsOf: p.today()}
+	view := &jobsView{JobsOn: p.cfg.Jobs != nil, Drop: p.cfg.MailDrop, AsOf: p.today(), Summaries: map[string][]string{}}
 	state := training.MessageState(c.QueryParam("state"))
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
@@ -64,6 +68,9 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 	var err error
 	if view.Runs, err = p.store.JobRuns(ctx, "", jobsPageLimit); err != nil {
 		return err
+	}
+	for _, r := range view.Runs {
+		view.Summaries[r.ID] = jobs.RunSummary(r, view.Drop != "")
 	}
 	if view.Messages, err = p.store.Messages(ctx, state, jobsPageLimit); err != nil {
 		return err

@@ -45,8 +45,8 @@ func TestPagesJobs(t *testing.T) {
 	jobs := &pageJobsFake{templates: map[string]string{"reminder": "Dear {{.Name}}"}}
 	f.srv.cfg.Jobs = jobs
 	ctx := context.Background()
-	if err := f.store.PutJobRun(ctx, training.JobRun{ID: "r1", Job: "reminders", Started: webNow, Finished: webNow.Add(time.Second),
-		Counts: map[string]int{"sent": 2}, Errors: []string{"one <bad> address"}}); err != nil {
+	if err := f.store.PutJobRun(ctx, training.JobRun{ID: "r1", Job: "sender", Started: webNow, Finished: webNow.Add(time.Second),
+		Counts: map[string]int{"sent": 1843, "deferred": 211, "due": 2054}, Errors: []string{"one <bad> address"}}); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := f.store.Enqueue(ctx, []training.Message{{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"k1"}, Kind: "reminder",
@@ -56,11 +56,23 @@ func TestPagesJobs(t *testing.T) {
 	}
 	c := f.login("admin")
 	status, body := c.get("/jobs")
-	for _, want := range []string{"Run a job now", "reminders", "sent: 2", "one &lt;bad&gt; address", "Training &lt;due&gt;", "a@example.org", "Dear {{.Name}}"} {
+	for _, want := range []string{"Run a job now", "reminders", "1,843 emails sent, 211 waiting for the relay to accept them.", "one &lt;bad&gt; address", "Training &lt;due&gt;", "a@example.org", "Dear {{.Name}}"} {
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("/jobs (%d) lacks %q", status, want)
 		}
 	}
+	for _, jargon := range []string{"deferred", "due: ", "sent: "} {
+		if strings.Contains(body, jargon) {
+			t.Errorf("/jobs shows the counter %q", jargon)
+		}
+	}
+	// With the file drop there is no relay to speak of.
+	f.srv.cfg.MailDrop = "/data/mail"
+	if _, body := c.get("/jobs"); strings.Contains(body, "Mail relay") || strings.Contains(body, "for the relay") || !strings.Contains(body, "written as .eml files to <code>/data/mail</code>") ||
+		!strings.Contains(body, "1,843 emails written to files") {
+		t.Errorf("/jobs with the file drop speaks of a relay or not of the folder")
+	}
+	f.srv.cfg.MailDrop = ""
 	if _, body := c.get("/jobs?state=failed"); strings.Contains(body, "a@example.org") {
 		t.Error("the failed filter shows a queued message")
 	}
@@ -129,7 +141,7 @@ func TestPagesJobsRelayAndRequeue(t *testing.T) {
 	}
 	c := f.login("admin")
 	_, body := c.get("/jobs")
-	for _, want := range []string{"refusing mail since", "reply 550", "1 queued", "2 failed", "Re-queue all 2 failed", `action="/jobs/messages/f1/requeue"`} {
+	for _, want := range []string{"refusing mail since", "reply 550", "1 waiting for the relay to accept them", "2 failed", "Re-queue all 2 failed", `action="/jobs/messages/f1/requeue"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/jobs lacks %q", want)
 		}
@@ -149,7 +161,7 @@ func TestPagesJobsRelayAndRequeue(t *testing.T) {
 	if _, loc, _ := c.post("/jobs/requeue-failed", url.Values{}); !strings.HasPrefix(loc, "/jobs?state=queued") {
 		t.Errorf("requeue all: %s", loc)
 	}
-	if _, body := c.get("/jobs"); !strings.Contains(body, "Re-queued 1 failed") || !strings.Contains(body, "3 queued") {
+	if _, body := c.get("/jobs"); !strings.Contains(body, "Re-queued 1 failed") || !strings.Contains(body, "3 waiting for the relay") {
 		t.Error("requeue all did not re-queue the last failed message")
 	}
 }

@@ -77,8 +77,8 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if len(errs) == 0 {
-		if err := p.changePassword(ctx, u.Username, c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
-			if !errs.addErr("old_password", err) {
+		if err := p.accounts.ChangeOwnPassword(ctx, actor(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
+			if !errs.addErr(orDefault(training.FieldOf(err), "old_password"), err) {
 				return err
 			}
 		}
@@ -87,7 +87,6 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 		// Passwords are never sent back into the page.
 		return p.renderForm(c, "password", "Change password", errs, struct{ Min int }{accounts.MinPasswordLength})
 	}
-	p.audit(c, training.AuditAccountChanged, training.TargetUser, u.Username, training.AuditOK, "own password changed")
 	// The change ended every session of this user, this one included:
 	// carry on in a new one.
 	if old := principalOf(c).session; old != nil {

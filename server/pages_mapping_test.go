@@ -23,16 +23,23 @@ func TestPagesColumnMapping(t *testing.T) {
 	if err := os.WriteFile(file, []byte("Ref,Person,CSE done\n101,A,01/10/2026\n102,B,02/10/2026\n103,C,03/10/2026\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Unrecognised: the form comes back with the reason and the fields kept.
-	status, _, body := c.upload("/upload", file, map[string]string{"full": "0"})
-	if status != http.StatusUnprocessableEntity && status != http.StatusOK && status != http.StatusBadRequest {
-		t.Fatalf("unmapped upload: %d", status)
+	// Unrecognised: the file is kept, and its page says why, lists the
+	// headers found with a pick list each, and offers nothing to confirm.
+	status, loc, _ := c.upload("/upload", file, map[string]string{"full": "0"})
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/imp-") {
+		t.Fatalf("unmapped upload: %d %s", status, loc)
 	}
-	if !strings.Contains(body, "No header row was found") {
-		t.Fatalf("unmapped upload does not say why:\n%.600s", body)
+	_, body := c.get(loc)
+	for _, want := range []string{"No header row was found", "There is a problem", `name="col_field_0"`, `name="col_field_2"`, "CSE done", "You do not need to choose the file again"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the kept attempt's page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `id="confirm"`) {
+		t.Error("a file that could not be read offers Confirm")
 	}
 	// A mapping typed on the form.
-	status, loc, _ := c.upload("/upload", file, map[string]string{"full": "0", "map_lines": "Ref=id\nCSE done=course:cse-recognition"})
+	status, loc, _ = c.upload("/upload", file, map[string]string{"full": "0", "map_lines": "Ref=id\nCSE done=course:cse-recognition"})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/upload/imp-") {
 		t.Fatalf("mapped upload: %d %s", status, loc)
 	}

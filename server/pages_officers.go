@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -21,6 +21,8 @@ type officersView struct {
 	AllCourses      []training.Course
 	StatusOptions   []training.Status
 	List            *officerTable
+	// Heading says what the list is, from its filter (listTitle).
+	Heading string
 }
 
 func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
@@ -70,7 +72,8 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
 		AllCourses: v.DS.Courses, StatusOptions: training.Statuses}
 	view.List = p.officerTable(c, v, q, list, "/officers")
-	return p.render(c, http.StatusOK, "officers", "Officers", view)
+	view.Heading, _ = listTitle(q, v.DS.Courses, p.today(), len(list))
+	return p.render(c, http.StatusOK, "officers", view.Heading, view)
 }
 
 // officerRow is one course on the officer page.
@@ -182,7 +185,7 @@ func (p *webPages) pageExportOfficers(c echo.Context) error {
 	}
 	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", c.Param("format"), q.AsOf, len(list)))
 	var buf bytes.Buffer
-	name := "officers-" + q.AsOf.String()
+	_, name := listTitle(q, v.DS.Courses, p.today(), len(list))
 	switch c.Param("format") {
 	case "xlsx":
 		if err := export.OfficersXLSX(&buf, list, v.DS.Courses); err != nil {

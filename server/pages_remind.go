@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/jobs"
-	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -87,12 +87,12 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 	row("List", "Officer ID", "Name", "Unit", "Email", "Reason", "Course", "Status", "Due", "Stage", "Why")
 	for _, r := range plan.Reminders {
 		for _, it := range r.Items {
-			row("remind", r.DisplayID, r.Name, r.Unit, r.Email, "", it.Title, statusLabel(it.Status), it.Due.String(), it.Stage, it.Why)
+			row("remind", r.DisplayID, r.Name, r.Unit, r.Email, "", it.Title, it.Words, it.Due.String(), it.Stage, it.Why)
 		}
 	}
 	for _, r := range plan.CannotRemind {
 		for _, it := range r.Items {
-			row("cannot remind", r.DisplayID, r.Name, r.Unit, "", r.Reason, it.Title, statusLabel(it.Status), it.Due.String(), it.Stage, it.Why)
+			row("cannot remind", r.DisplayID, r.Name, r.Unit, "", r.Reason, it.Title, it.Words, it.Due.String(), it.Stage, it.Why)
 		}
 	}
 	return w.Flush()

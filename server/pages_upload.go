@@ -82,9 +82,14 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers = true, false
+	opts.DryRun, opts.Confirmed, opts.KeepFailed = true, false, true
 	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
+		if p.keptAttempt(c, rep) {
+			// Unrecognised headers: the file is kept, and its page offers
+			// a pick list for every column; it is never chosen again.
+			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+		}
 		var errs formErrors
 		if errs.addErr(uploadField(training.FieldOf(err)), err) {
 			return p.renderForm(c, "upload", "Upload", errs, view)
@@ -95,16 +100,23 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 }
 
 type previewView struct {
-	ID          string
-	Report      *importers.Report
-	Preview     bool
-	CanConfirm  bool
-	MessageKind string
-	ErrorsXLSX  string
+	ID         string
+	Report     *importers.Report
+	Preview    bool
+	CanConfirm bool
+	// Mine: the viewer uploaded this preview and may decide it (Remap:
+	// change its columns); CanCancel: an admin may cancel someone else's
+	// (training.CheckPreviewDecision).
+	Mine, Remap, CanCancel bool
+	MessageKind            string
+	ErrorsXLSX             string
 	// Choices are what a column can be read as (the column list's pick
 	// lists); Courses, the courses a one-course file can be for.
 	Choices []columnChoice
 	Courses []training.Course
+	// Failed is a reading that failed: the page shows the problem in the
+	// error summary and the columns to choose, and nothing to confirm.
+	Failed bool
 }
 
 // columnChoice is one entry of a column's pick list.
@@ -116,7 +128,18 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 	v := &previewView{ID: rep.ImportID, Report: rep, Preview: preview,
 		ErrorsXLSX: "/api/v1/imports/" + url.PathEscape(rep.ImportID) + "/errors.xlsx"}
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
+	v.Failed = rep.Outcome == training.OutcomeFailed
 	if preview {
+		// Whose it is, from the kept upload (a failed reading's report
+		// may not say).
+		by := rep.By
+		if up, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now()); err == nil {
+			by = up.By
+		}
+		u, _ := currentUser(c)
+		v.Mine = training.CheckPreviewDecision(u, by, false) == nil
+		v.Remap, v.CanCancel = v.Mine, training.CheckPreviewDecision(u, by, true) == nil
+		v.CanConfirm = v.CanConfirm && v.Mine
 		cs, err := p.store.Courses(c.Request().Context())
 		if err != nil {
 			return err
@@ -126,7 +149,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 			v.Choices = append(v.Choices, columnChoice{string(f.Field), f.Label})
 		}
 		for _, course := range cs {
-			v.Choices = append(v.Choices, columnChoice{"course:" + course.ID, "completion date of " + course.Title})
+			v.Choices = append(v.Choices, columnChoice{"course:" + course.ID, importers.CourseChoicePrefix + course.Title})
 		}
 	}
 	switch {
@@ -191,14 +214,24 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 		return err
 	}
 	u, _ := currentUser(c)
+	opts.KeepFailed = true
 	rep, err := p.previewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
+		if p.keptAttempt(c, rep) {
+			// The failed reading replaced the preview (and its Confirm).
+			return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+		}
 		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", msg)
 		}
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/upload/"+url.PathEscape(rep.ImportID))
+}
+
+// keptAttempt reports whether rep is a failed reading kept with its file.
+func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
+	return p.keptFailure(c.Request().Context(), rep)
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {

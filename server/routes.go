@@ -26,10 +26,10 @@ package server
 //     meView(status, courses, asOf) (the officer page's plain view),
 //     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
 //     is kept in the store as a preview under the report's ImportID),
-//     s.confirmImport(ctx, user, id, confirmLeavers), s.cancelImport(ctx, user, requestID, id)
+//     s.confirmImport(ctx, user, id, confirmed), s.cancelImport(ctx, user, requestID, id)
 //     (only the uploader decides a preview; an admin may cancel it),
 //     s.importReport(ctx, id) (logged import or kept preview),
-//     s.changePassword(ctx, username, old, new),
+//     s.accounts (internal/accounts: every account change, with its audit event),
 //     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
 //   - Render with Echo's renderer: set e.Renderer in pageRoutes and call
 //     c.Render(status, name, data). Set s.pageError to render error pages
@@ -49,7 +49,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 
-	e.Use(s.requestID, s.observe, s.compressResponses, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+	e.Use(s.requestID, s.observe, s.compressResponses, s.recoverPanic, s.securityHeaders, s.xapiHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
 		admin = training.RoleAdmin
@@ -72,6 +72,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/openapi.json", s.openAPI)
 	api.POST("/login", s.loginJSON)
 	api.GET("/me/:token", s.apiMe)
+	e.GET("/xapi/about", s.xapiAbout)
 
 	// CLI forwarding: only Config.LocalToken, checked in the handler.
 	api.POST("/cli", s.cli)
@@ -97,6 +98,13 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/mappings", s.apiMappings, staff)
 	api.DELETE("/mappings/:name", s.apiMappingDelete, staff)
 	api.POST("/completions", s.apiCompletions, staff)
+	api.GET("/xapi/waiting", s.apiXAPIWaiting, staff)
+	api.POST("/xapi/rematch", s.apiXAPIRematch, staff)
+	// xAPI statements (learning platforms, LRS forwarding): HTTP Basic
+	// with an API token as the password, or Bearer (auth.go).
+	e.POST("/xapi/statements", s.xapiPost, staff)
+	e.PUT("/xapi/statements", s.xapiPut, staff)
+	e.GET("/xapi/statements", s.xapiGet, staff)
 	api.PUT("/courses", s.apiCoursesPut, staff)
 	api.POST("/courses/preview", s.apiCoursesPreview, staff)
 	api.PUT("/courses/:id", s.apiCoursePut, staff)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -39,11 +41,18 @@ type Config struct {
 	// (training.LinkKey).
 	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
-	Jobs           Jobs
+	Jobs Jobs
+	// MailDrop is the folder mail is written to as .eml files when there
+	// is no SMTP relay ("" when there is one): the Jobs page then says
+	// "written to files" and shows no relay state.
+	MailDrop       string
 	MaxUploadBytes int64
 	CookieSecure   bool
 	// DemoAllowed shows "load demo data" on an empty dashboard.
 	DemoAllowed bool
+	// XAPIHomePage is the xAPI account homePage whose account names are
+	// officer IDs (MUSTER_XAPI_HOMEPAGE); empty accepts any home page.
+	XAPIHomePage string
 	// LocalToken is accepted only on POST /api/v1/cli (CLI forwarding).
 	LocalToken string
 	// ExecCLI runs a muster CLI command in-process for POST /api/v1/cli;
@@ -137,6 +146,40 @@ const (
 	shutdownGrace = 30 * time.Second
 )
 
+// readModel is what the server reads through: the live read model
+// (*live.Model), tested on its own in internal/live.
+type readModel interface {
+	// Current brings the model to the store's revision as far as it can
+	// without waiting for a full read.
+	Current(ctx context.Context) error
+	// Dataset is an immutable Dataset at the model's revision (shared).
+	Dataset(ctx context.Context) (*training.Dataset, error)
+	// Revision is the model's revision, -1 before the first load.
+	Revision() int64
+	// View calls fn with the model's Dataset under its read lock.
+	View(fn func(ds *training.Dataset))
+	// Scope and Units are what a viewer may see and the roster's unit
+	// paths, kept per revision.
+	Scope(u training.User, ds *training.Dataset) training.Scope
+	Units(ds *training.Dataset) reports.Units
+	// Report and ReportJSON are today's unrestricted figures from the
+	// live index (ok false for another date).
+	Report(asOf training.Date, unit string, courses []string) (*live.Entry, bool)
+	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
+	// Build builds a report once per key and revision.
+	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
+	// Post records completions by group commit and returns the revision.
+	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
+	// PostBatch records an xAPI post (completions, removals, statements)
+	// in the same group commit.
+	PostBatch(b live.Batch) (int64, error)
+	// Store is the store whose roster writes refresh the model.
+	Store() training.Store
+	// Tail follows the change feed until ctx ends.
+	Tail(ctx context.Context)
+	Close()
+}
+
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
 	cfg     Config
@@ -146,15 +189,15 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	cache   *dataCache
 	// compress holds the reused encoders of compressed responses.
 	compress *compressors
 	linkKey  []byte
 	hashing  *hashGate
 	imports  *importGate
-	live     *liveModel
-	commits  *committer
-	oidc     *oidcClient // nil: no single sign-on
+	// live is the read model: the roster and today's figures kept
+	// current from the change feed, and the caches (internal/live).
+	live readModel
+	oidc *oidcClient // nil: no single sign-on
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
@@ -213,20 +256,29 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Clock,
 		metrics:  newMetrics(),
 		limits:   newLoginLimiter(),
-		cache:    newDataCache(),
 		compress: newCompressors(),
 		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing:  newHashGate(cfg.Limits),
 		imports:  newImportGate(cfg.Limits),
-		live:     newLiveModel(),
 		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
-	s.store = liveStore{Store: cfg.Store, s: s}
-	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}
-	s.commits = &committer{s: s}
+	s.live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
+		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) },
+		// People or courses may have changed: xAPI statements waiting for
+		// them may match now (docs/xapi.md).
+		AfterRefresh: func(ctx context.Context) {
+			if n, err := s.rematchStatements(ctx); err != nil {
+				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
+			} else if n > 0 {
+				s.log.Info("xapi: waiting statements now match", "statements", n)
+			}
+		}})
+	// Writes through this replica refresh the figures before they return.
+	s.store = s.live.Store()
+	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -268,7 +320,7 @@ func (s *Server) Run(ctx context.Context) error {
 
 	tailCtx, stopTail := context.WithCancel(ctx)
 	tailDone := make(chan struct{})
-	go func() { defer close(tailDone); s.tailLive(tailCtx) }()
+	go func() { defer close(tailDone); s.live.Tail(tailCtx) }()
 	defer func() { stopTail(); <-tailDone }()
 
 	errc := make(chan error, 1)
@@ -329,7 +381,7 @@ const DefaultOneTimePasswordTTL = 72 * time.Hour
 // any replica can confirm them) and expire there; nothing is left to remove
 // but a reload of the live figures that may be running.
 func (s *Server) Close() error {
-	s.live.reloads.Wait()
+	s.live.Close()
 	return nil
 }
 

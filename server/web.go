@@ -17,7 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -196,6 +196,9 @@ var webFuncs = template.FuncMap{
 		return p.String()
 	},
 	"statusLabel": statusLabel,
+	"describe":    training.Describe,
+	"count":       formatCount,
+	"minus":       func(a, b int) int { return a - b },
 	"lastPart": func(u string) string {
 		parts := training.SplitUnit(u)
 		if len(parts) == 0 {
@@ -310,24 +313,8 @@ var webFuncs = template.FuncMap{
 	},
 }
 
-// statusLabel is a status in words.
-func statusLabel(s training.Status) string {
-	switch s {
-	case training.StatusCompliant:
-		return "Compliant"
-	case training.StatusOverdue:
-		return "Overdue"
-	case training.StatusDueSoon:
-		return "Due soon"
-	case training.StatusOutstanding:
-		return "Outstanding"
-	case training.StatusExempt:
-		return "Exempt"
-	case training.StatusNotRequired:
-		return "Not required"
-	}
-	return string(s)
-}
+// statusLabel is a status in words: training's one wording.
+func statusLabel(s training.Status) string { return training.StatusLabel(s) }
 
 // sourceText says where a record came from, in words.
 func sourceText(src training.Source) string {

@@ -41,6 +41,15 @@ type CompletionBatch struct {
 	// Imports are the history entries the completions belong to (one per
 	// client per hour): Summary holds the counts this batch adds.
 	Imports []ImportRecord
+	// Removed are completions taken back (by voided xAPI statements): a
+	// stored completion is removed when it is the same (SameCompletion)
+	// and came from the same history entry (Source.ImportID), so one that
+	// a file also reported is kept.
+	Removed []Completion
+	// Statements are xAPI statements stored with the batch (created, or
+	// replaced when one with the same ID and Hash is stored); one whose
+	// ID is stored with another Hash fails the batch with ErrConflict.
+	Statements []Statement
 }
 
 // Change is one logged roster change: what revision it made and the
@@ -48,6 +57,8 @@ type CompletionBatch struct {
 type Change struct {
 	Revision    int64
 	Completions []Completion
+	// Removed are the completions the change took back (see CompletionBatch).
+	Removed []Completion
 }
 
 // ChangeLogSize is how many changes a store keeps in its log: a replica
@@ -64,6 +75,17 @@ func ApplyChange(ds *Dataset, ch Change) []string {
 	var touched []string
 	if ds.Completions == nil {
 		ds.Completions = map[string][]Completion{}
+	}
+	for _, r := range ch.Removed {
+		have := ds.Completions[r.OfficerID]
+		next, changed := RemoveCompletions(have, []Completion{r})
+		if !changed {
+			continue
+		}
+		ds.Completions[r.OfficerID] = next
+		if !slices.Contains(touched, r.OfficerID) {
+			touched = append(touched, r.OfficerID)
+		}
 	}
 	for _, c := range ch.Completions {
 		have := ds.Completions[c.OfficerID]

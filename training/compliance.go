@@ -53,6 +53,11 @@ type CourseStatus struct {
 	Due Date `json:"due"`
 	// Exemption is the exemption covering the date, if any.
 	Exemption *Exemption `json:"exemption,omitempty"`
+	// RenewBy is set while a compliant completion is inside its renewal
+	// window (the course's due_soon_days, or renew_within_days when longer,
+	// before it lapses): the date the renewal is due, which is Expires.
+	// Zero otherwise.
+	RenewBy Date `json:"renew_by,omitzero"`
 }
 
 // ActionDate is the date a reminder is about: the due date when the
@@ -108,6 +113,9 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 		cs.Expires = expiryOf(c, comps, l.Date)
 		if cs.Expires.IsZero() || asOf.Before(cs.Expires) {
 			cs.Status = StatusCompliant
+			if !cs.Expires.IsZero() && asOf.DaysUntil(cs.Expires) <= max(c.DueSoonDays, c.RenewWithinDays) {
+				cs.RenewBy = cs.Expires
+			}
 			return cs
 		}
 		cs.Due = cs.Expires

@@ -29,6 +29,9 @@ type Course struct {
 	RenewWithinDays int `json:"renew_within_days,omitempty" yaml:"renew_within_days,omitempty"`
 	// Audience says who must do the course; the zero Audience is everyone.
 	Audience Audience `json:"audience" yaml:"audience,omitempty"`
+	// ActivityIDs are the xAPI activity IRIs that stand for this course:
+	// a statement about one of them is about this course (docs/xapi.md).
+	ActivityIDs []string `json:"activity_ids,omitempty" yaml:"activity_ids,omitempty"`
 	// Retired courses are kept with their completions but no longer
 	// counted, shown or reminded of (Dataset.Courses leaves them out).
 	Retired bool `json:"retired,omitempty" yaml:"retired,omitempty"`
@@ -70,6 +73,13 @@ func (c Course) Normalize() Course {
 		}
 	}
 	c.Aliases = aliases
+	ids := make([]string, 0, len(c.ActivityIDs))
+	for _, a := range c.ActivityIDs {
+		if a = strings.TrimSpace(a); a != "" {
+			ids = append(ids, a)
+		}
+	}
+	c.ActivityIDs = ids
 	c.Audience = c.Audience.Normalize()
 	return c
 }

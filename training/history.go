@@ -30,6 +30,21 @@ func MergeCompletions(have, add []Completion) ([]Completion, bool) {
 	return have, true
 }
 
+// RemoveCompletions returns one officer's completions have without those
+// of rm (same completion from the same history entry, see
+// CompletionBatch.Removed), in a new slice when any went, and whether any did.
+func RemoveCompletions(have, rm []Completion) ([]Completion, bool) {
+	gone := func(h Completion) bool {
+		return slices.ContainsFunc(rm, func(r Completion) bool {
+			return r.OfficerID == h.OfficerID && SameCompletion(h, r) && r.Source.ImportID == h.Source.ImportID
+		})
+	}
+	if !slices.ContainsFunc(have, gone) {
+		return have, false
+	}
+	return slices.DeleteFunc(slices.Clone(have), gone), true
+}
+
 // MergeExemptions puts the exemptions of add into one officer's
 // exemptions have: one per course, a later one replacing an earlier one
 // (within add too). The result is sorted by course; have's backing array

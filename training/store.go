@@ -23,6 +23,7 @@ type Store interface {
 	MappingStore
 	AuditStore
 	RetentionStore
+	StatementStore
 	OnceStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
@@ -66,6 +67,22 @@ type RosterStore interface {
 	ChangeFeed
 }
 
+// StatementStore keeps xAPI statements (written with completions, see
+// CompletionBatch.Statements).
+type StatementStore interface {
+	// Statements returns the stored statements with these IDs; IDs not
+	// stored are left out of the map.
+	Statements(ctx context.Context, ids []string) (map[string]Statement, error)
+	// VoidedBy returns, for those of ids that a stored voiding statement
+	// voids, the ID of that voiding statement (a void may arrive before
+	// the statement it voids).
+	VoidedBy(ctx context.Context, ids []string) (map[string]string, error)
+	// WaitingStatements lists the statements waiting for a person or a
+	// course (StatementStatus.Waiting), oldest first, at most limit
+	// (limit <= 0: all).
+	WaitingStatements(ctx context.Context, limit int) ([]Statement, error)
+}
+
 // UploadStore keeps the file of a dry-run upload until it is confirmed,
 // cancelled or expires, so that any replica can confirm what another
 // one previewed.
@@ -92,13 +109,13 @@ type Upload struct {
 	ID       string // the preview's import ID
 	FileName string
 	By       string // who uploaded it
-	// Full, Strict, ConfirmLeavers and Sheet are the import options the
+	// Full, Strict, Confirmed and Sheet are the import options the
 	// preview ran with.
-	Full, Strict, ConfirmLeavers bool
-	Sheet                        string
-	Data                         []byte // the file as uploaded
-	Report                       []byte // the preview's report (JSON), shown until confirmed
-	Created, Expires             time.Time
+	Full, Strict, Confirmed bool
+	Sheet                   string
+	Data                    []byte // the file as uploaded
+	Report                  []byte // the preview's report (JSON), shown until confirmed
+	Created, Expires        time.Time
 }
 
 // UploadQuota bounds kept uploads by their Size: per user and in total

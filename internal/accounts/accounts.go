@@ -25,6 +25,9 @@ type Service struct {
 	// Hash hashes a password; nil is HashPassword. The server passes its
 	// own, which bounds how many run at once.
 	Hash func(ctx context.Context, password string) (string, error)
+	// Check checks a password against a hash; nil is CheckPassword. The
+	// server passes its own, through the same bound.
+	Check func(ctx context.Context, password, encoded string) (bool, error)
 	// Log receives audit events that could not be recorded (never their
 	// content).
 	Log *slog.Logger
@@ -113,6 +116,53 @@ func (in Input) apply(u *training.User, ds *training.Dataset) error {
 		// A manager needs a unit or an officer link.
 		return u.CheckScope()
 	}
+	return nil
+}
+
+func (s *Service) check(ctx context.Context, password, encoded string) (bool, error) {
+	if s.Check != nil {
+		return s.Check(ctx, password, encoded)
+	}
+	return CheckPassword(password, encoded)
+}
+
+// ChangeOwnPassword sets by's password after checking their current one
+// (the change-password page); it clears MustChangePassword. A wrong
+// current password is invalid on field "old_password".
+func (s *Service) ChangeOwnPassword(ctx context.Context, by Actor, oldPassword, newPassword string) error {
+	if len(newPassword) < MinPasswordLength {
+		return training.FieldErrorf(training.KindInvalid, "new_password", "the new password must have at least %d characters", MinPasswordLength)
+	}
+	wrong := training.FieldErrorf(training.KindInvalid, "old_password", "the current password is wrong")
+	// Check the current password first (outside the store's write lock),
+	// then hash the new one.
+	cur, err := s.Store.User(ctx, by.Username)
+	if err != nil {
+		return err
+	}
+	ok, err := s.check(ctx, oldPassword, cur.PasswordHash)
+	if training.KindOf(err) == training.KindBusy {
+		return err
+	}
+	if !ok {
+		return wrong
+	}
+	hash, err := s.hash(ctx, newPassword)
+	if err != nil {
+		return err
+	}
+	err = s.Store.UpdateUser(ctx, by.Username, func(u *training.User) error {
+		if u.PasswordHash != cur.PasswordHash {
+			// Changed meanwhile: the password checked is no longer the current one.
+			return wrong
+		}
+		u.SetPassword(hash, false, s.Now())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.audit(ctx, by, by.Username, "own password changed")
 	return nil
 }
 

@@ -150,3 +150,32 @@ func TestCreateRules(t *testing.T) {
 		t.Errorf("refused accounts were stored: %+v", users)
 	}
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	s := newService(t)
+	s.Hash, s.Check = nil, nil // the real argon2id, both ways
+	ctx := t.Context()
+	if _, err := s.FirstAdmin(ctx, "the first password"); err != nil {
+		t.Fatal(err)
+	}
+	admin := Actor{Username: "admin"}
+	if err := s.ChangeOwnPassword(ctx, admin, "not it", "a new long password"); training.FieldOf(err) != "old_password" {
+		t.Errorf("a wrong current password: %v, want invalid on old_password", err)
+	}
+	if err := s.ChangeOwnPassword(ctx, admin, "the first password", "short"); training.FieldOf(err) != "new_password" {
+		t.Errorf("a short new password: %v, want invalid on new_password", err)
+	}
+	if err := s.ChangeOwnPassword(ctx, admin, "the first password", "a new long password"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.Store.User(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := CheckPassword("a new long password", u.PasswordHash); !ok || err != nil || u.MustChangePassword {
+		t.Errorf("after the change: ok=%v err=%v must change=%v", ok, err, u.MustChangePassword)
+	}
+	if got := changes(t, s); !slices.Contains(got, "admin admin own password changed") {
+		t.Errorf("the change is not in the audit trail: %q", got)
+	}
+}

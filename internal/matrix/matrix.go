@@ -54,10 +54,16 @@ type Person struct {
 }
 
 // Cell is one person's standing on one course, as training.Evaluate
-// decided it, with the dates that go with the status.
+// decided it, with the dates that go with the status and the words
+// training.Describe gives it (the one wording pages, emails and exports share).
 type Cell struct {
 	Course string          `json:"course"`
 	Status training.Status `json:"status"`
+	// Label and Detail are training.Describe's: "Overdue", "— was due 02/01/2026".
+	Label  string `json:"label"`
+	Detail string `json:"detail,omitempty"`
+	// Class names the colour (the status, or "renew" inside the renewal window).
+	Class string `json:"class"`
 	// Due is when the course must be (re)done: overdue, due soon, outstanding.
 	Due training.Date `json:"due,omitzero"`
 	// Completed is the date of the completion that decided the status.
@@ -71,7 +77,8 @@ type Cell struct {
 
 // CellOf is the cell for a status from training.Evaluate.
 func CellOf(cs training.CourseStatus) Cell {
-	c := Cell{Course: cs.CourseID, Status: cs.Status, Due: cs.Due, Expires: cs.Expires}
+	d := training.Describe(cs)
+	c := Cell{Course: cs.CourseID, Status: cs.Status, Label: d.Label, Detail: d.Detail, Class: d.Class, Due: cs.Due, Expires: cs.Expires}
 	if cs.Completion != nil {
 		c.Completed = cs.Completion.Date
 	}
@@ -81,30 +88,25 @@ func CellOf(cs training.CourseStatus) Cell {
 	return c
 }
 
-// DateText is the date that goes with the status, in words: "due
-// 01/02/2026", "completed 01/02/2025, expires 01/02/2026", "until
-// 30/06/2026". The page and the xlsx print it beside the status's name.
+// DateText is what goes beside the label: Describe's detail ("— was due
+// 02/01/2026", "until 03/03/2027") and, for a compliant cell, the date it
+// was completed. The page and the xlsx print it.
 func (c Cell) DateText() string {
-	switch c.Status {
-	case training.StatusOverdue, training.StatusDueSoon, training.StatusOutstanding:
-		if !c.Due.IsZero() {
-			return "due " + c.Due.UK()
-		}
-	case training.StatusCompliant:
-		var parts []string
-		if !c.Completed.IsZero() {
-			parts = append(parts, "completed "+c.Completed.UK())
-		}
-		if !c.Expires.IsZero() {
-			parts = append(parts, "expires "+c.Expires.UK())
-		}
-		return strings.Join(parts, ", ")
-	case training.StatusExempt:
-		if !c.ExemptUntil.IsZero() {
-			return "until " + c.ExemptUntil.UK()
-		}
+	if c.Status != training.StatusCompliant || c.Completed.IsZero() {
+		return c.Detail
 	}
-	return ""
+	if c.Detail == "" {
+		return "completed " + c.Completed.UK()
+	}
+	return c.Detail + " (completed " + c.Completed.UK() + ")"
+}
+
+// Words is the whole cell in words: the label, then DateText.
+func (c Cell) Words() string {
+	if t := c.DateText(); t != "" {
+		return c.Label + " " + t
+	}
+	return c.Label
 }
 
 // Row is one person and their cells, in the order of Matrix.Courses.

@@ -187,21 +187,26 @@ func TestMatrixBounded(t *testing.T) {
 	build(t, ds, hr, matrix.Request{Unit: demo.Units(40)[0]})
 }
 
-// TestCellDateText: the date beside each status.
-func TestCellDateText(t *testing.T) {
+// TestCellWords: a cell says what training.Describe says, with the
+// completion date beside a compliant status.
+func TestCellWords(t *testing.T) {
 	d := func(s string) training.Date { x, _ := training.ParseDate(s); return x }
+	done := &training.Completion{Date: d("2025-03-04")}
 	for _, tc := range []struct {
-		c    matrix.Cell
+		cs   training.CourseStatus
 		want string
 	}{
-		{matrix.Cell{Status: training.StatusOverdue, Due: d("2026-01-02")}, "due 02/01/2026"},
-		{matrix.Cell{Status: training.StatusCompliant, Completed: d("2025-03-04"), Expires: d("2026-03-04")}, "completed 04/03/2025, expires 04/03/2026"},
-		{matrix.Cell{Status: training.StatusCompliant, Completed: d("2025-03-04")}, "completed 04/03/2025"},
-		{matrix.Cell{Status: training.StatusExempt, ExemptUntil: d("2026-06-30")}, "until 30/06/2026"},
-		{matrix.Cell{Status: training.StatusNotRequired}, ""},
+		{training.CourseStatus{Status: training.StatusOverdue, Due: d("2026-01-02")}, "Overdue — was due 02/01/2026"},
+		{training.CourseStatus{Status: training.StatusCompliant, Completion: done, Expires: d("2026-03-04")}, "Compliant until 03/03/2026 (completed 04/03/2025)"},
+		{training.CourseStatus{Status: training.StatusExempt, Exemption: &training.Exemption{Until: d("2026-06-30")}}, "Exempt until 30/06/2026"},
+		{training.CourseStatus{Status: training.StatusNotRequired}, "Not required"},
 	} {
-		if got := tc.c.DateText(); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
+		c := matrix.CellOf(tc.cs)
+		if got := c.Words(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.cs, got, tc.want)
+		}
+		if want := training.Describe(tc.cs); c.Label != want.Label || !strings.HasPrefix(c.DateText(), want.Detail) || c.Class != want.Class {
+			t.Errorf("%+v: cell %+v, Describe %+v", tc.cs, c, want)
 		}
 	}
 }

@@ -86,11 +86,21 @@ func liveTargets(ctx context.Context, st training.Store, client *http.Client, ba
 
 	var posts Result
 	var wg sync.WaitGroup
-	wg.Go(func() { posts = postCompletions(ctx, client, base, secret, ids, asOf, cfg) })
+	post, target := postCompletions, "post-completion"
+	if cfg.Mode == "xapi" {
+		post, target = postStatements, fmt.Sprintf("xapi-stmts/%d", cfg.Batch)
+	}
+	wg.Go(func() { posts = post(ctx, client, base, secret, ids, asOf, cfg) })
 	busy := hammer(ctx, client, read, rcfg)
 	wg.Wait()
 	busy.Store, busy.Target = name, "bcu-read+posts"
-	posts.Store, posts.Target = name, "post-completion"
+	posts.Store, posts.Target = name, target
+	if quiet.P99 > 0 {
+		progress(fmt.Sprintf("%s: BCU read p99 during the posts / alone: %.2f×", name, float64(busy.P99)/float64(quiet.P99)))
+	}
+	if cfg.Mode == "xapi" {
+		progress(fmt.Sprintf("%s: %.0f statements/s in batches of %d (requests counts statements; latencies are per batch)", name, posts.Throughput(), cfg.Batch))
+	}
 	progress(fmt.Sprintf("%s: process RSS after the run %s (server and load clients)", name, rss()))
 	return []Result{quiet, busy, posts}, nil
 }
@@ -98,31 +108,42 @@ func liveTargets(ctx context.Context, st training.Store, client *http.Client, ba
 // postCompletions runs cfg.Posters clients, each posting one completion
 // per request (a random officer, course and recent date) for cfg.Duration.
 func postCompletions(ctx context.Context, c *http.Client, base, secret string, ids []string, asOf training.Date, cfg Config) Result {
+	courses := training.DefaultCourses()
+	return postLoop(ctx, c, cfg, 9, 1, http.StatusCreated, func(rng *rand.Rand) *http.Request {
+		body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, ids[rng.IntN(len(ids))],
+			courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	})
+}
+
+// postLoop runs cfg.Posters clients, each sending the requests next makes
+// (from its own random source, seeded with seed) for cfg.Duration; a
+// request is an error unless it answers want. The result counts items:
+// each request carries perRequest of them (a batch); latencies are per request.
+func postLoop(ctx context.Context, c *http.Client, cfg Config, seed uint64, perRequest, want int, next func(*rand.Rand) *http.Request) Result {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
 		errs      atomic.Int64
 		wg        sync.WaitGroup
 	)
-	courses := training.DefaultCourses()
 	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
 	for p := range cfg.Posters {
 		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(p), 9))
+			rng := rand.New(rand.NewPCG(uint64(p), seed))
 			var mine []time.Duration
 			for ctx.Err() == nil && time.Now().Before(deadline) {
-				body := fmt.Sprintf(`[{"officer_id":%q,"course":%q,"date":%q}]`, ids[rng.IntN(len(ids))],
-					courses[rng.IntN(len(courses))].ID, asOf.AddDays(-rng.IntN(30)).String())
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/completions", bytes.NewBufferString(body))
-				req.Header.Set("Authorization", "Bearer "+secret)
-				req.Header.Set("Content-Type", "application/json")
+				req := next(rng)
 				t0 := time.Now()
 				resp, err := c.Do(req)
 				if err == nil {
 					_, err = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
-					if err == nil && resp.StatusCode != http.StatusCreated {
+					if err == nil && resp.StatusCode != want {
 						err = fmt.Errorf("%s", resp.Status)
 					}
 				}
@@ -138,7 +159,7 @@ func postCompletions(ctx context.Context, c *http.Client, base, secret string, i
 		})
 	}
 	wg.Wait()
-	r := Result{Requests: len(latencies) + int(errs.Load()), Errors: int(errs.Load()), Elapsed: time.Since(start)}
+	r := Result{Requests: (len(latencies) + int(errs.Load())) * perRequest, Errors: int(errs.Load()), Elapsed: time.Since(start)}
 	summarise(&r, latencies)
 	return r
 }

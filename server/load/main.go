@@ -7,6 +7,7 @@
 //	go run ./server/load                      # bolt and Redis (redis-server on PATH or MUSTER_REDIS_URL)
 //	go run ./server/load -stores bolt -duration 20s
 //	go run ./server/load -mode live -posters 4 -readers 8   # reads of one BCU while single completions are posted
+//	go run ./server/load -mode xapi -stores bolt -batch 100  # reads of one BCU while batches of xAPI statements are posted
 //	go run ./server/load -mode static -stores bolt            # force-wide JSON gzipped, against a static server
 //
 // Redis: MUSTER_REDIS_URL (or -redis-url) names a server to use (its keys
@@ -23,7 +24,6 @@ import (
 	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -41,6 +41,7 @@ import (
 	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/storage/redis"
+	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
@@ -66,6 +67,8 @@ type Config struct {
 	// clients read one BCU's compliance JSON.
 	Mode             string
 	Posters, Readers int
+	// Batch is the statements per request of mode "xapi".
+	Batch int
 	// AcceptEncoding, when set, is sent with every measured read and the
 	// body is read as sent (mode static: gzip).
 	AcceptEncoding string
@@ -96,9 +99,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure each target")
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
-	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
-	fs.IntVar(&cfg.Readers, "readers", 8, "live mode: clients reading one BCU's compliance JSON")
+	fs.IntVar(&cfg.Readers, "readers", 8, "live and xapi modes: clients reading one BCU's compliance JSON")
+	fs.IntVar(&cfg.Batch, "batch", 100, "xapi mode: statements per POST /xapi/statements")
 	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
 	verbose := fs.Bool("v", false, "log the server's warnings")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -125,7 +129,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	fmt.Fprintf(out, "machine: %d CPUs (%s), GOMAXPROCS %d, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	if cfg.Mode == "live" {
+	if cfg.Mode == "live" || cfg.Mode == "xapi" {
 		fmt.Fprintf(out, "force: %d officers in %d units; %d posting clients, %d reading clients; ", cfg.Officers, cfg.Units, cfg.Posters, cfg.Readers)
 	} else {
 		fmt.Fprintf(out, "force: %d officers in %d units; %d clients; ", cfg.Officers, cfg.Units, cfg.Clients)
@@ -233,7 +237,7 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	if cfg.Mode == "static" {
 		return staticTargets(ctx, client, base, asOf, cfg, name, progress)
 	}
-	if cfg.Mode == "live" {
+	if cfg.Mode == "live" || cfg.Mode == "xapi" {
 		ids := make([]string, len(cs.Officers))
 		for i, o := range cs.Officers {
 			ids[i] = o.DisplayID
@@ -382,7 +386,7 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 		stopRedis := func() {}
 		if u == "" {
 			var err error
-			if u, stopRedis, err = startRedis(ctx, cfg.Mode == "live"); err != nil {
+			if u, stopRedis, err = startRedis(cfg.Mode == "live"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -403,49 +407,31 @@ var ErrNoRedis = errors.New("no Redis: set MUSTER_REDIS_URL or install redis-ser
 // startRedis starts a private redis-server on a free port: not persistent,
 // or, when durable, with an append-only file synced on every write
 // (appendfsync always), so that an acknowledged post is on disk.
-func startRedis(ctx context.Context, durable bool) (string, func(), error) {
+func startRedis(durable bool) (string, func(), error) {
 	exe, err := exec.LookPath("redis-server")
 	if err != nil {
 		return "", nil, ErrNoRedis
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	dir, err := os.MkdirTemp("", "muster-load-redis-")
 	if err != nil {
 		return "", nil, err
 	}
-	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir}
+	args := []string{"--save", "", "--appendonly", "no"}
 	if durable {
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	}
-	cmd := exec.Command(exe, args...)
-	if err := cmd.Start(); err != nil {
+	// The tests' starter: a free port, taken again if another process
+	// binds it first, and a check that the server answering is this one.
+	srv := redistest.New(exe, dir, args...)
+	if err := srv.Start(); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err
 	}
 	stop := func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		srv.Stop()
 		os.RemoveAll(dir)
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for i := 0; ; i++ {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i > 100 || ctx.Err() != nil {
-			stop()
-			return "", nil, fmt.Errorf("redis-server did not start on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return "redis://" + addr + "/0", stop, nil
+	return "redis://" + srv.Addr() + "/0", stop, nil
 }
 
 // cpuModel reads the CPU model name (Linux), for the report.

@@ -45,6 +45,19 @@ func TestMeasureSmall(t *testing.T) {
 	}
 }
 
+// TestMeasureXAPISmall runs the xapi mode on a small force: batches of
+// statements are accepted while the BCU is read.
+func TestMeasureXAPISmall(t *testing.T) {
+	cfg := Config{Officers: 400, Units: 20, Posters: 2, Readers: 2, Batch: 20, Duration: 2 * time.Second, Mode: "xapi", Stores: []string{"bolt"}}
+	results, err := Measure(context.Background(), cfg, func(s string) { t.Log(s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 3 || results[2].Target != "xapi-stmts/20" || results[2].Errors != 0 || results[2].Requests < cfg.Batch {
+		t.Fatalf("results %+v", results)
+	}
+}
+
 // TestMeasureStatic runs the static mode on a small force: both targets
 // answer gzip, without errors.
 func TestMeasureStatic(t *testing.T) {

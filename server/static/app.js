@@ -31,6 +31,20 @@
   }
   regions();
   window.addEventListener("resize", regions);
+
+  // The phone menu: one button opens and closes it. Without this script
+  // the button stays hidden and the menu is shown.
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("site-menu");
+  if (toggle && menu) {
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { menu.removeAttribute("data-closed"); } else { menu.setAttribute("data-closed", ""); }
+    };
+    toggle.hidden = false;
+    setOpen(false);
+    toggle.addEventListener("click", function () { setOpen(toggle.getAttribute("aria-expanded") !== "true"); });
+  }
   document.addEventListener("toggle", regions, true); // <details> opening
 
   // The GOV.UK error pattern: focus moves to the error summary.

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/muster-police/muster/storage/internal/varint"
@@ -22,6 +23,12 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 	}
 	var rev int64
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := putStatements(tx, b.Statements); err != nil {
+			return err
+		}
+		if err := removeCompletions(tx, b.Removed); err != nil {
+			return err
+		}
 		if err := addCompletions(tx, b.Completions); err != nil {
 			return err
 		}
@@ -43,7 +50,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 				return err
 			}
 		}
-		return log.Put(u64(uint64(rev)), encodeChange(b.Completions))
+		return log.Put(u64(uint64(rev)), encodeChange(b.Completions, b.Removed))
 	})
 	return rev, err
 }
@@ -97,11 +104,11 @@ func (s *Store) changes(ctx context.Context, since int64) ([]training.Change, in
 			if v == nil {
 				return fmt.Errorf("revision %d: %w", r, training.ErrChangesGone)
 			}
-			cs, err := decodeChange(v)
+			cs, rm, err := decodeChange(v)
 			if err != nil {
 				return err
 			}
-			out = append(out, training.Change{Revision: r, Completions: cs})
+			out = append(out, training.Change{Revision: r, Completions: cs, Removed: rm})
 		}
 		return nil
 	})
@@ -109,39 +116,53 @@ func (s *Store) changes(ctx context.Context, since int64) ([]training.Change, in
 }
 
 // A logged change is, per officer: uvarint length, officer ID, uvarint
-// length, that officer's new completions in the roster codec.
-func encodeChange(cs []training.Completion) []byte {
-	byOfficer := map[string][]training.Completion{}
-	var order []string
-	for _, c := range cs {
-		if _, ok := byOfficer[c.OfficerID]; !ok {
-			order = append(order, c.OfficerID)
-		}
-		byOfficer[c.OfficerID] = append(byOfficer[c.OfficerID], c)
-	}
+// length, that officer's new completions in the roster codec; then the
+// same for the completions taken back, the officer ID prefixed with
+// removedMark (StatementMatcher refuses account names with control characters,
+// so no officer ID of a statement holds it).
+func encodeChange(cs, removed []training.Completion) []byte {
 	var w varint.Writer
-	for _, id := range order {
-		w.String(id)
-		w.String(string(encodeCompletions(byOfficer[id])))
+	for _, part := range []struct {
+		mark string
+		cs   []training.Completion
+	}{{"", cs}, {removedMark, removed}} {
+		byOfficer := map[string][]training.Completion{}
+		var order []string
+		for _, c := range part.cs {
+			if _, ok := byOfficer[c.OfficerID]; !ok {
+				order = append(order, c.OfficerID)
+			}
+			byOfficer[c.OfficerID] = append(byOfficer[c.OfficerID], c)
+		}
+		for _, id := range order {
+			w.String(part.mark + id)
+			w.String(string(encodeCompletions(byOfficer[id])))
+		}
 	}
 	return w.B
 }
 
-func decodeChange(b []byte) ([]training.Completion, error) {
-	var out []training.Completion
+// removedMark prefixes an officer's removed completions in a logged change.
+const removedMark = "\x00-"
+
+func decodeChange(b []byte) (added, removed []training.Completion, err error) {
 	r := varint.NewReader(b)
 	for r.Len() > 0 && r.Err() == nil {
 		id, rec := r.Raw(), r.Raw()
 		if r.Err() != nil {
 			break
 		}
-		var err error
-		if out, _, err = decodeCompletions(string(id), rec, nil, out); err != nil {
-			return nil, err
+		if rid, ok := strings.CutPrefix(string(id), removedMark); ok {
+			removed, _, err = decodeCompletions(rid, rec, nil, removed)
+		} else {
+			added, _, err = decodeCompletions(string(id), rec, nil, added)
+		}
+		if err != nil {
+			return nil, nil, err
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, training.Unavailablef("decode change: %v", err)
+		return nil, nil, training.Unavailablef("decode change: %v", err)
 	}
-	return out, nil
+	return added, removed, nil
 }

@@ -59,41 +59,45 @@ type Store struct {
 
 // Bucket names. Index buckets start with "ix-".
 var (
-	bMeta           = []byte("meta")
-	bOfficers       = []byte("officers")
-	bCompletions    = []byte("completions") // officer ID -> all their completions
-	bExemptions     = []byte("exemptions")  // officer ID -> all their exemptions
-	bCourses        = []byte("courses")
-	bImports        = []byte("imports")
-	bImportsByTime  = []byte("ix-imports-at")   // at|id -> nil
-	bImportsByHash  = []byte("ix-imports-hash") // file hash -> id (applied only)
-	bSnapshots      = []byte("snapshots")       // YYYY-MM-DD -> record
-	bUsers          = []byte("users")
-	bSessions       = []byte("sessions")         // id hash -> record
-	bSessionsByUser = []byte("ix-sessions-user") // username\x00idhash -> nil
-	bTokens         = []byte("tokens")           // id -> record
-	bTokensByHash   = []byte("ix-tokens-hash")   // hash -> id
-	bOutbox         = []byte("outbox")           // id -> record
-	bOutboxDue      = []byte("ix-outbox-due")    // next attempt|id -> nil (queued only)
-	bOutboxCreated  = []byte("ix-outbox-created")
-	bOutboxState    = []byte("ix-outbox-state") // state\x00created|id -> nil
-	bLedger         = []byte("ledger")          // ledger key -> message id
-	bLocks          = []byte("locks")
-	bJobRuns        = []byte("jobruns")
-	bJobRunsByStart = []byte("ix-jobruns-started") // started|id -> job name
-	bSettings       = []byte("settings")
-	bUploads        = []byte("uploads")         // id -> kept dry-run upload
-	bMappings       = []byte("mappings")        // name -> saved column mapping
-	bChanges        = []byte("changes")         // revision (8 bytes) -> logged change
-	bAudit          = []byte("audit")           // training.AuditKey -> event
-	bAuditTarget    = []byte("ix-audit-target") // kind\x00id\x00AuditKey -> nil
-	bOnce           = []byte("once")            // once-only key -> its expiry (timeKey's first bytes)
-	bOnceByExpiry   = []byte("ix-once-expires") // expiry|key -> nil
+	bMeta               = []byte("meta")
+	bOfficers           = []byte("officers")
+	bCompletions        = []byte("completions") // officer ID -> all their completions
+	bExemptions         = []byte("exemptions")  // officer ID -> all their exemptions
+	bCourses            = []byte("courses")
+	bImports            = []byte("imports")
+	bImportsByTime      = []byte("ix-imports-at")   // at|id -> nil
+	bImportsByHash      = []byte("ix-imports-hash") // file hash -> id (applied only)
+	bSnapshots          = []byte("snapshots")       // YYYY-MM-DD -> record
+	bUsers              = []byte("users")
+	bSessions           = []byte("sessions")         // id hash -> record
+	bSessionsByUser     = []byte("ix-sessions-user") // username\x00idhash -> nil
+	bTokens             = []byte("tokens")           // id -> record
+	bTokensByHash       = []byte("ix-tokens-hash")   // hash -> id
+	bOutbox             = []byte("outbox")           // id -> record
+	bOutboxDue          = []byte("ix-outbox-due")    // next attempt|id -> nil (queued only)
+	bOutboxCreated      = []byte("ix-outbox-created")
+	bOutboxState        = []byte("ix-outbox-state") // state\x00created|id -> nil
+	bLedger             = []byte("ledger")          // ledger key -> message id
+	bLocks              = []byte("locks")
+	bJobRuns            = []byte("jobruns")
+	bJobRunsByStart     = []byte("ix-jobruns-started") // started|id -> job name
+	bSettings           = []byte("settings")
+	bUploads            = []byte("uploads")                 // id -> kept dry-run upload
+	bMappings           = []byte("mappings")                // name -> saved column mapping
+	bChanges            = []byte("changes")                 // revision (8 bytes) -> logged change
+	bAudit              = []byte("audit")                   // training.AuditKey -> event
+	bAuditTarget        = []byte("ix-audit-target")         // kind\x00id\x00AuditKey -> nil
+	bOnce               = []byte("once")                    // once-only key -> its expiry (timeKey's first bytes)
+	bOnceByExpiry       = []byte("ix-once-expires")         // expiry|key -> nil
+	bStatements         = []byte("statements")              // xAPI statement ID -> statementRec
+	bStatementsWaiting  = []byte("ix-statements-waiting")   // statement ID -> nil (unmatched or orphan)
+	bStatementsVoidedBy = []byte("ix-statements-voided-by") // voided statement ID -> voiding statement ID
 
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry}
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
+		bStatements, bStatementsWaiting, bStatementsVoidedBy}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")

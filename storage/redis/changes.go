@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -33,16 +35,18 @@ import (
 // post before it.
 //
 // KEYS: 1 rev, 2 completions, 3 imports, 4 imports:by-time, 5 changes,
-// 6 apply-lock.
+// 6 apply-lock, 7 statements, 8 statements:waiting, 9 statements:voided-by.
 // ARGV: 1 number of officers n, 2 number of import records m, 3 change
-// payload, 4 stream length cap, then n triples (officer ID, old record or
-// "", new record), then m quadruples (import ID, old record or "", new
-// record, score). Returns {1, revision}, {-1, 0} when a record moved, or
+// payload, 4 stream length cap, 5 number of xAPI statements k, then n
+// triples (officer ID, old record or "", new record; "" deletes it), then
+// m quadruples (import ID, old record or "", new record, score), then k
+// quintuples (statement ID, old record or "", new record, "1" when it
+// waits for HR, the ID it voids or ""). Returns {1, revision}, {-1, 0} when a record moved, or
 // {-2, 0} while an import is being applied.
 var addCompletionsScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[6]) == 1 then return {-2, 0} end
-local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
-local a = 5
+local n, m, k = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
+local a = 6
 for i = 1, n do
   if (redis.call('HGET', KEYS[2], ARGV[a]) or '') ~= ARGV[a + 1] then return {-1, 0} end
   a = a + 3
@@ -52,15 +56,36 @@ for i = 1, m do
   if (redis.call('HGET', KEYS[3], ARGV[b]) or '') ~= ARGV[b + 1] then return {-1, 0} end
   b = b + 4
 end
-a = 5
+local c = b
+for i = 1, k do
+  if (redis.call('HGET', KEYS[7], ARGV[c]) or '') ~= ARGV[c + 1] then return {-1, 0} end
+  c = c + 5
+end
+a = 6
 for i = 1, n do
-  redis.call('HSET', KEYS[2], ARGV[a], ARGV[a + 2])
+  if ARGV[a + 2] == '' then
+    redis.call('HDEL', KEYS[2], ARGV[a])
+  else
+    redis.call('HSET', KEYS[2], ARGV[a], ARGV[a + 2])
+  end
   a = a + 3
 end
 for i = 1, m do
   redis.call('HSET', KEYS[3], ARGV[a], ARGV[a + 2])
   redis.call('ZADD', KEYS[4], ARGV[a + 3], ARGV[a])
   a = a + 4
+end
+for i = 1, k do
+  redis.call('HSET', KEYS[7], ARGV[a], ARGV[a + 2])
+  if ARGV[a + 3] == '1' then
+    redis.call('SADD', KEYS[8], ARGV[a])
+  else
+    redis.call('SREM', KEYS[8], ARGV[a])
+  end
+  if ARGV[a + 4] ~= '' then
+    redis.call('HSET', KEYS[9], ARGV[a + 4], ARGV[a])
+  end
+  a = a + 5
 end
 local rev = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], rev .. '-0', 'c', ARGV[3])
@@ -85,8 +110,8 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			return 0, training.Invalidf("an import record without an ID")
 		}
 	}
-	payload := encodeChange(b.Completions)
-	ids, by := groupBy(b.Completions, func(c training.Completion) string { return c.OfficerID })
+	payload := encodeChange(b.Completions, b.Removed)
+	ids, by := groupBy(append(slices.Clone(b.Removed), b.Completions...), func(c training.Completion) string { return c.OfficerID })
 	importIDs := make([]string, len(b.Imports))
 	for i, r := range b.Imports {
 		importIDs[i] = r.ID
@@ -100,7 +125,11 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 		if err != nil {
 			return 0, err
 		}
-		args := []any{len(ids), len(b.Imports), payload, training.ChangeLogSize}
+		stArgs, err := s.statementArgs(ctx, b.Statements)
+		if err != nil {
+			return 0, err
+		}
+		args := []any{len(ids), len(b.Imports), payload, training.ChangeLogSize, len(b.Statements)}
 		for i, id := range ids {
 			var have []training.Completion
 			if old[i] != "" {
@@ -108,8 +137,19 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 					return 0, err
 				}
 			}
-			merged, _ := training.MergeCompletions(have, by[id])
-			args = append(args, id, old[i], encodeCompletions(merged))
+			have, _ = training.RemoveCompletions(have, b.Removed)
+			var add []training.Completion
+			for _, c := range by[id] {
+				if !slices.Contains(b.Removed, c) {
+					add = append(add, c)
+				}
+			}
+			merged, _ := training.MergeCompletions(have, add)
+			rec := ""
+			if len(merged) > 0 {
+				rec = encodeCompletions(merged)
+			}
+			args = append(args, id, old[i], rec)
 		}
 		for i, r := range b.Imports {
 			rec := r
@@ -120,9 +160,11 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 				}
 				rec = training.MergeImportCounts(o.domain(), r)
 			}
-			args = append(args, r.ID, oldImports[i], encode(importRec(rec)), score(rec.At))
+			args = append(args, r.ID, oldImports[i], encode(toImportRec(rec)), score(rec.At))
 		}
-		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock}
+		args = append(args, stArgs...)
+		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock,
+			s.keys.statements, s.keys.statementsWaiting, s.keys.statementsVoided}
 		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
 		if err != nil {
 			return 0, s.wrap(err)
@@ -177,11 +219,11 @@ func (s *Store) Changes(ctx context.Context, since int64, wait time.Duration) ([
 			return nil, fmt.Errorf("revision %d: %w", want, training.ErrChangesGone)
 		}
 		p, _ := m.Values["c"].(string)
-		cs, err := decodeChange(p)
+		cs, rm, err := decodeChange(p)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, training.Change{Revision: want, Completions: cs})
+		out = append(out, training.Change{Revision: want, Completions: cs, Removed: rm})
 	}
 	if int64(len(out)) != rev-since {
 		return nil, fmt.Errorf("revision %d: %w", since+1+int64(len(out)), training.ErrChangesGone)
@@ -189,32 +231,47 @@ func (s *Store) Changes(ctx context.Context, since int64, wait time.Duration) ([
 	return out, nil
 }
 
-func encodeChange(cs []training.Completion) string {
-	ids, by := groupBy(cs, func(c training.Completion) string { return c.OfficerID })
+// encodeChange is a logged change: per officer the new completions, then
+// per officer the completions taken back, the officer ID prefixed with
+// removedMark (storage/bolt logs changes the same way).
+func encodeChange(cs, removed []training.Completion) string {
 	var w varint.Writer
-	for _, id := range ids {
-		w.String(id)
-		w.String(encodeCompletions(by[id]))
+	for _, part := range []struct {
+		mark string
+		cs   []training.Completion
+	}{{"", cs}, {removedMark, removed}} {
+		ids, by := groupBy(part.cs, func(c training.Completion) string { return c.OfficerID })
+		for _, id := range ids {
+			w.String(part.mark + id)
+			w.String(encodeCompletions(by[id]))
+		}
 	}
 	return string(w.B)
 }
 
-func decodeChange(s string) ([]training.Completion, error) {
-	var out []training.Completion
+// removedMark prefixes an officer's removed completions in a logged change.
+const removedMark = "\x00-"
+
+func decodeChange(s string) (added, removed []training.Completion, err error) {
 	r := varint.NewReader(s)
 	for r.Len() > 0 && r.Err() == nil {
 		id, rec := r.Raw(), r.Raw()
 		if r.Err() != nil {
 			break
 		}
-		cs, err := decodeCompletions(id, rec, nil)
-		if err != nil {
-			return nil, err
+		var cs []training.Completion
+		rid, isRemoved := strings.CutPrefix(id, removedMark)
+		if cs, err = decodeCompletions(rid, rec, nil); err != nil {
+			return nil, nil, err
 		}
-		out = append(out, cs...)
+		if isRemoved {
+			removed = append(removed, cs...)
+		} else {
+			added = append(added, cs...)
+		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, fmt.Errorf("decode change: %v", err)
+		return nil, nil, fmt.Errorf("decode change: %v", err)
 	}
-	return out, nil
+	return added, removed, nil
 }

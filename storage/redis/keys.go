@@ -5,7 +5,8 @@ package redis
 // Cluster slot:
 //
 //	{P}:...      the roster: revision, officers, completions, exemptions,
-//	             courses, import log, file-hash index, staging of imports
+//	             courses, import log, file-hash index, staging of imports,
+//	             xAPI statements (written with completions)
 //	{P:acct}:... users, sessions, API tokens
 //	{P:mail}:... outbox, indexes, send ledger
 //	{P:jobs}:... job runs
@@ -18,6 +19,7 @@ type keys struct {
 	imports, importsByTime, importByHash            string
 	stages, applyLock                               string
 	changes                                         string
+	statements, statementsWaiting, statementsVoided string
 	snapshots, settings, mappings                   string
 
 	users, tokens, tokenByHash string
@@ -35,21 +37,24 @@ func newKeys(p string) keys {
 	m := "{" + p + ":mail}:"
 	j := "{" + p + ":jobs}:"
 	return keys{
-		prefix:        p,
-		rev:           r + "rev",
-		officers:      r + "officers",
-		completions:   r + "completions",
-		exemptions:    r + "exemptions",
-		courses:       r + "courses",
-		imports:       r + "imports",
-		importsByTime: r + "imports:by-time",
-		importByHash:  r + "imports:by-hash",
-		stages:        r + "stages",
-		applyLock:     r + "apply-lock",
-		changes:       r + "changes",
-		snapshots:     p + ":snapshots",
-		settings:      p + ":settings",
-		mappings:      p + ":mappings",
+		prefix:            p,
+		rev:               r + "rev",
+		officers:          r + "officers",
+		completions:       r + "completions",
+		exemptions:        r + "exemptions",
+		courses:           r + "courses",
+		imports:           r + "imports",
+		importsByTime:     r + "imports:by-time",
+		importByHash:      r + "imports:by-hash",
+		stages:            r + "stages",
+		applyLock:         r + "apply-lock",
+		changes:           r + "changes",
+		statements:        r + "statements",
+		statementsWaiting: r + "statements:waiting",
+		statementsVoided:  r + "statements:voided-by",
+		snapshots:         p + ":snapshots",
+		settings:          p + ":settings",
+		mappings:          p + ":mappings",
 
 		acct:        a,
 		users:       a + "users",

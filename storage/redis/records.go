@@ -74,6 +74,7 @@ type courseV1 struct {
 	// Added later; older records read them as zero (everyone, no renewal window).
 	RenewWithinDays int         `json:"renew_within_days,omitempty"`
 	Audience        *audienceV1 `json:"audience,omitempty"`
+	ActivityIDs     []string    `json:"activity_ids,omitempty"`
 }
 
 // audienceV1 and audienceRuleV1 are a course's audience on the wire.
@@ -120,15 +121,15 @@ func (r *audienceV1) domain() training.Audience {
 	return training.Audience{Include: rules(r.Include), Exclude: rules(r.Exclude)}
 }
 
-func courseRec(c training.Course) courseV1 {
+func toCourseRec(c training.Course) courseV1 {
 	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired,
-		c.RenewWithinDays, toAudienceV1(c.Audience)}
+		c.RenewWithinDays, toAudienceV1(c.Audience), c.ActivityIDs}
 }
 
 func (r courseV1) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline.date(),
 		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
-		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain()}
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs}
 }
 
 type summaryV1 struct {
@@ -159,7 +160,7 @@ type importV1 struct {
 	Report   []byte    `json:"report,omitempty"`
 }
 
-func importRec(r training.ImportRecord) importV1 {
+func toImportRec(r training.ImportRecord) importV1 {
 	return importV1{recordVersion, r.ID, string(r.Kind), r.FileName, r.FileHash, r.By, r.At.UTC(), string(r.Outcome),
 		summaryV1(r.Summary), r.Report}
 }
@@ -184,7 +185,7 @@ type snapshotV1 struct {
 	Units map[string]map[string]countsV1 `json:"units"`
 }
 
-func snapshotRec(d training.DailySnapshot) snapshotV1 {
+func toSnapshotRec(d training.DailySnapshot) snapshotV1 {
 	r := snapshotV1{V: recordVersion, Date: toDateV1(d.Date)}
 	if d.Units != nil {
 		r.Units = make(map[string]map[string]countsV1, len(d.Units))
@@ -238,7 +239,7 @@ type userV1 struct {
 	OIDCSubject string `json:"oidc_subject,omitempty"`
 }
 
-func userRec(u training.User) userV1 {
+func toUserRec(u training.User) userV1 {
 	return userV1{recordVersion, u.Username, u.PasswordHash, string(u.Role), u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC(), u.OIDC.Issuer, u.OIDC.Subject}
 }
 
@@ -289,7 +290,7 @@ type messageV1 struct {
 	RunID       string    `json:"run_id,omitempty"`
 }
 
-func messageRec(m training.Message) messageV1 {
+func toMessageRec(m training.Message) messageV1 {
 	return messageV1{recordVersion, m.ID, m.MessageID, m.LedgerKeys, m.Kind, m.To, m.Subject, m.Text, m.HTML,
 		string(m.State), m.Attempts, m.LastError, m.Created.UTC(), m.NextAttempt.UTC(), m.Sent.UTC(), m.RunID}
 }
@@ -312,7 +313,7 @@ type jobRunV1 struct {
 	Error    string         `json:"error,omitempty"`
 }
 
-func jobRunRec(r training.JobRun) jobRunV1 {
+func toJobRunRec(r training.JobRun) jobRunV1 {
 	return jobRunV1{recordVersion, r.ID, r.Job, r.DryRun, r.Started.UTC(), r.Finished.UTC(), r.Counts, r.Errors, r.Error}
 }
 

@@ -1,0 +1,417 @@
+// Package live is the live read model: the roster and today's figures in
+// memory, kept current from the store's change feed (live index, change
+// feed tail, group commit of completion posts, and the caches of
+// datasets, scopes and reports). The server reads through it; it knows
+// nothing of HTTP, and its tests need no server.
+package live
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/muster-police/muster/training"
+)
+
+// Model is the roster and today's figures in memory, kept current by
+// applying each change (training.Index, training.ApplyChange) rather than
+// re-reading 150,000 officers per revision:
+//
+//   - completions posted through the API (this replica's or another's)
+//     arrive as deltas from the store's change feed and cost one
+//     officer's re-evaluation each;
+//   - any other write (a file import, a course edit) leaves a gap in the
+//     feed: the model is read again in the background while reads keep
+//     using the old one, and swapped in when ready;
+//   - the figures of a report for today, for someone who sees the whole
+//     force, come from the index (a walk over the units asked for), never
+//     from a rebuild. Other reports are built from an immutable snapshot
+//     of the Dataset, cloned at most once per revision when asked for.
+type Model struct {
+	store    training.Store
+	now      func() time.Time
+	log      *slog.Logger
+	onCommit func(posts int)
+	// afterRefresh runs after a write through this replica refreshed the
+	// model (Config.AfterRefresh).
+	afterRefresh func(ctx context.Context)
+
+	// catchUp is held while the model is brought forward (one at a time);
+	// mu guards ds and ix, which change in place under it.
+	catchUp sync.Mutex
+	mu      sync.RWMutex
+	ds      *training.Dataset // nil until the first load
+	ix      *training.Index
+
+	snap      atomic.Pointer[liveSnapshot]
+	reloading atomic.Bool
+	reloads   sync.WaitGroup // background reloads, waited for by Close
+
+	jsonMu sync.Mutex
+	jsonAt int64 // revision of the reports kept in json
+	json   map[ReportKey]*Entry
+
+	fragMu sync.Mutex
+	frags  map[string]*training.JSONCache // by course selection
+
+	cache   *dataCache
+	commits *committer
+}
+
+// Config is what a Model reads from and reports to.
+type Config struct {
+	// Store is the store itself (not Model.Store, which wraps it).
+	Store training.Store
+	Clock func() time.Time
+	Log   *slog.Logger
+	// OnCommit, if set, is told how many posts each written batch of
+	// completions held (for metrics).
+	OnCommit func(posts int)
+	// AfterRefresh, if set, runs after a roster write through this
+	// replica (an import, a course edit) has refreshed the model, outside
+	// its locks: the server looks at waiting xAPI statements again.
+	AfterRefresh func(ctx context.Context)
+}
+
+// New makes a Model; nothing is read until the first Current.
+func New(cfg Config) *Model {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	m := &Model{store: cfg.Store, now: cfg.Clock, log: cfg.Log, onCommit: cfg.OnCommit, afterRefresh: cfg.AfterRefresh,
+		json: map[ReportKey]*Entry{}, frags: map[string]*training.JSONCache{}, cache: newDataCache()}
+	m.commits = &committer{m: m}
+	return m
+}
+
+// today is the civil date now in Europe/London.
+func (m *Model) today() training.Date { return training.DateOf(m.now()) }
+
+// Close waits for a reload of the figures that may be running.
+func (m *Model) Close() { m.reloads.Wait() }
+
+// liveSnapshot is an immutable copy of the model at one revision.
+type liveSnapshot struct {
+	of *training.Dataset // the model it was cloned from (a reload brings a new one)
+	ds *training.Dataset
+}
+
+// revision returns the revision the model is at (-1 before the first load).
+func (m *Model) Revision() int64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ds == nil {
+		return -1
+	}
+	return m.ds.Revision
+}
+
+// Current brings the model to the store's revision as far as it can
+// without making the caller wait for a full read: the first load is
+// waited for; logged changes are applied at once; a gap starts a
+// background reload and the caller goes on with the model it has.
+func (m *Model) Current(ctx context.Context) error {
+	rev, err := m.store.Revision(ctx)
+	if err != nil {
+		return fmt.Errorf("revision: %w", err)
+	}
+	m.mu.RLock()
+	loaded, cur, asOf := m.ds != nil, int64(-1), training.Date{}
+	if loaded {
+		cur, asOf = m.ds.Revision, m.ix.AsOf()
+	}
+	m.mu.RUnlock()
+	if loaded && asOf != m.today() {
+		m.startReload() // a new day: statuses move with the date
+	}
+	if loaded && cur >= rev {
+		return nil
+	}
+	if !loaded {
+		m.catchUp.Lock()
+		defer m.catchUp.Unlock()
+		if m.Revision() >= 0 {
+			return nil
+		}
+		return m.loadLive(ctx, true)
+	}
+	if !m.catchUp.TryLock() {
+		return nil // someone is bringing it forward; use what we have
+	}
+	defer m.catchUp.Unlock()
+	return m.follow(ctx, 0)
+}
+
+// follow applies the logged changes after the model's revision (waiting
+// up to wait for one); on a gap it starts a background reload. The caller
+// holds catchUp.
+func (m *Model) follow(ctx context.Context, wait time.Duration) error {
+	changes, err := m.store.Changes(ctx, m.Revision(), wait)
+	if errors.Is(err, training.ErrChangesGone) {
+		m.startReload()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("changes: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ch := range changes {
+		if !applyLive(m.ds, m.ix, ch) {
+			m.startReload()
+			return nil
+		}
+	}
+	return nil
+}
+
+// applyLive applies ch to ds and ix if it is the next revision (true),
+// or ignores it if already applied (true); false on a gap.
+func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) bool {
+	switch {
+	case ch.Revision <= ds.Revision:
+		return true
+	case ch.Revision != ds.Revision+1:
+		return false
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range append(slices.Clone(ch.Removed), ch.Completions...) {
+		if !seen[c.OfficerID] {
+			seen[c.OfficerID] = true
+			ids = append(ids, c.OfficerID)
+		}
+	}
+	for _, id := range ids {
+		ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+	}
+	training.ApplyChange(ds, ch)
+	for _, id := range ids {
+		ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+	}
+	return true
+}
+
+// applyOwn applies a batch this replica just wrote, so that its poster
+// reads its own write: directly when it is the next revision, else by
+// following the feed.
+func (m *Model) applyOwn(ctx context.Context, ch training.Change) error {
+	m.catchUp.Lock()
+	defer m.catchUp.Unlock()
+	m.mu.Lock()
+	if m.ds == nil {
+		m.mu.Unlock()
+		return nil // loaded later, with this change in it
+	}
+	if applyLive(m.ds, m.ix, ch) {
+		m.mu.Unlock()
+		return nil
+	}
+	m.mu.Unlock()
+	return m.follow(ctx, 0)
+}
+
+// startReload reads the whole model again in the background (once at a
+// time); reads use the old model meanwhile.
+func (m *Model) startReload() {
+	if !m.reloading.CompareAndSwap(false, true) {
+		return
+	}
+	m.reloads.Go(func() {
+		defer m.reloading.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := m.loadLive(ctx, false); err != nil {
+			m.log.Error("live figures: reload failed; serving the previous figures", "err", err)
+		}
+	})
+}
+
+// Refresh brings the model up to date and waits for it, for a writer
+// of this replica (an import, a course edit) whose next page must show
+// its change: the writer waits, readers do not.
+func (m *Model) Refresh(ctx context.Context) error {
+	if m.Revision() < 0 {
+		return nil // not loaded yet: the first read loads it
+	}
+	ds, ix, err := m.readLive(ctx)
+	if err != nil {
+		return err
+	}
+	m.catchUp.Lock()
+	err = m.swapLive(ctx, ds, ix)
+	m.catchUp.Unlock()
+	if err != nil {
+		return err
+	}
+	if m.afterRefresh != nil {
+		// People or courses may have changed (docs/xapi.md: waiting
+		// statements may match now).
+		m.afterRefresh(ctx)
+	}
+	return nil
+}
+
+// loadLive reads and swaps in the model; the caller holds catchUp only
+// when held is true.
+func (m *Model) loadLive(ctx context.Context, held bool) error {
+	ds, ix, err := m.readLive(ctx)
+	if err != nil {
+		return err
+	}
+	if !held {
+		m.catchUp.Lock()
+		defer m.catchUp.Unlock()
+	}
+	return m.swapLive(ctx, ds, ix)
+}
+
+// readLive reads the Dataset and counts it as of today (the long part,
+// done without any lock).
+func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Index, error) {
+	ds, err := m.store.Dataset(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dataset: %w", err)
+	}
+	return ds, training.NewIndex(ds, m.today()), nil
+}
+
+// swapLive applies what was logged since ds was read, then makes ds and
+// ix the model. The caller holds catchUp, so nothing moves the old model
+// meanwhile.
+func (m *Model) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index) error {
+	changes, err := m.store.Changes(ctx, ds.Revision, 0)
+	if err != nil && !errors.Is(err, training.ErrChangesGone) {
+		return fmt.Errorf("changes: %w", err)
+	}
+	for _, ch := range changes { // on a gap: none, and the next read reloads again
+		applyLive(ds, ix, ch)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ds == nil || ds.Revision >= m.ds.Revision || ix.AsOf() != m.ix.AsOf() {
+		m.ds, m.ix = ds, ix
+	}
+	return nil
+}
+
+// View calls fn with the model's Dataset as it is now, under the read
+// lock (fn must not keep or change it); with nil before the first load.
+func (m *Model) View(fn func(ds *training.Dataset)) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	fn(m.ds)
+}
+
+// snapshot returns an immutable Dataset at the model's revision (shared:
+// never modify it), cloning the model at most once per revision. The
+// model must be loaded.
+func (m *Model) snapshot() *training.Dataset {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.ds.Revision == m.ds.Revision {
+		return sn.ds
+	}
+	sn := &liveSnapshot{of: m.ds, ds: training.CloneDataset(m.ds)}
+	m.snap.Store(sn)
+	return sn.ds
+}
+
+// Report returns the report and JSON for the whole force's view,
+// from the index, when asOf is the index's date (ok false otherwise).
+func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entry, bool) {
+	m.mu.RLock()
+	if m.ds == nil || m.ix.AsOf() != asOf {
+		m.mu.RUnlock()
+		return nil, false
+	}
+	rev := m.ds.Revision
+	key := ReportKey{Rev: rev, AsOf: asOf, Unit: unit, Courses: strings.Join(courses, ",")}
+	m.jsonMu.Lock()
+	e, ok := m.json[key]
+	m.jsonMu.Unlock()
+	if ok && e.Report != nil {
+		m.mu.RUnlock()
+		return e, true
+	}
+	rep, err := m.ix.Report(unit, courses)
+	m.mu.RUnlock()
+	e = &Entry{Report: rep, Err: err}
+	if err != nil {
+		return e, true
+	}
+	var buf bytes.Buffer
+	if e.Err = json.NewEncoder(&buf).Encode(rep); e.Err != nil {
+		return e, true
+	}
+	e.JSON = buf.Bytes()
+	m.jsonMu.Lock()
+	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
+		m.json, m.jsonAt = map[ReportKey]*Entry{}, rev
+	}
+	if rev == m.jsonAt {
+		m.json[key] = e // replaces a JSON-only entry: same bytes
+	}
+	m.jsonMu.Unlock()
+	return e, true
+}
+
+// ReportJSON returns the compliance JSON for the whole force's view from
+// the index, in an Entry kept for the revision (so what a reader Keeps
+// with it, compressed forms, is made once), when asOf is the index's date
+// (ok false otherwise). After a change only the units on the changed
+// officers' paths are encoded again.
+func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*Entry, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.ds == nil || m.ix.AsOf() != asOf {
+		return nil, false, nil
+	}
+	rev := m.ds.Revision
+	key := ReportKey{Rev: rev, AsOf: asOf, Unit: unit, Courses: strings.Join(courses, ",")}
+	m.jsonMu.Lock()
+	e, ok := m.json[key]
+	m.jsonMu.Unlock()
+	if ok && e.JSON != nil {
+		return e, true, nil
+	}
+	m.fragMu.Lock()
+	c := m.frags[key.Courses]
+	if c == nil {
+		if len(m.frags) >= maxCachedReports {
+			m.frags = map[string]*training.JSONCache{}
+		}
+		c = &training.JSONCache{}
+		m.frags[key.Courses] = c
+	}
+	js, err := m.ix.ReportJSON(unit, courses, c)
+	m.fragMu.Unlock()
+	if err != nil {
+		return nil, true, err
+	}
+	m.jsonMu.Lock()
+	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
+		m.json, m.jsonAt = map[ReportKey]*Entry{}, rev
+	}
+	e = &Entry{JSON: js}
+	if rev == m.jsonAt {
+		if kept := m.json[key]; kept != nil && kept.JSON != nil {
+			e = kept // same bytes, perhaps already compressed
+		} else if kept == nil {
+			m.json[key] = e
+		}
+	}
+	m.jsonMu.Unlock()
+	return e, true, nil
+}
