@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/matrix"
 	"github.com/muster-police/muster/internal/export"
+	"github.com/muster-police/muster/internal/matrix"
 	"github.com/muster-police/muster/training"
 )
 
