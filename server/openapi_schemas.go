@@ -71,7 +71,7 @@ func openAPISchemas() map[string]any {
 			"courses": arr(obj(map[string]any{"id": str, "title": str})),
 			"rows": arr(obj(map[string]any{"person": obj(map[string]any{"id": str, "display_id": str, "name": str, "rank": str, "unit": str}),
 				"days_overdue": integ, "overdue": integ, "due_soon": integ,
-				"cells": arr(obj(map[string]any{"course": str, "status": str, "due": date, "completed": date, "expires": date, "exempt_until": date}))}))}),
+				"cells": arr(obj(map[string]any{"course": str, "status": str, "label": str, "detail": str, "class": str, "due": date, "completed": date, "expires": date, "exempt_until": date}))}))}),
 		"Trend":        obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
 		"ImportReport": map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes (posts: changes of role, staff type or in-post date), problems, needs_confirmation, message", "additionalProperties": true},
 		"ImportList":   arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
