@@ -30,6 +30,11 @@ type SMTPSettings struct {
 	ReplyTo  string // where replies go (e.g. the training team), when not From
 	TLS      string // starttls, tls or none
 	Rate     float64
+	// MaxPerMinute and MaxPerDay are the relay's sending limits (0: none);
+	// Connections is how many messages go at once (0: jobs.DefaultConnections).
+	MaxPerMinute int
+	MaxPerDay    int
+	Connections  int
 }
 
 // Config is every setting of the muster command: defaults, overridden by
@@ -175,6 +180,9 @@ func (c *Config) envVars() []envVar {
 			c.SMTP.Rate = f
 			return nil
 		}},
+		{"MUSTER_SMTP_MAX_PER_MINUTE", setInt(&c.SMTP.MaxPerMinute)},
+		{"MUSTER_SMTP_MAX_PER_DAY", setInt(&c.SMTP.MaxPerDay)},
+		{"MUSTER_SMTP_CONNECTIONS", setInt(&c.SMTP.Connections)},
 		{"MUSTER_MAX_UPLOAD_MB", setInt(&c.MaxUploadMB)},
 		{"MUSTER_COOKIE_SECURE", func(_ *Config, v string) error {
 			b, err := strconv.ParseBool(strings.TrimSpace(v))
@@ -237,6 +245,9 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTP.ReplyTo, "smtp-reply-to", c.SMTP.ReplyTo, "Reply-To address of reminders and digests, e.g. the training team (MUSTER_SMTP_REPLY_TO)")
 	fs.StringVar(&c.SMTP.TLS, "smtp-tls", c.SMTP.TLS, "starttls, tls or none (MUSTER_SMTP_TLS)")
 	fs.Float64Var(&c.SMTP.Rate, "smtp-rate", c.SMTP.Rate, "most messages per second, 0 unlimited (MUSTER_SMTP_RATE)")
+	fs.IntVar(&c.SMTP.MaxPerMinute, "smtp-max-per-minute", c.SMTP.MaxPerMinute, "most messages the relay takes in any minute, 0 unlimited (MUSTER_SMTP_MAX_PER_MINUTE)")
+	fs.IntVar(&c.SMTP.MaxPerDay, "smtp-max-per-day", c.SMTP.MaxPerDay, "most messages the relay takes in any 24 hours, 0 unlimited (MUSTER_SMTP_MAX_PER_DAY)")
+	fs.IntVar(&c.SMTP.Connections, "smtp-connections", c.SMTP.Connections, "messages sent at once, each on its own connection (MUSTER_SMTP_CONNECTIONS, default 2)")
 	fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest upload in MB (MUSTER_MAX_UPLOAD_MB)")
 	fs.BoolVar(&c.CookieSecure, "cookie-secure", c.CookieSecure, "mark cookies Secure, behind HTTPS (MUSTER_COOKIE_SECURE)")
 	fs.StringVar(&c.ScheduleReminders, "schedule-reminders", c.ScheduleReminders, "cron spec, Europe/London (MUSTER_SCHEDULE_REMINDERS)")
@@ -290,6 +301,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTP.Rate < 0 {
 		return errors.New("MUSTER_SMTP_RATE must not be negative")
+	}
+	if err := c.sendLimits().Validate(); err != nil {
+		return fmt.Errorf("MUSTER_SMTP_MAX_PER_MINUTE, MUSTER_SMTP_MAX_PER_DAY, MUSTER_SMTP_CONNECTIONS: %w", err)
 	}
 	// The mail settings end up in message headers and SMTP commands: a line
 	// break in one would start another (serve's mailer refuses the same).
@@ -445,4 +459,9 @@ func localHost(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// sendLimits are the relay's sending limits as the sender takes them.
+func (c *Config) sendLimits() jobs.SendLimits {
+	return jobs.SendLimits{PerMinute: c.SMTP.MaxPerMinute, PerDay: c.SMTP.MaxPerDay, Connections: c.SMTP.Connections}
 }

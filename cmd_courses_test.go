@@ -107,4 +107,3 @@ func TestCoursesApplyAudience(t *testing.T) {
 		t.Errorf("audit trail:\n%s", events)
 	}
 }
-

@@ -46,6 +46,7 @@ func newScheduler(cfg *Config, st training.Store, log *slog.Logger, clock func()
 			JobRuns: keepDays(cfg.KeepJobRunsDays)},
 		// Only one process can hold the embedded store's file.
 		SoleProcess:   cfg.RedisURL == "",
+		Limits:        cfg.sendLimits(),
 		DataRetention: new(cfg.retention()),
 	})
 }

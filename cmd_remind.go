@@ -62,6 +62,7 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	if *dry {
 		return exitOK
 	}
+	failed := 0
 	for _, job := range []string{jobs.JobReminders, jobs.JobSender} {
 		run, err := sched.RunNow(ctx, job, false, asOf)
 		env.auditJobRun(ctx, run, err)
@@ -74,6 +75,12 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 			fail(stderr, fmt.Errorf("%s job: %s", job, run.Error))
 			return exitFail
 		}
+		failed += run.Counts["failed"]
+	}
+	if failed > 0 {
+		// A cron wrapper must see it: the relay refused these for good.
+		fmt.Fprintf(stderr, "muster: %d message(s) failed permanently (the relay refused them); see `muster outbox --state failed`, and re-queue them once fixed\n", failed)
+		return exitFail
 	}
 	if env.cfg.SMTP.Host == "" {
 		fmt.Fprintf(stderr, "muster: no SMTP relay is set, so the emails were written as .eml files to %s\n", env.cfg.mailDir())

@@ -20,8 +20,9 @@ import (
 // TestRemindKilledMidBatch kills `muster remind` (SIGKILL, a real
 // process) while it sends to a real relay (aiosmtpd), several times, and
 // restarts it each time. The guarantee (README, "Delivery"): each
-// reminder is planned once; a crash can duplicate at most the one message
-// in flight when it happened, and only if the relay had accepted it; the
+// reminder is planned once; a crash can duplicate at most the messages in
+// flight when it happened (one per connection, jobs.DefaultConnections),
+// and only those the relay had accepted; the
 // restarted process sends that message again (same Message-ID), so
 // nothing is lost. The counts are logged.
 func TestRemindKilledMidBatch(t *testing.T) {
@@ -68,7 +69,11 @@ func TestRemindKilledMidBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
-		t.Logf("kill %d after %d deliveries", k+1, len(r.Deliveries()))
+		d := 0
+		for _, n := range r.Counts() {
+			d += n - 1
+		}
+		t.Logf("kill %d after %d deliveries; %d duplicates so far", k+1, len(r.Deliveries()), d)
 	}
 	if out, err := remind().CombinedOutput(); err != nil {
 		t.Fatalf("final run: %v\n%s", err, out)
@@ -80,8 +85,11 @@ func TestRemindKilledMidBatch(t *testing.T) {
 	}
 	t.Logf("%d reminders, %d kills (each just after the relay accepted a message: the worst moment): %d delivered, %d distinct, %d duplicates",
 		total, kills, len(r.Deliveries()), len(counts), dups)
-	if dups > kills {
-		t.Errorf("%d duplicates after %d kills: more than one per kill", dups, kills)
+	// Each connection may have one message between the relay's final "."
+	// (when the relay logs it: relay.py writes the line before its reply)
+	// and Muster's record of it.
+	if dups > kills*jobs.DefaultConnections {
+		t.Errorf("%d duplicates after %d kills: more than one per connection per kill", dups, kills)
 	}
 	// Each restart made the killed process's message due again at once
 	// (the embedded store has one process), so nothing waits.

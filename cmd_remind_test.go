@@ -66,10 +66,7 @@ func TestRemindRelayRefusesSender(t *testing.T) {
 	srv := mailtest.New(t)
 	srv.RejectSender(550)
 	c := newCLI(t)
-	c.env["MUSTER_SMTP_HOST"] = srv.Host()
-	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
-	c.env["MUSTER_SMTP_TLS"] = "none"
-	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
+	useRelay(c, srv)
 	c.importSamples()
 
 	code, _, stderr := c.run("remind", "--as-of", "2026-11-24")
@@ -106,4 +103,37 @@ func TestRemindRelayRefusesSender(t *testing.T) {
 	if out := c.must("outbox", "requeue", "--failed"); !strings.Contains(out, "Re-queued 0") {
 		t.Errorf("requeue --failed: %s", out)
 	}
+}
+
+// TestRemindExitsNonZeroOnPermanentFailure: a relay refusing one
+// recipient for good (550) makes `muster remind` deliver the others and
+// exit 1 saying how many failed, so that a cron wrapper sees it.
+func TestRemindExitsNonZeroOnPermanentFailure(t *testing.T) {
+	srv := mailtest.New(t)
+	c := newCLI(t)
+	useRelay(c, srv)
+	c.importSamples()
+	var plan jobs.Plan
+	if err := json.Unmarshal([]byte(c.must("remind", "--dry-run", "--as-of", "2026-11-24", "--format", "json")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Reminders) < 2 {
+		t.Fatalf("%d reminders planned", len(plan.Reminders))
+	}
+	srv.Reject(plan.Reminders[0].Email, 550)
+	code, _, stderr := c.run("remind", "--as-of", "2026-11-24")
+	if code != exitFail || !strings.Contains(stderr, "1 message(s) failed permanently") {
+		t.Fatalf("remind with one recipient refused: exit %d\n%s", code, stderr)
+	}
+	if n := len(srv.Messages()); n != len(plan.Reminders)-1 {
+		t.Errorf("%d delivered, want the other %d", n, len(plan.Reminders)-1)
+	}
+}
+
+// useRelay points the CLI's mail at the test SMTP server.
+func useRelay(c *cli, srv *mailtest.Server) {
+	c.env["MUSTER_SMTP_HOST"] = srv.Host()
+	c.env["MUSTER_SMTP_PORT"] = strconv.Itoa(srv.Port())
+	c.env["MUSTER_SMTP_TLS"] = "none"
+	c.env["MUSTER_SMTP_FROM"] = "Training <training@force.example>"
 }

@@ -91,6 +91,7 @@ func commands() []command {
 		{name: "remind", summary: "who gets which reminder and why, then send them: remind [--dry-run] [--as-of DATE] [--format table|json]", store: true, forward: true, run: remindCmd},
 		{name: "outbox", summary: "the mail relay's state and the outbox; outbox requeue ID...|--failed re-queues failed mail", store: true, forward: true, run: outboxCmd},
 		{name: "backup", summary: "backup FILE: a consistent copy of the embedded store", store: true, forward: true, files: fileRoles{outArg: true}, run: backupCmd},
+		{name: "compact", summary: "rewrite the embedded store without free pages (offline: stop serve first)", run: compactCmd},
 		{name: "config", summary: "print the effective configuration (secrets redacted)", run: configCmd},
 		{name: "version", summary: "print the version", run: versionCmd},
 		{name: "help", summary: "this list"},

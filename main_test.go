@@ -340,6 +340,10 @@ func TestConfigValidate(t *testing.T) {
 		{map[string]string{"MUSTER_SCHEDULE_REMINDERS": "every morning"}, "MUSTER_SCHEDULE_REMINDERS"},
 		{map[string]string{"MUSTER_SCHEDULE_DIGESTS": "off"}, ""},
 		{map[string]string{"MUSTER_COOKIE_SECURE": "yes please"}, "MUSTER_COOKIE_SECURE"},
+		{map[string]string{"MUSTER_SMTP_MAX_PER_MINUTE": "-1"}, "MUSTER_SMTP_MAX_PER_MINUTE"},
+		{map[string]string{"MUSTER_SMTP_MAX_PER_MINUTE": "60", "MUSTER_SMTP_MAX_PER_DAY": "30"}, "per-day limit"},
+		{map[string]string{"MUSTER_SMTP_CONNECTIONS": "40"}, "MUSTER_SMTP_CONNECTIONS"},
+		{map[string]string{"MUSTER_SMTP_MAX_PER_MINUTE": "30", "MUSTER_SMTP_MAX_PER_DAY": "10000", "MUSTER_SMTP_CONNECTIONS": "3"}, ""},
 		{map[string]string{"MUSTER_LOG_LEVEL": "debug", "MUSTER_BASE_URL": "https://muster.example.org"}, ""},
 	}
 	for _, tt := range tests {

@@ -255,7 +255,8 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 	if rd.d != nil && rd.d.user != nil && !rd.d.user.hasID() {
 		return fileErrorf("With the column choices made for this file, no column holds the officer ID, so no row can be read; choose the column that holds the warrant or payroll number (\"id\"), or undo the choice that took it away.")
 	}
-	fe := &FileError{Reason: strings.TrimSuffix(noHeader(where).Reason, ".") + "; " + pickID(rd.idHint)}
+	fe := noHeader(where)
+	fe.Reason = strings.TrimSuffix(fe.Reason, ".") + "; " + pickID(rd.idHint)
 	if rd.guess != nil {
 		fe.Headers, fe.HeaderRow, fe.Where = rd.guess.foundHeaders(), rd.guess.row, rd.guess.where
 	}

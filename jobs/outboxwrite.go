@@ -97,6 +97,32 @@ func order(msgs []training.Message, now time.Time) {
 	for i := range msgs {
 		msgs[i].ID = fmt.Sprintf("%s-%07d-%s", stamp, i, strings.Trim(msgs[i].MessageID, "<>")[:8])
 	}
+	// Most overdue first: the sender takes the earliest NextAttempt first,
+	// so a run larger than the relay's daily allowance reaches the most
+	// overdue officers on its first day. A reminder is due from its due
+	// date (or now, for one not yet due), a microsecond apart in the
+	// batch's order; every message is due at once, and since the time
+	// follows the due date alone, a run queued in batches keeps the order.
+	for i := range msgs {
+		at := now
+		if d, err := training.ParseDate(dueOf(msgs[i])); err == nil && d.Time().Before(now) {
+			at = d.Time()
+		}
+		msgs[i].NextAttempt = at.Add(-time.Duration(len(msgs)-i) * time.Microsecond)
+	}
+}
+
+// dueOf is the earliest due date a reminder announces ("YYYY-MM-DD", the
+// last part of each ledger key "remind|officer|course|stage|due");
+// digests sort after every date.
+func dueOf(m training.Message) string {
+	d := "~"
+	for _, k := range m.LedgerKeys {
+		if strings.HasPrefix(k, "remind|") {
+			d = min(d, k[strings.LastIndexByte(k, '|')+1:])
+		}
+	}
+	return d
 }
 
 func firstKey(m training.Message) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,46 +12,61 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// runReminders plans the reminder run and writes its messages to the outbox.
+// planBatch is how many officers a reminder run plans and queues at a
+// time: memory holds one batch's plan and messages, not the whole run's
+// (about 100,000 messages on a force's first run).
+const planBatch = 5000
+
+// runReminders plans the reminder run and writes its messages to the
+// outbox, planBatch officers at a time (in ID order). Each message's
+// place in the queue follows its due date (order), so batches need no
+// order between them.
 func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
-	t0 := time.Now()
 	ds, err := s.store.Dataset(ctx)
 	if err != nil {
 		return err
 	}
-	t1 := time.Now()
-	plan, err := s.planWithLedger(ctx, ds, st.asOf)
-	if err != nil {
-		return err
+	var r *renderer
+	if !st.dryRun {
+		var terr error
+		if r, terr = loadRenderer(ctx, s.store, TemplateReminder); r == nil {
+			return terr
+		} else if terr != nil {
+			st.fail("%v", terr)
+		}
 	}
-	t2 := time.Now()
-	t3 := t2
-	defer func() {
-		t4 := time.Now()
-		s.log.Debug("jobs: reminder run phases", "dataset", t1.Sub(t0), "plan", t2.Sub(t1), "render", t3.Sub(t2), "enqueue", t4.Sub(t3))
-	}()
-	c := plan.Counts
-	for k, v := range map[string]int{"officers": c.Officers, "leavers": c.Leavers, "no_action": c.NoAction,
-		"already_sent": c.AlreadySent, "to_remind": c.ToRemind, "items": c.Items, "cannot_remind": c.CannotRemind,
-		"no_email": c.NoEmail, "invalid_email": c.InvalidEmail} {
-		st.count(k, v)
+	ids := make([]string, 0, len(ds.Officers))
+	for id := range ds.Officers {
+		ids = append(ids, id)
 	}
-	if st.dryRun {
-		return nil
+	sort.Strings(ids)
+	for start := 0; start < len(ids); start += planBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sub := &training.Dataset{Revision: ds.Revision, Courses: ds.Courses, Completions: ds.Completions, Exemptions: ds.Exemptions,
+			Officers: make(map[string]training.Officer, planBatch)}
+		for _, id := range ids[start:min(start+planBatch, len(ids))] {
+			sub.Officers[id] = ds.Officers[id]
+		}
+		plan, err := s.planWithLedger(ctx, sub, st.asOf)
+		if err != nil {
+			return err
+		}
+		c := plan.Counts
+		for k, v := range map[string]int{"officers": c.Officers, "leavers": c.Leavers, "no_action": c.NoAction,
+			"already_sent": c.AlreadySent, "to_remind": c.ToRemind, "items": c.Items, "cannot_remind": c.CannotRemind,
+			"no_email": c.NoEmail, "invalid_email": c.InvalidEmail} {
+			st.count(k, v)
+		}
+		if st.dryRun {
+			continue
+		}
+		msgs := s.reminderMessages(plan, r, st.run.ID, s.clock(), func(i int, err error) {
+			st.fail("rendering a reminder: %v", err)
+		})
+		s.enqueue(ctx, st, msgs)
 	}
-	r, terr := loadRenderer(ctx, s.store, TemplateReminder)
-	if r == nil {
-		return terr
-	}
-	if terr != nil {
-		st.fail("%v", terr)
-	}
-	now := s.clock()
-	msgs := s.reminderMessages(plan, r, st.run.ID, now, func(i int, err error) {
-		st.fail("rendering a reminder: %v", err)
-	})
-	t3 = time.Now()
-	s.enqueue(ctx, st, msgs)
 	return nil
 }
 

@@ -105,6 +105,12 @@ type Config struct {
 	// DataRetention is the personal-data retention policy (nil:
 	// training.DefaultRetention).
 	DataRetention *training.RetentionPolicy
+	// Limits are the relay's sending limits and the sender's connections.
+	Limits SendLimits
+	// Sleep waits d or until ctx ends (default: a timer); the sender
+	// waits with it for the minute's allowance. Tests pass one that moves
+	// their clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Scheduler runs the jobs. It implements server.Jobs.
@@ -186,6 +192,13 @@ func New(cfg Config) (*Scheduler, error) {
 	if err := cfg.Policy.validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.Limits.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
 	if cfg.DataRetention != nil {
 		if err := cfg.DataRetention.Validate(); err != nil {
 			return nil, err
@@ -254,6 +267,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	}
 	s.cron, s.cancel = c, cancel
 	c.Start()
+	var catchUp []cron.Job
 	for _, name := range s.Names() {
 		id, ok := s.entries[name]
 		if !ok || name == JobSender || name == JobPrune {
@@ -266,10 +280,20 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		if missed {
 			s.log.Info("jobs: catching up a missed run", "job", name)
-			job := c.Entry(id).WrappedJob // through Recover and SkipIfStillRunning
-			s.wg.Add(1)
-			go func() { defer s.wg.Done(); job.Run() }()
+			catchUp = append(catchUp, c.Entry(id).WrappedJob) // through Recover and SkipIfStillRunning
 		}
+	}
+	if len(catchUp) > 0 {
+		// One after another: each loads the roster, and a first start
+		// that runs them all at once holds several copies (at 150,000
+		// officers that was most of a 1 GiB peak).
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			for _, job := range catchUp {
+				job.Run() // each heeds a stop itself, as a scheduled run does
+			}
+		}()
 	}
 	return nil
 }
@@ -509,4 +533,16 @@ func (s *Scheduler) NextRun(job string, after time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return sch.Next(after.In(training.London)), true
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

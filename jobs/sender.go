@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/muster-police/muster/mail"
@@ -26,8 +27,15 @@ const (
 
 var errNotDue = errors.New("message is no longer due")
 
-// runSender drains the outbox. Each due message is claimed, sent and
-// recorded as sent the moment the relay accepts it; otherwise:
+// probeWait is how long the first message of a run goes alone (real time:
+// it bounds a wait on the network, not on the schedule).
+const probeWait = 5 * time.Second
+
+// runSender drains the outbox, most overdue first (the oldest due), up to
+// Limits.Connections messages at once. Each due message waits for the
+// relay's allowance (Limits: the minute's is waited for, a spent day's
+// allowance ends the run until it frees), is claimed, sent and recorded
+// as sent the moment the relay accepts it; otherwise:
 //   - a permanent failure of the message (5xx to its recipient or
 //     content) marks it failed, to be re-queued by an admin;
 //   - a temporary one (4xx) backs that message off exponentially and the
@@ -39,10 +47,39 @@ var errNotDue = errors.New("message is no longer due")
 //     is recorded as down (SettingRelay) and the run ends with an error.
 //     The next run tries again, and the first message through marks the
 //     relay up.
+//
+// A slow answer holds one connection; the others go on.
 func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 	if err := s.releaseDeadClaims(ctx, st); err != nil {
 		return err
 	}
+	var window *sendWindow
+	if s.cfg.Limits.limited() && !st.dryRun {
+		w, err := loadSendWindow(ctx, s.store, s.cfg.Limits)
+		if err != nil {
+			return err
+		}
+		window = w
+	}
+	p := &sendPool{s: s, st: st, work: make(chan training.Message), first: make(chan struct{})}
+	for range s.cfg.Limits.Connections {
+		p.wg.Add(1)
+		go p.worker(ctx)
+	}
+	err := s.dispatch(ctx, st, p, window)
+	close(p.work)
+	p.wg.Wait()
+	if err == nil {
+		err = p.relayErr()
+	}
+	s.noteQueue(ctx, window, p.heldUntil)
+	return err
+}
+
+// dispatch claims due messages, oldest due first, and hands them to the
+// pool's connections until none is due, the relay fails, the day's
+// allowance is spent, or the scheduler stops.
+func (s *Scheduler) dispatch(ctx context.Context, st *runState, p *sendPool, window *sendWindow) error {
 	cutoff := s.clock()
 	var bodies *bodyRenderer  // loaded on the first reminder that needs it
 	seen := map[string]bool{} // each message is tried at most once per run
@@ -66,8 +103,14 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 		}
 		for _, m := range fresh {
 			seen[m.ID] = true
-			if ctx.Err() != nil || s.stopping() {
+			if ctx.Err() != nil || s.stopping() || p.relayErr() != nil {
 				return nil // stopping: unsent messages stay queued
+			}
+			if window != nil {
+				held, err := s.awaitAllowance(ctx, window, p)
+				if err != nil || held {
+					return err
+				}
 			}
 			claimed, err := s.claim(ctx, m.ID)
 			if err != nil {
@@ -79,50 +122,165 @@ func (s *Scheduler) runSender(ctx context.Context, st *runState) error {
 			if needsBody(claimed) {
 				if bodies == nil {
 					if bodies, err = s.newBodyRenderer(ctx, st); err != nil {
+						s.release(ctx, claimed.ID)
 						return err
 					}
 				}
-				err = s.renderReminder(ctx, bodies.r, bodies.courses, &claimed, s.clock())
-			}
-			if err == nil {
-				// A stop cancels ctx, which mail.SMTP heeds only until the
-				// message is being handed over: leaving before the relay's
-				// reply is what makes a duplicate, so that wait is bounded by
-				// the reply timeout instead.
-				err = s.cfg.Mailer.Send(ctx, claimed)
-				if err != nil && ctx.Err() != nil {
-					// Stopped before the relay took it: due again at once.
-					s.release(ctx, claimed.ID)
-					return nil
+				if err := s.renderReminder(ctx, bodies.r, bodies.courses, &claimed, s.clock()); err != nil {
+					p.record(ctx, claimed, err)
+					continue
 				}
 			}
-			if rerr := s.recordSend(ctx, claimed, err); rerr != nil {
-				st.fail("recording message %s: %v", m.ID, rerr)
+			select {
+			case p.work <- claimed:
+			case <-ctx.Done():
+				s.release(ctx, claimed.ID)
+				return nil
 			}
-			s.countOutcome(err)
-			switch {
-			case err == nil:
-				st.count("sent", 1)
-				s.relayUp(ctx)
-			case errors.Is(err, errNoLongerNeeded):
-				st.count("no_longer_needed", 1)
-			case mail.IsRelay(err):
-				st.count("relay_unavailable", 1)
-				summary := mail.Summary(err)
-				s.relayDown(ctx, summary)
-				s.log.Error("jobs: mail relay unavailable; the outbox waits for the next run", "problem", summary)
-				return fmt.Errorf("%s; every message stays queued and goes when the relay answers", summary)
-			case mail.IsPermanent(err):
-				st.count("failed", 1)
-				st.fail("message %s failed: %s (re-queue it once fixed)", m.ID, mail.Summary(err))
-				s.relayUp(ctx)
-			default:
-				st.count("deferred", 1)
-				s.relayUp(ctx)
+			if !p.opened {
+				// The first message of a run goes alone until it is answered
+				// or probeWait passes: a relay that is down (refused
+				// connection, sender, TLS, AUTH: all answered at once) gets
+				// one attempt, not one per connection, and a relay slow to
+				// answer the end of data holds only that one.
+				p.opened = true
+				t := time.NewTimer(probeWait)
+				select {
+				case <-p.first:
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+					return nil
+				}
+				t.Stop()
 			}
 		}
 	}
 	return nil
+}
+
+// awaitAllowance waits for the minute's allowance; held is true when the
+// day's is spent (the run ends; the queue waits until it frees).
+func (s *Scheduler) awaitAllowance(ctx context.Context, w *sendWindow, p *sendPool) (held bool, err error) {
+	for {
+		ok, until, dayFull, err := w.reserve(ctx, s.clock())
+		switch {
+		case err != nil:
+			return false, err
+		case ok:
+			return false, nil
+		case dayFull:
+			p.mu.Lock()
+			p.heldUntil = until
+			p.mu.Unlock()
+			p.st.count("held_for_daily_limit", 1)
+			s.log.Info("jobs: the relay's daily allowance is used; the outbox waits", "until", until)
+			return true, nil
+		}
+		if err := s.cfg.Sleep(ctx, until.Sub(s.clock())); err != nil {
+			return false, nil // stopping
+		}
+	}
+}
+
+// sendPool is the sender's connections: each takes a claimed message,
+// sends it and records the outcome.
+type sendPool struct {
+	s    *Scheduler
+	st   *runState
+	work chan training.Message
+	wg   sync.WaitGroup
+
+	opened    bool          // (dispatcher) the first message went
+	first     chan struct{} // closed when the first outcome is recorded
+	firstOnce sync.Once
+
+	mu        sync.Mutex
+	relay     error     // the first relay-wide failure
+	heldUntil time.Time // the day's allowance frees then
+}
+
+func (p *sendPool) relayErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.relay
+}
+
+func (p *sendPool) worker(ctx context.Context) {
+	defer p.wg.Done()
+	s := p.s
+	for m := range p.work {
+		if p.relayErr() != nil || ctx.Err() != nil {
+			s.release(ctx, m.ID) // not tried: due again at once
+			continue
+		}
+		// A stop cancels ctx, which mail.SMTP heeds only until the
+		// message is being handed over: leaving before the relay's reply
+		// is what makes a duplicate, so that wait is bounded by the reply
+		// timeout instead.
+		err := s.cfg.Mailer.Send(ctx, m)
+		if err != nil && ctx.Err() != nil {
+			// Stopped before the relay took it: due again at once.
+			s.release(ctx, m.ID)
+			continue
+		}
+		p.record(ctx, m, err)
+	}
+}
+
+// record writes one attempt's outcome and counts it.
+func (p *sendPool) record(ctx context.Context, m training.Message, err error) {
+	s, st := p.s, p.st
+	defer p.firstOnce.Do(func() { close(p.first) })
+	if rerr := s.recordSend(ctx, m, err); rerr != nil {
+		st.fail("recording message %s: %v", m.ID, rerr)
+	}
+	s.countOutcome(err)
+	switch {
+	case err == nil:
+		st.count("sent", 1)
+		s.relayUp(ctx)
+	case errors.Is(err, errNoLongerNeeded):
+		st.count("no_longer_needed", 1)
+	case mail.IsRelay(err):
+		st.count("relay_unavailable", 1)
+		summary := mail.Summary(err)
+		p.mu.Lock()
+		first := p.relay == nil
+		if first {
+			p.relay = fmt.Errorf("%s; every message stays queued and goes when the relay answers", summary)
+		}
+		p.mu.Unlock()
+		if first {
+			s.relayDown(ctx, summary)
+			s.log.Error("jobs: mail relay unavailable; the outbox waits for the next run", "problem", summary)
+		}
+	case mail.IsPermanent(err):
+		st.count("failed", 1)
+		st.fail("message %s failed: %s (re-queue it once fixed)", m.ID, mail.Summary(err))
+		s.relayUp(ctx)
+	default:
+		st.count("deferred", 1)
+		s.relayUp(ctx)
+	}
+}
+
+// noteQueue records, with the relay's state, when the queue will be empty
+// at the sending limits and whether the day's allowance holds it.
+func (s *Scheduler) noteQueue(ctx context.Context, w *sendWindow, heldUntil time.Time) {
+	if w == nil {
+		return
+	}
+	stats, err := s.store.OutboxStats(ctx)
+	if err != nil {
+		s.log.Warn("jobs: counting the outbox", "err", err)
+		return
+	}
+	now := s.clock()
+	empty := w.emptyBy(now, stats.ByState[training.MessageQueued])
+	s.putRelay(ctx, func(r *training.RelayStatus) {
+		r.EmptyBy, r.HeldUntil = empty, heldUntil
+	})
 }
 
 // claim atomically checks that m is still queued and due, and hides it
@@ -165,16 +323,23 @@ func (s *Scheduler) releaseDeadClaims(ctx context.Context, st *runState) error {
 	if err != nil {
 		return err
 	}
+	// They go first: before the oldest message already due (the sender
+	// takes the earliest NextAttempt first), in the order they were claimed.
+	first := now
+	if len(msgs) > 0 && msgs[0].NextAttempt.Before(first) {
+		first = msgs[0].NextAttempt
+	}
 	n := 0
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if !m.NextAttempt.After(now) {
 			continue
 		}
+		at := first.Add(-time.Duration(len(msgs)-i) * time.Microsecond)
 		err := s.store.UpdateMessage(ctx, m.ID, func(m *training.Message) error {
 			if m.State != training.MessageQueued || !m.NextAttempt.After(now) {
 				return errNotDue
 			}
-			m.NextAttempt = now
+			m.NextAttempt = at
 			return nil
 		})
 		switch {

@@ -43,11 +43,14 @@ type reportKey struct {
 }
 
 type reportEntry struct {
-	done    chan struct{}
-	report  *training.Report
-	json    []byte
-	err     error
-	waiters int // callers that found the entry and wait on done (under dataCache.mu; for tests)
+	done   chan struct{}
+	report *training.Report
+	json   []byte
+	err    error
+	// body is json with its compressed forms (made on first use).
+	bodyOnce sync.Once
+	body     *encodedBody
+	waiters  int // callers that found the entry and wait on done (under dataCache.mu; for tests)
 }
 
 func newDataCache() *dataCache {
@@ -164,4 +167,11 @@ func (s *Server) reportEntry(ds *training.Dataset, key reportKey, build func() (
 	}
 	c.mu.Unlock()
 	return e
+}
+
+// encoded returns the entry's JSON with its compressed forms, kept with
+// the entry so that a cached report is compressed once per coding.
+func (e *reportEntry) encoded() *encodedBody {
+	e.bodyOnce.Do(func() { e.body = &encodedBody{raw: e.json} })
+	return e.body
 }

@@ -57,7 +57,7 @@ func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt,
 	if err != nil && opts.DryRun && opts.KeepFailed && errors.As(err, &fe) && (len(fe.Headers) > 0 || len(opts.prevColumns) > 0) {
 		data, rerr := io.ReadAll(io.NewSectionReader(r, 0, size))
 		if rerr != nil {
-			return rep, err
+			return nil, fmt.Errorf("keep the failed file: %w", rerr)
 		}
 		return s.keepFailed(ctx, by, name, data, opts, rep, fe, err)
 	}

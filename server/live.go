@@ -310,7 +310,7 @@ func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (
 // liveJSON returns the compliance JSON for the whole force's view from
 // the index, when asOf is the index's date (ok false otherwise). After a
 // change only the units on the changed officers' paths are encoded again.
-func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]byte, bool, error) {
+func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) (*reportEntry, bool, error) {
 	m := s.live
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -323,7 +323,7 @@ func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]
 	e, ok := m.json[key]
 	m.jsonMu.Unlock()
 	if ok && e.json != nil {
-		return e.json, true, nil
+		return e, true, nil
 	}
 	m.fragMu.Lock()
 	c := m.frags[key.courses]
@@ -343,9 +343,14 @@ func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) ([]
 	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
 		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
 	}
-	if rev == m.jsonAt && m.json[key] == nil {
-		m.json[key] = &reportEntry{json: js}
+	e = &reportEntry{json: js}
+	if rev == m.jsonAt {
+		if kept := m.json[key]; kept != nil {
+			e = kept // same bytes, perhaps already compressed
+		} else {
+			m.json[key] = e
+		}
 	}
 	m.jsonMu.Unlock()
-	return js, true, nil
+	return e, true, nil
 }

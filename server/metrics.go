@@ -167,6 +167,7 @@ type outboxCollector struct {
 	depth  *prometheus.Desc
 	oldest *prometheus.Desc
 	relay  *prometheus.Desc
+	empty  *prometheus.Desc
 }
 
 type outboxReader interface {
@@ -181,6 +182,8 @@ func newOutboxCollector(st outboxReader, clock func() time.Time) *outboxCollecto
 		depth:  prometheus.NewDesc("muster_outbox_messages", "Outbox messages by state (all replicas).", []string{"state"}, nil),
 		oldest: prometheus.NewDesc("muster_outbox_oldest_queued_age_seconds", "Age of the oldest queued message; 0 when none waits.", nil, nil),
 		relay:  prometheus.NewDesc("muster_mail_relay_up", "1 when the sender last reached the mail relay, 0 after a relay-wide failure.", nil, nil),
+		empty: prometheus.NewDesc("muster_outbox_empty_by_timestamp_seconds",
+			"When the queue will be empty at the relay's sending limits (Unix time, as the sender last estimated); 0 without limits or when empty.", nil, nil),
 	}
 }
 
@@ -188,6 +191,7 @@ func (o *outboxCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- o.depth
 	ch <- o.oldest
 	ch <- o.relay
+	ch <- o.empty
 }
 
 func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
@@ -211,6 +215,11 @@ func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 			up = 0
 		}
 		ch <- prometheus.MustNewConstMetric(o.relay, prometheus.GaugeValue, up)
+		empty := 0.0
+		if !r.EmptyBy.IsZero() && st.ByState[training.MessageQueued] > 0 {
+			empty = float64(r.EmptyBy.Unix())
+		}
+		ch <- prometheus.MustNewConstMetric(o.empty, prometheus.GaugeValue, empty)
 	}
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -162,5 +163,29 @@ func TestPagesJobsRelayAndRequeue(t *testing.T) {
 	}
 	if _, body := c.get("/jobs"); !strings.Contains(body, "Re-queued 1 failed") || !strings.Contains(body, "3 waiting for the relay") {
 		t.Error("requeue all did not re-queue the last failed message")
+	}
+}
+
+// TestQueueEmptyBy: with sending limits the sender's estimate of when the
+// queue will be empty shows on the Jobs page and in /metrics.
+func TestQueueEmptyBy(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	if _, err := e.st.Enqueue(ctx, []training.Message{{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"k1"}, Kind: "reminder",
+		To: "a@force.example", State: training.MessageQueued, Created: testNow, NextAttempt: testNow}}); err != nil {
+		t.Fatal(err)
+	}
+	empty, held := testNow.Add(30*time.Hour), testNow.Add(20*time.Hour)
+	b, _ := json.Marshal(training.RelayStatus{Checked: testNow, Since: testNow, EmptyBy: empty, HeldUntil: held})
+	if err := e.st.PutSetting(ctx, training.SettingRelay, string(b)); err != nil {
+		t.Fatal(err)
+	}
+	page := e.do(req{method: "GET", path: "/jobs", as: "admin"})
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "the queue will be empty by") || !strings.Contains(page.Body.String(), "sending goes on at") {
+		t.Errorf("jobs page %d: no estimate\n%s", page.Code, page.Body.String())
+	}
+	m := e.do(req{method: "GET", path: "/metrics", header: map[string]string{"Authorization": "Bearer " + testMetricsToken}})
+	if want := fmt.Sprintf("muster_outbox_empty_by_timestamp_seconds %g", float64(empty.Unix())); !strings.Contains(m.Body.String(), want) {
+		t.Errorf("metrics lack %q", want)
 	}
 }

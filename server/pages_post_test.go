@@ -85,11 +85,14 @@ func TestPagesPreviewPostChanges(t *testing.T) {
 	if err := os.WriteFile(noID, []byte("Emp Ref,Name,Unit\nX9,Cat Calm,Unit A / Team 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// The refusal is the kept attempt's page (issue 22): the file is kept
-	// and every column has a pick list there.
-	_, loc, _ = c.upload("/upload", noID, map[string]string{"full": "0"})
+	// The file is kept with the attempt (nobody chooses it again): its page
+	// says how to name the ID column and offers the pick list for it.
+	status, loc, _ = c.upload("/upload", noID, map[string]string{"full": "0"})
+	if status != http.StatusSeeOther {
+		t.Fatalf("upload of a file without an ID column: %d", status)
+	}
 	_, body = c.get(loc)
-	if !strings.Contains(body, "Emp Ref=id under More options") || !strings.Contains(body, `name="col_field_0"`) {
-		t.Errorf("the refusal does not say how to name the ID column:\n%.800s", body)
+	if !strings.Contains(body, "Emp Ref=id") || !strings.Contains(body, "--map") || !strings.Contains(body, `<option value="id"`) {
+		t.Errorf("the refusal does not say how to name the ID column, or offers no pick list:\n%s", body)
 	}
 }

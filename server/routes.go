@@ -49,7 +49,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 
-	e.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+	e.Use(s.requestID, s.observe, s.compressResponses, s.recoverPanic, s.securityHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
 		admin = training.RoleAdmin

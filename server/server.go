@@ -151,12 +151,14 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	cache   *dataCache
-	linkKey []byte
-	hashing *hashGate
-	imports *importGate
-	live    *liveModel
-	commits *committer
-	oidc    *oidcClient // nil: no single sign-on
+	// compress holds the reused encoders of compressed responses.
+	compress *compressors
+	linkKey  []byte
+	hashing  *hashGate
+	imports  *importGate
+	live     *liveModel
+	commits  *committer
+	oidc     *oidcClient // nil: no single sign-on
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
@@ -209,18 +211,19 @@ func New(cfg Config) (*Server, error) {
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
 	s := &Server{
-		cfg:     cfg,
-		store:   cfg.Store,
-		log:     cfg.Logger,
-		now:     cfg.Clock,
-		metrics: newMetrics(),
-		limits:  newLoginLimiter(),
-		cache:   newDataCache(),
-		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
-		hashing: newHashGate(cfg.Limits),
-		imports: newImportGate(cfg.Limits),
-		live:    newLiveModel(),
-		ready:   make(chan struct{}),
+		cfg:      cfg,
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		now:      cfg.Clock,
+		metrics:  newMetrics(),
+		limits:   newLoginLimiter(),
+		cache:    newDataCache(),
+		compress: newCompressors(),
+		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
+		hashing:  newHashGate(cfg.Limits),
+		imports:  newImportGate(cfg.Limits),
+		live:     newLiveModel(),
+		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}

@@ -83,6 +83,12 @@ type RelayStatus struct {
 	// Problem says what failed, without personal data (a class, a step
 	// and a reply code).
 	Problem string `json:"problem,omitempty"`
+	// EmptyBy is when the queue will be empty at the configured sending
+	// limits, as the sender last estimated (zero: no limits, or empty).
+	EmptyBy time.Time `json:"empty_by,omitzero"`
+	// HeldUntil is when the relay's daily allowance, used up, lets the
+	// sender go on (zero: not held).
+	HeldUntil time.Time `json:"held_until,omitzero"`
 }
 
 // ReadRelayStatus reads the relay's state as the sender last recorded it

@@ -41,12 +41,17 @@ type RelayControl struct {
 	Defer map[string]int `json:"defer,omitempty"`
 	// DataDelay is how long the relay waits before replying to the end of data.
 	DataDelay float64 `json:"data_delay,omitempty"`
+	// DelayFor maps a recipient to a delay before the reply to the end of
+	// data of messages to them (seconds; the longer of it and DataDelay).
+	DelayFor map[string]float64 `json:"delay_for,omitempty"`
 }
 
 // Delivery is one message the relay accepted.
 type Delivery struct {
 	MessageID string   `json:"message_id"`
 	To        []string `json:"to"`
+	// At is when the relay took it (Unix seconds, the relay's clock).
+	At float64 `json:"at"`
 }
 
 // aiosmtpdPython returns a python3 that can import aiosmtpd: Debian's

@@ -6,7 +6,8 @@ CONTROL_JSON is read again for every command, so a test changes the
 relay's behaviour while it runs:
   {"reject_sender": 550,            # reply code to MAIL FROM (0: accept)
    "defer": {"a@x.example": 451},   # reply code to RCPT TO for these
-   "data_delay": 35}                # seconds before replying to the end of data
+   "data_delay": 35,                # seconds before replying to the end of data
+   "delay_for": {"a@x.example": 35}}  # the same, for messages to these only
 Each accepted message is appended to DELIVERIES_JSONL as one JSON line
 ({"message_id", "to"}) *before* the 250 reply is sent: that line is the
 relay taking responsibility (RFC 5321 section 6.1).
@@ -52,7 +53,10 @@ class Relay:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        delay = float(self.settings().get("data_delay") or 0)
+        settings = self.settings()
+        delay = float(settings.get("data_delay") or 0)
+        for rcpt in envelope.rcpt_tos:
+            delay = max(delay, float(settings.get("delay_for", {}).get(rcpt.lower(), 0)))
         if delay:
             await asyncio.sleep(delay)
         msg = email.message_from_bytes(envelope.content)

@@ -7,6 +7,7 @@
 //	go run ./server/load                      # bolt and Redis (redis-server on PATH or MUSTER_REDIS_URL)
 //	go run ./server/load -stores bolt -duration 20s
 //	go run ./server/load -mode live -posters 4 -readers 8   # reads of one BCU while single completions are posted
+//	go run ./server/load -mode static -stores bolt            # force-wide JSON gzipped, against a static server
 //
 // Redis: MUSTER_REDIS_URL (or -redis-url) names a server to use (its keys
 // go under a fresh prefix, removed afterwards is not attempted: use a
@@ -65,8 +66,11 @@ type Config struct {
 	// clients read one BCU's compliance JSON.
 	Mode             string
 	Posters, Readers int
-	RedisURL         string
-	Log              *slog.Logger
+	// AcceptEncoding, when set, is sent with every measured read and the
+	// body is read as sent (mode static: gzip).
+	AcceptEncoding string
+	RedisURL       string
+	Log            *slog.Logger
 }
 
 // Result is one target on one store.
@@ -92,7 +96,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure each target")
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
-	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
 	fs.IntVar(&cfg.Readers, "readers", 8, "live mode: clients reading one BCU's compliance JSON")
 	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
@@ -226,6 +230,9 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Mode == "static" {
+		return staticTargets(ctx, client, base, asOf, cfg, name, progress)
+	}
 	if cfg.Mode == "live" {
 		ids := make([]string, len(cs.Officers))
 		for i, o := range cs.Officers {
@@ -271,10 +278,25 @@ func signIn(base, user, password string, conns int) (*http.Client, error) {
 	return c, nil
 }
 
-func get(c *http.Client, u string) error {
-	resp, err := c.Get(u)
+func get(c *http.Client, u string) error { return getEncoded(c, u, "") }
+
+// getEncoded asks for u with Accept-Encoding enc ("": the transport's own
+// gzip, inflated on receipt); with enc set the body is read as sent.
+func getEncoded(c *http.Client, u, enc string) error {
+	rq, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return err
+	}
+	if enc != "" {
+		rq.Header.Set("Accept-Encoding", enc)
+	}
+	resp, err := c.Do(rq)
+	if err != nil {
+		return err
+	}
+	if enc != "" && resp.Header.Get("Content-Encoding") != enc {
+		resp.Body.Close()
+		return fmt.Errorf("GET %s: Content-Encoding %q, want %q", u, resp.Header.Get("Content-Encoding"), enc)
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -321,7 +343,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 					break
 				}
 				t0 := time.Now()
-				err := get(c, u)
+				err := getEncoded(c, u, cfg.AcceptEncoding)
 				d := time.Since(t0)
 				if err != nil {
 					bad++

@@ -44,3 +44,25 @@ func TestMeasureSmall(t *testing.T) {
 		})
 	}
 }
+
+// TestMeasureStatic runs the static mode on a small force: both targets
+// answer gzip, without errors.
+func TestMeasureStatic(t *testing.T) {
+	cfg := Config{Officers: 400, Units: 20, Clients: 2, Requests: 20, Duration: time.Minute, Stores: []string{"bolt"}, Mode: "static"}
+	var lines []string
+	results, err := Measure(context.Background(), cfg, func(s string) { lines = append(lines, s); t.Log(s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 2 || results[0].Target != "static-gzip" || results[1].Target != "muster-gzip" {
+		t.Fatalf("results %+v", results)
+	}
+	for _, r := range results {
+		if r.Requests != cfg.Requests || r.Errors != 0 {
+			t.Errorf("%s: %+v", r.Target, r)
+		}
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "muster/static requests/s") {
+		t.Errorf("no ratio printed: %q", lines)
+	}
+}

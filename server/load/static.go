@@ -1,0 +1,101 @@
+package main
+
+// The static mode (-mode static): the force-wide compliance JSON as a
+// browser asks for it (Accept-Encoding: gzip), from Muster and from a
+// plain static server that sends the same compressed bytes from memory
+// (as nginx's gzip_static does from disk), measured in the same run by
+// the same clients. The ratio of their requests/s is what the service
+// costs over sending a file.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/muster-police/muster/training"
+)
+
+// fetchBody returns u's body as sent, asked for with Accept-Encoding enc.
+func fetchBody(c *http.Client, u, enc string) ([]byte, error) {
+	rq, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	rq.Header.Set("Accept-Encoding", enc)
+	resp, err := c.Do(rq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return b, err
+}
+
+func staticTargets(ctx context.Context, client *http.Client, base string, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
+	u := base + "/api/v1/compliance?as_of=" + asOf.String()
+	t0 := time.Now()
+	plain, err := fetchBody(client, u, "identity")
+	if err != nil {
+		return nil, err
+	}
+	progress(fmt.Sprintf("%s: first request (builds the cache) %s", name, time.Since(t0).Round(time.Millisecond)))
+	gz, err := fetchBody(client, u, "gzip")
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("the gzipped answer: %w", err)
+	}
+	if in, err := io.ReadAll(zr); err != nil || !bytes.Equal(in, plain) {
+		return nil, fmt.Errorf("the gzipped answer does not inflate to the plain one (%v)", err)
+	}
+	zst, err := fetchBody(client, u, "zstd")
+	if err != nil {
+		return nil, err
+	}
+	progress(fmt.Sprintf("%s: force-wide JSON %d bytes plain, %d gzip (%.1f%%), %d zstd (%.1f%%)", name,
+		len(plain), len(gz), 100*float64(len(gz))/float64(len(plain)), len(zst), 100*float64(len(zst))/float64(len(plain))))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	static := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Vary", "Accept-Encoding")
+		h.Set("Content-Length", strconv.Itoa(len(gz)))
+		_, _ = w.Write(gz)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = static.Serve(ln) }()
+	defer static.Close()
+
+	cfg.AcceptEncoding = "gzip"
+	var results []Result
+	for _, tg := range []struct{ target, url string }{
+		{"static-gzip", "http://" + ln.Addr().String() + "/compliance.json"},
+		{"muster-gzip", u},
+	} {
+		if err := getEncoded(client, tg.url, "gzip"); err != nil {
+			return results, err
+		}
+		r := hammer(ctx, client, tg.url, cfg)
+		r.Store, r.Target = name, tg.target
+		results = append(results, r)
+	}
+	if len(results) == 2 && results[0].Throughput() > 0 {
+		progress(fmt.Sprintf("%s: muster/static requests/s = %.2f", name, results[1].Throughput()/results[0].Throughput()))
+	}
+	return results, nil
+}
