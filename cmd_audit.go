@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/muster-police/muster/importers"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 

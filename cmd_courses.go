@@ -185,6 +185,7 @@ func coursesApply(ctx context.Context, env *cmdEnv, args []string, stdout, stder
 	fs := flagSet("courses apply", "[--dry-run] [--yes] FILE.yaml")
 	dry := fs.Bool("dry-run", false, "check the file and say what would change, without saving")
 	yes := fs.Bool("yes", false, "confirm a change of who must do a course that alters more than 20% of its required people")
+	fs.BoolVar(yes, "confirm", false, "the same as --yes (the API's name for it)")
 	pos, code, ok := env.parseFlags(fs, args, stdout, stderr)
 	if !ok {
 		return code

@@ -29,6 +29,7 @@ func importCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 	strict := fs.Bool("strict", false, "import nothing if any row or cell is in error")
 	sheet := fs.String("sheet", "", "read this sheet (default: the one whose header row matches best)")
 	yes := fs.Bool("yes", false, "confirm what a guard refused: more than 20% of active officers made leavers, IDs that mostly match nobody, many units or names changed")
+	fs.BoolVar(yes, "confirm", false, "the same as --yes (the API's name for it)")
 	course := fs.String("course", "", "the course (ID) of a file that covers one course without naming it, e.g. a Moodle course completion report")
 	var maps mappingFlag
 	fs.Var(&maps, "map", "what a column holds, as HEADER=FIELD (e.g. \"Pers.No.=id\", \"CSE done=course:cse-recognition\", \"Org.unit=ignore\"); repeat for more columns")

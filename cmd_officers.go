@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 

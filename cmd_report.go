@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/internal/reports"
-	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
 

@@ -208,7 +208,7 @@ func TestImportOutput(t *testing.T) {
 	if code != exitFail || !strings.Contains(errOut, "--yes") {
 		t.Errorf("guard: exit %d, stderr %q\n%s", code, errOut, out)
 	}
-	c.must("import", "--full", "--yes", small)
+	c.must("import", "--full", "--confirm", small) // --confirm: the same as --yes
 
 	c.env["USER"] = "hr.tester"
 	code, out, _ = c.run("import", "--format", "json", "--dry-run", filepath.Join(samplesDir, "2_lms_export.csv"))

@@ -287,6 +287,9 @@ func TestWorksheetRowBomb(t *testing.T) {
 	if !strings.Contains(reason, "more than 100 times its size") {
 		t.Fatalf("reason = %q, want the ratio refusal", reason)
 	}
+	if !raceEnabled && n > 16<<20 {
+		t.Fatalf("refusing the row by its ratio allocated %d MB", n>>20)
+	}
 	reason, n = readRefused(t, b, noRatio)
 	if !strings.Contains(reason, `Row 2 of the sheet "Roster" holds more than 4 MB`) {
 		t.Fatalf("reason = %q, want the row budget", reason)

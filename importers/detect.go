@@ -414,14 +414,26 @@ func (p headerPlan) detection() *Detection {
 }
 
 // idCandidate is the header a person most likely means as the ID in a
-// header row without one: the first column no field uses.
+// header row without one: the first column no field uses whose words
+// sound like a number or reference ("Emp Ref", "Badge No"), else the
+// first column no field uses.
 func idCandidate(cols []Column) string {
+	first := ""
 	for _, c := range cols {
-		if c.Field == "" {
-			return c.Header
+		if c.Field != "" || c.CourseID != "" {
+			continue
+		}
+		if first == "" {
+			first = c.Header
+		}
+		for _, w := range words(c.Header) {
+			switch w {
+			case "id", "no", "number", "num", "ref", "reference", "code", "pers", "nr":
+				return c.Header
+			}
 		}
 	}
-	return ""
+	return first
 }
 
 // knownHeaderExamples is used in the "no header found" message.

@@ -111,6 +111,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("Pay No;Officer Name;Course;Date Completed;Status\r\n16885;Siobh\xe1n Khan;TIC;18/05/2024;Completed\r\n"))
 	f.Add([]byte("\xEF\xBB\xBFStaff ID,Last Name,First Name,Course Name,Status,Completed On\n224205,Ali,Harry,Trauma-informed practice,Completed,2023-03-09\n"))
 	f.Add([]byte("Title\n\n\"Warrant No\",\"Name\"\n\"1\",\"a\"\"b\nc\"\n,Total\n"))
+	f.Add([]byte("Pers.No.,Job title,EE group,Date in post\n0001,Call Handler,Police Staff,1744153200\n0002,50001234,Contractor,31/02/2024\n"))
+	f.Add([]byte("idnumber,deleted,firstname,postitle,posstartdate\n7,0,A,PCSO,1744153200\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkRead(t, data)
 	})

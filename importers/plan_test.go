@@ -89,9 +89,9 @@ func rowsFor(idList []string) []Record {
 
 type planOpt func(*PlanInput)
 
-func fullUpload(in *PlanInput)     { in.Full = true }
-func strictMode(in *PlanInput)     { in.Strict = true }
-func confirmLeavers(in *PlanInput) { in.Confirmed = true }
+func fullUpload(in *PlanInput) { in.Full = true }
+func strictMode(in *PlanInput) { in.Strict = true }
+func confirmed(in *PlanInput)  { in.Confirmed = true }
 func longLayout(in *PlanInput) {
 	in.Detection.Layout = LayoutLong
 }
@@ -275,18 +275,18 @@ func TestPlanReimportChangesNothing(t *testing.T) {
 func TestPlanLeaverGuard(t *testing.T) {
 	all := idRange(100)
 	tests := []struct {
-		name           string
-		missing        int
-		opts           []planOpt
-		want           training.ImportOutcome
-		confirmLeavers bool
-		leavers        int
-		byStatus       int
+		name      string
+		missing   int
+		opts      []planOpt
+		want      training.ImportOutcome
+		confirmed bool
+		leavers   int
+		byStatus  int
 	}{
 		{"20% leavers is allowed", 20, nil, training.OutcomeApplied, false, 20, 0},
 		{"just over 20% is refused", 21, nil, training.OutcomeRefused, true, 21, 0},
 		{"leavers by status count too", 20, nil, training.OutcomeRefused, true, 21, 1},
-		{"confirmed", 60, []planOpt{confirmLeavers}, training.OutcomeApplied, false, 60, 0},
+		{"confirmed", 60, []planOpt{confirmed}, training.OutcomeApplied, false, 60, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,10 +296,10 @@ func TestPlanLeaverGuard(t *testing.T) {
 			}
 			pl := planOf(storeWith(all...), recs, append([]planOpt{fullUpload}, tt.opts...)...)
 			r := pl.Report
-			if r.Outcome != tt.want || r.NeedsConfirmation != tt.confirmLeavers || r.Summary.Leavers != tt.leavers {
-				t.Errorf("outcome %s confirmLeavers %v leavers %d, want %s %v %d (%s)", r.Outcome, r.NeedsConfirmation, r.Summary.Leavers, tt.want, tt.confirmLeavers, tt.leavers, r.Message)
+			if r.Outcome != tt.want || r.NeedsConfirmation != tt.confirmed || r.Summary.Leavers != tt.leavers {
+				t.Errorf("outcome %s confirmed %v leavers %d, want %s %v %d (%s)", r.Outcome, r.NeedsConfirmation, r.Summary.Leavers, tt.want, tt.confirmed, tt.leavers, r.Message)
 			}
-			if tt.confirmLeavers && !strings.Contains(r.Message, "confirm") {
+			if tt.confirmed && !strings.Contains(r.Message, "confirm") {
 				t.Errorf("message does not ask to confirm: %s", r.Message)
 			}
 		})

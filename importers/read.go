@@ -264,13 +264,13 @@ func (rd *reader) noHeaderIn(where string) *FileError {
 }
 
 // pickID says, as the end of a sentence, how a person names the ID
-// column themselves: the CLI's --map, the upload page's column choices
-// (from which the preview's pick lists take over).
+// column themselves: the CLI's --map, the web page's pick list of the
+// headers found (FileError.Headers).
 func pickID(header string) string {
 	if header == "" || strings.ContainsAny(header, "\"=") {
 		header = "HEADER"
 	}
-	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q, on the upload page with %s under More options, \"Columns Muster should read differently\".",
+	return fmt.Sprintf("if the IDs are in a column of another name, say which: on the command line with --map %q; on the web, choose \"officer ID\" for it in the list of the headers found, or write %s under More options on the upload page.",
 		header+"=id", header+"=id")
 }
 

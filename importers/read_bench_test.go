@@ -8,6 +8,7 @@ package importers
 // (importers/bench_test.go measures whole imports, with peak memory.)
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -117,3 +118,22 @@ func benchRead(b *testing.B, data []byte) {
 func BenchmarkReadXLSX(b *testing.B) { benchRead(b, readBenchFile(b, "xlsx")) }
 
 func BenchmarkReadCSV(b *testing.B) { benchRead(b, readBenchFile(b, "csv")) }
+
+// BenchmarkScanParts is the byte budget's pass alone (xlsx_budget.go) over
+// the same file: compare with BenchmarkReadXLSX in the same run.
+func BenchmarkScanParts(b *testing.B) {
+	data := readBenchFile(b, "xlsx")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := scanParts(zr); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
+}

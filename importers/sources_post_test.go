@@ -60,13 +60,22 @@ func TestNoIDColumnSaysHowToChooseOne(t *testing.T) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("err %v, want a FileError", err)
 	}
-	for _, s := range []string{"No header row", `--map "Emp Ref=id"`, "Emp Ref=id under More options", "Columns Muster should read differently"} {
+	// The headers found come with it, for the web page's pick lists.
+	if len(fe.Headers) != 4 || fe.Headers[0].Header != "Emp Ref" {
+		t.Errorf("headers found %+v", fe.Headers)
+	}
+	for _, s := range []string{"No header row", `--map "Emp Ref=id"`, `choose "officer ID" for it in the list of the headers found`, "Emp Ref=id under More options"} {
 		if !strings.Contains(fe.Reason, s) {
 			t.Errorf("reason %q does not say %q", fe.Reason, s)
 		}
 	}
 	if strings.Count(fe.Reason, ". ") > 0 {
 		t.Errorf("reason %q is more than one sentence", fe.Reason)
+	}
+	// The example is the header that sounds like a number or reference.
+	_, _, _, err = readBytes(t, []byte("Notes,Name,Badge No,Unit\nx,Ann Able,77,North\n"), "r.csv", testOpts())
+	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, `--map "Badge No=id"`) {
+		t.Errorf("reason %v", err)
 	}
 	// With no likely header row at all, the example is generic.
 	_, _, _, err = readBytes(t, []byte("hello\nworld\n"), "r.csv", testOpts())

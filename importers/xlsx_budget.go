@@ -20,7 +20,6 @@ import (
 	"errors"
 	"io"
 	"path"
-	"strconv"
 	"strings"
 )
 
@@ -78,7 +77,8 @@ type xmlScanner struct {
 	inUnit   bool // inside <row> or <si>
 	unitSize int
 	row      int
-	cell     string
+	cell     [16]byte // the current cell's reference, cellLen bytes of it
+	cellLen  int
 }
 
 func newXMLScanner(part string) *xmlScanner {
@@ -92,7 +92,7 @@ func newXMLScanner(part string) *xmlScanner {
 }
 
 func (s *xmlScanner) fail(what string) error {
-	return &budgetError{part: s.part, what: what, row: s.row, cell: s.cell, out: !s.inUnit}
+	return &budgetError{part: s.part, what: what, row: s.row, cell: string(s.cell[:s.cellLen]), out: !s.inUnit}
 }
 
 // Write scans p; it never keeps more than tagKept bytes.
@@ -206,19 +206,19 @@ func (s *xmlScanner) endTag() {
 	switch {
 	case s.sheet && string(name) == "row":
 		if closing || selfClosing {
-			s.inUnit, s.cell = false, ""
+			s.inUnit, s.cellLen = false, 0
 			return
 		}
-		if n, err := strconv.Atoi(attr(t, "r")); err == nil && n > 0 {
+		if n := atoiBytes(attr(t, "r")); n > 0 {
 			s.row = n
 		} else {
 			s.row++
 		}
-		s.inUnit, s.unitSize, s.cell = true, s.tagLen, ""
+		s.inUnit, s.unitSize, s.cellLen = true, s.tagLen, 0
 	case s.sheet && string(name) == "c":
-		s.cell = ""
+		s.cellLen = 0
 		if !closing && !selfClosing {
-			s.cell = attr(t, "r")
+			s.cellLen = copy(s.cell[:], attr(t, "r"))
 		}
 	case s.sst && string(name) == "si":
 		s.row++
@@ -226,8 +226,24 @@ func (s *xmlScanner) endTag() {
 	}
 }
 
-// attr is the value of the attribute name in a tag's kept bytes.
-func attr(tag []byte, name string) string {
+// atoiBytes is the positive decimal number b spells, or 0.
+func atoiBytes(b []byte) int {
+	if len(b) == 0 || len(b) > 9 {
+		return 0
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// attr is the value of the attribute name in a tag's kept bytes (a
+// slice of them, not a copy).
+func attr(tag []byte, name string) []byte {
 	for i := 0; i+len(name)+2 < len(tag); i++ {
 		c := tag[i]
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
@@ -247,11 +263,11 @@ func attr(tag []byte, name string) string {
 		}
 		q := rest[0]
 		if j := bytes.IndexByte(rest[1:], q); j >= 0 {
-			return string(rest[1 : 1+j])
+			return rest[1 : 1+j]
 		}
-		return ""
+		return nil
 	}
-	return ""
+	return nil
 }
 
 // scanParts scans every part the reader keeps (neededPart) against the

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -25,20 +25,20 @@ func (s *Server) apiCompliance(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	if q.Whole {
 		// Everyone in the unit counts: today's figures from the live index.
-		e, ok, err := s.liveJSON(q.AsOf, q.Unit, q.Courses)
+		e, ok, err := s.live.ReportJSON(q.AsOf, q.Unit, q.Courses)
 		if err != nil {
 			return err
 		}
 		if ok {
-			return s.sendEncoded(c, echo.MIMEApplicationJSON, e.encoded())
+			return s.sendEncoded(c, echo.MIMEApplicationJSON, encoded(e))
 		}
 	}
 	u, _ := currentUser(c)
 	e := s.reportFor(u, ds, q)
-	if e.err != nil {
-		return e.err
+	if e.Err != nil {
+		return e.Err
 	}
-	return s.sendEncoded(c, echo.MIMEApplicationJSON, e.encoded())
+	return s.sendEncoded(c, echo.MIMEApplicationJSON, encoded(e))
 }
 
 // apiComplianceExport writes the report as a workbook (summary with chart,

@@ -83,7 +83,7 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 
 // changeCourses runs the one "change the courses" use case for the API.
 func (s *Server) changeCourses(c echo.Context, in []training.Course) error {
-	confirm, err := boolField(c, "confirm")
+	confirm, err := confirmField(c)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,19 @@ func boolField(c echo.Context, name string) (bool, error) {
 	return b, nil
 }
 
+// confirmField reads the one answer to a guard (too many leavers, IDs
+// that match nobody, a course change moving more than 20% of its people):
+// "confirm", or its older spelling "confirm_leavers", which scripts may
+// still send. (The CLI's is --yes, or --confirm; the code's Confirmed.)
+func confirmField(c echo.Context) (bool, error) {
+	confirm, err := boolField(c, "confirm")
+	if err != nil {
+		return false, err
+	}
+	old, err := boolField(c, "confirm_leavers")
+	return confirm || old, err
+}
+
 // importOptionsFrom reads the upload form's options.
 func importOptionsFrom(c echo.Context) (ImportOptions, error) {
 	var o ImportOptions
@@ -36,16 +49,14 @@ func importOptionsFrom(c echo.Context) (ImportOptions, error) {
 	for _, f := range []struct {
 		name string
 		dst  *bool
-	}{{"full", &o.Full}, {"dry_run", &o.DryRun}, {"strict", &o.Strict}, {"confirm_leavers", &o.ConfirmLeavers}} {
+	}{{"full", &o.Full}, {"dry_run", &o.DryRun}, {"strict", &o.Strict}} {
 		if *f.dst, err = boolField(c, f.name); err != nil {
 			return o, err
 		}
 	}
-	confirm, err := boolField(c, "confirm")
-	if err != nil {
+	if o.Confirmed, err = confirmField(c); err != nil {
 		return o, err
 	}
-	o.ConfirmLeavers = o.ConfirmLeavers || confirm
 	o.Sheet = c.FormValue("sheet")
 	o.Course = c.FormValue("course")
 	o.SaveMappingAs = c.FormValue("save_mapping")
@@ -169,18 +180,13 @@ func (s *Server) apiImportErrors(c echo.Context) error {
 	return sendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
 }
 
-// apiImportConfirm applies a kept dry run (?confirm=true, or the older
-// confirm_leavers, answers the guards).
+// apiImportConfirm applies a kept dry run (?confirm=true answers the
+// guards).
 func (s *Server) apiImportConfirm(c echo.Context) error {
-	confirm, err := boolField(c, "confirm_leavers")
+	confirm, err := confirmField(c)
 	if err != nil {
 		return err
 	}
-	also, err := boolField(c, "confirm")
-	if err != nil {
-		return err
-	}
-	confirm = confirm || also
 	u, _ := currentUser(c)
 	rep, err := s.confirmImport(c.Request().Context(), u, c.Param("id"), confirm)
 	if err != nil {

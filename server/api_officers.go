@@ -2,15 +2,18 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/muster-police/muster/internal/reports"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
@@ -269,22 +272,23 @@ func (s *Server) apiCompletions(c echo.Context) error {
 	}
 	now := s.now()
 	group := apiGroupID(by, now)
-	if err := s.liveCurrent(ctx); err != nil {
+	if err := s.live.Current(ctx); err != nil {
 		return err
 	}
-	s.live.mu.RLock()
-	comps, err := checkCompletions(s.live.ds, in, training.DateOf(now), training.Source{ImportID: group, By: by, At: now})
-	s.live.mu.RUnlock()
+	var comps []training.Completion
+	var err error
+	s.live.View(func(ds *training.Dataset) {
+		comps, err = checkCompletions(ds, in, training.DateOf(now), training.Source{ImportID: group, By: by, At: now})
+	})
 	if err != nil {
 		return err
 	}
-	ps := &post{comps: comps, group: apiGroup(by, now, len(comps))}
-	s.commits.submit(ps)
-	if ps.err != nil {
-		return ps.err
+	rev, err := s.live.Post(comps, apiGroup(by, now, len(comps)))
+	if err != nil {
+		return err
 	}
 	s.audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK, fmt.Sprintf("recorded=%d", len(comps)))
-	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: ps.rev})
+	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: rev})
 }
 
 // checkCompletions validates posted completions against ds: all or none.
@@ -307,4 +311,19 @@ func checkCompletions(ds *training.Dataset, in []completionInput, today training
 		return nil, training.Invalidf("nothing was recorded: %s", strings.Join(problems, "; "))
 	}
 	return comps, nil
+}
+
+// apiGroupID names the history entry of a client's API posts in one hour
+// (UTC): e.g. api-20261129T14-1a2b3c4d, the last part a digest of who posted.
+func apiGroupID(by string, now time.Time) string {
+	sum := sha256.Sum256([]byte(by))
+	return "api-" + now.UTC().Format("20060102T15") + "-" + hex.EncodeToString(sum[:4])
+}
+
+// apiGroup is the history entry a post adds n completions to.
+func apiGroup(by string, now time.Time, n int) training.ImportRecord {
+	return training.ImportRecord{
+		ID: apiGroupID(by, now), Kind: training.ImportAPI, By: by, At: now, Outcome: training.OutcomeApplied,
+		Summary: training.ImportSummary{Completions: n},
+	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/muster-police/muster/internal/live"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -103,18 +104,14 @@ func BenchmarkCompliance(b *testing.B) {
 	b.Run("manager-cached-parallel", cachedParallel(mgr))
 	b.Run("force-cold", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.cache.mu.Lock()
-			s.cache.reports = map[reportKey]*reportEntry{}
-			s.cache.mu.Unlock()
+			s.live.(*live.Model).DropCaches()
 			benchGet(b, s, hr, "/api/v1/compliance")
 		}
 	})
 	b.Run("dataset-load", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.cache.mu.Lock()
-			s.cache.ds = nil
-			s.cache.mu.Unlock()
-			if _, err := s.dataset(context.Background()); err != nil {
+			s.live.(*live.Model).DropCaches()
+			if _, err := s.live.Dataset(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

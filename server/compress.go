@@ -18,6 +18,7 @@ package server
 
 import (
 	"bytes"
+	"github.com/muster-police/muster/internal/live"
 	"io"
 	"net/http"
 	"strconv"
@@ -182,6 +183,12 @@ func (b *encodedBody) bytesFor(cs *compressors, enc string) []byte {
 		return b.zst
 	}
 	return b.raw
+}
+
+// encoded is a cached report's JSON with its compressed forms, kept with
+// the entry so that it is compressed once per revision and coding.
+func encoded(e *live.Entry) *encodedBody {
+	return e.Keep(func(js []byte) any { return &encodedBody{raw: js} }).(*encodedBody)
 }
 
 // addVary says that the response depends on Accept-Encoding (once).

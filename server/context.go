@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/training"
 )
@@ -23,11 +24,11 @@ func (s *Server) scopeOf(c echo.Context) (training.Scope, *training.Dataset, err
 	if !ok {
 		return training.Scope{}, nil, errUnauthenticated
 	}
-	ds, err := s.dataset(c.Request().Context())
+	ds, err := s.live.Dataset(c.Request().Context())
 	if err != nil {
 		return training.Scope{}, nil, err
 	}
-	return s.scopeFor(u, ds), ds, nil
+	return s.live.Scope(u, ds), ds, nil
 }
 
 // today is the civil date now in Europe/London.
@@ -74,12 +75,12 @@ func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, *train
 	if !ok {
 		return reports.Query{}, nil, errUnauthenticated
 	}
-	ds, err := s.dataset(c.Request().Context())
+	ds, err := s.live.Dataset(c.Request().Context())
 	if err != nil {
 		return reports.Query{}, nil, err
 	}
 	req := reports.Request{Unit: unit, AsOf: c.QueryParam("as_of"), Courses: listParam(c, "course")}
-	q, err := reports.For(ds, s.unitsOf(ds), reports.Viewer{User: u, Scope: s.scopeFor(u, ds)}, req, s.today())
+	q, err := reports.For(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
 	return q, ds, err
 }
 
@@ -88,25 +89,25 @@ func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, *train
 // officers they may see. Cached per store revision.
 func (s *Server) report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
 	e := s.reportFor(u, ds, q)
-	return e.report, e.json, e.err
+	return e.Report, e.JSON, e.Err
 }
 
 // reportFor is the report for q: today's figures for a viewer who sees
 // the whole unit come from the live index, never rebuilt; the rest are
 // built once per revision and shared.
-func (s *Server) reportFor(u training.User, ds *training.Dataset, q reports.Query) *reportEntry {
+func (s *Server) reportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
 	if q.Whole {
-		if e, ok := s.liveReport(q.AsOf, q.Unit, q.Courses); ok {
+		if e, ok := s.live.Report(q.AsOf, q.Unit, q.Courses); ok {
 			return e
 		}
 	}
-	key := reportKey{rev: ds.Revision, asOf: q.AsOf, unit: q.Unit, courses: strings.Join(q.Courses, ",")}
+	key := live.ReportKey{Rev: ds.Revision, AsOf: q.AsOf, Unit: q.Unit, Courses: strings.Join(q.Courses, ",")}
 	if !q.Scope.All {
 		// The scoped-figures rule (docs/COMPLIANCE.md): rooted at the
 		// manager's units, never a parent's name on partial counts.
-		key.scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
+		key.Scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
 	}
-	return s.reportEntry(ds, key, func() (*training.Report, error) {
+	return s.live.Build(ds, key, func() (*training.Report, error) {
 		return training.BuildReport(ds, q.AsOf, q.Options())
 	})
 }

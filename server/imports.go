@@ -22,8 +22,8 @@ const previewTTL = time.Hour
 // dry_run, strict, sheet, confirm (or confirm_leavers), course, map,
 // save_mapping).
 type ImportOptions struct {
-	Full, DryRun, Strict, ConfirmLeavers bool
-	Sheet                                string
+	Full, DryRun, Strict, Confirmed bool
+	Sheet                           string
 	// Mapping, Course and SaveMappingAs: importers.Options.
 	Mapping       []training.MappingRule
 	Course        string
@@ -75,7 +75,7 @@ func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt,
 	}
 	now := s.now()
 	err = s.store.PutUpload(ctx, training.Upload{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
-		Strict: opts.Strict, ConfirmLeavers: opts.ConfirmLeavers, Sheet: opts.Sheet, Data: data, Report: report,
+		Strict: opts.Strict, Confirmed: opts.Confirmed, Sheet: opts.Sheet, Data: data, Report: report,
 		Created: now, Expires: now.Add(previewTTL)}, training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
 	if err != nil {
 		return nil, fmt.Errorf("keep preview: %w", err)
@@ -87,7 +87,7 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 	limits := importers.DefaultLimits()
 	limits.MaxBytes = s.cfg.MaxUploadBytes
 	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: r, Size: size}, importers.Options{
-		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.ConfirmLeavers,
+		Full: opts.Full, DryRun: opts.DryRun, Strict: opts.Strict, Confirmed: opts.Confirmed,
 		Sheet: opts.Sheet, By: by, Now: s.now(), Limits: limits,
 		Mapping: opts.Mapping, Course: opts.Course, SaveMappingAs: opts.SaveMappingAs,
 	})
@@ -164,10 +164,10 @@ func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
 	return err == nil
 }
 
-// confirmImport applies a kept dry run (confirmLeavers answers the 20%
+// confirmImport applies a kept dry run (confirmed answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
-func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmLeavers bool) (*importers.Report, error) {
+func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
 	by := who.Username
 	u, err := s.store.Upload(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
@@ -184,7 +184,7 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 		return nil, err
 	}
 	defer release()
-	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, ConfirmLeavers: u.ConfirmLeavers || confirmLeavers}
+	opts := ImportOptions{Full: u.Full, Strict: u.Strict, Sheet: u.Sheet, Confirmed: u.Confirmed || confirmed}
 	// The preview's report keeps the person's column choices: the file is
 	// applied exactly as it was previewed (the mapping was saved then).
 	var previewed importers.Report

@@ -189,7 +189,7 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 	complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.tailLive(ctx) }()
+	go func() { defer close(done); b.s.live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	for i, id := range []string{"B1", "A2", "B3"} {
@@ -200,9 +200,9 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 		}
 		rev := decode[completionsResponse](t, rec).Revision
 		start := time.Now()
-		for b.s.live.revision() < rev {
+		for b.s.live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.revision(), rev)
+				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}
@@ -234,7 +234,7 @@ func TestLiveFiguresOnTheSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, ImportOptions{Full: st.full, ConfirmLeavers: true}); err != nil {
+		if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, ImportOptions{Full: st.full, Confirmed: true}); err != nil {
 			t.Fatalf("%s: %v", st.file, err)
 		}
 		ds, err := e.st.Dataset(ctx)

@@ -6,7 +6,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +39,7 @@ type matrixRow struct {
 	body                func(e *testEnv, who string) (io.Reader, string)
 	special             map[string]int
 	fresh               bool // give session callers a new session (the route ends it)
+	ownIP               bool // each caller from an address of its own (the route counts sign-in attempts per address)
 }
 
 func jsonOf(v any) func(*testEnv, string) (io.Reader, string) {
@@ -194,6 +197,12 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "POST", route: "/jobs/templates/:name", path: "/jobs/templates/reminder", access: admins, ok: 200,
 			body: formOf(url.Values{"text": {"Hello"}, "action": {"preview"}})},
 
+		// Single sign-on (withSSO): the start sends everyone to the
+		// provider; a callback without the flow this browser started is
+		// refused, signed in or not.
+		{method: "GET", route: "/login/oidc", path: "/login/oidc?next=/officers", access: public, ok: 302},
+		{method: "GET", route: OIDCCallbackPath, path: OIDCCallbackPath + "?code=stolen&state=guessed", access: public, ok: 401, ownIP: true},
+
 		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
 		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},
 	}
@@ -232,9 +241,30 @@ func expectedStatus(row matrixRow, who string) int {
 	return row.ok
 }
 
+// withSSO turns single sign-on on, against a provider that answers only
+// discovery (OpenID Connect Discovery 1.0 §3; go-oidc's NewProvider reads
+// the document and checks its issuer, oidc/oidc.go): enough for the
+// routes to exist and to start a flow.
+func withSSO(t *testing.T) func(*Config) {
+	op := httptest.NewServer(nil)
+	t.Cleanup(op.Close)
+	op.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"issuer":"`+op.URL+`","authorization_endpoint":"`+op.URL+`/auth","token_endpoint":"`+op.URL+`/token",`+
+			`"jwks_uri":"`+op.URL+`/keys","response_types_supported":["code"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}`)
+	})
+	return func(c *Config) {
+		c.OIDC = &OIDCConfig{Issuer: op.URL, ClientID: "muster", ClientSecret: "secret", Name: "Test OP"}
+	}
+}
+
 // TestAuthorizationMatrix calls every route as every kind of caller.
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newTestEnv(t, func(c *Config) { c.DemoAllowed = true })
+	e := newTestEnv(t, func(c *Config) { c.DemoAllowed = true }, withSSO(t))
 	ctx := context.Background()
 	for _, name := range []string{"victim", "page-victim"} {
 		if err := e.st.CreateUser(ctx, training.User{Username: name, Role: training.RoleManager, Units: []string{"Alpha"}, PasswordHash: testHash(), Created: testNow}); err != nil {
@@ -266,7 +296,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if row.body != nil {
 				r.body, r.ctype = row.body(e, who)
 			}
+			ip := e.ip
+			if row.ownIP {
+				e.ip = "198.51.100." + itoa(10+slices.Index(matrixCallers, who))
+			}
 			rec := e.do(r)
+			e.ip = ip
 			want := expectedStatus(row, who)
 			table.WriteString("\t" + itoa(rec.Code))
 			if rec.Code != want {
@@ -293,7 +328,7 @@ func isPage(row matrixRow) bool {
 // TestMatrixCoversEveryRoute: a route added without a matrix row fails here,
 // API and pages alike.
 func TestMatrixCoversEveryRoute(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, withSSO(t)) // the single sign-on routes too
 	have := map[string]bool{}
 	for _, row := range matrixRows(e) {
 		have[row.method+" "+row.route] = true

@@ -68,7 +68,7 @@ func openAPISchemas() map[string]any {
 		"CompletionList":      arr(obj(map[string]any{"officer_id": str, "course": map[string]any{"type": "string", "description": "course ID, title or alias"}, "date": date}, "officer_id", "course", "date")),
 		"CompletionsRecorded": obj(map[string]any{"import_id": str, "recorded": integ, "revision": integ}),
 		"Trend":               obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
-		"ImportReport":        map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes, problems, needs_confirmation, message", "additionalProperties": true},
+		"ImportReport":        map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes (posts: changes of role, staff type or in-post date), problems, needs_confirmation, message", "additionalProperties": true},
 		"ImportList":          arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
 		"MappingList": obj(map[string]any{
 			"mappings": arr(obj(map[string]any{"name": str, "headers": arr(str), "rules": arr(obj(map[string]any{"header": str, "field": str})), "course": str, "by": str, "at": dtime})),

@@ -68,7 +68,7 @@ func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *
 	for _, t := range toks {
 		view.Tokens[t.Username] = append(view.Tokens[t.Username], t)
 	}
-	ds, err := p.dataset(ctx)
+	ds, err := p.live.Dataset(ctx)
 	if err != nil {
 		return err
 	}

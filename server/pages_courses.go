@@ -51,7 +51,7 @@ func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseT
 	if err != nil {
 		return err
 	}
-	ds, err := p.dataset(ctx)
+	ds, err := p.live.Dataset(ctx)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ type renderedBody struct {
 
 func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
 	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
-	rq, err := reports.For(v.DS, p.unitsOf(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.today())
+	rq, err := reports.For(v.DS, p.live.Units(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.today())
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,14 +86,25 @@ func TestPagesPreviewPostChanges(t *testing.T) {
 	if err := os.WriteFile(noID, []byte("Emp Ref,Name,Unit\nX9,Cat Calm,Unit A / Team 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// The file is kept with the attempt (nobody chooses it again): its page
-	// says how to name the ID column and offers the pick list for it.
 	status, loc, _ = c.upload("/upload", noID, map[string]string{"full": "0"})
 	if status != http.StatusSeeOther {
-		t.Fatalf("upload of a file without an ID column: %d", status)
+		t.Fatalf("upload without an ID column: %d", status)
 	}
 	_, body = c.get(loc)
-	if !strings.Contains(body, "Emp Ref=id") || !strings.Contains(body, "--map") || !strings.Contains(body, `<option value="id"`) {
-		t.Errorf("the refusal does not say how to name the ID column, or offers no pick list:\n%s", body)
+	for _, want := range []string{`--map &#34;Emp Ref=id&#34;`, "choose &#34;officer ID&#34; for it in the list of the headers found", `name="col_field_0"`, "Emp Ref"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the refused file's page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `id="confirm"`) {
+		t.Error("a refused file can be confirmed")
+	}
+	// Choosing the ID in the pick list reads the file.
+	status, loc2, _ := c.post(loc+"/remap", url.Values{"col_header_0": {"Emp Ref"}, "col_field_0": {"id"}})
+	if status != http.StatusSeeOther || loc2 == loc {
+		t.Fatalf("remap: %d %s", status, loc2)
+	}
+	if _, body = c.get(loc2); !strings.Contains(body, "Cat Calm") {
+		t.Errorf("after choosing the ID the preview lacks the new officer:\n%.1500s", body)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/jobs"
-	"github.com/muster-police/muster/server/export"
 	"github.com/muster-police/muster/training"
 )
 

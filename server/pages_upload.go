@@ -82,7 +82,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return err
 	}
-	opts.DryRun, opts.ConfirmLeavers, opts.KeepFailed = true, false, true
+	opts.DryRun, opts.Confirmed, opts.KeepFailed = true, false, true
 	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
@@ -100,12 +100,16 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 }
 
 type previewView struct {
-	ID          string
-	Report      *importers.Report
-	Preview     bool
-	CanConfirm  bool
-	MessageKind string
-	ErrorsXLSX  string
+	ID         string
+	Report     *importers.Report
+	Preview    bool
+	CanConfirm bool
+	// Mine: the viewer uploaded this preview and may decide it (Remap:
+	// change its columns); CanCancel: an admin may cancel someone else's
+	// (training.CheckPreviewDecision).
+	Mine, Remap, CanCancel bool
+	MessageKind            string
+	ErrorsXLSX             string
 	// Choices are what a column can be read as (the column list's pick
 	// lists); Courses, the courses a one-course file can be for.
 	Choices []columnChoice
@@ -126,6 +130,16 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
 	v.Failed = rep.Outcome == training.OutcomeFailed
 	if preview {
+		// Whose it is, from the kept upload (a failed reading's report
+		// may not say).
+		by := rep.By
+		if up, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now()); err == nil {
+			by = up.By
+		}
+		u, _ := currentUser(c)
+		v.Mine = training.CheckPreviewDecision(u, by, false) == nil
+		v.Remap, v.CanCancel = v.Mine, training.CheckPreviewDecision(u, by, true) == nil
+		v.CanConfirm = v.CanConfirm && v.Mine
 		cs, err := p.store.Courses(c.Request().Context())
 		if err != nil {
 			return err

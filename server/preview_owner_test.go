@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/muster-police/muster/importers"
@@ -58,6 +59,17 @@ func TestPreviewBoundToUploader(t *testing.T) {
 		if _, err := e.st.Upload(t.Context(), id, testNow); err != nil {
 			t.Fatalf("%s: the preview is gone: %v", tc.name, err)
 		}
+	}
+	// The page shows others no confirm or remap controls; an admin gets
+	// the cancel button.
+	for as, wantCancel := range map[string]bool{"hr2": false, "admin": true} {
+		page := e.do(req{method: "GET", path: "/upload/" + id, as: as}).Body.String()
+		if strings.Contains(page, `id="confirm"`) || strings.Contains(page, `id="remap-form"`) || strings.Contains(page, `id="cancel"`) != wantCancel {
+			t.Errorf("%s sees hr's preview with the wrong controls", as)
+		}
+	}
+	if page := e.do(req{method: "GET", path: "/upload/" + id, as: "hr"}).Body.String(); !strings.Contains(page, `id="remap-form"`) {
+		t.Errorf("the uploader has no remap form")
 	}
 	// The admin cancels it: done, and audited with whose it was.
 	if rec := e.do(req{method: "POST", path: "/upload/" + id + "/cancel", as: "admin"}); rec.Code != http.StatusSeeOther {

@@ -26,7 +26,7 @@ package server
 //     meView(status, courses, asOf) (the officer page's plain view),
 //     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
 //     is kept in the store as a preview under the report's ImportID),
-//     s.confirmImport(ctx, user, id, confirmLeavers), s.cancelImport(ctx, user, requestID, id)
+//     s.confirmImport(ctx, user, id, confirmed), s.cancelImport(ctx, user, requestID, id)
 //     (only the uploader decides a preview; an admin may cancel it),
 //     s.importReport(ctx, id) (logged import or kept preview),
 //     s.changePassword(ctx, username, old, new),

@@ -18,6 +18,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -141,6 +143,37 @@ const (
 	shutdownGrace = 30 * time.Second
 )
 
+// readModel is what the server reads through: the live read model
+// (*live.Model), tested on its own in internal/live.
+type readModel interface {
+	// Current brings the model to the store's revision as far as it can
+	// without waiting for a full read.
+	Current(ctx context.Context) error
+	// Dataset is an immutable Dataset at the model's revision (shared).
+	Dataset(ctx context.Context) (*training.Dataset, error)
+	// Revision is the model's revision, -1 before the first load.
+	Revision() int64
+	// View calls fn with the model's Dataset under its read lock.
+	View(fn func(ds *training.Dataset))
+	// Scope and Units are what a viewer may see and the roster's unit
+	// paths, kept per revision.
+	Scope(u training.User, ds *training.Dataset) training.Scope
+	Units(ds *training.Dataset) reports.Units
+	// Report and ReportJSON are today's unrestricted figures from the
+	// live index (ok false for another date).
+	Report(asOf training.Date, unit string, courses []string) (*live.Entry, bool)
+	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
+	// Build builds a report once per key and revision.
+	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
+	// Post records completions by group commit and returns the revision.
+	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
+	// Store is the store whose roster writes refresh the model.
+	Store() training.Store
+	// Tail follows the change feed until ctx ends.
+	Tail(ctx context.Context)
+	Close()
+}
+
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
 	cfg     Config
@@ -150,15 +183,15 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	cache   *dataCache
 	// compress holds the reused encoders of compressed responses.
 	compress *compressors
 	linkKey  []byte
 	hashing  *hashGate
 	imports  *importGate
-	live     *liveModel
-	commits  *committer
-	oidc     *oidcClient // nil: no single sign-on
+	// live is the read model: the roster and today's figures kept
+	// current from the change feed, and the caches (internal/live).
+	live readModel
+	oidc *oidcClient // nil: no single sign-on
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
@@ -217,20 +250,20 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Clock,
 		metrics:  newMetrics(),
 		limits:   newLoginLimiter(),
-		cache:    newDataCache(),
 		compress: newCompressors(),
 		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing:  newHashGate(cfg.Limits),
 		imports:  newImportGate(cfg.Limits),
-		live:     newLiveModel(),
 		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
-	s.store = liveStore{Store: cfg.Store, s: s}
+	s.live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
+		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) }})
+	// Writes through this replica refresh the figures before they return.
+	s.store = s.live.Store()
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Log: s.log}
-	s.commits = &committer{s: s}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -272,7 +305,7 @@ func (s *Server) Run(ctx context.Context) error {
 
 	tailCtx, stopTail := context.WithCancel(ctx)
 	tailDone := make(chan struct{})
-	go func() { defer close(tailDone); s.tailLive(tailCtx) }()
+	go func() { defer close(tailDone); s.live.Tail(tailCtx) }()
 	defer func() { stopTail(); <-tailDone }()
 
 	errc := make(chan error, 1)
@@ -333,7 +366,7 @@ const DefaultOneTimePasswordTTL = 72 * time.Hour
 // any replica can confirm them) and expire there; nothing is left to remove
 // but a reload of the live figures that may be running.
 func (s *Server) Close() error {
-	s.live.reloads.Wait()
+	s.live.Close()
 	return nil
 }
 

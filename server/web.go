@@ -17,7 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
-	"github.com/muster-police/muster/server/export"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 

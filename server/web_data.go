@@ -133,11 +133,11 @@ func (p *webPages) viewer(c echo.Context) (viewer, error) {
 	if !ok {
 		return viewer{}, training.Forbiddenf("sign in first")
 	}
-	ds, err := p.dataset(c.Request().Context())
+	ds, err := p.live.Dataset(c.Request().Context())
 	if err != nil {
 		return viewer{}, err
 	}
-	return viewer{User: u, Scope: p.scopeFor(u, ds), DS: ds}, nil
+	return viewer{User: u, Scope: p.live.Scope(u, ds), DS: ds}, nil
 }
 
 // viewerAsOf is viewer plus the ?as_of= date (today by default).

@@ -92,13 +92,13 @@ type Upload struct {
 	ID       string // the preview's import ID
 	FileName string
 	By       string // who uploaded it
-	// Full, Strict, ConfirmLeavers and Sheet are the import options the
+	// Full, Strict, Confirmed and Sheet are the import options the
 	// preview ran with.
-	Full, Strict, ConfirmLeavers bool
-	Sheet                        string
-	Data                         []byte // the file as uploaded
-	Report                       []byte // the preview's report (JSON), shown until confirmed
-	Created, Expires             time.Time
+	Full, Strict, Confirmed bool
+	Sheet                   string
+	Data                    []byte // the file as uploaded
+	Report                  []byte // the preview's report (JSON), shown until confirmed
+	Created, Expires        time.Time
 }
 
 // UploadQuota bounds kept uploads by their Size: per user and in total

@@ -23,7 +23,6 @@ import (
 	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -41,6 +40,7 @@ import (
 	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/storage/redis"
+	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
@@ -382,7 +382,7 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 		stopRedis := func() {}
 		if u == "" {
 			var err error
-			if u, stopRedis, err = startRedis(ctx, cfg.Mode == "live"); err != nil {
+			if u, stopRedis, err = startRedis(cfg.Mode == "live"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -403,49 +403,31 @@ var ErrNoRedis = errors.New("no Redis: set MUSTER_REDIS_URL or install redis-ser
 // startRedis starts a private redis-server on a free port: not persistent,
 // or, when durable, with an append-only file synced on every write
 // (appendfsync always), so that an acknowledged post is on disk.
-func startRedis(ctx context.Context, durable bool) (string, func(), error) {
+func startRedis(durable bool) (string, func(), error) {
 	exe, err := exec.LookPath("redis-server")
 	if err != nil {
 		return "", nil, ErrNoRedis
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	dir, err := os.MkdirTemp("", "muster-load-redis-")
 	if err != nil {
 		return "", nil, err
 	}
-	args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir}
+	args := []string{"--save", "", "--appendonly", "no"}
 	if durable {
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	}
-	cmd := exec.Command(exe, args...)
-	if err := cmd.Start(); err != nil {
+	// The tests' starter: a free port, taken again if another process
+	// binds it first, and a check that the server answering is this one.
+	srv := redistest.New(exe, dir, args...)
+	if err := srv.Start(); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err
 	}
 	stop := func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		srv.Stop()
 		os.RemoveAll(dir)
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for i := 0; ; i++ {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i > 100 || ctx.Err() != nil {
-			stop()
-			return "", nil, fmt.Errorf("redis-server did not start on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return "redis://" + addr + "/0", stop, nil
+	return "redis://" + srv.Addr() + "/0", stop, nil
 }
 
 // cpuModel reads the CPU model name (Linux), for the report.

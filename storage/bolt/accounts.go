@@ -51,7 +51,7 @@ func getUser(tx *bbolt.Tx, username string) (training.User, error) {
 	if err := decodeJSON(v, &r, "user"); err != nil {
 		return training.User{}, err
 	}
-	return r.user(), nil
+	return r.domain(), nil
 }
 
 // Users lists every user sorted by username.
@@ -66,7 +66,7 @@ func (s *Store) Users(ctx context.Context) ([]training.User, error) {
 			if err := decodeJSON(v, &r, "user"); err != nil {
 				return err
 			}
-			out = append(out, r.user())
+			out = append(out, r.domain())
 			return nil
 		})
 	})
@@ -222,7 +222,7 @@ func (s *Store) Session(ctx context.Context, idHash string, now time.Time) (trai
 		if !now.Before(r.Expires) {
 			return notFound("session")
 		}
-		sess = r.session()
+		sess = r.domain()
 		return nil
 	})
 	return sess, err
@@ -248,7 +248,7 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, expires, now ti
 		if !now.Before(r.Expires) {
 			return notFound("session")
 		}
-		sess = r.session()
+		sess = r.domain()
 		sess.Expires = expires
 		return b.Put([]byte(idHash), encodeJSON(toSessionRec(sess)))
 	})
@@ -325,7 +325,7 @@ func getToken(tx *bbolt.Tx, id []byte) (training.Token, error) {
 	if err := decodeJSON(v, &r, "token"); err != nil {
 		return training.Token{}, err
 	}
-	return r.token(), nil
+	return r.domain(), nil
 }
 
 // Tokens lists a user's tokens ("" for everyone's) sorted by creation
@@ -342,7 +342,7 @@ func (s *Store) Tokens(ctx context.Context, username string) ([]training.Token, 
 				return err
 			}
 			if username == "" || r.Username == username {
-				t := r.token()
+				t := r.domain()
 				t.Hash = ""
 				out = append(out, t)
 			}

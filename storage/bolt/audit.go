@@ -27,7 +27,7 @@ type auditRec struct {
 
 func (r *auditRec) version() int { return r.V }
 
-func (r *auditRec) event() training.AuditEvent {
+func (r *auditRec) domain() training.AuditEvent {
 	return training.AuditEvent{ID: r.ID, At: r.At, Actor: r.Actor, Action: training.AuditAction(r.Action),
 		TargetKind: r.TargetKind, TargetID: r.TargetID, Outcome: r.Outcome, Detail: r.Detail, RequestID: r.RequestID}
 }
@@ -113,7 +113,7 @@ func (s *Store) Audit(ctx context.Context, q training.AuditQuery) (training.Audi
 			if err := decodeJSON(v, &r, "audit event"); err != nil {
 				return err
 			}
-			e := r.event()
+			e := r.domain()
 			if !q.Match(e) {
 				continue
 			}

@@ -152,8 +152,8 @@ func BenchmarkDecodeOfficerJSON(b *testing.B) {
 		}
 		_ = training.Officer{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email,
 			EmailInvalid: r.EmailInvalid, Rank: r.Rank, Unit: r.Unit, LineManager: r.LineManager,
-			StartDate: r.StartDate.date(), FirstSeen: r.FirstSeen.date(), Leaver: r.Leaver,
-			LeftOn: r.LeftOn.date(), Source: r.Source}
+			StartDate: r.StartDate.domain(), FirstSeen: r.FirstSeen.domain(), Leaver: r.Leaver,
+			LeftOn: r.LeftOn.domain(), Source: r.Source}
 	}
 	b.ReportMetric(float64(size)/float64(len(recs)), "bytes/record")
 }

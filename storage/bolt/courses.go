@@ -48,7 +48,7 @@ func readCourses(tx *bbolt.Tx) ([]training.Course, error) {
 		if err := decodeJSON(v, &r, "course"); err != nil {
 			return err
 		}
-		out = append(out, r.course())
+		out = append(out, r.domain())
 		return nil
 	})
 	return out, err

@@ -93,17 +93,17 @@ func goldenDecode(kind string, b []byte) (any, error) {
 	case "course":
 		var r courseRec
 		err := decodeJSON(b, &r, kind)
-		return r.course(), err
+		return r.domain(), err
 	case "user":
 		var r userRec
 		err := decodeJSON(b, &r, kind)
-		return r.user(), err
+		return r.domain(), err
 	case "message-bin":
 		return decodeMessage(b)
 	case "message":
 		var r messageRec
 		err := decodeJSON(b, &r, kind)
-		return r.message(), err
+		return r.domain(), err
 	}
 	panic("goldenDecode: unknown kind " + kind)
 }

@@ -80,7 +80,7 @@ func getImport(tx *bbolt.Tx, id string) (training.ImportRecord, error) {
 	if err := decodeJSON(v, &r, "import"); err != nil {
 		return training.ImportRecord{}, err
 	}
-	return r.record(), nil
+	return r.domain(), nil
 }
 
 // putImport writes an import record and its time index entry, replacing
@@ -125,7 +125,7 @@ func (s *Store) DailySnapshots(ctx context.Context, from, to training.Date) ([]t
 			if err := decodeJSON(v, &r, "snapshot"); err != nil {
 				return err
 			}
-			out = append(out, r.snapshot())
+			out = append(out, r.domain())
 		}
 		return nil
 	})

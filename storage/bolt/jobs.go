@@ -88,7 +88,7 @@ func getJobRun(tx *bbolt.Tx, id []byte) (training.JobRun, error) {
 	if err := decodeJSON(v, &r, "job run"); err != nil {
 		return training.JobRun{}, err
 	}
-	return r.run(), nil
+	return r.domain(), nil
 }
 
 // JobRuns lists runs newest first by Started (then ID descending),

@@ -137,7 +137,7 @@ func decodeMessage(v []byte) (training.Message, error) {
 		if err := decodeJSON(v, &r, "message"); err != nil {
 			return training.Message{}, err
 		}
-		return r.message(), nil
+		return r.domain(), nil
 	}
 	d := newDecoder(v, nil)
 	if ver := d.Byte(); ver != messageV2 && d.Err() == nil {

@@ -35,7 +35,7 @@ func toMappingRec(m training.ColumnMapping) *mappingRec {
 	return r
 }
 
-func (r *mappingRec) mapping() training.ColumnMapping {
+func (r *mappingRec) domain() training.ColumnMapping {
 	m := training.ColumnMapping{Name: r.Name, Headers: r.Headers, Course: r.Course, By: r.By, At: r.At}
 	for _, x := range r.Rules {
 		m.Rules = append(m.Rules, training.MappingRule{Header: x.Header, Field: x.Field})
@@ -55,7 +55,7 @@ func (s *Store) Mappings(ctx context.Context) ([]training.ColumnMapping, error) 
 			if err := decodeJSON(v, &r, "mapping"); err != nil {
 				return err
 			}
-			out = append(out, r.mapping())
+			out = append(out, r.domain())
 			return nil
 		})
 	})

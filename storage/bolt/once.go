@@ -36,7 +36,7 @@ func (s *Store) UseOnce(ctx context.Context, key string, expires, now time.Time)
 				return err
 			}
 		}
-		if v := b.Get([]byte(key)); v != nil && len(v) == timeKeyLen && onceExpiry(v).After(now) {
+		if v := b.Get([]byte(key)); len(v) == timeKeyLen && onceExpiry(v).After(now) {
 			return training.Conflictf("already used")
 		}
 		tk := timeKey(expires, key)

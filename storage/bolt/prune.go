@@ -232,7 +232,7 @@ func (s *Store) recoverAfterCrash(now time.Time) error {
 			if err := decodeJSON(v, &r, "job run"); err != nil {
 				return err
 			}
-			if run := r.run(); run.Finished.IsZero() {
+			if run := r.domain(); run.Finished.IsZero() {
 				open = append(open, run)
 			}
 			return nil

@@ -50,7 +50,7 @@ func toDateRec(d training.Date) *dateRec {
 	return &dateRec{d.Year, int(d.Month), d.Day}
 }
 
-func (r *dateRec) date() training.Date {
+func (r *dateRec) domain() training.Date {
 	if r == nil {
 		return training.Date{}
 	}
@@ -109,7 +109,7 @@ func toAudienceRec(a training.Audience) *audienceRec {
 	return &audienceRec{Include: rules(a.Include), Exclude: rules(a.Exclude)}
 }
 
-func (r *audienceRec) audience() training.Audience {
+func (r *audienceRec) domain() training.Audience {
 	if r == nil {
 		return training.Audience{}
 	}
@@ -135,11 +135,11 @@ func toCourseRec(c training.Course) *courseRec {
 		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience)}
 }
 
-func (r *courseRec) course() training.Course {
+func (r *courseRec) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases,
-		Deadline: r.Deadline.date(), DueWithinDays: r.DueWithinDays,
+		Deadline: r.Deadline.domain(), DueWithinDays: r.DueWithinDays,
 		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
-		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.audience()}
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain()}
 }
 
 type summaryRec struct {
@@ -178,7 +178,7 @@ func toImportRec(i training.ImportRecord) *importRec {
 		Summary: summaryRec(i.Summary), Report: i.Report}
 }
 
-func (r *importRec) record() training.ImportRecord {
+func (r *importRec) domain() training.ImportRecord {
 	return training.ImportRecord{ID: r.ID, Kind: training.ImportKind(r.Kind),
 		FileName: r.FileName, FileHash: r.FileHash, By: r.By, At: utc(r.At),
 		Outcome: training.ImportOutcome(r.Outcome), Summary: training.ImportSummary(r.Summary),
@@ -213,8 +213,8 @@ func toSnapshotRec(s training.DailySnapshot) *snapshotRec {
 	return r
 }
 
-func (r *snapshotRec) snapshot() training.DailySnapshot {
-	s := training.DailySnapshot{Date: r.Date.date(), Units: make(map[string]map[string]training.Counts, len(r.Units))}
+func (r *snapshotRec) domain() training.DailySnapshot {
+	s := training.DailySnapshot{Date: r.Date.domain(), Units: make(map[string]map[string]training.Counts, len(r.Units))}
 	for u, byCourse := range r.Units {
 		m := make(map[string]training.Counts, len(byCourse))
 		for c, n := range byCourse {
@@ -254,7 +254,7 @@ func toUserRec(u training.User) *userRec {
 		PasswordChanged: utc(u.PasswordChanged), OIDCIssuer: u.OIDC.Issuer, OIDCSubject: u.OIDC.Subject}
 }
 
-func (r *userRec) user() training.User {
+func (r *userRec) domain() training.User {
 	return training.User{Username: r.Username, PasswordHash: r.PasswordHash,
 		Role: training.Role(r.Role), Email: r.Email, Units: r.Units, OfficerID: r.OfficerID,
 		Disabled: r.Disabled, Created: utc(r.Created), MustChangePassword: r.MustChangePassword,
@@ -278,7 +278,7 @@ func toSessionRec(s training.Session) *sessionRec {
 		CSRFToken: s.CSRFToken, Created: utc(s.Created), Expires: utc(s.Expires)}
 }
 
-func (r *sessionRec) session() training.Session {
+func (r *sessionRec) domain() training.Session {
 	return training.Session{IDHash: r.IDHash, Username: r.Username, CSRFToken: r.CSRFToken,
 		Created: utc(r.Created), Expires: utc(r.Expires)}
 }
@@ -300,7 +300,7 @@ func toTokenRec(t training.Token) *tokenRec {
 		Created: utc(t.Created), Expires: utc(t.Expires)}
 }
 
-func (r *tokenRec) token() training.Token {
+func (r *tokenRec) domain() training.Token {
 	return training.Token{ID: r.ID, Hash: r.Hash, Name: r.Name, Username: r.Username,
 		Created: utc(r.Created), Expires: utc(r.Expires)}
 }
@@ -333,7 +333,7 @@ func toMessageRec(m training.Message) *messageRec {
 		Created: utc(m.Created), NextAttempt: utc(m.NextAttempt), Sent: utc(m.Sent), RunID: m.RunID}
 }
 
-func (r *messageRec) message() training.Message {
+func (r *messageRec) domain() training.Message {
 	return training.Message{ID: r.ID, MessageID: r.MessageID, LedgerKeys: r.LedgerKeys,
 		Kind: r.Kind, To: r.To, Subject: r.Subject, Text: r.Text, HTML: r.HTML,
 		State: training.MessageState(r.State), Attempts: r.Attempts, LastError: r.LastError,
@@ -367,7 +367,7 @@ func toJobRunRec(j training.JobRun) *jobRunRec {
 		Finished: utc(j.Finished), Counts: j.Counts, Errors: j.Errors, Error: j.Error}
 }
 
-func (r *jobRunRec) run() training.JobRun {
+func (r *jobRunRec) domain() training.JobRun {
 	return training.JobRun{ID: r.ID, Job: r.Job, DryRun: r.DryRun, Started: utc(r.Started),
 		Finished: utc(r.Finished), Counts: r.Counts, Errors: r.Errors, Error: r.Error}
 }

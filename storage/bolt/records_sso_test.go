@@ -14,13 +14,13 @@ func TestUserRecordBeforeSSO(t *testing.T) {
 	if err := decodeJSON([]byte(old), &r, "user"); err != nil {
 		t.Fatal(err)
 	}
-	u := r.user()
+	u := r.domain()
 	if u.Username != "amir" || u.Role != training.RoleAdmin || !u.OIDC.IsZero() {
 		t.Fatalf("old record decoded as %+v", u)
 	}
 	// And a linked user's record keeps the link.
 	u.OIDC = training.OIDCLink{Issuer: "https://idp.example", Subject: "s1"}
-	if got := roundTrip(t, toUserRec(u)).user(); got.OIDC != u.OIDC {
+	if got := roundTrip(t, toUserRec(u)).domain(); got.OIDC != u.OIDC {
 		t.Fatalf("link lost: %+v", got.OIDC)
 	}
 }

@@ -15,24 +15,24 @@ import (
 // is uvarint(len(record JSON)), the record JSON, then the file as is, so
 // that a large file is neither base64-encoded nor parsed when sweeping.
 type uploadRec struct {
-	V              int       `json:"v"`
-	ID             string    `json:"id"`
-	FileName       string    `json:"file_name"`
-	By             string    `json:"by"`
-	Full           bool      `json:"full"`
-	Strict         bool      `json:"strict"`
-	ConfirmLeavers bool      `json:"confirm_leavers"`
-	Sheet          string    `json:"sheet"`
-	Report         []byte    `json:"report"`
-	Created        time.Time `json:"created"`
-	Expires        time.Time `json:"expires"`
+	V         int       `json:"v"`
+	ID        string    `json:"id"`
+	FileName  string    `json:"file_name"`
+	By        string    `json:"by"`
+	Full      bool      `json:"full"`
+	Strict    bool      `json:"strict"`
+	Confirmed bool      `json:"confirm_leavers"`
+	Sheet     string    `json:"sheet"`
+	Report    []byte    `json:"report"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
 }
 
 func (r *uploadRec) version() int { return r.V }
 
 func encodeUpload(u training.Upload) []byte {
 	meta := encodeJSON(&uploadRec{V: recordV1, ID: u.ID, FileName: u.FileName, By: u.By, Full: u.Full,
-		Strict: u.Strict, ConfirmLeavers: u.ConfirmLeavers, Sheet: u.Sheet, Report: u.Report,
+		Strict: u.Strict, Confirmed: u.Confirmed, Sheet: u.Sheet, Report: u.Report,
 		Created: u.Created.UTC(), Expires: u.Expires.UTC()})
 	b := make([]byte, 0, binary.MaxVarintLen64+len(meta)+len(u.Data))
 	b = binary.AppendUvarint(b, uint64(len(meta)))
@@ -119,7 +119,7 @@ func (s *Store) Upload(ctx context.Context, id string, now time.Time) (training.
 			return notFound("upload expired")
 		}
 		u = training.Upload{ID: r.ID, FileName: r.FileName, By: r.By, Full: r.Full, Strict: r.Strict,
-			ConfirmLeavers: r.ConfirmLeavers, Sheet: r.Sheet, Report: r.Report,
+			Confirmed: r.Confirmed, Sheet: r.Sheet, Report: r.Report,
 			Data: append([]byte{}, data...), Created: r.Created.UTC(), Expires: r.Expires.UTC()}
 		return nil
 	})

@@ -88,7 +88,7 @@ func (s *Store) CreateUser(ctx context.Context, u training.User) error {
 	if u.Username == "" {
 		return training.Invalidf("a user needs a username")
 	}
-	ok, err := s.rdb.HSetNX(ctx, s.keys.users, u.Username, encode(userRec(u))).Result()
+	ok, err := s.rdb.HSetNX(ctx, s.keys.users, u.Username, encode(toUserRec(u))).Result()
 	if err != nil {
 		return s.wrap(err)
 	}
@@ -149,7 +149,7 @@ func (s *Store) UpdateUser(ctx context.Context, username string, fn func(*traini
 			return err
 		}
 		u.Username = username // the key cannot change
-		ok, err := casScript.Run(ctx, s.rdb, []string{s.keys.users}, username, old, encode(userRec(u))).Bool()
+		ok, err := casScript.Run(ctx, s.rdb, []string{s.keys.users}, username, old, encode(toUserRec(u))).Bool()
 		if err != nil {
 			return s.wrap(err)
 		}

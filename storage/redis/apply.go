@@ -82,7 +82,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 	}
 	s.step("staged")
 
-	rec := importRec(cs.Import)
+	rec := toImportRec(cs.Import)
 	keys := []string{s.keys.rev, s.keys.officers, s.keys.completions, s.keys.exemptions,
 		s.keys.imports, s.keys.importsByTime, s.keys.importByHash, s.keys.stages, s.keys.applyLock,
 		stOff, stComp, stEx, s.keys.changes}

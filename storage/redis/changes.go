@@ -120,7 +120,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 				}
 				rec = training.MergeImportCounts(o.domain(), r)
 			}
-			args = append(args, r.ID, oldImports[i], encode(importRec(rec)), score(rec.At))
+			args = append(args, r.ID, oldImports[i], encode(toImportRec(rec)), score(rec.At))
 		}
 		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock}
 		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()

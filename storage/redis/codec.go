@@ -36,10 +36,10 @@ const (
 	fmtOfficerV2 = 0x05
 )
 
-// writer adds Redis's dates, times and sources to the shared primitives.
-type writer struct{ varint.Writer }
+// encoder adds Redis's dates, times and sources to the shared primitives.
+type encoder struct{ varint.Writer }
 
-func (w *writer) date(d training.Date) {
+func (w *encoder) date(d training.Date) {
 	if d.IsZero() {
 		w.Uint(0)
 		return
@@ -47,7 +47,7 @@ func (w *writer) date(d training.Date) {
 	w.Uint(uint64(d.Year*10000 + int(d.Month)*100 + d.Day))
 }
 
-func (w *writer) time(t time.Time) {
+func (w *encoder) time(t time.Time) {
 	if t.IsZero() {
 		w.Int(0)
 		return
@@ -55,7 +55,7 @@ func (w *writer) time(t time.Time) {
 	w.Int(t.UnixNano())
 }
 
-func (w *writer) source(s training.Source) {
+func (w *encoder) source(s training.Source) {
 	w.String(s.ImportID)
 	w.String(s.File)
 	w.String(s.Sheet)
@@ -64,25 +64,25 @@ func (w *writer) source(s training.Source) {
 	w.time(s.At)
 }
 
-// reader decodes a record held in a string. Strings it returns are
+// decoder decodes a record held in a string. Strings it returns are
 // substrings of the record (no copies: a Dataset of 150,000 officers
 // allocates per record, not per field). The first error sticks and later
 // reads return zero values.
-type reader struct {
+type decoder struct {
 	varint.Reader[string]
 	intern map[string]string // repeated strings (units, sources, courses) shared
 	what   string            // the kind of record, for errors
 }
 
-func newReader(s string, intern map[string]string) reader {
-	return reader{Reader: varint.NewReader(s), intern: intern}
+func newDecoder(s string, intern map[string]string) decoder {
+	return decoder{Reader: varint.NewReader(s), intern: intern}
 }
 
-func (r *reader) str() string { return r.Raw() }
+func (r *decoder) str() string { return r.Raw() }
 
 // shared returns a string that repeats across records, interned so that
 // all records share one copy and do not pin their own record text.
-func (r *reader) shared() string {
+func (r *decoder) shared() string {
 	v := r.Raw()
 	if v == "" || r.intern == nil {
 		return v
@@ -95,7 +95,7 @@ func (r *reader) shared() string {
 	return v
 }
 
-func (r *reader) date() training.Date {
+func (r *decoder) date() training.Date {
 	v := r.Uint()
 	if v == 0 {
 		return training.Date{}
@@ -103,7 +103,7 @@ func (r *reader) date() training.Date {
 	return training.Date{Year: int(v / 10000), Month: time.Month(v / 100 % 100), Day: int(v % 100)}
 }
 
-func (r *reader) time() time.Time {
+func (r *decoder) time() time.Time {
 	v := r.Int()
 	if v == 0 {
 		return time.Time{}
@@ -111,12 +111,12 @@ func (r *reader) time() time.Time {
 	return time.Unix(0, v).UTC()
 }
 
-func (r *reader) source() training.Source {
+func (r *decoder) source() training.Source {
 	return training.Source{ImportID: r.shared(), File: r.shared(), Sheet: r.shared(), Row: int(r.Int()), By: r.shared(), At: r.time()}
 }
 
 // format reads the format byte, which must be want.
-func (r *reader) format(want byte, what string) {
+func (r *decoder) format(want byte, what string) {
 	r.what = what
 	got := -1
 	if r.Len() > 0 {
@@ -128,7 +128,7 @@ func (r *reader) format(want byte, what string) {
 }
 
 // done returns the first error, saying which kind of record is damaged.
-func (r *reader) done() error {
+func (r *decoder) done() error {
 	err := r.Done()
 	if errors.Is(err, varint.ErrDamaged) {
 		return fmt.Errorf("redis store: a stored %s record is damaged", r.what)
@@ -143,7 +143,7 @@ const (
 )
 
 func encodeOfficer(o training.Officer) string {
-	w := writer{varint.Writer{B: make([]byte, 0, 176+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Role)+len(o.Source.File)+24*len(o.RequiredSince))}}
+	w := encoder{varint.Writer{B: make([]byte, 0, 176+len(o.Name)+len(o.Email)+len(o.Unit)+len(o.Role)+len(o.Source.File)+24*len(o.RequiredSince))}}
 	w.Byte(fmtOfficerV2)
 	w.String(o.ID)
 	w.String(o.DisplayID)
@@ -177,7 +177,7 @@ func encodeOfficer(o training.Officer) string {
 }
 
 func decodeOfficer(s string, intern map[string]string) (training.Officer, error) {
-	r := newReader(s, intern)
+	r := newDecoder(s, intern)
 	v := fmtOfficerV2
 	if len(s) > 0 && s[0] == fmtOfficerV1 {
 		v = fmtOfficerV1
@@ -203,7 +203,7 @@ func decodeOfficer(s string, intern map[string]string) (training.Officer, error)
 }
 
 func encodeCompletions(cs []training.Completion) string {
-	w := writer{varint.Writer{B: make([]byte, 0, 16+64*len(cs))}}
+	w := encoder{varint.Writer{B: make([]byte, 0, 16+64*len(cs))}}
 	w.Byte(fmtCompletionsV1)
 	w.Uint(uint64(len(cs)))
 	for _, c := range cs {
@@ -220,7 +220,7 @@ func encodeCompletions(cs []training.Completion) string {
 }
 
 func decodeCompletions(officerID, s string, intern map[string]string) ([]training.Completion, error) {
-	r := newReader(s, intern)
+	r := newDecoder(s, intern)
 	r.format(fmtCompletionsV1, "completions")
 	n := r.Count()
 	out := make([]training.Completion, n)
@@ -234,7 +234,7 @@ func decodeCompletions(officerID, s string, intern map[string]string) ([]trainin
 }
 
 func encodeExemptions(es []training.Exemption) string {
-	w := writer{varint.Writer{B: make([]byte, 0, 16+80*len(es))}}
+	w := encoder{varint.Writer{B: make([]byte, 0, 16+80*len(es))}}
 	w.Byte(fmtExemptionsV1)
 	w.Uint(uint64(len(es)))
 	for _, e := range es {
@@ -248,7 +248,7 @@ func encodeExemptions(es []training.Exemption) string {
 }
 
 func decodeExemptions(officerID, s string, intern map[string]string) ([]training.Exemption, error) {
-	r := newReader(s, intern)
+	r := newDecoder(s, intern)
 	r.format(fmtExemptionsV1, "exemptions")
 	n := r.Count()
 	out := make([]training.Exemption, n)
@@ -269,7 +269,7 @@ func appendMessage(b []byte, m training.Message) []byte {
 	for _, k := range m.LedgerKeys {
 		n += 2 + len(k)
 	}
-	w := writer{varint.Writer{B: slices.Grow(b, n)}}
+	w := encoder{varint.Writer{B: slices.Grow(b, n)}}
 	w.Byte(fmtMessageV1)
 	w.String(m.ID)
 	w.String(m.MessageID)
@@ -299,7 +299,7 @@ func decodeMessage(s string) (training.Message, error) {
 		rec, err := decode[messageV1]("message", s)
 		return rec.domain(), err
 	}
-	r := newReader(s, nil)
+	r := newDecoder(s, nil)
 	r.format(fmtMessageV1, "message")
 	m := training.Message{ID: r.str(), MessageID: r.str()}
 	if n := r.Count(); n > 0 {

@@ -112,7 +112,7 @@ func TestMessageOldJSON(t *testing.T) {
 	old := training.Message{ID: "m1", MessageID: "<m1@muster>", LedgerKeys: []string{"remind|1|tic|due|2026-12-01"},
 		Kind: "reminder", To: "a@x.example", Subject: "S", Text: "T", HTML: "<p>H</p>", State: training.MessageQueued,
 		Attempts: 1, LastError: "timeout", Created: at, NextAttempt: at.Add(time.Minute), RunID: "run-1"}
-	rec := encode(messageRec(old))
+	rec := encode(toMessageRec(old))
 	if got, err := decodeMessage(rec); err != nil || !reflect.DeepEqual(got, old) {
 		t.Fatalf("old JSON record:\n got %+v, %v\nwant %+v", got, err, old)
 	}

@@ -9,7 +9,7 @@ import (
 // (no role, staff type, in-post date or requirement dates): the upgrade
 // tests store such records and read them with today's decoder.
 func encodeOfficerV1(o training.Officer) string {
-	w := writer{varint.Writer{}}
+	w := encoder{varint.Writer{}}
 	w.Byte(fmtOfficerV1)
 	w.String(o.ID)
 	w.String(o.DisplayID)

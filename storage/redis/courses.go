@@ -44,7 +44,7 @@ func (s *Store) PutCourses(ctx context.Context, cs []training.Course) error {
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		args = append(args, c.ID, encode(courseRec(c)))
+		args = append(args, c.ID, encode(toCourseRec(c)))
 	}
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.HSet(ctx, s.keys.courses, args...)
@@ -59,7 +59,7 @@ func (s *Store) PutCourses(ctx context.Context, cs []training.Course) error {
 func (s *Store) seedCourses(ctx context.Context) error {
 	var args []any
 	for _, c := range training.DefaultCourses() {
-		args = append(args, c.ID, encode(courseRec(c)))
+		args = append(args, c.ID, encode(toCourseRec(c)))
 	}
 	return s.wrap(seedCoursesScript.Run(ctx, s.rdb, []string{s.keys.courses}, args...).Err())
 }

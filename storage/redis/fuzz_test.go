@@ -21,7 +21,7 @@ func FuzzRecords(f *testing.F) {
 	f.Add(encodeCompletions([]training.Completion{{OfficerID: "1", CourseID: "c", Date: training.NewDate(2026, 1, 1), Source: src}}))
 	f.Add(encodeExemptions([]training.Exemption{{OfficerID: "1", CourseID: "c", Reason: "r", Source: src}}))
 	f.Add(encodeMessage(training.Message{ID: "m", LedgerKeys: []string{"k"}, State: training.MessageQueued, Created: time.Unix(1700000000, 5)}))
-	f.Add(encode(messageRec(training.Message{ID: "m", LedgerKeys: []string{"k"}, State: training.MessageQueued})))
+	f.Add(encode(toMessageRec(training.Message{ID: "m", LedgerKeys: []string{"k"}, State: training.MessageQueued})))
 	f.Add(string([]byte{fmtCompletionsV1, 0xff, 0xff, 0xff, 0xff, 0x0f}))
 	f.Fuzz(func(t *testing.T, s string) {
 		intern := map[string]string{}

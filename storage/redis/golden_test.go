@@ -106,15 +106,15 @@ func goldenEncode(kind string, v any) string {
 	case "message":
 		return encodeMessage(v.(training.Message))
 	case "message-json":
-		return encode(messageRec(v.(training.Message)))
+		return encode(toMessageRec(v.(training.Message)))
 	case "course":
-		return encode(courseRec(v.(training.Course)))
+		return encode(toCourseRec(v.(training.Course)))
 	case "import":
-		return encode(importRec(v.(training.ImportRecord)))
+		return encode(toImportRec(v.(training.ImportRecord)))
 	case "snapshot":
-		return encode(snapshotRec(v.(training.DailySnapshot)))
+		return encode(toSnapshotRec(v.(training.DailySnapshot)))
 	case "user":
-		return encode(userRec(v.(training.User)))
+		return encode(toUserRec(v.(training.User)))
 	case "session":
 		se := v.(training.Session)
 		return encode(sessionV1{recordVersion, se.IDHash, se.Username, se.CSRFToken, se.Created.UTC(), se.Expires.UTC()})
@@ -122,9 +122,9 @@ func goldenEncode(kind string, v any) string {
 		t := v.(training.Token)
 		return encode(tokenV1{recordVersion, t.ID, t.Hash, t.Name, t.Username, t.Created.UTC(), t.Expires.UTC()})
 	case "jobrun":
-		return encode(jobRunRec(v.(training.JobRun)))
+		return encode(toJobRunRec(v.(training.JobRun)))
 	case "mapping":
-		return encode(mappingRec(v.(training.ColumnMapping)))
+		return encode(toMappingRec(v.(training.ColumnMapping)))
 	}
 	panic("goldenEncode: unknown kind " + kind)
 }

@@ -71,7 +71,7 @@ func (s *Store) PutImport(ctx context.Context, rec training.ImportRecord) error 
 		return training.Invalidf("an import log entry needs an ID")
 	}
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSet(ctx, s.keys.imports, rec.ID, encode(importRec(rec)))
+		p.HSet(ctx, s.keys.imports, rec.ID, encode(toImportRec(rec)))
 		p.ZAdd(ctx, s.keys.importsByTime, goredis.Z{Score: score(rec.At), Member: rec.ID})
 		return nil
 	})
@@ -83,7 +83,7 @@ func (s *Store) PutDailySnapshot(ctx context.Context, d training.DailySnapshot) 
 	if d.Date.IsZero() {
 		return training.Invalidf("a daily snapshot needs a date")
 	}
-	rec := snapshotRec(d)
+	rec := toSnapshotRec(d)
 	return s.wrap(s.rdb.HSet(ctx, s.keys.snapshots, d.Date.String(), encode(rec)).Err())
 }
 

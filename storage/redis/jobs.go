@@ -86,7 +86,7 @@ func (s *Store) PutJobRun(ctx context.Context, r training.JobRun) error {
 		return s.wrap(err)
 	}
 	return s.wrap(putJobRunScript.Run(ctx, s.rdb, []string{s.keys.runs, s.keys.runsByTime, newKey, oldKey},
-		r.ID, encode(jobRunRec(r)), scoreText(score(r.Started))).Err())
+		r.ID, encode(toJobRunRec(r)), scoreText(score(r.Started))).Err())
 }
 
 // JobRuns lists runs newest first, filtered by job name.

@@ -29,7 +29,7 @@ type mappingRuleV1 struct {
 
 func (r mappingV1) version() int { return r.V }
 
-func mappingRec(m training.ColumnMapping) mappingV1 {
+func toMappingRec(m training.ColumnMapping) mappingV1 {
 	r := mappingV1{V: recordVersion, Name: m.Name, Headers: m.Headers, Course: m.Course, By: m.By, At: m.At.UTC()}
 	for _, x := range m.Rules {
 		r.Rules = append(r.Rules, mappingRuleV1{x.Header, x.Field})
@@ -69,7 +69,7 @@ func (s *Store) PutMapping(ctx context.Context, m training.ColumnMapping) error 
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	ok, err := putMappingScript.Run(ctx, s.rdb, []string{s.keys.mappings}, m.Name, encode(mappingRec(m)), training.MaxMappings).Bool()
+	ok, err := putMappingScript.Run(ctx, s.rdb, []string{s.keys.mappings}, m.Name, encode(toMappingRec(m)), training.MaxMappings).Bool()
 	if err != nil {
 		return s.wrap(err)
 	}

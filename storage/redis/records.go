@@ -120,7 +120,7 @@ func (r *audienceV1) domain() training.Audience {
 	return training.Audience{Include: rules(r.Include), Exclude: rules(r.Exclude)}
 }
 
-func courseRec(c training.Course) courseV1 {
+func toCourseRec(c training.Course) courseV1 {
 	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired,
 		c.RenewWithinDays, toAudienceV1(c.Audience)}
 }
@@ -159,7 +159,7 @@ type importV1 struct {
 	Report   []byte    `json:"report,omitempty"`
 }
 
-func importRec(r training.ImportRecord) importV1 {
+func toImportRec(r training.ImportRecord) importV1 {
 	return importV1{recordVersion, r.ID, string(r.Kind), r.FileName, r.FileHash, r.By, r.At.UTC(), string(r.Outcome),
 		summaryV1(r.Summary), r.Report}
 }
@@ -184,7 +184,7 @@ type snapshotV1 struct {
 	Units map[string]map[string]countsV1 `json:"units"`
 }
 
-func snapshotRec(d training.DailySnapshot) snapshotV1 {
+func toSnapshotRec(d training.DailySnapshot) snapshotV1 {
 	r := snapshotV1{V: recordVersion, Date: toDateV1(d.Date)}
 	if d.Units != nil {
 		r.Units = make(map[string]map[string]countsV1, len(d.Units))
@@ -238,7 +238,7 @@ type userV1 struct {
 	OIDCSubject string `json:"oidc_subject,omitempty"`
 }
 
-func userRec(u training.User) userV1 {
+func toUserRec(u training.User) userV1 {
 	return userV1{recordVersion, u.Username, u.PasswordHash, string(u.Role), u.Email, u.Units, u.OfficerID, u.Disabled, u.Created.UTC(), u.MustChangePassword, u.PasswordChanged.UTC(), u.OIDC.Issuer, u.OIDC.Subject}
 }
 
@@ -289,7 +289,7 @@ type messageV1 struct {
 	RunID       string    `json:"run_id,omitempty"`
 }
 
-func messageRec(m training.Message) messageV1 {
+func toMessageRec(m training.Message) messageV1 {
 	return messageV1{recordVersion, m.ID, m.MessageID, m.LedgerKeys, m.Kind, m.To, m.Subject, m.Text, m.HTML,
 		string(m.State), m.Attempts, m.LastError, m.Created.UTC(), m.NextAttempt.UTC(), m.Sent.UTC(), m.RunID}
 }
@@ -312,7 +312,7 @@ type jobRunV1 struct {
 	Error    string         `json:"error,omitempty"`
 }
 
-func jobRunRec(r training.JobRun) jobRunV1 {
+func toJobRunRec(r training.JobRun) jobRunV1 {
 	return jobRunV1{recordVersion, r.ID, r.Job, r.DryRun, r.Started.UTC(), r.Finished.UTC(), r.Counts, r.Errors, r.Error}
 }
 

@@ -19,7 +19,7 @@ func TestUserRecordBeforeSSO(t *testing.T) {
 		t.Fatalf("old record decoded as %+v", u)
 	}
 	u.OIDC = training.OIDCLink{Issuer: "https://idp.example", Subject: "s1"}
-	r2, err := decode[userV1]("user", encode(userRec(u)))
+	r2, err := decode[userV1]("user", encode(toUserRec(u)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,16 +26,16 @@ const uploadHeader = "muster-upload/1\n"
 const uploadGrace = time.Minute
 
 type uploadV1 struct {
-	ID             string    `json:"id"`
-	FileName       string    `json:"file_name"`
-	By             string    `json:"by"`
-	Full           bool      `json:"full"`
-	Strict         bool      `json:"strict"`
-	ConfirmLeavers bool      `json:"confirm_leavers"`
-	Sheet          string    `json:"sheet"`
-	Report         []byte    `json:"report"`
-	Created        time.Time `json:"created"`
-	Expires        time.Time `json:"expires"`
+	ID        string    `json:"id"`
+	FileName  string    `json:"file_name"`
+	By        string    `json:"by"`
+	Full      bool      `json:"full"`
+	Strict    bool      `json:"strict"`
+	Confirmed bool      `json:"confirm_leavers"`
+	Sheet     string    `json:"sheet"`
+	Report    []byte    `json:"report"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
 }
 
 func (k keys) upload(id string) string { return k.prefix + ":upload:" + id }
@@ -82,7 +82,7 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.Upl
 	if ttl <= 0 {
 		return training.Invalidf("an upload must expire after it is created")
 	}
-	meta, err := json.Marshal(uploadV1{u.ID, u.FileName, u.By, u.Full, u.Strict, u.ConfirmLeavers, u.Sheet,
+	meta, err := json.Marshal(uploadV1{u.ID, u.FileName, u.By, u.Full, u.Strict, u.Confirmed, u.Sheet,
 		u.Report, u.Created.UTC(), u.Expires.UTC()})
 	if err != nil {
 		return fmt.Errorf("redis store: encoding an upload: %w", err)
@@ -141,7 +141,7 @@ func (s *Store) Upload(ctx context.Context, id string, now time.Time) (training.
 		return training.Upload{}, fmt.Errorf("upload expired: %w", training.ErrNotFound)
 	}
 	return training.Upload{ID: r.ID, FileName: r.FileName, By: r.By, Full: r.Full, Strict: r.Strict,
-		ConfirmLeavers: r.ConfirmLeavers, Sheet: r.Sheet, Report: r.Report, Data: data,
+		Confirmed: r.Confirmed, Sheet: r.Sheet, Report: r.Report, Data: data,
 		Created: r.Created.UTC(), Expires: r.Expires.UTC()}, nil
 }
 

@@ -46,7 +46,7 @@ func testUploadRoundTrip(t *testing.T, s training.Store) {
 	equal(t, "upload after changing the returned copy", again.Data[0], data[0])
 
 	// Putting again replaces.
-	want.ConfirmLeavers, want.Data = true, []byte("id,name\n")
+	want.Confirmed, want.Data = true, []byte("id,name\n")
 	check(t, s.PutUpload(ctx(t), want, noQuota))
 	got, err = s.Upload(ctx(t), "imp-1", at(1))
 	check(t, err)

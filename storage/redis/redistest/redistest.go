@@ -81,6 +81,14 @@ type Server struct {
 	log      *os.File
 }
 
+// New is a server to Start outside a test (the load tool, server/load):
+// bin is redis-server's path, dir its working directory (the caller
+// removes it), args more redis-server arguments. Start picks a free port
+// and retries when another process takes it first.
+func New(bin, dir string, args ...string) *Server {
+	return &Server{bin: bin, Dir: dir, args: args}
+}
+
 // Addr is host:port.
 func (r *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(r.Port)) }
 

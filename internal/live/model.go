@@ -1,4 +1,9 @@
-package server
+// Package live is the live read model: the roster and today's figures in
+// memory, kept current from the store's change feed (live index, change
+// feed tail, group commit of completion posts, and the caches of
+// datasets, scopes and reports). The server reads through it; it knows
+// nothing of HTTP, and its tests need no server.
+package live
 
 import (
 	"bytes"
@@ -6,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +20,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// liveModel is the roster and today's figures in memory, kept current by
+// Model is the roster and today's figures in memory, kept current by
 // applying each change (training.Index, training.ApplyChange) rather than
 // re-reading 150,000 officers per revision:
 //
@@ -28,7 +34,12 @@ import (
 //     force, come from the index (a walk over the units asked for), never
 //     from a rebuild. Other reports are built from an immutable snapshot
 //     of the Dataset, cloned at most once per revision when asked for.
-type liveModel struct {
+type Model struct {
+	store    training.Store
+	now      func() time.Time
+	log      *slog.Logger
+	onCommit func(posts int)
+
 	// catchUp is held while the model is brought forward (one at a time);
 	// mu guards ds and ix, which change in place under it.
 	catchUp sync.Mutex
@@ -42,11 +53,45 @@ type liveModel struct {
 
 	jsonMu sync.Mutex
 	jsonAt int64 // revision of the reports kept in json
-	json   map[reportKey]*reportEntry
+	json   map[ReportKey]*Entry
 
 	fragMu sync.Mutex
 	frags  map[string]*training.JSONCache // by course selection
+
+	cache   *dataCache
+	commits *committer
 }
+
+// Config is what a Model reads from and reports to.
+type Config struct {
+	// Store is the store itself (not Model.Store, which wraps it).
+	Store training.Store
+	Clock func() time.Time
+	Log   *slog.Logger
+	// OnCommit, if set, is told how many posts each written batch of
+	// completions held (for metrics).
+	OnCommit func(posts int)
+}
+
+// New makes a Model; nothing is read until the first Current.
+func New(cfg Config) *Model {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	m := &Model{store: cfg.Store, now: cfg.Clock, log: cfg.Log, onCommit: cfg.OnCommit,
+		json: map[ReportKey]*Entry{}, frags: map[string]*training.JSONCache{}, cache: newDataCache()}
+	m.commits = &committer{m: m}
+	return m
+}
+
+// today is the civil date now in Europe/London.
+func (m *Model) today() training.Date { return training.DateOf(m.now()) }
+
+// Close waits for a reload of the figures that may be running.
+func (m *Model) Close() { m.reloads.Wait() }
 
 // liveSnapshot is an immutable copy of the model at one revision.
 type liveSnapshot struct {
@@ -54,12 +99,8 @@ type liveSnapshot struct {
 	ds *training.Dataset
 }
 
-func newLiveModel() *liveModel {
-	return &liveModel{json: map[reportKey]*reportEntry{}, frags: map[string]*training.JSONCache{}}
-}
-
 // revision returns the revision the model is at (-1 before the first load).
-func (m *liveModel) revision() int64 {
+func (m *Model) Revision() int64 {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.ds == nil {
@@ -68,13 +109,12 @@ func (m *liveModel) revision() int64 {
 	return m.ds.Revision
 }
 
-// liveCurrent brings the model to the store's revision as far as it can
+// Current brings the model to the store's revision as far as it can
 // without making the caller wait for a full read: the first load is
 // waited for; logged changes are applied at once; a gap starts a
 // background reload and the caller goes on with the model it has.
-func (s *Server) liveCurrent(ctx context.Context) error {
-	m := s.live
-	rev, err := s.store.Revision(ctx)
+func (m *Model) Current(ctx context.Context) error {
+	rev, err := m.store.Revision(ctx)
 	if err != nil {
 		return fmt.Errorf("revision: %w", err)
 	}
@@ -84,8 +124,8 @@ func (s *Server) liveCurrent(ctx context.Context) error {
 		cur, asOf = m.ds.Revision, m.ix.AsOf()
 	}
 	m.mu.RUnlock()
-	if loaded && asOf != s.today() {
-		s.startReload() // a new day: statuses move with the date
+	if loaded && asOf != m.today() {
+		m.startReload() // a new day: statuses move with the date
 	}
 	if loaded && cur >= rev {
 		return nil
@@ -93,26 +133,25 @@ func (s *Server) liveCurrent(ctx context.Context) error {
 	if !loaded {
 		m.catchUp.Lock()
 		defer m.catchUp.Unlock()
-		if m.revision() >= 0 {
+		if m.Revision() >= 0 {
 			return nil
 		}
-		return s.loadLive(ctx, true)
+		return m.loadLive(ctx, true)
 	}
 	if !m.catchUp.TryLock() {
 		return nil // someone is bringing it forward; use what we have
 	}
 	defer m.catchUp.Unlock()
-	return s.follow(ctx, 0)
+	return m.follow(ctx, 0)
 }
 
 // follow applies the logged changes after the model's revision (waiting
 // up to wait for one); on a gap it starts a background reload. The caller
 // holds catchUp.
-func (s *Server) follow(ctx context.Context, wait time.Duration) error {
-	m := s.live
-	changes, err := s.store.Changes(ctx, m.revision(), wait)
+func (m *Model) follow(ctx context.Context, wait time.Duration) error {
+	changes, err := m.store.Changes(ctx, m.Revision(), wait)
 	if errors.Is(err, training.ErrChangesGone) {
-		s.startReload()
+		m.startReload()
 		return nil
 	}
 	if err != nil {
@@ -122,7 +161,7 @@ func (s *Server) follow(ctx context.Context, wait time.Duration) error {
 	defer m.mu.Unlock()
 	for _, ch := range changes {
 		if !applyLive(m.ds, m.ix, ch) {
-			s.startReload()
+			m.startReload()
 			return nil
 		}
 	}
@@ -159,8 +198,7 @@ func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) boo
 // applyOwn applies a batch this replica just wrote, so that its poster
 // reads its own write: directly when it is the next revision, else by
 // following the feed.
-func (s *Server) applyOwn(ctx context.Context, ch training.Change) error {
-	m := s.live
+func (m *Model) applyOwn(ctx context.Context, ch training.Change) error {
 	m.catchUp.Lock()
 	defer m.catchUp.Unlock()
 	m.mu.Lock()
@@ -173,77 +211,76 @@ func (s *Server) applyOwn(ctx context.Context, ch training.Change) error {
 		return nil
 	}
 	m.mu.Unlock()
-	return s.follow(ctx, 0)
+	return m.follow(ctx, 0)
 }
 
 // startReload reads the whole model again in the background (once at a
 // time); reads use the old model meanwhile.
-func (s *Server) startReload() {
-	if !s.live.reloading.CompareAndSwap(false, true) {
+func (m *Model) startReload() {
+	if !m.reloading.CompareAndSwap(false, true) {
 		return
 	}
-	s.live.reloads.Go(func() {
-		defer s.live.reloading.Store(false)
+	m.reloads.Go(func() {
+		defer m.reloading.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		if err := s.loadLive(ctx, false); err != nil {
-			s.log.Error("live figures: reload failed; serving the previous figures", "err", err)
+		if err := m.loadLive(ctx, false); err != nil {
+			m.log.Error("live figures: reload failed; serving the previous figures", "err", err)
 		}
 	})
 }
 
-// refreshLive brings the model up to date and waits for it, for a writer
+// Refresh brings the model up to date and waits for it, for a writer
 // of this replica (an import, a course edit) whose next page must show
 // its change: the writer waits, readers do not.
-func (s *Server) refreshLive(ctx context.Context) error {
-	if s.live.revision() < 0 {
+func (m *Model) Refresh(ctx context.Context) error {
+	if m.Revision() < 0 {
 		return nil // not loaded yet: the first read loads it
 	}
-	ds, ix, err := s.readLive(ctx)
+	ds, ix, err := m.readLive(ctx)
 	if err != nil {
 		return err
 	}
-	s.live.catchUp.Lock()
-	defer s.live.catchUp.Unlock()
-	return s.swapLive(ctx, ds, ix)
+	m.catchUp.Lock()
+	defer m.catchUp.Unlock()
+	return m.swapLive(ctx, ds, ix)
 }
 
 // loadLive reads and swaps in the model; the caller holds catchUp only
 // when held is true.
-func (s *Server) loadLive(ctx context.Context, held bool) error {
-	ds, ix, err := s.readLive(ctx)
+func (m *Model) loadLive(ctx context.Context, held bool) error {
+	ds, ix, err := m.readLive(ctx)
 	if err != nil {
 		return err
 	}
 	if !held {
-		s.live.catchUp.Lock()
-		defer s.live.catchUp.Unlock()
+		m.catchUp.Lock()
+		defer m.catchUp.Unlock()
 	}
-	return s.swapLive(ctx, ds, ix)
+	return m.swapLive(ctx, ds, ix)
 }
 
 // readLive reads the Dataset and counts it as of today (the long part,
 // done without any lock).
-func (s *Server) readLive(ctx context.Context) (*training.Dataset, *training.Index, error) {
-	ds, err := s.store.Dataset(ctx)
+func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Index, error) {
+	ds, err := m.store.Dataset(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dataset: %w", err)
 	}
-	return ds, training.NewIndex(ds, s.today()), nil
+	return ds, training.NewIndex(ds, m.today()), nil
 }
 
 // swapLive applies what was logged since ds was read, then makes ds and
 // ix the model. The caller holds catchUp, so nothing moves the old model
 // meanwhile.
-func (s *Server) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index) error {
-	changes, err := s.store.Changes(ctx, ds.Revision, 0)
+func (m *Model) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index) error {
+	changes, err := m.store.Changes(ctx, ds.Revision, 0)
 	if err != nil && !errors.Is(err, training.ErrChangesGone) {
 		return fmt.Errorf("changes: %w", err)
 	}
 	for _, ch := range changes { // on a gap: none, and the next read reloads again
 		applyLive(ds, ix, ch)
 	}
-	m := s.live
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ds == nil || ds.Revision >= m.ds.Revision || ix.AsOf() != m.ix.AsOf() {
@@ -252,11 +289,18 @@ func (s *Server) swapLive(ctx context.Context, ds *training.Dataset, ix *trainin
 	return nil
 }
 
+// View calls fn with the model's Dataset as it is now, under the read
+// lock (fn must not keep or change it); with nil before the first load.
+func (m *Model) View(fn func(ds *training.Dataset)) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	fn(m.ds)
+}
+
 // snapshot returns an immutable Dataset at the model's revision (shared:
 // never modify it), cloning the model at most once per revision. The
 // model must be loaded.
-func (s *Server) snapshot() *training.Dataset {
-	m := s.live
+func (m *Model) snapshot() *training.Dataset {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.ds.Revision == m.ds.Revision {
@@ -267,38 +311,37 @@ func (s *Server) snapshot() *training.Dataset {
 	return sn.ds
 }
 
-// liveReport returns the report and JSON for the whole force's view,
+// Report returns the report and JSON for the whole force's view,
 // from the index, when asOf is the index's date (ok false otherwise).
-func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (*reportEntry, bool) {
-	m := s.live
+func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entry, bool) {
 	m.mu.RLock()
 	if m.ds == nil || m.ix.AsOf() != asOf {
 		m.mu.RUnlock()
 		return nil, false
 	}
 	rev := m.ds.Revision
-	key := reportKey{rev: rev, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
+	key := ReportKey{Rev: rev, AsOf: asOf, Unit: unit, Courses: strings.Join(courses, ",")}
 	m.jsonMu.Lock()
 	e, ok := m.json[key]
 	m.jsonMu.Unlock()
-	if ok && e.report != nil {
+	if ok && e.Report != nil {
 		m.mu.RUnlock()
 		return e, true
 	}
 	rep, err := m.ix.Report(unit, courses)
 	m.mu.RUnlock()
-	e = &reportEntry{report: rep, err: err}
+	e = &Entry{Report: rep, Err: err}
 	if err != nil {
 		return e, true
 	}
 	var buf bytes.Buffer
-	if e.err = json.NewEncoder(&buf).Encode(rep); e.err != nil {
+	if e.Err = json.NewEncoder(&buf).Encode(rep); e.Err != nil {
 		return e, true
 	}
-	e.json = buf.Bytes()
+	e.JSON = buf.Bytes()
 	m.jsonMu.Lock()
 	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
-		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
+		m.json, m.jsonAt = map[ReportKey]*Entry{}, rev
 	}
 	if rev == m.jsonAt {
 		m.json[key] = e // replaces a JSON-only entry: same bytes
@@ -307,32 +350,33 @@ func (s *Server) liveReport(asOf training.Date, unit string, courses []string) (
 	return e, true
 }
 
-// liveJSON returns the compliance JSON for the whole force's view from
-// the index, when asOf is the index's date (ok false otherwise). After a
-// change only the units on the changed officers' paths are encoded again.
-func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) (*reportEntry, bool, error) {
-	m := s.live
+// ReportJSON returns the compliance JSON for the whole force's view from
+// the index, in an Entry kept for the revision (so what a reader Keeps
+// with it, compressed forms, is made once), when asOf is the index's date
+// (ok false otherwise). After a change only the units on the changed
+// officers' paths are encoded again.
+func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*Entry, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.ds == nil || m.ix.AsOf() != asOf {
 		return nil, false, nil
 	}
 	rev := m.ds.Revision
-	key := reportKey{rev: rev, asOf: asOf, unit: unit, courses: strings.Join(courses, ",")}
+	key := ReportKey{Rev: rev, AsOf: asOf, Unit: unit, Courses: strings.Join(courses, ",")}
 	m.jsonMu.Lock()
 	e, ok := m.json[key]
 	m.jsonMu.Unlock()
-	if ok && e.json != nil {
+	if ok && e.JSON != nil {
 		return e, true, nil
 	}
 	m.fragMu.Lock()
-	c := m.frags[key.courses]
+	c := m.frags[key.Courses]
 	if c == nil {
 		if len(m.frags) >= maxCachedReports {
 			m.frags = map[string]*training.JSONCache{}
 		}
 		c = &training.JSONCache{}
-		m.frags[key.courses] = c
+		m.frags[key.Courses] = c
 	}
 	js, err := m.ix.ReportJSON(unit, courses, c)
 	m.fragMu.Unlock()
@@ -341,13 +385,13 @@ func (s *Server) liveJSON(asOf training.Date, unit string, courses []string) (*r
 	}
 	m.jsonMu.Lock()
 	if rev > m.jsonAt || len(m.json) >= maxCachedReports {
-		m.json, m.jsonAt = map[reportKey]*reportEntry{}, rev
+		m.json, m.jsonAt = map[ReportKey]*Entry{}, rev
 	}
-	e = &reportEntry{json: js}
+	e = &Entry{JSON: js}
 	if rev == m.jsonAt {
-		if kept := m.json[key]; kept != nil {
+		if kept := m.json[key]; kept != nil && kept.JSON != nil {
 			e = kept // same bytes, perhaps already compressed
-		} else {
+		} else if kept == nil {
 			m.json[key] = e
 		}
 	}

@@ -1,4 +1,4 @@
-package server
+package live
 
 import (
 	"context"
@@ -6,14 +6,19 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// liveStore is the store as the handlers see it: a roster write made
+// Store is the store as the handlers should see it (Model.Store): a roster write made
 // through this replica (an import, a course edit) brings the live model
 // up to date before it returns, so that the writer's next page shows the
 // change. The writer waits for that; readers never do.
 type liveStore struct {
 	training.Store
-	s *Server
+	m *Model
 }
+
+// Store returns the store as writers should use it: a roster write (an
+// import, a course edit) brings the model up to date before it returns,
+// so that the writer's next page shows the change.
+func (m *Model) Store() training.Store { return liveStore{Store: m.store, m: m} }
 
 // ApplyChanges writes cs, then refreshes the live model.
 func (l liveStore) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64, error) {
@@ -34,8 +39,8 @@ func (l liveStore) PutCourses(ctx context.Context, cs []training.Course) error {
 }
 
 func (l liveStore) refresh(ctx context.Context) {
-	if err := l.s.refreshLive(ctx); err != nil {
+	if err := l.m.Refresh(ctx); err != nil {
 		// The write stands; reads catch up through the change feed's gap.
-		l.s.log.Warn("live figures: refresh after a write failed", "err", err)
+		l.m.log.Warn("live figures: refresh after a write failed", "err", err)
 	}
 }

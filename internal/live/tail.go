@@ -1,4 +1,4 @@
-package server
+package live
 
 import (
 	"context"
@@ -9,15 +9,15 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// tailLive follows the store's change feed until ctx ends, so that a
+// Tail follows the store's change feed until ctx ends, so that a
 // change made through another replica shows here within about a second
 // even when nobody reads. It waits for changes without holding catchUp,
 // so that this replica's own writes are never held up by the wait.
-func (s *Server) tailLive(ctx context.Context) {
+func (m *Model) Tail(ctx context.Context) {
 	for ctx.Err() == nil {
-		err := s.tailOnce(ctx)
+		err := m.tailOnce(ctx)
 		if err != nil && ctx.Err() == nil {
-			s.log.Warn("live figures: following the change feed failed", "err", err)
+			m.log.Warn("live figures: following the change feed failed", "err", err)
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -26,19 +26,18 @@ func (s *Server) tailLive(ctx context.Context) {
 	}
 }
 
-func (s *Server) tailOnce(ctx context.Context) error {
-	m := s.live
-	rev := m.revision()
+func (m *Model) tailOnce(ctx context.Context) error {
+	rev := m.Revision()
 	if rev < 0 {
-		return s.liveCurrent(ctx)
+		return m.Current(ctx)
 	}
-	changes, err := s.store.Changes(ctx, rev, time.Second)
+	changes, err := m.store.Changes(ctx, rev, time.Second)
 	gone := errors.Is(err, training.ErrChangesGone)
 	if err != nil && !gone {
 		return fmt.Errorf("changes: %w", err)
 	}
 	if gone {
-		s.startReload()
+		m.startReload()
 		// Let the reload run rather than asking again at once.
 		select {
 		case <-ctx.Done():
@@ -55,7 +54,7 @@ func (s *Server) tailOnce(ctx context.Context) error {
 	for _, ch := range changes {
 		if !applyLive(m.ds, m.ix, ch) {
 			m.mu.Unlock()
-			return s.follow(ctx, 0)
+			return m.follow(ctx, 0)
 		}
 	}
 	m.mu.Unlock()

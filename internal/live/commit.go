@@ -1,9 +1,7 @@
-package server
+package live
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"sync"
 	"time"
 
@@ -17,10 +15,20 @@ import (
 // number of clients instead of being one commit per post; and completions
 // never clash with each other, so no post fails for being concurrent.
 type committer struct {
-	s     *Server
+	m     *Model
 	mu    sync.Mutex
 	queue []*post
 	busy  bool
+}
+
+// Post writes comps, adding them to the history entry group, in the next
+// shared transaction with whatever other posts are waiting (group
+// commit), and returns once they are durable and in the figures, with the
+// store's revision.
+func (m *Model) Post(comps []training.Completion, group training.ImportRecord) (int64, error) {
+	p := &post{comps: comps, group: group}
+	m.commits.submit(p)
+	return p.rev, p.err
 }
 
 // post is one API call waiting for its batch.
@@ -91,30 +99,17 @@ func (c *committer) write(batch []*post) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	rev, err := c.s.store.AddCompletions(ctx, b)
+	rev, err := c.m.store.AddCompletions(ctx, b)
 	if err == nil {
-		if aerr := c.s.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions}); aerr != nil {
-			c.s.log.Warn("live figures: applying a batch of completions failed", "err", aerr)
+		if aerr := c.m.applyOwn(ctx, training.Change{Revision: rev, Completions: b.Completions}); aerr != nil {
+			c.m.log.Warn("live figures: applying a batch of completions failed", "err", aerr)
 		}
-		c.s.metrics.imports.WithLabelValues("api").Add(float64(len(batch)))
+		if c.m.onCommit != nil {
+			c.m.onCommit(len(batch))
+		}
 	}
 	for _, p := range batch {
 		p.rev, p.err = rev, err
 		close(p.done)
-	}
-}
-
-// apiGroupID names the history entry of a client's API posts in one hour
-// (UTC): e.g. api-20261129T14-1a2b3c4d, the last part a digest of who posted.
-func apiGroupID(by string, now time.Time) string {
-	sum := sha256.Sum256([]byte(by))
-	return "api-" + now.UTC().Format("20060102T15") + "-" + hex.EncodeToString(sum[:4])
-}
-
-// apiGroup is the history entry a post adds n completions to.
-func apiGroup(by string, now time.Time, n int) training.ImportRecord {
-	return training.ImportRecord{
-		ID: apiGroupID(by, now), Kind: training.ImportAPI, By: by, At: now, Outcome: training.OutcomeApplied,
-		Summary: training.ImportSummary{Completions: n},
 	}
 }
