@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/xapi"
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/xapi"
 	"github.com/muster-police/muster/training"
 )
 
