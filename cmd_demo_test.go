@@ -38,3 +38,20 @@ func TestServeDemoWritesNoMail(t *testing.T) {
 		t.Errorf("serve --demo wrote %d emails", len(emls))
 	}
 }
+
+// TestDropFrom: the .eml files' sender is MUSTER_SMTP_FROM, else an
+// address at the service's host name, and muster@localhost only without one.
+func TestDropFrom(t *testing.T) {
+	for _, tc := range []struct{ from, base, want string }{
+		{"Training <training@force.police.uk>", "https://muster.force.police.uk", "Training <training@force.police.uk>"},
+		{"", "https://muster.force.police.uk/", "Muster <muster@muster.force.police.uk>"},
+		{"", "", "Muster <muster@localhost>"},
+		{"", "http://10.0.0.5:8080", "Muster <muster@localhost>"},
+	} {
+		c := defaultConfig()
+		c.SMTP.From, c.BaseURL = tc.from, tc.base
+		if got := c.dropFrom(); got != tc.want {
+			t.Errorf("From %q, base %q: %q, want %q", tc.from, tc.base, got, tc.want)
+		}
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/muster-police/muster/jobs"
@@ -16,14 +19,27 @@ import (
 // lists as "mail that would have been sent".
 func (c *Config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
 
+// dropFrom is the sender the .eml files show: MUSTER_SMTP_FROM when set
+// (what the relay would send), else an address at the service's own host
+// name (MUSTER_BASE_URL), and only without one muster@localhost.
+func (c *Config) dropFrom() string {
+	if c.SMTP.From != "" {
+		return c.SMTP.From
+	}
+	if u, err := url.Parse(c.baseURL()); err == nil {
+		if h := u.Hostname(); h != "" && h != "localhost" && net.ParseIP(h) == nil && strings.Contains(h, ".") {
+			return "Muster <muster@" + h + ">"
+		}
+	}
+	return mail.DefaultDropFrom
+}
+
 // newMailer is SMTP when a host is set, else the .eml drop.
 func newMailer(cfg *Config) (mail.Sender, error) {
 	if cfg.SMTP.Host == "" {
 		d := mail.NewDrop(cfg.mailDir())
 		d.ReplyTo = cfg.SMTP.ReplyTo
-		if cfg.SMTP.From != "" { // the files show what the relay would send
-			d.From = cfg.SMTP.From
-		}
+		d.From = cfg.dropFrom()
 		return d, nil
 	}
 	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, User: cfg.SMTP.User,

@@ -367,6 +367,19 @@ func TestE2EUnrecognisedFile(t *testing.T) {
 	if preview == first || !strings.HasPrefix(preview, "/upload/imp-") || !has("#confirm") {
 		t.Fatalf("reading again led to %s (confirm: %v), want a preview", preview, has("#confirm"))
 	}
+	checkTargets := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(e.base+path), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		if small, _ := chromedp.Run(e.ctx, chromedp.Evaluate[[]string](smallTargetsJS)); len(small) > 0 {
+			t.Errorf("%s at 320 px: targets under 24×24 px: %s", path, strings.Join(small, "; "))
+		}
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+path), chromedp.WaitVisible("#remap")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkTargets(preview)
 	// A re-read that takes the ID column away fails: no Confirm, anywhere.
 	if err := chromedp.Do(e.ctx, chromedp.SetValue("#col_field_0", "ignore")); err != nil {
 		t.Fatal(err)
@@ -376,6 +389,7 @@ func TestE2EUnrecognisedFile(t *testing.T) {
 		t.Errorf("after a failed re-read the page at %s has Confirm %v, error summary %v", failed, has("#confirm"), has("#error-summary"))
 	}
 	e.screenshots("upload-reread-failed", failed)
+	checkTargets(failed)
 	// axe-core on the pages this flow adds, when it is installed.
 	if b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js")); err == nil {
 		e.checkPage(string(b), "hr", failed)

@@ -173,6 +173,9 @@ type readModel interface {
 	// PostBatch records an xAPI post (completions, removals, statements)
 	// in the same group commit.
 	PostBatch(b live.Batch) (int64, error)
+	// Reload reads the store into the model now, without the hook that
+	// looks at waiting statements (for that look itself).
+	Reload(ctx context.Context) error
 	// Store is the store whose roster writes refresh the model.
 	Store() training.Store
 	// Tail follows the change feed until ctx ends.

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/xapi"
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/xapi"
 	"github.com/muster-police/muster/training"
 )
 
@@ -215,6 +215,11 @@ func (s *Server) apiXAPIWaiting(c echo.Context) error {
 // apiXAPIRematch looks at the waiting statements again (POST
 // /api/v1/xapi/rematch) and records those that now match.
 func (s *Server) apiXAPIRematch(c echo.Context) error {
+	// A roster written elsewhere (another replica, the CLI) may not be in
+	// this replica's model yet: read it first.
+	if err := s.live.Reload(c.Request().Context()); err != nil {
+		return err
+	}
 	n, err := s.rematchStatements(c.Request().Context())
 	if err != nil {
 		return err

@@ -241,7 +241,19 @@ func (m *Model) startReload() {
 // Refresh brings the model up to date and waits for it, for a writer
 // of this replica (an import, a course edit) whose next page must show
 // its change: the writer waits, readers do not.
-func (m *Model) Refresh(ctx context.Context) error {
+func (m *Model) Refresh(ctx context.Context) error { return m.refresh(ctx, true) }
+
+// Reload is Refresh without the AfterRefresh hook, for that hook's own
+// work when a person asks for it (HR's "match waiting statements again"):
+// it needs the model at the store's revision, and must not run itself.
+func (m *Model) Reload(ctx context.Context) error {
+	if m.Revision() < 0 {
+		return m.Current(ctx) // the first load reads the store
+	}
+	return m.refresh(ctx, false)
+}
+
+func (m *Model) refresh(ctx context.Context, hook bool) error {
 	if m.Revision() < 0 {
 		return nil // not loaded yet: the first read loads it
 	}
@@ -255,7 +267,7 @@ func (m *Model) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if m.afterRefresh != nil {
+	if hook && m.afterRefresh != nil {
 		// People or courses may have changed (docs/xapi.md: waiting
 		// statements may match now).
 		m.afterRefresh(ctx)
