@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,15 +235,23 @@ func TestPermanentFailuresAreRecorded(t *testing.T) {
 
 // crashingSender delivers through inner, and after the n-th delivery
 // "crashes": it stops the run's context and reports an error, so the
-// sender never records that message as sent.
+// sender never records that message as sent. The sender's connections
+// call it at once; it delivers one message at a time, so that "the n-th"
+// is one message.
 type crashingSender struct {
 	inner mail.Sender
 	after int
 	stop  context.CancelFunc
+	mu    sync.Mutex
 	count int
 }
 
 func (c *crashingSender) Send(ctx context.Context, m training.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.count >= c.after {
+		return errors.New("process killed")
+	}
 	if err := c.inner.Send(ctx, m); err != nil {
 		return err
 	}
