@@ -145,18 +145,18 @@ func matchWording(pattern, s string) bool {
 		return false
 	}
 	s = s[len(pattern[:star]):]
-	parts := strings.Split(pattern[star+1:], "*")
-	for i, part := range parts {
-		if i == len(parts)-1 {
+	rest := pattern[star+1:]
+	for {
+		part, more, found := strings.Cut(rest, "*")
+		if !found {
 			return hasSuffixFold(s, part)
 		}
 		j := indexFold(s, part)
 		if j < 0 {
 			return false
 		}
-		s = s[j+len(part):]
+		s, rest = s[j+len(part):], more
 	}
-	return true
 }
 
 func hasPrefixFold(s, prefix string) bool {
