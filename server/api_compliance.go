@@ -15,7 +15,7 @@ import (
 // COMPLIANCE.md contract), rooted at ?unit, for ?course (all when absent),
 // as of ?as_of; a manager's figures count only whom they may see.
 func (s *Server) apiCompliance(c echo.Context) error {
-	q, ds, err := s.reportQuery(c, c.QueryParam("unit"))
+	q, err := s.reportQuery(c, c.QueryParam("unit"))
 	if err != nil {
 		return err
 	}
@@ -33,6 +33,10 @@ func (s *Server) apiCompliance(c echo.Context) error {
 			return s.sendEncoded(c, echo.MIMEApplicationJSON, encoded(e))
 		}
 	}
+	ds, err := s.reportData(c)
+	if err != nil {
+		return err
+	}
 	u, _ := currentUser(c)
 	e := s.reportFor(u, ds, q)
 	if e.Err != nil {
@@ -48,7 +52,11 @@ func (s *Server) apiComplianceExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, ds, err := s.reportQuery(c, c.QueryParam("unit"))
+	q, err := s.reportQuery(c, c.QueryParam("unit"))
+	if err != nil {
+		return err
+	}
+	ds, err := s.reportData(c)
 	if err != nil {
 		return err
 	}

@@ -70,18 +70,31 @@ var errOutOfScope = reports.ErrOutOfScope
 // reportQuery parses and checks, once, what the signed-in user asks for
 // (?as_of, ?course and unit; reports.For): an unknown unit is not found,
 // one outside their scope forbidden.
-func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, *training.Dataset, error) {
+func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, error) {
 	u, ok := currentUser(c)
 	if !ok {
-		return reports.Query{}, nil, errUnauthenticated
+		return reports.Query{}, errUnauthenticated
 	}
-	ds, err := s.live.Dataset(c.Request().Context())
-	if err != nil {
-		return reports.Query{}, nil, err
+	if err := s.live.Current(c.Request().Context()); err != nil {
+		return reports.Query{}, err
 	}
+	// Checked against the model itself, under its read lock: taking a
+	// snapshot (a copy of every officer's completions) for every request
+	// would cost a clone of the roster per revision, which a stream of
+	// completion posts makes per read. Only a report the live index cannot
+	// answer needs one (reportData).
 	req := reports.Request{Unit: unit, AsOf: c.QueryParam("as_of"), Courses: listParam(c, "course")}
-	q, err := reports.For(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
-	return q, ds, err
+	var q reports.Query
+	var err error
+	s.live.View(func(ds *training.Dataset) {
+		q, err = reports.For(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
+	})
+	return q, err
+}
+
+// reportData is the immutable Dataset a built report or an export reads.
+func (s *Server) reportData(c echo.Context) (*training.Dataset, error) {
+	return s.live.Dataset(c.Request().Context())
 }
 
 // report returns the compliance report for q (the COMPLIANCE.md

@@ -127,11 +127,22 @@ func (m *Model) Units(ds *training.Dataset) reports.Units {
 	}
 	u = reports.UnitsOf(ds)
 	c.mu.Lock()
-	if c.officers == officersOf(ds) {
-		c.units = u
-	}
+	c.adopt(ds)
+	c.units = u
 	c.mu.Unlock()
 	return u
+}
+
+// adopt makes ds's officers the ones the scopes and units are kept for
+// (under c.mu), forgetting those of other officers: the reads that check
+// a query against the model itself (not a snapshot) reach here before any
+// Dataset call has.
+func (c *dataCache) adopt(ds *training.Dataset) {
+	if p := officersOf(ds); p != c.officers {
+		c.officers = p
+		c.units = nil
+		c.scopes = map[string]training.Scope{}
+	}
 }
 
 // officersOf identifies ds's Officers map (the same map across the
@@ -158,9 +169,8 @@ func (m *Model) Scope(u training.User, ds *training.Dataset) training.Scope {
 	}
 	sc = training.ScopeFor(u, ds)
 	c.mu.Lock()
-	if c.officers == officersOf(ds) {
-		c.scopes[key] = sc
-	}
+	c.adopt(ds)
+	c.scopes[key] = sc
 	c.mu.Unlock()
 	return sc
 }
