@@ -169,17 +169,7 @@ func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
 // a refusal keeps it so it can be confirmed again.
 func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
 	by := who.Username
-	u, err := s.store.Upload(ctx, id, s.now())
-	if errors.Is(err, training.ErrNotFound) {
-		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
-		return nil, err
-	}
-	release, err := s.imports.acquire(by, int64(len(u.Data)))
+	u, release, err := s.takePreview(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
@@ -210,22 +200,33 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 	return rep, nil
 }
 
+// takePreview is a kept preview that who may decide on, with an import
+// slot taken for its size (release it when done): the first steps of a
+// confirm and of a re-read.
+func (s *Server) takePreview(ctx context.Context, who training.User, id string) (training.Upload, func(), error) {
+	u, err := s.store.Upload(ctx, id, s.now())
+	if errors.Is(err, training.ErrNotFound) {
+		return u, nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
+	}
+	if err != nil {
+		return u, nil, err
+	}
+	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
+		return u, nil, err
+	}
+	release, err := s.imports.acquire(who.Username, int64(len(u.Data)))
+	if err != nil {
+		return u, nil, err
+	}
+	return u, release, nil
+}
+
 // previewAgain reads a kept dry run's file again with other column
 // choices (mapping, course, a name to save them under): a new preview
 // replaces the old one. The upload's other options stay as they were.
 func (s *Server) previewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
 	by := who.Username
-	u, err := s.store.Upload(ctx, id, s.now())
-	if errors.Is(err, training.ErrNotFound) {
-		return nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := training.CheckPreviewDecision(who, u.By, false); err != nil {
-		return nil, err
-	}
-	release, err := s.imports.acquire(by, int64(len(u.Data)))
+	u, release, err := s.takePreview(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,10 @@ func MoveRequirements(prev *Officer, next *Officer, courses []Course, on, inPost
 	if prev == nil {
 		return
 	}
-	var req map[string]Date
+	r := inPost
+	if r.IsZero() {
+		r = on
+	}
 	for _, c := range courses {
 		if c.Retired || c.Audience.IsZero() {
 			// Everyone is in an audience of everyone: nobody moves in or out.
@@ -26,34 +29,34 @@ func MoveRequirements(prev *Officer, next *Officer, courses []Course, on, inPost
 		wasIn := prev.Active() && c.Audience.Includes(*prev)
 		nowIn := next.Active() && c.Audience.Includes(*next)
 		switch {
-		case !wasIn && nowIn && next.Active():
-			if req == nil {
-				req = maps.Clone(next.RequiredSince)
-				if req == nil {
-					req = map[string]Date{}
-				}
-			}
-			r := inPost
-			if r.IsZero() {
-				r = on
-			}
-			req[c.ID] = r
+		case !wasIn && nowIn:
+			next.RequiredSince = WithRequiredSince(next.RequiredSince, c.ID, r)
 		case wasIn && !nowIn:
-			if _, ok := next.RequiredSince[c.ID]; !ok {
-				continue
-			}
-			if req == nil {
-				req = maps.Clone(next.RequiredSince)
-			}
-			delete(req, c.ID)
+			next.RequiredSince = WithRequiredSince(next.RequiredSince, c.ID, Date{})
 		}
 	}
-	if req != nil {
-		if len(req) == 0 {
-			req = nil
-		}
-		next.RequiredSince = req
+}
+
+// WithRequiredSince returns a copy of m (an Officer.RequiredSince) with
+// course's date set to r, or removed when r is zero; nil when nothing is
+// left. m itself is never changed: it may be shared with a stored record.
+func WithRequiredSince(m map[string]Date, course string, r Date) map[string]Date {
+	if _, ok := m[course]; !ok && r.IsZero() {
+		return m
 	}
+	out := maps.Clone(m)
+	if out == nil {
+		out = map[string]Date{}
+	}
+	if r.IsZero() {
+		delete(out, course)
+	} else {
+		out[course] = r
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // CourseChange is what a change of a course's rules (its audience,
@@ -144,19 +147,11 @@ func PreviewCourseChange(ds *Dataset, old *Course, next Course, on Date) CourseC
 				if o.StartDate.After(r) {
 					r = o.StartDate
 				}
-				moved.RequiredSince = maps.Clone(o.RequiredSince)
-				if moved.RequiredSince == nil {
-					moved.RequiredSince = map[string]Date{}
-				}
-				moved.RequiredSince[next.ID] = r
+				moved.RequiredSince = WithRequiredSince(o.RequiredSince, next.ID, r)
 				ch.Officers = append(ch.Officers, moved)
 			case wasIn && !nowIn:
 				if _, ok := o.RequiredSince[next.ID]; ok {
-					moved.RequiredSince = maps.Clone(o.RequiredSince)
-					delete(moved.RequiredSince, next.ID)
-					if len(moved.RequiredSince) == 0 {
-						moved.RequiredSince = nil
-					}
+					moved.RequiredSince = WithRequiredSince(o.RequiredSince, next.ID, Date{})
 					ch.Officers = append(ch.Officers, moved)
 				}
 			}

@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
 	"sort"
 	"time"
@@ -220,19 +219,7 @@ func (p *Plan) officers() []training.Officer {
 				byID[o.ID] = o
 				continue
 			}
-			req := maps.Clone(cur.RequiredSince)
-			if req == nil {
-				req = map[string]training.Date{}
-			}
-			if r, ok := o.RequiredSince[c.Course.ID]; ok {
-				req[c.Course.ID] = r
-			} else {
-				delete(req, c.Course.ID)
-			}
-			if len(req) == 0 {
-				req = nil
-			}
-			cur.RequiredSince = req
+			cur.RequiredSince = training.WithRequiredSince(cur.RequiredSince, c.Course.ID, o.RequiredSince[c.Course.ID])
 			byID[o.ID] = cur
 		}
 	}
