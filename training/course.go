@@ -35,6 +35,10 @@ type Course struct {
 	// Retired courses are kept with their completions but no longer
 	// counted, shown or reminded of (Dataset.Courses leaves them out).
 	Retired bool `json:"retired,omitempty" yaml:"retired,omitempty"`
+	// EscalateAfterDays, when set, escalates people overdue at least that
+	// many days to their line manager's manager and the unit above
+	// (docs/COMPLIANCE.md, "Escalation"); 0 never escalates.
+	EscalateAfterDays int `json:"escalate_after_days,omitempty" yaml:"escalate_after_days,omitempty"`
 }
 
 // InUse returns the courses that are not retired, in order.
@@ -102,6 +106,8 @@ func (c Course) Validate() error {
 		return FieldErrorf(KindInvalid, "due_soon_days", "course %q: due_soon_days must not be negative", c.ID)
 	case c.RenewWithinDays < 0:
 		return FieldErrorf(KindInvalid, "renew_within_days", "course %q: renew_within_days must not be negative", c.ID)
+	case c.EscalateAfterDays < 0 || c.EscalateAfterDays > MaxEscalateAfterDays:
+		return FieldErrorf(KindInvalid, "escalate_after_days", "course %q: escalate_after_days must be a whole number of days from 0 (never) to %d", c.ID, MaxEscalateAfterDays)
 	case slices.ContainsFunc(c.Aliases, HasFormatChars):
 		return FieldErrorf(KindInvalid, "aliases", "course %q: an alias must not hold invisible formatting characters (such as a right-to-left override or a zero-width space)", c.ID)
 	case !validCourseURL(c.URL):
