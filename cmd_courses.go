@@ -82,6 +82,9 @@ func coursesTable(w io.Writer, cs []training.Course) error {
 		if c.RenewWithinDays > 0 {
 			fmt.Fprintf(&b, "  renewing within %d days before expiry keeps the cycle\n", c.RenewWithinDays)
 		}
+		if c.EscalateAfterDays > 0 {
+			fmt.Fprintf(&b, "  escalated after %d days overdue, to the line manager's manager and the unit above\n", c.EscalateAfterDays)
+		}
 		fmt.Fprintf(&b, "  required of: %s\n", c.Audience.Describe())
 	}
 	_, err := io.WriteString(w, b.String())
@@ -103,6 +106,9 @@ type courseYAML struct {
 	// renewal counts (docs/COMPLIANCE.md).
 	RenewWithinDays *int               `yaml:"renew_within_days,omitempty"`
 	Audience        *training.Audience `yaml:"audience,omitempty"`
+	// EscalateAfterDays: days overdue before a person is escalated
+	// (docs/COMPLIANCE.md, "Escalation"); left out or 0: never.
+	EscalateAfterDays *int `yaml:"escalate_after_days,omitempty"`
 }
 
 // coursesFile is the top level of a courses file.
@@ -141,6 +147,9 @@ func parseCourses(name string, b []byte) ([]training.Course, error) {
 				return nil, fmt.Errorf("%s: %s: renew_within_days must not be negative", name, label)
 			}
 			c.RenewWithinDays = *y.RenewWithinDays
+		}
+		if y.EscalateAfterDays != nil {
+			c.EscalateAfterDays = *y.EscalateAfterDays // Validate bounds it
 		}
 		if y.Deadline != "" {
 			d, err := training.ParseDate(strings.TrimSpace(y.Deadline))
@@ -285,6 +294,10 @@ func writeCoursesYAML(w io.Writer, cs []training.Course) error {
 		if !c.Audience.IsZero() {
 			a := c.Audience
 			y.Audience = &a
+		}
+		if c.EscalateAfterDays > 0 {
+			esc := c.EscalateAfterDays
+			y.EscalateAfterDays = &esc
 		}
 		f.Courses = append(f.Courses, y)
 	}

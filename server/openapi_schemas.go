@@ -41,6 +41,8 @@ func openAPISchemas() map[string]any {
 	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
 	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
 		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ,
+		"escalate_after_days": map[string]any{"type": "integer", "minimum": 0, "maximum": 3650,
+			"description": "days overdue after which a person is escalated to their line manager's manager and the unit above (docs/COMPLIANCE.md); 0 or absent: never"},
 		"audience": obj(map[string]any{"include": arr(rule), "exclude": arr(rule)})}, "id", "title")
 	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
 	courseChange := obj(map[string]any{"course": str, "as_of": date, "new": boo, "required_before": integ, "required_after": integ,

@@ -14,11 +14,12 @@ var courseTests = []test{
 }
 
 // testCourseAudience: a course's audience (every kind of condition, in
-// include and exclude) and its renewal window come back as they were put,
+// include and exclude), its renewal window and its escalation come back as they were put,
 // in Courses and in the Dataset; clearing the audience clears it.
 func testCourseAudience(t *testing.T, s training.Store) {
 	c := training.DefaultCourses()[0]
 	c.RenewWithinDays = 60
+	c.EscalateAfterDays = 90
 	c.Audience = training.Audience{
 		Include: []training.AudienceRule{
 			{Unit: training.Words{"Frontline Policing"}, StaffType: training.Words{"officer", "special", "pcso"}},
@@ -33,7 +34,7 @@ func testCourseAudience(t *testing.T, s training.Store) {
 	ds, err := s.Dataset(ctx(t))
 	check(t, err)
 	equal(t, "dataset courses", ds.Courses, got)
-	c.Audience, c.RenewWithinDays = training.Audience{}, 0
+	c.Audience, c.RenewWithinDays, c.EscalateAfterDays = training.Audience{}, 0, 0
 	check(t, s.PutCourses(ctx(t), []training.Course{c}))
 	got, err = s.Courses(ctx(t))
 	check(t, err)
