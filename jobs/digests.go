@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/muster-police/muster/training"
 )
@@ -17,6 +16,8 @@ type LineDigest struct {
 	Name      string
 	Email     string
 	Data      LineDigestData
+	// EscalationKeys are the ledger keys of Data.Escalated (AddEscalations).
+	EscalationKeys []string
 }
 
 // UnitDigest is one scoped user's weekly digest.
@@ -24,28 +25,21 @@ type UnitDigest struct {
 	Username string
 	Email    string
 	Data     UnitDigestData
+	// EscalationKeys are the ledger keys of Data.Escalated (AddEscalations).
+	EscalationKeys []string
 }
 
 // PlanLineDigests finds every line manager (an active officer whose ID or
 // email is someone's LineManager, with a usable email) with direct
 // reports overdue or due soon, and lists those people and courses.
 func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL string) []LineDigest {
-	byEmail := map[string]string{}
-	for id, o := range ds.Officers {
-		if o.Active() && o.Email != "" {
-			byEmail[strings.ToLower(o.Email)] = id
-		}
-	}
+	chain := training.NewLineChain(ds)
 	reports := map[string][]string{} // manager officer ID -> report IDs
 	for id, o := range ds.Officers {
-		if !o.Active() || o.LineManager == "" {
+		if !o.Active() {
 			continue
 		}
-		mgr := training.NormalizeID(o.LineManager)
-		if strings.Contains(o.LineManager, "@") {
-			mgr = byEmail[strings.ToLower(strings.TrimSpace(o.LineManager))]
-		}
-		if m, ok := ds.Officers[mgr]; ok && m.Active() && mgr != id {
+		if mgr := chain.Manager(o); mgr != "" {
 			reports[mgr] = append(reports[mgr], id)
 		}
 	}
@@ -206,23 +200,6 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 	if err != nil {
 		return err
 	}
-	var keys []string
-	for _, l := range lines {
-		keys = append(keys, DigestKey("line", l.ManagerID, week))
-	}
-	for _, u := range units {
-		keys = append(keys, DigestKey("unit", u.Username, week))
-	}
-	sent, err := ledgerSet(ctx, s.store, keys)
-	if err != nil {
-		return err
-	}
-	st.count("line_managers", len(lines))
-	st.count("unit_users", len(units))
-	st.count("already_sent", len(sent))
-	if st.dryRun {
-		return nil
-	}
 	lr, terr := loadRenderer(ctx, s.store, TemplateLineDigest)
 	if lr == nil {
 		return terr
@@ -237,9 +214,48 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 	if terr != nil {
 		st.fail("%v", terr)
 	}
+	esc := s.planEscalations(ds, users, st, lr, ur)
+	var keys []string
+	for _, l := range lines {
+		keys = append(keys, DigestKey("line", l.ManagerID, week))
+	}
+	for mgr := range esc.Line {
+		keys = append(keys, DigestKey("line", mgr, week)) // a manager's manager may get a digest for escalations alone
+	}
+	for _, u := range units {
+		keys = append(keys, DigestKey("unit", u.Username, week))
+	}
+	keys = append(keys, esc.Keys()...)
+	sent, err := ledgerSet(ctx, s.store, keys)
+	if err != nil {
+		return err
+	}
+	lines, units = AddEscalations(ds, st.asOf, dash, lines, units, esc, sent)
+	already, escalations := 0, 0
+	for _, l := range lines {
+		if sent[DigestKey("line", l.ManagerID, week)] {
+			already++
+		} else {
+			escalations += len(l.EscalationKeys)
+		}
+	}
+	for _, u := range units {
+		if sent[DigestKey("unit", u.Username, week)] {
+			already++
+		} else {
+			escalations += len(u.EscalationKeys)
+		}
+	}
+	st.count("line_managers", len(lines))
+	st.count("unit_users", len(units))
+	st.count("already_sent", already)
+	st.count("escalations", escalations)
+	if st.dryRun {
+		return nil
+	}
 	now, domain := s.clock(), s.messageDomain()
 	var msgs []training.Message
-	add := func(kind, key, to string, r *renderer, data any) {
+	add := func(kind, key string, escalations []string, to string, r *renderer, data any) {
 		if sent[key] {
 			return
 		}
@@ -248,15 +264,17 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 			st.fail("rendering a %s: %v", kind, err)
 			return
 		}
-		m := newMessage(kind, to, []string{key}, domain, st.run.ID, now)
+		// The digest's key first (the outbox orders by it), then one key
+		// per escalation it tells: Enqueue records all or none.
+		m := newMessage(kind, to, append([]string{key}, escalations...), domain, st.run.ID, now)
 		m.Subject, m.Text, m.HTML = subject, text, html
 		msgs = append(msgs, m)
 	}
 	for _, l := range lines {
-		add("line-digest", DigestKey("line", l.ManagerID, week), l.Email, lr, l.Data)
+		add("line-digest", DigestKey("line", l.ManagerID, week), l.EscalationKeys, l.Email, lr, l.Data)
 	}
 	for _, u := range units {
-		add("unit-digest", DigestKey("unit", u.Username, week), u.Email, ur, u.Data)
+		add("unit-digest", DigestKey("unit", u.Username, week), u.EscalationKeys, u.Email, ur, u.Data)
 	}
 	s.enqueue(ctx, st, msgs)
 	return nil

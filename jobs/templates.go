@@ -75,6 +75,9 @@ type LineDigestData struct {
 	DueSoon      int // people with something due soon and nothing overdue
 	People       []PersonLine
 	DashboardURL string
+	// Escalated are people further down the line overdue past their
+	// course's escalate_after_days, told once (docs/COMPLIANCE.md).
+	Escalated []EscalatedLine
 }
 
 // PersonLine is one person and course in a line-manager digest.
@@ -95,6 +98,9 @@ type UnitDigestData struct {
 	Week         string
 	Units        []UnitLine
 	DashboardURL string
+	// Escalated are people in the units just below the user's units
+	// overdue past their course's escalate_after_days, told once.
+	Escalated []EscalatedLine
 }
 
 // UnitLine is one unit's figures in a unit digest.
@@ -126,6 +132,9 @@ func statusWords(s training.Status) string {
 type renderer struct {
 	text *texttemplate.Template
 	html *htmltemplate.Template
+	// escalated is true when the template shows .Escalated (a digest
+	// edited before escalations existed does not).
+	escalated bool
 }
 
 func parseTemplate(name, src string) (*renderer, error) {
@@ -142,7 +151,7 @@ func parseTemplate(name, src string) (*renderer, error) {
 			return nil, training.Invalidf("template %s must define a %q block: {{define %q}}…{{end}}", name, block, block)
 		}
 	}
-	return &renderer{text: tt, html: ht}, nil
+	return &renderer{text: tt, html: ht, escalated: strings.Contains(src, ".Escalated")}, nil
 }
 
 // subject renders the subject line only.
@@ -187,15 +196,19 @@ func sampleData(name string) any {
 			DashboardURL: "https://muster.example/", People: []PersonLine{
 				{Name: "Alex Example", ID: "0012345", Course: "CSE recognition", Status: "overdue", Words: "Overdue — was due 31/03/2026", Due: "31/03/2026", Overdue: true},
 				{Name: "Jo Sample", ID: "0067890", Course: "Trauma-informed communication", Status: "due soon", Words: "Due soon — due by 01/12/2026", Due: "01/12/2026"},
-			}}
+			}, Escalated: []EscalatedLine{sampleEscalated}}
 	default:
 		return UnitDigestData{Name: "Chris Inspector", AsOf: "23/11/2026", Week: "2026-W48", DashboardURL: "https://muster.example/",
 			Units: []UnitLine{{Unit: "Frontline Policing / Central West",
 				Courses: []FigureLine{{Title: "CSE recognition", Required: 120, Compliant: 90, Overdue: 20, DueSoon: 4, Percent: "75.0%"}},
 				Worst:   []FigureLine{{Unit: "Frontline Policing / Central West / Response Team 1", Title: "CSE recognition", Required: 30, Compliant: 15, Overdue: 12, Percent: "50.0%"}},
-			}}}
+			}}, Escalated: []EscalatedLine{sampleEscalated}}
 	}
 }
+
+var sampleEscalated = EscalatedLine{Name: "Lee Longstanding", ID: "0054321", Unit: "Frontline Policing / Central West / Response Team 2",
+	Manager: "Pat Sergeant", Course: "CSE recognition", Status: "overdue", Words: "Overdue — was due 31/03/2026 (237 days overdue)",
+	Due: "31/03/2026", DaysOverdue: 237}
 
 func knownTemplate(name string) error {
 	for _, n := range templateNames {

@@ -68,6 +68,13 @@ func RunSummary(r training.JobRun, toFiles bool) []string {
 		if n := get("already_sent") + get("already_enqueued"); n > 0 {
 			say(plural(n, "digest was", "digests were") + " already sent this week.")
 		}
+		if n := get("escalations"); n > 0 {
+			planned := "planned"
+			if r.DryRun {
+				planned = "would be planned"
+			}
+			say(plural(n, "escalation", "escalations") + " (someone overdue longer than their course allows, told to a manager above) " + planned + " in the digests.")
+		}
 	case JobSender:
 		var parts []string
 		if n := get("sent"); n > 0 {

@@ -21,6 +21,10 @@ func TestRunSummary(t *testing.T) {
 			"3 officers reminded about 4 courses. 3 reminders queued to be sent. 2 officers need a reminder but cannot get one: 1 without an email address, 1 with an invalid one. 5 officers need no reminder today."},
 		{training.JobRun{Job: JobReminders, DryRun: true, Counts: map[string]int{"to_remind": 2, "items": 2}}, false, "2 officers would be reminded about 2 courses."},
 		{training.JobRun{Job: JobReminders, Counts: map[string]int{CountMarkedDone: 2108}}, true, "Marked done by --demo without writing anything (2,108 reminders not written)."},
+		{training.JobRun{Job: JobDigests, Counts: map[string]int{"line_managers": 2, "unit_users": 1, "enqueued": 3, "escalations": 4}}, false,
+			"2 line managers and 1 unit user sent this week's digest. 3 digests queued to be sent. 4 escalations (someone overdue longer than their course allows, told to a manager above) planned in the digests."},
+		{training.JobRun{Job: JobDigests, DryRun: true, Counts: map[string]int{"line_managers": 1, "unit_users": 0, "escalations": 1}}, false,
+			"1 line manager and 0 unit users would be sent this week's digest. 1 escalation (someone overdue longer than their course allows, told to a manager above) would be planned in the digests."},
 		{training.JobRun{Job: JobPrune, Counts: map[string]int{"bodies_pruned": 2, "job_runs_pruned": 1}}, false,
 			"Removed what is past its keeping time: 2 email bodies, 1 job record."},
 	} {

@@ -1,0 +1,238 @@
+package jobs
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/muster-police/muster/training"
+)
+
+// This file plans escalations (docs/COMPLIANCE.md, "Escalation"): people
+// overdue at least their course's escalate_after_days, named in an
+// "Escalated" section of the weekly digest of their line manager's
+// manager and of the managers of the unit above theirs. Each recipient
+// hears of one person, course and due date once: the digest message
+// carries one ledger key per escalation (EscalationKey) besides its own,
+// and Enqueue records them all or none, so a re-run or a second replica
+// plans it once.
+
+// EscalatedLine is one escalated person and course in a digest's
+// "Escalated" section.
+type EscalatedLine struct {
+	Name string
+	ID   string // as the roster wrote it
+	Unit string
+	// Manager is the name of the person's line manager, through whom the
+	// escalation reached a line manager's manager ("" when unknown).
+	Manager string
+	Course  string
+	Status  string // "overdue", as statusWords says it
+	// Words is the status as every page words it, with how long:
+	// "Overdue — was due 31/03/2026 (90 days overdue)"
+	// (training.DescribeEscalation).
+	Words       string
+	Due         string
+	DaysOverdue int
+}
+
+// Escalation is one person escalated on one course, as of a date.
+type Escalation struct {
+	OfficerID string
+	CourseID  string
+	Due       training.Date
+	Line      EscalatedLine
+}
+
+// Escalations says who hears of which escalations.
+type Escalations struct {
+	// Line holds, by officer ID of a line manager's manager (with a usable
+	// email), the escalations that reach them up the line.
+	Line map[string][]Escalation
+	// Unit holds, by username of a user whose units include the unit
+	// above the person's (and who gets unit digests), the escalations
+	// that reach them.
+	Unit map[string][]Escalation
+	// People counts the escalated people (each once, however many
+	// courses or recipients).
+	People int
+}
+
+// EscalationKey is the ledger key of one escalation told to one recipient
+// of a kind ("line": an officer ID; "unit": a username).
+func EscalationKey(kind, recipient, officerID, courseID string, due training.Date) string {
+	return strings.Join([]string{"escalate", kind, recipient, officerID, courseID, due.String()}, "|")
+}
+
+// PlanEscalations finds everyone escalated on asOf and who hears of them:
+// the line manager's manager (training.LineChain.ManagerAbove) when they
+// have a usable email, and every user who would get a unit digest
+// (enabled, with units and a usable email) whose units include the unit
+// above the person's (training.UnitAbove).
+func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.Date) Escalations {
+	out := Escalations{Line: map[string][]Escalation{}, Unit: map[string][]Escalation{}}
+	escalating := false
+	for _, c := range ds.Courses {
+		escalating = escalating || c.EscalateAfterDays > 0
+	}
+	if !escalating {
+		return out
+	}
+	byUnit := map[string][]string{} // unit path -> usernames that manage it
+	for _, u := range users {
+		if u.Disabled || len(u.Units) == 0 {
+			continue
+		}
+		if _, reason := checkEmail(u.Email, false); reason != "" {
+			continue
+		}
+		for _, unit := range u.Units {
+			byUnit[unit] = append(byUnit[unit], u.Username)
+		}
+	}
+	chain := training.NewLineChain(ds)
+	ids := make([]string, 0, len(ds.Officers))
+	for id, o := range ds.Officers {
+		if o.Active() {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := ds.Officers[ids[i]], ds.Officers[ids[j]]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	for _, id := range ids {
+		o := ds.Officers[id]
+		var found []Escalation
+		for _, c := range ds.Courses {
+			if c.EscalateAfterDays <= 0 {
+				continue
+			}
+			cs := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
+			if !training.Escalated(c, cs, asOf) {
+				continue
+			}
+			display := o.DisplayID
+			if display == "" {
+				display = o.ID
+			}
+			manager := ""
+			if m := chain.Manager(o); m != "" {
+				manager = ds.Officers[m].Name
+			}
+			found = append(found, Escalation{OfficerID: id, CourseID: c.ID, Due: cs.Due, Line: EscalatedLine{
+				Name: o.Name, ID: display, Unit: o.Unit, Manager: manager, Course: c.Title, Status: statusWords(cs.Status),
+				Words: training.DescribeEscalation(cs, asOf), Due: cs.Due.UK(), DaysOverdue: training.DaysOverdue(cs, asOf)}})
+		}
+		if len(found) == 0 {
+			continue
+		}
+		out.People++
+		if above := chain.ManagerAbove(o); above != "" {
+			if _, reason := usableEmail(ds.Officers[above]); reason == "" {
+				out.Line[above] = append(out.Line[above], found...)
+			}
+		}
+		if unit := training.UnitAbove(o.Unit); unit != "" {
+			for _, username := range byUnit[unit] {
+				out.Unit[username] = append(out.Unit[username], found...)
+			}
+		}
+	}
+	return out
+}
+
+// Keys returns every escalation's ledger key, line recipients then unit.
+func (e Escalations) Keys() []string {
+	var keys []string
+	for mgr, es := range e.Line {
+		for _, x := range es {
+			keys = append(keys, EscalationKey("line", mgr, x.OfficerID, x.CourseID, x.Due))
+		}
+	}
+	for user, es := range e.Unit {
+		for _, x := range es {
+			keys = append(keys, EscalationKey("unit", user, x.OfficerID, x.CourseID, x.Due))
+		}
+	}
+	return keys
+}
+
+// unsent returns the escalations of one recipient whose keys are not in
+// sent, with their lines and keys.
+func unsent(kind, recipient string, es []Escalation, sent map[string]bool) (lines []EscalatedLine, keys []string) {
+	for _, x := range es {
+		k := EscalationKey(kind, recipient, x.OfficerID, x.CourseID, x.Due)
+		if sent[k] {
+			continue
+		}
+		lines = append(lines, x.Line)
+		keys = append(keys, k)
+	}
+	return lines, keys
+}
+
+// AddEscalations puts each recipient's escalations not yet sent into
+// their digest: a unit user's digest (every unit recipient has one), and
+// a line manager's manager's digest, made for them when none of their
+// own reports is behind. Digests already sent this week are left as they
+// are: their escalations wait for next week's digest.
+func AddEscalations(ds *training.Dataset, asOf training.Date, dashboardURL string, lines []LineDigest, units []UnitDigest,
+	esc Escalations, sent map[string]bool) ([]LineDigest, []UnitDigest) {
+	week := ISOWeek(asOf)
+	byMgr := map[string]int{}
+	for i, l := range lines {
+		byMgr[l.ManagerID] = i
+	}
+	mgrs := make([]string, 0, len(esc.Line))
+	for mgr := range esc.Line {
+		mgrs = append(mgrs, mgr)
+	}
+	sort.Strings(mgrs)
+	for _, mgr := range mgrs {
+		if sent[DigestKey("line", mgr, week)] {
+			continue
+		}
+		es, keys := unsent("line", mgr, esc.Line[mgr], sent)
+		if len(es) == 0 {
+			continue
+		}
+		i, ok := byMgr[mgr]
+		if !ok {
+			m := ds.Officers[mgr]
+			email, _ := usableEmail(m)
+			lines = append(lines, LineDigest{ManagerID: mgr, Name: m.Name, Email: email,
+				Data: LineDigestData{Name: m.Name, AsOf: asOf.UK(), Week: week, DashboardURL: dashboardURL}})
+			i = len(lines) - 1
+		}
+		lines[i].Data.Escalated = es
+		lines[i].EscalationKeys = keys
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i].ManagerID < lines[j].ManagerID })
+	for i, u := range units {
+		if sent[DigestKey("unit", u.Username, week)] {
+			continue
+		}
+		units[i].Data.Escalated, units[i].EscalationKeys = unsent("unit", u.Username, esc.Unit[u.Username], sent)
+	}
+	return lines, units
+}
+
+// planEscalations plans the run's escalations. A digest template edited
+// before escalations existed has no "Escalated" section: its recipients'
+// escalations are left unplanned (nothing recorded, so they go out once
+// the template shows them) and the run says so.
+func (s *Scheduler) planEscalations(ds *training.Dataset, users []training.User, st *runState, line, unit *renderer) Escalations {
+	esc := PlanEscalations(ds, users, st.asOf)
+	if len(esc.Line) > 0 && !line.escalated {
+		st.fail("the edited %s template has no Escalated section: escalations to line managers' managers wait until it has one (restore the default or add {{range .Escalated}})", TemplateLineDigest)
+		esc.Line = nil
+	}
+	if len(esc.Unit) > 0 && !unit.escalated {
+		st.fail("the edited %s template has no Escalated section: escalations to the units above wait until it has one (restore the default or add {{range .Escalated}})", TemplateUnitDigest)
+		esc.Unit = nil
+	}
+	return esc
+}
