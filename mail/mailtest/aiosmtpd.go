@@ -44,6 +44,9 @@ type RelayControl struct {
 	// DelayFor maps a recipient to a delay before the reply to the end of
 	// data of messages to them (seconds; the longer of it and DataDelay).
 	DelayFor map[string]float64 `json:"delay_for,omitempty"`
+	// KeepRaw makes the relay log each message as it received it
+	// (Delivery.Raw), for tests that read what arrived.
+	KeepRaw bool `json:"keep_raw,omitempty"`
 }
 
 // Delivery is one message the relay accepted.
@@ -52,6 +55,8 @@ type Delivery struct {
 	To        []string `json:"to"`
 	// At is when the relay took it (Unix seconds, the relay's clock).
 	At float64 `json:"at"`
+	// Raw is the message as the relay received it (with KeepRaw only).
+	Raw []byte `json:"raw,omitempty"`
 }
 
 // aiosmtpdPython returns a python3 that can import aiosmtpd: Debian's

@@ -7,13 +7,15 @@ relay's behaviour while it runs:
   {"reject_sender": 550,            # reply code to MAIL FROM (0: accept)
    "defer": {"a@x.example": 451},   # reply code to RCPT TO for these
    "data_delay": 35,                # seconds before replying to the end of data
-   "delay_for": {"a@x.example": 35}}  # the same, for messages to these only
+   "delay_for": {"a@x.example": 35},  # the same, for messages to these only
+   "keep_raw": true}                 # also log each message, base64, as "raw"
 Each accepted message is appended to DELIVERIES_JSONL as one JSON line
 ({"message_id", "to"}) *before* the 250 reply is sent: that line is the
 relay taking responsibility (RFC 5321 section 6.1).
 """
 
 import asyncio
+import base64
 import email
 import json
 import signal
@@ -60,8 +62,11 @@ class Relay:
         if delay:
             await asyncio.sleep(delay)
         msg = email.message_from_bytes(envelope.content)
-        line = json.dumps({"message_id": (msg.get("Message-ID") or "").strip("<> "),
-                           "to": envelope.rcpt_tos, "at": time.time()})
+        entry = {"message_id": (msg.get("Message-ID") or "").strip("<> "),
+                 "to": envelope.rcpt_tos, "at": time.time()}
+        if settings.get("keep_raw"):
+            entry["raw"] = base64.b64encode(envelope.original_content or envelope.content).decode("ascii")
+        line = json.dumps(entry)
         with open(self.log, "a") as f:
             f.write(line + "\n")
             f.flush()
