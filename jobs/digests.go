@@ -51,13 +51,7 @@ func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL stri
 			continue
 		}
 		d := LineDigestData{Name: m.Name, AsOf: asOf.UK(), Week: ISOWeek(asOf), DashboardURL: dashboardURL}
-		sort.Slice(ids, func(i, j int) bool {
-			a, b := ds.Officers[ids[i]], ds.Officers[ids[j]]
-			if a.Name != b.Name {
-				return a.Name < b.Name
-			}
-			return a.ID < b.ID
-		})
+		sortByName(ds, ids)
 		for _, id := range ids {
 			o := ds.Officers[id]
 			overdue, soon := false, false
@@ -69,11 +63,7 @@ func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL stri
 				isOver := cs.Status == training.StatusOverdue
 				overdue = overdue || isOver
 				soon = soon || !isOver
-				display := o.DisplayID
-				if display == "" {
-					display = o.ID
-				}
-				d.People = append(d.People, PersonLine{Name: o.Name, ID: display, Course: c.Title,
+				d.People = append(d.People, PersonLine{Name: o.Name, ID: displayID(o), Course: c.Title,
 					Status: statusWords(cs.Status), Words: training.Describe(cs).Words, Due: cs.Due.UK(), Overdue: isOver})
 			}
 			switch {
@@ -89,6 +79,25 @@ func PlanLineDigests(ds *training.Dataset, asOf training.Date, dashboardURL stri
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ManagerID < out[j].ManagerID })
 	return out
+}
+
+// sortByName orders officer IDs by name, then ID, as digests list people.
+func sortByName(ds *training.Dataset, ids []string) {
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := ds.Officers[ids[i]], ds.Officers[ids[j]]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+}
+
+// displayID is the officer's ID as the roster wrote it.
+func displayID(o training.Officer) string {
+	if o.DisplayID != "" {
+		return o.DisplayID
+	}
+	return o.ID
 }
 
 // PlanUnitDigests gives every enabled user with unit scope and a usable

@@ -96,13 +96,7 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 			ids = append(ids, id)
 		}
 	}
-	sort.Slice(ids, func(i, j int) bool {
-		a, b := ds.Officers[ids[i]], ds.Officers[ids[j]]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.ID < b.ID
-	})
+	sortByName(ds, ids)
 	for _, id := range ids {
 		o := ds.Officers[id]
 		var found []Escalation
@@ -114,16 +108,12 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 			if !training.Escalated(c, cs, asOf) {
 				continue
 			}
-			display := o.DisplayID
-			if display == "" {
-				display = o.ID
-			}
 			manager := ""
 			if m := chain.Manager(o); m != "" {
 				manager = ds.Officers[m].Name
 			}
 			found = append(found, Escalation{OfficerID: id, CourseID: c.ID, Due: cs.Due, Line: EscalatedLine{
-				Name: o.Name, ID: display, Unit: o.Unit, Manager: manager, Course: c.Title, Status: statusWords(cs.Status),
+				Name: o.Name, ID: displayID(o), Unit: o.Unit, Manager: manager, Course: c.Title, Status: statusWords(cs.Status),
 				Words: training.DescribeEscalation(cs, asOf), Due: cs.Due.UK(), DaysOverdue: training.DaysOverdue(cs, asOf)}})
 		}
 		if len(found) == 0 {
