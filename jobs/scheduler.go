@@ -3,7 +3,10 @@
 //
 // Planning writes messages to the store's outbox; Store.Enqueue records
 // each message's ledger keys ("remind|officer|course|stage|due",
-// "digest|line|manager|week", "digest|unit|user|week") and skips a message
+// "digest|line|manager|week", "digest|unit|user|week", and on a digest
+// one "escalate|line|manager|officer|course|due" or
+// "escalate|unit|user|officer|course|due" per escalation it tells,
+// escalation.go) and skips a message
 // any of whose keys was ever enqueued, atomically across replicas, so each
 // reminder stage of each due date is planned once, ever. A new due date
 // (after expiry) starts a new cycle of stages. A run sends only the latest
