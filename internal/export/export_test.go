@@ -178,7 +178,7 @@ func TestOfficersXLSXAndCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 5 || len(recs[0]) != 8+4*len(ds.Courses) {
+	if len(recs) != 5 || len(recs[0]) != 10+4*len(ds.Courses) {
 		t.Fatalf("csv shape %dx%d", len(recs), len(recs[0]))
 	}
 	for _, rec := range recs {

@@ -10,16 +10,17 @@ import (
 )
 
 // officerCols are the per-officer columns before the course columns.
-var officerCols = []string{"Officer ID", "Name", "Rank", "Unit", "Email", "Line manager", "Start date", "Leaver"}
+var officerCols = []string{"Officer ID", "Name", "Rank", "Role", "Staff type", "Unit", "Email", "Line manager", "Start date", "Leaver"}
 
 // courseCols are the columns repeated for every course.
 var courseCols = []string{"status", "completed", "due", "expires"}
 
-// OfficersCSV writes one row per officer: who they are, then for each
+// OfficersCSV writes one row per officer: who they are (ID, name, rank,
+// role, staff type code, unit, email, line manager, start date, leaver), then for each
 // course its status, completion date, due date and expiry (ISO dates).
 func OfficersCSV(w io.Writer, list []training.OfficerStatus, courses []training.Course) error {
 	cw := NewCSVWriter(w)
-	head := []string{"officer_id", "name", "rank", "unit", "email", "line_manager", "start_date", "leaver"}
+	head := []string{"officer_id", "name", "rank", "role", "staff_type", "unit", "email", "line_manager", "start_date", "leaver"}
 	for _, c := range courses {
 		for _, k := range courseCols {
 			head = append(head, c.ID+" "+k)
@@ -30,7 +31,7 @@ func OfficersCSV(w io.Writer, list []training.OfficerStatus, courses []training.
 	}
 	for _, os := range list {
 		o := os.Officer
-		rec := []string{displayID(o), o.Name, o.Rank, o.Unit, o.Email, o.LineManager, o.StartDate.String(), strconv.FormatBool(o.Leaver)}
+		rec := []string{displayID(o), o.Name, o.Rank, o.Role, string(o.StaffType), o.Unit, o.Email, o.LineManager, o.StartDate.String(), strconv.FormatBool(o.Leaver)}
 		for _, c := range courses {
 			cs, ok := statusOf(os, c.ID)
 			if !ok {
@@ -70,7 +71,7 @@ func officersSheet(f *excelize.File, list []training.OfficerStatus, courses []tr
 	if err != nil {
 		return err
 	}
-	widths := []float64{12, 28, 12, 44, 30, 16, 12, 8}
+	widths := []float64{12, 28, 12, 24, 11, 44, 30, 16, 12, 8}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
@@ -102,7 +103,7 @@ func officersSheet(f *excelize.File, list []training.OfficerStatus, courses []tr
 		if o.Leaver {
 			leaver = "Leaver"
 		}
-		row := []any{text(displayID(o)), text(o.Name), text(o.Rank), text(o.Unit), text(o.Email), text(o.LineManager),
+		row := []any{text(displayID(o)), text(o.Name), text(o.Rank), text(o.Role), text(string(o.StaffType)), text(o.Unit), text(o.Email), text(o.LineManager),
 			excelize.Cell{StyleID: st.date, Value: excelDate(o.StartDate)}, text(leaver)}
 		for _, c := range courses {
 			cs, ok := statusOf(os, c.ID)
