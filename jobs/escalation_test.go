@@ -121,6 +121,13 @@ func TestPlanEscalations(t *testing.T) {
 	if amy.Words != "Overdue — was due 01/04/2026 (237 days overdue)" || amy.Manager != "Sam Sergeant" || amy.Unit != "Frontline / North / Response" || amy.Status != "overdue" {
 		t.Errorf("Amy's line: %+v", amy)
 	}
+	// A manager above whose email is known to be invalid: the unit above still hears.
+	insp := ds.Officers["INSP"]
+	insp.EmailInvalid = true
+	ds.Officers["INSP"] = insp
+	if esc := jobs.PlanEscalations(ds, users, asOf); len(esc.Line) != 0 || len(esc.Unit["north"]) != 4 {
+		t.Errorf("manager above without email: line %v, unit north %v", esc.Line, escalatedNames(esc.Unit["north"]))
+	}
 	// The day before Amy's 90th overdue day (2026-06-30), nobody.
 	if esc := jobs.PlanEscalations(ds, users, date("2026-06-29")); len(esc.Line)+len(esc.Unit) != 0 {
 		t.Errorf("escalated before 90 days: %+v", esc)
