@@ -51,8 +51,12 @@ func TestCourseEscalateAfterDaysPage(t *testing.T) {
 	if cs[0].ID != "cse-recognition" || cs[0].EscalateAfterDays != 45 {
 		t.Fatalf("course after save: %+v", cs[0])
 	}
-	if _, body := c.get("/courses"); !strings.Contains(body, `id="escalate-cse-recognition" name="escalate_after_days" value="45"`) {
+	_, body := c.get("/courses")
+	if !strings.Contains(body, `id="escalate-cse-recognition" name="escalate_after_days" value="45"`) {
 		t.Errorf("the saved value is not in the editor: %s", between(body, `id="escalate-cse-recognition"`, ">"))
+	}
+	if strings.Count(body, "Escalated after") != 1 || !strings.Contains(body, "Escalated after 45 days overdue") {
+		t.Errorf("the course's summary does not say it escalates (once, for CSE only)")
 	}
 	for _, bad := range []string{"-3", "4000", "soon"} {
 		form.Set("escalate_after_days", bad)
