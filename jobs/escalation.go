@@ -48,7 +48,7 @@ type Escalations struct {
 	// Line holds, by officer ID of a line manager's manager (with a usable
 	// email), the escalations that reach them up the line.
 	Line map[string][]Escalation
-	// Unit holds, by username of a user whose units include the unit
+	// Unit holds, by username of a manager whose units include the unit
 	// above the person's (and who gets unit digests), the escalations
 	// that reach them.
 	Unit map[string][]Escalation
@@ -65,9 +65,9 @@ func EscalationKey(kind, recipient, officerID, courseID string, due training.Dat
 
 // PlanEscalations finds everyone escalated on asOf and who hears of them:
 // the line manager's manager (training.LineChain.ManagerAbove) when they
-// have a usable email, and every user who would get a unit digest
-// (enabled, with units and a usable email) whose units include the unit
-// above the person's (training.UnitAbove).
+// have a usable email, and every manager account who would get a unit
+// digest (enabled, with units and a usable email) whose units include the
+// unit above the person's (training.UnitAbove).
 func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.Date) Escalations {
 	out := Escalations{Line: map[string][]Escalation{}, Unit: map[string][]Escalation{}}
 	escalating := false
@@ -79,7 +79,9 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 	}
 	byUnit := map[string][]string{} // unit path -> usernames that manage it
 	for _, u := range users {
-		if u.Disabled || len(u.Units) == 0 {
+		// Managers only: another role given units (a trainer, say) gets
+		// no names of people behind on their training.
+		if u.Disabled || len(u.Units) == 0 || u.Role != training.RoleManager {
 			continue
 		}
 		if _, reason := checkEmail(u.Email, false); reason != "" {

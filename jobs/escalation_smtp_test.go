@@ -21,8 +21,8 @@ func TestEscalatedSectionArrivesOverSMTP(t *testing.T) {
 	s := newScheduler(t, st, relaySender(t, r), c, "one")
 	mustRun(t, s, jobs.JobDigests, false, asOf)
 	run := mustRun(t, s, jobs.JobSender, false, asOf)
-	if run.Counts["sent"] != 7 {
-		t.Fatalf("sender: %v, want 7 digests sent", run.Counts)
+	if run.Counts["sent"] != 8 {
+		t.Fatalf("sender: %v, want 8 digests sent", run.Counts)
 	}
 	got := map[string][]string{} // recipient -> text, html
 	for _, d := range r.Deliveries() {
@@ -52,7 +52,7 @@ func TestEscalatedSectionArrivesOverSMTP(t *testing.T) {
 			}
 		}
 	}
-	for _, to := range []string{"sgt@force.example", "resp@force.example"} {
+	for _, to := range []string{"sgt@force.example", "resp@force.example", "hrnorth@force.example"} {
 		if parts := got[to]; len(parts) == 0 || strings.Contains(parts[0], "Escalated") || strings.Contains(parts[1], "Escalated") {
 			t.Errorf("%s: want a digest without an Escalated section, got %v", to, parts)
 		}

@@ -62,6 +62,7 @@ func escalationForce(t testing.TB, st training.Store) {
 		{Username: "resp", Role: training.RoleManager, Email: "resp@force.example", Units: []string{resp}}, // the person's own unit: not above
 		{Username: "off", Role: training.RoleManager, Email: "off@force.example", Units: []string{"Frontline / North"}, Disabled: true},
 		{Username: "nomail", Role: training.RoleManager, Units: []string{"Frontline / North"}},
+		{Username: "hrnorth", Role: training.RoleHR, Email: "hrnorth@force.example", Units: []string{"Frontline / North"}}, // not a manager
 	} {
 		u.Created = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		if err := st.CreateUser(ctx, u); err != nil {
@@ -84,7 +85,7 @@ func escalatedNames(es []jobs.Escalation) []string {
 // manager's manager hears of their second-line reports (found by ID or
 // email); a loop, a missing record or no line manager leaves the unit
 // above only; the person's own unit, a disabled user and a user without
-// email hear nothing; exempt people, leavers, those overdue less than 90
+// email and an account that is not a manager hear nothing; exempt people, leavers, those overdue less than 90
 // days and courses without the setting never escalate.
 func TestPlanEscalations(t *testing.T) {
 	st := newBolt(t)
