@@ -84,8 +84,9 @@ func escalatedNames(es []jobs.Escalation) []string {
 // TestPlanEscalations: who gets which escalated section. The line
 // manager's manager hears of their second-line reports (found by ID or
 // email); a loop, a missing record or no line manager leaves the unit
-// above only; the person's own unit, a disabled user and a user without
-// email and an account that is not a manager hear nothing; exempt people, leavers, those overdue less than 90
+// above only; the person's own unit, a disabled user, a user without
+// email and an account that is not a manager hear nothing; exempt people,
+// leavers, those overdue less than 90
 // days and courses without the setting never escalate.
 func TestPlanEscalations(t *testing.T) {
 	st := newBolt(t)
