@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -302,4 +303,43 @@ func keysOf[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestManyEscalationsInOneDigest: a force's first run after a course
+// starts escalating can put thousands of people in one unit digest; the
+// message carries a ledger key for each (more than Lua's unpack takes in
+// one go on Redis) and is enqueued whole, once, on both stores.
+func TestManyEscalationsInOneDigest(t *testing.T) {
+	const n = 9000
+	for name, open := range map[string]func(testing.TB) training.Store{"bolt": newBolt, "redis": newRedis} {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			courses := testCourses()
+			courses[0].EscalateAfterDays = 90
+			var officers []training.Officer
+			for i := range n {
+				id := fmt.Sprintf("M%05d", i)
+				officers = append(officers, officer(id, "Person "+id, "", "Big / Team", "2026-01-01"))
+			}
+			seed(t, st, courses, officers, nil, nil)
+			if err := st.CreateUser(context.Background(), training.User{Username: "big", Role: training.RoleManager, Email: "big@force.example",
+				Units: []string{"Big"}, Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+				t.Fatal(err)
+			}
+			c := newClock(at(asOf))
+			s := newScheduler(t, st, mail.NewDrop(t.TempDir()), c, "one")
+			if r := mustRun(t, s, jobs.JobDigests, false, asOf); r.Counts["escalations"] != n || r.Counts["enqueued"] != 1 {
+				t.Fatalf("counts %v, want %d escalations in 1 digest", r.Counts, n)
+			}
+			for _, m := range outbox(t, st) {
+				if len(m.LedgerKeys) != n+1 || !strings.Contains(m.Text, "Person M08999") {
+					t.Errorf("the digest has %d ledger keys, want %d, or lacks the last person", len(m.LedgerKeys), n+1)
+				}
+			}
+			c.Set(at(asOf.AddDays(7)))
+			if r := mustRun(t, s, jobs.JobDigests, false, asOf.AddDays(7)); r.Counts["escalations"] != 0 {
+				t.Errorf("the next week: %v", r.Counts)
+			}
+		})
+	}
 }
