@@ -16,7 +16,7 @@ type LineDigest struct {
 	Name      string
 	Email     string
 	Data      LineDigestData
-	// EscalationKeys are the ledger keys of Data.Escalated (AddEscalations).
+	// EscalationKeys are the ledger keys of Data.Escalated (addEscalations).
 	EscalationKeys []string
 }
 
@@ -25,7 +25,7 @@ type UnitDigest struct {
 	Username string
 	Email    string
 	Data     UnitDigestData
-	// EscalationKeys are the ledger keys of Data.Escalated (AddEscalations).
+	// EscalationKeys are the ledger keys of Data.Escalated (addEscalations).
 	EscalationKeys []string
 }
 
@@ -239,7 +239,7 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 	if err != nil {
 		return err
 	}
-	lines, units = AddEscalations(ds, st.asOf, dash, lines, units, esc, sent)
+	lines, units = addEscalations(ds, st.asOf, dash, lines, units, esc, sent)
 	already, escalations := 0, 0
 	for _, l := range lines {
 		if sent[DigestKey("line", l.ManagerID, week)] {

@@ -12,7 +12,7 @@ import (
 // "Escalated" section of the weekly digest of their line manager's
 // manager and of the managers of the unit above theirs. Each recipient
 // hears of one person, course and due date once: the digest message
-// carries one ledger key per escalation (EscalationKey) besides its own,
+// carries one ledger key per escalation (escalationKey) besides its own,
 // and Enqueue records them all or none, so a re-run or a second replica
 // plans it once.
 
@@ -57,9 +57,9 @@ type Escalations struct {
 	People int
 }
 
-// EscalationKey is the ledger key of one escalation told to one recipient
+// escalationKey is the ledger key of one escalation told to one recipient
 // of a kind ("line": an officer ID; "unit": a username).
-func EscalationKey(kind, recipient, officerID, courseID string, due training.Date) string {
+func escalationKey(kind, recipient, officerID, courseID string, due training.Date) string {
 	return strings.Join([]string{"escalate", kind, recipient, officerID, courseID, due.String()}, "|")
 }
 
@@ -141,12 +141,12 @@ func (e Escalations) Keys() []string {
 	var keys []string
 	for mgr, es := range e.Line {
 		for _, x := range es {
-			keys = append(keys, EscalationKey("line", mgr, x.OfficerID, x.CourseID, x.Due))
+			keys = append(keys, escalationKey("line", mgr, x.OfficerID, x.CourseID, x.Due))
 		}
 	}
 	for user, es := range e.Unit {
 		for _, x := range es {
-			keys = append(keys, EscalationKey("unit", user, x.OfficerID, x.CourseID, x.Due))
+			keys = append(keys, escalationKey("unit", user, x.OfficerID, x.CourseID, x.Due))
 		}
 	}
 	return keys
@@ -156,7 +156,7 @@ func (e Escalations) Keys() []string {
 // sent, with their lines and keys.
 func unsent(kind, recipient string, es []Escalation, sent map[string]bool) (lines []EscalatedLine, keys []string) {
 	for _, x := range es {
-		k := EscalationKey(kind, recipient, x.OfficerID, x.CourseID, x.Due)
+		k := escalationKey(kind, recipient, x.OfficerID, x.CourseID, x.Due)
 		if sent[k] {
 			continue
 		}
@@ -166,12 +166,12 @@ func unsent(kind, recipient string, es []Escalation, sent map[string]bool) (line
 	return lines, keys
 }
 
-// AddEscalations puts each recipient's escalations not yet sent into
+// addEscalations puts each recipient's escalations not yet sent into
 // their digest: a unit user's digest (every unit recipient has one), and
 // a line manager's manager's digest, made for them when none of their
 // own reports is behind. Digests already sent this week are left as they
 // are: their escalations wait for next week's digest.
-func AddEscalations(ds *training.Dataset, asOf training.Date, dashboardURL string, lines []LineDigest, units []UnitDigest,
+func addEscalations(ds *training.Dataset, asOf training.Date, dashboardURL string, lines []LineDigest, units []UnitDigest,
 	esc Escalations, sent map[string]bool) ([]LineDigest, []UnitDigest) {
 	week := ISOWeek(asOf)
 	byMgr := map[string]int{}
