@@ -23,13 +23,13 @@ var matrixCallers = []string{"anon", "admin", "hr", "mgr-a", "mgr-line", "mgr-no
 type access int
 
 const (
-	public  access = iota // everyone gets ok
-	anyone                // signed in: ok; anonymous: 401
-	staff                 // hr, admin (and the hr token): ok; managers 403; anonymous 401
-	admins                // admin: ok; everyone else signed in 403; anonymous 401
-	localOK               // only Config.LocalToken: everyone here 401
-	readers               // who sees figures: as anyone, but a trainer 403
-	recorders             // registers: trainer, hr, admin (and the hr token): ok; managers 403; anonymous 401
+	public    access = iota // everyone gets ok
+	anyone                  // signed in: ok; anonymous: 401
+	staff                   // hr, admin (and the hr token): ok; managers 403; anonymous 401
+	admins                  // admin: ok; everyone else signed in 403; anonymous 401
+	localOK                 // only Config.LocalToken: everyone here 401
+	readers                 // who sees figures: as anyone, but a trainer 403
+	recorders               // registers: trainer, hr, admin (and the hr token): ok; managers 403; anonymous 401
 )
 
 // matrixRow is one route: a concrete request, who may call it, and the
