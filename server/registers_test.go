@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +131,40 @@ func TestTrainerSeesOnlyRecording(t *testing.T) {
 		if rec := e.do(r); rec.Code != http.StatusUnauthorized && rec.Code != http.StatusSeeOther {
 			t.Errorf("officer link on %s %s: %d", r.method, r.path, rec.Code)
 		}
+	}
+}
+
+// TestRegisterPages: a form with a problem comes back with the error by its
+// field and everything typed kept; Show names lists the unit's people to
+// tick, keeping the IDs typed; ticked names join the typed IDs in the
+// preview; the preview's confirm form carries them to the save.
+func TestRegisterPages(t *testing.T) {
+	e := newTestEnv(t)
+	post := func(v url.Values) *httptest.ResponseRecorder {
+		t.Helper()
+		body, ctype := formOf(v)(e, "trainer")
+		return e.do(req{method: "POST", path: "/registers", as: "trainer", body: body, ctype: ctype, noCSRF: true})
+	}
+	rec := post(url.Values{"course": {"CSE"}, "date": {"2026-11-20"}, "ids": {"A1\nZ9"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `href="#place"`) || !strings.Contains(rec.Body.String(), "A1\nZ9") {
+		t.Errorf("missing place: %d", rec.Code)
+	}
+	rec = post(url.Values{"course": {"CSE"}, "date": {"2026-11-20"}, "place": {"Room 4"}, "ids": {"B1"}, "unit": {"Alpha / Team 1"}, "action": {"names"}})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `name="ticked" value="A1"`) || !strings.Contains(rec.Body.String(), ">B1</textarea>") ||
+		strings.Contains(rec.Body.String(), "Adam Apple") {
+		t.Errorf("show names: %d %s", rec.Code, clip(rec.Body.String()))
+	}
+	rec = post(url.Values{"course": {"CSE"}, "date": {"2026-11-20"}, "place": {"Room 4"}, "ids": {"B1"}, "unit": {"Alpha / Team 1"}, "ticked": {"A1", "L1"}, "action": {"preview"}})
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, `id="count-recorded">3<`) || !strings.Contains(body, `name="ticked" value="L1"`) || !strings.Contains(body, `id="register-save"`) {
+		t.Fatalf("preview: %d %s", rec.Code, clip(body))
+	}
+	rec = post(url.Values{"course": {"CSE"}, "date": {"2026-11-20"}, "place": {"Room 4"}, "ids": {"B1"}, "ticked": {"A1", "L1"}, "confirm": {"true"}, "action": {"save"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/registers" {
+		t.Fatalf("save: %d %s", rec.Code, clip(rec.Body.String()))
+	}
+	list := decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"}))
+	if len(list) != 1 || strings.Join(list[0].Attendees, ",") != "B1,A1,L1" {
+		t.Errorf("saved %+v", list)
 	}
 }
