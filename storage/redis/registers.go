@@ -2,8 +2,6 @@ package redis
 
 import (
 	"context"
-	"math/rand/v2"
-	"time"
 
 	"github.com/muster-police/muster/training"
 )
@@ -54,22 +52,9 @@ func (s *Store) WithdrawImport(ctx context.Context, w training.Withdrawal) (int6
 			args = append(args, id, old[i], rec)
 		}
 		args = append(args, w.Record.ID, oldImport[0], encode(toImportRec(w.Record)), score(w.Record.At))
-		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock,
-			s.keys.statements, s.keys.statementsWaiting, s.keys.statementsVoided}
-		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
-		if err != nil {
-			return 0, s.wrap(err)
-		}
-		if res[0] == 1 {
-			return res[1], nil
-		}
-		if res[0] != -2 {
-			attempt++
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond):
+		rev, done, err := s.runAddScript(ctx, args, &attempt)
+		if done || err != nil {
+			return rev, err
 		}
 	}
 	return 0, training.Conflictf("the officers' records kept changing while the register was withdrawn; try again")
