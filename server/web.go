@@ -340,6 +340,8 @@ func statusLabel(s training.Status) string { return training.StatusLabel(s) }
 // sourceText says where a record came from, in words.
 func sourceText(src training.Source) string {
 	switch {
+	case training.FromRegister(src):
+		return "Register, " + src.File + " (" + src.By + ")"
 	case src.File != "" && src.Row > 0:
 		return fmt.Sprintf("%s, row %d", src.File, src.Row)
 	case src.File != "":

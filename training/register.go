@@ -24,6 +24,14 @@ const ImportRegister ImportKind = "register"
 // back (a register withdrawn).
 const OutcomeWithdrawn ImportOutcome = "withdrawn"
 
+// RegisterIDPrefix starts every register's ID, so that a completion's
+// source tells a register from a file or an API post (FromRegister).
+const RegisterIDPrefix = "reg-"
+
+// FromRegister reports whether a completion with source src was recorded
+// by a register (src.File is then the place, src.By the trainer).
+func FromRegister(src Source) bool { return strings.HasPrefix(src.ImportID, RegisterIDPrefix) }
+
 // RegisterWithdrawDays is how many days after the day a register was
 // saved (Europe/London) it may still be withdrawn.
 const RegisterWithdrawDays = 14

@@ -133,7 +133,7 @@ func TestRegisterRecord(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(back, r) {
 		t.Errorf("RegisterOf = %+v, %v", back, err)
 	}
-	if c := r.Completions()[0]; c.Source.ImportID != "reg-1" || c.Source.By != "tina" || c.Source.File != "Room 4" {
+	if c := r.Completions()[0]; c.Source.ImportID != "reg-1" || c.Source.By != "tina" || c.Source.File != "Room 4" || !training.FromRegister(c.Source) {
 		t.Errorf("completion source %+v", c.Source)
 	}
 	rec.Kind = training.ImportPartial

@@ -329,5 +329,5 @@ func (s *Service) audit(ctx context.Context, by Actor, action training.AuditActi
 func newID(now time.Time) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return "reg-" + now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+	return training.RegisterIDPrefix + now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
 }
