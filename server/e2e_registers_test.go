@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/internal/accounts"
@@ -110,6 +112,27 @@ func TestE2ERegisters(t *testing.T) {
 	sheet := "/registers/sheet?" + url.Values{"course": {course}, "unit": {unit}, "place": {"Room 4"}}.Encode()
 	for _, p := range []string{"/registers", "/registers/new", "/registers/new?" + url.Values{"unit": {unit}, "course": {course}}.Encode(), sheet} {
 		e.checkPage(axe, "trainer", p)
+	}
+	// Printed, the sheet is the table alone: no menu, no footer, the unit
+	// column back, a row per expected person plus the blank ones.
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+sheet), chromedp.WaitVisible(chromedp.ID("sign-in"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(e.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	printed, err := chromedp.Run(e.ctx, chromedp.Evaluate[[]string](`[getComputedStyle(document.querySelector('header.top')).display,
+		getComputedStyle(document.querySelector('footer.foot')).display, getComputedStyle(document.querySelector('#sign-in th.hide-narrow')).display,
+		String(document.querySelectorAll('#sign-in tbody tr').length)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows := len(training.Expected(ds, c, unit, training.DateOf(webNow))) + 3
+	if printed[0] != "none" || printed[1] != "none" || printed[2] == "none" || printed[3] != strconv.Itoa(wantRows) {
+		t.Errorf("printed sheet: header %s, footer %s, unit column %s, %s rows (want %d)", printed[0], printed[1], printed[2], printed[3], wantRows)
+	}
+	if _, err := chromedp.Call(e.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
 	}
 
 	// The form: the IDs pasted (as a paste sets the field), then the preview.
