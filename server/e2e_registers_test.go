@@ -23,8 +23,8 @@ import (
 // a repeat and an unknown ID), checks the preview (names, units, the
 // unknown ID flagged), saves it, and the completions appear in HR's
 // figures; withdrawing it restores the compliance JSON byte for byte.
-// axe-core checks every register page at 1280 and 320 px as the trainer
-// and as HR, the preview included.
+// axe-core checks every register page at 1280 and 320 px as the trainer,
+// HR and an admin, the preview included; the sheet is checked printed.
 func TestE2ERegisters(t *testing.T) {
 	axe := axeSource(t)
 	e := startE2E(t, true)
@@ -185,10 +185,12 @@ func TestE2ERegisters(t *testing.T) {
 	}
 	e.checkPage(axe, "trainer", "/registers") // with a withdraw button
 
-	// HR sees the register and the register pages pass axe for HR too.
-	e.login("hr")
-	for _, p := range []string{"/registers", "/registers/new?" + url.Values{"unit": {unit}}.Encode(), sheet} {
-		e.checkPage(axe, "hr", p)
+	// HR and admins see the register; the register pages pass axe for them too.
+	for _, who := range []string{"hr", "admin"} {
+		e.login(who)
+		for _, p := range []string{"/registers", "/registers/new?" + url.Values{"unit": {unit}}.Encode(), sheet} {
+			e.checkPage(axe, who, p)
+		}
 	}
 
 	// The trainer withdraws it: the figures are as before, byte for byte.
