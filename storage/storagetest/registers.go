@@ -1,6 +1,8 @@
 package storagetest
 
 import (
+	"errors"
+	"sync"
 	"testing"
 
 	"github.com/muster-police/muster/training"
@@ -9,6 +11,40 @@ import (
 var registerTests = []test{
 	{"WithdrawImport", testWithdrawImport},
 	{"WithdrawImportRefused", testWithdrawImportRefused},
+	{"WithdrawImportConcurrent", testWithdrawImportConcurrent},
+}
+
+// testWithdrawImportConcurrent: withdrawals of one register at once
+// (two replicas, a double click) take it back once: one succeeds, the
+// others are conflicts, and the revision moves once.
+func testWithdrawImportConcurrent(t *testing.T, s training.Store) {
+	base, err := s.ApplyChanges(ctx(t), sample(0, "imp-1"))
+	check(t, err)
+	reg := register(base, "reg-1", completion("1", tic, "2026-11-20"), completion("2", tic, "2026-11-20"))
+	rev, err := s.ApplyChanges(ctx(t), reg)
+	check(t, err)
+	rec := reg.Import
+	rec.Outcome = training.OutcomeWithdrawn
+	const n = 6
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _, errs[i] = s.WithdrawImport(ctx(t), training.Withdrawal{Record: rec, Removed: reg.Completions}) })
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, training.ErrConflict):
+			t.Errorf("a concurrent withdrawal: %v", err)
+		}
+	}
+	equal(t, "withdrawals that succeeded", ok, 1)
+	now, err := s.Revision(ctx(t))
+	check(t, err)
+	equal(t, "revision", now, rev+1)
 }
 
 // register is a register's change set: its completions (Source.ImportID
