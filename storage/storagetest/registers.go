@@ -29,7 +29,9 @@ func testWithdrawImportConcurrent(t *testing.T, s training.Store) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { _, errs[i] = s.WithdrawImport(ctx(t), training.Withdrawal{Record: rec, Removed: reg.Completions}) })
+		wg.Go(func() {
+			_, errs[i] = s.WithdrawImport(ctx(t), training.Withdrawal{Record: rec, Removed: reg.Completions})
+		})
 	}
 	wg.Wait()
 	ok := 0
