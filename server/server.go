@@ -178,6 +178,8 @@ type readModel interface {
 	Reload(ctx context.Context) error
 	// Store is the store whose roster writes refresh the model.
 	Store() training.Store
+	// ReadRoster lends the jobs the model's roster (jobs.Roster).
+	ReadRoster(ctx context.Context, fn func(ds *training.Dataset) error) error
 	// Tail follows the change feed until ctx ends.
 	Tail(ctx context.Context)
 	Close()
@@ -294,6 +296,11 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// Roster is the live read model as the jobs read it (jobs.Roster): the
+// jobs plan from the model's roster instead of reading a copy of their
+// own.
+func (s *Server) Roster() jobs.Roster { return s.live }
 
 // Run listens on Config.Addr and serves until ctx is done, then shuts down
 // gracefully: it stops accepting connections and waits for in-flight
