@@ -81,6 +81,11 @@ type Config struct {
 	// BreakGlassUser (an administrator kept for when the provider is down).
 	PasswordLoginOff bool
 	BreakGlassUser   string
+	// AuthCacheTTL is how long a checked session or token is trusted
+	// without reading the store again (0: DefaultAuthCacheTTL; negative:
+	// read it on every request). Changes made through this server apply at
+	// once; ones made through another replica within this time.
+	AuthCacheTTL time.Duration
 }
 
 // Timeouts of the HTTP server. A slow client may hold a connection for at
@@ -189,6 +194,7 @@ type readModel interface {
 type Server struct {
 	cfg     Config
 	store   training.Store
+	auth    *authCache
 	log     *slog.Logger
 	now     func() time.Time
 	echo    *echo.Echo
@@ -242,6 +248,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OneTimePasswordTTL <= 0 {
 		cfg.OneTimePasswordTTL = DefaultOneTimePasswordTTL
 	}
+	if cfg.AuthCacheTTL == 0 {
+		cfg.AuthCacheTTL = DefaultAuthCacheTTL
+	}
 	if cfg.OIDC != nil {
 		o := *cfg.OIDC
 		if err := o.check(cfg.BaseURL); err != nil {
@@ -281,8 +290,10 @@ func New(cfg Config) (*Server, error) {
 				s.log.Info("xapi: waiting statements now match", "statements", n)
 			}
 		}})
-	// Writes through this replica refresh the figures before they return.
-	s.store = s.live.Store()
+	// Writes through this replica refresh the figures before they return,
+	// and drop the credentials they take away from the cache.
+	s.auth = newAuthCache(cfg.AuthCacheTTL)
+	s.store = authStore{Store: s.live.Store(), cache: s.auth}
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
@@ -296,6 +307,12 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// Store is the store as the server writes through it: roster writes
+// refresh the live model, and account writes drop the credentials they
+// take away from the server's cache. Code running inside the server's
+// process (a forwarded CLI command) writes through it too.
+func (s *Server) Store() training.Store { return s.store }
 
 // Roster is the live read model as the jobs read it (jobs.Roster): the
 // jobs plan from the model's roster instead of reading a copy of their
