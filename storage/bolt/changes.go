@@ -41,7 +41,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			}
 		}
 		var err error
-		if rev, err = bumpRevision(tx); err != nil {
+		if rev, err = s.bumpRevision(tx); err != nil {
 			return err
 		}
 		log := tx.Bucket(bChanges)
