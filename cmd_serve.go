@@ -250,9 +250,9 @@ func (a *App) execCLI(ctx context.Context, args []string, files map[string][]byt
 	if files == nil {
 		files = map[string][]byte{}
 	}
-	// Through the server's store: an account change made this way ends
-	// the credentials it takes away at once (server.Server.Store).
-	env := &cmdEnv{cfg: a.Config, store: a.srv.Store(), log: a.Logger, now: a.Clock, files: files, by: "cli (forwarded)"}
+	// Account changes go through the server's store, so that they end the
+	// credentials they take away at once (server.Server.Store).
+	env := &cmdEnv{cfg: a.Config, store: a.store, accountStore: a.srv.Store(), log: a.Logger, now: a.Clock, files: files, by: "cli (forwarded)"}
 	return cmd.run(ctx, env, args[1:], stdout, stdout)
 }
 

@@ -33,8 +33,9 @@ while kill -0 "$pid" 2>/dev/null; do
 	if [ -z "$done_at" ] && [ "$started" -gt 0 ] && [ "$finished" -ge "$started" ]; then
 		done_at=$(date +%s)
 	fi
-	if [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge 5 ]; then
-		kill -TERM "$pid"
+	if [ -n "$done_at" ] && [ -z "${stopped:-}" ] && [ $(($(date +%s) - done_at)) -ge 5 ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		stopped=1
 	fi
 	sleep 0.1
 done
