@@ -7,7 +7,8 @@
 # with the given environment, samples VmRSS, RssAnon and RssFile from
 # /proc/PID/status every 0.1 s, and stops the server 5 s after every
 # catch-up job it started has finished. Prints the peaks (MiB), the
-# reminder run's duration and time's maximum resident set size.
+# reminder run's duration and time's maximum resident set size (and, with
+# GODEBUG=gctrace=1, the highest Go heap live after a collection).
 set -eu
 bin=$1 store=$2
 shift 2
@@ -43,3 +44,7 @@ wait "$tpid" || true
 echo "peak RSS $((rss / 1024)) MiB, anonymous $((anon / 1024)) MiB, file-backed $((file / 1024)) MiB"
 grep '"job":"reminders"' "$dir/err" | grep 'run finished' | head -1 || true
 grep 'Maximum resident\|Elapsed' "$dir/time.txt"
+# With GODEBUG=gctrace=1: the Go heap live after each collection, highest.
+if grep -q '^gc ' "$dir/err"; then
+	echo "highest live heap after a GC: $(sed -n 's/^gc .* [0-9]*->[0-9]*->\([0-9]*\) MB.*/\1/p' "$dir/err" | sort -n | tail -1) MB"
+fi
