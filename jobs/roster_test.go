@@ -27,9 +27,21 @@ func (c *countingStore) Dataset(ctx context.Context) (*training.Dataset, error) 
 // replica wrote after the model was loaded (1002 completes both courses)
 // is in their plan, as it would be in a Dataset read from the store.
 func TestJobsPlanFromTheLiveModel(t *testing.T) {
-	base := newBolt(t)
-	seedForce(t, base)
-	st := &countingStore{Store: base}
+	t.Run("bolt", func(t *testing.T) {
+		st := newBolt(t)
+		plansFromTheModel(t, st, st)
+	})
+	t.Run("redis, two replicas", func(t *testing.T) {
+		url := startRedis(t)
+		plansFromTheModel(t, openRedis(t, url, "roster"), openRedis(t, url, "roster"))
+	})
+}
+
+// plansFromTheModel runs the jobs of a replica on here, whose model was
+// loaded before another replica wrote through other.
+func plansFromTheModel(t *testing.T, here, other training.Store) {
+	seedForce(t, here)
+	st := &countingStore{Store: here}
 	c := newClock(at(asOf))
 	m := live.New(live.Config{Store: st, Clock: c.Now})
 	defer m.Close()
@@ -40,7 +52,7 @@ func TestJobsPlanFromTheLiveModel(t *testing.T) {
 	// Another replica's post: written to the store, not through m, and
 	// no Tail runs here.
 	done := date("2026-11-20")
-	if _, err := base.AddCompletions(ctx, training.CompletionBatch{Completions: []training.Completion{
+	if _, err := other.AddCompletions(ctx, training.CompletionBatch{Completions: []training.Completion{
 		{OfficerID: "1002", CourseID: "cse-recognition", Date: done, Source: training.Source{ImportID: "api-b", At: c.Now()}},
 		{OfficerID: "1002", CourseID: "trauma-informed-communication", Date: done, Source: training.Source{ImportID: "api-b", At: c.Now()}},
 	}, Imports: []training.ImportRecord{{ID: "api-b", Kind: training.ImportAPI, By: "lms", At: c.Now(), Outcome: training.OutcomeApplied}}}); err != nil {
@@ -64,7 +76,7 @@ func TestJobsPlanFromTheLiveModel(t *testing.T) {
 	if n := st.datasets.Load(); n != 1 {
 		t.Errorf("the store's Dataset was read %d times, want once (the model's load): the jobs read a copy of their own", n)
 	}
-	snaps, err := base.DailySnapshots(ctx, asOf, asOf)
+	snaps, err := here.DailySnapshots(ctx, asOf, asOf)
 	if err != nil || len(snaps) != 1 || len(snaps[0].Units) != 6 {
 		t.Errorf("snapshot from the model: %v, %v; want one of 6 units", snaps, err)
 	}
