@@ -27,76 +27,41 @@ func warm(t *testing.T, e *testEnv, path string, as ...string) {
 // through the server ends what it takes away on the next request, though
 // the credential was checked (and kept) a moment before.
 func TestAuthCacheDropsWhatAChangeTakesAway(t *testing.T) {
-	t.Run("token revoked", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/imports", "token")
-		if rec := e.do(req{method: "DELETE", path: "/api/v1/users/hr/tokens/tok1", as: "admin"}); rec.Code != 204 {
-			t.Fatalf("revoke: %d %s", rec.Code, rec.Body)
-		}
-		if code := e.do(req{method: "GET", path: "/api/v1/imports", as: "token"}).Code; code != 401 {
-			t.Errorf("a revoked token: %d, want 401", code)
-		}
-	})
-	t.Run("signed out", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/session", "hr")
-		if rec := e.do(req{method: "POST", path: "/api/v1/logout", as: "hr"}); rec.Code != 204 {
-			t.Fatalf("logout: %d %s", rec.Code, rec.Body)
-		}
-		if code := e.do(req{method: "GET", path: "/api/v1/session", as: "hr"}).Code; code != 401 {
-			t.Errorf("a signed-out session: %d, want 401", code)
-		}
-	})
-	t.Run("disabled", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/imports", "hr", "token")
-		if rec := e.do(req{method: "PATCH", path: "/api/v1/users/hr", as: "admin", ctype: "application/json",
-			body: jsonBody(map[string]bool{"disabled": true})}); rec.Code != 200 {
-			t.Fatalf("disable: %d %s", rec.Code, rec.Body)
-		}
-		for _, who := range []string{"hr", "token"} {
-			if code := e.do(req{method: "GET", path: "/api/v1/imports", as: who}).Code; code != 401 {
-				t.Errorf("a disabled account's %s: %d, want 401", who, code)
+	for _, tc := range []struct {
+		name   string
+		path   string   // asked before and after the change
+		who    []string // the callers whose credentials it ends
+		change req
+		status int // of the change
+		want   int // of the callers' next request
+	}{
+		{"token revoked", "/api/v1/imports", []string{"token"},
+			req{method: "DELETE", path: "/api/v1/users/hr/tokens/tok1", as: "admin"}, 204, 401},
+		{"signed out", "/api/v1/session", []string{"hr"},
+			req{method: "POST", path: "/api/v1/logout", as: "hr"}, 204, 401},
+		{"disabled", "/api/v1/imports", []string{"hr", "token"},
+			req{method: "PATCH", path: "/api/v1/users/hr", as: "admin", ctype: "application/json", body: jsonBody(map[string]bool{"disabled": true})}, 200, 401},
+		{"deleted", "/api/v1/imports", []string{"hr", "token"},
+			req{method: "DELETE", path: "/api/v1/users/hr", as: "admin"}, 204, 401},
+		// An HR route, for an account moved from HR to manager.
+		{"role changed", "/api/v1/imports", []string{"hr", "token"},
+			req{method: "PATCH", path: "/api/v1/users/hr", as: "admin", ctype: "application/json", body: jsonBody(map[string]any{"role": "manager", "units": []string{"Alpha"}})}, 200, 403},
+		{"password reset", "/api/v1/imports", []string{"hr", "token"},
+			req{method: "POST", path: "/api/v1/users/hr/reset", as: "admin"}, 200, 401},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t, longCache)
+			warm(t, e, tc.path, tc.who...)
+			if rec := e.do(tc.change); rec.Code != tc.status {
+				t.Fatalf("%s %s: %d %s", tc.change.method, tc.change.path, rec.Code, rec.Body)
 			}
-		}
-	})
-	t.Run("deleted", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/imports", "hr", "token")
-		if rec := e.do(req{method: "DELETE", path: "/api/v1/users/hr", as: "admin"}); rec.Code != 204 {
-			t.Fatalf("delete: %d %s", rec.Code, rec.Body)
-		}
-		for _, who := range []string{"hr", "token"} {
-			if code := e.do(req{method: "GET", path: "/api/v1/imports", as: who}).Code; code != 401 {
-				t.Errorf("a deleted account's %s: %d, want 401", who, code)
+			for _, who := range tc.who {
+				if code := e.do(req{method: "GET", path: tc.path, as: who}).Code; code != tc.want {
+					t.Errorf("GET %s as %s after the change: %d, want %d", tc.path, who, code, tc.want)
+				}
 			}
-		}
-	})
-	t.Run("role changed", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/imports", "hr", "token")
-		if rec := e.do(req{method: "PATCH", path: "/api/v1/users/hr", as: "admin", ctype: "application/json",
-			body: jsonBody(map[string]any{"role": "manager", "units": []string{"Alpha"}})}); rec.Code != 200 {
-			t.Fatalf("change role: %d %s", rec.Code, rec.Body)
-		}
-		for _, who := range []string{"hr", "token"} {
-			if code := e.do(req{method: "GET", path: "/api/v1/imports", as: who}).Code; code != 403 {
-				t.Errorf("%s of an account moved from HR to manager, on an HR route: %d, want 403", who, code)
-			}
-		}
-	})
-	t.Run("password reset", func(t *testing.T) {
-		e := newTestEnv(t, longCache)
-		warm(t, e, "/api/v1/imports", "hr", "token")
-		if rec := e.do(req{method: "POST", path: "/api/v1/users/hr/reset", as: "admin"}); rec.Code != 200 {
-			t.Fatalf("reset: %d %s", rec.Code, rec.Body)
-		}
-		for _, who := range []string{"hr", "token"} {
-			if code := e.do(req{method: "GET", path: "/api/v1/imports", as: who}).Code; code != 401 {
-				t.Errorf("%s after the account's password was reset: %d, want 401", who, code)
-			}
-		}
-	})
+		})
+	}
 }
 
 // TestAuthCacheOtherReplicaWithinTTL: a change the server did not make
