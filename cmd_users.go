@@ -162,7 +162,11 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 
 // accounts is the account use cases over the command's store.
 func (e *cmdEnv) accounts() *accounts.Service {
-	return &accounts.Service{Store: e.store, Now: e.now, Log: e.log}
+	st := e.store
+	if e.accountStore != nil {
+		st = e.accountStore
+	}
+	return &accounts.Service{Store: st, Now: e.now, Log: e.log}
 }
 
 // actor is who runs the command, as the audit trail names them.
