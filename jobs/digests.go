@@ -200,15 +200,6 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 		dash = s.cfg.BaseURL + "/"
 	}
 	week := ISOWeek(st.asOf)
-	var lines []LineDigest
-	var units []UnitDigest
-	if err := s.rosterForRun().ReadRoster(ctx, func(ds *training.Dataset) error {
-		lines = PlanLineDigests(ds, st.asOf, dash)
-		units, err = PlanUnitDigests(ds, users, st.asOf, dash)
-		return err
-	}); err != nil {
-		return err
-	}
 	lr, terr := loadRenderer(ctx, s.store, TemplateLineDigest)
 	if lr == nil {
 		return terr
@@ -223,7 +214,18 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 	if terr != nil {
 		st.fail("%v", terr)
 	}
-	esc := s.planEscalations(ds, users, st, lr, ur)
+	var lines []LineDigest
+	var units []UnitDigest
+	var esc Escalations
+	if err := s.rosterForRun().ReadRoster(ctx, func(ds *training.Dataset) error {
+		lines = PlanLineDigests(ds, st.asOf, dash)
+		esc = PlanEscalations(ds, users, st.asOf)
+		units, err = PlanUnitDigests(ds, users, st.asOf, dash)
+		return err
+	}); err != nil {
+		return err
+	}
+	esc = shownEscalations(esc, st, lr, ur)
 	var keys []string
 	for _, l := range lines {
 		keys = append(keys, DigestKey("line", l.ManagerID, week))
@@ -239,7 +241,7 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 	if err != nil {
 		return err
 	}
-	lines, units = addEscalations(ds, st.asOf, dash, lines, units, esc, sent)
+	lines, units = addEscalations(st.asOf, dash, lines, units, esc, sent)
 	already, escalations := 0, 0
 	for _, l := range lines {
 		if sent[DigestKey("line", l.ManagerID, week)] {

@@ -55,7 +55,13 @@ type Escalations struct {
 	// People counts the escalated people (each once, however many
 	// courses or recipients).
 	People int
+	// managers are the names and emails of the Line recipients, copied
+	// out of the roster (which a run may read only inside a callback).
+	managers map[string]recipient
 }
+
+// recipient is who a line digest goes to.
+type recipient struct{ name, email string }
 
 // escalationKey is the ledger key of one escalation told to one recipient
 // of a kind ("line": an officer ID; "unit": a username).
@@ -69,7 +75,7 @@ func escalationKey(kind, recipient, officerID, courseID string, due training.Dat
 // digest (enabled, with units and a usable email) whose units include the
 // unit above the person's (training.UnitAbove).
 func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.Date) Escalations {
-	out := Escalations{Line: map[string][]Escalation{}, Unit: map[string][]Escalation{}}
+	out := Escalations{Line: map[string][]Escalation{}, Unit: map[string][]Escalation{}, managers: map[string]recipient{}}
 	escalating := false
 	for _, c := range ds.Courses {
 		escalating = escalating || c.EscalateAfterDays > 0
@@ -123,8 +129,10 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 		}
 		out.People++
 		if above := chain.ManagerAbove(o); above != "" {
-			if _, reason := usableEmail(ds.Officers[above]); reason == "" {
+			m := ds.Officers[above]
+			if email, reason := usableEmail(m); reason == "" {
 				out.Line[above] = append(out.Line[above], found...)
+				out.managers[above] = recipient{name: m.Name, email: email}
 			}
 		}
 		if unit := training.UnitAbove(o.Unit); unit != "" {
@@ -171,7 +179,7 @@ func unsent(kind, recipient string, es []Escalation, sent map[string]bool) (line
 // a line manager's manager's digest, made for them when none of their
 // own reports is behind. Digests already sent this week are left as they
 // are: their escalations wait for next week's digest.
-func addEscalations(ds *training.Dataset, asOf training.Date, dashboardURL string, lines []LineDigest, units []UnitDigest,
+func addEscalations(asOf training.Date, dashboardURL string, lines []LineDigest, units []UnitDigest,
 	esc Escalations, sent map[string]bool) ([]LineDigest, []UnitDigest) {
 	week := ISOWeek(asOf)
 	byMgr := map[string]int{}
@@ -193,10 +201,9 @@ func addEscalations(ds *training.Dataset, asOf training.Date, dashboardURL strin
 		}
 		i, ok := byMgr[mgr]
 		if !ok {
-			m := ds.Officers[mgr]
-			email, _ := usableEmail(m)
-			lines = append(lines, LineDigest{ManagerID: mgr, Name: m.Name, Email: email,
-				Data: LineDigestData{Name: m.Name, AsOf: asOf.UK(), Week: week, DashboardURL: dashboardURL}})
+			m := esc.managers[mgr]
+			lines = append(lines, LineDigest{ManagerID: mgr, Name: m.name, Email: m.email,
+				Data: LineDigestData{Name: m.name, AsOf: asOf.UK(), Week: week, DashboardURL: dashboardURL}})
 			i = len(lines) - 1
 		}
 		lines[i].Data.Escalated = es
@@ -212,12 +219,12 @@ func addEscalations(ds *training.Dataset, asOf training.Date, dashboardURL strin
 	return lines, units
 }
 
-// planEscalations plans the run's escalations. A digest template edited
-// before escalations existed has no "Escalated" section: its recipients'
-// escalations are left unplanned (nothing recorded, so they go out once
-// the template shows them) and the run says so.
-func (s *Scheduler) planEscalations(ds *training.Dataset, users []training.User, st *runState, line, unit *renderer) Escalations {
-	esc := PlanEscalations(ds, users, st.asOf)
+// shownEscalations keeps the run's escalations that its templates show. A
+// digest template edited before escalations existed has no "Escalated"
+// section: its recipients' escalations are left unplanned (nothing
+// recorded, so they go out once the template shows them) and the run says
+// so.
+func shownEscalations(esc Escalations, st *runState, line, unit *renderer) Escalations {
 	if len(esc.Line) > 0 && !line.escalated {
 		st.fail("the edited %s template has no Escalated section: escalations to line managers' managers wait until it has one (restore the default or add {{range .Escalated}})", TemplateLineDigest)
 		esc.Line = nil
