@@ -30,12 +30,14 @@ const (
 	AuditMailRequeued    AuditAction = "mail_requeued"
 	AuditRetention       AuditAction = "retention_applied"
 	AuditAuditSearched   AuditAction = "audit_exported"
+	AuditRequest         AuditAction = "request" // an officer's request: asked, decided, certificate downloaded
 )
 
 // AuditActions lists the vocabulary, for validation and for the search form.
 var AuditActions = []AuditAction{AuditSignIn, AuditSignInFailed, AuditUpload, AuditImportConfirmed, AuditPreviewCanceled,
 	AuditCourseChanged, AuditAccountChanged, AuditCompletions, AuditExport, AuditOfficerViewed,
-	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched}
+	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched,
+	AuditRequest}
 
 // Valid reports whether a is in the vocabulary.
 func (a AuditAction) Valid() bool {
