@@ -23,11 +23,13 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	anyone := s.requireRole()
 	staff := s.requireRole(training.RoleHR, training.RoleAdmin)
 	admins := s.requireRole(training.RoleAdmin)
+	deciders := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
 
 	// Public.
 	e.GET("/static/*", staticHandler())
 	e.GET("/login", p.pageLogin)
 	e.GET("/me/:token", p.pageMe)
+	e.POST("/me/:token/requests", p.pageMeRequest) // the link is the officer's credential
 	e.GET("/help", p.pageStatic("help", "Help: what the terms mean"))
 	e.GET("/accessibility", p.pageStatic("accessibility", "Accessibility statement"))
 
@@ -40,6 +42,11 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/matrix.xlsx", p.pageMatrixXLSX, anyone)
 	e.GET("/account/password", p.pagePassword, anyone)
 	e.POST("/account/password", p.pagePasswordPost, anyone)
+
+	// Those who may decide officers' requests (internal/requests checks each one).
+	e.GET("/requests", p.pageRequests, deciders)
+	e.POST("/requests/:id/decide", p.pageRequestDecide, deciders)
+	e.GET("/requests/:id/certificate", p.pageRequestCertificate, deciders)
 
 	// HR and admins.
 	e.GET("/upload", p.pageUpload, staff)

@@ -89,6 +89,11 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/trend", s.apiTrend, anyone)
 	api.GET("/matrix", s.apiMatrix, anyone)
 
+	// Those who may decide officers' requests (internal/requests checks each one).
+	deciders := s.requireRole(training.RoleManager, hr, admin)
+	api.GET("/requests", s.apiRequests, deciders)
+	api.POST("/requests/:id/decision", s.apiRequestDecide, deciders)
+
 	// HR and admins: uploads, courses, completions, mail.
 	api.POST("/imports", s.apiImportCreate, staff)
 	api.GET("/imports", s.apiImports, staff)

@@ -20,6 +20,7 @@ import (
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/reports"
+	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -204,6 +205,8 @@ type Server struct {
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
+	// requests is officers' requests (internal/requests), over the live store.
+	requests *requests.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -282,6 +285,7 @@ func New(cfg Config) (*Server, error) {
 	// Writes through this replica refresh the figures before they return.
 	s.store = s.live.Store()
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
+	s.requests = s.newRequests()
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",

@@ -148,7 +148,7 @@ func (r Request) What() string {
 }
 
 // MaxExtension is the latest due date an extension of course c may reach
-// from the officer's current due date.
+// from base: the officer's current due date, or today when that is past.
 func MaxExtension(c Course, due Date) Date { return due.AddDays(c.ExtensionDays()) }
 
 // ExtensionDays is the course's max_extension_days, or the default.
@@ -157,6 +157,15 @@ func (c Course) ExtensionDays() int {
 		return DefaultMaxExtensionDays
 	}
 	return c.MaxExtensionDays
+}
+
+// ExtensionBase is the date the days of an extension count from: the
+// officer's due date, or today when that is already past.
+func ExtensionBase(due Date, now time.Time) Date {
+	if today := DateOf(now); due.Before(today) {
+		return today
+	}
+	return due
 }
 
 // ExtensionAsk is what an officer sends for More time.
@@ -180,15 +189,18 @@ type ClaimAsk struct {
 // compliant, exempt or not-required course has no due date to move.
 func NewExtensionRequest(o Officer, c Course, st CourseStatus, ask ExtensionAsk, now time.Time) (Request, error) {
 	reason := CleanText(ask.Reason)
+	// Someone already overdue counts the days from today: measured from a
+	// due date long past, every date allowed would be past too.
+	base := ExtensionBase(st.Due, now)
 	switch {
 	case st.Status != StatusOverdue && st.Status != StatusDueSoon && st.Status != StatusOutstanding:
 		return Request{}, FieldErrorf(KindInvalid, "course", "%s is %s for you: there is no due date to move", c.Title, strings.ToLower(StatusLabel(st.Status)))
 	case ask.Until.IsZero():
 		return Request{}, FieldErrorf(KindInvalid, "until", "give the date you need, as DD/MM/YYYY")
-	case !ask.Until.After(st.Due):
-		return Request{}, FieldErrorf(KindInvalid, "until", "the new date must be after your due date, %s", st.Due.UK())
-	case ask.Until.After(MaxExtension(c, st.Due)):
-		return Request{}, FieldErrorf(KindInvalid, "until", "the new date may be at most %d days after your due date: %s at the latest", c.ExtensionDays(), MaxExtension(c, st.Due).UK())
+	case !ask.Until.After(base):
+		return Request{}, FieldErrorf(KindInvalid, "until", "the new date must be after %s", base.UK())
+	case ask.Until.After(MaxExtension(c, base)):
+		return Request{}, FieldErrorf(KindInvalid, "until", "the new date may be at most %d days after %s: %s at the latest", c.ExtensionDays(), base.UK(), MaxExtension(c, base).UK())
 	case reason == "":
 		return Request{}, FieldErrorf(KindInvalid, "reason", "say why you need more time")
 	case utf8.RuneCountInString(reason) > MaxRequestReason:

@@ -151,3 +151,19 @@ func TestCheckCertificate(t *testing.T) {
 		t.Errorf("a date in the future: %v", err)
 	}
 }
+
+// Someone long overdue counts the days of an extension from today.
+func TestExtensionOfSomeoneOverdue(t *testing.T) {
+	c := Course{ID: "c", Title: "C", Deadline: d("2026-03-31"), DueWithinDays: 90, DueSoonDays: 30}
+	o := Officer{ID: "1", StartDate: d("2020-01-01")}
+	st := Evaluate(o, c, nil, nil, DateOf(reqNow)) // overdue since 31/03/2026
+	if _, err := NewExtensionRequest(o, c, st, ExtensionAsk{Until: d("2026-05-01"), Reason: "x"}, reqNow); FieldOf(err) != "until" {
+		t.Errorf("a date already past: %v", err)
+	}
+	if _, err := NewExtensionRequest(o, c, st, ExtensionAsk{Until: d("2027-01-23"), Reason: "x"}, reqNow); err != nil {
+		t.Errorf("60 days from today: %v", err)
+	}
+	if _, err := NewExtensionRequest(o, c, st, ExtensionAsk{Until: d("2027-01-24"), Reason: "x"}, reqNow); FieldOf(err) != "until" {
+		t.Errorf("61 days from today: %v", err)
+	}
+}
