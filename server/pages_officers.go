@@ -179,7 +179,11 @@ func (p *webPages) pageMe(c echo.Context) error {
 		}
 		return err
 	}
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: the link never leaves for another
+	// site (a course's URL), while the page's request forms still carry
+	// an Origin (under no-referrer a browser sends "Origin: null", which
+	// checkCSRF refuses).
+	c.Response().Header().Set("Referrer-Policy", "same-origin")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
 	view := officerPage(st, courses, p.today())
 	view.Public = true

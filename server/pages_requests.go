@@ -68,7 +68,7 @@ func (p *webPages) meRequestParts(c echo.Context, view *officerView, token strin
 func (p *webPages) pageMeRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	token := c.Param("token")
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	c.Response().Header().Set("Referrer-Policy", "same-origin") // as pageMe
 	rec, err := p.officerForLink(ctx, token)
 	if err != nil {
 		return err

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/mail"
+	"github.com/muster-police/muster/mail/mailtest"
+	"github.com/muster-police/muster/training"
+)
+
+// requestCase is an overdue officer of the sample roster whose line
+// manager is on the roster too (and gets a manager's account here).
+type requestCase struct {
+	officer, lineManager training.Officer
+	course               training.Course
+}
+
+func findRequestCase(t *testing.T, ds *training.Dataset) requestCase {
+	t.Helper()
+	ids := make([]string, 0, len(ds.Officers))
+	for id := range ds.Officers {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		o := ds.Officers[id]
+		lm, ok := ds.Officers[training.NormalizeID(o.LineManager)]
+		if !o.Active() || o.Email == "" || o.EmailInvalid || !ok || !lm.Active() {
+			continue
+		}
+		for _, c := range ds.Courses {
+			if training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], training.DateOf(webNow)).Status == training.StatusOverdue {
+				return requestCase{officer: o, lineManager: lm, course: c}
+			}
+		}
+	}
+	t.Fatal("the sample roster has no overdue officer with a line manager on it")
+	return requestCase{}
+}
+
+// TestE2ERequestMoreTime: in Chromium, an overdue officer asks for more
+// time on their own page (at 320 px, as on a phone); their line manager
+// signs in, sees the count in the navigation and approves on the
+// Requests page; the officer's page, the team matrix and the dashboard
+// then say "extended to DATE by NAME" and count them as no longer
+// overdue; both emails (the request to the manager, the decision to the
+// officer) reach the real SMTP server.
+func TestE2ERequestMoreTime(t *testing.T) {
+	relay := mailtest.StartRelay(t)
+	smtp, err := mail.NewSMTP(mail.SMTPConfig{Host: relay.Host, Port: relay.Port, TLS: mail.TLSNone, From: "Training <training@force.example>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startE2E(t, true, func(c *jobs.Config) { c.Mailer = smtp })
+	ctx := context.Background()
+	ds, err := e.st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := findRequestCase(t, ds)
+	hash, err := accounts.HashPassword(webPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.CreateUser(ctx, training.User{Username: "sergeant", Role: training.RoleManager, Email: "sergeant@police.test",
+		OfficerID: rc.lineManager.ID, Units: []string{rc.officer.Unit}, PasswordHash: hash, Created: webNow}); err != nil {
+		t.Fatal(err)
+	}
+	until := training.DateOf(webNow).AddDays(20)
+	extended := "extended to " + until.UK() + " by " + rc.lineManager.Name
+	card := `section[data-course="` + rc.course.ID + `"]`
+	text := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	submit := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+	}
+
+	// The dashboard before, as the line manager.
+	e.login("sergeant")
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	before := readFigures(t, e.ctx)[rc.course.ID]
+	if nav := text(`document.querySelector('nav[aria-label=Main]').textContent`); !strings.Contains(nav, "Requests") || strings.Contains(nav, "open") {
+		t.Errorf("before any request the navigation says %q", nav)
+	}
+
+	// The officer, signed out, on a phone.
+	if _, err := chromedp.Call(e.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	link := training.SignOfficerLinkAt([]byte("e2e-secret-0123456789abcdef"), rc.officer.ID, webNow, webNow.Add(48*time.Hour))
+	me := e.base + "/me/" + link
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(me), chromedp.WaitReady("body"),
+		chromedp.Click(chromedp.CSS(card+` details.request summary`)),
+		chromedp.SetValue(chromedp.ID("until-extension-"+rc.course.ID), until.String()),
+		chromedp.SendKeys(chromedp.ID("reason-extension-"+rc.course.ID), "Long-term sick until December"),
+	); err != nil {
+		t.Fatalf("the officer's form: %v", err)
+	}
+	submit(card + ` form.request-form button[type=submit]`)
+	if got := text(`document.querySelector('main').textContent`); !strings.Contains(got, "Your request was sent") || !strings.Contains(got, "Waiting for a decision") {
+		t.Fatalf("after asking, the officer's page says: %s", clipTo(got, 600))
+	}
+
+	// The line manager: the count in the navigation, the Requests page, Approve.
+	e.login("sergeant")
+	if nav := text(`document.querySelector('nav[aria-label=Main]').textContent`); !strings.Contains(nav, "Requests (1 open)") {
+		t.Errorf("the navigation says %q, want a count of 1 open request", nav)
+	}
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/requests"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`document.querySelector('main').textContent`); !strings.Contains(got, rc.officer.Name) || !strings.Contains(got, "Long-term sick until December") {
+		t.Fatalf("the Requests page: %s", clipTo(got, 600))
+	}
+	submit(`button[id^="approve-"]`)
+	if got := text(`document.querySelector('main').textContent`); !strings.Contains(got, "Request approved") {
+		t.Errorf("after approving: %s", clipTo(got, 400))
+	}
+
+	// The officer's page says it.
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(me), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`document.querySelector('` + card + ` .status-line').textContent`); !strings.Contains(got, extended) || strings.Contains(got, "Overdue") {
+		t.Errorf("the officer's page says %q, want %q and not overdue", got, extended)
+	}
+	// The matrix (as the line manager) says it.
+	e.login("sergeant")
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+"/matrix?unit="+url.QueryEscape(rc.officer.Unit)), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	row := text(`[...document.querySelectorAll('#matrix-table tbody tr')].filter(tr => tr.querySelector('th').textContent.includes(` + jsString(rc.officer.Name) + `)).map(tr => tr.textContent).join(' ')`)
+	if !strings.Contains(row, extended) {
+		t.Errorf("the matrix row of %s says %q, want %q", rc.officer.Name, clipTo(row, 400), extended)
+	}
+	// The dashboard counts one fewer overdue.
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+"/"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	after := readFigures(t, e.ctx)[rc.course.ID]
+	if after["overdue"] != before["overdue"]-1 || after["required"] != before["required"] {
+		t.Errorf("dashboard overdue %d → %d (required %d → %d), want one fewer overdue", before["overdue"], after["overdue"], before["required"], after["required"])
+	}
+
+	// Both emails reach the SMTP server.
+	if _, err := e.sched.RunNow(ctx, jobs.JobSender, false, training.DateOf(webNow)); err != nil {
+		t.Fatalf("sender: %v", err)
+	}
+	var to []string
+	for _, d := range relay.Deliveries() {
+		to = append(to, d.To...)
+	}
+	for _, want := range []string{"sergeant@police.test", rc.officer.Email} {
+		if !slices.Contains(to, want) {
+			t.Errorf("no email to %s reached the relay (got %v)", want, to)
+		}
+	}
+	msgs, err := e.st.Messages(ctx, training.MessageSent, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := []string{}
+	for _, m := range msgs {
+		subjects = append(subjects, m.Subject)
+	}
+	if !slices.ContainsFunc(subjects, func(s string) bool { return strings.Contains(s, "was approved") }) ||
+		!slices.ContainsFunc(subjects, func(s string) bool { return strings.Contains(s, "Training request from "+rc.officer.Name) }) {
+		t.Errorf("sent subjects %q", subjects)
+	}
+}
+
+// jsString quotes s for a JavaScript expression.
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
