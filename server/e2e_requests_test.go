@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail"
 	"github.com/muster-police/muster/mail/mailtest"
@@ -194,4 +195,96 @@ func TestE2ERequestMoreTime(t *testing.T) {
 // jsString quotes s for a JavaScript expression.
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestE2ERequestsAccessibility runs axe-core at 1280 and 320 px on every
+// page of requests, as everyone who can see it: an officer's page with
+// the request forms (and with a form's problems shown, and with an open
+// request), and the Requests page as the line manager, HR and admin
+// (with a request waiting, a claim with a certificate, and after a
+// decision).
+func TestE2ERequestsAccessibility(t *testing.T) {
+	axe := axeSource(t)
+	e := startE2E(t, true)
+	ctx := context.Background()
+	ds, err := e.st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := findRequestCase(t, ds)
+	hash, err := accounts.HashPassword(webPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.CreateUser(ctx, training.User{Username: "sergeant", Role: training.RoleManager, Email: "sergeant@police.test",
+		OfficerID: rc.lineManager.ID, Units: []string{rc.officer.Unit}, PasswordHash: hash, Created: webNow}); err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("e2e-secret-0123456789abcdef")
+	me := "/me/" + training.SignOfficerLinkAt(key, rc.officer.ID, webNow, webNow.Add(48*time.Hour))
+	if _, err := chromedp.Call(e.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	// The forms (folded parts opened by checkPage).
+	e.checkPage(axe, "officer", me)
+	// A form's problems: a reason of spaces and no date.
+	for _, w := range []int64{1280, 320} {
+		if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(e.base+me), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => { d.open = true })`)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil,
+			chromedp.Click(chromedp.CSS(`section[data-course="`+rc.course.ID+`"] form.request-form button[type=submit]`)))); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := chromedp.Run(e.ctx, chromedp.Evaluate[string](`document.title`)); !strings.HasPrefix(got, "Error: ") {
+			t.Errorf("the form with problems is titled %q", got)
+		}
+		e.checkHere(axe, "officer", me+" (a form's problems)", w)
+	}
+
+	// A request for more time, and a claim with a certificate by someone else.
+	cs := &requests.Service{Store: e.st, Now: func() time.Time { return webNow }, BaseURL: e.base}
+	if _, err := cs.AskMoreTime(ctx, rc.officer.ID, training.ExtensionAsk{CourseID: rc.course.ID, Until: training.DateOf(webNow).AddDays(10), Reason: "Court"}, requestsActorFor("")); err != nil {
+		t.Fatal(err)
+	}
+	other := ""
+	for _, id := range slicesSorted(ds.Officers) {
+		if o := ds.Officers[id]; o.Active() && id != rc.officer.ID {
+			other = id
+			break
+		}
+	}
+	if _, err := cs.ClaimDone(ctx, other, training.ClaimAsk{CourseID: rc.course.ID, Done: training.DateOf(webNow).AddDays(-3), Where: "Kent Police",
+		Certificate: &training.Certificate{Name: "kent.pdf", Data: []byte(pdfBytes)}}, requestsActorFor("")); err != nil {
+		t.Fatal(err)
+	}
+	e.checkPage(axe, "officer", me) // with the open request and "Your requests"
+
+	for _, who := range []string{"sergeant", "hr", "admin"} {
+		e.login(who)
+		e.checkPage(axe, who, "/requests")
+		e.checkPage(axe, who, "/requests?show=all")
+	}
+	// After a decision.
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/requests"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`button[id^="approve-"]`)))); err != nil {
+		t.Fatal(err)
+	}
+	e.checkPage(axe, "admin", "/requests?show=all")
+	e.checkPage(axe, "admin", "/requests")
+}
+
+// slicesSorted returns the keys of m, sorted.
+func slicesSorted[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
