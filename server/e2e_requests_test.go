@@ -50,6 +50,28 @@ func findRequestCase(t *testing.T, ds *training.Dataset) requestCase {
 	return requestCase{}
 }
 
+// setupRequestCase finds the case in the sample roster and gives the
+// line manager an account, "sergeant", linked to their roster entry and
+// seeing the officer's unit.
+func setupRequestCase(t *testing.T, e *e2eEnv) (requestCase, *training.Dataset) {
+	t.Helper()
+	ctx := context.Background()
+	ds, err := e.st.Dataset(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := findRequestCase(t, ds)
+	hash, err := accounts.HashPassword(webPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.CreateUser(ctx, training.User{Username: "sergeant", Role: training.RoleManager, Email: "sergeant@police.test",
+		OfficerID: rc.lineManager.ID, Units: []string{rc.officer.Unit}, PasswordHash: hash, Created: webNow}); err != nil {
+		t.Fatal(err)
+	}
+	return rc, ds
+}
+
 // TestE2ERequestMoreTime: in Chromium, an overdue officer asks for more
 // time on their own page (at 320 px, as on a phone); their line manager
 // signs in, sees the count in the navigation and approves on the
@@ -65,19 +87,7 @@ func TestE2ERequestMoreTime(t *testing.T) {
 	}
 	e := startE2E(t, true, func(c *jobs.Config) { c.Mailer = smtp })
 	ctx := context.Background()
-	ds, err := e.st.Dataset(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := findRequestCase(t, ds)
-	hash, err := accounts.HashPassword(webPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.CreateUser(ctx, training.User{Username: "sergeant", Role: training.RoleManager, Email: "sergeant@police.test",
-		OfficerID: rc.lineManager.ID, Units: []string{rc.officer.Unit}, PasswordHash: hash, Created: webNow}); err != nil {
-		t.Fatal(err)
-	}
+	rc, _ := setupRequestCase(t, e)
 	until := training.DateOf(webNow).AddDays(20)
 	extended := "extended to " + until.UK() + " by " + rc.lineManager.Name
 	card := `section[data-course="` + rc.course.ID + `"]`
@@ -207,19 +217,7 @@ func TestE2ERequestsAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	e := startE2E(t, true)
 	ctx := context.Background()
-	ds, err := e.st.Dataset(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := findRequestCase(t, ds)
-	hash, err := accounts.HashPassword(webPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.CreateUser(ctx, training.User{Username: "sergeant", Role: training.RoleManager, Email: "sergeant@police.test",
-		OfficerID: rc.lineManager.ID, Units: []string{rc.officer.Unit}, PasswordHash: hash, Created: webNow}); err != nil {
-		t.Fatal(err)
-	}
+	rc, ds := setupRequestCase(t, e)
 	key := []byte("e2e-secret-0123456789abcdef")
 	me := "/me/" + training.SignOfficerLinkAt(key, rc.officer.ID, webNow, webNow.Add(48*time.Hour))
 	if _, err := chromedp.Call(e.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -350,6 +351,17 @@ type RequestQuery struct {
 // Match reports whether r passes the query.
 func (q RequestQuery) Match(r Request) bool {
 	return (q.OfficerID == "" || r.OfficerID == q.OfficerID) && (!q.Open || r.OpenAt(q.Now))
+}
+
+// SortRequests orders requests as Store.Requests returns them: newest
+// first (by Created, then ID descending).
+func SortRequests(rs []Request) {
+	sort.Slice(rs, func(i, j int) bool {
+		if !rs[i].Created.Equal(rs[j].Created) {
+			return rs[i].Created.After(rs[j].Created)
+		}
+		return rs[i].ID > rs[j].ID
+	})
 }
 
 // RequestStore keeps officers' requests with their certificates.

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -158,12 +157,7 @@ func (s *Store) Requests(ctx context.Context, q training.RequestQuery) ([]traini
 			return nil
 		})
 	})
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.After(out[j].Created)
-		}
-		return out[i].ID > out[j].ID
-	})
+	training.SortRequests(out)
 	return out, err
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -198,12 +197,7 @@ func (s *Store) Requests(ctx context.Context, q training.RequestQuery) ([]traini
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.After(out[j].Created)
-		}
-		return out[i].ID > out[j].ID
-	})
+	training.SortRequests(out)
 	return out, nil
 }
 

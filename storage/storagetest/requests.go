@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -17,6 +18,23 @@ var requestTests = []test{
 	{"RequestListAndUpdate", testRequestListUpdate},
 	{"RequestCertificateBound", testRequestCertificateBound},
 	{"OfficerExtensionRoundTrip", testOfficerExtension},
+	{"RequestCancelledContext", testRequestCancelled},
+}
+
+// A call whose caller has gone away fails with context.Canceled and
+// changes nothing.
+func testRequestCancelled(t *testing.T, s training.Store) {
+	c, cancel := context.WithCancel(ctx(t))
+	cancel()
+	if err := s.CreateRequest(c, extensionRequest("r", "1", cse, t0)); !errors.Is(err, context.Canceled) {
+		t.Errorf("CreateRequest: %v", err)
+	}
+	if _, err := s.Requests(c, training.RequestQuery{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Requests: %v", err)
+	}
+	if _, err := s.Request(ctx(t), "r"); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("a request was stored through a cancelled context: %v", err)
+	}
 }
 
 func extensionRequest(id, officer, course string, created time.Time) training.Request {
