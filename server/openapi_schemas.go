@@ -40,7 +40,7 @@ func openAPISchemas() map[string]any {
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
 	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
 	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
-		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ,
+		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ, "max_extension_days": integ,
 		"audience": obj(map[string]any{"include": arr(rule), "exclude": arr(rule)})}, "id", "title")
 	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
 	courseChange := obj(map[string]any{"course": str, "as_of": date, "new": boo, "required_before": integ, "required_after": integ,
