@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -285,4 +286,91 @@ func slicesSorted[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestE2ERequestDoneElsewhere: in Chromium, an officer says on their page
+// (at 320 px) that they did a course elsewhere and attaches a PDF
+// certificate; HR signs in, downloads nothing but sees the certificate
+// offered as a download, and approves; the officer is then compliant and
+// the force's figures count one more compliant.
+func TestE2ERequestDoneElsewhere(t *testing.T) {
+	e := startE2E(t, true)
+	ctx := context.Background()
+	rc, _ := setupRequestCase(t, e)
+	card := `section[data-course="` + rc.course.ID + `"]`
+	text := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	submit := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+	}
+	e.login("hr")
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	before := readFigures(t, e.ctx)[rc.course.ID]
+
+	if _, err := chromedp.Call(e.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := filepath.Abs(filepath.Join("..", "training", "testdata", "certificates", "pdf-renamed.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := e.base + "/me/" + training.SignOfficerLinkAt([]byte("e2e-secret-0123456789abcdef"), rc.officer.ID, webNow, webNow.Add(48*time.Hour))
+	done := training.DateOf(webNow).AddDays(-7)
+	k := "claim-" + rc.course.ID
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(320, 800), chromedp.Navigate(me), chromedp.WaitReady("body"),
+		chromedp.Click(chromedp.CSS(card+` details.request:nth-of-type(2) summary`)),
+		chromedp.SetValue(chromedp.ID("done-"+k), done.String()),
+		chromedp.SendKeys(chromedp.ID("where-"+k), "Kent Police training school"),
+		chromedp.SetUploadFiles(chromedp.ID("certificate-"+k), []string{cert}),
+	); err != nil {
+		t.Fatalf("the officer's form: %v", err)
+	}
+	submit(card + ` form[enctype="multipart/form-data"] button[type=submit]`)
+	if got := text(`document.querySelector('main').textContent`); !strings.Contains(got, "Your request was sent") || !strings.Contains(got, "with a certificate") {
+		t.Fatalf("after sending, the officer's page says: %s", clipTo(got, 600))
+	}
+
+	e.login("hr")
+	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/requests"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`[...document.querySelectorAll('a[href$="/certificate"]')].map(a => a.textContent).join('|')`); !strings.Contains(got, "pdf-renamed.pdf") {
+		t.Errorf("the certificate offered: %q, want the PDF under a .pdf name", got)
+	}
+	submit(`button[id^="approve-"]`)
+
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+"/"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	after := readFigures(t, e.ctx)[rc.course.ID]
+	if after["compliant"] != before["compliant"]+1 || after["overdue"] != before["overdue"]-1 {
+		t.Errorf("force figures: compliant %d → %d, overdue %d → %d; want one more compliant, one fewer overdue",
+			before["compliant"], after["compliant"], before["overdue"], after["overdue"])
+	}
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(me), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`document.querySelector('` + card + ` .status-line').textContent`); !strings.HasPrefix(got, "Compliant") {
+		t.Errorf("the officer's page says %q after the claim was approved", got)
+	}
+	rec, err := e.st.Officer(ctx, rc.officer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rec.Completions, func(c training.Completion) bool {
+		return c.CourseID == rc.course.ID && c.Date == done && strings.Contains(c.Source.File, "pdf-renamed.pdf")
+	}) {
+		t.Errorf("no completion with the certificate as evidence: %+v", rec.Completions)
+	}
 }
