@@ -222,8 +222,9 @@ func Route(o training.Officer, kind training.RequestKind, users []training.User,
 
 // MayDecide reports whether u may decide r about officer o: HR and admins
 // always; a claim no one else; a request for more time the managers it
-// was sent to, while the officer is still in what they may see.
-func MayDecide(u training.User, r training.Request, o training.Officer, ds *training.Dataset) bool {
+// was sent to, while the officer is still in what they may see (scope,
+// training.ScopeFor(u, ds)).
+func MayDecide(u training.User, r training.Request, o training.Officer, scope training.Scope) bool {
 	if u.Disabled {
 		return false
 	}
@@ -233,7 +234,7 @@ func MayDecide(u training.User, r training.Request, o training.Officer, ds *trai
 	if r.Kind != training.RequestExtension || !slices.Contains(r.Deciders, u.Username) {
 		return false
 	}
-	return training.ScopeFor(u, ds).Allows(o)
+	return scope.Allows(o)
 }
 
 // List returns the requests u may see (those they may decide, and for HR
@@ -253,14 +254,15 @@ func (s *Service) List(ctx context.Context, u training.User, open bool) ([]Item,
 		titles[c.ID] = c.Title
 	}
 	out := []Item{}
+	scope := training.ScopeFor(u, ds) // once: a reporting line is a walk of the roster
 	for _, r := range rs {
 		o := ds.Officers[r.OfficerID]
-		if !u.Role.SeesWholeForce() && !MayDecide(u, r, o, ds) {
+		if !u.Role.SeesWholeForce() && !MayDecide(u, r, o, scope) {
 			continue
 		}
 		it := Item{Request: r, OfficerName: o.Name, Unit: o.Unit, CourseTitle: titles[r.CourseID], StateNow: r.StateAt(now),
 			Words: r.StateWords(now)}
-		it.MayDecide = it.StateNow == training.RequestOpen && MayDecide(u, r, o, ds)
+		it.MayDecide = it.StateNow == training.RequestOpen && MayDecide(u, r, o, scope)
 		if it.CourseTitle == "" {
 			it.CourseTitle = r.CourseID
 		}
@@ -320,9 +322,10 @@ func (s *Service) Decide(ctx context.Context, u training.User, id string, d Deci
 		return r, err
 	}
 	o := ds.Officers[r.OfficerID]
-	if !MayDecide(u, r, o, ds) {
+	scope := training.ScopeFor(u, ds)
+	if !MayDecide(u, r, o, scope) {
 		s.audit(ctx, by, r.OfficerID, training.AuditDenied, "request "+r.ID+" decision refused")
-		if u.Role == training.RoleManager && !training.ScopeFor(u, ds).Allows(o) {
+		if u.Role == training.RoleManager && !scope.Allows(o) {
 			return r, errNoRequest
 		}
 		return r, training.Forbiddenf("you may not decide this request")

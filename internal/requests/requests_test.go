@@ -75,7 +75,7 @@ func TestMayDecide(t *testing.T) {
 		{training.User{Username: "hr", Role: training.RoleHR, Disabled: true}, claim, false},
 	}
 	for _, tt := range tests {
-		if got := MayDecide(tt.u, tt.r, p1, ds); got != tt.want {
+		if got := MayDecide(tt.u, tt.r, p1, training.ScopeFor(tt.u, ds)); got != tt.want {
 			t.Errorf("%s (%s) on a %s: %v, want %v", tt.u.Username, tt.u.Role, tt.r.Kind, got, tt.want)
 		}
 	}
