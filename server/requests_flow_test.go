@@ -175,3 +175,28 @@ func readAll(res *http.Response) string {
 	b.ReadFrom(res.Body)
 	return b.String()
 }
+
+// A request nobody decided lapses after 30 days: the officer's page says
+// so and offers the form again; the Requests page no longer counts it.
+func TestRequestLapsesOnThePages(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	cse := training.DefaultCourses()[0].ID
+	old := training.Request{ID: "old", Kind: training.RequestExtension, OfficerID: "A2", CourseID: cse, Until: training.DateOf(testNow),
+		Reason: "Court", Due: training.NewDate(2026, 3, 31), Deciders: []string{"mgr-line"}, State: training.RequestOpen,
+		Created: testNow.AddDate(0, 0, -training.RequestLapseDays)}
+	if err := e.st.CreateRequest(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	link := training.SignOfficerLinkAt(testSecret, "A2", testNow, testNow.Add(24*time.Hour))
+	body := e.do(req{method: "GET", path: "/me/" + link}).Body.String()
+	if !strings.Contains(body, "Lapsed on 24/11/2026 without a decision") || !strings.Contains(body, `id="until-extension-`+cse+`"`) {
+		t.Errorf("the officer's page does not say the request lapsed, or does not offer the form again")
+	}
+	if nav := e.do(req{method: "GET", path: "/requests", as: "mgr-line"}).Body.String(); strings.Contains(nav, "Requests (1 open)") || !strings.Contains(nav, "Nothing is waiting") {
+		t.Errorf("a lapsed request is still counted or listed as waiting")
+	}
+	if r := e.do(req{method: "POST", path: "/api/v1/requests/old/decision", as: "hr", body: jsonBody(map[string]string{"decision": "approve"}), ctype: "application/json"}); r.Code != http.StatusConflict {
+		t.Errorf("deciding a lapsed request: %d", r.Code)
+	}
+}
