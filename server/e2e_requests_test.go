@@ -92,20 +92,7 @@ func TestE2ERequestMoreTime(t *testing.T) {
 	until := training.DateOf(webNow).AddDays(20)
 	extended := "extended to " + until.UK() + " by " + rc.lineManager.Name
 	card := `section[data-course="` + rc.course.ID + `"]`
-	text := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	submit := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
+	text, submit := e.text, e.submit
 
 	// The dashboard before, as the line manager.
 	e.login("sergeant")
@@ -200,6 +187,24 @@ func TestE2ERequestMoreTime(t *testing.T) {
 	if !slices.ContainsFunc(subjects, func(s string) bool { return strings.Contains(s, "was approved") }) ||
 		!slices.ContainsFunc(subjects, func(s string) bool { return strings.Contains(s, "Training request from "+rc.officer.Name) }) {
 		t.Errorf("sent subjects %q", subjects)
+	}
+}
+
+// text is what a JavaScript expression gives, its white space collapsed.
+func (e *e2eEnv) text(js string) string {
+	e.t.Helper()
+	s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		e.t.Fatalf("%s: %v", js, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// submit clicks sel and waits for the page it leads to.
+func (e *e2eEnv) submit(sel string) {
+	e.t.Helper()
+	if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+		e.t.Fatalf("click %s: %v", sel, err)
 	}
 }
 
@@ -298,20 +303,7 @@ func TestE2ERequestDoneElsewhere(t *testing.T) {
 	ctx := context.Background()
 	rc, _ := setupRequestCase(t, e)
 	card := `section[data-course="` + rc.course.ID + `"]`
-	text := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	submit := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.Run(e.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
+	text, submit := e.text, e.submit
 	e.login("hr")
 	if err := chromedp.Do(e.ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.base+"/"), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
