@@ -17,6 +17,11 @@ var (
 	bRequests     = []byte("requests")        // id -> requestRec
 	bRequestCerts = []byte("request-certs")   // id -> certificate bytes as sent
 	bRequestOpen  = []byte("ix-request-last") // officer|course -> id of their latest request
+	// Undecided requests by when they were sent (timeKey(created, id) ->
+	// nil): the open ones are those sent in the last 30 days, so listing
+	// them (the count in every manager's navigation) seeks past the
+	// lapsed ones instead of reading every request ever made.
+	bRequestsWaiting = []byte("ix-requests-waiting")
 )
 
 // requestRec is a request on disk.
@@ -115,6 +120,11 @@ func (s *Store) CreateRequest(ctx context.Context, r training.Request) error {
 				return err
 			}
 		}
+		if r.State == training.RequestOpen {
+			if err := tx.Bucket(bRequestsWaiting).Put(timeKey(r.Created, r.ID), nil); err != nil {
+				return err
+			}
+		}
 		return ix.Put([]byte(r.Key()), []byte(r.ID))
 	})
 }
@@ -146,6 +156,20 @@ func (s *Store) Requests(ctx context.Context, q training.RequestQuery) ([]traini
 	}
 	out := []training.Request{}
 	err := s.view(func(tx *bbolt.Tx) error {
+		if q.Open {
+			// Only those sent in the last 30 days can still be open.
+			c := tx.Bucket(bRequestsWaiting).Cursor()
+			for k, _ := c.Seek(timeKey(q.Now.AddDate(0, 0, -training.RequestLapseDays), "")); k != nil; k, _ = c.Next() {
+				r, err := readRequest(tx, string(k[timeKeyLen:]))
+				if err != nil {
+					return err
+				}
+				if d := r.domain(); q.Match(d) {
+					out = append(out, d)
+				}
+			}
+			return nil
+		}
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var r requestRec
 			if err := decodeJSON(v, &r, "request"); err != nil {
@@ -178,6 +202,16 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*training.
 		// What the request is about never changes.
 		d.ID, d.Kind, d.OfficerID, d.CourseID = r.ID, training.RequestKind(r.Kind), r.OfficerID, r.CourseID
 		d.Certificate = r.domain().Certificate
+		d.Created = r.Created // the waiting index is keyed on it
+		ix := tx.Bucket(bRequestsWaiting)
+		if d.State == training.RequestOpen {
+			err = ix.Put(timeKey(d.Created, id), nil)
+		} else {
+			err = ix.Delete(timeKey(d.Created, id))
+		}
+		if err != nil {
+			return err
+		}
 		return tx.Bucket(bRequests).Put([]byte(id), encodeJSON(toRequestRec(d)))
 	})
 }

@@ -98,7 +98,7 @@ var (
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
 		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bPreviews, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
 		bStatements, bStatementsWaiting, bStatementsVoidedBy,
-		bRequests, bRequestCerts, bRequestOpen}
+		bRequests, bRequestCerts, bRequestOpen, bRequestsWaiting}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")

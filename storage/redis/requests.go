@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -19,10 +20,13 @@ import (
 //	{P:req}:requests   hash: id -> requestV1 JSON (no certificate bytes)
 //	{P:req}:cert:ID    string: the certificate as sent
 //	{P:req}:last       hash: officer|course -> id of their latest request
+//	{P:req}:waiting    sorted set: undecided request ids by when sent (ms),
+//	                   so listing the open ones reads the last 30 days only
 
 func (k keys) requests() string             { return "{" + k.prefix + ":req}:requests" }
 func (k keys) requestCert(id string) string { return "{" + k.prefix + ":req}:cert:" + id }
 func (k keys) requestLast() string          { return "{" + k.prefix + ":req}:last" }
+func (k keys) requestsWaiting() string      { return "{" + k.prefix + ":req}:waiting" }
 
 type requestV1 struct {
 	V             int       `json:"v"`
@@ -146,6 +150,9 @@ func (s *Store) CreateRequest(ctx context.Context, r training.Request) error {
 				p.Set(ctx, k.requestCert(r.ID), r.Certificate.Data, 0)
 			}
 			p.HSet(ctx, k.requestLast(), r.Key(), r.ID)
+			if r.State == training.RequestOpen {
+				p.ZAdd(ctx, k.requestsWaiting(), goredis.Z{Score: float64(r.Created.UnixMilli()), Member: r.ID})
+			}
 			return nil
 		})
 		return err
@@ -183,9 +190,33 @@ func (s *Store) Requests(ctx context.Context, q training.RequestQuery) ([]traini
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	all, err := s.rdb.HGetAll(ctx, s.keys.requests()).Result()
-	if err != nil {
-		return nil, s.wrap(err)
+	var all []string
+	if q.Open {
+		// Only those sent in the last 30 days can still be open.
+		from := q.Now.AddDate(0, 0, -training.RequestLapseDays).UnixMilli() - 1
+		ids, err := s.rdb.ZRangeByScore(ctx, s.keys.requestsWaiting(), &goredis.ZRangeBy{Min: strconv.FormatInt(from, 10), Max: "+inf"}).Result()
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		if len(ids) > 0 {
+			vs, err := s.rdb.HMGet(ctx, s.keys.requests(), ids...).Result()
+			if err != nil {
+				return nil, s.wrap(err)
+			}
+			for _, v := range vs {
+				if v, ok := v.(string); ok {
+					all = append(all, v)
+				}
+			}
+		}
+	} else {
+		m, err := s.rdb.HGetAll(ctx, s.keys.requests()).Result()
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		for _, v := range m {
+			all = append(all, v)
+		}
 	}
 	out := []training.Request{}
 	for _, v := range all {
@@ -224,8 +255,14 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*training.
 			return err
 		}
 		d.ID, d.Kind, d.OfficerID, d.CourseID, d.Certificate = old.ID, old.Kind, old.OfficerID, old.CourseID, old.Certificate
+		d.Created = old.Created // the waiting index is scored on it
 		_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 			p.HSet(ctx, k.requests(), id, encodeRequest(d))
+			if d.State == training.RequestOpen {
+				p.ZAdd(ctx, k.requestsWaiting(), goredis.Z{Score: float64(d.Created.UnixMilli()), Member: id})
+			} else {
+				p.ZRem(ctx, k.requestsWaiting(), id)
+			}
 			return nil
 		})
 		return err

@@ -157,6 +157,27 @@ func testRequestListUpdate(t *testing.T, s training.Store) {
 	if len(mine) != 1 || mine[0].ID != "a" {
 		t.Fatalf("officer 1's requests: %+v", mine)
 	}
+	// A decision undone (an approval that could not be applied) is open again.
+	check(t, s.UpdateRequest(ctx(t), "a", func(r *training.Request) error {
+		r.State, r.DecidedBy, r.DecidedByName, r.Decided = training.RequestOpen, "", "", time.Time{}
+		return nil
+	}))
+	open, err = s.Requests(ctx(t), training.RequestQuery{Open: true, Now: at(10)})
+	check(t, err)
+	if len(open) != 2 || open[0].ID != "b" || open[1].ID != "a" {
+		t.Fatalf("open after undoing a decision: %+v, want b then a", open)
+	}
+	// Each is open until its own lapse, to the instant.
+	last, err := s.Requests(ctx(t), training.RequestQuery{Open: true, Now: t0.AddDate(0, 0, 30).Add(-time.Nanosecond)})
+	check(t, err)
+	if len(last) != 2 {
+		t.Fatalf("open a moment before a lapses: %d, want 2", len(last))
+	}
+	last, err = s.Requests(ctx(t), training.RequestQuery{Open: true, Now: t0.AddDate(0, 0, 30)})
+	check(t, err)
+	if len(last) != 1 || last[0].ID != "b" {
+		t.Fatalf("open when a lapses: %+v, want b", last)
+	}
 	lapsed, err := s.Requests(ctx(t), training.RequestQuery{Open: true, Now: at(1).AddDate(0, 0, 30)})
 	check(t, err)
 	if len(lapsed) != 0 {
