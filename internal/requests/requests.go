@@ -37,6 +37,16 @@ type Service struct {
 	// Dataset reads the roster (the server passes its live model's
 	// shared copy); nil reads Store.Dataset.
 	Dataset func(ctx context.Context) (*training.Dataset, error)
+	// Scope is what a user may see in ds (the server passes its live
+	// model's cache); nil works it out with training.ScopeFor.
+	Scope func(u training.User, ds *training.Dataset) training.Scope
+}
+
+func (s *Service) scope(u training.User, ds *training.Dataset) training.Scope {
+	if s.Scope != nil {
+		return s.Scope(u, ds)
+	}
+	return training.ScopeFor(u, ds)
 }
 
 func (s *Service) dataset(ctx context.Context) (*training.Dataset, error) {
@@ -240,12 +250,17 @@ func MayDecide(u training.User, r training.Request, o training.Officer, scope tr
 // List returns the requests u may see (those they may decide, and for HR
 // and admins all of them), newest first; open limits it to requests open now.
 func (s *Service) List(ctx context.Context, u training.User, open bool) ([]Item, error) {
-	ds, err := s.dataset(ctx)
+	now := s.Now()
+	rs, err := s.Store.Requests(ctx, training.RequestQuery{Open: open, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	rs, err := s.Store.Requests(ctx, training.RequestQuery{Open: open, Now: now})
+	return s.items(ctx, u, rs, now)
+}
+
+// items are the requests of rs that u may see, with what a list shows.
+func (s *Service) items(ctx context.Context, u training.User, rs []training.Request, now time.Time) ([]Item, error) {
+	ds, err := s.dataset(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +269,7 @@ func (s *Service) List(ctx context.Context, u training.User, open bool) ([]Item,
 		titles[c.ID] = c.Title
 	}
 	out := []Item{}
-	scope := training.ScopeFor(u, ds) // once: a reporting line is a walk of the roster
+	scope := s.scope(u, ds) // once: a reporting line is a walk of the roster
 	for _, r := range rs {
 		o := ds.Officers[r.OfficerID]
 		if !u.Role.SeesWholeForce() && !MayDecide(u, r, o, scope) {
@@ -273,11 +288,12 @@ func (s *Service) List(ctx context.Context, u training.User, open bool) ([]Item,
 
 // OpenCount is how many open requests u may decide (the count in the navigation).
 func (s *Service) OpenCount(ctx context.Context, u training.User) (int, error) {
-	open, err := s.Store.Requests(ctx, training.RequestQuery{Open: true, Now: s.Now()})
+	now := s.Now()
+	open, err := s.Store.Requests(ctx, training.RequestQuery{Open: true, Now: now})
 	if err != nil || len(open) == 0 {
 		return 0, err
 	}
-	items, err := s.List(ctx, u, true)
+	items, err := s.items(ctx, u, open, now)
 	if err != nil {
 		return 0, err
 	}
@@ -322,7 +338,7 @@ func (s *Service) Decide(ctx context.Context, u training.User, id string, d Deci
 		return r, err
 	}
 	o := ds.Officers[r.OfficerID]
-	scope := training.ScopeFor(u, ds)
+	scope := s.scope(u, ds)
 	if !MayDecide(u, r, o, scope) {
 		s.audit(ctx, by, r.OfficerID, training.AuditDenied, "request "+r.ID+" decision refused")
 		if u.Role == training.RoleManager && !scope.Allows(o) {
@@ -455,7 +471,7 @@ func (s *Service) Certificate(ctx context.Context, u training.User, id string, b
 		return training.Certificate{}, err
 	}
 	o := ds.Officers[r.OfficerID]
-	if !u.Role.SeesWholeForce() && !(slices.Contains(r.Deciders, u.Username) && training.ScopeFor(u, ds).Allows(o)) {
+	if !u.Role.SeesWholeForce() && !(slices.Contains(r.Deciders, u.Username) && s.scope(u, ds).Allows(o)) {
 		s.audit(ctx, by, r.OfficerID, training.AuditDenied, "request "+r.ID+" certificate refused")
 		return training.Certificate{}, errNoRequest
 	}
