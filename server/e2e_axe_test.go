@@ -205,56 +205,59 @@ func (e *e2eEnv) checkPage(axe, who, path string) {
 }
 
 // checkHere runs axe-core and the reflow check on the page the browser
-// shows (at width w, opened as path), with its folded parts opened.
+// shows, at width w (already set): for pages that answer a POST (a
+// preview), which checkPage cannot open by address.
 func (e *e2eEnv) checkHere(axe, who, path string, w int64) {
 	e.t.Helper()
-	// Folded parts (the Courses page's editors, the preview's details)
-	// are opened, so that axe checks them too.
-	if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => { d.open = true })`)); err != nil {
-		e.t.Errorf("%s %s at %dpx: opening details: %v", who, path, w, err)
-	}
-	if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
-		e.t.Fatalf("loading axe-core: %v", err)
-	}
-	tags, _ := json.Marshal(axeTags)
-	raw, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		e.t.Errorf("%s %s at %dpx: axe: %v", who, path, w, err)
-		return
-	}
-	var vs []axeViolation
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		e.t.Fatal(err)
-	}
-	for _, v := range vs {
-		var where []string
-		for i, n := range v.Nodes {
-			if i == 3 {
-				where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-				break
-			}
-			where = append(where, fmt.Sprint(n.Target)+" "+clipTo(n.HTML, 120))
+	{
+		// Folded parts (the Courses page's editors, the preview's details)
+		// are opened, so that axe checks them too.
+		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => { d.open = true })`)); err != nil {
+			e.t.Errorf("%s %s at %dpx: opening details: %v", who, path, w, err)
 		}
-		e.t.Errorf("%s %s at %dpx: axe %s (%s): %s — %s", who, path, w, v.ID, v.Impact, v.Help, strings.Join(where, "; "))
-	}
-	if w == 320 {
-		sw, err := chromedp.Run(e.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-		if err == nil && sw > 320 {
-			wide, _ := chromedp.Run(e.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321 && !e.closest('.table-wrap')).slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`))
-			e.t.Errorf("%s %s at 320px: the page is %dpx wide and scrolls sideways (WCAG 1.4.10): %s", who, path, sw, wide)
+		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+			e.t.Fatalf("loading axe-core: %v", err)
 		}
-	}
-	if e.shots != "" {
-		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
-		if err != nil { // a very long page: the first screenful
-			png, err = chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
-		}
-		if err == nil {
-			name := fmt.Sprintf("%s%s-%d.png", who, strings.NewReplacer("/", "_", "?", "_", "=", "-", "&", "_", " ", "+").Replace(path), w)
-			err = os.WriteFile(filepath.Join(e.shots, name), png, 0o644)
-		}
+		tags, _ := json.Marshal(axeTags)
+		raw, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
 		if err != nil {
-			e.t.Errorf("screenshot: %v", err)
+			e.t.Errorf("%s %s at %dpx: axe: %v", who, path, w, err)
+			return
+		}
+		var vs []axeViolation
+		if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+			e.t.Fatal(err)
+		}
+		for _, v := range vs {
+			var where []string
+			for i, n := range v.Nodes {
+				if i == 3 {
+					where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+					break
+				}
+				where = append(where, fmt.Sprint(n.Target)+" "+clipTo(n.HTML, 120))
+			}
+			e.t.Errorf("%s %s at %dpx: axe %s (%s): %s — %s", who, path, w, v.ID, v.Impact, v.Help, strings.Join(where, "; "))
+		}
+		if w == 320 {
+			sw, err := chromedp.Run(e.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			if err == nil && sw > 320 {
+				wide, _ := chromedp.Run(e.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321 && !e.closest('.table-wrap')).slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`))
+				e.t.Errorf("%s %s at 320px: the page is %dpx wide and scrolls sideways (WCAG 1.4.10): %s", who, path, sw, wide)
+			}
+		}
+		if e.shots != "" {
+			png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(100))
+			if err != nil { // a very long page: the first screenful
+				png, err = chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
+			}
+			if err == nil {
+				name := fmt.Sprintf("%s%s-%d.png", who, strings.NewReplacer("/", "_", "?", "_", "=", "-", "&", "_", " ", "+").Replace(path), w)
+				err = os.WriteFile(filepath.Join(e.shots, name), png, 0o644)
+			}
+			if err != nil {
+				e.t.Errorf("screenshot: %v", err)
+			}
 		}
 	}
 }

@@ -60,23 +60,25 @@ func requestRows(e *testEnv) []matrixRow {
 	// Managers outside the person's units and reporting line are told the
 	// request does not exist; mgr-a sees A2 (Alpha) but was not sent the
 	// request, so may not decide it.
-	outsideA2 := map[string]int{"mgr-a": 403, "mgr-none": 404}
-	outsideB1 := map[string]int{"mgr-a": 404, "mgr-line": 404, "mgr-none": 404}
+	// A trainer records registers and decides no requests.
+	outsideA2 := map[string]int{"mgr-a": 403, "mgr-none": 404, "trainer": 403}
+	outsideB1 := map[string]int{"mgr-a": 404, "mgr-line": 404, "mgr-none": 404, "trainer": 403}
+	trainer := map[string]int{"trainer": 403}
 	return []matrixRow{
 		{method: "POST", route: "/me/:token/requests", path: "/me/" + link + "/requests", access: public, ok: 422, body: noDate},
 		// A leaver's link and a broken one: refused, nothing asked.
 		{method: "POST", route: "/me/:token/requests", path: "/me/" + leaver + "/requests", access: public, ok: 403, body: noDate},
 		{method: "POST", route: "/me/:token/requests", path: "/me/not-a-link/requests", access: public, ok: 403, body: noDate},
 
-		{method: "GET", route: "/api/v1/requests", access: anyone, ok: 200},
+		{method: "GET", route: "/api/v1/requests", access: anyone, ok: 200, special: trainer},
 		{method: "POST", route: "/api/v1/requests/:id/decision", path: "/api/v1/requests/" + extension + "/decision", access: anyone, ok: 400,
 			body: jsonOf(map[string]string{"decision": "decline"}), special: outsideA2},
 		{method: "POST", route: "/api/v1/requests/:id/decision", path: "/api/v1/requests/" + claim + "/decision", access: anyone, ok: 400,
 			body: jsonOf(map[string]string{"decision": "decline"}), special: outsideB1},
-		{method: "GET", route: "/requests", access: anyone, ok: 200},
+		{method: "GET", route: "/requests", access: anyone, ok: 200, special: trainer},
 		{method: "POST", route: "/requests/:id/decide", path: "/requests/" + extension + "/decide", access: anyone, ok: 303, body: decline, special: outsideA2},
 		{method: "GET", route: "/requests/:id/certificate", path: "/requests/" + claim + "/certificate", access: anyone, ok: 200, special: outsideB1},
-		{method: "GET", route: "/requests/:id/certificate", path: "/requests/nope/certificate", access: anyone, ok: 404},
+		{method: "GET", route: "/requests/:id/certificate", path: "/requests/nope/certificate", access: anyone, ok: 404, special: trainer},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
@@ -207,6 +208,8 @@ type Server struct {
 	accounts *accounts.Service
 	// requests is officers' requests (internal/requests), over the live store.
 	requests *requests.Service
+	// registers is the classroom registers use case (internal/registers).
+	registers *registers.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -286,6 +289,7 @@ func New(cfg Config) (*Server, error) {
 	s.store = s.live.Store()
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.requests = s.newRequests()
+	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",

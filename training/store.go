@@ -26,6 +26,7 @@ type Store interface {
 	StatementStore
 	OnceStore
 	RequestStore
+	WithdrawStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.
