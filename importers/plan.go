@@ -466,7 +466,9 @@ func (p *planner) longRow(r *row) {
 // (exact) or, with anyDate, any completion of the course.
 func (p *planner) storedCompletion(id, course string, d training.Date, anyDate bool) bool {
 	for _, c := range p.ds.Completions[id] {
-		if c.CourseID == course && (anyDate || (c.Date == d && !c.DateUnknown)) {
+		// A register's record of this completion is taken over by the
+		// file's (training.TakesOver), so it counts as not held yet.
+		if c.CourseID == course && (anyDate || (c.Date == d && !c.DateUnknown && !training.FromRegister(c.Source))) {
 			return true
 		}
 	}

@@ -83,6 +83,11 @@ type Config struct {
 	// BreakGlassUser (an administrator kept for when the provider is down).
 	PasswordLoginOff bool
 	BreakGlassUser   string
+	// AuthCacheTTL is how long a checked session or token is trusted
+	// without reading the store again (0: DefaultAuthCacheTTL; negative:
+	// read it on every request). Changes made through this server apply at
+	// once; ones made through another replica within this time.
+	AuthCacheTTL time.Duration
 }
 
 // Timeouts of the HTTP server. A slow client may hold a connection for at
@@ -180,6 +185,8 @@ type readModel interface {
 	Reload(ctx context.Context) error
 	// Store is the store whose roster writes refresh the model.
 	Store() training.Store
+	// ReadRoster lends the jobs the model's roster (jobs.Roster).
+	ReadRoster(ctx context.Context, fn func(ds *training.Dataset) error) error
 	// Tail follows the change feed until ctx ends.
 	Tail(ctx context.Context)
 	Close()
@@ -189,6 +196,7 @@ type readModel interface {
 type Server struct {
 	cfg     Config
 	store   training.Store
+	auth    *authCache
 	log     *slog.Logger
 	now     func() time.Time
 	echo    *echo.Echo
@@ -246,6 +254,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OneTimePasswordTTL <= 0 {
 		cfg.OneTimePasswordTTL = DefaultOneTimePasswordTTL
 	}
+	if cfg.AuthCacheTTL == 0 {
+		cfg.AuthCacheTTL = DefaultAuthCacheTTL
+	}
 	if cfg.OIDC != nil {
 		o := *cfg.OIDC
 		if err := o.check(cfg.BaseURL); err != nil {
@@ -285,8 +296,10 @@ func New(cfg Config) (*Server, error) {
 				s.log.Info("xapi: waiting statements now match", "statements", n)
 			}
 		}})
-	// Writes through this replica refresh the figures before they return.
-	s.store = s.live.Store()
+	// Writes through this replica refresh the figures before they return,
+	// and drop the credentials they take away from the cache.
+	s.auth = newAuthCache(cfg.AuthCacheTTL)
+	s.store = authStore{Store: s.live.Store(), cache: s.auth}
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.requests = s.newRequests()
 	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
@@ -302,6 +315,17 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// Store is the store as the server writes through it: roster writes
+// refresh the live model, and account writes drop the credentials they
+// take away from the server's cache. Code running inside the server's
+// process (a forwarded CLI command) writes through it too.
+func (s *Server) Store() training.Store { return s.store }
+
+// Roster is the live read model as the jobs read it (jobs.Roster): the
+// jobs plan from the model's roster instead of reading a copy of their
+// own.
+func (s *Server) Roster() jobs.Roster { return s.live }
 
 // Run listens on Config.Addr and serves until ctx is done, then shuts down
 // gracefully: it stops accepting connections and waits for in-flight

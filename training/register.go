@@ -32,6 +32,15 @@ const RegisterIDPrefix = "reg-"
 // by a register (src.File is then the place, src.By the trainer).
 func FromRegister(src Source) bool { return strings.HasPrefix(src.ImportID, RegisterIDPrefix) }
 
+// TakesOver reports whether c, the same completion as held
+// (SameCompletion), replaces held's record instead of being dropped as a
+// repeat: a completion a register recorded is taken over by the same one
+// from any other source (a file, a learning platform, an API post), so
+// that withdrawing the register keeps what that source also says.
+func TakesOver(held, c Completion) bool {
+	return FromRegister(held.Source) && !FromRegister(c.Source)
+}
+
 // RegisterWithdrawDays is how many days after the day a register was
 // saved (Europe/London) it may still be withdrawn.
 const RegisterWithdrawDays = 14

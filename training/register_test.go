@@ -141,3 +141,29 @@ func TestRegisterRecord(t *testing.T) {
 		t.Errorf("a file import read as a register: %v", err)
 	}
 }
+
+// TestTakesOver: the stores' merge and the live model's ApplyChange both
+// let another source's record of a completion replace a register's, and
+// never the other way round.
+func TestTakesOver(t *testing.T) {
+	d := training.NewDate(2026, 11, 20)
+	reg := training.Completion{OfficerID: "A1", CourseID: "cse", Date: d, Source: training.Source{ImportID: training.RegisterIDPrefix + "1"}}
+	file := training.Completion{OfficerID: "A1", CourseID: "cse", Date: d, Source: training.Source{ImportID: "imp-1"}}
+	got, changed := training.MergeCompletions([]training.Completion{reg}, []training.Completion{file})
+	if !changed || len(got) != 1 || got[0].Source.ImportID != "imp-1" {
+		t.Errorf("merge of a file's over a register's: %+v %v", got, changed)
+	}
+	got, changed = training.MergeCompletions([]training.Completion{file}, []training.Completion{reg})
+	if changed || len(got) != 1 || got[0].Source.ImportID != "imp-1" {
+		t.Errorf("merge of a register's over a file's: %+v %v", got, changed)
+	}
+	held := []training.Completion{reg}
+	ds := &training.Dataset{Completions: map[string][]training.Completion{"A1": held}}
+	if touched := training.ApplyChange(ds, training.Change{Revision: 2, Completions: []training.Completion{file}}); len(touched) != 1 ||
+		ds.Completions["A1"][0].Source.ImportID != "imp-1" || held[0].Source.ImportID != reg.Source.ImportID {
+		t.Errorf("ApplyChange: touched %v, now %+v, the old slice %+v", touched, ds.Completions["A1"], held)
+	}
+	if touched := training.ApplyChange(ds, training.Change{Revision: 3, Completions: []training.Completion{reg}}); len(touched) != 0 {
+		t.Errorf("ApplyChange of a register's over a file's touched %v", touched)
+	}
+}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/importers"
 	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
@@ -145,5 +147,52 @@ func TestOnlyRecordersAndNames(t *testing.T) {
 	}
 	if _, err := svc.People(ctx, tina, "Charlie"); !errors.Is(err, training.ErrInvalid) {
 		t.Errorf("unknown unit: %v", err)
+	}
+}
+
+// TestALaterSourceTakesOverARegistersCompletion: a file imported after a
+// register, or a completion posted, that reports the same completion takes
+// it over, so withdrawing the register keeps it; one only the register
+// recorded goes.
+func TestALaterSourceTakesOverARegistersCompletion(t *testing.T) {
+	svc, st, _ := setup(t)
+	ctx := context.Background()
+	in := training.RegisterInput{Course: "CSE", Date: "2026-11-20", Place: "Room 4", IDs: "A1 B1"}
+	r, err := svc.Save(ctx, tina, in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "Officer ID,Name,Unit,CSE recognition\nA1,Name A1,Alpha,20/11/2026\n"
+	rep, err := importers.Run(ctx, st, importers.Source{Name: "lms.csv", R: strings.NewReader(csv), Size: int64(len(csv))},
+		importers.Options{By: "hr", Now: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Completions != 1 {
+		t.Fatalf("the file's completion held by the register: %d recorded, want 1 (taken over)", rep.Summary.Completions)
+	}
+	a1, err := st.Officer(ctx, "A1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a1.Completions) != 1 || a1.Completions[0].Source.ImportID != rep.ImportID {
+		t.Fatalf("A1's completions after the file %+v", a1.Completions)
+	}
+	// Re-importing the same completion changes nothing.
+	again, err := importers.Run(ctx, st, importers.Source{Name: "lms2.csv", R: strings.NewReader(csv + "A2,Name A2,Alpha,\n"), Size: int64(len(csv) + 20)},
+		importers.Options{By: "hr", Now: now.Add(2 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Summary.Completions != 0 {
+		t.Fatalf("a second file with the same completion recorded %d", again.Summary.Completions)
+	}
+	if _, err := svc.Withdraw(ctx, tina, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	a1, _ = st.Officer(ctx, "A1")
+	b1, _ := st.Officer(ctx, "B1")
+	if len(a1.Completions) != 1 || len(b1.Completions) != 0 {
+		t.Fatalf("after withdrawing: A1 %+v (the file's stays), B1 %+v (the register's only goes)", a1.Completions, b1.Completions)
 	}
 }

@@ -41,7 +41,7 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			}
 		}
 		var err error
-		rev, err = logChange(tx, b.Completions, b.Removed)
+		rev, err = s.logChange(tx, b.Completions, b.Removed)
 		return err
 	})
 	return rev, err
@@ -49,8 +49,8 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 
 // logChange bumps the revision and logs the change it makes (the log
 // keeps the last training.ChangeLogSize).
-func logChange(tx *bbolt.Tx, added, removed []training.Completion) (int64, error) {
-	rev, err := bumpRevision(tx)
+func (s *Store) logChange(tx *bbolt.Tx, added, removed []training.Completion) (int64, error) {
+	rev, err := s.bumpRevision(tx)
 	if err != nil {
 		return 0, err
 	}

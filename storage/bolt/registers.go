@@ -31,7 +31,7 @@ func (s *Store) WithdrawImport(ctx context.Context, w training.Withdrawal) (int6
 		if err := putImport(tx, w.Record); err != nil {
 			return err
 		}
-		rev, err = logChange(tx, nil, w.Removed)
+		rev, err = s.logChange(tx, nil, w.Removed)
 		return err
 	})
 	return rev, err

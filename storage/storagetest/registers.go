@@ -12,6 +12,51 @@ var registerTests = []test{
 	{"WithdrawImport", testWithdrawImport},
 	{"WithdrawImportRefused", testWithdrawImportRefused},
 	{"WithdrawImportConcurrent", testWithdrawImportConcurrent},
+	{"RegisterTakenOver", testRegisterTakenOver},
+}
+
+// testRegisterTakenOver: a post, then a file, reporting a completion a
+// register holds take it over (training.TakesOver), and the change feed
+// carries the takeover; withdrawing the register then keeps it, and
+// removes what only the register recorded.
+func testRegisterTakenOver(t *testing.T, s training.Store) {
+	base, err := s.ApplyChanges(ctx(t), sample(0, "imp-1"))
+	check(t, err)
+	reg := register(base, "reg-1", completion("1", tic, "2026-11-20"), completion("2", tic, "2026-11-20"))
+	rev, err := s.ApplyChanges(ctx(t), reg)
+	check(t, err)
+	post := apiBatch("api-1", 1, completion("1", tic, "2026-11-20"))
+	next, err := s.AddCompletions(ctx(t), post)
+	check(t, err)
+	if next == rev {
+		t.Fatal("a post taking over a register's completion did not change the revision")
+	}
+	o, err := s.Officer(ctx(t), "1")
+	check(t, err)
+	var src string
+	day := completion("1", tic, "2026-11-20").Date
+	for _, c := range o.Completions {
+		if c.CourseID == tic && c.Date == day {
+			src = c.Source.ImportID
+		}
+	}
+	equal(t, "source of officer 1's TIC after the post", src, "api-1")
+	rec := reg.Import
+	rec.Outcome = training.OutcomeWithdrawn
+	_, err = s.WithdrawImport(ctx(t), training.Withdrawal{Record: rec, Removed: reg.Completions})
+	check(t, err)
+	ds, err := s.Dataset(ctx(t))
+	check(t, err)
+	count := func(id string) (n int) {
+		for _, c := range ds.Completions[id] {
+			if c.CourseID == tic && c.Date == day {
+				n++
+			}
+		}
+		return n
+	}
+	equal(t, "officer 1's TIC after the withdrawal (the post's)", count("1"), 1)
+	equal(t, "officer 2's TIC after the withdrawal (the register's only)", count("2"), 0)
 }
 
 // testWithdrawImportConcurrent: withdrawals of one register at once
