@@ -117,6 +117,7 @@ func courseForm(c echo.Context, base training.Course, field func(string) string,
 		{"due_soon_days", "soon", "“Due soon” must be a whole number of days, 0 or more.", &base.DueSoonDays},
 		{"renew_within_days", "renew", "“Renew early” must be a whole number of days, 0 or more (0: a renewal always starts a new cycle).", &base.RenewWithinDays},
 		{"escalate_after_days", "escalate", "“Escalate after” must be a whole number of days, 0 or more (0: never escalate).", &base.EscalateAfterDays},
+		{"max_extension_days", "ext", "“Most extra time” must be a whole number of days, 0 or more (0: the default, 60).", &base.MaxExtensionDays},
 	} {
 		v := strings.TrimSpace(c.FormValue(f.name))
 		if v == "" {
@@ -320,6 +321,8 @@ func courseField(field, def string) string {
 		return "renew"
 	case "escalate_after_days":
 		return "escalate"
+	case "max_extension_days":
+		return "ext"
 	}
 	return field
 }

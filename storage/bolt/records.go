@@ -83,6 +83,8 @@ type courseRec struct {
 	ActivityIDs     []string     `json:"activity_ids,omitempty"`
 	// EscalateAfterDays: 0 (never) in records written before it existed.
 	EscalateAfterDays int `json:"escalate_after_days,omitempty"`
+	// MaxExtensionDays bounds officers' requests for more time (0: the default).
+	MaxExtensionDays int `json:"max_extension_days,omitempty"`
 }
 
 // audienceRec and audienceRuleRec are a course's audience on disk.
@@ -136,7 +138,8 @@ func toCourseRec(c training.Course) *courseRec {
 		Deadline: toDateRec(c.Deadline), DueWithinDays: c.DueWithinDays,
 		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired,
 		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience), ActivityIDs: c.ActivityIDs,
-		EscalateAfterDays: c.EscalateAfterDays}
+		EscalateAfterDays: c.EscalateAfterDays,
+		MaxExtensionDays:  c.MaxExtensionDays}
 }
 
 func (r *courseRec) domain() training.Course {
@@ -144,7 +147,8 @@ func (r *courseRec) domain() training.Course {
 		Deadline: r.Deadline.domain(), DueWithinDays: r.DueWithinDays,
 		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
 		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs,
-		EscalateAfterDays: r.EscalateAfterDays}
+		EscalateAfterDays: r.EscalateAfterDays,
+		MaxExtensionDays:  r.MaxExtensionDays}
 }
 
 type summaryRec struct {
