@@ -17,6 +17,9 @@ func TestEscalated(t *testing.T) {
 	// R recorded on 2026-05-01 (moved into the audience): due 2026-07-30.
 	moved := serving
 	moved.RequiredSince = map[string]Date{"c": d("2026-05-01")}
+	// An approved extension to 2026-05-31 moves the due date escalation counts from.
+	extended := serving
+	extended.Extensions = map[string]Extension{"c": {Until: d("2026-05-31"), By: "Sam Sergeant"}}
 	lapsed := []Completion{{OfficerID: "1", CourseID: "c", Date: d("2025-01-15")}} // expires 2026-01-15
 	exempt := []Exemption{{OfficerID: "1", CourseID: "c", From: d("2026-06-01")}}
 	tests := []struct {
@@ -38,6 +41,8 @@ func TestEscalated(t *testing.T) {
 		{"lapsed: day 89", serving, course, lapsed, nil, "2026-04-14", false, 89},
 		{"R moves the due date", moved, course, nil, nil, "2026-10-27", false, 89},
 		{"R moves the due date: day 90", moved, course, nil, nil, "2026-10-28", true, 90},
+		{"extended: day 89 after the extended date", extended, course, nil, nil, "2026-08-28", false, 89},
+		{"extended: day 90 after the extended date", extended, course, nil, nil, "2026-08-29", true, 90},
 		{"exempt people never", serving, course, nil, exempt, "2026-12-01", false, 0},
 		{"leavers never", leaver, course, nil, nil, "2026-12-01", false, 0},
 		{"outside the audience never", serving, onlyStaff, nil, nil, "2026-12-01", false, 0},
