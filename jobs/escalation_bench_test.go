@@ -13,19 +13,8 @@ import (
 // force with CSE escalating after 90 days: compare ns/op of the two in the
 // same run (a ratio, not a time).
 func BenchmarkPlanEscalations(b *testing.B) {
-	cs := benchForce()
-	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{},
-		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
+	ds := benchDataset(benchForce())
 	ds.Courses[0].EscalateAfterDays = 90
-	for _, o := range cs.Officers {
-		ds.Officers[o.ID] = o
-	}
-	for _, c := range cs.Completions {
-		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
-	}
-	for _, e := range cs.Exemptions {
-		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
-	}
 	asOf := training.DateOf(demo.Now())
 	units := map[string]bool{}
 	for _, o := range ds.Officers {
