@@ -98,15 +98,14 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 		}
 	}
 	chain := training.NewLineChain(ds)
-	ids := make([]string, 0, len(ds.Officers))
+	// Find the escalated people first, then sort just them (by name, as
+	// digests list people): sorting the whole roster cost more than the
+	// rest of the step.
+	var people []escalatedPerson
 	for id, o := range ds.Officers {
-		if o.Active() {
-			ids = append(ids, id)
+		if !o.Active() {
+			continue
 		}
-	}
-	sortByName(ds, ids)
-	for _, id := range ids {
-		o := ds.Officers[id]
 		var found []Escalation
 		for _, c := range ds.Courses {
 			if c.EscalateAfterDays <= 0 {
@@ -124,9 +123,19 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 				Name: o.Name, ID: displayID(o), Unit: o.Unit, Manager: manager, Course: c.Title, Status: statusWords(cs.Status),
 				Words: training.DescribeEscalation(cs, asOf), Due: cs.Due.UK(), DaysOverdue: training.DaysOverdue(cs, asOf)}})
 		}
-		if len(found) == 0 {
-			continue
+		if len(found) > 0 {
+			people = append(people, escalatedPerson{id: id, name: o.Name, found: found})
 		}
+	}
+	sort.Slice(people, func(i, j int) bool {
+		a, b := people[i], people[j]
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		return a.id < b.id
+	})
+	for _, p := range people {
+		o, found := ds.Officers[p.id], p.found
 		out.People++
 		if above := chain.ManagerAbove(o); above != "" {
 			m := ds.Officers[above]
@@ -142,6 +151,12 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 		}
 	}
 	return out
+}
+
+// escalatedPerson is one escalated person and their escalations.
+type escalatedPerson struct {
+	id, name string
+	found    []Escalation
 }
 
 // Keys returns every escalation's ledger key, line recipients then unit.
