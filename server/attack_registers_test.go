@@ -100,6 +100,15 @@ func TestAttackWithdrawIDOR(t *testing.T) {
 	if !attackHasCompletion(t, e, "B1", "trauma-informed-communication", training.Date{Year: 2026, Month: 11, Day: 20}) {
 		t.Error("a refused withdrawal took the completion back")
 	}
+	// A trainer's list, API and page, holds none of HR's registers.
+	for _, r := range decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"})) {
+		if r.ID == hrs.ID {
+			t.Errorf("the trainer's list holds HR's register %s", r.ID)
+		}
+	}
+	if rec := e.do(req{method: "GET", path: "/registers", as: "trainer"}); strings.Contains(rec.Body.String(), hrs.ID) || rec.Code != 200 {
+		t.Errorf("the trainer's Registers page: %d, names HR's register: %v", rec.Code, strings.Contains(rec.Body.String(), hrs.ID))
+	}
 	// The page's withdraw button without the form's CSRF token: refused.
 	mine := attackSaveRegister(t, e, "trainer", map[string]any{"course": "TIC", "date": "2026-11-19", "place": "Room 4", "ids": "A1"})
 	if rec := e.do(req{method: "POST", path: "/registers/" + mine.ID + "/withdraw", as: "trainer", noCSRF: true,
@@ -255,6 +264,15 @@ func TestAttackSheetHostile(t *testing.T) {
 	}
 	if cd := rec.Header().Get("Content-Disposition"); cd != `attachment; filename="sign-in-sheet.xlsx"` || rec.Header().Get("X-Evil") != "" {
 		t.Errorf("Content-Disposition %q", cd)
+	}
+	q.Set("place", "<script>alert(1)</script>")
+	if rec := e.do(req{method: "GET", path: "/registers/sheet?" + q.Encode(), as: "trainer"}); rec.Code != 200 || strings.Contains(rec.Body.String(), "<script>alert") {
+		t.Errorf("the printable sheet reflects the place unescaped (%d)", rec.Code)
+	}
+	for _, p := range []string{"/registers/new?unit=%3Cscript%3Ex", "/registers/new?unit=Bravo&course=%22%3E%3Cscript%3Ex"} {
+		if rec := e.do(req{method: "GET", path: p, as: "trainer"}); rec.Code >= 500 || strings.Contains(rec.Body.String(), "<script>x") {
+			t.Errorf("GET %s: %d, reflected: %v", p, rec.Code, strings.Contains(rec.Body.String(), "<script>x"))
+		}
 	}
 	for _, unit := range []string{"Alpha\r\nX: y", "../Bravo", "Nowhere", strings.Repeat("A / ", 5000)} {
 		q.Set("unit", unit)
