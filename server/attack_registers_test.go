@@ -282,3 +282,35 @@ func TestAttackSheetHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackRegistersAfterRetention: the retention job drops the report of
+// every import older than MUSTER_RETAIN_IMPORT_REPORTS_MONTHS (default 24)
+// by setting ImportRecord.Report to nil (jobs/retention.go). A register's
+// report is the register: once one is dropped, the Registers page and API
+// must still answer, for HR and for the trainer who saved it.
+func TestAttackRegistersAfterRetention(t *testing.T) {
+	e := newTestEnv(t)
+	old := attackSaveRegister(t, e, "trainer", map[string]any{"course": "TIC", "date": "2026-11-20", "place": "Room 4", "ids": "B1"})
+	kept := attackSaveRegister(t, e, "trainer", map[string]any{"course": "TIC", "date": "2026-11-21", "place": "Room 5", "ids": "A1"})
+	ctx := context.Background()
+	rec, err := e.st.Import(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Report = nil // what the retention job does (jobs/retention.go)
+	if err := e.st.PutImport(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	for _, as := range []string{"hr", "trainer"} {
+		r := e.do(req{method: "GET", path: "/api/v1/registers", as: as})
+		if r.Code != 200 || !strings.Contains(r.Body.String(), kept.ID) {
+			t.Errorf("%s's register list after retention: %d %.200s", as, r.Code, r.Body)
+		}
+		if r := e.do(req{method: "GET", path: "/registers", as: as}); r.Code != 200 {
+			t.Errorf("%s's Registers page after retention: %d", as, r.Code)
+		}
+	}
+	if r := e.do(req{method: "POST", path: "/api/v1/registers/" + old.ID + "/withdraw", as: "hr"}); r.Code >= 500 {
+		t.Errorf("withdrawing a register whose details were dropped: %d %s", r.Code, r.Body)
+	}
+}

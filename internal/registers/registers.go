@@ -179,6 +179,9 @@ func (s *Service) List(ctx context.Context, by Actor) ([]Entry, error) {
 			continue
 		}
 		r, err := training.RegisterOf(rec)
+		if training.KindOf(err) == training.KindNotFound {
+			continue // its details were dropped by retention
+		}
 		if err != nil {
 			return nil, err
 		}
