@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/training"
+	"github.com/xuri/excelize/v2"
 )
 
 // Attack tests on registers (issue 20 part 1): each states a promise of
@@ -264,6 +266,34 @@ func TestAttackSheetHostile(t *testing.T) {
 	}
 	if cd := rec.Header().Get("Content-Disposition"); cd != `attachment; filename="sign-in-sheet.xlsx"` || rec.Header().Get("X-Evil") != "" {
 		t.Errorf("Content-Disposition %q", cd)
+	}
+	// F1's name is a formula; the place starts with "=": both are text.
+	f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Sign-in sheet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, row := range rows {
+		for j, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if fo, _ := f.GetCellFormula("Sign-in sheet", ref); fo != "" {
+				t.Errorf("cell %s holds a formula %q", ref, fo)
+			}
+			if strings.Contains(v, "HYPERLINK") {
+				found = true
+				if !strings.HasPrefix(v, "'=") {
+					t.Errorf("cell %s: %q not guarded", ref, v)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("F1 (a name that is a formula, Alpha / Team 2) is not on the sheet: the check saw nothing")
 	}
 	q.Set("place", "<script>alert(1)</script>")
 	if rec := e.do(req{method: "GET", path: "/registers/sheet?" + q.Encode(), as: "trainer"}); rec.Code != 200 || strings.Contains(rec.Body.String(), "<script>alert") {
