@@ -168,6 +168,10 @@ type readModel interface {
 	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
 	// Build builds a report once per key and revision.
 	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
+	// List and EachListed are officers lists from the list index, a page
+	// at a time or streamed.
+	List(ctx context.Context, rq live.ListRequest) (*live.ListPage, error)
+	EachListed(ctx context.Context, rq live.ListRequest, begin func([]training.Course) error, row func(training.OfficerStatus) error) (int, error)
 	// Post records completions by group commit and returns the revision.
 	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
 	// PostBatch records an xAPI post (completions, removals, statements)

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -97,16 +98,21 @@ func (lx *listIndex) mark(pos int, os training.OfficerStatus) {
 // in ds (ids not on the roster are no one's row: skipped).
 func (lx *listIndex) apply(ds *training.Dataset, ids []string) {
 	for _, id := range ids {
-		o, ok := ds.Officers[id]
-		if !ok {
-			continue
-		}
-		k := training.ListKeyOf(o)
-		k.ID = id
-		if pos, found := slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare); found {
+		if pos, ok := lx.position(ds, id); ok {
 			lx.mark(pos, lx.evaluate(ds, id))
 		}
 	}
+}
+
+// position is where officer id of ds stands (false: not on the roster).
+func (lx *listIndex) position(ds *training.Dataset, id string) (int, bool) {
+	o, ok := ds.Officers[id]
+	if !ok {
+		return 0, false
+	}
+	k := training.ListKeyOf(o)
+	k.ID = id
+	return slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare)
 }
 
 // after is the first position whose key is after k (k itself need not
@@ -167,13 +173,7 @@ func (lx *listIndex) scopeMask(ds *training.Dataset, sc training.Scope) bitset {
 		}
 	}
 	for id := range sc.Officers {
-		o, ok := ds.Officers[id]
-		if !ok {
-			continue
-		}
-		k := training.ListKeyOf(o)
-		k.ID = id
-		if pos, found := slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare); found {
+		if pos, ok := lx.position(ds, id); ok {
 			b.set(pos)
 		}
 	}
@@ -247,11 +247,15 @@ func (s *selection) prev(p int) int {
 }
 
 // count is the number of selected positions.
-func (s *selection) count() int {
+func (s *selection) count() int { return s.countBefore(math.MaxInt) }
+
+// countBefore is the number of selected positions before p.
+func (s *selection) countBefore(p int) int {
 	n := 0
 	for _, r := range s.ranges {
-		for i := r[0] / 64; i*64 < r[1]; i++ {
-			n += bits.OnesCount64(inRange(s.word(i), i, r[0], r[1]))
+		lo, hi := r[0], min(r[1], p)
+		for i := lo / 64; i*64 < hi; i++ {
+			n += bits.OnesCount64(inRange(s.word(i), i, lo, hi))
 		}
 	}
 	return n

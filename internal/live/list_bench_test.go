@@ -22,18 +22,9 @@ func (s revisionStore) Revision(context.Context) (int64, error) { return s.rev, 
 func benchModel(b *testing.B) (*Model, *training.Dataset) {
 	b.Helper()
 	today := training.DateOf(demo.Now())
-	cs := demo.Force(1, 150000, 2000, today)
-	ds := &training.Dataset{Revision: 1, Courses: training.DefaultCourses(), Officers: map[string]training.Officer{},
-		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
-	for _, o := range cs.Officers {
-		ds.Officers[o.ID] = o
-	}
-	for _, c := range cs.Completions {
-		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
-	}
-	for _, e := range cs.Exemptions {
-		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
-	}
+	// The load tool's force and courses (the store's defaults).
+	ds := demo.Dataset(demo.Force(1, 150000, 2000, today), training.DefaultCourses())
+	ds.Revision = 1
 	m := New(Config{Store: revisionStore{rev: ds.Revision}, Clock: demo.Now})
 	m.ds, m.ix, m.lx = ds, training.NewIndex(ds, today), newListIndex(ds, today)
 	return m, ds

@@ -42,8 +42,9 @@ type ListPage struct {
 	// Courses are the columns of Rows (each row's Courses, in this order).
 	Courses []training.Course
 	Rows    []training.OfficerStatus
-	// Total is the number of officers in the whole list (-1: not counted).
-	Total int
+	// Total is the number of officers in the whole list, and Before the
+	// number before the page's first row (-1: not counted).
+	Total, Before int
 	// Next and Prev are the cursors of the neighbouring pages; nil at an end.
 	Next, Prev *Cursor
 }
@@ -61,7 +62,7 @@ func (m *Model) List(ctx context.Context, rq ListRequest) (*ListPage, error) {
 	m.mu.RLock()
 	if m.ds == nil {
 		m.mu.RUnlock()
-		return &ListPage{AsOf: rq.AsOf, Total: 0, Rows: []training.OfficerStatus{}}, nil
+		return &ListPage{AsOf: rq.AsOf, Rows: []training.OfficerStatus{}}, nil
 	}
 	if m.lx != nil && m.lx.asOf == rq.AsOf {
 		defer m.mu.RUnlock()
@@ -128,7 +129,7 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 		}
 		return -1
 	}
-	page := &ListPage{AsOf: rq.AsOf, Revision: ds.Revision, Courses: lx.courses, Total: -1, Rows: []training.OfficerStatus{}}
+	page := &ListPage{AsOf: rq.AsOf, Revision: ds.Revision, Courses: lx.courses, Total: -1, Before: -1, Rows: []training.OfficerStatus{}}
 	if !rq.NoTotal {
 		if rq.Search == "" {
 			page.Total = sel.count()
@@ -175,6 +176,19 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 		}
 		if first > 0 && found(first-1, true) >= 0 {
 			page.Prev = &Cursor{Key: lx.keys[first], Back: true}
+		}
+	}
+	if !rq.NoTotal {
+		switch {
+		case len(page.Rows) == 0:
+			page.Before = 0
+		case rq.Search == "":
+			page.Before = sel.countBefore(first)
+		default:
+			page.Before = 0
+			for p := found(0, false); p >= 0 && p < first; p = found(p+1, false) {
+				page.Before++
+			}
 		}
 	}
 	return page, nil
@@ -226,6 +240,7 @@ func (m *Model) listSnapshot(rq ListRequest) (*ListPage, error) {
 		to = min(from+rq.Limit, len(list))
 	}
 	page.Rows = slices.Clone(list[from:to])
+	page.Before = from
 	if to < len(list) && to > from {
 		page.Next = &Cursor{Key: key(to - 1)}
 	}
@@ -239,32 +254,37 @@ func (m *Model) listSnapshot(rq ListRequest) (*ListPage, error) {
 // (under its read lock), before writing them out without it.
 const exportChunk = 500
 
-// EachListed calls fn for every officer of the list rq asks for, in list
-// order, from rq.Cursor on (rq.Limit and rq.Offset are ignored), a chunk
-// at a time: memory holds one chunk, not the list, and the model is
-// locked for one chunk at a time, never while fn writes. It returns the
-// courses of the rows' columns (those of the first chunk), or a conflict
-// if the courses change before the end.
-func (m *Model) EachListed(ctx context.Context, rq ListRequest, fn func(courses []training.Course, os training.OfficerStatus) error) error {
+// EachListed calls begin with the courses of the rows' columns, then row
+// for every officer of the list rq asks for, in list order, from
+// rq.Cursor on (rq.Limit and rq.Offset are ignored), a chunk at a time:
+// memory holds one chunk, not the list, and the model is locked for one
+// chunk at a time, never while row writes. If the courses change before
+// the end, it stops with a conflict. It returns how many rows it gave.
+func (m *Model) EachListed(ctx context.Context, rq ListRequest, begin func(courses []training.Course) error, row func(os training.OfficerStatus) error) (int, error) {
 	rq.Limit, rq.Offset, rq.NoTotal = exportChunk, 0, true
 	var courses []training.Course
+	n := 0
 	for {
 		page, err := m.List(ctx, rq)
 		if err != nil {
-			return err
+			return n, err
 		}
 		if courses == nil {
 			courses = page.Courses
+			if err := begin(courses); err != nil {
+				return n, err
+			}
 		} else if !slices.EqualFunc(courses, page.Courses, func(a, b training.Course) bool { return a.ID == b.ID }) {
-			return training.Conflictf("the courses changed during the export; download it again")
+			return n, training.Conflictf("the courses changed during the export; download it again")
 		}
 		for _, os := range page.Rows {
-			if err := fn(courses, os); err != nil {
-				return err
+			if err := row(os); err != nil {
+				return n, err
 			}
+			n++
 		}
 		if page.Next == nil || ctx.Err() != nil {
-			return ctx.Err()
+			return n, ctx.Err()
 		}
 		rq.Cursor = page.Next
 	}

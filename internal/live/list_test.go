@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/muster-police/muster/internal/reports"
-	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 )
 
@@ -27,19 +24,8 @@ var listUnits = []string{"A", "A / B", "A / B C", "A / B!", "A / B / X", "A / B 
 // completions of various ages, so that every status occurs.
 func listStore(t testing.TB, n int) training.Store {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "muster.db"), bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, rev := coursesStore(t)
 	ctx := context.Background()
-	if err := st.PutCourses(ctx, training.DefaultCourses()); err != nil {
-		t.Fatal(err)
-	}
-	rev, err := st.Revision(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	names := []string{"Ann Smith", "Bob Jones", "Cat Smith", "Dan Brown", "Eve Stone", "Fay Smithson"}
 	cs := training.ChangeSet{BaseRevision: rev, Import: training.ImportRecord{ID: "seed", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}
@@ -171,6 +157,12 @@ func TestListPagesWhilePosting(t *testing.T) {
 				want := naive(ds, tc.f, tc.search)
 				if page.Total != len(want) {
 					t.Errorf("%s step %d: total %d, naive %d", name, step, page.Total, len(want))
+				}
+				if len(page.Rows) > 0 {
+					before := slices.IndexFunc(want, func(os training.OfficerStatus) bool { return os.Officer.ID == page.Rows[0].Officer.ID })
+					if page.Before != before {
+						t.Errorf("%s step %d: %d before the page, naive %d", name, step, page.Before, before)
+					}
 				}
 				in := map[string]training.OfficerStatus{}
 				for _, os := range want {
@@ -421,10 +413,7 @@ func TestListOtherDate(t *testing.T) {
 	}
 	asOf := training.DateOf(testNow).AddDays(-400)
 	f := training.OfficerFilter{Course: "cse-recognition", Status: training.StatusCompliant}
-	var want []training.OfficerStatus
-	for _, os := range training.ListOfficers(ds, asOf, training.OfficerFilter{Course: f.Course, Status: f.Status, Scope: training.Scope{All: true}}) {
-		want = append(want, os)
-	}
+	want := training.ListOfficers(ds, asOf, training.OfficerFilter{Course: f.Course, Status: f.Status, Scope: training.Scope{All: true}})
 	var got []training.OfficerStatus
 	rq := ListRequest{User: training.User{Role: training.RoleAdmin}, Filter: f, AsOf: asOf, Limit: 9}
 	for {
@@ -453,8 +442,15 @@ func TestEachListed(t *testing.T) {
 	p := &poster{m: m, rng: rand.New(rand.NewPCG(5, 6)), ids: []string{"P0001", "P0002", "P0005"}}
 	var last *training.ListKey
 	n := 0
-	err := m.EachListed(ctx, ListRequest{User: training.User{Role: training.RoleHR}, AsOf: training.DateOf(testNow)},
-		func(courses []training.Course, os training.OfficerStatus) error {
+	began := 0
+	rows, err := m.EachListed(ctx, ListRequest{User: training.User{Role: training.RoleHR}, AsOf: training.DateOf(testNow)},
+		func(courses []training.Course) error {
+			if began++; len(courses) != 2 || n > 0 {
+				t.Errorf("begin with %d courses after %d rows", len(courses), n)
+			}
+			return nil
+		},
+		func(os training.OfficerStatus) error {
 			k := training.ListKeyOf(os.Officer)
 			if last != nil && k.Compare(*last) <= 0 {
 				t.Fatalf("%v after %v", k, *last)
@@ -469,7 +465,7 @@ func TestEachListed(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds, _ := st.Dataset(ctx)
-	if want := len(naive(ds, training.OfficerFilter{Scope: training.Scope{All: true}}, "")); n != want {
-		t.Fatalf("%d rows, want %d", n, want)
+	if want := len(naive(ds, training.OfficerFilter{Scope: training.Scope{All: true}}, "")); n != want || rows != n || began != 1 {
+		t.Fatalf("%d rows (%d counted, begun %d times), want %d", n, rows, began, want)
 	}
 }
