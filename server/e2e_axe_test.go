@@ -195,6 +195,11 @@ func (e *e2eEnv) checkPage(axe, who, path string) {
 			e.t.Errorf("%s %s at %dpx: %v", who, path, w, err)
 			continue
 		}
+		// Folded parts (the Courses page's editors, the preview's details)
+		// are opened, so that axe checks them too.
+		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => { d.open = true })`)); err != nil {
+			e.t.Errorf("%s %s at %dpx: opening details: %v", who, path, w, err)
+		}
 		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
 			e.t.Fatalf("loading axe-core: %v", err)
 		}

@@ -74,9 +74,9 @@ func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt,
 		return nil, fmt.Errorf("preview file: %w", err)
 	}
 	now := s.now()
-	err = s.store.PutUpload(ctx, training.Upload{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
+	err = s.store.PutPreview(ctx, training.Preview{ID: rep.ImportID, FileName: name, By: by, Full: opts.Full,
 		Strict: opts.Strict, Confirmed: opts.Confirmed, Sheet: opts.Sheet, Data: data, Report: report,
-		Created: now, Expires: now.Add(previewTTL)}, training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
+		Created: now, Expires: now.Add(previewTTL)}, training.PreviewQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes})
 	if err != nil {
 		return nil, fmt.Errorf("keep preview: %w", err)
 	}
@@ -145,9 +145,9 @@ func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, o
 	if err != nil {
 		return nil, readErr
 	}
-	if err := s.store.PutUpload(ctx, training.Upload{ID: failed.ImportID, FileName: name, By: by, Full: opts.Full,
+	if err := s.store.PutPreview(ctx, training.Preview{ID: failed.ImportID, FileName: name, By: by, Full: opts.Full,
 		Strict: opts.Strict, Sheet: opts.Sheet, Data: data, Report: report, Created: now, Expires: now.Add(previewTTL)},
-		training.UploadQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes}); err != nil {
+		training.PreviewQuota{PerUser: s.cfg.Limits.PreviewBytesPerUser, Total: s.cfg.Limits.PreviewBytes}); err != nil {
 		s.log.Warn("keeping a file that could not be read", "err", err)
 		return nil, readErr
 	}
@@ -160,7 +160,7 @@ func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
 	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
 		return false
 	}
-	_, err := s.store.Upload(ctx, rep.ImportID, s.now())
+	_, err := s.store.Preview(ctx, rep.ImportID, s.now())
 	return err == nil
 }
 
@@ -192,7 +192,7 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 		return rep, err
 	}
 	if rep.Outcome != training.OutcomeRefused {
-		if err := s.store.DeleteUpload(ctx, id); err != nil {
+		if err := s.store.DeletePreview(ctx, id); err != nil {
 			// Applied already; the kept file expires on its own.
 			s.log.Warn("removing a confirmed preview", "id", id, "err", err)
 		}
@@ -203,8 +203,8 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 // takePreview is a kept preview that who may decide on, with an import
 // slot taken for its size (release it when done): the first steps of a
 // confirm and of a re-read.
-func (s *Server) takePreview(ctx context.Context, who training.User, id string) (training.Upload, func(), error) {
-	u, err := s.store.Upload(ctx, id, s.now())
+func (s *Server) takePreview(ctx context.Context, who training.User, id string) (training.Preview, func(), error) {
+	u, err := s.store.Preview(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return u, nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
 	}
@@ -242,13 +242,13 @@ func (s *Server) previewAgain(ctx context.Context, who training.User, id string,
 		if rep != nil && rep.ImportID != id && s.keptFailure(ctx, rep) {
 			// The failed reading replaced this preview: no Confirm remains
 			// for a reading that is not on screen.
-			if derr := s.store.DeleteUpload(ctx, id); derr != nil {
+			if derr := s.store.DeletePreview(ctx, id); derr != nil {
 				s.log.Warn("removing a replaced preview", "id", id, "err", derr)
 			}
 		}
 		return rep, err
 	}
-	if err := s.store.DeleteUpload(ctx, id); err != nil {
+	if err := s.store.DeletePreview(ctx, id); err != nil {
 		s.log.Warn("removing a replaced preview", "id", id, "err", err)
 	}
 	return rep, nil
@@ -258,7 +258,7 @@ func (s *Server) previewAgain(ctx context.Context, who training.User, id string,
 // admin anyone's (training.CheckPreviewDecision); audited. A preview
 // already gone is not an error.
 func (s *Server) cancelImport(ctx context.Context, who training.User, requestID, id string) error {
-	u, err := s.store.Upload(ctx, id, s.now())
+	u, err := s.store.Preview(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil
 	}
@@ -269,7 +269,7 @@ func (s *Server) cancelImport(ctx context.Context, who training.User, requestID,
 		s.auditAs(ctx, who.Username, requestID, training.AuditPreviewCanceled, training.TargetImport, id, training.AuditDenied, "")
 		return err
 	}
-	if err := s.store.DeleteUpload(ctx, id); err != nil {
+	if err := s.store.DeletePreview(ctx, id); err != nil {
 		return err
 	}
 	detail := ""
@@ -303,7 +303,7 @@ func (s *Server) importReport(ctx context.Context, id string) (*importers.Report
 // keptPreview returns the report of a dry run still waiting for a
 // decision; ErrNotFound once it was used, cancelled or has expired.
 func (s *Server) keptPreview(ctx context.Context, id string) (*importers.Report, error) {
-	u, err := s.store.Upload(ctx, id, s.now())
+	u, err := s.store.Preview(ctx, id, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,10 @@ func TestPagesAudienceEditor(t *testing.T) {
 	if !strings.Contains(page, `name="inc-0-unit"`) || !strings.Contains(page, "It covers") {
 		t.Fatal("the Courses page has no audience editor")
 	}
+	// The editors start folded, each course summed up by who must do it.
+	if n := strings.Count(page, `<details class="course-edit" open>`); n != 0 || !strings.Contains(page, "Who must do it: everyone") {
+		t.Fatalf("the Courses page opens %d editors, or has no summary line", n)
+	}
 	form := url.Values{"title": {"CSE recognition"}, "deadline": {"2026-03-31"}, "due_within_days": {"90"}, "valid_for_months": {"36"},
 		"due_soon_days": {"30"}, "aliases": {"CSE awareness"}, "inc-0-row": {"1"}, "inc-0-unit": {unit}, "exc-0-row": {"1"}}
 
@@ -56,12 +60,17 @@ func TestPagesAudienceEditor(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, "What this change does") || !strings.Contains(body, "would stop being required") || !strings.Contains(body, `name="confirm"`) {
 		t.Fatalf("preview: %d\n%.2000s", status, body)
 	}
+	// The course previewed is the one editor open, so that its preview
+	// and confirmation box show.
+	if n := strings.Count(body, `<details class="course-edit" open>`); n != 1 || strings.Index(body, `<details class="course-edit" open>`) < strings.Index(body, `id="h-cse-recognition"`) {
+		t.Fatalf("the preview opens %d editors, or not CSE recognition's", n)
+	}
 	if cs, _ := f.store.Courses(context.Background()); !cs[0].Audience.IsZero() {
 		t.Fatal("the preview saved the audience")
 	}
 
 	status, _, body = c.post("/courses/cse-recognition", form)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm-cse-recognition"`) {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm-cse-recognition"`) || strings.Count(body, `<details class="course-edit" open>`) != 1 {
 		t.Fatalf("unconfirmed change: %d\n%.2000s", status, body)
 	}
 	form.Set("confirm", "true")

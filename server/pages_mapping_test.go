@@ -64,7 +64,7 @@ func TestPagesColumnMapping(t *testing.T) {
 	if err != nil || len(ms) != 1 || ms[0].Name != "Extract" || len(ms[0].Rules) != 3 {
 		t.Fatalf("saved mappings %+v %v", ms, err)
 	}
-	if _, err := f.store.Upload(context.Background(), id, webNow); err == nil {
+	if _, err := f.store.Preview(context.Background(), id, webNow); err == nil {
 		t.Error("the replaced preview is still kept")
 	}
 	newID := strings.TrimPrefix(loc, "/upload/")

@@ -133,7 +133,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 		// Whose it is, from the kept upload (a failed reading's report
 		// may not say).
 		by := rep.By
-		if up, err := p.store.Upload(c.Request().Context(), rep.ImportID, p.now()); err == nil {
+		if up, err := p.store.Preview(c.Request().Context(), rep.ImportID, p.now()); err == nil {
 			by = up.By
 		}
 		u, _ := currentUser(c)

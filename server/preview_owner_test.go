@@ -56,7 +56,7 @@ func TestPreviewBoundToUploader(t *testing.T) {
 		if rec.Code != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, rec.Code, tc.want)
 		}
-		if _, err := e.st.Upload(t.Context(), id, testNow); err != nil {
+		if _, err := e.st.Preview(t.Context(), id, testNow); err != nil {
 			t.Fatalf("%s: the preview is gone: %v", tc.name, err)
 		}
 	}
@@ -75,7 +75,7 @@ func TestPreviewBoundToUploader(t *testing.T) {
 	if rec := e.do(req{method: "POST", path: "/upload/" + id + "/cancel", as: "admin"}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("an admin cancels: %d", rec.Code)
 	}
-	if _, err := e.st.Upload(t.Context(), id, testNow); err == nil {
+	if _, err := e.st.Preview(t.Context(), id, testNow); err == nil {
 		t.Fatal("the preview is still kept after the admin cancelled it")
 	}
 	page, err := e.st.Audit(t.Context(), training.AuditQuery{Action: training.AuditPreviewCanceled, Actor: "admin"})

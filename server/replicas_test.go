@@ -104,7 +104,7 @@ func testPreviewAcrossReplicas(t *testing.T, st training.Store) {
 	if rec := a.do(req{method: "POST", path: "/api/v1/imports/" + preview.ImportID + "/confirm", as: "hr"}); rec.Code != 404 {
 		t.Fatalf("second confirm on A: %d", rec.Code)
 	}
-	if _, err := st.Upload(context.Background(), preview.ImportID, testNow); err == nil {
+	if _, err := st.Preview(context.Background(), preview.ImportID, testNow); err == nil {
 		t.Fatal("the confirmed upload is still kept")
 	}
 }

@@ -259,6 +259,21 @@ var webFuncs = template.FuncMap{
 	"courseFields": func(errs formErrors, v *coursesView, suffix string, c training.Course) courseFieldsView {
 		return courseFieldsView{Errors: errs, View: v, C: c, suffix: suffix}
 	},
+	// courseOpen says whether the editor of course id ("" for the new
+	// course) starts open: when the page shows its errors or its change
+	// preview. The others start closed, so that the page lists the courses
+	// instead of every field of every course.
+	"courseOpen": func(errs formErrors, v *coursesView, id string) bool {
+		if p := v.Preview; p != nil && ((id == "" && p.Old == nil) || (id != "" && p.Old != nil && p.Course.ID == id)) {
+			return true
+		}
+		for _, e := range errs {
+			if (id == "" && strings.HasPrefix(e.Field, "new-")) || (id != "" && strings.HasSuffix(e.Field, "-"+id)) {
+				return true
+			}
+		}
+		return false
+	},
 	// audienceFor is the "audience" template's argument for the form of
 	// course id ("" for the new course), with the page's errors.
 	"audienceFor": func(errs formErrors, v *coursesView, id string) map[string]any {

@@ -19,7 +19,7 @@ type Store interface {
 	AccountStore
 	MailStore
 	JobStore
-	UploadStore
+	PreviewStore
 	MappingStore
 	AuditStore
 	RetentionStore
@@ -83,29 +83,30 @@ type StatementStore interface {
 	WaitingStatements(ctx context.Context, limit int) ([]Statement, error)
 }
 
-// UploadStore keeps the file of a dry-run upload until it is confirmed,
-// cancelled or expires, so that any replica can confirm what another
+// PreviewStore keeps a preview (the file of a dry run, with its report)
+// until it is confirmed, cancelled or expires, so that any replica can confirm what another
 // one previewed.
-type UploadStore interface {
-	// PutUpload stores (or replaces) an upload unless that would take the
-	// kept uploads over q: then nothing is stored, and the error is
-	// ErrQuota when u.By's own uploads would pass q.PerUser, ErrBusy when
-	// all of them would pass q.Total. Uploads that expired at u.Created
-	// are removed first and count for nothing; a replaced upload's old
+type PreviewStore interface {
+	// PutPreview stores (or replaces) a preview unless that would take the
+	// kept previews over q: then nothing is stored, and the error is
+	// ErrQuota when u.By's own previews would pass q.PerUser, ErrBusy when
+	// all of them would pass q.Total. Previews that expired at u.Created
+	// are removed first and count for nothing; a replaced preview's old
 	// size does not count either. The check and the write are atomic
 	// across replicas.
-	PutUpload(ctx context.Context, u Upload, q UploadQuota) error
-	// Upload returns an upload that has not expired at now; ErrNotFound
+	PutPreview(ctx context.Context, u Preview, q PreviewQuota) error
+	// Preview returns a preview that has not expired at now; ErrNotFound
 	// when it is missing or expired (an expired one is removed).
-	Upload(ctx context.Context, id string, now time.Time) (Upload, error)
-	// DeleteUpload removes an upload; deleting a missing one is not an
+	Preview(ctx context.Context, id string, now time.Time) (Preview, error)
+	// DeletePreview removes a preview; deleting a missing one is not an
 	// error (cancelling twice is fine).
-	DeleteUpload(ctx context.Context, id string) error
+	DeletePreview(ctx context.Context, id string) error
 }
 
-// Upload is a previewed file waiting to be confirmed, with the choices it
+// Preview is a dry run kept for a decision: the uploaded file waiting to
+// be confirmed, with the choices it
 // was previewed with, so that confirming applies exactly that file.
-type Upload struct {
+type Preview struct {
 	ID       string // the preview's import ID
 	FileName string
 	By       string // who uploaded it
@@ -118,18 +119,18 @@ type Upload struct {
 	Created, Expires        time.Time
 }
 
-// UploadQuota bounds kept uploads by their Size: per user and in total
+// PreviewQuota bounds kept previews by their Size: per user and in total
 // (zero: no bound).
-type UploadQuota struct {
+type PreviewQuota struct {
 	PerUser, Total int64
 }
 
-// Size is what an upload counts against a quota: its file and report.
-func (u Upload) Size() int64 { return int64(len(u.Data) + len(u.Report)) }
+// Size is what a preview counts against a quota: its file and report.
+func (u Preview) Size() int64 { return int64(len(u.Data) + len(u.Report)) }
 
-// CheckUploadQuota is the quota rule both backends apply: mine and all
+// CheckPreviewQuota is the quota rule both backends apply: mine and all
 // are the sizes already kept (by u.By, by everyone) without u's own.
-func CheckUploadQuota(u Upload, q UploadQuota, mine, all int64) error {
+func CheckPreviewQuota(u Preview, q PreviewQuota, mine, all int64) error {
 	if q.PerUser > 0 && mine+u.Size() > q.PerUser {
 		return OverQuotaf("your previews waiting for a decision take %d MB and this one %d MB, more than the %d MB one user may keep; confirm or cancel one first", mb(mine), mb(u.Size()), mb(q.PerUser))
 	}

@@ -82,7 +82,7 @@ var (
 	bJobRuns            = []byte("jobruns")
 	bJobRunsByStart     = []byte("ix-jobruns-started") // started|id -> job name
 	bSettings           = []byte("settings")
-	bUploads            = []byte("uploads")                 // id -> kept dry-run upload
+	bPreviews           = []byte("uploads")                 // id -> kept dry-run upload
 	bMappings           = []byte("mappings")                // name -> saved column mapping
 	bChanges            = []byte("changes")                 // revision (8 bytes) -> logged change
 	bAudit              = []byte("audit")                   // training.AuditKey -> event
@@ -96,7 +96,7 @@ var (
 	allBuckets = [][]byte{bMeta, bOfficers, bCompletions, bExemptions, bCourses,
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
-		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bUploads, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
+		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bPreviews, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
 		bStatements, bStatementsWaiting, bStatementsVoidedBy}
 
 	keyRevision = []byte("revision")

@@ -11,10 +11,10 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// uploadRec is everything of an upload but its bytes. On disk an upload
+// previewRec is everything of a preview but its bytes. On disk a preview
 // is uvarint(len(record JSON)), the record JSON, then the file as is, so
 // that a large file is neither base64-encoded nor parsed when sweeping.
-type uploadRec struct {
+type previewRec struct {
 	V         int       `json:"v"`
 	ID        string    `json:"id"`
 	FileName  string    `json:"file_name"`
@@ -28,10 +28,10 @@ type uploadRec struct {
 	Expires   time.Time `json:"expires"`
 }
 
-func (r *uploadRec) version() int { return r.V }
+func (r *previewRec) version() int { return r.V }
 
-func encodeUpload(u training.Upload) []byte {
-	meta := encodeJSON(&uploadRec{V: recordV1, ID: u.ID, FileName: u.FileName, By: u.By, Full: u.Full,
+func encodePreview(u training.Preview) []byte {
+	meta := encodeJSON(&previewRec{V: recordV1, ID: u.ID, FileName: u.FileName, By: u.By, Full: u.Full,
 		Strict: u.Strict, Confirmed: u.Confirmed, Sheet: u.Sheet, Report: u.Report,
 		Created: u.Created.UTC(), Expires: u.Expires.UTC()})
 	b := make([]byte, 0, binary.MaxVarintLen64+len(meta)+len(u.Data))
@@ -40,39 +40,39 @@ func encodeUpload(u training.Upload) []byte {
 	return append(b, u.Data...)
 }
 
-// decodeUploadRec reads the record of a stored upload and returns it
+// decodePreviewRec reads the record of a stored preview and returns it
 // with the file's bytes (still inside the transaction's memory).
-func decodeUploadRec(v []byte) (uploadRec, []byte, error) {
-	var r uploadRec
+func decodePreviewRec(v []byte) (previewRec, []byte, error) {
+	var r previewRec
 	n, k := binary.Uvarint(v)
 	if k <= 0 || uint64(len(v)-k) < n {
-		return r, nil, fmt.Errorf("decode upload: damaged record")
+		return r, nil, fmt.Errorf("decode preview: damaged record")
 	}
-	if err := decodeJSON(v[k:k+int(n)], &r, "upload"); err != nil {
+	if err := decodeJSON(v[k:k+int(n)], &r, "preview"); err != nil {
 		return r, nil, err
 	}
 	return r, v[k+int(n):], nil
 }
 
-// PutUpload stores an upload within q and removes those expired at
+// PutPreview stores a preview within q and removes those expired at
 // u.Created, in one write transaction. The record's size is what the bolt
 // file holds for it (a file that never shrinks: the quota bounds it).
-func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.UploadQuota) error {
+func (s *Store) PutPreview(ctx context.Context, u training.Preview, q training.PreviewQuota) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if u.ID == "" {
-		return training.Invalidf("an upload needs an ID")
+		return training.Invalidf("a preview needs an ID")
 	}
 	return s.update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bUploads)
+		b := tx.Bucket(bPreviews)
 		var expired [][]byte
 		var mine, all int64
 		err := b.ForEach(func(k, v []byte) error {
-			r, data, err := decodeUploadRec(v)
+			r, data, err := decodePreviewRec(v)
 			switch {
 			case err != nil || !u.Created.Before(r.Expires):
-				// A damaged upload is only a lost preview: sweep it too.
+				// A damaged preview is only a lost preview: sweep it too.
 				expired = append(expired, k)
 			case r.ID != u.ID:
 				size := int64(len(data) + len(r.Report))
@@ -91,50 +91,50 @@ func (s *Store) PutUpload(ctx context.Context, u training.Upload, q training.Upl
 				return err
 			}
 		}
-		if err := training.CheckUploadQuota(u, q, mine, all); err != nil {
+		if err := training.CheckPreviewQuota(u, q, mine, all); err != nil {
 			return err
 		}
-		return b.Put([]byte(u.ID), encodeUpload(u))
+		return b.Put([]byte(u.ID), encodePreview(u))
 	})
 }
 
-// Upload returns an upload that has not expired at now, removing it if it has.
-func (s *Store) Upload(ctx context.Context, id string, now time.Time) (training.Upload, error) {
+// Preview returns a preview that has not expired at now, removing it if it has.
+func (s *Store) Preview(ctx context.Context, id string, now time.Time) (training.Preview, error) {
 	if err := ctx.Err(); err != nil {
-		return training.Upload{}, err
+		return training.Preview{}, err
 	}
-	var u training.Upload
+	var u training.Preview
 	expired := false
 	err := s.view(func(tx *bbolt.Tx) error {
-		v := tx.Bucket(bUploads).Get([]byte(id))
+		v := tx.Bucket(bPreviews).Get([]byte(id))
 		if v == nil {
-			return notFound("upload")
+			return notFound("preview")
 		}
-		r, data, err := decodeUploadRec(v)
+		r, data, err := decodePreviewRec(v)
 		if err != nil {
 			return err
 		}
 		if !now.Before(r.Expires) {
 			expired = true
-			return notFound("upload expired")
+			return notFound("preview expired")
 		}
-		u = training.Upload{ID: r.ID, FileName: r.FileName, By: r.By, Full: r.Full, Strict: r.Strict,
+		u = training.Preview{ID: r.ID, FileName: r.FileName, By: r.By, Full: r.Full, Strict: r.Strict,
 			Confirmed: r.Confirmed, Sheet: r.Sheet, Report: r.Report,
 			Data: append([]byte{}, data...), Created: r.Created.UTC(), Expires: r.Expires.UTC()}
 		return nil
 	})
 	if expired {
-		if derr := s.DeleteUpload(ctx, id); derr != nil {
-			s.log.Warn("removing an expired upload", "id", id, "err", derr)
+		if derr := s.DeletePreview(ctx, id); derr != nil {
+			s.log.Warn("removing an expired preview", "id", id, "err", derr)
 		}
 	}
 	return u, err
 }
 
-// DeleteUpload removes an upload; a missing one is not an error.
-func (s *Store) DeleteUpload(ctx context.Context, id string) error {
+// DeletePreview removes a preview; a missing one is not an error.
+func (s *Store) DeletePreview(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.update(func(tx *bbolt.Tx) error { return tx.Bucket(bUploads).Delete([]byte(id)) })
+	return s.update(func(tx *bbolt.Tx) error { return tx.Bucket(bPreviews).Delete([]byte(id)) })
 }
