@@ -129,7 +129,8 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 		}
 		return -1
 	}
-	page := &ListPage{AsOf: rq.AsOf, Revision: ds.Revision, Courses: lx.courses, Total: -1, Before: -1, Rows: []training.OfficerStatus{}}
+	page := &ListPage{AsOf: rq.AsOf, Revision: ds.Revision, Courses: lx.courses, Total: -1, Before: -1,
+		Rows: make([]training.OfficerStatus, 0, min(rq.Limit, exportChunk))}
 	if !rq.NoTotal {
 		if rq.Search == "" {
 			page.Total = sel.count()
