@@ -343,3 +343,48 @@ func TestOfficersPagePager(t *testing.T) {
 		t.Fatalf("previous of the last page")
 	}
 }
+
+// TestOfficersResponseWithRows: the officers page made from the rows'
+// kept JSON is byte for byte what encoding the response writes, and the
+// API's answer is the same with ?pretty (encoded whole) as without.
+func TestOfficersResponseWithRows(t *testing.T) {
+	e := newTestEnv(t)
+	ds, err := e.st.Dataset(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := training.ListOfficers(ds, training.DateOf(testNow), training.OfficerFilter{Scope: training.Scope{All: true}})
+	for _, n := range []int{0, 1, len(list)} {
+		resp := officersResponse{AsOf: training.DateOf(testNow), Total: 7, Limit: 3, Officers: list[:n], NextCursor: "abc_-", PrevCursor: "x"}
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(resp); err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]byte
+		for _, os := range list[:n] {
+			b, _ := json.Marshal(os)
+			rows = append(rows, b)
+		}
+		got, err := withRows(resp, rows)
+		if err != nil || string(got) != want.String() {
+			t.Errorf("%d rows: %v\n%s\nwant\n%s", n, err, got, want.String())
+		}
+	}
+	var plain, pretty map[string]any
+	for q, v := range map[string]*map[string]any{"limit=3&status=overdue": &plain, "limit=3&status=overdue&pretty": &pretty} {
+		rec := e.do(req{method: "GET", path: "/api/v1/officers?" + q, as: "hr"})
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" {
+			t.Fatalf("%s: %d %v", q, rec.Code, rec.Header())
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+			t.Fatal(err)
+		}
+		if (*v)["next_cursor"] == nil {
+			t.Fatalf("%s: no next cursor in %s", q, rec.Body)
+		}
+		delete(*v, "next_cursor") // sealed afresh each time
+	}
+	if fmt.Sprint(plain) != fmt.Sprint(pretty) {
+		t.Errorf("without ?pretty\n%v\nwith\n%v", plain, pretty)
+	}
+}

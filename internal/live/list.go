@@ -1,10 +1,12 @@
 package live
 
 import (
+	"encoding/json"
 	"math"
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/muster-police/muster/training"
 )
@@ -32,7 +34,19 @@ type listIndex struct {
 	course  [][]bitset         // [course][status slot]
 	any     []bitset           // [status slot]: on any course
 	leavers bitset
+
+	// rowJSON is each position's row as the API encodes it, kept once
+	// made (half of a list request's time was encoding 100 rows), and
+	// dropped when the officer is evaluated again; jsonBytes counts what
+	// is kept, up to maxRowJSON. Filled under the read lock (hence
+	// atomic), emptied under the write lock.
+	rowJSON   []atomic.Pointer[[]byte]
+	jsonBytes atomic.Int64
 }
+
+// maxRowJSON bounds the memory of kept rows (about 20,000 rows of two
+// courses): the pages people read, not a walk over the force.
+const maxRowJSON = 16 << 20
 
 // listStatuses are the statuses the index keeps a set for (slots).
 var listStatuses = append(slices.Clone(training.Statuses), training.StatusNotRequired)
@@ -69,7 +83,23 @@ func newListIndex(ds *training.Dataset, asOf training.Date) *listIndex {
 		}
 		lx.mark(pos, lx.evaluate(ds, k.ID))
 	}
+	lx.rowJSON = make([]atomic.Pointer[[]byte], n)
 	return lx
+}
+
+// rowJSONAt is os's JSON at position pos, made and kept once.
+func (lx *listIndex) rowJSONAt(pos int, os training.OfficerStatus) ([]byte, error) {
+	if b := lx.rowJSON[pos].Load(); b != nil {
+		return *b, nil
+	}
+	b, err := json.Marshal(os)
+	if err != nil {
+		return nil, err
+	}
+	if lx.jsonBytes.Load() < maxRowJSON && lx.rowJSON[pos].CompareAndSwap(nil, &b) {
+		lx.jsonBytes.Add(int64(len(b)))
+	}
+	return b, nil
 }
 
 // evaluate is officer id's standing today, as training evaluates it.
@@ -79,6 +109,11 @@ func (lx *listIndex) evaluate(ds *training.Dataset, id string) training.OfficerS
 
 // mark puts position pos in the sets of the statuses os has.
 func (lx *listIndex) mark(pos int, os training.OfficerStatus) {
+	if lx.rowJSON != nil {
+		if b := lx.rowJSON[pos].Swap(nil); b != nil {
+			lx.jsonBytes.Add(-int64(len(*b)))
+		}
+	}
 	var has [8]bool
 	for i, cs := range os.Courses {
 		slot := statusSlot(cs.Status)

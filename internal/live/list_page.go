@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"github.com/muster-police/muster/internal/reports"
@@ -24,6 +25,8 @@ type ListRequest struct {
 	Limit  int
 	// NoTotal leaves ListPage.Total at -1 (an export does not show it).
 	NoTotal bool
+	// JSON asks for ListPage.JSON too.
+	JSON bool
 }
 
 // Cursor is a position in a list: the page after the officer at Key, or
@@ -42,6 +45,9 @@ type ListPage struct {
 	// Courses are the columns of Rows (each row's Courses, in this order).
 	Courses []training.Course
 	Rows    []training.OfficerStatus
+	// JSON is each row as encoding/json encodes it, when asked for
+	// (ListRequest.JSON); today's rows are kept encoded until they change.
+	JSON [][]byte
 	// Total is the number of officers in the whole list, and Before the
 	// number before the page's first row (-1: not counted).
 	Total, Before int
@@ -160,6 +166,13 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 		// and the last word on whether the user may see this row.
 		if f.Selects(os) {
 			page.Rows = append(page.Rows, os)
+			if rq.JSON {
+				b, err := lx.rowJSONAt(p, os)
+				if err != nil {
+					return nil, err
+				}
+				page.JSON = append(page.JSON, b)
+			}
 			if first < 0 {
 				first = p
 			}
@@ -169,6 +182,7 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 	}
 	if back {
 		slices.Reverse(page.Rows)
+		slices.Reverse(page.JSON)
 		first, last = last, first
 	}
 	if len(page.Rows) > 0 {
@@ -242,6 +256,16 @@ func (m *Model) listSnapshot(rq ListRequest) (*ListPage, error) {
 	}
 	page.Rows = slices.Clone(list[from:to])
 	page.Before = from
+	for _, os := range page.Rows {
+		if !rq.JSON {
+			break
+		}
+		b, err := json.Marshal(os)
+		if err != nil {
+			return nil, err
+		}
+		page.JSON = append(page.JSON, b)
+	}
 	if to < len(list) && to > from {
 		page.Next = &Cursor{Key: key(to - 1)}
 	}

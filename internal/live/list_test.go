@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -134,7 +135,7 @@ func TestListPagesWhilePosting(t *testing.T) {
 	for _, tc := range listFilters {
 		for _, back := range []bool{false, true} {
 			name := fmt.Sprintf("%+v/%q/back=%v", tc.f, tc.search, back)
-			rq := ListRequest{User: admin, Filter: tc.f, Search: tc.search, AsOf: training.DateOf(testNow), Limit: 7}
+			rq := ListRequest{User: admin, Filter: tc.f, Search: tc.search, AsOf: training.DateOf(testNow), Limit: 7, JSON: true}
 			if back {
 				// From past the end: the page before a key after everyone.
 				rq.Cursor = &Cursor{Key: training.ListKey{Unit: "\U0010ffff"}, Back: true}
@@ -179,7 +180,14 @@ func TestListPagesWhilePosting(t *testing.T) {
 						delete(always, id)
 					}
 				}
-				for _, os := range page.Rows {
+				if len(page.JSON) != len(page.Rows) {
+					t.Fatalf("%s step %d: %d rows, %d in JSON", name, step, len(page.Rows), len(page.JSON))
+				}
+				for i, os := range page.Rows {
+					// The kept JSON of a row is that of its fresh evaluation.
+					if b, _ := json.Marshal(os); string(page.JSON[i]) != string(b) {
+						t.Fatalf("%s step %d: kept JSON\n%s\nfresh\n%s", name, step, page.JSON[i], b)
+					}
 					id := os.Officer.ID
 					if shown[id] {
 						t.Fatalf("%s step %d: %s shown twice", name, step, id)
