@@ -22,7 +22,7 @@ import (
 // the position ranges of the filter's unit subtree, from the cursor's
 // position; a list's size is a population count over the same words.
 //
-// At 150,000 officers and two courses that is 14 bitsets of 18 KiB, and
+// At 150,000 officers and two courses that is 19 bitsets of 18 KiB, and
 // the keys (string headers shared with the model's officers). Like the
 // model, it changes under Model.mu's write lock and is read under its
 // read lock. Statuses come from training.EvaluateOfficer and the order
