@@ -388,3 +388,30 @@ func TestOfficersResponseWithRows(t *testing.T) {
 		t.Errorf("without ?pretty\n%v\nwith\n%v", plain, pretty)
 	}
 }
+
+// TestOfficersPageAfterPost: the page's body is kept for a revision, not
+// longer: after a completion is posted the same page shows the change.
+func TestOfficersPageAfterPost(t *testing.T) {
+	e := newTestEnv(t)
+	path := "/officers?course=cse-recognition&status=overdue"
+	page := func(who string) string {
+		rec := e.do(req{method: "GET", path: path, as: who})
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", who, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	if a, b := page("hr"), page("hr"); !strings.Contains(a, "Bruno Bravoname") || a != b {
+		t.Fatalf("B3 is not overdue, or the body differs within a revision")
+	}
+	in := []completionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
+	if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
+		t.Fatalf("post: %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(page("hr"), "Bruno Bravoname") {
+		t.Errorf("B3 is still shown overdue after completing the course")
+	}
+	if strings.Contains(page("admin"), "Bruno Bravoname") {
+		t.Errorf("admin sees B3 overdue")
+	}
+}

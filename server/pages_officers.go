@@ -57,11 +57,30 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	if q.Q != "" && page.Total == 1 && len(page.Rows) == 1 && rq.Cursor == nil {
 		return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(page.Rows[0].Officer.ID)+"?as_of="+q.AsOf.String())
 	}
-	view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
-		AllCourses: page.Courses, StatusOptions: training.Statuses}
-	view.List = p.pagedTable(q, rq, page, "/officers")
-	view.Heading, _ = listTitle(q, page.Courses, p.today(), page.Total)
-	return p.render(c, http.StatusOK, "officers", view.Heading, view)
+	// The body depends on the page of the list, the query and whose
+	// cursors its links carry (the user, as their scope stands): rendered
+	// once per revision and shared by the same user's repeated reads (the
+	// template was nine tenths of the page's time); the layout is per
+	// request.
+	u := rq.User
+	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + u.Username + "\x00" + string(u.Role) + "\x00" +
+		u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
+	val, err := p.cache.get(page.Revision, key, p.now(), 0, func() (any, error) {
+		view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
+			AllCourses: page.Courses, StatusOptions: training.Statuses}
+		view.List = p.pagedTable(q, rq, page, "/officers")
+		view.Heading, _ = listTitle(q, page.Courses, p.today(), page.Total)
+		html, err := p.renderer.content("officers", &pageView{Title: view.Heading, Data: view})
+		if err != nil {
+			return nil, err
+		}
+		return &renderedBody{title: view.Heading, html: html, keep: true}, nil
+	})
+	if err != nil {
+		return err
+	}
+	body := val.(*renderedBody)
+	return p.renderBody(c, http.StatusOK, body.title, body.html)
 }
 
 // listQuery reads the officer list's filters and cursor for the signed-in
