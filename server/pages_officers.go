@@ -49,13 +49,19 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 		return err
 	}
 	rq.Limit = officersPageSize
-	page, err := p.live.List(c.Request().Context(), rq)
-	if err != nil {
-		return err
+	ctx := c.Request().Context()
+	if q.Q != "" && rq.Cursor == nil {
+		// One exact match from a search goes straight to the officer.
+		page, err := p.live.List(ctx, rq)
+		if err != nil {
+			return err
+		}
+		if page.Total == 1 && len(page.Rows) == 1 {
+			return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(page.Rows[0].Officer.ID)+"?as_of="+q.AsOf.String())
+		}
 	}
-	// One exact match from a search goes straight to the officer.
-	if q.Q != "" && page.Total == 1 && len(page.Rows) == 1 && rq.Cursor == nil {
-		return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(page.Rows[0].Officer.ID)+"?as_of="+q.AsOf.String())
+	if err := p.live.Current(ctx); err != nil {
+		return err
 	}
 	// The body depends on the page of the list, the query and whose
 	// cursors its links carry (the user, as their scope stands): rendered
@@ -65,7 +71,13 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	u := rq.User
 	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + u.Username + "\x00" + string(u.Role) + "\x00" +
 		u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
-	val, err := p.cache.get(page.Revision, key, p.now(), 0, func() (any, error) {
+	val, err := p.cache.get(p.live.Revision(), key, p.now(), 0, func() (any, error) {
+		// The model may have moved on since: newer rows than the key's
+		// revision, which the next revision's first read replaces.
+		page, err := p.live.List(ctx, rq)
+		if err != nil {
+			return nil, err
+		}
 		view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
 			AllCourses: page.Courses, StatusOptions: training.Statuses}
 		view.List = p.pagedTable(q, rq, page, "/officers")
