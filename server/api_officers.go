@@ -80,22 +80,38 @@ func (s *Server) apiOfficers(c echo.Context) error {
 	if rq.Offset, rq.Limit, err = paging(c, 100); err != nil {
 		return err
 	}
-	_, pretty := c.QueryParams()["pretty"]
-	rq.JSON = !pretty // the rows as the model keeps them encoded
-	page, err := s.live.List(c.Request().Context(), rq)
+	ctx := c.Request().Context()
+	if _, pretty := c.QueryParams()["pretty"]; pretty {
+		page, err := s.live.List(ctx, rq)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, apiOfficersPage(s, rq, page))
+	}
+	// The same page for the same user is encoded once per revision; its
+	// rows come as the model keeps them encoded.
+	if err := s.live.Current(ctx); err != nil {
+		return err
+	}
+	key := c.QueryString() + "\x00" + userKey(u)
+	val, err := s.lists.get(s.live.Revision(), key, s.now(), 0, func() (any, error) {
+		rq.JSON = true
+		page, err := s.live.List(ctx, rq)
+		if err != nil {
+			return nil, err
+		}
+		return withRows(apiOfficersPage(s, rq, page), page.JSON)
+	})
 	if err != nil {
 		return err
 	}
-	resp := officersResponse{AsOf: asOf, Total: page.Total, Offset: rq.Offset, Limit: rq.Limit, Officers: page.Rows,
+	return c.JSONBlob(http.StatusOK, val.([]byte))
+}
+
+// apiOfficersPage is the API's answer for page.
+func apiOfficersPage(s *Server, rq live.ListRequest, page *live.ListPage) officersResponse {
+	return officersResponse{AsOf: rq.AsOf, Total: page.Total, Offset: rq.Offset, Limit: rq.Limit, Officers: page.Rows,
 		NextCursor: s.encodeCursor(page.Next, rq), PrevCursor: s.encodeCursor(page.Prev, rq)}
-	if pretty {
-		return c.JSON(http.StatusOK, resp)
-	}
-	b, err := withRows(resp, page.JSON)
-	if err != nil {
-		return err
-	}
-	return c.JSONBlob(http.StatusOK, b)
 }
 
 // withRows is what c.JSON writes for resp, made with rows (the JSON of

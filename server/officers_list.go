@@ -28,6 +28,13 @@ import (
 // list it belongs to: the same user, filters, search and date, else it
 // is refused as stale with a message saying to start again.
 
+// userKey names, in cache keys, whose list a page is: the cursors in it
+// are theirs, and what they may see follows their role, units and officer
+// ID, which may change without the store's revision changing.
+func userKey(u training.User) string {
+	return strings.Join(append([]string{u.Username, string(u.Role), u.OfficerID}, u.Units...), "\x00")
+}
+
 // cursorText is what a cursor seals.
 type cursorText struct {
 	Unit string `json:"u"`

@@ -415,3 +415,40 @@ func TestOfficersPageAfterPost(t *testing.T) {
 		t.Errorf("admin sees B3 overdue")
 	}
 }
+
+// TestOfficersAPIAfterPost: an API page is kept encoded for a revision,
+// not longer, and for one user as their account stands: after a post the
+// same request shows the change, and a manager whose units change sees
+// their new units at once.
+func TestOfficersAPIAfterPost(t *testing.T) {
+	e := newTestEnv(t)
+	has := func(who, query, id string) bool {
+		for _, raw := range getOfficers(t, e, who, query).Officers {
+			if rowID(t, raw) == id {
+				return true
+			}
+		}
+		return false
+	}
+	overdue := "course=cse-recognition&status=overdue"
+	if !has("hr", overdue, "B3") || !has("hr", overdue, "B3") {
+		t.Fatal("B3 is not overdue")
+	}
+	in := []completionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
+	if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
+		t.Fatalf("post: %d %s", rec.Code, rec.Body)
+	}
+	if has("hr", overdue, "B3") {
+		t.Error("B3 is still overdue after completing the course")
+	}
+	if has("mgr-a", "limit=50", "B2") {
+		t.Fatal("mgr-a sees Bravo")
+	}
+	ctx := context.Background()
+	if err := e.st.UpdateUser(ctx, "mgr-a", func(u *training.User) error { u.Units = []string{"Bravo"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !has("mgr-a", "limit=50", "B2") || has("mgr-a", "limit=50", "A2") {
+		t.Error("mgr-a's list did not follow their new unit")
+	}
+}

@@ -68,9 +68,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	// once per revision and shared by the same user's repeated reads (the
 	// template was nine tenths of the page's time); the layout is per
 	// request.
-	u := rq.User
-	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + u.Username + "\x00" + string(u.Role) + "\x00" +
-		u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
+	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + userKey(rq.User)
 	val, err := p.cache.get(p.live.Revision(), key, p.now(), 0, func() (any, error) {
 		// The model may have moved on since: newer rows than the key's
 		// revision, which the next revision's first read replaces.

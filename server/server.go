@@ -215,6 +215,8 @@ type Server struct {
 	// loginFailed, when set by the pages, answers a wrong username or
 	// password on the login form (the form again, with the username kept).
 	loginFailed func(c echo.Context, next, username string) error
+	// lists keeps encoded officers API pages of the current revision.
+	lists *webCache
 
 	mu    sync.Mutex
 	addr  string
@@ -268,6 +270,7 @@ func New(cfg Config) (*Server, error) {
 		hashing:  newHashGate(cfg.Limits),
 		imports:  newImportGate(cfg.Limits),
 		ready:    make(chan struct{}),
+		lists:    newWebCache(),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
