@@ -431,7 +431,8 @@ func TestOfficersAPIAfterPost(t *testing.T) {
 		return false
 	}
 	overdue := "course=cse-recognition&status=overdue"
-	if !has("hr", overdue, "B3") || !has("hr", overdue, "B3") {
+	// Twice: the second answer is the kept one.
+	if first, kept := has("hr", overdue, "B3"), has("hr", overdue, "B3"); !first || !kept {
 		t.Fatal("B3 is not overdue")
 	}
 	in := []completionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
