@@ -79,13 +79,16 @@ type SecuritySettings struct {
 	MetricsToken       secret
 	MetricsAddr        string
 	OneTimePasswordTTL time.Duration
-	ReadTimeout        time.Duration
-	UploadTimeout      time.Duration
-	LoginConcurrency   int
-	Imports            int
-	ImportsPerUser     int
-	PreviewMBPerUser   int
-	PreviewMB          int
+	// AuthCacheTTL is how long a checked session or token is trusted
+	// without reading the store again (0: never).
+	AuthCacheTTL     time.Duration
+	ReadTimeout      time.Duration
+	UploadTimeout    time.Duration
+	LoginConcurrency int
+	Imports          int
+	ImportsPerUser   int
+	PreviewMBPerUser int
+	PreviewMB        int
 }
 
 // defaultConfig is the embedded default: one bolt file under ./muster-data.
@@ -111,6 +114,7 @@ func defaultConfig() Config {
 		ScheduleRetention:   jobs.DefaultRetentionSchedule,
 		Security: SecuritySettings{
 			OneTimePasswordTTL: server.DefaultOneTimePasswordTTL,
+			AuthCacheTTL:       server.DefaultAuthCacheTTL,
 			ReadTimeout:        30 * time.Second,
 			UploadTimeout:      10 * time.Minute,
 			LoginConcurrency:   server.DefaultLimits().Hashing,
@@ -206,6 +210,7 @@ func (c *Config) envVars() []envVar {
 		{"MUSTER_METRICS_TOKEN", sec(&c.Security.MetricsToken)},
 		{"MUSTER_METRICS_ADDR", str(&c.Security.MetricsAddr)},
 		{"MUSTER_ONE_TIME_PASSWORD_TTL", setDuration(&c.Security.OneTimePasswordTTL)},
+		{"MUSTER_AUTH_CACHE_TTL", setDuration(&c.Security.AuthCacheTTL)},
 		{"MUSTER_READ_TIMEOUT", setDuration(&c.Security.ReadTimeout)},
 		{"MUSTER_UPLOAD_TIMEOUT", setDuration(&c.Security.UploadTimeout)},
 		{"MUSTER_LOGIN_CONCURRENCY", setInt(&c.Security.LoginConcurrency)},
@@ -264,6 +269,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Security.TrustedProxies, "trusted-proxies", c.Security.TrustedProxies, "reverse proxies whose X-Forwarded-For is believed: IPs and CIDR ranges, comma-separated (MUSTER_TRUSTED_PROXIES)")
 	fs.StringVar(&c.Security.MetricsAddr, "metrics-addr", c.Security.MetricsAddr, "separate listen address for /metrics (MUSTER_METRICS_ADDR; the token only from MUSTER_METRICS_TOKEN)")
 	fs.DurationVar(&c.Security.OneTimePasswordTTL, "one-time-password-ttl", c.Security.OneTimePasswordTTL, "how long a generated password signs in (MUSTER_ONE_TIME_PASSWORD_TTL)")
+	fs.DurationVar(&c.Security.AuthCacheTTL, "auth-cache-ttl", c.Security.AuthCacheTTL, "how long a replica trusts a checked session or token before reading it again; 0 reads it on every request (MUSTER_AUTH_CACHE_TTL)")
 	fs.DurationVar(&c.Security.ReadTimeout, "read-timeout", c.Security.ReadTimeout, "longest time to read one request (MUSTER_READ_TIMEOUT)")
 	fs.DurationVar(&c.Security.UploadTimeout, "upload-timeout", c.Security.UploadTimeout, "longest time to read one upload (MUSTER_UPLOAD_TIMEOUT)")
 	fs.IntVar(&c.Security.LoginConcurrency, "login-concurrency", c.Security.LoginConcurrency, "password checks at once, 19 MiB each (MUSTER_LOGIN_CONCURRENCY)")
@@ -389,6 +395,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s must be positive", d.name)
 		}
 	}
+	if sec.AuthCacheTTL < 0 || sec.AuthCacheTTL > time.Minute {
+		return errors.New("MUSTER_AUTH_CACHE_TTL must be from 0 (read every request) to 1m")
+	}
 	for _, r := range []struct {
 		name string
 		v    int
@@ -407,6 +416,10 @@ func (c *Config) serverSecurity(cfg *server.Config) {
 	cfg.TrustedProxies, _ = server.ParseTrustedProxies(sec.TrustedProxies)
 	cfg.MetricsToken, cfg.MetricsAddr = sec.MetricsToken.reveal(), sec.MetricsAddr
 	cfg.OneTimePasswordTTL = sec.OneTimePasswordTTL
+	cfg.AuthCacheTTL = sec.AuthCacheTTL
+	if cfg.AuthCacheTTL == 0 {
+		cfg.AuthCacheTTL = -1 // the server's "never"; its 0 is the default
+	}
 	cfg.Timeouts.Read, cfg.Timeouts.UploadRead = sec.ReadTimeout, sec.UploadTimeout
 	l := server.DefaultLimits()
 	l.Hashing, l.Imports, l.ImportsPerUser = sec.LoginConcurrency, sec.Imports, sec.ImportsPerUser

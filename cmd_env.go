@@ -36,6 +36,11 @@ type cmdEnv struct {
 	probed  *flag.FlagSet
 	// by names who ran the command, for the import log.
 	by string
+	// accountStore, when the command runs inside `muster serve`, is the
+	// server's store (server.Server.Store): an account change made
+	// through it ends at once the credentials the server keeps checked.
+	// nil: store.
+	accountStore training.Store
 }
 
 // newEnv builds the environment of a CLI command; logs go to stderr,

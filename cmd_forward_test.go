@@ -103,7 +103,7 @@ func TestForwardTableMatchesFlags(t *testing.T) {
 		switch cmd.name {
 		case "officers":
 			args = []string{"list"}
-		case "users", "mappings":
+		case "users", "mappings", "registers":
 			args = []string{"list"}
 		}
 		fs := probeFlags(cmd, args)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/server"
 	"github.com/muster-police/muster/training"
 )
@@ -55,6 +56,7 @@ type App struct {
 // jobRunner is the part of the scheduler the App drives.
 type jobRunner interface {
 	server.Jobs
+	UseRoster(r jobs.Roster)
 	Start(ctx context.Context) error
 	Stop()
 }
@@ -100,13 +102,13 @@ func (a *App) prepare(ctx context.Context) error {
 		}
 	}
 	a.token = randomHex(32)
-	jobs, err := newJobs(a)
+	jr, err := newJobs(a)
 	if err != nil {
 		return err
 	}
-	a.jobs = jobs
+	a.jobs = jr
 	if a.Demo {
-		if err := a.demoJobs(ctx, jobs); err != nil {
+		if err := a.demoJobs(ctx, jr); err != nil {
 			return err
 		}
 	}
@@ -118,7 +120,7 @@ func (a *App) prepare(ctx context.Context) error {
 	}
 	a.Config.serverSecurity(&cfg)
 	a.Config.serverSSO(&cfg)
-	cfg.Jobs = jobs
+	cfg.Jobs = jr
 	if a.Config.SMTP.Host == "" {
 		cfg.MailDrop = a.Config.mailDir()
 	}
@@ -127,6 +129,8 @@ func (a *App) prepare(ctx context.Context) error {
 		return err
 	}
 	a.srv = srv
+	// The jobs plan from the server's live model (one copy of the roster).
+	jr.UseRoster(srv.Roster())
 	return nil
 }
 
@@ -246,7 +250,9 @@ func (a *App) execCLI(ctx context.Context, args []string, files map[string][]byt
 	if files == nil {
 		files = map[string][]byte{}
 	}
-	env := &cmdEnv{cfg: a.Config, store: a.store, log: a.Logger, now: a.Clock, files: files, by: "cli (forwarded)"}
+	// Account changes go through the server's store, so that they end the
+	// credentials they take away at once (server.Server.Store).
+	env := &cmdEnv{cfg: a.Config, store: a.store, accountStore: a.srv.Store(), log: a.Logger, now: a.Clock, files: files, by: "cli (forwarded)"}
 	return cmd.run(ctx, env, args[1:], stdout, stdout)
 }
 

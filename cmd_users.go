@@ -18,8 +18,8 @@ func usersCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io
 }
 
 func usersAdd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr io.Writer) int {
-	fs := flagSet("users add", "--role admin|hr|manager [--email ADDRESS] [--unit PATH]... [--officer ID] USERNAME")
-	role := fs.String("role", "", "admin (everything), hr (uploads, courses, all units) or manager (read-only, own units)")
+	fs := flagSet("users add", "--role admin|hr|manager|trainer [--email ADDRESS] [--unit PATH]... [--officer ID] USERNAME")
+	role := fs.String("role", "", "admin (everything), hr (uploads, courses, all units), manager (read-only, own units) or trainer (records classroom registers, sees no figures)")
 	email := fs.String("email", "", "email address (for digests)")
 	var units listFlag
 	fs.Var(&units, "unit", "a unit subtree a manager may see (repeatable)")
@@ -100,6 +100,9 @@ func usersList(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 			}
 			sees = strings.Join(parts, "; ")
 		}
+		if !u.Role.SeesFigures() {
+			sees = "no figures (records registers)"
+		}
 		state := "active"
 		switch {
 		case u.Disabled:
@@ -159,7 +162,11 @@ func usersToken(ctx context.Context, env *cmdEnv, args []string, stdout, stderr 
 
 // accounts is the account use cases over the command's store.
 func (e *cmdEnv) accounts() *accounts.Service {
-	return &accounts.Service{Store: e.store, Now: e.now, Log: e.log}
+	st := e.store
+	if e.accountStore != nil {
+		st = e.accountStore
+	}
+	return &accounts.Service{Store: st, Now: e.now, Log: e.log}
 }
 
 // actor is who runs the command, as the audit trail names them.

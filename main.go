@@ -85,6 +85,7 @@ func commands() []command {
 		{name: "mappings", summary: "mappings list | mappings delete NAME: saved column mappings", store: true, forward: true, run: mappingsCmd},
 		{name: "report", summary: "compliance figures by unit: report [--as-of DATE] [--unit PATH] [--course ID] [--format table|json|csv|xlsx] [--out FILE]", store: true, forward: true, files: fileRoles{outFlag: "out"}, run: reportCmd},
 		{name: "courses", summary: "courses list | courses apply FILE.yaml", store: true, forward: true, files: fileRoles{inputs: "apply"}, run: coursesCmd},
+		{name: "registers", summary: "classroom registers: registers list | registers add --course ID --date DATE --place TEXT [--yes] ID... | registers withdraw ID", store: true, forward: true, run: registersCmd},
 		{name: "officers", summary: "officers show ID | officers list [--unit PATH] [--status S] [--course ID] [--as-of DATE] [--format F] | officers export ID --out FILE", store: true, forward: true, files: fileRoles{outFlag: "out"}, run: officersCmd},
 		{name: "audit", summary: "the audit trail, newest first: audit [--actor NAME] [--action A] [--officer ID] [--from DATE] [--to DATE] [--format table|json|csv] [--out FILE]", store: true, forward: true, files: fileRoles{outFlag: "out"}, run: auditCmd},
 		{name: "users", summary: "users add|list|reset|token: web accounts and API tokens", store: true, forward: true, run: usersCmd},

@@ -188,10 +188,6 @@ func worstTeams(node *training.ReportNode) []FigureLine {
 // runDigests writes the week's line-manager and unit digests to the
 // outbox, each once per recipient and ISO week.
 func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
-	ds, err := s.store.Dataset(ctx)
-	if err != nil {
-		return err
-	}
 	users, err := s.store.Users(ctx)
 	if err != nil {
 		return err
@@ -201,9 +197,13 @@ func (s *Scheduler) runDigests(ctx context.Context, st *runState) error {
 		dash = s.cfg.BaseURL + "/"
 	}
 	week := ISOWeek(st.asOf)
-	lines := PlanLineDigests(ds, st.asOf, dash)
-	units, err := PlanUnitDigests(ds, users, st.asOf, dash)
-	if err != nil {
+	var lines []LineDigest
+	var units []UnitDigest
+	if err := s.rosterForRun().ReadRoster(ctx, func(ds *training.Dataset) error {
+		lines = PlanLineDigests(ds, st.asOf, dash)
+		units, err = PlanUnitDigests(ds, users, st.asOf, dash)
+		return err
+	}); err != nil {
 		return err
 	}
 	var keys []string

@@ -26,7 +26,12 @@ func ledgerSet(ctx context.Context, st training.MailStore, keys []string) (map[s
 // planWithLedger plans once to learn which keys are candidates, looks
 // them up in the ledger, and plans again without the ones already sent.
 func (s *Scheduler) planWithLedger(ctx context.Context, ds *training.Dataset, asOf training.Date) (*Plan, error) {
-	draft := PlanReminders(ds, ds.Courses, asOf, s.policy, nil)
+	return s.dropLedgered(ctx, PlanReminders(ds, ds.Courses, asOf, s.policy, nil))
+}
+
+// dropLedgered looks a draft plan's keys up in the ledger and drops the
+// ones already sent.
+func (s *Scheduler) dropLedgered(ctx context.Context, draft *Plan) (*Plan, error) {
 	var keys []string
 	for _, r := range draft.Reminders {
 		for _, it := range r.Items {

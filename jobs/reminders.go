@@ -22,8 +22,15 @@ const planBatch = 5000
 // place in the queue follows its due date (order), so batches need no
 // order between them.
 func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
-	ds, err := s.store.Dataset(ctx)
-	if err != nil {
+	roster := s.rosterForRun()
+	var ids []string
+	if err := roster.ReadRoster(ctx, func(ds *training.Dataset) error {
+		ids = make([]string, 0, len(ds.Officers))
+		for id := range ds.Officers {
+			ids = append(ids, id)
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	var r *renderer
@@ -35,19 +42,19 @@ func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
 			st.fail("%v", terr)
 		}
 	}
-	ids := make([]string, 0, len(ds.Officers))
-	for id := range ds.Officers {
-		ids = append(ids, id)
-	}
 	sort.Strings(ids)
 	for start := 0; start < len(ids); start += planBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		sub := &training.Dataset{Revision: ds.Revision, Courses: ds.Courses, Completions: ds.Completions, Exemptions: ds.Exemptions,
-			Officers: make(map[string]training.Officer, planBatch)}
-		for _, id := range ids[start:min(start+planBatch, len(ids))] {
-			sub.Officers[id] = ds.Officers[id]
+		// Each batch is copied out of the roster as it is now (the live
+		// model moves with posts meanwhile) and planned outside its lock.
+		var sub *training.Dataset
+		if err := roster.ReadRoster(ctx, func(ds *training.Dataset) error {
+			sub = rosterBatch(ds, ids[start:min(start+planBatch, len(ids))])
+			return nil
+		}); err != nil {
+			return err
 		}
 		plan, err := s.planWithLedger(ctx, sub, st.asOf)
 		if err != nil {

@@ -31,17 +31,20 @@ func (s *Scheduler) runRetention(ctx context.Context, r *runState) error {
 	now := s.clock()
 	var n training.AnonymiseCounts
 	if cutoff := p.LeaverCutoff(training.DateOf(now)); !cutoff.IsZero() {
-		ds, err := s.store.Dataset(ctx)
-		if err != nil {
+		var due []string
+		if err := s.rosterForRun().ReadRoster(ctx, func(ds *training.Dataset) error {
+			due = training.LeaversDue(ds, cutoff)
+			return nil
+		}); err != nil {
 			return err
 		}
-		due := training.LeaversDue(ds, cutoff)
 		r.count("leavers_due", len(due))
 		if !r.dryRun && len(due) > 0 {
 			pseudonyms := make(map[string]string, len(due))
 			for _, id := range due {
 				pseudonyms[id] = training.NewPseudonym()
 			}
+			var err error
 			if n, err = s.store.AnonymiseOfficers(ctx, pseudonyms); err != nil {
 				return fmt.Errorf("anonymising leavers: %w", err)
 			}

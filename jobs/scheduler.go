@@ -124,6 +124,7 @@ type Scheduler struct {
 	jobs   map[string]func(ctx context.Context, r *runState) error
 
 	mu      sync.Mutex
+	roster  Roster // UseRoster; nil: the store's Dataset
 	cron    *cron.Cron
 	entries map[string]cron.EntryID
 	cancel  context.CancelFunc
@@ -493,11 +494,14 @@ func (s *Scheduler) PlanReminders(ctx context.Context, asOf training.Date) (*Pla
 	if asOf.IsZero() {
 		asOf = training.DateOf(s.clock())
 	}
-	ds, err := s.store.Dataset(ctx)
-	if err != nil {
+	var draft *Plan
+	if err := s.rosterForRun().ReadRoster(ctx, func(ds *training.Dataset) error {
+		draft = PlanReminders(ds, ds.Courses, asOf, s.policy, nil)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	return s.planWithLedger(ctx, ds, asOf)
+	return s.dropLedgered(ctx, draft)
 }
 
 // messageDomain is the right-hand side of planned Message-IDs.

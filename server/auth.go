@@ -142,50 +142,90 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, errUnauthenticated
 	}
-	t, err := s.store.TokenByHash(ctx, sha256Hex(strings.TrimSpace(secret)))
+	hash := sha256Hex(strings.TrimSpace(secret))
+	if e, ok := s.auth.get(tokenKey(hash)); ok && s.tokenValid(e.token, e.user, wantUser) {
+		return &principal{user: e.user, token: &e.token}, nil
+	}
+	gen := s.auth.begin()
+	t, err := s.store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, errUnauthenticated
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token lookup: %w", err)
 	}
-	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
-		return nil, errUnauthenticated
-	}
-	if wantUser != "" && wantUser != t.Username {
-		return nil, errUnauthenticated
-	}
 	u, err := s.activeUser(ctx, t.Username)
 	if err != nil {
 		return nil, err
 	}
+	if !s.tokenValid(t, u, wantUser) {
+		return nil, errUnauthenticated
+	}
+	s.auth.put(tokenKey(hash), gen, authEntry{user: u, token: t})
 	return &principal{user: u, token: &t}, nil
+}
+
+// tokenValid checks a token found by its hash, and its active user,
+// as of now.
+func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) bool {
+	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
+		return false
+	}
+	return (wantUser == "" || wantUser == t.Username) && u.Username == t.Username && !u.Disabled
 }
 
 func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principal, error) {
 	now := s.now()
 	hash := sha256Hex(cookie)
-	sess, err := s.store.Session(ctx, hash, now)
-	if errors.Is(err, training.ErrNotFound) {
-		return nil, errSessionMissing
+	key := sessionKey(hash)
+	gen := s.auth.begin()
+	e, cached := s.auth.get(key)
+	if !cached || !s.sessionValid(e.session, e.user, now) {
+		// Read it (again: a cached session that no longer passes, say
+		// one whose idle deadline another replica moved, is not refused
+		// from the cache).
+		sess, err := s.store.Session(ctx, hash, now)
+		if errors.Is(err, training.ErrNotFound) {
+			return nil, errSessionMissing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("session lookup: %w", err)
+		}
+		u, err := s.activeUser(ctx, sess.Username)
+		if err != nil {
+			return nil, err
+		}
+		if !s.sessionValid(sess, u, now) {
+			return nil, errUnauthenticated
+		}
+		e = authEntry{user: u, session: sess}
+		cached = false
 	}
-	if err != nil {
-		return nil, fmt.Errorf("session lookup: %w", err)
+	sess := e.session
+	switch s.touchSession(ctx, &sess, now) {
+	case sessionGone:
+		// Signed out (on another replica) while this request ran: it
+		// goes on, as it would have without the cache; the next one reads
+		// the store and is refused.
+		s.auth.dropSession(hash)
+	case sessionMoved:
+		e.session = sess
+		s.auth.put(key, gen, e)
+	default:
+		if !cached {
+			s.auth.put(key, gen, e)
+		}
 	}
-	if !now.Before(sess.Expires) {
-		return nil, errUnauthenticated
-	}
-	u, err := s.activeUser(ctx, sess.Username)
-	if err != nil {
-		return nil, err
-	}
-	if sess.Created.Before(u.PasswordChanged) || s.oneTimeExpired(u) {
-		// The password was changed or reset after this session began, or
-		// the one-time password it began with has expired.
-		return nil, errUnauthenticated
-	}
-	s.touchSession(ctx, &sess, now)
-	return &principal{user: u, session: &sess}, nil
+	return &principal{user: e.user, session: &sess}, nil
+}
+
+// sessionValid checks a session found by its hash, and its active user,
+// as of now.
+func (s *Server) sessionValid(sess training.Session, u training.User, now time.Time) bool {
+	// Not past its deadline; the password not changed or reset since it
+	// began, nor the one-time password it began with expired.
+	return now.Before(sess.Expires) && u.Username == sess.Username && !u.Disabled &&
+		!sess.Created.Before(u.PasswordChanged) && !s.oneTimeExpired(u)
 }
 
 // touchSession moves the idle deadline forward, at most every few
@@ -193,24 +233,36 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 // operation that never re-creates a session a logout removed meanwhile.
 // A failure only means the session ends sooner, so it is logged, not
 // returned.
-func (s *Server) touchSession(ctx context.Context, sess *training.Session, now time.Time) {
+// It says whether sess moved, or was found gone.
+func (s *Server) touchSession(ctx context.Context, sess *training.Session, now time.Time) sessionTouch {
 	limit := sess.Created.Add(sessionLifetime)
 	want := now.Add(sessionIdle)
 	if want.After(limit) {
 		want = limit
 	}
 	if want.Sub(sess.Expires) < sessionRefresh {
-		return
+		return sessionKept
 	}
 	updated, err := s.store.TouchSession(ctx, sess.IDHash, want, now)
+	if errors.Is(err, training.ErrNotFound) {
+		return sessionGone
+	}
 	if err != nil {
-		if !errors.Is(err, training.ErrNotFound) {
-			s.log.Warn("session refresh", "err", err)
-		}
-		return
+		s.log.Warn("session refresh", "err", err)
+		return sessionKept
 	}
 	*sess = updated
+	return sessionMoved
 }
+
+// sessionTouch is what touchSession did.
+type sessionTouch int
+
+const (
+	sessionKept  sessionTouch = iota // not due, or the refresh failed
+	sessionMoved                     // the idle deadline moved
+	sessionGone                      // the session was deleted or had expired
+)
 
 // activeUser returns the user, or errUnauthenticated when they were
 // deleted or disabled since the session or token was issued.

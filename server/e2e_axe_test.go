@@ -195,6 +195,16 @@ func (e *e2eEnv) checkPage(axe, who, path string) {
 			e.t.Errorf("%s %s at %dpx: %v", who, path, w, err)
 			continue
 		}
+		e.checkHere(axe, who, path, w)
+	}
+}
+
+// checkHere runs axe-core and the reflow check on the page the browser
+// shows, at width w (already set): for pages that answer a POST (a
+// preview), which checkPage cannot open by address.
+func (e *e2eEnv) checkHere(axe, who, path string, w int64) {
+	e.t.Helper()
+	{
 		// Folded parts (the Courses page's editors, the preview's details)
 		// are opened, so that axe checks them too.
 		if _, err := chromedp.Run(e.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => { d.open = true })`)); err != nil {
@@ -207,7 +217,7 @@ func (e *e2eEnv) checkPage(axe, who, path string) {
 		raw, err := chromedp.Run(e.ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
 		if err != nil {
 			e.t.Errorf("%s %s at %dpx: axe: %v", who, path, w, err)
-			continue
+			return
 		}
 		var vs []axeViolation
 		if err := json.Unmarshal([]byte(raw), &vs); err != nil {

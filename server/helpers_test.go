@@ -46,6 +46,8 @@ var testUsers = []training.User{
 	{Username: "mgr-a", Role: training.RoleManager, Units: []string{"Alpha"}},
 	{Username: "mgr-line", Role: training.RoleManager, OfficerID: "L1"},
 	{Username: "mgr-none", Role: training.RoleManager},
+	// A trainer: records registers, sees no figures.
+	{Username: "trainer", Role: training.RoleTrainer},
 	// Two units and a reporting line outside them (A2 in Alpha / Team 2, B2 in Bravo / Team 9).
 	{Username: "mgr-two", Role: training.RoleManager, Units: []string{"Bravo / Team 8", "Alpha / Team 1"}, OfficerID: "L1"},
 }

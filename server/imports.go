@@ -290,7 +290,8 @@ func (s *Server) importReport(ctx context.Context, id string) (*importers.Report
 		return nil, err
 	}
 	var rep importers.Report
-	if len(rec.Report) == 0 {
+	if len(rec.Report) == 0 || rec.Kind == training.ImportRegister {
+		// A register keeps the register, not an importer's report.
 		return &importers.Report{ImportID: rec.ID, Outcome: rec.Outcome, FileName: rec.FileName, FileHash: rec.FileHash,
 			Full: rec.Kind == training.ImportFull, By: rec.By, At: rec.At, Summary: rec.Summary}, nil
 	}

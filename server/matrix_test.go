@@ -17,17 +17,19 @@ import (
 )
 
 // The callers of the authorization matrix, in column order.
-var matrixCallers = []string{"anon", "admin", "hr", "mgr-a", "mgr-line", "mgr-none", "token"}
+var matrixCallers = []string{"anon", "admin", "hr", "mgr-a", "mgr-line", "mgr-none", "trainer", "token"}
 
 // access classes: who may call a route, and what the others get.
 type access int
 
 const (
-	public  access = iota // everyone gets ok
-	anyone                // signed in: ok; anonymous: 401
-	staff                 // hr, admin (and the hr token): ok; managers 403; anonymous 401
-	admins                // admin: ok; everyone else signed in 403; anonymous 401
-	localOK               // only Config.LocalToken: everyone here 401
+	public    access = iota // everyone gets ok
+	anyone                  // signed in: ok; anonymous: 401
+	staff                   // hr, admin (and the hr token): ok; managers 403; anonymous 401
+	admins                  // admin: ok; everyone else signed in 403; anonymous 401
+	localOK                 // only Config.LocalToken: everyone here 401
+	readers                 // who sees figures: as anyone, but a trainer 403
+	recorders               // registers: trainer, hr, admin (and the hr token): ok; managers 403; anonymous 401
 )
 
 // matrixRow is one route: a concrete request, who may call it, and the
@@ -90,13 +92,18 @@ func matrixRows(e *testEnv) []matrixRow {
 		}},
 
 		{method: "GET", route: "/api/v1/session", access: anyone, ok: 200},
-		{method: "GET", route: "/api/v1/compliance", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/api/v1/compliance/export", path: "/api/v1/compliance/export?format=csv", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/api/v1/officers", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/api/v1/officers/:id", path: "/api/v1/officers/A1", access: anyone, ok: 200, special: noLine},
+		{method: "GET", route: "/api/v1/compliance", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/compliance/export", path: "/api/v1/compliance/export?format=csv", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/officers", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/officers/:id", path: "/api/v1/officers/A1", access: readers, ok: 200, special: noLine},
 		{method: "GET", route: "/api/v1/courses", access: anyone, ok: 200},
-		{method: "GET", route: "/api/v1/matrix", path: "/api/v1/matrix?unit=Alpha", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/api/v1/trend", access: anyone, ok: 200, special: map[string]int{"mgr-line": 403, "mgr-none": 403}},
+		{method: "GET", route: "/api/v1/matrix", path: "/api/v1/matrix?unit=Alpha", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/api/v1/trend", access: readers, ok: 200, special: map[string]int{"mgr-line": 403, "mgr-none": 403}},
+
+		{method: "GET", route: "/api/v1/registers", access: recorders, ok: 200},
+		{method: "POST", route: "/api/v1/registers/preview", access: recorders, ok: 200, body: jsonOf(matrixRegister(false))},
+		{method: "POST", route: "/api/v1/registers", access: recorders, ok: 201, body: jsonOf(matrixRegister(true))},
+		{method: "POST", route: "/api/v1/registers/:id/withdraw", path: "/api/v1/registers/reg-none/withdraw", access: recorders, ok: 404},
 
 		{method: "POST", route: "/api/v1/imports", access: staff, ok: 200, body: rosterCSV},
 		{method: "GET", route: "/api/v1/imports", access: staff, ok: 200},
@@ -156,16 +163,24 @@ func matrixRows(e *testEnv) []matrixRow {
 		{method: "GET", route: "/help", access: public, ok: 200},
 		{method: "GET", route: "/accessibility", access: public, ok: 200},
 
-		{method: "GET", route: "/", access: anyone, ok: 200, special: scopeless},
+		// A trainer's home is the Registers page.
+		{method: "GET", route: "/", access: anyone, ok: 200, special: map[string]int{"mgr-none": 403, "trainer": 303}},
 		// The pages show a manager without a scope an empty list (the API: 403).
-		{method: "GET", route: "/officers", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/officers/:id", path: "/officers/A1", access: anyone, ok: 200, special: noLine},
-		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/matrix", path: "/matrix?unit=Alpha", access: anyone, ok: 200, special: scopeless},
-		{method: "GET", route: "/matrix.xlsx", path: "/matrix.xlsx?unit=Alpha", access: anyone, ok: 200, special: scopeless},
+		{method: "GET", route: "/officers", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/officers/:id", path: "/officers/A1", access: readers, ok: 200, special: noLine},
+		{method: "GET", route: "/export/officers.:format", path: "/export/officers.csv", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/matrix", path: "/matrix?unit=Alpha", access: readers, ok: 200, special: scopeless},
+		{method: "GET", route: "/matrix.xlsx", path: "/matrix.xlsx?unit=Alpha", access: readers, ok: 200, special: scopeless},
 		{method: "GET", route: "/account/password", access: anyone, ok: 200},
 		{method: "POST", route: "/account/password", access: anyone, ok: 422,
 			body: formOf(url.Values{"old_password": {"wrong"}, "new_password": {"a long enough password"}, "confirm_password": {"a long enough password"}})},
+
+		{method: "GET", route: "/registers", access: recorders, ok: 200},
+		{method: "GET", route: "/registers/new", path: "/registers/new?unit=Alpha", access: recorders, ok: 200},
+		{method: "POST", route: "/registers", access: recorders, ok: 200, body: formOf(url.Values{"course": {"CSE"}, "date": {"2026-11-20"}, "place": {"Room 4"}, "ids": {"A1\nB1"}})},
+		{method: "POST", route: "/registers/:id/withdraw", path: "/registers/reg-none/withdraw", access: recorders, ok: 303, body: formOf(nil)},
+		{method: "GET", route: "/registers/sheet", path: "/registers/sheet?course=CSE&unit=Alpha", access: recorders, ok: 200},
+		{method: "GET", route: "/registers/sheet.xlsx", path: "/registers/sheet.xlsx?course=CSE&unit=Alpha", access: recorders, ok: 200},
 
 		{method: "GET", route: "/upload", access: staff, ok: 200},
 		{method: "POST", route: "/upload", access: staff, ok: 303, body: func(e *testEnv, who string) (io.Reader, string) {
@@ -224,6 +239,11 @@ func matrixRows(e *testEnv) []matrixRow {
 	}
 }
 
+// matrixRegister is a register of one person, saved when confirm is set.
+func matrixRegister(confirm bool) map[string]any {
+	return map[string]any{"course": "CSE", "date": "2026-11-20", "place": "Room 4", "ids": "A1, B1", "confirm": confirm}
+}
+
 var xapiVersion = map[string]string{"X-Experience-API-Version": "1.0.3"}
 
 const matrixStatementID = "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"
@@ -259,8 +279,10 @@ func expectedStatus(row matrixRow, who string) int {
 		return 401
 	}
 	mgr := strings.HasPrefix(who, "mgr-")
+	trainer := who == "trainer"
 	switch {
-	case row.access == staff && mgr, row.access == admins && who != "admin":
+	case row.access == staff && (mgr || trainer), row.access == admins && who != "admin",
+		row.access == readers && trainer, row.access == recorders && mgr:
 		return 403
 	}
 	return row.ok

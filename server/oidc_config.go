@@ -97,7 +97,7 @@ func ParseRoleMap(s string) (map[string]RoleGrant, error) {
 		role, unit, hasUnit := strings.Cut(grant, ":")
 		g := RoleGrant{Role: training.Role(strings.TrimSpace(role))}
 		if !g.Role.Valid() {
-			return nil, fmt.Errorf("MUSTER_OIDC_ROLE_MAP: %q: role must be admin, hr or manager", entry)
+			return nil, fmt.Errorf("MUSTER_OIDC_ROLE_MAP: %q: role must be admin, hr, manager or trainer", entry)
 		}
 		if hasUnit {
 			if g.Role != training.RoleManager {
@@ -120,8 +120,9 @@ func ParseRoleMap(s string) (map[string]RoleGrant, error) {
 	return m, nil
 }
 
-// roleRank orders roles from least to most powerful.
-var roleRank = map[training.Role]int{training.RoleManager: 1, training.RoleHR: 2, training.RoleAdmin: 3}
+// roleRank orders roles from least to most powerful (a trainer sees no
+// figures, so a user in a trainer group and a manager group is a manager).
+var roleRank = map[training.Role]int{training.RoleTrainer: 1, training.RoleManager: 2, training.RoleHR: 3, training.RoleAdmin: 4}
 
 // grantFor is what a user in groups gets: the most powerful mapped role,
 // and for a manager the units of every matching manager group. ok is

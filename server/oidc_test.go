@@ -498,7 +498,7 @@ func TestPasswordLoginOffExceptBreakGlass(t *testing.T) {
 }
 
 func TestParseRoleMap(t *testing.T) {
-	got, err := ParseRoleMap("id-1=admin, id-2=hr ,id-3=manager:Frontline Policing/Central West,id-3=manager:Alpha")
+	got, err := ParseRoleMap("id-1=admin, id-2=hr ,id-3=manager:Frontline Policing/Central West,id-3=manager:Alpha,id-4=trainer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,17 +506,25 @@ func TestParseRoleMap(t *testing.T) {
 		"id-1": {Role: training.RoleAdmin},
 		"id-2": {Role: training.RoleHR},
 		"id-3": {Role: training.RoleManager, Units: []string{training.ParseUnit("Frontline Policing/Central West"), "Alpha"}},
+		"id-4": {Role: training.RoleTrainer},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
 	}
-	for _, bad := range []string{"id-1", "=admin", "id-1=root", "id-1=admin:Alpha", "id-1=manager:", "id-1=hr,id-1=admin"} {
+	for _, bad := range []string{"id-1", "=admin", "id-1=root", "id-1=admin:Alpha", "id-1=manager:", "id-1=hr,id-1=admin", "id-1=trainer:Alpha"} {
 		if _, err := ParseRoleMap(bad); err == nil {
 			t.Errorf("ParseRoleMap(%q) accepted", bad)
 		}
 	}
 	if g, ok := grantFor(want, []string{"id-3", "id-2"}); !ok || g.Role != training.RoleHR || g.Units != nil {
 		t.Errorf("grantFor hr+manager = %+v, want hr without units", g)
+	}
+	// A trainer sees no figures: in a manager group too, the manager's role wins.
+	if g, ok := grantFor(want, []string{"id-4", "id-3"}); !ok || g.Role != training.RoleManager {
+		t.Errorf("grantFor trainer+manager = %+v, want manager", g)
+	}
+	if g, ok := grantFor(want, []string{"id-4"}); !ok || g.Role != training.RoleTrainer {
+		t.Errorf("grantFor trainer = %+v", g)
 	}
 	if _, ok := grantFor(want, []string{"nope"}); ok {
 		t.Error("grantFor of an unmapped group granted something")

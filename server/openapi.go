@@ -19,7 +19,8 @@ type apiParam struct {
 
 type apiOp struct {
 	method, path, tag, summary string
-	// auth: "public", "signed-in", "hr/admin", "admin", "local".
+	// auth: "public", "signed-in", "manager/hr/admin" (figures: not a
+	// trainer), "trainer/hr/admin" (registers), "hr/admin", "admin", "local".
 	auth   string
 	params []apiParam
 	// body: a component schema name, "multipart:<fields>" or "".
@@ -50,21 +51,21 @@ var apiOps = []apiOp{
 	{"GET", "/me/{token}", "officers", "An officer's own status, through their signed link.", "public", []apiParam{pp("token", "Signed, expiring officer link token.")}, "", "200", "OfficerSelf"},
 	{"POST", "/cli", "operations", "Run a muster CLI command in the server (CLI forwarding; local token only). Body: stdout; header X-Muster-Exit: exit code.", "local", nil, "multipart:arg,file", "200", "text"},
 
-	{"GET", "/compliance", "compliance", "The compliance report (COMPLIANCE.md contract).", "signed-in", []apiParam{asOfQ, unitQ, courseQ}, "", "200", "Report"},
-	{"GET", "/compliance/export", "compliance", "The compliance report as xlsx (summary, chart, overdue lists) or csv.", "signed-in", []apiParam{q("format", "string", "xlsx (default) or csv."), asOfQ, unitQ, courseQ}, "", "200", "file"},
-	{"GET", "/officers", "officers", "Officers within scope with their status on every course, sorted by unit, name and ID, a page at a time (limit, at most 1,000; default 100): follow next_cursor or prev_cursor with ?cursor= and the same other parameters; a cursor stays valid while completions are posted (nobody who stays in the list is skipped or shown twice). A cursor that is cut short, changed, or made for other filters, another date or another user is a 400 (invalid, field cursor): start again without it. format=csv|xlsx streams the whole list.", "signed-in",
+	{"GET", "/compliance", "compliance", "The compliance report (COMPLIANCE.md contract).", "manager/hr/admin", []apiParam{asOfQ, unitQ, courseQ}, "", "200", "Report"},
+	{"GET", "/compliance/export", "compliance", "The compliance report as xlsx (summary, chart, overdue lists) or csv.", "manager/hr/admin", []apiParam{q("format", "string", "xlsx (default) or csv."), asOfQ, unitQ, courseQ}, "", "200", "file"},
+	{"GET", "/officers", "officers", "Officers within scope with their status on every course, sorted by unit, name and ID, a page at a time (limit, at most 1,000; default 100): follow next_cursor or prev_cursor with ?cursor= and the same other parameters; a cursor stays valid while completions are posted (nobody who stays in the list is skipped or shown twice). A cursor that is cut short, changed, or made for other filters, another date or another user is a 400 (invalid, field cursor): start again without it. format=csv|xlsx streams the whole list.", "manager/hr/admin",
 		[]apiParam{unitQ, q("status", "string", "compliant, overdue, due_soon, outstanding, exempt or not_required."), q("course", "string", "Test status on this course only."),
 			q("q", "string", "Officer ID or words of the name."), asOfQ, q("leavers", "boolean", "Include leavers."),
 			q("cursor", "string", "Opaque: a next_cursor or prev_cursor of this list; omit for the first page."), q("offset", "integer", "Skip this many (after the cursor's place)."), limitQ,
 			q("format", "string", "json (default), csv or xlsx.")}, "", "200", "OfficerList"},
-	{"GET", "/officers/{id}", "officers", "One officer: status, completions and exemptions.", "signed-in", []apiParam{pp("id", "Officer ID."), asOfQ}, "", "200", "OfficerDetail"},
+	{"GET", "/officers/{id}", "officers", "One officer: status, completions and exemptions.", "manager/hr/admin", []apiParam{pp("id", "Officer ID."), asOfQ}, "", "200", "OfficerDetail"},
 	{"POST", "/officers/{id}/links/revoke", "officers", "End every signed link of this officer issued until now (links sent later work).", "hr/admin", []apiParam{pp("id", "Officer ID.")}, "", "200", "object"},
 	{"POST", "/completions", "officers", "Record completions from a learning platform (all or none); answered once durable. A client's posts within one hour (UTC) share one import log entry, whose ID is import_id.", "hr/admin", nil, "CompletionList", "201", "CompletionsRecorded"},
 	{"GET", "/xapi/waiting", "officers", "xAPI statements waiting for a person or a course (unmatched, or an orphan completion of an officer ID not on the roster yet), oldest first, at most 1,000. The statements resource itself is /xapi/statements (docs/xapi.md).", "hr/admin", nil, "", "200", "object"},
 	{"POST", "/xapi/rematch", "officers", "Look at the waiting xAPI statements again and record those that now match (after adding people, or an activity IRI to a course's activity_ids).", "hr/admin", nil, "", "200", "object"},
-	{"GET", "/trend", "compliance", "A unit's daily figures from the snapshots.", "signed-in", []apiParam{unitQ, q("from", "date", "First day (default a year before to)."), q("to", "date", "Last day (default today).")}, "", "200", "Trend"},
+	{"GET", "/trend", "compliance", "A unit's daily figures from the snapshots.", "manager/hr/admin", []apiParam{unitQ, q("from", "date", "First day (default a year before to)."), q("to", "date", "Last day (default today).")}, "", "200", "Trend"},
 
-	{"GET", "/matrix", "compliance", "The team matrix: the people of a unit (within what the caller may see) × every course, each cell the status training.Evaluate decides with its dates. Leavers are left out; a unit of more than 5,000 people is refused (400, field unit): ask for a unit below it.", "signed-in", []apiParam{unitQ, asOfQ, q("status", "string", "Only people with at least one course in this status (compliant, overdue, due_soon, outstanding, exempt, not_required)."), q("sort", "string", "overdue (default: most days overdue first), name or unit.")}, "", "200", "Matrix"},
+	{"GET", "/matrix", "compliance", "The team matrix: the people of a unit (within what the caller may see) × every course, each cell the status training.Evaluate decides with its dates. Leavers are left out; a unit of more than 5,000 people is refused (400, field unit): ask for a unit below it.", "manager/hr/admin", []apiParam{unitQ, asOfQ, q("status", "string", "Only people with at least one course in this status (compliant, overdue, due_soon, outstanding, exempt, not_required)."), q("sort", "string", "overdue (default: most days overdue first), name or unit.")}, "", "200", "Matrix"},
 
 	{"POST", "/imports", "imports", "Import a roster file; dry_run=true previews and keeps the file for confirm. map (repeated HEADER=FIELD) says what columns hold; save_mapping keeps that under a name; course is the course of a one-course file.", "hr/admin", nil, "multipart:file,full,dry_run,strict,sheet,confirm,confirm_leavers,course,map,save_mapping", "200", "ImportReport"},
 	{"GET", "/imports", "imports", "The import log, newest first.", "hr/admin", []apiParam{limitQ}, "", "200", "ImportList"},
@@ -78,6 +79,11 @@ var apiOps = []apiOp{
 	{"PUT", "/courses", "courses", "Create or replace these courses at once. A change of who must do a course that alters more than 20% of its required people needs ?confirm=true (else 409).", "hr/admin", []apiParam{q("confirm", "boolean", "Confirm a change of more than 20% of a course's required people.")}, "CourseList", "200", "CourseList"},
 	{"PUT", "/courses/{id}", "courses", "Create or replace one course. A change of who must do it that alters more than 20% of its required people needs ?confirm=true (else 409).", "hr/admin", []apiParam{pp("id", "Course ID."), q("confirm", "boolean", "Confirm a change of more than 20% of the course's required people.")}, "Course", "200", "Course"},
 	{"POST", "/courses/preview", "courses", "What PUT /courses with this body would change: per course, who becomes required, who stops, who is overdue at once, by unit; and whether it needs confirm=true. Writes nothing.", "hr/admin", nil, "CourseList", "200", "CoursePlan"},
+
+	{"GET", "/registers", "registers", "The classroom registers the caller may see, newest first (a trainer's own; every one for HR and admins), with whether the caller may still withdraw each.", "trainer/hr/admin", nil, "", "200", "RegisterList"},
+	{"POST", "/registers/preview", "registers", "What saving this register would record: each ID's name and unit, unknown IDs, people not required to do the course, people already compliant. Writes nothing.", "trainer/hr/admin", nil, "RegisterInput", "200", "RegisterPreview"},
+	{"POST", "/registers", "registers", "Save a register: one completion per known attendee, the register as its source. Needs confirm (true in the body, or ?confirm=true), else 409 on the field confirm.", "trainer/hr/admin", []apiParam{q("confirm", "boolean", "Confirm the register after looking at its preview.")}, "RegisterInput", "201", "Register"},
+	{"POST", "/registers/{id}/withdraw", "registers", "Withdraw a register within 14 days of saving it: exactly the completions it added are taken back (409 when already withdrawn or too late; a trainer may withdraw only their own).", "trainer/hr/admin", []apiParam{pp("id", "Register ID.")}, "", "200", "Register"},
 
 	{"GET", "/users", "accounts", "Every account.", "admin", nil, "", "200", "UserList"},
 	{"POST", "/users", "accounts", "Add an account (without password: a one-time password is returned once).", "admin", nil, "UserInput", "201", "UserCreated"},

@@ -35,7 +35,7 @@ func openAPISchemas() map[string]any {
 			"description": "per course ID, the date the person's requirement began when it is not their start date (docs/COMPLIANCE.md)"}})
 	courseStatus := obj(map[string]any{"course": str, "status": str, "completion": free, "expires": date, "due": date, "exemption": free})
 	officerStatus := obj(map[string]any{"officer": ref("Officer"), "courses": arr(ref("CourseStatus"))})
-	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager"}},
+	user := obj(map[string]any{"username": str, "role": map[string]any{"type": "string", "enum": []string{"admin", "hr", "manager", "trainer"}},
 		"email": str, "units": arr(str), "officer_id": str, "disabled": boo, "created": dtime, "must_change_password": boo})
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
 	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
@@ -45,7 +45,17 @@ func openAPISchemas() map[string]any {
 	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
 	courseChange := obj(map[string]any{"course": str, "as_of": date, "new": boo, "required_before": integ, "required_after": integ,
 		"joining": integ, "leaving": integ, "overdue_at_once": integ, "units": arr(unitChange)})
+	register := obj(map[string]any{"id": str, "course_id": str, "date": date, "place": str, "attendees": arr(str), "by": str, "at": dtime,
+		"added": integ, "withdrawn": boo, "withdrawn_by": str, "withdrawn_at": dtime, "withdraw_until": date, "can_withdraw": boo})
+	registerLine := obj(map[string]any{"given": str, "id": str, "name": str, "unit": str, "unknown": boo, "not_required": boo, "compliant": boo})
 	return map[string]any{
+		"RegisterInput": obj(map[string]any{"course": map[string]any{"type": "string", "description": "course ID, title or alias"},
+			"date": date, "place": str, "ids": map[string]any{"type": "string", "description": "IDs separated by new lines, commas, semicolons, spaces or tabs; repeats count once"},
+			"ticked": arr(str), "confirm": boo}, "course", "date", "place"),
+		"RegisterPreview": obj(map[string]any{"course": str, "date": date, "place": str, "lines": arr(registerLine),
+			"recorded": integ, "unknown": integ, "not_required": integ, "compliant": integ}),
+		"Register":     register,
+		"RegisterList": arr(ref("Register")),
 		"Error": obj(map[string]any{"error": obj(map[string]any{
 			"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "forbidden", "unauthorized", "unavailable", "too_large", "rate_limited", "internal"}},
 			"message": str}, "code", "message")}, "error"),

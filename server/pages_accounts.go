@@ -64,7 +64,7 @@ func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *
 		return err
 	}
 	view := &accountsView{Users: users, Tokens: map[string][]training.Token{}, Secret: secret,
-		Roles: []training.Role{training.RoleAdmin, training.RoleHR, training.RoleManager}}
+		Roles: training.Roles}
 	for _, t := range toks {
 		view.Tokens[t.Username] = append(view.Tokens[t.Username], t)
 	}

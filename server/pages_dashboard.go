@@ -65,6 +65,10 @@ type dashboardView struct {
 }
 
 func (p *webPages) pageDashboard(c echo.Context) error {
+	if u, ok := currentUser(c); ok && !u.Role.SeesFigures() {
+		// A trainer sees no figures: their home is the Registers page.
+		return c.Redirect(http.StatusSeeOther, "/registers")
+	}
 	v, asOf, err := p.viewerAsOf(c)
 	if err != nil {
 		return err

@@ -21,6 +21,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	p.loginFailed = p.renderLoginFailed
 
 	anyone := s.requireRole()
+	readers := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
+	recorders := s.requireRole(training.RoleTrainer, training.RoleHR, training.RoleAdmin)
 	staff := s.requireRole(training.RoleHR, training.RoleAdmin)
 	admins := s.requireRole(training.RoleAdmin)
 
@@ -31,15 +33,24 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/help", p.pageStatic("help", "Help: what the terms mean"))
 	e.GET("/accessibility", p.pageStatic("accessibility", "Accessibility statement"))
 
-	// Everyone signed in, within their scope.
+	// Everyone signed in; the figures within their scope (a trainer's
+	// dashboard is the Registers page).
 	e.GET("/", p.pageDashboard, anyone)
-	e.GET("/officers", p.pageOfficers, anyone)
-	e.GET("/officers/:id", p.pageOfficer, anyone)
-	e.GET("/export/officers.:format", p.pageExportOfficers, anyone)
-	e.GET("/matrix", p.pageMatrix, anyone)
-	e.GET("/matrix.xlsx", p.pageMatrixXLSX, anyone)
+	e.GET("/officers", p.pageOfficers, readers)
+	e.GET("/officers/:id", p.pageOfficer, readers)
+	e.GET("/export/officers.:format", p.pageExportOfficers, readers)
+	e.GET("/matrix", p.pageMatrix, readers)
+	e.GET("/matrix.xlsx", p.pageMatrixXLSX, readers)
 	e.GET("/account/password", p.pagePassword, anyone)
 	e.POST("/account/password", p.pagePasswordPost, anyone)
+
+	// Trainers, HR and admins: classroom registers.
+	e.GET("/registers", p.pageRegisters, recorders)
+	e.GET("/registers/new", p.pageRegisterNew, recorders)
+	e.POST("/registers", p.pageRegisterPost, recorders)
+	e.POST("/registers/:id/withdraw", p.pageRegisterWithdraw, recorders)
+	e.GET("/registers/sheet", p.pageRegisterSheet, recorders)
+	e.GET("/registers/sheet.xlsx", p.pageRegisterSheetXLSX, recorders)
 
 	// HR and admins.
 	e.GET("/upload", p.pageUpload, staff)

@@ -56,6 +56,9 @@ func (s *Server) routes() *echo.Echo {
 		hr    = training.RoleHR
 	)
 	anyone := s.requireRole()
+	// Those who see figures: a trainer sees only what recording needs.
+	readers := s.requireRole(training.RoleManager, hr, admin)
+	recorders := s.requireRole(training.RoleTrainer, hr, admin)
 	staff := s.requireRole(hr, admin)
 	admins := s.requireRole(admin)
 
@@ -77,17 +80,23 @@ func (s *Server) routes() *echo.Echo {
 	// CLI forwarding: only Config.LocalToken, checked in the handler.
 	api.POST("/cli", s.cli)
 
-	// Any signed-in user (managers see only their scope).
+	// Any signed-in user; the figures for managers (their scope only), HR and admins.
 	e.POST("/logout", s.logoutForm, anyone)
 	api.POST("/logout", s.logoutJSON, anyone)
 	api.GET("/session", s.apiSession, anyone)
-	api.GET("/compliance", s.apiCompliance, anyone)
-	api.GET("/compliance/export", s.apiComplianceExport, anyone)
-	api.GET("/officers", s.apiOfficers, anyone)
-	api.GET("/officers/:id", s.apiOfficer, anyone)
+	api.GET("/compliance", s.apiCompliance, readers)
+	api.GET("/compliance/export", s.apiComplianceExport, readers)
+	api.GET("/officers", s.apiOfficers, readers)
+	api.GET("/officers/:id", s.apiOfficer, readers)
 	api.GET("/courses", s.apiCourses, anyone)
-	api.GET("/trend", s.apiTrend, anyone)
-	api.GET("/matrix", s.apiMatrix, anyone)
+	api.GET("/trend", s.apiTrend, readers)
+	api.GET("/matrix", s.apiMatrix, readers)
+
+	// Trainers, HR and admins: classroom registers.
+	api.GET("/registers", s.apiRegisters, recorders)
+	api.POST("/registers", s.apiRegisterSave, recorders)
+	api.POST("/registers/preview", s.apiRegisterPreview, recorders)
+	api.POST("/registers/:id/withdraw", s.apiRegisterWithdraw, recorders)
 
 	// HR and admins: uploads, courses, completions, mail.
 	api.POST("/imports", s.apiImportCreate, staff)

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
@@ -81,6 +82,11 @@ type Config struct {
 	// BreakGlassUser (an administrator kept for when the provider is down).
 	PasswordLoginOff bool
 	BreakGlassUser   string
+	// AuthCacheTTL is how long a checked session or token is trusted
+	// without reading the store again (0: DefaultAuthCacheTTL; negative:
+	// read it on every request). Changes made through this server apply at
+	// once; ones made through another replica within this time.
+	AuthCacheTTL time.Duration
 }
 
 // Timeouts of the HTTP server. A slow client may hold a connection for at
@@ -182,6 +188,8 @@ type readModel interface {
 	Reload(ctx context.Context) error
 	// Store is the store whose roster writes refresh the model.
 	Store() training.Store
+	// ReadRoster lends the jobs the model's roster (jobs.Roster).
+	ReadRoster(ctx context.Context, fn func(ds *training.Dataset) error) error
 	// Tail follows the change feed until ctx ends.
 	Tail(ctx context.Context)
 	Close()
@@ -191,6 +199,7 @@ type readModel interface {
 type Server struct {
 	cfg     Config
 	store   training.Store
+	auth    *authCache
 	log     *slog.Logger
 	now     func() time.Time
 	echo    *echo.Echo
@@ -208,6 +217,8 @@ type Server struct {
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
+	// registers is the classroom registers use case (internal/registers).
+	registers *registers.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -245,6 +256,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.OneTimePasswordTTL <= 0 {
 		cfg.OneTimePasswordTTL = DefaultOneTimePasswordTTL
+	}
+	if cfg.AuthCacheTTL == 0 {
+		cfg.AuthCacheTTL = DefaultAuthCacheTTL
 	}
 	if cfg.OIDC != nil {
 		o := *cfg.OIDC
@@ -286,9 +300,12 @@ func New(cfg Config) (*Server, error) {
 				s.log.Info("xapi: waiting statements now match", "statements", n)
 			}
 		}})
-	// Writes through this replica refresh the figures before they return.
-	s.store = s.live.Store()
+	// Writes through this replica refresh the figures before they return,
+	// and drop the credentials they take away from the cache.
+	s.auth = newAuthCache(cfg.AuthCacheTTL)
+	s.store = authStore{Store: s.live.Store(), cache: s.auth}
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
+	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -301,6 +318,17 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// Store is the store as the server writes through it: roster writes
+// refresh the live model, and account writes drop the credentials they
+// take away from the server's cache. Code running inside the server's
+// process (a forwarded CLI command) writes through it too.
+func (s *Server) Store() training.Store { return s.store }
+
+// Roster is the live read model as the jobs read it (jobs.Roster): the
+// jobs plan from the model's roster instead of reading a copy of their
+// own.
+func (s *Server) Roster() jobs.Roster { return s.live }
 
 // Run listens on Config.Addr and serves until ctx is done, then shuts down
 // gracefully: it stops accepting connections and waits for in-flight

@@ -105,7 +105,13 @@ func navFor(u *training.User, current string) []navLink {
 	if u == nil {
 		return nil
 	}
-	links := []navLink{{Href: "/", Label: "Dashboard"}, {Href: "/officers", Label: "Officers"}, {Href: "/matrix", Label: "Matrix"}}
+	var links []navLink
+	if u.Role.SeesFigures() {
+		links = append(links, navLink{Href: "/", Label: "Dashboard"}, navLink{Href: "/officers", Label: "Officers"}, navLink{Href: "/matrix", Label: "Matrix"})
+	}
+	if u.Role.RecordsRegisters() {
+		links = append(links, navLink{Href: "/registers", Label: "Registers"})
+	}
 	if u.Role.SeesWholeForce() {
 		links = append(links, navLink{Href: "/upload", Label: "Upload"}, navLink{Href: "/imports", Label: "Imports"}, navLink{Href: "/courses", Label: "Courses"})
 	}
@@ -152,7 +158,7 @@ func (s *webPages) renderView(c echo.Context, status int, name string, v *pageVi
 
 // navCurrent maps a request path to the nav entry it belongs to.
 func navCurrent(p string) string {
-	for _, pre := range []string{"/officers", "/matrix", "/upload", "/imports", "/courses", "/accounts", "/jobs", "/help"} {
+	for _, pre := range []string{"/officers", "/matrix", "/registers", "/upload", "/imports", "/courses", "/accounts", "/jobs", "/help"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") {
 			return pre
 		}
@@ -334,6 +340,8 @@ func statusLabel(s training.Status) string { return training.StatusLabel(s) }
 // sourceText says where a record came from, in words.
 func sourceText(src training.Source) string {
 	switch {
+	case training.FromRegister(src):
+		return "Register, " + src.File + " (" + src.By + ")"
 	case src.File != "" && src.Row > 0:
 		return fmt.Sprintf("%s, row %d", src.File, src.Row)
 	case src.File != "":

@@ -1,6 +1,9 @@
 package training
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role decides what a user may do.
 type Role string
@@ -10,10 +13,25 @@ const (
 	RoleAdmin   Role = "admin"   // everything, including accounts
 	RoleHR      Role = "hr"      // uploads, courses, all units
 	RoleManager Role = "manager" // read-only, within Units and their reporting line
+	// RoleTrainer records classroom registers and sees only what that
+	// needs: the names and units of the people they enter or pick.
+	RoleTrainer Role = "trainer"
 )
 
+// Roles lists every role, from most to least powerful (for forms and help).
+var Roles = []Role{RoleAdmin, RoleHR, RoleManager, RoleTrainer}
+
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleHR || r == RoleManager }
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// RecordsRegisters reports whether the role may record and withdraw
+// classroom registers (trainers, HR and admins).
+func (r Role) RecordsRegisters() bool { return r == RoleTrainer || r.SeesWholeForce() }
+
+// SeesFigures reports whether the role may see compliance figures, officer
+// lists and exports (everyone but trainers, who see only what recording
+// a register needs).
+func (r Role) SeesFigures() bool { return r.Valid() && r != RoleTrainer }
 
 // SeesWholeForce reports whether the role sees every officer in every unit
 // (admin and HR); a manager sees their units and reporting line only. The

@@ -15,27 +15,30 @@ type AuditAction string
 
 // The audit vocabulary.
 const (
-	AuditSignIn          AuditAction = "sign_in"
-	AuditSignInFailed    AuditAction = "sign_in_failed"
-	AuditUpload          AuditAction = "upload"            // a file previewed (dry run) or imported
-	AuditImportConfirmed AuditAction = "import_confirmed"  // a previewed upload applied
-	AuditPreviewCanceled AuditAction = "preview_cancelled" // a previewed upload dropped unapplied
-	AuditCourseChanged   AuditAction = "course_changed"
-	AuditAccountChanged  AuditAction = "account_changed" // users, roles, tokens, passwords
-	AuditCompletions     AuditAction = "completions_posted"
-	AuditExport          AuditAction = "export" // a compliance or officers export
-	AuditOfficerViewed   AuditAction = "officer_viewed"
-	AuditSubjectAccess   AuditAction = "subject_access_export"
-	AuditJobRun          AuditAction = "job_run"
-	AuditMailRequeued    AuditAction = "mail_requeued"
-	AuditRetention       AuditAction = "retention_applied"
-	AuditAuditSearched   AuditAction = "audit_exported"
+	AuditSignIn            AuditAction = "sign_in"
+	AuditSignInFailed      AuditAction = "sign_in_failed"
+	AuditUpload            AuditAction = "upload"            // a file previewed (dry run) or imported
+	AuditImportConfirmed   AuditAction = "import_confirmed"  // a previewed upload applied
+	AuditPreviewCanceled   AuditAction = "preview_cancelled" // a previewed upload dropped unapplied
+	AuditCourseChanged     AuditAction = "course_changed"
+	AuditAccountChanged    AuditAction = "account_changed" // users, roles, tokens, passwords
+	AuditCompletions       AuditAction = "completions_posted"
+	AuditExport            AuditAction = "export" // a compliance or officers export
+	AuditOfficerViewed     AuditAction = "officer_viewed"
+	AuditSubjectAccess     AuditAction = "subject_access_export"
+	AuditJobRun            AuditAction = "job_run"
+	AuditMailRequeued      AuditAction = "mail_requeued"
+	AuditRetention         AuditAction = "retention_applied"
+	AuditAuditSearched     AuditAction = "audit_exported"
+	AuditRegisterSaved     AuditAction = "register_saved"     // a classroom register recorded
+	AuditRegisterWithdrawn AuditAction = "register_withdrawn" // a register's completions taken back
 )
 
 // AuditActions lists the vocabulary, for validation and for the search form.
 var AuditActions = []AuditAction{AuditSignIn, AuditSignInFailed, AuditUpload, AuditImportConfirmed, AuditPreviewCanceled,
 	AuditCourseChanged, AuditAccountChanged, AuditCompletions, AuditExport, AuditOfficerViewed,
-	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched}
+	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched,
+	AuditRegisterSaved, AuditRegisterWithdrawn}
 
 // Valid reports whether a is in the vocabulary.
 func (a AuditAction) Valid() bool {
@@ -49,12 +52,13 @@ func (a AuditAction) Valid() bool {
 
 // Audit target kinds. An officer is named by ID only, never by name or email.
 const (
-	TargetOfficer = "officer"
-	TargetUser    = "user"
-	TargetCourse  = "course"
-	TargetImport  = "import"
-	TargetJob     = "job"
-	TargetMessage = "message"
+	TargetOfficer  = "officer"
+	TargetUser     = "user"
+	TargetCourse   = "course"
+	TargetImport   = "import"
+	TargetJob      = "job"
+	TargetMessage  = "message"
+	TargetRegister = "register"
 )
 
 // Audit outcomes.

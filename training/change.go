@@ -67,7 +67,8 @@ const ChangeLogSize = 10000
 
 // ApplyChange adds ch's completions to ds as the stores do (a completion
 // equal to a stored one in officer, course, date and date_unknown is not
-// added twice; each officer's history stays sorted by CompareCompletions)
+// added twice, but takes over a register's record, see TakesOver; each
+// officer's history stays sorted by CompareCompletions)
 // and sets ds.Revision. It never modifies a slice that ds held before: a
 // Dataset cloned with CloneDataset beforehand stays as it was. It returns
 // the IDs of the officers whose history changed.
@@ -89,13 +90,19 @@ func ApplyChange(ds *Dataset, ch Change) []string {
 	}
 	for _, c := range ch.Completions {
 		have := ds.Completions[c.OfficerID]
-		if slices.ContainsFunc(have, func(h Completion) bool { return SameCompletion(h, c) }) {
-			continue
+		var next []Completion
+		if i := slices.IndexFunc(have, func(h Completion) bool { return SameCompletion(h, c) }); i >= 0 {
+			if !TakesOver(have[i], c) {
+				continue
+			}
+			next = slices.Clone(have)
+			next[i] = c
+		} else {
+			next = make([]Completion, len(have), len(have)+1)
+			copy(next, have)
+			next = append(next, c)
+			slices.SortStableFunc(next, CompareCompletions)
 		}
-		next := make([]Completion, len(have), len(have)+1)
-		copy(next, have)
-		next = append(next, c)
-		slices.SortStableFunc(next, CompareCompletions)
 		ds.Completions[c.OfficerID] = next
 		if !slices.Contains(touched, c.OfficerID) {
 			touched = append(touched, c.OfficerID)

@@ -406,21 +406,30 @@ func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
 	counts := map[string][]Counts{opts.Unit: make([]Counts, len(courses))}
 	nodes := map[string]*ReportNode{opts.Unit: root}
 	rootDepth := len(SplitUnit(opts.Unit))
+	// The counts an officer adds to (their unit's and every unit above it)
+	// are looked up once per unit, not per officer: per officer that was
+	// a slice of paths and a map lookup per path and course.
+	adds := map[string][][]Counts{}
 	for id, o := range ds.Officers {
 		if !o.Active() || !InUnit(o.Unit, opts.Unit) || (opts.Include != nil && !opts.Include(o)) {
 			continue
 		}
-		paths := append([]string{opts.Unit}, UnitAncestors(o.Unit)[rootDepth:]...)
-		for _, p := range paths {
-			if _, ok := counts[p]; !ok {
-				counts[p] = make([]Counts, len(courses))
-				nodes[p] = &ReportNode{Unit: p, Units: []*ReportNode{}}
+		to, ok := adds[o.Unit]
+		if !ok {
+			paths := append([]string{opts.Unit}, UnitAncestors(o.Unit)[rootDepth:]...)
+			for _, p := range paths {
+				if _, ok := counts[p]; !ok {
+					counts[p] = make([]Counts, len(courses))
+					nodes[p] = &ReportNode{Unit: p, Units: []*ReportNode{}}
+				}
+				to = append(to, counts[p])
 			}
+			adds[o.Unit] = to
 		}
 		for i, c := range courses {
 			st := Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf).Status
-			for _, p := range paths {
-				counts[p][i].Add(st)
+			for _, cs := range to {
+				cs[i].Add(st)
 			}
 		}
 	}

@@ -12,19 +12,24 @@ import (
 
 // MergeCompletions adds to one officer's history have the completions of
 // add it does not hold yet (SameCompletion): the
-// first record of each is kept, so a re-import changes nothing. It
-// returns the history in CompareCompletions order and whether anything
-// was added; have's backing array may be reused.
+// first record of each is kept, so a re-import changes nothing, except
+// that a register's record is taken over by another source's (TakesOver).
+// It returns the history in CompareCompletions order and whether anything
+// was added or taken over; have's backing array may be reused.
 func MergeCompletions(have, add []Completion) ([]Completion, bool) {
-	n := len(have)
+	n, took := len(have), false
 	for _, c := range add {
 		// An officer's history is a handful of records, so a scan beats a map.
-		if !slices.ContainsFunc(have, func(h Completion) bool { return SameCompletion(h, c) }) {
+		i := slices.IndexFunc(have, func(h Completion) bool { return SameCompletion(h, c) })
+		switch {
+		case i < 0:
 			have = append(have, c)
+		case TakesOver(have[i], c):
+			have[i], took = c, true
 		}
 	}
 	if len(have) == n {
-		return have, false
+		return have, took
 	}
 	slices.SortStableFunc(have, CompareCompletions)
 	return have, true

@@ -14,10 +14,14 @@ type Scope struct {
 // ScopeFor returns what user u may see in ds. Admin and HR see everything;
 // a manager sees their Units and, when linked to an officer ID, everyone
 // who reports to them directly or indirectly through the roster's
-// line-manager column.
+// line-manager column. A trainer sees no figures: their scope is empty,
+// whatever units or officer link their account holds.
 func ScopeFor(u User, ds *Dataset) Scope {
 	if u.Role.SeesWholeForce() {
 		return Scope{All: true}
+	}
+	if !u.Role.SeesFigures() {
+		return Scope{}
 	}
 	s := Scope{Units: u.Units, Officers: map[string]bool{}}
 	if u.OfficerID == "" || ds == nil {

@@ -25,6 +25,7 @@ type Store interface {
 	RetentionStore
 	StatementStore
 	OnceStore
+	WithdrawStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store. It is safe to call once.

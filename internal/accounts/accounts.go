@@ -89,7 +89,7 @@ func (s *Service) audit(ctx context.Context, by Actor, target, detail string) {
 func (in Input) apply(u *training.User, ds *training.Dataset) error {
 	if in.Role != nil {
 		if !in.Role.Valid() {
-			return training.FieldErrorf(training.KindInvalid, "role", "role must be admin, hr or manager")
+			return training.FieldErrorf(training.KindInvalid, "role", "role must be admin, hr, manager or trainer")
 		}
 		u.Role = *in.Role
 	}
@@ -182,7 +182,7 @@ func (s *Service) Create(ctx context.Context, by Actor, in Input) (Created, erro
 		return Created{}, err
 	}
 	if in.Role == nil {
-		return Created{}, training.FieldErrorf(training.KindInvalid, "role", "role is required (admin, hr or manager)")
+		return Created{}, training.FieldErrorf(training.KindInvalid, "role", "role is required (admin, hr, manager or trainer)")
 	}
 	ds, err := s.Store.Dataset(ctx)
 	if err != nil {

@@ -158,7 +158,7 @@ func (m *Model) Scope(u training.User, ds *training.Dataset) training.Scope {
 		return training.Scope{All: true}
 	}
 	// Kept while the officers are (see dataCache.officers).
-	key := fmt.Sprintf("%s\x00%s\x00%s", u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%s", u.Role, u.Username, u.OfficerID, strings.Join(u.Units, "\x00"))
 	c := m.cache
 	c.mu.Lock()
 	sc, ok := c.scopes[key]

@@ -29,6 +29,16 @@ func (l liveStore) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int
 	return rev, err
 }
 
+// WithdrawImport takes back an import's completions, then refreshes the
+// live model, so that the figures drawn next no longer count them.
+func (l liveStore) WithdrawImport(ctx context.Context, w training.Withdrawal) (int64, error) {
+	rev, err := l.Store.WithdrawImport(ctx, w)
+	if err == nil {
+		l.refresh(ctx)
+	}
+	return rev, err
+}
+
 // PutCourses writes the courses, then refreshes the live model.
 func (l liveStore) PutCourses(ctx context.Context, cs []training.Course) error {
 	err := l.Store.PutCourses(ctx, cs)

@@ -132,11 +132,12 @@ func postLoop(ctx context.Context, c *http.Client, cfg Config, seed uint64, perR
 	)
 	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
+	pace := pacer(ctx, cfg.Rate)
 	for p := range cfg.Posters {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(p), seed))
 			var mine []time.Duration
-			for ctx.Err() == nil && time.Now().Before(deadline) {
+			for ctx.Err() == nil && time.Now().Before(deadline) && pace() {
 				req := next(rng)
 				t0 := time.Now()
 				resp, err := c.Do(req)

@@ -78,6 +78,12 @@ type Config struct {
 	AcceptEncoding string
 	RedisURL       string
 	Log            *slog.Logger
+	// URL, when set, is a running `muster serve` on a -write-store store
+	// to post to and read from (live mode; external.go); Rate and
+	// ReadRate bound the posts and the reads a second (0: as fast as the
+	// clients go).
+	URL            string
+	Rate, ReadRate float64
 }
 
 // Result is one target on one store.
@@ -110,6 +116,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&cfg.ListPath, "list-path", "", "list mode: the list read (default /api/v1/officers?course=<first course>&status=overdue&limit=100)")
 	fs.IntVar(&cfg.Batch, "batch", 100, "xapi mode: statements per POST /xapi/statements")
 	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
+	fs.StringVar(&cfg.URL, "url", "", "live mode: post to and read from this running `muster serve` (on a -write-store store) instead of a server of its own")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "live mode: posts a second in all (0: as fast as the posters go)")
+	fs.Float64Var(&cfg.ReadRate, "read-rate", 0, "live mode: reads a second in all while posting (0: as fast as the readers go)")
 	verbose := fs.Bool("v", false, "log the server's warnings")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
@@ -144,6 +153,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "%d requests per target\n", cfg.Requests)
 	} else {
 		fmt.Fprintf(out, "%s per target\n", cfg.Duration)
+	}
+	if cfg.URL != "" {
+		results, err := externalLive(ctx, cfg, func(s string) { fmt.Fprintln(out, s) })
+		printResults(out, results)
+		return err
 	}
 	results, err := Measure(ctx, cfg, func(s string) { fmt.Fprintln(out, s) })
 	printResults(out, results)
@@ -341,6 +355,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 		close(next)
 	}
 	start := time.Now()
+	pace := pacer(ctx, cfg.ReadRate)
 	for range cfg.Clients {
 		wg.Add(1)
 		go func() {
@@ -352,7 +367,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 					if _, ok := <-next; !ok {
 						break
 					}
-				} else if time.Now().After(deadline) {
+				} else if time.Now().After(deadline) || !pace() {
 					break
 				}
 				t0 := time.Now()

@@ -227,7 +227,7 @@ func (s *Store) AnonymiseOfficers(ctx context.Context, pseudonyms map[string]str
 		if n.Officers == 0 {
 			return nil
 		}
-		_, err := bumpRevision(tx)
+		_, err := s.bumpRevision(tx)
 		return err
 	})
 	if err != nil {

@@ -41,18 +41,26 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			}
 		}
 		var err error
-		if rev, err = bumpRevision(tx); err != nil {
-			return err
-		}
-		log := tx.Bucket(bChanges)
-		if rev > training.ChangeLogSize {
-			if err := log.Delete(u64(uint64(rev - training.ChangeLogSize))); err != nil {
-				return err
-			}
-		}
-		return log.Put(u64(uint64(rev)), encodeChange(b.Completions, b.Removed))
+		rev, err = s.logChange(tx, b.Completions, b.Removed)
+		return err
 	})
 	return rev, err
+}
+
+// logChange bumps the revision and logs the change it makes (the log
+// keeps the last training.ChangeLogSize).
+func (s *Store) logChange(tx *bbolt.Tx, added, removed []training.Completion) (int64, error) {
+	rev, err := s.bumpRevision(tx)
+	if err != nil {
+		return 0, err
+	}
+	log := tx.Bucket(bChanges)
+	if rev > training.ChangeLogSize {
+		if err := log.Delete(u64(uint64(rev - training.ChangeLogSize))); err != nil {
+			return 0, err
+		}
+	}
+	return rev, log.Put(u64(uint64(rev)), encodeChange(added, removed))
 }
 
 func validateBatch(b training.CompletionBatch) error {

@@ -36,7 +36,7 @@ func (s *Store) PutCourses(ctx context.Context, cs []training.Course) error {
 		if err := putCourses(tx, cs); err != nil {
 			return err
 		}
-		_, err := bumpRevision(tx)
+		_, err := s.bumpRevision(tx)
 		return err
 	})
 }

@@ -14,12 +14,10 @@ func (s *Store) Revision(ctx context.Context) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	var rev int64
-	err := s.view(func(tx *bbolt.Tx) error {
-		rev = revision(tx)
-		return nil
-	})
-	return rev, err
+	if s.closed.Load() {
+		return 0, training.Unavailablef("store is closed")
+	}
+	return s.rev.Load(), nil
 }
 
 // Dataset reads the whole roster in one read transaction.
@@ -182,7 +180,7 @@ func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64,
 			}
 		}
 		var err error
-		rev, err = bumpRevision(tx)
+		rev, err = s.bumpRevision(tx)
 		return err
 	})
 	if err != nil {

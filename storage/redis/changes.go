@@ -163,25 +163,37 @@ func (s *Store) AddCompletions(ctx context.Context, b training.CompletionBatch) 
 			args = append(args, r.ID, oldImports[i], encode(toImportRec(rec)), score(rec.At))
 		}
 		args = append(args, stArgs...)
-		keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock,
-			s.keys.statements, s.keys.statementsWaiting, s.keys.statementsVoided}
-		res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
-		if err != nil {
-			return 0, s.wrap(err)
-		}
-		if res[0] == 1 {
-			return res[1], nil
-		}
-		if res[0] != -2 {
-			attempt++ // an import being applied is waited for, not counted
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond):
+		rev, done, err := s.runAddScript(ctx, args, &attempt)
+		if done || err != nil {
+			return rev, err
 		}
 	}
 	return 0, training.Conflictf("the officers' records kept changing while the completions were written; try again")
+}
+
+// runAddScript runs addCompletionsScript once with args. done: it wrote,
+// at revision rev. Not done: a record moved (counted in *attempt) or an
+// import holds the apply lock (waited for, not counted); it has paused a
+// short random time before the caller reads again.
+func (s *Store) runAddScript(ctx context.Context, args []any, attempt *int) (rev int64, done bool, err error) {
+	keys := []string{s.keys.rev, s.keys.completions, s.keys.imports, s.keys.importsByTime, s.keys.changes, s.keys.applyLock,
+		s.keys.statements, s.keys.statementsWaiting, s.keys.statementsVoided}
+	res, err := addCompletionsScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
+	if err != nil {
+		return 0, false, s.wrap(err)
+	}
+	if res[0] == 1 {
+		return res[1], true, nil
+	}
+	if res[0] != -2 {
+		*attempt++
+	}
+	select {
+	case <-ctx.Done():
+		return 0, false, ctx.Err()
+	case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond):
+	}
+	return 0, false, nil
 }
 
 // Changes returns the logged changes after since (see training.ChangeFeed).

@@ -28,8 +28,12 @@ func testCancelledContext(t *testing.T, s training.Store) {
 		"CreateUser":    func() error { return s.CreateUser(c, user("amir", training.RoleAdmin)) },
 		"Enqueue":       func() error { _, err := s.Enqueue(c, []training.Message{message("m1", 0, "k")}); return err },
 		"LedgerHasKeys": func() error { _, err := s.LedgerHasKeys(c, []string{"k"}); return err },
-		"PutPreview":     func() error { return s.PutPreview(c, preview("imp-1", []byte("a")), noQuota) },
+		"PutPreview":    func() error { return s.PutPreview(c, preview("imp-1", []byte("a")), noQuota) },
 		"UseOnce":       func() error { return s.UseOnce(c, "k", t0.Add(time.Minute), t0) },
+		"WithdrawImport": func() error {
+			_, err := s.WithdrawImport(c, training.Withdrawal{Record: importRec("imp-1", 0)})
+			return err
+		},
 		"AcquireLock": func() error {
 			_, err := s.AcquireLock(c, "reminders", "a", time.Minute, t0)
 			return err

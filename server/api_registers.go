@@ -1,0 +1,104 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/registers"
+	"github.com/muster-police/muster/training"
+)
+
+// The register API (/api/v1/registers) for scripts: trainers, HR and
+// admins. Each handler reads its input and calls internal/registers once.
+
+// registerBody is a register on the wire: the input, and for a save the
+// answer to its one guard (confirm, in the body or the query).
+type registerBody struct {
+	training.RegisterInput
+	Confirm bool `json:"confirm"`
+}
+
+// registerPreviewJSON is a preview on the wire: nothing was saved.
+type registerPreviewJSON struct {
+	Course      string                  `json:"course"`
+	Date        training.Date           `json:"date"`
+	Place       string                  `json:"place"`
+	Lines       []training.RegisterLine `json:"lines"`
+	Recorded    int                     `json:"recorded"`
+	Unknown     int                     `json:"unknown"`
+	NotRequired int                     `json:"not_required"`
+	Compliant   int                     `json:"compliant"`
+}
+
+// registerJSON is a saved register with what the viewer may still do.
+type registerJSON struct {
+	training.Register
+	Withdrawn     bool          `json:"withdrawn"`
+	WithdrawUntil training.Date `json:"withdraw_until"`
+	CanWithdraw   bool          `json:"can_withdraw"`
+}
+
+func (s *Server) registerActor(c echo.Context) registers.Actor {
+	u, _ := currentUser(c)
+	return registers.Actor{User: u, RequestID: requestIDOf(c)}
+}
+
+func (s *Server) toRegisterJSON(c echo.Context, r training.Register) registerJSON {
+	u, _ := currentUser(c)
+	return registerJSON{Register: r, Withdrawn: r.Withdrawn(), WithdrawUntil: r.WithdrawUntil(), CanWithdraw: r.CanWithdraw(u, s.now()) == nil}
+}
+
+// apiRegisterPreview says what saving the register in the body would
+// record; it writes nothing.
+func (s *Server) apiRegisterPreview(c echo.Context) error {
+	var in registerBody
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.registers.Preview(c.Request().Context(), s.registerActor(c), in.RegisterInput)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, registerPreviewJSON{Course: p.Course.ID, Date: p.Register.Date, Place: p.Register.Place,
+		Lines: p.Lines, Recorded: p.Recorded, Unknown: p.Unknown, NotRequired: p.NotRequired, Compliant: p.Compliant})
+}
+
+// apiRegisterSave saves the register in the body once confirmed
+// ("confirm": true, or ?confirm=true); else 409 on the field confirm.
+func (s *Server) apiRegisterSave(c echo.Context) error {
+	var in registerBody
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	confirm, err := confirmField(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.registers.Save(c.Request().Context(), s.registerActor(c), in.RegisterInput, in.Confirm || confirm)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.toRegisterJSON(c, r))
+}
+
+// apiRegisters lists the registers the caller may see, newest first.
+func (s *Server) apiRegisters(c echo.Context) error {
+	list, err := s.registers.List(c.Request().Context(), s.registerActor(c))
+	if err != nil {
+		return err
+	}
+	out := make([]registerJSON, len(list))
+	for i, e := range list {
+		out[i] = s.toRegisterJSON(c, e.Register)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiRegisterWithdraw takes back a register's completions.
+func (s *Server) apiRegisterWithdraw(c echo.Context) error {
+	r, err := s.registers.Withdraw(c.Request().Context(), s.registerActor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toRegisterJSON(c, r))
+}
