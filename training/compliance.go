@@ -53,6 +53,8 @@ type CourseStatus struct {
 	Due Date `json:"due"`
 	// Exemption is the exemption covering the date, if any.
 	Exemption *Exemption `json:"exemption,omitempty"`
+	// Extension is the approved extension that moved Due, if any.
+	Extension *Extension `json:"extension,omitempty"`
 	// RenewBy is set while a compliant completion is inside its renewal
 	// window (the course's due_soon_days, or renew_within_days when longer,
 	// before it lapses): the date the renewal is due, which is Expires.
@@ -121,6 +123,9 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 		cs.Due = cs.Expires
 	} else {
 		cs.Due = DueDate(o, c)
+	}
+	if e, ok := o.Extensions[c.ID]; ok && e.Until.After(cs.Due) {
+		cs.Due, cs.Extension = e.Until, &e
 	}
 	switch {
 	case asOf.After(cs.Due):
