@@ -4,13 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
+	"runtime/debug"
 
 	"github.com/muster-police/muster/training"
 )
 
 // replanner recomputes a plan against a fresh Dataset (after ErrConflict).
 type replanner func(ds *training.Dataset) (*Planned, error)
+
+// largeImport is the size (rows, or officers and completions) above which
+// an import returns freed memory to the system between its steps: a forced
+// collection costs tens of milliseconds, a large import's garbage stacked on
+// the next step's peak costs a hundred megabytes.
+const largeImport = 20_000
 
 // apply writes a plan whose outcome is applied, in one atomic ApplyChanges.
 // When the store changed since the plan was made (ErrConflict) it reads the
@@ -25,11 +31,11 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		}
 		cs := pl.ChangeSet
 		cs.Import.Report = rep.storedJSON()
-		if len(cs.Officers)+len(cs.Completions) > 20_000 {
+		if len(cs.Officers)+len(cs.Completions) > largeImport {
 			// The file's rows were just dropped; collect them now so the
 			// store's own large transaction does not stack on top of them
 			// (measured: peak memory of a 50k-row import 174 -> 119 MB).
-			runtime.GC()
+			debug.FreeOSMemory()
 		}
 		_, err := st.ApplyChanges(ctx, cs)
 		if err == nil {

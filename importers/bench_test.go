@@ -120,8 +120,9 @@ func rawRead(path string) (rows, cells int, err error) {
 	return rows, cells, rs.Error()
 }
 
-// importOnce imports the roster into a fresh bolt store in dir.
-func importOnce(path, dir string) (*importers.Report, error) {
+// importOnce imports the roster into a fresh bolt store in dir, within
+// lim (zero: the defaults).
+func importOnce(path, dir string, lim importers.Limits) (*importers.Report, error) {
 	st, err := bolt.Open(filepath.Join(dir, "muster.db"), bolt.Options{})
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func importOnce(path, dir string) (*importers.Report, error) {
 		return nil, err
 	}
 	rep, err := importers.Run(context.Background(), st, importers.Source{Name: filepath.Base(path), R: f, Size: fi.Size()},
-		importers.Options{Full: true, By: "bench", Now: benchAsOf.Time().Add(9 * time.Hour)})
+		importers.Options{Full: true, By: "bench", Now: benchAsOf.Time().Add(9 * time.Hour), Limits: lim})
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +180,7 @@ func BenchmarkImport(b *testing.B) {
 				b.StopTimer()
 				dir := b.TempDir()
 				b.StartTimer()
-				rep, err := importOnce(path, dir)
+				rep, err := importOnce(path, dir, importers.Limits{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -318,7 +319,9 @@ func TestBenchChild(t *testing.T) {
 	case "raw":
 		_, _, err = rawRead(path)
 	case "import":
-		_, err = importOnce(path, t.TempDir())
+		_, err = importOnce(path, t.TempDir(), importers.Limits{})
+	case "import-curve":
+		_, err = importOnce(path, t.TempDir(), curveLimits)
 	default:
 		err = fmt.Errorf("unknown op %q", op)
 	}

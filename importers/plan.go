@@ -177,11 +177,20 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		p.cs.Officers = make([]training.Officer, 0, pp.rows.len())
 	}
 	p.cs.Completions = make([]training.Completion, 0, pp.completionCells())
+	firstCompletionOnly := pp.rows.len() > 0 && completionOnly(pp.rows.at(0))
+	acc := newRowAccount(pp.rows.len())
 	for i := 0; i < pp.rows.len(); i++ {
+		if i > 0 && i%rowChunk == 0 {
+			// The rows planned so far are only counted from here on (acc):
+			// their chunk goes, so the rows and the change set made from
+			// them are not both held whole.
+			pp.rows.release(i/rowChunk - 1)
+		}
+		r := pp.rows.at(i)
+		acc.note(i, r, pp, p.in.Detection.Notice != "")
 		if pp.drop[i] {
 			continue
 		}
-		r := pp.rows.at(i)
 		p.cur = i
 		if r.isLong(pp.layout) {
 			long, p.long = true, true
@@ -198,7 +207,8 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		p.courseCells(r)
 	}
 	p.cur = -1
-	if pp.rows.len() > 0 && !long && completionOnly(pp.rows.at(0)) {
+	pp.rows.release(-1)
+	if !long && firstCompletionOnly {
 		long = true // a completion file: it never makes leavers
 	}
 	if in.Full && !long {
@@ -206,7 +216,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	}
 	p.unknownDates()
 	p.bareUnitWarnings()
-	p.account(pp)
+	p.account(acc)
 	p.finish(long)
 	return &Planned{ChangeSet: p.cs, Report: p.rep}
 }
@@ -742,68 +752,4 @@ func anyCourseCell(r *row) bool {
 		}
 	}
 	return false
-}
-
-// account sorts every data row into exactly one outcome (Report.Rows):
-// the rows read equal the sum of the outcomes.
-func (p *planner) account(pp *prepared) {
-	ro := &p.rep.Rows
-	ro.Read = p.in.Detection.Rows
-	ro.Rejected = p.rep.Summary.RowsRejected
-	rejected := map[int]bool{}
-	for _, pr := range p.rep.Problems {
-		if pr.RowRejected {
-			rejected[pr.Row] = true
-		}
-	}
-	status := map[string]int{}
-	spelling := map[string]string{}
-	for i := 0; i < pp.rows.len(); i++ {
-		r := pp.rows.at(i)
-		switch {
-		case pp.drop[i]:
-			if !rejected[r.Row] {
-				ro.Duplicates++
-			}
-		case p.in.Detection.Notice != "":
-			status[noticeKey]++
-			spelling[noticeKey] = p.in.Detection.NoticeLabel
-		case p.recorded[i]:
-			ro.Recorded++
-		case !r.isLong(pp.layout) && completionOnly(r) && !anyCourseCell(r):
-			status[""]++
-			spelling[""] = "(blank)"
-		case !r.isLong(pp.layout):
-			ro.AlreadyRecorded++
-		case r.CourseAmbiguous || r.StatusUnknown:
-			ro.NotRecorded++
-		case r.CourseID == "":
-			ro.OtherCourses++
-		case !r.Completed && r.has.any(FieldCompletionStatus):
-			k := strings.ToLower(r.Status)
-			if _, ok := spelling[k]; !ok {
-				spelling[k] = r.Status
-				if k == "" {
-					spelling[k] = "(blank)"
-				}
-			}
-			status[k]++
-		case !r.Completed && r.Date.IsZero():
-			ro.NoDate++
-		case !r.Completed || (r.Date.IsZero() && !r.DateUnknown):
-			ro.NotRecorded++ // the completion date is in error
-		default:
-			ro.AlreadyRecorded++
-		}
-	}
-	for k, n := range status {
-		ro.ByStatus = append(ro.ByStatus, StatusCount{Status: spelling[k], Rows: n})
-	}
-	sort.Slice(ro.ByStatus, func(i, j int) bool {
-		a, b := ro.ByStatus[i], ro.ByStatus[j]
-		if a.Rows != b.Rows {
-			return a.Rows > b.Rows
-		}
-		return a.Status < b.Status
-	})
 }

@@ -101,6 +101,16 @@ func (s *rowStore) add(r row) {
 
 func (s *rowStore) len() int { return s.n }
 
+// release lets chunk k's rows go (all of them when k < 0): a planner that
+// has read them is done with them.
+func (s *rowStore) release(k int) {
+	if k < 0 {
+		clear(s.chunks)
+		return
+	}
+	s.chunks[k] = nil
+}
+
 func (s *rowStore) at(i int) *row { return &s.chunks[i/rowChunk][i%rowChunk] }
 
 // dedupe finds repeated rows. Rows with identical content (same Hash)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/muster-police/muster/training"
@@ -127,6 +128,11 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 	in := PlanInput{Detection: *det, Problems: probs, Dataset: ds, Full: opts.Full, Strict: opts.Strict,
 		Confirmed: opts.Confirmed, DryRun: opts.DryRun, Today: today,
 		ImportID: rep.ImportID, FileName: src.Name, FileHash: hash, By: opts.By, At: now}
+	if rows.len() > largeImport {
+		// The workbook reader's tables (shared strings, the XML decoder's
+		// garbage) are dropped now rather than under the plan.
+		debug.FreeOSMemory()
+	}
 	pl := planRows(rows, in)
 	// The rows are not kept for a re-plan: they would double the memory an
 	// import holds while the store writes. A conflict (rare) reads the file again.

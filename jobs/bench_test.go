@@ -129,8 +129,19 @@ func benchLogger() *slog.Logger {
 
 // BenchmarkPlanReminders times the pure planning step alone (no store).
 func BenchmarkPlanReminders(b *testing.B) {
-	cs := benchForce()
-	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{},
+	ds := benchDataset(benchForce())
+	asOf := training.DateOf(demo.Now())
+	b.ReportAllocs()
+	var plan *jobs.Plan
+	for b.Loop() {
+		plan = jobs.PlanReminders(ds, ds.Courses, asOf, jobs.DefaultPolicy(), nil)
+	}
+	b.ReportMetric(float64(plan.Counts.ToRemind), "reminders/op")
+}
+
+// benchDataset is cs as the store's Dataset, with the default courses.
+func benchDataset(cs training.ChangeSet) *training.Dataset {
+	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: make(map[string]training.Officer, len(cs.Officers)),
 		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
 	for _, o := range cs.Officers {
 		ds.Officers[o.ID] = o
@@ -141,11 +152,5 @@ func BenchmarkPlanReminders(b *testing.B) {
 	for _, e := range cs.Exemptions {
 		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
 	}
-	asOf := training.DateOf(demo.Now())
-	b.ReportAllocs()
-	var plan *jobs.Plan
-	for b.Loop() {
-		plan = jobs.PlanReminders(ds, ds.Courses, asOf, jobs.DefaultPolicy(), nil)
-	}
-	b.ReportMetric(float64(plan.Counts.ToRemind), "reminders/op")
+	return ds
 }

@@ -23,12 +23,12 @@ parts=(${parts[*]})
 for part in "${parts[@]}"; do
 	case "$part" in
 	importers)
-		go test ./importers -run '^$' -bench 'RawRead|Import|Pandas' -benchtime 2x -timeout 60m | tee "$out/importers.txt" ;;
+		go test ./importers -run '^$' -bench 'RawRead|Import|Pandas' -skip Curve -benchtime 2x -timeout 60m | tee "$out/importers.txt" ;;
 	storage)
 		go test ./storage/bolt -run '^$' -bench . -benchtime 3x | tee "$out/bolt.txt"
 		go test ./storage/redis -run '^$' -bench . -benchtime 3x | tee "$out/redis.txt" ;;
 	jobs)
-		go test ./jobs -run '^$' -bench . -benchtime 2x | tee "$out/jobs.txt" ;;
+		go test ./jobs -run '^$' -bench . -skip Curve -benchtime 2x | tee "$out/jobs.txt" ;;
 	server)
 		go test ./server -run '^$' -bench . -benchtime 20x | tee "$out/server.txt" ;;
 	load)

@@ -253,7 +253,7 @@ func testSubjectAccess(t *testing.T, e *testEnv) {
 		t.Fatalf("xlsx: %d %v", rec.Code, err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, ",") != "Officer,Completions,Exemptions,Imports,Emails,Audit" {
+	if got := f.GetSheetList(); strings.Join(got, ",") != "Officer,Completions,Exemptions,Imports,Emails,Audit,Requests" {
 		t.Errorf("sheets: %v", got)
 	}
 	if v, _ := f.GetCellValue("Officer", "B4"); v != "Alice Aardvark" {

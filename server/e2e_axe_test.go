@@ -58,7 +58,8 @@ type e2eEnv struct {
 
 // startE2E starts the server (with the sample roster and completions
 // imported, and an admin, hr and manager account) and a browser.
-func startE2E(t *testing.T, seed bool) *e2eEnv {
+// mutate changes the scheduler's configuration (a real SMTP relay, say).
+func startE2E(t *testing.T, seed bool, mutate ...func(*jobs.Config)) *e2eEnv {
 	t.Helper()
 	exe := findChromium()
 	if exe == "" {
@@ -89,8 +90,12 @@ func startE2E(t *testing.T, seed bool) *e2eEnv {
 	}
 	secret := []byte("e2e-secret-0123456789abcdef")
 	mailDir := t.TempDir()
-	sched, err := jobs.New(jobs.Config{Store: st, Clock: func() time.Time { return webNow }, BaseURL: "http://127.0.0.1",
-		Secret: secret, Mailer: mail.NewDrop(mailDir)})
+	jc := jobs.Config{Store: st, Clock: func() time.Time { return webNow }, BaseURL: "http://127.0.0.1",
+		Secret: secret, Mailer: mail.NewDrop(mailDir)}
+	for _, m := range mutate {
+		m(&jc)
+	}
+	sched, err := jobs.New(jc)
 	if err != nil {
 		t.Fatal(err)
 	}

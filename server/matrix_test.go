@@ -74,7 +74,7 @@ func matrixRows(e *testEnv) []matrixRow {
 	courses := training.DefaultCourses()
 	noLine := map[string]int{"mgr-line": 404, "mgr-none": 404}
 	scopeless := map[string]int{"mgr-none": 403}
-	return []matrixRow{
+	return append(requestRows(e), []matrixRow{
 		{method: "GET", route: "/healthz", access: public, ok: 200},
 		{method: "GET", route: "/readyz", access: public, ok: 200},
 		// Only with Config.MetricsToken (TestMetricsToken), which no caller here sends.
@@ -236,7 +236,7 @@ func matrixRows(e *testEnv) []matrixRow {
 
 		{method: "POST", route: "/api/v1/logout", access: anyone, ok: 204, fresh: true},
 		{method: "POST", route: "/logout", access: anyone, ok: 303, fresh: true},
-	}
+	}...)
 }
 
 // matrixRegister is a register of one person, saved when confirm is set.

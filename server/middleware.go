@@ -156,6 +156,9 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 			// Multipart framing adds a little to the file itself.
 			limit = s.cfg.MaxUploadBytes + 64<<10
 		}
+		if certificateRoutes[r.Method+" "+c.Path()] {
+			limit = certificateBodyBytes
+		}
 		if r.ContentLength > limit {
 			return errTooLarge
 		}

@@ -40,7 +40,7 @@ func openAPISchemas() map[string]any {
 	token := obj(map[string]any{"id": str, "name": str, "username": str, "created": dtime, "expires": dtime})
 	rule := obj(map[string]any{"unit": arr(str), "staff_type": arr(str), "rank": arr(str), "role": arr(str)})
 	course := obj(map[string]any{"id": str, "title": str, "aliases": arr(str), "activity_ids": arr(str), "deadline": date, "due_within_days": integ,
-		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ,
+		"valid_for_months": integ, "due_soon_days": integ, "url": str, "renew_within_days": integ, "max_extension_days": integ,
 		"audience": obj(map[string]any{"include": arr(rule), "exclude": arr(rule)})}, "id", "title")
 	unitChange := obj(map[string]any{"unit": str, "joining": integ, "leaving": integ, "overdue_at_once": integ})
 	courseChange := obj(map[string]any{"course": str, "as_of": date, "new": boo, "required_before": integ, "required_after": integ,
@@ -82,9 +82,17 @@ func openAPISchemas() map[string]any {
 			"rows": arr(obj(map[string]any{"person": obj(map[string]any{"id": str, "display_id": str, "name": str, "rank": str, "unit": str}),
 				"days_overdue": integ, "overdue": integ, "due_soon": integ,
 				"cells": arr(obj(map[string]any{"course": str, "status": str, "label": str, "detail": str, "class": str, "due": date, "completed": date, "expires": date, "exempt_until": date}))}))}),
-		"Trend":        obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
-		"ImportReport": map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes (posts: changes of role, staff type or in-post date), problems, needs_confirmation, message", "additionalProperties": true},
-		"ImportList":   arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
+		"Request": obj(map[string]any{"id": str, "kind": str, "officer_id": str, "course_id": str, "until": date, "reason": str, "done": date, "where": str,
+			"certificate": obj(map[string]any{"name": str, "type": str}), "due": date, "deciders": arr(str), "created": dtime, "state": str,
+			"decided_by": str, "decided_by_name": str, "decided": dtime, "decline_reason": str}),
+		"RequestList": obj(map[string]any{"requests": arr(obj(map[string]any{"id": str, "kind": str, "officer_id": str, "course_id": str,
+			"until": date, "reason": str, "done": date, "where": str, "certificate": obj(map[string]any{"name": str, "type": str}), "due": date,
+			"deciders": arr(str), "created": dtime, "state": str, "decided_by": str, "decided_by_name": str, "decided": dtime, "decline_reason": str,
+			"officer_name": str, "unit": str, "course_title": str, "state_now": str, "words": str, "may_decide": boo}))}),
+		"DecisionInput": obj(map[string]any{"decision": str, "reason": str}),
+		"Trend":         obj(map[string]any{"unit": str, "from": date, "to": date, "points": arr(obj(map[string]any{"date": date, "courses": arr(ref("CourseFigures"))}))}),
+		"ImportReport":  map[string]any{"type": "object", "description": "importers.Report: import_id, outcome, file_name, file_hash, full, dry_run, detection, summary, changes (posts: changes of role, staff type or in-post date), problems, needs_confirmation, message", "additionalProperties": true},
+		"ImportList":    arr(obj(map[string]any{"id": str, "kind": str, "file_name": str, "file_hash": str, "by": str, "at": dtime, "outcome": str, "summary": free})),
 		"MappingList": obj(map[string]any{
 			"mappings": arr(obj(map[string]any{"name": str, "headers": arr(str), "rules": arr(obj(map[string]any{"header": str, "field": str})), "course": str, "by": str, "at": dtime})),
 			"fields":   arr(obj(map[string]any{"field": str, "label": str}))}),

@@ -116,6 +116,7 @@ func courseForm(c echo.Context, base training.Course, field func(string) string,
 		{"valid_for_months", "valid", "“Valid for” must be a whole number of months, 0 or more (0: never expires).", &base.ValidForMonths},
 		{"due_soon_days", "soon", "“Due soon” must be a whole number of days, 0 or more.", &base.DueSoonDays},
 		{"renew_within_days", "renew", "“Renew early” must be a whole number of days, 0 or more (0: a renewal always starts a new cycle).", &base.RenewWithinDays},
+		{"max_extension_days", "ext", "“Most extra time” must be a whole number of days, 0 or more (0: the default, 60).", &base.MaxExtensionDays},
 	} {
 		v := strings.TrimSpace(c.FormValue(f.name))
 		if v == "" {
@@ -317,6 +318,8 @@ func courseField(field, def string) string {
 		return "soon"
 	case "renew_within_days":
 		return "renew"
+	case "max_extension_days":
+		return "ext"
 	}
 	return field
 }

@@ -80,6 +80,11 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 type officerRow struct {
 	Course training.Course
 	Status training.CourseStatus
+	// On an officer's own page (pages_requests.go): what they may ask.
+	OpenRequest        string // their open request about the course, in words
+	CanExtend          bool
+	MinUntil, MaxUntil training.Date
+	CanClaim           bool
 }
 
 type historyRow struct{ Course, Date, Source string }
@@ -91,6 +96,14 @@ type officerView struct {
 	History  []historyRow
 	UnitLink string
 	Public   bool
+	// An officer's own page: their link token (the forms post to it),
+	// their requests, the form left open with its problems and typed values.
+	Token    string
+	CSRF     string // a signed-in browser's token, sent by the forms too
+	Requests []meRequestRow
+	OpenForm string
+	Errors   formErrors
+	Typed    map[string]string
 }
 
 func officerPage(st training.OfficerStatus, courses []training.Course, asOf training.Date) *officerView {
@@ -166,10 +179,17 @@ func (p *webPages) pageMe(c echo.Context) error {
 		}
 		return err
 	}
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: the link never leaves for another
+	// site (a course's URL), while the page's request forms still carry
+	// an Origin (under no-referrer a browser sends "Origin: null", which
+	// checkCSRF refuses).
+	c.Response().Header().Set("Referrer-Policy", "same-origin")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
 	view := officerPage(st, courses, p.today())
 	view.Public = true
+	if err := p.meRequestParts(c, view, c.Param("token")); err != nil {
+		return err
+	}
 	return p.render(c, http.StatusOK, "officer", "Your training", view)
 }
 

@@ -25,11 +25,13 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	recorders := s.requireRole(training.RoleTrainer, training.RoleHR, training.RoleAdmin)
 	staff := s.requireRole(training.RoleHR, training.RoleAdmin)
 	admins := s.requireRole(training.RoleAdmin)
+	deciders := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
 
 	// Public.
 	e.GET("/static/*", staticHandler())
 	e.GET("/login", p.pageLogin)
 	e.GET("/me/:token", p.pageMe)
+	e.POST("/me/:token/requests", p.pageMeRequest) // the link is the officer's credential
 	e.GET("/help", p.pageStatic("help", "Help: what the terms mean"))
 	e.GET("/accessibility", p.pageStatic("accessibility", "Accessibility statement"))
 
@@ -51,6 +53,11 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/registers/:id/withdraw", p.pageRegisterWithdraw, recorders)
 	e.GET("/registers/sheet", p.pageRegisterSheet, recorders)
 	e.GET("/registers/sheet.xlsx", p.pageRegisterSheetXLSX, recorders)
+
+	// Those who may decide officers' requests (internal/requests checks each one).
+	e.GET("/requests", p.pageRequests, deciders)
+	e.POST("/requests/:id/decide", p.pageRequestDecide, deciders)
+	e.GET("/requests/:id/certificate", p.pageRequestCertificate, deciders)
 
 	// HR and admins.
 	e.GET("/upload", p.pageUpload, staff)

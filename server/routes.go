@@ -98,6 +98,11 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/registers/preview", s.apiRegisterPreview, recorders)
 	api.POST("/registers/:id/withdraw", s.apiRegisterWithdraw, recorders)
 
+	// Those who may decide officers' requests (internal/requests checks each one).
+	deciders := s.requireRole(training.RoleManager, hr, admin)
+	api.GET("/requests", s.apiRequests, deciders)
+	api.POST("/requests/:id/decision", s.apiRequestDecide, deciders)
+
 	// HR and admins: uploads, courses, completions, mail.
 	api.POST("/imports", s.apiImportCreate, staff)
 	api.GET("/imports", s.apiImports, staff)

@@ -21,6 +21,7 @@ import (
 	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/internal/reports"
+	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
 )
@@ -213,6 +214,8 @@ type Server struct {
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
+	// requests is officers' requests (internal/requests), over the live store.
+	requests *requests.Service
 	// registers is the classroom registers use case (internal/registers).
 	registers *registers.Service
 
@@ -298,6 +301,7 @@ func New(cfg Config) (*Server, error) {
 	s.auth = newAuthCache(cfg.AuthCacheTTL)
 	s.store = authStore{Store: s.live.Store(), cache: s.auth}
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
+	s.requests = s.newRequests()
 	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {

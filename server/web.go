@@ -152,13 +152,16 @@ func (s *webPages) renderView(c echo.Context, status int, name string, v *pageVi
 	}
 	v.User, v.CSRF, v.Flashes = u, csrfToken(c), shownFlashes(s.takeFlashes(c))
 	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
+	if u != nil {
+		v.Nav = withRequests(v.Nav, *u, s.openRequestCount(c.Request().Context(), *u), navCurrent(c.Request().URL.Path))
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Render(status, name, v)
 }
 
 // navCurrent maps a request path to the nav entry it belongs to.
 func navCurrent(p string) string {
-	for _, pre := range []string{"/officers", "/matrix", "/registers", "/upload", "/imports", "/courses", "/accounts", "/jobs", "/help"} {
+	for _, pre := range []string{"/officers", "/requests", "/matrix", "/registers", "/upload", "/imports", "/courses", "/accounts", "/jobs", "/help"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") {
 			return pre
 		}
@@ -245,6 +248,16 @@ var webFuncs = template.FuncMap{
 	"errFor":  func(errs formErrors, field string) string { return errs.For(field) },
 	"invalid": invalidAttrs,
 	// fe is the "field-error" template's argument: {{template "field-error" (fe $.Errors "id")}}.
+	// meRow is the "me-request-forms" template's argument: the page and one course.
+	"meRow": func(v *officerView, r officerRow) struct {
+		V *officerView
+		R officerRow
+	} {
+		return struct {
+			V *officerView
+			R officerRow
+		}{v, r}
+	},
 	"fe": func(errs formErrors, field string) struct{ Field, Msg string } {
 		return struct{ Field, Msg string }{field, errs.For(field)}
 	},

@@ -32,13 +32,15 @@ const (
 	AuditAuditSearched     AuditAction = "audit_exported"
 	AuditRegisterSaved     AuditAction = "register_saved"     // a classroom register recorded
 	AuditRegisterWithdrawn AuditAction = "register_withdrawn" // a register's completions taken back
+	AuditRequest           AuditAction = "request"            // an officer's request: asked, decided, certificate downloaded
 )
 
 // AuditActions lists the vocabulary, for validation and for the search form.
 var AuditActions = []AuditAction{AuditSignIn, AuditSignInFailed, AuditUpload, AuditImportConfirmed, AuditPreviewCanceled,
 	AuditCourseChanged, AuditAccountChanged, AuditCompletions, AuditExport, AuditOfficerViewed,
 	AuditSubjectAccess, AuditJobRun, AuditMailRequeued, AuditRetention, AuditAuditSearched,
-	AuditRegisterSaved, AuditRegisterWithdrawn}
+	AuditRegisterSaved, AuditRegisterWithdrawn,
+	AuditRequest}
 
 // Valid reports whether a is in the vocabulary.
 func (a AuditAction) Valid() bool {

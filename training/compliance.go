@@ -53,6 +53,8 @@ type CourseStatus struct {
 	Due Date `json:"due"`
 	// Exemption is the exemption covering the date, if any.
 	Exemption *Exemption `json:"exemption,omitempty"`
+	// Extension is the approved extension that moved Due, if any.
+	Extension *Extension `json:"extension,omitempty"`
 	// RenewBy is set while a compliant completion is inside its renewal
 	// window (the course's due_soon_days, or renew_within_days when longer,
 	// before it lapses): the date the renewal is due, which is Expires.
@@ -121,6 +123,9 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 		cs.Due = cs.Expires
 	} else {
 		cs.Due = DueDate(o, c)
+	}
+	if e, ok := o.Extensions[c.ID]; ok && e.Until.After(cs.Due) {
+		cs.Due, cs.Extension = e.Until, &e
 	}
 	switch {
 	case asOf.After(cs.Due):
@@ -406,21 +411,30 @@ func BuildReport(ds *Dataset, asOf Date, opts ReportOptions) (*Report, error) {
 	counts := map[string][]Counts{opts.Unit: make([]Counts, len(courses))}
 	nodes := map[string]*ReportNode{opts.Unit: root}
 	rootDepth := len(SplitUnit(opts.Unit))
+	// The counts an officer adds to (their unit's and every unit above it)
+	// are looked up once per unit, not per officer: per officer that was
+	// a slice of paths and a map lookup per path and course.
+	adds := map[string][][]Counts{}
 	for id, o := range ds.Officers {
 		if !o.Active() || !InUnit(o.Unit, opts.Unit) || (opts.Include != nil && !opts.Include(o)) {
 			continue
 		}
-		paths := append([]string{opts.Unit}, UnitAncestors(o.Unit)[rootDepth:]...)
-		for _, p := range paths {
-			if _, ok := counts[p]; !ok {
-				counts[p] = make([]Counts, len(courses))
-				nodes[p] = &ReportNode{Unit: p, Units: []*ReportNode{}}
+		to, ok := adds[o.Unit]
+		if !ok {
+			paths := append([]string{opts.Unit}, UnitAncestors(o.Unit)[rootDepth:]...)
+			for _, p := range paths {
+				if _, ok := counts[p]; !ok {
+					counts[p] = make([]Counts, len(courses))
+					nodes[p] = &ReportNode{Unit: p, Units: []*ReportNode{}}
+				}
+				to = append(to, counts[p])
 			}
+			adds[o.Unit] = to
 		}
 		for i, c := range courses {
 			st := Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf).Status
-			for _, p := range paths {
-				counts[p][i].Add(st)
+			for _, cs := range to {
+				cs[i].Add(st)
 			}
 		}
 	}

@@ -32,6 +32,9 @@ type Course struct {
 	// ActivityIDs are the xAPI activity IRIs that stand for this course:
 	// a statement about one of them is about this course (docs/xapi.md).
 	ActivityIDs []string `json:"activity_ids,omitempty" yaml:"activity_ids,omitempty"`
+	// MaxExtensionDays bounds how far past a person's due date an
+	// approved request for more time may move it (0: the default, 60).
+	MaxExtensionDays int `json:"max_extension_days,omitempty" yaml:"max_extension_days,omitempty"`
 	// Retired courses are kept with their completions but no longer
 	// counted, shown or reminded of (Dataset.Courses leaves them out).
 	Retired bool `json:"retired,omitempty" yaml:"retired,omitempty"`
@@ -100,6 +103,8 @@ func (c Course) Validate() error {
 		return FieldErrorf(KindInvalid, "valid_for_months", "course %q: valid_for_months must not be negative", c.ID)
 	case c.DueSoonDays < 0:
 		return FieldErrorf(KindInvalid, "due_soon_days", "course %q: due_soon_days must not be negative", c.ID)
+	case c.MaxExtensionDays < 0 || c.MaxExtensionDays > 366:
+		return FieldErrorf(KindInvalid, "max_extension_days", "course %q: max_extension_days must be between 0 (the default, %d) and 366", c.ID, DefaultMaxExtensionDays)
 	case c.RenewWithinDays < 0:
 		return FieldErrorf(KindInvalid, "renew_within_days", "course %q: renew_within_days must not be negative", c.ID)
 	case slices.ContainsFunc(c.Aliases, HasFormatChars):

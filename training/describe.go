@@ -25,6 +25,9 @@ type Description struct {
 	Until Date
 	// RenewBy is the due date of the renewal once inside the renewal window.
 	RenewBy Date
+	// Extended is "extended to DATE by NAME" when an approved request
+	// for more time set Due; "" otherwise.
+	Extended string
 	// Due is the date by which the course must be (re)done when not compliant.
 	Due Date
 }
@@ -74,6 +77,11 @@ func Describe(cs CourseStatus) Description {
 		d.Label = "Not required"
 	default:
 		d.Label = string(cs.Status)
+	}
+	if cs.Extension != nil && cs.Status != StatusCompliant {
+		// An approved request for more time (the due date is its Until).
+		d.Detail += " (" + ExtensionWords(*cs.Extension) + ")"
+		d.Extended = ExtensionWords(*cs.Extension)
 	}
 	d.Words = d.Label
 	if d.Detail != "" {

@@ -43,6 +43,10 @@ type Officer struct {
 	// change moves them into a course's audience (docs/COMPLIANCE.md,
 	// "Who must do a course"). See RequirementStart.
 	RequiredSince map[string]Date `json:"required_since,omitempty"`
+	// Extensions holds, per course ID, an approved request for more time
+	// (docs/COMPLIANCE.md, "Officers' requests"): Evaluate takes its
+	// Until as the due date while it is later than the one it would give.
+	Extensions map[string]Extension `json:"extensions,omitempty"`
 	// FirstSeen is the date of the import that first listed the officer:
 	// the base of the due date when neither deadline nor start date exist.
 	FirstSeen Date `json:"first_seen"`

@@ -25,6 +25,7 @@ type Store interface {
 	RetentionStore
 	StatementStore
 	OnceStore
+	RequestStore
 	WithdrawStore
 	// Ping checks that the store answers (for /readyz).
 	Ping(ctx context.Context) error
@@ -299,6 +300,9 @@ const (
 	// ImportCourse records the requirement dates a change of a course's
 	// audience set for the people it moved (docs/COMPLIANCE.md).
 	ImportCourse ImportKind = "course"
+	// ImportRequest records what a decided officer's request changed: an
+	// extension on the officer, or the completion of a claim.
+	ImportRequest ImportKind = "request"
 )
 
 // ImportOutcome says how an import attempt ended.

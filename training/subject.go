@@ -24,6 +24,18 @@ type SubjectAccess struct {
 	Imports     []ImportRecord `json:"imports"`
 	Emails      []Message      `json:"emails"`
 	Audit       []AuditEvent   `json:"audit"`
+	// Requests are the officer's requests (more time, done elsewhere),
+	// and Certificates the files sent with them, whole (base64 in JSON).
+	Requests     []Request            `json:"requests"`
+	Certificates []SubjectCertificate `json:"certificates"`
+}
+
+// SubjectCertificate is a certificate sent with one of the officer's requests.
+type SubjectCertificate struct {
+	RequestID string `json:"request_id"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	Data      []byte `json:"data"`
 }
 
 // CollectSubjectAccess gathers a SubjectAccess for officer id from st at
@@ -36,7 +48,8 @@ func CollectSubjectAccess(ctx context.Context, st Store, id string, now time.Tim
 	}
 	out := SubjectAccess{Generated: now.UTC(), OfficerID: id, Officer: rec.Officer,
 		Completions: nonNilSlice(rec.Completions), Exemptions: nonNilSlice(rec.Exemptions),
-		Imports: []ImportRecord{}, Emails: []Message{}, Audit: []AuditEvent{}}
+		Imports: []ImportRecord{}, Emails: []Message{}, Audit: []AuditEvent{},
+		Requests: []Request{}, Certificates: []SubjectCertificate{}}
 
 	// Provenance: the import log entries any part of the record names
 	// (without the whole import's report, which is about everyone).
@@ -76,6 +89,25 @@ func CollectSubjectAccess(ctx context.Context, st Store, id string, now time.Tim
 	for _, m := range msgs {
 		if (email != "" && strings.EqualFold(m.To, email)) || ledgerNames(m.LedgerKeys, id) {
 			out.Emails = append(out.Emails, m)
+		}
+	}
+
+	// Requests, and each certificate whole.
+	reqs, err := st.Requests(ctx, RequestQuery{OfficerID: id})
+	if err != nil {
+		return SubjectAccess{}, fmt.Errorf("requests: %w", err)
+	}
+	out.Requests = reqs
+	for _, r := range reqs {
+		if r.Certificate == nil {
+			continue
+		}
+		full, err := st.Request(ctx, r.ID)
+		if err != nil {
+			return SubjectAccess{}, fmt.Errorf("request %s: %w", r.ID, err)
+		}
+		if full.Certificate != nil {
+			out.Certificates = append(out.Certificates, SubjectCertificate{RequestID: r.ID, Name: full.Certificate.Name, Type: full.Certificate.Type, Data: full.Certificate.Data})
 		}
 	}
 

@@ -87,9 +87,10 @@ func WriteXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course) er
 
 // WriteXLSXShared writes the same workbook with its text in a shared
 // strings table, as Excel itself saves a workbook (docs/EXCELIZE.md: a
-// reader holds that table in memory, so benchmarks use this layout).
+// reader holds that table in memory, so benchmarks use this layout). It
+// writes as it goes (shared.go): a million rows fit.
 func WriteXLSXShared(w io.Writer, cs training.ChangeSet, courses []training.Course) error {
-	return writeXLSX(w, cs, courses, true)
+	return writeXLSXSharedStream(w, cs, courses)
 }
 
 func writeXLSX(w io.Writer, cs training.ChangeSet, courses []training.Course, shared bool) (err error) {

@@ -3,6 +3,8 @@ package export
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -32,6 +34,14 @@ func AuditCSV(w io.Writer, events []training.AuditEvent) error {
 		}
 	}
 	return cw.Flush()
+}
+
+// dateText is a date for a cell, "" when unset.
+func dateText(d training.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
 
 // SubjectAccessXLSX writes a subject access export as a workbook: one
@@ -69,6 +79,29 @@ func SubjectAccessXLSX(w io.Writer, sa training.SubjectAccess) error {
 		{"Imports", []string{"import", "kind", "file", "by", "at", "outcome"}, nil},
 		{"Emails", []string{"message", "kind", "to", "subject", "state", "created", "sent", "text"}, nil},
 		{"Audit", auditHead, nil},
+		// Requests (more time, done elsewhere); a certificate's bytes are
+		// in the JSON export (a cell holds at most 32,767 characters).
+		{"Requests", []string{"request", "kind", "course", "asked", "until", "due then", "reason", "done", "where",
+			"certificate", "certificate type", "certificate bytes", "state", "decided by", "decided", "decline reason"}, nil},
+	}
+	certSize := map[string]int{}
+	for _, c := range sa.Certificates {
+		certSize[c.RequestID] = len(c.Data)
+	}
+	for _, r := range sa.Requests {
+		var name, typ, size, decided string
+		if r.Certificate != nil {
+			name, typ, size = r.Certificate.Name, r.Certificate.Type, strconv.Itoa(certSize[r.ID])
+		}
+		if !r.Decided.IsZero() {
+			decided = r.Decided.UTC().Format(time.RFC3339)
+		}
+		sheets[6].rows = append(sheets[6].rows, []string{r.ID, string(r.Kind), r.CourseID, r.Created.UTC().Format(time.RFC3339),
+			dateText(r.Until), dateText(r.Due), r.Reason, dateText(r.Done), r.Where, name, typ, size, string(r.State),
+			r.DecidedByName, decided, r.DeclineReason})
+	}
+	for _, c := range slices.Sorted(maps.Keys(o.Extensions)) {
+		sheets[0].rows = append(sheets[0].rows, []string{"extension of " + c, training.ExtensionWords(o.Extensions[c])})
 	}
 	for _, c := range sa.Completions {
 		sheets[1].rows = append(sheets[1].rows, append([]string{c.CourseID, c.Date.String(), strconv.FormatBool(c.DateUnknown)}, src(c.Source)...))

@@ -154,6 +154,19 @@ func encodeOfficer(o training.Officer) []byte {
 		e.String(c)
 		e.date(o.RequiredSince[c])
 	}
+	// Approved extensions (training.Extension), only when there are any,
+	// so that an officer without one keeps the bytes written before them.
+	if len(o.Extensions) > 0 {
+		e.Uint(uint64(len(o.Extensions)))
+		for _, c := range slices.Sorted(maps.Keys(o.Extensions)) {
+			x := o.Extensions[c]
+			e.String(c)
+			e.date(x.Until)
+			e.String(x.By)
+			e.String(x.RequestID)
+			e.Instant(x.At)
+		}
+	}
 	return e.B
 }
 
@@ -185,6 +198,18 @@ func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error)
 			for range n {
 				c := d.istr()
 				o.RequiredSince[c] = d.date()
+			}
+		}
+		if d.Len() > 0 {
+			// Written only when there is at least one: zero is damage.
+			n := d.Count()
+			if n == 0 {
+				d.Fail(varint.ErrDamaged)
+			}
+			o.Extensions = make(map[string]training.Extension, n)
+			for range n {
+				c := d.istr()
+				o.Extensions[c] = training.Extension{Until: d.date(), By: d.str(), RequestID: d.str(), At: d.Instant()}
 			}
 		}
 	}

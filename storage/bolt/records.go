@@ -81,6 +81,8 @@ type courseRec struct {
 	RenewWithinDays int          `json:"renew_within_days,omitempty"`
 	Audience        *audienceRec `json:"audience,omitempty"`
 	ActivityIDs     []string     `json:"activity_ids,omitempty"`
+	// MaxExtensionDays bounds officers' requests for more time (0: the default).
+	MaxExtensionDays int `json:"max_extension_days,omitempty"`
 }
 
 // audienceRec and audienceRuleRec are a course's audience on disk.
@@ -133,14 +135,16 @@ func toCourseRec(c training.Course) *courseRec {
 	return &courseRec{V: recordV1, ID: c.ID, Title: c.Title, Aliases: c.Aliases,
 		Deadline: toDateRec(c.Deadline), DueWithinDays: c.DueWithinDays,
 		ValidForMonths: c.ValidForMonths, DueSoonDays: c.DueSoonDays, URL: c.URL, Retired: c.Retired,
-		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience), ActivityIDs: c.ActivityIDs}
+		RenewWithinDays: c.RenewWithinDays, Audience: toAudienceRec(c.Audience), ActivityIDs: c.ActivityIDs,
+		MaxExtensionDays: c.MaxExtensionDays}
 }
 
 func (r *courseRec) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases,
 		Deadline: r.Deadline.domain(), DueWithinDays: r.DueWithinDays,
 		ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
-		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs}
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs,
+		MaxExtensionDays: r.MaxExtensionDays}
 }
 
 type summaryRec struct {

@@ -105,7 +105,8 @@ var (
 		bImports, bImportsByTime, bImportsByHash, bSnapshots, bUsers, bSessions,
 		bSessionsByUser, bTokens, bTokensByHash, bOutbox, bOutboxDue, bOutboxCreated,
 		bOutboxState, bLedger, bLocks, bJobRuns, bJobRunsByStart, bSettings, bPreviews, bMappings, bChanges, bAudit, bAuditTarget, bOnce, bOnceByExpiry,
-		bStatements, bStatementsWaiting, bStatementsVoidedBy}
+		bStatements, bStatementsWaiting, bStatementsVoidedBy,
+		bRequests, bRequestCerts, bRequestOpen, bRequestsWaiting}
 
 	keyRevision = []byte("revision")
 	keySchema   = []byte("schema")

@@ -178,6 +178,19 @@ func encodeOfficer(o training.Officer) string {
 		w.String(c)
 		w.date(o.RequiredSince[c])
 	}
+	// Approved extensions (training.Extension), only when there are any,
+	// so that an officer without one keeps the bytes written before them.
+	if len(o.Extensions) > 0 {
+		w.Uint(uint64(len(o.Extensions)))
+		for _, c := range slices.Sorted(maps.Keys(o.Extensions)) {
+			x := o.Extensions[c]
+			w.String(c)
+			w.date(x.Until)
+			w.String(x.By)
+			w.String(x.RequestID)
+			w.time(x.At)
+		}
+	}
 	return string(w.B)
 }
 
@@ -202,6 +215,18 @@ func decodeOfficer(s string, intern map[string]string) (training.Officer, error)
 			for range n {
 				c := r.shared()
 				o.RequiredSince[c] = r.date()
+			}
+		}
+		if r.Len() > 0 {
+			// Written only when there is at least one: zero is damage.
+			n := r.Count()
+			if n == 0 {
+				r.Fail(varint.ErrDamaged)
+			}
+			o.Extensions = make(map[string]training.Extension, n)
+			for range n {
+				c := r.shared()
+				o.Extensions[c] = training.Extension{Until: r.date(), By: r.str(), RequestID: r.str(), At: r.time()}
 			}
 		}
 	}

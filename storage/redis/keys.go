@@ -12,6 +12,7 @@ package redis
 //	{P:jobs}:... job runs
 //	P:lock:NAME, P:once:KEY, P:settings, P:mappings  single keys, anywhere
 //	P:upload:ID
+//	{P:req}:...  officers' requests, their certificates, the latest per person and course (requests.go)
 type keys struct {
 	prefix string
 

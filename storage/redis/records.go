@@ -75,6 +75,8 @@ type courseV1 struct {
 	RenewWithinDays int         `json:"renew_within_days,omitempty"`
 	Audience        *audienceV1 `json:"audience,omitempty"`
 	ActivityIDs     []string    `json:"activity_ids,omitempty"`
+	// MaxExtensionDays bounds officers' requests for more time (0: the default).
+	MaxExtensionDays int `json:"max_extension_days,omitempty"`
 }
 
 // audienceV1 and audienceRuleV1 are a course's audience on the wire.
@@ -123,13 +125,14 @@ func (r *audienceV1) domain() training.Audience {
 
 func toCourseRec(c training.Course) courseV1 {
 	return courseV1{recordVersion, c.ID, c.Title, c.Aliases, toDateV1(c.Deadline), c.DueWithinDays, c.ValidForMonths, c.DueSoonDays, c.URL, c.Retired,
-		c.RenewWithinDays, toAudienceV1(c.Audience), c.ActivityIDs}
+		c.RenewWithinDays, toAudienceV1(c.Audience), c.ActivityIDs, c.MaxExtensionDays}
 }
 
 func (r courseV1) domain() training.Course {
 	return training.Course{ID: r.ID, Title: r.Title, Aliases: r.Aliases, Deadline: r.Deadline.date(),
 		DueWithinDays: r.DueWithinDays, ValidForMonths: r.ValidForMonths, DueSoonDays: r.DueSoonDays, URL: r.URL, Retired: r.Retired,
-		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs}
+		RenewWithinDays: r.RenewWithinDays, Audience: r.Audience.domain(), ActivityIDs: r.ActivityIDs,
+		MaxExtensionDays: r.MaxExtensionDays}
 }
 
 type summaryV1 struct {

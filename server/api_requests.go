@@ -1,0 +1,48 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/internal/requests"
+	"github.com/muster-police/muster/training"
+)
+
+// apiRequests lists the officers' requests the caller may decide (HR and
+// admins: all), waiting ones unless show=all.
+func (s *Server) apiRequests(c echo.Context) error {
+	u, _ := currentUser(c)
+	show := c.QueryParam("show")
+	if show != "" && show != "all" && show != "open" {
+		return training.FieldErrorf(training.KindInvalid, "show", "show must be open (the default) or all")
+	}
+	items, err := s.requests.List(c.Request().Context(), u, show != "all")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.JSON(http.StatusOK, map[string]any{"requests": items})
+}
+
+// decisionInput is the body of POST /api/v1/requests/:id/decision.
+type decisionInput struct {
+	Decision string `json:"decision"` // approve or decline
+	Reason   string `json:"reason"`
+}
+
+// apiRequestDecide approves or declines one request.
+func (s *Server) apiRequestDecide(c echo.Context) error {
+	var in decisionInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Decision != "approve" && in.Decision != "decline" {
+		return training.FieldErrorf(training.KindInvalid, "decision", "decision must be approve or decline")
+	}
+	u, _ := currentUser(c)
+	r, err := s.requests.Decide(c.Request().Context(), u, c.Param("id"), requests.Decision{Approve: in.Decision == "approve", Reason: in.Reason}, requestsActor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
