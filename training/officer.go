@@ -19,9 +19,9 @@ type Officer struct {
 	Email        string `json:"email,omitempty"`
 	EmailInvalid bool   `json:"email_invalid,omitempty"`
 	// Leaver is true once a roster says Leaver/Left or a full upload omits
-	// them. (It sits beside EmailInvalid so that the two share one word:
-	// an Officer is then 352 bytes, a size class of its own, not 384;
-	// a Dataset holds 150,000 of them.)
+	// them. (It sits beside EmailInvalid so that the two share one word
+	// instead of padding to 8 bytes each: a Dataset holds 150,000
+	// Officers.)
 	Leaver bool   `json:"leaver,omitempty"`
 	Rank   string `json:"rank,omitempty"`
 	// Unit is the full unit path, parts joined by " / " (see JoinUnit).
