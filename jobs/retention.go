@@ -44,7 +44,14 @@ func (s *Scheduler) runRetention(ctx context.Context, r *runState) error {
 			for _, id := range due {
 				pseudonyms[id] = training.NewPseudonym()
 			}
-			var err error
+			// Their requests go first (a reason may say why someone was
+			// off sick; a certificate names them): should anonymising
+			// fail, the next run finds the same leavers due.
+			reqs, err := s.store.DeleteRequestsOf(ctx, due)
+			if err != nil {
+				return fmt.Errorf("deleting leavers' requests: %w", err)
+			}
+			r.count("requests_deleted", reqs)
 			if n, err = s.store.AnonymiseOfficers(ctx, pseudonyms); err != nil {
 				return fmt.Errorf("anonymising leavers: %w", err)
 			}

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,6 +73,18 @@ func testRetentionJob(t *testing.T, st training.Store) {
 			t.Fatal(err)
 		}
 	}
+	// Requests: the old leaver's (a reason about sickness) go with them,
+	// the serving officer's stay.
+	for _, r := range []training.Request{
+		{ID: "req-olga", Kind: training.RequestExtension, OfficerID: "1001", CourseID: courses[0].ID, Until: date("2023-08-01"),
+			Reason: "Long-term sick", Due: date("2023-06-01"), Created: now.AddDate(-3, 0, 0), State: training.RequestDeclined},
+		{ID: "req-sam", Kind: training.RequestExtension, OfficerID: "2002", CourseID: courses[0].ID, Until: date("2027-01-01"),
+			Reason: "Court", Due: date("2026-12-01"), Created: now.AddDate(0, 0, -1), State: training.RequestOpen},
+	} {
+		if err := st.CreateRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s, err := jobs.New(jobs.Config{Store: st, Logger: testLogger(t), Clock: newClock(now).Now, BaseURL: "https://muster.example",
 		Secret: secret, Mailer: mail.NewDrop(filepath.Join(t.TempDir(), "mail")), Schedules: jobs.Schedules{Sender: "off"},
 		DataRetention: &training.RetentionPolicy{LeaversMonths: 24, AuditMonths: 24, ImportReportsMonths: 24}})
@@ -90,11 +103,17 @@ func testRetentionJob(t *testing.T, st training.Store) {
 		t.Fatalf("run: %+v %v", run, err)
 	}
 	want := map[string]int{"leavers_due": 1, "officers_anonymised": 1, "completions_anonymised": 1, "exemptions_anonymised": 1,
-		"audit_events_deleted": 1, "import_reports_deleted": 1}
+		"audit_events_deleted": 1, "import_reports_deleted": 1, "requests_deleted": 1}
 	for k, v := range want {
 		if run.Counts[k] != v {
 			t.Errorf("count %s = %d, want %d (%v)", k, run.Counts[k], v, run.Counts)
 		}
+	}
+	if _, err := st.Request(ctx, "req-olga"); !errors.Is(err, training.ErrNotFound) {
+		t.Errorf("the anonymised leaver's request: %v", err)
+	}
+	if _, err := st.Request(ctx, "req-sam"); err != nil {
+		t.Errorf("the serving officer's request: %v", err)
 	}
 	for d, b := range before {
 		if got := figures(d); got != b {

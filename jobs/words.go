@@ -119,6 +119,9 @@ func RunSummary(r training.JobRun, toFiles bool) []string {
 		if len(parts) > 0 {
 			say("Anonymised " + strings.Join(parts, ", ") + ".")
 		}
+		if n := get("requests_deleted"); n > 0 {
+			say("Deleted their " + plural(n, "request", "requests") + " (reasons and certificates).")
+		}
 		if n := get("audit_events_deleted") + get("import_reports_deleted"); n > 0 {
 			say("Deleted " + plural(c["audit_events_deleted"], "audit event", "audit events") + " and " + plural(c["import_reports_deleted"], "upload report", "upload reports") + ".")
 		}

@@ -381,6 +381,11 @@ type RequestStore interface {
 	// atomically; an error from fn aborts. ID, officer, course, kind and
 	// certificate cannot change.
 	UpdateRequest(ctx context.Context, id string, fn func(*Request) error) error
+	// DeleteRequestsOf deletes every request of these officers, open or
+	// decided, with its certificate (the retention job, before a leaver
+	// is anonymised: a reason may say why someone was off sick), and
+	// returns how many went. The deletion is atomic across replicas.
+	DeleteRequestsOf(ctx context.Context, officerIDs []string) (int, error)
 }
 
 // CheckRequestBounds is the bound both backends check before a write.

@@ -215,3 +215,47 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*training.
 		return tx.Bucket(bRequests).Put([]byte(id), encodeJSON(toRequestRec(d)))
 	})
 }
+
+// DeleteRequestsOf deletes the officers' requests, their certificates and
+// their index entries in one write transaction.
+func (s *Store) DeleteRequestsOf(ctx context.Context, officerIDs []string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	gone := make(map[string]bool, len(officerIDs))
+	for _, id := range officerIDs {
+		gone[id] = true
+	}
+	n := 0
+	err := s.update(func(tx *bbolt.Tx) error {
+		n = 0
+		var drop []*requestRec
+		if err := tx.Bucket(bRequests).ForEach(func(k, _ []byte) error {
+			r, err := readRequest(tx, string(k))
+			if err != nil {
+				return err
+			}
+			if gone[r.OfficerID] {
+				drop = append(drop, r)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, r := range drop {
+			for _, del := range []struct{ b, k []byte }{
+				{bRequests, []byte(r.ID)},
+				{bRequestCerts, []byte(r.ID)},
+				{bRequestsWaiting, timeKey(r.Created, r.ID)},
+				{bRequestOpen, []byte(r.domain().Key())},
+			} {
+				if err := tx.Bucket(del.b).Delete(del.k); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

@@ -268,3 +268,49 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, fn func(*training.
 		return err
 	}, k.requests())
 }
+
+// DeleteRequestsOf deletes the officers' requests, their certificates and
+// their index entries in one transaction (every key is in the {P:req}
+// slot).
+func (s *Store) DeleteRequestsOf(ctx context.Context, officerIDs []string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	gone := make(map[string]bool, len(officerIDs))
+	for _, id := range officerIDs {
+		gone[id] = true
+	}
+	k := s.keys
+	n := 0
+	err := s.watched(ctx, "the requests", func(tx *goredis.Tx) error {
+		all, err := tx.HGetAll(ctx, k.requests()).Result()
+		if err != nil {
+			return err
+		}
+		var drop []training.Request
+		for _, v := range all {
+			r, err := decodeRequest(v)
+			if err != nil {
+				return err
+			}
+			if gone[r.OfficerID] {
+				drop = append(drop, r)
+			}
+		}
+		n = len(drop)
+		if n == 0 {
+			return nil
+		}
+		_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			for _, r := range drop {
+				p.HDel(ctx, k.requests(), r.ID)
+				p.Del(ctx, k.requestCert(r.ID))
+				p.ZRem(ctx, k.requestsWaiting(), r.ID)
+				p.HDel(ctx, k.requestLast(), r.Key())
+			}
+			return nil
+		})
+		return err
+	}, k.requests())
+	return n, err
+}

@@ -19,6 +19,49 @@ var requestTests = []test{
 	{"RequestCertificateBound", testRequestCertificateBound},
 	{"OfficerExtensionRoundTrip", testOfficerExtension},
 	{"RequestCancelledContext", testRequestCancelled},
+	{"DeleteRequestsOf", testDeleteRequestsOf},
+}
+
+// testDeleteRequestsOf: the retention job's deletion takes every request
+// of the named officers (open or decided, with certificates, out of the
+// open index, so that a new one may be made) and nobody else's.
+func testDeleteRequestsOf(t *testing.T, s training.Store) {
+	open := extensionRequest("a1", "1", cse, t0)
+	claim := training.Request{ID: "a2", Kind: training.RequestClaim, OfficerID: "1", CourseID: tic,
+		Done: date("2026-10-01"), Where: "Kent Police", Deciders: []string{},
+		Certificate: &training.Certificate{Name: "cert.pdf", Type: "application/pdf", Data: []byte("%PDF-1.4 x")},
+		Created:     at(1), State: training.RequestOpen}
+	other := extensionRequest("b1", "2", cse, t0)
+	for _, r := range []training.Request{open, claim, other} {
+		check(t, s.CreateRequest(ctx(t), r))
+	}
+	check(t, s.UpdateRequest(ctx(t), "a2", func(r *training.Request) error {
+		r.State, r.DecidedBy, r.Decided = training.RequestDeclined, "hr", at(2)
+		return nil
+	}))
+	n, err := s.DeleteRequestsOf(ctx(t), []string{"1", "nobody"})
+	check(t, err)
+	equal(t, "requests deleted", n, 2)
+	for _, id := range []string{"a1", "a2"} {
+		if _, err := s.Request(ctx(t), id); !errors.Is(err, training.ErrNotFound) {
+			t.Errorf("request %s after deleting officer 1's: %v", id, err)
+		}
+	}
+	left, err := s.Requests(ctx(t), training.RequestQuery{})
+	check(t, err)
+	if len(left) != 1 || left[0].ID != "b1" {
+		t.Fatalf("left: %+v, want b1 only", left)
+	}
+	waiting, err := s.Requests(ctx(t), training.RequestQuery{Open: true, Now: at(3)})
+	check(t, err)
+	if len(waiting) != 1 || waiting[0].ID != "b1" {
+		t.Fatalf("open after the deletion: %+v, want b1 only", waiting)
+	}
+	// The open index forgot officer 1's course: a new request is taken.
+	check(t, s.CreateRequest(ctx(t), extensionRequest("a3", "1", cse, at(3))))
+	n, err = s.DeleteRequestsOf(ctx(t), []string{"3"})
+	check(t, err)
+	equal(t, "requests of someone with none", n, 0)
 }
 
 // A call whose caller has gone away fails with context.Canceled and
