@@ -141,16 +141,5 @@ func BenchmarkPlanReminders(b *testing.B) {
 
 // benchDataset is cs as the store's Dataset, with the default courses.
 func benchDataset(cs training.ChangeSet) *training.Dataset {
-	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: make(map[string]training.Officer, len(cs.Officers)),
-		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
-	for _, o := range cs.Officers {
-		ds.Officers[o.ID] = o
-	}
-	for _, c := range cs.Completions {
-		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
-	}
-	for _, e := range cs.Exemptions {
-		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
-	}
-	return ds
+	return demo.Dataset(cs, training.DefaultCourses())
 }

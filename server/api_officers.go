@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/reports"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/export"
+	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/training"
 )
 
@@ -27,11 +27,17 @@ type officersResponse struct {
 	Offset   int                      `json:"offset"`
 	Limit    int                      `json:"limit"`
 	Officers []training.OfficerStatus `json:"officers"`
+	// NextCursor and PrevCursor ask for the neighbouring pages
+	// (?cursor=); "" at an end.
+	NextCursor string `json:"next_cursor,omitempty"`
+	PrevCursor string `json:"prev_cursor,omitempty"`
 }
 
 // apiOfficers lists officers within the caller's scope, filtered by unit
-// subtree, course, status and a search (?q: ID or part of a name), with
-// ?offset/?limit paging; ?format=csv|xlsx exports the whole filtered list.
+// subtree, course, status and a search (?q: ID or words of the name), a
+// page at a time from the live model's list index: ?cursor (from the last
+// page's next_cursor or prev_cursor) and ?limit, or ?offset; ?format=csv|xlsx
+// streams the whole filtered list.
 func (s *Server) apiOfficers(c echo.Context) error {
 	format, err := exportFormat(c, true)
 	if err != nil {
@@ -51,72 +57,89 @@ func (s *Server) apiOfficers(c echo.Context) error {
 		f.Leavers = st == training.StatusNotRequired
 	}
 	f.Leavers = f.Leavers || c.QueryParam("leavers") == "true"
-	sc, ds, err := s.scopeOf(c)
-	if err != nil {
+	u, ok := currentUser(c)
+	if !ok {
+		return errUnauthenticated
+	}
+	rq := live.ListRequest{User: u, Filter: f, Search: strings.TrimSpace(c.QueryParam("q")), AsOf: asOf}
+	if rq.Cursor, err = s.decodeCursor(c.QueryParam("cursor"), rq); err != nil {
 		return err
-	}
-	if f.Course != "" {
-		if _, err := training.SelectCourses(ds.Courses, []string{f.Course}); err != nil {
-			return err
-		}
-	}
-	if !reports.UnitVisible(sc, ds, f.Unit) {
-		return errOutOfScope
-	}
-	f.Scope = sc
-	list := training.ListOfficers(ds, asOf, f)
-	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
-		list = searchOfficers(list, q)
 	}
 	if format != "json" {
-		var buf bytes.Buffer
-		if format == "csv" {
-			err = export.OfficersCSV(&buf, list, ds.Courses)
-		} else {
-			err = export.OfficersXLSX(&buf, list, ds.Courses)
-		}
+		n, err := s.exportList(c, rq, format, "officers-"+asOf.String())
 		if err != nil {
-			return fmt.Errorf("officers export: %w", err)
+			if c.Response().Committed {
+				s.log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
+				return nil
+			}
+			return err
 		}
-		s.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, asOf, len(list)))
-		return sendFile(c, "officers-"+asOf.String(), format, buf.Bytes())
+		s.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, asOf, n))
+		return nil
 	}
-	offset, limit, err := paging(c, 100)
+	if rq.Offset, rq.Limit, err = paging(c, 100); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, pretty := c.QueryParams()["pretty"]; pretty {
+		page, err := s.live.List(ctx, rq)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, apiOfficersPage(s, rq, page))
+	}
+	// The same page for the same user is encoded once per revision; its
+	// rows come as the model keeps them encoded.
+	if err := s.live.Current(ctx); err != nil {
+		return err
+	}
+	key := c.QueryString() + "\x00" + userKey(u)
+	val, err := s.lists.get(s.live.Revision(), key, s.now(), 0, func() (any, error) {
+		rq.JSON = true
+		page, err := s.live.List(ctx, rq)
+		if err != nil {
+			return nil, err
+		}
+		return withRows(apiOfficersPage(s, rq, page), page.JSON)
+	})
 	if err != nil {
 		return err
 	}
-	resp := officersResponse{AsOf: asOf, Total: len(list), Offset: offset, Limit: limit, Officers: []training.OfficerStatus{}}
-	if offset < len(list) {
-		resp.Officers = list[offset:min(len(list), offset+limit)]
-	}
-	return c.JSON(http.StatusOK, resp)
+	return c.JSONBlob(http.StatusOK, val.([]byte))
 }
 
-// searchOfficers keeps officers whose ID matches q or whose name contains
-// every word of q (case-insensitive).
-func searchOfficers(list []training.OfficerStatus, q string) []training.OfficerStatus {
-	id := training.NormalizeID(q)
-	words := strings.Fields(strings.ToLower(q))
-	out := list[:0:0]
-	for _, os := range list {
-		o := os.Officer
-		if o.ID == id || strings.EqualFold(o.DisplayID, q) {
-			out = append(out, os)
-			continue
-		}
-		name := strings.ToLower(o.Name)
-		match := true
-		for _, w := range words {
-			if !strings.Contains(name, w) {
-				match = false
-				break
-			}
-		}
-		if match {
-			out = append(out, os)
-		}
+// apiOfficersPage is the API's answer for page.
+func apiOfficersPage(s *Server, rq live.ListRequest, page *live.ListPage) officersResponse {
+	return officersResponse{AsOf: rq.AsOf, Total: page.Total, Offset: rq.Offset, Limit: rq.Limit, Officers: page.Rows,
+		NextCursor: s.encodeCursor(page.Next, rq), PrevCursor: s.encodeCursor(page.Prev, rq)}
+}
+
+// withRows is what c.JSON writes for resp, made with rows (the JSON of
+// resp.Officers, one each) instead of encoding the officers again: resp
+// is encoded without them and the rows go between the brackets.
+func withRows(resp officersResponse, rows [][]byte) ([]byte, error) {
+	resp.Officers = []training.OfficerStatus{}
+	var env bytes.Buffer
+	if err := json.NewEncoder(&env).Encode(resp); err != nil {
+		return nil, err
 	}
-	return out
+	head, tail, ok := bytes.Cut(env.Bytes(), []byte(`"officers":[]`))
+	if !ok {
+		return nil, errors.New("officers response: no officers field")
+	}
+	size := len(head) + len(tail) + len(rows) + 16
+	for _, r := range rows {
+		size += len(r)
+	}
+	out := make([]byte, 0, size)
+	out = append(append(out, head...), `"officers":[`...)
+	for i, r := range rows {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, r...)
+	}
+	return append(append(out, ']'), tail...), nil
 }
 
 func paging(c echo.Context, defLimit int) (offset, limit int, err error) {

@@ -53,9 +53,10 @@ var apiOps = []apiOp{
 
 	{"GET", "/compliance", "compliance", "The compliance report (COMPLIANCE.md contract).", "manager/hr/admin", []apiParam{asOfQ, unitQ, courseQ}, "", "200", "Report"},
 	{"GET", "/compliance/export", "compliance", "The compliance report as xlsx (summary, chart, overdue lists) or csv.", "manager/hr/admin", []apiParam{q("format", "string", "xlsx (default) or csv."), asOfQ, unitQ, courseQ}, "", "200", "file"},
-	{"GET", "/officers", "officers", "Officers within scope with their status on every course; format=csv|xlsx exports the whole list.", "manager/hr/admin",
+	{"GET", "/officers", "officers", "Officers within scope with their status on every course, sorted by unit, name and ID, a page at a time (limit, at most 1,000; default 100): follow next_cursor or prev_cursor with ?cursor= and the same other parameters; a cursor stays valid while completions are posted (nobody who stays in the list is skipped or shown twice). A cursor that is cut short, changed, or made for other filters, another date or another user is a 400 (invalid, field cursor): start again without it. format=csv|xlsx streams the whole list.", "manager/hr/admin",
 		[]apiParam{unitQ, q("status", "string", "compliant, overdue, due_soon, outstanding, exempt or not_required."), q("course", "string", "Test status on this course only."),
-			q("q", "string", "Officer ID or words of the name."), asOfQ, q("leavers", "boolean", "Include leavers."), q("offset", "integer", "Skip this many."), limitQ,
+			q("q", "string", "Officer ID or words of the name."), asOfQ, q("leavers", "boolean", "Include leavers."),
+			q("cursor", "string", "Opaque: a next_cursor or prev_cursor of this list; omit for the first page."), q("offset", "integer", "Skip this many (after the cursor's place)."), limitQ,
 			q("format", "string", "json (default), csv or xlsx.")}, "", "200", "OfficerList"},
 	{"GET", "/officers/{id}", "officers", "One officer: status, completions and exemptions.", "manager/hr/admin", []apiParam{pp("id", "Officer ID."), asOfQ}, "", "200", "OfficerDetail"},
 	{"POST", "/officers/{id}/links/revoke", "officers", "End every signed link of this officer issued until now (links sent later work).", "hr/admin", []apiParam{pp("id", "Officer ID.")}, "", "200", "object"},

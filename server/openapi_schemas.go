@@ -74,7 +74,7 @@ func openAPISchemas() map[string]any {
 		"Officer":             officer,
 		"CourseStatus":        courseStatus,
 		"OfficerStatus":       officerStatus,
-		"OfficerList":         obj(map[string]any{"as_of": date, "total": integ, "offset": integ, "limit": integ, "officers": arr(ref("OfficerStatus"))}),
+		"OfficerList":         obj(map[string]any{"as_of": date, "total": integ, "offset": integ, "limit": integ, "officers": arr(ref("OfficerStatus")), "next_cursor": str, "prev_cursor": str}),
 		"OfficerDetail":       map[string]any{"allOf": []any{ref("OfficerStatus"), obj(map[string]any{"as_of": date, "completions": arr(free), "exemptions": arr(free)})}},
 		"OfficerSelf":         obj(map[string]any{"as_of": date, "name": str, "display_id": str, "unit": str, "courses": arr(obj(map[string]any{"course": str, "title": str, "url": str, "status": str, "completed": date, "date_unknown": boo, "expires": date, "due": date, "exempt_until": date}))}),
 		"CompletionList":      arr(obj(map[string]any{"officer_id": str, "course": map[string]any{"type": "string", "description": "course ID, title or alias"}, "date": date}, "officer_id", "course", "date")),

@@ -29,8 +29,8 @@ type dueListView struct {
 }
 
 type pagerView struct {
-	From, To, Total int
-	Prev, Next      string
+	From, To, Total   int
+	First, Prev, Next string
 }
 
 // officerTable is a page of officers with their status on every course.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/export"
+	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/training"
 )
 
@@ -41,39 +40,97 @@ func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
 	return q, nil
 }
 
-// viewerQuery is viewer plus the officer list's filters.
-func (p *webPages) viewerQuery(c echo.Context) (viewer, officerQuery, error) {
-	v, err := p.viewer(c)
-	if err != nil {
-		return v, officerQuery{}, err
-	}
-	q, err := p.officerQuery(c)
-	return v, q, err
-}
-
+// pageOfficers shows a page of the officer list from the live model's
+// list index, 100 a page, with links to the next and previous pages
+// (?cursor=) that stay put while completions are posted.
 func (p *webPages) pageOfficers(c echo.Context) error {
-	v, q, err := p.viewerQuery(c)
+	rq, q, err := p.listQuery(c)
 	if err != nil {
 		return err
 	}
-	if q.Course != "" {
-		if _, err := training.SelectCourses(v.DS.Courses, []string{q.Course}); err != nil {
+	rq.Limit = officersPageSize
+	ctx := c.Request().Context()
+	if q.Q != "" && rq.Cursor == nil {
+		// One exact match from a search goes straight to the officer.
+		page, err := p.live.List(ctx, rq)
+		if err != nil {
 			return err
 		}
+		if page.Total == 1 && len(page.Rows) == 1 {
+			return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(page.Rows[0].Officer.ID)+"?as_of="+q.AsOf.String())
+		}
 	}
-	list, err := p.officers(v, q)
+	if err := p.live.Current(ctx); err != nil {
+		return err
+	}
+	// The body depends on the page of the list, the query and whose
+	// cursors its links carry (the user, as their scope stands): rendered
+	// once per revision and shared by the same user's repeated reads (the
+	// template was nine tenths of the page's time); the layout is per
+	// request.
+	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + userKey(rq.User)
+	val, err := p.cache.get(p.live.Revision(), key, p.now(), 0, func() (any, error) {
+		// The model may have moved on since: newer rows than the key's
+		// revision, which the next revision's first read replaces.
+		page, err := p.live.List(ctx, rq)
+		if err != nil {
+			return nil, err
+		}
+		view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
+			AllCourses: page.Courses, StatusOptions: training.Statuses}
+		view.List = p.pagedTable(q, rq, page, "/officers")
+		view.Heading, _ = listTitle(q, page.Courses, p.today(), page.Total)
+		html, err := p.renderer.content("officers", &pageView{Title: view.Heading, Data: view})
+		if err != nil {
+			return nil, err
+		}
+		return &renderedBody{title: view.Heading, html: html, keep: true}, nil
+	})
 	if err != nil {
 		return err
 	}
-	// One exact match from a search goes straight to the officer.
-	if q.Q != "" && len(list) == 1 && c.QueryParam("page") == "" {
-		return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(list[0].Officer.ID)+"?as_of="+q.AsOf.String())
+	body := val.(*renderedBody)
+	return p.renderBody(c, http.StatusOK, body.title, body.html)
+}
+
+// listQuery reads the officer list's filters and cursor for the signed-in
+// user. It does not copy the model (as viewer does): a list page reads
+// only the rows it shows.
+func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, error) {
+	u, ok := currentUser(c)
+	if !ok {
+		return live.ListRequest{}, officerQuery{}, training.Forbiddenf("sign in first")
 	}
-	view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
-		AllCourses: v.DS.Courses, StatusOptions: training.Statuses}
-	view.List = p.officerTable(c, v, q, list, "/officers")
-	view.Heading, _ = listTitle(q, v.DS.Courses, p.today(), len(list))
-	return p.render(c, http.StatusOK, "officers", view.Heading, view)
+	q, err := p.officerQuery(c)
+	if err != nil {
+		return live.ListRequest{}, q, err
+	}
+	rq := live.ListRequest{User: u, Filter: training.OfficerFilter{Unit: q.Unit, Course: q.Course, Status: q.Status}, Search: q.Q, AsOf: q.AsOf}
+	rq.Cursor, err = p.decodeCursor(c.QueryParam("cursor"), rq)
+	return rq, q, err
+}
+
+// pagedTable is a page of the list with its pager: From–To of Total,
+// and links to the first, previous and next pages.
+func (p *webPages) pagedTable(q officerQuery, rq live.ListRequest, page *live.ListPage, path string) *officerTable {
+	qs := q.values()
+	t := &officerTable{Courses: page.Courses, Rows: page.Rows,
+		ExportXLSX: "/export/officers.xlsx?" + qs, ExportCSV: "/export/officers.csv?" + qs}
+	t.Pager = pagerView{From: page.Before + 1, To: page.Before + len(page.Rows), Total: page.Total}
+	if len(page.Rows) == 0 {
+		t.Pager.From = 0
+	}
+	link := func(cur *live.Cursor) string {
+		if cur == nil {
+			return ""
+		}
+		return path + "?" + qs + "&cursor=" + p.encodeCursor(cur, rq)
+	}
+	t.Pager.Next, t.Pager.Prev = link(page.Next), link(page.Prev)
+	if page.Before > 0 {
+		t.Pager.First = path + "?" + qs
+	}
+	return t
 }
 
 // officerRow is one course on the officer page.
@@ -193,32 +250,34 @@ func (p *webPages) pageMe(c echo.Context) error {
 	return p.render(c, http.StatusOK, "officer", "Your training", view)
 }
 
-// pageExportOfficers downloads the officer list (same filters as the page) as xlsx or csv.
+// pageExportOfficers downloads the officer list (same filters as the
+// page) as xlsx or csv, streamed from the live model.
 func (p *webPages) pageExportOfficers(c echo.Context) error {
-	v, q, err := p.viewerQuery(c)
+	format := c.Param("format")
+	if format != "xlsx" && format != "csv" {
+		return training.Invalidf("format must be xlsx or csv")
+	}
+	rq, q, err := p.listQuery(c)
 	if err != nil {
 		return err
 	}
-	list, err := p.officers(v, q)
+	var courses []training.Course
+	p.live.View(func(ds *training.Dataset) {
+		if ds != nil {
+			courses = ds.Courses
+		}
+	})
+	_, name := listTitle(q, courses, p.today(), 0)
+	n, err := p.exportList(c, rq, format, name)
 	if err != nil {
+		if c.Response().Committed {
+			p.log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
+			return nil
+		}
 		return err
 	}
-	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", c.Param("format"), q.AsOf, len(list)))
-	var buf bytes.Buffer
-	_, name := listTitle(q, v.DS.Courses, p.today(), len(list))
-	switch c.Param("format") {
-	case "xlsx":
-		if err := export.OfficersXLSX(&buf, list, v.DS.Courses); err != nil {
-			return err
-		}
-		return attachment(c, name+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
-	case "csv":
-		if err := export.OfficersCSV(&buf, list, v.DS.Courses); err != nil {
-			return err
-		}
-		return attachment(c, name+".csv", "text/csv; charset=utf-8", buf.Bytes())
-	}
-	return training.Invalidf("format must be xlsx or csv")
+	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, q.AsOf, n))
+	return nil
 }
 
 func attachment(c echo.Context, name, ctype string, b []byte) error {

@@ -175,6 +175,10 @@ type readModel interface {
 	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
 	// Build builds a report once per key and revision.
 	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
+	// List and EachListed are officers lists from the list index, a page
+	// at a time or streamed.
+	List(ctx context.Context, rq live.ListRequest) (*live.ListPage, error)
+	EachListed(ctx context.Context, rq live.ListRequest, begin func([]training.Course) error, row func(training.OfficerStatus) error) (int, error)
 	// Post records completions by group commit and returns the revision.
 	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
 	// PostBatch records an xAPI post (completions, removals, statements)
@@ -225,6 +229,8 @@ type Server struct {
 	// loginFailed, when set by the pages, answers a wrong username or
 	// password on the login form (the form again, with the username kept).
 	loginFailed func(c echo.Context, next, username string) error
+	// lists keeps encoded officers API pages of the current revision.
+	lists *webCache
 
 	mu    sync.Mutex
 	addr  string
@@ -281,6 +287,7 @@ func New(cfg Config) (*Server, error) {
 		hashing:  newHashGate(cfg.Limits),
 		imports:  newImportGate(cfg.Limits),
 		ready:    make(chan struct{}),
+		lists:    newWebCache(),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}

@@ -59,7 +59,18 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	return string(d.appendISO(make([]byte, 0, 10)))
+}
+
+// appendISO appends d as YYYY-MM-DD. Lists encode several dates per
+// person per course, and fmt was most of an officers page's JSON time.
+func (d Date) appendISO(b []byte) []byte {
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	y, m := d.Year, int(d.Month)
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
 }
 
 // UK formats d as DD/MM/YYYY for people in the UK, or "" when unset.
@@ -124,7 +135,12 @@ func cmpInt(a, b int) int {
 }
 
 // MarshalText encodes d as YYYY-MM-DD (empty when unset).
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return d.appendISO(make([]byte, 0, 10)), nil
+}
 
 // UnmarshalText decodes YYYY-MM-DD; empty text is the zero date.
 func (d *Date) UnmarshalText(b []byte) error {

@@ -118,10 +118,16 @@ func (r Register) ImportRecord() ImportRecord {
 }
 
 // RegisterOf reads a register back from its import log entry; ErrNotFound
-// when rec is not a register.
+// when rec is not a register, or when its report (the register itself)
+// was dropped by the retention of import reports (RetentionPolicy.
+// ImportReportsMonths): the entry stays in the import log, the register's
+// details are gone.
 func RegisterOf(rec ImportRecord) (Register, error) {
 	if rec.Kind != ImportRegister {
 		return Register{}, NotFoundf("there is no register %q", rec.ID)
+	}
+	if len(rec.Report) == 0 {
+		return Register{}, NotFoundf("the details of register %s were removed after the retention period", rec.ID)
 	}
 	var r Register
 	if err := json.Unmarshal(rec.Report, &r); err != nil {

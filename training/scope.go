@@ -105,36 +105,18 @@ type OfficerFilter struct {
 }
 
 // ListOfficers evaluates every officer matching f as of asOf, sorted by
-// unit then name then ID.
+// unit then name then ID (ListKey).
 func ListOfficers(ds *Dataset, asOf Date, f OfficerFilter) []OfficerStatus {
 	var out []OfficerStatus
 	for id, o := range ds.Officers {
 		if (!o.Active() && !f.Leavers) || !InUnit(o.Unit, f.Unit) || !f.Scope.Allows(o) {
-			continue
+			continue // cheap tests first: no evaluation
 		}
 		os := EvaluateOfficer(o, ds.Courses, ds.Completions[id], ds.Exemptions[id], asOf)
-		if f.Status != "" || f.Course != "" {
-			match := false
-			for _, cs := range os.Courses {
-				if (f.Course == "" || cs.CourseID == f.Course) && (f.Status == "" || cs.Status == f.Status) {
-					match = true
-				}
-			}
-			if !match {
-				continue
-			}
+		if f.Selects(os) {
+			out = append(out, os)
 		}
-		out = append(out, os)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Officer, out[j].Officer
-		if a.Unit != b.Unit {
-			return a.Unit < b.Unit
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.ID < b.ID
-	})
+	sort.Slice(out, func(i, j int) bool { return ListKeyOf(out[i].Officer).Compare(ListKeyOf(out[j].Officer)) < 0 })
 	return out
 }

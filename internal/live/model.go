@@ -45,11 +45,12 @@ type Model struct {
 	afterRefresh func(ctx context.Context)
 
 	// catchUp is held while the model is brought forward (one at a time);
-	// mu guards ds and ix, which change in place under it.
+	// mu guards ds, ix and lx, which change in place under it.
 	catchUp sync.Mutex
 	mu      sync.RWMutex
 	ds      *training.Dataset // nil until the first load
 	ix      *training.Index
+	lx      *listIndex // officers lists (list.go)
 
 	snap      atomic.Pointer[liveSnapshot]
 	reloading atomic.Bool
@@ -168,7 +169,7 @@ func (m *Model) follow(ctx context.Context, wait time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, ch := range changes {
-		if !applyLive(m.ds, m.ix, ch) {
+		if !applyLive(m.ds, m.ix, m.lx, ch) {
 			m.startReload()
 			return nil
 		}
@@ -176,9 +177,9 @@ func (m *Model) follow(ctx context.Context, wait time.Duration) error {
 	return nil
 }
 
-// applyLive applies ch to ds and ix if it is the next revision (true),
-// or ignores it if already applied (true); false on a gap.
-func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) bool {
+// applyLive applies ch to ds, ix and lx if it is the next revision
+// (true), or ignores it if already applied (true); false on a gap.
+func applyLive(ds *training.Dataset, ix *training.Index, lx *listIndex, ch training.Change) bool {
 	switch {
 	case ch.Revision <= ds.Revision:
 		return true
@@ -200,6 +201,7 @@ func applyLive(ds *training.Dataset, ix *training.Index, ch training.Change) boo
 	for _, id := range ids {
 		ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
 	}
+	lx.apply(ds, ids)
 	return true
 }
 
@@ -214,7 +216,7 @@ func (m *Model) applyOwn(ctx context.Context, ch training.Change) error {
 		m.mu.Unlock()
 		return nil // loaded later, with this change in it
 	}
-	if applyLive(m.ds, m.ix, ch) {
+	if applyLive(m.ds, m.ix, m.lx, ch) {
 		m.mu.Unlock()
 		return nil
 	}
@@ -257,12 +259,12 @@ func (m *Model) refresh(ctx context.Context, hook bool) error {
 	if m.Revision() < 0 {
 		return nil // not loaded yet: the first read loads it
 	}
-	ds, ix, err := m.readLive(ctx)
+	ds, ix, lx, err := m.readLive(ctx)
 	if err != nil {
 		return err
 	}
 	m.catchUp.Lock()
-	err = m.swapLive(ctx, ds, ix)
+	err = m.swapLive(ctx, ds, ix, lx)
 	m.catchUp.Unlock()
 	if err != nil {
 		return err
@@ -278,7 +280,7 @@ func (m *Model) refresh(ctx context.Context, hook bool) error {
 // loadLive reads and swaps in the model; the caller holds catchUp only
 // when held is true.
 func (m *Model) loadLive(ctx context.Context, held bool) error {
-	ds, ix, err := m.readLive(ctx)
+	ds, ix, lx, err := m.readLive(ctx)
 	if err != nil {
 		return err
 	}
@@ -286,34 +288,35 @@ func (m *Model) loadLive(ctx context.Context, held bool) error {
 		m.catchUp.Lock()
 		defer m.catchUp.Unlock()
 	}
-	return m.swapLive(ctx, ds, ix)
+	return m.swapLive(ctx, ds, ix, lx)
 }
 
-// readLive reads the Dataset and counts it as of today (the long part,
-// done without any lock).
-func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Index, error) {
+// readLive reads the Dataset, counts it and places it in list order as
+// of today (the long part, done without any lock).
+func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Index, *listIndex, error) {
 	ds, err := m.store.Dataset(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dataset: %w", err)
+		return nil, nil, nil, fmt.Errorf("dataset: %w", err)
 	}
-	return ds, training.NewIndex(ds, m.today()), nil
+	today := m.today()
+	return ds, training.NewIndex(ds, today), newListIndex(ds, today), nil
 }
 
-// swapLive applies what was logged since ds was read, then makes ds and
-// ix the model. The caller holds catchUp, so nothing moves the old model
+// swapLive applies what was logged since ds was read, then makes ds, ix
+// and lx the model. The caller holds catchUp, so nothing moves the old model
 // meanwhile.
-func (m *Model) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index) error {
+func (m *Model) swapLive(ctx context.Context, ds *training.Dataset, ix *training.Index, lx *listIndex) error {
 	changes, err := m.store.Changes(ctx, ds.Revision, 0)
 	if err != nil && !errors.Is(err, training.ErrChangesGone) {
 		return fmt.Errorf("changes: %w", err)
 	}
 	for _, ch := range changes { // on a gap: none, and the next read reloads again
-		applyLive(ds, ix, ch)
+		applyLive(ds, ix, lx, ch)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ds == nil || ds.Revision >= m.ds.Revision || ix.AsOf() != m.ix.AsOf() {
-		m.ds, m.ix = ds, ix
+		m.ds, m.ix, m.lx = ds, ix, lx
 	}
 	return nil
 }

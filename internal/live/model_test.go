@@ -21,19 +21,8 @@ var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 // the default courses.
 func newStore(t *testing.T) training.Store {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "muster.db"), bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, rev := coursesStore(t)
 	ctx := context.Background()
-	if err := st.PutCourses(ctx, training.DefaultCourses()); err != nil {
-		t.Fatal(err)
-	}
-	rev, err := st.Revision(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var officers []training.Officer
 	for i := range 40 {
 		unit := "Alpha / Team 1"
@@ -48,6 +37,26 @@ func newStore(t *testing.T) training.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// coursesStore is a bolt store with the default courses and nobody, and
+// its revision.
+func coursesStore(t testing.TB) (training.Store, int64) {
+	t.Helper()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "muster.db"), bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	if err := st.PutCourses(ctx, training.DefaultCourses()); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := st.Revision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, rev
 }
 
 func newModel(st training.Store) *Model {

@@ -18,19 +18,7 @@ var asOf = training.DateOf(demo.Now())
 // required), exemptions, leavers, every status.
 func force(t *testing.T, n, units int) *training.Dataset {
 	t.Helper()
-	cs := demo.Force(7, n, units, asOf)
-	ds := &training.Dataset{Courses: demo.Courses(), Officers: map[string]training.Officer{},
-		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
-	for _, o := range cs.Officers {
-		ds.Officers[o.ID] = o
-	}
-	for _, c := range cs.Completions {
-		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
-	}
-	for _, e := range cs.Exemptions {
-		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
-	}
-	return ds
+	return demo.Dataset(demo.Force(7, n, units, asOf), demo.Courses())
 }
 
 var hr = reports.Viewer{User: training.User{Username: "hr", Role: training.RoleHR}, Scope: training.Scope{All: true}}

@@ -127,6 +127,15 @@ func (s *Service) Save(ctx context.Context, by Actor, in training.RegisterInput,
 		return training.Register{}, err
 	}
 	now := s.Now()
+	if !confirmed {
+		// Nothing is written: checked against the cached roster, as the
+		// preview is, so that a save never confirmed costs no read of the
+		// whole roster from the store.
+		if _, err := s.Preview(ctx, by, in); err != nil {
+			return training.Register{}, err
+		}
+		return training.Register{}, ErrNotConfirmed
+	}
 	ds, err := s.Store.Dataset(ctx)
 	if err != nil {
 		return training.Register{}, err
@@ -134,9 +143,6 @@ func (s *Service) Save(ctx context.Context, by Actor, in training.RegisterInput,
 	p, err := preview(ds, in, training.DateOf(now))
 	if err != nil {
 		return training.Register{}, err
-	}
-	if !confirmed {
-		return training.Register{}, ErrNotConfirmed
 	}
 	if p.Recorded == 0 {
 		return training.Register{}, training.FieldErrorf(training.KindInvalid, "ids", "none of the IDs given is a serving person on the roster: nothing to save")
@@ -179,6 +185,9 @@ func (s *Service) List(ctx context.Context, by Actor) ([]Entry, error) {
 			continue
 		}
 		r, err := training.RegisterOf(rec)
+		if training.KindOf(err) == training.KindNotFound {
+			continue // its details were dropped by retention
+		}
 		if err != nil {
 			return nil, err
 		}

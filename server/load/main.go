@@ -9,6 +9,7 @@
 //	go run ./server/load -mode live -posters 4 -readers 8   # reads of one BCU while single completions are posted
 //	go run ./server/load -mode xapi -stores bolt -batch 100  # reads of one BCU while batches of xAPI statements are posted
 //	go run ./server/load -mode static -stores bolt            # force-wide JSON gzipped, against a static server
+//	go run ./server/load -mode list -stores bolt              # the first page of a filtered officers list while completions are posted
 //
 // Redis: MUSTER_REDIS_URL (or -redis-url) names a server to use (its keys
 // go under a fresh prefix, removed afterwards is not attempted: use a
@@ -67,6 +68,9 @@ type Config struct {
 	// clients read one BCU's compliance JSON.
 	Mode             string
 	Posters, Readers int
+	// ListPath is the list read of mode "list" (default: the officers
+	// API, overdue on the first course, 100 a page).
+	ListPath string
 	// Batch is the statements per request of mode "xapi".
 	Batch int
 	// AcceptEncoding, when set, is sent with every measured read and the
@@ -106,9 +110,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
 	fs.StringVar(&cfg.AcceptEncoding, "accept-encoding", "", "Accept-Encoding of the measured reads (e.g. identity, gzip, zstd); default: the Go client's gzip, inflated by the load clients on this same machine")
-	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes; list: the first page of a filtered officers list read while single completions are posted")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
 	fs.IntVar(&cfg.Readers, "readers", 8, "live and xapi modes: clients reading one BCU's compliance JSON")
+	fs.StringVar(&cfg.ListPath, "list-path", "", "list mode: the list read (default /api/v1/officers?course=<first course>&status=overdue&limit=100)")
 	fs.IntVar(&cfg.Batch, "batch", 100, "xapi mode: statements per POST /xapi/statements")
 	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
 	fs.StringVar(&cfg.URL, "url", "", "live mode: post to and read from this running `muster serve` (on a -write-store store) instead of a server of its own")
@@ -139,7 +144,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	fmt.Fprintf(out, "machine: %d CPUs (%s), GOMAXPROCS %d, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	if cfg.Mode == "live" || cfg.Mode == "xapi" {
+	if cfg.Mode == "live" || cfg.Mode == "xapi" || cfg.Mode == "list" {
 		fmt.Fprintf(out, "force: %d officers in %d units; %d posting clients, %d reading clients; ", cfg.Officers, cfg.Units, cfg.Posters, cfg.Readers)
 	} else {
 		fmt.Fprintf(out, "force: %d officers in %d units; %d clients; ", cfg.Officers, cfg.Units, cfg.Clients)
@@ -252,13 +257,16 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	if cfg.Mode == "static" {
 		return staticTargets(ctx, client, base, asOf, cfg, name, progress)
 	}
-	if cfg.Mode == "live" || cfg.Mode == "xapi" {
+	if cfg.Mode == "live" || cfg.Mode == "xapi" || cfg.Mode == "list" {
 		ids := make([]string, len(cs.Officers))
 		for i, o := range cs.Officers {
 			ids[i] = o.DisplayID
 		}
 		bcu := training.SplitUnit(cs.Officers[0].Unit)[0]
 		cs = training.ChangeSet{} // let the generated force go before measuring memory
+		if cfg.Mode == "list" {
+			return listTargets(ctx, st, client, base, ids, bcu, asOf, cfg, name, progress)
+		}
 		return liveTargets(ctx, st, client, base, ids, bcu, asOf, cfg, name, progress)
 	}
 	targets := []struct{ name, path string }{
@@ -402,7 +410,7 @@ func openStore(ctx context.Context, cfg Config, name string) (training.Store, fu
 		stopRedis := func() {}
 		if u == "" {
 			var err error
-			if u, stopRedis, err = startRedis(cfg.Mode == "live"); err != nil {
+			if u, stopRedis, err = startRedis(cfg.Mode == "live" || cfg.Mode == "list"); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -79,3 +79,23 @@ func TestMeasureStatic(t *testing.T) {
 		t.Errorf("no ratio printed: %q", lines)
 	}
 }
+
+// TestMeasureListSmall runs the list mode on a small force: list pages
+// are read alone, beside posts, and the posts are measured beside BCU
+// readers too, without errors.
+func TestMeasureListSmall(t *testing.T) {
+	cfg := Config{Officers: 400, Units: 20, Posters: 2, Readers: 2, Duration: time.Second, Mode: "list", Stores: []string{"bolt"}}
+	results, err := Measure(context.Background(), cfg, func(s string) { t.Log(s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"list-read", "list-read+posts", "post-completion", "bcu-read+posts", "post(bcu-readers)"}
+	if len(results) != len(want) {
+		t.Fatalf("results %+v", results)
+	}
+	for i, r := range results {
+		if r.Target != want[i] || r.Errors != 0 || r.Requests == 0 {
+			t.Errorf("result %d: %+v, want target %s without errors", i, r, want[i])
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -181,7 +182,9 @@ func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error)
 	size := 0
 	for i := range 4 {
 		parts[i] = d.Raw()
-		size += len(parts[i])
+		if i != 1 || !bytes.Equal(parts[1], parts[0]) { // DisplayID is most often the ID itself
+			size += len(parts[i])
+		}
 	}
 	o := training.Officer{EmailInvalid: d.bool(), Rank: d.istr(), Unit: d.istr()}
 	parts[4] = d.Raw()
@@ -213,14 +216,21 @@ func decodeOfficer(b []byte, intern map[string]string) (training.Officer, error)
 	if d.Err() != nil {
 		return o, d.done("officer")
 	}
+	same := bytes.Equal(parts[1], parts[0])
 	var sb strings.Builder
 	sb.Grow(size)
-	for _, p := range parts {
-		sb.Write(p)
+	for i, p := range parts {
+		if i != 1 || !same {
+			sb.Write(p)
+		}
 	}
 	all := sb.String()
 	var strs [5]string
 	for i, p := range parts {
+		if i == 1 && same {
+			strs[1] = strs[0]
+			continue
+		}
 		strs[i], all = all[:len(p)], all[len(p):]
 	}
 	o.ID, o.DisplayID, o.Name, o.Email, o.LineManager = strs[0], strs[1], strs[2], strs[3], strs[4]

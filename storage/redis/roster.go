@@ -68,6 +68,9 @@ func rosterDecoders(ds *training.Dataset) (officers, completions, exemptions fun
 	oi, ci, ei := map[string]string{}, map[string]string{}, map[string]string{}
 	officers = func(id, v string) error {
 		o, err := decodeOfficer(v, oi)
+		if o.ID == id {
+			id = o.ID // the key shares the officer's copy, not the scan's
+		}
 		ds.Officers[id] = o
 		return err
 	}
@@ -116,7 +119,31 @@ func (s *Store) scanRoster(ctx context.Context) (*training.Dataset, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, firstDomainError(errs)
 	}
+	shareOfficerIDs(ds)
 	return ds, nil
+}
+
+// shareOfficerIDs makes the completions and exemptions of an officer on
+// the roster (keys and OfficerID fields) use the officer's own ID string
+// instead of the copies the scan of their hash made. (Assigning to an
+// existing string key replaces the key too.)
+func shareOfficerIDs(ds *training.Dataset) {
+	for id, cs := range ds.Completions {
+		if o, ok := ds.Officers[id]; ok {
+			for i := range cs {
+				cs[i].OfficerID = o.ID
+			}
+			ds.Completions[o.ID] = cs
+		}
+	}
+	for id, xs := range ds.Exemptions {
+		if o, ok := ds.Officers[id]; ok {
+			for i := range xs {
+				xs[i].OfficerID = o.ID
+			}
+			ds.Exemptions[o.ID] = xs
+		}
+	}
 }
 
 // scanHash reads a whole hash with HSCAN cursors, passing each field to fn.
@@ -181,6 +208,7 @@ func (s *Store) readRosterTx(ctx context.Context) (*training.Dataset, error) {
 			}
 		}
 	}
+	shareOfficerIDs(ds)
 	return ds, nil
 }
 

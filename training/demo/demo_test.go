@@ -44,17 +44,7 @@ func TestForceIsDeterministicAndRealistic(t *testing.T) {
 			t.Fatalf("completion %v is after the as-of date", c.Date)
 		}
 	}
-	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{},
-		Completions: map[string][]training.Completion{}, Exemptions: map[string][]training.Exemption{}}
-	for _, o := range a.Officers {
-		ds.Officers[o.ID] = o
-	}
-	for _, c := range a.Completions {
-		ds.Completions[c.OfficerID] = append(ds.Completions[c.OfficerID], c)
-	}
-	for _, e := range a.Exemptions {
-		ds.Exemptions[e.OfficerID] = append(ds.Exemptions[e.OfficerID], e)
-	}
+	ds := Dataset(a, training.DefaultCourses())
 	r, err := training.BuildReport(ds, asOf, training.ReportOptions{})
 	if err != nil {
 		t.Fatal(err)
