@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -63,10 +62,6 @@ func TestAttackWithdrawOneOfTwoRegistersKeepsTheOther(t *testing.T) {
 }
 
 func testAttackWithdrawOneOfTwo(t *testing.T, st training.Store) {
-	if os.Getenv("MUSTER_ATTACK_UNSKIP") == "" {
-		t.Skip("attack: withdrawing one of two registers of the same session takes away the completion the other still records — not fixed: " +
-			"the store must re-attribute the completion to the standing register in the same atomic write (training.Withdrawal, both stores); MUSTER_ATTACK_UNSKIP=1 runs it")
-	}
 	e := newTestEnvOn(t, st)
 	body := map[string]any{"course": "TIC", "date": "2026-11-20", "place": "Room 4", "ids": "B1"}
 	first := attackSaveRegister(t, e, "trainer", body)
@@ -80,6 +75,13 @@ func testAttackWithdrawOneOfTwo(t *testing.T, st training.Store) {
 	}
 	if !attackHasCompletion(t, e, "B1", "trauma-informed-communication", d) {
 		t.Errorf("withdrawing register %s took away B1's completion that register %s (still standing) also records", first.ID, second.ID)
+	}
+	// Withdrawing the second too takes it back: it now holds it.
+	if rec := e.do(req{method: "POST", path: "/api/v1/registers/" + second.ID + "/withdraw", as: "hr"}); rec.Code != 200 {
+		t.Fatalf("withdraw the second: %d %s", rec.Code, rec.Body)
+	}
+	if attackHasCompletion(t, e, "B1", "trauma-informed-communication", d) {
+		t.Errorf("withdrawing both registers left B1's completion")
 	}
 }
 

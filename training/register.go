@@ -305,6 +305,30 @@ type Withdrawal struct {
 	// Removed are the completions to take back (each with Source.ImportID
 	// == Record.ID).
 	Removed []Completion
+	// HandedOver are completions of Removed that another register still
+	// standing also records (same person, course and date): written back
+	// under that register's source in the same write, so that withdrawing
+	// one of two registers of a session keeps what the other says. One
+	// that another source already holds (the stored record was not the
+	// withdrawn register's) is dropped as a repeat, as in MergeCompletions.
+	HandedOver []Completion
+}
+
+// HandOver picks, of the completions removed, those a standing register
+// of others also records, with that register's source (the first of
+// others to list the person). others are registers not withdrawn.
+func HandOver(removed []Completion, others []Register) []Completion {
+	var out []Completion
+	for _, c := range removed {
+		for _, o := range others {
+			if o.CourseID != c.CourseID || o.Date != c.Date || o.Withdrawn() || !slices.Contains(o.Attendees, c.OfficerID) {
+				continue
+			}
+			out = append(out, o.Completion(c.OfficerID))
+			break
+		}
+	}
+	return out
 }
 
 // Validate checks a withdrawal's shape before a store writes it.
@@ -315,6 +339,13 @@ func (w Withdrawal) Validate() error {
 	for _, c := range w.Removed {
 		if c.OfficerID == "" || c.CourseID == "" || c.Source.ImportID != w.Record.ID {
 			return Invalidf("a withdrawal of import %s names a completion of another import", w.Record.ID)
+		}
+	}
+	for _, c := range w.HandedOver {
+		if !FromRegister(c.Source) || c.Source.ImportID == w.Record.ID || !slices.ContainsFunc(w.Removed, func(r Completion) bool {
+			return r.OfficerID == c.OfficerID && SameCompletion(r, c)
+		}) {
+			return Invalidf("a withdrawal of import %s hands over a completion it does not take back, or not to another register", w.Record.ID)
 		}
 	}
 	return nil

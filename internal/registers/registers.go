@@ -235,13 +235,40 @@ func (s *Service) Withdraw(ctx context.Context, by Actor, id string) (training.R
 		return training.Register{}, err
 	}
 	removed := r.Completions()
+	others, err := s.standing(ctx, r)
+	if err != nil {
+		return training.Register{}, err
+	}
 	r.WithdrawnBy, r.WithdrawnAt = by.User.Username, now
-	if _, err := s.Store.WithdrawImport(ctx, training.Withdrawal{Record: r.ImportRecord(), Removed: removed}); err != nil {
+	if _, err := s.Store.WithdrawImport(ctx, training.Withdrawal{Record: r.ImportRecord(), Removed: removed,
+		HandedOver: training.HandOver(removed, others)}); err != nil {
 		return training.Register{}, err
 	}
 	s.audit(ctx, by, training.AuditRegisterWithdrawn, r.ID,
 		fmt.Sprintf("course %s, session %s, %d attendees' completions taken back", r.CourseID, r.Date, len(r.Attendees)))
 	return r, nil
+}
+
+// standing lists the other registers of r's course and session date that
+// are not withdrawn: withdrawing r hands them the completions they also
+// record (training.HandOver).
+func (s *Service) standing(ctx context.Context, r training.Register) ([]training.Register, error) {
+	recs, err := s.Store.Imports(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []training.Register
+	for _, rec := range recs {
+		if rec.Kind != training.ImportRegister || rec.ID == r.ID || rec.Outcome != training.OutcomeApplied {
+			continue
+		}
+		o, err := training.RegisterOf(rec)
+		if err != nil || o.CourseID != r.CourseID || o.Date != r.Date {
+			continue // a register whose details retention removed says nothing
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // Units lists the roster's units, for the pickers.

@@ -28,10 +28,13 @@ func (s *Store) WithdrawImport(ctx context.Context, w training.Withdrawal) (int6
 		if err := removeCompletions(tx, w.Removed); err != nil {
 			return err
 		}
+		if err := addCompletions(tx, w.HandedOver); err != nil {
+			return err
+		}
 		if err := putImport(tx, w.Record); err != nil {
 			return err
 		}
-		rev, err = s.logChange(tx, nil, w.Removed)
+		rev, err = s.logChange(tx, w.HandedOver, w.Removed)
 		return err
 	})
 	return rev, err

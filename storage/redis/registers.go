@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"slices"
 
 	"github.com/muster-police/muster/training"
 )
@@ -15,7 +16,7 @@ func (s *Store) WithdrawImport(ctx context.Context, w training.Withdrawal) (int6
 	if err := w.Validate(); err != nil {
 		return 0, err
 	}
-	payload := encodeChange(nil, w.Removed)
+	payload := encodeChange(w.HandedOver, w.Removed)
 	ids, _ := groupBy(w.Removed, func(c training.Completion) string { return c.OfficerID })
 	for attempt := 0; attempt < batchAttempts; {
 		oldImport, err := s.hmget(ctx, s.keys.imports, []string{w.Record.ID})
@@ -45,6 +46,13 @@ func (s *Store) WithdrawImport(ctx context.Context, w training.Withdrawal) (int6
 				}
 			}
 			left, _ := training.RemoveCompletions(have, w.Removed)
+			var back []training.Completion
+			for _, c := range w.HandedOver {
+				if c.OfficerID == id {
+					back = append(back, c)
+				}
+			}
+			left, _ = training.MergeCompletions(slices.Clone(left), back)
 			rec := ""
 			if len(left) > 0 {
 				rec = encodeCompletions(left)

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -13,6 +14,40 @@ var registerTests = []test{
 	{"WithdrawImportRefused", testWithdrawImportRefused},
 	{"WithdrawImportConcurrent", testWithdrawImportConcurrent},
 	{"RegisterTakenOver", testRegisterTakenOver},
+	{"WithdrawHandsOver", testWithdrawHandsOver},
+}
+
+// testWithdrawHandsOver: withdrawing one of two registers of a session
+// writes the completion back under the standing one's source, in the same
+// write; a hand-over of a completion not taken back is refused.
+func testWithdrawHandsOver(t *testing.T, s training.Store) {
+	base, err := s.ApplyChanges(ctx(t), sample(0, "imp-1"))
+	check(t, err)
+	first := register(base, "reg-1", completion("2", tic, "2026-11-20"))
+	rev, err := s.ApplyChanges(ctx(t), first)
+	check(t, err)
+	second := register(rev, "reg-2", completion("2", tic, "2026-11-20"))
+	_, err = s.ApplyChanges(ctx(t), second)
+	check(t, err)
+	rec := first.Import
+	rec.Outcome = training.OutcomeWithdrawn
+	bad := training.Withdrawal{Record: rec, Removed: first.Completions, HandedOver: []training.Completion{second.Completions[0]}}
+	bad.HandedOver[0].OfficerID = "3"
+	if _, err := s.WithdrawImport(ctx(t), bad); !errors.Is(err, training.ErrInvalid) {
+		t.Fatalf("a hand-over of a completion not taken back: %v", err)
+	}
+	_, err = s.WithdrawImport(ctx(t), training.Withdrawal{Record: rec, Removed: first.Completions, HandedOver: second.Completions})
+	check(t, err)
+	o, err := s.Officer(ctx(t), "2")
+	check(t, err)
+	day := completion("2", tic, "2026-11-20").Date
+	var srcs []string
+	for _, c := range o.Completions {
+		if c.CourseID == tic && c.Date == day {
+			srcs = append(srcs, c.Source.ImportID)
+		}
+	}
+	equal(t, "officer 2's TIC of the session, by source", fmt.Sprint(srcs), "[reg-2]")
 }
 
 // testRegisterTakenOver: a post, then a file, reporting a completion a
