@@ -240,8 +240,8 @@ func (s *Server) apiMe(c echo.Context) error {
 func meView(st training.OfficerStatus, courses []training.Course, asOf training.Date) meResponse {
 	resp := meResponse{AsOf: asOf, Name: st.Officer.Name, DisplayID: st.Officer.DisplayID, Unit: st.Officer.Unit, Courses: []meCourse{}}
 	for i, cs := range st.Courses {
-		if cs.Status == training.StatusNotRequired {
-			continue // outside the course's audience: nothing to ask of them
+		if !cs.Required() {
+			continue
 		}
 		mc := meCourse{Course: cs.CourseID, Title: courses[i].Title, URL: courses[i].URL, Status: cs.Status, Expires: cs.Expires, Due: cs.Due}
 		if cs.Completion != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -465,5 +466,35 @@ func TestUnknownUnitIsNotFound(t *testing.T) {
 		if tt.code == http.StatusNotFound && strings.HasPrefix(tt.path, "/api/") && !strings.Contains(rec.Body.String(), `"code":"not_found"`) {
 			t.Errorf("GET %s: %s, want the not_found code", tt.path, rec.Body)
 		}
+	}
+}
+
+// TestOfficerLinkListsOnlyRequiredCourses: a course outside the officer's
+// audience is not on their own page or in its API (nothing is asked of
+// them), while staff still see it as Not required.
+func TestOfficerLinkListsOnlyRequiredCourses(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	cs, err := e.st.Courses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cs[1]
+	other.Audience = training.Audience{Include: []training.AudienceRule{{Unit: training.Words{"No Such Unit"}}}}
+	if err := e.st.PutCourses(ctx, []training.Course{other}); err != nil {
+		t.Fatal(err)
+	}
+	link := training.SignOfficerLink(testSecret, "A1", testNow.Add(time.Hour))
+	me := decode[meResponse](t, e.do(req{method: "GET", path: "/api/v1/me/" + link}))
+	if len(me.Courses) != 1 || me.Courses[0].Course == other.ID {
+		t.Errorf("the API lists %+v, want only the required course", me.Courses)
+	}
+	page := e.do(req{method: "GET", path: "/me/" + link}).Body.String()
+	if strings.Contains(page, html.EscapeString(other.Title)) || !strings.Contains(page, html.EscapeString(cs[0].Title)) {
+		t.Errorf("the officer's page names %q (not required of them), or misses %q", other.Title, cs[0].Title)
+	}
+	staff := e.do(req{method: "GET", path: "/officers/A1", as: "hr"}).Body.String()
+	if !strings.Contains(staff, html.EscapeString(other.Title)) || !strings.Contains(staff, "Not required") {
+		t.Errorf("the staff page of A1 does not show %q as Not required", other.Title)
 	}
 }

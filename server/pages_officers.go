@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -247,6 +248,7 @@ func (p *webPages) pageMe(c echo.Context) error {
 	if err := p.meRequestParts(c, view, c.Param("token")); err != nil {
 		return err
 	}
+	view.Rows = slices.DeleteFunc(view.Rows, func(r officerRow) bool { return !r.Status.Required() })
 	return p.render(c, http.StatusOK, "officer", "Your training", view)
 }
 

@@ -62,6 +62,11 @@ type CourseStatus struct {
 	RenewBy Date `json:"renew_by,omitzero"`
 }
 
+// Required reports whether the course is asked of the person at all
+// (anything but not_required). An officer's own page and its API list
+// only these: there is nothing to ask of them about the others.
+func (cs CourseStatus) Required() bool { return cs.Status != StatusNotRequired }
+
 // ActionDate is the date a reminder is about: the due date when the
 // officer must act, or, for a compliant completion that will lapse, its
 // expiry date (so renewals can be announced before they fall due). Zero
