@@ -21,7 +21,7 @@ import (
 // reads as "file" parts whose filename is the key the command will look
 // up in files. Response: the command's stdout as the body, the exit code
 // in the X-Muster-Exit header (status 200 whatever the code).
-func (s *Server) cli(c echo.Context) error {
+func (s *apiHandler) cli(c echo.Context) error {
 	if s.cfg.LocalToken == "" || s.cfg.ExecCLI == nil {
 		return training.NotFoundf("CLI forwarding is off in this server")
 	}

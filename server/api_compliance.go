@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/export"
@@ -14,7 +13,7 @@ import (
 // apiCompliance returns training.BuildReport's output exactly (the
 // COMPLIANCE.md contract), rooted at ?unit, for ?course (all when absent),
 // as of ?as_of; a manager's figures count only whom they may see.
-func (s *Server) apiCompliance(c echo.Context) error {
+func (s *apiHandler) apiCompliance(c echo.Context) error {
 	q, err := s.reportQuery(c, c.QueryParam("unit"))
 	if err != nil {
 		return err
@@ -47,7 +46,7 @@ func (s *Server) apiCompliance(c echo.Context) error {
 
 // apiComplianceExport writes the report as a workbook (summary with chart,
 // overdue lists) or csv.
-func (s *Server) apiComplianceExport(c echo.Context) error {
+func (s *apiHandler) apiComplianceExport(c echo.Context) error {
 	format, err := exportFormat(c, false)
 	if err != nil {
 		return err
@@ -82,32 +81,6 @@ func (s *Server) apiComplianceExport(c echo.Context) error {
 	return sendFile(c, name, format, buf.Bytes())
 }
 
-// exportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).
-func exportFormat(c echo.Context, allowJSON bool) (string, error) {
-	f := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
-	switch {
-	case f == "" && allowJSON:
-		return "json", nil
-	case f == "":
-		return "xlsx", nil
-	case f == "xlsx" || f == "csv" || f == "json" && allowJSON:
-		return f, nil
-	}
-	return "", training.Invalidf("format must be xlsx or csv")
-}
-
-var exportTypes = map[string]string{
-	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	"csv":  "text/csv; charset=utf-8",
-}
-
-// sendFile answers with a download named name.format.
-func sendFile(c echo.Context, name, format string, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+"."+format))
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, exportTypes[format], body)
-}
-
 // trendPoint is one day's figures for the unit asked about.
 type trendPoint struct {
 	Date    training.Date            `json:"date"`
@@ -125,7 +98,7 @@ type trendResponse struct {
 // apiTrend returns a unit's daily figures between ?from and ?to (default:
 // the last year). Snapshots hold whole units, so a manager may ask only for
 // units wholly in their scope (by default their only unit).
-func (s *Server) apiTrend(c echo.Context) error {
+func (s *apiHandler) apiTrend(c echo.Context) error {
 	to, err := s.dateParam(c, "to", s.today())
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 )
 
 // apiCourses lists every course.
-func (s *Server) apiCourses(c echo.Context) error {
+func (s *apiHandler) apiCourses(c echo.Context) error {
 	cs, err := s.store.Courses(c.Request().Context())
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func planJSON(p *courses.Plan) coursePlanJSON {
 // apiCoursesPreview says what PUT /courses with the same body would
 // change (who becomes required, who stops, who is overdue at once, by
 // unit), and whether it needs confirm=true. It writes nothing.
-func (s *Server) apiCoursesPreview(c echo.Context) error {
+func (s *apiHandler) apiCoursesPreview(c echo.Context) error {
 	var in []training.Course
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -51,7 +51,7 @@ func (s *Server) apiCoursesPreview(c echo.Context) error {
 // apiCoursesPut creates or replaces the courses in the body (a list), in
 // one write; a change of more than 20% of a course's required people needs
 // ?confirm=true (else 409 with the preview's summary).
-func (s *Server) apiCoursesPut(c echo.Context) error {
+func (s *apiHandler) apiCoursesPut(c echo.Context) error {
 	var in []training.Course
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -64,7 +64,7 @@ func (s *Server) apiCoursesPut(c echo.Context) error {
 
 // apiCoursePut creates or replaces one course; the body's id, when given,
 // must match the path. Confirmation as for PUT /courses.
-func (s *Server) apiCoursePut(c echo.Context) error {
+func (s *apiHandler) apiCoursePut(c echo.Context) error {
 	var in training.Course
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -82,7 +82,7 @@ func (s *Server) apiCoursePut(c echo.Context) error {
 }
 
 // changeCourses runs the one "change the courses" use case for the API.
-func (s *Server) changeCourses(c echo.Context, in []training.Course) error {
+func (s *apiHandler) changeCourses(c echo.Context, in []training.Course) error {
 	confirm, err := confirmField(c)
 	if err != nil {
 		return err

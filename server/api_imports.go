@@ -13,57 +13,6 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-// boolField reads a true/false form or query value ("" is false; "on"
-// from a checkbox is true).
-func boolField(c echo.Context, name string) (bool, error) {
-	v := c.FormValue(name)
-	if v == "" || v == "on" {
-		return v == "on", nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, training.Invalidf("the %s field must be true or false", name)
-	}
-	return b, nil
-}
-
-// confirmField reads the one answer to a guard (too many leavers, IDs
-// that match nobody, a course change moving more than 20% of its people):
-// "confirm", or its older spelling "confirm_leavers", which scripts may
-// still send. (The CLI's is --yes, or --confirm; the code's Confirmed.)
-func confirmField(c echo.Context) (bool, error) {
-	confirm, err := boolField(c, "confirm")
-	if err != nil {
-		return false, err
-	}
-	old, err := boolField(c, "confirm_leavers")
-	return confirm || old, err
-}
-
-// importOptionsFrom reads the upload form's options.
-func importOptionsFrom(c echo.Context) (ImportOptions, error) {
-	var o ImportOptions
-	var err error
-	for _, f := range []struct {
-		name string
-		dst  *bool
-	}{{"full", &o.Full}, {"dry_run", &o.DryRun}, {"strict", &o.Strict}} {
-		if *f.dst, err = boolField(c, f.name); err != nil {
-			return o, err
-		}
-	}
-	if o.Confirmed, err = confirmField(c); err != nil {
-		return o, err
-	}
-	o.Sheet = c.FormValue("sheet")
-	o.Course = c.FormValue("course")
-	o.SaveMappingAs = c.FormValue("save_mapping")
-	o.Mapping, err = mappingFrom(c)
-	return o, err
-}
-
 // mappingFrom reads the upload form's column choices: "map" fields of
 // the form HEADER=FIELD (the API, the CLI's --map), and the preview
 // page's per-column choices col_header_N / col_field_N (a blank field
@@ -107,7 +56,7 @@ func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
 
 // apiImportCreate imports an uploaded roster (multipart field "file");
 // with dry_run=true it only previews, keeping the file for confirm.
-func (s *Server) apiImportCreate(c echo.Context) error {
+func (s *apiHandler) apiImportCreate(c echo.Context) error {
 	u, _ := currentUser(c)
 	up, release, err := s.receiveUpload(c, u.Username)
 	if err != nil {
@@ -141,7 +90,7 @@ type importListItem struct {
 }
 
 // apiImports lists the import log, newest first (?limit, default 100).
-func (s *Server) apiImports(c echo.Context) error {
+func (s *apiHandler) apiImports(c echo.Context) error {
 	_, limit, err := paging(c, 100)
 	if err != nil {
 		return err
@@ -159,7 +108,7 @@ func (s *Server) apiImports(c echo.Context) error {
 }
 
 // apiImport returns one import's full report (a logged import or a kept preview).
-func (s *Server) apiImport(c echo.Context) error {
+func (s *apiHandler) apiImport(c echo.Context) error {
 	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -168,7 +117,7 @@ func (s *Server) apiImport(c echo.Context) error {
 }
 
 // apiImportErrors downloads an import's problems as a workbook.
-func (s *Server) apiImportErrors(c echo.Context) error {
+func (s *apiHandler) apiImportErrors(c echo.Context) error {
 	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -182,7 +131,7 @@ func (s *Server) apiImportErrors(c echo.Context) error {
 
 // apiImportConfirm applies a kept dry run (?confirm=true answers the
 // guards).
-func (s *Server) apiImportConfirm(c echo.Context) error {
+func (s *apiHandler) apiImportConfirm(c echo.Context) error {
 	confirm, err := confirmField(c)
 	if err != nil {
 		return err

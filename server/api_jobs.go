@@ -10,16 +10,13 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// errJobsOff answers job routes when the server runs without a scheduler.
-var errJobsOff = echo.NewHTTPError(http.StatusServiceUnavailable, "Scheduled jobs are off in this server.")
-
 // jobsResponse lists the jobs the scheduler knows.
 type jobsResponse struct {
 	Enabled bool     `json:"enabled"`
 	Jobs    []string `json:"jobs"`
 }
 
-func (s *Server) apiJobs(c echo.Context) error {
+func (s *apiHandler) apiJobs(c echo.Context) error {
 	resp := jobsResponse{Jobs: []string{}}
 	if s.cfg.Jobs != nil {
 		resp.Enabled = true
@@ -29,7 +26,7 @@ func (s *Server) apiJobs(c echo.Context) error {
 }
 
 // apiJobRuns lists job runs, newest first (?job to filter, ?limit, default 100).
-func (s *Server) apiJobRuns(c echo.Context) error {
+func (s *apiHandler) apiJobRuns(c echo.Context) error {
 	_, limit, err := paging(c, 100)
 	if err != nil {
 		return err
@@ -42,7 +39,7 @@ func (s *Server) apiJobRuns(c echo.Context) error {
 }
 
 // apiJobRun runs a job now (?dry_run=true plans without sending, ?as_of).
-func (s *Server) apiJobRun(c echo.Context) error {
+func (s *apiHandler) apiJobRun(c echo.Context) error {
 	if s.cfg.Jobs == nil {
 		return errJobsOff
 	}
@@ -75,7 +72,7 @@ func (s *Server) apiJobRun(c echo.Context) error {
 }
 
 // apiOutbox lists outbox messages, newest first (?state=queued|sent|failed, ?limit).
-func (s *Server) apiOutbox(c echo.Context) error {
+func (s *apiHandler) apiOutbox(c echo.Context) error {
 	state := training.MessageState(c.QueryParam("state"))
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
@@ -94,7 +91,7 @@ func (s *Server) apiOutbox(c echo.Context) error {
 }
 
 // apiRemind shows who would get which reminder as of ?as_of, sending nothing.
-func (s *Server) apiRemind(c echo.Context) error {
+func (s *apiHandler) apiRemind(c echo.Context) error {
 	if s.cfg.Jobs == nil {
 		return errJobsOff
 	}

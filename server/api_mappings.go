@@ -16,7 +16,7 @@ type mappingList struct {
 }
 
 // apiMappings lists the saved column mappings.
-func (s *Server) apiMappings(c echo.Context) error {
+func (s *apiHandler) apiMappings(c echo.Context) error {
 	ms, err := s.store.Mappings(c.Request().Context())
 	if err != nil {
 		return err
@@ -25,7 +25,7 @@ func (s *Server) apiMappings(c echo.Context) error {
 }
 
 // apiMappingDelete forgets a saved mapping.
-func (s *Server) apiMappingDelete(c echo.Context) error {
+func (s *apiHandler) apiMappingDelete(c echo.Context) error {
 	if err := s.store.DeleteMapping(c.Request().Context(), c.Param("name")); err != nil {
 		return err
 	}

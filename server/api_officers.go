@@ -38,7 +38,7 @@ type officersResponse struct {
 // page at a time from the live model's list index: ?cursor (from the last
 // page's next_cursor or prev_cursor) and ?limit, or ?offset; ?format=csv|xlsx
 // streams the whole filtered list.
-func (s *Server) apiOfficers(c echo.Context) error {
+func (s *apiHandler) apiOfficers(c echo.Context) error {
 	format, err := exportFormat(c, true)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func (s *Server) apiOfficers(c echo.Context) error {
 }
 
 // apiOfficersPage is the API's answer for page.
-func apiOfficersPage(s *Server, rq live.ListRequest, page *live.ListPage) officersResponse {
+func apiOfficersPage(s *apiHandler, rq live.ListRequest, page *live.ListPage) officersResponse {
 	return officersResponse{AsOf: rq.AsOf, Total: page.Total, Offset: rq.Offset, Limit: rq.Limit, Officers: page.Rows,
 		NextCursor: s.encodeCursor(page.Next, rq), PrevCursor: s.encodeCursor(page.Prev, rq)}
 }
@@ -165,13 +165,9 @@ type officerResponse struct {
 	Exemptions  []training.Exemption  `json:"exemptions"`
 }
 
-// errNoSuchOfficer is the one answer, API and pages, for an officer who
-// does not exist and for one outside the caller's scope.
-var errNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")
-
 // apiOfficer shows one officer; outside the caller's scope it does not
 // exist (404, so IDs cannot be probed).
-func (s *Server) apiOfficer(c echo.Context) error {
+func (s *apiHandler) apiOfficer(c echo.Context) error {
 	asOf, err := s.asOfParam(c)
 	if err != nil {
 		return err
@@ -228,7 +224,7 @@ type meResponse struct {
 }
 
 // apiMe answers an officer's signed link with their own status, read-only.
-func (s *Server) apiMe(c echo.Context) error {
+func (s *apiHandler) apiMe(c echo.Context) error {
 	st, courses, err := s.officerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return err
@@ -279,7 +275,7 @@ const maxCompletionsPerCall = 10000
 // response comes once the completions are durable in the store. Posts of
 // one client within one hour share one history entry; each completion
 // keeps its own time and author.
-func (s *Server) apiCompletions(c echo.Context) error {
+func (s *apiHandler) apiCompletions(c echo.Context) error {
 	var in []completionInput
 	if err := bindJSON(c, &in); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -19,7 +18,7 @@ type outboxStatus struct {
 
 // apiOutboxStatus says whether the mail relay answers and how many
 // messages wait, were sent or failed.
-func (s *Server) apiOutboxStatus(c echo.Context) error {
+func (s *apiHandler) apiOutboxStatus(c echo.Context) error {
 	ctx := c.Request().Context()
 	relay, err := training.ReadRelayStatus(ctx, s.store)
 	if err != nil {
@@ -37,7 +36,7 @@ func (s *Server) apiOutboxStatus(c echo.Context) error {
 }
 
 // apiRequeue puts one failed message back in the queue (409 unless failed).
-func (s *Server) apiRequeue(c echo.Context) error {
+func (s *apiHandler) apiRequeue(c echo.Context) error {
 	id := c.Param("id")
 	if err := s.store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(s.now()) }); err != nil {
 		return err
@@ -51,33 +50,11 @@ func (s *Server) apiRequeue(c echo.Context) error {
 }
 
 // apiRequeueFailed puts every failed message back in the queue.
-func (s *Server) apiRequeueFailed(c echo.Context) error {
+func (s *apiHandler) apiRequeueFailed(c echo.Context) error {
 	n, err := requeueFailed(c, s.store, s.now)
 	if err != nil {
 		return err
 	}
 	s.audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
 	return c.JSON(http.StatusOK, map[string]int{"requeued": n})
-}
-
-// requeueFailed re-queues every failed message and returns how many; one
-// changed meanwhile (no longer failed) is skipped, not an error.
-func requeueFailed(c echo.Context, st training.Store, now func() time.Time) (int, error) {
-	ctx := c.Request().Context()
-	failed, err := st.Messages(ctx, training.MessageFailed, 0)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, m := range failed {
-		err := st.UpdateMessage(ctx, m.ID, func(m *training.Message) error { return m.Requeue(now()) })
-		switch {
-		case err == nil:
-			n++
-		case errors.Is(err, training.ErrConflict), errors.Is(err, training.ErrNotFound):
-		default:
-			return n, fmt.Errorf("re-queuing message %s: %w", m.ID, err)
-		}
-	}
-	return n, nil
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/training"
 )
 
@@ -38,19 +37,14 @@ type registerJSON struct {
 	CanWithdraw   bool          `json:"can_withdraw"`
 }
 
-func (s *Server) registerActor(c echo.Context) registers.Actor {
-	u, _ := currentUser(c)
-	return registers.Actor{User: u, RequestID: requestIDOf(c)}
-}
-
-func (s *Server) toRegisterJSON(c echo.Context, r training.Register) registerJSON {
+func (s *apiHandler) toRegisterJSON(c echo.Context, r training.Register) registerJSON {
 	u, _ := currentUser(c)
 	return registerJSON{Register: r, Withdrawn: r.Withdrawn(), WithdrawUntil: r.WithdrawUntil(), CanWithdraw: r.CanWithdraw(u, s.now()) == nil}
 }
 
 // apiRegisterPreview says what saving the register in the body would
 // record; it writes nothing.
-func (s *Server) apiRegisterPreview(c echo.Context) error {
+func (s *apiHandler) apiRegisterPreview(c echo.Context) error {
 	var in registerBody
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -65,7 +59,7 @@ func (s *Server) apiRegisterPreview(c echo.Context) error {
 
 // apiRegisterSave saves the register in the body once confirmed
 // ("confirm": true, or ?confirm=true); else 409 on the field confirm.
-func (s *Server) apiRegisterSave(c echo.Context) error {
+func (s *apiHandler) apiRegisterSave(c echo.Context) error {
 	var in registerBody
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -82,7 +76,7 @@ func (s *Server) apiRegisterSave(c echo.Context) error {
 }
 
 // apiRegisters lists the registers the caller may see, newest first.
-func (s *Server) apiRegisters(c echo.Context) error {
+func (s *apiHandler) apiRegisters(c echo.Context) error {
 	list, err := s.registers.List(c.Request().Context(), s.registerActor(c))
 	if err != nil {
 		return err
@@ -95,7 +89,7 @@ func (s *Server) apiRegisters(c echo.Context) error {
 }
 
 // apiRegisterWithdraw takes back a register's completions.
-func (s *Server) apiRegisterWithdraw(c echo.Context) error {
+func (s *apiHandler) apiRegisterWithdraw(c echo.Context) error {
 	r, err := s.registers.Withdraw(c.Request().Context(), s.registerActor(c), c.Param("id"))
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 
 // apiRequests lists the officers' requests the caller may decide (HR and
 // admins: all), waiting ones unless show=all.
-func (s *Server) apiRequests(c echo.Context) error {
+func (s *apiHandler) apiRequests(c echo.Context) error {
 	u, _ := currentUser(c)
 	show := c.QueryParam("show")
 	if show != "" && show != "all" && show != "open" {
@@ -31,7 +31,7 @@ type decisionInput struct {
 }
 
 // apiRequestDecide approves or declines one request.
-func (s *Server) apiRequestDecide(c echo.Context) error {
+func (s *apiHandler) apiRequestDecide(c echo.Context) error {
 	var in decisionInput
 	if err := bindJSON(c, &in); err != nil {
 		return err

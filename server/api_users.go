@@ -1,15 +1,16 @@
 package server
 
 import (
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
 )
 
 // apiUsers lists every account (never password hashes).
-func (s *Server) apiUsers(c echo.Context) error {
+func (s *apiHandler) apiUsers(c echo.Context) error {
 	us, err := s.store.Users(c.Request().Context())
 	if err != nil {
 		return err
@@ -41,15 +42,9 @@ type userCreated struct {
 	Password string        `json:"password,omitempty"`
 }
 
-// actor is who asks, for the account use cases' audit events.
-func actor(c echo.Context) accounts.Actor {
-	u, _ := currentUser(c)
-	return accounts.Actor{Username: u.Username, RequestID: requestIDOf(c)}
-}
-
 // apiUserCreate adds an account; without a password it generates a
 // one-time password, returned once, that must be changed at first login.
-func (s *Server) apiUserCreate(c echo.Context) error {
+func (s *apiHandler) apiUserCreate(c echo.Context) error {
 	var in userInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -64,7 +59,7 @@ func (s *Server) apiUserCreate(c echo.Context) error {
 // apiUserUpdate changes role, email, units, officer link, disabled or
 // password (accounts.Service.Update: nobody demotes or disables
 // themselves).
-func (s *Server) apiUserUpdate(c echo.Context) error {
+func (s *apiHandler) apiUserUpdate(c echo.Context) error {
 	var in userInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -77,7 +72,7 @@ func (s *Server) apiUserUpdate(c echo.Context) error {
 }
 
 // apiUserDelete removes an account with its sessions and tokens.
-func (s *Server) apiUserDelete(c echo.Context) error {
+func (s *apiHandler) apiUserDelete(c echo.Context) error {
 	if err := s.accounts.Delete(c.Request().Context(), actor(c), c.Param("username")); err != nil {
 		return err
 	}
@@ -85,7 +80,7 @@ func (s *Server) apiUserDelete(c echo.Context) error {
 }
 
 // apiUserReset sets a new one-time password, shown once.
-func (s *Server) apiUserReset(c echo.Context) error {
+func (s *apiHandler) apiUserReset(c echo.Context) error {
 	out, err := s.accounts.Reset(c.Request().Context(), actor(c), c.Param("username"))
 	if err != nil {
 		return err
@@ -107,7 +102,7 @@ type tokenCreated struct {
 }
 
 // apiTokenCreate issues an API token for a user; only its hash is kept.
-func (s *Server) apiTokenCreate(c echo.Context) error {
+func (s *apiHandler) apiTokenCreate(c echo.Context) error {
 	var in tokenInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -120,7 +115,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 }
 
 // apiTokens lists a user's tokens (without secrets).
-func (s *Server) apiTokens(c echo.Context) error {
+func (s *apiHandler) apiTokens(c echo.Context) error {
 	ts, err := s.store.Tokens(c.Request().Context(), c.Param("username"))
 	if err != nil {
 		return err
@@ -129,7 +124,7 @@ func (s *Server) apiTokens(c echo.Context) error {
 }
 
 // apiTokenDelete revokes one of a user's tokens.
-func (s *Server) apiTokenDelete(c echo.Context) error {
+func (s *apiHandler) apiTokenDelete(c echo.Context) error {
 	if err := s.accounts.RevokeToken(c.Request().Context(), actor(c), c.Param("username"), c.Param("id")); err != nil {
 		return err
 	}

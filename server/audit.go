@@ -1,18 +1,23 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/training"
 )
 
 // audit records what the caller of c did in the audit trail. A failure to
 // record is logged (without the event's content) and does not fail the
 // request: the action itself has already happened.
-func (s *Server) audit(c echo.Context, action training.AuditAction, targetKind, targetID, outcome, detail string) {
+func (s *core) audit(c echo.Context, action training.AuditAction, targetKind, targetID, outcome, detail string) {
 	actor := "anonymous"
 	if u, ok := currentUser(c); ok {
 		actor = u.Username
@@ -22,7 +27,7 @@ func (s *Server) audit(c echo.Context, action training.AuditAction, targetKind, 
 
 // auditAs records an event for a named actor (a failed sign-in's
 // username, or "cli" for commands forwarded from the muster command).
-func (s *Server) auditAs(ctx context.Context, actor, requestID string, action training.AuditAction, targetKind, targetID, outcome, detail string) {
+func (s *core) auditAs(ctx context.Context, actor, requestID string, action training.AuditAction, targetKind, targetID, outcome, detail string) {
 	if actor == "" {
 		actor = "anonymous"
 	}
@@ -37,7 +42,7 @@ func (s *Server) auditAs(ctx context.Context, actor, requestID string, action tr
 
 // auditImport records an upload or a confirmation with its counts (never
 // the file's name, which may name a person).
-func (s *Server) auditImport(ctx context.Context, by string, action training.AuditAction, rep *importers.Report, err error) {
+func (s *core) auditImport(ctx context.Context, by string, action training.AuditAction, rep *importers.Report, err error) {
 	outcome, id, detail := training.AuditOK, "", ""
 	if rep != nil {
 		id = rep.ImportID
@@ -52,4 +57,50 @@ func (s *Server) auditImport(ctx context.Context, by string, action training.Aud
 		outcome = training.AuditFailed
 	}
 	s.auditAs(ctx, by, "", action, training.TargetImport, id, outcome, detail)
+}
+
+// auditQueryFrom reads the audit search parameters shared by the API and
+// the page: actor, action, officer, from, to, limit, cursor.
+func auditQueryFrom(c echo.Context) (training.AuditQuery, error) {
+	q, err := training.AuditFilter{Actor: c.QueryParam("actor"), Action: c.QueryParam("action"),
+		Officer: c.QueryParam("officer"), From: c.QueryParam("from"), To: c.QueryParam("to")}.Query()
+	if err != nil {
+		return q, err
+	}
+	if v := c.QueryParam("limit"); v != "" {
+		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > training.MaxAuditPage {
+			return q, training.Invalidf("limit must be a whole number from 1 to %d", training.MaxAuditPage)
+		}
+	}
+	q.Cursor = c.QueryParam("cursor")
+	return q, nil
+}
+
+// sendSubjectAccess answers with a subject access file (API and page).
+func (s *core) sendSubjectAccess(c echo.Context, id, format string) error {
+	sa, err := training.CollectSubjectAccess(c.Request().Context(), s.store, id, s.now())
+	if err != nil {
+		return err
+	}
+	var body []byte
+	switch format {
+	case "xlsx":
+		var buf bytes.Buffer
+		if err := export.SubjectAccessXLSX(&buf, sa); err != nil {
+			return fmt.Errorf("subject access export: %w", err)
+		}
+		body = buf.Bytes()
+	default:
+		if body, err = json.MarshalIndent(sa, "", "  "); err != nil {
+			return fmt.Errorf("subject access export: %w", err)
+		}
+	}
+	s.audit(c, training.AuditSubjectAccess, training.TargetOfficer, sa.OfficerID, training.AuditOK, format)
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "subject-access-"+s.today().String()+"."+format))
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	ctype := echo.MIMEApplicationJSON
+	if format == "xlsx" {
+		ctype = exportTypes["xlsx"]
+	}
+	return c.Blob(http.StatusOK, ctype, body)
 }

@@ -2,12 +2,13 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"

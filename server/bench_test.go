@@ -2,13 +2,14 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/live"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/live"
 
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"

@@ -18,12 +18,13 @@ package server
 
 import (
 	"bytes"
-	"github.com/muster-police/muster/internal/live"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/muster-police/muster/internal/live"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -205,7 +206,7 @@ func addVary(h http.Header) {
 // from the body's kept compressed bytes (compressResponses then leaves it
 // alone: Content-Encoding is set, or the body is tiny, or the client
 // accepts no coding).
-func (s *Server) sendEncoded(c echo.Context, contentType string, body *encodedBody) error {
+func (s *core) sendEncoded(c echo.Context, contentType string, body *encodedBody) error {
 	h := c.Response().Header()
 	addVary(h)
 	enc := negotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
@@ -221,7 +222,7 @@ func (s *Server) sendEncoded(c echo.Context, contentType string, body *encodedBo
 
 // compressResponses compresses the responses that handlers write as they
 // are (pages, CSV, static CSS and JS) when the client accepts it.
-func (s *Server) compressResponses(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *core) compressResponses(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method == http.MethodHead {

@@ -19,7 +19,7 @@ import (
 
 // scopeOf returns what the signed-in user may see, with the cached
 // Dataset it was computed from (shared: never modify it).
-func (s *Server) scopeOf(c echo.Context) (training.Scope, *training.Dataset, error) {
+func (s *core) scopeOf(c echo.Context) (training.Scope, *training.Dataset, error) {
 	u, ok := currentUser(c)
 	if !ok {
 		return training.Scope{}, nil, errUnauthenticated
@@ -32,14 +32,14 @@ func (s *Server) scopeOf(c echo.Context) (training.Scope, *training.Dataset, err
 }
 
 // today is the civil date now in Europe/London.
-func (s *Server) today() training.Date { return training.DateOf(s.now()) }
+func (s *core) today() training.Date { return training.DateOf(s.now()) }
 
 // asOfParam reads the as_of query parameter (YYYY-MM-DD), defaulting to today.
-func (s *Server) asOfParam(c echo.Context) (training.Date, error) {
+func (s *core) asOfParam(c echo.Context) (training.Date, error) {
 	return s.dateParam(c, "as_of", s.today())
 }
 
-func (s *Server) dateParam(c echo.Context, name string, def training.Date) (training.Date, error) {
+func (s *core) dateParam(c echo.Context, name string, def training.Date) (training.Date, error) {
 	v := strings.TrimSpace(c.QueryParam(name))
 	if v == "" {
 		return def, nil
@@ -70,7 +70,7 @@ var errOutOfScope = reports.ErrOutOfScope
 // reportQuery parses and checks, once, what the signed-in user asks for
 // (?as_of, ?course and unit; reports.For): an unknown unit is not found,
 // one outside their scope forbidden.
-func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, error) {
+func (s *core) reportQuery(c echo.Context, unit string) (reports.Query, error) {
 	u, ok := currentUser(c)
 	if !ok {
 		return reports.Query{}, errUnauthenticated
@@ -93,14 +93,14 @@ func (s *Server) reportQuery(c echo.Context, unit string) (reports.Query, error)
 }
 
 // reportData is the immutable Dataset a built report or an export reads.
-func (s *Server) reportData(c echo.Context) (*training.Dataset, error) {
+func (s *core) reportData(c echo.Context) (*training.Dataset, error) {
 	return s.live.Dataset(c.Request().Context())
 }
 
 // report returns the compliance report for q (the COMPLIANCE.md
 // contract), with its JSON encoding; managers' figures count only the
 // officers they may see. Cached per store revision.
-func (s *Server) report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
+func (s *core) report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
 	e := s.reportFor(u, ds, q)
 	return e.Report, e.JSON, e.Err
 }
@@ -108,7 +108,7 @@ func (s *Server) report(u training.User, ds *training.Dataset, q reports.Query) 
 // reportFor is the report for q: today's figures for a viewer who sees
 // the whole unit come from the live index, never rebuilt; the rest are
 // built once per revision and shared.
-func (s *Server) reportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
+func (s *core) reportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
 	if q.Whole {
 		if e, ok := s.live.Report(q.AsOf, q.Unit, q.Courses); ok {
 			return e
@@ -127,7 +127,7 @@ func (s *Server) reportFor(u training.User, ds *training.Dataset, q reports.Quer
 
 // officerStatusForLink verifies an officer's signed link and returns their
 // status on every course today (for GET /me/:token and its JSON).
-func (s *Server) officerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
+func (s *core) officerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
 	rec, err := s.officerForLink(ctx, token)
 	if err != nil {
 		return training.OfficerStatus{}, nil, err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/storage/bolt"

@@ -42,7 +42,7 @@ type ImportOptions struct {
 // file in the store as a preview under the report's ImportID for
 // confirmImport (on any replica); any other run keeps nothing. Failed
 // files come back as ErrInvalid with the importer's one-sentence reason.
-func (s *Server) runImport(ctx context.Context, by string, up *receivedUpload, opts ImportOptions) (*importers.Report, error) {
+func (s *core) runImport(ctx context.Context, by string, up *receivedUpload, opts ImportOptions) (*importers.Report, error) {
 	if up.size > s.cfg.MaxUploadBytes {
 		return nil, errTooLarge
 	}
@@ -50,7 +50,7 @@ func (s *Server) runImport(ctx context.Context, by string, up *receivedUpload, o
 }
 
 // importData imports (or, for a dry run, previews and keeps) one file.
-func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt, size int64, opts ImportOptions) (*importers.Report, error) {
+func (s *core) importData(ctx context.Context, by, name string, r io.ReaderAt, size int64, opts ImportOptions) (*importers.Report, error) {
 	rep, err := s.importFile(ctx, by, r, size, name, opts)
 	s.auditImport(ctx, by, training.AuditUpload, rep, err)
 	var fe *importers.FileError
@@ -83,7 +83,7 @@ func (s *Server) importData(ctx context.Context, by, name string, r io.ReaderAt,
 	return rep, nil
 }
 
-func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size int64, name string, opts ImportOptions) (*importers.Report, error) {
+func (s *core) importFile(ctx context.Context, by string, r io.ReaderAt, size int64, name string, opts ImportOptions) (*importers.Report, error) {
 	limits := importers.DefaultLimits()
 	limits.MaxBytes = s.cfg.MaxUploadBytes
 	rep, err := importers.Run(ctx, s.store, importers.Source{Name: name, R: r, Size: size}, importers.Options{
@@ -114,7 +114,7 @@ func (s *Server) importFile(ctx context.Context, by string, r io.ReaderAt, size 
 // choices to start from (the suggestions, or the ones just tried). It
 // returns that report and the read's error; when the file cannot be kept
 // (quota), no report, and the error alone.
-func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, opts ImportOptions, rep *importers.Report, fe *importers.FileError, readErr error) (*importers.Report, error) {
+func (s *core) keepFailed(ctx context.Context, by, name string, data []byte, opts ImportOptions, rep *importers.Report, fe *importers.FileError, readErr error) (*importers.Report, error) {
 	now := s.now()
 	failed := &importers.Report{Outcome: training.OutcomeFailed, FileName: name, Full: opts.Full, DryRun: true, By: by, At: now,
 		Message: fe.Reason, Choices: importers.Choices{Mapping: opts.Mapping, Course: opts.Course}}
@@ -156,7 +156,7 @@ func (s *Server) keepFailed(ctx context.Context, by, name string, data []byte, o
 
 // keptFailure reports whether rep is a failed reading kept with its file
 // (keepFailed), waiting on its page for other column choices.
-func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
+func (s *core) keptFailure(ctx context.Context, rep *importers.Report) bool {
 	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
 		return false
 	}
@@ -167,7 +167,7 @@ func (s *Server) keptFailure(ctx context.Context, rep *importers.Report) bool {
 // confirmImport applies a kept dry run (confirmed answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
-func (s *Server) confirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
+func (s *core) confirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
 	by := who.Username
 	u, release, err := s.takePreview(ctx, who, id)
 	if err != nil {
@@ -203,7 +203,7 @@ func (s *Server) confirmImport(ctx context.Context, who training.User, id string
 // takePreview is a kept preview that who may decide on, with an import
 // slot taken for its size (release it when done): the first steps of a
 // confirm and of a re-read.
-func (s *Server) takePreview(ctx context.Context, who training.User, id string) (training.Preview, func(), error) {
+func (s *core) takePreview(ctx context.Context, who training.User, id string) (training.Preview, func(), error) {
 	u, err := s.store.Preview(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return u, nil, training.NotFoundf("this preview has expired or was already used; upload the file again")
@@ -224,7 +224,7 @@ func (s *Server) takePreview(ctx context.Context, who training.User, id string) 
 // previewAgain reads a kept dry run's file again with other column
 // choices (mapping, course, a name to save them under): a new preview
 // replaces the old one. The upload's other options stay as they were.
-func (s *Server) previewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
+func (s *core) previewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
 	by := who.Username
 	u, release, err := s.takePreview(ctx, who, id)
 	if err != nil {
@@ -257,7 +257,7 @@ func (s *Server) previewAgain(ctx context.Context, who training.User, id string,
 // cancelImport forgets a kept dry run: the uploader's own, or as an
 // admin anyone's (training.CheckPreviewDecision); audited. A preview
 // already gone is not an error.
-func (s *Server) cancelImport(ctx context.Context, who training.User, requestID, id string) error {
+func (s *core) cancelImport(ctx context.Context, who training.User, requestID, id string) error {
 	u, err := s.store.Preview(ctx, id, s.now())
 	if errors.Is(err, training.ErrNotFound) {
 		return nil
@@ -281,7 +281,7 @@ func (s *Server) cancelImport(ctx context.Context, who training.User, requestID,
 }
 
 // importReport returns the report of a logged import or a kept preview.
-func (s *Server) importReport(ctx context.Context, id string) (*importers.Report, error) {
+func (s *core) importReport(ctx context.Context, id string) (*importers.Report, error) {
 	if rep, err := s.keptPreview(ctx, id); !errors.Is(err, training.ErrNotFound) {
 		return rep, err
 	}
@@ -303,7 +303,7 @@ func (s *Server) importReport(ctx context.Context, id string) (*importers.Report
 
 // keptPreview returns the report of a dry run still waiting for a
 // decision; ErrNotFound once it was used, cancelled or has expired.
-func (s *Server) keptPreview(ctx context.Context, id string) (*importers.Report, error) {
+func (s *core) keptPreview(ctx context.Context, id string) (*importers.Report, error) {
 	u, err := s.store.Preview(ctx, id, s.now())
 	if err != nil {
 		return nil, err

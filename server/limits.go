@@ -2,8 +2,9 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/accounts"
 	"sync"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"golang.org/x/sync/semaphore"
 

@@ -3,10 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strconv"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/muster-police/muster/training"
 )
@@ -19,7 +15,7 @@ var errLinkGone = training.Forbiddenf("this link is no longer valid; ask HR for 
 // officerForLink verifies a link and returns the officer it names:
 // ErrForbidden when the link is bad or expired, was revoked, or names an
 // officer who left or is no longer on the roster.
-func (s *Server) officerForLink(ctx context.Context, token string) (training.OfficerRecord, error) {
+func (s *core) officerForLink(ctx context.Context, token string) (training.OfficerRecord, error) {
 	l, err := training.ParseOfficerLink(s.linkKey, token, s.now())
 	if err != nil {
 		return training.OfficerRecord{}, err
@@ -44,27 +40,6 @@ func (s *Server) officerForLink(ctx context.Context, token string) (training.Off
 	return rec, nil
 }
 
-// linksRevoked is the answer of POST /api/v1/officers/:id/links/revoke.
-type linksRevoked struct {
-	OfficerID string `json:"officer_id"`
-	RevokedAt string `json:"revoked_at"`
-}
-
-// apiRevokeLinks ends every link of one officer issued until now (a lost
-// phone, a forwarded email); links sent later work as usual.
-func (s *Server) apiRevokeLinks(c echo.Context) error {
-	ctx := c.Request().Context()
-	id := training.NormalizeID(c.Param("id"))
-	if _, err := s.store.Officer(ctx, id); err != nil {
-		if errors.Is(err, training.ErrNotFound) {
-			return errNoSuchOfficer
-		}
-		return err
-	}
-	now := s.now()
-	if err := s.store.PutSetting(ctx, training.LinksRevokedSetting(id), strconv.FormatInt(now.Unix(), 10)); err != nil {
-		return err
-	}
-	s.log.Info("officer links revoked", "request_id", requestIDOf(c))
-	return c.JSON(http.StatusOK, linksRevoked{OfficerID: id, RevokedAt: now.UTC().Format("2006-01-02T15:04:05Z")})
-}
+// errNoSuchOfficer is the one answer, API and pages, for an officer who
+// does not exist and for one outside the caller's scope.
+var errNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")

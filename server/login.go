@@ -3,12 +3,13 @@ package server
 import (
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"

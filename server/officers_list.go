@@ -56,7 +56,7 @@ func listDigest(rq live.ListRequest) string {
 }
 
 // cursorAEAD is the cursors' cipher, keyed from the server's secret.
-func (s *Server) cursorAEAD() cipher.AEAD {
+func (s *core) cursorAEAD() cipher.AEAD {
 	m := hmac.New(sha256.New, s.cfg.Secret)
 	m.Write([]byte("muster/list-cursor/v1"))
 	block, err := aes.NewCipher(m.Sum(nil))
@@ -71,7 +71,7 @@ func (s *Server) cursorAEAD() cipher.AEAD {
 }
 
 // encodeCursor seals cur for the list rq; "" for no cursor.
-func (s *Server) encodeCursor(cur *live.Cursor, rq live.ListRequest) string {
+func (s *core) encodeCursor(cur *live.Cursor, rq live.ListRequest) string {
 	if cur == nil {
 		return ""
 	}
@@ -94,7 +94,7 @@ var errCursor = training.FieldErrorf(training.KindInvalid, "cursor",
 
 // decodeCursor opens v ("" is no cursor) and checks that it belongs to
 // the list rq.
-func (s *Server) decodeCursor(v string, rq live.ListRequest) (*live.Cursor, error) {
+func (s *core) decodeCursor(v string, rq live.ListRequest) (*live.Cursor, error) {
 	if v == "" {
 		return nil, nil
 	}
@@ -123,7 +123,7 @@ func (s *Server) decodeCursor(v string, rq live.ListRequest) (*live.Cursor, erro
 // named name: rows go out as they are read from the model (csv), or into
 // excelize's streamed sheet (xlsx), never held whole. It returns the rows
 // sent. Once the first bytes are out an error can only cut the file short.
-func (s *Server) exportList(c echo.Context, rq live.ListRequest, format, name string) (int, error) {
+func (s *core) exportList(c echo.Context, rq live.ListRequest, format, name string) (int, error) {
 	ctx := c.Request().Context()
 	// Headers go out with the first bytes: until then an error (a unit
 	// out of scope, an unknown course) is answered as any other.

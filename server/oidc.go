@@ -27,12 +27,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"

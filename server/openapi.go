@@ -202,7 +202,7 @@ func openAPIDocument() map[string]any {
 var openAPIJSON = sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(openAPIDocument(), "", "  ") })
 
 // openAPI serves the API description.
-func (s *Server) openAPI(c echo.Context) error {
+func (s *apiHandler) openAPI(c echo.Context) error {
 	b, err := openAPIJSON()
 	if err != nil {
 		return err

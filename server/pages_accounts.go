@@ -2,9 +2,10 @@ package server
 
 import (
 	"errors"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/url"
 	"strings"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"

@@ -3,11 +3,12 @@ package server
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/muster-police/muster/internal/courses"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"

@@ -1,13 +1,14 @@
 package server
 
 import (
-	"github.com/muster-police/muster/internal/reports"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/muster-police/muster/internal/reports"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"

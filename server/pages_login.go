@@ -3,9 +3,10 @@ package server
 import (
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,9 +30,7 @@ func (p *webPages) pageLogin(c echo.Context) error {
 	}
 	var errs formErrors
 	view := loginView{Next: next, SSOURL: p.oidcLoginURL(next), PasswordOff: p.cfg.PasswordLoginOff}
-	if p.oidc != nil {
-		view.SSOName = p.oidc.cfg.Name
-	}
+	view.SSOName = p.ssoName
 	if c.QueryParam("error") == "password_off" {
 		errs = formErrors{{Field: "username", Message: passwordOffMessage}}
 	}

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/live"
@@ -280,16 +279,4 @@ func (p *webPages) pageExportOfficers(c echo.Context) error {
 	}
 	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, q.AsOf, n))
 	return nil
-}
-
-func attachment(c echo.Context, name, ctype string, b []byte) error {
-	name = strings.Map(func(r rune) rune {
-		if r == '"' || r == '\\' || r < ' ' {
-			return '_'
-		}
-		return r
-	}, name)
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, ctype, b)
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
 )
@@ -16,9 +18,13 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 		panic(err)
 	}
 	e.Renderer = r
-	p := &webPages{Server: s, cache: newWebCache(), renderer: r}
-	p.pageError = p.renderPageError
-	p.loginFailed = p.renderLoginFailed
+	p := &webPages{core: s.core, cache: newWebCache(), renderer: r,
+		startSession: s.startSession, oidcLoginURL: s.oidcLoginURL}
+	if s.oidc != nil {
+		p.ssoName = s.oidc.cfg.Name
+	}
+	s.pageError = p.renderPageError
+	s.loginFailed = p.renderLoginFailed
 
 	anyone := s.requireRole()
 	readers := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
@@ -97,11 +103,18 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/officers/:id/subject-access", p.pageSubjectAccess, admins)
 }
 
-// webPages is the web pages' handlers: the Server plus what only pages need.
+// webPages is the web pages' handlers: the shared core plus what only
+// pages need.
 type webPages struct {
-	*Server
+	*core
 	cache    *webCache
 	renderer *webRenderer
+	// startSession signs a user in (login.go); oidcLoginURL is the single
+	// sign-on start for a page to return to ("" when it is off), ssoName
+	// the provider's name.
+	startSession func(c echo.Context, u training.User, now time.Time) (*training.Session, error)
+	oidcLoginURL func(next string) string
+	ssoName      string
 }
 
 // pageStatic renders a page without data (help, accessibility statement),

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
 
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"time"
@@ -32,12 +31,6 @@ func (s *Server) newRequests() *requests.Service {
 			now := s.now()
 			return s.cfg.BaseURL + "/me/" + training.SignOfficerLinkAt(s.linkKey, id, now, now.Add(officerLinkDays*24*time.Hour))
 		}}
-}
-
-// requestsActor names who acts on a request in the audit trail.
-func requestsActor(c echo.Context) requests.Actor {
-	u, _ := currentUser(c)
-	return requests.Actor{Username: u.Username, RequestID: requestIDOf(c)}
 }
 
 // readCertificate reads the optional "certificate" part of a multipart
@@ -80,34 +73,4 @@ func certificateDownload(c echo.Context, cert training.Certificate) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	return attachment(c, cert.Name, cert.Type, cert.Data)
-}
-
-// openRequestCount is the count shown by the Requests link (0 on error:
-// the navigation never fails a page).
-func (s *Server) openRequestCount(ctx context.Context, u training.User) int {
-	n, err := s.requests.OpenCount(ctx, u)
-	if err != nil {
-		s.log.Warn("requests: open count", "err", err)
-		return 0
-	}
-	return n
-}
-
-// withRequests adds the Requests link, with the count of open requests
-// the user may decide, before Help, for the roles that decide.
-func withRequests(nav []navLink, u training.User, open int, current string) []navLink {
-	if u.Role != training.RoleManager && !u.Role.SeesWholeForce() {
-		return nav
-	}
-	label := "Requests"
-	if open > 0 {
-		label += " (" + formatCount(open) + " open)"
-	}
-	l := navLink{Href: "/requests", Label: label, Current: current == "/requests"}
-	for i, n := range nav {
-		if n.Href == "/help" {
-			return append(nav[:i:i], append([]navLink{l}, nav[i:]...)...)
-		}
-	}
-	return append(nav, l)
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"log/slog"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"reflect"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
@@ -198,6 +199,9 @@ type readModel interface {
 
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
+	// core is what the API and the pages share (the services, the
+	// settings they read, their helpers).
+	*core
 	cfg     Config
 	store   training.Store
 	auth    *authCache
@@ -229,8 +233,8 @@ type Server struct {
 	// loginFailed, when set by the pages, answers a wrong username or
 	// password on the login form (the form again, with the username kept).
 	loginFailed func(c echo.Context, next, username string) error
-	// lists keeps encoded officers API pages of the current revision.
-	lists *webCache
+	// api is the JSON API's handlers.
+	api *apiHandler
 
 	mu    sync.Mutex
 	addr  string
@@ -287,7 +291,6 @@ func New(cfg Config) (*Server, error) {
 		hashing:  newHashGate(cfg.Limits),
 		imports:  newImportGate(cfg.Limits),
 		ready:    make(chan struct{}),
-		lists:    newWebCache(),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
@@ -297,7 +300,7 @@ func New(cfg Config) (*Server, error) {
 		// People or courses may have changed: xAPI statements waiting for
 		// them may match now (docs/xapi.md).
 		AfterRefresh: func(ctx context.Context) {
-			if n, err := s.rematchStatements(ctx); err != nil {
+			if n, err := s.api.rematchStatements(ctx); err != nil {
 				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
 			} else if n > 0 {
 				s.log.Info("xapi: waiting statements now match", "statements", n)
@@ -310,6 +313,14 @@ func New(cfg Config) (*Server, error) {
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.requests = s.newRequests()
 	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
+	s.core = &core{store: s.store, live: s.live, accounts: s.accounts, requests: s.requests, registers: s.registers,
+		log: s.log, now: s.now, linkKey: s.linkKey, compress: s.compress, imports: s.imports,
+		metrics: coreMetrics{imports: s.metrics.imports, jobs: s.metrics.jobs},
+		cfg: settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
+			MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
+			XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
+			PasswordLoginOff: cfg.PasswordLoginOff}}
+	s.api = &apiHandler{core: s.core, lists: newWebCache()}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",

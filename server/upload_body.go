@@ -62,7 +62,7 @@ func isMultipart(r *http.Request) bool {
 // 503, the body unread), then reads the form: its fields into the
 // request's form, its "file" part into a temporary file. The caller
 // defers release() and up.close(); on error both are already done.
-func (s *Server) receiveUpload(c echo.Context, by string) (*receivedUpload, func(), error) {
+func (s *core) receiveUpload(c echo.Context, by string) (*receivedUpload, func(), error) {
 	up, release, err := s.receiveUploadParts(c, by)
 	if err != nil {
 		if release != nil {
@@ -75,7 +75,7 @@ func (s *Server) receiveUpload(c echo.Context, by string) (*receivedUpload, func
 }
 
 // receiveUploadParts is receiveUpload without the clean-up on error.
-func (s *Server) receiveUploadParts(c echo.Context, by string) (up *receivedUpload, release func(), err error) {
+func (s *core) receiveUploadParts(c echo.Context, by string) (up *receivedUpload, release func(), err error) {
 	r := c.Request()
 	declared := r.ContentLength
 	if declared > s.cfg.MaxUploadBytes+64<<10 {
@@ -166,7 +166,7 @@ func (s *Server) receiveUploadParts(c echo.Context, by string) (up *receivedUplo
 }
 
 // spool copies a file part into a temporary file, at most MaxUploadBytes.
-func (s *Server) spool(part *multipart.Part) (*receivedUpload, error) {
+func (s *core) spool(part *multipart.Part) (*receivedUpload, error) {
 	f, err := os.CreateTemp("", "muster-upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("upload: %w", err)

@@ -7,12 +7,13 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/reports"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-police/muster/internal/reports"
 
 	"net/url"
 

@@ -22,14 +22,14 @@ type flash struct {
 	Text string `json:"t"`
 }
 
-func (s *Server) flashMAC(payload string) string {
+func (s *webPages) flashMAC(payload string) string {
 	m := hmac.New(sha256.New, s.cfg.Secret)
 	m.Write([]byte("muster/flash/v1\x00" + payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // addFlash queues a notice for the next page this browser shows.
-func (s *Server) addFlash(c echo.Context, kind, text string) {
+func (s *webPages) addFlash(c echo.Context, kind, text string) {
 	list := s.readFlashes(c)
 	list = append(list, flash{Kind: kind, Text: text})
 	if len(list) > 5 {
@@ -45,7 +45,7 @@ func (s *Server) addFlash(c echo.Context, kind, text string) {
 	c.Set(flashCookie+".set", true)
 }
 
-func (s *Server) readFlashes(c echo.Context) []flash {
+func (s *webPages) readFlashes(c echo.Context) []flash {
 	if v, ok := c.Get(flashCookie).([]flash); ok {
 		return v
 	}
@@ -69,7 +69,7 @@ func (s *Server) readFlashes(c echo.Context) []flash {
 }
 
 // takeFlashes returns the pending notices and clears them.
-func (s *Server) takeFlashes(c echo.Context) []flash {
+func (s *webPages) takeFlashes(c echo.Context) []flash {
 	list := s.readFlashes(c)
 	_, err := c.Cookie(flashCookie)
 	if set, _ := c.Get(flashCookie + ".set").(bool); set || err == nil {
@@ -81,7 +81,7 @@ func (s *Server) takeFlashes(c echo.Context) []flash {
 }
 
 // redirectFlash adds a notice and redirects (303) to url.
-func (s *Server) redirectFlash(c echo.Context, url, kind, text string) error {
+func (s *webPages) redirectFlash(c echo.Context, url, kind, text string) error {
 	s.addFlash(c, kind, text)
 	return c.Redirect(http.StatusSeeOther, url)
 }

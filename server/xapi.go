@@ -25,7 +25,7 @@ import (
 // (errors included: it runs before authentication) and refuses a request
 // without a version Muster speaks (1.0.3 Communication 3.3), except
 // /xapi/about, which tells clients what to send.
-func (s *Server) xapiHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *apiHandler) xapiHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if !strings.HasPrefix(r.URL.Path, "/xapi/") {
@@ -41,13 +41,13 @@ func (s *Server) xapiHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // xapiAbout answers GET /xapi/about: the versions Muster speaks.
-func (s *Server) xapiAbout(c echo.Context) error {
+func (s *apiHandler) xapiAbout(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"version": xapi.Versions})
 }
 
 // xapiPost stores one statement or a batch (POST /xapi/statements) and
 // answers their IDs in order.
-func (s *Server) xapiPost(c echo.Context) error {
+func (s *apiHandler) xapiPost(c echo.Context) error {
 	if c.QueryParam("method") != "" {
 		return training.Invalidf("Muster does not take the alternate request syntax (method=…); send the request itself")
 	}
@@ -59,7 +59,7 @@ func (s *Server) xapiPost(c echo.Context) error {
 }
 
 // xapiPut stores one statement under ?statementId= (PUT /xapi/statements).
-func (s *Server) xapiPut(c echo.Context) error {
+func (s *apiHandler) xapiPut(c echo.Context) error {
 	id := c.QueryParam("statementId")
 	if id == "" {
 		return training.Invalidf("PUT needs the statementId parameter")
@@ -74,7 +74,7 @@ func (s *Server) xapiPut(c echo.Context) error {
 // voidedStatementId. Muster keeps statements for what they record, so it
 // does not answer queries over them (docs/xapi.md says which conformance
 // tests that leaves out).
-func (s *Server) xapiGet(c echo.Context) error {
+func (s *apiHandler) xapiGet(c echo.Context) error {
 	c.Response().Header().Set("X-Experience-API-Consistent-Through", s.now().UTC().Format(time.RFC3339Nano))
 	id, voided := c.QueryParam("statementId"), c.QueryParam("voidedStatementId")
 	if (id == "") == (voided == "") {
@@ -102,7 +102,7 @@ func (s *Server) xapiGet(c echo.Context) error {
 
 // recordStatements reads, checks and records the request's statements:
 // all or none. It returns their IDs in order.
-func (s *Server) recordStatements(c echo.Context, statementID string) ([]string, error) {
+func (s *apiHandler) recordStatements(c echo.Context, statementID string) ([]string, error) {
 	ctx := c.Request().Context()
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -198,7 +198,7 @@ type waitingStatement struct {
 // apiXAPIWaiting lists the statements that wait for a person or a course
 // (GET /api/v1/xapi/waiting), oldest first: HR adds the person, or the
 // activity's IRI to a course's activity_ids, and they count.
-func (s *Server) apiXAPIWaiting(c echo.Context) error {
+func (s *apiHandler) apiXAPIWaiting(c echo.Context) error {
 	sts, err := s.store.WaitingStatements(c.Request().Context(), 1000)
 	if err != nil {
 		return err
@@ -214,7 +214,7 @@ func (s *Server) apiXAPIWaiting(c echo.Context) error {
 
 // apiXAPIRematch looks at the waiting statements again (POST
 // /api/v1/xapi/rematch) and records those that now match.
-func (s *Server) apiXAPIRematch(c echo.Context) error {
+func (s *apiHandler) apiXAPIRematch(c echo.Context) error {
 	// A roster written elsewhere (another replica, the CLI) may not be in
 	// this replica's model yet: read it first.
 	if err := s.live.Reload(c.Request().Context()); err != nil {
@@ -230,7 +230,7 @@ func (s *Server) apiXAPIRematch(c echo.Context) error {
 
 // rematchStatements records the waiting statements that match now (a
 // person added, a course given the activity's IRI) and returns how many.
-func (s *Server) rematchStatements(ctx context.Context) (int, error) {
+func (s *apiHandler) rematchStatements(ctx context.Context) (int, error) {
 	waiting, err := s.store.WaitingStatements(ctx, 0)
 	if err != nil || len(waiting) == 0 {
 		return 0, err
