@@ -8,18 +8,18 @@ import (
 )
 
 // actor is who asks, for the account use cases' audit events.
-func actor(c echo.Context) accounts.Actor {
-	u, _ := currentUser(c)
-	return accounts.Actor{Username: u.Username, RequestID: requestIDOf(c)}
+func Actor(c echo.Context) accounts.Actor {
+	u, _ := CurrentUser(c)
+	return accounts.Actor{Username: u.Username, RequestID: RequestIDOf(c)}
 }
 
-func (s *core) registerActor(c echo.Context) registers.Actor {
-	u, _ := currentUser(c)
-	return registers.Actor{User: u, RequestID: requestIDOf(c)}
+func (s *Core) RegisterActor(c echo.Context) registers.Actor {
+	u, _ := CurrentUser(c)
+	return registers.Actor{User: u, RequestID: RequestIDOf(c)}
 }
 
 // requestsActor names who acts on a request in the audit trail.
-func requestsActor(c echo.Context) requests.Actor {
-	u, _ := currentUser(c)
-	return requests.Actor{Username: u.Username, RequestID: requestIDOf(c)}
+func RequestsActor(c echo.Context) requests.Actor {
+	u, _ := CurrentUser(c)
+	return requests.Actor{Username: u.Username, RequestID: RequestIDOf(c)}
 }

@@ -15,7 +15,7 @@ import (
 // apiAudit searches the audit trail (admins): one page newest first as
 // JSON, or with format=csv every matching event as a download.
 func (s *apiHandler) apiAudit(c echo.Context) error {
-	q, err := auditQueryFrom(c)
+	q, err := AuditQueryFrom(c)
 	if err != nil {
 		return err
 	}
@@ -25,13 +25,13 @@ func (s *apiHandler) apiAudit(c echo.Context) error {
 		if q.Limit == 0 {
 			q.Limit = 100
 		}
-		page, err := s.store.Audit(ctx, q)
+		page, err := s.Store.Audit(ctx, q)
 		if err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, page)
 	case "csv":
-		events, err := training.AuditAll(ctx, s.store, q)
+		events, err := training.AuditAll(ctx, s.Store, q)
 		if err != nil {
 			return err
 		}
@@ -39,8 +39,8 @@ func (s *apiHandler) apiAudit(c echo.Context) error {
 		if err := export.AuditCSV(&buf, events); err != nil {
 			return fmt.Errorf("audit export: %w", err)
 		}
-		s.audit(c, training.AuditAuditSearched, "", "", training.AuditOK, fmt.Sprintf("csv rows=%d", len(events)))
-		return sendFile(c, "audit-"+s.today().String(), "csv", buf.Bytes())
+		s.Audit(c, training.AuditAuditSearched, "", "", training.AuditOK, fmt.Sprintf("csv rows=%d", len(events)))
+		return SendFile(c, "audit-"+s.Today().String(), "csv", buf.Bytes())
 	default:
 		return training.Invalidf("format must be json or csv")
 	}
@@ -56,5 +56,5 @@ func (s *apiHandler) apiSubjectAccess(c echo.Context) error {
 	if format != "json" && format != "xlsx" {
 		return training.Invalidf("format must be json or xlsx")
 	}
-	return s.sendSubjectAccess(c, c.Param("id"), format)
+	return s.SendSubjectAccess(c, c.Param("id"), format)
 }

@@ -22,12 +22,12 @@ import (
 // up in files. Response: the command's stdout as the body, the exit code
 // in the X-Muster-Exit header (status 200 whatever the code).
 func (s *apiHandler) cli(c echo.Context) error {
-	if s.cfg.LocalToken == "" || s.cfg.ExecCLI == nil {
+	if s.Cfg.LocalToken == "" || s.Cfg.ExecCLI == nil {
 		return training.NotFoundf("CLI forwarding is off in this server")
 	}
 	scheme, tok, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.LocalToken)) != 1 {
-		return errUnauthenticated
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.Cfg.LocalToken)) != 1 {
+		return ErrUnauthenticated
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
@@ -49,8 +49,8 @@ func (s *apiHandler) cli(c echo.Context) error {
 		files[fh.Filename] = b
 	}
 	var out bytes.Buffer
-	code := s.cfg.ExecCLI(c.Request().Context(), args, files, &out)
-	s.log.Info("cli command forwarded", "request_id", requestIDOf(c), "command", firstArg(args), "exit", code)
+	code := s.Cfg.ExecCLI(c.Request().Context(), args, files, &out)
+	s.Log.Info("cli command forwarded", "request_id", RequestIDOf(c), "command", firstArg(args), "exit", code)
 	c.Response().Header().Set("X-Muster-Exit", strconv.Itoa(code))
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", out.Bytes())
 }

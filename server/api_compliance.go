@@ -14,7 +14,7 @@ import (
 // COMPLIANCE.md contract), rooted at ?unit, for ?course (all when absent),
 // as of ?as_of; a manager's figures count only whom they may see.
 func (s *apiHandler) apiCompliance(c echo.Context) error {
-	q, err := s.reportQuery(c, c.QueryParam("unit"))
+	q, err := s.ReportQuery(c, c.QueryParam("unit"))
 	if err != nil {
 		return err
 	}
@@ -24,43 +24,43 @@ func (s *apiHandler) apiCompliance(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	if q.Whole {
 		// Everyone in the unit counts: today's figures from the live index.
-		e, ok, err := s.live.ReportJSON(q.AsOf, q.Unit, q.Courses)
+		e, ok, err := s.Live.ReportJSON(q.AsOf, q.Unit, q.Courses)
 		if err != nil {
 			return err
 		}
 		if ok {
-			return s.sendEncoded(c, echo.MIMEApplicationJSON, encoded(e))
+			return s.SendEncoded(c, echo.MIMEApplicationJSON, Encoded(e))
 		}
 	}
-	ds, err := s.reportData(c)
+	ds, err := s.ReportData(c)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	e := s.reportFor(u, ds, q)
+	u, _ := CurrentUser(c)
+	e := s.ReportFor(u, ds, q)
 	if e.Err != nil {
 		return e.Err
 	}
-	return s.sendEncoded(c, echo.MIMEApplicationJSON, encoded(e))
+	return s.SendEncoded(c, echo.MIMEApplicationJSON, Encoded(e))
 }
 
 // apiComplianceExport writes the report as a workbook (summary with chart,
 // overdue lists) or csv.
 func (s *apiHandler) apiComplianceExport(c echo.Context) error {
-	format, err := exportFormat(c, false)
+	format, err := ExportFormat(c, false)
 	if err != nil {
 		return err
 	}
-	q, err := s.reportQuery(c, c.QueryParam("unit"))
+	q, err := s.ReportQuery(c, c.QueryParam("unit"))
 	if err != nil {
 		return err
 	}
-	ds, err := s.reportData(c)
+	ds, err := s.ReportData(c)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	rep, _, err := s.report(u, ds, q)
+	u, _ := CurrentUser(c)
+	rep, _, err := s.Report(u, ds, q)
 	if err != nil {
 		return err
 	}
@@ -77,8 +77,8 @@ func (s *apiHandler) apiComplianceExport(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("compliance export: %w", err)
 	}
-	s.audit(c, training.AuditExport, "", "", training.AuditOK, "compliance "+format+" as_of="+q.AsOf.String())
-	return sendFile(c, name, format, buf.Bytes())
+	s.Audit(c, training.AuditExport, "", "", training.AuditOK, "compliance "+format+" as_of="+q.AsOf.String())
+	return SendFile(c, name, format, buf.Bytes())
 }
 
 // trendPoint is one day's figures for the unit asked about.
@@ -99,18 +99,18 @@ type trendResponse struct {
 // the last year). Snapshots hold whole units, so a manager may ask only for
 // units wholly in their scope (by default their only unit).
 func (s *apiHandler) apiTrend(c echo.Context) error {
-	to, err := s.dateParam(c, "to", s.today())
+	to, err := s.DateParam(c, "to", s.Today())
 	if err != nil {
 		return err
 	}
-	from, err := s.dateParam(c, "from", to.AddDays(-365))
+	from, err := s.DateParam(c, "from", to.AddDays(-365))
 	if err != nil {
 		return err
 	}
 	if to.Before(from) {
 		return training.Invalidf("from must not be after to")
 	}
-	sc, ds, err := s.scopeOf(c)
+	sc, ds, err := s.ScopeOf(c)
 	if err != nil {
 		return err
 	}
@@ -120,10 +120,10 @@ func (s *apiHandler) apiTrend(c echo.Context) error {
 			unit = sc.Units[0]
 		}
 		if !sc.AllowsUnit(unit) {
-			return errOutOfScope
+			return ErrOutOfScope
 		}
 	}
-	snaps, err := s.store.DailySnapshots(c.Request().Context(), from, to)
+	snaps, err := s.Store.DailySnapshots(c.Request().Context(), from, to)
 	if err != nil {
 		return err
 	}

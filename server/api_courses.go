@@ -10,7 +10,7 @@ import (
 
 // apiCourses lists every course.
 func (s *apiHandler) apiCourses(c echo.Context) error {
-	cs, err := s.store.Courses(c.Request().Context())
+	cs, err := s.Store.Courses(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -38,10 +38,10 @@ func planJSON(p *courses.Plan) coursePlanJSON {
 // unit), and whether it needs confirm=true. It writes nothing.
 func (s *apiHandler) apiCoursesPreview(c echo.Context) error {
 	var in []training.Course
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := courses.NewPlan(c.Request().Context(), s.store, in, s.today())
+	p, err := courses.NewPlan(c.Request().Context(), s.Store, in, s.Today())
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *apiHandler) apiCoursesPreview(c echo.Context) error {
 // ?confirm=true (else 409 with the preview's summary).
 func (s *apiHandler) apiCoursesPut(c echo.Context) error {
 	var in []training.Course
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
 	if err := s.changeCourses(c, in); err != nil {
@@ -66,7 +66,7 @@ func (s *apiHandler) apiCoursesPut(c echo.Context) error {
 // must match the path. Confirmation as for PUT /courses.
 func (s *apiHandler) apiCoursePut(c echo.Context) error {
 	var in training.Course
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
 	id := c.Param("id")
@@ -83,18 +83,18 @@ func (s *apiHandler) apiCoursePut(c echo.Context) error {
 
 // changeCourses runs the one "change the courses" use case for the API.
 func (s *apiHandler) changeCourses(c echo.Context, in []training.Course) error {
-	confirm, err := confirmField(c)
+	confirm, err := ConfirmField(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := courses.NewPlan(ctx, s.store, in, s.today())
+	p, err := courses.NewPlan(ctx, s.Store, in, s.Today())
 	if err != nil {
 		return err
 	}
-	by := courses.Actor{Name: "anonymous", RequestID: requestIDOf(c)}
-	if u, ok := currentUser(c); ok {
+	by := courses.Actor{Name: "anonymous", RequestID: RequestIDOf(c)}
+	if u, ok := CurrentUser(c); ok {
 		by.Name = u.Username
 	}
-	return courses.Apply(ctx, s.store, p, confirm, by, s.now())
+	return courses.Apply(ctx, s.Store, p, confirm, by, s.Now())
 }

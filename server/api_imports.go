@@ -5,70 +5,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
 	"github.com/muster-police/muster/training"
 )
 
-// mappingFrom reads the upload form's column choices: "map" fields of
-// the form HEADER=FIELD (the API, the CLI's --map), and the preview
-// page's per-column choices col_header_N / col_field_N (a blank field
-// keeps what Muster detected).
-func mappingFrom(c echo.Context) ([]training.MappingRule, error) {
-	form, err := c.FormParams()
-	if err != nil {
-		return nil, training.Invalidf("the form could not be read")
-	}
-	var out []training.MappingRule
-	lines := form["map"]
-	for _, block := range form["map_lines"] { // the upload form's text box: one per line
-		lines = append(lines, strings.Split(block, "\n")...)
-	}
-	for _, v := range lines {
-		if strings.TrimSpace(v) == "" {
-			continue
-		}
-		r, err := importers.ParseMappingRule(strings.TrimSpace(v))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	for i := 0; i < training.MaxMappingHeaders; i++ {
-		h, ok := form["col_header_"+strconv.Itoa(i)]
-		if !ok {
-			break
-		}
-		f := form.Get("col_field_" + strconv.Itoa(i))
-		if len(h) == 0 || h[0] == "" || f == "" {
-			continue
-		}
-		out = append(out, training.MappingRule{Header: h[0], Field: f})
-	}
-	if len(out) > training.MaxMappingHeaders {
-		return nil, training.Invalidf("a mapping has at most %d columns", training.MaxMappingHeaders)
-	}
-	return out, nil
-}
-
 // apiImportCreate imports an uploaded roster (multipart field "file");
 // with dry_run=true it only previews, keeping the file for confirm.
 func (s *apiHandler) apiImportCreate(c echo.Context) error {
-	u, _ := currentUser(c)
-	up, release, err := s.receiveUpload(c, u.Username)
+	u, _ := CurrentUser(c)
+	up, release, err := s.ReceiveUpload(c, u.Username)
 	if err != nil {
 		return err
 	}
 	defer release()
-	defer up.close()
-	opts, err := importOptionsFrom(c)
+	defer up.Close()
+	opts, err := ImportOptionsFrom(c)
 	if err != nil {
 		return err
 	}
-	rep, err := s.runImport(c.Request().Context(), u.Username, up, opts)
+	rep, err := s.RunImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		return err
 	}
@@ -95,7 +52,7 @@ func (s *apiHandler) apiImports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	recs, err := s.store.Imports(c.Request().Context(), limit)
+	recs, err := s.Store.Imports(c.Request().Context(), limit)
 	if err != nil {
 		return err
 	}
@@ -109,7 +66,7 @@ func (s *apiHandler) apiImports(c echo.Context) error {
 
 // apiImport returns one import's full report (a logged import or a kept preview).
 func (s *apiHandler) apiImport(c echo.Context) error {
-	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
+	rep, err := s.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -118,7 +75,7 @@ func (s *apiHandler) apiImport(c echo.Context) error {
 
 // apiImportErrors downloads an import's problems as a workbook.
 func (s *apiHandler) apiImportErrors(c echo.Context) error {
-	rep, err := s.importReport(c.Request().Context(), c.Param("id"))
+	rep, err := s.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -126,18 +83,18 @@ func (s *apiHandler) apiImportErrors(c echo.Context) error {
 	if err := rep.WriteErrorsXLSX(&buf); err != nil {
 		return fmt.Errorf("error workbook: %w", err)
 	}
-	return sendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
+	return SendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
 }
 
 // apiImportConfirm applies a kept dry run (?confirm=true answers the
 // guards).
 func (s *apiHandler) apiImportConfirm(c echo.Context) error {
-	confirm, err := confirmField(c)
+	confirm, err := ConfirmField(c)
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	rep, err := s.confirmImport(c.Request().Context(), u, c.Param("id"), confirm)
+	u, _ := CurrentUser(c)
+	rep, err := s.ConfirmImport(c.Request().Context(), u, c.Param("id"), confirm)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ type jobsResponse struct {
 
 func (s *apiHandler) apiJobs(c echo.Context) error {
 	resp := jobsResponse{Jobs: []string{}}
-	if s.cfg.Jobs != nil {
+	if s.Cfg.Jobs != nil {
 		resp.Enabled = true
-		resp.Jobs = append(resp.Jobs, s.cfg.Jobs.Names()...)
+		resp.Jobs = append(resp.Jobs, s.Cfg.Jobs.Names()...)
 	}
 	return c.JSON(http.StatusOK, resp)
 }
@@ -31,7 +31,7 @@ func (s *apiHandler) apiJobRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	runs, err := s.store.JobRuns(c.Request().Context(), c.QueryParam("job"), limit)
+	runs, err := s.Store.JobRuns(c.Request().Context(), c.QueryParam("job"), limit)
 	if err != nil {
 		return err
 	}
@@ -40,11 +40,11 @@ func (s *apiHandler) apiJobRuns(c echo.Context) error {
 
 // apiJobRun runs a job now (?dry_run=true plans without sending, ?as_of).
 func (s *apiHandler) apiJobRun(c echo.Context) error {
-	if s.cfg.Jobs == nil {
-		return errJobsOff
+	if s.Cfg.Jobs == nil {
+		return ErrJobsOff
 	}
 	name := c.Param("name")
-	if !slices.Contains(s.cfg.Jobs.Names(), name) {
+	if !slices.Contains(s.Cfg.Jobs.Names(), name) {
 		return training.NotFoundf("there is no job named %q", name)
 	}
 	dry := false
@@ -54,17 +54,17 @@ func (s *apiHandler) apiJobRun(c echo.Context) error {
 			return training.Invalidf("the dry_run parameter must be true or false")
 		}
 	}
-	asOf, err := s.asOfParam(c)
+	asOf, err := s.AsOfParam(c)
 	if err != nil {
 		return err
 	}
-	run, err := s.cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
+	run, err := s.Cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
 	result := "ok"
 	if err != nil || run.Error != "" {
 		result = "error"
 	}
-	s.metrics.jobs.WithLabelValues(name, result).Inc()
-	s.audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
+	s.Metrics.Jobs.WithLabelValues(name, result).Inc()
+	s.Audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *apiHandler) apiOutbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := s.store.Messages(c.Request().Context(), state, limit)
+	msgs, err := s.Store.Messages(c.Request().Context(), state, limit)
 	if err != nil {
 		return err
 	}
@@ -92,14 +92,14 @@ func (s *apiHandler) apiOutbox(c echo.Context) error {
 
 // apiRemind shows who would get which reminder as of ?as_of, sending nothing.
 func (s *apiHandler) apiRemind(c echo.Context) error {
-	if s.cfg.Jobs == nil {
-		return errJobsOff
+	if s.Cfg.Jobs == nil {
+		return ErrJobsOff
 	}
-	asOf, err := s.asOfParam(c)
+	asOf, err := s.AsOfParam(c)
 	if err != nil {
 		return err
 	}
-	plan, err := s.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
+	plan, err := s.Cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
 	if err != nil {
 		return err
 	}

@@ -20,16 +20,16 @@ type linksRevoked struct {
 func (s *apiHandler) apiRevokeLinks(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := training.NormalizeID(c.Param("id"))
-	if _, err := s.store.Officer(ctx, id); err != nil {
+	if _, err := s.Store.Officer(ctx, id); err != nil {
 		if errors.Is(err, training.ErrNotFound) {
-			return errNoSuchOfficer
+			return ErrNoSuchOfficer
 		}
 		return err
 	}
-	now := s.now()
-	if err := s.store.PutSetting(ctx, training.LinksRevokedSetting(id), strconv.FormatInt(now.Unix(), 10)); err != nil {
+	now := s.Now()
+	if err := s.Store.PutSetting(ctx, training.LinksRevokedSetting(id), strconv.FormatInt(now.Unix(), 10)); err != nil {
 		return err
 	}
-	s.log.Info("officer links revoked", "request_id", requestIDOf(c))
+	s.Log.Info("officer links revoked", "request_id", RequestIDOf(c))
 	return c.JSON(http.StatusOK, linksRevoked{OfficerID: id, RevokedAt: now.UTC().Format("2006-01-02T15:04:05Z")})
 }

@@ -17,7 +17,7 @@ type mappingList struct {
 
 // apiMappings lists the saved column mappings.
 func (s *apiHandler) apiMappings(c echo.Context) error {
-	ms, err := s.store.Mappings(c.Request().Context())
+	ms, err := s.Store.Mappings(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (s *apiHandler) apiMappings(c echo.Context) error {
 
 // apiMappingDelete forgets a saved mapping.
 func (s *apiHandler) apiMappingDelete(c echo.Context) error {
-	if err := s.store.DeleteMapping(c.Request().Context(), c.Param("name")); err != nil {
+	if err := s.Store.DeleteMapping(c.Request().Context(), c.Param("name")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -8,7 +8,7 @@ import (
 
 // apiMatrix returns the team matrix of ?unit as JSON (matrix.Matrix).
 func (s *apiHandler) apiMatrix(c echo.Context) error {
-	m, err := s.teamMatrix(c)
+	m, err := s.TeamMatrix(c)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,11 @@ type officersResponse struct {
 // page's next_cursor or prev_cursor) and ?limit, or ?offset; ?format=csv|xlsx
 // streams the whole filtered list.
 func (s *apiHandler) apiOfficers(c echo.Context) error {
-	format, err := exportFormat(c, true)
+	format, err := ExportFormat(c, true)
 	if err != nil {
 		return err
 	}
-	asOf, err := s.asOfParam(c)
+	asOf, err := s.AsOfParam(c)
 	if err != nil {
 		return err
 	}
@@ -57,24 +57,24 @@ func (s *apiHandler) apiOfficers(c echo.Context) error {
 		f.Leavers = st == training.StatusNotRequired
 	}
 	f.Leavers = f.Leavers || c.QueryParam("leavers") == "true"
-	u, ok := currentUser(c)
+	u, ok := CurrentUser(c)
 	if !ok {
-		return errUnauthenticated
+		return ErrUnauthenticated
 	}
 	rq := live.ListRequest{User: u, Filter: f, Search: strings.TrimSpace(c.QueryParam("q")), AsOf: asOf}
-	if rq.Cursor, err = s.decodeCursor(c.QueryParam("cursor"), rq); err != nil {
+	if rq.Cursor, err = s.DecodeCursor(c.QueryParam("cursor"), rq); err != nil {
 		return err
 	}
 	if format != "json" {
-		n, err := s.exportList(c, rq, format, "officers-"+asOf.String())
+		n, err := s.ExportList(c, rq, format, "officers-"+asOf.String())
 		if err != nil {
 			if c.Response().Committed {
-				s.log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
+				s.Log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
 				return nil
 			}
 			return err
 		}
-		s.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, asOf, n))
+		s.Audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, asOf, n))
 		return nil
 	}
 	if rq.Offset, rq.Limit, err = paging(c, 100); err != nil {
@@ -82,7 +82,7 @@ func (s *apiHandler) apiOfficers(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if _, pretty := c.QueryParams()["pretty"]; pretty {
-		page, err := s.live.List(ctx, rq)
+		page, err := s.Live.List(ctx, rq)
 		if err != nil {
 			return err
 		}
@@ -90,13 +90,13 @@ func (s *apiHandler) apiOfficers(c echo.Context) error {
 	}
 	// The same page for the same user is encoded once per revision; its
 	// rows come as the model keeps them encoded.
-	if err := s.live.Current(ctx); err != nil {
+	if err := s.Live.Current(ctx); err != nil {
 		return err
 	}
-	key := c.QueryString() + "\x00" + userKey(u)
-	val, err := s.lists.get(s.live.Revision(), key, s.now(), 0, func() (any, error) {
+	key := c.QueryString() + "\x00" + UserKey(u)
+	val, err := s.lists.Get(s.Live.Revision(), key, s.Now(), 0, func() (any, error) {
 		rq.JSON = true
-		page, err := s.live.List(ctx, rq)
+		page, err := s.Live.List(ctx, rq)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func (s *apiHandler) apiOfficers(c echo.Context) error {
 // apiOfficersPage is the API's answer for page.
 func apiOfficersPage(s *apiHandler, rq live.ListRequest, page *live.ListPage) officersResponse {
 	return officersResponse{AsOf: rq.AsOf, Total: page.Total, Offset: rq.Offset, Limit: rq.Limit, Officers: page.Rows,
-		NextCursor: s.encodeCursor(page.Next, rq), PrevCursor: s.encodeCursor(page.Prev, rq)}
+		NextCursor: s.EncodeCursor(page.Next, rq), PrevCursor: s.EncodeCursor(page.Prev, rq)}
 }
 
 // withRows is what c.JSON writes for resp, made with rows (the JSON of
@@ -168,23 +168,23 @@ type officerResponse struct {
 // apiOfficer shows one officer; outside the caller's scope it does not
 // exist (404, so IDs cannot be probed).
 func (s *apiHandler) apiOfficer(c echo.Context) error {
-	asOf, err := s.asOfParam(c)
+	asOf, err := s.AsOfParam(c)
 	if err != nil {
 		return err
 	}
-	sc, ds, err := s.scopeOf(c)
+	sc, ds, err := s.ScopeOf(c)
 	if err != nil {
 		return err
 	}
 	id := training.NormalizeID(c.Param("id"))
-	rec, err := s.store.Officer(c.Request().Context(), id)
+	rec, err := s.Store.Officer(c.Request().Context(), id)
 	if errors.Is(err, training.ErrNotFound) || err == nil && !sc.Allows(rec.Officer) {
-		return errNoSuchOfficer
+		return ErrNoSuchOfficer
 	}
 	if err != nil {
 		return err
 	}
-	s.audit(c, training.AuditOfficerViewed, training.TargetOfficer, id, training.AuditOK, "api")
+	s.Audit(c, training.AuditOfficerViewed, training.TargetOfficer, id, training.AuditOK, "api")
 	return c.JSON(http.StatusOK, officerResponse{
 		AsOf:          asOf,
 		OfficerStatus: training.EvaluateOfficer(rec.Officer, ds.Courses, rec.Completions, rec.Exemptions, asOf),
@@ -225,12 +225,12 @@ type meResponse struct {
 
 // apiMe answers an officer's signed link with their own status, read-only.
 func (s *apiHandler) apiMe(c echo.Context) error {
-	st, courses, err := s.officerStatusForLink(c.Request().Context(), c.Param("token"))
+	st, courses, err := s.OfficerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.JSON(http.StatusOK, meView(st, courses, s.today()))
+	return c.JSON(http.StatusOK, meView(st, courses, s.Today()))
 }
 
 func meView(st training.OfficerStatus, courses []training.Course, asOf training.Date) meResponse {
@@ -277,36 +277,36 @@ const maxCompletionsPerCall = 10000
 // keeps its own time and author.
 func (s *apiHandler) apiCompletions(c echo.Context) error {
 	var in []completionInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
 	if len(in) == 0 || len(in) > maxCompletionsPerCall {
 		return training.Invalidf("send a list of 1 to %d completions", maxCompletionsPerCall)
 	}
 	ctx := c.Request().Context()
-	p := principalOf(c)
-	by := p.user.Username
-	if p.token != nil {
-		by = p.token.Name + " (token of " + p.user.Username + ")"
+	p := PrincipalOf(c)
+	by := p.User.Username
+	if p.Token != nil {
+		by = p.Token.Name + " (token of " + p.User.Username + ")"
 	}
-	now := s.now()
+	now := s.Now()
 	group := apiGroupID(by, now)
-	if err := s.live.Current(ctx); err != nil {
+	if err := s.Live.Current(ctx); err != nil {
 		return err
 	}
 	var comps []training.Completion
 	var err error
-	s.live.View(func(ds *training.Dataset) {
+	s.Live.View(func(ds *training.Dataset) {
 		comps, err = checkCompletions(ds, in, training.DateOf(now), training.Source{ImportID: group, By: by, At: now})
 	})
 	if err != nil {
 		return err
 	}
-	rev, err := s.live.Post(comps, apiGroup(by, now, len(comps)))
+	rev, err := s.Live.Post(comps, apiGroup(by, now, len(comps)))
 	if err != nil {
 		return err
 	}
-	s.audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK, fmt.Sprintf("recorded=%d", len(comps)))
+	s.Audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK, fmt.Sprintf("recorded=%d", len(comps)))
 	return c.JSON(http.StatusCreated, completionsResponse{ImportID: group, Recorded: len(comps), Revision: rev})
 }
 

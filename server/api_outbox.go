@@ -20,11 +20,11 @@ type outboxStatus struct {
 // messages wait, were sent or failed.
 func (s *apiHandler) apiOutboxStatus(c echo.Context) error {
 	ctx := c.Request().Context()
-	relay, err := training.ReadRelayStatus(ctx, s.store)
+	relay, err := training.ReadRelayStatus(ctx, s.Store)
 	if err != nil {
 		return err
 	}
-	st, err := s.store.OutboxStats(ctx)
+	st, err := s.Store.OutboxStats(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,11 +38,11 @@ func (s *apiHandler) apiOutboxStatus(c echo.Context) error {
 // apiRequeue puts one failed message back in the queue (409 unless failed).
 func (s *apiHandler) apiRequeue(c echo.Context) error {
 	id := c.Param("id")
-	if err := s.store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(s.now()) }); err != nil {
+	if err := s.Store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(s.Now()) }); err != nil {
 		return err
 	}
-	s.audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
-	m, err := s.store.Message(c.Request().Context(), id)
+	s.Audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
+	m, err := s.Store.Message(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,10 @@ func (s *apiHandler) apiRequeue(c echo.Context) error {
 
 // apiRequeueFailed puts every failed message back in the queue.
 func (s *apiHandler) apiRequeueFailed(c echo.Context) error {
-	n, err := requeueFailed(c, s.store, s.now)
+	n, err := RequeueFailed(c, s.Store, s.Now)
 	if err != nil {
 		return err
 	}
-	s.audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
+	s.Audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
 	return c.JSON(http.StatusOK, map[string]int{"requeued": n})
 }

@@ -38,18 +38,18 @@ type registerJSON struct {
 }
 
 func (s *apiHandler) toRegisterJSON(c echo.Context, r training.Register) registerJSON {
-	u, _ := currentUser(c)
-	return registerJSON{Register: r, Withdrawn: r.Withdrawn(), WithdrawUntil: r.WithdrawUntil(), CanWithdraw: r.CanWithdraw(u, s.now()) == nil}
+	u, _ := CurrentUser(c)
+	return registerJSON{Register: r, Withdrawn: r.Withdrawn(), WithdrawUntil: r.WithdrawUntil(), CanWithdraw: r.CanWithdraw(u, s.Now()) == nil}
 }
 
 // apiRegisterPreview says what saving the register in the body would
 // record; it writes nothing.
 func (s *apiHandler) apiRegisterPreview(c echo.Context) error {
 	var in registerBody
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.registers.Preview(c.Request().Context(), s.registerActor(c), in.RegisterInput)
+	p, err := s.Registers.Preview(c.Request().Context(), s.RegisterActor(c), in.RegisterInput)
 	if err != nil {
 		return err
 	}
@@ -61,14 +61,14 @@ func (s *apiHandler) apiRegisterPreview(c echo.Context) error {
 // ("confirm": true, or ?confirm=true); else 409 on the field confirm.
 func (s *apiHandler) apiRegisterSave(c echo.Context) error {
 	var in registerBody
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	confirm, err := confirmField(c)
+	confirm, err := ConfirmField(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.registers.Save(c.Request().Context(), s.registerActor(c), in.RegisterInput, in.Confirm || confirm)
+	r, err := s.Registers.Save(c.Request().Context(), s.RegisterActor(c), in.RegisterInput, in.Confirm || confirm)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *apiHandler) apiRegisterSave(c echo.Context) error {
 
 // apiRegisters lists the registers the caller may see, newest first.
 func (s *apiHandler) apiRegisters(c echo.Context) error {
-	list, err := s.registers.List(c.Request().Context(), s.registerActor(c))
+	list, err := s.Registers.List(c.Request().Context(), s.RegisterActor(c))
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *apiHandler) apiRegisters(c echo.Context) error {
 
 // apiRegisterWithdraw takes back a register's completions.
 func (s *apiHandler) apiRegisterWithdraw(c echo.Context) error {
-	r, err := s.registers.Withdraw(c.Request().Context(), s.registerActor(c), c.Param("id"))
+	r, err := s.Registers.Withdraw(c.Request().Context(), s.RegisterActor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,12 @@ import (
 // apiRequests lists the officers' requests the caller may decide (HR and
 // admins: all), waiting ones unless show=all.
 func (s *apiHandler) apiRequests(c echo.Context) error {
-	u, _ := currentUser(c)
+	u, _ := CurrentUser(c)
 	show := c.QueryParam("show")
 	if show != "" && show != "all" && show != "open" {
 		return training.FieldErrorf(training.KindInvalid, "show", "show must be open (the default) or all")
 	}
-	items, err := s.requests.List(c.Request().Context(), u, show != "all")
+	items, err := s.Requests.List(c.Request().Context(), u, show != "all")
 	if err != nil {
 		return err
 	}
@@ -33,14 +33,14 @@ type decisionInput struct {
 // apiRequestDecide approves or declines one request.
 func (s *apiHandler) apiRequestDecide(c echo.Context) error {
 	var in decisionInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Decision != "approve" && in.Decision != "decline" {
 		return training.FieldErrorf(training.KindInvalid, "decision", "decision must be approve or decline")
 	}
-	u, _ := currentUser(c)
-	r, err := s.requests.Decide(c.Request().Context(), u, c.Param("id"), requests.Decision{Approve: in.Decision == "approve", Reason: in.Reason}, requestsActor(c))
+	u, _ := CurrentUser(c)
+	r, err := s.Requests.Decide(c.Request().Context(), u, c.Param("id"), requests.Decision{Approve: in.Decision == "approve", Reason: in.Reason}, RequestsActor(c))
 	if err != nil {
 		return err
 	}

@@ -263,7 +263,7 @@ func TestUsersAPI(t *testing.T) {
 		t.Fatalf("created %s", rec.Body)
 	}
 	login := func(user, pass string) int {
-		e.ip = "192.0.2." + itoa(len(pass)%200)
+		e.ip = "192.0.2." + Itoa(len(pass)%200)
 		return e.do(req{method: "POST", path: "/api/v1/login", ctype: "application/json", body: jsonBody(loginRequest{user, pass})}).Code
 	}
 	if code := login("new.manager", created.Password); code != 200 {

@@ -11,7 +11,7 @@ import (
 
 // apiUsers lists every account (never password hashes).
 func (s *apiHandler) apiUsers(c echo.Context) error {
-	us, err := s.store.Users(c.Request().Context())
+	us, err := s.Store.Users(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -46,10 +46,10 @@ type userCreated struct {
 // one-time password, returned once, that must be changed at first login.
 func (s *apiHandler) apiUserCreate(c echo.Context) error {
 	var in userInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	out, err := s.accounts.Create(c.Request().Context(), actor(c), in.input())
+	out, err := s.Accounts.Create(c.Request().Context(), Actor(c), in.input())
 	if err != nil {
 		return err
 	}
@@ -61,10 +61,10 @@ func (s *apiHandler) apiUserCreate(c echo.Context) error {
 // themselves).
 func (s *apiHandler) apiUserUpdate(c echo.Context) error {
 	var in userInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	out, err := s.accounts.Update(c.Request().Context(), actor(c), c.Param("username"), in.input())
+	out, err := s.Accounts.Update(c.Request().Context(), Actor(c), c.Param("username"), in.input())
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *apiHandler) apiUserUpdate(c echo.Context) error {
 
 // apiUserDelete removes an account with its sessions and tokens.
 func (s *apiHandler) apiUserDelete(c echo.Context) error {
-	if err := s.accounts.Delete(c.Request().Context(), actor(c), c.Param("username")); err != nil {
+	if err := s.Accounts.Delete(c.Request().Context(), Actor(c), c.Param("username")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -81,7 +81,7 @@ func (s *apiHandler) apiUserDelete(c echo.Context) error {
 
 // apiUserReset sets a new one-time password, shown once.
 func (s *apiHandler) apiUserReset(c echo.Context) error {
-	out, err := s.accounts.Reset(c.Request().Context(), actor(c), c.Param("username"))
+	out, err := s.Accounts.Reset(c.Request().Context(), Actor(c), c.Param("username"))
 	if err != nil {
 		return err
 	}
@@ -104,10 +104,10 @@ type tokenCreated struct {
 // apiTokenCreate issues an API token for a user; only its hash is kept.
 func (s *apiHandler) apiTokenCreate(c echo.Context) error {
 	var in tokenInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	t, secret, err := s.accounts.CreateToken(c.Request().Context(), actor(c), c.Param("username"), in.Name, in.ExpiresInDays)
+	t, secret, err := s.Accounts.CreateToken(c.Request().Context(), Actor(c), c.Param("username"), in.Name, in.ExpiresInDays)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *apiHandler) apiTokenCreate(c echo.Context) error {
 
 // apiTokens lists a user's tokens (without secrets).
 func (s *apiHandler) apiTokens(c echo.Context) error {
-	ts, err := s.store.Tokens(c.Request().Context(), c.Param("username"))
+	ts, err := s.Store.Tokens(c.Request().Context(), c.Param("username"))
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (s *apiHandler) apiTokens(c echo.Context) error {
 
 // apiTokenDelete revokes one of a user's tokens.
 func (s *apiHandler) apiTokenDelete(c echo.Context) error {
-	if err := s.accounts.RevokeToken(c.Request().Context(), actor(c), c.Param("username"), c.Param("id")); err != nil {
+	if err := s.Accounts.RevokeToken(c.Request().Context(), Actor(c), c.Param("username"), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

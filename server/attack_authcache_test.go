@@ -58,8 +58,8 @@ func TestAttackAuthCachePagePaths(t *testing.T) {
 	t.Run("own password", func(t *testing.T) {
 		e := newTestEnv(t, longCache)
 		// A second session of hr, on another device.
-		id := randomToken()
-		if err := e.st.CreateSession(context.Background(), training.Session{IDHash: sha256Hex(id), Username: "hr", CSRFToken: "x",
+		id := RandomToken()
+		if err := e.st.CreateSession(context.Background(), training.Session{IDHash: SHA256Hex(id), Username: "hr", CSRFToken: "x",
 			Created: testNow.Add(-time.Minute), Expires: testNow.Add(sessionIdle)}); err != nil {
 			t.Fatal(err)
 		}

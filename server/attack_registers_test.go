@@ -41,8 +41,8 @@ func attackHasCompletion(t *testing.T, e *testEnv, officer, course string, d tra
 // attackToken gives username an API token, sent as caller username+"-token".
 func attackToken(t *testing.T, e *testEnv, username string) {
 	t.Helper()
-	secret := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-" + username, Hash: sha256Hex(secret), Name: "attack", Username: username, Created: testNow}); err != nil {
+	secret := tokenPrefix + RandomToken()
+	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-" + username, Hash: SHA256Hex(secret), Name: "attack", Username: username, Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer[username+"-token"] = secret

@@ -39,7 +39,7 @@ func TestLiveFiguresFollowAudiences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), "1_roster_full.xlsx", ImportOptions{Full: true, Confirmed: true}); err != nil {
+	if _, err := e.s.ImportFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), "1_roster_full.xlsx", ImportOptions{Full: true, Confirmed: true}); err != nil {
 		t.Fatal(err)
 	}
 	complianceJSON(t, e, "") // the model is loaded
@@ -75,7 +75,7 @@ func TestLiveFiguresFollowAudiences(t *testing.T) {
 		}
 	}
 	csv := "Warrant No,Unit\n" + out.DisplayID + "," + in.Unit + "\n" + in.DisplayID + "," + out.Unit + "\n"
-	if _, err := e.s.importFile(ctx, "hr", strings.NewReader(csv), int64(len(csv)), "moves.csv", ImportOptions{Confirmed: true}); err != nil {
+	if _, err := e.s.ImportFile(ctx, "hr", strings.NewReader(csv), int64(len(csv)), "moves.csv", ImportOptions{Confirmed: true}); err != nil {
 		t.Fatal(err)
 	}
 	liveEqualsBuilt(t, e, "the import that moves people")

@@ -17,32 +17,32 @@ import (
 // audit records what the caller of c did in the audit trail. A failure to
 // record is logged (without the event's content) and does not fail the
 // request: the action itself has already happened.
-func (s *core) audit(c echo.Context, action training.AuditAction, targetKind, targetID, outcome, detail string) {
+func (s *Core) Audit(c echo.Context, action training.AuditAction, targetKind, targetID, outcome, detail string) {
 	actor := "anonymous"
-	if u, ok := currentUser(c); ok {
+	if u, ok := CurrentUser(c); ok {
 		actor = u.Username
 	}
-	s.auditAs(c.Request().Context(), actor, requestIDOf(c), action, targetKind, targetID, outcome, detail)
+	s.AuditAs(c.Request().Context(), actor, RequestIDOf(c), action, targetKind, targetID, outcome, detail)
 }
 
 // auditAs records an event for a named actor (a failed sign-in's
 // username, or "cli" for commands forwarded from the muster command).
-func (s *core) auditAs(ctx context.Context, actor, requestID string, action training.AuditAction, targetKind, targetID, outcome, detail string) {
+func (s *Core) AuditAs(ctx context.Context, actor, requestID string, action training.AuditAction, targetKind, targetID, outcome, detail string) {
 	if actor == "" {
 		actor = "anonymous"
 	}
-	e := training.NewAuditEvent(s.now(), actor, action, targetKind, targetID, outcome, detail)
+	e := training.NewAuditEvent(s.Now(), actor, action, targetKind, targetID, outcome, detail)
 	e.RequestID = requestID
 	// The request may be cancelled just after the action (client gone):
 	// the record must be written all the same.
-	if err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit: event not recorded", "action", string(action), "request_id", requestID, "err", err)
+	if err := s.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.Log.Error("audit: event not recorded", "action", string(action), "request_id", requestID, "err", err)
 	}
 }
 
 // auditImport records an upload or a confirmation with its counts (never
 // the file's name, which may name a person).
-func (s *core) auditImport(ctx context.Context, by string, action training.AuditAction, rep *importers.Report, err error) {
+func (s *Core) auditImport(ctx context.Context, by string, action training.AuditAction, rep *importers.Report, err error) {
 	outcome, id, detail := training.AuditOK, "", ""
 	if rep != nil {
 		id = rep.ImportID
@@ -56,12 +56,12 @@ func (s *core) auditImport(ctx context.Context, by string, action training.Audit
 	if err != nil {
 		outcome = training.AuditFailed
 	}
-	s.auditAs(ctx, by, "", action, training.TargetImport, id, outcome, detail)
+	s.AuditAs(ctx, by, "", action, training.TargetImport, id, outcome, detail)
 }
 
 // auditQueryFrom reads the audit search parameters shared by the API and
 // the page: actor, action, officer, from, to, limit, cursor.
-func auditQueryFrom(c echo.Context) (training.AuditQuery, error) {
+func AuditQueryFrom(c echo.Context) (training.AuditQuery, error) {
 	q, err := training.AuditFilter{Actor: c.QueryParam("actor"), Action: c.QueryParam("action"),
 		Officer: c.QueryParam("officer"), From: c.QueryParam("from"), To: c.QueryParam("to")}.Query()
 	if err != nil {
@@ -77,8 +77,8 @@ func auditQueryFrom(c echo.Context) (training.AuditQuery, error) {
 }
 
 // sendSubjectAccess answers with a subject access file (API and page).
-func (s *core) sendSubjectAccess(c echo.Context, id, format string) error {
-	sa, err := training.CollectSubjectAccess(c.Request().Context(), s.store, id, s.now())
+func (s *Core) SendSubjectAccess(c echo.Context, id, format string) error {
+	sa, err := training.CollectSubjectAccess(c.Request().Context(), s.Store, id, s.Now())
 	if err != nil {
 		return err
 	}
@@ -95,12 +95,12 @@ func (s *core) sendSubjectAccess(c echo.Context, id, format string) error {
 			return fmt.Errorf("subject access export: %w", err)
 		}
 	}
-	s.audit(c, training.AuditSubjectAccess, training.TargetOfficer, sa.OfficerID, training.AuditOK, format)
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "subject-access-"+s.today().String()+"."+format))
+	s.Audit(c, training.AuditSubjectAccess, training.TargetOfficer, sa.OfficerID, training.AuditOK, format)
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", "subject-access-"+s.Today().String()+"."+format))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	ctype := echo.MIMEApplicationJSON
 	if format == "xlsx" {
-		ctype = exportTypes["xlsx"]
+		ctype = ExportTypes["xlsx"]
 	}
 	return c.Blob(http.StatusOK, ctype, body)
 }

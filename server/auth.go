@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -20,73 +19,16 @@ import (
 // Session lifetimes: a session ends 12 hours after login at the latest,
 // and after an hour without requests.
 const (
-	sessionCookie   = "muster_session"
 	sessionLifetime = 12 * time.Hour
 	sessionIdle     = time.Hour
 	// sessionRefresh is how stale the idle deadline may get before a
 	// request moves it (so not every request writes to the store).
 	sessionRefresh = 5 * time.Minute
 	tokenPrefix    = training.TokenPrefix
-	ctxPrincipal   = "muster.principal"
 )
 
 // errSessionMissing is an unknown or expired session cookie.
-var errSessionMissing = fmt.Errorf("%w: no such session", errUnauthenticated)
-
-// principal is who is calling: a user, through a session or an API token.
-type principal struct {
-	user    training.User
-	session *training.Session // nil for token calls
-	token   *training.Token   // nil for session calls
-	// csrfInBody: an upload whose CSRF token is in its multipart body,
-	// checked by receiveUpload before the file part is read.
-	csrfInBody bool
-}
-
-// currentUser returns the signed-in user (session or token), if any.
-func currentUser(c echo.Context) (training.User, bool) {
-	if p, ok := c.Get(ctxPrincipal).(*principal); ok {
-		return p.user, true
-	}
-	return training.User{}, false
-}
-
-func principalOf(c echo.Context) *principal {
-	p, _ := c.Get(ctxPrincipal).(*principal)
-	return p
-}
-
-// csrfToken returns the session's CSRF token for forms ("" without a session).
-func csrfToken(c echo.Context) string {
-	if p := principalOf(c); p != nil && p.session != nil {
-		return p.session.CSRFToken
-	}
-	return ""
-}
-
-// authKind names how a request authenticated, for logs (never who).
-func authKind(c echo.Context) string {
-	switch p := principalOf(c); {
-	case p == nil:
-		return "none"
-	case p.token != nil:
-		return "token"
-	default:
-		return "session"
-	}
-}
-
-// sha256Hex is how session IDs and token secrets are stored: both are
-// 32 random bytes, so a fast hash is enough (no guessing to slow down).
-func sha256Hex(s string) string { return training.SecretHash(s) }
-
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic("server: crypto/rand failed: " + err.Error())
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+var errSessionMissing = fmt.Errorf("%w: no such session", ErrUnauthenticated)
 
 // authenticate finds the caller: a Bearer token (which must be valid) or
 // a session cookie (ignored when unknown or expired). It rejects nothing
@@ -102,10 +44,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(ctxPrincipal, p)
+			c.Set(CtxPrincipal, p)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
 			p, err := s.sessionPrincipal(ctx, ck.Value)
 			if errors.Is(err, errSessionMissing) {
 				// Refreshes are atomic (TouchSession): a missing session
@@ -114,8 +56,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			switch {
 			case err == nil:
-				c.Set(ctxPrincipal, p)
-			case errors.Is(err, errUnauthenticated):
+				c.Set(CtxPrincipal, p)
+			case errors.Is(err, ErrUnauthenticated):
 			default:
 				return err
 			}
@@ -128,28 +70,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 // basic, on the xAPI routes, as LRS clients are configured: a key and a
 // secret) as the password of HTTP Basic whose username is the token's
 // user or empty.
-func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*principal, error) {
+func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*Principal, error) {
 	scheme, secret, _ := strings.Cut(header, " ")
 	wantUser := ""
 	if basic && strings.EqualFold(scheme, "Basic") {
 		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(secret))
 		if err != nil {
-			return nil, errUnauthenticated
+			return nil, ErrUnauthenticated
 		}
 		wantUser, secret, _ = strings.Cut(string(raw), ":")
 		scheme = "Bearer"
 	}
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
-		return nil, errUnauthenticated
+		return nil, ErrUnauthenticated
 	}
-	hash := sha256Hex(strings.TrimSpace(secret))
+	hash := SHA256Hex(strings.TrimSpace(secret))
 	if e, ok := s.auth.get(tokenKey(hash)); ok && s.tokenValid(e.token, e.user, wantUser) {
-		return &principal{user: e.user, token: &e.token}, nil
+		return &Principal{User: e.user, Token: &e.token}, nil
 	}
 	gen := s.auth.begin()
 	t, err := s.store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, errUnauthenticated
+		return nil, ErrUnauthenticated
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token lookup: %w", err)
@@ -159,10 +101,10 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 		return nil, err
 	}
 	if !s.tokenValid(t, u, wantUser) {
-		return nil, errUnauthenticated
+		return nil, ErrUnauthenticated
 	}
 	s.auth.put(tokenKey(hash), gen, authEntry{user: u, token: t})
-	return &principal{user: u, token: &t}, nil
+	return &Principal{User: u, Token: &t}, nil
 }
 
 // tokenValid checks a token found by its hash, and its active user,
@@ -174,9 +116,9 @@ func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) 
 	return (wantUser == "" || wantUser == t.Username) && u.Username == t.Username && !u.Disabled
 }
 
-func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principal, error) {
+func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
 	now := s.now()
-	hash := sha256Hex(cookie)
+	hash := SHA256Hex(cookie)
 	key := sessionKey(hash)
 	gen := s.auth.begin()
 	e, cached := s.auth.get(key)
@@ -196,7 +138,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 			return nil, err
 		}
 		if !s.sessionValid(sess, u, now) {
-			return nil, errUnauthenticated
+			return nil, ErrUnauthenticated
 		}
 		e = authEntry{user: u, session: sess}
 		cached = false
@@ -216,7 +158,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 			s.auth.put(key, gen, e)
 		}
 	}
-	return &principal{user: e.user, session: &sess}, nil
+	return &Principal{User: e.user, Session: &sess}, nil
 }
 
 // sessionValid checks a session found by its hash, and its active user,
@@ -269,13 +211,13 @@ const (
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
 	u, err := s.store.User(ctx, username)
 	if errors.Is(err, training.ErrNotFound) {
-		return training.User{}, errUnauthenticated
+		return training.User{}, ErrUnauthenticated
 	}
 	if err != nil {
 		return training.User{}, fmt.Errorf("user lookup: %w", err)
 	}
 	if u.Disabled {
-		return training.User{}, errUnauthenticated
+		return training.User{}, ErrUnauthenticated
 	}
 	return u, nil
 }
@@ -293,12 +235,12 @@ func (s *Server) oneTimeExpired(u training.User) bool {
 func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			p := principalOf(c)
+			p := PrincipalOf(c)
 			if p == nil {
-				return errUnauthenticated
+				return ErrUnauthenticated
 			}
-			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
-				return training.Forbiddenf("your role (%s) may not do this", p.user.Role)
+			if len(roles) > 0 && !slices.Contains(roles, p.User.Role) {
+				return training.Forbiddenf("your role (%s) may not do this", p.User.Role)
 			}
 			// A user whose password is a one-time one may do nothing but
 			// change it, on every route, pages and API: after an admin's
@@ -306,9 +248,9 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 			// for API tokens made before the one-time password was given
 			// out; a token an admin makes afterwards (for an integration
 			// account whose password is never used) is a deliberate grant.
-			oldCredential := p.token == nil || p.token.Created.Before(p.user.OneTimeGiven())
-			if p.user.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
-				if !isAPI(c.Path()) && c.Request().Method == http.MethodGet {
+			oldCredential := p.Token == nil || p.Token.Created.Before(p.User.OneTimeGiven())
+			if p.User.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
+				if !IsAPI(c.Path()) && c.Request().Method == http.MethodGet {
 					return c.Redirect(http.StatusSeeOther, passwordPage)
 				}
 				return errMustChangePassword
@@ -346,20 +288,20 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		if !unsafeMethod(r.Method) || c.Path() == "/api/v1/cli" {
 			return next(c)
 		}
-		p := principalOf(c)
-		if p != nil && p.token != nil {
+		p := PrincipalOf(c)
+		if p != nil && p.Token != nil {
 			return next(c)
 		}
 		if !s.sameOrigin(r) {
 			return training.Forbiddenf("the request came from another site")
 		}
-		if p == nil || p.session == nil {
+		if p == nil || p.Session == nil {
 			return next(c) // login, or refused later by requireRole
 		}
 		got := r.Header.Get("X-CSRF-Token")
-		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && isMultipart(r) {
+		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && IsMultipart(r) {
 			// Reading the token here would read the whole file first.
-			p.csrfInBody = true
+			p.CSRFInBody = true
 			return next(c)
 		}
 		if got == "" {
@@ -367,7 +309,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			// logs, the Referer header and browser history.
 			got = r.PostFormValue("csrf_token")
 		}
-		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.Session.CSRFToken)) != 1 {
 			return training.Forbiddenf("the form has expired; reload the page and try again")
 		}
 		return next(c)

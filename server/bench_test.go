@@ -39,8 +39,8 @@ func benchEnv(b *testing.B) (*Server, string, string) {
 	}
 	tokens := map[string]string{}
 	for _, name := range []string{"hr", "mgr"} {
-		secret := tokenPrefix + randomToken()
-		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: sha256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
+		secret := tokenPrefix + RandomToken()
+		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: SHA256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
 			b.Fatal(err)
 		}
 		tokens[name] = secret

@@ -33,7 +33,7 @@ import (
 
 // minCompressBytes: a smaller body fits in a packet or two as it is, and
 // compressing it costs more than it saves.
-const minCompressBytes = 1024
+const MinCompressBytes = 1024
 
 const (
 	encZstd = "zstd"
@@ -45,7 +45,7 @@ const (
 // decide; on a tie zstd wins (faster to inflate). A coding not named is
 // acceptable only through "*"; identity is chosen when the client ranks it
 // above every coding offered.
-func negotiateEncoding(header string) string {
+func NegotiateEncoding(header string) string {
 	if header == "" {
 		return ""
 	}
@@ -105,17 +105,17 @@ func compressible(contentType string) bool {
 // compressors holds the encoders the service reuses (per Server, not
 // package state): streaming writers pooled per coding, and one zstd
 // encoder whose EncodeAll is safe for concurrent use (for cached bodies).
-type compressors struct {
+type Compressors struct {
 	gz, zst sync.Pool
 	all     *zstd.Encoder
 }
 
-func newCompressors() *compressors {
+func NewCompressors() *Compressors {
 	all, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault))
 	if err != nil {
 		panic("server: zstd encoder: " + err.Error()) // only on invalid options
 	}
-	return &compressors{all: all}
+	return &Compressors{all: all}
 }
 
 // encoder is a streaming compressor writing to w; release returns it.
@@ -128,7 +128,7 @@ type encoder interface {
 // request (cached bodies use gzip's default level, once).
 const dynamicGzipLevel = 5
 
-func (cs *compressors) writer(enc string, w io.Writer) encoder {
+func (cs *Compressors) writer(enc string, w io.Writer) encoder {
 	switch enc {
 	case encGzip:
 		if z, ok := cs.gz.Get().(*gzip.Writer); ok {
@@ -148,7 +148,7 @@ func (cs *compressors) writer(enc string, w io.Writer) encoder {
 	}
 }
 
-func (cs *compressors) release(enc string, z encoder) {
+func (cs *Compressors) release(enc string, z encoder) {
 	switch enc {
 	case encGzip:
 		cs.gz.Put(z)
@@ -168,7 +168,7 @@ type encodedBody struct {
 }
 
 // bytesFor returns the body in coding enc ("" for the raw bytes).
-func (b *encodedBody) bytesFor(cs *compressors, enc string) []byte {
+func (b *encodedBody) bytesFor(cs *Compressors, enc string) []byte {
 	switch enc {
 	case encGzip:
 		b.gzOnce.Do(func() {
@@ -188,7 +188,7 @@ func (b *encodedBody) bytesFor(cs *compressors, enc string) []byte {
 
 // encoded is a cached report's JSON with its compressed forms, kept with
 // the entry so that it is compressed once per revision and coding.
-func encoded(e *live.Entry) *encodedBody {
+func Encoded(e *live.Entry) *encodedBody {
 	return e.Keep(func(js []byte) any { return &encodedBody{raw: js} }).(*encodedBody)
 }
 
@@ -206,14 +206,14 @@ func addVary(h http.Header) {
 // from the body's kept compressed bytes (compressResponses then leaves it
 // alone: Content-Encoding is set, or the body is tiny, or the client
 // accepts no coding).
-func (s *core) sendEncoded(c echo.Context, contentType string, body *encodedBody) error {
+func (s *Core) SendEncoded(c echo.Context, contentType string, body *encodedBody) error {
 	h := c.Response().Header()
 	addVary(h)
-	enc := negotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	enc := NegotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
 	b := body.raw
-	if len(b) >= minCompressBytes && enc != "" {
+	if len(b) >= MinCompressBytes && enc != "" {
 		h.Set(echo.HeaderContentEncoding, enc)
-		b = body.bytesFor(s.compress, enc)
+		b = body.bytesFor(s.Compress, enc)
 	}
 	// With its length known the body goes out in one piece, not chunked.
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
@@ -222,15 +222,15 @@ func (s *core) sendEncoded(c echo.Context, contentType string, body *encodedBody
 
 // compressResponses compresses the responses that handlers write as they
 // are (pages, CSV, static CSS and JS) when the client accepts it.
-func (s *core) compressResponses(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Core) CompressResponses(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method == http.MethodHead {
 			return next(c)
 		}
 		res := c.Response()
-		cw := &compressWriter{ResponseWriter: res.Writer, cs: s.compress,
-			enc: negotiateEncoding(req.Header.Get(echo.HeaderAcceptEncoding))}
+		cw := &compressWriter{ResponseWriter: res.Writer, cs: s.Compress,
+			enc: NegotiateEncoding(req.Header.Get(echo.HeaderAcceptEncoding))}
 		res.Writer = cw
 		err := next(c)
 		if cerr := cw.finish(); err == nil && cerr != nil {
@@ -246,7 +246,7 @@ func (s *core) compressResponses(next echo.HandlerFunc) echo.HandlerFunc {
 // minCompressBytes so that a tiny body goes out as it is.
 type compressWriter struct {
 	http.ResponseWriter
-	cs   *compressors
+	cs   *Compressors
 	enc  string // what the client accepts best; "" for identity
 	code int
 
@@ -287,7 +287,7 @@ func (w *compressWriter) Write(p []byte) (int, error) {
 		return w.ResponseWriter.Write(p)
 	}
 	w.buf = append(w.buf, p...)
-	if len(w.buf) >= minCompressBytes {
+	if len(w.buf) >= MinCompressBytes {
 		if err := w.start(); err != nil {
 			return 0, err
 		}

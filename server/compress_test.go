@@ -36,7 +36,7 @@ func TestNegotiateEncoding(t *testing.T) {
 		{"GZIP ; Q=0.8", "gzip"},
 		{"gzip;q=bad", ""},
 	} {
-		if got := negotiateEncoding(tc.header); got != tc.want {
+		if got := NegotiateEncoding(tc.header); got != tc.want {
 			t.Errorf("Accept-Encoding %q: got %q, want %q", tc.header, got, tc.want)
 		}
 	}
@@ -139,10 +139,10 @@ func TestCompressedResponses(t *testing.T) {
 					if !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
 						t.Errorf("%s: Vary %q", enc, r.Header.Values("Vary"))
 					}
-					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != itoa(len(got)) {
+					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != Itoa(len(got)) {
 						t.Errorf("%s: Content-Length %s for %d bytes", enc, r.Header.Get("Content-Length"), len(got))
 					}
-					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < minCompressBytes {
+					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < MinCompressBytes {
 						t.Errorf("%s: %d bytes compressed, %d plain", enc, len(got), len(want))
 					}
 					if in := inflate(t, enc, got); !bytes.Equal(in, want) {

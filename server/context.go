@@ -19,27 +19,27 @@ import (
 
 // scopeOf returns what the signed-in user may see, with the cached
 // Dataset it was computed from (shared: never modify it).
-func (s *core) scopeOf(c echo.Context) (training.Scope, *training.Dataset, error) {
-	u, ok := currentUser(c)
+func (s *Core) ScopeOf(c echo.Context) (training.Scope, *training.Dataset, error) {
+	u, ok := CurrentUser(c)
 	if !ok {
-		return training.Scope{}, nil, errUnauthenticated
+		return training.Scope{}, nil, ErrUnauthenticated
 	}
-	ds, err := s.live.Dataset(c.Request().Context())
+	ds, err := s.Live.Dataset(c.Request().Context())
 	if err != nil {
 		return training.Scope{}, nil, err
 	}
-	return s.live.Scope(u, ds), ds, nil
+	return s.Live.Scope(u, ds), ds, nil
 }
 
 // today is the civil date now in Europe/London.
-func (s *core) today() training.Date { return training.DateOf(s.now()) }
+func (s *Core) Today() training.Date { return training.DateOf(s.Now()) }
 
 // asOfParam reads the as_of query parameter (YYYY-MM-DD), defaulting to today.
-func (s *core) asOfParam(c echo.Context) (training.Date, error) {
-	return s.dateParam(c, "as_of", s.today())
+func (s *Core) AsOfParam(c echo.Context) (training.Date, error) {
+	return s.DateParam(c, "as_of", s.Today())
 }
 
-func (s *core) dateParam(c echo.Context, name string, def training.Date) (training.Date, error) {
+func (s *Core) DateParam(c echo.Context, name string, def training.Date) (training.Date, error) {
 	v := strings.TrimSpace(c.QueryParam(name))
 	if v == "" {
 		return def, nil
@@ -65,17 +65,17 @@ func listParam(c echo.Context, name string) []string {
 }
 
 // errOutOfScope is what a manager gets for a unit they may not see.
-var errOutOfScope = reports.ErrOutOfScope
+var ErrOutOfScope = reports.ErrOutOfScope
 
 // reportQuery parses and checks, once, what the signed-in user asks for
 // (?as_of, ?course and unit; reports.For): an unknown unit is not found,
 // one outside their scope forbidden.
-func (s *core) reportQuery(c echo.Context, unit string) (reports.Query, error) {
-	u, ok := currentUser(c)
+func (s *Core) ReportQuery(c echo.Context, unit string) (reports.Query, error) {
+	u, ok := CurrentUser(c)
 	if !ok {
-		return reports.Query{}, errUnauthenticated
+		return reports.Query{}, ErrUnauthenticated
 	}
-	if err := s.live.Current(c.Request().Context()); err != nil {
+	if err := s.Live.Current(c.Request().Context()); err != nil {
 		return reports.Query{}, err
 	}
 	// Checked against the model itself, under its read lock: taking a
@@ -86,31 +86,31 @@ func (s *core) reportQuery(c echo.Context, unit string) (reports.Query, error) {
 	req := reports.Request{Unit: unit, AsOf: c.QueryParam("as_of"), Courses: listParam(c, "course")}
 	var q reports.Query
 	var err error
-	s.live.View(func(ds *training.Dataset) {
-		q, err = reports.For(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
+	s.Live.View(func(ds *training.Dataset) {
+		q, err = reports.For(ds, s.Live.Units(ds), reports.Viewer{User: u, Scope: s.Live.Scope(u, ds)}, req, s.Today())
 	})
 	return q, err
 }
 
 // reportData is the immutable Dataset a built report or an export reads.
-func (s *core) reportData(c echo.Context) (*training.Dataset, error) {
-	return s.live.Dataset(c.Request().Context())
+func (s *Core) ReportData(c echo.Context) (*training.Dataset, error) {
+	return s.Live.Dataset(c.Request().Context())
 }
 
 // report returns the compliance report for q (the COMPLIANCE.md
 // contract), with its JSON encoding; managers' figures count only the
 // officers they may see. Cached per store revision.
-func (s *core) report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
-	e := s.reportFor(u, ds, q)
+func (s *Core) Report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
+	e := s.ReportFor(u, ds, q)
 	return e.Report, e.JSON, e.Err
 }
 
 // reportFor is the report for q: today's figures for a viewer who sees
 // the whole unit come from the live index, never rebuilt; the rest are
 // built once per revision and shared.
-func (s *core) reportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
+func (s *Core) ReportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
 	if q.Whole {
-		if e, ok := s.live.Report(q.AsOf, q.Unit, q.Courses); ok {
+		if e, ok := s.Live.Report(q.AsOf, q.Unit, q.Courses); ok {
 			return e
 		}
 	}
@@ -120,35 +120,35 @@ func (s *core) reportFor(u training.User, ds *training.Dataset, q reports.Query)
 		// manager's units, never a parent's name on partial counts.
 		key.Scope = "user:" + u.Username + "\x00" + u.OfficerID + "\x00" + strings.Join(u.Units, "\x00")
 	}
-	return s.live.Build(ds, key, func() (*training.Report, error) {
+	return s.Live.Build(ds, key, func() (*training.Report, error) {
 		return training.BuildReport(ds, q.AsOf, q.Options())
 	})
 }
 
 // officerStatusForLink verifies an officer's signed link and returns their
 // status on every course today (for GET /me/:token and its JSON).
-func (s *core) officerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
-	rec, err := s.officerForLink(ctx, token)
+func (s *Core) OfficerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
+	rec, err := s.OfficerForLink(ctx, token)
 	if err != nil {
 		return training.OfficerStatus{}, nil, err
 	}
-	courses, err := s.store.Courses(ctx)
+	courses, err := s.Store.Courses(ctx)
 	if err != nil {
 		return training.OfficerStatus{}, nil, err
 	}
 	courses = training.InUse(courses)
-	return training.EvaluateOfficer(rec.Officer, courses, rec.Completions, rec.Exemptions, s.today()), courses, nil
+	return training.EvaluateOfficer(rec.Officer, courses, rec.Completions, rec.Exemptions, s.Today()), courses, nil
 }
 
 // bindJSON decodes a JSON request body into v, rejecting unknown fields
 // and trailing data with a plain ErrInvalid.
-func bindJSON(c echo.Context, v any) error {
+func BindJSON(c echo.Context, v any) error {
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errTooLarge
+			return ErrTooLarge
 		}
 		if errors.Is(err, io.EOF) {
 			return training.Invalidf("the request body is empty; send JSON")

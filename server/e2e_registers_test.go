@@ -64,7 +64,7 @@ func TestE2ERegisters(t *testing.T) {
 		var rep struct {
 			Courses []training.CourseFigures `json:"courses"`
 		}
-		if err := jsonUnmarshal(b, &rep); err != nil || len(rep.Courses) != 1 {
+		if err := JSONUnmarshal(b, &rep); err != nil || len(rep.Courses) != 1 {
 			t.Fatalf("compliance JSON: %v %s", err, clipTo(string(b), 200))
 		}
 		return rep.Courses[0].Compliant

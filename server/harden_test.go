@@ -41,7 +41,7 @@ func TestLocalPath(t *testing.T) {
 		{"officers", "/"},
 		{"/off\ticers", "/officers"}, // what the browser would open anyway
 	} {
-		if got := localPath(tt.in); got != tt.want {
+		if got := LocalPath(tt.in); got != tt.want {
 			t.Errorf("localPath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -279,7 +279,7 @@ func TestLogoutWinsOverRefresh(t *testing.T) {
 	rs := &raceStore{Store: st}
 	later := testNow.Add(10 * time.Minute) // far enough for a refresh
 	e := newTestEnvOn(t, rs, func(c *Config) { c.Clock = func() time.Time { return later } })
-	hash := sha256Hex(e.cookies["admin"])
+	hash := SHA256Hex(e.cookies["admin"])
 	rs.hook = func() {
 		if err := st.DeleteSession(context.Background(), hash); err != nil { // the logout
 			t.Error(err)
@@ -317,8 +317,8 @@ func TestDisableAndResetRevoke(t *testing.T) {
 		t.Errorf("hr's token after disable and re-enable: %d", rec.Code)
 	}
 
-	secret := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: sha256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
+	secret := tokenPrefix + RandomToken()
+	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: SHA256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["mgr-token"] = secret
@@ -388,7 +388,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 		body, ctype := rosterCSV(e, as)
 		return e.do(req{method: "POST", path: "/api/v1/imports", as: as, body: body, ctype: ctype})
 	}
-	release, err := e.s.imports.acquire("hr", 1000)
+	release, err := e.s.imports.Acquire("hr", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("admin"); rec.Code != 200 {
 		t.Errorf("another user's import with a slot free: %d %s", rec.Code, rec.Body)
 	}
-	release2, err := e.s.imports.acquire("someone", 1000)
+	release2, err := e.s.imports.Acquire("someone", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,11 +408,11 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	release()
 	release2()
 	release2() // twice is harmless
-	if n, b := e.s.imports.inUse(); n != 0 || b != 0 {
+	if n, b := e.s.imports.InUse(); n != 0 || b != 0 {
 		t.Fatalf("after every import ended: %d running, %d bytes", n, b)
 	}
 	// Bytes: a file that would take the running total past ImportBytes waits.
-	release, err = e.s.imports.acquire("someone", 1<<20-10)
+	release, err = e.s.imports.Acquire("someone", 1<<20-10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +423,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("hr"); rec.Code != 200 {
 		t.Errorf("an import once the others ended: %d %s", rec.Code, rec.Body)
 	}
-	if n, _ := e.s.imports.inUse(); n != 0 {
+	if n, _ := e.s.imports.InUse(); n != 0 {
 		t.Fatalf("%d imports still counted as running", n)
 	}
 }

@@ -15,12 +15,12 @@ var errLinkGone = training.Forbiddenf("this link is no longer valid; ask HR for 
 // officerForLink verifies a link and returns the officer it names:
 // ErrForbidden when the link is bad or expired, was revoked, or names an
 // officer who left or is no longer on the roster.
-func (s *core) officerForLink(ctx context.Context, token string) (training.OfficerRecord, error) {
-	l, err := training.ParseOfficerLink(s.linkKey, token, s.now())
+func (s *Core) OfficerForLink(ctx context.Context, token string) (training.OfficerRecord, error) {
+	l, err := training.ParseOfficerLink(s.LinkKey, token, s.Now())
 	if err != nil {
 		return training.OfficerRecord{}, err
 	}
-	rec, err := s.store.Officer(ctx, l.OfficerID)
+	rec, err := s.Store.Officer(ctx, l.OfficerID)
 	if errors.Is(err, training.ErrNotFound) {
 		return training.OfficerRecord{}, errLinkGone
 	}
@@ -30,7 +30,7 @@ func (s *core) officerForLink(ctx context.Context, token string) (training.Offic
 	if !rec.Officer.Active() {
 		return training.OfficerRecord{}, errLinkGone
 	}
-	revoked, err := s.store.Setting(ctx, training.LinksRevokedSetting(l.OfficerID))
+	revoked, err := s.Store.Setting(ctx, training.LinksRevokedSetting(l.OfficerID))
 	if err != nil && !errors.Is(err, training.ErrNotFound) {
 		return training.OfficerRecord{}, err
 	}
@@ -42,4 +42,4 @@ func (s *core) officerForLink(ctx context.Context, token string) (training.Offic
 
 // errNoSuchOfficer is the one answer, API and pages, for an officer who
 // does not exist and for one outside the caller's scope.
-var errNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")
+var ErrNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")

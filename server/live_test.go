@@ -234,7 +234,7 @@ func TestLiveFiguresOnTheSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, ImportOptions{Full: st.full, Confirmed: true}); err != nil {
+		if _, err := e.s.ImportFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, ImportOptions{Full: st.full, Confirmed: true}); err != nil {
 			t.Fatalf("%s: %v", st.file, err)
 		}
 		ds, err := e.st.Dataset(ctx)

@@ -345,12 +345,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			ip := e.ip
 			if row.ownIP {
-				e.ip = "198.51.100." + itoa(10+slices.Index(matrixCallers, who))
+				e.ip = "198.51.100." + Itoa(10+slices.Index(matrixCallers, who))
 			}
 			rec := e.do(r)
 			e.ip = ip
 			want := expectedStatus(row, who)
-			table.WriteString("\t" + itoa(rec.Code))
+			table.WriteString("\t" + Itoa(rec.Code))
 			if rec.Code != want {
 				t.Errorf("%s %s as %s: status %d, want %d: %s", row.method, path, who, rec.Code, want, clip(rec.Body.String()))
 			}
@@ -368,7 +368,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 // isPage tells a web page's row (HTML, forms) from the API's and the
 // operations' routes.
 func isPage(row matrixRow) bool {
-	return !isAPI(row.route) && row.route != "/healthz" && row.route != "/readyz" && row.route != "/metrics" &&
+	return !IsAPI(row.route) && row.route != "/healthz" && row.route != "/readyz" && row.route != "/metrics" &&
 		row.route != "/login" && row.route != "/logout"
 }
 
@@ -391,8 +391,8 @@ func TestMatrixCoversEveryRoute(t *testing.T) {
 }
 
 func (e *testEnv) freshSession(user string) {
-	id, csrf := randomToken(), randomToken()
-	if err := e.st.CreateSession(context.Background(), training.Session{IDHash: sha256Hex(id), Username: user, CSRFToken: csrf,
+	id, csrf := RandomToken(), RandomToken()
+	if err := e.st.CreateSession(context.Background(), training.Session{IDHash: SHA256Hex(id), Username: user, CSRFToken: csrf,
 		Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 		e.t.Fatal(err)
 	}
@@ -414,8 +414,8 @@ func checkErrorShape(t *testing.T, rec interface{ Result() *http.Response }) {
 		t.Errorf("error content type %q", res.Header.Get("Content-Type"))
 		return
 	}
-	var body errorBody
-	if err := jsonUnmarshal(b, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+	var body ErrorBody
+	if err := JSONUnmarshal(b, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
 		t.Errorf("error body %s is not {\"error\":{\"code\",\"message\"}}", b)
 	}
 }

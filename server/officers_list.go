@@ -31,7 +31,7 @@ import (
 // userKey names, in cache keys, whose list a page is: the cursors in it
 // are theirs, and what they may see follows their role, units and officer
 // ID, which may change without the store's revision changing.
-func userKey(u training.User) string {
+func UserKey(u training.User) string {
 	return strings.Join(append([]string{u.Username, string(u.Role), u.OfficerID}, u.Units...), "\x00")
 }
 
@@ -56,8 +56,8 @@ func listDigest(rq live.ListRequest) string {
 }
 
 // cursorAEAD is the cursors' cipher, keyed from the server's secret.
-func (s *core) cursorAEAD() cipher.AEAD {
-	m := hmac.New(sha256.New, s.cfg.Secret)
+func (s *Core) cursorAEAD() cipher.AEAD {
+	m := hmac.New(sha256.New, s.Cfg.Secret)
 	m.Write([]byte("muster/list-cursor/v1"))
 	block, err := aes.NewCipher(m.Sum(nil))
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *core) cursorAEAD() cipher.AEAD {
 }
 
 // encodeCursor seals cur for the list rq; "" for no cursor.
-func (s *core) encodeCursor(cur *live.Cursor, rq live.ListRequest) string {
+func (s *Core) EncodeCursor(cur *live.Cursor, rq live.ListRequest) string {
 	if cur == nil {
 		return ""
 	}
@@ -94,7 +94,7 @@ var errCursor = training.FieldErrorf(training.KindInvalid, "cursor",
 
 // decodeCursor opens v ("" is no cursor) and checks that it belongs to
 // the list rq.
-func (s *core) decodeCursor(v string, rq live.ListRequest) (*live.Cursor, error) {
+func (s *Core) DecodeCursor(v string, rq live.ListRequest) (*live.Cursor, error) {
 	if v == "" {
 		return nil, nil
 	}
@@ -123,7 +123,7 @@ func (s *core) decodeCursor(v string, rq live.ListRequest) (*live.Cursor, error)
 // named name: rows go out as they are read from the model (csv), or into
 // excelize's streamed sheet (xlsx), never held whole. It returns the rows
 // sent. Once the first bytes are out an error can only cut the file short.
-func (s *core) exportList(c echo.Context, rq live.ListRequest, format, name string) (int, error) {
+func (s *Core) ExportList(c echo.Context, rq live.ListRequest, format, name string) (int, error) {
 	ctx := c.Request().Context()
 	// Headers go out with the first bytes: until then an error (a unit
 	// out of scope, an unknown course) is answered as any other.
@@ -131,12 +131,12 @@ func (s *core) exportList(c echo.Context, rq live.ListRequest, format, name stri
 		h := c.Response().Header()
 		h.Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+"."+format))
 		h.Set("Cache-Control", "private, no-store")
-		h.Set(echo.HeaderContentType, exportTypes[format])
+		h.Set(echo.HeaderContentType, ExportTypes[format])
 		c.Response().WriteHeader(200)
 	}
 	if format == "csv" {
 		var ow *export.OfficersCSVWriter
-		n, err := s.live.EachListed(ctx, rq, func(courses []training.Course) error {
+		n, err := s.Live.EachListed(ctx, rq, func(courses []training.Course) error {
 			start()
 			var err error
 			ow, err = export.NewOfficersCSV(c.Response(), courses)
@@ -150,7 +150,7 @@ func (s *core) exportList(c echo.Context, rq live.ListRequest, format, name stri
 		return n, err
 	}
 	var xw *export.OfficersXLSXWriter
-	n, err := s.live.EachListed(ctx, rq, func(courses []training.Course) error {
+	n, err := s.Live.EachListed(ctx, rq, func(courses []training.Course) error {
 		var err error
 		xw, err = export.NewOfficersXLSX(courses)
 		return err

@@ -247,7 +247,7 @@ func TestOfficersAPIManagerCursor(t *testing.T) {
 					continue
 				}
 				for _, back := range []bool{false, true} {
-					cur := e.s.encodeCursor(&live.Cursor{Key: training.ListKeyOf(o), Back: back}, rq)
+					cur := e.s.EncodeCursor(&live.Cursor{Key: training.ListKeyOf(o), Back: back}, rq)
 					p := getOfficers(t, e, who, query+"&cursor="+url.QueryEscape(cur))
 					for _, raw := range p.Officers {
 						var os training.OfficerStatus

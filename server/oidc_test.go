@@ -492,7 +492,7 @@ func TestPasswordLoginOffExceptBreakGlass(t *testing.T) {
 	}
 	// The form says which way to sign in.
 	rec := e.do(req{method: "POST", path: "/login", body: strings.NewReader("username=hr&password=" + url.QueryEscape(testPassword)), ctype: "application/x-www-form-urlencoded"})
-	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), sessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
+	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), SessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
 		t.Fatalf("form as hr: %d %v", rec.Code, rec.Header())
 	}
 }
@@ -536,8 +536,8 @@ func TestOIDCAccountsPageForUserWithoutRole(t *testing.T) {
 	b := newSSOBrowser(t)
 	b.get(e.signInAtOP(b, "new.person", "/").String())
 	// The seeded sessions began at testNow; this server's clock is real.
-	id := randomToken()
-	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: sha256Hex(id), Username: "admin", CSRFToken: "x",
+	id := RandomToken()
+	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: SHA256Hex(id), Username: "admin", CSRFToken: "x",
 		Created: time.Now(), Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

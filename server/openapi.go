@@ -192,7 +192,7 @@ func openAPIDocument() map[string]any {
 			"schemas": openAPISchemas(),
 			"securitySchemes": map[string]any{
 				"bearer":     map[string]any{"type": "http", "scheme": "bearer", "description": "API token (mst_…)"},
-				"session":    map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"session":    map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
 				"localToken": map[string]any{"type": "http", "scheme": "bearer", "description": "the server's local CLI token"},
 			},
 		},

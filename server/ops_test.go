@@ -128,7 +128,7 @@ func TestErrorResponses(t *testing.T) {
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, clip(rec.Body.String()))
 			}
-			got := decode[errorBody](t, rec)
+			got := decode[ErrorBody](t, rec)
 			if got.Error.Code != tt.code || got.Error.Message == "" {
 				t.Fatalf("error %+v, want code %s", got, tt.code)
 			}

@@ -56,11 +56,11 @@ func (p *webPages) renderAccounts(c echo.Context, secret *secretView) error {
 
 func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *accountForm) error {
 	ctx := c.Request().Context()
-	users, err := p.store.Users(ctx)
+	users, err := p.Store.Users(ctx)
 	if err != nil {
 		return err
 	}
-	toks, err := p.store.Tokens(ctx, "")
+	toks, err := p.Store.Tokens(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *
 	for _, t := range toks {
 		view.Tokens[t.Username] = append(view.Tokens[t.Username], t)
 	}
-	ds, err := p.live.Dataset(ctx)
+	ds, err := p.Live.Dataset(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 
 func (p *webPages) pageAccountCreate(c echo.Context) error {
 	in := formUserInput(c)
-	out, err := p.accounts.Create(c.Request().Context(), actor(c), in.Input)
+	out, err := p.Accounts.Create(c.Request().Context(), Actor(c), in.Input)
 	if err != nil {
 		var errs formErrors
 		if !userFieldErr(&errs, err, func(f string) string { return "new-" + f }) {
@@ -170,7 +170,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 		}
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
-	p.log.Info("user created", "request_id", requestIDOf(c), "role", string(out.User.Role))
+	p.Log.Info("user created", "request_id", RequestIDOf(c), "role", string(out.User.Role))
 	p.addFlash(c, "ok", "User "+out.User.Username+" added.")
 	return p.renderAccounts(c, &secretView{Title: "One-time password for " + out.User.Username, Value: out.Password})
 }
@@ -178,7 +178,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 func (p *webPages) pageAccountSave(c echo.Context) error {
 	name := c.Param("username")
 	in := formUserInput(c)
-	_, err := p.accounts.Update(c.Request().Context(), actor(c), name, in.Input)
+	_, err := p.Accounts.Update(c.Request().Context(), Actor(c), name, in.Input)
 	if errors.Is(err, training.ErrNotFound) {
 		return err
 	}
@@ -194,7 +194,7 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 
 func (p *webPages) pageAccountReset(c echo.Context) error {
 	name := c.Param("username")
-	out, err := p.accounts.Reset(c.Request().Context(), actor(c), name)
+	out, err := p.Accounts.Reset(c.Request().Context(), Actor(c), name)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
@@ -203,12 +203,12 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 
 func (p *webPages) pageAccountDelete(c echo.Context) error {
 	name := c.Param("username")
-	err := p.accounts.Delete(c.Request().Context(), actor(c), name)
+	err := p.Accounts.Delete(c.Request().Context(), Actor(c), name)
 	return p.accountsBack(c, "", err, "Deleted "+name+".")
 }
 
 func (p *webPages) pageTokenCreate(c echo.Context) error {
-	t, secret, err := p.accounts.CreateToken(c.Request().Context(), actor(c), c.Param("username"), c.FormValue("name"), 0)
+	t, secret, err := p.Accounts.CreateToken(c.Request().Context(), Actor(c), c.Param("username"), c.FormValue("name"), 0)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
@@ -216,6 +216,6 @@ func (p *webPages) pageTokenCreate(c echo.Context) error {
 }
 
 func (p *webPages) pageTokenRevoke(c echo.Context) error {
-	err := p.accounts.RevokeToken(c.Request().Context(), actor(c), "", c.Param("id"))
+	err := p.Accounts.RevokeToken(c.Request().Context(), Actor(c), "", c.Param("id"))
 	return p.accountsBack(c, "", err, "Token revoked.")
 }

@@ -211,7 +211,7 @@ func (p *webPages) pageAudienceCount(c echo.Context) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	ds, err := p.live.Dataset(c.Request().Context())
+	ds, err := p.Live.Dataset(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (p *webPages) pageAudit(c echo.Context) error {
 			search.Set(k, val)
 		}
 	}
-	q, err := auditQueryFrom(c)
+	q, err := AuditQueryFrom(c)
 	if err != nil {
 		if !errors.Is(err, training.ErrInvalid) {
 			return err
@@ -49,7 +49,7 @@ func (p *webPages) pageAudit(c echo.Context) error {
 		return p.renderForm(c, "audit", "Audit trail", errs, v)
 	}
 	q.Limit = 50
-	page, err := p.store.Audit(c.Request().Context(), q)
+	page, err := p.Store.Audit(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -77,5 +77,5 @@ func (p *webPages) pageSubjectAccess(c echo.Context) error {
 	if format != "json" {
 		format = "xlsx"
 	}
-	return p.sendSubjectAccess(c, c.Param("id"), format)
+	return p.SendSubjectAccess(c, c.Param("id"), format)
 }

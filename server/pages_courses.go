@@ -48,11 +48,11 @@ func (p *webPages) pageCourses(c echo.Context) error {
 // that form's course would change.
 func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped, preview *courses.Change) error {
 	ctx := c.Request().Context()
-	cs, err := p.store.Courses(ctx)
+	cs, err := p.Store.Courses(ctx)
 	if err != nil {
 		return err
 	}
-	ds, err := p.live.Dataset(ctx)
+	ds, err := p.Live.Dataset(ctx)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func courseForm(c echo.Context, base training.Course, field func(string) string,
 
 func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	ctx := c.Request().Context()
-	all, err := p.store.Courses(ctx)
+	all, err := p.Store.Courses(ctx)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	if len(errs) == 0 {
 		// The one "change the courses" use case the CLI and the API call:
 		// names checked against the other courses, the change previewed.
-		plan, err = courses.NewPlan(ctx, p.store, []training.Course{course}, p.today())
+		plan, err = courses.NewPlan(ctx, p.Store, []training.Course{course}, p.Today())
 		if err != nil && !errs.addErr(field(courseField(training.FieldOf(err), "title")), err) {
 			return err
 		}
@@ -206,12 +206,12 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	if c.FormValue("action") == "preview" {
 		return p.renderCourses(c, nil, typed, change)
 	}
-	confirmed, err := boolField(c, "confirm")
+	confirmed, err := BoolField(c, "confirm")
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	if err := courses.Apply(ctx, p.store, plan, confirmed, courses.Actor{Name: u.Username, RequestID: requestIDOf(c)}, p.now()); err != nil {
+	u, _ := CurrentUser(c)
+	if err := courses.Apply(ctx, p.Store, plan, confirmed, courses.Actor{Name: u.Username, RequestID: RequestIDOf(c)}, p.Now()); err != nil {
 		var nc *courses.ErrNeedsConfirmation
 		if errors.As(err, &nc) {
 			errs.add(field("confirm"), "This changes who must do “"+course.Title+"” for more than 20% of the people who must do it now. Check the figures below; if they are right, tick the box and save again.")
@@ -262,7 +262,7 @@ func (p *webPages) pageCourseCreate(c echo.Context) error {
 func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		all, err := p.store.Courses(ctx)
+		all, err := p.Store.Courses(ctx)
 		if err != nil {
 			return err
 		}
@@ -281,7 +281,7 @@ func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
 					return err
 				}
 			}
-			if err := p.store.PutCourses(ctx, []training.Course{x}); err != nil {
+			if err := p.Store.PutCourses(ctx, []training.Course{x}); err != nil {
 				return err
 			}
 			if retire {

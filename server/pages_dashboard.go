@@ -66,7 +66,7 @@ type dashboardView struct {
 }
 
 func (p *webPages) pageDashboard(c echo.Context) error {
-	if u, ok := currentUser(c); ok && !u.Role.SeesFigures() {
+	if u, ok := CurrentUser(c); ok && !u.Role.SeesFigures() {
 		// A trainer sees no figures: their home is the Registers page.
 		return c.Redirect(http.StatusSeeOther, "/registers")
 	}
@@ -79,7 +79,7 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	}
 	if len(v.DS.Officers) == 0 {
 		view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), Empty: true,
-			CanLoadDemo: p.cfg.DemoAllowed && v.User.Role == training.RoleAdmin}
+			CanLoadDemo: p.Cfg.DemoAllowed && v.User.Role == training.RoleAdmin}
 		return p.render(c, http.StatusOK, "dashboard", "Dashboard", view)
 	}
 	// The page body depends only on the data, the date, the unit, the
@@ -88,7 +88,7 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	// (user, CSRF token, notices) is rendered per request.
 	unit := unitParam(c)
 	key := "dash\x00" + asOf.String() + "\x00" + unit + "\x00" + v.scopeKey() + "\x00" + strconv.Itoa(pageParam(c))
-	val, err := p.cache.get(v.DS.Revision, key, p.now(), trendTTL, func() (any, error) {
+	val, err := p.cache.Get(v.DS.Revision, key, p.Now(), trendTTL, func() (any, error) {
 		return p.dashboardBody(c, v, asOf, unit)
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ func (p *webPages) pageDashboard(c echo.Context) error {
 	}
 	body := val.(*renderedBody)
 	if !body.keep {
-		p.cache.forget(key)
+		p.cache.Forget(key)
 	}
 	return p.renderBody(c, http.StatusOK, body.title, body.html)
 }
@@ -110,11 +110,11 @@ type renderedBody struct {
 
 func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
 	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
-	rq, err := reports.For(v.DS, p.live.Units(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.today())
+	rq, err := reports.For(v.DS, p.Live.Units(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.Today())
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := p.report(v.User, v.DS, rq)
+	r, _, err := p.Report(v.User, v.DS, rq)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (p *webPages) officerTable(c echo.Context, v viewer, q officerQuery, list [
 	link := func(n int) string {
 		u := path + "?" + qs
 		if n > 1 {
-			u += "&page=" + itoa(n)
+			u += "&page=" + Itoa(n)
 		}
 		return u
 	}
@@ -259,7 +259,7 @@ func childRows(r *training.Report, asOf training.Date) []childRow {
 	out := make([]childRow, 0, len(r.Units))
 	for _, n := range r.Units {
 		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String(),
-			Matrix: matrixHref(n.Unit, asOf)}
+			Matrix: MatrixHref(n.Unit, asOf)}
 		switch {
 		case n.Label != "":
 			row.Label, row.Href, row.Matrix = n.Label, "/officers?as_of="+asOf.String(), ""

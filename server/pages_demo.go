@@ -14,16 +14,16 @@ import (
 // the server allows it (Config.DemoAllowed), never into a store that holds
 // a roster.
 func (p *webPages) pageDemo(c echo.Context) error {
-	if !p.cfg.DemoAllowed {
+	if !p.Cfg.DemoAllowed {
 		return training.Forbiddenf("demo data is not allowed on this server")
 	}
-	n, err := demo.Load(c.Request().Context(), p.store, p.today())
+	n, err := demo.Load(c.Request().Context(), p.Store, p.Today())
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return p.redirectFlash(c, "/", "error", "Demo data can only be loaded into an empty store; this one already holds a roster.")
 	}
 	if err != nil {
 		return err
 	}
-	p.log.Info("demo data loaded", "request_id", requestIDOf(c), "officers", n)
+	p.Log.Info("demo data loaded", "request_id", RequestIDOf(c), "officers", n)
 	return p.redirectFlash(c, "/", "ok", fmt.Sprintf("Loaded demo data: %d made-up officers in %d teams.", n, demo.DemoUnits))
 }

@@ -54,7 +54,7 @@ func (p *webPages) pageJobs(c echo.Context) error { return p.renderJobs(c, "", "
 // text is not lost).
 func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templatePreview) error {
 	ctx := c.Request().Context()
-	view := &jobsView{JobsOn: p.cfg.Jobs != nil, Drop: p.cfg.MailDrop, AsOf: p.today(), Summaries: map[string][]string{}}
+	view := &jobsView{JobsOn: p.Cfg.Jobs != nil, Drop: p.Cfg.MailDrop, AsOf: p.Today(), Summaries: map[string][]string{}}
 	state := training.MessageState(c.QueryParam("state"))
 	switch state {
 	case "", training.MessageQueued, training.MessageSent, training.MessageFailed:
@@ -66,26 +66,26 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 		view.States = append(view.States, s)
 	}
 	var err error
-	if view.Runs, err = p.store.JobRuns(ctx, "", jobsPageLimit); err != nil {
+	if view.Runs, err = p.Store.JobRuns(ctx, "", jobsPageLimit); err != nil {
 		return err
 	}
 	for _, r := range view.Runs {
 		view.Summaries[r.ID] = jobs.RunSummary(r, view.Drop != "")
 	}
-	if view.Messages, err = p.store.Messages(ctx, state, jobsPageLimit); err != nil {
+	if view.Messages, err = p.Store.Messages(ctx, state, jobsPageLimit); err != nil {
 		return err
 	}
-	if view.Relay, err = training.ReadRelayStatus(ctx, p.store); err != nil {
+	if view.Relay, err = training.ReadRelayStatus(ctx, p.Store); err != nil {
 		return err
 	}
-	if view.Outbox, err = p.store.OutboxStats(ctx); err != nil {
+	if view.Outbox, err = p.Store.OutboxStats(ctx); err != nil {
 		return err
 	}
 	view.Queued, view.Sent, view.Failed = view.Outbox.ByState[training.MessageQueued],
 		view.Outbox.ByState[training.MessageSent], view.Outbox.ByState[training.MessageFailed]
-	if p.cfg.Jobs != nil {
-		view.Names = p.cfg.Jobs.Names()
-		tpls, err := p.cfg.Jobs.Templates(ctx)
+	if p.Cfg.Jobs != nil {
+		view.Names = p.Cfg.Jobs.Names()
+		tpls, err := p.Cfg.Jobs.Templates(ctx)
 		if err != nil {
 			return err
 		}
@@ -106,14 +106,14 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 }
 
 func (p *webPages) pageJobRun(c echo.Context) error {
-	if p.cfg.Jobs == nil {
-		return errJobsOff
+	if p.Cfg.Jobs == nil {
+		return ErrJobsOff
 	}
 	name := c.FormValue("job")
-	if !slices.Contains(p.cfg.Jobs.Names(), name) {
+	if !slices.Contains(p.Cfg.Jobs.Names(), name) {
 		return p.redirectFlash(c, "/jobs", "error", fmt.Sprintf("There is no job named %q.", name))
 	}
-	asOf := p.today()
+	asOf := p.Today()
 	if v := strings.TrimSpace(c.FormValue("as_of")); v != "" {
 		d, err := training.ParseDate(v)
 		if err != nil {
@@ -126,13 +126,13 @@ func (p *webPages) pageJobRun(c echo.Context) error {
 		// A real run sends mail: ask first, saying how many people.
 		return c.Redirect(http.StatusSeeOther, "/jobs/run?job="+url.QueryEscape(name)+"&as_of="+asOf.String())
 	}
-	run, err := p.cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
+	run, err := p.Cfg.Jobs.RunNow(c.Request().Context(), name, dry, asOf)
 	result := "ok"
 	if err != nil || run.Error != "" {
 		result = "error"
 	}
-	p.metrics.jobs.WithLabelValues(name, result).Inc()
-	p.audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
+	p.Metrics.Jobs.WithLabelValues(name, result).Inc()
+	p.Audit(c, training.AuditJobRun, training.TargetJob, name, map[string]string{"ok": training.AuditOK, "error": training.AuditFailed}[result], fmt.Sprintf("by hand dry_run=%t as_of=%s", dry, asOf))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/jobs", "error", msg)
@@ -162,11 +162,11 @@ type jobRunView struct {
 // pageJobRunConfirm asks before running a job for real; for reminders it
 // says how many people would be emailed (from the same plan the run uses).
 func (p *webPages) pageJobRunConfirm(c echo.Context) error {
-	if p.cfg.Jobs == nil {
-		return errJobsOff
+	if p.Cfg.Jobs == nil {
+		return ErrJobsOff
 	}
 	name := c.QueryParam("job")
-	if !slices.Contains(p.cfg.Jobs.Names(), name) {
+	if !slices.Contains(p.Cfg.Jobs.Names(), name) {
 		return training.NotFoundf("there is no job named %q", name)
 	}
 	v := jobRunView{Job: name}
@@ -178,7 +178,7 @@ func (p *webPages) pageJobRunConfirm(c echo.Context) error {
 		v.AsOf, v.Reminders = asOf, true
 		v.ToRemind, v.Items, v.CannotRemind = plan.Counts.ToRemind, plan.Counts.Items, plan.Counts.CannotRemind
 	} else {
-		asOf, err := p.asOfParam(c)
+		asOf, err := p.AsOfParam(c)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func countsText(m map[string]int) string {
 }
 
 func (p *webPages) pageMessage(c echo.Context) error {
-	m, err := p.store.Message(c.Request().Context(), c.Param("id"))
+	m, err := p.Store.Message(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -213,14 +213,14 @@ func (p *webPages) pageMessage(c echo.Context) error {
 
 // pageTemplate previews or saves an email template.
 func (p *webPages) pageTemplate(c echo.Context) error {
-	if p.cfg.Jobs == nil {
-		return errJobsOff
+	if p.Cfg.Jobs == nil {
+		return ErrJobsOff
 	}
 	ctx := c.Request().Context()
 	name := c.Param("name")
 	text := strings.ReplaceAll(c.FormValue("text"), "\r\n", "\n")
 	if c.FormValue("action") == "save" {
-		if err := p.cfg.Jobs.SetTemplate(ctx, name, text); err != nil {
+		if err := p.Cfg.Jobs.SetTemplate(ctx, name, text); err != nil {
 			if msg, ok := userMessage(err); ok {
 				p.addFlash(c, "error", msg)
 				return p.renderJobs(c, name, text, nil)
@@ -229,7 +229,7 @@ func (p *webPages) pageTemplate(c echo.Context) error {
 		}
 		return p.redirectFlash(c, "/jobs#templates", "ok", "Saved the template "+name+".")
 	}
-	subject, textBody, htmlBody, err := p.cfg.Jobs.PreviewTemplate(ctx, name, text)
+	subject, textBody, htmlBody, err := p.Cfg.Jobs.PreviewTemplate(ctx, name, text)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			p.addFlash(c, "error", msg)
@@ -243,23 +243,23 @@ func (p *webPages) pageTemplate(c echo.Context) error {
 // pageRequeue puts one failed message back in the queue.
 func (p *webPages) pageRequeue(c echo.Context) error {
 	id := c.Param("id")
-	err := p.store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(p.now()) })
+	err := p.Store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(p.Now()) })
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/jobs#outbox", "error", msg)
 		}
 		return err
 	}
-	p.audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
+	p.Audit(c, training.AuditMailRequeued, training.TargetMessage, id, training.AuditOK, "one message")
 	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", "Re-queued: the sender tries it on its next run (within a minute).")
 }
 
 // pageRequeueFailed puts every failed message back in the queue.
 func (p *webPages) pageRequeueFailed(c echo.Context) error {
-	n, err := requeueFailed(c, p.store, p.now)
+	n, err := RequeueFailed(c, p.Store, p.Now)
 	if err != nil {
 		return err
 	}
-	p.audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
+	p.Audit(c, training.AuditMailRequeued, training.TargetMessage, "", training.AuditOK, fmt.Sprintf("every failed message: %d", n))
 	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", fmt.Sprintf("Re-queued %d failed message(s): the sender tries them on its next run (within a minute).", n))
 }

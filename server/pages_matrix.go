@@ -53,7 +53,7 @@ func matrixQuery(m *matrix.Matrix) string {
 
 // pageMatrix is the team matrix: people × courses, a page at a time.
 func (p *webPages) pageMatrix(c echo.Context) error {
-	m, err := p.teamMatrix(c)
+	m, err := p.TeamMatrix(c)
 	if field := training.FieldOf(err); field != "" && (training.KindOf(err) == training.KindInvalid || training.KindOf(err) == training.KindNotFound) {
 		// A unit too big or unknown, a bad date: the form again with the
 		// problem beside the field (HR's first visit, with no unit, on a
@@ -98,7 +98,7 @@ func (p *webPages) pageRows(c echo.Context, view *matrixView) {
 	if len(m.Rows) == 0 {
 		view.Pager.From = 0
 	}
-	link := func(n int) string { return "/matrix?" + matrixQuery(m) + "&page=" + itoa(n) }
+	link := func(n int) string { return "/matrix?" + matrixQuery(m) + "&page=" + Itoa(n) }
 	if page > 1 {
 		view.Pager.Prev = link(page - 1)
 	}
@@ -110,7 +110,7 @@ func (p *webPages) pageRows(c echo.Context, view *matrixView) {
 // pageMatrixXLSX downloads the whole matrix (every page) as a workbook
 // with the page's layout.
 func (p *webPages) pageMatrixXLSX(c echo.Context) error {
-	m, err := p.teamMatrix(c)
+	m, err := p.TeamMatrix(c)
 	if err != nil {
 		return err
 	}
@@ -118,10 +118,10 @@ func (p *webPages) pageMatrixXLSX(c echo.Context) error {
 	if err := export.MatrixXLSX(&buf, m); err != nil {
 		return fmt.Errorf("matrix export: %w", err)
 	}
-	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("matrix xlsx as_of=%s rows=%d", m.AsOf, len(m.Rows)))
+	p.Audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("matrix xlsx as_of=%s rows=%d", m.AsOf, len(m.Rows)))
 	name := "matrix-" + m.AsOf.String()
 	if parts := training.SplitUnit(m.Unit); len(parts) > 0 {
 		name = "matrix-" + strings.ReplaceAll(parts[len(parts)-1], " ", "-") + "-" + m.AsOf.String()
 	}
-	return attachment(c, name+".xlsx", exportTypes["xlsx"], buf.Bytes())
+	return Attachment(c, name+".xlsx", ExportTypes["xlsx"], buf.Bytes())
 }

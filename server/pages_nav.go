@@ -9,9 +9,9 @@ import (
 // openRequestCount is the count shown by the Requests link (0 on error:
 // the navigation never fails a page).
 func (s *webPages) openRequestCount(ctx context.Context, u training.User) int {
-	n, err := s.requests.OpenCount(ctx, u)
+	n, err := s.Requests.OpenCount(ctx, u)
 	if err != nil {
-		s.log.Warn("requests: open count", "err", err)
+		s.Log.Warn("requests: open count", "err", err)
 		return 0
 	}
 	return n

@@ -25,7 +25,7 @@ type officersView struct {
 }
 
 func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
-	asOf, err := p.asOfParam(c)
+	asOf, err := p.AsOfParam(c)
 	if err != nil {
 		return officerQuery{}, err
 	}
@@ -52,7 +52,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	ctx := c.Request().Context()
 	if q.Q != "" && rq.Cursor == nil {
 		// One exact match from a search goes straight to the officer.
-		page, err := p.live.List(ctx, rq)
+		page, err := p.Live.List(ctx, rq)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, "/officers/"+url.PathEscape(page.Rows[0].Officer.ID)+"?as_of="+q.AsOf.String())
 		}
 	}
-	if err := p.live.Current(ctx); err != nil {
+	if err := p.Live.Current(ctx); err != nil {
 		return err
 	}
 	// The body depends on the page of the list, the query and whose
@@ -68,18 +68,18 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	// once per revision and shared by the same user's repeated reads (the
 	// template was nine tenths of the page's time); the layout is per
 	// request.
-	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + userKey(rq.User)
-	val, err := p.cache.get(p.live.Revision(), key, p.now(), 0, func() (any, error) {
+	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + UserKey(rq.User)
+	val, err := p.cache.Get(p.Live.Revision(), key, p.Now(), 0, func() (any, error) {
 		// The model may have moved on since: newer rows than the key's
 		// revision, which the next revision's first read replaces.
-		page, err := p.live.List(ctx, rq)
+		page, err := p.Live.List(ctx, rq)
 		if err != nil {
 			return nil, err
 		}
 		view := &officersView{Q: q.Q, Unit: q.Unit, Course: q.Course, Status: q.Status, AsOf: q.AsOf,
 			AllCourses: page.Courses, StatusOptions: training.Statuses}
 		view.List = p.pagedTable(q, rq, page, "/officers")
-		view.Heading, _ = listTitle(q, page.Courses, p.today(), page.Total)
+		view.Heading, _ = listTitle(q, page.Courses, p.Today(), page.Total)
 		html, err := p.renderer.content("officers", &pageView{Title: view.Heading, Data: view})
 		if err != nil {
 			return nil, err
@@ -97,7 +97,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 // user. It does not copy the model (as viewer does): a list page reads
 // only the rows it shows.
 func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, error) {
-	u, ok := currentUser(c)
+	u, ok := CurrentUser(c)
 	if !ok {
 		return live.ListRequest{}, officerQuery{}, training.Forbiddenf("sign in first")
 	}
@@ -106,7 +106,7 @@ func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, er
 		return live.ListRequest{}, q, err
 	}
 	rq := live.ListRequest{User: u, Filter: training.OfficerFilter{Unit: q.Unit, Course: q.Course, Status: q.Status}, Search: q.Q, AsOf: q.AsOf}
-	rq.Cursor, err = p.decodeCursor(c.QueryParam("cursor"), rq)
+	rq.Cursor, err = p.DecodeCursor(c.QueryParam("cursor"), rq)
 	return rq, q, err
 }
 
@@ -124,7 +124,7 @@ func (p *webPages) pagedTable(q officerQuery, rq live.ListRequest, page *live.Li
 		if cur == nil {
 			return ""
 		}
-		return path + "?" + qs + "&cursor=" + p.encodeCursor(cur, rq)
+		return path + "?" + qs + "&cursor=" + p.EncodeCursor(cur, rq)
 	}
 	t.Pager.Next, t.Pager.Prev = link(page.Next), link(page.Prev)
 	if page.Before > 0 {
@@ -205,15 +205,15 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, err := p.store.Officer(c.Request().Context(), training.NormalizeID(c.Param("id")))
+	rec, err := p.Store.Officer(c.Request().Context(), training.NormalizeID(c.Param("id")))
 	if errors.Is(err, training.ErrNotFound) || err == nil && !v.Scope.Allows(rec.Officer) {
 		// The same answer either way: a manager must not learn who exists elsewhere.
-		return errNoSuchOfficer
+		return ErrNoSuchOfficer
 	}
 	if err != nil {
 		return err
 	}
-	p.audit(c, training.AuditOfficerViewed, training.TargetOfficer, rec.Officer.ID, training.AuditOK, "page")
+	p.Audit(c, training.AuditOfficerViewed, training.TargetOfficer, rec.Officer.ID, training.AuditOK, "page")
 	view := officerPage(training.EvaluateOfficer(rec.Officer, v.DS.Courses, rec.Completions, rec.Exemptions, asOf), v.DS.Courses, asOf)
 	view.addHistory(rec, v.DS.Courses)
 	if v.Scope.AllowsUnit(rec.Officer.Unit) {
@@ -224,7 +224,7 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 
 // pageMe is an officer's own status page, opened from a signed link.
 func (p *webPages) pageMe(c echo.Context) error {
-	st, courses, err := p.officerStatusForLink(c.Request().Context(), c.Param("token"))
+	st, courses, err := p.OfficerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		if errors.Is(err, training.ErrForbidden) {
 			// Officers have no login: say what to do instead.
@@ -242,7 +242,7 @@ func (p *webPages) pageMe(c echo.Context) error {
 	// checkCSRF refuses).
 	c.Response().Header().Set("Referrer-Policy", "same-origin")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	view := officerPage(st, courses, p.today())
+	view := officerPage(st, courses, p.Today())
 	view.Public = true
 	if err := p.meRequestParts(c, view, c.Param("token")); err != nil {
 		return err
@@ -263,20 +263,20 @@ func (p *webPages) pageExportOfficers(c echo.Context) error {
 		return err
 	}
 	var courses []training.Course
-	p.live.View(func(ds *training.Dataset) {
+	p.Live.View(func(ds *training.Dataset) {
 		if ds != nil {
 			courses = ds.Courses
 		}
 	})
-	_, name := listTitle(q, courses, p.today(), 0)
-	n, err := p.exportList(c, rq, format, name)
+	_, name := listTitle(q, courses, p.Today(), 0)
+	n, err := p.ExportList(c, rq, format, name)
 	if err != nil {
 		if c.Response().Committed {
-			p.log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
+			p.Log.Warn("officers export cut short", "format", format, "rows", n, "err", err)
 			return nil
 		}
 		return err
 	}
-	p.audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, q.AsOf, n))
+	p.Audit(c, training.AuditExport, "", "", training.AuditOK, fmt.Sprintf("officers %s as_of=%s rows=%d", format, q.AsOf, n))
 	return nil
 }

@@ -43,8 +43,8 @@ func (v registerFormView) SheetLink(format string) string {
 }
 
 func (p *webPages) pageRegisters(c echo.Context) error {
-	by := p.registerActor(c)
-	list, err := p.registers.List(c.Request().Context(), by)
+	by := p.RegisterActor(c)
+	list, err := p.Registers.List(c.Request().Context(), by)
 	if err != nil {
 		return err
 	}
@@ -54,16 +54,16 @@ func (p *webPages) pageRegisters(c echo.Context) error {
 // registerForm builds the form's view from what was typed.
 func (p *webPages) registerForm(c echo.Context, in training.RegisterInput, unit string) (*registerFormView, error) {
 	ctx := c.Request().Context()
-	by := p.registerActor(c)
-	units, err := p.registers.Units(ctx, by)
+	by := p.RegisterActor(c)
+	units, err := p.Registers.Units(ctx, by)
 	if err != nil {
 		return nil, err
 	}
-	all, err := p.store.Courses(ctx)
+	all, err := p.Store.Courses(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v := &registerFormView{Units: units, In: in, Unit: unit, Ticked: map[string]bool{}, Today: p.today()}
+	v := &registerFormView{Units: units, In: in, Unit: unit, Ticked: map[string]bool{}, Today: p.Today()}
 	for _, co := range all {
 		if !co.Retired {
 			v.Courses = append(v.Courses, co)
@@ -88,7 +88,7 @@ func registerInput(c echo.Context) (training.RegisterInput, string, error) {
 func (p *webPages) pageRegisterNew(c echo.Context) error {
 	in := training.RegisterInput{Course: c.QueryParam("course"), Date: c.QueryParam("date"), Place: c.QueryParam("place")}
 	if in.Date == "" {
-		in.Date = p.today().String()
+		in.Date = p.Today().String()
 	}
 	unit := c.QueryParam("unit")
 	v, err := p.registerForm(c, in, unit)
@@ -97,7 +97,7 @@ func (p *webPages) pageRegisterNew(c echo.Context) error {
 	}
 	var errs formErrors
 	if unit != "" {
-		v.People, err = p.registers.People(c.Request().Context(), p.registerActor(c), unit)
+		v.People, err = p.Registers.People(c.Request().Context(), p.RegisterActor(c), unit)
 		if err != nil && !errs.addErr("unit", err) {
 			return err
 		}
@@ -114,14 +114,14 @@ func (p *webPages) pageRegisterPost(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	by := p.registerActor(c)
+	by := p.RegisterActor(c)
 	v, err := p.registerForm(c, in, unit)
 	if err != nil {
 		return err
 	}
 	var errs formErrors
 	if unit != "" {
-		v.People, err = p.registers.People(ctx, by, unit)
+		v.People, err = p.Registers.People(ctx, by, unit)
 		if err != nil && !errs.addErr("unit", err) {
 			return err
 		}
@@ -129,12 +129,12 @@ func (p *webPages) pageRegisterPost(c echo.Context) error {
 	if c.FormValue("action") == "names" || len(errs) > 0 {
 		return p.renderForm(c, "register_new", "New register", errs, v)
 	}
-	confirmed, err := boolField(c, "confirm")
+	confirmed, err := BoolField(c, "confirm")
 	if err != nil {
 		return err
 	}
 	if confirmed && c.FormValue("action") == "save" {
-		r, err := p.registers.Save(ctx, by, in, true)
+		r, err := p.Registers.Save(ctx, by, in, true)
 		if err == nil {
 			return p.redirectFlash(c, "/registers", "ok", fmt.Sprintf("Register saved: %s recorded for %s on %s (%d new). You can withdraw it until %s.",
 				r.CourseID, peopleCount(len(r.Attendees)), r.Date.UK(), r.Added, r.WithdrawUntil().UK()))
@@ -144,7 +144,7 @@ func (p *webPages) pageRegisterPost(c echo.Context) error {
 		}
 		return p.renderForm(c, "register_new", "New register", errs, v)
 	}
-	v.Preview, err = p.registers.Preview(ctx, by, in)
+	v.Preview, err = p.Registers.Preview(ctx, by, in)
 	if err != nil {
 		if !errs.addErr(registerField(err), err) {
 			return err
@@ -164,7 +164,7 @@ func registerField(err error) string {
 }
 
 func (p *webPages) pageRegisterWithdraw(c echo.Context) error {
-	r, err := p.registers.Withdraw(c.Request().Context(), p.registerActor(c), c.Param("id"))
+	r, err := p.Registers.Withdraw(c.Request().Context(), p.RegisterActor(c), c.Param("id"))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/registers", "error", msg)
@@ -183,7 +183,7 @@ type sheetView struct {
 }
 
 func (p *webPages) registerSheet(c echo.Context) (registers.Sheet, error) {
-	return p.registers.SignInSheet(c.Request().Context(), p.registerActor(c), c.QueryParam("course"), c.QueryParam("unit"), c.QueryParam("date"))
+	return p.Registers.SignInSheet(c.Request().Context(), p.RegisterActor(c), c.QueryParam("course"), c.QueryParam("unit"), c.QueryParam("date"))
 }
 
 func (p *webPages) pageRegisterSheet(c echo.Context) error {

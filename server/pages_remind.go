@@ -100,14 +100,14 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 
 // remindPlan asks the scheduler for the plan as of ?as_of (default today).
 func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
-	if p.cfg.Jobs == nil {
-		return nil, training.Date{}, errJobsOff
+	if p.Cfg.Jobs == nil {
+		return nil, training.Date{}, ErrJobsOff
 	}
-	asOf, err := p.asOfParam(c)
+	asOf, err := p.AsOfParam(c)
 	if err != nil {
 		return nil, asOf, err
 	}
-	plan, err := p.cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
+	plan, err := p.Cfg.Jobs.PlanReminders(c.Request().Context(), asOf)
 	if err != nil {
 		return nil, asOf, err
 	}

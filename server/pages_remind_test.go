@@ -24,7 +24,7 @@ func remindFixture(t *testing.T, reachable int) (*webFixture, *jobs.Scheduler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv.core.cfg.Jobs = s
+	f.srv.Core.Cfg.Jobs = s
 	src := training.Source{ImportID: "seed", File: "seed.xlsx", Row: 2, At: webNow}
 	joined := training.Date{Year: 2026, Month: 1, Day: 5}
 	officers := []training.Officer{

@@ -26,11 +26,11 @@ type meRequestRow struct {
 // meRequestParts adds the request forms and the officer's requests to
 // their page.
 func (p *webPages) meRequestParts(c echo.Context, view *officerView, token string) error {
-	mine, err := p.requests.Mine(c.Request().Context(), view.Officer.ID)
+	mine, err := p.Requests.Mine(c.Request().Context(), view.Officer.ID)
 	if err != nil {
 		return err
 	}
-	now := p.now()
+	now := p.Now()
 	open := map[string]training.Request{}
 	title := map[string]string{}
 	for _, r := range view.Rows {
@@ -43,7 +43,7 @@ func (p *webPages) meRequestParts(c echo.Context, view *officerView, token strin
 		view.Requests = append(view.Requests, meRequestRow{Course: orStr(title[r.CourseID], r.CourseID), What: r.What(),
 			Words: r.StateWords(now), Open: r.OpenAt(now)})
 	}
-	view.Token, view.CSRF = token, csrfToken(c)
+	view.Token, view.CSRF = token, CSRFToken(c)
 	for i := range view.Rows {
 		row := &view.Rows[i]
 		if r, ok := open[row.Course.ID]; ok {
@@ -69,17 +69,17 @@ func (p *webPages) pageMeRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	c.Response().Header().Set("Referrer-Policy", "same-origin") // as pageMe
-	rec, err := p.officerForLink(ctx, token)
+	rec, err := p.OfficerForLink(ctx, token)
 	if err != nil {
 		return err
 	}
-	cert, certErr := readCertificate(c)
-	if errors.Is(certErr, errTooLarge) {
+	cert, certErr := ReadCertificate(c)
+	if errors.Is(certErr, ErrTooLarge) {
 		return certErr
 	}
 	kind := c.FormValue("kind")
 	courseID := c.FormValue("course")
-	by := requests.Actor{RequestID: requestIDOf(c)}
+	by := requests.Actor{RequestID: RequestIDOf(c)}
 	var reqErr error
 	switch {
 	case certErr != nil:
@@ -90,14 +90,14 @@ func (p *webPages) pageMeRequest(c echo.Context) error {
 			reqErr = derr
 			break
 		}
-		_, reqErr = p.requests.AskMoreTime(ctx, rec.Officer.ID, training.ExtensionAsk{CourseID: courseID, Until: until, Reason: c.FormValue("reason")}, by)
+		_, reqErr = p.Requests.AskMoreTime(ctx, rec.Officer.ID, training.ExtensionAsk{CourseID: courseID, Until: until, Reason: c.FormValue("reason")}, by)
 	case kind == string(training.RequestClaim):
 		done, derr := formDate(c.FormValue("done"), "done")
 		if derr != nil {
 			reqErr = derr
 			break
 		}
-		_, reqErr = p.requests.ClaimDone(ctx, rec.Officer.ID, training.ClaimAsk{CourseID: courseID, Done: done, Where: c.FormValue("where"), Certificate: cert}, by)
+		_, reqErr = p.Requests.ClaimDone(ctx, rec.Officer.ID, training.ClaimAsk{CourseID: courseID, Done: done, Where: c.FormValue("where"), Certificate: cert}, by)
 	default:
 		return training.Invalidf("choose what to ask for")
 	}
@@ -113,11 +113,11 @@ func (p *webPages) pageMeRequest(c echo.Context) error {
 	if !errs.addErr(field+"-"+kind+"-"+courseID, reqErr) {
 		return reqErr
 	}
-	st, courses, err := p.officerStatusForLink(ctx, token)
+	st, courses, err := p.OfficerStatusForLink(ctx, token)
 	if err != nil {
 		return err
 	}
-	view := officerPage(st, courses, p.today())
+	view := officerPage(st, courses, p.Today())
 	view.Public = true
 	if err := p.meRequestParts(c, view, token); err != nil {
 		return err
@@ -152,9 +152,9 @@ type requestsView struct {
 
 // pageRequests lists the requests the viewer may decide (HR and admins: all).
 func (p *webPages) pageRequests(c echo.Context) error {
-	u, _ := currentUser(c)
+	u, _ := CurrentUser(c)
 	all := c.QueryParam("show") == "all"
-	items, err := p.requests.List(c.Request().Context(), u, !all)
+	items, err := p.Requests.List(c.Request().Context(), u, !all)
 	if err != nil {
 		return err
 	}
@@ -169,13 +169,13 @@ func (p *webPages) pageRequests(c echo.Context) error {
 
 // pageRequestDecide approves or declines a request.
 func (p *webPages) pageRequestDecide(c echo.Context) error {
-	u, _ := currentUser(c)
+	u, _ := CurrentUser(c)
 	approve := c.FormValue("decision") == "approve"
 	if !approve && c.FormValue("decision") != "decline" {
 		return training.Invalidf("choose approve or decline")
 	}
 	id := c.Param("id")
-	r, err := p.requests.Decide(c.Request().Context(), u, id, requests.Decision{Approve: approve, Reason: c.FormValue("reason")}, requestsActor(c))
+	r, err := p.Requests.Decide(c.Request().Context(), u, id, requests.Decision{Approve: approve, Reason: c.FormValue("reason")}, RequestsActor(c))
 	if err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrNotFound) && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/requests#request-"+url.PathEscape(id), "error", msg)
@@ -187,10 +187,10 @@ func (p *webPages) pageRequestDecide(c echo.Context) error {
 
 // pageRequestCertificate downloads a request's certificate (those who may decide it only).
 func (p *webPages) pageRequestCertificate(c echo.Context) error {
-	u, _ := currentUser(c)
-	cert, err := p.requests.Certificate(c.Request().Context(), u, c.Param("id"), requestsActor(c))
+	u, _ := CurrentUser(c)
+	cert, err := p.Requests.Certificate(c.Request().Context(), u, c.Param("id"), RequestsActor(c))
 	if err != nil {
 		return err
 	}
-	return certificateDownload(c, cert)
+	return CertificateDownload(c, cert)
 }

@@ -18,7 +18,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 		panic(err)
 	}
 	e.Renderer = r
-	p := &webPages{core: s.core, cache: newWebCache(), renderer: r,
+	p := &webPages{Core: s.Core, cache: NewCache(), renderer: r,
 		startSession: s.startSession, oidcLoginURL: s.oidcLoginURL}
 	if s.oidc != nil {
 		p.ssoName = s.oidc.cfg.Name
@@ -106,8 +106,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // webPages is the web pages' handlers: the shared core plus what only
 // pages need.
 type webPages struct {
-	*core
-	cache    *webCache
+	*Core
+	cache    *Cache
 	renderer *webRenderer
 	// startSession signs a user in (login.go); oidcLoginURL is the single
 	// sign-on start for a page to return to ("" when it is off), ssoName

@@ -25,7 +25,7 @@ type uploadView struct {
 }
 
 func (p *webPages) pageUpload(c echo.Context) error {
-	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	view := uploadView{MaxMB: p.Cfg.MaxUploadBytes >> 20}
 	if err := p.fillUploadLists(c, &view); err != nil {
 		return err
 	}
@@ -36,10 +36,10 @@ func (p *webPages) pageUpload(c echo.Context) error {
 func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 	ctx := c.Request().Context()
 	var err error
-	if v.Courses, err = p.store.Courses(ctx); err != nil {
+	if v.Courses, err = p.Store.Courses(ctx); err != nil {
 		return err
 	}
-	v.Mappings, err = p.store.Mappings(ctx)
+	v.Mappings, err = p.Store.Mappings(ctx)
 	return err
 }
 
@@ -47,13 +47,13 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
-	u, _ := currentUser(c)
-	up, release, upErr := p.receiveUpload(c, u.Username)
+	u, _ := CurrentUser(c)
+	up, release, upErr := p.ReceiveUpload(c, u.Username)
 	if upErr == nil {
 		defer release()
-		defer up.close()
+		defer up.Close()
 	}
-	view := uploadView{MaxMB: p.cfg.MaxUploadBytes >> 20}
+	view := uploadView{MaxMB: p.Cfg.MaxUploadBytes >> 20}
 	if upErr == nil { // else the body may be unread: the fields are not looked at
 		view.Partial, view.Strict, view.Sheet = c.FormValue("full") == "0", c.FormValue("strict") == "1", c.FormValue("sheet")
 		view.Course, view.MapLines, view.SaveMapping = c.FormValue("course"), c.FormValue("map_lines"), c.FormValue("save_mapping")
@@ -65,9 +65,9 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
 	}
 	switch {
-	case errors.Is(upErr, errTooLarge):
+	case errors.Is(upErr, ErrTooLarge):
 		return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
-	case errors.Is(upErr, errNoFilePart):
+	case errors.Is(upErr, ErrNoFilePart):
 		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
 	case upErr != nil:
 		if msg, ok := userMessage(upErr); ok && !errors.Is(upErr, training.ErrForbidden) {
@@ -75,7 +75,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return upErr
 	}
-	opts, err := importOptionsFrom(c)
+	opts, err := ImportOptionsFrom(c)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.renderForm(c, "upload", "Upload", formErrors{{Field: "map_lines", Message: "The column mapping cannot be used: " + msg}}, view)
@@ -83,7 +83,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return err
 	}
 	opts.DryRun, opts.Confirmed, opts.KeepFailed = true, false, true
-	rep, err := p.runImport(c.Request().Context(), u.Username, up, opts)
+	rep, err := p.RunImport(c.Request().Context(), u.Username, up, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
 			// Unrecognised headers: the file is kept, and its page offers
@@ -133,14 +133,14 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 		// Whose it is, from the kept upload (a failed reading's report
 		// may not say).
 		by := rep.By
-		if up, err := p.store.Preview(c.Request().Context(), rep.ImportID, p.now()); err == nil {
+		if up, err := p.Store.Preview(c.Request().Context(), rep.ImportID, p.Now()); err == nil {
 			by = up.By
 		}
-		u, _ := currentUser(c)
+		u, _ := CurrentUser(c)
 		v.Mine = training.CheckPreviewDecision(u, by, false) == nil
 		v.Remap, v.CanCancel = v.Mine, training.CheckPreviewDecision(u, by, true) == nil
 		v.CanConfirm = v.CanConfirm && v.Mine
-		cs, err := p.store.Courses(c.Request().Context())
+		cs, err := p.Store.Courses(c.Request().Context())
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 // pagePreview shows a kept dry run (or, once used, the logged import).
 func (p *webPages) pagePreview(c echo.Context) error {
 	id := c.Param("id")
-	rep, err := p.keptPreview(c.Request().Context(), id)
+	rep, err := p.KeptPreview(c.Request().Context(), id)
 	if errors.Is(err, training.ErrNotFound) {
 		return c.Redirect(http.StatusSeeOther, "/imports/"+url.PathEscape(id))
 	}
@@ -184,8 +184,8 @@ func (p *webPages) pagePreview(c echo.Context) error {
 
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
-	u, _ := currentUser(c)
-	rep, err := p.confirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
+	u, _ := CurrentUser(c)
+	rep, err := p.ConfirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/upload", "error", msg)
@@ -194,7 +194,7 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	}
 	switch rep.Outcome {
 	case training.OutcomeApplied:
-		p.log.Info("import applied from the web", "request_id", requestIDOf(c), "import_id", rep.ImportID)
+		p.Log.Info("import applied from the web", "request_id", RequestIDOf(c), "import_id", rep.ImportID)
 		return p.redirectFlash(c, "/", "ok", rep.Message)
 	case training.OutcomeRefused:
 		return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "warn", rep.Message)
@@ -206,16 +206,16 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 // choices made on the preview page, and shows the new preview.
 func (p *webPages) pagePreviewRemap(c echo.Context) error {
 	id := c.Param("id")
-	opts, err := importOptionsFrom(c)
+	opts, err := ImportOptionsFrom(c)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", "The column choices cannot be used: "+msg)
 		}
 		return err
 	}
-	u, _ := currentUser(c)
+	u, _ := CurrentUser(c)
 	opts.KeepFailed = true
-	rep, err := p.previewAgain(c.Request().Context(), u, id, opts)
+	rep, err := p.PreviewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
 		if p.keptAttempt(c, rep) {
 			// The failed reading replaced the preview (and its Confirm).
@@ -231,12 +231,12 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 
 // keptAttempt reports whether rep is a failed reading kept with its file.
 func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
-	return p.keptFailure(c.Request().Context(), rep)
+	return p.KeptFailure(c.Request().Context(), rep)
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	u, _ := currentUser(c)
-	if err := p.cancelImport(c.Request().Context(), u, requestIDOf(c), c.Param("id")); err != nil {
+	u, _ := CurrentUser(c)
+	if err := p.CancelImport(c.Request().Context(), u, RequestIDOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")
@@ -248,7 +248,7 @@ type importsView struct{ Imports []training.ImportRecord }
 const importsHistoryLimit = 200
 
 func (p *webPages) pageImports(c echo.Context) error {
-	recs, err := p.store.Imports(c.Request().Context(), importsHistoryLimit)
+	recs, err := p.Store.Imports(c.Request().Context(), importsHistoryLimit)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (p *webPages) pageImports(c echo.Context) error {
 }
 
 func (p *webPages) pageImport(c echo.Context) error {
-	rep, err := p.importReport(c.Request().Context(), c.Param("id"))
+	rep, err := p.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

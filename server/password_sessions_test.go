@@ -41,7 +41,7 @@ func TestPasswordChangeEndsOlderSessions(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("change password: %d %s", rec.Code, rec.Body)
 	}
-	fresh := cookieNamed(rec.Result(), sessionCookie)
+	fresh := cookieNamed(rec.Result(), SessionCookie)
 	if fresh == nil || fresh.Value == e.cookies["hr"] {
 		t.Fatal("no new session cookie after changing the password")
 	}

@@ -17,8 +17,8 @@ func (e *testEnv) addHRUser(name string) {
 	if err := e.st.CreateUser(ctx, training.User{Username: name, Role: training.RoleHR, PasswordHash: testHash(), Created: testNow}); err != nil {
 		e.t.Fatal(err)
 	}
-	id, csrf := randomToken(), randomToken()
-	if err := e.st.CreateSession(ctx, training.Session{IDHash: sha256Hex(id), Username: name, CSRFToken: csrf,
+	id, csrf := RandomToken(), RandomToken()
+	if err := e.st.CreateSession(ctx, training.Session{IDHash: SHA256Hex(id), Username: name, CSRFToken: csrf,
 		Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 		e.t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func replica(t *testing.T, a *testEnv, skew time.Duration) *testEnv {
 func testPreviewAcrossReplicas(t *testing.T, st training.Store) {
 	a := newTestEnvOn(t, st)
 	b := replica(t, a, time.Minute)
-	late := replica(t, a, previewTTL)
+	late := replica(t, a, PreviewTTL)
 
 	rec := upload(a, "hr", map[string]string{"dry_run": "true"}, "new.csv", newJoinerCSV)
 	if rec.Code != 200 {

@@ -50,7 +50,7 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor()
 
 	h := s.api
-	e.Use(s.requestID, s.observe, s.compressResponses, s.recoverPanic, s.securityHeaders, h.xapiHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+	e.Use(s.requestID, s.observe, s.CompressResponses, s.recoverPanic, s.securityHeaders, h.xapiHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
 		admin = training.RoleAdmin

@@ -21,7 +21,6 @@ import (
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/registers"
-	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/training"
@@ -107,44 +106,6 @@ var defaultTimeouts = Timeouts{
 	Idle:       2 * time.Minute,
 }
 
-// Limits bound concurrent work per user and in total. Over a per-user
-// limit a request gets 429; over a total one, 503.
-type Limits struct {
-	// Hashing is how many argon2id computations (19 MiB each) may run at
-	// once; HashQueue how many more may wait for one.
-	Hashing, HashQueue int
-	// Imports is how many imports or previews may run at once in total,
-	// ImportsPerUser for one user; ImportBytes the total size of the
-	// files they work on.
-	Imports, ImportsPerUser int
-	ImportBytes             int64
-	// PreviewBytesPerUser and PreviewBytes bound the kept dry-run files.
-	PreviewBytesPerUser, PreviewBytes int64
-}
-
-// DefaultLimits are the limits of an unconfigured server.
-func DefaultLimits() Limits {
-	return Limits{
-		Hashing: 4, HashQueue: 32,
-		Imports: 2, ImportsPerUser: 1, ImportBytes: 2 * DefaultMaxUploadBytes,
-		PreviewBytesPerUser: 2 * DefaultMaxUploadBytes, PreviewBytes: 10 * DefaultMaxUploadBytes,
-	}
-}
-
-// Jobs is what the web needs from jobs/ (implemented by *jobs.Scheduler).
-type Jobs interface {
-	Names() []string
-	RunNow(ctx context.Context, job string, dryRun bool, asOf training.Date) (training.JobRun, error)
-	// PlanReminders returns who a reminder run on asOf would email, with
-	// what and why, sending nothing.
-	PlanReminders(ctx context.Context, asOf training.Date) (*jobs.Plan, error)
-	// Templates returns the email templates, name -> text.
-	Templates(ctx context.Context) (map[string]string, error)
-	// SetTemplate validates and stores a template; ErrInvalid if it does not parse.
-	SetTemplate(ctx context.Context, name, text string) error
-	PreviewTemplate(ctx context.Context, name, text string) (subject, textBody, htmlBody string, err error)
-}
-
 // Defaults for Config fields left unset.
 const (
 	DefaultMaxUploadBytes = 50 << 20
@@ -154,54 +115,11 @@ const (
 	shutdownGrace = 30 * time.Second
 )
 
-// readModel is what the server reads through: the live read model
-// (*live.Model), tested on its own in internal/live.
-type readModel interface {
-	// Current brings the model to the store's revision as far as it can
-	// without waiting for a full read.
-	Current(ctx context.Context) error
-	// Dataset is an immutable Dataset at the model's revision (shared).
-	Dataset(ctx context.Context) (*training.Dataset, error)
-	// Revision is the model's revision, -1 before the first load.
-	Revision() int64
-	// View calls fn with the model's Dataset under its read lock.
-	View(fn func(ds *training.Dataset))
-	// Scope and Units are what a viewer may see and the roster's unit
-	// paths, kept per revision.
-	Scope(u training.User, ds *training.Dataset) training.Scope
-	Units(ds *training.Dataset) reports.Units
-	// Report and ReportJSON are today's unrestricted figures from the
-	// live index (ok false for another date).
-	Report(asOf training.Date, unit string, courses []string) (*live.Entry, bool)
-	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
-	// Build builds a report once per key and revision.
-	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
-	// List and EachListed are officers lists from the list index, a page
-	// at a time or streamed.
-	List(ctx context.Context, rq live.ListRequest) (*live.ListPage, error)
-	EachListed(ctx context.Context, rq live.ListRequest, begin func([]training.Course) error, row func(training.OfficerStatus) error) (int, error)
-	// Post records completions by group commit and returns the revision.
-	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
-	// PostBatch records an xAPI post (completions, removals, statements)
-	// in the same group commit.
-	PostBatch(b live.Batch) (int64, error)
-	// Reload reads the store into the model now, without the hook that
-	// looks at waiting statements (for that look itself).
-	Reload(ctx context.Context) error
-	// Store is the store whose roster writes refresh the model.
-	Store() training.Store
-	// ReadRoster lends the jobs the model's roster (jobs.Roster).
-	ReadRoster(ctx context.Context, fn func(ds *training.Dataset) error) error
-	// Tail follows the change feed until ctx ends.
-	Tail(ctx context.Context)
-	Close()
-}
-
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
-	// core is what the API and the pages share (the services, the
+	// Core is what the API and the pages share (the services, the
 	// settings they read, their helpers).
-	*core
+	*Core
 	cfg     Config
 	store   training.Store
 	auth    *authCache
@@ -211,13 +129,13 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	// compress holds the reused encoders of compressed responses.
-	compress *compressors
+	compress *Compressors
 	linkKey  []byte
 	hashing  *hashGate
-	imports  *importGate
+	imports  *ImportGate
 	// live is the read model: the roster and today's figures kept
 	// current from the change feed, and the caches (internal/live).
-	live readModel
+	live ReadModel
 	oidc *oidcClient // nil: no single sign-on
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
@@ -286,10 +204,10 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Clock,
 		metrics:  newMetrics(),
 		limits:   newLoginLimiter(),
-		compress: newCompressors(),
+		compress: NewCompressors(),
 		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing:  newHashGate(cfg.Limits),
-		imports:  newImportGate(cfg.Limits),
+		imports:  NewImportGate(cfg.Limits),
 		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
@@ -313,14 +231,14 @@ func New(cfg Config) (*Server, error) {
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.requests = s.newRequests()
 	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
-	s.core = &core{store: s.store, live: s.live, accounts: s.accounts, requests: s.requests, registers: s.registers,
-		log: s.log, now: s.now, linkKey: s.linkKey, compress: s.compress, imports: s.imports,
-		metrics: coreMetrics{imports: s.metrics.imports, jobs: s.metrics.jobs},
-		cfg: settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
+	s.Core = &Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.requests, Registers: s.registers,
+		Log: s.log, Now: s.now, LinkKey: s.linkKey, Compress: s.compress, ImportGate: s.imports,
+		Metrics: Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs},
+		Cfg: Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
 			MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
 			XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
 			PasswordLoginOff: cfg.PasswordLoginOff}}
-	s.api = &apiHandler{core: s.core, lists: newWebCache()}
+	s.api = &apiHandler{Core: s.Core, lists: NewCache()}
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",

@@ -10,7 +10,7 @@ import (
 )
 
 // exportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).
-func exportFormat(c echo.Context, allowJSON bool) (string, error) {
+func ExportFormat(c echo.Context, allowJSON bool) (string, error) {
 	f := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
 	switch {
 	case f == "" && allowJSON:
@@ -23,19 +23,19 @@ func exportFormat(c echo.Context, allowJSON bool) (string, error) {
 	return "", training.Invalidf("format must be xlsx or csv")
 }
 
-var exportTypes = map[string]string{
+var ExportTypes = map[string]string{
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"csv":  "text/csv; charset=utf-8",
 }
 
 // sendFile answers with a download named name.format.
-func sendFile(c echo.Context, name, format string, body []byte) error {
+func SendFile(c echo.Context, name, format string, body []byte) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+"."+format))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, exportTypes[format], body)
+	return c.Blob(http.StatusOK, ExportTypes[format], body)
 }
 
-func attachment(c echo.Context, name, ctype string, b []byte) error {
+func Attachment(c echo.Context, name, ctype string, b []byte) error {
 	name = strings.Map(func(r rune) rune {
 		if r == '"' || r == '\\' || r < ' ' {
 			return '_'

@@ -11,11 +11,11 @@ import (
 )
 
 // errJobsOff answers job routes when the server runs without a scheduler.
-var errJobsOff = echo.NewHTTPError(http.StatusServiceUnavailable, "Scheduled jobs are off in this server.")
+var ErrJobsOff = echo.NewHTTPError(http.StatusServiceUnavailable, "Scheduled jobs are off in this server.")
 
 // requeueFailed re-queues every failed message and returns how many; one
 // changed meanwhile (no longer failed) is skipped, not an error.
-func requeueFailed(c echo.Context, st training.Store, now func() time.Time) (int, error) {
+func RequeueFailed(c echo.Context, st training.Store, now func() time.Time) (int, error) {
 	ctx := c.Request().Context()
 	failed, err := st.Messages(ctx, training.MessageFailed, 0)
 	if err != nil {

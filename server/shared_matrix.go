@@ -12,20 +12,20 @@ import (
 // teamMatrix is the team matrix for the caller from the query (?unit,
 // ?as_of, ?status, ?sort): the one use case the API, the page and the
 // export share.
-func (s *core) teamMatrix(c echo.Context) (*matrix.Matrix, error) {
-	u, ok := currentUser(c)
+func (s *Core) TeamMatrix(c echo.Context) (*matrix.Matrix, error) {
+	u, ok := CurrentUser(c)
 	if !ok {
-		return nil, errUnauthenticated
+		return nil, ErrUnauthenticated
 	}
-	ds, err := s.live.Dataset(c.Request().Context())
+	ds, err := s.Live.Dataset(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
 	req := matrix.Request{Unit: c.QueryParam("unit"), AsOf: c.QueryParam("as_of"), Status: c.QueryParam("status"), Sort: c.QueryParam("sort")}
-	return matrix.Build(ds, s.live.Units(ds), reports.Viewer{User: u, Scope: s.live.Scope(u, ds)}, req, s.today())
+	return matrix.Build(ds, s.Live.Units(ds), reports.Viewer{User: u, Scope: s.Live.Scope(u, ds)}, req, s.Today())
 }
 
 // matrixHref links the team matrix of unit as of asOf.
-func matrixHref(unit string, asOf training.Date) string {
+func MatrixHref(unit string, asOf training.Date) string {
 	return "/matrix?unit=" + url.QueryEscape(unit) + "&as_of=" + asOf.String()
 }

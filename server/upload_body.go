@@ -34,14 +34,14 @@ const (
 )
 
 // receivedUpload is the file part of an upload, in a temporary file.
-type receivedUpload struct {
+type ReceivedUpload struct {
 	name string // the base of the name it was uploaded under
 	file *os.File
 	size int64
 }
 
 // close removes the temporary file.
-func (u *receivedUpload) close() {
+func (u *ReceivedUpload) Close() {
 	if u == nil || u.file == nil {
 		return
 	}
@@ -50,10 +50,10 @@ func (u *receivedUpload) close() {
 }
 
 // errNoFilePart is the answer to an upload form without a file.
-var errNoFilePart = training.Invalidf("send the roster as a multipart form field named file")
+var ErrNoFilePart = training.Invalidf("send the roster as a multipart form field named file")
 
 // isMultipart reports whether r carries a multipart form.
-func isMultipart(r *http.Request) bool {
+func IsMultipart(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	return err == nil && mt == "multipart/form-data"
 }
@@ -62,38 +62,38 @@ func isMultipart(r *http.Request) bool {
 // 503, the body unread), then reads the form: its fields into the
 // request's form, its "file" part into a temporary file. The caller
 // defers release() and up.close(); on error both are already done.
-func (s *core) receiveUpload(c echo.Context, by string) (*receivedUpload, func(), error) {
+func (s *Core) ReceiveUpload(c echo.Context, by string) (*ReceivedUpload, func(), error) {
 	up, release, err := s.receiveUploadParts(c, by)
 	if err != nil {
 		if release != nil {
 			release()
 		}
-		up.close()
+		up.Close()
 		return nil, nil, err
 	}
 	return up, release, nil
 }
 
 // receiveUploadParts is receiveUpload without the clean-up on error.
-func (s *core) receiveUploadParts(c echo.Context, by string) (up *receivedUpload, release func(), err error) {
+func (s *Core) receiveUploadParts(c echo.Context, by string) (up *ReceivedUpload, release func(), err error) {
 	r := c.Request()
 	declared := r.ContentLength
-	if declared > s.cfg.MaxUploadBytes+64<<10 {
-		return nil, nil, errTooLarge
+	if declared > s.Cfg.MaxUploadBytes+64<<10 {
+		return nil, nil, ErrTooLarge
 	}
 	if declared < 0 {
-		declared = s.cfg.MaxUploadBytes // unknown (chunked): count the most it may be
+		declared = s.Cfg.MaxUploadBytes // unknown (chunked): count the most it may be
 	}
-	release, err = s.imports.acquire(by, declared)
+	release, err = s.ImportGate.Acquire(by, declared)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !isMultipart(r) {
-		return nil, release, errNoFilePart
+	if !IsMultipart(r) {
+		return nil, release, ErrNoFilePart
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, release, errNoFilePart
+		return nil, release, ErrNoFilePart
 	}
 	fields := url.Values{}
 	csrfChecked := false
@@ -102,12 +102,12 @@ func (s *core) receiveUploadParts(c echo.Context, by string) (up *receivedUpload
 			return nil
 		}
 		csrfChecked = true
-		p := principalOf(c)
-		if p == nil || !p.csrfInBody {
+		p := PrincipalOf(c)
+		if p == nil || !p.CSRFInBody {
 			return nil
 		}
 		got := fields.Get("csrf_token")
-		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.Session.CSRFToken)) != 1 {
 			return training.Forbiddenf("the form has expired; reload the page and try again")
 		}
 		return nil
@@ -160,25 +160,25 @@ func (s *core) receiveUploadParts(c echo.Context, by string) (up *receivedUpload
 		r.Form[k] = append(r.Form[k], v...)
 	}
 	if up == nil {
-		return nil, release, errNoFilePart
+		return nil, release, ErrNoFilePart
 	}
 	return up, release, nil
 }
 
 // spool copies a file part into a temporary file, at most MaxUploadBytes.
-func (s *core) spool(part *multipart.Part) (*receivedUpload, error) {
+func (s *Core) spool(part *multipart.Part) (*ReceivedUpload, error) {
 	f, err := os.CreateTemp("", "muster-upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("upload: %w", err)
 	}
-	up := &receivedUpload{name: filepath.Base(strings.ReplaceAll(part.FileName(), "\\", "/")), file: f}
-	n, err := io.Copy(f, io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+	up := &ReceivedUpload{name: filepath.Base(strings.ReplaceAll(part.FileName(), "\\", "/")), file: f}
+	n, err := io.Copy(f, io.LimitReader(part, s.Cfg.MaxUploadBytes+1))
 	up.size = n
 	if err != nil {
 		return up, readError(err)
 	}
-	if n > s.cfg.MaxUploadBytes {
-		return up, errTooLarge
+	if n > s.Cfg.MaxUploadBytes {
+		return up, ErrTooLarge
 	}
 	return up, nil
 }
@@ -187,7 +187,7 @@ func (s *core) spool(part *multipart.Part) (*receivedUpload, error) {
 func readError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errTooLarge
+		return ErrTooLarge
 	}
 	return training.Invalidf("the upload could not be read")
 }

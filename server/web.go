@@ -147,10 +147,10 @@ func (s *webPages) renderBody(c echo.Context, status int, title string, body tem
 
 func (s *webPages) renderView(c echo.Context, status int, name string, v *pageView) error {
 	var u *training.User
-	if cu, ok := currentUser(c); ok {
+	if cu, ok := CurrentUser(c); ok {
 		u = &cu
 	}
-	v.User, v.CSRF, v.Flashes = u, csrfToken(c), shownFlashes(s.takeFlashes(c))
+	v.User, v.CSRF, v.Flashes = u, CSRFToken(c), shownFlashes(s.takeFlashes(c))
 	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
 	if u != nil {
 		v.Nav = withRequests(v.Nav, *u, s.openRequestCount(c.Request().Context(), *u), navCurrent(c.Request().URL.Path))
@@ -184,7 +184,7 @@ func (s *webPages) renderPageError(c echo.Context, status int, _ string, message
 	if status == http.StatusNotFound {
 		title = "Page not found"
 	}
-	_, signedIn := currentUser(c)
+	_, signedIn := CurrentUser(c)
 	return s.render(c, status, "error", title, struct {
 		Message  string
 		SignedIn bool

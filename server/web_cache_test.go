@@ -9,7 +9,7 @@ import (
 )
 
 func TestWebCache(t *testing.T) {
-	w := newWebCache()
+	w := NewCache()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	builds := 0
 	build := func(v string) func() (any, error) {
@@ -35,29 +35,29 @@ func TestWebCache(t *testing.T) {
 		{"ttl over", 2, "t", 2 * time.Minute, time.Minute, "t3", "t3", 5},
 	}
 	for _, s := range steps {
-		got, err := w.get(s.rev, s.key, now.Add(s.at), s.ttl, build(s.value))
+		got, err := w.Get(s.rev, s.key, now.Add(s.at), s.ttl, build(s.value))
 		if err != nil || got != s.want || builds != s.wantBuilds {
 			t.Errorf("%s: got %v (%v) after %d builds, want %s after %d", s.name, got, err, builds, s.want, s.wantBuilds)
 		}
 	}
 	// Errors are not kept.
 	fail := errors.New("store down")
-	if _, err := w.get(2, "e", now, 0, func() (any, error) { return nil, fail }); !errors.Is(err, fail) {
+	if _, err := w.Get(2, "e", now, 0, func() (any, error) { return nil, fail }); !errors.Is(err, fail) {
 		t.Errorf("error: %v", err)
 	}
-	if v, err := w.get(2, "e", now, 0, build("ok")); err != nil || v != "ok" {
+	if v, err := w.Get(2, "e", now, 0, build("ok")); err != nil || v != "ok" {
 		t.Errorf("after an error: %v %v", v, err)
 	}
 	// forget drops one key.
-	w.forget("a")
-	if v, _ := w.get(2, "a", now, 0, build("a5")); v != "a5" {
+	w.Forget("a")
+	if v, _ := w.Get(2, "a", now, 0, build("a5")); v != "a5" {
 		t.Errorf("after forget: %v", v)
 	}
 }
 
 // TestWebCacheBuildsOnce: concurrent callers of one key share one build.
 func TestWebCacheBuildsOnce(t *testing.T) {
-	w := newWebCache()
+	w := NewCache()
 	var builds atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup
@@ -65,7 +65,7 @@ func TestWebCacheBuildsOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := w.get(1, "k", time.Time{}, 0, func() (any, error) {
+			v, err := w.Get(1, "k", time.Time{}, 0, func() (any, error) {
 				builds.Add(1)
 				<-release
 				return 42, nil
@@ -76,7 +76,7 @@ func TestWebCacheBuildsOnce(t *testing.T) {
 		}()
 	}
 	// Let every goroutine reach the cache before the build finishes.
-	for w.pending("k") == 0 {
+	for w.Pending("k") == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	close(release)

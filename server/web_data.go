@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/muster-police/muster/internal/reports"
@@ -21,91 +20,9 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// webCacheMax bounds the entries kept for one revision.
-const webCacheMax = 512
-
 // trendTTL is how long a trend is reused: snapshots are written by a
 // daily job, not by uploads, so the revision does not say when they change.
 const trendTTL = time.Minute
-
-// webCache keeps computed page data. Entries are built once (concurrent
-// callers wait for the one build) and dropped when the revision moves.
-type webCache struct {
-	mu      sync.Mutex
-	rev     int64
-	entries map[string]*webEntry
-}
-
-type webEntry struct {
-	done  chan struct{}
-	at    time.Time
-	value any
-	err   error
-}
-
-func newWebCache() *webCache { return &webCache{entries: map[string]*webEntry{}} }
-
-// get returns the value for key at revision rev, building it when missing
-// or older than ttl (ttl 0: kept for the whole revision).
-func (w *webCache) get(rev int64, key string, now time.Time, ttl time.Duration, build func() (any, error)) (any, error) {
-	w.mu.Lock()
-	if rev > w.rev || len(w.entries) >= webCacheMax {
-		if rev > w.rev {
-			w.rev = rev
-		}
-		w.entries = map[string]*webEntry{}
-	}
-	e, ok := w.entries[key]
-	if ok && ttl > 0 && now.Sub(e.at) > ttl {
-		select {
-		case <-e.done:
-			ok = false
-		default: // still building: wait for it
-		}
-	}
-	if !ok {
-		e = &webEntry{done: make(chan struct{}), at: now}
-		if rev >= w.rev {
-			w.entries[key] = e
-		}
-	}
-	w.mu.Unlock()
-	if ok {
-		<-e.done
-		return e.value, e.err
-	}
-	e.value, e.err = build()
-	close(e.done)
-	if e.err != nil {
-		w.mu.Lock()
-		if w.entries[key] == e {
-			delete(w.entries, key)
-		}
-		w.mu.Unlock()
-	}
-	return e.value, e.err
-}
-
-// pending reports whether key is being built (1) or not (0), for tests.
-func (w *webCache) pending(key string) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if e, ok := w.entries[key]; ok {
-		select {
-		case <-e.done:
-		default:
-			return 1
-		}
-	}
-	return 0
-}
-
-// forget drops key, so the next get builds it again.
-func (w *webCache) forget(key string) {
-	w.mu.Lock()
-	delete(w.entries, key)
-	w.mu.Unlock()
-}
 
 // viewer is who is looking and what they may see, at one revision.
 type viewer struct {
@@ -130,15 +47,15 @@ func (v viewer) Staff() bool {
 }
 
 func (p *webPages) viewer(c echo.Context) (viewer, error) {
-	u, ok := currentUser(c)
+	u, ok := CurrentUser(c)
 	if !ok {
 		return viewer{}, training.Forbiddenf("sign in first")
 	}
-	ds, err := p.live.Dataset(c.Request().Context())
+	ds, err := p.Live.Dataset(c.Request().Context())
 	if err != nil {
 		return viewer{}, err
 	}
-	return viewer{User: u, Scope: p.live.Scope(u, ds), DS: ds}, nil
+	return viewer{User: u, Scope: p.Live.Scope(u, ds), DS: ds}, nil
 }
 
 // viewerAsOf is viewer plus the ?as_of= date (today by default).
@@ -147,7 +64,7 @@ func (p *webPages) viewerAsOf(c echo.Context) (viewer, training.Date, error) {
 	if err != nil {
 		return v, training.Date{}, err
 	}
-	asOf, err := p.asOfParam(c)
+	asOf, err := p.AsOfParam(c)
 	return v, asOf, err
 }
 
@@ -169,7 +86,7 @@ type dueLists struct {
 
 func (p *webPages) dueLists(v viewer, asOf training.Date, unit string) (*dueLists, error) {
 	key := "due\x00" + asOf.String() + "\x00" + unit + "\x00" + v.scopeKey()
-	val, err := p.cache.get(v.DS.Revision, key, p.now(), 0, func() (any, error) {
+	val, err := p.cache.Get(v.DS.Revision, key, p.Now(), 0, func() (any, error) {
 		out := &dueLists{}
 		ds := v.DS
 		for id, o := range ds.Officers {
@@ -237,10 +154,10 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 	// manager with no units and no reporting line, every unit) is refused,
 	// not shown as an empty list.
 	if !reports.UnitVisible(v.Scope, v.DS, q.Unit) {
-		return nil, errOutOfScope
+		return nil, ErrOutOfScope
 	}
 	key := "officers\x00" + q.values() + "\x00" + v.scopeKey()
-	val, err := p.cache.get(v.DS.Revision, key, p.now(), 0, func() (any, error) {
+	val, err := p.cache.Get(v.DS.Revision, key, p.Now(), 0, func() (any, error) {
 		list := training.ListOfficers(v.DS, q.AsOf, training.OfficerFilter{Unit: q.Unit, Course: q.Course, Status: q.Status, Scope: v.Scope})
 		if q.Q == "" {
 			return list, nil
@@ -263,7 +180,7 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 	if len(list) > officersCacheMax {
 		// A force-wide list is tens of megabytes: rebuild it when asked
 		// rather than keep one per filter.
-		p.cache.forget(key)
+		p.cache.Forget(key)
 	}
 	return list, nil
 }
@@ -272,8 +189,8 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 // daily snapshots in the 180 days up to asOf.
 func (p *webPages) trend(ctx context.Context, rev int64, asOf training.Date, unit string, courses []training.Course) ([]chartSeries, error) {
 	key := "trend\x00" + asOf.String() + "\x00" + unit
-	val, err := p.cache.get(rev, key, p.now(), trendTTL, func() (any, error) {
-		snaps, err := p.store.DailySnapshots(ctx, asOf.AddDays(-180), asOf)
+	val, err := p.cache.Get(rev, key, p.Now(), trendTTL, func() (any, error) {
+		snaps, err := p.Store.DailySnapshots(ctx, asOf.AddDays(-180), asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +219,7 @@ func (p *webPages) trend(ctx context.Context, rev int64, asOf training.Date, uni
 	if len(series) == 0 {
 		// No snapshot yet: look again next time, so the chart appears as
 		// soon as the first daily snapshot is written.
-		p.cache.forget(key)
+		p.cache.Forget(key)
 	}
 	return series, nil
 }

@@ -23,7 +23,7 @@ type flash struct {
 }
 
 func (s *webPages) flashMAC(payload string) string {
-	m := hmac.New(sha256.New, s.cfg.Secret)
+	m := hmac.New(sha256.New, s.Cfg.Secret)
 	m.Write([]byte("muster/flash/v1\x00" + payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
@@ -38,7 +38,7 @@ func (s *webPages) addFlash(c echo.Context, kind, text string) {
 	b, _ := json.Marshal(list)
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	c.SetCookie(&http.Cookie{Name: flashCookie, Value: payload + "." + s.flashMAC(payload), Path: "/",
-		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.Cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
 	// A page rendered in this same request should see it too (and then
 	// clear the cookie just set).
 	c.Set(flashCookie, list)
@@ -74,7 +74,7 @@ func (s *webPages) takeFlashes(c echo.Context) []flash {
 	_, err := c.Cookie(flashCookie)
 	if set, _ := c.Get(flashCookie + ".set").(bool); set || err == nil {
 		c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
-			HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
+			HttpOnly: true, Secure: s.Cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
 	}
 	c.Set(flashCookie, []flash(nil))
 	return list
@@ -90,7 +90,7 @@ func (s *webPages) redirectFlash(c echo.Context, url, kind, text string) error {
 // domain error (bad input, conflict, not found); ok is false for anything
 // else, which goes to the error handler instead.
 func userMessage(err error) (string, bool) {
-	status, _, msg, internal := classify(err)
+	status, _, msg, internal := Classify(err)
 	if internal || status < 400 || status >= 500 || status == http.StatusUnauthorized {
 		return "", false
 	}

@@ -75,7 +75,7 @@ func (s *apiHandler) xapiPut(c echo.Context) error {
 // does not answer queries over them (docs/xapi.md says which conformance
 // tests that leaves out).
 func (s *apiHandler) xapiGet(c echo.Context) error {
-	c.Response().Header().Set("X-Experience-API-Consistent-Through", s.now().UTC().Format(time.RFC3339Nano))
+	c.Response().Header().Set("X-Experience-API-Consistent-Through", s.Now().UTC().Format(time.RFC3339Nano))
 	id, voided := c.QueryParam("statementId"), c.QueryParam("voidedStatementId")
 	if (id == "") == (voided == "") {
 		return training.Invalidf("Muster returns one statement by statementId or voidedStatementId (one of them); it does not list or query statements")
@@ -86,7 +86,7 @@ func (s *apiHandler) xapiGet(c echo.Context) error {
 		}
 	}
 	want := strings.ToLower(id + voided)
-	got, err := s.store.Statements(c.Request().Context(), []string{want})
+	got, err := s.Store.Statements(c.Request().Context(), []string{want})
 	if err != nil {
 		return err
 	}
@@ -108,17 +108,17 @@ func (s *apiHandler) recordStatements(c echo.Context, statementID string) ([]str
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errTooLarge
+			return nil, ErrTooLarge
 		}
 		return nil, err
 	}
-	by := clientName(principalOf(c))
-	now := s.now()
+	by := clientName(PrincipalOf(c))
+	now := s.Now()
 	group := xapiGroupID(by, now)
 	sts, err := xapi.Parse(xapi.Request{ContentType: c.Request().Header.Get(echo.HeaderContentType), Body: body,
 		StatementID: statementID, Source: training.Source{ImportID: group, By: by, At: now},
 		Authority: map[string]any{"objectType": "Agent", "name": by,
-			"account": map[string]any{"homePage": cmp.Or(s.cfg.BaseURL, "http://muster.invalid"), "name": principalOf(c).user.Username}}})
+			"account": map[string]any{"homePage": cmp.Or(s.Cfg.BaseURL, "http://muster.invalid"), "name": PrincipalOf(c).User.Username}}})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *apiHandler) recordStatements(c echo.Context, statementID string) ([]str
 			ids = append(ids, st.Voids)
 		}
 	}
-	have, err := s.store.Statements(ctx, ids)
+	have, err := s.Store.Statements(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -137,16 +137,16 @@ func (s *apiHandler) recordStatements(c echo.Context, statementID string) ([]str
 	for i, st := range sts {
 		newIDs[i] = st.ID
 	}
-	voidedBy, err := s.store.VoidedBy(ctx, newIDs)
+	voidedBy, err := s.Store.VoidedBy(ctx, newIDs)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.live.Current(ctx); err != nil {
+	if err := s.Live.Current(ctx); err != nil {
 		return nil, err
 	}
 	var plan training.StatementPlan
-	s.live.View(func(ds *training.Dataset) {
-		plan, err = training.PlanStatements(training.NewStatementMatcher(ds, s.cfg.XAPIHomePage), have, voidedBy, sts, training.DateOf(now))
+	s.Live.View(func(ds *training.Dataset) {
+		plan, err = training.PlanStatements(training.NewStatementMatcher(ds, s.Cfg.XAPIHomePage), have, voidedBy, sts, training.DateOf(now))
 	})
 	if err != nil {
 		return nil, err
@@ -156,20 +156,20 @@ func (s *apiHandler) recordStatements(c echo.Context, statementID string) ([]str
 	}
 	rec := apiGroup(by, now, plan.Recorded)
 	rec.ID, rec.FileName, rec.Summary.OrphanCompletions = group, "xAPI statements", plan.Waiting
-	if _, err := s.live.PostBatch(live.Batch{Completions: plan.Completions, Removed: plan.Removed, Statements: plan.Statements, Group: rec}); err != nil {
+	if _, err := s.Live.PostBatch(live.Batch{Completions: plan.Completions, Removed: plan.Removed, Statements: plan.Statements, Group: rec}); err != nil {
 		return nil, err
 	}
-	s.audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK,
+	s.Audit(c, training.AuditCompletions, training.TargetImport, group, training.AuditOK,
 		fmt.Sprintf("statements=%d recorded=%d waiting=%d removed=%d", len(plan.Statements), plan.Recorded, plan.Waiting, len(plan.Removed)))
 	return newIDs, nil
 }
 
 // clientName names who posts: the user, or the token and its user.
-func clientName(p *principal) string {
-	if p.token != nil {
-		return p.token.Name + " (token of " + p.user.Username + ")"
+func clientName(p *Principal) string {
+	if p.Token != nil {
+		return p.Token.Name + " (token of " + p.User.Username + ")"
 	}
-	return p.user.Username
+	return p.User.Username
 }
 
 // xapiGroupID names the history entry of a client's statements in one
@@ -199,7 +199,7 @@ type waitingStatement struct {
 // (GET /api/v1/xapi/waiting), oldest first: HR adds the person, or the
 // activity's IRI to a course's activity_ids, and they count.
 func (s *apiHandler) apiXAPIWaiting(c echo.Context) error {
-	sts, err := s.store.WaitingStatements(c.Request().Context(), 1000)
+	sts, err := s.Store.WaitingStatements(c.Request().Context(), 1000)
 	if err != nil {
 		return err
 	}
@@ -217,38 +217,38 @@ func (s *apiHandler) apiXAPIWaiting(c echo.Context) error {
 func (s *apiHandler) apiXAPIRematch(c echo.Context) error {
 	// A roster written elsewhere (another replica, the CLI) may not be in
 	// this replica's model yet: read it first.
-	if err := s.live.Reload(c.Request().Context()); err != nil {
+	if err := s.Live.Reload(c.Request().Context()); err != nil {
 		return err
 	}
 	n, err := s.rematchStatements(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	s.audit(c, training.AuditCompletions, training.TargetImport, "xapi-rematch", training.AuditOK, fmt.Sprintf("matched=%d", n))
+	s.Audit(c, training.AuditCompletions, training.TargetImport, "xapi-rematch", training.AuditOK, fmt.Sprintf("matched=%d", n))
 	return c.JSON(http.StatusOK, map[string]int{"matched": n})
 }
 
 // rematchStatements records the waiting statements that match now (a
 // person added, a course given the activity's IRI) and returns how many.
 func (s *apiHandler) rematchStatements(ctx context.Context) (int, error) {
-	waiting, err := s.store.WaitingStatements(ctx, 0)
+	waiting, err := s.Store.WaitingStatements(ctx, 0)
 	if err != nil || len(waiting) == 0 {
 		return 0, err
 	}
-	if err := s.live.Current(ctx); err != nil {
+	if err := s.Live.Current(ctx); err != nil {
 		return 0, err
 	}
-	now := s.now()
+	now := s.Now()
 	var sts []training.Statement
 	var comps []training.Completion
-	s.live.View(func(ds *training.Dataset) {
-		sts, comps = training.RematchStatements(training.NewStatementMatcher(ds, s.cfg.XAPIHomePage), waiting, training.DateOf(now))
+	s.Live.View(func(ds *training.Dataset) {
+		sts, comps = training.RematchStatements(training.NewStatementMatcher(ds, s.Cfg.XAPIHomePage), waiting, training.DateOf(now))
 	})
 	if len(sts) == 0 {
 		return 0, nil
 	}
 	// The completions keep their statements' sources: they belong to the
 	// history entries the statements were posted in, which exist.
-	_, err = s.live.PostBatch(live.Batch{Completions: comps, Statements: sts})
+	_, err = s.Live.PostBatch(live.Batch{Completions: comps, Statements: sts})
 	return len(sts), err
 }
