@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -28,7 +29,7 @@ const (
 )
 
 // errSessionMissing is an unknown or expired session cookie.
-var errSessionMissing = fmt.Errorf("%w: no such session", ErrUnauthenticated)
+var errSessionMissing = fmt.Errorf("%w: no such session", web.ErrUnauthenticated)
 
 // authenticate finds the caller: a Bearer token (which must be valid) or
 // a session cookie (ignored when unknown or expired). It rejects nothing
@@ -44,10 +45,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(CtxPrincipal, p)
+			c.Set(web.CtxPrincipal, p)
 			return next(c)
 		}
-		if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if ck, err := c.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
 			p, err := s.sessionPrincipal(ctx, ck.Value)
 			if errors.Is(err, errSessionMissing) {
 				// Refreshes are atomic (TouchSession): a missing session
@@ -56,8 +57,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			switch {
 			case err == nil:
-				c.Set(CtxPrincipal, p)
-			case errors.Is(err, ErrUnauthenticated):
+				c.Set(web.CtxPrincipal, p)
+			case errors.Is(err, web.ErrUnauthenticated):
 			default:
 				return err
 			}
@@ -70,28 +71,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 // basic, on the xAPI routes, as LRS clients are configured: a key and a
 // secret) as the password of HTTP Basic whose username is the token's
 // user or empty.
-func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*Principal, error) {
+func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*web.Principal, error) {
 	scheme, secret, _ := strings.Cut(header, " ")
 	wantUser := ""
 	if basic && strings.EqualFold(scheme, "Basic") {
 		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(secret))
 		if err != nil {
-			return nil, ErrUnauthenticated
+			return nil, web.ErrUnauthenticated
 		}
 		wantUser, secret, _ = strings.Cut(string(raw), ":")
 		scheme = "Bearer"
 	}
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
-		return nil, ErrUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
-	hash := SHA256Hex(strings.TrimSpace(secret))
+	hash := web.SHA256Hex(strings.TrimSpace(secret))
 	if e, ok := s.auth.get(tokenKey(hash)); ok && s.tokenValid(e.token, e.user, wantUser) {
-		return &Principal{User: e.user, Token: &e.token}, nil
+		return &web.Principal{User: e.user, Token: &e.token}, nil
 	}
 	gen := s.auth.begin()
 	t, err := s.store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, ErrUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token lookup: %w", err)
@@ -101,10 +102,10 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 		return nil, err
 	}
 	if !s.tokenValid(t, u, wantUser) {
-		return nil, ErrUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
 	s.auth.put(tokenKey(hash), gen, authEntry{user: u, token: t})
-	return &Principal{User: u, Token: &t}, nil
+	return &web.Principal{User: u, Token: &t}, nil
 }
 
 // tokenValid checks a token found by its hash, and its active user,
@@ -116,9 +117,9 @@ func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) 
 	return (wantUser == "" || wantUser == t.Username) && u.Username == t.Username && !u.Disabled
 }
 
-func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
+func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Principal, error) {
 	now := s.now()
-	hash := SHA256Hex(cookie)
+	hash := web.SHA256Hex(cookie)
 	key := sessionKey(hash)
 	gen := s.auth.begin()
 	e, cached := s.auth.get(key)
@@ -138,7 +139,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*Principa
 			return nil, err
 		}
 		if !s.sessionValid(sess, u, now) {
-			return nil, ErrUnauthenticated
+			return nil, web.ErrUnauthenticated
 		}
 		e = authEntry{user: u, session: sess}
 		cached = false
@@ -158,7 +159,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*Principa
 			s.auth.put(key, gen, e)
 		}
 	}
-	return &Principal{User: e.user, Session: &sess}, nil
+	return &web.Principal{User: e.user, Session: &sess}, nil
 }
 
 // sessionValid checks a session found by its hash, and its active user,
@@ -211,13 +212,13 @@ const (
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
 	u, err := s.store.User(ctx, username)
 	if errors.Is(err, training.ErrNotFound) {
-		return training.User{}, ErrUnauthenticated
+		return training.User{}, web.ErrUnauthenticated
 	}
 	if err != nil {
 		return training.User{}, fmt.Errorf("user lookup: %w", err)
 	}
 	if u.Disabled {
-		return training.User{}, ErrUnauthenticated
+		return training.User{}, web.ErrUnauthenticated
 	}
 	return u, nil
 }
@@ -235,9 +236,9 @@ func (s *Server) oneTimeExpired(u training.User) bool {
 func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			p := PrincipalOf(c)
+			p := web.PrincipalOf(c)
 			if p == nil {
-				return ErrUnauthenticated
+				return web.ErrUnauthenticated
 			}
 			if len(roles) > 0 && !slices.Contains(roles, p.User.Role) {
 				return training.Forbiddenf("your role (%s) may not do this", p.User.Role)
@@ -250,7 +251,7 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 			// account whose password is never used) is a deliberate grant.
 			oldCredential := p.Token == nil || p.Token.Created.Before(p.User.OneTimeGiven())
 			if p.User.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
-				if !IsAPI(c.Path()) && c.Request().Method == http.MethodGet {
+				if !web.IsAPI(c.Path()) && c.Request().Method == http.MethodGet {
 					return c.Redirect(http.StatusSeeOther, passwordPage)
 				}
 				return errMustChangePassword
@@ -288,7 +289,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		if !unsafeMethod(r.Method) || c.Path() == "/api/v1/cli" {
 			return next(c)
 		}
-		p := PrincipalOf(c)
+		p := web.PrincipalOf(c)
 		if p != nil && p.Token != nil {
 			return next(c)
 		}
@@ -299,7 +300,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // login, or refused later by requireRole
 		}
 		got := r.Header.Get("X-CSRF-Token")
-		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && IsMultipart(r) {
+		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && web.IsMultipart(r) {
 			// Reading the token here would read the whole file first.
 			p.CSRFInBody = true
 			return next(c)

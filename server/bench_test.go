@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
@@ -39,8 +40,8 @@ func benchEnv(b *testing.B) (*Server, string, string) {
 	}
 	tokens := map[string]string{}
 	for _, name := range []string{"hr", "mgr"} {
-		secret := tokenPrefix + RandomToken()
-		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: SHA256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
+		secret := tokenPrefix + web.RandomToken()
+		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: web.SHA256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
 			b.Fatal(err)
 		}
 		tokens[name] = secret

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
@@ -36,7 +37,7 @@ func TestNegotiateEncoding(t *testing.T) {
 		{"GZIP ; Q=0.8", "gzip"},
 		{"gzip;q=bad", ""},
 	} {
-		if got := NegotiateEncoding(tc.header); got != tc.want {
+		if got := web.NegotiateEncoding(tc.header); got != tc.want {
 			t.Errorf("Accept-Encoding %q: got %q, want %q", tc.header, got, tc.want)
 		}
 	}
@@ -139,10 +140,10 @@ func TestCompressedResponses(t *testing.T) {
 					if !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
 						t.Errorf("%s: Vary %q", enc, r.Header.Values("Vary"))
 					}
-					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != Itoa(len(got)) {
+					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != web.Itoa(len(got)) {
 						t.Errorf("%s: Content-Length %s for %d bytes", enc, r.Header.Get("Content-Length"), len(got))
 					}
-					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < MinCompressBytes {
+					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < web.MinCompressBytes {
 						t.Errorf("%s: %d bytes compressed, %d plain", enc, len(got), len(want))
 					}
 					if in := inflate(t, enc, got); !bytes.Equal(in, want) {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
 
 // handleError is the one error handler: API requests get JSON
@@ -12,19 +13,19 @@ import (
 // internal detail is logged with the request ID, never shown.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Warn("error after response started", "request_id", RequestIDOf(c), "route", RouteOf(c), "err", err)
+		s.log.Warn("error after response started", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
 		return
 	}
-	status, code, msg, internal := Classify(err)
+	status, code, msg, internal := web.Classify(err)
 	if internal {
-		s.log.Error("request failed", "request_id", RequestIDOf(c), "route", RouteOf(c), "err", err)
-		msg += " (request " + RequestIDOf(c) + ")"
+		s.log.Error("request failed", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
+		msg += " (request " + web.RequestIDOf(c) + ")"
 	}
 	req := c.Request()
 	var werr error
 	switch {
-	case IsAPI(req.URL.Path) || s.pageError == nil && WantsJSON(req):
-		var b ErrorBody
+	case web.IsAPI(req.URL.Path) || s.pageError == nil && web.WantsJSON(req):
+		var b web.ErrorBody
 		b.Error.Code, b.Error.Message = code, msg
 		if req.Method == http.MethodHead {
 			werr = c.NoContent(status)
@@ -39,6 +40,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.String(status, msg)
 	}
 	if werr != nil {
-		s.log.Warn("writing error response", "request_id", RequestIDOf(c), "err", werr)
+		s.log.Warn("writing error response", "request_id", web.RequestIDOf(c), "err", werr)
 	}
 }

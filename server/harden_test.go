@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 )
@@ -41,7 +42,7 @@ func TestLocalPath(t *testing.T) {
 		{"officers", "/"},
 		{"/off\ticers", "/officers"}, // what the browser would open anyway
 	} {
-		if got := LocalPath(tt.in); got != tt.want {
+		if got := web.LocalPath(tt.in); got != tt.want {
 			t.Errorf("localPath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -279,7 +280,7 @@ func TestLogoutWinsOverRefresh(t *testing.T) {
 	rs := &raceStore{Store: st}
 	later := testNow.Add(10 * time.Minute) // far enough for a refresh
 	e := newTestEnvOn(t, rs, func(c *Config) { c.Clock = func() time.Time { return later } })
-	hash := SHA256Hex(e.cookies["admin"])
+	hash := web.SHA256Hex(e.cookies["admin"])
 	rs.hook = func() {
 		if err := st.DeleteSession(context.Background(), hash); err != nil { // the logout
 			t.Error(err)
@@ -317,8 +318,8 @@ func TestDisableAndResetRevoke(t *testing.T) {
 		t.Errorf("hr's token after disable and re-enable: %d", rec.Code)
 	}
 
-	secret := tokenPrefix + RandomToken()
-	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: SHA256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
+	secret := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: web.SHA256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["mgr-token"] = secret

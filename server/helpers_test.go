@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/storage/bolt"
@@ -168,15 +169,15 @@ func (e *testEnv) seed() {
 		if err := e.st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		id, csrf := RandomToken(), RandomToken()
-		if err := e.st.CreateSession(ctx, training.Session{IDHash: SHA256Hex(id), Username: u.Username, CSRFToken: csrf,
+		id, csrf := web.RandomToken(), web.RandomToken()
+		if err := e.st.CreateSession(ctx, training.Session{IDHash: web.SHA256Hex(id), Username: u.Username, CSRFToken: csrf,
 			Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 			t.Fatal(err)
 		}
 		e.cookies[u.Username], e.csrf[u.Username] = id, csrf
 	}
-	secret := tokenPrefix + RandomToken()
-	if err := e.st.CreateToken(ctx, training.Token{ID: "tok1", Hash: SHA256Hex(secret), Name: "lms", Username: "hr", Created: testNow}); err != nil {
+	secret := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(ctx, training.Token{ID: "tok1", Hash: web.SHA256Hex(secret), Name: "lms", Username: "hr", Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["token"] = secret
@@ -214,7 +215,7 @@ func (e *testEnv) do(r req) *httptest.ResponseRecorder {
 	case e.bearer[r.as] != "":
 		hr.Header.Set("Authorization", "Bearer "+e.bearer[r.as])
 	default:
-		hr.AddCookie(&http.Cookie{Name: SessionCookie, Value: e.cookies[r.as]})
+		hr.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: e.cookies[r.as]})
 		if !r.noCSRF {
 			hr.Header.Set("X-CSRF-Token", e.csrf[r.as])
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"golang.org/x/sync/semaphore"
 
@@ -23,7 +24,7 @@ type hashGate struct {
 	admit *semaphore.Weighted
 }
 
-func newHashGate(l Limits) *hashGate {
+func newHashGate(l web.Limits) *hashGate {
 	return &hashGate{run: semaphore.NewWeighted(int64(l.Hashing)), admit: semaphore.NewWeighted(int64(l.Hashing + l.HashQueue))}
 }
 

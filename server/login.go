@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -44,7 +45,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 	now := s.now()
 	breakGlass := s.cfg.BreakGlassUser != "" && strings.EqualFold(username, s.cfg.BreakGlassUser)
 	if !s.limits.allow(c.RealIP(), username, breakGlass, now) {
-		s.log.Warn("login rate limited", "request_id", RequestIDOf(c))
+		s.log.Warn("login rate limited", "request_id", web.RequestIDOf(c))
 		return training.User{}, nil, errRateLimited
 	}
 	u, err := s.store.User(ctx, username)
@@ -57,7 +58,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		}
 		s.limits.failed(c.RealIP(), username, now)
 		// The typed name is not kept: it may be a password typed in the wrong box.
-		s.AuditAs(ctx, "anonymous", RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
+		s.AuditAs(ctx, "anonymous", web.RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
 		return training.User{}, nil, errLoginFailed
 	case err != nil:
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
@@ -67,19 +68,19 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		return training.User{}, nil, errors.Join(err, ctx.Err())
 	}
 	if err != nil {
-		s.log.Error("login: stored password hash is unreadable", "request_id", RequestIDOf(c), "err", err)
+		s.log.Error("login: stored password hash is unreadable", "request_id", web.RequestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
 		s.limits.failed(c.RealIP(), username, now)
-		s.AuditAs(ctx, username, RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
+		s.AuditAs(ctx, username, web.RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
 	}
 	if !s.passwordLoginAllowed(u.Username) {
 		// Said only after the right password: it tells nothing to a guesser.
-		return training.User{}, nil, ErrPasswordLoginOff
+		return training.User{}, nil, web.ErrPasswordLoginOff
 	}
 	if s.oneTimeExpired(u) {
-		return training.User{}, nil, ErrOneTimeExpired
+		return training.User{}, nil, web.ErrOneTimeExpired
 	}
 	sess, err := s.startSession(c, u, now)
 	if err != nil {
@@ -92,11 +93,11 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 // startSession creates a session for u, sets its cookie and makes u the
 // request's principal.
 func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*training.Session, error) {
-	id := RandomToken()
+	id := web.RandomToken()
 	sess := training.Session{
-		IDHash:    SHA256Hex(id),
+		IDHash:    web.SHA256Hex(id),
 		Username:  u.Username,
-		CSRFToken: RandomToken(),
+		CSRFToken: web.RandomToken(),
 		Created:   now,
 		Expires:   now.Add(sessionIdle),
 	}
@@ -104,16 +105,16 @@ func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*
 		return nil, err
 	}
 	c.SetCookie(&http.Cookie{
-		Name: SessionCookie, Value: id, Path: "/",
+		Name: web.SessionCookie, Value: id, Path: "/",
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
 	})
-	c.Set(CtxPrincipal, &Principal{User: u, Session: &sess})
+	c.Set(web.CtxPrincipal, &web.Principal{User: u, Session: &sess})
 	return &sess, nil
 }
 
 // logout ends the caller's session (tokens are revoked by an admin instead).
 func (s *Server) logout(c echo.Context) error {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if p != nil && p.Session != nil {
 		if err := s.store.DeleteSession(c.Request().Context(), p.Session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
 			return fmt.Errorf("logout: %w", err)
@@ -125,16 +126,16 @@ func (s *Server) logout(c echo.Context) error {
 
 func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
-		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // loginForm handles the login page's form (POST /login).
 func (s *Server) loginForm(c echo.Context) error {
-	next := LocalPath(c.FormValue("next"))
+	next := web.LocalPath(c.FormValue("next"))
 	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
-	if errors.Is(err, ErrPasswordLoginOff) {
+	if errors.Is(err, web.ErrPasswordLoginOff) {
 		return c.Redirect(http.StatusSeeOther, "/login?error=password_off&next="+url.QueryEscape(next))
 	}
 	if errors.Is(err, errUnauthenticatedLogin) {
@@ -165,7 +166,7 @@ type sessionResponse struct {
 
 func (s *Server) loginJSON(c echo.Context) error {
 	var req loginRequest
-	if err := BindJSON(c, &req); err != nil {
+	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
 	u, sess, err := s.login(c, req.Username, req.Password)
@@ -191,7 +192,7 @@ func (s *Server) logoutJSON(c echo.Context) error {
 
 // apiSession returns who is signed in (and the CSRF token for a session).
 func (s *Server) apiSession(c echo.Context) error {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	resp := sessionResponse{User: p.User}
 	if p.Session != nil {
 		resp.CSRFToken = p.Session.CSRFToken

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
 
 // requestID gives every request an ID (kept from a well-formed
@@ -20,7 +21,7 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		if !validRequestID(id) {
 			id = randomHex(8)
 		}
-		c.Set(CtxRequestID, id)
+		c.Set(web.CtxRequestID, id)
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		return next(c)
 	}
@@ -47,17 +48,17 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		d := time.Since(start)
-		route, status := RouteOf(c), c.Response().Status
+		route, status := web.RouteOf(c), c.Response().Status
 		s.metrics.observe(c.Request().Method, route, status, d)
 		level := slogLevelFor(status)
 		s.log.Log(c.Request().Context(), level, "request",
-			"request_id", RequestIDOf(c),
+			"request_id", web.RequestIDOf(c),
 			"method", c.Request().Method,
 			"route", route,
 			"status", status,
 			"bytes", c.Response().Size,
 			"duration_ms", float64(d.Microseconds())/1000,
-			"auth", AuthKind(c),
+			"auth", web.AuthKind(c),
 		)
 		return nil
 	}
@@ -139,11 +140,11 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 			// Multipart framing adds a little to the file itself.
 			limit = s.cfg.MaxUploadBytes + 64<<10
 		}
-		if CertificateRoutes[r.Method+" "+c.Path()] {
-			limit = CertificateBodyBytes
+		if web.CertificateRoutes[r.Method+" "+c.Path()] {
+			limit = web.CertificateBodyBytes
 		}
 		if r.ContentLength > limit {
-			return ErrTooLarge
+			return web.ErrTooLarge
 		}
 		if uploadRoutes[r.Method+" "+c.Path()] {
 			// A large file on a slow line needs longer than Timeouts.Read;

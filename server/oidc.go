@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
@@ -98,11 +99,11 @@ func (o *oidcClient) oauth2(p *oidc.Provider) *oauth2.Config {
 func (s *Server) oidcStart(c echo.Context) error {
 	p, err := s.oidc.discover()
 	if err != nil {
-		s.log.Error("oidc: provider unreachable", "request_id", RequestIDOf(c), "err", err)
+		s.log.Error("oidc: provider unreachable", "request_id", web.RequestIDOf(c), "err", err)
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "The identity provider cannot be reached; try again later, or ask an administrator.")
 	}
-	f := oidcFlow{State: RandomToken(), Nonce: RandomToken(), Verifier: oauth2.GenerateVerifier(),
-		Next: LocalPath(c.QueryParam("next")), Expires: s.now().Add(oidcFlowTTL)}
+	f := oidcFlow{State: web.RandomToken(), Nonce: web.RandomToken(), Verifier: oauth2.GenerateVerifier(),
+		Next: web.LocalPath(c.QueryParam("next")), Expires: s.now().Add(oidcFlowTTL)}
 	b, _ := json.Marshal(f)
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	c.SetCookie(&http.Cookie{
@@ -152,19 +153,19 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 func (s *Server) oidcCallback(c echo.Context) error {
 	// Counted in the sign-in bucket of the client's address.
 	if !s.limits.allowIP(c.RealIP(), s.now()) {
-		s.log.Warn("oidc callback rate limited", "request_id", RequestIDOf(c))
+		s.log.Warn("oidc callback rate limited", "request_id", web.RequestIDOf(c))
 		return errRateLimited
 	}
 	u, next, err := s.oidcSignIn(c)
 	if errors.Is(err, errNoAccess) {
-		s.AuditAs(c.Request().Context(), u.Username, RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
+		s.AuditAs(c.Request().Context(), u.Username, web.RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
 		return s.oidcNoAccess(c, u)
 	}
 	if errors.Is(err, errUnauthenticatedLogin) {
-		s.AuditAs(c.Request().Context(), "anonymous", RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
+		s.AuditAs(c.Request().Context(), "anonymous", web.RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
 		// Said here, not by the error handler: a 401 on a page would
 		// send the browser to the login page without saying why.
-		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", Sentence(training.MessageOf(err)))
+		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", web.Sentence(training.MessageOf(err)))
 	}
 	if err != nil {
 		return err
@@ -172,8 +173,8 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	if _, err := s.startSession(c, u, s.now()); err != nil {
 		return fmt.Errorf("oidc: %w", err)
 	}
-	s.log.Info("oidc sign-in", "request_id", RequestIDOf(c))
-	s.AuditAs(c.Request().Context(), u.Username, RequestIDOf(c), training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "single sign-on")
+	s.log.Info("oidc sign-in", "request_id", web.RequestIDOf(c))
+	s.AuditAs(c.Request().Context(), u.Username, web.RequestIDOf(c), training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "single sign-on")
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -184,7 +185,7 @@ var errNoAccess = accounts.ErrNoAccess
 // (created on first sign-in) and the local page to go to.
 func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	ctx := c.Request().Context()
-	rid := RequestIDOf(c)
+	rid := web.RequestIDOf(c)
 	fail := func(why string, err error) (training.User, string, error) {
 		s.log.Warn("oidc sign-in refused", "request_id", rid, "why", why, "err", err)
 		return training.User{}, "", errSSOFailed
@@ -203,7 +204,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	}
 	// A flow is used once, on every replica, before the provider is asked
 	// anything: a replayed flow cookie costs no token request.
-	if err := s.store.UseOnce(ctx, "oidc-flow:"+SHA256Hex(f.State), f.Expires, s.now()); errors.Is(err, training.ErrConflict) {
+	if err := s.store.UseOnce(ctx, "oidc-flow:"+web.SHA256Hex(f.State), f.Expires, s.now()); errors.Is(err, training.ErrConflict) {
 		return fail("replay", errors.New("this sign-in flow was used before"))
 	} else if err != nil {
 		return training.User{}, "", fmt.Errorf("oidc flow: %w", err)
@@ -262,7 +263,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 			}
 		}
 	}
-	u, err := s.oidcUser(ctx, RequestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
+	u, err := s.oidcUser(ctx, web.RequestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
 	if err != nil {
 		return u, "", err
 	}
@@ -335,5 +336,5 @@ func (s *Server) oidcLoginURL(next string) string {
 	if s.oidc == nil {
 		return ""
 	}
-	return "/login/oidc?next=" + url.QueryEscape(LocalPath(next))
+	return "/login/oidc?next=" + url.QueryEscape(web.LocalPath(next))
 }

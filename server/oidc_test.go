@@ -23,6 +23,7 @@ import (
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	opstorage "github.com/zitadel/oidc/v3/example/server/storage"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -492,7 +493,7 @@ func TestPasswordLoginOffExceptBreakGlass(t *testing.T) {
 	}
 	// The form says which way to sign in.
 	rec := e.do(req{method: "POST", path: "/login", body: strings.NewReader("username=hr&password=" + url.QueryEscape(testPassword)), ctype: "application/x-www-form-urlencoded"})
-	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), SessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
+	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), web.SessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
 		t.Fatalf("form as hr: %d %v", rec.Code, rec.Header())
 	}
 }
@@ -536,8 +537,8 @@ func TestOIDCAccountsPageForUserWithoutRole(t *testing.T) {
 	b := newSSOBrowser(t)
 	b.get(e.signInAtOP(b, "new.person", "/").String())
 	// The seeded sessions began at testNow; this server's clock is real.
-	id := RandomToken()
-	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: SHA256Hex(id), Username: "admin", CSRFToken: "x",
+	id := web.RandomToken()
+	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: web.SHA256Hex(id), Username: "admin", CSRFToken: "x",
 		Created: time.Now(), Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

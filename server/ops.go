@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
 
 // healthz says the process is up (no dependencies checked).
@@ -22,7 +23,7 @@ func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("readyz: store does not answer", "request_id", RequestIDOf(c), "err", err)
+		s.log.Warn("readyz: store does not answer", "request_id", web.RequestIDOf(c), "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

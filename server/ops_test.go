@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,7 +45,7 @@ func TestOperations(t *testing.T) {
 		}
 	}
 	e.do(req{method: "POST", path: "/api/v1/completions", as: "hr", ctype: "application/json",
-		body: jsonBody([]completionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
+		body: jsonBody([]api.CompletionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
 	rec := e.do(req{method: "GET", path: "/metrics", header: map[string]string{"Authorization": "Bearer " + testMetricsToken}})
 	m := rec.Body.String()
 	for _, want := range []string{
@@ -128,7 +130,7 @@ func TestErrorResponses(t *testing.T) {
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, clip(rec.Body.String()))
 			}
-			got := decode[ErrorBody](t, rec)
+			got := decode[web.ErrorBody](t, rec)
 			if got.Error.Code != tt.code || got.Error.Message == "" {
 				t.Fatalf("error %+v, want code %s", got, tt.code)
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -162,7 +163,7 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 
 func (p *webPages) pageAccountCreate(c echo.Context) error {
 	in := formUserInput(c)
-	out, err := p.Accounts.Create(c.Request().Context(), Actor(c), in.Input)
+	out, err := p.Accounts.Create(c.Request().Context(), web.Actor(c), in.Input)
 	if err != nil {
 		var errs formErrors
 		if !userFieldErr(&errs, err, func(f string) string { return "new-" + f }) {
@@ -170,7 +171,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 		}
 		return p.renderAccountsForm(c, nil, &accountForm{errs: errs, typed: typedUser(in), typedAdd: in.addUnit})
 	}
-	p.Log.Info("user created", "request_id", RequestIDOf(c), "role", string(out.User.Role))
+	p.Log.Info("user created", "request_id", web.RequestIDOf(c), "role", string(out.User.Role))
 	p.addFlash(c, "ok", "User "+out.User.Username+" added.")
 	return p.renderAccounts(c, &secretView{Title: "One-time password for " + out.User.Username, Value: out.Password})
 }
@@ -178,7 +179,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 func (p *webPages) pageAccountSave(c echo.Context) error {
 	name := c.Param("username")
 	in := formUserInput(c)
-	_, err := p.Accounts.Update(c.Request().Context(), Actor(c), name, in.Input)
+	_, err := p.Accounts.Update(c.Request().Context(), web.Actor(c), name, in.Input)
 	if errors.Is(err, training.ErrNotFound) {
 		return err
 	}
@@ -194,7 +195,7 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 
 func (p *webPages) pageAccountReset(c echo.Context) error {
 	name := c.Param("username")
-	out, err := p.Accounts.Reset(c.Request().Context(), Actor(c), name)
+	out, err := p.Accounts.Reset(c.Request().Context(), web.Actor(c), name)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
@@ -203,12 +204,12 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 
 func (p *webPages) pageAccountDelete(c echo.Context) error {
 	name := c.Param("username")
-	err := p.Accounts.Delete(c.Request().Context(), Actor(c), name)
+	err := p.Accounts.Delete(c.Request().Context(), web.Actor(c), name)
 	return p.accountsBack(c, "", err, "Deleted "+name+".")
 }
 
 func (p *webPages) pageTokenCreate(c echo.Context) error {
-	t, secret, err := p.Accounts.CreateToken(c.Request().Context(), Actor(c), c.Param("username"), c.FormValue("name"), 0)
+	t, secret, err := p.Accounts.CreateToken(c.Request().Context(), web.Actor(c), c.Param("username"), c.FormValue("name"), 0)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
 	}
@@ -216,6 +217,6 @@ func (p *webPages) pageTokenCreate(c echo.Context) error {
 }
 
 func (p *webPages) pageTokenRevoke(c echo.Context) error {
-	err := p.Accounts.RevokeToken(c.Request().Context(), Actor(c), "", c.Param("id"))
+	err := p.Accounts.RevokeToken(c.Request().Context(), web.Actor(c), "", c.Param("id"))
 	return p.accountsBack(c, "", err, "Token revoked.")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -30,7 +31,7 @@ func (p *webPages) pageAudit(c echo.Context) error {
 			search.Set(k, val)
 		}
 	}
-	q, err := AuditQueryFrom(c)
+	q, err := web.AuditQueryFrom(c)
 	if err != nil {
 		if !errors.Is(err, training.ErrInvalid) {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/muster-police/muster/internal/courses"
+	"github.com/muster-police/muster/server/web"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -206,12 +207,12 @@ func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
 	if c.FormValue("action") == "preview" {
 		return p.renderCourses(c, nil, typed, change)
 	}
-	confirmed, err := BoolField(c, "confirm")
+	confirmed, err := web.BoolField(c, "confirm")
 	if err != nil {
 		return err
 	}
-	u, _ := CurrentUser(c)
-	if err := courses.Apply(ctx, p.Store, plan, confirmed, courses.Actor{Name: u.Username, RequestID: RequestIDOf(c)}, p.Now()); err != nil {
+	u, _ := web.CurrentUser(c)
+	if err := courses.Apply(ctx, p.Store, plan, confirmed, courses.Actor{Name: u.Username, RequestID: web.RequestIDOf(c)}, p.Now()); err != nil {
 		var nc *courses.ErrNeedsConfirmation
 		if errors.As(err, &nc) {
 			errs.add(field("confirm"), "This changes who must do “"+course.Title+"” for more than 20% of the people who must do it now. Check the figures below; if they are right, tick the box and save again.")

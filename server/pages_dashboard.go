@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/muster-police/muster/internal/reports"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -66,7 +67,7 @@ type dashboardView struct {
 }
 
 func (p *webPages) pageDashboard(c echo.Context) error {
-	if u, ok := CurrentUser(c); ok && !u.Role.SeesFigures() {
+	if u, ok := web.CurrentUser(c); ok && !u.Role.SeesFigures() {
 		// A trainer sees no figures: their home is the Registers page.
 		return c.Redirect(http.StatusSeeOther, "/registers")
 	}
@@ -217,7 +218,7 @@ func (p *webPages) officerTable(c echo.Context, v viewer, q officerQuery, list [
 	link := func(n int) string {
 		u := path + "?" + qs
 		if n > 1 {
-			u += "&page=" + Itoa(n)
+			u += "&page=" + web.Itoa(n)
 		}
 		return u
 	}
@@ -259,7 +260,7 @@ func childRows(r *training.Report, asOf training.Date) []childRow {
 	out := make([]childRow, 0, len(r.Units))
 	for _, n := range r.Units {
 		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String(),
-			Matrix: MatrixHref(n.Unit, asOf)}
+			Matrix: web.MatrixHref(n.Unit, asOf)}
 		switch {
 		case n.Label != "":
 			row.Label, row.Href, row.Matrix = n.Label, "/officers?as_of="+asOf.String(), ""

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
@@ -24,6 +25,6 @@ func (p *webPages) pageDemo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Log.Info("demo data loaded", "request_id", RequestIDOf(c), "officers", n)
+	p.Log.Info("demo data loaded", "request_id", web.RequestIDOf(c), "officers", n)
 	return p.redirectFlash(c, "/", "ok", fmt.Sprintf("Loaded demo data: %d made-up officers in %d teams.", n, demo.DemoUnits))
 }

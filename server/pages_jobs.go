@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -107,7 +108,7 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 
 func (p *webPages) pageJobRun(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
-		return ErrJobsOff
+		return web.ErrJobsOff
 	}
 	name := c.FormValue("job")
 	if !slices.Contains(p.Cfg.Jobs.Names(), name) {
@@ -163,7 +164,7 @@ type jobRunView struct {
 // says how many people would be emailed (from the same plan the run uses).
 func (p *webPages) pageJobRunConfirm(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
-		return ErrJobsOff
+		return web.ErrJobsOff
 	}
 	name := c.QueryParam("job")
 	if !slices.Contains(p.Cfg.Jobs.Names(), name) {
@@ -214,7 +215,7 @@ func (p *webPages) pageMessage(c echo.Context) error {
 // pageTemplate previews or saves an email template.
 func (p *webPages) pageTemplate(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
-		return ErrJobsOff
+		return web.ErrJobsOff
 	}
 	ctx := c.Request().Context()
 	name := c.Param("name")
@@ -256,7 +257,7 @@ func (p *webPages) pageRequeue(c echo.Context) error {
 
 // pageRequeueFailed puts every failed message back in the queue.
 func (p *webPages) pageRequeueFailed(c echo.Context) error {
-	n, err := RequeueFailed(c, p.Store, p.Now)
+	n, err := web.RequeueFailed(c, p.Store, p.Now)
 	if err != nil {
 		return err
 	}

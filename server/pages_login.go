@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,15 +25,15 @@ type loginView struct {
 
 // pageLogin is the sign-in form; POST /login (auth.go) checks it.
 func (p *webPages) pageLogin(c echo.Context) error {
-	next := LocalPath(c.QueryParam("next"))
-	if _, ok := CurrentUser(c); ok {
+	next := web.LocalPath(c.QueryParam("next"))
+	if _, ok := web.CurrentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
 	var errs formErrors
 	view := loginView{Next: next, SSOURL: p.oidcLoginURL(next), PasswordOff: p.Cfg.PasswordLoginOff}
 	view.SSOName = p.ssoName
 	if c.QueryParam("error") == "password_off" {
-		errs = formErrors{{Field: "username", Message: PasswordOffMessage}}
+		errs = formErrors{{Field: "username", Message: web.PasswordOffMessage}}
 	}
 	if c.QueryParam("error") == "invalid" {
 		view.Username = p.kept(c, "username")
@@ -52,19 +53,19 @@ const loginWrong = "The username or password is wrong. Check both and try again.
 // (carried in the signed flash cookie, never in the URL).
 func (p *webPages) renderLoginFailed(c echo.Context, next, username string) error {
 	p.keep(c, "username", username)
-	return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(LocalPath(next)))
+	return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(web.LocalPath(next)))
 }
 
 // pagePassword is the change-password form (required after a reset).
 func (p *webPages) pagePassword(c echo.Context) error {
-	if u, ok := CurrentUser(c); ok && u.MustChangePassword {
+	if u, ok := web.CurrentUser(c); ok && u.MustChangePassword {
 		p.addFlash(c, "warn", "Choose a new password to replace the one-time password you were given.")
 	}
 	return p.render(c, http.StatusOK, "password", "Change password", struct{ Min int }{accounts.MinPasswordLength})
 }
 
 func (p *webPages) pagePasswordPost(c echo.Context) error {
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	var errs formErrors
 	switch {
 	case c.FormValue("old_password") == "":
@@ -76,8 +77,8 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if len(errs) == 0 {
-		if err := p.Accounts.ChangeOwnPassword(ctx, Actor(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
-			if !errs.addErr(OrDefault(training.FieldOf(err), "old_password"), err) {
+		if err := p.Accounts.ChangeOwnPassword(ctx, web.Actor(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
+			if !errs.addErr(web.OrDefault(training.FieldOf(err), "old_password"), err) {
 				return err
 			}
 		}
@@ -88,7 +89,7 @@ func (p *webPages) pagePasswordPost(c echo.Context) error {
 	}
 	// The change ended every session of this user, this one included:
 	// carry on in a new one.
-	if old := PrincipalOf(c).Session; old != nil {
+	if old := web.PrincipalOf(c).Session; old != nil {
 		if err := p.Store.DeleteSession(ctx, old.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
 			return err
 		}

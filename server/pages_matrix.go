@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/internal/matrix"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -98,7 +99,7 @@ func (p *webPages) pageRows(c echo.Context, view *matrixView) {
 	if len(m.Rows) == 0 {
 		view.Pager.From = 0
 	}
-	link := func(n int) string { return "/matrix?" + matrixQuery(m) + "&page=" + Itoa(n) }
+	link := func(n int) string { return "/matrix?" + matrixQuery(m) + "&page=" + web.Itoa(n) }
 	if page > 1 {
 		view.Pager.Prev = link(page - 1)
 	}
@@ -123,5 +124,5 @@ func (p *webPages) pageMatrixXLSX(c echo.Context) error {
 	if parts := training.SplitUnit(m.Unit); len(parts) > 0 {
 		name = "matrix-" + strings.ReplaceAll(parts[len(parts)-1], " ", "-") + "-" + m.AsOf.String()
 	}
-	return Attachment(c, name+".xlsx", ExportTypes["xlsx"], buf.Bytes())
+	return web.Attachment(c, name+".xlsx", web.ExportTypes["xlsx"], buf.Bytes())
 }

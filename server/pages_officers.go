@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -68,7 +69,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 	// once per revision and shared by the same user's repeated reads (the
 	// template was nine tenths of the page's time); the layout is per
 	// request.
-	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + UserKey(rq.User)
+	key := "officers\x00" + q.values() + "\x00" + c.QueryParam("cursor") + "\x00" + web.UserKey(rq.User)
 	val, err := p.cache.Get(p.Live.Revision(), key, p.Now(), 0, func() (any, error) {
 		// The model may have moved on since: newer rows than the key's
 		// revision, which the next revision's first read replaces.
@@ -97,7 +98,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 // user. It does not copy the model (as viewer does): a list page reads
 // only the rows it shows.
 func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, error) {
-	u, ok := CurrentUser(c)
+	u, ok := web.CurrentUser(c)
 	if !ok {
 		return live.ListRequest{}, officerQuery{}, training.Forbiddenf("sign in first")
 	}
@@ -208,7 +209,7 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 	rec, err := p.Store.Officer(c.Request().Context(), training.NormalizeID(c.Param("id")))
 	if errors.Is(err, training.ErrNotFound) || err == nil && !v.Scope.Allows(rec.Officer) {
 		// The same answer either way: a manager must not learn who exists elsewhere.
-		return ErrNoSuchOfficer
+		return web.ErrNoSuchOfficer
 	}
 	if err != nil {
 		return err

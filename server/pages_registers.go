@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/internal/registers"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -129,7 +130,7 @@ func (p *webPages) pageRegisterPost(c echo.Context) error {
 	if c.FormValue("action") == "names" || len(errs) > 0 {
 		return p.renderForm(c, "register_new", "New register", errs, v)
 	}
-	confirmed, err := BoolField(c, "confirm")
+	confirmed, err := web.BoolField(c, "confirm")
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/export"
 	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -101,7 +102,7 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 // remindPlan asks the scheduler for the plan as of ?as_of (default today).
 func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
 	if p.Cfg.Jobs == nil {
-		return nil, training.Date{}, ErrJobsOff
+		return nil, training.Date{}, web.ErrJobsOff
 	}
 	asOf, err := p.AsOfParam(c)
 	if err != nil {

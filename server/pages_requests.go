@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/requests"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,7 +44,7 @@ func (p *webPages) meRequestParts(c echo.Context, view *officerView, token strin
 		view.Requests = append(view.Requests, meRequestRow{Course: orStr(title[r.CourseID], r.CourseID), What: r.What(),
 			Words: r.StateWords(now), Open: r.OpenAt(now)})
 	}
-	view.Token, view.CSRF = token, CSRFToken(c)
+	view.Token, view.CSRF = token, web.CSRFToken(c)
 	for i := range view.Rows {
 		row := &view.Rows[i]
 		if r, ok := open[row.Course.ID]; ok {
@@ -73,13 +74,13 @@ func (p *webPages) pageMeRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cert, certErr := ReadCertificate(c)
-	if errors.Is(certErr, ErrTooLarge) {
+	cert, certErr := web.ReadCertificate(c)
+	if errors.Is(certErr, web.ErrTooLarge) {
 		return certErr
 	}
 	kind := c.FormValue("kind")
 	courseID := c.FormValue("course")
-	by := requests.Actor{RequestID: RequestIDOf(c)}
+	by := requests.Actor{RequestID: web.RequestIDOf(c)}
 	var reqErr error
 	switch {
 	case certErr != nil:
@@ -152,7 +153,7 @@ type requestsView struct {
 
 // pageRequests lists the requests the viewer may decide (HR and admins: all).
 func (p *webPages) pageRequests(c echo.Context) error {
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	all := c.QueryParam("show") == "all"
 	items, err := p.Requests.List(c.Request().Context(), u, !all)
 	if err != nil {
@@ -169,13 +170,13 @@ func (p *webPages) pageRequests(c echo.Context) error {
 
 // pageRequestDecide approves or declines a request.
 func (p *webPages) pageRequestDecide(c echo.Context) error {
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	approve := c.FormValue("decision") == "approve"
 	if !approve && c.FormValue("decision") != "decline" {
 		return training.Invalidf("choose approve or decline")
 	}
 	id := c.Param("id")
-	r, err := p.Requests.Decide(c.Request().Context(), u, id, requests.Decision{Approve: approve, Reason: c.FormValue("reason")}, RequestsActor(c))
+	r, err := p.Requests.Decide(c.Request().Context(), u, id, requests.Decision{Approve: approve, Reason: c.FormValue("reason")}, web.RequestsActor(c))
 	if err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrNotFound) && !errors.Is(err, training.ErrForbidden) {
 			return p.redirectFlash(c, "/requests#request-"+url.PathEscape(id), "error", msg)
@@ -187,10 +188,10 @@ func (p *webPages) pageRequestDecide(c echo.Context) error {
 
 // pageRequestCertificate downloads a request's certificate (those who may decide it only).
 func (p *webPages) pageRequestCertificate(c echo.Context) error {
-	u, _ := CurrentUser(c)
-	cert, err := p.Requests.Certificate(c.Request().Context(), u, c.Param("id"), RequestsActor(c))
+	u, _ := web.CurrentUser(c)
+	cert, err := p.Requests.Certificate(c.Request().Context(), u, c.Param("id"), web.RequestsActor(c))
 	if err != nil {
 		return err
 	}
-	return CertificateDownload(c, cert)
+	return web.CertificateDownload(c, cert)
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 		panic(err)
 	}
 	e.Renderer = r
-	p := &webPages{Core: s.Core, cache: NewCache(), renderer: r,
+	p := &webPages{Core: s.Core, cache: web.NewCache(), renderer: r,
 		startSession: s.startSession, oidcLoginURL: s.oidcLoginURL}
 	if s.oidc != nil {
 		p.ssoName = s.oidc.cfg.Name
@@ -106,8 +107,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // webPages is the web pages' handlers: the shared core plus what only
 // pages need.
 type webPages struct {
-	*Core
-	cache    *Cache
+	*web.Core
+	cache    *web.Cache
 	renderer *webRenderer
 	// startSession signs a user in (login.go); oidcLoginURL is the single
 	// sign-on start for a page to return to ("" when it is off), ssoName

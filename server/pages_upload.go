@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -47,7 +48,7 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
 func (p *webPages) pageUploadPost(c echo.Context) error {
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	up, release, upErr := p.ReceiveUpload(c, u.Username)
 	if upErr == nil {
 		defer release()
@@ -65,9 +66,9 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		return p.renderForm(c, "upload", "Upload", formErrors{{Field: "file", Message: msg}}, view)
 	}
 	switch {
-	case errors.Is(upErr, ErrTooLarge):
+	case errors.Is(upErr, web.ErrTooLarge):
 		return again(fmt.Sprintf("The file is larger than %d MB. Split it, or ask an administrator to raise the limit.", view.MaxMB))
-	case errors.Is(upErr, ErrNoFilePart):
+	case errors.Is(upErr, web.ErrNoFilePart):
 		return again("Choose the roster or completion export to upload (an xlsx, xlsm or csv file).")
 	case upErr != nil:
 		if msg, ok := userMessage(upErr); ok && !errors.Is(upErr, training.ErrForbidden) {
@@ -75,7 +76,7 @@ func (p *webPages) pageUploadPost(c echo.Context) error {
 		}
 		return upErr
 	}
-	opts, err := ImportOptionsFrom(c)
+	opts, err := web.ImportOptionsFrom(c)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.renderForm(c, "upload", "Upload", formErrors{{Field: "map_lines", Message: "The column mapping cannot be used: " + msg}}, view)
@@ -136,7 +137,7 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 		if up, err := p.Store.Preview(c.Request().Context(), rep.ImportID, p.Now()); err == nil {
 			by = up.By
 		}
-		u, _ := CurrentUser(c)
+		u, _ := web.CurrentUser(c)
 		v.Mine = training.CheckPreviewDecision(u, by, false) == nil
 		v.Remap, v.CanCancel = v.Mine, training.CheckPreviewDecision(u, by, true) == nil
 		v.CanConfirm = v.CanConfirm && v.Mine
@@ -184,7 +185,7 @@ func (p *webPages) pagePreview(c echo.Context) error {
 
 func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	rep, err := p.ConfirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
 	if err != nil {
 		if msg, ok := userMessage(err); ok && !errors.Is(err, training.ErrForbidden) {
@@ -194,7 +195,7 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	}
 	switch rep.Outcome {
 	case training.OutcomeApplied:
-		p.Log.Info("import applied from the web", "request_id", RequestIDOf(c), "import_id", rep.ImportID)
+		p.Log.Info("import applied from the web", "request_id", web.RequestIDOf(c), "import_id", rep.ImportID)
 		return p.redirectFlash(c, "/", "ok", rep.Message)
 	case training.OutcomeRefused:
 		return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "warn", rep.Message)
@@ -206,14 +207,14 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 // choices made on the preview page, and shows the new preview.
 func (p *webPages) pagePreviewRemap(c echo.Context) error {
 	id := c.Param("id")
-	opts, err := ImportOptionsFrom(c)
+	opts, err := web.ImportOptionsFrom(c)
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
 			return p.redirectFlash(c, "/upload/"+url.PathEscape(id), "error", "The column choices cannot be used: "+msg)
 		}
 		return err
 	}
-	u, _ := CurrentUser(c)
+	u, _ := web.CurrentUser(c)
 	opts.KeepFailed = true
 	rep, err := p.PreviewAgain(c.Request().Context(), u, id, opts)
 	if err != nil {
@@ -235,8 +236,8 @@ func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
 }
 
 func (p *webPages) pagePreviewCancel(c echo.Context) error {
-	u, _ := CurrentUser(c)
-	if err := p.CancelImport(c.Request().Context(), u, RequestIDOf(c), c.Param("id")); err != nil {
+	u, _ := web.CurrentUser(c)
+	if err := p.CancelImport(c.Request().Context(), u, web.RequestIDOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return p.redirectFlash(c, "/upload", "info", "Cancelled: nothing was imported.")

@@ -23,6 +23,8 @@ import (
 	"github.com/muster-police/muster/internal/registers"
 	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,7 +45,7 @@ type Config struct {
 	// (training.LinkKey).
 	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
-	Jobs Jobs
+	Jobs web.Jobs
 	// MailDrop is the folder mail is written to as .eml files when there
 	// is no SMTP relay ("" when there is one): the Jobs page then says
 	// "written to files" and shows no relay state.
@@ -76,7 +78,7 @@ type Config struct {
 	// sign in (default 72 hours).
 	OneTimePasswordTTL time.Duration
 	// Limits bound what concurrent requests may cost (zero fields: defaults).
-	Limits Limits
+	Limits web.Limits
 	// OIDC, when set, turns on single sign-on (oidc.go).
 	OIDC *OIDCConfig
 	// PasswordLoginOff refuses password sign-in to everyone but
@@ -119,7 +121,7 @@ const (
 type Server struct {
 	// Core is what the API and the pages share (the services, the
 	// settings they read, their helpers).
-	*Core
+	*web.Core
 	cfg     Config
 	store   training.Store
 	auth    *authCache
@@ -129,13 +131,13 @@ type Server struct {
 	metrics *metrics
 	limits  *loginLimiter
 	// compress holds the reused encoders of compressed responses.
-	compress *Compressors
+	compress *web.Compressors
 	linkKey  []byte
 	hashing  *hashGate
-	imports  *ImportGate
+	imports  *web.ImportGate
 	// live is the read model: the roster and today's figures kept
 	// current from the change feed, and the caches (internal/live).
-	live ReadModel
+	live web.ReadModel
 	oidc *oidcClient // nil: no single sign-on
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
@@ -152,7 +154,7 @@ type Server struct {
 	// password on the login form (the form again, with the username kept).
 	loginFailed func(c echo.Context, next, username string) error
 	// api is the JSON API's handlers.
-	api *apiHandler
+	api *api.Handler
 
 	mu    sync.Mutex
 	addr  string
@@ -196,7 +198,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.OIDC = &o
 	}
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
-	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
+	cfg.Limits = withDefaults(cfg.Limits, web.DefaultLimits())
 	s := &Server{
 		cfg:      cfg,
 		store:    cfg.Store,
@@ -204,10 +206,10 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Clock,
 		metrics:  newMetrics(),
 		limits:   newLoginLimiter(),
-		compress: NewCompressors(),
+		compress: web.NewCompressors(),
 		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing:  newHashGate(cfg.Limits),
-		imports:  NewImportGate(cfg.Limits),
+		imports:  web.NewImportGate(cfg.Limits),
 		ready:    make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
@@ -218,7 +220,7 @@ func New(cfg Config) (*Server, error) {
 		// People or courses may have changed: xAPI statements waiting for
 		// them may match now (docs/xapi.md).
 		AfterRefresh: func(ctx context.Context) {
-			if n, err := s.api.rematchStatements(ctx); err != nil {
+			if n, err := s.api.RematchStatements(ctx); err != nil {
 				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
 			} else if n > 0 {
 				s.log.Info("xapi: waiting statements now match", "statements", n)
@@ -231,14 +233,14 @@ func New(cfg Config) (*Server, error) {
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
 	s.requests = s.newRequests()
 	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
-	s.Core = &Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.requests, Registers: s.registers,
+	s.Core = &web.Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.requests, Registers: s.registers,
 		Log: s.log, Now: s.now, LinkKey: s.linkKey, Compress: s.compress, ImportGate: s.imports,
-		Metrics: Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs},
-		Cfg: Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
+		Metrics: web.Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs},
+		Cfg: web.Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
 			MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
 			XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
 			PasswordLoginOff: cfg.PasswordLoginOff}}
-	s.api = &apiHandler{Core: s.Core, lists: NewCache()}
+	s.api = api.NewHandler(s.Core)
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -366,3 +368,12 @@ func (s *Server) Addr() string {
 
 // Ready is closed once Run listens (then Addr is set).
 func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Jobs is what the web needs from jobs/ (implemented by *jobs.Scheduler).
+type Jobs = web.Jobs
+
+// Limits bound concurrent work per user and in total (web.Limits).
+type Limits = web.Limits
+
+// DefaultLimits are the limits of an unconfigured server.
+func DefaultLimits() Limits { return web.DefaultLimits() }

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/importers"
 	"github.com/muster-police/muster/internal/export"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -147,10 +148,10 @@ func (s *webPages) renderBody(c echo.Context, status int, title string, body tem
 
 func (s *webPages) renderView(c echo.Context, status int, name string, v *pageView) error {
 	var u *training.User
-	if cu, ok := CurrentUser(c); ok {
+	if cu, ok := web.CurrentUser(c); ok {
 		u = &cu
 	}
-	v.User, v.CSRF, v.Flashes = u, CSRFToken(c), shownFlashes(s.takeFlashes(c))
+	v.User, v.CSRF, v.Flashes = u, web.CSRFToken(c), shownFlashes(s.takeFlashes(c))
 	v.Nav = navFor(u, navCurrent(c.Request().URL.Path))
 	if u != nil {
 		v.Nav = withRequests(v.Nav, *u, s.openRequestCount(c.Request().Context(), *u), navCurrent(c.Request().URL.Path))
@@ -184,7 +185,7 @@ func (s *webPages) renderPageError(c echo.Context, status int, _ string, message
 	if status == http.StatusNotFound {
 		title = "Page not found"
 	}
-	_, signedIn := CurrentUser(c)
+	_, signedIn := web.CurrentUser(c)
 	return s.render(c, status, "error", title, struct {
 		Message  string
 		SignedIn bool

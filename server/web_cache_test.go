@@ -6,10 +6,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/server/web"
 )
 
 func TestWebCache(t *testing.T) {
-	w := NewCache()
+	w := web.NewCache()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	builds := 0
 	build := func(v string) func() (any, error) {
@@ -57,7 +59,7 @@ func TestWebCache(t *testing.T) {
 
 // TestWebCacheBuildsOnce: concurrent callers of one key share one build.
 func TestWebCacheBuildsOnce(t *testing.T) {
-	w := NewCache()
+	w := web.NewCache()
 	var builds atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/muster-police/muster/internal/reports"
+	"github.com/muster-police/muster/server/web"
 
 	"net/url"
 
@@ -47,7 +48,7 @@ func (v viewer) Staff() bool {
 }
 
 func (p *webPages) viewer(c echo.Context) (viewer, error) {
-	u, ok := CurrentUser(c)
+	u, ok := web.CurrentUser(c)
 	if !ok {
 		return viewer{}, training.Forbiddenf("sign in first")
 	}
@@ -154,7 +155,7 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 	// manager with no units and no reporting line, every unit) is refused,
 	// not shown as an empty list.
 	if !reports.UnitVisible(v.Scope, v.DS, q.Unit) {
-		return nil, ErrOutOfScope
+		return nil, web.ErrOutOfScope
 	}
 	key := "officers\x00" + q.values() + "\x00" + v.scopeKey()
 	val, err := p.cache.Get(v.DS.Revision, key, p.Now(), 0, func() (any, error) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
 
 const flashCookie = "muster_flash"
@@ -90,7 +91,7 @@ func (s *webPages) redirectFlash(c echo.Context, url, kind, text string) error {
 // domain error (bad input, conflict, not found); ok is false for anything
 // else, which goes to the error handler instead.
 func userMessage(err error) (string, bool) {
-	status, _, msg, internal := Classify(err)
+	status, _, msg, internal := web.Classify(err)
 	if internal || status < 400 || status >= 500 || status == http.StatusUnauthorized {
 		return "", false
 	}

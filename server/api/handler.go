@@ -1,0 +1,14 @@
+package api
+
+import "github.com/muster-police/muster/server/web"
+
+// apiHandler is the JSON API's handlers: the shared core plus what only
+// the API keeps.
+type Handler struct {
+	*web.Core
+	// lists keeps encoded officers API pages of the current revision.
+	lists *web.Cache
+}
+
+// newAPIHandler is the API's handlers over the shared core.
+func NewHandler(c *web.Core) *Handler { return &Handler{Core: c, lists: web.NewCache()} }
