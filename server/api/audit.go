@@ -13,7 +13,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiAudit searches the audit trail (admins): one page newest first as
+// AuditTrail searches the audit trail (admins): one page newest first as
 // JSON, or with format=csv every matching event as a download.
 func (s *Handler) AuditTrail(c echo.Context) error {
 	q, err := web.AuditQueryFrom(c)
@@ -47,7 +47,7 @@ func (s *Handler) AuditTrail(c echo.Context) error {
 	}
 }
 
-// apiSubjectAccess exports everything held about one officer (admins), as
+// SubjectAccess exports everything held about one officer (admins), as
 // JSON (default) or xlsx; the export itself is audited.
 func (s *Handler) SubjectAccess(c echo.Context) error {
 	format := strings.ToLower(c.QueryParam("format"))

@@ -11,7 +11,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiCompliance returns training.BuildReport's output exactly (the
+// Compliance returns training.BuildReport's output exactly (the
 // COMPLIANCE.md contract), rooted at ?unit, for ?course (all when absent),
 // as of ?as_of; a manager's figures count only whom they may see.
 func (s *Handler) Compliance(c echo.Context) error {
@@ -45,7 +45,7 @@ func (s *Handler) Compliance(c echo.Context) error {
 	return s.SendEncoded(c, echo.MIMEApplicationJSON, web.Encoded(e))
 }
 
-// apiComplianceExport writes the report as a workbook (summary with chart,
+// ComplianceExport writes the report as a workbook (summary with chart,
 // overdue lists) or csv.
 func (s *Handler) ComplianceExport(c echo.Context) error {
 	format, err := web.ExportFormat(c, false)
@@ -88,7 +88,7 @@ type trendPoint struct {
 	Courses []training.CourseFigures `json:"courses"`
 }
 
-// trendResponse is the trend of one unit from the daily snapshots.
+// TrendResponse is the trend of one unit from the daily snapshots.
 type TrendResponse struct {
 	Unit   string        `json:"unit"`
 	From   training.Date `json:"from"`
@@ -96,7 +96,7 @@ type TrendResponse struct {
 	Points []trendPoint  `json:"points"`
 }
 
-// apiTrend returns a unit's daily figures between ?from and ?to (default:
+// Trend returns a unit's daily figures between ?from and ?to (default:
 // the last year). Snapshots hold whole units, so a manager may ask only for
 // units wholly in their scope (by default their only unit).
 func (s *Handler) Trend(c echo.Context) error {

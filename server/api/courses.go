@@ -9,7 +9,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiCourses lists every course.
+// Courses lists every course.
 func (s *Handler) Courses(c echo.Context) error {
 	cs, err := s.Store.Courses(c.Request().Context())
 	if err != nil {
@@ -18,7 +18,7 @@ func (s *Handler) Courses(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(cs))
 }
 
-// coursePlanJSON is a course change's preview on the wire.
+// CoursePlanJSON is a course change's preview on the wire.
 type CoursePlanJSON struct {
 	Changes           []training.CourseChange `json:"changes"`
 	Unchanged         int                     `json:"unchanged"`
@@ -34,7 +34,7 @@ func planJSON(p *courses.Plan) CoursePlanJSON {
 	return out
 }
 
-// apiCoursesPreview says what PUT /courses with the same body would
+// CoursesPreview says what PUT /courses with the same body would
 // change (who becomes required, who stops, who is overdue at once, by
 // unit), and whether it needs confirm=true. It writes nothing.
 func (s *Handler) CoursesPreview(c echo.Context) error {
@@ -49,7 +49,7 @@ func (s *Handler) CoursesPreview(c echo.Context) error {
 	return c.JSON(http.StatusOK, planJSON(p))
 }
 
-// apiCoursesPut creates or replaces the courses in the body (a list), in
+// CoursesPut creates or replaces the courses in the body (a list), in
 // one write; a change of more than 20% of a course's required people needs
 // ?confirm=true (else 409 with the preview's summary).
 func (s *Handler) CoursesPut(c echo.Context) error {
@@ -63,7 +63,7 @@ func (s *Handler) CoursesPut(c echo.Context) error {
 	return s.Courses(c)
 }
 
-// apiCoursePut creates or replaces one course; the body's id, when given,
+// CoursePut creates or replaces one course; the body's id, when given,
 // must match the path. Confirmation as for PUT /courses.
 func (s *Handler) CoursePut(c echo.Context) error {
 	var in training.Course

@@ -2,7 +2,7 @@ package api
 
 import "github.com/muster-police/muster/server/web"
 
-// apiHandler is the JSON API's handlers: the shared core plus what only
+// Handler is the JSON API's handlers: the shared core plus what only
 // the API keeps.
 type Handler struct {
 	*web.Core
@@ -10,5 +10,5 @@ type Handler struct {
 	lists *web.Cache
 }
 
-// newAPIHandler is the API's handlers over the shared core.
+// NewHandler is the API's handlers over the shared core.
 func NewHandler(c *web.Core) *Handler { return &Handler{Core: c, lists: web.NewCache()} }

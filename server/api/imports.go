@@ -12,7 +12,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiImportCreate imports an uploaded roster (multipart field "file");
+// ImportCreate imports an uploaded roster (multipart field "file");
 // with dry_run=true it only previews, keeping the file for confirm.
 func (s *Handler) ImportCreate(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
@@ -47,7 +47,7 @@ type importListItem struct {
 	Report json.RawMessage `json:"report,omitempty"`
 }
 
-// apiImports lists the import log, newest first (?limit, default 100).
+// Imports lists the import log, newest first (?limit, default 100).
 func (s *Handler) Imports(c echo.Context) error {
 	_, limit, err := paging(c, 100)
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Handler) Imports(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiImport returns one import's full report (a logged import or a kept preview).
+// Import returns one import's full report (a logged import or a kept preview).
 func (s *Handler) Import(c echo.Context) error {
 	rep, err := s.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Handler) Import(c echo.Context) error {
 	return c.JSON(http.StatusOK, rep)
 }
 
-// apiImportErrors downloads an import's problems as a workbook.
+// ImportErrors downloads an import's problems as a workbook.
 func (s *Handler) ImportErrors(c echo.Context) error {
 	rep, err := s.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Handler) ImportErrors(c echo.Context) error {
 	return web.SendFile(c, "import-errors-"+rep.ImportID, "xlsx", buf.Bytes())
 }
 
-// apiImportConfirm applies a kept dry run (?confirm=true answers the
+// ImportConfirm applies a kept dry run (?confirm=true answers the
 // guards).
 func (s *Handler) ImportConfirm(c echo.Context) error {
 	confirm, err := web.ConfirmField(c)

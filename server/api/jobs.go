@@ -26,7 +26,7 @@ func (s *Handler) Jobs(c echo.Context) error {
 	return c.JSON(http.StatusOK, resp)
 }
 
-// apiJobRuns lists job runs, newest first (?job to filter, ?limit, default 100).
+// JobRuns lists job runs, newest first (?job to filter, ?limit, default 100).
 func (s *Handler) JobRuns(c echo.Context) error {
 	_, limit, err := paging(c, 100)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Handler) JobRuns(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(runs))
 }
 
-// apiJobRun runs a job now (?dry_run=true plans without sending, ?as_of).
+// JobRun runs a job now (?dry_run=true plans without sending, ?as_of).
 func (s *Handler) JobRun(c echo.Context) error {
 	if s.Cfg.Jobs == nil {
 		return web.ErrJobsOff
@@ -72,7 +72,7 @@ func (s *Handler) JobRun(c echo.Context) error {
 	return c.JSON(http.StatusOK, run)
 }
 
-// apiOutbox lists outbox messages, newest first (?state=queued|sent|failed, ?limit).
+// Outbox lists outbox messages, newest first (?state=queued|sent|failed, ?limit).
 func (s *Handler) Outbox(c echo.Context) error {
 	state := training.MessageState(c.QueryParam("state"))
 	switch state {
@@ -91,7 +91,7 @@ func (s *Handler) Outbox(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(msgs))
 }
 
-// apiRemind shows who would get which reminder as of ?as_of, sending nothing.
+// Remind shows who would get which reminder as of ?as_of, sending nothing.
 func (s *Handler) Remind(c echo.Context) error {
 	if s.Cfg.Jobs == nil {
 		return web.ErrJobsOff

@@ -16,7 +16,7 @@ type linksRevoked struct {
 	RevokedAt string `json:"revoked_at"`
 }
 
-// apiRevokeLinks ends every link of one officer issued until now (a lost
+// RevokeLinks ends every link of one officer issued until now (a lost
 // phone, a forwarded email); links sent later work as usual.
 func (s *Handler) RevokeLinks(c echo.Context) error {
 	ctx := c.Request().Context()

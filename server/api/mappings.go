@@ -15,7 +15,7 @@ type mappingList struct {
 	Fields   []importers.FieldChoice `json:"fields"`
 }
 
-// apiMappings lists the saved column mappings.
+// Mappings lists the saved column mappings.
 func (s *Handler) Mappings(c echo.Context) error {
 	ms, err := s.Store.Mappings(c.Request().Context())
 	if err != nil {
@@ -24,7 +24,7 @@ func (s *Handler) Mappings(c echo.Context) error {
 	return c.JSON(http.StatusOK, mappingList{Mappings: nonNil(ms), Fields: importers.FieldChoices()})
 }
 
-// apiMappingDelete forgets a saved mapping.
+// MappingDelete forgets a saved mapping.
 func (s *Handler) MappingDelete(c echo.Context) error {
 	if err := s.Store.DeleteMapping(c.Request().Context(), c.Param("name")); err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// apiMatrix returns the team matrix of ?unit as JSON (matrix.Matrix).
+// Matrix returns the team matrix of ?unit as JSON (matrix.Matrix).
 func (s *Handler) Matrix(c echo.Context) error {
 	m, err := s.TeamMatrix(c)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 // maxPageSize caps one page of the officers list.
 const maxPageSize = 1000
 
-// officersResponse is one page of the officers list.
+// OfficersResponse is one page of the officers list.
 type OfficersResponse struct {
 	AsOf     training.Date            `json:"as_of"`
 	Total    int                      `json:"total"`
@@ -34,7 +34,7 @@ type OfficersResponse struct {
 	PrevCursor string `json:"prev_cursor,omitempty"`
 }
 
-// apiOfficers lists officers within the caller's scope, filtered by unit
+// Officers lists officers within the caller's scope, filtered by unit
 // subtree, course, status and a search (?q: ID or words of the name), a
 // page at a time from the live model's list index: ?cursor (from the last
 // page's next_cursor or prev_cursor) and ?limit, or ?offset; ?format=csv|xlsx
@@ -115,7 +115,7 @@ func apiOfficersPage(s *Handler, rq live.ListRequest, page *live.ListPage) Offic
 		NextCursor: s.EncodeCursor(page.Next, rq), PrevCursor: s.EncodeCursor(page.Prev, rq)}
 }
 
-// withRows is what c.JSON writes for resp, made with rows (the JSON of
+// WithRows is what c.JSON writes for resp, made with rows (the JSON of
 // resp.Officers, one each) instead of encoding the officers again: resp
 // is encoded without them and the rows go between the brackets.
 func WithRows(resp OfficersResponse, rows [][]byte) ([]byte, error) {
@@ -158,7 +158,7 @@ func paging(c echo.Context, defLimit int) (offset, limit int, err error) {
 	return offset, min(limit, maxPageSize), nil
 }
 
-// officerResponse is one officer: status on every course plus history.
+// OfficerResponse is one officer: status on every course plus history.
 type OfficerResponse struct {
 	AsOf training.Date `json:"as_of"`
 	training.OfficerStatus
@@ -166,7 +166,7 @@ type OfficerResponse struct {
 	Exemptions  []training.Exemption  `json:"exemptions"`
 }
 
-// apiOfficer shows one officer; outside the caller's scope it does not
+// Officer shows one officer; outside the caller's scope it does not
 // exist (404, so IDs cannot be probed).
 func (s *Handler) Officer(c echo.Context) error {
 	asOf, err := s.AsOfParam(c)
@@ -215,7 +215,7 @@ type meCourse struct {
 	ExemptUntil training.Date   `json:"exempt_until"`
 }
 
-// meResponse is an officer's own status (GET /api/v1/me/:token).
+// MeResponse is an officer's own status (GET /api/v1/me/:token).
 type MeResponse struct {
 	AsOf      training.Date `json:"as_of"`
 	Name      string        `json:"name"`
@@ -224,7 +224,7 @@ type MeResponse struct {
 	Courses   []meCourse    `json:"courses"`
 }
 
-// apiMe answers an officer's signed link with their own status, read-only.
+// Me answers an officer's signed link with their own status, read-only.
 func (s *Handler) Me(c echo.Context) error {
 	st, courses, err := s.OfficerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
@@ -252,14 +252,14 @@ func meView(st training.OfficerStatus, courses []training.Course, asOf training.
 	return resp
 }
 
-// completionInput is one completion posted by a learning platform.
+// CompletionInput is one completion posted by a learning platform.
 type CompletionInput struct {
 	OfficerID string `json:"officer_id"`
 	Course    string `json:"course"`
 	Date      string `json:"date"`
 }
 
-// completionsResponse says what a POST /completions recorded.
+// CompletionsResponse says what a POST /completions recorded.
 type CompletionsResponse struct {
 	ImportID string `json:"import_id"`
 	Recorded int    `json:"recorded"`
@@ -269,7 +269,7 @@ type CompletionsResponse struct {
 // maxCompletionsPerCall keeps one call inside the small body limit anyway.
 const maxCompletionsPerCall = 10000
 
-// apiCompletions records completions from a learning platform: every item
+// Completions records completions from a learning platform: every item
 // is checked (known officer, known course or alias, a date not in the
 // future) before anything is written, then all are written at once,
 // together with the other posts of the moment (see committer). The
@@ -333,7 +333,7 @@ func checkCompletions(ds *training.Dataset, in []CompletionInput, today training
 	return comps, nil
 }
 
-// apiGroupID names the history entry of a client's API posts in one hour
+// GroupID names the history entry of a client's API posts in one hour
 // (UTC): e.g. api-20261129T14-1a2b3c4d, the last part a digest of who posted.
 func GroupID(by string, now time.Time) string {
 	sum := sha256.Sum256([]byte(by))

@@ -202,7 +202,7 @@ func openAPIDocument() map[string]any {
 
 var openAPIJSON = sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(openAPIDocument(), "", "  ") })
 
-// openAPI serves the API description.
+// OpenAPI serves the API description.
 func (s *Handler) OpenAPI(c echo.Context) error {
 	b, err := openAPIJSON()
 	if err != nil {

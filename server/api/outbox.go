@@ -17,7 +17,7 @@ type outboxStatus struct {
 	OldestQueued *time.Time                    `json:"oldest_queued,omitempty"`
 }
 
-// apiOutboxStatus says whether the mail relay answers and how many
+// OutboxStatus says whether the mail relay answers and how many
 // messages wait, were sent or failed.
 func (s *Handler) OutboxStatus(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -36,7 +36,7 @@ func (s *Handler) OutboxStatus(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiRequeue puts one failed message back in the queue (409 unless failed).
+// Requeue puts one failed message back in the queue (409 unless failed).
 func (s *Handler) Requeue(c echo.Context) error {
 	id := c.Param("id")
 	if err := s.Store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(s.Now()) }); err != nil {
@@ -50,7 +50,7 @@ func (s *Handler) Requeue(c echo.Context) error {
 	return c.JSON(http.StatusOK, m)
 }
 
-// apiRequeueFailed puts every failed message back in the queue.
+// RequeueFailed puts every failed message back in the queue.
 func (s *Handler) RequeueFailed(c echo.Context) error {
 	n, err := web.RequeueFailed(c, s.Store, s.Now)
 	if err != nil {

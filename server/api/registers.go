@@ -18,7 +18,7 @@ type registerBody struct {
 	Confirm bool `json:"confirm"`
 }
 
-// registerPreviewJSON is a preview on the wire: nothing was saved.
+// RegisterPreviewJSON is a preview on the wire: nothing was saved.
 type RegisterPreviewJSON struct {
 	Course      string                  `json:"course"`
 	Date        training.Date           `json:"date"`
@@ -30,7 +30,7 @@ type RegisterPreviewJSON struct {
 	Compliant   int                     `json:"compliant"`
 }
 
-// registerJSON is a saved register with what the viewer may still do.
+// RegisterJSON is a saved register with what the viewer may still do.
 type RegisterJSON struct {
 	training.Register
 	Withdrawn     bool          `json:"withdrawn"`
@@ -43,7 +43,7 @@ func (s *Handler) toRegisterJSON(c echo.Context, r training.Register) RegisterJS
 	return RegisterJSON{Register: r, Withdrawn: r.Withdrawn(), WithdrawUntil: r.WithdrawUntil(), CanWithdraw: r.CanWithdraw(u, s.Now()) == nil}
 }
 
-// apiRegisterPreview says what saving the register in the body would
+// RegisterPreview says what saving the register in the body would
 // record; it writes nothing.
 func (s *Handler) RegisterPreview(c echo.Context) error {
 	var in registerBody
@@ -58,7 +58,7 @@ func (s *Handler) RegisterPreview(c echo.Context) error {
 		Lines: p.Lines, Recorded: p.Recorded, Unknown: p.Unknown, NotRequired: p.NotRequired, Compliant: p.Compliant})
 }
 
-// apiRegisterSave saves the register in the body once confirmed
+// RegisterSave saves the register in the body once confirmed
 // ("confirm": true, or ?confirm=true); else 409 on the field confirm.
 func (s *Handler) RegisterSave(c echo.Context) error {
 	var in registerBody
@@ -76,7 +76,7 @@ func (s *Handler) RegisterSave(c echo.Context) error {
 	return c.JSON(http.StatusCreated, s.toRegisterJSON(c, r))
 }
 
-// apiRegisters lists the registers the caller may see, newest first.
+// ListRegisters lists the registers the caller may see, newest first.
 func (s *Handler) ListRegisters(c echo.Context) error {
 	list, err := s.Registers.List(c.Request().Context(), s.RegisterActor(c))
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Handler) ListRegisters(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiRegisterWithdraw takes back a register's completions.
+// RegisterWithdraw takes back a register's completions.
 func (s *Handler) RegisterWithdraw(c echo.Context) error {
 	r, err := s.Registers.Withdraw(c.Request().Context(), s.RegisterActor(c), c.Param("id"))
 	if err != nil {

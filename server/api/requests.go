@@ -9,7 +9,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiRequests lists the officers' requests the caller may decide (HR and
+// ListRequests lists the officers' requests the caller may decide (HR and
 // admins: all), waiting ones unless show=all.
 func (s *Handler) ListRequests(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
@@ -31,7 +31,7 @@ type decisionInput struct {
 	Reason   string `json:"reason"`
 }
 
-// apiRequestDecide approves or declines one request.
+// RequestDecide approves or declines one request.
 func (s *Handler) RequestDecide(c echo.Context) error {
 	var in decisionInput
 	if err := web.BindJSON(c, &in); err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// apiUsers lists every account (never password hashes).
+// Users lists every account (never password hashes).
 func (s *Handler) Users(c echo.Context) error {
 	us, err := s.Store.Users(c.Request().Context())
 	if err != nil {
@@ -36,14 +36,14 @@ func (in userInput) input() accounts.Input {
 		Units: in.Units, OfficerID: in.OfficerID, Disabled: in.Disabled}
 }
 
-// userCreated answers a create or reset; Password is shown this once when
+// UserCreated answers a create or reset; Password is shown this once when
 // it was generated.
 type UserCreated struct {
 	User     training.User `json:"user"`
 	Password string        `json:"password,omitempty"`
 }
 
-// apiUserCreate adds an account; without a password it generates a
+// UserCreate adds an account; without a password it generates a
 // one-time password, returned once, that must be changed at first login.
 func (s *Handler) UserCreate(c echo.Context) error {
 	var in userInput
@@ -57,7 +57,7 @@ func (s *Handler) UserCreate(c echo.Context) error {
 	return c.JSON(http.StatusCreated, UserCreated{User: out.User, Password: out.Password})
 }
 
-// apiUserUpdate changes role, email, units, officer link, disabled or
+// UserUpdate changes role, email, units, officer link, disabled or
 // password (accounts.Service.Update: nobody demotes or disables
 // themselves).
 func (s *Handler) UserUpdate(c echo.Context) error {
@@ -72,7 +72,7 @@ func (s *Handler) UserUpdate(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiUserDelete removes an account with its sessions and tokens.
+// UserDelete removes an account with its sessions and tokens.
 func (s *Handler) UserDelete(c echo.Context) error {
 	if err := s.Accounts.Delete(c.Request().Context(), web.Actor(c), c.Param("username")); err != nil {
 		return err
@@ -80,7 +80,7 @@ func (s *Handler) UserDelete(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// apiUserReset sets a new one-time password, shown once.
+// UserReset sets a new one-time password, shown once.
 func (s *Handler) UserReset(c echo.Context) error {
 	out, err := s.Accounts.Reset(c.Request().Context(), web.Actor(c), c.Param("username"))
 	if err != nil {
@@ -89,20 +89,20 @@ func (s *Handler) UserReset(c echo.Context) error {
 	return c.JSON(http.StatusOK, UserCreated{User: out.User, Password: out.Password})
 }
 
-// tokenInput is the body of POST /users/:username/tokens.
+// TokenInput is the body of POST /users/:username/tokens.
 type TokenInput struct {
 	Name string `json:"name"`
 	// ExpiresInDays is 0 for a token that does not expire.
 	ExpiresInDays int `json:"expires_in_days"`
 }
 
-// tokenCreated shows a new token's secret, this once.
+// TokenCreated shows a new token's secret, this once.
 type TokenCreated struct {
 	Token  training.Token `json:"token"`
 	Secret string         `json:"secret"`
 }
 
-// apiTokenCreate issues an API token for a user; only its hash is kept.
+// TokenCreate issues an API token for a user; only its hash is kept.
 func (s *Handler) TokenCreate(c echo.Context) error {
 	var in TokenInput
 	if err := web.BindJSON(c, &in); err != nil {
@@ -115,7 +115,7 @@ func (s *Handler) TokenCreate(c echo.Context) error {
 	return c.JSON(http.StatusCreated, TokenCreated{Token: t, Secret: secret})
 }
 
-// apiTokens lists a user's tokens (without secrets).
+// Tokens lists a user's tokens (without secrets).
 func (s *Handler) Tokens(c echo.Context) error {
 	ts, err := s.Store.Tokens(c.Request().Context(), c.Param("username"))
 	if err != nil {
@@ -124,7 +124,7 @@ func (s *Handler) Tokens(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(ts))
 }
 
-// apiTokenDelete revokes one of a user's tokens.
+// TokenDelete revokes one of a user's tokens.
 func (s *Handler) TokenDelete(c echo.Context) error {
 	if err := s.Accounts.RevokeToken(c.Request().Context(), web.Actor(c), c.Param("username"), c.Param("id")); err != nil {
 		return err

@@ -22,7 +22,7 @@ import (
 // they mean (StatementMatcher, PlanStatements), and the completions they
 // record go through the same group commit as POST /api/v1/completions.
 
-// xapiHeaders puts X-Experience-API-Version on every /xapi/ response
+// XAPIHeaders puts X-Experience-API-Version on every /xapi/ response
 // (errors included: it runs before authentication) and refuses a request
 // without a version Muster speaks (1.0.3 Communication 3.3), except
 // /xapi/about, which tells clients what to send.
@@ -41,12 +41,12 @@ func (s *Handler) XAPIHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// xapiAbout answers GET /xapi/about: the versions Muster speaks.
+// XAPIAbout answers GET /xapi/about: the versions Muster speaks.
 func (s *Handler) XAPIAbout(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"version": xapi.Versions})
 }
 
-// xapiPost stores one statement or a batch (POST /xapi/statements) and
+// XAPIPost stores one statement or a batch (POST /xapi/statements) and
 // answers their IDs in order.
 func (s *Handler) XAPIPost(c echo.Context) error {
 	if c.QueryParam("method") != "" {
@@ -59,7 +59,7 @@ func (s *Handler) XAPIPost(c echo.Context) error {
 	return c.JSON(http.StatusOK, ids)
 }
 
-// xapiPut stores one statement under ?statementId= (PUT /xapi/statements).
+// XAPIPut stores one statement under ?statementId= (PUT /xapi/statements).
 func (s *Handler) XAPIPut(c echo.Context) error {
 	id := c.QueryParam("statementId")
 	if id == "" {
@@ -71,7 +71,7 @@ func (s *Handler) XAPIPut(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// xapiGet returns one stored statement by statementId or
+// XAPIGet returns one stored statement by statementId or
 // voidedStatementId. Muster keeps statements for what they record, so it
 // does not answer queries over them (docs/xapi.md says which conformance
 // tests that leaves out).
@@ -179,7 +179,7 @@ func xapiGroupID(by string, now time.Time) string {
 	return "xapi-" + strings.TrimPrefix(GroupID(by, now), "api-")
 }
 
-// waitingStatement is one statement waiting for a person or a course, as
+// WaitingStatement is one statement waiting for a person or a course, as
 // HR sees it.
 type WaitingStatement struct {
 	ID           string    `json:"id"`
@@ -196,7 +196,7 @@ type WaitingStatement struct {
 	ImportID     string    `json:"import_id"`
 }
 
-// apiXAPIWaiting lists the statements that wait for a person or a course
+// XAPIWaiting lists the statements that wait for a person or a course
 // (GET /api/v1/xapi/waiting), oldest first: HR adds the person, or the
 // activity's IRI to a course's activity_ids, and they count.
 func (s *Handler) XAPIWaiting(c echo.Context) error {
@@ -213,7 +213,7 @@ func (s *Handler) XAPIWaiting(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiXAPIRematch looks at the waiting statements again (POST
+// XAPIRematch looks at the waiting statements again (POST
 // /api/v1/xapi/rematch) and records those that now match.
 func (s *Handler) XAPIRematch(c echo.Context) error {
 	// A roster written elsewhere (another replica, the CLI) may not be in
@@ -229,7 +229,7 @@ func (s *Handler) XAPIRematch(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]int{"matched": n})
 }
 
-// rematchStatements records the waiting statements that match now (a
+// RematchStatements records the waiting statements that match now (a
 // person added, a course given the activity's IRI) and returns how many.
 func (s *Handler) RematchStatements(ctx context.Context) (int, error) {
 	waiting, err := s.Store.WaitingStatements(ctx, 0)

@@ -7,7 +7,7 @@ import (
 	"github.com/muster-police/muster/internal/requests"
 )
 
-// actor is who asks, for the account use cases' audit events.
+// Actor is who asks, for the account use cases' audit events.
 func Actor(c echo.Context) accounts.Actor {
 	u, _ := CurrentUser(c)
 	return accounts.Actor{Username: u.Username, RequestID: RequestIDOf(c)}
@@ -18,7 +18,7 @@ func (s *Core) RegisterActor(c echo.Context) registers.Actor {
 	return registers.Actor{User: u, RequestID: RequestIDOf(c)}
 }
 
-// requestsActor names who acts on a request in the audit trail.
+// RequestsActor names who acts on a request in the audit trail.
 func RequestsActor(c echo.Context) requests.Actor {
 	u, _ := CurrentUser(c)
 	return requests.Actor{Username: u.Username, RequestID: RequestIDOf(c)}

@@ -14,7 +14,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// audit records what the caller of c did in the audit trail. A failure to
+// Audit records what the caller of c did in the audit trail. A failure to
 // record is logged (without the event's content) and does not fail the
 // request: the action itself has already happened.
 func (s *Core) Audit(c echo.Context, action training.AuditAction, targetKind, targetID, outcome, detail string) {
@@ -25,7 +25,7 @@ func (s *Core) Audit(c echo.Context, action training.AuditAction, targetKind, ta
 	s.AuditAs(c.Request().Context(), actor, RequestIDOf(c), action, targetKind, targetID, outcome, detail)
 }
 
-// auditAs records an event for a named actor (a failed sign-in's
+// AuditAs records an event for a named actor (a failed sign-in's
 // username, or "cli" for commands forwarded from the muster command).
 func (s *Core) AuditAs(ctx context.Context, actor, requestID string, action training.AuditAction, targetKind, targetID, outcome, detail string) {
 	if actor == "" {
@@ -59,7 +59,7 @@ func (s *Core) auditImport(ctx context.Context, by string, action training.Audit
 	s.AuditAs(ctx, by, "", action, training.TargetImport, id, outcome, detail)
 }
 
-// auditQueryFrom reads the audit search parameters shared by the API and
+// AuditQueryFrom reads the audit search parameters shared by the API and
 // the page: actor, action, officer, from, to, limit, cursor.
 func AuditQueryFrom(c echo.Context) (training.AuditQuery, error) {
 	q, err := training.AuditFilter{Actor: c.QueryParam("actor"), Action: c.QueryParam("action"),
@@ -76,7 +76,7 @@ func AuditQueryFrom(c echo.Context) (training.AuditQuery, error) {
 	return q, nil
 }
 
-// sendSubjectAccess answers with a subject access file (API and page).
+// SendSubjectAccess answers with a subject access file (API and page).
 func (s *Core) SendSubjectAccess(c echo.Context, id, format string) error {
 	sa, err := training.CollectSubjectAccess(c.Request().Context(), s.Store, id, s.Now())
 	if err != nil {

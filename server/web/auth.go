@@ -10,17 +10,17 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// principal is who is calling: a user, through a session or an API token.
+// Principal is who is calling: a user, through a session or an API token.
 type Principal struct {
 	User    training.User
 	Session *training.Session // nil for token calls
 	Token   *training.Token   // nil for session calls
-	// csrfInBody: an upload whose CSRF token is in its multipart body,
+	// CSRFInBody: an upload whose CSRF token is in its multipart body,
 	// checked by receiveUpload before the file part is read.
 	CSRFInBody bool
 }
 
-// currentUser returns the signed-in user (session or token), if any.
+// CurrentUser returns the signed-in user (session or token), if any.
 func CurrentUser(c echo.Context) (training.User, bool) {
 	if p, ok := c.Get(CtxPrincipal).(*Principal); ok {
 		return p.User, true
@@ -33,7 +33,7 @@ func PrincipalOf(c echo.Context) *Principal {
 	return p
 }
 
-// csrfToken returns the session's CSRF token for forms ("" without a session).
+// CSRFToken returns the session's CSRF token for forms ("" without a session).
 func CSRFToken(c echo.Context) string {
 	if p := PrincipalOf(c); p != nil && p.Session != nil {
 		return p.Session.CSRFToken
@@ -41,7 +41,7 @@ func CSRFToken(c echo.Context) string {
 	return ""
 }
 
-// authKind names how a request authenticated, for logs (never who).
+// AuthKind names how a request authenticated, for logs (never who).
 func AuthKind(c echo.Context) string {
 	switch p := PrincipalOf(c); {
 	case p == nil:
@@ -53,7 +53,7 @@ func AuthKind(c echo.Context) string {
 	}
 }
 
-// sha256Hex is how session IDs and token secrets are stored: both are
+// SHA256Hex is how session IDs and token secrets are stored: both are
 // 32 random bytes, so a fast hash is enough (no guessing to slow down).
 func SHA256Hex(s string) string { return training.SecretHash(s) }
 
@@ -65,10 +65,10 @@ func RandomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// errOneTimeExpired: the right one-time password, given out too long ago.
+// ErrOneTimeExpired: the right one-time password, given out too long ago.
 var ErrOneTimeExpired = training.Errorf(training.KindUnauthenticated, "this one-time password has expired; ask an administrator for a new one")
 
-// localPath returns p when it is a path on this site, else "/": the
+// LocalPath returns p when it is a path on this site, else "/": the
 // redirect after login must not send people elsewhere. It judges the
 // value as a browser will read it: the WHATWG URL parser first removes
 // every ASCII tab and newline (https://url.spec.whatwg.org/#concept-basic-url-parser,
@@ -101,13 +101,13 @@ func LocalPath(p string) string {
 	return clean
 }
 
-// errPasswordLoginOff: password sign-in is switched off for this user.
+// ErrPasswordLoginOff: password sign-in is switched off for this user.
 var ErrPasswordLoginOff = training.Errorf(training.KindUnauthenticated, "password sign-in is switched off")
 
 const PasswordOffMessage = "Password sign-in is switched off here; use single sign-on."
 
 const (
-	// sessionCookie is the session's cookie; ctxPrincipal the key of the
+	// SessionCookie is the session's cookie; ctxPrincipal the key of the
 	// principal in the request's context.
 	SessionCookie = "muster_session"
 	CtxPrincipal  = "muster.principal"

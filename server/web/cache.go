@@ -8,7 +8,7 @@ import (
 // webCacheMax bounds the entries kept for one revision.
 const webCacheMax = 512
 
-// webCache keeps computed page data. Entries are built once (concurrent
+// Cache keeps computed page data. Entries are built once (concurrent
 // callers wait for the one build) and dropped when the revision moves.
 type Cache struct {
 	mu      sync.Mutex
@@ -25,7 +25,7 @@ type webEntry struct {
 
 func NewCache() *Cache { return &Cache{entries: map[string]*webEntry{}} }
 
-// get returns the value for key at revision rev, building it when missing
+// Get returns the value for key at revision rev, building it when missing
 // or older than ttl (ttl 0: kept for the whole revision).
 func (w *Cache) Get(rev int64, key string, now time.Time, ttl time.Duration, build func() (any, error)) (any, error) {
 	w.mu.Lock()
@@ -66,7 +66,7 @@ func (w *Cache) Get(rev int64, key string, now time.Time, ttl time.Duration, bui
 	return e.value, e.err
 }
 
-// pending reports whether key is being built (1) or not (0), for tests.
+// Pending reports whether key is being built (1) or not (0), for tests.
 func (w *Cache) Pending(key string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -80,7 +80,7 @@ func (w *Cache) Pending(key string) int {
 	return 0
 }
 
-// forget drops key, so the next get builds it again.
+// Forget drops key, so the next get builds it again.
 func (w *Cache) Forget(key string) {
 	w.mu.Lock()
 	delete(w.entries, key)

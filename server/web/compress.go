@@ -31,7 +31,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// minCompressBytes: a smaller body fits in a packet or two as it is, and
+// MinCompressBytes: a smaller body fits in a packet or two as it is, and
 // compressing it costs more than it saves.
 const MinCompressBytes = 1024
 
@@ -40,7 +40,7 @@ const (
 	encGzip = "gzip"
 )
 
-// negotiateEncoding picks the coding for a response from the request's
+// NegotiateEncoding picks the coding for a response from the request's
 // Accept-Encoding: "zstd", "gzip" or "" (identity). The client's q-values
 // decide; on a tie zstd wins (faster to inflate). A coding not named is
 // acceptable only through "*"; identity is chosen when the client ranks it
@@ -102,7 +102,7 @@ func compressible(contentType string) bool {
 	return false
 }
 
-// compressors holds the encoders the service reuses (per Server, not
+// Compressors holds the encoders the service reuses (per Server, not
 // package state): streaming writers pooled per coding, and one zstd
 // encoder whose EncodeAll is safe for concurrent use (for cached bodies).
 type Compressors struct {
@@ -186,7 +186,7 @@ func (b *encodedBody) bytesFor(cs *Compressors, enc string) []byte {
 	return b.raw
 }
 
-// encoded is a cached report's JSON with its compressed forms, kept with
+// Encoded is a cached report's JSON with its compressed forms, kept with
 // the entry so that it is compressed once per revision and coding.
 func Encoded(e *live.Entry) *encodedBody {
 	return e.Keep(func(js []byte) any { return &encodedBody{raw: js} }).(*encodedBody)
@@ -202,7 +202,7 @@ func addVary(h http.Header) {
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 }
 
-// sendEncoded answers 200 with body in the best coding the client accepts,
+// SendEncoded answers 200 with body in the best coding the client accepts,
 // from the body's kept compressed bytes (compressResponses then leaves it
 // alone: Content-Encoding is set, or the body is tiny, or the client
 // accepts no coding).
@@ -220,7 +220,7 @@ func (s *Core) SendEncoded(c echo.Context, contentType string, body *encodedBody
 	return c.Blob(http.StatusOK, contentType, b)
 }
 
-// compressResponses compresses the responses that handlers write as they
+// CompressResponses compresses the responses that handlers write as they
 // are (pages, CSV, static CSS and JS) when the client accepts it.
 func (s *Core) CompressResponses(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

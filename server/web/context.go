@@ -17,7 +17,7 @@ import (
 
 // Helpers shared by the API handlers and the pages.
 
-// scopeOf returns what the signed-in user may see, with the cached
+// ScopeOf returns what the signed-in user may see, with the cached
 // Dataset it was computed from (shared: never modify it).
 func (s *Core) ScopeOf(c echo.Context) (training.Scope, *training.Dataset, error) {
 	u, ok := CurrentUser(c)
@@ -31,10 +31,10 @@ func (s *Core) ScopeOf(c echo.Context) (training.Scope, *training.Dataset, error
 	return s.Live.Scope(u, ds), ds, nil
 }
 
-// today is the civil date now in Europe/London.
+// Today is the civil date now in Europe/London.
 func (s *Core) Today() training.Date { return training.DateOf(s.Now()) }
 
-// asOfParam reads the as_of query parameter (YYYY-MM-DD), defaulting to today.
+// AsOfParam reads the as_of query parameter (YYYY-MM-DD), defaulting to today.
 func (s *Core) AsOfParam(c echo.Context) (training.Date, error) {
 	return s.DateParam(c, "as_of", s.Today())
 }
@@ -64,10 +64,10 @@ func listParam(c echo.Context, name string) []string {
 	return out
 }
 
-// errOutOfScope is what a manager gets for a unit they may not see.
+// ErrOutOfScope is what a manager gets for a unit they may not see.
 var ErrOutOfScope = reports.ErrOutOfScope
 
-// reportQuery parses and checks, once, what the signed-in user asks for
+// ReportQuery parses and checks, once, what the signed-in user asks for
 // (?as_of, ?course and unit; reports.For): an unknown unit is not found,
 // one outside their scope forbidden.
 func (s *Core) ReportQuery(c echo.Context, unit string) (reports.Query, error) {
@@ -92,12 +92,12 @@ func (s *Core) ReportQuery(c echo.Context, unit string) (reports.Query, error) {
 	return q, err
 }
 
-// reportData is the immutable Dataset a built report or an export reads.
+// ReportData is the immutable Dataset a built report or an export reads.
 func (s *Core) ReportData(c echo.Context) (*training.Dataset, error) {
 	return s.Live.Dataset(c.Request().Context())
 }
 
-// report returns the compliance report for q (the COMPLIANCE.md
+// Report returns the compliance report for q (the COMPLIANCE.md
 // contract), with its JSON encoding; managers' figures count only the
 // officers they may see. Cached per store revision.
 func (s *Core) Report(u training.User, ds *training.Dataset, q reports.Query) (*training.Report, []byte, error) {
@@ -105,7 +105,7 @@ func (s *Core) Report(u training.User, ds *training.Dataset, q reports.Query) (*
 	return e.Report, e.JSON, e.Err
 }
 
-// reportFor is the report for q: today's figures for a viewer who sees
+// ReportFor is the report for q: today's figures for a viewer who sees
 // the whole unit come from the live index, never rebuilt; the rest are
 // built once per revision and shared.
 func (s *Core) ReportFor(u training.User, ds *training.Dataset, q reports.Query) *live.Entry {
@@ -125,7 +125,7 @@ func (s *Core) ReportFor(u training.User, ds *training.Dataset, q reports.Query)
 	})
 }
 
-// officerStatusForLink verifies an officer's signed link and returns their
+// OfficerStatusForLink verifies an officer's signed link and returns their
 // status on every course today (for GET /me/:token and its JSON).
 func (s *Core) OfficerStatusForLink(ctx context.Context, token string) (training.OfficerStatus, []training.Course, error) {
 	rec, err := s.OfficerForLink(ctx, token)
@@ -140,7 +140,7 @@ func (s *Core) OfficerStatusForLink(ctx context.Context, token string) (training
 	return training.EvaluateOfficer(rec.Officer, courses, rec.Completions, rec.Exemptions, s.Today()), courses, nil
 }
 
-// bindJSON decodes a JSON request body into v, rejecting unknown fields
+// BindJSON decodes a JSON request body into v, rejecting unknown fields
 // and trailing data with a plain ErrInvalid.
 func BindJSON(c echo.Context, v any) error {
 	dec := json.NewDecoder(c.Request().Body)

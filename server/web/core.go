@@ -16,15 +16,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// core is what the API and the pages both call: the services the server
+// Core is what the API and the pages both call: the services the server
 // wires, the settings they read, and the helpers they share.
 type Core struct {
-	// store is the server's store: roster writes refresh the live model,
+	// Store is the server's store: roster writes refresh the live model,
 	// account writes drop the credentials they take away from the cache.
 	Store training.Store
-	// live is the read model (internal/live).
+	// Live is the read model (internal/live).
 	Live ReadModel
-	// accounts, requests and registers are the use cases (internal/...),
+	// Accounts, requests and registers are the use cases (internal/...),
 	// over store.
 	Accounts  *accounts.Service
 	Requests  *requests.Service
@@ -32,16 +32,16 @@ type Core struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	Cfg       Settings
-	// linkKey signs officers' links (training.LinkKey).
+	// LinkKey signs officers' links (training.LinkKey).
 	LinkKey []byte
-	// compress holds the reused encoders of compressed responses.
+	// Compress holds the reused encoders of compressed responses.
 	Compress *Compressors
-	// imports bounds the uploads and previews under way.
+	// ImportGate bounds the uploads and previews under way.
 	ImportGate *ImportGate
 	Metrics    Metrics
 }
 
-// settings is the part of the configuration the handlers read.
+// Settings is the part of the configuration the handlers read.
 type Settings struct {
 	BaseURL string
 	// Secret derives the keys of cursors and flash cookies.
@@ -59,9 +59,9 @@ type Settings struct {
 	PasswordLoginOff bool
 }
 
-// coreMetrics are the counters the handlers add to.
+// Metrics are the counters the handlers add to.
 type Metrics struct {
-	// imports counts completions recorded, by way in; jobs, job runs by hand.
+	// Imports counts completions recorded, by way in; jobs, job runs by hand.
 	Imports, Jobs *prometheus.CounterVec
 }
 
@@ -103,7 +103,7 @@ type Jobs interface {
 	PreviewTemplate(ctx context.Context, name, text string) (subject, textBody, htmlBody string, err error)
 }
 
-// readModel is what the server reads through: the live read model
+// ReadModel is what the server reads through: the live read model
 // (*live.Model), tested on its own in internal/live.
 type ReadModel interface {
 	// Current brings the model to the store's revision as far as it can

@@ -10,13 +10,13 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// errUnauthenticated means the request needs a signed-in user or a valid token.
+// ErrUnauthenticated means the request needs a signed-in user or a valid token.
 var ErrUnauthenticated = errors.New("unauthenticated")
 
-// errTooLarge means the request body is over its limit.
+// ErrTooLarge means the request body is over its limit.
 var ErrTooLarge = errors.New("too large")
 
-// errorBody is the JSON shape of every API error.
+// ErrorBody is the JSON shape of every API error.
 type ErrorBody struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -53,7 +53,7 @@ var kindDefault = map[training.Kind]string{
 	training.KindUnavailable:     "The service cannot reach its data right now; try again shortly.",
 }
 
-// classify maps an error to an HTTP status, a stable code and a message
+// Classify maps an error to an HTTP status, a stable code and a message
 // safe to show. internal is true when the detail must only be logged.
 // Domain errors are decided by their kind (training.KindOf), never by
 // their text; the message is the error's own (training.MessageOf).
@@ -131,7 +131,7 @@ func diskFull(err error) bool {
 	return strings.Contains(msg, "no space left on device") || strings.Contains(msg, "MISCONF")
 }
 
-// sentence starts a message with a capital letter, as pages and the API
+// Sentence starts a message with a capital letter, as pages and the API
 // show it.
 func Sentence(msg string) string {
 	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {

@@ -9,7 +9,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// exportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).
+// ExportFormat reads ?format: xlsx or csv (and json when allowJSON, the default then).
 func ExportFormat(c echo.Context, allowJSON bool) (string, error) {
 	f := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
 	switch {
@@ -28,7 +28,7 @@ var ExportTypes = map[string]string{
 	"csv":  "text/csv; charset=utf-8",
 }
 
-// sendFile answers with a download named name.format.
+// SendFile answers with a download named name.format.
 func SendFile(c echo.Context, name, format string, body []byte) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+"."+format))
 	c.Response().Header().Set("Cache-Control", "private, no-store")

@@ -12,7 +12,7 @@ import (
 
 func JSONUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-// boolField reads a true/false form or query value ("" is false; "on"
+// BoolField reads a true/false form or query value ("" is false; "on"
 // from a checkbox is true).
 func BoolField(c echo.Context, name string) (bool, error) {
 	v := c.FormValue(name)
@@ -26,7 +26,7 @@ func BoolField(c echo.Context, name string) (bool, error) {
 	return b, nil
 }
 
-// confirmField reads the one answer to a guard (too many leavers, IDs
+// ConfirmField reads the one answer to a guard (too many leavers, IDs
 // that match nobody, a course change moving more than 20% of its people):
 // "confirm", or its older spelling "confirm_leavers", which scripts may
 // still send. (The CLI's is --yes, or --confirm; the code's Confirmed.)
@@ -39,7 +39,7 @@ func ConfirmField(c echo.Context) (bool, error) {
 	return confirm || old, err
 }
 
-// importOptionsFrom reads the upload form's options.
+// ImportOptionsFrom reads the upload form's options.
 func ImportOptionsFrom(c echo.Context) (ImportOptions, error) {
 	var o ImportOptions
 	var err error

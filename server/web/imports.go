@@ -37,7 +37,7 @@ type ImportOptions struct {
 	prevColumns []importers.Column
 }
 
-// runImport imports one uploaded file for user by, received by
+// RunImport imports one uploaded file for user by, received by
 // receiveUpload (which holds by's import slot). A dry run keeps the
 // file in the store as a preview under the report's ImportID for
 // confirmImport (on any replica); any other run keeps nothing. Failed
@@ -154,7 +154,7 @@ func (s *Core) keepFailed(ctx context.Context, by, name string, data []byte, opt
 	return failed, readErr
 }
 
-// keptFailure reports whether rep is a failed reading kept with its file
+// KeptFailure reports whether rep is a failed reading kept with its file
 // (keepFailed), waiting on its page for other column choices.
 func (s *Core) KeptFailure(ctx context.Context, rep *importers.Report) bool {
 	if rep == nil || rep.Outcome != training.OutcomeFailed || rep.ImportID == "" {
@@ -164,7 +164,7 @@ func (s *Core) KeptFailure(ctx context.Context, rep *importers.Report) bool {
 	return err == nil
 }
 
-// confirmImport applies a kept dry run (confirmed answers the 20%
+// ConfirmImport applies a kept dry run (confirmed answers the 20%
 // leaver guard). The preview is dropped once applied or found unchanged;
 // a refusal keeps it so it can be confirmed again.
 func (s *Core) ConfirmImport(ctx context.Context, who training.User, id string, confirmed bool) (*importers.Report, error) {
@@ -221,7 +221,7 @@ func (s *Core) takePreview(ctx context.Context, who training.User, id string) (t
 	return u, release, nil
 }
 
-// previewAgain reads a kept dry run's file again with other column
+// PreviewAgain reads a kept dry run's file again with other column
 // choices (mapping, course, a name to save them under): a new preview
 // replaces the old one. The upload's other options stay as they were.
 func (s *Core) PreviewAgain(ctx context.Context, who training.User, id string, choice ImportOptions) (*importers.Report, error) {
@@ -254,7 +254,7 @@ func (s *Core) PreviewAgain(ctx context.Context, who training.User, id string, c
 	return rep, nil
 }
 
-// cancelImport forgets a kept dry run: the uploader's own, or as an
+// CancelImport forgets a kept dry run: the uploader's own, or as an
 // admin anyone's (training.CheckPreviewDecision); audited. A preview
 // already gone is not an error.
 func (s *Core) CancelImport(ctx context.Context, who training.User, requestID, id string) error {
@@ -280,7 +280,7 @@ func (s *Core) CancelImport(ctx context.Context, who training.User, requestID, i
 	return nil
 }
 
-// importReport returns the report of a logged import or a kept preview.
+// ImportReport returns the report of a logged import or a kept preview.
 func (s *Core) ImportReport(ctx context.Context, id string) (*importers.Report, error) {
 	if rep, err := s.KeptPreview(ctx, id); !errors.Is(err, training.ErrNotFound) {
 		return rep, err
@@ -301,7 +301,7 @@ func (s *Core) ImportReport(ctx context.Context, id string) (*importers.Report, 
 	return &rep, nil
 }
 
-// keptPreview returns the report of a dry run still waiting for a
+// KeptPreview returns the report of a dry run still waiting for a
 // decision; ErrNotFound once it was used, cancelled or has expired.
 func (s *Core) KeptPreview(ctx context.Context, id string) (*importers.Report, error) {
 	u, err := s.Store.Preview(ctx, id, s.Now())

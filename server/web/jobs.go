@@ -10,10 +10,10 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// errJobsOff answers job routes when the server runs without a scheduler.
+// ErrJobsOff answers job routes when the server runs without a scheduler.
 var ErrJobsOff = echo.NewHTTPError(http.StatusServiceUnavailable, "Scheduled jobs are off in this server.")
 
-// requeueFailed re-queues every failed message and returns how many; one
+// RequeueFailed re-queues every failed message and returns how many; one
 // changed meanwhile (no longer failed) is skipped, not an error.
 func RequeueFailed(c echo.Context, st training.Store, now func() time.Time) (int, error) {
 	ctx := c.Request().Context()

@@ -6,7 +6,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// importGate bounds imports and previews running at once: excelize can
+// ImportGate bounds imports and previews running at once: excelize can
 // take far more memory than the file's size. A user may run
 // Limits.ImportsPerUser at once (else 429); the service Limits.Imports
 // files of at most Limits.ImportBytes together (else 503).
@@ -22,7 +22,7 @@ func NewImportGate(l Limits) *ImportGate {
 	return &ImportGate{lim: l, perUser: map[string]int{}}
 }
 
-// acquire takes a slot for user's file of size bytes; call release when
+// Acquire takes a slot for user's file of size bytes; call release when
 // the import ends.
 func (g *ImportGate) Acquire(user string, size int64) (release func(), err error) {
 	g.mu.Lock()
@@ -50,7 +50,7 @@ func (g *ImportGate) Acquire(user string, size int64) (release func(), err error
 	}, nil
 }
 
-// inUse reports the running imports and their bytes (for tests and metrics).
+// InUse reports the running imports and their bytes (for tests and metrics).
 func (g *ImportGate) InUse() (int, int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -12,7 +12,7 @@ import (
 
 var errLinkGone = training.Forbiddenf("this link is no longer valid; ask HR for a new one")
 
-// officerForLink verifies a link and returns the officer it names:
+// OfficerForLink verifies a link and returns the officer it names:
 // ErrForbidden when the link is bad or expired, was revoked, or names an
 // officer who left or is no longer on the roster.
 func (s *Core) OfficerForLink(ctx context.Context, token string) (training.OfficerRecord, error) {
@@ -40,6 +40,6 @@ func (s *Core) OfficerForLink(ctx context.Context, token string) (training.Offic
 	return rec, nil
 }
 
-// errNoSuchOfficer is the one answer, API and pages, for an officer who
+// ErrNoSuchOfficer is the one answer, API and pages, for an officer who
 // does not exist and for one outside the caller's scope.
 var ErrNoSuchOfficer = training.NotFoundf("there is no officer with this ID that you may see")

@@ -9,7 +9,7 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// teamMatrix is the team matrix for the caller from the query (?unit,
+// TeamMatrix is the team matrix for the caller from the query (?unit,
 // ?as_of, ?status, ?sort): the one use case the API, the page and the
 // export share.
 func (s *Core) TeamMatrix(c echo.Context) (*matrix.Matrix, error) {
@@ -25,7 +25,7 @@ func (s *Core) TeamMatrix(c echo.Context) (*matrix.Matrix, error) {
 	return matrix.Build(ds, s.Live.Units(ds), reports.Viewer{User: u, Scope: s.Live.Scope(u, ds)}, req, s.Today())
 }
 
-// matrixHref links the team matrix of unit as of asOf.
+// MatrixHref links the team matrix of unit as of asOf.
 func MatrixHref(unit string, asOf training.Date) string {
 	return "/matrix?unit=" + url.QueryEscape(unit) + "&as_of=" + asOf.String()
 }

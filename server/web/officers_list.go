@@ -28,7 +28,7 @@ import (
 // list it belongs to: the same user, filters, search and date, else it
 // is refused as stale with a message saying to start again.
 
-// userKey names, in cache keys, whose list a page is: the cursors in it
+// UserKey names, in cache keys, whose list a page is: the cursors in it
 // are theirs, and what they may see follows their role, units and officer
 // ID, which may change without the store's revision changing.
 func UserKey(u training.User) string {
@@ -70,7 +70,7 @@ func (s *Core) cursorAEAD() cipher.AEAD {
 	return aead
 }
 
-// encodeCursor seals cur for the list rq; "" for no cursor.
+// EncodeCursor seals cur for the list rq; "" for no cursor.
 func (s *Core) EncodeCursor(cur *live.Cursor, rq live.ListRequest) string {
 	if cur == nil {
 		return ""
@@ -92,7 +92,7 @@ func (s *Core) EncodeCursor(cur *live.Cursor, rq live.ListRequest) string {
 var errCursor = training.FieldErrorf(training.KindInvalid, "cursor",
 	"the cursor is not one this list gave out (it may have been cut short or changed); start again from the first page, without a cursor")
 
-// decodeCursor opens v ("" is no cursor) and checks that it belongs to
+// DecodeCursor opens v ("" is no cursor) and checks that it belongs to
 // the list rq.
 func (s *Core) DecodeCursor(v string, rq live.ListRequest) (*live.Cursor, error) {
 	if v == "" {
@@ -119,7 +119,7 @@ func (s *Core) DecodeCursor(v string, rq live.ListRequest) (*live.Cursor, error)
 	return &live.Cursor{Key: training.ListKey{Unit: ct.Unit, Name: ct.Name, ID: ct.ID}, Back: ct.Back}, nil
 }
 
-// exportList streams the list rq to the response as a csv or xlsx file
+// ExportList streams the list rq to the response as a csv or xlsx file
 // named name: rows go out as they are read from the model (csv), or into
 // excelize's streamed sheet (xlsx), never held whole. It returns the rows
 // sent. Once the first bytes are out an error can only cut the file short.

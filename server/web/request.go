@@ -14,7 +14,7 @@ func RequestIDOf(c echo.Context) string {
 	return id
 }
 
-// routeOf is the route pattern ("/api/v1/officers/:id"), never the raw
+// RouteOf is the route pattern ("/api/v1/officers/:id"), never the raw
 // URL, so logs and metrics carry no names or IDs.
 func RouteOf(c echo.Context) string {
 	if p := c.Path(); p != "" && !strings.HasSuffix(p, "/*") {

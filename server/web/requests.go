@@ -8,17 +8,17 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// certificateRoutes may carry a certificate (training.MaxCertificateBytes)
+// CertificateRoutes may carry a certificate (training.MaxCertificateBytes)
 // in a multipart form; the body is bounded to that and the form's framing
 // before a byte is read (bodyLimit).
 var CertificateRoutes = map[string]bool{
 	"POST /me/:token/requests": true,
 }
 
-// certificateBodyBytes bounds a request that may carry a certificate.
+// CertificateBodyBytes bounds a request that may carry a certificate.
 const CertificateBodyBytes = training.MaxCertificateBytes + 64<<10
 
-// readCertificate reads the optional "certificate" part of a multipart
+// ReadCertificate reads the optional "certificate" part of a multipart
 // form whose body bodyLimit has bounded: at most one byte more than
 // training.MaxCertificateBytes is kept, so the domain can refuse it by size.
 func ReadCertificate(c echo.Context) (*training.Certificate, error) {
@@ -50,7 +50,7 @@ func ReadCertificate(c echo.Context) (*training.Certificate, error) {
 	return &training.Certificate{Name: h.Filename, Data: b}, nil
 }
 
-// certificateDownload sends a certificate as an attachment, never inline,
+// CertificateDownload sends a certificate as an attachment, never inline,
 // with its sniffed type and nosniff, so that a browser never renders it
 // in Muster's origin.
 func CertificateDownload(c echo.Context, cert training.Certificate) error {

@@ -33,14 +33,14 @@ const (
 	maxFormFields     = 2000
 )
 
-// receivedUpload is the file part of an upload, in a temporary file.
+// ReceivedUpload is the file part of an upload, in a temporary file.
 type ReceivedUpload struct {
 	name string // the base of the name it was uploaded under
 	file *os.File
 	size int64
 }
 
-// close removes the temporary file.
+// Close removes the temporary file.
 func (u *ReceivedUpload) Close() {
 	if u == nil || u.file == nil {
 		return
@@ -49,16 +49,16 @@ func (u *ReceivedUpload) Close() {
 	os.Remove(u.file.Name())
 }
 
-// errNoFilePart is the answer to an upload form without a file.
+// ErrNoFilePart is the answer to an upload form without a file.
 var ErrNoFilePart = training.Invalidf("send the roster as a multipart form field named file")
 
-// isMultipart reports whether r carries a multipart form.
+// IsMultipart reports whether r carries a multipart form.
 func IsMultipart(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	return err == nil && mt == "multipart/form-data"
 }
 
-// receiveUpload takes by's import slot for the declared size (else 429 or
+// ReceiveUpload takes by's import slot for the declared size (else 429 or
 // 503, the body unread), then reads the form: its fields into the
 // request's form, its "file" part into a temporary file. The caller
 // defers release() and up.close(); on error both are already done.

@@ -1,4 +1,4 @@
-package server
+package ui
 
 // The trend chart: an inline SVG line chart drawn on the server, so the
 // dashboard needs no chart library and works without JavaScript.

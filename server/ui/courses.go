@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -40,14 +40,14 @@ func (v *coursesView) Value(id, fallback string) string {
 	return fallback
 }
 
-func (p *webPages) pageCourses(c echo.Context) error {
+func (p *Pages) Courses(c echo.Context) error {
 	return p.renderCourses(c, nil, nil, nil)
 }
 
 // renderCourses shows the courses page; typed, when set, is a course form
 // with problems (errs), shown again as typed; preview, when set, is what
 // that form's course would change.
-func (p *webPages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped, preview *courses.Change) error {
+func (p *Pages) renderCourses(c echo.Context, errs formErrors, typed *courseTyped, preview *courses.Change) error {
 	ctx := c.Request().Context()
 	cs, err := p.Store.Courses(ctx)
 	if err != nil {
@@ -143,7 +143,7 @@ func courseForm(c echo.Context, base training.Course, field func(string) string,
 	return base.Normalize(), raw
 }
 
-func (p *webPages) saveCourse(c echo.Context, id string, create bool) error {
+func (p *Pages) saveCourse(c echo.Context, id string, create bool) error {
 	ctx := c.Request().Context()
 	all, err := p.Store.Courses(ctx)
 	if err != nil {
@@ -252,15 +252,15 @@ func peopleCount(n int) string {
 	return message.NewPrinter(language.BritishEnglish).Sprintf("%d people", n)
 }
 
-func (p *webPages) pageCourseSave(c echo.Context) error { return p.saveCourse(c, c.Param("id"), false) }
+func (p *Pages) CourseSave(c echo.Context) error { return p.saveCourse(c, c.Param("id"), false) }
 
-func (p *webPages) pageCourseCreate(c echo.Context) error {
+func (p *Pages) CourseCreate(c echo.Context) error {
 	return p.saveCourse(c, strings.TrimSpace(c.FormValue("id")), true)
 }
 
-// pageCourseRetire retires a course (kept with its completions, no longer
+// CourseRetire retires a course (kept with its completions, no longer
 // counted, shown or reminded of) or brings it back.
-func (p *webPages) pageCourseRetire(retire bool) echo.HandlerFunc {
+func (p *Pages) CourseRetire(retire bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		all, err := p.Store.Courses(ctx)

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 // openRequestCount is the count shown by the Requests link (0 on error:
 // the navigation never fails a page).
-func (s *webPages) openRequestCount(ctx context.Context, u training.User) int {
+func (s *Pages) openRequestCount(ctx context.Context, u training.User) int {
 	n, err := s.Requests.OpenCount(ctx, u)
 	if err != nil {
 		s.Log.Warn("requests: open count", "err", err)

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"errors"
@@ -6,12 +6,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/muster-police/muster/server/web"
 )
 
 func TestWebCache(t *testing.T) {
-	w := web.NewCache()
+	w := NewCache()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	builds := 0
 	build := func(v string) func() (any, error) {
@@ -59,7 +57,7 @@ func TestWebCache(t *testing.T) {
 
 // TestWebCacheBuildsOnce: concurrent callers of one key share one build.
 func TestWebCacheBuildsOnce(t *testing.T) {
-	w := web.NewCache()
+	w := NewCache()
 	var builds atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup

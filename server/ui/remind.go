@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"fmt"
@@ -13,10 +13,10 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// remindPageSize bounds the officers listed per page of the reminder dry
+// RemindPageSize bounds the officers listed per page of the reminder dry
 // run: a force can have 100,000 reminders, which no browser should render
 // at once (the CSV has them all).
-const remindPageSize = 500
+const RemindPageSize = 500
 
 // remindView is the reminder dry run page: who would get what and why.
 type remindView struct {
@@ -30,10 +30,10 @@ type remindView struct {
 	ExportCSV  string
 }
 
-// pageRemind shows, sending nothing, who a reminder run on ?as_of would
+// Remind shows, sending nothing, who a reminder run on ?as_of would
 // email, each course line with its stage and why, and who cannot be
 // reminded and why; ?page pages through the officers to remind.
-func (p *webPages) pageRemind(c echo.Context) error {
+func (p *Pages) Remind(c echo.Context) error {
 	page := 1
 	if v := c.QueryParam("page"); v != "" {
 		var err error
@@ -48,11 +48,11 @@ func (p *webPages) pageRemind(c echo.Context) error {
 	q := url.Values{"as_of": {asOf.String()}}
 	view := &remindView{AsOf: asOf, Counts: plan.Counts, ExportCSV: "/jobs/remind.csv?" + q.Encode()}
 	total := len(plan.Reminders)
-	from := (page - 1) * remindPageSize
+	from := (page - 1) * RemindPageSize
 	if from >= total && page > 1 {
 		return training.NotFoundf("page %d (there are %d officers to remind)", page, total)
 	}
-	to := min(from+remindPageSize, total)
+	to := min(from+RemindPageSize, total)
 	view.Reminders = plan.Reminders[from:to]
 	view.Pager = pagerView{From: from + 1, To: to, Total: total}
 	if from > 0 {
@@ -64,15 +64,15 @@ func (p *webPages) pageRemind(c echo.Context) error {
 		view.Pager.Next = "/jobs/remind?" + q.Encode()
 	}
 	view.CannotRemind = plan.CannotRemind
-	if n := len(view.CannotRemind); n > remindPageSize {
-		view.CannotRemind, view.MoreCannot = view.CannotRemind[:remindPageSize], n-remindPageSize
+	if n := len(view.CannotRemind); n > RemindPageSize {
+		view.CannotRemind, view.MoreCannot = view.CannotRemind[:RemindPageSize], n-RemindPageSize
 	}
 	return p.render(c, http.StatusOK, "remind", "Who would get what", view)
 }
 
-// pageRemindCSV exports the whole dry run, one row per course line, both
+// RemindCSV exports the whole dry run, one row per course line, both
 // the officers to remind and those who cannot be reminded.
-func (p *webPages) pageRemindCSV(c echo.Context) error {
+func (p *Pages) RemindCSV(c echo.Context) error {
 	plan, asOf, err := p.remindPlan(c)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (p *webPages) pageRemindCSV(c echo.Context) error {
 }
 
 // remindPlan asks the scheduler for the plan as of ?as_of (default today).
-func (p *webPages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
+func (p *Pages) remindPlan(c echo.Context) (*jobs.Plan, training.Date, error) {
 	if p.Cfg.Jobs == nil {
 		return nil, training.Date{}, web.ErrJobsOff
 	}

@@ -1,4 +1,4 @@
-package server
+package ui
 
 // Officers' requests in the pages: the forms on an officer's own page
 // (/me/:token: More time, Done elsewhere), and the Requests page where
@@ -26,7 +26,7 @@ type meRequestRow struct {
 
 // meRequestParts adds the request forms and the officer's requests to
 // their page.
-func (p *webPages) meRequestParts(c echo.Context, view *officerView, token string) error {
+func (p *Pages) meRequestParts(c echo.Context, view *officerView, token string) error {
 	mine, err := p.Requests.Mine(c.Request().Context(), view.Officer.ID)
 	if err != nil {
 		return err
@@ -63,10 +63,10 @@ func (p *webPages) meRequestParts(c echo.Context, view *officerView, token strin
 	return nil
 }
 
-// pageMeRequest receives a request from an officer's own page. The link
+// MeRequest receives a request from an officer's own page. The link
 // is the officer's credential: a bad, expired, revoked or leaver's link
 // is refused like the page itself.
-func (p *webPages) pageMeRequest(c echo.Context) error {
+func (p *Pages) MeRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	c.Response().Header().Set("Referrer-Policy", "same-origin") // as pageMe
@@ -151,8 +151,8 @@ type requestsView struct {
 	Open  int
 }
 
-// pageRequests lists the requests the viewer may decide (HR and admins: all).
-func (p *webPages) pageRequests(c echo.Context) error {
+// ListRequests lists the requests the viewer may decide (HR and admins: all).
+func (p *Pages) ListRequests(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	all := c.QueryParam("show") == "all"
 	items, err := p.Requests.List(c.Request().Context(), u, !all)
@@ -168,8 +168,8 @@ func (p *webPages) pageRequests(c echo.Context) error {
 	return p.render(c, http.StatusOK, "requests", "Requests", view)
 }
 
-// pageRequestDecide approves or declines a request.
-func (p *webPages) pageRequestDecide(c echo.Context) error {
+// RequestDecide approves or declines a request.
+func (p *Pages) RequestDecide(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	approve := c.FormValue("decision") == "approve"
 	if !approve && c.FormValue("decision") != "decline" {
@@ -186,8 +186,8 @@ func (p *webPages) pageRequestDecide(c echo.Context) error {
 	return p.redirectFlash(c, "/requests", "ok", "Request "+string(r.State)+": the officer will get an email.")
 }
 
-// pageRequestCertificate downloads a request's certificate (those who may decide it only).
-func (p *webPages) pageRequestCertificate(c echo.Context) error {
+// RequestCertificate downloads a request's certificate (those who may decide it only).
+func (p *Pages) RequestCertificate(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	cert, err := p.Requests.Certificate(c.Request().Context(), u, c.Param("id"), web.RequestsActor(c))
 	if err != nil {

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -10,11 +10,11 @@ import (
 	"github.com/muster-police/muster/training/demo"
 )
 
-// pageDemo loads demo data: a made-up force big enough to look real,
+// Demo loads demo data: a made-up force big enough to look real,
 // loaded only by an admin pressing the button on an empty dashboard when
 // the server allows it (Config.DemoAllowed), never into a store that holds
 // a roster.
-func (p *webPages) pageDemo(c echo.Context) error {
+func (p *Pages) Demo(c echo.Context) error {
 	if !p.Cfg.DemoAllowed {
 		return training.Forbiddenf("demo data is not allowed on this server")
 	}

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -21,8 +21,8 @@ type auditView struct {
 	Error                            string
 }
 
-// pageAudit searches the audit trail (admins), 50 events a page.
-func (p *webPages) pageAudit(c echo.Context) error {
+// AuditTrail searches the audit trail (admins), 50 events a page.
+func (p *Pages) AuditTrail(c echo.Context) error {
 	v := auditView{Actor: c.QueryParam("actor"), Action: c.QueryParam("action"), Officer: c.QueryParam("officer"),
 		From: c.QueryParam("from"), To: c.QueryParam("to"), Actions: training.AuditActions}
 	search := url.Values{}
@@ -71,9 +71,9 @@ func (p *webPages) pageAudit(c echo.Context) error {
 	return p.render(c, http.StatusOK, "audit", "Audit trail", v)
 }
 
-// pageSubjectAccess downloads a subject access export (the officer page's
+// SubjectAccess downloads a subject access export (the officer page's
 // button for admins).
-func (p *webPages) pageSubjectAccess(c echo.Context) error {
+func (p *Pages) SubjectAccess(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format != "json" {
 		format = "xlsx"

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"fmt"
@@ -48,12 +48,12 @@ type jobsView struct {
 	Queued, Sent, Failed int
 }
 
-func (p *webPages) pageJobs(c echo.Context) error { return p.renderJobs(c, "", "", nil) }
+func (p *Pages) Jobs(c echo.Context) error { return p.renderJobs(c, "", "", nil) }
 
 // renderJobs shows the jobs page; open/text/preview show one template
 // being edited (a preview is rendered in the POST's answer so the edited
 // text is not lost).
-func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templatePreview) error {
+func (p *Pages) renderJobs(c echo.Context, open, text string, preview *templatePreview) error {
 	ctx := c.Request().Context()
 	view := &jobsView{JobsOn: p.Cfg.Jobs != nil, Drop: p.Cfg.MailDrop, AsOf: p.Today(), Summaries: map[string][]string{}}
 	state := training.MessageState(c.QueryParam("state"))
@@ -106,7 +106,7 @@ func (p *webPages) renderJobs(c echo.Context, open, text string, preview *templa
 	return p.render(c, http.StatusOK, "jobs", "Jobs and mail", view)
 }
 
-func (p *webPages) pageJobRun(c echo.Context) error {
+func (p *Pages) JobRun(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
 		return web.ErrJobsOff
 	}
@@ -160,9 +160,9 @@ type jobRunView struct {
 	CannotRemind, Queued int
 }
 
-// pageJobRunConfirm asks before running a job for real; for reminders it
+// JobRunConfirm asks before running a job for real; for reminders it
 // says how many people would be emailed (from the same plan the run uses).
-func (p *webPages) pageJobRunConfirm(c echo.Context) error {
+func (p *Pages) JobRunConfirm(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
 		return web.ErrJobsOff
 	}
@@ -204,7 +204,7 @@ func countsText(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *webPages) pageMessage(c echo.Context) error {
+func (p *Pages) Message(c echo.Context) error {
 	m, err := p.Store.Message(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -212,8 +212,8 @@ func (p *webPages) pageMessage(c echo.Context) error {
 	return p.render(c, http.StatusOK, "message", m.Subject, m)
 }
 
-// pageTemplate previews or saves an email template.
-func (p *webPages) pageTemplate(c echo.Context) error {
+// Template previews or saves an email template.
+func (p *Pages) Template(c echo.Context) error {
 	if p.Cfg.Jobs == nil {
 		return web.ErrJobsOff
 	}
@@ -241,8 +241,8 @@ func (p *webPages) pageTemplate(c echo.Context) error {
 	return p.renderJobs(c, name, text, &templatePreview{Subject: subject, Text: textBody, HTML: htmlBody})
 }
 
-// pageRequeue puts one failed message back in the queue.
-func (p *webPages) pageRequeue(c echo.Context) error {
+// Requeue puts one failed message back in the queue.
+func (p *Pages) Requeue(c echo.Context) error {
 	id := c.Param("id")
 	err := p.Store.UpdateMessage(c.Request().Context(), id, func(m *training.Message) error { return m.Requeue(p.Now()) })
 	if err != nil {
@@ -255,8 +255,8 @@ func (p *webPages) pageRequeue(c echo.Context) error {
 	return p.redirectFlash(c, "/jobs?state=queued#outbox", "ok", "Re-queued: the sender tries it on its next run (within a minute).")
 }
 
-// pageRequeueFailed puts every failed message back in the queue.
-func (p *webPages) pageRequeueFailed(c echo.Context) error {
+// RequeueFailed puts every failed message back in the queue.
+func (p *Pages) RequeueFailed(c echo.Context) error {
 	n, err := web.RequeueFailed(c, p.Store, p.Now)
 	if err != nil {
 		return err

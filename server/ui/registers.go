@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"bytes"
@@ -43,7 +43,7 @@ func (v registerFormView) SheetLink(format string) string {
 	return "/registers/sheet" + format + "?" + q.Encode()
 }
 
-func (p *webPages) pageRegisters(c echo.Context) error {
+func (p *Pages) ListRegisters(c echo.Context) error {
 	by := p.RegisterActor(c)
 	list, err := p.Registers.List(c.Request().Context(), by)
 	if err != nil {
@@ -53,7 +53,7 @@ func (p *webPages) pageRegisters(c echo.Context) error {
 }
 
 // registerForm builds the form's view from what was typed.
-func (p *webPages) registerForm(c echo.Context, in training.RegisterInput, unit string) (*registerFormView, error) {
+func (p *Pages) registerForm(c echo.Context, in training.RegisterInput, unit string) (*registerFormView, error) {
 	ctx := c.Request().Context()
 	by := p.RegisterActor(c)
 	units, err := p.Registers.Units(ctx, by)
@@ -85,8 +85,8 @@ func registerInput(c echo.Context) (training.RegisterInput, string, error) {
 	return in, form.Get("unit"), nil
 }
 
-// pageRegisterNew is the form; ?unit lists that unit's people to tick.
-func (p *webPages) pageRegisterNew(c echo.Context) error {
+// RegisterNew is the form; ?unit lists that unit's people to tick.
+func (p *Pages) RegisterNew(c echo.Context) error {
 	in := training.RegisterInput{Course: c.QueryParam("course"), Date: c.QueryParam("date"), Place: c.QueryParam("place")}
 	if in.Date == "" {
 		in.Date = p.Today().String()
@@ -106,10 +106,10 @@ func (p *webPages) pageRegisterNew(c echo.Context) error {
 	return p.renderForm(c, "register_new", "New register", errs, v)
 }
 
-// pageRegisterPost checks the register and shows the preview, or, with
+// RegisterPost checks the register and shows the preview, or, with
 // confirm, saves it; "unit" alone (the Show names button) lists a unit's
 // people to tick, keeping what was typed.
-func (p *webPages) pageRegisterPost(c echo.Context) error {
+func (p *Pages) RegisterPost(c echo.Context) error {
 	in, unit, err := registerInput(c)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func registerField(err error) string {
 	return "ids"
 }
 
-func (p *webPages) pageRegisterWithdraw(c echo.Context) error {
+func (p *Pages) RegisterWithdraw(c echo.Context) error {
 	r, err := p.Registers.Withdraw(c.Request().Context(), p.RegisterActor(c), c.Param("id"))
 	if err != nil {
 		if msg, ok := userMessage(err); ok {
@@ -183,11 +183,11 @@ type sheetView struct {
 	XLSX  string
 }
 
-func (p *webPages) registerSheet(c echo.Context) (registers.Sheet, error) {
+func (p *Pages) registerSheet(c echo.Context) (registers.Sheet, error) {
 	return p.Registers.SignInSheet(c.Request().Context(), p.RegisterActor(c), c.QueryParam("course"), c.QueryParam("unit"), c.QueryParam("date"))
 }
 
-func (p *webPages) pageRegisterSheet(c echo.Context) error {
+func (p *Pages) RegisterSheet(c echo.Context) error {
 	sh, err := p.registerSheet(c)
 	if err != nil {
 		return err
@@ -197,7 +197,7 @@ func (p *webPages) pageRegisterSheet(c echo.Context) error {
 		&sheetView{Sheet: sh, Place: training.CleanText(q.Get("place")), XLSX: "/registers/sheet.xlsx?" + q.Encode()})
 }
 
-func (p *webPages) pageRegisterSheetXLSX(c echo.Context) error {
+func (p *Pages) RegisterSheetXLSX(c echo.Context) error {
 	sh, err := p.registerSheet(c)
 	if err != nil {
 		return err

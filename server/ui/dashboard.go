@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"html/template"
@@ -66,7 +66,7 @@ type dashboardView struct {
 	ExportXLSX, ExportCSV string
 }
 
-func (p *webPages) pageDashboard(c echo.Context) error {
+func (p *Pages) Dashboard(c echo.Context) error {
 	if u, ok := web.CurrentUser(c); ok && !u.Role.SeesFigures() {
 		// A trainer sees no figures: their home is the Registers page.
 		return c.Redirect(http.StatusSeeOther, "/registers")
@@ -109,7 +109,7 @@ type renderedBody struct {
 	keep  bool // false: do not reuse it (e.g. the trend may appear any minute)
 }
 
-func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
+func (p *Pages) dashboardBody(c echo.Context, v viewer, asOf training.Date, unit string) (*renderedBody, error) {
 	view := &dashboardView{AsOf: asOf, CanUpload: v.Staff(), AllScope: v.Scope.All}
 	rq, err := reports.For(v.DS, p.Live.Units(v.DS), reports.Viewer{User: v.User, Scope: v.Scope}, reports.Request{Unit: unit, AsOf: asOf.String()}, p.Today())
 	if err != nil {
@@ -122,7 +122,7 @@ func (p *webPages) dashboardBody(c echo.Context, v viewer, asOf training.Date, u
 	view.Unit, view.Node = unit, &r.ReportNode
 	view.Children = childRows(r, asOf)
 	view.NobodyInScope = !v.Scope.All && unit == "" && len(r.Units) == 0 && nodeEmpty(&r.ReportNode)
-	view.UnitName = lastUnitPart(unit)
+	view.UnitName = LastUnitPart(unit)
 	view.Heading = r.Name()
 	if unit != "" {
 		view.Heading = view.UnitName
@@ -204,7 +204,7 @@ func dueList(rows []dueRow, q officerQuery) dueListView {
 }
 
 // officerTable pages list for the page at path (the pager keeps the query).
-func (p *webPages) officerTable(c echo.Context, v viewer, q officerQuery, list []training.OfficerStatus, path string) *officerTable {
+func (p *Pages) officerTable(c echo.Context, v viewer, q officerQuery, list []training.OfficerStatus, path string) *officerTable {
 	t := &officerTable{Courses: v.DS.Courses}
 	page := pageParam(c)
 	from := (page - 1) * officersPageSize
@@ -237,7 +237,7 @@ func (p *webPages) officerTable(c echo.Context, v viewer, q officerQuery, list [
 	return t
 }
 
-func lastUnitPart(u string) string {
+func LastUnitPart(u string) string {
 	parts := training.SplitUnit(u)
 	if len(parts) == 0 {
 		return ""
@@ -259,7 +259,7 @@ type childRow struct {
 func childRows(r *training.Report, asOf training.Date) []childRow {
 	out := make([]childRow, 0, len(r.Units))
 	for _, n := range r.Units {
-		row := childRow{Node: n, Label: lastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String(),
+		row := childRow{Node: n, Label: LastUnitPart(n.Unit), Href: "/?unit=" + url.QueryEscape(n.Unit) + "&as_of=" + asOf.String(),
 			Matrix: web.MatrixHref(n.Unit, asOf)}
 		switch {
 		case n.Label != "":
@@ -274,7 +274,7 @@ func childRows(r *training.Report, asOf training.Date) []childRow {
 
 // unitCrumbs links each ancestor of unit the viewer may see whole: from the
 // force for HR, from the manager's scope root for a manager.
-func (p *webPages) unitCrumbs(c echo.Context, v viewer, unit string, asOf training.Date) []crumb {
+func (p *Pages) unitCrumbs(c echo.Context, v viewer, unit string, asOf training.Date) []crumb {
 	if unit == "" {
 		return nil
 	}
@@ -290,7 +290,7 @@ func (p *webPages) unitCrumbs(c echo.Context, v viewer, unit string, asOf traini
 		if !v.Scope.AllowsUnit(a) {
 			continue
 		}
-		cr := crumb{Label: lastUnitPart(a)}
+		cr := crumb{Label: LastUnitPart(a)}
 		if i < len(anc)-1 {
 			cr.Href = "/?unit=" + url.QueryEscape(a) + "&as_of=" + asOf.String()
 		}

@@ -1,4 +1,4 @@
-package server
+package ui
 
 // Form errors in the GOV.UK Design System's pattern
 // (design-system.service.gov.uk/components/error-summary/ and
@@ -75,14 +75,14 @@ func errorTitle(errs formErrors, title string) string {
 const keptPrefix = "keep:"
 
 // keep carries the value typed in field to the next page (post/redirect/get).
-func (p *webPages) keep(c echo.Context, field, value string) {
+func (p *Pages) keep(c echo.Context, field, value string) {
 	if value != "" {
 		p.addFlash(c, keptPrefix+field, value)
 	}
 }
 
 // kept is the value carried by keep for field ("" when none).
-func (p *webPages) kept(c echo.Context, field string) string {
+func (p *Pages) kept(c echo.Context, field string) string {
 	for _, f := range p.readFlashes(c) {
 		if f.Kind == keptPrefix+field {
 			return f.Text

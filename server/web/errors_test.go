@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"errors"
@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -20,12 +19,12 @@ func TestClassifyDiskFull(t *testing.T) {
 		errors.New("file sync error: sync /data/muster.db: no space left on device"), // bbolt's %s
 		training.Unavailablef("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk"),
 	} {
-		status, code, msg, _ := web.Classify(err)
+		status, code, msg, _ := Classify(err)
 		if status != http.StatusInsufficientStorage || code != "disk_full" || msg != "The server's disk is full; nothing was changed." {
 			t.Errorf("%v: %d %s %q", err, status, code, msg)
 		}
 	}
-	if status, _, _, _ := web.Classify(errors.New("boom")); status != http.StatusInternalServerError {
+	if status, _, _, _ := Classify(errors.New("boom")); status != http.StatusInternalServerError {
 		t.Errorf("other error: %d", status)
 	}
 }

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ type officersView struct {
 	Heading string
 }
 
-func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
+func (p *Pages) officerQuery(c echo.Context) (officerQuery, error) {
 	asOf, err := p.AsOfParam(c)
 	if err != nil {
 		return officerQuery{}, err
@@ -41,10 +41,10 @@ func (p *webPages) officerQuery(c echo.Context) (officerQuery, error) {
 	return q, nil
 }
 
-// pageOfficers shows a page of the officer list from the live model's
+// Officers shows a page of the officer list from the live model's
 // list index, 100 a page, with links to the next and previous pages
 // (?cursor=) that stay put while completions are posted.
-func (p *webPages) pageOfficers(c echo.Context) error {
+func (p *Pages) Officers(c echo.Context) error {
 	rq, q, err := p.listQuery(c)
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (p *webPages) pageOfficers(c echo.Context) error {
 // listQuery reads the officer list's filters and cursor for the signed-in
 // user. It does not copy the model (as viewer does): a list page reads
 // only the rows it shows.
-func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, error) {
+func (p *Pages) listQuery(c echo.Context) (live.ListRequest, officerQuery, error) {
 	u, ok := web.CurrentUser(c)
 	if !ok {
 		return live.ListRequest{}, officerQuery{}, training.Forbiddenf("sign in first")
@@ -113,7 +113,7 @@ func (p *webPages) listQuery(c echo.Context) (live.ListRequest, officerQuery, er
 
 // pagedTable is a page of the list with its pager: From–To of Total,
 // and links to the first, previous and next pages.
-func (p *webPages) pagedTable(q officerQuery, rq live.ListRequest, page *live.ListPage, path string) *officerTable {
+func (p *Pages) pagedTable(q officerQuery, rq live.ListRequest, page *live.ListPage, path string) *officerTable {
 	qs := q.values()
 	t := &officerTable{Courses: page.Courses, Rows: page.Rows,
 		ExportXLSX: "/export/officers.xlsx?" + qs, ExportCSV: "/export/officers.csv?" + qs}
@@ -201,7 +201,7 @@ func orStr(a, b string) string {
 	return b
 }
 
-func (p *webPages) pageOfficer(c echo.Context) error {
+func (p *Pages) Officer(c echo.Context) error {
 	v, asOf, err := p.viewerAsOf(c)
 	if err != nil {
 		return err
@@ -223,8 +223,8 @@ func (p *webPages) pageOfficer(c echo.Context) error {
 	return p.render(c, http.StatusOK, "officer", rec.Officer.Name, view)
 }
 
-// pageMe is an officer's own status page, opened from a signed link.
-func (p *webPages) pageMe(c echo.Context) error {
+// Me is an officer's own status page, opened from a signed link.
+func (p *Pages) Me(c echo.Context) error {
 	st, courses, err := p.OfficerStatusForLink(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		if errors.Is(err, training.ErrForbidden) {
@@ -252,9 +252,9 @@ func (p *webPages) pageMe(c echo.Context) error {
 	return p.render(c, http.StatusOK, "officer", "Your training", view)
 }
 
-// pageExportOfficers downloads the officer list (same filters as the
+// ExportOfficers downloads the officer list (same filters as the
 // page) as xlsx or csv, streamed from the live model.
-func (p *webPages) pageExportOfficers(c echo.Context) error {
+func (p *Pages) ExportOfficers(c echo.Context) error {
 	format := c.Param("format")
 	if format != "xlsx" && format != "csv" {
 		return training.Invalidf("format must be xlsx or csv")

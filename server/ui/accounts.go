@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -37,8 +37,8 @@ func (v *accountsView) TypedFor(user string) string {
 	return ""
 }
 
-// pageAccounts lists users with their scopes and tokens.
-func (p *webPages) pageAccounts(c echo.Context) error { return p.renderAccounts(c, nil) }
+// ListAccounts lists users with their scopes and tokens.
+func (p *Pages) ListAccounts(c echo.Context) error { return p.renderAccounts(c, nil) }
 
 // accountForm is a form with problems: which form, what was typed.
 type accountForm struct {
@@ -51,11 +51,11 @@ type accountForm struct {
 // renderAccounts shows the accounts page; secret, when set, is a password
 // or token shown this once (so the page is rendered in the POST's answer,
 // not after a redirect that would have to carry the secret).
-func (p *webPages) renderAccounts(c echo.Context, secret *secretView) error {
+func (p *Pages) renderAccounts(c echo.Context, secret *secretView) error {
 	return p.renderAccountsForm(c, secret, nil)
 }
 
-func (p *webPages) renderAccountsForm(c echo.Context, secret *secretView, form *accountForm) error {
+func (p *Pages) renderAccountsForm(c echo.Context, secret *secretView, form *accountForm) error {
 	ctx := c.Request().Context()
 	users, err := p.Store.Users(ctx)
 	if err != nil {
@@ -150,7 +150,7 @@ func userFieldErr(errs *formErrors, err error, field func(string) string) bool {
 
 // accountsBack redirects to the accounts page with a notice, or for a
 // user's mistake, with the message.
-func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok string) error {
+func (p *Pages) accountsBack(c echo.Context, anchor string, err error, ok string) error {
 	if err != nil {
 		msg, shown := userMessage(err)
 		if !shown {
@@ -161,7 +161,7 @@ func (p *webPages) accountsBack(c echo.Context, anchor string, err error, ok str
 	return p.redirectFlash(c, "/accounts"+anchor, "ok", ok)
 }
 
-func (p *webPages) pageAccountCreate(c echo.Context) error {
+func (p *Pages) AccountCreate(c echo.Context) error {
 	in := formUserInput(c)
 	out, err := p.Accounts.Create(c.Request().Context(), web.Actor(c), in.Input)
 	if err != nil {
@@ -176,7 +176,7 @@ func (p *webPages) pageAccountCreate(c echo.Context) error {
 	return p.renderAccounts(c, &secretView{Title: "One-time password for " + out.User.Username, Value: out.Password})
 }
 
-func (p *webPages) pageAccountSave(c echo.Context) error {
+func (p *Pages) AccountSave(c echo.Context) error {
 	name := c.Param("username")
 	in := formUserInput(c)
 	_, err := p.Accounts.Update(c.Request().Context(), web.Actor(c), name, in.Input)
@@ -193,7 +193,7 @@ func (p *webPages) pageAccountSave(c echo.Context) error {
 	return p.accountsBack(c, "#u-"+url.PathEscape(name), nil, "Saved "+name+".")
 }
 
-func (p *webPages) pageAccountReset(c echo.Context) error {
+func (p *Pages) AccountReset(c echo.Context) error {
 	name := c.Param("username")
 	out, err := p.Accounts.Reset(c.Request().Context(), web.Actor(c), name)
 	if err != nil {
@@ -202,13 +202,13 @@ func (p *webPages) pageAccountReset(c echo.Context) error {
 	return p.renderAccounts(c, &secretView{Title: "New one-time password for " + name, Value: out.Password})
 }
 
-func (p *webPages) pageAccountDelete(c echo.Context) error {
+func (p *Pages) AccountDelete(c echo.Context) error {
 	name := c.Param("username")
 	err := p.Accounts.Delete(c.Request().Context(), web.Actor(c), name)
 	return p.accountsBack(c, "", err, "Deleted "+name+".")
 }
 
-func (p *webPages) pageTokenCreate(c echo.Context) error {
+func (p *Pages) TokenCreate(c echo.Context) error {
 	t, secret, err := p.Accounts.CreateToken(c.Request().Context(), web.Actor(c), c.Param("username"), c.FormValue("name"), 0)
 	if err != nil {
 		return p.accountsBack(c, "", err, "")
@@ -216,7 +216,7 @@ func (p *webPages) pageTokenCreate(c echo.Context) error {
 	return p.renderAccounts(c, &secretView{Title: "API token “" + t.Name + "” for " + t.Username, Value: secret})
 }
 
-func (p *webPages) pageTokenRevoke(c echo.Context) error {
+func (p *Pages) TokenRevoke(c echo.Context) error {
 	err := p.Accounts.RevokeToken(c.Request().Context(), web.Actor(c), "", c.Param("id"))
 	return p.accountsBack(c, "", err, "Token revoked.")
 }

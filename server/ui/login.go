@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -23,8 +23,8 @@ type loginView struct {
 	PasswordOff     bool
 }
 
-// pageLogin is the sign-in form; POST /login (auth.go) checks it.
-func (p *webPages) pageLogin(c echo.Context) error {
+// Login is the sign-in form; POST /login (auth.go) checks it.
+func (p *Pages) Login(c echo.Context) error {
 	next := web.LocalPath(c.QueryParam("next"))
 	if _, ok := web.CurrentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, next)
@@ -48,23 +48,23 @@ func (p *webPages) pageLogin(c echo.Context) error {
 // loginWrong never says which of the two was wrong.
 const loginWrong = "The username or password is wrong. Check both and try again."
 
-// renderLoginFailed answers a failed sign-in: back to the form (303, as
+// RenderLoginFailed answers a failed sign-in: back to the form (303, as
 // before), which shows the error linked to the field and the username kept
 // (carried in the signed flash cookie, never in the URL).
-func (p *webPages) renderLoginFailed(c echo.Context, next, username string) error {
+func (p *Pages) RenderLoginFailed(c echo.Context, next, username string) error {
 	p.keep(c, "username", username)
 	return c.Redirect(http.StatusSeeOther, "/login?error=invalid&next="+url.QueryEscape(web.LocalPath(next)))
 }
 
-// pagePassword is the change-password form (required after a reset).
-func (p *webPages) pagePassword(c echo.Context) error {
+// Password is the change-password form (required after a reset).
+func (p *Pages) Password(c echo.Context) error {
 	if u, ok := web.CurrentUser(c); ok && u.MustChangePassword {
 		p.addFlash(c, "warn", "Choose a new password to replace the one-time password you were given.")
 	}
 	return p.render(c, http.StatusOK, "password", "Change password", struct{ Min int }{accounts.MinPasswordLength})
 }
 
-func (p *webPages) pagePasswordPost(c echo.Context) error {
+func (p *Pages) PasswordPost(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	var errs formErrors
 	switch {

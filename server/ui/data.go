@@ -1,4 +1,4 @@
-package server
+package ui
 
 // What the pages compute from the cached Dataset: the caller's scope, the
 // scoped report, the overdue and due-soon lists and the trend, each cached
@@ -47,7 +47,7 @@ func (v viewer) Staff() bool {
 	return v.User.Role.SeesWholeForce()
 }
 
-func (p *webPages) viewer(c echo.Context) (viewer, error) {
+func (p *Pages) viewer(c echo.Context) (viewer, error) {
 	u, ok := web.CurrentUser(c)
 	if !ok {
 		return viewer{}, training.Forbiddenf("sign in first")
@@ -60,7 +60,7 @@ func (p *webPages) viewer(c echo.Context) (viewer, error) {
 }
 
 // viewerAsOf is viewer plus the ?as_of= date (today by default).
-func (p *webPages) viewerAsOf(c echo.Context) (viewer, training.Date, error) {
+func (p *Pages) viewerAsOf(c echo.Context) (viewer, training.Date, error) {
 	v, err := p.viewer(c)
 	if err != nil {
 		return v, training.Date{}, err
@@ -85,7 +85,7 @@ type dueLists struct {
 	Overdue, DueSoon []dueRow
 }
 
-func (p *webPages) dueLists(v viewer, asOf training.Date, unit string) (*dueLists, error) {
+func (p *Pages) dueLists(v viewer, asOf training.Date, unit string) (*dueLists, error) {
 	key := "due\x00" + asOf.String() + "\x00" + unit + "\x00" + v.scopeKey()
 	val, err := p.cache.Get(v.DS.Revision, key, p.Now(), 0, func() (any, error) {
 		out := &dueLists{}
@@ -150,7 +150,7 @@ func (q officerQuery) values() string {
 }
 
 // officers lists the officers matching q within v's scope (cached).
-func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus, error) {
+func (p *Pages) officers(v viewer, q officerQuery) ([]training.OfficerStatus, error) {
 	// The API's rule: a unit outside what the viewer may see (for a
 	// manager with no units and no reporting line, every unit) is refused,
 	// not shown as an empty list.
@@ -188,7 +188,7 @@ func (p *webPages) officers(v viewer, q officerQuery) ([]training.OfficerStatus,
 
 // trend returns per-course series of percent compliant for unit from the
 // daily snapshots in the 180 days up to asOf.
-func (p *webPages) trend(ctx context.Context, rev int64, asOf training.Date, unit string, courses []training.Course) ([]chartSeries, error) {
+func (p *Pages) trend(ctx context.Context, rev int64, asOf training.Date, unit string, courses []training.Course) ([]chartSeries, error) {
 	key := "trend\x00" + asOf.String() + "\x00" + unit
 	val, err := p.cache.Get(rev, key, p.Now(), trendTTL, func() (any, error) {
 		snaps, err := p.Store.DailySnapshots(ctx, asOf.AddDays(-180), asOf)

@@ -1,4 +1,4 @@
-package server
+package ui
 
 // The web pages' plumbing: embedded templates and assets, the renderer,
 // the layout's view model (user, navigation by role, CSRF token, flash
@@ -127,13 +127,13 @@ func navFor(u *training.User, current string) []navLink {
 }
 
 // render writes a full page: the layout around template name.
-func (s *webPages) render(c echo.Context, status int, name, title string, data any) error {
+func (s *Pages) render(c echo.Context, status int, name, title string, data any) error {
 	return s.renderView(c, status, name, &pageView{Title: title, Data: data})
 }
 
 // renderForm writes a page whose form has problems (errs, may be empty):
 // 422 with the error summary when there are any.
-func (s *webPages) renderForm(c echo.Context, name, title string, errs formErrors, data any) error {
+func (s *Pages) renderForm(c echo.Context, name, title string, errs formErrors, data any) error {
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -142,11 +142,11 @@ func (s *webPages) renderForm(c echo.Context, name, title string, errs formError
 }
 
 // renderBody writes the layout around a body rendered earlier.
-func (s *webPages) renderBody(c echo.Context, status int, title string, body template.HTML) error {
+func (s *Pages) renderBody(c echo.Context, status int, title string, body template.HTML) error {
 	return s.renderView(c, status, "error", &pageView{Title: title, Content: body})
 }
 
-func (s *webPages) renderView(c echo.Context, status int, name string, v *pageView) error {
+func (s *Pages) renderView(c echo.Context, status int, name string, v *pageView) error {
 	var u *training.User
 	if cu, ok := web.CurrentUser(c); ok {
 		u = &cu
@@ -173,8 +173,8 @@ func navCurrent(p string) string {
 	return ""
 }
 
-// renderPageError is the HTML error page (installed as s.pageError).
-func (s *webPages) renderPageError(c echo.Context, status int, _ string, message string) error {
+// RenderPageError is the HTML error page (installed as s.pageError).
+func (s *Pages) RenderPageError(c echo.Context, status int, _ string, message string) error {
 	title := http.StatusText(status)
 	if status == http.StatusForbidden {
 		title = "Not allowed"
@@ -366,8 +366,8 @@ func sourceText(src training.Source) string {
 	return "—"
 }
 
-// staticHandler serves the embedded assets with a long cache lifetime.
-func staticHandler() echo.HandlerFunc {
+// StaticHandler serves the embedded assets with a long cache lifetime.
+func StaticHandler() echo.HandlerFunc {
 	sub, _ := fs.Sub(staticFS, "static")
 	h := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 	return func(c echo.Context) error {

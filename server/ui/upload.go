@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ type uploadView struct {
 	Mappings []training.ColumnMapping
 }
 
-func (p *webPages) pageUpload(c echo.Context) error {
+func (p *Pages) Upload(c echo.Context) error {
 	view := uploadView{MaxMB: p.Cfg.MaxUploadBytes >> 20}
 	if err := p.fillUploadLists(c, &view); err != nil {
 		return err
@@ -34,7 +34,7 @@ func (p *webPages) pageUpload(c echo.Context) error {
 }
 
 // fillUploadLists adds the courses and saved mappings to the upload form.
-func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
+func (p *Pages) fillUploadLists(c echo.Context, v *uploadView) error {
 	ctx := c.Request().Context()
 	var err error
 	if v.Courses, err = p.Store.Courses(ctx); err != nil {
@@ -44,10 +44,10 @@ func (p *webPages) fillUploadLists(c echo.Context, v *uploadView) error {
 	return err
 }
 
-// pageUploadPost reads the file as a dry run and shows the preview; a file
+// UploadPost reads the file as a dry run and shows the preview; a file
 // that cannot be read brings the form back with one clear message by the
 // file field (the GOV.UK error pattern), never an empty report.
-func (p *webPages) pageUploadPost(c echo.Context) error {
+func (p *Pages) UploadPost(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	up, release, upErr := p.ReceiveUpload(c, u.Username)
 	if upErr == nil {
@@ -125,7 +125,7 @@ type columnChoice struct{ Value, Label string }
 
 // renderReport shows an import report: a preview waiting for a decision,
 // or an entry of the history.
-func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview bool) error {
+func (p *Pages) renderReport(c echo.Context, rep *importers.Report, preview bool) error {
 	v := &previewView{ID: rep.ImportID, Report: rep, Preview: preview,
 		ErrorsXLSX: "/api/v1/imports/" + url.PathEscape(rep.ImportID) + "/errors.xlsx"}
 	v.CanConfirm = rep.Outcome == training.OutcomeApplied || rep.Outcome == training.OutcomeRefused && rep.NeedsConfirmation
@@ -170,8 +170,8 @@ func (p *webPages) renderReport(c echo.Context, rep *importers.Report, preview b
 	return p.render(c, http.StatusOK, "preview", title, v)
 }
 
-// pagePreview shows a kept dry run (or, once used, the logged import).
-func (p *webPages) pagePreview(c echo.Context) error {
+// Preview shows a kept dry run (or, once used, the logged import).
+func (p *Pages) Preview(c echo.Context) error {
 	id := c.Param("id")
 	rep, err := p.KeptPreview(c.Request().Context(), id)
 	if errors.Is(err, training.ErrNotFound) {
@@ -183,7 +183,7 @@ func (p *webPages) pagePreview(c echo.Context) error {
 	return p.renderReport(c, rep, true)
 }
 
-func (p *webPages) pagePreviewConfirm(c echo.Context) error {
+func (p *Pages) PreviewConfirm(c echo.Context) error {
 	id := c.Param("id")
 	u, _ := web.CurrentUser(c)
 	rep, err := p.ConfirmImport(c.Request().Context(), u, id, c.FormValue("confirm_leavers") == "1" || c.FormValue("confirm") == "1")
@@ -203,9 +203,9 @@ func (p *webPages) pagePreviewConfirm(c echo.Context) error {
 	return p.redirectFlash(c, "/imports", "info", rep.Message)
 }
 
-// pagePreviewRemap reads the previewed file again with the column
+// PreviewRemap reads the previewed file again with the column
 // choices made on the preview page, and shows the new preview.
-func (p *webPages) pagePreviewRemap(c echo.Context) error {
+func (p *Pages) PreviewRemap(c echo.Context) error {
 	id := c.Param("id")
 	opts, err := web.ImportOptionsFrom(c)
 	if err != nil {
@@ -231,11 +231,11 @@ func (p *webPages) pagePreviewRemap(c echo.Context) error {
 }
 
 // keptAttempt reports whether rep is a failed reading kept with its file.
-func (p *webPages) keptAttempt(c echo.Context, rep *importers.Report) bool {
+func (p *Pages) keptAttempt(c echo.Context, rep *importers.Report) bool {
 	return p.KeptFailure(c.Request().Context(), rep)
 }
 
-func (p *webPages) pagePreviewCancel(c echo.Context) error {
+func (p *Pages) PreviewCancel(c echo.Context) error {
 	u, _ := web.CurrentUser(c)
 	if err := p.CancelImport(c.Request().Context(), u, web.RequestIDOf(c), c.Param("id")); err != nil {
 		return err
@@ -248,7 +248,7 @@ type importsView struct{ Imports []training.ImportRecord }
 // importsHistoryLimit bounds the upload history shown.
 const importsHistoryLimit = 200
 
-func (p *webPages) pageImports(c echo.Context) error {
+func (p *Pages) Imports(c echo.Context) error {
 	recs, err := p.Store.Imports(c.Request().Context(), importsHistoryLimit)
 	if err != nil {
 		return err
@@ -261,7 +261,7 @@ func (p *webPages) pageImports(c echo.Context) error {
 	return p.render(c, http.StatusOK, "imports", "Upload history", importsView{Imports: recs})
 }
 
-func (p *webPages) pageImport(c echo.Context) error {
+func (p *Pages) Import(c echo.Context) error {
 	rep, err := p.ImportReport(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"fmt"
@@ -197,9 +197,9 @@ func audienceFromForm(form url.Values) (training.Audience, error) {
 	return training.Audience{Include: inc, Exclude: exc}.Normalize(), nil
 }
 
-// pageAudienceCount answers the editor's live count: how many people the
+// AudienceCount answers the editor's live count: how many people the
 // audience in the posted form covers now, and the audience in words.
-func (p *webPages) pageAudienceCount(c echo.Context) error {
+func (p *Pages) AudienceCount(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return training.Invalidf("the form could not be read")

@@ -1,4 +1,4 @@
-package server
+package ui
 
 import (
 	"bytes"
@@ -52,8 +52,8 @@ func matrixQuery(m *matrix.Matrix) string {
 	return v.Encode()
 }
 
-// pageMatrix is the team matrix: people × courses, a page at a time.
-func (p *webPages) pageMatrix(c echo.Context) error {
+// Matrix is the team matrix: people × courses, a page at a time.
+func (p *Pages) Matrix(c echo.Context) error {
 	m, err := p.TeamMatrix(c)
 	if field := training.FieldOf(err); field != "" && (training.KindOf(err) == training.KindInvalid || training.KindOf(err) == training.KindNotFound) {
 		// A unit too big or unknown, a bad date: the form again with the
@@ -73,7 +73,7 @@ func (p *webPages) pageMatrix(c echo.Context) error {
 }
 
 // matrixView is the page's view of m, before paging.
-func (p *webPages) matrixView(m *matrix.Matrix) *matrixView {
+func (p *Pages) matrixView(m *matrix.Matrix) *matrixView {
 	view := &matrixView{M: m, StatusOptions: append(append([]training.Status{}, training.Statuses...), training.StatusNotRequired),
 		ExportXLSX: "/matrix.xlsx?" + matrixQuery(m), Heading: "Team matrix"}
 	if m.Unit != "" {
@@ -86,7 +86,7 @@ func (p *webPages) matrixView(m *matrix.Matrix) *matrixView {
 }
 
 // pageRows picks the page of rows ?page= asks for, with the pager's links.
-func (p *webPages) pageRows(c echo.Context, view *matrixView) {
+func (p *Pages) pageRows(c echo.Context, view *matrixView) {
 	m := view.M
 	page := pageParam(c)
 	from := (page - 1) * matrixPageSize
@@ -108,9 +108,9 @@ func (p *webPages) pageRows(c echo.Context, view *matrixView) {
 	}
 }
 
-// pageMatrixXLSX downloads the whole matrix (every page) as a workbook
+// MatrixXLSX downloads the whole matrix (every page) as a workbook
 // with the page's layout.
-func (p *webPages) pageMatrixXLSX(c echo.Context) error {
+func (p *Pages) MatrixXLSX(c echo.Context) error {
 	m, err := p.TeamMatrix(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package server
+package ui
 
 // Flash messages: one-shot notices carried across a redirect in a signed
 // cookie (post/redirect/get), shown by the next page and then cleared.
@@ -23,14 +23,14 @@ type flash struct {
 	Text string `json:"t"`
 }
 
-func (s *webPages) flashMAC(payload string) string {
+func (s *Pages) flashMAC(payload string) string {
 	m := hmac.New(sha256.New, s.Cfg.Secret)
 	m.Write([]byte("muster/flash/v1\x00" + payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // addFlash queues a notice for the next page this browser shows.
-func (s *webPages) addFlash(c echo.Context, kind, text string) {
+func (s *Pages) addFlash(c echo.Context, kind, text string) {
 	list := s.readFlashes(c)
 	list = append(list, flash{Kind: kind, Text: text})
 	if len(list) > 5 {
@@ -46,7 +46,7 @@ func (s *webPages) addFlash(c echo.Context, kind, text string) {
 	c.Set(flashCookie+".set", true)
 }
 
-func (s *webPages) readFlashes(c echo.Context) []flash {
+func (s *Pages) readFlashes(c echo.Context) []flash {
 	if v, ok := c.Get(flashCookie).([]flash); ok {
 		return v
 	}
@@ -70,7 +70,7 @@ func (s *webPages) readFlashes(c echo.Context) []flash {
 }
 
 // takeFlashes returns the pending notices and clears them.
-func (s *webPages) takeFlashes(c echo.Context) []flash {
+func (s *Pages) takeFlashes(c echo.Context) []flash {
 	list := s.readFlashes(c)
 	_, err := c.Cookie(flashCookie)
 	if set, _ := c.Get(flashCookie + ".set").(bool); set || err == nil {
@@ -82,7 +82,7 @@ func (s *webPages) takeFlashes(c echo.Context) []flash {
 }
 
 // redirectFlash adds a notice and redirects (303) to url.
-func (s *webPages) redirectFlash(c echo.Context, url, kind, text string) error {
+func (s *Pages) redirectFlash(c echo.Context, url, kind, text string) error {
 	s.addFlash(c, kind, text)
 	return c.Redirect(http.StatusSeeOther, url)
 }
