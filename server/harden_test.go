@@ -389,7 +389,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 		body, ctype := rosterCSV(e, as)
 		return e.do(req{method: "POST", path: "/api/v1/imports", as: as, body: body, ctype: ctype})
 	}
-	release, err := e.s.imports.Acquire("hr", 1000)
+	release, err := e.s.ImportGate.Acquire("hr", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +399,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("admin"); rec.Code != 200 {
 		t.Errorf("another user's import with a slot free: %d %s", rec.Code, rec.Body)
 	}
-	release2, err := e.s.imports.Acquire("someone", 1000)
+	release2, err := e.s.ImportGate.Acquire("someone", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,11 +409,11 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	release()
 	release2()
 	release2() // twice is harmless
-	if n, b := e.s.imports.InUse(); n != 0 || b != 0 {
+	if n, b := e.s.ImportGate.InUse(); n != 0 || b != 0 {
 		t.Fatalf("after every import ended: %d running, %d bytes", n, b)
 	}
 	// Bytes: a file that would take the running total past ImportBytes waits.
-	release, err = e.s.imports.Acquire("someone", 1<<20-10)
+	release, err = e.s.ImportGate.Acquire("someone", 1<<20-10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("hr"); rec.Code != 200 {
 		t.Errorf("an import once the others ended: %d %s", rec.Code, rec.Body)
 	}
-	if n, _ := e.s.imports.InUse(); n != 0 {
+	if n, _ := e.s.ImportGate.InUse(); n != 0 {
 		t.Fatalf("%d imports still counted as running", n)
 	}
 }

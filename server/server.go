@@ -21,7 +21,6 @@ import (
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/registers"
-	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/server/api"
 	"github.com/muster-police/muster/server/web"
@@ -130,11 +129,8 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	// compress holds the reused encoders of compressed responses.
-	compress *web.Compressors
-	linkKey  []byte
-	hashing  *hashGate
-	imports  *web.ImportGate
+	linkKey []byte
+	hashing *hashGate
 	// live is the read model: the roster and today's figures kept
 	// current from the change feed, and the caches (internal/live).
 	live web.ReadModel
@@ -142,10 +138,6 @@ type Server struct {
 	// accounts is the account use cases (create, change, reset, tokens,
 	// delete, single sign-on), over the live store.
 	accounts *accounts.Service
-	// requests is officers' requests (internal/requests), over the live store.
-	requests *requests.Service
-	// registers is the classroom registers use case (internal/registers).
-	registers *registers.Service
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -200,17 +192,15 @@ func New(cfg Config) (*Server, error) {
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, web.DefaultLimits())
 	s := &Server{
-		cfg:      cfg,
-		store:    cfg.Store,
-		log:      cfg.Logger,
-		now:      cfg.Clock,
-		metrics:  newMetrics(),
-		limits:   newLoginLimiter(),
-		compress: web.NewCompressors(),
-		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
-		hashing:  newHashGate(cfg.Limits),
-		imports:  web.NewImportGate(cfg.Limits),
-		ready:    make(chan struct{}),
+		cfg:     cfg,
+		store:   cfg.Store,
+		log:     cfg.Logger,
+		now:     cfg.Clock,
+		metrics: newMetrics(),
+		limits:  newLoginLimiter(),
+		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
+		hashing: newHashGate(cfg.Limits),
+		ready:   make(chan struct{}),
 	}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
@@ -231,10 +221,9 @@ func New(cfg Config) (*Server, error) {
 	s.auth = newAuthCache(cfg.AuthCacheTTL)
 	s.store = authStore{Store: s.live.Store(), cache: s.auth}
 	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
-	s.requests = s.newRequests()
-	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
-	s.Core = &web.Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.requests, Registers: s.registers,
-		Log: s.log, Now: s.now, LinkKey: s.linkKey, Compress: s.compress, ImportGate: s.imports,
+	s.Core = &web.Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.newRequests(),
+		Registers: &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log},
+		Log:       s.log, Now: s.now, LinkKey: s.linkKey, Compress: web.NewCompressors(), ImportGate: web.NewImportGate(cfg.Limits),
 		Metrics: web.Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs},
 		Cfg: web.Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
 			MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
