@@ -6,9 +6,9 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
-// pageRoutes registers the web pages (owned by server-web; see routes.go).
-// Pages are grouped by who may open them, like the API. The handlers are
-// methods of webPages, which adds the pages' own caches to the Server.
+// pageRoutes registers the web pages (see routes.go). Pages are grouped by
+// who may open them, like the API. The handlers are methods of ui.Pages,
+// which adds the pages' own caches and renderer to the shared web.Core.
 func (s *Server) pageRoutes(e *echo.Echo) {
 	h := ui.Hooks{StartSession: s.startSession, SSOLoginURL: s.oidcLoginURL}
 	if s.oidc != nil {

@@ -1,41 +1,45 @@
 package server
 
 // The route table: every route of the service, grouped by who may call it.
+// It names the handlers of both sides, so it lives here, above them:
+// server/api (api.Handler: the JSON API and xAPI) and server/ui (ui.Pages,
+// registered in pageRoutes, pages_routes.go); both take the services they
+// call as a *web.Core and share server/web, and neither imports the other.
 //
-// How the pages (server-web, pages*.go) plug in:
-//   - routes() calls s.pageRoutes(e) after the API routes; register pages
-//     there with e.GET/e.POST (paths outside /api, /healthz, /readyz, /metrics).
-//     Do not register POST /login or POST /logout: they live here (login.go);
-//     GET /login (the form) is a page. The form posts fields "username",
-//     "password", "next" (a local path) and gets a 303 to next (or "/") on
-//     success, or to /login?error=invalid&next=… on failure; when rate
-//     limited it answers 429 through s.pageError.
-//   - Guard pages with the same middleware as the API:
-//     s.requireRole() (any signed-in user) or s.requireRole(training.RoleHR,
-//     training.RoleAdmin) etc. An anonymous visitor of a page is redirected
-//     to /login?next=…; a signed-in user without the role gets 403.
+// Adding a route:
+//   - An API handler is a method of api.Handler in server/api/<resource>.go,
+//     a page a method of ui.Pages in server/ui/<page>.go with its template in
+//     server/ui/templates; register it below (API) or in pageRoutes (pages,
+//     paths outside /api, /healthz, /readyz, /metrics), and give it a row in
+//     the authorization matrix (matrix_test.go).
+//   - Do not register POST /login or POST /logout as pages: they live here
+//     (login.go); GET /login (the form) is a page. The form posts fields
+//     "username", "password", "next" (a local path) and gets a 303 to next
+//     (or "/") on success, or to /login?error=invalid&next=… on failure;
+//     when rate limited it answers 429 through s.pageError.
+//   - Guard every route with the role middleware: s.requireRole() (any
+//     signed-in user) or s.requireRole(training.RoleHR, training.RoleAdmin)
+//     etc. An anonymous visitor of a page is redirected to /login?next=…; a
+//     signed-in user without the role gets 403.
 //   - Every unsafe request (POST/PUT/PATCH/DELETE) from a session must carry
-//     the CSRF token: put csrfToken(c) in a hidden form field named
+//     the CSRF token: put web.CSRFToken(c) in a hidden form field named
 //     "csrf_token" (or send it in the X-CSRF-Token header from scripts).
-//   - Helpers (context.go): currentUser(c), s.scopeOf(c) (what the user may
-//     see, with the cached Dataset), csrfToken(c), s.asOfParam(c) (the
-//     as_of query or today), s.report(ctx, user, asOf, unit, courseIDs)
-//     (the compliance report and its JSON for the user, cached per
-//     revision, ErrForbidden outside scope),
-//     s.officerStatusForLink(ctx, token) (the /me/:token page's data),
-//     meView(status, courses, asOf) (the officer page's plain view),
-//     s.runImport(ctx, by, fileHeader, ImportOptions) (upload; a dry run
-//     is kept in the store as a preview under the report's ImportID),
-//     s.confirmImport(ctx, user, id, confirmed), s.cancelImport(ctx, user, requestID, id)
-//     (only the uploader decides a preview; an admin may cancel it),
-//     s.importReport(ctx, id) (logged import or kept preview),
-//     s.accounts (internal/accounts: every account change, with its audit event),
-//     s.cfg (BaseURL, DemoAllowed, Jobs), s.store, s.now().
-//   - Render with Echo's renderer: set e.Renderer in pageRoutes and call
-//     c.Render(status, name, data). Set s.pageError to render error pages
-//     (status, code, message) as HTML; without it they are plain text.
-//     Page handlers return domain errors (training.ErrNotFound …) and let
-//     the one error handler (errors.go) choose the status.
+//   - What both sides read from a request is in server/web (context.go and
+//     beside it): web.CurrentUser(c), Core.ScopeOf(c) (what the user may see,
+//     with the cached Dataset), Core.AsOfParam(c) (the as_of query or today),
+//     Core.ReportQuery(c, unit) and Core.Report(user, ds, q) (the compliance
+//     report and its JSON for the user, cached per revision, forbidden
+//     outside scope), Core.OfficerStatusForLink(ctx, token) (the /me/:token
+//     data), Core.ReceiveUpload and Core.RunImport (an upload; a dry run is
+//     kept in the store as a preview under the report's ImportID),
+//     Core.ConfirmImport, Core.CancelImport (only the uploader decides a
+//     preview; an admin may cancel it), Core.ImportReport (logged import or
+//     kept preview), Core.Accounts (internal/accounts: every account change,
+//     with its audit event), Core.Cfg (BaseURL, DemoAllowed, Jobs),
+//     Core.Store, Core.Now().
+//   - Handlers return domain errors (training.NotFoundf …) and let the one
+//     error handler (errors.go, web.Classify) choose the status; pages'
+//     errors are drawn by ui.Pages.RenderPageError (s.pageError).
 
 import (
 	"github.com/labstack/echo/v4"

@@ -1,6 +1,7 @@
-// Package server is Muster's web service: the Echo route table, the JSON
-// API under /api/v1, authentication (sessions, CSRF, API tokens, signed
-// officer links), operations endpoints, and the web pages (pages*.go).
+// Package server is Muster's web service: the Echo route table, the
+// middleware, authentication (sessions, CSRF, API tokens, single sign-on),
+// operations endpoints, and the wiring of the JSON API (server/api) and the
+// web pages (server/ui) over what they share (server/web).
 package server
 
 import (

@@ -1,3 +1,6 @@
+// Package api is the JSON API under /api/v1 and the xAPI statements
+// endpoint: thin handlers over the use cases, methods of Handler, and the
+// OpenAPI description. The route table (server/routes.go) names them.
 package api
 
 import "github.com/muster-police/muster/server/web"

@@ -1,3 +1,6 @@
+// Package ui is the web pages: handlers (methods of Pages), their
+// templates and static assets (embedded), flash messages and form errors.
+// The route table (server/pages_routes.go) names them.
 package ui
 
 import (

@@ -1,3 +1,8 @@
+// Package web is what the JSON API (server/api) and the pages (server/ui)
+// share: the services they call (Core), the request's viewer and context,
+// the map from a training.Error to an HTTP status, compressed bodies,
+// uploads and imports, the audit, officers lists' cursors and the caches.
+// It imports neither of them, nor server.
 package web
 
 import (
