@@ -74,7 +74,7 @@ func (f *webFixture) seed() {
 	f.t.Helper()
 	src := training.Source{ImportID: "seed", File: "seed.xlsx", Row: 2, At: webNow}
 	off := func(id, name, unit string) training.Officer {
-		return training.Officer{ID: id, DisplayID: id, Name: name, Unit: unit, FirstSeen: training.Date{Year: 2026, Month: 1, Day: 5}, Source: src}
+		return training.Officer{ID: id, DisplayID: id, Name: name, Unit: unit, FirstSeen: training.DateFrom(2026, 1, 5), Source: src}
 	}
 	cs := training.ChangeSet{
 		Import: training.ImportRecord{ID: "seed", Kind: training.ImportFull, FileName: "seed.xlsx", By: "test", At: webNow, Outcome: training.OutcomeApplied},
@@ -86,8 +86,8 @@ func (f *webFixture) seed() {
 			off("ZB202", "Yolanda Bravo", "Unit B / Team 9"),
 		},
 		Completions: []training.Completion{
-			{OfficerID: "102", CourseID: "cse-recognition", Date: training.Date{Year: 2025, Month: 6, Day: 1}, Source: src},
-			{OfficerID: "ZB201", CourseID: "cse-recognition", Date: training.Date{Year: 2025, Month: 6, Day: 1}, Source: src},
+			{OfficerID: "102", CourseID: "cse-recognition", Date: training.DateFrom(2025, 6, 1), Source: src},
+			{OfficerID: "ZB201", CourseID: "cse-recognition", Date: training.DateFrom(2025, 6, 1), Source: src},
 		},
 	}
 	if _, err := f.store.ApplyChanges(context.Background(), cs); err != nil {
