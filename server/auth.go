@@ -207,7 +207,7 @@ const (
 	sessionGone                      // the session was deleted or had expired
 )
 
-// activeUser returns the user, or errUnauthenticated when they were
+// activeUser returns the user, or web.ErrUnauthenticated when they were
 // deleted or disabled since the session or token was issued.
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
 	u, err := s.store.User(ctx, username)

@@ -71,7 +71,7 @@ func (s *Handler) ComplianceExport(c echo.Context) error {
 	case "csv":
 		err = export.ReportCSV(&buf, rep)
 	default:
-		courses, _ := training.SelectCourses(ds.Courses, q.Courses) // checked by reportQuery
+		courses, _ := training.SelectCourses(ds.Courses, q.Courses) // checked by ReportQuery
 		overdue := training.ListOfficers(ds, q.AsOf, training.OfficerFilter{Unit: rep.Unit, Status: training.StatusOverdue, Scope: q.Scope})
 		err = export.ReportXLSX(&buf, rep, overdue, courses)
 	}

@@ -23,7 +23,7 @@ type loginView struct {
 	PasswordOff     bool
 }
 
-// Login is the sign-in form; POST /login (auth.go) checks it.
+// Login is the sign-in form; POST /login (server/login.go) checks it.
 func (p *Pages) Login(c echo.Context) error {
 	next := web.LocalPath(c.QueryParam("next"))
 	if _, ok := web.CurrentUser(c); ok {

@@ -138,7 +138,7 @@ func (p *Pages) pagedTable(q officerQuery, rq live.ListRequest, page *live.ListP
 type officerRow struct {
 	Course training.Course
 	Status training.CourseStatus
-	// On an officer's own page (pages_requests.go): what they may ask.
+	// On an officer's own page (requests.go): what they may ask.
 	OpenRequest        string // their open request about the course, in words
 	CanExtend          bool
 	MinUntil, MaxUntil training.Date

@@ -17,7 +17,7 @@ type Pages struct {
 	*web.Core
 	cache    *web.Cache
 	renderer *webRenderer
-	// startSession signs a user in (login.go); oidcLoginURL is the single
+	// startSession signs a user in (server/login.go); oidcLoginURL is the single
 	// sign-on start for a page to return to ("" when it is off), ssoName
 	// the provider's name.
 	startSession func(c echo.Context, u training.User, now time.Time) (*training.Session, error)

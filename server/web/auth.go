@@ -16,7 +16,7 @@ type Principal struct {
 	Session *training.Session // nil for token calls
 	Token   *training.Token   // nil for session calls
 	// CSRFInBody: an upload whose CSRF token is in its multipart body,
-	// checked by receiveUpload before the file part is read.
+	// checked by ReceiveUpload before the file part is read.
 	CSRFInBody bool
 }
 

@@ -38,9 +38,9 @@ type ImportOptions struct {
 }
 
 // RunImport imports one uploaded file for user by, received by
-// receiveUpload (which holds by's import slot). A dry run keeps the
+// ReceiveUpload (which holds by's import slot). A dry run keeps the
 // file in the store as a preview under the report's ImportID for
-// confirmImport (on any replica); any other run keeps nothing. Failed
+// ConfirmImport (on any replica); any other run keeps nothing. Failed
 // files come back as ErrInvalid with the importer's one-sentence reason.
 func (s *Core) RunImport(ctx context.Context, by string, up *ReceivedUpload, opts ImportOptions) (*importers.Report, error) {
 	if up.size > s.Cfg.MaxUploadBytes {

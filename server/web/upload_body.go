@@ -8,7 +8,7 @@ package web
 // them, and the "file" part straight into a temporary file, never into
 // memory. A session's CSRF token for these routes travels in the body
 // (the upload form's first field), so checkCSRF leaves it to
-// receiveUpload, which checks it before the file part is read.
+// ReceiveUpload, which checks it before the file part is read.
 
 import (
 	"crypto/subtle"
@@ -74,7 +74,7 @@ func (s *Core) ReceiveUpload(c echo.Context, by string) (*ReceivedUpload, func()
 	return up, release, nil
 }
 
-// receiveUploadParts is receiveUpload without the clean-up on error.
+// receiveUploadParts is ReceiveUpload without the clean-up on error.
 func (s *Core) receiveUploadParts(c echo.Context, by string) (up *ReceivedUpload, release func(), err error) {
 	r := c.Request()
 	declared := r.ContentLength
