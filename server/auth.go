@@ -90,7 +90,7 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 		return &web.Principal{User: e.user, Token: &e.token}, nil
 	}
 	gen := s.auth.begin()
-	t, err := s.store.TokenByHash(ctx, hash)
+	t, err := s.Core.Store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
 		return nil, web.ErrUnauthenticated
 	}
@@ -111,14 +111,14 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 // tokenValid checks a token found by its hash, and its active user,
 // as of now.
 func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) bool {
-	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
+	if !t.Expires.IsZero() && !s.Now().Before(t.Expires) {
 		return false
 	}
 	return (wantUser == "" || wantUser == t.Username) && u.Username == t.Username && !u.Disabled
 }
 
 func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Principal, error) {
-	now := s.now()
+	now := s.Now()
 	hash := web.SHA256Hex(cookie)
 	key := sessionKey(hash)
 	gen := s.auth.begin()
@@ -127,7 +127,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Prin
 		// Read it (again: a cached session that no longer passes, say
 		// one whose idle deadline another replica moved, is not refused
 		// from the cache).
-		sess, err := s.store.Session(ctx, hash, now)
+		sess, err := s.Core.Store.Session(ctx, hash, now)
 		if errors.Is(err, training.ErrNotFound) {
 			return nil, errSessionMissing
 		}
@@ -186,12 +186,12 @@ func (s *Server) touchSession(ctx context.Context, sess *training.Session, now t
 	if want.Sub(sess.Expires) < sessionRefresh {
 		return sessionKept
 	}
-	updated, err := s.store.TouchSession(ctx, sess.IDHash, want, now)
+	updated, err := s.Core.Store.TouchSession(ctx, sess.IDHash, want, now)
 	if errors.Is(err, training.ErrNotFound) {
 		return sessionGone
 	}
 	if err != nil {
-		s.log.Warn("session refresh", "err", err)
+		s.Log.Warn("session refresh", "err", err)
 		return sessionKept
 	}
 	*sess = updated
@@ -210,7 +210,7 @@ const (
 // activeUser returns the user, or web.ErrUnauthenticated when they were
 // deleted or disabled since the session or token was issued.
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
-	u, err := s.store.User(ctx, username)
+	u, err := s.Core.Store.User(ctx, username)
 	if errors.Is(err, training.ErrNotFound) {
 		return training.User{}, web.ErrUnauthenticated
 	}
@@ -227,7 +227,7 @@ func (s *Server) activeUser(ctx context.Context, username string) (training.User
 // longer than Config.OneTimePasswordTTL ago: it no longer signs in, and
 // sessions begun with it end.
 func (s *Server) oneTimeExpired(u training.User) bool {
-	return u.OneTimeExpired(s.now(), s.cfg.OneTimePasswordTTL)
+	return u.OneTimeExpired(s.Now(), s.cfg.OneTimePasswordTTL)
 }
 
 // requireRole admits signed-in users with one of roles (any role when none

@@ -106,14 +106,14 @@ func BenchmarkCompliance(b *testing.B) {
 	b.Run("manager-cached-parallel", cachedParallel(mgr))
 	b.Run("force-cold", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.live.(*live.Model).DropCaches()
+			s.Live.(*live.Model).DropCaches()
 			benchGet(b, s, hr, "/api/v1/compliance")
 		}
 	})
 	b.Run("dataset-load", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.live.(*live.Model).DropCaches()
-			if _, err := s.live.Dataset(context.Background()); err != nil {
+			s.Live.(*live.Model).DropCaches()
+			if _, err := s.Live.Dataset(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

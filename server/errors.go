@@ -13,12 +13,12 @@ import (
 // internal detail is logged with the request ID, never shown.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Warn("error after response started", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
+		s.Log.Warn("error after response started", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
 		return
 	}
 	status, code, msg, internal := web.Classify(err)
 	if internal {
-		s.log.Error("request failed", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
+		s.Log.Error("request failed", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
 		msg += " (request " + web.RequestIDOf(c) + ")"
 	}
 	req := c.Request()
@@ -40,6 +40,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.String(status, msg)
 	}
 	if werr != nil {
-		s.log.Warn("writing error response", "request_id", web.RequestIDOf(c), "err", werr)
+		s.Log.Warn("writing error response", "request_id", web.RequestIDOf(c), "err", werr)
 	}
 }

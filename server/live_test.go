@@ -191,7 +191,7 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 	complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.live.Tail(ctx) }()
+	go func() { defer close(done); b.s.Live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	for i, id := range []string{"B1", "A2", "B3"} {
@@ -202,9 +202,9 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 		}
 		rev := decode[api.CompletionsResponse](t, rec).Revision
 		start := time.Now()
-		for b.s.live.Revision() < rev {
+		for b.s.Live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.Revision(), rev)
+				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.Live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}

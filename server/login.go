@@ -42,13 +42,13 @@ var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sig
 func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
 	ctx := c.Request().Context()
 	username = strings.TrimSpace(username)
-	now := s.now()
+	now := s.Now()
 	breakGlass := s.cfg.BreakGlassUser != "" && strings.EqualFold(username, s.cfg.BreakGlassUser)
 	if !s.limits.allow(c.RealIP(), username, breakGlass, now) {
-		s.log.Warn("login rate limited", "request_id", web.RequestIDOf(c))
+		s.Log.Warn("login rate limited", "request_id", web.RequestIDOf(c))
 		return training.User{}, nil, errRateLimited
 	}
-	u, err := s.store.User(ctx, username)
+	u, err := s.Core.Store.User(ctx, username)
 	switch {
 	// An account made by single sign-on has no password: as for an
 	// unknown name, the dummy hash is checked so that the time is the same.
@@ -68,7 +68,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		return training.User{}, nil, errors.Join(err, ctx.Err())
 	}
 	if err != nil {
-		s.log.Error("login: stored password hash is unreadable", "request_id", web.RequestIDOf(c), "err", err)
+		s.Log.Error("login: stored password hash is unreadable", "request_id", web.RequestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
 		s.limits.failed(c.RealIP(), username, now)
@@ -101,7 +101,7 @@ func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*
 		Created:   now,
 		Expires:   now.Add(sessionIdle),
 	}
-	if err := s.store.CreateSession(c.Request().Context(), sess); err != nil {
+	if err := s.Core.Store.CreateSession(c.Request().Context(), sess); err != nil {
 		return nil, err
 	}
 	c.SetCookie(&http.Cookie{
@@ -116,7 +116,7 @@ func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*
 func (s *Server) logout(c echo.Context) error {
 	p := web.PrincipalOf(c)
 	if p != nil && p.Session != nil {
-		if err := s.store.DeleteSession(c.Request().Context(), p.Session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+		if err := s.Core.Store.DeleteSession(c.Request().Context(), p.Session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
 			return fmt.Errorf("logout: %w", err)
 		}
 	}

@@ -51,7 +51,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		route, status := web.RouteOf(c), c.Response().Status
 		s.metrics.observe(c.Request().Method, route, status, d)
 		level := slogLevelFor(status)
-		s.log.Log(c.Request().Context(), level, "request",
+		s.Log.Log(c.Request().Context(), level, "request",
 			"request_id", web.RequestIDOf(c),
 			"method", c.Request().Method,
 			"route", route,

@@ -143,7 +143,7 @@ func TestErrorResponses(t *testing.T) {
 func TestInternalErrorsAreHidden(t *testing.T) {
 	var logs strings.Builder
 	e := newTestEnv(t)
-	e.s.log = newTestLogger(&logs)
+	e.s.Log = newTestLogger(&logs)
 	e.s.echo.GET("/api/v1/test-boom", func(echo.Context) error { return errors.New("secret path /var/lib/muster exploded") })
 	e.s.echo.GET("/api/v1/test-panic", func(echo.Context) error { panic("kaboom") })
 	e.s.echo.GET("/api/v1/test-down", func(echo.Context) error {
@@ -170,7 +170,7 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 func TestRequestLogsHoldNoPersonalData(t *testing.T) {
 	var logs strings.Builder
 	e := newTestEnv(t)
-	e.s.log = newTestLogger(&logs)
+	e.s.Log = newTestLogger(&logs)
 	e.do(req{method: "GET", path: "/api/v1/officers/B1?as_of=2026-11-24", as: "hr"})
 	e.do(req{method: "GET", path: "/api/v1/officers?q=Bella+Bravoname", as: "mgr-a"})
 	e.do(req{method: "POST", path: "/api/v1/login", ctype: "application/json", body: jsonBody(loginRequest{Username: "bella.bravoname", Password: "x"})})

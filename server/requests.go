@@ -12,10 +12,10 @@ const officerLinkDays = 30
 
 // newRequests wires the officers' requests use case to this server.
 func (s *Server) newRequests() *requests.Service {
-	return &requests.Service{Store: s.store, Now: s.now, BaseURL: s.cfg.BaseURL, Log: s.log,
-		Dataset: s.live.Dataset, Scope: s.live.Scope,
+	return &requests.Service{Store: s.Core.Store, Now: s.Now, BaseURL: s.cfg.BaseURL, Log: s.Log,
+		Dataset: s.Live.Dataset, Scope: s.Live.Scope,
 		OfficerLink: func(id string) string {
-			now := s.now()
-			return s.cfg.BaseURL + "/me/" + training.SignOfficerLinkAt(s.linkKey, id, now, now.Add(officerLinkDays*24*time.Hour))
+			now := s.Now()
+			return s.cfg.BaseURL + "/me/" + training.SignOfficerLinkAt(s.LinkKey, id, now, now.Add(officerLinkDays*24*time.Hour))
 		}}
 }

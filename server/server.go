@@ -119,26 +119,18 @@ const (
 
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
-	// Core is what the API and the pages share (the services, the
-	// settings they read, their helpers).
+	// Core is what the API and the pages share: the services (the store
+	// as the server writes through it, the live read model, the use
+	// cases), the settings they read, the log and the clock. The server's
+	// own middleware reads them there too.
 	*web.Core
 	cfg     Config
-	store   training.Store
 	auth    *authCache
-	log     *slog.Logger
-	now     func() time.Time
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	linkKey []byte
 	hashing *hashGate
-	// live is the read model: the roster and today's figures kept
-	// current from the change feed, and the caches (internal/live).
-	live web.ReadModel
-	oidc *oidcClient // nil: no single sign-on
-	// accounts is the account use cases (create, change, reset, tokens,
-	// delete, single sign-on), over the live store.
-	accounts *accounts.Service
+	oidc    *oidcClient // nil: no single sign-on
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -193,43 +185,40 @@ func New(cfg Config) (*Server, error) {
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
 	cfg.Limits = withDefaults(cfg.Limits, web.DefaultLimits())
 	s := &Server{
+		Core: &web.Core{Log: cfg.Logger, Now: cfg.Clock, LinkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
+			Compress: web.NewCompressors(), ImportGate: web.NewImportGate(cfg.Limits),
+			Cfg: web.Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
+				MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
+				XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
+				PasswordLoginOff: cfg.PasswordLoginOff}},
 		cfg:     cfg,
-		store:   cfg.Store,
-		log:     cfg.Logger,
-		now:     cfg.Clock,
 		metrics: newMetrics(),
 		limits:  newLoginLimiter(),
-		linkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
 		hashing: newHashGate(cfg.Limits),
 		ready:   make(chan struct{}),
 	}
+	s.Metrics = web.Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
-	s.live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
+	s.Live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
 		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) },
 		// People or courses may have changed: xAPI statements waiting for
 		// them may match now (docs/xapi.md).
 		AfterRefresh: func(ctx context.Context) {
 			if n, err := s.api.RematchStatements(ctx); err != nil {
-				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
+				s.Log.Warn("xapi: looking at waiting statements again failed", "err", err)
 			} else if n > 0 {
-				s.log.Info("xapi: waiting statements now match", "statements", n)
+				s.Log.Info("xapi: waiting statements now match", "statements", n)
 			}
 		}})
 	// Writes through this replica refresh the figures before they return,
 	// and drop the credentials they take away from the cache.
 	s.auth = newAuthCache(cfg.AuthCacheTTL)
-	s.store = authStore{Store: s.live.Store(), cache: s.auth}
-	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
-	s.Core = &web.Core{Store: s.store, Live: s.live, Accounts: s.accounts, Requests: s.newRequests(),
-		Registers: &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log},
-		Log:       s.log, Now: s.now, LinkKey: s.linkKey, Compress: web.NewCompressors(), ImportGate: web.NewImportGate(cfg.Limits),
-		Metrics: web.Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs},
-		Cfg: web.Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
-			MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
-			XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
-			PasswordLoginOff: cfg.PasswordLoginOff}}
+	s.Core.Store = authStore{Store: s.Live.Store(), cache: s.auth}
+	s.Accounts = &accounts.Service{Store: s.Core.Store, Now: s.Now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.Log}
+	s.Requests = s.newRequests()
+	s.Registers = &registers.Service{Store: s.Core.Store, Data: s.Live.Dataset, Now: s.Now, Log: s.Log}
 	s.api = api.NewHandler(s.Core)
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
@@ -248,12 +237,12 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // refresh the live model, and account writes drop the credentials they
 // take away from the server's cache. Code running inside the server's
 // process (a forwarded CLI command) writes through it too.
-func (s *Server) Store() training.Store { return s.store }
+func (s *Server) Store() training.Store { return s.Core.Store }
 
 // Roster is the live read model as the jobs read it (jobs.Roster): the
 // jobs plan from the model's roster instead of reading a copy of their
 // own.
-func (s *Server) Roster() jobs.Roster { return s.live }
+func (s *Server) Roster() jobs.Roster { return s.Live }
 
 // Run listens on Config.Addr and serves until ctx is done, then shuts down
 // gracefully: it stops accepting connections and waits for in-flight
@@ -273,17 +262,17 @@ func (s *Server) Run(ctx context.Context) error {
 		msrv := s.httpServer(ctx, s.MetricsHandler())
 		go msrv.Serve(mln)
 		defer msrv.Close()
-		s.log.Info("metrics listening", "addr", mln.Addr().String())
+		s.Log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr().String()
 	s.mu.Unlock()
 	close(s.ready)
-	s.log.Info("listening", "addr", s.addr)
+	s.Log.Info("listening", "addr", s.addr)
 
 	tailCtx, stopTail := context.WithCancel(ctx)
 	tailDone := make(chan struct{})
-	go func() { defer close(tailDone); s.live.Tail(tailCtx) }()
+	go func() { defer close(tailDone); s.Live.Tail(tailCtx) }()
 	defer func() { stopTail(); <-tailDone }()
 
 	errc := make(chan error, 1)
@@ -293,7 +282,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: finishing in-flight requests")
+	s.Log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
@@ -319,7 +308,7 @@ func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
 		ReadTimeout:       t.Read,
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 }
@@ -344,7 +333,7 @@ const DefaultOneTimePasswordTTL = 72 * time.Hour
 // any replica can confirm them) and expire there; nothing is left to remove
 // but a reload of the live figures that may be running.
 func (s *Server) Close() error {
-	s.live.Close()
+	s.Live.Close()
 	return nil
 }
 

@@ -288,7 +288,7 @@ func TestXAPIReplicasFollow(t *testing.T) {
 	before := complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.live.Tail(ctx) }()
+	go func() { defer close(done); b.s.Live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	waitB := func(what string) {
@@ -298,9 +298,9 @@ func TestXAPIReplicasFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		for b.s.live.Revision() < rev {
+		for b.s.Live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("%s: B is at revision %d, not %d, 5 s later", what, b.s.live.Revision(), rev)
+				t.Fatalf("%s: B is at revision %d, not %d, 5 s later", what, b.s.Live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}

@@ -17,9 +17,8 @@ type Pages struct {
 	*web.Core
 	cache    *web.Cache
 	renderer *webRenderer
-	// startSession signs a user in (server/login.go); oidcLoginURL is the single
-	// sign-on start for a page to return to ("" when it is off), ssoName
-	// the provider's name.
+	// startSession, oidcLoginURL and ssoName are the server's sign-in
+	// (Hooks).
 	startSession func(c echo.Context, u training.User, now time.Time) (*training.Session, error)
 	oidcLoginURL func(next string) string
 	ssoName      string
@@ -32,8 +31,8 @@ func (p *Pages) Static(name, title string) echo.HandlerFunc {
 }
 
 // Hooks are what the pages need from the server's sign-in: starting a
-// session (the password form), and single sign-on's start and name (nil
-// and "" when it is off).
+// session (the password form), the link that starts single sign-on for a
+// page to return to ("" when it is off) and the provider's name.
 type Hooks struct {
 	StartSession func(c echo.Context, u training.User, now time.Time) (*training.Session, error)
 	SSOLoginURL  func(next string) string
