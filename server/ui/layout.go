@@ -28,15 +28,15 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// webRenderer renders one page template inside the layout. Every page is
+// renderer renders one page template inside the layout. Every page is
 // parsed once at start into its own set (layout + partials + page), so the
 // pages' "content" blocks do not clash.
-type webRenderer struct {
+type renderer struct {
 	pages map[string]*template.Template
 }
 
-func newWebRenderer() (*webRenderer, error) {
-	base, err := template.New("layout.html").Funcs(webFuncs).ParseFS(templateFS, "templates/layout.html")
+func newRenderer() (*renderer, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: parse layout: %w", err)
 	}
@@ -44,7 +44,7 @@ func newWebRenderer() (*webRenderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &webRenderer{pages: map[string]*template.Template{}}
+	r := &renderer{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		name := strings.TrimSuffix(path.Base(n), ".html")
 		if name == "layout" {
@@ -60,7 +60,7 @@ func newWebRenderer() (*webRenderer, error) {
 }
 
 // Render implements echo.Renderer: name is the page ("dashboard"), data a *pageView.
-func (r *webRenderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
+func (r *renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
 	t, ok := r.pages[name]
 	if !ok {
 		return fmt.Errorf("server: no page template %q", name)
@@ -69,7 +69,7 @@ func (r *webRenderer) Render(w io.Writer, name string, data any, _ echo.Context)
 }
 
 // content renders only page name's "content" block (to cache it).
-func (r *webRenderer) content(name string, v *pageView) (template.HTML, error) {
+func (r *renderer) content(name string, v *pageView) (template.HTML, error) {
 	t, ok := r.pages[name]
 	if !ok {
 		return "", fmt.Errorf("server: no page template %q", name)
@@ -192,7 +192,7 @@ func (s *Pages) RenderPageError(c echo.Context, status int, _ string, message st
 	}{message, signedIn})
 }
 
-var webFuncs = template.FuncMap{
+var funcs = template.FuncMap{
 	"pct": func(p *training.Percent) string {
 		if p == nil {
 			return "—"

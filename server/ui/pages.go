@@ -16,7 +16,7 @@ import (
 type Pages struct {
 	*web.Core
 	cache    *web.Cache
-	renderer *webRenderer
+	renderer *renderer
 	// startSession, oidcLoginURL and ssoName are the server's sign-in
 	// (Hooks).
 	startSession func(c echo.Context, u training.User, now time.Time) (*training.Session, error)
@@ -42,7 +42,7 @@ type Hooks struct {
 // New builds the pages' handlers over the shared core; the templates
 // are parsed here, once.
 func New(c *web.Core, h Hooks) (*Pages, error) {
-	r, err := newWebRenderer()
+	r, err := newRenderer()
 	if err != nil {
 		return nil, err
 	}

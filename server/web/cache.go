@@ -5,35 +5,35 @@ import (
 	"time"
 )
 
-// webCacheMax bounds the entries kept for one revision.
-const webCacheMax = 512
+// cacheMax bounds the entries kept for one revision.
+const cacheMax = 512
 
 // Cache keeps computed page data. Entries are built once (concurrent
 // callers wait for the one build) and dropped when the revision moves.
 type Cache struct {
 	mu      sync.Mutex
 	rev     int64
-	entries map[string]*webEntry
+	entries map[string]*cacheEntry
 }
 
-type webEntry struct {
+type cacheEntry struct {
 	done  chan struct{}
 	at    time.Time
 	value any
 	err   error
 }
 
-func NewCache() *Cache { return &Cache{entries: map[string]*webEntry{}} }
+func NewCache() *Cache { return &Cache{entries: map[string]*cacheEntry{}} }
 
 // Get returns the value for key at revision rev, building it when missing
 // or older than ttl (ttl 0: kept for the whole revision).
 func (w *Cache) Get(rev int64, key string, now time.Time, ttl time.Duration, build func() (any, error)) (any, error) {
 	w.mu.Lock()
-	if rev > w.rev || len(w.entries) >= webCacheMax {
+	if rev > w.rev || len(w.entries) >= cacheMax {
 		if rev > w.rev {
 			w.rev = rev
 		}
-		w.entries = map[string]*webEntry{}
+		w.entries = map[string]*cacheEntry{}
 	}
 	e, ok := w.entries[key]
 	if ok && ttl > 0 && now.Sub(e.at) > ttl {
@@ -44,7 +44,7 @@ func (w *Cache) Get(rev int64, key string, now time.Time, ttl time.Duration, bui
 		}
 	}
 	if !ok {
-		e = &webEntry{done: make(chan struct{}), at: now}
+		e = &cacheEntry{done: make(chan struct{}), at: now}
 		if rev >= w.rev {
 			w.entries[key] = e
 		}
