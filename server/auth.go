@@ -85,10 +85,15 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, web.ErrUnauthenticated
 	}
-	hash := web.SHA256Hex(strings.TrimSpace(secret))
-	if e, ok := s.auth.get(tokenKey(hash)); ok && s.tokenValid(e.token, e.user, wantUser) {
-		return &web.Principal{User: e.user, Token: &e.token}, nil
+	key := newCredKey('t', strings.TrimSpace(secret))
+	if e, ok := s.auth.getBytes(key[:]); ok && s.tokenValid(e.token, e.user, wantUser) {
+		// One allocation for the principal and its token, not the whole
+		// cache entry (which has a session too).
+		b := &tokenPrincipalBox{p: web.Principal{User: e.user}, t: e.token}
+		b.p.Token = &b.t
+		return &b.p, nil
 	}
+	hash := key.hash()
 	gen := s.auth.begin()
 	t, err := s.Core.Store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
@@ -106,6 +111,13 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 	}
 	s.auth.put(tokenKey(hash), gen, authEntry{user: u, token: t})
 	return &web.Principal{User: u, Token: &t}, nil
+}
+
+// tokenPrincipalBox holds a token call's principal and the token it
+// points to in one allocation.
+type tokenPrincipalBox struct {
+	p web.Principal
+	t training.Token
 }
 
 // tokenValid checks a token found by its hash, and its active user,

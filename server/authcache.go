@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"sync"
 	"time"
@@ -68,6 +70,22 @@ func (c *authCache) get(key string) (authEntry, bool) {
 	c.mu.Lock()
 	e, ok := c.m[key]
 	c.mu.Unlock()
+	return c.fresh(e, ok)
+}
+
+// getBytes is get with the key in bytes (a credKey on the caller's
+// stack): the map lookup m[string(key)] makes no string.
+func (c *authCache) getBytes(key []byte) (authEntry, bool) {
+	if c.ttl <= 0 {
+		return authEntry{}, false
+	}
+	c.mu.Lock()
+	e, ok := c.m[string(key)]
+	c.mu.Unlock()
+	return c.fresh(e, ok)
+}
+
+func (c *authCache) fresh(e authEntry, ok bool) (authEntry, bool) {
 	if !ok || !c.now().Before(e.until) {
 		return authEntry{}, false
 	}
@@ -135,6 +153,30 @@ func (c *authCache) dropToken(id string) {
 
 func sessionKey(idHash string) string { return "s:" + idHash }
 func tokenKey(hash string) string     { return "t:" + hash }
+
+// credKey is a cache key built without allocating: kind ('s' or 't'),
+// ':' and the hex SHA-256 of the credential (training.SecretHash), so
+// that string(k[:]) == tokenKey(SecretHash(secret)) for kind 't'.
+type credKey [2 + 2*sha256.Size]byte
+
+func newCredKey(kind byte, secret string) credKey {
+	var k credKey
+	k[0], k[1] = kind, ':'
+	// Through a stack buffer: a []byte conversion of a string longer
+	// than 32 bytes (a token is) is made on the heap.
+	var buf [128]byte
+	var sum [sha256.Size]byte
+	if len(secret) <= len(buf) {
+		sum = sha256.Sum256(buf[:copy(buf[:], secret)])
+	} else {
+		sum = sha256.Sum256([]byte(secret))
+	}
+	hex.Encode(k[2:], sum[:])
+	return k
+}
+
+// hash is the credential's hash as the store keys it (allocates).
+func (k *credKey) hash() string { return string(k[2:]) }
 
 // authStore is the store as the server writes through it: each write
 // that can take a credential away (a user changed, disabled or deleted,

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -17,12 +18,17 @@ import (
 // X-Request-ID header, else random), echoed in the response and logs.
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		// By the canonical key: Get and Set would canonicalise
+		// echo.HeaderXRequestID ("X-Request-ID") into a new string each time.
+		var id string
+		if v := c.Request().Header[web.HeaderXRequestID]; len(v) > 0 {
+			id = v[0]
+		}
 		if !validRequestID(id) {
 			id = randomHex(8)
 		}
 		c.Set(web.CtxRequestID, id)
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		c.Response().Header()[web.HeaderXRequestID] = []string{id}
 		return next(c)
 	}
 }
@@ -51,14 +57,17 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		route, status := web.RouteOf(c), c.Response().Status
 		s.metrics.observe(c.Request().Method, route, status, d)
 		level := slogLevelFor(status)
-		s.Log.Log(c.Request().Context(), level, "request",
-			"request_id", web.RequestIDOf(c),
-			"method", c.Request().Method,
-			"route", route,
-			"status", status,
-			"bytes", c.Response().Size,
-			"duration_ms", float64(d.Microseconds())/1000,
-			"auth", web.AuthKind(c),
+		// LogAttrs with the attributes slog.Logger.Log would make of the
+		// same pairs (slog.Any of a string, int, int64 and float64), without
+		// boxing each value in an interface first.
+		s.Log.LogAttrs(c.Request().Context(), level, "request",
+			slog.String("request_id", web.RequestIDOf(c)),
+			slog.String("method", c.Request().Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Int64("bytes", c.Response().Size),
+			slog.Float64("duration_ms", float64(d.Microseconds())/1000),
+			slog.String("auth", web.AuthKind(c)),
 		)
 		return nil
 	}
@@ -84,18 +93,34 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+// securityHeaderValues are set on every response, by canonical key, as
+// shared slices: like web.NoStore they must never be modified in place
+// (see server/web/headers.go; TestSharedHeaderValues).
+var securityHeaderValues = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"same-origin"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+}
+
+// hstsValue is Strict-Transport-Security's, shared the same way.
+var hstsValue = []string{"max-age=31536000"}
+
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// Shared values (web/headers.go: never modified in place).
+		for _, kv := range securityHeaderValues {
+			h[kv.key] = kv.value
+		}
 		if s.cfg.CookieSecure {
 			// Cookies marked Secure mean the service is reached over HTTPS:
 			// tell browsers never to try plain HTTP (where they would be lost).
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		if cacheable(c.Path()) {
 			return next(c)
@@ -103,7 +128,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		// Everything else may carry personal data (API answers, pages,
 		// exports, officer links): no shared or browser cache keeps it.
 		// A handler that knows better (an ETag'd page) may set its own.
-		h.Set(echo.HeaderCacheControl, "no-store")
+		h[web.HeaderCacheControl] = web.NoStore
 		return next(c)
 	}
 }
@@ -207,9 +232,21 @@ func ParseTrustedProxies(list string) ([]*net.IPNet, error) {
 }
 
 func randomHex(n int) string {
-	b := make([]byte, n)
+	// Up to 32 bytes on the stack: one allocation, the string.
+	var src [32]byte
+	var dst [64]byte
+	var b []byte
+	if n <= len(src) {
+		b = src[:n]
+	} else {
+		b = make([]byte, n)
+	}
 	if _, err := rand.Read(b); err != nil {
 		panic("server: crypto/rand failed: " + err.Error())
 	}
-	return hex.EncodeToString(b)
+	if n > len(src) {
+		return hex.EncodeToString(b)
+	}
+	hex.Encode(dst[:2*n], b)
+	return string(dst[:2*n])
 }

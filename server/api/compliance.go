@@ -22,7 +22,7 @@ func (s *Handler) Compliance(c echo.Context) error {
 	// Compressed once per revision and coding (the entry keeps the bytes):
 	// 857 KB of force-wide JSON is ~50 KB gzipped, which a manager on 4G
 	// or a VPN feels; zstd is there for clients that find gzip slow to inflate.
-	c.Response().Header().Set("Cache-Control", "private, no-store")
+	c.Response().Header()[web.HeaderCacheControl] = web.PrivateNoStore // shared: never modified in place
 	if q.Whole {
 		// Everyone in the unit counts: today's figures from the live index.
 		e, ok, err := s.Live.ReportJSON(q.AsOf, q.Unit, q.Courses)

@@ -165,6 +165,25 @@ type encodedBody struct {
 	gz      []byte
 	zstOnce sync.Once
 	zst     []byte
+
+	// lengths: Content-Length's value for each coding (0 raw, 1 gzip,
+	// 2 zstd), made once; shared by every response that sends it, so
+	// never modified in place (headers.go).
+	lenOnce [3]sync.Once
+	lens    [3][]string
+}
+
+// contentLength is Content-Length's shared value for b, the body in coding enc.
+func (body *encodedBody) contentLength(enc string, b []byte) []string {
+	i := 0
+	switch enc {
+	case encGzip:
+		i = 1
+	case encZstd:
+		i = 2
+	}
+	body.lenOnce[i].Do(func() { body.lens[i] = []string{strconv.Itoa(len(b))} })
+	return body.lens[i]
 }
 
 // bytesFor returns the body in coding enc ("" for the raw bytes).
@@ -194,7 +213,12 @@ func Encoded(e *live.Entry) *encodedBody {
 
 // addVary says that the response depends on Accept-Encoding (once).
 func addVary(h http.Header) {
-	for _, v := range h.Values(echo.HeaderVary) {
+	vs := h[HeaderVary]
+	if len(vs) == 0 {
+		h[HeaderVary] = VaryAcceptEncoding // shared: headers.go
+		return
+	}
+	for _, v := range vs {
 		if strings.Contains(strings.ToLower(v), "accept-encoding") {
 			return
 		}
@@ -210,13 +234,16 @@ func (s *Core) SendEncoded(c echo.Context, contentType string, body *encodedBody
 	h := c.Response().Header()
 	addVary(h)
 	enc := NegotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
-	b := body.raw
+	b, coding := body.raw, ""
 	if len(b) >= MinCompressBytes && enc != "" {
-		h.Set(echo.HeaderContentEncoding, enc)
-		b = body.bytesFor(s.Compress, enc)
+		h[HeaderContentEncoding] = ContentEncodingFor[enc] // shared: headers.go
+		b, coding = body.bytesFor(s.Compress, enc), enc
 	}
 	// With its length known the body goes out in one piece, not chunked.
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	h[HeaderContentLength] = body.contentLength(coding, b) // shared: headers.go
+	if contentType == echo.MIMEApplicationJSON && len(h[HeaderContentType]) == 0 {
+		h[HeaderContentType] = JSONContentType // what Blob would set, shared
+	}
 	return c.Blob(http.StatusOK, contentType, b)
 }
 
