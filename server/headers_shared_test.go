@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/muster-police/muster/server/web"
@@ -122,4 +126,38 @@ func TestSharedHeaderValues(t *testing.T) {
 		t.Errorf("X-Request-ID not echoed: %q", rec.Header().Values("X-Request-Id"))
 	}
 	check("after")
+}
+
+// TestRequestIDLogged: the request's log line carries the ID the response
+// echoes (the middleware keeps one value for both).
+func TestRequestIDLogged(t *testing.T) {
+	var buf syncBuffer
+	e := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&buf, nil)) })
+	for _, id := range []string{"abc-123", ""} {
+		rec := e.do(req{method: "GET", path: "/healthz", header: map[string]string{"X-Request-ID": id}})
+		got := rec.Header().Get("X-Request-Id")
+		if got == "" || (id != "" && got != id) {
+			t.Fatalf("X-Request-ID %q echoed as %q", id, got)
+		}
+		if !strings.Contains(buf.String(), `"msg":"request","request_id":"`+got+`"`) {
+			t.Errorf("no log line with request_id %q in:\n%s", got, buf.String())
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -27,8 +27,11 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		if !validRequestID(id) {
 			id = randomHex(8)
 		}
-		c.Set(web.CtxRequestID, id)
-		c.Response().Header()[web.HeaderXRequestID] = []string{id}
+		// One allocation holds the ID for the header and for the logs
+		// (a string in c.Set would be boxed in another).
+		v := &[1]string{id}
+		c.Set(web.CtxRequestID, v)
+		c.Response().Header()[web.HeaderXRequestID] = v[:]
 		return next(c)
 	}
 }

@@ -10,8 +10,12 @@ import (
 const CtxRequestID = "muster.request_id"
 
 func RequestIDOf(c echo.Context) string {
-	id, _ := c.Get(CtxRequestID).(string)
-	return id
+	// The request ID middleware keeps it as the one value of the
+	// response's X-Request-Id header.
+	if v, ok := c.Get(CtxRequestID).(*[1]string); ok {
+		return v[0]
+	}
+	return ""
 }
 
 // RouteOf is the route pattern ("/api/v1/officers/:id"), never the raw
