@@ -49,7 +49,7 @@ type test struct {
 // Run runs every conformance test against stores made by newStore.
 func Run(t *testing.T, newStore func(t *testing.T) training.Store) {
 	groups := [][]test{rosterTests, changeTests, courseTests, accountTests, mailTests, jobTests, previewTests, mappingTests, auditTests, onceTests, statementTests, registerTests, contextTests,
-		requestTests}
+		requestTests, partsTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
