@@ -18,7 +18,7 @@ type replanner func(ds *training.Dataset) (*Planned, error)
 // the next step's peak costs a hundred megabytes.
 const largeImport = 20_000
 
-// apply writes a plan whose outcome is applied, in one atomic ApplyChanges.
+// apply writes a plan whose outcome is applied, in one atomic ApplyChangeParts.
 // When the store changed since the plan was made (ErrConflict) it reads the
 // store again, re-plans once and retries; the same file applied meanwhile
 // becomes no_change. It returns the final report. Attempts that change
@@ -29,15 +29,18 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		if rep.Outcome != training.OutcomeApplied || rep.DryRun {
 			return rep, nil
 		}
-		cs := pl.ChangeSet
-		cs.Import.Report = rep.storedJSON()
-		if len(cs.Officers)+len(cs.Completions) > largeImport {
+		head := pl.head
+		head.Import.Report = rep.storedJSON()
+		if pl.size() > largeImport {
 			// The file's rows were just dropped; collect them now so the
 			// store's own large transaction does not stack on top of them
 			// (measured: peak memory of a 50k-row import 174 -> 119 MB).
 			debug.FreeOSMemory()
 		}
-		_, err := st.ApplyChanges(ctx, cs)
+		// The officers and completions go to the store a chunk at a time,
+		// each let go once encoded: the store's transaction never holds
+		// them and their encoding whole at once.
+		_, err := st.ApplyChangeParts(ctx, head, pl.changes())
 		if err == nil {
 			return rep, nil
 		}
