@@ -40,7 +40,11 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		// The officers and completions go to the store a chunk at a time,
 		// each let go once encoded: the store's transaction never holds
 		// them and their encoding whole at once.
-		_, err := st.ApplyChangeParts(ctx, head, pl.changes())
+		parts := pl.changes()
+		if pl.size() > largeImport {
+			parts = thenFree(parts)
+		}
+		_, err := st.ApplyChangeParts(ctx, head, parts)
 		if err == nil {
 			return rep, nil
 		}
@@ -60,6 +64,20 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		if pl, err = again(ds); err != nil {
 			return failed(rep, "The data changed while this file was being imported and the file could not be read again, so nothing was changed; import it again.", err)
 		}
+	}
+}
+
+// thenFree hands freed memory back to the system once every part has been
+// put: what the parts were is garbage by then, and the store's commit
+// (bbolt writes every page it changed from buffers of its own) would
+// otherwise stack on top of it.
+func thenFree(parts training.ChangeParts) training.ChangeParts {
+	return func(put func(training.ChangeSet) error) error {
+		if err := parts(put); err != nil {
+			return err
+		}
+		debug.FreeOSMemory()
+		return nil
 	}
 }
 

@@ -91,9 +91,6 @@ type chunked[T any] struct {
 	n      int
 }
 
-// rowStore holds the rows of a file in reading order.
-type rowStore = chunked[row]
-
 func (s *chunked[T]) add(v T) {
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == rowChunk {
 		s.chunks = append(s.chunks, make([]T, 0, rowChunk))
