@@ -94,16 +94,16 @@ type idCourse struct{ id, course string }
 
 // planner holds the state of one planning run.
 type planner struct {
-	in     PlanInput
-	ds     *training.Dataset
-	sheet  string
-	rep    *Report
+	in    PlanInput
+	ds    *training.Dataset
+	sheet string
+	rep   *Report
 	// cs is the change set's head (revision, import, exemptions); its
 	// officers and completions are in officers and comps.
 	cs       training.ChangeSet
 	officers chunked[training.Officer]
 	comps    chunked[training.Completion]
-	byUnit map[string]*UnitChanges
+	byUnit   map[string]*UnitChanges
 	// planned indexes officers by ID: officers as they will be.
 	planned map[string]int
 	// planComp holds the completions planned from a completion export,
