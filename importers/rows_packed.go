@@ -1,20 +1,17 @@
 package importers
 
-import (
-	"time"
-
-	"github.com/muster-police/muster/training"
-)
+import "github.com/muster-police/muster/training"
 
 // A file's rows are held from the end of reading to the end of planning:
-// at 150,000 rows, as row values (352 bytes, and 48 for each course cell),
-// they were about 70 MB beside the workbook reader's own tables, which set
-// the import's peak while it reads. rowStore keeps a wide roster's rows
-// packed instead (about 200 bytes, 8 a cell) and gives each back as a row
-// when asked: the strings are the same strings (nothing is copied), dates
-// are packed into 32 bits, course IDs are an index into the store's table.
-// A row that does not pack exactly (a completion export's, a date out of
-// range) is kept whole.
+// at 150,000 rows, as row values (352 bytes, and 48 for each course cell,
+// before training.Date became 4 bytes), they were about 70 MB beside the
+// workbook reader's own tables, which set the import's peak while it
+// reads. rowStore keeps a wide roster's rows packed instead (about 180
+// bytes, 8 a cell) and gives each back as a row when asked: the strings
+// are the same strings (nothing is copied), the fields of a completion
+// export's rows are left out, course IDs are an index into the store's
+// table. A row that does not pack exactly (a completion export's) is kept
+// whole.
 
 // rowStore holds the rows of a file in reading order.
 type rowStore struct {
@@ -32,7 +29,7 @@ type packedRow struct {
 	// whole is a row kept as it came (the other fields are then unset).
 	whole         *row
 	row           int32
-	start, inPost packedDate
+	start, inPost training.Date
 	has           fieldSet
 	flags         uint8
 }
@@ -45,24 +42,9 @@ const (
 
 // packedCell is a CourseCell: the course's index in rowStore.courses.
 type packedCell struct {
-	date   packedDate
+	date   training.Date
 	course uint16
 	kind   uint8
-}
-
-// packedDate is a civil date in 32 bits: year<<9 | month<<5 | day.
-type packedDate uint32
-
-// packDate packs d; ok is false when d does not fit.
-func packDate(d training.Date) (packedDate, bool) {
-	if d.Year < 0 || d.Year >= 1<<22 || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
-		return 0, false
-	}
-	return packedDate(d.Year<<9 | int(d.Month)<<5 | d.Day), true
-}
-
-func (p packedDate) date() training.Date {
-	return training.Date{Year: int(p >> 9), Month: time.Month(int(p>>5) & 15), Day: int(p & 31)}
 }
 
 func (s *rowStore) add(r row) {
@@ -79,14 +61,9 @@ func (s *rowStore) pack(r *row) (packedRow, bool) {
 		!r.Date.IsZero() || r.DateUnknown || r.CourseAmbiguous || r.Row < 0 || r.Row > 1<<31-1 {
 		return packedRow{}, false
 	}
-	start, ok1 := packDate(r.StartDate)
-	inPost, ok2 := packDate(r.InPostSince)
-	if !ok1 || !ok2 {
-		return packedRow{}, false
-	}
 	p := packedRow{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email, Rank: r.Rank, Unit: r.Unit,
 		LineManager: r.LineManager, Role: r.Role, StaffType: r.StaffType, Hash: r.Hash,
-		row: int32(r.Row), start: start, inPost: inPost, has: r.has}
+		row: int32(r.Row), start: r.StartDate, inPost: r.InPostSince, has: r.has}
 	if r.EmailInvalid {
 		p.flags |= flagEmailInvalid
 	}
@@ -99,12 +76,11 @@ func (s *rowStore) pack(r *row) (packedRow, bool) {
 	if len(r.Courses) > 0 {
 		p.cells = make([]packedCell, len(r.Courses))
 		for i, c := range r.Courses {
-			d, ok := packDate(c.Date)
-			course, ok2 := s.course(c.CourseID)
-			if !ok || !ok2 || c.Kind < 0 || c.Kind > 255 {
+			course, ok := s.course(c.CourseID)
+			if !ok || c.Kind < 0 || c.Kind > 255 {
 				return packedRow{}, false
 			}
-			p.cells[i] = packedCell{date: d, course: course, kind: uint8(c.Kind)}
+			p.cells[i] = packedCell{date: c.Date, course: course, kind: uint8(c.Kind)}
 		}
 	}
 	return p, true
@@ -136,12 +112,12 @@ func (s *rowStore) at(i int) *row {
 	}
 	r := &row{Record: Record{Row: int(p.row), Hash: p.Hash, ID: p.ID, DisplayID: p.DisplayID, Name: p.Name, Email: p.Email,
 		EmailInvalid: p.flags&flagEmailInvalid != 0, Rank: p.Rank, Unit: p.Unit, LineManager: p.LineManager,
-		StartDate: p.start.date(), Role: p.Role, StaffType: p.StaffType, InPostSince: p.inPost.date(),
+		StartDate: p.start, Role: p.Role, StaffType: p.StaffType, InPostSince: p.inPost,
 		Leaver: p.flags&flagLeaver != 0, StatusUnknown: p.flags&flagStatusUnknown != 0}, has: p.has}
 	if len(p.cells) > 0 {
 		r.Courses = make([]CourseCell, len(p.cells))
 		for j, c := range p.cells {
-			r.Courses[j] = CourseCell{CourseID: s.courses[c.course], Kind: CellKind(c.kind), Date: c.date.date()}
+			r.Courses[j] = CourseCell{CourseID: s.courses[c.course], Kind: CellKind(c.kind), Date: c.date}
 		}
 	}
 	return r
