@@ -6,32 +6,34 @@ import "github.com/muster-police/muster/training"
 // at 150,000 rows, as row values (352 bytes, and 48 for each course cell,
 // before training.Date became 4 bytes), they were about 70 MB beside the
 // workbook reader's own tables, which set the import's peak while it
-// reads. rowStore keeps a wide roster's rows packed instead (about 180
-// bytes, 8 a cell) and gives each back as a row when asked: the strings
-// are the same strings (nothing is copied), the fields of a completion
-// export's rows are left out, course IDs are an index into the store's
-// table. A row that does not pack exactly (a completion export's) is kept
-// whole.
+// reads. rowStore keeps a wide roster's rows packed instead (152 bytes,
+// 8 a cell) and gives each back as a row when asked: the strings are the
+// same strings (nothing is copied), the fields of a completion export's
+// rows are left out, and values that repeat down a column (course IDs,
+// ranks, units, roles, staff types) are an index into the store's table.
+// A row that does not pack exactly (a completion export's) is kept whole.
 
 // rowStore holds the rows of a file in reading order.
 type rowStore struct {
 	chunked[packedRow]
-	courses   []string // course IDs by index
-	courseIdx map[string]uint16
+	// values holds the values that repeat down a column (course IDs,
+	// ranks, units, roles, staff types), each once; a packed row has their
+	// indexes.
+	values strTable
 }
 
 // packedRow is a row as rowStore keeps it.
 type packedRow struct {
-	ID, DisplayID, Name, Email, Rank, Unit, LineManager, Role string
-	StaffType                                                 training.StaffType
-	Hash                                                      uint64
-	cells                                                     []packedCell
+	ID, DisplayID, Name, Email, LineManager string
+	Hash                                    uint64
+	cells                                   []packedCell
 	// whole is a row kept as it came (the other fields are then unset).
-	whole         *row
-	row           int32
-	start, inPost training.Date
-	has           fieldSet
-	flags         uint8
+	whole                       *row
+	row                         int32
+	start, inPost               training.Date
+	has                         fieldSet
+	rank, unit, role, staffType uint16 // in rowStore.values
+	flags                       uint8
 }
 
 const (
@@ -40,7 +42,7 @@ const (
 	flagStatusUnknown
 )
 
-// packedCell is a CourseCell: the course's index in rowStore.courses.
+// packedCell is a CourseCell: the course's index in rowStore.values.
 type packedCell struct {
 	date   training.Date
 	course uint16
@@ -61,9 +63,16 @@ func (s *rowStore) pack(r *row) (packedRow, bool) {
 		!r.Date.IsZero() || r.DateUnknown || r.CourseAmbiguous || r.Row < 0 || r.Row > 1<<31-1 {
 		return packedRow{}, false
 	}
-	p := packedRow{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email, Rank: r.Rank, Unit: r.Unit,
-		LineManager: r.LineManager, Role: r.Role, StaffType: r.StaffType, Hash: r.Hash,
-		row: int32(r.Row), start: r.StartDate, inPost: r.InPostSince, has: r.has}
+	p := packedRow{ID: r.ID, DisplayID: r.DisplayID, Name: r.Name, Email: r.Email, LineManager: r.LineManager,
+		Hash: r.Hash, row: int32(r.Row), start: r.StartDate, inPost: r.InPostSince, has: r.has}
+	var ok [4]bool
+	p.rank, ok[0] = s.values.index(r.Rank)
+	p.unit, ok[1] = s.values.index(r.Unit)
+	p.role, ok[2] = s.values.index(r.Role)
+	p.staffType, ok[3] = s.values.index(string(r.StaffType))
+	if ok != [4]bool{true, true, true, true} {
+		return packedRow{}, false
+	}
 	if r.EmailInvalid {
 		p.flags |= flagEmailInvalid
 	}
@@ -76,7 +85,7 @@ func (s *rowStore) pack(r *row) (packedRow, bool) {
 	if len(r.Courses) > 0 {
 		p.cells = make([]packedCell, len(r.Courses))
 		for i, c := range r.Courses {
-			course, ok := s.course(c.CourseID)
+			course, ok := s.values.index(c.CourseID)
 			if !ok || c.Kind < 0 || c.Kind > 255 {
 				return packedRow{}, false
 			}
@@ -86,20 +95,26 @@ func (s *rowStore) pack(r *row) (packedRow, bool) {
 	return p, true
 }
 
-// course returns the index of a course ID, adding it to the table.
-func (s *rowStore) course(id string) (uint16, bool) {
-	if i, ok := s.courseIdx[id]; ok {
+// strTable holds strings once each, by index.
+type strTable struct {
+	strs []string
+	idx  map[string]uint16
+}
+
+// index returns the index of v, adding it; false when the table is full.
+func (t *strTable) index(v string) (uint16, bool) {
+	if i, ok := t.idx[v]; ok {
 		return i, true
 	}
-	if len(s.courses) >= 1<<16-1 {
+	if len(t.strs) >= 1<<16-1 {
 		return 0, false
 	}
-	if s.courseIdx == nil {
-		s.courseIdx = map[string]uint16{}
+	if t.idx == nil {
+		t.idx = map[string]uint16{}
 	}
-	i := uint16(len(s.courses))
-	s.courses = append(s.courses, id)
-	s.courseIdx[id] = i
+	i := uint16(len(t.strs))
+	t.strs = append(t.strs, v)
+	t.idx[v] = i
 	return i, true
 }
 
@@ -110,14 +125,15 @@ func (s *rowStore) at(i int) *row {
 	if p.whole != nil {
 		return p.whole
 	}
+	v := s.values.strs
 	r := &row{Record: Record{Row: int(p.row), Hash: p.Hash, ID: p.ID, DisplayID: p.DisplayID, Name: p.Name, Email: p.Email,
-		EmailInvalid: p.flags&flagEmailInvalid != 0, Rank: p.Rank, Unit: p.Unit, LineManager: p.LineManager,
-		StartDate: p.start, Role: p.Role, StaffType: p.StaffType, InPostSince: p.inPost,
+		EmailInvalid: p.flags&flagEmailInvalid != 0, Rank: v[p.rank], Unit: v[p.unit], LineManager: p.LineManager,
+		StartDate: p.start, Role: v[p.role], StaffType: training.StaffType(v[p.staffType]), InPostSince: p.inPost,
 		Leaver: p.flags&flagLeaver != 0, StatusUnknown: p.flags&flagStatusUnknown != 0}, has: p.has}
 	if len(p.cells) > 0 {
 		r.Courses = make([]CourseCell, len(p.cells))
 		for j, c := range p.cells {
-			r.Courses[j] = CourseCell{CourseID: s.courses[c.course], Kind: CellKind(c.kind), Date: c.date}
+			r.Courses[j] = CourseCell{CourseID: v[c.course], Kind: CellKind(c.kind), Date: c.date}
 		}
 	}
 	return r

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,6 +38,19 @@ func TestRowStoreRoundTrip(t *testing.T) {
 	}
 	if s.chunked.at(0).whole != nil || s.chunked.at(1).whole != nil || s.chunked.at(2).whole == nil || s.chunked.at(3).whole == nil {
 		t.Errorf("a wide row is kept whole, or a completion export's row or an odd row number packed")
+	}
+	// More distinct units than the table holds: the rows past it are kept whole.
+	var many rowStore
+	for i := range 1<<16 + 10 {
+		many.add(row{Record: Record{Row: i + 2, ID: strconv.Itoa(i), Unit: "Unit " + strconv.Itoa(i)}})
+	}
+	for i := range many.len() {
+		if got := many.at(i); got.Unit != "Unit "+strconv.Itoa(i) || got.ID != strconv.Itoa(i) || got.Row != i+2 {
+			t.Errorf("row %d of many units: %+v", i, got.Record)
+		}
+	}
+	if many.chunked.at(1<<16+9).whole == nil {
+		t.Errorf("a row past the full table was packed")
 	}
 	// A field added to Record must be packed (or make pack keep the row
 	// whole): this count is the fields packRow knows.
