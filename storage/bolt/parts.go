@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
@@ -86,12 +87,45 @@ func (s *Store) ApplyChangeParts(ctx context.Context, head training.ChangeSet, p
 // gigabytes.
 type staged struct {
 	tx                                   *bbolt.Tx
-	officers, completions, exemptions    map[string][]byte
+	officers, completions, exemptions    records
 	nOfficers, nCompletions, nExemptions int
 }
 
 func newStaged(tx *bbolt.Tx) *staged {
-	return &staged{tx: tx, officers: map[string][]byte{}, completions: map[string][]byte{}, exemptions: map[string][]byte{}}
+	return &staged{tx: tx, completions: records{at: map[string]int{}}, exemptions: records{at: map[string]int{}}}
+}
+
+// records are one bucket's staged records.
+type records struct {
+	kvs []kv
+	// at indexes kvs by key, for records that merge with what an earlier
+	// part staged; nil when a key may repeat (the last one wins).
+	at map[string]int
+}
+
+type kv struct {
+	key string
+	val []byte
+	seq int
+}
+
+func (r *records) set(key string, val []byte) {
+	if r.at != nil {
+		if i, ok := r.at[key]; ok {
+			r.kvs[i].val = val
+			return
+		}
+		r.at[key] = len(r.kvs)
+	}
+	r.kvs = append(r.kvs, kv{key: key, val: val, seq: len(r.kvs)})
+}
+
+func (r *records) get(key string) ([]byte, bool) {
+	i, ok := r.at[key]
+	if !ok {
+		return nil, false
+	}
+	return r.kvs[i].val, true
 }
 
 // add encodes one part: officers replace (the last of one ID wins),
@@ -102,30 +136,32 @@ func (w *staged) add(p training.ChangeSet) error {
 	w.nCompletions += len(p.Completions)
 	w.nExemptions += len(p.Exemptions)
 	for _, o := range p.Officers {
-		w.officers[o.ID] = exact(encodeOfficer(o))
+		w.officers.set(o.ID, exact(encodeOfficer(o)))
 	}
-	comps := slices.Clone(p.Completions)
-	slices.SortStableFunc(comps, func(a, b training.Completion) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
-	err := forRuns(comps, func(c training.Completion) string { return c.OfficerID }, func(id string, run []training.Completion) error {
+	cs := p.Completions
+	idx := sortedIndex(len(cs), func(i int) string { return cs[i].OfficerID })
+	var run []training.Completion // one officer's, in input order (the sort is stable)
+	for i := 0; i < len(idx); {
+		id := cs[idx[i]].OfficerID
+		run = run[:0]
+		for ; i < len(idx) && cs[idx[i]].OfficerID == id; i++ {
+			run = append(run, cs[idx[i]])
+		}
 		have, err := w.history(id)
 		if err != nil {
 			return err
 		}
 		have, changed := training.MergeCompletions(have, run)
 		if changed {
-			w.completions[id] = exact(encodeCompletions(have))
+			w.completions.set(id, exact(encodeCompletions(have)))
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	xs := slices.Clone(p.Exemptions)
 	slices.SortStableFunc(xs, func(a, b training.Exemption) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
 	return forRuns(xs, func(x training.Exemption) string { return x.OfficerID }, func(id string, run []training.Exemption) error {
 		var have []training.Exemption
 		var err error
-		if v, ok := w.exemptions[id]; ok {
+		if v, ok := w.exemptions.get(id); ok {
 			have, err = decodeExemptions(id, v, nil)
 		} else {
 			have, err = getExemptions(w.tx, id)
@@ -133,7 +169,7 @@ func (w *staged) add(p training.ChangeSet) error {
 		if err != nil {
 			return err
 		}
-		w.exemptions[id] = exact(encodeExemptions(training.MergeExemptions(have, run)))
+		w.exemptions.set(id, exact(encodeExemptions(training.MergeExemptions(have, run))))
 		return nil
 	})
 }
@@ -151,7 +187,7 @@ func exact(b []byte) []byte {
 
 // history is an officer's completions as this change has them so far.
 func (w *staged) history(id string) ([]training.Completion, error) {
-	v, ok := w.completions[id]
+	v, ok := w.completions.get(id)
 	if !ok {
 		return getCompletions(w.tx, id)
 	}
@@ -159,21 +195,27 @@ func (w *staged) history(id string) ([]training.Completion, error) {
 	return cs, err
 }
 
-// put writes the staged records, each bucket in key order.
+// put writes the staged records, each bucket in key order; of one key
+// staged twice, the later.
 func (w *staged) put() error {
 	for _, b := range []struct {
 		name []byte
-		recs map[string][]byte
-	}{{bOfficers, w.officers}, {bCompletions, w.completions}, {bExemptions, w.exemptions}} {
+		recs *records
+	}{{bOfficers, &w.officers}, {bCompletions, &w.completions}, {bExemptions, &w.exemptions}} {
+		kvs := b.recs.kvs
 		bk := w.tx.Bucket(b.name)
-		bulk(bk, len(b.recs))
-		keys := make([]string, 0, len(b.recs))
-		for k := range b.recs {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if err := bk.Put([]byte(k), b.recs[k]); err != nil {
+		bulk(bk, len(kvs))
+		slices.SortFunc(kvs, func(a, b kv) int {
+			if c := strings.Compare(a.key, b.key); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.seq, b.seq)
+		})
+		for i, r := range kvs {
+			if i+1 < len(kvs) && kvs[i+1].key == r.key {
+				continue // a later record of this key follows
+			}
+			if err := bk.Put([]byte(r.key), r.val); err != nil {
 				return err
 			}
 		}
