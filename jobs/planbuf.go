@@ -161,23 +161,51 @@ func (s *itemSlab) keep(items []Item) []Item {
 	return out
 }
 
-// sortByUnitNameID puts s in the plan's order, by unit, then name, then
-// ID (the ID is unique, so the order is total), as one sort of the whole
-// list would: the units are sorted, and each unit's people among
-// themselves. With teams of a roughly fixed size that is linear in the
-// number of people, where a sort of the whole list grows as n log n and
-// compares the long unit paths again at every step.
-func sortByUnitNameID[T any](s []T, key func(*T) (unit, name, id string)) {
-	n := len(s)
-	if n < 2 {
-		return
+// blocks is a list that grows a block at a time: growing it never copies
+// what it holds (appending to one slice copies it at every growth, about
+// four times its final size in all).
+type blocks[T any] struct {
+	full [][]T
+	last []T
+	n    int
+	size int // a block's length
+}
+
+func newBlocks[T any](size int) *blocks[T] { return &blocks[T]{size: max(size, 1)} }
+
+func (b *blocks[T]) add(v T) {
+	if len(b.last) == cap(b.last) {
+		if b.last != nil {
+			b.full = append(b.full, b.last)
+		}
+		b.last = make([]T, 0, b.size)
 	}
+	b.last = append(b.last, v)
+	b.n++
+}
+
+func (b *blocks[T]) at(i int) *T {
+	if q := i / b.size; q < len(b.full) {
+		return &b.full[q][i%b.size]
+	}
+	return &b.last[i%b.size]
+}
+
+// sortedByUnitNameID returns b's entries in the plan's order, by unit,
+// then name, then ID (the ID is unique, so the order is total), as one
+// sort of the whole list would: the units are sorted, and each unit's
+// people among themselves. With teams of a roughly fixed size that is
+// linear in the number of people, where a sort of the whole list grows
+// as n log n and compares the long unit paths again at every step. The
+// result is one slice of exactly the entries' number.
+func sortedByUnitNameID[T any](b *blocks[T], key func(*T) (unit, name, id string)) []T {
+	n := b.n
 	index := make(map[string]int32)
 	var units []string
 	var sizes []int32
 	unitOf := make([]int32, n)
-	for i := range s {
-		u, _, _ := key(&s[i])
+	for i := range n {
+		u, _, _ := key(b.at(i))
 		x, ok := index[u]
 		if !ok {
 			x = int32(len(units))
@@ -199,44 +227,26 @@ func sortByUnitNameID[T any](s []T, key func(*T) (unit, name, id string)) {
 		next[x] = at
 		at += sizes[x]
 	}
-	perm := make([]int32, n) // perm[k]: the index in s of the plan's k-th entry
+	perm := make([]int32, n) // perm[k]: the index in b of the plan's k-th entry
 	for i, x := range unitOf {
 		perm[next[x]] = int32(i)
 		next[x]++
 	}
 	for lo := 0; lo < n; {
 		hi := lo + int(sizes[unitOf[perm[lo]]])
-		slices.SortFunc(perm[lo:hi], func(a, b int32) int {
-			_, an, ai := key(&s[a])
-			_, bn, bi := key(&s[b])
-			if c := strings.Compare(an, bn); c != 0 {
+		slices.SortFunc(perm[lo:hi], func(i, j int32) int {
+			_, in, iid := key(b.at(int(i)))
+			_, jn, jid := key(b.at(int(j)))
+			if c := strings.Compare(in, jn); c != 0 {
 				return c
 			}
-			return strings.Compare(ai, bi)
+			return strings.Compare(iid, jid)
 		})
 		lo = hi
 	}
-	permute(s, perm)
-}
-
-// permute rearranges s in place so that s[k] becomes the old s[perm[k]],
-// following each cycle of perm once (perm is used up).
-func permute[T any](s []T, perm []int32) {
-	for i := range perm {
-		if perm[i] < 0 {
-			continue
-		}
-		held := s[i]
-		j := i
-		for {
-			k := int(perm[j])
-			perm[j] = -1
-			if k == i {
-				s[j] = held
-				break
-			}
-			s[j] = s[k]
-			j = k
-		}
+	out := make([]T, n)
+	for k, i := range perm {
+		out[k] = *b.at(int(i))
 	}
+	return out
 }

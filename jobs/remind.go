@@ -141,8 +141,10 @@ type whyKey struct {
 // enqueued; nil means none). It is a pure function of its arguments.
 func PlanReminders(ds *training.Dataset, courses []training.Course, asOf training.Date, p Policy, sent func(key string) bool) *Plan {
 	p = p.withDefaults()
-	plan := &Plan{AsOf: asOf, Reminders: []Reminder{}, CannotRemind: []Unreachable{}}
+	plan := &Plan{AsOf: asOf}
 	r := newReminderPlanner(courses, asOf, p, sent, len(ds.Officers))
+	reminders := newBlocks[Reminder](min(1024, len(ds.Officers)))
+	unreachable := newBlocks[Unreachable](min(64, len(ds.Officers)))
 	// People in the map's own order (a walk in the plan's order missed the
 	// caches at every look-up); the plan is sorted at the end.
 	for id, o := range ds.Officers {
@@ -164,17 +166,17 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 			} else {
 				plan.Counts.InvalidEmail++
 			}
-			plan.CannotRemind = append(plan.CannotRemind, Unreachable{OfficerID: id, DisplayID: o.DisplayID,
+			unreachable.add(Unreachable{OfficerID: id, DisplayID: o.DisplayID,
 				Name: o.Name, Unit: o.Unit, Reason: reason, Items: r.slab.keep(items)})
 			continue
 		}
 		plan.Counts.ToRemind++
 		plan.Counts.Items += len(items)
-		plan.Reminders = append(plan.Reminders, Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
+		reminders.add(Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
 			Email: email, Unit: o.Unit, Items: r.slab.keep(items)})
 	}
-	sortByUnitNameID(plan.Reminders, func(x *Reminder) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
-	sortByUnitNameID(plan.CannotRemind, func(x *Unreachable) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
+	plan.Reminders = sortedByUnitNameID(reminders, func(x *Reminder) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
+	plan.CannotRemind = sortedByUnitNameID(unreachable, func(x *Unreachable) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
 	return plan
 }
 
