@@ -54,7 +54,7 @@ type LineChain struct {
 // NewLineChain indexes ds's officers for line-manager look-ups. Only
 // active officers can be line managers.
 func NewLineChain(ds *Dataset) *LineChain {
-	l := &LineChain{officers: ds.Officers, byEmail: make(map[string]string)}
+	l := &LineChain{officers: ds.Officers, byEmail: make(map[string]string, len(ds.Officers))}
 	for id, o := range ds.Officers {
 		if o.Active() && o.Email != "" {
 			l.byEmail[strings.ToLower(o.Email)] = id
