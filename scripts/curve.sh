@@ -11,6 +11,7 @@
 #   scripts/curve.sh                          # everything (about 15 minutes on 2 cores, 1M's rosters generated once)
 #   scripts/curve.sh report plan              # some steps: report import plan escalate post
 #   MUSTER_CURVE_SIZES=15000,150000 scripts/curve.sh
+#   MUSTER_CURVE_PROFILE=1 scripts/curve.sh plan   # also CPU and memory profiles, bench-out/curve/STEP-N.{cpu,mem}.prof
 #
 # Columns: wall time per op; CPU time per op (this process's, the
 # collector's included; the import's child's), which a shared machine
@@ -61,9 +62,14 @@ for step in "${steps[@]}"; do
 	esac
 	go test -c -o "$bin/$step.test" "$pkg"
 	for n in ${sizes//,/ }; do
+		prof=()
+		if [ -n "${MUSTER_CURVE_PROFILE:-}" ]; then
+			prof=(-test.cpuprofile "$PWD/$out/$step-$n.cpu.prof" -test.memprofile "$PWD/$out/$step-$n.mem.prof")
+			cp "$bin/$step.test" "$out/$step.test" # what go tool pprof reads the profiles with
+		fi
 		# The package's directory, as go test runs it (testdata, ../scripts).
 		(cd "$pkg" && MUSTER_CURVE_SIZES=$n "$bin/$step.test" -test.run '^$' -test.bench "^$bench\$/^people=$n\$" \
-			-test.benchtime "$(times "$step" "$n")" -test.timeout 60m) | tee -a "$out/raw.txt" | grep '^Benchmark' |
+			-test.benchtime "$(times "$step" "$n")" -test.timeout 60m "${prof[@]}") | tee -a "$out/raw.txt" | grep '^Benchmark' |
 			sed "s/^/$step /" >>"$out/lines.txt.tmp"
 	done
 done
