@@ -155,7 +155,7 @@ func TestAcceptanceSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	got, err := training.BuildReport(ds, asOf, training.ReportOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ import (
 
 var benchSizes = []int{10_000, 50_000, 150_000}
 
-var benchAsOf = training.Date{Year: 2026, Month: 11, Day: 24}
+var benchAsOf = training.DateFrom(2026, 11, 24)
 
 // rawSecondsPerRow remembers the raw read's speed per size, so the import
 // benchmark can report its ratio to it when both run in one go.

@@ -41,11 +41,11 @@ func FuzzParseDate(f *testing.F) {
 			}
 			return
 		}
-		if got.Month < time.January || got.Month > time.December || got.Day < 1 || got.Day > daysIn(got.Year, got.Month) || got.Year < minYear {
+		if got.Month() < time.January || got.Month() > time.December || got.Day() < 1 || got.Day() > daysIn(got.Year(), got.Month()) || got.Year() < minYear {
 			t.Fatalf("parseDate(%q) = %#v: not a real date", s, got)
 		}
 		// Every accepted date reads back the same in the UK and ISO forms.
-		if got.Year <= maxYear {
+		if got.Year() <= maxYear {
 			for _, back := range []string{got.UK(), got.String()} {
 				if again, err := parseDate(back, date1904); err != nil || again != got {
 					t.Fatalf("parseDate(%q) = %v, but %q gives %v, %v", s, got, back, again, err)

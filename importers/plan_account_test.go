@@ -20,7 +20,7 @@ func TestPlanAccountsRowsAcrossChunks(t *testing.T) {
 	inProgress := 0
 	for i := range n {
 		id, rowNum := fmt.Sprint(10000+i), i+2
-		d := training.Date{Year: 2026, Month: time.Month(1 + i%12), Day: 1 + i%28}
+		d := training.DateFrom(2026, time.Month(1+i%12), 1+i%28)
 		switch i % 8 {
 		case 0, 6: // recorded; 6: an identical repeat of row i-6
 			if i%8 == 6 {

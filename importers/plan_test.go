@@ -17,8 +17,8 @@ const (
 )
 
 var (
-	pday      = training.Date{Year: 2026, Month: 11, Day: 24}
-	pLastYear = training.Date{Year: 2025, Month: 11, Day: 24}
+	pday      = training.DateFrom(2026, 11, 24)
+	pLastYear = training.DateFrom(2025, 11, 24)
 )
 
 // wide builds a wide-roster record; opts adjust it, then its hash is set
@@ -130,7 +130,7 @@ func statusOf(t *testing.T, ds *training.Dataset, id, course string) training.St
 }
 
 func TestPlanDuplicates(t *testing.T) {
-	d1 := training.Date{Year: 2025, Month: 3, Day: 1}
+	d1 := training.DateFrom(2025, 3, 1)
 	tests := []struct {
 		name                    string
 		layout                  planOpt
@@ -193,10 +193,10 @@ func TestPlanDuplicates(t *testing.T) {
 }
 
 func TestPlanBlankNeverErases(t *testing.T) {
-	done := training.Date{Year: 2025, Month: 6, Day: 1}
+	done := training.DateFrom(2025, 6, 1)
 	ds := storeWith("100")
 	o := ds.Officers["100"]
-	o.Rank, o.StartDate, o.LineManager = "PC", training.Date{Year: 2010, Month: 1, Day: 4}, "999"
+	o.Rank, o.StartDate, o.LineManager = "PC", training.DateFrom(2010, 1, 4), "999"
 	ds.Officers["100"] = o
 	ds.Completions["100"] = []training.Completion{{OfficerID: "100", CourseID: cseID, Date: done}}
 	tests := []struct {
@@ -227,8 +227,8 @@ func TestPlanBlankNeverErases(t *testing.T) {
 }
 
 func TestPlanLatestCompletionWins(t *testing.T) {
-	older := training.Date{Year: 2023, Month: 1, Day: 10}
-	newer := training.Date{Year: 2025, Month: 2, Day: 1}
+	older := training.DateFrom(2023, 1, 10)
+	newer := training.DateFrom(2025, 2, 1)
 	tests := []struct {
 		name         string
 		stored, file training.Date
@@ -400,7 +400,7 @@ func TestPlanOfficerUpsert(t *testing.T) {
 }
 
 func TestPlanOrphanCompletions(t *testing.T) {
-	d := training.Date{Year: 2026, Month: 5, Day: 9}
+	d := training.DateFrom(2026, 5, 9)
 	ds := storeWith("1")
 	export := planOf(ds, []Record{longRec(2, "1", cseID, d, true), longRec(3, "77", cseID, d, true)}, longLayout)
 	if s := export.Report.Summary; s.Completions != 2 || s.OrphanCompletions != 1 || export.Report.Changes.OrphansTotal != 1 {
@@ -483,7 +483,7 @@ func TestPlanExemptions(t *testing.T) {
 }
 
 func TestPlanLongLayoutStatus(t *testing.T) {
-	d := training.Date{Year: 2026, Month: 2, Day: 3}
+	d := training.DateFrom(2026, 2, 3)
 	other := longRec(4, "1", "", d, true)
 	other.CourseName = "Officer Safety Training"
 	recs := []Record{longRec(2, "1", cseID, d, false), longRec(3, "1", ticID, d, true), hashed(other),

@@ -11,7 +11,7 @@ const cacheLimit = 4096
 func (rp *rowParser) add(s string) { rp.buf = append(append(rp.buf, s...), 0) }
 
 func (rp *rowParser) addDate(d training.Date) {
-	rp.buf = append(rp.buf, byte(d.Year>>8), byte(d.Year), byte(d.Month), byte(d.Day), 0)
+	rp.buf = append(rp.buf, byte(d.Year()>>8), byte(d.Year()), byte(d.Month()), byte(d.Day()), 0)
 }
 
 // fnv64a hashes b (FNV-1a), inline to avoid an allocation per row.

@@ -49,7 +49,7 @@ func samplePath(t *testing.T, name string) string {
 	return ""
 }
 
-var sampleToday = training.Date{Year: 2026, Month: 11, Day: 24}
+var sampleToday = training.DateFrom(2026, 11, 24)
 
 func sampleOpts() ReadOptions {
 	return ReadOptions{Courses: training.DefaultCourses(), Today: sampleToday}
@@ -137,11 +137,11 @@ func TestReadSampleRoster(t *testing.T) {
 	first := recs[0]
 	if first.ID != "475354" || first.DisplayID != "0475354" || first.Name != "Jack Evans" ||
 		first.Email != "jack.evans0@met.police.example" || first.Unit != "Frontline Policing / North East / Neighbourhoods" ||
-		first.StartDate != (training.Date{Year: 2006, Month: 6, Day: 26}) || first.LineManager != "739805" {
+		first.StartDate != (training.DateFrom(2006, 6, 26)) || first.LineManager != "739805" {
 		t.Errorf("first record = %+v", first)
 	}
-	want := []CourseCell{{CourseID: "cse-recognition", Kind: CellCompleted, Date: training.Date{Year: 2021, Month: 7, Day: 12}},
-		{CourseID: "trauma-informed-communication", Kind: CellCompleted, Date: training.Date{Year: 2022, Month: 11, Day: 23}}}
+	want := []CourseCell{{CourseID: "cse-recognition", Kind: CellCompleted, Date: training.DateFrom(2021, 7, 12)},
+		{CourseID: "trauma-informed-communication", Kind: CellCompleted, Date: training.DateFrom(2022, 11, 23)}}
 	if len(first.Courses) != 2 || first.Courses[0] != want[0] || first.Courses[1] != want[1] {
 		t.Errorf("courses = %+v", first.Courses)
 	}

@@ -202,7 +202,7 @@ func checkFigures(t *testing.T, name string, e sourcegen.Expectation, before, af
 		o.Unit = u
 		want.Officers[o.ID] = o
 	}
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	wantRep, err := training.BuildReport(want, asOf, training.ReportOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -239,7 +239,7 @@ const minPlausibleYear = 1950
 // plausible checks a completion or start date against minPlausibleYear and,
 // for completions, today.
 func plausible(d, today training.Date) error {
-	if !d.IsZero() && d.Year < minPlausibleYear {
+	if !d.IsZero() && d.Year() < minPlausibleYear {
 		return dateError(fmt.Sprintf("%s is too early to be a real date here; a number or a tick box may have been read as a date", d.UK()))
 	}
 	return notFuture(d, today)

@@ -175,7 +175,7 @@ func makeDate(s string, y, m, d int, iso bool) (training.Date, error) {
 	if d < 1 || d > daysIn(y, time.Month(m)) {
 		return training.Date{}, dateError(fmt.Sprintf("%s %d has no day %d", time.Month(m), y, d))
 	}
-	return training.Date{Year: y, Month: time.Month(m), Day: d}, nil
+	return training.DateFrom(y, time.Month(m), d), nil
 }
 
 func daysIn(y int, m time.Month) int {

@@ -9,7 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func d(y int, m time.Month, day int) training.Date { return training.Date{Year: y, Month: m, Day: day} }
+func d(y int, m time.Month, day int) training.Date { return training.DateFrom(y, m, day) }
 
 func TestParseDate(t *testing.T) {
 	tests := []struct {

@@ -70,7 +70,7 @@ func readBytes(t testing.TB, b []byte, name string, opts ReadOptions) (*Detectio
 	return det, probs, recs, err
 }
 
-var testToday = training.Date{Year: 2026, Month: 11, Day: 24}
+var testToday = training.DateFrom(2026, 11, 24)
 
 func testOpts() ReadOptions { return ReadOptions{Courses: training.DefaultCourses(), Today: testToday} }
 

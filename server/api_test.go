@@ -26,14 +26,14 @@ func TestComplianceIsBuildReport(t *testing.T) {
 	}
 	mgrA, _ := e.st.User(ctx, "mgr-a")
 	mgrLine, _ := e.st.User(ctx, "mgr-line")
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	tests := []struct {
 		as, query string
 		opts      training.ReportOptions
 		date      training.Date
 	}{
 		{"hr", "", training.ReportOptions{}, asOf},
-		{"token", "?as_of=2026-04-01", training.ReportOptions{}, training.Date{Year: 2026, Month: 4, Day: 1}},
+		{"token", "?as_of=2026-04-01", training.ReportOptions{}, training.DateFrom(2026, 4, 1)},
 		{"admin", "?unit=Alpha%20%2F%20Team%201&course=cse-recognition", training.ReportOptions{Unit: "Alpha / Team 1", Courses: []string{"cse-recognition"}}, asOf},
 		{"hr", "?unit=Alpha/Team%202", training.ReportOptions{Unit: "Alpha / Team 2"}, asOf},
 		{"mgr-a", "", training.ReportOptions{Scope: ptrTo(training.ScopeFor(mgrA, ds))}, asOf},

@@ -69,7 +69,7 @@ func testAttackWithdrawOneOfTwo(t *testing.T, st training.Store) {
 	if first.Added != 1 || second.Added != 0 {
 		t.Fatalf("added %d then %d", first.Added, second.Added)
 	}
-	d := training.Date{Year: 2026, Month: 11, Day: 20}
+	d := training.DateFrom(2026, 11, 20)
 	if rec := e.do(req{method: "POST", path: "/api/v1/registers/" + first.ID + "/withdraw", as: "trainer"}); rec.Code != 200 {
 		t.Fatalf("withdraw: %d %s", rec.Code, rec.Body)
 	}
@@ -101,7 +101,7 @@ func TestAttackWithdrawIDOR(t *testing.T) {
 	if rec := e.do(req{method: "POST", path: "/api/v1/registers/seed/withdraw", as: "hr"}); rec.Code != http.StatusNotFound {
 		t.Errorf("hr withdraws the seed import: %d %s", rec.Code, rec.Body)
 	}
-	if !attackHasCompletion(t, e, "B1", "trauma-informed-communication", training.Date{Year: 2026, Month: 11, Day: 20}) {
+	if !attackHasCompletion(t, e, "B1", "trauma-informed-communication", training.DateFrom(2026, 11, 20)) {
 		t.Error("a refused withdrawal took the completion back")
 	}
 	// A trainer's list, API and page, holds none of HR's registers.

@@ -58,7 +58,7 @@ func testOfficers() []training.Officer {
 	o := func(id, name, unit, lm string) training.Officer {
 		return training.Officer{ID: id, DisplayID: id, Name: name, Unit: unit, LineManager: lm,
 			Email:     strings.ToLower(strings.Fields(name)[0]) + "@police.test",
-			StartDate: training.Date{Year: 2020, Month: 1, Day: 6}, FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}}
+			StartDate: training.DateFrom(2020, 1, 6), FirstSeen: training.DateFrom(2025, 1, 1)}
 	}
 	return []training.Officer{
 		o("A1", "Alice Aardvark", "Alpha / Team 1", ""),
@@ -153,9 +153,9 @@ func (e *testEnv) seed() {
 		Import:       training.ImportRecord{ID: "seed", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied},
 		Officers:     testOfficers(),
 		Completions: []training.Completion{
-			done("A1", training.Date{Year: 2026, Month: 1, Day: 10}),
-			done("B1", training.Date{Year: 2026, Month: 2, Day: 10}),
-			done("B2", training.Date{Year: 2026, Month: 2, Day: 11}),
+			done("A1", training.DateFrom(2026, 1, 10)),
+			done("B1", training.DateFrom(2026, 2, 10)),
+			done("B2", training.DateFrom(2026, 2, 11)),
 		},
 	})
 	if err != nil {

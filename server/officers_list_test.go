@@ -35,12 +35,12 @@ func listEnvs(t *testing.T, n int, fn func(t *testing.T, e *testEnv)) {
 			for i := range n {
 				id := fmt.Sprintf("N%04d", i)
 				cs.Officers = append(cs.Officers, training.Officer{ID: id, DisplayID: id, Name: names[i%len(names)], Unit: units[(i/3)%len(units)],
-					StartDate: training.Date{Year: 2020, Month: 1, Day: 6}, FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}})
+					StartDate: training.DateFrom(2020, 1, 6), FirstSeen: training.DateFrom(2025, 1, 1)})
 				switch i % 3 {
 				case 0:
 					cs.Completions = append(cs.Completions, training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.DateOf(testNow).AddDays(-30)})
 				case 1:
-					cs.Completions = append(cs.Completions, training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.Date{Year: 2021, Month: 5, Day: 1}})
+					cs.Completions = append(cs.Completions, training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.DateFrom(2021, 5, 1)})
 				}
 			}
 			if _, err := e.st.ApplyChanges(ctx, cs); err != nil {
@@ -305,7 +305,7 @@ func TestOfficersPagePager(t *testing.T) {
 	for i := range 250 {
 		id := fmt.Sprintf("N%04d", i)
 		cs.Officers = append(cs.Officers, training.Officer{ID: id, DisplayID: id, Name: "Pat Doe", Unit: "Alpha / Team 3",
-			StartDate: training.Date{Year: 2020, Month: 1, Day: 6}, FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}})
+			StartDate: training.DateFrom(2020, 1, 6), FirstSeen: training.DateFrom(2025, 1, 1)})
 	}
 	if _, err := e.st.ApplyChanges(ctx, cs); err != nil {
 		t.Fatal(err)

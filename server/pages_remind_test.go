@@ -26,7 +26,7 @@ func remindFixture(t *testing.T, reachable int) (*webFixture, *jobs.Scheduler) {
 	}
 	f.srv.cfg.Jobs = s
 	src := training.Source{ImportID: "seed", File: "seed.xlsx", Row: 2, At: webNow}
-	joined := training.Date{Year: 2026, Month: 1, Day: 5}
+	joined := training.DateFrom(2026, 1, 5)
 	officers := []training.Officer{
 		{ID: "101", DisplayID: "101", Name: "<script>alert(1)</script>", Unit: "Unit A / Team 1", Email: "script@police.test"},
 		{ID: "102", DisplayID: "102", Name: "Siobhán O'Brien", Unit: "Unit A / Team 1"},

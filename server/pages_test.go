@@ -73,7 +73,7 @@ func (f *webFixture) seed() {
 	f.t.Helper()
 	src := training.Source{ImportID: "seed", File: "seed.xlsx", Row: 2, At: webNow}
 	off := func(id, name, unit string) training.Officer {
-		return training.Officer{ID: id, DisplayID: id, Name: name, Unit: unit, FirstSeen: training.Date{Year: 2026, Month: 1, Day: 5}, Source: src}
+		return training.Officer{ID: id, DisplayID: id, Name: name, Unit: unit, FirstSeen: training.DateFrom(2026, 1, 5), Source: src}
 	}
 	cs := training.ChangeSet{
 		Import: training.ImportRecord{ID: "seed", Kind: training.ImportFull, FileName: "seed.xlsx", By: "test", At: webNow, Outcome: training.OutcomeApplied},
@@ -85,8 +85,8 @@ func (f *webFixture) seed() {
 			off("ZB202", "Yolanda Bravo", "Unit B / Team 9"),
 		},
 		Completions: []training.Completion{
-			{OfficerID: "102", CourseID: "cse-recognition", Date: training.Date{Year: 2025, Month: 6, Day: 1}, Source: src},
-			{OfficerID: "ZB201", CourseID: "cse-recognition", Date: training.Date{Year: 2025, Month: 6, Day: 1}, Source: src},
+			{OfficerID: "102", CourseID: "cse-recognition", Date: training.DateFrom(2025, 6, 1), Source: src},
+			{OfficerID: "ZB201", CourseID: "cse-recognition", Date: training.DateFrom(2025, 6, 1), Source: src},
 		},
 	}
 	if _, err := f.store.ApplyChanges(context.Background(), cs); err != nil {
@@ -596,7 +596,7 @@ func TestPagesCoursesAndAccounts(t *testing.T) {
 }
 
 func TestLineChartEscapes(t *testing.T) {
-	d := func(day int) training.Date { return training.Date{Year: 2026, Month: 11, Day: day} }
+	d := func(day int) training.Date { return training.DateFrom(2026, 11, day) }
 	out := string(lineChart("Trend <x>", []chartSeries{{Name: "A & <b>", Points: []chartPoint{{d(1), 10}, {d(8), 12.5}}}}))
 	if strings.Contains(out, "<b>") || strings.Contains(out, "<x>") || !strings.Contains(out, "A &amp; &lt;b&gt;") || !strings.Contains(out, "<polyline") {
 		t.Errorf("chart: %s", out)

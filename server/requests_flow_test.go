@@ -118,7 +118,7 @@ func TestRequestClaimThroughThePages(t *testing.T) {
 	}
 	found := false
 	for _, c := range rec.Completions {
-		if c.CourseID == tic && c.Date == (training.Date{Year: 2026, Month: 11, Day: 1}) && c.Source.ImportID == "request-"+id && strings.Contains(c.Source.File, "scan.pdf") {
+		if c.CourseID == tic && c.Date == (training.DateFrom(2026, 11, 1)) && c.Source.ImportID == "request-"+id && strings.Contains(c.Source.File, "scan.pdf") {
 			found = true
 		}
 	}

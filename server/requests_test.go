@@ -23,7 +23,7 @@ func seedRequests(e *testEnv) (extension, claim string) {
 		e.t.Fatal(err)
 	}
 	leaver := training.Officer{ID: "X1", DisplayID: "X1", Name: "Xavier Leftforce", Unit: "Alpha / Team 1", Leaver: true,
-		LeftOn: training.DateOf(testNow), StartDate: training.Date{Year: 2020, Month: 1, Day: 6}, FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}}
+		LeftOn: training.DateOf(testNow), StartDate: training.DateFrom(2020, 1, 6), FirstSeen: training.DateFrom(2025, 1, 1)}
 	if _, err := e.st.ApplyChanges(ctx, training.ChangeSet{BaseRevision: rev, Officers: []training.Officer{leaver},
 		Import: training.ImportRecord{ID: "seed-leaver", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}); err != nil {
 		e.t.Fatal(err)

@@ -75,7 +75,7 @@ func TestXAPIStatements(t *testing.T) {
 	if code != 200 || body != `["`+s1+`"]`+"\n" {
 		t.Fatalf("post: %d %s", code, body)
 	}
-	if status, d := e.cseStatus("A2"); status != training.StatusCompliant || d != (training.Date{Year: 2026, Month: 7, Day: 1}) {
+	if status, d := e.cseStatus("A2"); status != training.StatusCompliant || d != (training.DateFrom(2026, 7, 1)) {
 		t.Fatalf("A2 after the statement: %s %s (the timestamp is 1 July in London)", status, d)
 	}
 	if got := figures(); got != before+1 {
@@ -172,10 +172,10 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("post: %d %s", code, body)
 	}
-	if _, d := e.cseStatus("B1"); d != (training.Date{Year: 2026, Month: 11, Day: 3}) {
+	if _, d := e.cseStatus("B1"); d != (training.DateFrom(2026, 11, 3)) {
 		t.Fatalf("mbox statement: B1's CSE date %s", d)
 	}
-	if _, d := e.cseStatus("A1"); d != (training.Date{Year: 2026, Month: 11, Day: 4}) {
+	if _, d := e.cseStatus("A1"); d != (training.DateFrom(2026, 11, 4)) {
 		t.Fatalf("waived statement: A1's CSE date %s", d)
 	}
 	waiting := decode[[]waitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
@@ -193,7 +193,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 		t.Fatalf("course: %d %s", rec.Code, rec.Body)
 	}
 	// The course edit looked at the waiting statements again.
-	if status, d := e.cseStatus("B3"); status != training.StatusCompliant || d != (training.Date{Year: 2026, Month: 11, Day: 2}) {
+	if status, d := e.cseStatus("B3"); status != training.StatusCompliant || d != (training.DateFrom(2026, 11, 2)) {
 		t.Fatalf("B3 after the activity was mapped: %s %s", status, d)
 	}
 	waiting = decode[[]waitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
@@ -210,7 +210,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if rec := upload(e, "hr", map[string]string{"confirm": "true"}, "new.csv", newJoinerCSV); rec.Code != 201 && rec.Code != 200 {
 		t.Fatalf("import: %d %s", rec.Code, rec.Body)
 	}
-	if status, d := e.cseStatus("A9"); status != training.StatusCompliant || d != (training.Date{Year: 2026, Month: 11, Day: 5}) {
+	if status, d := e.cseStatus("A9"); status != training.StatusCompliant || d != (training.DateFrom(2026, 11, 5)) {
 		t.Fatalf("A9 after the import that added her: %s %s", status, d)
 	}
 
@@ -226,7 +226,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 		Import: training.ImportRecord{ID: "z9", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}); err != nil {
 		t.Fatal(err)
 	}
-	if status, d := e.cseStatus("Z9"); status != training.StatusCompliant || d != (training.Date{Year: 2026, Month: 11, Day: 2}) {
+	if status, d := e.cseStatus("Z9"); status != training.StatusCompliant || d != (training.DateFrom(2026, 11, 2)) {
 		t.Fatalf("Z9 once on the roster: %s %s", status, d)
 	}
 	rec := e.do(req{method: "POST", path: "/api/v1/xapi/rematch", as: "hr"})

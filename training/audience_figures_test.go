@@ -130,7 +130,7 @@ func naiveStatus(o training.Officer, c training.Course, comps []training.Complet
 // force whose courses have audiences and whose people have moved into them
 // at various dates, equal a count made with naiveStatus, on three dates.
 func TestFiguresWithAudiencesMatchANaiveCount(t *testing.T) {
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	courses := demo.Courses()
 	courses[0].RenewWithinDays = 0 // naiveStatus reads no renewal window
 	courses[1].Audience.Include = []training.AudienceRule{{StaffType: training.Words{"staff", "pcso"}}, {Rank: training.Words{"P*"}, Unit: training.Words{"Specialist Crime"}}}
@@ -181,7 +181,7 @@ func TestFiguresWithAudiencesMatchANaiveCount(t *testing.T) {
 // and without audiences on every course (the bound: with ≤ 1.2×
 // without, in the same run).
 func BenchmarkBuildReport(b *testing.B) {
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	with := demoDataset(150_000, 2_000, asOf, demo.Courses())
 	without := *with
 	without.Courses = training.DefaultCourses()

@@ -38,7 +38,7 @@ func FindCourse(courses []Course, name string) (Course, bool) {
 // (docs/COMPLIANCE.md): an earlier one is a typing slip, a number read as
 // a date or a placeholder (0001-01-01), never training a serving officer
 // did.
-var CompletionFloor = Date{Year: 1970, Month: time.January, Day: 1}
+var CompletionFloor = DateFrom(1970, time.January, 1)
 
 // CompletionTooEarly reports whether d is before CompletionFloor.
 func CompletionTooEarly(d Date) bool { return d.Before(CompletionFloor) }

@@ -41,7 +41,7 @@ func TestFindCourse(t *testing.T) {
 
 func TestNewCompletion(t *testing.T) {
 	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{"A1": {ID: "A1", Name: "Alice"}}}
-	today := training.Date{Year: 2026, Month: 11, Day: 24}
+	today := training.DateFrom(2026, 11, 24)
 	src := training.Source{ImportID: "api-1", By: "lms"}
 	tests := []struct {
 		name, officer, course, date string
@@ -75,14 +75,14 @@ func TestNewCompletion(t *testing.T) {
 }
 
 func TestCompletionFloor(t *testing.T) {
-	today := training.Date{Year: 2026, Month: 11, Day: 24}
+	today := training.DateFrom(2026, 11, 24)
 	for _, tc := range []struct {
 		d  training.Date
 		ok bool
 	}{
-		{training.Date{Year: 1, Month: 1, Day: 1}, false},
-		{training.Date{Year: 1969, Month: 12, Day: 31}, false},
-		{training.Date{Year: 1970, Month: 1, Day: 1}, true},
+		{training.DateFrom(1, 1, 1), false},
+		{training.DateFrom(1969, 12, 31), false},
+		{training.DateFrom(1970, 1, 1), true},
 		{today, true},
 	} {
 		if err := training.CheckCompletionDate(tc.d, today); (err == nil) != tc.ok {

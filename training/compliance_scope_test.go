@@ -9,7 +9,7 @@ import (
 
 // scopeFixture: Force / A / {T1, T2}, Force / B / T9; manager M leads B9.
 func scopeFixture() *Dataset {
-	start := Date{Year: 2020, Month: 1, Day: 1}
+	start := DateFrom(2020, 1, 1)
 	o := func(id, unit, lm string) Officer {
 		return Officer{ID: id, Name: id, Unit: unit, LineManager: lm, StartDate: start}
 	}
@@ -20,7 +20,7 @@ func scopeFixture() *Dataset {
 	}, Completions: map[string][]Completion{}, Exemptions: map[string][]Exemption{}}
 	cse := ds.Courses[0].ID
 	for _, id := range []string{"A1", "B9"} {
-		ds.Completions[id] = []Completion{{OfficerID: id, CourseID: cse, Date: Date{Year: 2026, Month: 1, Day: 5}}}
+		ds.Completions[id] = []Completion{{OfficerID: id, CourseID: cse, Date: DateFrom(2026, 1, 5)}}
 	}
 	return ds
 }
@@ -29,7 +29,7 @@ func scopeFixture() *Dataset {
 // unit's figures are that unit's, whoever asks.
 func TestScopedFigures(t *testing.T) {
 	ds := scopeFixture()
-	asOf := Date{Year: 2026, Month: 11, Day: 24}
+	asOf := DateFrom(2026, 11, 24)
 	force, err := BuildReport(ds, asOf, ReportOptions{})
 	if err != nil {
 		t.Fatal(err)

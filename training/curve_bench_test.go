@@ -13,7 +13,7 @@ import (
 // demo's courses with their audiences) at each size of the cost curve
 // (scripts/curve.sh runs one size a process).
 func BenchmarkCurveBuildReport(b *testing.B) {
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	for _, n := range curve.Sizes() {
 		b.Run(curve.Name(n), func(b *testing.B) {
 			ds := demoDataset(n, curve.Units(n), asOf, demo.Courses())

@@ -25,7 +25,7 @@ func stmt(id string, mod func(*Statement)) Statement {
 	return st
 }
 
-var statementToday = Date{2026, 11, 24}
+var statementToday = DateFrom(2026, 11, 24)
 
 func TestStatementMatch(t *testing.T) {
 	m := NewStatementMatcher(statementDS(), "https://lms.test")
@@ -59,7 +59,7 @@ func TestStatementMatch(t *testing.T) {
 				}
 				return
 			}
-			want := Completion{OfficerID: tc.officer, CourseID: "cse", Date: Date{2026, 7, 1}, Source: st.Source}
+			want := Completion{OfficerID: tc.officer, CourseID: "cse", Date: DateFrom(2026, 7, 1), Source: st.Source}
 			if st.Recorded == nil || *st.Recorded != want {
 				t.Fatalf("recorded %+v, want %+v", st.Recorded, want)
 			}

@@ -74,7 +74,7 @@ func splitName(name string) (surname, forename string) {
 // excelSerial converts a civil date to Excel's 1900 date system.
 func excelSerial(d training.Date) float64 {
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	return float64(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Sub(base).Hours() / 24)
+	return float64(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).Sub(base).Hours() / 24)
 }
 
 // WriteXLSX writes cs's officers as a wide roster on a sheet "Roster", with

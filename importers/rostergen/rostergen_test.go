@@ -14,7 +14,7 @@ import (
 )
 
 func TestWriteXLSXAndCSV(t *testing.T) {
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	cs := demo.Force(1, 500, 20, asOf)
 	courses := training.DefaultCourses()
 	var buf bytes.Buffer
@@ -53,7 +53,7 @@ func TestWriteXLSXAndCSV(t *testing.T) {
 // strings are the bytes excelize writes for the same force, and its other
 // parts are excelize's.
 func TestSharedStreamAsExcelize(t *testing.T) {
-	cs := demo.Force(2, 700, 30, training.Date{Year: 2026, Month: 11, Day: 24})
+	cs := demo.Force(2, 700, 30, training.DateFrom(2026, 11, 24))
 	courses := training.DefaultCourses()
 	var want, got bytes.Buffer
 	if err := writeXLSX(&want, cs, courses, true); err != nil {

@@ -20,7 +20,7 @@ import (
 // testOfficers is a generated force's active officers.
 func testOfficers(t *testing.T, n int) []Officer {
 	t.Helper()
-	cs := demo.Force(7, n, 12, training.Date{Year: 2026, Month: 11, Day: 1})
+	cs := demo.Force(7, n, 12, training.DateFrom(2026, 11, 1))
 	var out []Officer
 	for _, o := range cs.Officers {
 		if o.Leaver {

@@ -35,12 +35,12 @@ func TestSafeCell(t *testing.T) {
 	}
 }
 
-var asOf = training.Date{Year: 2026, Month: 11, Day: 24}
+var asOf = training.DateFrom(2026, 11, 24)
 
 // fixture is a small force with hostile and accented names.
 func fixture(t *testing.T) (*training.Dataset, *training.Report, []training.OfficerStatus) {
 	t.Helper()
-	d := func(y, m, dd int) training.Date { return training.Date{Year: y, Month: time.Month(m), Day: dd} }
+	d := func(y, m, dd int) training.Date { return training.DateFrom(y, time.Month(m), dd) }
 	ds := &training.Dataset{
 		Courses: training.DefaultCourses(),
 		Officers: map[string]training.Officer{

@@ -95,7 +95,7 @@ func excelDate(d training.Date) any {
 	if d.IsZero() {
 		return nil
 	}
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // cell builds a string cell through SafeCell.

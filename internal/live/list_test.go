@@ -32,8 +32,8 @@ func listStore(t testing.TB, n int) training.Store {
 	cs := training.ChangeSet{BaseRevision: rev, Import: training.ImportRecord{ID: "seed", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}
 	for i := range n {
 		o := training.Officer{ID: fmt.Sprintf("P%04d", i), DisplayID: fmt.Sprintf("P%04d", i), Name: names[rng.IntN(len(names))],
-			Unit: listUnits[rng.IntN(len(listUnits))], StartDate: training.Date{Year: 2020, Month: 1, Day: 6},
-			FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}, Leaver: i%13 == 12}
+			Unit: listUnits[rng.IntN(len(listUnits))], StartDate: training.DateFrom(2020, 1, 6),
+			FirstSeen: training.DateFrom(2025, 1, 1), Leaver: i%13 == 12}
 		if i%7 == 0 && i > 0 {
 			o.LineManager = "P0003"
 		}

@@ -30,7 +30,7 @@ func newStore(t *testing.T) training.Store {
 			unit = "Bravo / Team 9"
 		}
 		officers = append(officers, training.Officer{ID: fmt.Sprintf("P%02d", i), DisplayID: fmt.Sprintf("P%02d", i), Name: fmt.Sprintf("Officer %d", i),
-			Unit: unit, StartDate: training.Date{Year: 2020, Month: 1, Day: 6}, FirstSeen: training.Date{Year: 2025, Month: 1, Day: 1}})
+			Unit: unit, StartDate: training.DateFrom(2020, 1, 6), FirstSeen: training.DateFrom(2025, 1, 1)})
 	}
 	if _, err := st.ApplyChanges(ctx, training.ChangeSet{BaseRevision: rev, Officers: officers,
 		Import: training.ImportRecord{ID: "seed", Kind: training.ImportPartial, By: "test", At: testNow, Outcome: training.OutcomeApplied}}); err != nil {
@@ -109,7 +109,7 @@ func TestPostsReachTheFigures(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			id := fmt.Sprintf("P%02d", i)
-			c := training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.Date{Year: 2026, Month: 11, Day: 1},
+			c := training.Completion{OfficerID: id, CourseID: "cse-recognition", Date: training.DateFrom(2026, 11, 1),
 				Source: training.Source{ImportID: "api-test", At: testNow}}
 			g := training.ImportRecord{ID: "api-test", Kind: training.ImportAPI, By: "lms", At: testNow, Outcome: training.OutcomeApplied,
 				Summary: training.ImportSummary{Completions: 1}}
@@ -150,7 +150,7 @@ func TestTailFollowsAnotherWriter(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); b.Tail(ctx) }()
 	defer func() { cancel(); <-done }()
-	c := training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.Date{Year: 2026, Month: 11, Day: 2},
+	c := training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.DateFrom(2026, 11, 2),
 		Source: training.Source{ImportID: "api-a", At: testNow}}
 	rev, err := a.Post([]training.Completion{c}, training.ImportRecord{ID: "api-a", Kind: training.ImportAPI, By: "lms", At: testNow, Outcome: training.OutcomeApplied})
 	if err != nil {

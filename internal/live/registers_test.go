@@ -27,7 +27,7 @@ func TestWithdrawalReachesTheFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := liveJSON(t, a, "")
-	reg := training.Register{ID: "reg-1", CourseID: "cse-recognition", Date: training.Date{Year: 2026, Month: 11, Day: 20}, Place: "Room 4",
+	reg := training.Register{ID: "reg-1", CourseID: "cse-recognition", Date: training.DateFrom(2026, 11, 20), Place: "Room 4",
 		Attendees: []string{"P01", "P02", "P03"}, By: "trainer", At: testNow, Added: 3}
 	rev, err := st.Revision(ctx)
 	if err != nil {

@@ -21,7 +21,7 @@ func TestReadRosterIsAsFreshAsTheStore(t *testing.T) {
 	if err := b.Current(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c := training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.Date{Year: 2026, Month: 11, Day: 2},
+	c := training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.DateFrom(2026, 11, 2),
 		Source: training.Source{ImportID: "api-a", At: testNow}}
 	rev, err := a.Post([]training.Completion{c}, training.ImportRecord{ID: "api-a", Kind: training.ImportAPI, By: "lms", At: testNow, Outcome: training.OutcomeApplied})
 	if err != nil {

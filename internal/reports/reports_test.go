@@ -9,9 +9,9 @@ import (
 func TestFor(t *testing.T) {
 	ds := &training.Dataset{Courses: training.DefaultCourses(), Officers: map[string]training.Officer{
 		"A1": {ID: "A1", Unit: "Alpha / Team 1"},
-		"B1": {ID: "B1", Unit: "Bravo / Team 9", Leaver: true, LeftOn: training.Date{Year: 2025, Month: 1, Day: 1}},
+		"B1": {ID: "B1", Unit: "Bravo / Team 9", Leaver: true, LeftOn: training.DateFrom(2025, 1, 1)},
 	}}
-	today := training.Date{Year: 2026, Month: 11, Day: 24}
+	today := training.DateFrom(2026, 11, 24)
 	all := Viewer{User: training.User{Role: training.RoleHR}, Scope: training.Scope{All: true}}
 	mgr := Viewer{User: training.User{Role: training.RoleManager, Units: []string{"Alpha"}}, Scope: training.Scope{Units: []string{"Alpha"}}}
 	tests := []struct {
@@ -44,7 +44,7 @@ func TestFor(t *testing.T) {
 			}
 		})
 	}
-	if q, err := For(ds, UnitsOf(ds), all, Request{Unit: "Alpha / Team 1", AsOf: "2026-01-31"}, today); err != nil || q.Unit != "Alpha / Team 1" || q.AsOf != (training.Date{Year: 2026, Month: 1, Day: 31}) {
+	if q, err := For(ds, UnitsOf(ds), all, Request{Unit: "Alpha / Team 1", AsOf: "2026-01-31"}, today); err != nil || q.Unit != "Alpha / Team 1" || q.AsOf != (training.DateFrom(2026, 1, 31)) {
 		t.Errorf("For = %+v, %v", q, err)
 	}
 }

@@ -42,9 +42,9 @@ func (e *encoder) bool(v bool) {
 }
 
 func (e *encoder) date(d training.Date) {
-	e.Int(int64(d.Year))
-	e.Int(int64(d.Month))
-	e.Int(int64(d.Day))
+	e.Int(int64(d.Year()))
+	e.Int(int64(d.Month()))
+	e.Int(int64(d.Day()))
 }
 
 // sourceLen is about what encoder.source writes, for sizing buffers.
@@ -97,7 +97,7 @@ func (d *decoder) bool() bool { return d.Byte() == 1 }
 
 func (d *decoder) date() training.Date {
 	y, m, dd := d.Int(), d.Int(), d.Int()
-	return training.Date{Year: int(y), Month: time.Month(m), Day: int(dd)}
+	return training.DateFrom(int(y), time.Month(m), int(dd))
 }
 
 func (d *decoder) source() training.Source {

@@ -25,7 +25,7 @@ func TestRosterCodecRoundTrip(t *testing.T) {
 			FirstSeen: training.NewDate(2026, 1, 2), Leaver: true, LeftOn: training.NewDate(2026, 11, 1),
 			Source: full}},
 		{"time before 1970", training.Officer{ID: "1", Source: training.Source{At: time.Date(1969, 12, 31, 23, 59, 59, 1, time.UTC)}}},
-		{"odd date values kept as given", training.Officer{ID: "1", StartDate: training.Date{Year: -1, Month: 13, Day: 40}}},
+		{"odd date values kept as given", training.Officer{ID: "1", StartDate: training.DateFrom(-1, 13, 40)}},
 	}
 	for _, tc := range officers {
 		got, err := decodeOfficer(encodeOfficer(tc.o), map[string]string{})

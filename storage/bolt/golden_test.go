@@ -32,7 +32,7 @@ func goldenRecords() []struct {
 		{"officer-v1-full", "officer-v1", training.Officer{ID: "A12", DisplayID: "a12", Name: "Siân " + odd, Email: "s@x.example",
 			EmailInvalid: true, Rank: "DC", Unit: "North / CID", LineManager: "900", StartDate: training.NewDate(1999, 2, 28),
 			FirstSeen: training.NewDate(2026, 1, 2), Leaver: true, LeftOn: training.NewDate(2026, 11, 1), Source: src}},
-		{"officer-v1-before-1970", "officer-v1", training.Officer{ID: "1", StartDate: training.Date{Year: -1, Month: 13, Day: 40},
+		{"officer-v1-before-1970", "officer-v1", training.Officer{ID: "1", StartDate: training.DateFrom(0, 13, 40),
 			Source: training.Source{At: time.Date(1969, 12, 31, 23, 59, 59, 1, time.UTC)}}},
 		{"officer-empty", "officer", training.Officer{}},
 		{"officer-full", "officer", training.Officer{ID: "A12", DisplayID: "a12", Name: "Siân " + odd, Email: "s@x.example",

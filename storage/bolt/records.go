@@ -47,14 +47,14 @@ func toDateRec(d training.Date) *dateRec {
 	if d.IsZero() {
 		return nil
 	}
-	return &dateRec{d.Year, int(d.Month), d.Day}
+	return &dateRec{d.Year(), int(d.Month()), d.Day()}
 }
 
 func (r *dateRec) domain() training.Date {
 	if r == nil {
 		return training.Date{}
 	}
-	return training.Date{Year: r.Y, Month: time.Month(r.M), Day: r.D}
+	return training.DateFrom(r.Y, time.Month(r.M), r.D)
 }
 
 // utc drops the monotonic reading and location, so that what comes back
@@ -210,7 +210,7 @@ type snapshotRec struct {
 }
 
 func toSnapshotRec(s training.DailySnapshot) *snapshotRec {
-	r := &snapshotRec{V: recordV1, Date: dateRec{s.Date.Year, int(s.Date.Month), s.Date.Day},
+	r := &snapshotRec{V: recordV1, Date: dateRec{s.Date.Year(), int(s.Date.Month()), s.Date.Day()},
 		Units: make(map[string]map[string]countsRec, len(s.Units))}
 	for u, byCourse := range s.Units {
 		m := make(map[string]countsRec, len(byCourse))

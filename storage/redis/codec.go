@@ -44,7 +44,7 @@ func (w *encoder) date(d training.Date) {
 		w.Uint(0)
 		return
 	}
-	w.Uint(uint64(d.Year*10000 + int(d.Month)*100 + d.Day))
+	w.Uint(uint64(d.Year()*10000 + int(d.Month())*100 + d.Day()))
 }
 
 func (w *encoder) time(t time.Time) {
@@ -105,7 +105,7 @@ func (r *decoder) date() training.Date {
 	if v == 0 {
 		return training.Date{}
 	}
-	return training.Date{Year: int(v / 10000), Month: time.Month(v / 100 % 100), Day: int(v % 100)}
+	return training.DateFrom(int(v/10000), time.Month(v/100%100), int(v%100))
 }
 
 func (r *decoder) time() time.Time {

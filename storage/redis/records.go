@@ -32,10 +32,10 @@ type dateV1 struct {
 	Year, Month, Day int
 }
 
-func toDateV1(d training.Date) dateV1 { return dateV1{d.Year, int(d.Month), d.Day} }
+func toDateV1(d training.Date) dateV1 { return dateV1{d.Year(), int(d.Month()), d.Day()} }
 
 func (d dateV1) date() training.Date {
-	return training.Date{Year: d.Year, Month: time.Month(d.Month), Day: d.Day}
+	return training.DateFrom(d.Year, time.Month(d.Month), d.Day)
 }
 
 // MarshalText writes YYYY-MM-DD, or nothing for the zero date.

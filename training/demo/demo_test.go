@@ -8,7 +8,7 @@ import (
 )
 
 func TestForceIsDeterministicAndRealistic(t *testing.T) {
-	asOf := training.Date{Year: 2026, Month: 11, Day: 24}
+	asOf := training.DateFrom(2026, 11, 24)
 	a := Force(7, 3000, 200, asOf)
 	b := Force(7, 3000, 200, asOf)
 	if !reflect.DeepEqual(a, b) {

@@ -18,7 +18,7 @@ func TestLoadOnlyIntoAnEmptyStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	today := training.Date{Year: 2026, Month: 11, Day: 24}
+	today := training.DateFrom(2026, 11, 24)
 	n, err := demo.Load(ctx, st, today)
 	if err != nil || n != demo.DemoOfficers {
 		t.Fatalf("Load = %d, %v", n, err)
