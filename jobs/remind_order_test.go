@@ -37,6 +37,11 @@ func TestPlanRemindersSameAsSortedWalk(t *testing.T) {
 		ds.Officers[id] = o
 		i++
 	}
+	empty := &training.Dataset{Courses: ds.Courses}
+	if got, want := PlanReminders(empty, ds.Courses, start, DefaultPolicy(), nil), referencePlan(empty, ds.Courses, start, DefaultPolicy(), nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("an empty roster's plan is %+v (reminders nil: %v, cannot_remind nil: %v), want %+v with empty lists, not null",
+			got, got.Reminders == nil, got.CannotRemind == nil, want)
+	}
 	sentHalf := func(k string) bool { return len(k)%2 == 0 }
 	for _, days := range []int{0, 1, 40, 200, 400, 800} {
 		asOf := start.AddDays(days)
