@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -76,16 +78,16 @@ func TestComplianceFollowsChanges(t *testing.T) {
 	}
 	before := figures()
 	rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json",
-		body: jsonBody([]completionInput{{OfficerID: "a2", Course: "CSE awareness", Date: "2026-11-20"}, {OfficerID: " l1 ", Course: "cse-recognition", Date: "2026-11-01"}})})
+		body: jsonBody([]api.CompletionInput{{OfficerID: "a2", Course: "CSE awareness", Date: "2026-11-20"}, {OfficerID: " l1 ", Course: "cse-recognition", Date: "2026-11-01"}})})
 	if rec.Code != 201 {
 		t.Fatalf("completions: %d %s", rec.Code, rec.Body)
 	}
-	if got := decode[completionsResponse](t, rec); got.Recorded != 2 || got.ImportID == "" {
+	if got := decode[api.CompletionsResponse](t, rec); got.Recorded != 2 || got.ImportID == "" {
 		t.Fatalf("response %+v", got)
 	}
 	after := figures()
 	rec = e.do(req{method: "GET", path: "/api/v1/officers/A2", as: "hr"})
-	detail := decode[officerResponse](t, rec)
+	detail := decode[api.OfficerResponse](t, rec)
 	if detail.Courses[0].Status != training.StatusCompliant || detail.Courses[0].Completion.Source.By != "lms (token of hr)" {
 		t.Fatalf("A2 after completion: %+v", detail.Courses[0])
 	}
@@ -136,13 +138,13 @@ func TestCompletionsValidation(t *testing.T) {
 
 func TestOfficersList(t *testing.T) {
 	e := newTestEnv(t)
-	list := func(query string) officersResponse {
+	list := func(query string) api.OfficersResponse {
 		t.Helper()
 		rec := e.do(req{method: "GET", path: "/api/v1/officers" + query, as: "hr"})
 		if rec.Code != 200 {
 			t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
 		}
-		return decode[officersResponse](t, rec)
+		return decode[api.OfficersResponse](t, rec)
 	}
 	tests := []struct {
 		query string
@@ -257,13 +259,13 @@ func TestUsersAPI(t *testing.T) {
 	if rec.Code != 201 {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
-	created := decode[userCreated](t, rec)
+	created := decode[api.UserCreated](t, rec)
 	if created.Password == "" || !created.User.MustChangePassword || created.User.Username != "new.manager" ||
 		created.User.Units[0] != "Alpha / Team 1" || created.User.Email != "nm@police.test" || strings.Contains(rec.Body.String(), "argon2") {
 		t.Fatalf("created %s", rec.Body)
 	}
 	login := func(user, pass string) int {
-		e.ip = "192.0.2." + itoa(len(pass)%200)
+		e.ip = "192.0.2." + web.Itoa(len(pass)%200)
 		return e.do(req{method: "POST", path: "/api/v1/login", ctype: "application/json", body: jsonBody(loginRequest{user, pass})}).Code
 	}
 	if code := login("new.manager", created.Password); code != 200 {
@@ -310,7 +312,7 @@ func TestUsersAPI(t *testing.T) {
 	}
 	// Reset gives a new one-time password; the old one stops working.
 	rec = e.do(req{method: "POST", path: "/api/v1/users/new.manager/reset", as: "admin"})
-	reset := decode[userCreated](t, rec)
+	reset := decode[api.UserCreated](t, rec)
 	if rec.Code != 200 || reset.Password == "" || reset.Password == created.Password {
 		t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 	}
@@ -372,7 +374,7 @@ func TestJobsAPI(t *testing.T) {
 func TestTrendAPI(t *testing.T) {
 	e := newTestEnv(t)
 	rec := e.do(req{method: "GET", path: "/api/v1/trend?unit=Bravo&from=2026-11-23", as: "hr"})
-	got := decode[trendResponse](t, rec)
+	got := decode[api.TrendResponse](t, rec)
 	if rec.Code != 200 || len(got.Points) != 2 || got.Points[0].Date.String() != "2026-11-23" || got.Points[0].Courses[0].Compliant != 2 ||
 		got.Points[0].Courses[0].Percent.String() != "66.7" {
 		t.Fatalf("trend: %d %s", rec.Code, rec.Body)
@@ -404,7 +406,7 @@ func TestOfficerLinkAPI(t *testing.T) {
 		})
 	}
 	rec := e.do(req{method: "GET", path: "/api/v1/me/" + good})
-	me := decode[meResponse](t, rec)
+	me := decode[api.MeResponse](t, rec)
 	if me.Name != "Alice Aardvark" || len(me.Courses) != 2 || me.Courses[0].Status != training.StatusCompliant || me.Courses[0].Completed.String() != "2026-01-10" {
 		t.Fatalf("me: %s", rec.Body)
 	}
@@ -485,7 +487,7 @@ func TestOfficerLinkListsOnlyRequiredCourses(t *testing.T) {
 		t.Fatal(err)
 	}
 	link := training.SignOfficerLink(testSecret, "A1", testNow.Add(time.Hour))
-	me := decode[meResponse](t, e.do(req{method: "GET", path: "/api/v1/me/" + link}))
+	me := decode[api.MeResponse](t, e.do(req{method: "GET", path: "/api/v1/me/" + link}))
 	if len(me.Courses) != 1 || me.Courses[0].Course == other.ID {
 		t.Errorf("the API lists %+v, want only the required course", me.Courses)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -58,8 +59,8 @@ func TestAttackAuthCachePagePaths(t *testing.T) {
 	t.Run("own password", func(t *testing.T) {
 		e := newTestEnv(t, longCache)
 		// A second session of hr, on another device.
-		id := randomToken()
-		if err := e.st.CreateSession(context.Background(), training.Session{IDHash: sha256Hex(id), Username: "hr", CSRFToken: "x",
+		id := web.RandomToken()
+		if err := e.st.CreateSession(context.Background(), training.Session{IDHash: web.SHA256Hex(id), Username: "hr", CSRFToken: "x",
 			Created: testNow.Add(-time.Minute), Expires: testNow.Add(sessionIdle)}); err != nil {
 			t.Fatal(err)
 		}

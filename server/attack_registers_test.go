@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 	"github.com/xuri/excelize/v2"
 )
@@ -18,13 +20,13 @@ import (
 // README/docs/COMPLIANCE.md "Registers" and tries to break it through the
 // real routes.
 
-func attackSaveRegister(t *testing.T, e *testEnv, as string, body map[string]any) registerJSON {
+func attackSaveRegister(t *testing.T, e *testEnv, as string, body map[string]any) api.RegisterJSON {
 	t.Helper()
 	rec := e.do(req{method: "POST", path: "/api/v1/registers?confirm=true", as: as, body: jsonBody(body), ctype: "application/json"})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("%s saves %v: %d %s", as, body, rec.Code, rec.Body)
 	}
-	return decode[registerJSON](t, rec)
+	return decode[api.RegisterJSON](t, rec)
 }
 
 func attackHasCompletion(t *testing.T, e *testEnv, officer, course string, d training.Date) bool {
@@ -41,8 +43,8 @@ func attackHasCompletion(t *testing.T, e *testEnv, officer, course string, d tra
 // attackToken gives username an API token, sent as caller username+"-token".
 func attackToken(t *testing.T, e *testEnv, username string) {
 	t.Helper()
-	secret := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-" + username, Hash: sha256Hex(secret), Name: "attack", Username: username, Created: testNow}); err != nil {
+	secret := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-" + username, Hash: web.SHA256Hex(secret), Name: "attack", Username: username, Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer[username+"-token"] = secret
@@ -105,7 +107,7 @@ func TestAttackWithdrawIDOR(t *testing.T) {
 		t.Error("a refused withdrawal took the completion back")
 	}
 	// A trainer's list, API and page, holds none of HR's registers.
-	for _, r := range decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"})) {
+	for _, r := range decode[[]api.RegisterJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"})) {
 		if r.ID == hrs.ID {
 			t.Errorf("the trainer's list holds HR's register %s", r.ID)
 		}
@@ -214,7 +216,7 @@ func TestAttackRegisterHostileInput(t *testing.T) {
 			t.Errorf("case %d: %d %.200s", i, rec.Code, rec.Body)
 		}
 	}
-	list := decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "hr"}))
+	list := decode[[]api.RegisterJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "hr"}))
 	for _, r := range list {
 		for _, a := range r.Attendees {
 			if strings.ContainsAny(a, "\x00\x1b") {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -39,7 +41,7 @@ func TestLiveFiguresFollowAudiences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), "1_roster_full.xlsx", ImportOptions{Full: true, Confirmed: true}); err != nil {
+	if _, err := e.s.ImportFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), "1_roster_full.xlsx", web.ImportOptions{Full: true, Confirmed: true}); err != nil {
 		t.Fatal(err)
 	}
 	complianceJSON(t, e, "") // the model is loaded
@@ -47,7 +49,7 @@ func TestLiveFiguresFollowAudiences(t *testing.T) {
 	cse.Audience = training.Audience{Include: []training.AudienceRule{{Unit: training.Words{"Frontline Policing"}}}}
 
 	rec := e.do(req{method: "POST", path: "/api/v1/courses/preview", as: "hr", ctype: "application/json", body: jsonBody([]training.Course{cse})})
-	var pv coursePlanJSON
+	var pv api.CoursePlanJSON
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &pv) != nil || len(pv.Changes) != 1 || !pv.NeedsConfirmation || pv.Changes[0].Leaving == 0 {
 		t.Fatalf("preview: %d %s", rec.Code, rec.Body)
 	}
@@ -75,7 +77,7 @@ func TestLiveFiguresFollowAudiences(t *testing.T) {
 		}
 	}
 	csv := "Warrant No,Unit\n" + out.DisplayID + "," + in.Unit + "\n" + in.DisplayID + "," + out.Unit + "\n"
-	if _, err := e.s.importFile(ctx, "hr", strings.NewReader(csv), int64(len(csv)), "moves.csv", ImportOptions{Confirmed: true}); err != nil {
+	if _, err := e.s.ImportFile(ctx, "hr", strings.NewReader(csv), int64(len(csv)), "moves.csv", web.ImportOptions{Confirmed: true}); err != nil {
 		t.Fatal(err)
 	}
 	liveEqualsBuilt(t, e, "the import that moves people")

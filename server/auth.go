@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -14,79 +13,23 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
 // Session lifetimes: a session ends 12 hours after login at the latest,
 // and after an hour without requests.
 const (
-	sessionCookie   = "muster_session"
 	sessionLifetime = 12 * time.Hour
 	sessionIdle     = time.Hour
 	// sessionRefresh is how stale the idle deadline may get before a
 	// request moves it (so not every request writes to the store).
 	sessionRefresh = 5 * time.Minute
 	tokenPrefix    = training.TokenPrefix
-	ctxPrincipal   = "muster.principal"
 )
 
 // errSessionMissing is an unknown or expired session cookie.
-var errSessionMissing = fmt.Errorf("%w: no such session", errUnauthenticated)
-
-// principal is who is calling: a user, through a session or an API token.
-type principal struct {
-	user    training.User
-	session *training.Session // nil for token calls
-	token   *training.Token   // nil for session calls
-	// csrfInBody: an upload whose CSRF token is in its multipart body,
-	// checked by receiveUpload before the file part is read.
-	csrfInBody bool
-}
-
-// currentUser returns the signed-in user (session or token), if any.
-func currentUser(c echo.Context) (training.User, bool) {
-	if p, ok := c.Get(ctxPrincipal).(*principal); ok {
-		return p.user, true
-	}
-	return training.User{}, false
-}
-
-func principalOf(c echo.Context) *principal {
-	p, _ := c.Get(ctxPrincipal).(*principal)
-	return p
-}
-
-// csrfToken returns the session's CSRF token for forms ("" without a session).
-func csrfToken(c echo.Context) string {
-	if p := principalOf(c); p != nil && p.session != nil {
-		return p.session.CSRFToken
-	}
-	return ""
-}
-
-// authKind names how a request authenticated, for logs (never who).
-func authKind(c echo.Context) string {
-	switch p := principalOf(c); {
-	case p == nil:
-		return "none"
-	case p.token != nil:
-		return "token"
-	default:
-		return "session"
-	}
-}
-
-// sha256Hex is how session IDs and token secrets are stored: both are
-// 32 random bytes, so a fast hash is enough (no guessing to slow down).
-func sha256Hex(s string) string { return training.SecretHash(s) }
-
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic("server: crypto/rand failed: " + err.Error())
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+var errSessionMissing = fmt.Errorf("%w: no such session", web.ErrUnauthenticated)
 
 // authenticate finds the caller: a Bearer token (which must be valid) or
 // a session cookie (ignored when unknown or expired). It rejects nothing
@@ -102,10 +45,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(ctxPrincipal, p)
+			c.Set(web.CtxPrincipal, p)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if ck, err := c.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
 			p, err := s.sessionPrincipal(ctx, ck.Value)
 			if errors.Is(err, errSessionMissing) {
 				// Refreshes are atomic (TouchSession): a missing session
@@ -114,8 +57,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			switch {
 			case err == nil:
-				c.Set(ctxPrincipal, p)
-			case errors.Is(err, errUnauthenticated):
+				c.Set(web.CtxPrincipal, p)
+			case errors.Is(err, web.ErrUnauthenticated):
 			default:
 				return err
 			}
@@ -128,28 +71,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 // basic, on the xAPI routes, as LRS clients are configured: a key and a
 // secret) as the password of HTTP Basic whose username is the token's
 // user or empty.
-func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*principal, error) {
+func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) (*web.Principal, error) {
 	scheme, secret, _ := strings.Cut(header, " ")
 	wantUser := ""
 	if basic && strings.EqualFold(scheme, "Basic") {
 		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(secret))
 		if err != nil {
-			return nil, errUnauthenticated
+			return nil, web.ErrUnauthenticated
 		}
 		wantUser, secret, _ = strings.Cut(string(raw), ":")
 		scheme = "Bearer"
 	}
 	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(secret, tokenPrefix) {
-		return nil, errUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
-	hash := sha256Hex(strings.TrimSpace(secret))
+	hash := web.SHA256Hex(strings.TrimSpace(secret))
 	if e, ok := s.auth.get(tokenKey(hash)); ok && s.tokenValid(e.token, e.user, wantUser) {
-		return &principal{user: e.user, token: &e.token}, nil
+		return &web.Principal{User: e.user, Token: &e.token}, nil
 	}
 	gen := s.auth.begin()
-	t, err := s.store.TokenByHash(ctx, hash)
+	t, err := s.Core.Store.TokenByHash(ctx, hash)
 	if errors.Is(err, training.ErrNotFound) {
-		return nil, errUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token lookup: %w", err)
@@ -159,24 +102,24 @@ func (s *Server) tokenPrincipal(ctx context.Context, header string, basic bool) 
 		return nil, err
 	}
 	if !s.tokenValid(t, u, wantUser) {
-		return nil, errUnauthenticated
+		return nil, web.ErrUnauthenticated
 	}
 	s.auth.put(tokenKey(hash), gen, authEntry{user: u, token: t})
-	return &principal{user: u, token: &t}, nil
+	return &web.Principal{User: u, Token: &t}, nil
 }
 
 // tokenValid checks a token found by its hash, and its active user,
 // as of now.
 func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) bool {
-	if !t.Expires.IsZero() && !s.now().Before(t.Expires) {
+	if !t.Expires.IsZero() && !s.Now().Before(t.Expires) {
 		return false
 	}
 	return (wantUser == "" || wantUser == t.Username) && u.Username == t.Username && !u.Disabled
 }
 
-func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principal, error) {
-	now := s.now()
-	hash := sha256Hex(cookie)
+func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Principal, error) {
+	now := s.Now()
+	hash := web.SHA256Hex(cookie)
 	key := sessionKey(hash)
 	gen := s.auth.begin()
 	e, cached := s.auth.get(key)
@@ -184,7 +127,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 		// Read it (again: a cached session that no longer passes, say
 		// one whose idle deadline another replica moved, is not refused
 		// from the cache).
-		sess, err := s.store.Session(ctx, hash, now)
+		sess, err := s.Core.Store.Session(ctx, hash, now)
 		if errors.Is(err, training.ErrNotFound) {
 			return nil, errSessionMissing
 		}
@@ -196,7 +139,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 			return nil, err
 		}
 		if !s.sessionValid(sess, u, now) {
-			return nil, errUnauthenticated
+			return nil, web.ErrUnauthenticated
 		}
 		e = authEntry{user: u, session: sess}
 		cached = false
@@ -216,7 +159,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*principa
 			s.auth.put(key, gen, e)
 		}
 	}
-	return &principal{user: e.user, session: &sess}, nil
+	return &web.Principal{User: e.user, Session: &sess}, nil
 }
 
 // sessionValid checks a session found by its hash, and its active user,
@@ -243,12 +186,12 @@ func (s *Server) touchSession(ctx context.Context, sess *training.Session, now t
 	if want.Sub(sess.Expires) < sessionRefresh {
 		return sessionKept
 	}
-	updated, err := s.store.TouchSession(ctx, sess.IDHash, want, now)
+	updated, err := s.Core.Store.TouchSession(ctx, sess.IDHash, want, now)
 	if errors.Is(err, training.ErrNotFound) {
 		return sessionGone
 	}
 	if err != nil {
-		s.log.Warn("session refresh", "err", err)
+		s.Log.Warn("session refresh", "err", err)
 		return sessionKept
 	}
 	*sess = updated
@@ -264,18 +207,18 @@ const (
 	sessionGone                      // the session was deleted or had expired
 )
 
-// activeUser returns the user, or errUnauthenticated when they were
+// activeUser returns the user, or web.ErrUnauthenticated when they were
 // deleted or disabled since the session or token was issued.
 func (s *Server) activeUser(ctx context.Context, username string) (training.User, error) {
-	u, err := s.store.User(ctx, username)
+	u, err := s.Core.Store.User(ctx, username)
 	if errors.Is(err, training.ErrNotFound) {
-		return training.User{}, errUnauthenticated
+		return training.User{}, web.ErrUnauthenticated
 	}
 	if err != nil {
 		return training.User{}, fmt.Errorf("user lookup: %w", err)
 	}
 	if u.Disabled {
-		return training.User{}, errUnauthenticated
+		return training.User{}, web.ErrUnauthenticated
 	}
 	return u, nil
 }
@@ -284,7 +227,7 @@ func (s *Server) activeUser(ctx context.Context, username string) (training.User
 // longer than Config.OneTimePasswordTTL ago: it no longer signs in, and
 // sessions begun with it end.
 func (s *Server) oneTimeExpired(u training.User) bool {
-	return u.OneTimeExpired(s.now(), s.cfg.OneTimePasswordTTL)
+	return u.OneTimeExpired(s.Now(), s.cfg.OneTimePasswordTTL)
 }
 
 // requireRole admits signed-in users with one of roles (any role when none
@@ -293,12 +236,12 @@ func (s *Server) oneTimeExpired(u training.User) bool {
 func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			p := principalOf(c)
+			p := web.PrincipalOf(c)
 			if p == nil {
-				return errUnauthenticated
+				return web.ErrUnauthenticated
 			}
-			if len(roles) > 0 && !slices.Contains(roles, p.user.Role) {
-				return training.Forbiddenf("your role (%s) may not do this", p.user.Role)
+			if len(roles) > 0 && !slices.Contains(roles, p.User.Role) {
+				return training.Forbiddenf("your role (%s) may not do this", p.User.Role)
 			}
 			// A user whose password is a one-time one may do nothing but
 			// change it, on every route, pages and API: after an admin's
@@ -306,9 +249,9 @@ func (s *Server) requireRole(roles ...training.Role) echo.MiddlewareFunc {
 			// for API tokens made before the one-time password was given
 			// out; a token an admin makes afterwards (for an integration
 			// account whose password is never used) is a deliberate grant.
-			oldCredential := p.token == nil || p.token.Created.Before(p.user.OneTimeGiven())
-			if p.user.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
-				if !isAPI(c.Path()) && c.Request().Method == http.MethodGet {
+			oldCredential := p.Token == nil || p.Token.Created.Before(p.User.OneTimeGiven())
+			if p.User.MustChangePassword && oldCredential && !passwordChangeExempt[c.Request().Method+" "+c.Path()] {
+				if !web.IsAPI(c.Path()) && c.Request().Method == http.MethodGet {
 					return c.Redirect(http.StatusSeeOther, passwordPage)
 				}
 				return errMustChangePassword
@@ -346,20 +289,20 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		if !unsafeMethod(r.Method) || c.Path() == "/api/v1/cli" {
 			return next(c)
 		}
-		p := principalOf(c)
-		if p != nil && p.token != nil {
+		p := web.PrincipalOf(c)
+		if p != nil && p.Token != nil {
 			return next(c)
 		}
 		if !s.sameOrigin(r) {
 			return training.Forbiddenf("the request came from another site")
 		}
-		if p == nil || p.session == nil {
+		if p == nil || p.Session == nil {
 			return next(c) // login, or refused later by requireRole
 		}
 		got := r.Header.Get("X-CSRF-Token")
-		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && isMultipart(r) {
+		if got == "" && uploadRoutes[r.Method+" "+c.Path()] && web.IsMultipart(r) {
 			// Reading the token here would read the whole file first.
-			p.csrfInBody = true
+			p.CSRFInBody = true
 			return next(c)
 		}
 		if got == "" {
@@ -367,7 +310,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			// logs, the Referer header and browser history.
 			got = r.PostFormValue("csrf_token")
 		}
-		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRFToken)) != 1 {
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(p.Session.CSRFToken)) != 1 {
 			return training.Forbiddenf("the form has expired; reload the page and try again")
 		}
 		return next(c)

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -64,7 +67,7 @@ func TestLoginJSON(t *testing.T) {
 		if got.User.Username != "hr" || got.CSRFToken == "" || strings.Contains(rec.Body.String(), "argon2") {
 			t.Fatalf("login response %s", rec.Body)
 		}
-		ck := cookieNamed(rec.Result(), sessionCookie)
+		ck := cookieNamed(rec.Result(), web.SessionCookie)
 		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure != secure || len(ck.Value) < 40 {
 			t.Fatalf("session cookie %+v (secure config %v)", ck, secure)
 		}
@@ -72,7 +75,7 @@ func TestLoginJSON(t *testing.T) {
 		if _, err := e.st.Session(context.Background(), ck.Value, testNow); err == nil {
 			t.Fatal("the raw session ID finds a session: it is stored in clear")
 		}
-		if _, err := e.st.Session(context.Background(), sha256Hex(ck.Value), testNow); err != nil {
+		if _, err := e.st.Session(context.Background(), web.SHA256Hex(ck.Value), testNow); err != nil {
 			t.Fatalf("session by hash: %v", err)
 		}
 		// The cookie and token work; an unsafe request needs the token.
@@ -116,7 +119,7 @@ func TestLoginFailures(t *testing.T) {
 			}
 			if tt.want == 401 {
 				checkErrorShape(t, rec)
-				if cookieNamed(rec.Result(), sessionCookie) != nil {
+				if cookieNamed(rec.Result(), web.SessionCookie) != nil {
 					t.Fatal("a failed login set a session cookie")
 				}
 			}
@@ -148,7 +151,7 @@ func TestLoginForm(t *testing.T) {
 			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tt.location {
 				t.Fatalf("status %d location %q, want 303 %q", rec.Code, rec.Header().Get("Location"), tt.location)
 			}
-			if (cookieNamed(rec.Result(), sessionCookie) != nil) != tt.cookie {
+			if (cookieNamed(rec.Result(), web.SessionCookie) != nil) != tt.cookie {
 				t.Fatalf("cookie set: %v, want %v", !tt.cookie, tt.cookie)
 			}
 		})
@@ -169,7 +172,7 @@ func TestLoginRateLimit(t *testing.T) {
 	// Per username and network: the burst from one /24 (several
 	// addresses), then 429 there, even with the right password.
 	for i := 0; i < userNetBurst; i++ {
-		e.ip = "198.51.100." + itoa(i+1)
+		e.ip = "198.51.100." + web.Itoa(i+1)
 		if code := attempt("hr"); code != 401 {
 			t.Fatalf("attempt %d: %d", i+1, code)
 		}
@@ -184,7 +187,7 @@ func TestLoginRateLimit(t *testing.T) {
 	e.ip = "203.0.113.9"
 	codes := map[int]int{}
 	for i := 0; i < ipBurst+1; i++ {
-		codes[attempt("user"+itoa(i))]++
+		codes[attempt("user"+web.Itoa(i))]++
 	}
 	if codes[429] != 1 || codes[401] != ipBurst {
 		t.Fatalf("per-address limit: %v", codes)
@@ -193,8 +196,8 @@ func TestLoginRateLimit(t *testing.T) {
 	e.ip = "203.0.113.10"
 	codes = map[int]int{}
 	for i := 0; i < ipBurst+1; i++ {
-		codes[e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: "x" + itoa(i), Password: "wrong"}),
-			ctype: "application/json", header: map[string]string{"X-Forwarded-For": "10.9.8." + itoa(i)}}).Code]++
+		codes[e.do(req{method: "POST", path: "/api/v1/login", body: jsonBody(loginRequest{Username: "x" + web.Itoa(i), Password: "wrong"}),
+			ctype: "application/json", header: map[string]string{"X-Forwarded-For": "10.9.8." + web.Itoa(i)}}).Code]++
 	}
 	if codes[429] != 1 {
 		t.Fatalf("forged X-Forwarded-For evaded the limit: %v", codes)
@@ -244,16 +247,16 @@ func TestCSRF(t *testing.T) {
 
 func TestTokens(t *testing.T) {
 	e := newTestEnv(t)
-	rec := e.do(req{method: "POST", path: "/api/v1/users/mgr-a/tokens", as: "admin", body: jsonBody(tokenInput{Name: "report script", ExpiresInDays: 1}), ctype: "application/json"})
+	rec := e.do(req{method: "POST", path: "/api/v1/users/mgr-a/tokens", as: "admin", body: jsonBody(api.TokenInput{Name: "report script", ExpiresInDays: 1}), ctype: "application/json"})
 	if rec.Code != 201 {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
-	created := decode[tokenCreated](t, rec)
+	created := decode[api.TokenCreated](t, rec)
 	if !strings.HasPrefix(created.Secret, tokenPrefix) || created.Token.Expires.IsZero() {
 		t.Fatalf("token %+v", created)
 	}
 	stored, err := e.st.Tokens(context.Background(), "mgr-a")
-	if err != nil || len(stored) != 1 || stored[0].Hash == created.Secret || stored[0].Hash != "" && stored[0].Hash != sha256Hex(created.Secret) {
+	if err != nil || len(stored) != 1 || stored[0].Hash == created.Secret || stored[0].Hash != "" && stored[0].Hash != web.SHA256Hex(created.Secret) {
 		t.Fatalf("stored tokens %+v, %v", stored, err)
 	}
 	e.bearer["mgr-token"] = created.Secret
@@ -371,8 +374,8 @@ func TestOneTimePasswordSession(t *testing.T) {
 	}
 	// A token older than the one-time password is refused like a session;
 	// one made after it (e.g. for an integration account) works.
-	old := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(ctx, training.Token{ID: "old", Hash: sha256Hex(old), Name: "old", Username: "hr", Created: testNow.Add(-time.Hour)}); err != nil {
+	old := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(ctx, training.Token{ID: "old", Hash: web.SHA256Hex(old), Name: "old", Username: "hr", Created: testNow.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["old-token"] = old
@@ -427,7 +430,7 @@ func TestLockoutNotTurnedAgainstOwner(t *testing.T) {
 			codes := map[int]int{}
 			for n := 0; n < 20; n++ { // 20 networks, 15 guesses each
 				for i := 0; i < 15; i++ {
-					codes[login("203.0."+itoa(n)+"."+itoa(i+1), "wrong")]++
+					codes[login("203.0."+web.Itoa(n)+"."+web.Itoa(i+1), "wrong")]++
 				}
 			}
 			if codes[429] == 0 || codes[401] >= 20*userNetBurst {
@@ -450,7 +453,7 @@ func TestBreakGlassBuckets(t *testing.T) {
 	l := newLoginLimiter()
 	burst := func(user string, glass bool) int {
 		n := 0
-		for l.allow("192.0.2."+itoa(n+1), user, glass, testNow) {
+		for l.allow("192.0.2."+web.Itoa(n+1), user, glass, testNow) {
 			n++
 		}
 		return n

@@ -2,13 +2,15 @@ package server
 
 import (
 	"context"
-	"github.com/muster-police/muster/internal/live"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
@@ -38,8 +40,8 @@ func benchEnv(b *testing.B) (*Server, string, string) {
 	}
 	tokens := map[string]string{}
 	for _, name := range []string{"hr", "mgr"} {
-		secret := tokenPrefix + randomToken()
-		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: sha256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
+		secret := tokenPrefix + web.RandomToken()
+		if err := st.CreateToken(ctx, training.Token{ID: name, Hash: web.SHA256Hex(secret), Name: "bench", Username: name, Created: demo.Now()}); err != nil {
 			b.Fatal(err)
 		}
 		tokens[name] = secret
@@ -104,14 +106,14 @@ func BenchmarkCompliance(b *testing.B) {
 	b.Run("manager-cached-parallel", cachedParallel(mgr))
 	b.Run("force-cold", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.live.(*live.Model).DropCaches()
+			s.Live.(*live.Model).DropCaches()
 			benchGet(b, s, hr, "/api/v1/compliance")
 		}
 	})
 	b.Run("dataset-load", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s.live.(*live.Model).DropCaches()
-			if _, err := s.live.Dataset(context.Background()); err != nil {
+			s.Live.(*live.Model).DropCaches()
+			if _, err := s.Live.Dataset(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

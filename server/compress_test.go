@@ -13,34 +13,11 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
-
-func TestNegotiateEncoding(t *testing.T) {
-	for _, tc := range []struct{ header, want string }{
-		{"", ""},
-		{"gzip", "gzip"},
-		{"x-gzip", "gzip"},
-		{"gzip, deflate, br, zstd", "zstd"},
-		{"gzip;q=1.0, zstd;q=0.5", "gzip"},
-		{"zstd;q=0, gzip", "gzip"},
-		{"gzip;q=0, zstd;q=0", ""},
-		{"*", "zstd"},
-		{"*;q=0.5, zstd;q=0", "gzip"},
-		{"br", ""},
-		{"identity", ""},
-		{"identity;q=1, gzip;q=0.5", ""},
-		{"identity;q=0, gzip", "gzip"},
-		{"GZIP ; Q=0.8", "gzip"},
-		{"gzip;q=bad", ""},
-	} {
-		if got := negotiateEncoding(tc.header); got != tc.want {
-			t.Errorf("Accept-Encoding %q: got %q, want %q", tc.header, got, tc.want)
-		}
-	}
-}
 
 // inflate undoes one content coding.
 func inflate(t *testing.T, enc string, b []byte) []byte {
@@ -139,10 +116,10 @@ func TestCompressedResponses(t *testing.T) {
 					if !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
 						t.Errorf("%s: Vary %q", enc, r.Header.Values("Vary"))
 					}
-					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != itoa(len(got)) {
+					if r.Header.Get("Content-Length") != "" && r.Header.Get("Content-Length") != web.Itoa(len(got)) {
 						t.Errorf("%s: Content-Length %s for %d bytes", enc, r.Header.Get("Content-Length"), len(got))
 					}
-					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < minCompressBytes {
+					if len(got) >= len(want) || strings.HasPrefix(tc.path, "/api/v1/compliance?") && len(got) < web.MinCompressBytes {
 						t.Errorf("%s: %d bytes compressed, %d plain", enc, len(got), len(want))
 					}
 					if in := inflate(t, enc, got); !bytes.Equal(in, want) {

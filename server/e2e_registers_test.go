@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -64,7 +65,7 @@ func TestE2ERegisters(t *testing.T) {
 		var rep struct {
 			Courses []training.CourseFigures `json:"courses"`
 		}
-		if err := jsonUnmarshal(b, &rep); err != nil || len(rep.Courses) != 1 {
+		if err := web.JSONUnmarshal(b, &rep); err != nil || len(rep.Courses) != 1 {
 			t.Fatalf("compliance JSON: %v %s", err, clipTo(string(b), 200))
 		}
 		return rep.Courses[0].Compliant

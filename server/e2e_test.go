@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/ui"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
@@ -260,8 +262,8 @@ func TestE2EChromium(t *testing.T) {
 	}
 	unit := u.Query().Get("unit")
 	click("#unit-table tbody th a")
-	if h := text("h1"); h != lastUnitPart(unit) {
-		t.Errorf("drill-down heading = %q, want %q", h, lastUnitPart(unit))
+	if h := text("h1"); h != ui.LastUnitPart(unit) {
+		t.Errorf("drill-down heading = %q, want %q", h, ui.LastUnitPart(unit))
 	}
 	node := want.Find(unit)
 	if node == nil {

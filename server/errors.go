@@ -1,171 +1,31 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
-	"strings"
-	"syscall"
 
 	"github.com/labstack/echo/v4"
-	"github.com/muster-police/muster/training"
+	"github.com/muster-police/muster/server/web"
 )
-
-// errUnauthenticated means the request needs a signed-in user or a valid token.
-var errUnauthenticated = errors.New("unauthenticated")
-
-// errTooLarge means the request body is over its limit.
-var errTooLarge = errors.New("too large")
-
-// errorBody is the JSON shape of every API error.
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-// kindStatus is the one map from the domain's kinds to HTTP: the status
-// and the stable code the API answers with.
-var kindStatus = map[training.Kind]struct {
-	status int
-	code   string
-}{
-	training.KindInvalid:         {http.StatusBadRequest, "invalid"},
-	training.KindNotFound:        {http.StatusNotFound, "not_found"},
-	training.KindConflict:        {http.StatusConflict, "conflict"},
-	training.KindForbidden:       {http.StatusForbidden, "forbidden"},
-	training.KindUnauthenticated: {http.StatusUnauthorized, "unauthorized"},
-	training.KindOverQuota:       {http.StatusTooManyRequests, "rate_limited"},
-	training.KindBusy:            {http.StatusServiceUnavailable, "unavailable"},
-	training.KindUnavailable:     {http.StatusServiceUnavailable, "unavailable"},
-}
-
-// kindDefault is what to say for an error of a kind that carries no
-// message of its own.
-var kindDefault = map[training.Kind]string{
-	training.KindInvalid:         "The request is not valid.",
-	training.KindNotFound:        "There is no such record.",
-	training.KindConflict:        "The data changed meanwhile; try again.",
-	training.KindForbidden:       "You may not see or do this.",
-	training.KindUnauthenticated: "The username or password is wrong.",
-	training.KindOverQuota:       "You have too much under way; wait for it to finish.",
-	training.KindBusy:            "The server is busy; try again in a minute.",
-	training.KindUnavailable:     "The service cannot reach its data right now; try again shortly.",
-}
-
-// classify maps an error to an HTTP status, a stable code and a message
-// safe to show. internal is true when the detail must only be logged.
-// Domain errors are decided by their kind (training.KindOf), never by
-// their text; the message is the error's own (training.MessageOf).
-func classify(err error) (status int, code, message string, internal bool) {
-	var he *echo.HTTPError
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.Is(err, errUnauthenticated):
-		return http.StatusUnauthorized, "unauthorized", "Sign in first, or send a valid API token.", false
-	case errors.Is(err, errPasswordLoginOff):
-		return http.StatusUnauthorized, "unauthorized", passwordOffMessage, false
-	case errors.Is(err, errOneTimeExpired):
-		return http.StatusUnauthorized, "unauthorized", sentence(training.MessageOf(err)), false
-	case errors.Is(err, training.ErrUnauthenticated):
-		// One answer for every failed sign-in: which part was wrong is
-		// not said.
-		return http.StatusUnauthorized, "unauthorized", kindDefault[training.KindUnauthenticated], false
-	case errors.Is(err, errTooLarge), errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, "too_large", "The request is too large.", false
-	case diskFull(err):
-		return http.StatusInsufficientStorage, "disk_full", "The server's disk is full; nothing was changed.", true
-	case errors.As(err, &he):
-		return classifyHTTP(he)
-	}
-	if k := training.KindOf(err); k != "" {
-		ks := kindStatus[k]
-		if k == training.KindUnavailable {
-			// The cause (which store, which relay) is for the log only.
-			return ks.status, ks.code, kindDefault[k], true
-		}
-		return ks.status, ks.code, orDefault(sentence(training.MessageOf(err)), kindDefault[k]), false
-	}
-	return http.StatusInternalServerError, "internal", "Something went wrong on our side.", true
-}
-
-// classifyHTTP maps Echo's own errors (no route, wrong method, a handler's
-// echo.NewHTTPError).
-func classifyHTTP(he *echo.HTTPError) (status int, code, message string, internal bool) {
-	msg, _ := he.Message.(string)
-	switch he.Code {
-	case http.StatusNotFound:
-		return he.Code, "not_found", orDefault(msg, "There is nothing here."), false
-	case http.StatusMethodNotAllowed:
-		return he.Code, "invalid", "This method is not allowed here.", false
-	case http.StatusRequestEntityTooLarge:
-		return he.Code, "too_large", "The request is too large.", false
-	case http.StatusTooManyRequests:
-		return he.Code, "rate_limited", orDefault(msg, "Too many attempts; wait a minute and try again."), false
-	case http.StatusUnauthorized:
-		return he.Code, "unauthorized", orDefault(msg, "Sign in first, or send a valid API token."), false
-	case http.StatusForbidden:
-		return he.Code, "forbidden", orDefault(msg, "You may not do this."), false
-	case http.StatusServiceUnavailable:
-		return he.Code, "unavailable", orDefault(msg, "This is not available right now."), false
-	case http.StatusUnsupportedMediaType, http.StatusBadRequest:
-		return http.StatusBadRequest, "invalid", orDefault(msg, "The request is not valid."), false
-	}
-	if he.Code < 500 {
-		return he.Code, "invalid", orDefault(msg, http.StatusText(he.Code)), false
-	}
-	return http.StatusInternalServerError, "internal", "Something went wrong on our side.", true
-}
-
-// diskFull reports a write refused for want of disk space. Nothing was
-// changed: a bbolt transaction that fails to write or sync is rolled back,
-// Redis refuses the whole command. bbolt reports some of these with
-// fmt's %s (db.go grow: "file sync error: %s"), which loses the errno, so
-// the text is checked too; Redis says MISCONF when it cannot persist.
-// (The one place text is read: a dependency's, not the domain's.)
-func diskFull(err error) bool {
-	if errors.Is(err, syscall.ENOSPC) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "no space left on device") || strings.Contains(msg, "MISCONF")
-}
-
-// sentence starts a message with a capital letter, as pages and the API
-// show it.
-func sentence(msg string) string {
-	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
-		return string(msg[0]-'a'+'A') + msg[1:]
-	}
-	return msg
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 // handleError is the one error handler: API requests get JSON
 // {"error":{"code","message"}}, pages get s.pageError (or plain text);
 // internal detail is logged with the request ID, never shown.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Warn("error after response started", "request_id", requestIDOf(c), "route", routeOf(c), "err", err)
+		s.Log.Warn("error after response started", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
 		return
 	}
-	status, code, msg, internal := classify(err)
+	status, code, msg, internal := web.Classify(err)
 	if internal {
-		s.log.Error("request failed", "request_id", requestIDOf(c), "route", routeOf(c), "err", err)
-		msg += " (request " + requestIDOf(c) + ")"
+		s.Log.Error("request failed", "request_id", web.RequestIDOf(c), "route", web.RouteOf(c), "err", err)
+		msg += " (request " + web.RequestIDOf(c) + ")"
 	}
 	req := c.Request()
 	var werr error
 	switch {
-	case isAPI(req.URL.Path) || s.pageError == nil && wantsJSON(req):
-		var b errorBody
+	case web.IsAPI(req.URL.Path) || s.pageError == nil && web.WantsJSON(req):
+		var b web.ErrorBody
 		b.Error.Code, b.Error.Message = code, msg
 		if req.Method == http.MethodHead {
 			werr = c.NoContent(status)
@@ -180,15 +40,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.String(status, msg)
 	}
 	if werr != nil {
-		s.log.Warn("writing error response", "request_id", requestIDOf(c), "err", werr)
+		s.Log.Warn("writing error response", "request_id", web.RequestIDOf(c), "err", werr)
 	}
-}
-
-func isAPI(path string) bool {
-	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xapi/")
-}
-
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON) ||
-		strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON)
 }

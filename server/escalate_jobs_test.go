@@ -14,7 +14,7 @@ import (
 // escalations a digests run planned, in words.
 func TestPagesJobsShowEscalations(t *testing.T) {
 	f := newWebFixture(t, false)
-	f.srv.cfg.Jobs = &pageJobsFake{templates: map[string]string{}}
+	f.srv.Core.Cfg.Jobs = &pageJobsFake{templates: map[string]string{}}
 	if err := f.store.PutJobRun(context.Background(), training.JobRun{ID: "d1", Job: "digests", Started: webNow, Finished: webNow.Add(time.Second),
 		Counts: map[string]int{"line_managers": 3, "unit_users": 2, "enqueued": 5, "escalations": 4}}); err != nil {
 		t.Fatal(err)

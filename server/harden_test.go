@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/training"
 )
@@ -41,7 +42,7 @@ func TestLocalPath(t *testing.T) {
 		{"officers", "/"},
 		{"/off\ticers", "/officers"}, // what the browser would open anyway
 	} {
-		if got := localPath(tt.in); got != tt.want {
+		if got := web.LocalPath(tt.in); got != tt.want {
 			t.Errorf("localPath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -279,7 +280,7 @@ func TestLogoutWinsOverRefresh(t *testing.T) {
 	rs := &raceStore{Store: st}
 	later := testNow.Add(10 * time.Minute) // far enough for a refresh
 	e := newTestEnvOn(t, rs, func(c *Config) { c.Clock = func() time.Time { return later } })
-	hash := sha256Hex(e.cookies["admin"])
+	hash := web.SHA256Hex(e.cookies["admin"])
 	rs.hook = func() {
 		if err := st.DeleteSession(context.Background(), hash); err != nil { // the logout
 			t.Error(err)
@@ -317,8 +318,8 @@ func TestDisableAndResetRevoke(t *testing.T) {
 		t.Errorf("hr's token after disable and re-enable: %d", rec.Code)
 	}
 
-	secret := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: sha256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
+	secret := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(context.Background(), training.Token{ID: "tok-a", Hash: web.SHA256Hex(secret), Name: "x", Username: "mgr-a", Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["mgr-token"] = secret
@@ -388,7 +389,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 		body, ctype := rosterCSV(e, as)
 		return e.do(req{method: "POST", path: "/api/v1/imports", as: as, body: body, ctype: ctype})
 	}
-	release, err := e.s.imports.acquire("hr", 1000)
+	release, err := e.s.ImportGate.Acquire("hr", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +399,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("admin"); rec.Code != 200 {
 		t.Errorf("another user's import with a slot free: %d %s", rec.Code, rec.Body)
 	}
-	release2, err := e.s.imports.acquire("someone", 1000)
+	release2, err := e.s.ImportGate.Acquire("someone", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,11 +409,11 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	release()
 	release2()
 	release2() // twice is harmless
-	if n, b := e.s.imports.inUse(); n != 0 || b != 0 {
+	if n, b := e.s.ImportGate.InUse(); n != 0 || b != 0 {
 		t.Fatalf("after every import ended: %d running, %d bytes", n, b)
 	}
 	// Bytes: a file that would take the running total past ImportBytes waits.
-	release, err = e.s.imports.acquire("someone", 1<<20-10)
+	release, err = e.s.ImportGate.Acquire("someone", 1<<20-10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +424,7 @@ func TestImportConcurrencyLimits(t *testing.T) {
 	if rec := post("hr"); rec.Code != 200 {
 		t.Errorf("an import once the others ended: %d %s", rec.Code, rec.Body)
 	}
-	if n, _ := e.s.imports.inUse(); n != 0 {
+	if n, _ := e.s.ImportGate.InUse(); n != 0 {
 		t.Fatalf("%d imports still counted as running", n)
 	}
 }

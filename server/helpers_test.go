@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/muster-police/muster/internal/accounts"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -15,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/storage/bolt"
@@ -167,15 +169,15 @@ func (e *testEnv) seed() {
 		if err := e.st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		id, csrf := randomToken(), randomToken()
-		if err := e.st.CreateSession(ctx, training.Session{IDHash: sha256Hex(id), Username: u.Username, CSRFToken: csrf,
+		id, csrf := web.RandomToken(), web.RandomToken()
+		if err := e.st.CreateSession(ctx, training.Session{IDHash: web.SHA256Hex(id), Username: u.Username, CSRFToken: csrf,
 			Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 			t.Fatal(err)
 		}
 		e.cookies[u.Username], e.csrf[u.Username] = id, csrf
 	}
-	secret := tokenPrefix + randomToken()
-	if err := e.st.CreateToken(ctx, training.Token{ID: "tok1", Hash: sha256Hex(secret), Name: "lms", Username: "hr", Created: testNow}); err != nil {
+	secret := tokenPrefix + web.RandomToken()
+	if err := e.st.CreateToken(ctx, training.Token{ID: "tok1", Hash: web.SHA256Hex(secret), Name: "lms", Username: "hr", Created: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	e.bearer["token"] = secret
@@ -213,7 +215,7 @@ func (e *testEnv) do(r req) *httptest.ResponseRecorder {
 	case e.bearer[r.as] != "":
 		hr.Header.Set("Authorization", "Bearer "+e.bearer[r.as])
 	default:
-		hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[r.as]})
+		hr.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: e.cookies[r.as]})
 		if !r.noCSRF {
 			hr.Header.Set("X-CSRF-Token", e.csrf[r.as])
 		}

@@ -1,6 +1,9 @@
 package server
 
-import "github.com/muster-police/muster/jobs"
+import (
+	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/web"
+)
 
 // The scheduler is what main passes as Config.Jobs.
-var _ Jobs = (*jobs.Scheduler)(nil)
+var _ web.Jobs = (*jobs.Scheduler)(nil)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
@@ -62,7 +64,7 @@ func TestConcurrentSinglePosts(t *testing.T) {
 	for cl := range clients {
 		wg.Go(func() {
 			for i := range each {
-				in := []completionInput{{OfficerID: officers[(cl*each+i)%len(officers)], Course: "cse-recognition",
+				in := []api.CompletionInput{{OfficerID: officers[(cl*each+i)%len(officers)], Course: "cse-recognition",
 					Date: training.DateOf(testNow).AddDays(-(cl*each + i)).String()}}
 				rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)})
 				if rec.Code != 201 {
@@ -95,7 +97,7 @@ func TestConcurrentSinglePosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	group := apiGroupID("lms (token of hr)", testNow)
+	group := api.GroupID("lms (token of hr)", testNow)
 	for _, cs := range ds.Completions {
 		for _, c := range cs {
 			if c.Source.ImportID == group {
@@ -189,20 +191,20 @@ func TestReplicasSeeEachOthersPosts(t *testing.T) {
 	complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.live.Tail(ctx) }()
+	go func() { defer close(done); b.s.Live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	for i, id := range []string{"B1", "A2", "B3"} {
-		in := []completionInput{{OfficerID: id, Course: "cse-recognition", Date: fmt.Sprintf("2026-11-%02d", 10+i)}}
+		in := []api.CompletionInput{{OfficerID: id, Course: "cse-recognition", Date: fmt.Sprintf("2026-11-%02d", 10+i)}}
 		rec := a.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)})
 		if rec.Code != 201 {
 			t.Fatalf("post on A: %d %s", rec.Code, rec.Body)
 		}
-		rev := decode[completionsResponse](t, rec).Revision
+		rev := decode[api.CompletionsResponse](t, rec).Revision
 		start := time.Now()
-		for b.s.live.Revision() < rev {
+		for b.s.Live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.live.Revision(), rev)
+				t.Fatalf("B is at revision %d, not %d, 5 s after the post on A", b.s.Live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}
@@ -234,7 +236,7 @@ func TestLiveFiguresOnTheSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.importFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, ImportOptions{Full: st.full, Confirmed: true}); err != nil {
+		if _, err := e.s.ImportFile(ctx, "hr", bytes.NewReader(data), int64(len(data)), st.file, web.ImportOptions{Full: st.full, Confirmed: true}); err != nil {
 			t.Fatalf("%s: %v", st.file, err)
 		}
 		ds, err := e.st.Dataset(ctx)
@@ -249,7 +251,7 @@ func TestLiveFiguresOnTheSamples(t *testing.T) {
 		}
 		slices.Sort(ids)
 		for j := range 3 {
-			in := []completionInput{{OfficerID: ids[(i*7+j*13)%len(ids)], Course: "cse-recognition", Date: fmt.Sprintf("2026-10-%02d", 1+i*3+j)}}
+			in := []api.CompletionInput{{OfficerID: ids[(i*7+j*13)%len(ids)], Course: "cse-recognition", Date: fmt.Sprintf("2026-10-%02d", 1+i*3+j)}}
 			if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
 				t.Fatalf("post: %d %s", rec.Code, rec.Body)
 			}

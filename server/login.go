@@ -3,12 +3,14 @@ package server
 import (
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/training"
@@ -32,9 +34,6 @@ var errLoginFailed = training.Errorf(training.KindUnauthenticated, "the username
 // errUnauthenticatedLogin is a failed login: 401 with its own message.
 var errUnauthenticatedLogin = training.ErrUnauthenticated
 
-// errOneTimeExpired: the right one-time password, given out too long ago.
-var errOneTimeExpired = training.Errorf(training.KindUnauthenticated, "this one-time password has expired; ask an administrator for a new one")
-
 var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sign-in attempts; wait a minute and try again.")
 
 // login checks a username and password (rate-limited per client IP, per
@@ -43,13 +42,13 @@ var errRateLimited = echo.NewHTTPError(http.StatusTooManyRequests, "Too many sig
 func (s *Server) login(c echo.Context, username, password string) (training.User, *training.Session, error) {
 	ctx := c.Request().Context()
 	username = strings.TrimSpace(username)
-	now := s.now()
+	now := s.Now()
 	breakGlass := s.cfg.BreakGlassUser != "" && strings.EqualFold(username, s.cfg.BreakGlassUser)
 	if !s.limits.allow(c.RealIP(), username, breakGlass, now) {
-		s.log.Warn("login rate limited", "request_id", requestIDOf(c))
+		s.Log.Warn("login rate limited", "request_id", web.RequestIDOf(c))
 		return training.User{}, nil, errRateLimited
 	}
-	u, err := s.store.User(ctx, username)
+	u, err := s.Core.Store.User(ctx, username)
 	switch {
 	// An account made by single sign-on has no password: as for an
 	// unknown name, the dummy hash is checked so that the time is the same.
@@ -59,7 +58,7 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		}
 		s.limits.failed(c.RealIP(), username, now)
 		// The typed name is not kept: it may be a password typed in the wrong box.
-		s.auditAs(ctx, "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
+		s.AuditAs(ctx, "anonymous", web.RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "unknown username")
 		return training.User{}, nil, errLoginFailed
 	case err != nil:
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
@@ -69,55 +68,55 @@ func (s *Server) login(c echo.Context, username, password string) (training.User
 		return training.User{}, nil, errors.Join(err, ctx.Err())
 	}
 	if err != nil {
-		s.log.Error("login: stored password hash is unreadable", "request_id", requestIDOf(c), "err", err)
+		s.Log.Error("login: stored password hash is unreadable", "request_id", web.RequestIDOf(c), "err", err)
 	}
 	if !ok || u.Disabled {
 		s.limits.failed(c.RealIP(), username, now)
-		s.auditAs(ctx, username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
+		s.AuditAs(ctx, username, web.RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, username, training.AuditFailed, "")
 		return training.User{}, nil, errLoginFailed
 	}
 	if !s.passwordLoginAllowed(u.Username) {
 		// Said only after the right password: it tells nothing to a guesser.
-		return training.User{}, nil, errPasswordLoginOff
+		return training.User{}, nil, web.ErrPasswordLoginOff
 	}
 	if s.oneTimeExpired(u) {
-		return training.User{}, nil, errOneTimeExpired
+		return training.User{}, nil, web.ErrOneTimeExpired
 	}
 	sess, err := s.startSession(c, u, now)
 	if err != nil {
 		return training.User{}, nil, fmt.Errorf("login: %w", err)
 	}
-	s.audit(c, training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "password")
+	s.Audit(c, training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "password")
 	return u, sess, nil
 }
 
 // startSession creates a session for u, sets its cookie and makes u the
 // request's principal.
 func (s *Server) startSession(c echo.Context, u training.User, now time.Time) (*training.Session, error) {
-	id := randomToken()
+	id := web.RandomToken()
 	sess := training.Session{
-		IDHash:    sha256Hex(id),
+		IDHash:    web.SHA256Hex(id),
 		Username:  u.Username,
-		CSRFToken: randomToken(),
+		CSRFToken: web.RandomToken(),
 		Created:   now,
 		Expires:   now.Add(sessionIdle),
 	}
-	if err := s.store.CreateSession(c.Request().Context(), sess); err != nil {
+	if err := s.Core.Store.CreateSession(c.Request().Context(), sess); err != nil {
 		return nil, err
 	}
 	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: id, Path: "/",
+		Name: web.SessionCookie, Value: id, Path: "/",
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
 	})
-	c.Set(ctxPrincipal, &principal{user: u, session: &sess})
+	c.Set(web.CtxPrincipal, &web.Principal{User: u, Session: &sess})
 	return &sess, nil
 }
 
 // logout ends the caller's session (tokens are revoked by an admin instead).
 func (s *Server) logout(c echo.Context) error {
-	p := principalOf(c)
-	if p != nil && p.session != nil {
-		if err := s.store.DeleteSession(c.Request().Context(), p.session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
+	p := web.PrincipalOf(c)
+	if p != nil && p.Session != nil {
+		if err := s.Core.Store.DeleteSession(c.Request().Context(), p.Session.IDHash); err != nil && !errors.Is(err, training.ErrNotFound) {
 			return fmt.Errorf("logout: %w", err)
 		}
 	}
@@ -127,16 +126,16 @@ func (s *Server) logout(c echo.Context) error {
 
 func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // loginForm handles the login page's form (POST /login).
 func (s *Server) loginForm(c echo.Context) error {
-	next := localPath(c.FormValue("next"))
+	next := web.LocalPath(c.FormValue("next"))
 	_, _, err := s.login(c, c.FormValue("username"), c.FormValue("password"))
-	if errors.Is(err, errPasswordLoginOff) {
+	if errors.Is(err, web.ErrPasswordLoginOff) {
 		return c.Redirect(http.StatusSeeOther, "/login?error=password_off&next="+url.QueryEscape(next))
 	}
 	if errors.Is(err, errUnauthenticatedLogin) {
@@ -149,39 +148,6 @@ func (s *Server) loginForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, next)
-}
-
-// localPath returns p when it is a path on this site, else "/": the
-// redirect after login must not send people elsewhere. It judges the
-// value as a browser will read it: the WHATWG URL parser first removes
-// every ASCII tab and newline (https://url.spec.whatwg.org/#concept-basic-url-parser,
-// "remove all ASCII tab or newline"), and treats "\" like "/" in http(s)
-// URLs, so "/\t/evil.example" and "/\\evil.example" are both "//evil.example",
-// another host. What is left must parse as a relative URL with no scheme,
-// host or user, whose path starts with a single "/".
-func localPath(p string) string {
-	clean := strings.Map(func(r rune) rune {
-		switch r {
-		case '\t', '\n', '\r':
-			return -1
-		case '\\':
-			return '/'
-		}
-		return r
-	}, p)
-	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
-		return "/"
-	}
-	for _, r := range clean {
-		if r < 0x20 || r == 0x7f {
-			return "/" // other controls: no legitimate next page has them
-		}
-	}
-	u, err := url.Parse(clean)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
-		return "/"
-	}
-	return clean
 }
 
 // loginRequest is the body of POST /api/v1/login.
@@ -200,7 +166,7 @@ type sessionResponse struct {
 
 func (s *Server) loginJSON(c echo.Context) error {
 	var req loginRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
 	u, sess, err := s.login(c, req.Username, req.Password)
@@ -226,11 +192,11 @@ func (s *Server) logoutJSON(c echo.Context) error {
 
 // apiSession returns who is signed in (and the CSRF token for a session).
 func (s *Server) apiSession(c echo.Context) error {
-	p := principalOf(c)
-	resp := sessionResponse{User: p.user}
-	if p.session != nil {
-		resp.CSRFToken = p.session.CSRFToken
-		resp.Expires = &p.session.Expires
+	p := web.PrincipalOf(c)
+	resp := sessionResponse{User: p.User}
+	if p.Session != nil {
+		resp.CSRFToken = p.Session.CSRFToken
+		resp.Expires = &p.Session.Expires
 	}
 	return c.JSON(http.StatusOK, resp)
 }

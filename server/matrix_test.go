@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -345,12 +346,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			ip := e.ip
 			if row.ownIP {
-				e.ip = "198.51.100." + itoa(10+slices.Index(matrixCallers, who))
+				e.ip = "198.51.100." + web.Itoa(10+slices.Index(matrixCallers, who))
 			}
 			rec := e.do(r)
 			e.ip = ip
 			want := expectedStatus(row, who)
-			table.WriteString("\t" + itoa(rec.Code))
+			table.WriteString("\t" + web.Itoa(rec.Code))
 			if rec.Code != want {
 				t.Errorf("%s %s as %s: status %d, want %d: %s", row.method, path, who, rec.Code, want, clip(rec.Body.String()))
 			}
@@ -368,7 +369,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 // isPage tells a web page's row (HTML, forms) from the API's and the
 // operations' routes.
 func isPage(row matrixRow) bool {
-	return !isAPI(row.route) && row.route != "/healthz" && row.route != "/readyz" && row.route != "/metrics" &&
+	return !web.IsAPI(row.route) && row.route != "/healthz" && row.route != "/readyz" && row.route != "/metrics" &&
 		row.route != "/login" && row.route != "/logout"
 }
 
@@ -391,8 +392,8 @@ func TestMatrixCoversEveryRoute(t *testing.T) {
 }
 
 func (e *testEnv) freshSession(user string) {
-	id, csrf := randomToken(), randomToken()
-	if err := e.st.CreateSession(context.Background(), training.Session{IDHash: sha256Hex(id), Username: user, CSRFToken: csrf,
+	id, csrf := web.RandomToken(), web.RandomToken()
+	if err := e.st.CreateSession(context.Background(), training.Session{IDHash: web.SHA256Hex(id), Username: user, CSRFToken: csrf,
 		Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 		e.t.Fatal(err)
 	}
@@ -414,8 +415,8 @@ func checkErrorShape(t *testing.T, rec interface{ Result() *http.Response }) {
 		t.Errorf("error content type %q", res.Header.Get("Content-Type"))
 		return
 	}
-	var body errorBody
-	if err := jsonUnmarshal(b, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+	var body web.ErrorBody
+	if err := web.JSONUnmarshal(b, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
 		t.Errorf("error body %s is not {\"error\":{\"code\",\"message\"}}", b)
 	}
 }

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
-
-const ctxRequestID = "muster.request_id"
 
 // requestID gives every request an ID (kept from a well-formed
 // X-Request-ID header, else random), echoed in the response and logs.
@@ -23,7 +21,7 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		if !validRequestID(id) {
 			id = randomHex(8)
 		}
-		c.Set(ctxRequestID, id)
+		c.Set(web.CtxRequestID, id)
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		return next(c)
 	}
@@ -41,20 +39,6 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func requestIDOf(c echo.Context) string {
-	id, _ := c.Get(ctxRequestID).(string)
-	return id
-}
-
-// routeOf is the route pattern ("/api/v1/officers/:id"), never the raw
-// URL, so logs and metrics carry no names or IDs.
-func routeOf(c echo.Context) string {
-	if p := c.Path(); p != "" && !strings.HasSuffix(p, "/*") {
-		return p
-	}
-	return "unmatched"
-}
-
 // observe logs one line per request and records metrics. It runs the
 // error handler itself so that the logged status is the one sent.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
@@ -64,17 +48,17 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		d := time.Since(start)
-		route, status := routeOf(c), c.Response().Status
+		route, status := web.RouteOf(c), c.Response().Status
 		s.metrics.observe(c.Request().Method, route, status, d)
 		level := slogLevelFor(status)
-		s.log.Log(c.Request().Context(), level, "request",
-			"request_id", requestIDOf(c),
+		s.Log.Log(c.Request().Context(), level, "request",
+			"request_id", web.RequestIDOf(c),
 			"method", c.Request().Method,
 			"route", route,
 			"status", status,
 			"bytes", c.Response().Size,
 			"duration_ms", float64(d.Microseconds())/1000,
-			"auth", authKind(c),
+			"auth", web.AuthKind(c),
 		)
 		return nil
 	}
@@ -156,11 +140,11 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 			// Multipart framing adds a little to the file itself.
 			limit = s.cfg.MaxUploadBytes + 64<<10
 		}
-		if certificateRoutes[r.Method+" "+c.Path()] {
-			limit = certificateBodyBytes
+		if web.CertificateRoutes[r.Method+" "+c.Path()] {
+			limit = web.CertificateBodyBytes
 		}
 		if r.ContentLength > limit {
-			return errTooLarge
+			return web.ErrTooLarge
 		}
 		if uploadRoutes[r.Method+" "+c.Path()] {
 			// A large file on a slow line needs longer than Timeouts.Read;
@@ -229,5 +213,3 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/muster-police/muster/internal/live"
+	"github.com/muster-police/muster/server/api"
 	"github.com/muster-police/muster/training"
 )
 
@@ -156,10 +157,10 @@ func TestOfficersAPIPagesWhilePosting(t *testing.T) {
 					break
 				}
 				// Two officers complete CSE (one perhaps on this page).
-				var in []completionInput
+				var in []api.CompletionInput
 				for range 2 {
 					id := order[rng.IntN(len(order))]
-					in = append(in, completionInput{OfficerID: id, Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()})
+					in = append(in, api.CompletionInput{OfficerID: id, Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()})
 				}
 				if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
 					t.Fatalf("post: %d %s", rec.Code, rec.Body)
@@ -247,7 +248,7 @@ func TestOfficersAPIManagerCursor(t *testing.T) {
 					continue
 				}
 				for _, back := range []bool{false, true} {
-					cur := e.s.encodeCursor(&live.Cursor{Key: training.ListKeyOf(o), Back: back}, rq)
+					cur := e.s.EncodeCursor(&live.Cursor{Key: training.ListKeyOf(o), Back: back}, rq)
 					p := getOfficers(t, e, who, query+"&cursor="+url.QueryEscape(cur))
 					for _, raw := range p.Officers {
 						var os training.OfficerStatus
@@ -355,7 +356,7 @@ func TestOfficersResponseWithRows(t *testing.T) {
 	}
 	list := training.ListOfficers(ds, training.DateOf(testNow), training.OfficerFilter{Scope: training.Scope{All: true}})
 	for _, n := range []int{0, 1, len(list)} {
-		resp := officersResponse{AsOf: training.DateOf(testNow), Total: 7, Limit: 3, Officers: list[:n], NextCursor: "abc_-", PrevCursor: "x"}
+		resp := api.OfficersResponse{AsOf: training.DateOf(testNow), Total: 7, Limit: 3, Officers: list[:n], NextCursor: "abc_-", PrevCursor: "x"}
 		var want bytes.Buffer
 		if err := json.NewEncoder(&want).Encode(resp); err != nil {
 			t.Fatal(err)
@@ -365,7 +366,7 @@ func TestOfficersResponseWithRows(t *testing.T) {
 			b, _ := json.Marshal(os)
 			rows = append(rows, b)
 		}
-		got, err := withRows(resp, rows)
+		got, err := api.WithRows(resp, rows)
 		if err != nil || string(got) != want.String() {
 			t.Errorf("%d rows: %v\n%s\nwant\n%s", n, err, got, want.String())
 		}
@@ -404,7 +405,7 @@ func TestOfficersPageAfterPost(t *testing.T) {
 	if a, b := page("hr"), page("hr"); !strings.Contains(a, "Bruno Bravoname") || a != b {
 		t.Fatalf("B3 is not overdue, or the body differs within a revision")
 	}
-	in := []completionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
+	in := []api.CompletionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
 	if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
 		t.Fatalf("post: %d %s", rec.Code, rec.Body)
 	}
@@ -435,7 +436,7 @@ func TestOfficersAPIAfterPost(t *testing.T) {
 	if first, kept := has("hr", overdue, "B3"), has("hr", overdue, "B3"); !first || !kept {
 		t.Fatal("B3 is not overdue")
 	}
-	in := []completionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
+	in := []api.CompletionInput{{OfficerID: "B3", Course: "cse-recognition", Date: training.DateOf(testNow).AddDays(-1).String()}}
 	if rec := e.do(req{method: "POST", path: "/api/v1/completions", as: "token", ctype: "application/json", body: jsonBody(in)}); rec.Code != 201 {
 		t.Fatalf("post: %d %s", rec.Code, rec.Body)
 	}

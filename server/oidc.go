@@ -27,12 +27,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/muster-police/muster/internal/accounts"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/server/web"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
@@ -50,11 +52,6 @@ const (
 // errSSOFailed is a sign-in through the provider that did not complete;
 // the message says what the user can do, the log says why.
 var errSSOFailed = training.Errorf(training.KindUnauthenticated, "single sign-on did not complete; go back to the sign-in page and try again")
-
-// errPasswordLoginOff: password sign-in is switched off for this user.
-var errPasswordLoginOff = training.Errorf(training.KindUnauthenticated, "password sign-in is switched off")
-
-const passwordOffMessage = "Password sign-in is switched off here; use single sign-on."
 
 // oidcClient holds the provider, discovered on first use and kept (so the
 // service starts while the provider is unreachable, and retries later).
@@ -102,11 +99,11 @@ func (o *oidcClient) oauth2(p *oidc.Provider) *oauth2.Config {
 func (s *Server) oidcStart(c echo.Context) error {
 	p, err := s.oidc.discover()
 	if err != nil {
-		s.log.Error("oidc: provider unreachable", "request_id", requestIDOf(c), "err", err)
+		s.Log.Error("oidc: provider unreachable", "request_id", web.RequestIDOf(c), "err", err)
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "The identity provider cannot be reached; try again later, or ask an administrator.")
 	}
-	f := oidcFlow{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
-		Next: localPath(c.QueryParam("next")), Expires: s.now().Add(oidcFlowTTL)}
+	f := oidcFlow{State: web.RandomToken(), Nonce: web.RandomToken(), Verifier: oauth2.GenerateVerifier(),
+		Next: web.LocalPath(c.QueryParam("next")), Expires: s.Now().Add(oidcFlowTTL)}
 	b, _ := json.Marshal(f)
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	c.SetCookie(&http.Cookie{
@@ -146,7 +143,7 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 	if err != nil {
 		return f, fmt.Errorf("flow cookie: %w", err)
 	}
-	if !s.now().Before(f.Expires) {
+	if !s.Now().Before(f.Expires) {
 		return f, errors.New("sign-in took too long")
 	}
 	return f, nil
@@ -155,29 +152,29 @@ func (s *Server) takeFlow(c echo.Context) (oidcFlow, error) {
 // oidcCallback (GET /login/oidc/callback) completes the sign-in.
 func (s *Server) oidcCallback(c echo.Context) error {
 	// Counted in the sign-in bucket of the client's address.
-	if !s.limits.allowIP(c.RealIP(), s.now()) {
-		s.log.Warn("oidc callback rate limited", "request_id", requestIDOf(c))
+	if !s.limits.allowIP(c.RealIP(), s.Now()) {
+		s.Log.Warn("oidc callback rate limited", "request_id", web.RequestIDOf(c))
 		return errRateLimited
 	}
 	u, next, err := s.oidcSignIn(c)
 	if errors.Is(err, errNoAccess) {
-		s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
+		s.AuditAs(c.Request().Context(), u.Username, web.RequestIDOf(c), training.AuditSignInFailed, training.TargetUser, u.Username, training.AuditFailed, "single sign-on: no role here yet")
 		return s.oidcNoAccess(c, u)
 	}
 	if errors.Is(err, errUnauthenticatedLogin) {
-		s.auditAs(c.Request().Context(), "anonymous", requestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
+		s.AuditAs(c.Request().Context(), "anonymous", web.RequestIDOf(c), training.AuditSignInFailed, "", "", training.AuditFailed, "single sign-on refused")
 		// Said here, not by the error handler: a 401 on a page would
 		// send the browser to the login page without saying why.
-		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", sentence(training.MessageOf(err)))
+		return s.oidcRefused(c, http.StatusUnauthorized, "sso_failed", web.Sentence(training.MessageOf(err)))
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := s.startSession(c, u, s.now()); err != nil {
+	if _, err := s.startSession(c, u, s.Now()); err != nil {
 		return fmt.Errorf("oidc: %w", err)
 	}
-	s.log.Info("oidc sign-in", "request_id", requestIDOf(c))
-	s.auditAs(c.Request().Context(), u.Username, requestIDOf(c), training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "single sign-on")
+	s.Log.Info("oidc sign-in", "request_id", web.RequestIDOf(c))
+	s.AuditAs(c.Request().Context(), u.Username, web.RequestIDOf(c), training.AuditSignIn, training.TargetUser, u.Username, training.AuditOK, "single sign-on")
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -188,9 +185,9 @@ var errNoAccess = accounts.ErrNoAccess
 // (created on first sign-in) and the local page to go to.
 func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	ctx := c.Request().Context()
-	rid := requestIDOf(c)
+	rid := web.RequestIDOf(c)
 	fail := func(why string, err error) (training.User, string, error) {
-		s.log.Warn("oidc sign-in refused", "request_id", rid, "why", why, "err", err)
+		s.Log.Warn("oidc sign-in refused", "request_id", rid, "why", why, "err", err)
 		return training.User{}, "", errSSOFailed
 	}
 	f, err := s.takeFlow(c)
@@ -207,7 +204,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	}
 	// A flow is used once, on every replica, before the provider is asked
 	// anything: a replayed flow cookie costs no token request.
-	if err := s.store.UseOnce(ctx, "oidc-flow:"+sha256Hex(f.State), f.Expires, s.now()); errors.Is(err, training.ErrConflict) {
+	if err := s.Core.Store.UseOnce(ctx, "oidc-flow:"+web.SHA256Hex(f.State), f.Expires, s.Now()); errors.Is(err, training.ErrConflict) {
 		return fail("replay", errors.New("this sign-in flow was used before"))
 	} else if err != nil {
 		return training.User{}, "", fmt.Errorf("oidc flow: %w", err)
@@ -226,7 +223,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 	if raw == "" {
 		return fail("id token", errors.New("no id_token in the token response"))
 	}
-	idt, err := p.Verifier(&oidc.Config{ClientID: s.oidc.cfg.ClientID, Now: s.now}).Verify(hctx, raw)
+	idt, err := p.Verifier(&oidc.Config{ClientID: s.oidc.cfg.ClientID, Now: s.Now}).Verify(hctx, raw)
 	if err != nil {
 		return fail("id token", err)
 	}
@@ -242,7 +239,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 		// Entra ID leaves out a groups claim of more than 200 groups and
 		// names a Graph query instead ("_claim_names"); README says how to
 		// avoid it (emit only the groups assigned to the application).
-		s.log.Warn("oidc: the roles claim was left out by the provider (group overage)", "request_id", rid, "claim", rolesClaim)
+		s.Log.Warn("oidc: the roles claim was left out by the provider (group overage)", "request_id", rid, "claim", rolesClaim)
 	}
 	needRoles := len(s.oidc.cfg.RoleMap) > 0 && claims[rolesClaim] == nil
 	if (claims["preferred_username"] == nil && claims["email"] == nil || needRoles) && p.UserInfoEndpoint() != "" {
@@ -266,7 +263,7 @@ func (s *Server) oidcSignIn(c echo.Context) (training.User, string, error) {
 			}
 		}
 	}
-	u, err := s.oidcUser(ctx, requestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
+	u, err := s.oidcUser(ctx, web.RequestIDOf(c), training.OIDCLink{Issuer: idt.Issuer, Subject: idt.Subject}, claims)
 	if err != nil {
 		return u, "", err
 	}
@@ -287,7 +284,7 @@ func (s *Server) oidcUser(ctx context.Context, requestID string, link training.O
 	if mapped {
 		in.Role, in.Units = grant.Role, grant.Units
 	}
-	return s.accounts.SignOnUser(ctx, requestID, in)
+	return s.Accounts.SignOnUser(ctx, requestID, in)
 }
 
 // overage reports whether the provider moved claim out of the token
@@ -339,5 +336,5 @@ func (s *Server) oidcLoginURL(next string) string {
 	if s.oidc == nil {
 		return ""
 	}
-	return "/login/oidc?next=" + url.QueryEscape(localPath(next))
+	return "/login/oidc?next=" + url.QueryEscape(web.LocalPath(next))
 }

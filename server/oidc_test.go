@@ -23,6 +23,7 @@ import (
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	opstorage "github.com/zitadel/oidc/v3/example/server/storage"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -390,7 +391,7 @@ func TestOIDCRefusesTamperedFlows(t *testing.T) {
 		// The ID token carries the nonce of the real flow, not this one.
 		{"wrong nonce", nil, func(f *oidcFlow) { f.Nonce = "another-nonce" }},
 		// The OP checks the PKCE verifier against the challenge it was sent.
-		{"wrong PKCE verifier", nil, func(f *oidcFlow) { f.Verifier = "x" + f.Verifier[1:] }},
+		{"wrong PKCE verifier", nil, func(f *oidcFlow) { f.Verifier = otherFirst(f.Verifier) }},
 		{"expired flow", nil, func(f *oidcFlow) { f.Expires = time.Now().Add(-time.Second) }},
 		{"provider error", func(u *url.URL) string {
 			return e.base + OIDCCallbackPath + "?error=access_denied&state=" + u.Query().Get("state")
@@ -492,7 +493,7 @@ func TestPasswordLoginOffExceptBreakGlass(t *testing.T) {
 	}
 	// The form says which way to sign in.
 	rec := e.do(req{method: "POST", path: "/login", body: strings.NewReader("username=hr&password=" + url.QueryEscape(testPassword)), ctype: "application/x-www-form-urlencoded"})
-	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), sessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
+	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), web.SessionCookie+"=") && !strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age=0") {
 		t.Fatalf("form as hr: %d %v", rec.Code, rec.Header())
 	}
 }
@@ -536,8 +537,8 @@ func TestOIDCAccountsPageForUserWithoutRole(t *testing.T) {
 	b := newSSOBrowser(t)
 	b.get(e.signInAtOP(b, "new.person", "/").String())
 	// The seeded sessions began at testNow; this server's clock is real.
-	id := randomToken()
-	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: sha256Hex(id), Username: "admin", CSRFToken: "x",
+	id := web.RandomToken()
+	if err := e.st.CreateSession(t.Context(), training.Session{IDHash: web.SHA256Hex(id), Username: "admin", CSRFToken: "x",
 		Created: time.Now(), Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -601,4 +602,14 @@ func TestOIDCConfigChecked(t *testing.T) {
 	if err := c.check("https://muster.example/"); err != nil || c.RedirectURL != "https://muster.example/login/oidc/callback" || c.RolesClaim != "groups" || c.Name != "your organisation" {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
+}
+
+// otherFirst changes the first character of s (a verifier that happened
+// to start with the replacement would otherwise stay the same: about one
+// run in 64 passed the wrong-verifier case with the right verifier).
+func otherFirst(s string) string {
+	if strings.HasPrefix(s, "x") {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
 }

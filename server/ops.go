@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/web"
 )
 
 // healthz says the process is up (no dependencies checked).
@@ -21,8 +22,8 @@ func (s *Server) healthz(c echo.Context) error {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("readyz: store does not answer", "request_id", requestIDOf(c), "err", err)
+	if err := s.Core.Store.Ping(ctx); err != nil {
+		s.Log.Warn("readyz: store does not answer", "request_id", web.RequestIDOf(c), "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,7 +45,7 @@ func TestOperations(t *testing.T) {
 		}
 	}
 	e.do(req{method: "POST", path: "/api/v1/completions", as: "hr", ctype: "application/json",
-		body: jsonBody([]completionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
+		body: jsonBody([]api.CompletionInput{{OfficerID: "B1", Course: "cse-recognition", Date: "2026-11-01"}})})
 	rec := e.do(req{method: "GET", path: "/metrics", header: map[string]string{"Authorization": "Bearer " + testMetricsToken}})
 	m := rec.Body.String()
 	for _, want := range []string{
@@ -128,7 +130,7 @@ func TestErrorResponses(t *testing.T) {
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, clip(rec.Body.String()))
 			}
-			got := decode[errorBody](t, rec)
+			got := decode[web.ErrorBody](t, rec)
 			if got.Error.Code != tt.code || got.Error.Message == "" {
 				t.Fatalf("error %+v, want code %s", got, tt.code)
 			}
@@ -141,7 +143,7 @@ func TestErrorResponses(t *testing.T) {
 func TestInternalErrorsAreHidden(t *testing.T) {
 	var logs strings.Builder
 	e := newTestEnv(t)
-	e.s.log = newTestLogger(&logs)
+	e.s.Log = newTestLogger(&logs)
 	e.s.echo.GET("/api/v1/test-boom", func(echo.Context) error { return errors.New("secret path /var/lib/muster exploded") })
 	e.s.echo.GET("/api/v1/test-panic", func(echo.Context) error { panic("kaboom") })
 	e.s.echo.GET("/api/v1/test-down", func(echo.Context) error {
@@ -168,7 +170,7 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 func TestRequestLogsHoldNoPersonalData(t *testing.T) {
 	var logs strings.Builder
 	e := newTestEnv(t)
-	e.s.log = newTestLogger(&logs)
+	e.s.Log = newTestLogger(&logs)
 	e.do(req{method: "GET", path: "/api/v1/officers/B1?as_of=2026-11-24", as: "hr"})
 	e.do(req{method: "GET", path: "/api/v1/officers?q=Bella+Bravoname", as: "mgr-a"})
 	e.do(req{method: "POST", path: "/api/v1/login", ctype: "application/json", body: jsonBody(loginRequest{Username: "bella.bravoname", Password: "x"})})

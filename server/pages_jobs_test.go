@@ -43,7 +43,7 @@ func (f *pageJobsFake) PreviewTemplate(_ context.Context, name, text string) (st
 func TestPagesJobs(t *testing.T) {
 	f := newWebFixture(t, false)
 	jobs := &pageJobsFake{templates: map[string]string{"reminder": "Dear {{.Name}}"}}
-	f.srv.cfg.Jobs = jobs
+	f.srv.Core.Cfg.Jobs = jobs
 	ctx := context.Background()
 	if err := f.store.PutJobRun(ctx, training.JobRun{ID: "r1", Job: "sender", Started: webNow, Finished: webNow.Add(time.Second),
 		Counts: map[string]int{"sent": 1843, "deferred": 211, "due": 2054}, Errors: []string{"one <bad> address"}}); err != nil {
@@ -67,12 +67,12 @@ func TestPagesJobs(t *testing.T) {
 		}
 	}
 	// With the file drop there is no relay to speak of.
-	f.srv.cfg.MailDrop = "/data/mail"
+	f.srv.Core.Cfg.MailDrop = "/data/mail"
 	if _, body := c.get("/jobs"); strings.Contains(body, "Mail relay") || strings.Contains(body, "for the relay") || !strings.Contains(body, "written as .eml files to <code>/data/mail</code>") ||
 		!strings.Contains(body, "1,843 emails written to files") {
 		t.Errorf("/jobs with the file drop speaks of a relay or not of the folder")
 	}
-	f.srv.cfg.MailDrop = ""
+	f.srv.Core.Cfg.MailDrop = ""
 	if _, body := c.get("/jobs?state=failed"); strings.Contains(body, "a@example.org") {
 		t.Error("the failed filter shows a queued message")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/muster-police/muster/jobs"
 	"github.com/muster-police/muster/mail"
+	"github.com/muster-police/muster/server/ui"
 	"github.com/muster-police/muster/training"
 )
 
@@ -24,7 +25,7 @@ func remindFixture(t *testing.T, reachable int) (*webFixture, *jobs.Scheduler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv.cfg.Jobs = s
+	f.srv.Core.Cfg.Jobs = s
 	src := training.Source{ImportID: "seed", File: "seed.xlsx", Row: 2, At: webNow}
 	joined := training.DateFrom(2026, 1, 5)
 	officers := []training.Officer{
@@ -115,18 +116,18 @@ func TestPagesRemind(t *testing.T) {
 
 // TestPagesRemindPages: a large run is shown a page at a time, with a total.
 func TestPagesRemindPages(t *testing.T) {
-	f, _ := remindFixture(t, remindPageSize+9)
+	f, _ := remindFixture(t, ui.RemindPageSize+9)
 	admin := f.login("admin")
-	total := remindPageSize + 10
+	total := ui.RemindPageSize + 10
 	_, body := admin.get("/jobs/remind?as_of=2026-11-24")
-	if !strings.Contains(body, fmt.Sprintf("Showing 1–%d of %d", remindPageSize, total)) || !strings.Contains(body, `href="/jobs/remind?as_of=2026-11-24&amp;page=2"`) {
+	if !strings.Contains(body, fmt.Sprintf("Showing 1–%d of %d", ui.RemindPageSize, total)) || !strings.Contains(body, `href="/jobs/remind?as_of=2026-11-24&amp;page=2"`) {
 		t.Error("the first page has no pager")
 	}
-	if strings.Count(body, `scope="rowgroup"`) != remindPageSize {
-		t.Errorf("the first page lists %d officers, want %d", strings.Count(body, `scope="rowgroup"`), remindPageSize)
+	if strings.Count(body, `scope="rowgroup"`) != ui.RemindPageSize {
+		t.Errorf("the first page lists %d officers, want %d", strings.Count(body, `scope="rowgroup"`), ui.RemindPageSize)
 	}
 	_, body = admin.get("/jobs/remind?as_of=2026-11-24&page=2")
-	if !strings.Contains(body, fmt.Sprintf("Showing %d–%d of %d", remindPageSize+1, total, total)) || strings.Count(body, `scope="rowgroup"`) != 10 {
+	if !strings.Contains(body, fmt.Sprintf("Showing %d–%d of %d", ui.RemindPageSize+1, total, total)) || strings.Count(body, `scope="rowgroup"`) != 10 {
 		t.Error("the second page is wrong")
 	}
 	if status, _ := admin.get("/jobs/remind?as_of=2026-11-24&page=3"); status != http.StatusNotFound {

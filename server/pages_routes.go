@@ -2,23 +2,27 @@ package server
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/muster-police/muster/server/ui"
 	"github.com/muster-police/muster/training"
 )
 
-// pageRoutes registers the web pages (owned by server-web; see routes.go).
-// Pages are grouped by who may open them, like the API. The handlers are
-// methods of webPages, which adds the pages' own caches to the Server.
+// pageRoutes registers the web pages (see routes.go). Pages are grouped by
+// who may open them, like the API. The handlers are methods of ui.Pages,
+// which adds the pages' own caches and renderer to the shared web.Core.
 func (s *Server) pageRoutes(e *echo.Echo) {
-	r, err := newWebRenderer()
+	h := ui.Hooks{StartSession: s.startSession, SSOLoginURL: s.oidcLoginURL}
+	if s.oidc != nil {
+		h.SSOName = s.oidc.cfg.Name
+	}
+	p, err := ui.New(s.Core, h)
 	if err != nil {
 		// The templates are embedded: a parse error is a broken build,
 		// caught by every page test.
 		panic(err)
 	}
-	e.Renderer = r
-	p := &webPages{Server: s, cache: newWebCache(), renderer: r}
-	p.pageError = p.renderPageError
-	p.loginFailed = p.renderLoginFailed
+	e.Renderer = p.Renderer()
+	s.pageError = p.RenderPageError
+	s.loginFailed = p.RenderLoginFailed
 
 	anyone := s.requireRole()
 	readers := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
@@ -28,84 +32,71 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	deciders := s.requireRole(training.RoleManager, training.RoleHR, training.RoleAdmin)
 
 	// Public.
-	e.GET("/static/*", staticHandler())
-	e.GET("/login", p.pageLogin)
-	e.GET("/me/:token", p.pageMe)
-	e.POST("/me/:token/requests", p.pageMeRequest) // the link is the officer's credential
-	e.GET("/help", p.pageStatic("help", "Help: what the terms mean"))
-	e.GET("/accessibility", p.pageStatic("accessibility", "Accessibility statement"))
+	e.GET("/static/*", ui.StaticHandler())
+	e.GET("/login", p.Login)
+	e.GET("/me/:token", p.Me)
+	e.POST("/me/:token/requests", p.MeRequest) // the link is the officer's credential
+	e.GET("/help", p.Static("help", "Help: what the terms mean"))
+	e.GET("/accessibility", p.Static("accessibility", "Accessibility statement"))
 
 	// Everyone signed in; the figures within their scope (a trainer's
 	// dashboard is the Registers page).
-	e.GET("/", p.pageDashboard, anyone)
-	e.GET("/officers", p.pageOfficers, readers)
-	e.GET("/officers/:id", p.pageOfficer, readers)
-	e.GET("/export/officers.:format", p.pageExportOfficers, readers)
-	e.GET("/matrix", p.pageMatrix, readers)
-	e.GET("/matrix.xlsx", p.pageMatrixXLSX, readers)
-	e.GET("/account/password", p.pagePassword, anyone)
-	e.POST("/account/password", p.pagePasswordPost, anyone)
+	e.GET("/", p.Dashboard, anyone)
+	e.GET("/officers", p.Officers, readers)
+	e.GET("/officers/:id", p.Officer, readers)
+	e.GET("/export/officers.:format", p.ExportOfficers, readers)
+	e.GET("/matrix", p.Matrix, readers)
+	e.GET("/matrix.xlsx", p.MatrixXLSX, readers)
+	e.GET("/account/password", p.Password, anyone)
+	e.POST("/account/password", p.PasswordPost, anyone)
 
 	// Trainers, HR and admins: classroom registers.
-	e.GET("/registers", p.pageRegisters, recorders)
-	e.GET("/registers/new", p.pageRegisterNew, recorders)
-	e.POST("/registers", p.pageRegisterPost, recorders)
-	e.POST("/registers/:id/withdraw", p.pageRegisterWithdraw, recorders)
-	e.GET("/registers/sheet", p.pageRegisterSheet, recorders)
-	e.GET("/registers/sheet.xlsx", p.pageRegisterSheetXLSX, recorders)
+	e.GET("/registers", p.ListRegisters, recorders)
+	e.GET("/registers/new", p.RegisterNew, recorders)
+	e.POST("/registers", p.RegisterPost, recorders)
+	e.POST("/registers/:id/withdraw", p.RegisterWithdraw, recorders)
+	e.GET("/registers/sheet", p.RegisterSheet, recorders)
+	e.GET("/registers/sheet.xlsx", p.RegisterSheetXLSX, recorders)
 
 	// Those who may decide officers' requests (internal/requests checks each one).
-	e.GET("/requests", p.pageRequests, deciders)
-	e.POST("/requests/:id/decide", p.pageRequestDecide, deciders)
-	e.GET("/requests/:id/certificate", p.pageRequestCertificate, deciders)
+	e.GET("/requests", p.ListRequests, deciders)
+	e.POST("/requests/:id/decide", p.RequestDecide, deciders)
+	e.GET("/requests/:id/certificate", p.RequestCertificate, deciders)
 
 	// HR and admins.
-	e.GET("/upload", p.pageUpload, staff)
-	e.POST("/upload", p.pageUploadPost, staff)
-	e.GET("/upload/:id", p.pagePreview, staff)
-	e.POST("/upload/:id/confirm", p.pagePreviewConfirm, staff)
-	e.POST("/upload/:id/cancel", p.pagePreviewCancel, staff)
-	e.POST("/upload/:id/remap", p.pagePreviewRemap, staff)
-	e.GET("/imports", p.pageImports, staff)
-	e.GET("/imports/:id", p.pageImport, staff)
-	e.GET("/courses", p.pageCourses, staff)
-	e.POST("/courses", p.pageCourseCreate, staff)
-	e.POST("/courses/audience-count", p.pageAudienceCount, staff)
-	e.POST("/courses/:id", p.pageCourseSave, staff)
-	e.POST("/courses/:id/retire", p.pageCourseRetire(true), staff)
-	e.POST("/courses/:id/restore", p.pageCourseRetire(false), staff)
+	e.GET("/upload", p.Upload, staff)
+	e.POST("/upload", p.UploadPost, staff)
+	e.GET("/upload/:id", p.Preview, staff)
+	e.POST("/upload/:id/confirm", p.PreviewConfirm, staff)
+	e.POST("/upload/:id/cancel", p.PreviewCancel, staff)
+	e.POST("/upload/:id/remap", p.PreviewRemap, staff)
+	e.GET("/imports", p.Imports, staff)
+	e.GET("/imports/:id", p.Import, staff)
+	e.GET("/courses", p.Courses, staff)
+	e.POST("/courses", p.CourseCreate, staff)
+	e.POST("/courses/audience-count", p.AudienceCount, staff)
+	e.POST("/courses/:id", p.CourseSave, staff)
+	e.POST("/courses/:id/retire", p.CourseRetire(true), staff)
+	e.POST("/courses/:id/restore", p.CourseRetire(false), staff)
 
 	// Admins.
-	e.POST("/demo", p.pageDemo, admins)
-	e.GET("/accounts", p.pageAccounts, admins)
-	e.POST("/accounts", p.pageAccountCreate, admins)
-	e.POST("/accounts/:username", p.pageAccountSave, admins)
-	e.POST("/accounts/:username/reset", p.pageAccountReset, admins)
-	e.POST("/accounts/:username/tokens", p.pageTokenCreate, admins)
-	e.POST("/accounts/:username/delete", p.pageAccountDelete, admins)
-	e.POST("/accounts/tokens/:id/revoke", p.pageTokenRevoke, admins)
-	e.GET("/jobs", p.pageJobs, admins)
-	e.GET("/jobs/remind", p.pageRemind, admins)
-	e.GET("/jobs/remind.csv", p.pageRemindCSV, admins)
-	e.GET("/jobs/run", p.pageJobRunConfirm, admins)
-	e.POST("/jobs/run", p.pageJobRun, admins)
-	e.GET("/jobs/messages/:id", p.pageMessage, admins)
-	e.POST("/jobs/messages/:id/requeue", p.pageRequeue, admins)
-	e.POST("/jobs/requeue-failed", p.pageRequeueFailed, admins)
-	e.POST("/jobs/templates/:name", p.pageTemplate, admins)
-	e.GET("/audit", p.pageAudit, admins)
-	e.GET("/officers/:id/subject-access", p.pageSubjectAccess, admins)
-}
-
-// webPages is the web pages' handlers: the Server plus what only pages need.
-type webPages struct {
-	*Server
-	cache    *webCache
-	renderer *webRenderer
-}
-
-// pageStatic renders a page without data (help, accessibility statement),
-// for anyone, signed in or not.
-func (p *webPages) pageStatic(name, title string) echo.HandlerFunc {
-	return func(c echo.Context) error { return p.render(c, 200, name, title, nil) }
+	e.POST("/demo", p.Demo, admins)
+	e.GET("/accounts", p.ListAccounts, admins)
+	e.POST("/accounts", p.AccountCreate, admins)
+	e.POST("/accounts/:username", p.AccountSave, admins)
+	e.POST("/accounts/:username/reset", p.AccountReset, admins)
+	e.POST("/accounts/:username/tokens", p.TokenCreate, admins)
+	e.POST("/accounts/:username/delete", p.AccountDelete, admins)
+	e.POST("/accounts/tokens/:id/revoke", p.TokenRevoke, admins)
+	e.GET("/jobs", p.Jobs, admins)
+	e.GET("/jobs/remind", p.Remind, admins)
+	e.GET("/jobs/remind.csv", p.RemindCSV, admins)
+	e.GET("/jobs/run", p.JobRunConfirm, admins)
+	e.POST("/jobs/run", p.JobRun, admins)
+	e.GET("/jobs/messages/:id", p.Message, admins)
+	e.POST("/jobs/messages/:id/requeue", p.Requeue, admins)
+	e.POST("/jobs/requeue-failed", p.RequeueFailed, admins)
+	e.POST("/jobs/templates/:name", p.Template, admins)
+	e.GET("/audit", p.AuditTrail, admins)
+	e.GET("/officers/:id/subject-access", p.SubjectAccess, admins)
 }

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/muster-police/muster/server/web"
 )
 
 // A password reset or change signs the user out of every session that
@@ -41,7 +43,7 @@ func TestPasswordChangeEndsOlderSessions(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("change password: %d %s", rec.Code, rec.Body)
 	}
-	fresh := cookieNamed(rec.Result(), sessionCookie)
+	fresh := cookieNamed(rec.Result(), web.SessionCookie)
 	if fresh == nil || fresh.Value == e.cookies["hr"] {
 		t.Fatal("no new session cookie after changing the password")
 	}

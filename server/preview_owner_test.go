@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -17,8 +18,8 @@ func (e *testEnv) addHRUser(name string) {
 	if err := e.st.CreateUser(ctx, training.User{Username: name, Role: training.RoleHR, PasswordHash: testHash(), Created: testNow}); err != nil {
 		e.t.Fatal(err)
 	}
-	id, csrf := randomToken(), randomToken()
-	if err := e.st.CreateSession(ctx, training.Session{IDHash: sha256Hex(id), Username: name, CSRFToken: csrf,
+	id, csrf := web.RandomToken(), web.RandomToken()
+	if err := e.st.CreateSession(ctx, training.Session{IDHash: web.SHA256Hex(id), Username: name, CSRFToken: csrf,
 		Created: testNow, Expires: testNow.Add(sessionIdle)}); err != nil {
 		e.t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/api"
 	"github.com/muster-police/muster/training"
 )
 
@@ -33,7 +34,7 @@ func TestRegisterAPI(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("preview: %d %s", rec.Code, rec.Body)
 	}
-	p := decode[registerPreviewJSON](t, rec)
+	p := decode[api.RegisterPreviewJSON](t, rec)
 	if len(p.Lines) != 3 || p.Recorded != 2 || p.Unknown != 1 || p.Lines[1].Name != "Bella Bravoname" || !p.Lines[2].Unknown {
 		t.Errorf("preview %+v", p)
 	}
@@ -54,7 +55,7 @@ func TestRegisterAPI(t *testing.T) {
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
-	saved := decode[registerJSON](t, rec)
+	saved := decode[api.RegisterJSON](t, rec)
 	if strings.Join(saved.Attendees, ",") != "A1,B1" || saved.Added != 2 || !saved.CanWithdraw || saved.WithdrawUntil != training.DateOf(testNow).AddDays(14) {
 		t.Errorf("saved %+v", saved)
 	}
@@ -73,7 +74,7 @@ func TestRegisterAPI(t *testing.T) {
 		t.Errorf("B1's completion source %+v", src)
 	}
 
-	list := decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "hr"}))
+	list := decode[[]api.RegisterJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "hr"}))
 	if len(list) != 1 || list[0].ID != saved.ID {
 		t.Errorf("hr's list %+v", list)
 	}
@@ -163,7 +164,7 @@ func TestRegisterPages(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/registers" {
 		t.Fatalf("save: %d %s", rec.Code, clip(rec.Body.String()))
 	}
-	list := decode[[]registerJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"}))
+	list := decode[[]api.RegisterJSON](t, e.do(req{method: "GET", path: "/api/v1/registers", as: "trainer"}))
 	if len(list) != 1 || strings.Join(list[0].Attendees, ",") != "B1,A1,L1" {
 		t.Errorf("saved %+v", list)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/muster-police/muster/importers"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/storage/bolt"
 	"github.com/muster-police/muster/storage/redis"
 	"github.com/muster-police/muster/storage/redis/redistest"
@@ -68,7 +69,7 @@ func replica(t *testing.T, a *testEnv, skew time.Duration) *testEnv {
 func testPreviewAcrossReplicas(t *testing.T, st training.Store) {
 	a := newTestEnvOn(t, st)
 	b := replica(t, a, time.Minute)
-	late := replica(t, a, previewTTL)
+	late := replica(t, a, web.PreviewTTL)
 
 	rec := upload(a, "hr", map[string]string{"dry_run": "true"}, "new.csv", newJoinerCSV)
 	if rec.Code != 200 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -63,7 +64,7 @@ func TestRequestClaimThroughThePages(t *testing.T) {
 		}
 	}
 	// A body larger than a certificate can make it: 413 before it is read.
-	res := post(claimBody(t, tic, "huge.pdf", bytes.Repeat([]byte{'x'}, certificateBodyBytes), nil))
+	res := post(claimBody(t, tic, "huge.pdf", bytes.Repeat([]byte{'x'}, web.CertificateBodyBytes), nil))
 	if res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("a 5 MB + 64 KB body: status %d, want 413", res.StatusCode)
 	}
@@ -133,7 +134,7 @@ func TestRequestClaimThroughThePages(t *testing.T) {
 	// The subject access export holds the request and the certificate.
 	sa := e.do(req{method: "GET", path: "/api/v1/officers/A1/subject-access", as: "admin"})
 	var got training.SubjectAccess
-	if err := jsonUnmarshal(sa.Body.Bytes(), &got); err != nil {
+	if err := web.JSONUnmarshal(sa.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Requests) != 1 || got.Requests[0].ID != id || len(got.Certificates) != 1 || !bytes.Equal(got.Certificates[0].Data, pdf) ||

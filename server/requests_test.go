@@ -32,11 +32,11 @@ func seedRequests(e *testEnv) (extension, claim string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a2, err := e.s.requests.AskMoreTime(ctx, "A2", training.ExtensionAsk{CourseID: courses[0].ID, Until: training.DateOf(testNow).AddDays(20), Reason: "On a posting abroad"}, requestsActorFor(""))
+	a2, err := e.s.Requests.AskMoreTime(ctx, "A2", training.ExtensionAsk{CourseID: courses[0].ID, Until: training.DateOf(testNow).AddDays(20), Reason: "On a posting abroad"}, requestsActorFor(""))
 	if err != nil {
 		e.t.Fatalf("A2 asks for more time: %v", err)
 	}
-	b1, err := e.s.requests.ClaimDone(ctx, "B1", training.ClaimAsk{CourseID: courses[1].ID, Done: training.DateOf(testNow).AddDays(-10), Where: "Kent Police",
+	b1, err := e.s.Requests.ClaimDone(ctx, "B1", training.ClaimAsk{CourseID: courses[1].ID, Done: training.DateOf(testNow).AddDays(-10), Where: "Kent Police",
 		Certificate: &training.Certificate{Name: "kent.pdf", Data: []byte(pdfBytes)}}, requestsActorFor(""))
 	if err != nil {
 		e.t.Fatalf("B1 claims: %v", err)

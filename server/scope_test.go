@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/muster-police/muster/server/ui"
 	"github.com/muster-police/muster/training"
 )
 
@@ -109,7 +110,7 @@ func TestScopedFiguresEverywhere(t *testing.T) {
 			}
 			for _, k := range tt.children {
 				if tt.rootUnit != nil {
-					k = lastUnitPart(k) // under a unit, a unit's rows name its children's last part
+					k = ui.LastUnitPart(k) // under a unit, a unit's rows name its children's last part
 				}
 				if !strings.Contains(body, ">"+k+"</a>") {
 					t.Errorf("dashboard lacks the row %q", k)

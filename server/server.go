@@ -1,13 +1,13 @@
-// Package server is Muster's web service: the Echo route table, the JSON
-// API under /api/v1, authentication (sessions, CSRF, API tokens, signed
-// officer links), operations endpoints, and the web pages (pages*.go).
+// Package server is Muster's web service: the Echo route table, the
+// middleware, authentication (sessions, CSRF, API tokens, single sign-on),
+// operations endpoints, and the wiring of the JSON API (server/api) and the
+// web pages (server/ui) over what they share (server/web).
 package server
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"log/slog"
 	"net"
@@ -16,13 +16,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/internal/accounts"
 	"github.com/muster-police/muster/internal/live"
 	"github.com/muster-police/muster/internal/registers"
-	"github.com/muster-police/muster/internal/reports"
-	"github.com/muster-police/muster/internal/requests"
 	"github.com/muster-police/muster/jobs"
+	"github.com/muster-police/muster/server/api"
+	"github.com/muster-police/muster/server/web"
 	"github.com/muster-police/muster/training"
 )
 
@@ -43,7 +45,7 @@ type Config struct {
 	// (training.LinkKey).
 	LinkScope string
 	// Jobs may be nil: then job pages say jobs are off and job routes answer 503.
-	Jobs Jobs
+	Jobs web.Jobs
 	// MailDrop is the folder mail is written to as .eml files when there
 	// is no SMTP relay ("" when there is one): the Jobs page then says
 	// "written to files" and shows no relay state.
@@ -76,7 +78,7 @@ type Config struct {
 	// sign in (default 72 hours).
 	OneTimePasswordTTL time.Duration
 	// Limits bound what concurrent requests may cost (zero fields: defaults).
-	Limits Limits
+	Limits web.Limits
 	// OIDC, when set, turns on single sign-on (oidc.go).
 	OIDC *OIDCConfig
 	// PasswordLoginOff refuses password sign-in to everyone but
@@ -106,44 +108,6 @@ var defaultTimeouts = Timeouts{
 	Idle:       2 * time.Minute,
 }
 
-// Limits bound concurrent work per user and in total. Over a per-user
-// limit a request gets 429; over a total one, 503.
-type Limits struct {
-	// Hashing is how many argon2id computations (19 MiB each) may run at
-	// once; HashQueue how many more may wait for one.
-	Hashing, HashQueue int
-	// Imports is how many imports or previews may run at once in total,
-	// ImportsPerUser for one user; ImportBytes the total size of the
-	// files they work on.
-	Imports, ImportsPerUser int
-	ImportBytes             int64
-	// PreviewBytesPerUser and PreviewBytes bound the kept dry-run files.
-	PreviewBytesPerUser, PreviewBytes int64
-}
-
-// DefaultLimits are the limits of an unconfigured server.
-func DefaultLimits() Limits {
-	return Limits{
-		Hashing: 4, HashQueue: 32,
-		Imports: 2, ImportsPerUser: 1, ImportBytes: 2 * DefaultMaxUploadBytes,
-		PreviewBytesPerUser: 2 * DefaultMaxUploadBytes, PreviewBytes: 10 * DefaultMaxUploadBytes,
-	}
-}
-
-// Jobs is what the web needs from jobs/ (implemented by *jobs.Scheduler).
-type Jobs interface {
-	Names() []string
-	RunNow(ctx context.Context, job string, dryRun bool, asOf training.Date) (training.JobRun, error)
-	// PlanReminders returns who a reminder run on asOf would email, with
-	// what and why, sending nothing.
-	PlanReminders(ctx context.Context, asOf training.Date) (*jobs.Plan, error)
-	// Templates returns the email templates, name -> text.
-	Templates(ctx context.Context) (map[string]string, error)
-	// SetTemplate validates and stores a template; ErrInvalid if it does not parse.
-	SetTemplate(ctx context.Context, name, text string) error
-	PreviewTemplate(ctx context.Context, name, text string) (subject, textBody, htmlBody string, err error)
-}
-
 // Defaults for Config fields left unset.
 const (
 	DefaultMaxUploadBytes = 50 << 20
@@ -153,75 +117,20 @@ const (
 	shutdownGrace = 30 * time.Second
 )
 
-// readModel is what the server reads through: the live read model
-// (*live.Model), tested on its own in internal/live.
-type readModel interface {
-	// Current brings the model to the store's revision as far as it can
-	// without waiting for a full read.
-	Current(ctx context.Context) error
-	// Dataset is an immutable Dataset at the model's revision (shared).
-	Dataset(ctx context.Context) (*training.Dataset, error)
-	// Revision is the model's revision, -1 before the first load.
-	Revision() int64
-	// View calls fn with the model's Dataset under its read lock.
-	View(fn func(ds *training.Dataset))
-	// Scope and Units are what a viewer may see and the roster's unit
-	// paths, kept per revision.
-	Scope(u training.User, ds *training.Dataset) training.Scope
-	Units(ds *training.Dataset) reports.Units
-	// Report and ReportJSON are today's unrestricted figures from the
-	// live index (ok false for another date).
-	Report(asOf training.Date, unit string, courses []string) (*live.Entry, bool)
-	ReportJSON(asOf training.Date, unit string, courses []string) (*live.Entry, bool, error)
-	// Build builds a report once per key and revision.
-	Build(ds *training.Dataset, key live.ReportKey, build func() (*training.Report, error)) *live.Entry
-	// List and EachListed are officers lists from the list index, a page
-	// at a time or streamed.
-	List(ctx context.Context, rq live.ListRequest) (*live.ListPage, error)
-	EachListed(ctx context.Context, rq live.ListRequest, begin func([]training.Course) error, row func(training.OfficerStatus) error) (int, error)
-	// Post records completions by group commit and returns the revision.
-	Post(comps []training.Completion, group training.ImportRecord) (int64, error)
-	// PostBatch records an xAPI post (completions, removals, statements)
-	// in the same group commit.
-	PostBatch(b live.Batch) (int64, error)
-	// Reload reads the store into the model now, without the hook that
-	// looks at waiting statements (for that look itself).
-	Reload(ctx context.Context) error
-	// Store is the store whose roster writes refresh the model.
-	Store() training.Store
-	// ReadRoster lends the jobs the model's roster (jobs.Roster).
-	ReadRoster(ctx context.Context, fn func(ds *training.Dataset) error) error
-	// Tail follows the change feed until ctx ends.
-	Tail(ctx context.Context)
-	Close()
-}
-
 // Server is the web service. Build it with New; serve it with Run or Handler.
 type Server struct {
+	// Core is what the API and the pages share: the services (the store
+	// as the server writes through it, the live read model, the use
+	// cases), the settings they read, the log and the clock. The server's
+	// own middleware reads them there too.
+	*web.Core
 	cfg     Config
-	store   training.Store
 	auth    *authCache
-	log     *slog.Logger
-	now     func() time.Time
 	echo    *echo.Echo
 	metrics *metrics
 	limits  *loginLimiter
-	// compress holds the reused encoders of compressed responses.
-	compress *compressors
-	linkKey  []byte
-	hashing  *hashGate
-	imports  *importGate
-	// live is the read model: the roster and today's figures kept
-	// current from the change feed, and the caches (internal/live).
-	live readModel
-	oidc *oidcClient // nil: no single sign-on
-	// accounts is the account use cases (create, change, reset, tokens,
-	// delete, single sign-on), over the live store.
-	accounts *accounts.Service
-	// requests is officers' requests (internal/requests), over the live store.
-	requests *requests.Service
-	// registers is the classroom registers use case (internal/registers).
-	registers *registers.Service
+	hashing *hashGate
+	oidc    *oidcClient // nil: no single sign-on
 
 	// pageError, when set by the pages (in pageRoutes), renders errors for
 	// non-API requests as HTML; otherwise they are plain text.
@@ -229,8 +138,8 @@ type Server struct {
 	// loginFailed, when set by the pages, answers a wrong username or
 	// password on the login form (the form again, with the username kept).
 	loginFailed func(c echo.Context, next, username string) error
-	// lists keeps encoded officers API pages of the current revision.
-	lists *webCache
+	// api is the JSON API's handlers.
+	api *api.Handler
 
 	mu    sync.Mutex
 	addr  string
@@ -274,42 +183,43 @@ func New(cfg Config) (*Server, error) {
 		cfg.OIDC = &o
 	}
 	cfg.Timeouts = withDefaults(cfg.Timeouts, defaultTimeouts)
-	cfg.Limits = withDefaults(cfg.Limits, DefaultLimits())
+	cfg.Limits = withDefaults(cfg.Limits, web.DefaultLimits())
 	s := &Server{
-		cfg:      cfg,
-		store:    cfg.Store,
-		log:      cfg.Logger,
-		now:      cfg.Clock,
-		metrics:  newMetrics(),
-		limits:   newLoginLimiter(),
-		compress: newCompressors(),
-		linkKey:  training.LinkKey(cfg.Secret, cfg.LinkScope),
-		hashing:  newHashGate(cfg.Limits),
-		imports:  newImportGate(cfg.Limits),
-		ready:    make(chan struct{}),
-		lists:    newWebCache(),
+		Core: &web.Core{Log: cfg.Logger, Now: cfg.Clock, LinkKey: training.LinkKey(cfg.Secret, cfg.LinkScope),
+			Compress: web.NewCompressors(), ImportGate: web.NewImportGate(cfg.Limits),
+			Cfg: web.Settings{BaseURL: cfg.BaseURL, Secret: cfg.Secret, Jobs: cfg.Jobs, MailDrop: cfg.MailDrop,
+				MaxUploadBytes: cfg.MaxUploadBytes, CookieSecure: cfg.CookieSecure, DemoAllowed: cfg.DemoAllowed,
+				XAPIHomePage: cfg.XAPIHomePage, LocalToken: cfg.LocalToken, ExecCLI: cfg.ExecCLI, Limits: cfg.Limits,
+				PasswordLoginOff: cfg.PasswordLoginOff}},
+		cfg:     cfg,
+		metrics: newMetrics(),
+		limits:  newLoginLimiter(),
+		hashing: newHashGate(cfg.Limits),
+		ready:   make(chan struct{}),
 	}
+	s.Metrics = web.Metrics{Imports: s.metrics.imports, Jobs: s.metrics.jobs}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
-	s.live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
+	s.Live = live.New(live.Config{Store: cfg.Store, Clock: cfg.Clock, Log: cfg.Logger,
 		OnCommit: func(posts int) { s.metrics.imports.WithLabelValues("api").Add(float64(posts)) },
 		// People or courses may have changed: xAPI statements waiting for
 		// them may match now (docs/xapi.md).
 		AfterRefresh: func(ctx context.Context) {
-			if n, err := s.rematchStatements(ctx); err != nil {
-				s.log.Warn("xapi: looking at waiting statements again failed", "err", err)
+			if n, err := s.api.RematchStatements(ctx); err != nil {
+				s.Log.Warn("xapi: looking at waiting statements again failed", "err", err)
 			} else if n > 0 {
-				s.log.Info("xapi: waiting statements now match", "statements", n)
+				s.Log.Info("xapi: waiting statements now match", "statements", n)
 			}
 		}})
 	// Writes through this replica refresh the figures before they return,
 	// and drop the credentials they take away from the cache.
 	s.auth = newAuthCache(cfg.AuthCacheTTL)
-	s.store = authStore{Store: s.live.Store(), cache: s.auth}
-	s.accounts = &accounts.Service{Store: s.store, Now: s.now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.log}
-	s.requests = s.newRequests()
-	s.registers = &registers.Service{Store: s.store, Data: s.live.Dataset, Now: s.now, Log: s.log}
+	s.Core.Store = authStore{Store: s.Live.Store(), cache: s.auth}
+	s.Accounts = &accounts.Service{Store: s.Core.Store, Now: s.Now, Hash: s.hashPassword, Check: s.checkPassword, Log: s.Log}
+	s.Requests = s.newRequests()
+	s.Registers = &registers.Service{Store: s.Core.Store, Data: s.Live.Dataset, Now: s.Now, Log: s.Log}
+	s.api = api.NewHandler(s.Core)
 	s.metrics.reg.MustRegister(newJobRunsCollector(cfg.Store), newOutboxCollector(cfg.Store, cfg.Clock))
 	if df, ok := cfg.Jobs.(deliveryFailures); ok {
 		s.metrics.reg.MustRegister(failuresCollector{src: df, desc: prometheus.NewDesc("muster_mail_failures_total",
@@ -327,12 +237,12 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // refresh the live model, and account writes drop the credentials they
 // take away from the server's cache. Code running inside the server's
 // process (a forwarded CLI command) writes through it too.
-func (s *Server) Store() training.Store { return s.store }
+func (s *Server) Store() training.Store { return s.Core.Store }
 
 // Roster is the live read model as the jobs read it (jobs.Roster): the
 // jobs plan from the model's roster instead of reading a copy of their
 // own.
-func (s *Server) Roster() jobs.Roster { return s.live }
+func (s *Server) Roster() jobs.Roster { return s.Live }
 
 // Run listens on Config.Addr and serves until ctx is done, then shuts down
 // gracefully: it stops accepting connections and waits for in-flight
@@ -352,17 +262,17 @@ func (s *Server) Run(ctx context.Context) error {
 		msrv := s.httpServer(ctx, s.MetricsHandler())
 		go msrv.Serve(mln)
 		defer msrv.Close()
-		s.log.Info("metrics listening", "addr", mln.Addr().String())
+		s.Log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr().String()
 	s.mu.Unlock()
 	close(s.ready)
-	s.log.Info("listening", "addr", s.addr)
+	s.Log.Info("listening", "addr", s.addr)
 
 	tailCtx, stopTail := context.WithCancel(ctx)
 	tailDone := make(chan struct{})
-	go func() { defer close(tailDone); s.live.Tail(tailCtx) }()
+	go func() { defer close(tailDone); s.Live.Tail(tailCtx) }()
 	defer func() { stopTail(); <-tailDone }()
 
 	errc := make(chan error, 1)
@@ -372,7 +282,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: finishing in-flight requests")
+	s.Log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
@@ -398,7 +308,7 @@ func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
 		ReadTimeout:       t.Read,
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 }
@@ -423,7 +333,7 @@ const DefaultOneTimePasswordTTL = 72 * time.Hour
 // any replica can confirm them) and expire there; nothing is left to remove
 // but a reload of the live figures that may be running.
 func (s *Server) Close() error {
-	s.live.Close()
+	s.Live.Close()
 	return nil
 }
 
@@ -437,3 +347,12 @@ func (s *Server) Addr() string {
 
 // Ready is closed once Run listens (then Addr is set).
 func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Jobs is what the web needs from jobs/ (implemented by *jobs.Scheduler).
+type Jobs = web.Jobs
+
+// Limits bound concurrent work per user and in total (web.Limits).
+type Limits = web.Limits
+
+// DefaultLimits are the limits of an unconfigured server.
+func DefaultLimits() Limits { return web.DefaultLimits() }

@@ -92,7 +92,7 @@ func TestRefusedUploadsAreNotRead(t *testing.T) {
 	if _, err := pw.Write(body[:len(body)/2]); err != nil { // returns once the server has read it
 		t.Fatal(err)
 	}
-	if n, _ := e.s.imports.inUse(); n != 1 {
+	if n, _ := e.s.ImportGate.InUse(); n != 1 {
 		t.Fatalf("%d imports running while the first is received, want 1", n)
 	}
 
@@ -120,7 +120,7 @@ func TestRefusedUploadsAreNotRead(t *testing.T) {
 	if firstRec.Code != 200 {
 		t.Fatalf("the first upload: %d %s", firstRec.Code, firstRec.Body)
 	}
-	if n, b := e.s.imports.inUse(); n != 0 || b != 0 {
+	if n, b := e.s.ImportGate.InUse(); n != 0 || b != 0 {
 		t.Fatalf("after the uploads: %d running, %d bytes", n, b)
 	}
 	if left := tempFiles(t, tmp); len(left) != 0 {

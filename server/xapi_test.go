@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muster-police/muster/server/api"
 	"github.com/muster-police/muster/storage/redis/redistest"
 	"github.com/muster-police/muster/training"
 )
@@ -45,7 +46,7 @@ func (e *testEnv) xapi(method, path, body string, header map[string]string) (int
 
 func (e *testEnv) cseStatus(id string) (training.Status, training.Date) {
 	e.t.Helper()
-	d := decode[officerResponse](e.t, e.do(req{method: "GET", path: "/api/v1/officers/" + id, as: "hr"}))
+	d := decode[api.OfficerResponse](e.t, e.do(req{method: "GET", path: "/api/v1/officers/" + id, as: "hr"}))
 	for _, c := range d.Courses {
 		if c.CourseID == "cse-recognition" {
 			var when training.Date
@@ -178,7 +179,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if _, d := e.cseStatus("A1"); d != (training.DateFrom(2026, 11, 4)) {
 		t.Fatalf("waived statement: A1's CSE date %s", d)
 	}
-	waiting := decode[[]waitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
+	waiting := decode[[]api.WaitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
 	if len(waiting) != 2 || waiting[0].Status != "unmatched" || !strings.Contains(waiting[0].Problem, "course/99") || waiting[1].Status != "orphan" {
 		t.Fatalf("waiting: %+v", waiting)
 	}
@@ -196,7 +197,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if status, d := e.cseStatus("B3"); status != training.StatusCompliant || d != (training.DateFrom(2026, 11, 2)) {
 		t.Fatalf("B3 after the activity was mapped: %s %s", status, d)
 	}
-	waiting = decode[[]waitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
+	waiting = decode[[]api.WaitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"}))
 	if len(waiting) != 1 || waiting[0].Account != "Z9" {
 		t.Fatalf("waiting after the course edit: %+v", waiting)
 	}
@@ -233,7 +234,7 @@ func TestXAPIWaitingAndRematch(t *testing.T) {
 	if rec.Code != 200 || decode[map[string]int](t, rec)["matched"] != 1 {
 		t.Fatalf("rematch: %d %s", rec.Code, rec.Body)
 	}
-	if waiting = decode[[]waitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"})); len(waiting) != 0 {
+	if waiting = decode[[]api.WaitingStatement](t, e.do(req{method: "GET", path: "/api/v1/xapi/waiting", as: "hr"})); len(waiting) != 0 {
 		t.Fatalf("waiting after rematch: %+v", waiting)
 	}
 }
@@ -287,7 +288,7 @@ func TestXAPIReplicasFollow(t *testing.T) {
 	before := complianceJSON(t, b, "") // loads B's model
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.s.live.Tail(ctx) }()
+	go func() { defer close(done); b.s.Live.Tail(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	waitB := func(what string) {
@@ -297,9 +298,9 @@ func TestXAPIReplicasFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		for b.s.live.Revision() < rev {
+		for b.s.Live.Revision() < rev {
 			if time.Since(start) > 5*time.Second {
-				t.Fatalf("%s: B is at revision %d, not %d, 5 s later", what, b.s.live.Revision(), rev)
+				t.Fatalf("%s: B is at revision %d, not %d, 5 s later", what, b.s.Live.Revision(), rev)
 			}
 			time.Sleep(time.Millisecond)
 		}

@@ -39,11 +39,18 @@ func externalLive(ctx context.Context, cfg Config, progress func(string)) ([]Res
 	cs = training.ChangeSet{}
 	conns := cfg.Posters + cfg.Readers
 	client := &http.Client{Timeout: time.Minute, Transport: bearer{&http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute}}}
-	read := cfg.URL + "/api/v1/compliance?unit=" + url.QueryEscape(bcu) + "&as_of=" + asOf.String()
+	read := cfg.URL + "/api/v1/compliance?unit=" + url.QueryEscape(bcu)
+	if !cfg.ReadToday {
+		read += "&as_of=" + asOf.String()
+	}
 	if err := get(client, read); err != nil {
 		return nil, fmt.Errorf("BCU read warm-up: %w", err)
 	}
-	progress(fmt.Sprintf("%s: posting at %g/s and reading %q at %g/s for %s", cfg.URL, cfg.Rate, bcu, cfg.ReadRate, cfg.Duration))
+	readDate := "on " + asOf.String()
+	if cfg.ReadToday {
+		readDate = "today"
+	}
+	progress(fmt.Sprintf("%s: posting at %g/s and reading %q %s at %g/s for %s", cfg.URL, cfg.Rate, bcu, readDate, cfg.ReadRate, cfg.Duration))
 	rcfg := cfg
 	rcfg.Clients = cfg.Readers
 	var posts, reads Result

@@ -84,6 +84,12 @@ type Config struct {
 	// clients go).
 	URL            string
 	Rate, ReadRate float64
+	// ReadToday, with URL, reads the BCU's figures for the server's today
+	// (no as_of: what a dashboard reads, answered from the live index)
+	// instead of the generated force's date (a past date to a server with
+	// a real clock: each read after a post builds a report from a copy of
+	// the model).
+	ReadToday bool
 }
 
 // Result is one target on one store.
@@ -118,6 +124,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	writeStore := fs.String("write-store", "", "only write the generated force, user load and its API token (see live.go) into a new bolt file at this path, and exit (to measure `muster serve` on it)")
 	fs.StringVar(&cfg.URL, "url", "", "live mode: post to and read from this running `muster serve` (on a -write-store store) instead of a server of its own")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "live mode: posts a second in all (0: as fast as the posters go)")
+	fs.BoolVar(&cfg.ReadToday, "read-today", false, "live mode with -url: read the BCU's figures for the server's today (what a dashboard reads) instead of the generated force's date")
 	fs.Float64Var(&cfg.ReadRate, "read-rate", 0, "live mode: reads a second in all while posting (0: as fast as the readers go)")
 	verbose := fs.Bool("v", false, "log the server's warnings")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
