@@ -18,7 +18,7 @@ type replanner func(ds *training.Dataset) (*Planned, error)
 // the next step's peak costs a hundred megabytes.
 const largeImport = 20_000
 
-// apply writes a plan whose outcome is applied, in one atomic ApplyChanges.
+// apply writes a plan whose outcome is applied, in one atomic ApplyChangeParts.
 // When the store changed since the plan was made (ErrConflict) it reads the
 // store again, re-plans once and retries; the same file applied meanwhile
 // becomes no_change. It returns the final report. Attempts that change
@@ -29,15 +29,22 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		if rep.Outcome != training.OutcomeApplied || rep.DryRun {
 			return rep, nil
 		}
-		cs := pl.ChangeSet
-		cs.Import.Report = rep.storedJSON()
-		if len(cs.Officers)+len(cs.Completions) > largeImport {
+		head := pl.head
+		head.Import.Report = rep.storedJSON()
+		if pl.size() > largeImport {
 			// The file's rows were just dropped; collect them now so the
 			// store's own large transaction does not stack on top of them
 			// (measured: peak memory of a 50k-row import 174 -> 119 MB).
 			debug.FreeOSMemory()
 		}
-		_, err := st.ApplyChanges(ctx, cs)
+		// The officers and completions go to the store a chunk at a time,
+		// each let go once encoded: the store's transaction never holds
+		// them and their encoding whole at once.
+		parts := pl.changes()
+		if pl.size() > largeImport {
+			parts = thenFree(parts)
+		}
+		_, err := st.ApplyChangeParts(ctx, head, parts)
 		if err == nil {
 			return rep, nil
 		}
@@ -57,6 +64,20 @@ func apply(ctx context.Context, st training.Store, pl *Planned, again replanner)
 		if pl, err = again(ds); err != nil {
 			return failed(rep, "The data changed while this file was being imported and the file could not be read again, so nothing was changed; import it again.", err)
 		}
+	}
+}
+
+// thenFree hands freed memory back to the system once every part has been
+// put: what the parts were is garbage by then, and the store's commit
+// (bbolt writes every page it changed from buffers of its own) would
+// otherwise stack on top of it.
+func thenFree(parts training.ChangeParts) training.ChangeParts {
+	return func(put func(training.ChangeSet) error) error {
+		if err := parts(put); err != nil {
+			return err
+		}
+		debug.FreeOSMemory()
+		return nil
 	}
 }
 

@@ -30,12 +30,47 @@ type PlanInput struct {
 }
 
 // Planned is the outcome of planning: what would be written and the
-// report that says so. ChangeSet is applied only when Report.Outcome is
+// report that says so. The changes are applied only when Report.Outcome is
 // applied and the import is not a dry run.
 type Planned struct {
-	ChangeSet training.ChangeSet
-	Report    *Report
+	Report *Report
+	// head is the change set without its officers and completions, which
+	// are kept in chunks, to be handed to the store a chunk at a time.
+	head        training.ChangeSet
+	officers    *chunked[training.Officer]
+	completions *chunked[training.Completion]
 }
+
+// ChangeSet returns what would be written, whole.
+func (pl *Planned) ChangeSet() training.ChangeSet {
+	cs := pl.head
+	cs.Officers, cs.Completions = pl.officers.all(), pl.completions.all()
+	return cs
+}
+
+// changes returns the officers and completions as parts of a change set,
+// a chunk a part, each chunk let go once the store has taken it: the plan
+// is spent once its parts have been put (training.ChangeParts).
+func (pl *Planned) changes() training.ChangeParts {
+	return func(put func(training.ChangeSet) error) error {
+		for k, c := range pl.officers.chunks {
+			if err := put(training.ChangeSet{Officers: c}); err != nil {
+				return err
+			}
+			pl.officers.release(k)
+		}
+		for k, c := range pl.completions.chunks {
+			if err := put(training.ChangeSet{Completions: c}); err != nil {
+				return err
+			}
+			pl.completions.release(k)
+		}
+		return nil
+	}
+}
+
+// size is the number of officers and completions planned.
+func (pl *Planned) size() int { return pl.officers.len() + pl.completions.len() }
 
 // Plan decides what importing records would change in in.Dataset. It is a
 // pure function: same input, same plan.
@@ -59,13 +94,17 @@ type idCourse struct{ id, course string }
 
 // planner holds the state of one planning run.
 type planner struct {
-	in     PlanInput
-	ds     *training.Dataset
-	sheet  string
-	rep    *Report
-	cs     training.ChangeSet
-	byUnit map[string]*UnitChanges
-	// planned indexes cs.Officers by ID: officers as they will be.
+	in    PlanInput
+	ds    *training.Dataset
+	sheet string
+	rep   *Report
+	// cs is the change set's head (revision, import, exemptions); its
+	// officers and completions are in officers and comps.
+	cs       training.ChangeSet
+	officers chunked[training.Officer]
+	comps    chunked[training.Completion]
+	byUnit   map[string]*UnitChanges
+	// planned indexes officers by ID: officers as they will be.
 	planned map[string]int
 	// planComp holds the completions planned from a completion export,
 	// where one completion can be on several rows (a wide roster has one
@@ -122,24 +161,6 @@ func prepare(rows *rowStore, det Detection, readerProblems []Problem) *prepared 
 		layout: det.Layout, sheet: det.Sheet}
 }
 
-// completionCells counts the cells and rows that may record a completion,
-// to size the change set once.
-func (pp *prepared) completionCells() int {
-	n := 0
-	for i := 0; i < pp.rows.len(); i++ {
-		r := pp.rows.at(i)
-		if r.Completed {
-			n++
-		}
-		for _, c := range r.Courses {
-			if c.Kind == CellCompleted || c.Kind == CellCompletedNoDate {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 func planRows(rows *rowStore, in PlanInput) *Planned {
 	return planPrepared(prepare(rows, in.Detection, in.Problems), in)
 }
@@ -173,10 +194,6 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 		present[id] = true
 	}
 	long := pp.layout == LayoutLong
-	if !long {
-		p.cs.Officers = make([]training.Officer, 0, pp.rows.len())
-	}
-	p.cs.Completions = make([]training.Completion, 0, pp.completionCells())
 	firstCompletionOnly := pp.rows.len() > 0 && completionOnly(pp.rows.at(0))
 	acc := newRowAccount(pp.rows.len())
 	for i := 0; i < pp.rows.len(); i++ {
@@ -218,7 +235,9 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	p.bareUnitWarnings()
 	p.account(acc)
 	p.finish(long)
-	return &Planned{ChangeSet: p.cs, Report: p.rep}
+	// The chunks are copied out of the planner, which is let go here.
+	officers, comps := p.officers, p.comps
+	return &Planned{Report: p.rep, head: p.cs, officers: &officers, completions: &comps}
 }
 
 // personFields are the fields that describe an officer rather than a completion.
@@ -343,8 +362,8 @@ func (p *planner) officerRow(r *row) {
 
 // addOfficer plans writing o.
 func (p *planner) addOfficer(o training.Officer) {
-	p.planned[o.ID] = len(p.cs.Officers)
-	p.cs.Officers = append(p.cs.Officers, o)
+	p.planned[o.ID] = p.officers.len()
+	p.officers.add(o)
 }
 
 func (p *planner) leaver(o training.Officer, rowNum int, reason string) {
@@ -508,7 +527,7 @@ func (p *planner) completion(id, course string, d training.Date, unknown bool, r
 		p.planComp[k] = true
 	}
 	c := training.Completion{OfficerID: id, CourseID: course, Date: d, DateUnknown: unknown, Source: p.source(rowNum)}
-	p.cs.Completions = append(p.cs.Completions, c)
+	p.comps.add(c)
 	p.touch()
 	p.rep.Summary.Completions++
 	if unknown {
@@ -534,7 +553,7 @@ func (p *planner) completion(id, course string, d training.Date, unknown bool, r
 // officer returns the officer as they will be after the import.
 func (p *planner) officer(id string) (training.Officer, bool) {
 	if i, ok := p.planned[id]; ok {
-		return p.cs.Officers[i], true
+		return *p.officers.at(i), true
 	}
 	o, ok := p.ds.Officers[id]
 	return o, ok
@@ -547,7 +566,8 @@ func (p *planner) unknownDates() {
 		return
 	}
 	has := map[idCourse]bool{}
-	for _, c := range p.cs.Completions {
+	for i := range p.comps.len() {
+		c := p.comps.at(i)
 		has[idCourse{c.OfficerID, c.CourseID}] = true
 	}
 	for _, n := range p.noDate {
@@ -617,7 +637,7 @@ func (p *planner) finish(long bool) {
 			active++
 		}
 	}
-	changes := len(p.cs.Officers) + len(p.cs.Completions) + len(p.cs.Exemptions)
+	changes := p.officers.len() + p.comps.len() + len(p.cs.Exemptions)
 	switch {
 	case p.in.Full && long:
 		rep.Outcome = training.OutcomeRefused

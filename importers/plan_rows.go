@@ -79,31 +79,33 @@ func (r *row) longKey() string {
 	return r.ID + "\x00" + course + "\x00" + d
 }
 
-// rowChunk is how many rows one chunk of a rowStore holds: rows are kept
-// in fixed chunks so that collecting 150,000 of them never copies them all
-// into a bigger slice (as append's doubling would).
+// rowChunk is how many rows (or planned records) one chunk holds: they
+// are kept in fixed chunks so that collecting 150,000 of them never copies
+// them all into a bigger slice (as append's doubling would), and so that
+// each chunk can be let go once it is used.
 const rowChunk = 4096
 
-// rowStore holds the rows of a file in reading order.
-type rowStore struct {
-	chunks [][]row
+// chunked is a list kept in chunks of rowChunk.
+type chunked[T any] struct {
+	chunks [][]T
 	n      int
 }
 
-func (s *rowStore) add(r row) {
+func (s *chunked[T]) add(v T) {
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1]) == rowChunk {
-		s.chunks = append(s.chunks, make([]row, 0, rowChunk))
+		s.chunks = append(s.chunks, make([]T, 0, rowChunk))
 	}
 	last := &s.chunks[len(s.chunks)-1]
-	*last = append(*last, r)
+	*last = append(*last, v)
 	s.n++
 }
 
-func (s *rowStore) len() int { return s.n }
+func (s *chunked[T]) len() int { return s.n }
 
-// release lets chunk k's rows go (all of them when k < 0): a planner that
-// has read them is done with them.
-func (s *rowStore) release(k int) {
+// release lets chunk k go (all of them when k < 0): a planner that has
+// read a chunk of rows, or a store that has taken a chunk of records, is
+// done with it.
+func (s *chunked[T]) release(k int) {
 	if k < 0 {
 		clear(s.chunks)
 		return
@@ -111,7 +113,16 @@ func (s *rowStore) release(k int) {
 	s.chunks[k] = nil
 }
 
-func (s *rowStore) at(i int) *row { return &s.chunks[i/rowChunk][i%rowChunk] }
+func (s *chunked[T]) at(i int) *T { return &s.chunks[i/rowChunk][i%rowChunk] }
+
+// all returns the list as one slice (nil when empty).
+func (s *chunked[T]) all() []T {
+	var out []T
+	for _, c := range s.chunks {
+		out = append(out, c...)
+	}
+	return out
+}
 
 // dedupe finds repeated rows. Rows with identical content (same Hash)
 // are one row and a warning; rows about the same thing that disagree are

@@ -38,6 +38,14 @@ func (m *memStore) Dataset(context.Context) (*training.Dataset, error) {
 
 func (m *memStore) Courses(context.Context) ([]training.Course, error) { return m.ds.Courses, nil }
 
+func (m *memStore) ApplyChangeParts(ctx context.Context, head training.ChangeSet, parts training.ChangeParts) (int64, error) {
+	cs, err := training.CollectParts(head, parts)
+	if err != nil {
+		return 0, err
+	}
+	return m.ApplyChanges(ctx, cs)
+}
+
 func (m *memStore) ApplyChanges(_ context.Context, cs training.ChangeSet) (int64, error) {
 	if m.conflicts > 0 {
 		m.conflicts--

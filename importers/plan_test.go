@@ -110,7 +110,7 @@ func planOf(ds *training.Dataset, recs []Record, opts ...planOpt) *Planned {
 // after returns the dataset once the plan is applied.
 func applied(ds *training.Dataset, pl *Planned) *training.Dataset {
 	c := cloneDataset(ds)
-	applyToDataset(c, pl.ChangeSet)
+	applyToDataset(c, pl.ChangeSet())
 	return c
 }
 
@@ -172,8 +172,8 @@ func TestPlanDuplicates(t *testing.T) {
 			}
 			pl := planOf(storeWith(), tt.recs, opts...)
 			s := pl.Report.Summary
-			if len(pl.ChangeSet.Officers) != tt.wantOfficers || len(pl.ChangeSet.Completions) != tt.wantComps {
-				t.Errorf("officers %d completions %d, want %d %d", len(pl.ChangeSet.Officers), len(pl.ChangeSet.Completions), tt.wantOfficers, tt.wantComps)
+			if len(pl.ChangeSet().Officers) != tt.wantOfficers || len(pl.ChangeSet().Completions) != tt.wantComps {
+				t.Errorf("officers %d completions %d, want %d %d", len(pl.ChangeSet().Officers), len(pl.ChangeSet().Completions), tt.wantOfficers, tt.wantComps)
 			}
 			if s.RowsRejected != tt.wantRejected || s.Warnings != tt.wantWarn {
 				t.Errorf("rejected %d warnings %d, want %d %d", s.RowsRejected, s.Warnings, tt.wantRejected, tt.wantWarn)
@@ -264,8 +264,8 @@ func TestPlanReimportChangesNothing(t *testing.T) {
 		t.Fatalf("first import: %s", first.Report.Message)
 	}
 	again := planOf(applied(ds, first), recs, fullUpload)
-	if again.Report.Outcome != training.OutcomeNoChange || len(again.ChangeSet.Officers)+len(again.ChangeSet.Completions)+len(again.ChangeSet.Exemptions) != 0 {
-		t.Errorf("second import: %s %+v", again.Report.Outcome, again.ChangeSet)
+	if again.Report.Outcome != training.OutcomeNoChange || len(again.ChangeSet().Officers)+len(again.ChangeSet().Completions)+len(again.ChangeSet().Exemptions) != 0 {
+		t.Errorf("second import: %s %+v", again.Report.Outcome, again.ChangeSet())
 	}
 	if again.Report.Summary.Unchanged != 2 {
 		t.Errorf("unchanged = %d, want 2", again.Report.Summary.Unchanged)
@@ -460,7 +460,7 @@ func TestPlanUnknownDateOnce(t *testing.T) {
 			if got := pl.Report.Summary.CompletionsNoDate; got != tt.want {
 				t.Fatalf("completions without date = %d, want %d", got, tt.want)
 			}
-			for _, c := range pl.ChangeSet.Completions {
+			for _, c := range pl.ChangeSet().Completions {
 				if c.DateUnknown && c.Date != pday {
 					t.Errorf("unknown-date completion dated %s, want the import day", c.Date)
 				}
@@ -474,8 +474,8 @@ func TestPlanExemptions(t *testing.T) {
 	ds := storeWith("1", "2")
 	ds.Exemptions["2"] = []training.Exemption{{OfficerID: "2", CourseID: ticID}}
 	pl := planOf(ds, []Record{wideRec(4, "1", ex), wideRec(5, "2", ex)})
-	if pl.Report.Summary.Exemptions != 1 || len(pl.ChangeSet.Exemptions) != 1 {
-		t.Fatalf("exemptions %+v", pl.ChangeSet.Exemptions)
+	if pl.Report.Summary.Exemptions != 1 || len(pl.ChangeSet().Exemptions) != 1 {
+		t.Fatalf("exemptions %+v", pl.ChangeSet().Exemptions)
 	}
 	if got := statusOf(t, applied(ds, pl), "1", ticID); got != training.StatusExempt {
 		t.Errorf("status %s, want exempt", got)
@@ -494,13 +494,13 @@ func TestPlanLongLayoutStatus(t *testing.T) {
 		}()}
 	pl := planOf(storeWith("1"), recs, longLayout)
 	s := pl.Report.Summary
-	if s.Completions != 1 || pl.ChangeSet.Completions[0].CourseID != ticID {
-		t.Errorf("completions %+v", pl.ChangeSet.Completions)
+	if s.Completions != 1 || pl.ChangeSet().Completions[0].CourseID != ticID {
+		t.Errorf("completions %+v", pl.ChangeSet().Completions)
 	}
 	if s.SkippedOtherCourses != 2 || len(pl.Report.Changes.SkippedCourses) != 1 || pl.Report.Changes.SkippedCourses[0].Rows != 2 {
 		t.Errorf("skipped %d %+v", s.SkippedOtherCourses, pl.Report.Changes.SkippedCourses)
 	}
-	if s.Added+s.Updated+s.Leavers != 0 || len(pl.ChangeSet.Officers) != 0 {
+	if s.Added+s.Updated+s.Leavers != 0 || len(pl.ChangeSet().Officers) != 0 {
 		t.Errorf("a completion export changed officers: %+v", s)
 	}
 }

@@ -98,20 +98,22 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 		}
 	}
 	chain := training.NewLineChain(ds)
-	// Find the escalated people first, then sort just them (by name, as
-	// digests list people): sorting the whole roster cost more than the
-	// rest of the step.
+	w := newEscalationWords(asOf)
+	// Find the escalated people first, in the map's own order, then sort
+	// just them (by name, as digests list people): sorting the whole
+	// roster cost more than the rest of the step.
 	var people []escalatedPerson
 	for id, o := range ds.Officers {
 		if !o.Active() {
 			continue
 		}
+		comps, exs := ds.Completions[id], ds.Exemptions[id]
 		var found []Escalation
 		for _, c := range ds.Courses {
 			if c.EscalateAfterDays <= 0 {
 				continue
 			}
-			cs := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
+			cs := training.Evaluate(o, c, comps, exs, asOf)
 			if !training.Escalated(c, cs, asOf) {
 				continue
 			}
@@ -120,11 +122,11 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 				manager = ds.Officers[m].Name
 			}
 			found = append(found, Escalation{OfficerID: id, CourseID: c.ID, Due: cs.Due, Line: EscalatedLine{
-				Name: o.Name, ID: displayID(o), Unit: o.Unit, Manager: manager, Course: c.Title, Status: statusWords(cs.Status),
-				Words: training.DescribeEscalation(cs, asOf), Due: cs.Due.UK(), DaysOverdue: training.DaysOverdue(cs, asOf)}})
+				Name: o.Name, ID: displayID(o), Unit: o.Unit, Manager: manager, Course: c.Title, Status: w.status(cs.Status),
+				Words: w.describe(cs), Due: w.uk(cs.Due), DaysOverdue: training.DaysOverdue(cs, asOf)}})
 		}
 		if len(found) > 0 {
-			people = append(people, escalatedPerson{id: id, name: o.Name, found: found})
+			people = append(people, escalatedPerson{id: id, name: o.Name, unit: o.Unit, above: chain.ManagerAbove(o), found: found})
 		}
 	}
 	sort.Slice(people, func(i, j int) bool {
@@ -134,29 +136,103 @@ func PlanEscalations(ds *training.Dataset, users []training.User, asOf training.
 		}
 		return a.id < b.id
 	})
-	for _, p := range people {
-		o, found := ds.Officers[p.id], p.found
-		out.People++
-		if above := chain.ManagerAbove(o); above != "" {
+	// Who hears of whom, counted first so that each recipient's list is
+	// made once at its size (appending copied them over and over).
+	lineCount, unitCount := map[string]int{}, map[string]int{}
+	for i, p := range people {
+		if above := p.above; above != "" {
 			m := ds.Officers[above]
 			if email, reason := usableEmail(m); reason == "" {
-				out.Line[above] = append(out.Line[above], found...)
+				lineCount[above] += len(p.found)
 				out.managers[above] = recipient{name: m.Name, email: email}
+			} else {
+				people[i].above = ""
 			}
 		}
-		if unit := training.UnitAbove(o.Unit); unit != "" {
-			for _, username := range byUnit[unit] {
-				out.Unit[username] = append(out.Unit[username], found...)
+		if people[i].unit = training.UnitAbove(p.unit); people[i].unit != "" {
+			for _, username := range byUnit[people[i].unit] {
+				unitCount[username] += len(p.found)
 			}
+		}
+	}
+	for _, p := range people {
+		out.People++
+		if p.above != "" {
+			out.Line[p.above] = appendSized(out.Line[p.above], lineCount[p.above], p.found)
+		}
+		if p.unit == "" {
+			continue
+		}
+		for _, username := range byUnit[p.unit] {
+			out.Unit[username] = appendSized(out.Unit[username], unitCount[username], p.found)
 		}
 	}
 	return out
 }
 
+// appendSized appends found to list, made with room for size first.
+func appendSized(list []Escalation, size int, found []Escalation) []Escalation {
+	if list == nil {
+		list = make([]Escalation, 0, size)
+	}
+	return append(list, found...)
+}
+
+// escalationWords words escalations as training and statusWords do, each
+// status, due date and length of time once.
+type escalationWords struct {
+	asOf     training.Date
+	statuses map[training.Status]string
+	dates    map[training.Date]string
+	words    map[wordsKey]string
+}
+
+func newEscalationWords(asOf training.Date) *escalationWords {
+	return &escalationWords{asOf: asOf, statuses: map[training.Status]string{}, dates: map[training.Date]string{},
+		words: map[wordsKey]string{}}
+}
+
+func (w *escalationWords) status(s training.Status) string {
+	v, ok := w.statuses[s]
+	if !ok {
+		v = statusWords(s)
+		w.statuses[s] = v
+	}
+	return v
+}
+
+func (w *escalationWords) uk(d training.Date) string {
+	v, ok := w.dates[d]
+	if !ok {
+		v = d.UK()
+		w.dates[d] = v
+	}
+	return v
+}
+
+// describe is training.DescribeEscalation(cs, asOf), which reads what
+// Describe reads and the due date.
+func (w *escalationWords) describe(cs training.CourseStatus) string {
+	if cs.Exemption != nil || cs.Extension != nil {
+		return training.DescribeEscalation(cs, w.asOf)
+	}
+	k := wordsKey{cs.Status, cs.Due, cs.Expires, cs.RenewBy, cs.Completion != nil}
+	v, ok := w.words[k]
+	if !ok {
+		v = training.DescribeEscalation(cs, w.asOf)
+		w.words[k] = v
+	}
+	return v
+}
+
 // escalatedPerson is one escalated person and their escalations.
 type escalatedPerson struct {
 	id, name string
-	found    []Escalation
+	// unit is the person's unit, then the unit above it (training.UnitAbove).
+	unit string
+	// above is chain.ManagerAbove, then "" where they have no usable email.
+	above string
+	found []Escalation
 }
 
 // Keys returns every escalation's ledger key, line recipients then unit.

@@ -16,16 +16,7 @@ func BenchmarkPlanEscalations(b *testing.B) {
 	ds := benchDataset(benchForce())
 	ds.Courses[0].EscalateAfterDays = 90
 	asOf := training.DateOf(demo.Now())
-	units := map[string]bool{}
-	for _, o := range ds.Officers {
-		if p := training.UnitAbove(o.Unit); p != "" {
-			units[p] = true
-		}
-	}
-	var users []training.User
-	for u := range units {
-		users = append(users, training.User{Username: "m-" + u, Role: training.RoleManager, Email: "m@force.example", Units: []string{u}})
-	}
+	users := unitManagers(ds)
 	b.Run("line-digests", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -41,4 +32,19 @@ func BenchmarkPlanEscalations(b *testing.B) {
 		b.ReportMetric(float64(esc.People), "people/op")
 		b.ReportMetric(float64(len(esc.Keys())), "keys/op")
 	})
+}
+
+// unitManagers is a manager account for every unit above someone's.
+func unitManagers(ds *training.Dataset) []training.User {
+	units := map[string]bool{}
+	for _, o := range ds.Officers {
+		if p := training.UnitAbove(o.Unit); p != "" {
+			units[p] = true
+		}
+	}
+	var users []training.User
+	for u := range units {
+		users = append(users, training.User{Username: "m-" + u, Role: training.RoleManager, Email: "m@force.example", Units: []string{u}})
+	}
+	return users
 }

@@ -92,30 +92,50 @@ func newMessage(kind, to string, keys []string, domain, runID string, now time.T
 }
 
 // order sorts messages by ledger key and gives them store IDs that
-// ascend in the same order (run time, sequence, a piece of the
+// ascend in the same order (run time, the run's sequence, a piece of the
 // Message-ID). Ordered keys let a B+tree store append instead of
 // rewriting pages all over the tree: with 100,000 messages that is the
-// difference between seconds and a minute on bolt.
-func order(msgs []training.Message, now time.Time) {
+// difference between seconds and a minute on bolt. first is how many
+// messages the run has ordered before these (runState.ordered): a run
+// queues in batches, and numbering each batch from 0 made the IDs of
+// batches queued within one clock tick (or under a fixed clock)
+// interleave, every batch rewriting the outbox's pages.
+func order(msgs []training.Message, now time.Time, first int) {
 	sort.Slice(msgs, func(i, j int) bool { return firstKey(msgs[i]) < firstKey(msgs[j]) })
 	stamp := now.UTC().Format("20060102T150405.000000Z")
 	for i := range msgs {
-		msgs[i].ID = fmt.Sprintf("%s-%07d-%s", stamp, i, strings.Trim(msgs[i].MessageID, "<>")[:8])
+		msgs[i].ID = fmt.Sprintf("%s-%07d-%s", stamp, first+i, strings.Trim(msgs[i].MessageID, "<>")[:8])
 	}
 	// Most overdue first: the sender takes the earliest NextAttempt first,
 	// so a run larger than the relay's daily allowance reaches the most
 	// overdue officers on its first day. A reminder is due from its due
-	// date (or now, for one not yet due), a microsecond apart in the
-	// batch's order; every message is due at once, and since the time
-	// follows the due date alone, a run queued in batches keeps the order.
+	// date (or now, for one not yet due), less queueWindow, plus a
+	// microsecond for each message the run has queued before it: every
+	// message is due at once, the due date alone decides the order, and
+	// within one due date the run's messages follow one another in the
+	// order they are queued. So a run queued in batches keeps the order,
+	// and each batch's entries in the store's due index land after the
+	// previous batch's for the same date instead of among them (thousands
+	// of people share a course's deadline: interleaving them made every
+	// batch rewrite the same pages, and a 150,000-officer run took twice
+	// the CPU).
 	for i := range msgs {
 		at := now
 		if d, err := training.ParseDate(dueOf(msgs[i])); err == nil && d.Time().Before(now) {
 			at = d.Time()
 		}
-		msgs[i].NextAttempt = at.Add(-time.Duration(len(msgs)-i) * time.Microsecond)
+		seq := min(first+i, queueWindowMessages-1)
+		msgs[i].NextAttempt = at.Add(-queueWindow + time.Duration(seq)*time.Microsecond)
 	}
 }
+
+// queueWindow is how far before its due date a run's first message is
+// placed in the queue; a run's messages a microsecond apart fill it
+// (queueWindowMessages: ten million, far more than a run queues).
+const (
+	queueWindow         = 10 * time.Second
+	queueWindowMessages = int(queueWindow / time.Microsecond)
+)
 
 // dueOf is the earliest due date a reminder announces ("YYYY-MM-DD", the
 // last part of each ledger key "remind|officer|course|stage|due");
@@ -175,7 +195,11 @@ func renderAll(n int, fn func(i int) (training.Message, error), fail func(i int,
 // rest go on. The ledger check inside Enqueue makes a racing replica's
 // copy of the same message a no-op.
 func (s *Scheduler) enqueue(ctx context.Context, st *runState, msgs []training.Message) {
-	order(msgs, s.clock())
+	st.mu.Lock()
+	first := st.ordered
+	st.ordered += len(msgs)
+	st.mu.Unlock()
+	order(msgs, s.clock(), first)
 	for i := 0; i < len(msgs); i += enqueueBatch {
 		batch := msgs[i:min(i+enqueueBatch, len(msgs))]
 		done, err := s.store.Enqueue(ctx, batch)

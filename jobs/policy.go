@@ -119,9 +119,31 @@ func (p Policy) backoff(attempts int) time.Duration {
 	return min(d, p.RetryMax)
 }
 
-// ReminderKey is the ledger key of one (officer, course, stage, due date).
+// ReminderKey is the ledger key of one (officer, course, stage, due date):
+// "remind|officer|course|stage|YYYY-MM-DD".
 func ReminderKey(officerID, courseID, stage string, due training.Date) string {
-	return strings.Join([]string{"remind", officerID, courseID, stage, due.String()}, "|")
+	iso := due.String()
+	var b strings.Builder
+	b.Grow(reminderKeyLen(officerID, courseID, stage, iso))
+	writeReminderKey(&b, officerID, courseID, stage, iso)
+	return b.String()
+}
+
+// reminderKeyLen is the length of ReminderKey's key, given the due date
+// as YYYY-MM-DD (dueISO).
+func reminderKeyLen(officerID, courseID, stage, dueISO string) int {
+	return len("remind|") + len(officerID) + 1 + len(courseID) + 1 + len(stage) + 1 + len(dueISO)
+}
+
+// writeReminderKey writes ReminderKey's key to b: its one definition,
+// which PlanReminders also writes into shared blocks (keyChunk).
+func writeReminderKey(b *strings.Builder, officerID, courseID, stage, dueISO string) {
+	for i, part := range [...]string{"remind", officerID, courseID, stage, dueISO} {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		b.WriteString(part)
+	}
 }
 
 // DigestKey is the ledger key of one weekly digest ("line" or "unit").

@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"net/mail"
-	"sort"
 	"strings"
 
 	"github.com/muster-police/muster/training"
@@ -142,63 +141,19 @@ type whyKey struct {
 // enqueued; nil means none). It is a pure function of its arguments.
 func PlanReminders(ds *training.Dataset, courses []training.Course, asOf training.Date, p Policy, sent func(key string) bool) *Plan {
 	p = p.withDefaults()
-	plan := &Plan{AsOf: asOf, Reminders: []Reminder{}, CannotRemind: []Unreachable{}}
-	// Visit officers in the order the plan lists them (unit, name, ID),
-	// so that no list needs sorting afterwards.
-	type ref struct{ unit, name, id string }
-	// Most items share a handful of sentences: build each once.
-	whys := make(map[whyKey]string)
-	refs := make([]ref, 0, len(ds.Officers))
+	plan := &Plan{AsOf: asOf}
+	r := newReminderPlanner(courses, asOf, p, sent, len(ds.Officers))
+	reminders := newBlocks[Reminder](min(1024, len(ds.Officers)))
+	unreachable := newBlocks[Unreachable](min(64, len(ds.Officers)))
+	// People in the map's own order (a walk in the plan's order missed the
+	// caches at every look-up); the plan is sorted at the end.
 	for id, o := range ds.Officers {
-		refs = append(refs, ref{o.Unit, o.Name, id})
-	}
-	sort.Slice(refs, func(i, j int) bool {
-		a, b := &refs[i], &refs[j]
-		if a.unit != b.unit {
-			return a.unit < b.unit
-		}
-		if a.name != b.name {
-			return a.name < b.name
-		}
-		return a.id < b.id
-	})
-	for _, rf := range refs {
-		id := rf.id
-		o := ds.Officers[id]
 		if !o.Active() {
 			plan.Counts.Leavers++
 			continue
 		}
 		plan.Counts.Officers++
-		var items []Item
-		for _, c := range courses {
-			st := training.Evaluate(o, c, ds.Completions[id], ds.Exemptions[id], asOf)
-			// For a compliant officer this is the expiry date: the
-			// "before" stages then announce the renewal, and the cycle
-			// carries on with the same due date once it lapses.
-			due := st.ActionDate()
-			if due.IsZero() { // exempt, not required, or never expires
-				continue
-			}
-			stage, ok := p.StageAt(due, asOf)
-			if !ok {
-				continue
-			}
-			key := ReminderKey(id, c.ID, stage.Name, due)
-			if sent != nil && sent(key) {
-				plan.Counts.AlreadySent++
-				continue
-			}
-			wk := whyKey{stage.Name, stage.Day, due, st.Completion != nil}
-			w, ok := whys[wk]
-			if !ok {
-				w = why(stage, st, due, asOf)
-				whys[wk] = w
-			}
-			items = append(items, Item{Course: c.ID, Title: c.Title, Status: st.Status, Words: training.Describe(st).Words, Due: due,
-				Lapsed: st.Completion != nil && st.Status != training.StatusCompliant, Stage: stage.Name, URL: c.URL,
-				Why: w, Key: key})
-		}
+		items := r.items(id, o, ds.Completions[id], ds.Exemptions[id], &plan.Counts)
 		if len(items) == 0 {
 			plan.Counts.NoAction++
 			continue
@@ -211,15 +166,17 @@ func PlanReminders(ds *training.Dataset, courses []training.Course, asOf trainin
 			} else {
 				plan.Counts.InvalidEmail++
 			}
-			plan.CannotRemind = append(plan.CannotRemind, Unreachable{OfficerID: id, DisplayID: o.DisplayID,
-				Name: o.Name, Unit: o.Unit, Reason: reason, Items: items})
+			unreachable.add(Unreachable{OfficerID: id, DisplayID: o.DisplayID,
+				Name: o.Name, Unit: o.Unit, Reason: reason, Items: r.slab.keep(items)})
 			continue
 		}
 		plan.Counts.ToRemind++
 		plan.Counts.Items += len(items)
-		plan.Reminders = append(plan.Reminders, Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
-			Email: email, Unit: o.Unit, Items: items})
+		reminders.add(Reminder{OfficerID: id, DisplayID: o.DisplayID, Name: o.Name,
+			Email: email, Unit: o.Unit, Items: r.slab.keep(items)})
 	}
+	plan.Reminders = sortedByUnitNameID(reminders, func(x *Reminder) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
+	plan.CannotRemind = sortedByUnitNameID(unreachable, func(x *Unreachable) (string, string, string) { return x.Unit, x.Name, x.OfficerID })
 	return plan
 }
 

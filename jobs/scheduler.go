@@ -377,6 +377,8 @@ type runState struct {
 	dryRun bool
 	run    *training.JobRun
 	mu     sync.Mutex
+	// ordered is how many messages the run has queued so far (order).
+	ordered int
 }
 
 func (r *runState) count(key string, n int) {

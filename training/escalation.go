@@ -45,22 +45,32 @@ func DescribeEscalation(cs CourseStatus, asOf Date) string {
 }
 
 // LineChain resolves the roster's line-manager column: an officer's
-// LineManager names another officer by ID or by email.
+// LineManager names another officer by ID or by email. Use one from one
+// goroutine (its index of emails is built on first use).
 type LineChain struct {
 	officers map[string]Officer
-	byEmail  map[string]string
+	byEmail  map[string]string // built on first use: most rosters name managers by ID
 }
 
 // NewLineChain indexes ds's officers for line-manager look-ups. Only
 // active officers can be line managers.
 func NewLineChain(ds *Dataset) *LineChain {
-	l := &LineChain{officers: ds.Officers, byEmail: make(map[string]string)}
-	for id, o := range ds.Officers {
-		if o.Active() && o.Email != "" {
-			l.byEmail[strings.ToLower(o.Email)] = id
+	return &LineChain{officers: ds.Officers}
+}
+
+// byEmailOf is the active officer whose email is addr (lower-cased), or "".
+// The index costs a map entry per person (a second at a million people),
+// so it is built the first time a line manager is named by email.
+func (l *LineChain) byEmailOf(addr string) string {
+	if l.byEmail == nil {
+		l.byEmail = make(map[string]string, len(l.officers))
+		for id, o := range l.officers {
+			if o.Active() && o.Email != "" {
+				l.byEmail[strings.ToLower(o.Email)] = id
+			}
 		}
 	}
-	return l
+	return l.byEmail[addr]
 }
 
 // Manager returns the ID of o's line manager: the active officer o's
@@ -72,7 +82,7 @@ func (l *LineChain) Manager(o Officer) string {
 	}
 	id := NormalizeID(o.LineManager)
 	if strings.Contains(o.LineManager, "@") {
-		id = l.byEmail[strings.ToLower(strings.TrimSpace(o.LineManager))]
+		id = l.byEmailOf(strings.ToLower(strings.TrimSpace(o.LineManager)))
 	}
 	if m, ok := l.officers[id]; !ok || !m.Active() || id == o.ID {
 		return ""

@@ -52,6 +52,14 @@ type RosterStore interface {
 	// (ChangeFeed.AddCompletions) in between are not a conflict: they never
 	// disagree with a change set, and are kept. It returns the new revision.
 	ApplyChanges(ctx context.Context, cs ChangeSet) (int64, error)
+	// ApplyChangeParts is ApplyChanges for a change set too large to hold
+	// twice: head's records and then every part parts yields are written
+	// as one change set, with the same guarantees (all or nothing, one new
+	// revision, the same conflicts). When parts returns an error, or a
+	// part is invalid, nothing is changed and that error is returned.
+	// The bolt store encodes each part as it comes and lets its values go;
+	// a store may also collect the parts (CollectParts) and write them whole.
+	ApplyChangeParts(ctx context.Context, head ChangeSet, parts ChangeParts) (int64, error)
 	// Imports lists the import log, newest first, at most limit entries
 	// (limit <= 0: all).
 	Imports(ctx context.Context, limit int) ([]ImportRecord, error)

@@ -29,6 +29,15 @@ func (l liveStore) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int
 	return rev, err
 }
 
+// ApplyChangeParts writes head and its parts, then refreshes the live model.
+func (l liveStore) ApplyChangeParts(ctx context.Context, head training.ChangeSet, parts training.ChangeParts) (int64, error) {
+	rev, err := l.Store.ApplyChangeParts(ctx, head, parts)
+	if err == nil {
+		l.refresh(ctx)
+	}
+	return rev, err
+}
+
 // WithdrawImport takes back an import's completions, then refreshes the
 // live model, so that the figures drawn next no longer count them.
 func (l liveStore) WithdrawImport(ctx context.Context, w training.Withdrawal) (int64, error) {

@@ -147,48 +147,9 @@ func getExemptions(tx *bbolt.Tx, id string) ([]training.Exemption, error) {
 
 // ApplyChanges writes cs in one bbolt transaction: bbolt commits by
 // writing the meta page last, so a crash at any point leaves the old state.
+// It is ApplyChangeParts with no parts (parts.go).
 func (s *Store) ApplyChanges(ctx context.Context, cs training.ChangeSet) (int64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	if err := validateChangeSet(cs); err != nil {
-		return 0, err
-	}
-	var rev int64
-	err := s.update(func(tx *bbolt.Tx) error {
-		if cur := revision(tx); !onlyPostsSince(tx, cs.BaseRevision, cur) {
-			return training.Conflictf("the data changed since this change was planned (revision %d, planned against %d)", cur, cs.BaseRevision)
-		}
-		if isFileImport(cs.Import) && tx.Bucket(bImportsByHash).Get([]byte(cs.Import.FileHash)) != nil {
-			return training.Conflictf("this file was already imported")
-		}
-		if err := putOfficers(tx, cs.Officers); err != nil {
-			return err
-		}
-		if err := addCompletions(tx, cs.Completions); err != nil {
-			return err
-		}
-		if err := putExemptions(tx, cs.Exemptions); err != nil {
-			return err
-		}
-		if err := putImport(tx, cs.Import); err != nil {
-			return err
-		}
-		if isFileImport(cs.Import) {
-			if err := tx.Bucket(bImportsByHash).Put([]byte(cs.Import.FileHash), []byte(cs.Import.ID)); err != nil {
-				return err
-			}
-		}
-		var err error
-		rev, err = s.bumpRevision(tx)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	s.log.Info("applied changes", "import", cs.Import.ID, "officers", len(cs.Officers),
-		"completions", len(cs.Completions), "exemptions", len(cs.Exemptions), "revision", rev)
-	return rev, nil
+	return s.ApplyChangeParts(ctx, cs, nil)
 }
 
 // onlyPostsSince reports whether the roster moved from revision base to
@@ -216,6 +177,11 @@ func validateChangeSet(cs training.ChangeSet) error {
 	if cs.Import.ID == "" {
 		return training.Invalidf("change set has no import ID")
 	}
+	return validateRecords(cs)
+}
+
+// validateRecords refuses records without a key.
+func validateRecords(cs training.ChangeSet) error {
 	for i, o := range cs.Officers {
 		if o.ID == "" {
 			return training.Invalidf("officer %d of the change set has no ID", i+1)
@@ -229,21 +195,6 @@ func validateChangeSet(cs training.ChangeSet) error {
 	for i, x := range cs.Exemptions {
 		if x.OfficerID == "" || x.CourseID == "" {
 			return training.Invalidf("exemption %d of the change set has no officer or course", i+1)
-		}
-	}
-	return nil
-}
-
-func putOfficers(tx *bbolt.Tx, officers []training.Officer) error {
-	b := tx.Bucket(bOfficers)
-	bulk(b, len(officers))
-	// Sorted keys fill bbolt's pages sequentially: a large import writes
-	// far fewer pages. Sorting indexes spares copying every officer; the
-	// stable sort keeps the last of two records for one ID.
-	for _, i := range sortedIndex(len(officers), func(i int) string { return officers[i].ID }) {
-		o := officers[i]
-		if err := b.Put([]byte(o.ID), encodeOfficer(o)); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -298,22 +249,6 @@ func addCompletions(tx *bbolt.Tx, cs []training.Completion) error {
 		}
 	}
 	return nil
-}
-
-// putExemptions replaces each officer's exemption for a course; within
-// one change set the last one for an (officer, course) wins.
-func putExemptions(tx *bbolt.Tx, xs []training.Exemption) error {
-	b := tx.Bucket(bExemptions)
-	sorted := slices.Clone(xs)
-	slices.SortStableFunc(sorted, func(a, b training.Exemption) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
-	return forRuns(sorted, func(x training.Exemption) string { return x.OfficerID }, func(id string, run []training.Exemption) error {
-		have, err := getExemptions(tx, id)
-		if err != nil {
-			return err
-		}
-		out := training.MergeExemptions(have, run)
-		return b.Put([]byte(id), encodeExemptions(out))
-	})
 }
 
 // forRuns calls fn for each run of consecutive elements with the same key.

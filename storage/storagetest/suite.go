@@ -11,7 +11,8 @@
 // Beyond the doc comments of training.Store, the suite pins down what
 // callers may rely on in every backend:
 //   - a fresh store has revision 0 and DefaultCourses;
-//   - every write to roster data (ApplyChanges, PutCourses) adds 1 to the revision;
+//   - every write to roster data (ApplyChanges, ApplyChangeParts, PutCourses)
+//     adds 1 to the revision;
 //   - an officer's completions come sorted by course, date, dated before
 //     undated; exemptions sorted by course; empty lists are non-nil in
 //     OfficerRecord;
@@ -49,7 +50,7 @@ type test struct {
 // Run runs every conformance test against stores made by newStore.
 func Run(t *testing.T, newStore func(t *testing.T) training.Store) {
 	groups := [][]test{rosterTests, changeTests, courseTests, accountTests, mailTests, jobTests, previewTests, mappingTests, auditTests, onceTests, statementTests, registerTests, contextTests,
-		requestTests}
+		requestTests, partsTests}
 	for _, group := range groups {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
