@@ -6,45 +6,27 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/muster-police/muster/internal/accounts"
+	"github.com/muster-police/muster/internal/testenv"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/muster-police/muster/training"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startApp runs `muster serve` in-process on 127.0.0.1:0 for the data
 // directory of c, and stops it when the test ends.
-func startApp(t *testing.T, c *cli, demo bool) (*App, *syncBuffer) {
+func startApp(t *testing.T, c *cli, demo bool) (*App, *testenv.Buffer) {
 	t.Helper()
 	cfg := defaultConfig()
 	if err := cfg.fromEnv(func(k string) string { return c.env[k] }); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Addr = "127.0.0.1:0"
-	out := &syncBuffer{}
+	out := &testenv.Buffer{}
 	app := &App{Config: cfg, Clock: c.now, Out: out, Demo: demo}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := app.Open(ctx); err != nil {

@@ -1,13 +1,12 @@
 package server
 
 import (
-	"bytes"
+	"github.com/muster-police/muster/internal/testenv"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/muster-police/muster/server/web"
@@ -131,7 +130,7 @@ func TestSharedHeaderValues(t *testing.T) {
 // TestRequestIDLogged: the request's log line carries the ID the response
 // echoes (the middleware keeps one value for both).
 func TestRequestIDLogged(t *testing.T) {
-	var buf syncBuffer
+	var buf testenv.Buffer
 	e := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&buf, nil)) })
 	for _, id := range []string{"abc-123", ""} {
 		rec := e.do(req{method: "GET", path: "/healthz", header: map[string]string{"X-Request-ID": id}})
@@ -143,21 +142,4 @@ func TestRequestIDLogged(t *testing.T) {
 			t.Errorf("no log line with request_id %q in:\n%s", got, buf.String())
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
