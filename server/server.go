@@ -286,6 +286,10 @@ func (s *Server) Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	// The tail stops before Close waits for the reloads it may start
+	// (a reload started while Close waits would race with the wait).
+	stopTail()
+	<-tailDone
 	s.Close()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return fmt.Errorf("server: %w", serr)
