@@ -1,7 +1,6 @@
 package server
 
 import (
-	"github.com/labstack/echo/v4"
 	"github.com/muster-police/muster/server/ui"
 	"github.com/muster-police/muster/training"
 )
@@ -9,7 +8,7 @@ import (
 // pageRoutes registers the web pages (see routes.go). Pages are grouped by
 // who may open them, like the API. The handlers are methods of ui.Pages,
 // which adds the pages' own caches and renderer to the shared web.Core.
-func (s *Server) pageRoutes(e *echo.Echo) {
+func (s *Server) pageRoutes(e *routeTable) {
 	h := ui.Hooks{StartSession: s.startSession, SSOLoginURL: s.oidcLoginURL}
 	if s.oidc != nil {
 		h.SSOName = s.oidc.cfg.Name

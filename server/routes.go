@@ -54,7 +54,8 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor()
 
 	h := s.api
-	e.Use(s.requestID, s.observe, s.CompressResponses, s.recoverPanic, s.securityHeaders, h.XAPIHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
+	// The global chain, composed around each route once (chain.go).
+	t := newRouteTable(e, s.requestID, s.observe, s.CompressResponses, s.recoverPanic, s.securityHeaders, h.XAPIHeaders, s.bodyLimit, s.authenticate, s.checkCSRF)
 
 	const (
 		admin = training.RoleAdmin
@@ -68,25 +69,25 @@ func (s *Server) routes() *echo.Echo {
 	admins := s.requireRole(admin)
 
 	// Public: operations, login, the API description, officers' signed links.
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.serveMetrics)
-	e.POST("/login", s.loginForm)
+	t.GET("/healthz", s.healthz)
+	t.GET("/readyz", s.readyz)
+	t.GET("/metrics", s.serveMetrics)
+	t.POST("/login", s.loginForm)
 	if s.oidc != nil {
-		e.GET("/login/oidc", s.oidcStart)
-		e.GET(OIDCCallbackPath, s.oidcCallback)
+		t.GET("/login/oidc", s.oidcStart)
+		t.GET(OIDCCallbackPath, s.oidcCallback)
 	}
-	api := e.Group("/api/v1")
+	api := t.Group("/api/v1")
 	api.GET("/openapi.json", h.OpenAPI)
 	api.POST("/login", s.loginJSON)
 	api.GET("/me/:token", h.Me)
-	e.GET("/xapi/about", h.XAPIAbout)
+	t.GET("/xapi/about", h.XAPIAbout)
 
 	// CLI forwarding: only Config.LocalToken, checked in the handler.
 	api.POST("/cli", h.CLI)
 
 	// Any signed-in user; the figures for managers (their scope only), HR and admins.
-	e.POST("/logout", s.logoutForm, anyone)
+	t.POST("/logout", s.logoutForm, anyone)
 	api.POST("/logout", s.logoutJSON, anyone)
 	api.GET("/session", s.apiSession, anyone)
 	api.GET("/compliance", h.Compliance, readers)
@@ -121,9 +122,9 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/xapi/rematch", h.XAPIRematch, staff)
 	// xAPI statements (learning platforms, LRS forwarding): HTTP Basic
 	// with an API token as the password, or Bearer (auth.go).
-	e.POST("/xapi/statements", h.XAPIPost, staff)
-	e.PUT("/xapi/statements", h.XAPIPut, staff)
-	e.GET("/xapi/statements", h.XAPIGet, staff)
+	t.POST("/xapi/statements", h.XAPIPost, staff)
+	t.PUT("/xapi/statements", h.XAPIPut, staff)
+	t.GET("/xapi/statements", h.XAPIGet, staff)
 	api.PUT("/courses", h.CoursesPut, staff)
 	api.POST("/courses/preview", h.CoursesPreview, staff)
 	api.PUT("/courses/:id", h.CoursePut, staff)
@@ -149,6 +150,6 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/audit", h.AuditTrail, admins)
 	api.GET("/officers/:id/subject-access", h.SubjectAccess, admins)
 
-	s.pageRoutes(e)
+	s.pageRoutes(t)
 	return e
 }
