@@ -346,6 +346,15 @@ func getEncoded(c *http.Client, u, enc string) error {
 // hammer runs cfg.Clients clients against u until the duration or the
 // request count is reached, and summarises the latencies.
 func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
+	latencies, errs, elapsed := hammerLatencies(ctx, c, u, cfg)
+	r := Result{Requests: len(latencies) + errs, Errors: errs, Elapsed: elapsed}
+	summarise(&r, latencies)
+	return r
+}
+
+// hammerLatencies is hammer's measurement: each good request's latency,
+// the failed requests and the time taken.
+func hammerLatencies(ctx context.Context, c *http.Client, u string, cfg Config) ([]time.Duration, int, time.Duration) {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
@@ -393,9 +402,7 @@ func hammer(ctx context.Context, c *http.Client, u string, cfg Config) Result {
 		}()
 	}
 	wg.Wait()
-	r := Result{Requests: len(latencies) + errs, Errors: errs, Elapsed: time.Since(start)}
-	summarise(&r, latencies)
-	return r
+	return latencies, errs, time.Since(start)
 }
 
 // openStore opens a fresh store of the named kind and returns its closer.

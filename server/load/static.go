@@ -21,6 +21,9 @@ import (
 	"github.com/muster-police/muster/training"
 )
 
+// staticRounds is how many turns each target of the static mode takes.
+const staticRounds = 10
+
 // fetchBody returns u's body as sent, asked for with Accept-Encoding enc.
 func fetchBody(c *http.Client, u, enc string) ([]byte, error) {
 	rq, err := http.NewRequest(http.MethodGet, u, nil)
@@ -82,17 +85,39 @@ func staticTargets(ctx context.Context, client *http.Client, base string, asOf t
 	defer static.Close()
 
 	cfg.AcceptEncoding = "gzip"
-	var results []Result
-	for _, tg := range []struct{ target, url string }{
+	targets := []struct{ target, url string }{
 		{"static-gzip", "http://" + ln.Addr().String() + "/compliance.json"},
 		{"muster-gzip", u},
-	} {
+	}
+	for _, tg := range targets {
 		if err := getEncoded(client, tg.url, "gzip"); err != nil {
-			return results, err
+			return nil, err
 		}
-		r := hammer(ctx, client, tg.url, cfg)
-		r.Store, r.Target = name, tg.target
-		results = append(results, r)
+	}
+	// The targets take turns in staticRounds slices of the duration each
+	// (static, Muster, static, …), so that a change in what else the
+	// machine runs falls on both alike; one after the other, 10 s each,
+	// the ratio moved by a third from run to run on a shared machine.
+	rounds := staticRounds
+	if cfg.Requests > 0 {
+		rounds = 1
+	}
+	slice := cfg
+	slice.Duration = cfg.Duration / time.Duration(rounds)
+	lat := make([][]time.Duration, len(targets))
+	results := make([]Result, len(targets))
+	for range rounds {
+		for i, tg := range targets {
+			l, errs, took := hammerLatencies(ctx, client, tg.url, slice)
+			lat[i] = append(lat[i], l...)
+			results[i].Requests += len(l) + errs
+			results[i].Errors += errs
+			results[i].Elapsed += took
+		}
+	}
+	for i, tg := range targets {
+		results[i].Store, results[i].Target = name, tg.target
+		summarise(&results[i], lat[i])
 	}
 	if len(results) == 2 && results[0].Throughput() > 0 {
 		progress(fmt.Sprintf("%s: muster/static requests/s = %.2f", name, results[1].Throughput()/results[0].Throughput()))
