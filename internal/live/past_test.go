@@ -1,0 +1,157 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/muster-police/muster/training"
+)
+
+// freshAt is the report as of asOf built from the store's data read now.
+func freshAt(t *testing.T, st training.Store, asOf training.Date, unit string, courses []string) []byte {
+	t.Helper()
+	ds, err := st.Dataset(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := training.BuildReport(ds, asOf, training.ReportOptions{Unit: unit, Courses: courses})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// samePast checks that the model's figures as of asOf (JSON and report)
+// equal a fresh build from the store, for a few units and course
+// selections, and returns the force's JSON.
+func samePast(t *testing.T, m *Model, st training.Store, asOf training.Date, when string) []byte {
+	t.Helper()
+	var force []byte
+	for _, unit := range []string{"", "Alpha", "Bravo / Team 9"} {
+		for _, courses := range [][]string{nil, {"cse-recognition"}} {
+			want := freshAt(t, st, asOf, unit, courses)
+			e, ok, err := m.ReportJSON(asOf, unit, courses)
+			if err != nil || !ok {
+				t.Fatalf("%s: ReportJSON(%s, %q): ok=%v %v", when, asOf, unit, ok, err)
+			}
+			if !bytes.Equal(e.JSON, want) {
+				t.Errorf("%s: figures as of %s, unit %q, courses %v differ from a fresh build:\n%s\nwant\n%s", when, asOf, unit, courses, e.JSON, want)
+			}
+			r, ok := m.Report(asOf, unit, courses)
+			if !ok || r.Err != nil || !bytes.Equal(r.JSON, want) {
+				t.Errorf("%s: Report(%s, %q, %v): ok=%v %v, equal %v", when, asOf, unit, courses, ok, r.Err, ok && bytes.Equal(r.JSON, want))
+			}
+			if unit == "" && courses == nil {
+				force = want
+			}
+		}
+	}
+	return force
+}
+
+func postOne(t *testing.T, m *Model, c training.Completion) {
+	t.Helper()
+	c.Source = training.Source{ImportID: "api-past", At: testNow}
+	g := training.ImportRecord{ID: "api-past", Kind: training.ImportAPI, By: "lms", At: testNow, Outcome: training.OutcomeApplied,
+		Summary: training.ImportSummary{Completions: 1}}
+	if _, err := m.Post([]training.Completion{c}, g); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPastDateFigures: the figures of a date other than today come from
+// an index kept with the model (no snapshot cloned per read), and equal a
+// report built afresh from the store after every kind of change: the
+// index counted from a snapshot older than the model, posts dated after
+// the date (no effect) and before it (an effect), a completion without a
+// date, a completion taken back, another replica's post followed from the
+// feed, more dates than are kept, and a roster write.
+func TestPastDateFigures(t *testing.T) {
+	st := newStore(t)
+	m := newModel(st)
+	defer m.Close()
+	ctx := context.Background()
+	d := training.DateFrom(2026, 11, 1) // today is 2026-11-24
+	old, err := m.Dataset(ctx)          // a snapshot the posts below leave behind
+	if err != nil {
+		t.Fatal(err)
+	}
+	postOne(t, m, training.Completion{OfficerID: "P01", CourseID: "cse-recognition", Date: training.DateFrom(2026, 10, 1)})
+	postOne(t, m, training.Completion{OfficerID: "P02", CourseID: "cse-recognition", Date: training.DateFrom(2025, 12, 1)})
+	if m.snap.Load().ds != old {
+		t.Fatal("a post made a snapshot")
+	}
+	// Counted from the old snapshot, then brought to the model's revision.
+	start := samePast(t, m, st, d, "first read after two posts")
+	if bytes.Equal(start, samePastEmpty(t, d)) {
+		t.Fatal("two completions before the date did not move its figures")
+	}
+	sn := m.snap.Load()
+
+	postOne(t, m, training.Completion{OfficerID: "P04", CourseID: "cse-recognition", Date: training.DateFrom(2026, 11, 20)})
+	after := samePast(t, m, st, d, "a completion dated after the date")
+	if !bytes.Equal(after, start) {
+		t.Errorf("a completion dated after %s changed its figures:\n%s\nwas\n%s", d, after, start)
+	}
+	postOne(t, m, training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.DateFrom(2026, 9, 15)})
+	before := samePast(t, m, st, d, "a completion dated before the date")
+	if bytes.Equal(before, after) {
+		t.Errorf("a completion dated before %s did not change its figures", d)
+	}
+	postOne(t, m, training.Completion{OfficerID: "P05", CourseID: "cse-recognition", Date: training.DateFrom(2026, 10, 20), DateUnknown: true})
+	undated := samePast(t, m, st, d, "a completion without a date")
+	taken := training.Completion{OfficerID: "P03", CourseID: "cse-recognition", Date: training.DateFrom(2026, 9, 15),
+		Source: training.Source{ImportID: "api-past", At: testNow}}
+	if _, err := m.PostBatch(Batch{Removed: []training.Completion{taken}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := samePast(t, m, st, d, "a completion taken back"); bytes.Equal(got, undated) {
+		t.Error("taking back a completion dated before the date did not change its figures")
+	}
+	if m.snap.Load() != sn {
+		t.Error("reading a past date's figures after posts cloned a snapshot")
+	}
+
+	// Another replica follows a post from the feed.
+	b := newModel(st)
+	defer b.Close()
+	if err := b.Current(ctx); err != nil {
+		t.Fatal(err)
+	}
+	samePast(t, b, st, d, "replica b, first read")
+	postOne(t, m, training.Completion{OfficerID: "P07", CourseID: "cse-recognition", Date: training.DateFrom(2026, 8, 1)})
+	if err := b.Current(ctx); err != nil {
+		t.Fatal(err)
+	}
+	samePast(t, b, st, d, "replica b after a post through a")
+
+	// More dates than are kept: the first is counted again when asked for.
+	for i := range maxPastDates + 1 {
+		samePast(t, m, st, d.AddDays(-30*(i+1)), fmt.Sprintf("date %d", i))
+	}
+	if len(m.past) > maxPastDates {
+		t.Errorf("%d past dates kept, at most %d", len(m.past), maxPastDates)
+	}
+	postOne(t, m, training.Completion{OfficerID: "P08", CourseID: "cse-recognition", Date: training.DateFrom(2026, 7, 1)})
+	samePast(t, m, st, d, "a date counted again")
+
+	// A roster write reads the model again, and the date is counted again.
+	courses := append(training.DefaultCourses(), training.Course{ID: "first-aid", Title: "First aid", DueWithinDays: 90, DueSoonDays: 30})
+	if err := m.Store().PutCourses(ctx, courses); err != nil {
+		t.Fatal(err)
+	}
+	samePast(t, m, st, d, "after a course was added")
+}
+
+// samePastEmpty is the force's figures as of asOf with nobody trained.
+func samePastEmpty(t *testing.T, asOf training.Date) []byte {
+	t.Helper()
+	return freshAt(t, newStore(t), asOf, "", nil)
+}
