@@ -65,6 +65,9 @@ type Model struct {
 	jsonMu sync.Mutex
 	jsonAt int64 // revision of the reports kept in json
 	json   map[ReportKey]*Entry
+	// same keeps the last JSON entry of each report (its key without the
+	// revision) with the index version it was made at (see ReportJSON).
+	same map[ReportKey]sameEntry
 
 	fragMu sync.Mutex
 	frags  map[*training.Index]map[string]*training.JSONCache // by index, then course selection
@@ -418,6 +421,19 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*
 	if ok && e.JSON != nil {
 		return e, true, nil
 	}
+	// A post elsewhere in the force makes a new revision but leaves this
+	// unit's figures as they were: its last entry serves again, with the
+	// compressed forms a reader made of it, instead of the same bytes
+	// encoded and compressed once more per post.
+	ver, hasVer := ix.Version(unit)
+	sk := key
+	sk.Rev = 0
+	m.jsonMu.Lock()
+	if s, ok := m.same[sk]; ok && hasVer && s.ix == ix && s.ver == ver {
+		m.jsonMu.Unlock()
+		return s.e, true, nil
+	}
+	m.jsonMu.Unlock()
 	m.fragMu.Lock()
 	fs := m.frags[ix] // a JSONCache serves one index
 	if fs == nil {
@@ -454,6 +470,20 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*
 			m.json[key] = e
 		}
 	}
+	if hasVer {
+		if m.same == nil || len(m.same) >= maxCachedReports {
+			m.same = map[ReportKey]sameEntry{}
+		}
+		m.same[sk] = sameEntry{ix: ix, ver: ver, e: e}
+	}
 	m.jsonMu.Unlock()
 	return e, true, nil
+}
+
+// sameEntry is an entry of ReportJSON with the index and version of the
+// unit's figures it was made from.
+type sameEntry struct {
+	ix  *training.Index
+	ver uint64
+	e   *Entry
 }

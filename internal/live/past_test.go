@@ -155,3 +155,41 @@ func samePastEmpty(t *testing.T, asOf training.Date) []byte {
 	t.Helper()
 	return freshAt(t, newStore(t), asOf, "", nil)
 }
+
+// TestUnchangedUnitKeepsItsEntry: a post in one unit leaves another
+// unit's report entry as it was (the same Entry, with what a reader kept
+// of it, is served at the new revision); a post in the unit itself makes
+// a new one. Both equal a fresh build, today and on a past date.
+func TestUnchangedUnitKeepsItsEntry(t *testing.T) {
+	st := newStore(t)
+	m := newModel(st)
+	defer m.Close()
+	if err := m.Current(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, asOf := range []training.Date{training.DateOf(testNow), training.DateFrom(2026, 11, 1)} {
+		entry := func(when string) *Entry {
+			t.Helper()
+			e, ok, err := m.ReportJSON(asOf, "Alpha", nil)
+			if err != nil || !ok {
+				t.Fatalf("%s: ReportJSON(%s): ok=%v %v", when, asOf, ok, err)
+			}
+			if want := freshAt(t, st, asOf, "Alpha", nil); !bytes.Equal(e.JSON, want) {
+				t.Fatalf("%s: Alpha's figures as of %s differ from a fresh build:\n%s\nwant\n%s", when, asOf, e.JSON, want)
+			}
+			return e
+		}
+		first := entry("first read")
+		kept := first.Keep(func(js []byte) any { return "compressed" })
+		// P01 is in Bravo.
+		postOne(t, m, training.Completion{OfficerID: "P01", CourseID: "cse-recognition", Date: asOf.AddDays(-20)})
+		if e := entry("after a post in Bravo"); e != first || e.Keep(func([]byte) any { return "again" }) != kept {
+			t.Errorf("as of %s: a post in Bravo made Alpha's entry anew", asOf)
+		}
+		// P00 is in Alpha.
+		postOne(t, m, training.Completion{OfficerID: "P00", CourseID: "cse-recognition", Date: asOf.AddDays(-20)})
+		if e := entry("after a post in Alpha"); e == first || bytes.Equal(e.JSON, first.JSON) {
+			t.Errorf("as of %s: a post in Alpha kept Alpha's old figures", asOf)
+		}
+	}
+}
