@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/muster-police/muster/training"
 )
@@ -111,10 +112,14 @@ func (m *Model) today() training.Date { return training.DateOf(m.now()) }
 // Close waits for a reload of the figures that may be running.
 func (m *Model) Close() { m.reloads.Wait() }
 
-// liveSnapshot is an immutable copy of the model at one revision.
+// liveSnapshot is an immutable copy of the model at one revision, held
+// weakly: it lives while a reader uses it, but the model alone does not
+// keep it (its completions map is about 10 MB at 150,000 officers, and
+// after the next post nobody asks for it again).
 type liveSnapshot struct {
-	of *training.Dataset // the model it was cloned from (a reload brings a new one)
-	ds *training.Dataset
+	of  *training.Dataset // the model it was cloned from (a reload brings a new one)
+	rev int64
+	ds  weak.Pointer[training.Dataset]
 }
 
 // revision returns the revision the model is at (-1 before the first load).
@@ -349,18 +354,23 @@ func (m *Model) View(fn func(ds *training.Dataset)) {
 // snapshot returns an immutable Dataset at the model's revision (shared:
 // never modify it), cloning the model at most once per revision. The
 // model must be loaded.
-func (m *Model) snapshot() *training.Dataset { return m.snapshotOf().ds }
+func (m *Model) snapshot() *training.Dataset {
+	ds, _ := m.snapshotOf()
+	return ds
+}
 
 // snapshotOf is snapshot with the model it was cloned from.
-func (m *Model) snapshotOf() *liveSnapshot {
+func (m *Model) snapshotOf() (ds, of *training.Dataset) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.ds.Revision == m.ds.Revision {
-		return sn
+	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.rev == m.ds.Revision {
+		if ds := sn.ds.Value(); ds != nil {
+			return ds, m.ds
+		}
 	}
-	sn := &liveSnapshot{of: m.ds, ds: training.CloneDataset(m.ds)}
-	m.snap.Store(sn)
-	return sn
+	ds = training.CloneDataset(m.ds)
+	m.snap.Store(&liveSnapshot{of: m.ds, rev: ds.Revision, ds: weak.Make(ds)})
+	return ds, m.ds
 }
 
 // Report returns the report and JSON for the whole force's view,

@@ -69,8 +69,8 @@ func (m *Model) lockedIndex(asOf training.Date) *training.Index {
 // keeps them with the model; false when it could not (the model was read
 // again meanwhile: the caller builds its report the old way).
 //
-// The counting reads a snapshot (the kept one when it is of this model,
-// however old, else a new clone), without the model's locks, so that
+// The counting reads a snapshot (the last one when it is of this model
+// and still in use, however old, else a new clone), without the model's locks, so that
 // posts are not held up; then, under the write lock, the officers whose
 // history changed since the snapshot are counted again. ApplyChange never
 // changes a slice in place, so a history that changed is a different
@@ -87,23 +87,26 @@ func (m *Model) addPast(asOf training.Date) bool {
 	if have {
 		return true
 	}
-	sn := m.snap.Load()
+	var snap, of *training.Dataset
+	if sn := m.snap.Load(); sn != nil {
+		snap, of = sn.ds.Value(), sn.of
+	}
 	m.mu.RLock()
-	if sn == nil || sn.of != m.ds {
-		sn = nil
+	if snap == nil || of != m.ds {
+		snap = nil
 	}
 	m.mu.RUnlock()
-	if sn == nil {
-		sn = m.snapshotOf()
+	if snap == nil {
+		snap, of = m.snapshotOf()
 	}
-	ix := training.NewIndex(sn.ds, asOf)
+	ix := training.NewIndex(snap, asOf)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if sn.of != m.ds {
+	if of != m.ds {
 		return false // read again meanwhile
 	}
-	if sn.ds.Revision != m.ds.Revision {
-		then, now := sn.ds.Completions, m.ds.Completions
+	if snap.Revision != m.ds.Revision {
+		then, now := snap.Completions, m.ds.Completions
 		for id, c := range now {
 			if was := then[id]; !sameSlice(was, c) {
 				ix.Remove(m.ds.Officers[id], was, m.ds.Exemptions[id])

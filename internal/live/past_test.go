@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/muster-police/muster/training"
@@ -85,7 +86,7 @@ func TestPastDateFigures(t *testing.T) {
 	}
 	postOne(t, m, training.Completion{OfficerID: "P01", CourseID: "cse-recognition", Date: training.DateFrom(2026, 10, 1)})
 	postOne(t, m, training.Completion{OfficerID: "P02", CourseID: "cse-recognition", Date: training.DateFrom(2025, 12, 1)})
-	if m.snap.Load().ds != old {
+	if m.snap.Load().ds.Value() != old {
 		t.Fatal("a post made a snapshot")
 	}
 	// Counted from the old snapshot, then brought to the model's revision.
@@ -191,5 +192,43 @@ func TestUnchangedUnitKeepsItsEntry(t *testing.T) {
 		if e := entry("after a post in Alpha"); e == first || bytes.Equal(e.JSON, first.JSON) {
 			t.Errorf("as of %s: a post in Alpha kept Alpha's old figures", asOf)
 		}
+	}
+}
+
+// TestSnapshotNotKeptByTheModel: a snapshot lives while a reader holds
+// it, not because the model made it (at 150,000 officers its completions
+// map is ~10 MB that nobody reads after the next post); a report built on
+// it stays cached when the same revision is cloned again.
+func TestSnapshotNotKeptByTheModel(t *testing.T) {
+	st := newStore(t)
+	m := newModel(st)
+	defer m.Close()
+	ctx := context.Background()
+	var builds int
+	read := func() {
+		ds, err := m.Dataset(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := ReportKey{Rev: ds.Revision, AsOf: training.DateFrom(2026, 11, 1), Unit: "Alpha", Scope: "user:test"}
+		e := m.Build(ds, key, func() (*training.Report, error) {
+			builds++
+			return training.BuildReport(ds, key.AsOf, training.ReportOptions{Unit: key.Unit})
+		})
+		if e.Err != nil {
+			t.Fatal(e.Err)
+		}
+		if again, _ := m.Dataset(ctx); again != ds {
+			t.Fatal("a snapshot in use was cloned again at the same revision")
+		}
+	}
+	read()
+	runtime.GC()
+	if m.snap.Load().ds.Value() != nil {
+		t.Error("the model keeps a snapshot nobody holds")
+	}
+	read()
+	if builds != 1 {
+		t.Errorf("the report was built %d times at one revision", builds)
 	}
 }
