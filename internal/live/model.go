@@ -58,6 +58,10 @@ type Model struct {
 	past     map[training.Date]*pastIndex // figures of other dates (past.go)
 	pastTick atomic.Int64                 // orders the past dates' reads
 	pastMu   sync.Mutex                   // held while a past date is counted
+	// pastChunk (0: the constant) and betweenChunks are for tests: how
+	// many officers addPast counts at a time, and what runs between.
+	pastChunk     int
+	betweenChunks func()
 
 	snap      atomic.Pointer[liveSnapshot]
 	reloading atomic.Bool
@@ -212,14 +216,18 @@ func applyLive(ds *training.Dataset, ix *training.Index, lx *listIndex, past map
 	for _, id := range ids {
 		ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
 		for _, p := range past {
-			p.ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			if p.counts(ds, lx, id) {
+				p.ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			}
 		}
 	}
 	training.ApplyChange(ds, ch)
 	for _, id := range ids {
 		ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
 		for _, p := range past {
-			p.ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			if p.counts(ds, lx, id) {
+				p.ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			}
 		}
 	}
 	lx.apply(ds, ids)
@@ -355,22 +363,16 @@ func (m *Model) View(fn func(ds *training.Dataset)) {
 // never modify it), cloning the model at most once per revision. The
 // model must be loaded.
 func (m *Model) snapshot() *training.Dataset {
-	ds, _ := m.snapshotOf()
-	return ds
-}
-
-// snapshotOf is snapshot with the model it was cloned from.
-func (m *Model) snapshotOf() (ds, of *training.Dataset) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.rev == m.ds.Revision {
 		if ds := sn.ds.Value(); ds != nil {
-			return ds, m.ds
+			return ds
 		}
 	}
-	ds = training.CloneDataset(m.ds)
+	ds := training.CloneDataset(m.ds)
 	m.snap.Store(&liveSnapshot{of: m.ds, rev: ds.Revision, ds: weak.Make(ds)})
-	return ds, m.ds
+	return ds
 }
 
 // Report returns the report and JSON for the whole force's view,
