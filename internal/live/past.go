@@ -113,7 +113,7 @@ func (m *Model) addPast(asOf training.Date) bool {
 		delete(m.past, oldest)
 	}
 	ds, lx := m.ds, m.lx
-	p := &pastIndex{ix: training.NewIndex(&training.Dataset{Courses: ds.Courses}, asOf), total: len(lx.keys)}
+	p := &pastIndex{ix: training.NewIndex(&training.Dataset{Courses: ds.Courses}, asOf), total: len(lx.ids)}
 	m.past[asOf] = p
 	m.mu.Unlock()
 	chunk := pastChunk
@@ -130,8 +130,8 @@ func (m *Model) addPast(asOf training.Date) bool {
 			return false // read again meanwhile (which dropped p)
 		}
 		end := min(done+chunk, p.total)
-		for _, k := range lx.keys[done:end] {
-			p.ix.Add(ds.Officers[k.ID], ds.Completions[k.ID], ds.Exemptions[k.ID])
+		for _, id := range lx.ids[done:end] {
+			p.ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
 		}
 		done = end
 		p.counted.Store(int64(done))
