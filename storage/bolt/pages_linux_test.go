@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/muster-police/muster/training"
@@ -54,8 +56,19 @@ func TestReleasePages(t *testing.T) {
 		t.Errorf("after ReleasePages %d kB of the file are still in the page cache (before: %d kB)", after, cached)
 	}
 
-	// Readers fault the pages back in, also while they are released.
+	// Readers fault the pages back in, also while they are released, and
+	// a writer's commits land meanwhile.
 	var wg sync.WaitGroup
+	const runs = 200
+	wg.Go(func() {
+		for i := range runs {
+			at := time.Date(2026, 11, 24, 9, 0, i, 0, time.UTC)
+			if err := s.PutJobRun(t.Context(), training.JobRun{ID: fmt.Sprintf("run-%03d", i), Job: "reminders", Started: at, Finished: at}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
 	for range 2 {
 		wg.Go(func() {
 			for range 3 {
@@ -77,6 +90,9 @@ func TestReleasePages(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	if got, err := s.JobRuns(t.Context(), "reminders", 0); err != nil || len(got) != runs {
+		t.Errorf("%d job runs written while the pages were released, %d read back (%v)", runs, len(got), err)
+	}
 }
 
 // mappedKB is how much of the store's map is resident in this process
