@@ -14,6 +14,9 @@
 # also writes every sample to FILE ("seconds RSS anonymous file", MiB)
 # and the server's log to FILE.log. MUSTER_HEAP_PROFILE=FILE among the
 # VARs makes serve write a heap profile at each new high of the live heap.
+# SERVE_RSS_WAIT=SECONDS (the script's own environment) waits that long
+# after the catch-up instead of 5 s: the sender starts on the next minute
+# and sends the queued mail to the .eml drop.
 set -eu
 bin=$1 store=$2
 shift 2
@@ -40,7 +43,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	if [ -z "$done_at" ] && [ "$started" -gt 0 ] && [ "$finished" -ge "$started" ]; then
 		done_at=$(date +%s)
 	fi
-	if [ -n "$done_at" ] && [ -z "${stopped:-}" ] && [ $(($(date +%s) - done_at)) -ge 5 ]; then
+	if [ -n "$done_at" ] && [ -z "${stopped:-}" ] && [ $(($(date +%s) - done_at)) -ge "${SERVE_RSS_WAIT:-5}" ]; then
 		# How much of the store file is in the page cache (mapped or
 		# not) as the server stops, and the file's size.
 		if command -v fincore >/dev/null; then
@@ -54,6 +57,7 @@ done
 wait "$tpid" || true
 [ -n "${RSS_TRACE:-}" ] && cp "$dir/err" "$RSS_TRACE.log"
 echo "peak RSS $((rss / 1024)) MiB, anonymous $((anon / 1024)) MiB, file-backed $((file / 1024)) MiB"
+[ -d "$dir/mail" ] && echo "sent to the .eml drop: $(find "$dir/mail" -name '*.eml' | wc -l) messages"
 grep '"job":"reminders"' "$dir/err" | grep 'run finished' | head -1 || true
 grep 'Maximum resident\|Elapsed' "$dir/time.txt"
 if [ -n "${cached:-}" ]; then

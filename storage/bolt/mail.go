@@ -200,6 +200,31 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]tr
 	return out, err
 }
 
+// MessagesDueBetween returns the queued messages due after from and at
+// or before until, by next attempt.
+func (s *Store) MessagesDueBetween(ctx context.Context, from, until time.Time) ([]training.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []training.Message{}
+	err := s.view(func(tx *bbolt.Tx) error {
+		after, end := timeKey(from, ""), timeKey(until, "")
+		c := tx.Bucket(bOutboxDue).Cursor()
+		for k, _ := c.Seek(after); k != nil && bytes.Compare(k[:timeKeyLen], end) <= 0; k, _ = c.Next() {
+			if bytes.Equal(k[:timeKeyLen], after) {
+				continue // due at from itself
+			}
+			m, err := getMessage(tx, keyID(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // UpdateMessage runs fn on a stored message inside a write transaction.
 func (s *Store) UpdateMessage(ctx context.Context, id string, fn func(*training.Message) error) error {
 	if err := ctx.Err(); err != nil {

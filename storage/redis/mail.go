@@ -224,6 +224,29 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]tr
 	return out, nil
 }
 
+// MessagesDueBetween returns the queued messages due after from and at
+// or before until, by next attempt.
+func (s *Store) MessagesDueBetween(ctx context.Context, from, until time.Time) ([]training.Message, error) {
+	// Scores are microseconds: read from from's own, then keep what is
+	// after from to the nanosecond.
+	by := &goredis.ZRangeBy{Min: scoreText(score(from)), Max: scoreText(score(until))}
+	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.msgDue, by).Result()
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	msgs, err := s.messagesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := msgs[:0]
+	for _, m := range msgs {
+		if m.State == training.MessageQueued && m.NextAttempt.After(from) && !m.NextAttempt.After(until) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) messagesByID(ctx context.Context, ids []string) ([]training.Message, error) {
 	out := []training.Message{}
 	if len(ids) == 0 {
