@@ -79,3 +79,25 @@ func TestSenderReadsTheQueueInBatches(t *testing.T) {
 		t.Errorf("sender with 150 stuck at the head: %v, want 200 sent and 150 errors", r.Counts)
 	}
 }
+
+// TestSenderGivesPagesBack: a sender run that takes more than 2,000
+// messages gives the store's mapped pages back on the way (once for
+// 2,100); the reminder run that queued them did so after its batch.
+func TestSenderGivesPagesBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,100 messages")
+	}
+	st := &releasing{Store: newBolt(t).(*bolt.Store)}
+	seedMany(t, st, 2100)
+	s := newScheduler(t, st, mail.NewDrop(t.TempDir()), newClock(at(asOf)), "one")
+	if r := mustRun(t, s, jobs.JobReminders, false, asOf); r.Counts["enqueued"] != 2100 {
+		t.Fatalf("reminders: %v", r.Counts)
+	}
+	before := st.released.Load()
+	if r := mustRun(t, s, jobs.JobSender, false, asOf); r.Counts["sent"] != 2100 {
+		t.Fatalf("sender: %v", r.Counts)
+	}
+	if got := st.released.Load() - before; got != 1 {
+		t.Errorf("the sender released the pages %d times for 2,100 messages, want 1", got)
+	}
+}
