@@ -91,11 +91,12 @@ func (s *Scheduler) dispatch(ctx context.Context, st *runState, p *sendPool, win
 	var bodies *bodyRenderer  // loaded on the first reminder that needs it
 	seen := map[string]bool{} // each message is tried at most once per run
 	sinceRelease := 0
-	// limit is sendBatch, or more when the run's tried messages still due
-	// fill a batch: the next look goes past them. (Asking for sendBatch
-	// plus every message seen, each time, made the batches grow with the
-	// run: a first start's 100,000 reminders were read tens of thousands
-	// at a time, and held.)
+	// limit is sendBatch more than the messages this run has tried that
+	// are still due at the head of the queue (a claim that failed), so
+	// each look brings up to sendBatch new ones. (Asking for sendBatch
+	// plus every message seen made the batches grow with the run: a first
+	// start's 100,000 reminders were read tens of thousands at a time,
+	// and held.)
 	limit := sendBatch
 	for ctx.Err() == nil {
 		if sinceRelease >= sendRelease {
@@ -117,13 +118,13 @@ func (s *Scheduler) dispatch(ctx context.Context, st *runState, p *sendPool, win
 			}
 		}
 		if len(fresh) == 0 {
-			if len(msgs) < limit || limit >= sendBatch+len(seen) {
+			if len(msgs) < limit {
 				return nil // nothing due that this run has not tried
 			}
-			limit = sendBatch + len(seen)
+			limit = len(msgs) + sendBatch
 			continue
 		}
-		limit = sendBatch
+		limit = len(msgs) - len(fresh) + sendBatch
 		sinceRelease += len(fresh)
 		for _, m := range fresh {
 			seen[m.ID] = true

@@ -45,7 +45,7 @@ func (d *dueWatch) UpdateMessage(ctx context.Context, id string, fn func(*traini
 // seen each time, reading and holding a first start's queue tens of
 // thousands at a time) and sends every message once; when more than a
 // batch of messages it has tried are still due at the head of the queue,
-// it looks past them and sends the rest.
+// it looks past them (asking for 100 more than those) and sends the rest.
 func TestSenderReadsTheQueueInBatches(t *testing.T) {
 	st := &dueWatch{Store: newBolt(t).(*bolt.Store)}
 	seedMany(t, st, 350)
@@ -69,14 +69,19 @@ func TestSenderReadsTheQueueInBatches(t *testing.T) {
 	if err != nil || len(head) != 150 {
 		t.Fatalf("head of the queue: %d, %v", len(head), err)
 	}
-	st.stuck = map[string]bool{}
+	st.mu.Lock()
+	st.stuck, st.maxLimit = map[string]bool{}, 0
 	for _, m := range head {
 		st.stuck[m.ID] = true
 	}
+	st.mu.Unlock()
 	s = newScheduler(t, st, mail.NewDrop(t.TempDir()), newClock(at(asOf.AddDays(7))), "one")
 	r = mustRun(t, s, jobs.JobSender, false, asOf.AddDays(7))
 	if r.Counts["sent"] != 200 || r.Counts["errors"] != 150 {
 		t.Errorf("sender with 150 stuck at the head: %v, want 200 sent and 150 errors", r.Counts)
+	}
+	if st.maxLimit > 250 {
+		t.Errorf("with 150 stuck at the head the sender asked for %d due messages at once, want at most 250", st.maxLimit)
 	}
 }
 
