@@ -327,6 +327,7 @@ func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Inde
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("dataset: %w", err)
 	}
+	m.releasePages(m.store)
 	today := m.today()
 	return ds, training.NewIndex(ds, today), newListIndex(ds, today), nil
 }
