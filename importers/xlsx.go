@@ -6,7 +6,6 @@ package importers
 
 import (
 	"archive/zip"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -129,40 +128,6 @@ func scanSheet(f *excelize.File, sheet string, hf *headerFinder) (err error) {
 		hf.add(n, cells)
 	}
 	return rows.Error()
-}
-
-// streamSheet passes every row below the header to rd.row.
-func (rd *reader) streamSheet(f *excelize.File, sheet string, headerRow int) (err error) {
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return &FileError{Reason: reasonDamaged}
-	}
-	defer func() {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = sheetDamaged(sheet, 0)
-		}
-	}()
-	n := 0
-	for rows.Next() {
-		n++
-		if n <= headerRow {
-			continue
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return sheetDamaged(sheet, n)
-		}
-		if err := rd.row(n, cells); err != nil {
-			return err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		if errors.Is(err, excelize.ErrMaxRows) {
-			return fileErrorf("The sheet %q has more rows than Excel allows; the file is damaged.", sheet)
-		}
-		return sheetDamaged(sheet, n)
-	}
-	return nil
 }
 
 func sheetDamaged(sheet string, row int) *FileError {
