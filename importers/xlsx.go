@@ -25,10 +25,23 @@ func xlsxOptions(lim Limits) excelize.Options {
 
 func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error) {
 	lim := rd.opts.Limits
-	r, size, err = slimWorkbook(r, size, lim)
+	r, size, checked, err := slimWorkbook(r, size, lim)
 	if err != nil {
 		return err
 	}
+	// Until the byte budget's scan is waited for, whatever ends the read
+	// (an error, a panic) gives way to the scan's error, as if the scan
+	// had run first.
+	waited := false
+	defer func() {
+		if waited {
+			return
+		}
+		if serr := checked(); serr != nil {
+			recover()
+			err = serr
+		}
+	}()
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
 	if f != nil {
 		defer func() {
@@ -47,6 +60,10 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		return err
 	}
 	sheets := f.GetSheetList()
+	waited = true
+	if err := checked(); err != nil {
+		return err
+	}
 	rd.det = &Detection{Format: "xlsx", Sheets: sheets, Ignored: []string{}}
 	if kind == kindXLSM {
 		rd.det.Format = "xlsm"

@@ -7,11 +7,13 @@ package importers
 // before Muster sees a cell, so a per-cell limit applied to what excelize
 // returns comes too late: a 0.4 MB workbook whose sheet holds one 400 MB
 // cell would cost gigabytes. Every part the reader keeps is therefore
-// scanned first, still compressed in the upload, by the small state
-// machine below, which counts and never keeps: a text run longer than
-// Excel's cell limit, a row (or shared string) over rowBudget bytes, or a
-// tag over tagBudget bytes stops the read before excelize opens the file.
-// See docs/EXCELIZE.md for the ratio check that comes before it.
+// scanned, still compressed in the upload, by the small state machine
+// below, which counts and never keeps: a text run longer than Excel's
+// cell limit, a row (or shared string) over rowBudget bytes, or a tag over
+// tagBudget bytes stops the read before excelize parses the part (the
+// parts excelize parses as it opens the workbook before it opens it, the
+// shared strings and worksheets while it does: xlsx_scan.go). See
+// docs/EXCELIZE.md for the ratio check that comes before it.
 
 import (
 	"archive/zip"
@@ -431,19 +433,27 @@ func scanParts(zr *zip.Reader) error {
 		if !neededPart(strings.ToLower(name)) {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return &FileError{Reason: reasonDamaged}
+		if err := scanPart(zr, f, name, buf); err != nil {
+			return err
 		}
-		_, err = io.CopyBuffer(newXMLScanner(name), rc, buf)
-		rc.Close()
-		var be *budgetError
-		if errors.As(err, &be) {
-			return budgetFileError(zr, be)
-		}
-		if err != nil {
-			return &FileError{Reason: reasonDamaged}
-		}
+	}
+	return nil
+}
+
+// scanPart scans one part of zr against the budget.
+func scanPart(zr *zip.Reader, f *zip.File, name string, buf []byte) error {
+	rc, err := f.Open()
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
+	}
+	_, err = io.CopyBuffer(newXMLScanner(name), rc, buf)
+	rc.Close()
+	var be *budgetError
+	if errors.As(err, &be) {
+		return budgetFileError(zr, be)
+	}
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
 	}
 	return nil
 }

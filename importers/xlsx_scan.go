@@ -1,0 +1,71 @@
+package importers
+
+// The byte budget (xlsx_budget.go) is checked before excelize parses a
+// part, not before it opens the workbook. Opening (excelize.OpenReader)
+// unpacks every part, the worksheets to temporary files, bounded by the
+// sizes slimWorkbook checked, and parses only the small parts: the
+// content types, the workbook, its relationships and the styles (and the
+// theme and calculation chain, which the budget never covered: other
+// parts are left out of the copy past otherPartsAllowed). Those are
+// scanned first; the shared strings and the worksheets, the large parts,
+// are scanned in a goroutine while excelize opens the workbook on the
+// other core, and readXLSX waits for that scan before it reads a row (the
+// first row read parses the shared strings). The error is the one a
+// single pass in the parts' order gives (scanParts), whichever part the
+// goroutines found broken first.
+
+import (
+	"archive/zip"
+	"strings"
+)
+
+// scanLater reports whether a part (lower-cased) is scanned while excelize
+// opens the workbook: excelize parses it only when rows are read.
+func scanLater(lower string) bool {
+	return lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/")
+}
+
+// startScan scans the parts excelize parses as it opens a workbook, and
+// starts scanning the others; the function it returns waits for that scan
+// and returns scanParts's error, or nil. It may be called more than once.
+// When a part of the first kind breaks the budget, nothing is started and
+// err is scanParts's error.
+func startScan(zr *zip.Reader) (checked func() error, err error) {
+	buf := make([]byte, 64<<10)
+	var later []*zip.File
+	for _, f := range zr.File {
+		name := strings.ReplaceAll(f.Name, "\\", "/")
+		lower := strings.ToLower(name)
+		if !neededPart(lower) {
+			continue
+		}
+		if scanLater(lower) {
+			later = append(later, f)
+			continue
+		}
+		if scanPart(zr, f, name, buf) != nil {
+			return nil, scanParts(zr)
+		}
+	}
+	var (
+		panicked any
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		for _, f := range later {
+			if scanPart(zr, f, strings.ReplaceAll(f.Name, "\\", "/"), buf) != nil {
+				err = scanParts(zr)
+				return
+			}
+		}
+	}()
+	return func() error {
+		<-done
+		if panicked != nil {
+			panic(panicked) // as a single pass would have, into Read's recover
+		}
+		return err
+	}, nil
+}
