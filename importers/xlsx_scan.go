@@ -16,6 +16,8 @@ package importers
 
 import (
 	"archive/zip"
+	"errors"
+	"io"
 	"strings"
 )
 
@@ -55,7 +57,12 @@ func startScan(zr *zip.Reader) (checked func() error, err error) {
 		defer close(done)
 		defer func() { panicked = recover() }()
 		for _, f := range later {
-			if scanPart(zr, f, strings.ReplaceAll(f.Name, "\\", "/"), buf) != nil {
+			name := strings.ReplaceAll(f.Name, "\\", "/")
+			scan := scanPart
+			if f.UncompressedSize64 > inflateAside {
+				scan = scanPartAside
+			}
+			if scan(zr, f, name, buf) != nil {
 				err = scanParts(zr)
 				return
 			}
@@ -68,4 +75,89 @@ func startScan(zr *zip.Reader) (checked func() error, err error) {
 		}
 		return err
 	}, nil
+}
+
+// inflateAside is the unpacked size above which a part is inflated in a
+// goroutine of its own while the scanner goes through what it inflated:
+// inflating costs about as much as scanning.
+const inflateAside = 1 << 20
+
+// scanPartAside is scanPart with the inflating in a second goroutine,
+// handing over up to three buffers of len(buf) bytes, in order; the scan
+// sees the same bytes and the same read error after them.
+func scanPartAside(zr *zip.Reader, f *zip.File, name string, buf []byte) (err error) {
+	rc, err := f.Open()
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
+	}
+	type chunk struct {
+		b        []byte
+		err      error
+		panicked any
+	}
+	full := make(chan chunk, 2)
+	empty := make(chan []byte, 3)
+	empty <- buf
+	empty <- make([]byte, len(buf))
+	empty <- make([]byte, len(buf))
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(full)
+		defer func() {
+			if v := recover(); v != nil {
+				select {
+				case full <- chunk{panicked: v}:
+				case <-stop:
+				}
+			}
+		}()
+		for {
+			var b []byte
+			select {
+			case b = <-empty:
+			case <-stop:
+				return
+			}
+			n, err := rc.Read(b)
+			c := chunk{b: b[:n], err: err}
+			select {
+			case full <- c:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-done
+		rc.Close()
+	}()
+	sc := newXMLScanner(name)
+	for c := range full {
+		if c.panicked != nil {
+			panic(c.panicked)
+		}
+		if len(c.b) > 0 {
+			if _, werr := sc.Write(c.b); werr != nil {
+				var be *budgetError
+				if errors.As(werr, &be) {
+					return budgetFileError(zr, be)
+				}
+				return &FileError{Reason: reasonDamaged}
+			}
+		}
+		if c.err == io.EOF {
+			return nil
+		}
+		if c.err != nil {
+			return &FileError{Reason: reasonDamaged}
+		}
+		empty <- c.b[:cap(c.b)]
+	}
+	return nil
 }
