@@ -50,6 +50,7 @@ func startScan(zr *zip.Reader) (checked func() error, err error) {
 		}
 	}
 	var (
+		scanErr  error
 		panicked any
 		done     = make(chan struct{})
 	)
@@ -63,7 +64,7 @@ func startScan(zr *zip.Reader) (checked func() error, err error) {
 				scan = scanPartAside
 			}
 			if scan(zr, f, name, buf) != nil {
-				err = scanParts(zr)
+				scanErr = scanParts(zr)
 				return
 			}
 		}
@@ -73,7 +74,7 @@ func startScan(zr *zip.Reader) (checked func() error, err error) {
 		if panicked != nil {
 			panic(panicked) // as a single pass would have, into Read's recover
 		}
-		return err
+		return scanErr
 	}, nil
 }
 
