@@ -284,6 +284,9 @@ func serveCmd(ctx context.Context, cfg Config, args []string, sys system) int {
 		return exitFail
 	}
 	defer app.Close()
+	if path := sys.getenv("MUSTER_HEAP_PROFILE"); path != "" {
+		go watchHeapPeak(ctx, path)
+	}
 	if err := app.Run(ctx); err != nil {
 		fail(sys.stderr, err)
 		return exitFail

@@ -6,7 +6,6 @@ package importers
 
 import (
 	"archive/zip"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -26,10 +25,23 @@ func xlsxOptions(lim Limits) excelize.Options {
 
 func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error) {
 	lim := rd.opts.Limits
-	r, size, err = slimWorkbook(r, size, lim)
+	r, size, checked, err := slimWorkbook(r, size, lim)
 	if err != nil {
 		return err
 	}
+	// Until the byte budget's scan is waited for, whatever ends the read
+	// (an error, a panic) gives way to the scan's error, as if the scan
+	// had run first.
+	waited := false
+	defer func() {
+		if waited {
+			return
+		}
+		if serr := checked(); serr != nil {
+			recover()
+			err = serr
+		}
+	}()
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), xlsxOptions(lim))
 	if f != nil {
 		defer func() {
@@ -48,6 +60,10 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64, kind fileKind) (err error)
 		return err
 	}
 	sheets := f.GetSheetList()
+	waited = true
+	if err := checked(); err != nil {
+		return err
+	}
 	rd.det = &Detection{Format: "xlsx", Sheets: sheets, Ignored: []string{}}
 	if kind == kindXLSM {
 		rd.det.Format = "xlsm"
@@ -129,40 +145,6 @@ func scanSheet(f *excelize.File, sheet string, hf *headerFinder) (err error) {
 		hf.add(n, cells)
 	}
 	return rows.Error()
-}
-
-// streamSheet passes every row below the header to rd.row.
-func (rd *reader) streamSheet(f *excelize.File, sheet string, headerRow int) (err error) {
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return &FileError{Reason: reasonDamaged}
-	}
-	defer func() {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = sheetDamaged(sheet, 0)
-		}
-	}()
-	n := 0
-	for rows.Next() {
-		n++
-		if n <= headerRow {
-			continue
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return sheetDamaged(sheet, n)
-		}
-		if err := rd.row(n, cells); err != nil {
-			return err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		if errors.Is(err, excelize.ErrMaxRows) {
-			return fileErrorf("The sheet %q has more rows than Excel allows; the file is damaged.", sheet)
-		}
-		return sheetDamaged(sheet, n)
-	}
-	return nil
 }
 
 func sheetDamaged(sheet string, row int) *FileError {

@@ -7,11 +7,13 @@ package importers
 // before Muster sees a cell, so a per-cell limit applied to what excelize
 // returns comes too late: a 0.4 MB workbook whose sheet holds one 400 MB
 // cell would cost gigabytes. Every part the reader keeps is therefore
-// scanned first, still compressed in the upload, by the small state
-// machine below, which counts and never keeps: a text run longer than
-// Excel's cell limit, a row (or shared string) over rowBudget bytes, or a
-// tag over tagBudget bytes stops the read before excelize opens the file.
-// See docs/EXCELIZE.md for the ratio check that comes before it.
+// scanned, still compressed in the upload, by the small state machine
+// below, which counts and never keeps: a text run longer than Excel's
+// cell limit, a row (or shared string) over rowBudget bytes, or a tag over
+// tagBudget bytes stops the read before excelize parses the part (the
+// parts excelize parses as it opens the workbook before it opens it, the
+// shared strings and worksheets while it does: xlsx_scan.go). See
+// docs/EXCELIZE.md for the ratio check that comes before it.
 
 import (
 	"archive/zip"
@@ -59,16 +61,20 @@ const (
 	stCDATA
 )
 
-// xmlScanner counts what a part would make an XML parser build.
+// xmlScanner counts what a part would make an XML parser build. It keeps
+// the counts of a state machine fed one byte at a time (the reference in
+// budget_ref_test.go, which it must agree with error for error) but goes
+// through text up to the next '<' with bytes.IndexByte and through a tag
+// in one tight loop: most of a worksheet is short tags and short numbers.
 type xmlScanner struct {
 	part  string
 	sheet bool // rows and cells are tracked (a worksheet)
 	sst   bool // <si> elements are tracked (the shared strings)
 
 	st        scanState
-	quote     byte // open attribute quote in a tag, 0 if none
-	tail      [3]byte
-	tag       []byte // the first tagKept bytes of the current tag
+	quote     byte    // open attribute quote in a tag, 0 if none
+	tail      [3]byte // the last three bytes before the current Write's
+	tag       []byte  // the first tagKept bytes of the current tag
 	tagLen    int
 	textChars int
 	textRaw   int
@@ -95,85 +101,214 @@ func (s *xmlScanner) fail(what string) error {
 	return &budgetError{part: s.part, what: what, row: s.row, cell: string(s.cell[:s.cellLen]), out: !s.inUnit}
 }
 
-// Write scans p; it never keeps more than tagKept bytes.
+// Write scans p; it never keeps more than tagKept bytes. Inside a row (or
+// shared string) p is scanned in segments no longer than the unit's room
+// left, so that the byte that breaks the unit's budget is found before
+// anything after it.
 func (s *xmlScanner) Write(p []byte) (int, error) {
-	for _, b := range p {
-		if s.inUnit {
-			s.unitSize++
-			if s.unitSize > rowBudget {
+	n := len(p)
+	for len(p) > 0 {
+		seg := p
+		in := s.inUnit
+		if in {
+			room := rowBudget - s.unitSize
+			if room <= 0 {
 				if s.sst {
 					return 0, s.fail("si")
 				}
 				return 0, s.fail("row")
 			}
-		}
-		s.tail[0], s.tail[1], s.tail[2] = s.tail[1], s.tail[2], b
-		switch s.st {
-		case stText:
-			if b == '<' {
-				s.st, s.quote, s.tag, s.tagLen = stTag, 0, s.tag[:0], 0
-				s.textChars, s.textRaw, s.inEntity = 0, 0, false
-				continue
-			}
-			if err := s.textByte(b); err != nil {
-				return 0, err
-			}
-		case stCDATA:
-			if b == '>' && s.tail[0] == ']' && s.tail[1] == ']' {
-				s.st, s.textChars, s.textRaw = stText, 0, 0
-				continue
-			}
-			if err := s.textByte(b); err != nil {
-				return 0, err
-			}
-		case stComment:
-			s.tagLen++
-			if s.tagLen > tagBudget {
-				return 0, s.fail("tag")
-			}
-			if b == '>' && s.tail[0] == '-' && s.tail[1] == '-' {
-				s.st = stText
-			}
-		case stTag:
-			s.tagLen++
-			if s.tagLen > tagBudget {
-				return 0, s.fail("tag")
-			}
-			if len(s.tag) < tagKept {
-				s.tag = append(s.tag, b)
-			}
-			switch {
-			case s.quote != 0:
-				if b == s.quote {
-					s.quote = 0
-				}
-			case b == '"' || b == '\'':
-				s.quote = b
-			case b == '>':
-				s.endTag()
-			case s.tagLen == 3 && bytes.Equal(s.tag, []byte("!--")):
-				s.st = stComment
-			case s.tagLen == 8 && bytes.Equal(s.tag, []byte("![CDATA[")):
-				s.st, s.textChars, s.textRaw = stCDATA, 0, 0
+			if len(seg) > room {
+				seg = seg[:room]
 			}
 		}
+		k, err := s.scan(seg)
+		if err != nil {
+			return 0, err
+		}
+		if in {
+			s.unitSize += k
+		}
+		s.keepTail(seg[:k])
+		p = p[k:]
 	}
-	return len(p), nil
+	return n, nil
 }
 
-// textByte counts one byte of character data: characters are counted as
-// UTF-8 lead bytes, an entity or character reference as one.
+// keepTail remembers the last three bytes scanned.
+func (s *xmlScanner) keepTail(b []byte) {
+	switch len(b) {
+	case 0:
+	case 1:
+		s.tail = [3]byte{s.tail[1], s.tail[2], b[0]}
+	case 2:
+		s.tail = [3]byte{s.tail[2], b[0], b[1]}
+	default:
+		s.tail = [3]byte(b[len(b)-3:])
+	}
+}
+
+// before is the byte back places before seg[i] in the stream.
+func (s *xmlScanner) before(seg []byte, i, back int) byte {
+	if j := i - back; j >= 0 {
+		return seg[j]
+	} else {
+		return s.tail[3+j]
+	}
+}
+
+// scan goes through seg and returns how many of its bytes it took: all of
+// them, or up to the end of a tag that opened or closed a row (or shared
+// string), so that Write counts the unit's bytes from there.
+func (s *xmlScanner) scan(seg []byte) (int, error) {
+	i := 0
+	for i < len(seg) {
+		switch s.st {
+		case stText:
+			j := 0
+			if seg[i] != '<' { // between tags a worksheet mostly has no text at all
+				if j = bytes.IndexByte(seg[i:], '<'); j < 0 {
+					return len(seg), s.text(seg[i:])
+				}
+				if err := s.text(seg[i : i+j]); err != nil {
+					return 0, err
+				}
+			}
+			i += j + 1
+			s.st, s.quote, s.tag, s.tagLen = stTag, 0, s.tag[:0], 0
+			s.textChars, s.textRaw, s.inEntity = 0, 0, false
+		case stTag:
+			if (s.tagLen == 0 && seg[i] == '!') || (s.tagLen > 0 && s.tag[0] == '!') {
+				// A comment, CDATA or declaration: a byte at a time.
+				unit, err := s.tagByte(seg, i)
+				if err != nil {
+					return 0, err
+				}
+				i++
+				if unit {
+					return i, nil
+				}
+				continue
+			}
+			// Up to the tag's end or its budget, whichever comes first.
+			start, limit, q, closed := i, len(seg), s.quote, false
+			if room := tagBudget - s.tagLen; room < limit-i {
+				limit = i + room
+			}
+			for i < limit {
+				b := seg[i]
+				i++
+				if q != 0 {
+					if b == q {
+						q = 0
+					}
+				} else if b == '>' {
+					closed = true
+					break
+				} else if b == '"' || b == '\'' {
+					q = b
+				}
+			}
+			s.quote = q
+			fresh := s.tagLen == 0
+			s.tagLen += i - start
+			if closed && fresh {
+				// The whole tag is in seg: read it there, without a copy.
+				if s.endTagIn(seg[start:min(i, start+tagKept)], s.before(seg, i-1, 1) == '/') {
+					return i, nil
+				}
+				continue
+			}
+			if k := min(i-start, tagKept-len(s.tag)); k > 0 {
+				s.tag = append(s.tag, seg[start:start+k]...)
+			}
+			if closed {
+				if s.endTag(s.before(seg, i-1, 1) == '/') {
+					return i, nil
+				}
+			} else if i < len(seg) {
+				return 0, s.fail("tag") // the next byte would break the tag's budget
+			}
+		case stComment:
+			b := seg[i]
+			s.tagLen++
+			if s.tagLen > tagBudget {
+				return 0, s.fail("tag")
+			}
+			if b == '>' && s.before(seg, i, 2) == '-' && s.before(seg, i, 1) == '-' {
+				s.st = stText
+			}
+			i++
+		case stCDATA:
+			b := seg[i]
+			if b == '>' && s.before(seg, i, 2) == ']' && s.before(seg, i, 1) == ']' {
+				s.st, s.textChars, s.textRaw = stText, 0, 0
+			} else if err := s.textByte(b); err != nil {
+				return 0, err
+			}
+			i++
+		}
+	}
+	return len(seg), nil
+}
+
+// tagByte takes seg[i], a byte of a tag that began with '!', as the
+// reference does; it reports whether the tag, ending, opened or closed a
+// unit.
+func (s *xmlScanner) tagByte(seg []byte, i int) (bool, error) {
+	b := seg[i]
+	s.tagLen++
+	if s.tagLen > tagBudget {
+		return false, s.fail("tag")
+	}
+	if len(s.tag) < tagKept {
+		s.tag = append(s.tag, b)
+	}
+	switch {
+	case s.quote != 0:
+		if b == s.quote {
+			s.quote = 0
+		}
+	case b == '"' || b == '\'':
+		s.quote = b
+	case b == '>':
+		return s.endTag(s.before(seg, i, 1) == '/'), nil
+	case s.tagLen == 3 && string(s.tag) == "!--":
+		s.st = stComment
+	case s.tagLen == 8 && string(s.tag) == "![CDATA[":
+		s.st, s.textChars, s.textRaw = stCDATA, 0, 0
+	}
+	return false, nil
+}
+
+// text counts a run of character data (no '<' in it) as textByte would,
+// failing the run once it is too long.
+func (s *xmlScanner) text(b []byte) error {
+	s.textRaw += len(b)
+	for _, c := range b {
+		switch {
+		case s.inEntity:
+			if c == ';' {
+				s.inEntity = false
+			}
+		case c == '&':
+			s.inEntity = true
+			s.textChars++
+		case c&0xC0 != 0x80:
+			s.textChars++
+		}
+	}
+	if s.textChars > maxTextChars || s.textRaw > maxTextRaw {
+		return s.fail("text")
+	}
+	return nil
+}
+
+// textByte counts one byte of character data inside CDATA: characters are
+// counted as UTF-8 lead bytes.
 func (s *xmlScanner) textByte(b byte) error {
 	s.textRaw++
-	switch {
-	case s.inEntity:
-		if b == ';' {
-			s.inEntity = false
-		}
-	case b == '&' && s.st == stText:
-		s.inEntity = true
-		s.textChars++
-	case b&0xC0 != 0x80:
+	if b&0xC0 != 0x80 {
 		s.textChars++
 	}
 	if s.textChars > maxTextChars || s.textRaw > maxTextRaw {
@@ -183,31 +318,42 @@ func (s *xmlScanner) textByte(b byte) error {
 }
 
 // endTag handles a complete tag: rows and shared strings open and close
-// their budgets; a cell's reference is noted for the error.
-func (s *xmlScanner) endTag() {
+// their budgets; a cell's reference is noted for the error. It reports
+// whether the tag opened or closed a unit (or opened one afresh).
+func (s *xmlScanner) endTag(selfClosing bool) (unit bool) {
+	return s.endTagIn(s.tag, selfClosing)
+}
+
+// endTagIn is endTag for the tag's first bytes t (at most tagKept of
+// them, as kept in s.tag).
+func (s *xmlScanner) endTagIn(t []byte, selfClosing bool) (unit bool) {
 	s.st = stText
-	t := s.tag
+	if !s.sheet && !s.sst {
+		return false
+	}
 	if len(t) == 0 || t[0] == '?' || t[0] == '!' {
-		return
+		return false
 	}
 	closing := t[0] == '/'
 	if closing {
 		t = t[1:]
 	}
-	end := bytes.IndexAny(t, " \t\r\n/>")
-	if end < 0 {
-		end = len(t)
+	end, colon := 0, -1
+	for ; end < len(t); end++ {
+		c := t[end]
+		if isXMLSpace(c) || c == '/' || c == '>' {
+			break
+		}
+		if c == ':' && colon < 0 {
+			colon = end
+		}
 	}
-	name := t[:end]
-	if i := bytes.IndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	selfClosing := s.tail[1] == '/' // the byte before '>'
+	name := t[colon+1 : end]
 	switch {
 	case s.sheet && string(name) == "row":
 		if closing || selfClosing {
 			s.inUnit, s.cellLen = false, 0
-			return
+			return true
 		}
 		if n := atoiBytes(attr(t, "r")); n > 0 {
 			s.row = n
@@ -215,6 +361,7 @@ func (s *xmlScanner) endTag() {
 			s.row++
 		}
 		s.inUnit, s.unitSize, s.cellLen = true, s.tagLen, 0
+		return true
 	case s.sheet && string(name) == "c":
 		s.cellLen = 0
 		if !closing && !selfClosing {
@@ -223,7 +370,9 @@ func (s *xmlScanner) endTag() {
 	case s.sst && string(name) == "si":
 		s.row++
 		s.inUnit, s.unitSize = !closing && !selfClosing, s.tagLen
+		return true
 	}
+	return false
 }
 
 // atoiBytes is the positive decimal number b spells, or 0.
@@ -245,29 +394,33 @@ func atoiBytes(b []byte) int {
 // slice of them, not a copy).
 func attr(tag []byte, name string) []byte {
 	for i := 0; i+len(name)+2 < len(tag); i++ {
-		c := tag[i]
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+		if !isXMLSpace(tag[i]) || string(tag[i+1:i+1+len(name)]) != name {
 			continue
 		}
-		rest := tag[i+1:]
-		if !bytes.HasPrefix(rest, []byte(name)) {
+		j := skipSpace(tag, i+1+len(name))
+		if len(tag)-j < 2 || tag[j] != '=' {
 			continue
 		}
-		rest = bytes.TrimLeft(rest[len(name):], " \t\r\n")
-		if len(rest) < 2 || rest[0] != '=' {
+		j = skipSpace(tag, j+1)
+		if j == len(tag) || (tag[j] != '"' && tag[j] != '\'') {
 			continue
 		}
-		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			continue
-		}
-		q := rest[0]
-		if j := bytes.IndexByte(rest[1:], q); j >= 0 {
-			return rest[1 : 1+j]
+		if k := bytes.IndexByte(tag[j+1:], tag[j]); k >= 0 {
+			return tag[j+1 : j+1+k]
 		}
 		return nil
 	}
 	return nil
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// skipSpace is the index of the first byte at or after i that is not white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isXMLSpace(b[i]) {
+		i++
+	}
+	return i
 }
 
 // scanParts scans every part the reader keeps (neededPart) against the
@@ -280,19 +433,27 @@ func scanParts(zr *zip.Reader) error {
 		if !neededPart(strings.ToLower(name)) {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return &FileError{Reason: reasonDamaged}
+		if err := scanPart(zr, f, name, buf); err != nil {
+			return err
 		}
-		_, err = io.CopyBuffer(newXMLScanner(name), rc, buf)
-		rc.Close()
-		var be *budgetError
-		if errors.As(err, &be) {
-			return budgetFileError(zr, be)
-		}
-		if err != nil {
-			return &FileError{Reason: reasonDamaged}
-		}
+	}
+	return nil
+}
+
+// scanPart scans one part of zr against the budget.
+func scanPart(zr *zip.Reader, f *zip.File, name string, buf []byte) error {
+	rc, err := f.Open()
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
+	}
+	_, err = io.CopyBuffer(newXMLScanner(name), rc, buf)
+	rc.Close()
+	var be *budgetError
+	if errors.As(err, &be) {
+		return budgetFileError(zr, be)
+	}
+	if err != nil {
+		return &FileError{Reason: reasonDamaged}
 	}
 	return nil
 }

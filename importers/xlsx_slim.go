@@ -43,12 +43,24 @@ const unzipRatioFloor = 64 << 20
 // when the others would unpack to more than otherPartsAllowed, refusing
 // one whose needed parts declare more than lim.MaxUnzipBytes unpacked
 // (archive/zip stops a part that inflates past its declared size) or more
-// than lim.MaxUnzipRatio times the upload, and one whose parts break the
-// byte budget (scanParts).
-func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (io.ReaderAt, int64, error) {
+// than lim.MaxUnzipRatio times the upload, and one whose parts excelize
+// parses as it opens the workbook break the byte budget. checked waits
+// for the byte budget's scan of the other parts (startScan) and returns
+// its error: the caller calls it before excelize reads a row.
+func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (_ io.ReaderAt, _ int64, checked func() error, err error) {
+	r, size, checked, err = slimParts(r, size, lim)
+	if err != nil && checked != nil {
+		if serr := checked(); serr != nil {
+			return nil, 0, nil, serr // the scan's error comes first, as it did when it ran first
+		}
+	}
+	return r, size, checked, err
+}
+
+func slimParts(r io.ReaderAt, size int64, lim Limits) (io.ReaderAt, int64, func() error, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, 0, &FileError{Reason: reasonDamaged}
+		return nil, 0, nil, &FileError{Reason: reasonDamaged}
 	}
 	var needed, other uint64
 	for _, f := range zr.File {
@@ -59,17 +71,18 @@ func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (io.ReaderAt, int64, er
 		}
 	}
 	if needed > uint64(lim.MaxUnzipBytes) {
-		return nil, 0, unzipTooLarge(lim)
+		return nil, 0, nil, unzipTooLarge(lim)
 	}
 	if needed > unzipRatioFloor && needed/uint64(max(size, 1)) >= uint64(lim.MaxUnzipRatio) {
-		return nil, 0, fileErrorf("The workbook's sheets unpack to %s from a file of %s, more than %d times its size; a roster does not compress that far, so the file was not read. Save the data as .csv and upload that.",
+		return nil, 0, nil, fileErrorf("The workbook's sheets unpack to %s from a file of %s, more than %d times its size; a roster does not compress that far, so the file was not read. Save the data as .csv and upload that.",
 			humanBytes(int64(needed)), humanBytes(size), lim.MaxUnzipRatio)
 	}
-	if err := scanParts(zr); err != nil {
-		return nil, 0, err
+	checked, err := startScan(zr)
+	if err != nil {
+		return nil, 0, nil, err
 	}
 	if other <= otherPartsAllowed {
-		return r, size, nil
+		return r, size, checked, nil
 	}
 	var total uint64
 	var buf bytes.Buffer
@@ -81,25 +94,25 @@ func slimWorkbook(r io.ReaderAt, size int64, lim Limits) (io.ReaderAt, int64, er
 		}
 		total += f.UncompressedSize64
 		if total > uint64(lim.MaxUnzipBytes) {
-			return nil, 0, unzipTooLarge(lim)
+			return nil, 0, checked, unzipTooLarge(lim)
 		}
 		hdr := f.FileHeader
 		w, err := zw.CreateRaw(&hdr)
 		if err != nil {
-			return nil, 0, &FileError{Reason: reasonDamaged}
+			return nil, 0, checked, &FileError{Reason: reasonDamaged}
 		}
 		raw, err := f.OpenRaw()
 		if err != nil {
-			return nil, 0, &FileError{Reason: reasonDamaged}
+			return nil, 0, checked, &FileError{Reason: reasonDamaged}
 		}
 		if _, err := io.Copy(w, raw); err != nil {
-			return nil, 0, &FileError{Reason: reasonDamaged}
+			return nil, 0, checked, &FileError{Reason: reasonDamaged}
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, 0, &FileError{Reason: reasonDamaged}
+		return nil, 0, checked, &FileError{Reason: reasonDamaged}
 	}
-	return bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil
+	return bytes.NewReader(buf.Bytes()), int64(buf.Len()), checked, nil
 }
 
 // unzipTooLarge is the FileError for a workbook whose sheets unpack beyond the limit.

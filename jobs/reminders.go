@@ -73,6 +73,7 @@ func (s *Scheduler) runReminders(ctx context.Context, st *runState) error {
 			st.fail("rendering a reminder: %v", err)
 		})
 		s.enqueue(ctx, st, msgs)
+		s.releasePages()
 	}
 	return nil
 }

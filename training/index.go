@@ -12,6 +12,10 @@ type Index struct {
 	asOf    Date
 	courses []Course
 	units   map[string]*unitFigures // by unit path; "" is the force
+	// paths holds, by an officer's unit, the figures they count in (the
+	// force's, then each unit down to theirs): looked up once per unit,
+	// not made again per officer and post.
+	paths map[string][]*unitFigures
 }
 
 type unitFigures struct {
@@ -23,7 +27,7 @@ type unitFigures struct {
 
 // NewIndex counts every active officer of ds as of asOf.
 func NewIndex(ds *Dataset, asOf Date) *Index {
-	ix := &Index{asOf: asOf, courses: ds.Courses, units: map[string]*unitFigures{}}
+	ix := &Index{asOf: asOf, courses: ds.Courses, units: map[string]*unitFigures{}, paths: map[string][]*unitFigures{}}
 	ix.unit("")
 	for id, o := range ds.Officers {
 		ix.count(o, ds.Completions[id], ds.Exemptions[id], 1)
@@ -49,9 +53,13 @@ func (ix *Index) count(o Officer, comps []Completion, exs []Exemption, d int) {
 	if o.ID == "" || !o.Active() { // not on the roster, or a leaver
 		return
 	}
-	figs := []*unitFigures{ix.units[""]}
-	for _, p := range UnitAncestors(o.Unit) {
-		figs = append(figs, ix.unit(p))
+	figs, ok := ix.paths[o.Unit]
+	if !ok {
+		figs = []*unitFigures{ix.units[""]}
+		for _, p := range UnitAncestors(o.Unit) {
+			figs = append(figs, ix.unit(p))
+		}
+		ix.paths[o.Unit] = figs
 	}
 	for _, f := range figs {
 		f.active += d

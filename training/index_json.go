@@ -1,7 +1,6 @@
 package training
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -39,22 +38,33 @@ func (ix *Index) ReportJSON(unit string, courses []string, c *JSONCache) ([]byte
 	for i, s := range sel {
 		pos[i] = slices.IndexFunc(ix.courses, func(x Course) bool { return x.ID == s.ID })
 	}
-	var buf bytes.Buffer
 	head, err := json.Marshal(struct {
 		AsOf Date `json:"as_of"`
 	}{ix.asOf})
 	if err != nil {
 		return nil, err
 	}
-	buf.Write(head[:len(head)-1]) // {"as_of":"…"
-	buf.WriteByte(',')
 	node, err := ix.nodeJSON(unit, sel, pos, c)
 	if err != nil {
 		return nil, err
 	}
-	buf.Write(node[1:]) // "unit":… }
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	// One allocation of the exact size: the report is read per post.
+	out := make([]byte, 0, len(head)+len(node)+1)
+	out = append(out, head[:len(head)-1]...) // {"as_of":"…"
+	out = append(out, ',')
+	out = append(out, node[1:]...) // "unit":… }
+	return append(out, '\n'), nil
+}
+
+// Version returns a number that changes whenever the figures of unit or
+// of any unit below it change (ok false when the index has no such unit):
+// while it stays the same, Report and ReportJSON of unit give the same
+// result, so that a reader may keep what it made of them.
+func (ix *Index) Version(unit string) (ver uint64, ok bool) {
+	if f := ix.units[unit]; f != nil {
+		return f.ver, true
+	}
+	return 0, false
 }
 
 // nodeJSON encodes the report node of unit p with its subtree.
@@ -73,25 +83,35 @@ func (ix *Index) nodeJSON(p string, sel []Course, pos []int, c *JSONCache) ([]by
 	if err != nil {
 		return nil, err
 	}
-	b := append(own[:len(own)-1:len(own)-1], `,"units":[`...)
-	if f != nil {
-		first := true
-		for _, cp := range f.children {
-			if ix.units[cp].active <= 0 {
-				continue
-			}
-			cb, err := ix.nodeJSON(cp, sel, pos, c)
-			if err != nil {
-				return nil, err
-			}
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = append(b, cb...)
-		}
-		c.nodes[p] = jsonFragment{ver: f.ver, b: append(b, "]}"...)}
-		return c.nodes[p].b, nil
+	const units, end = `,"units":[`, "]}"
+	if f == nil {
+		return append(append(own[:len(own)-1:len(own)-1], units...), end...), nil
 	}
-	return append(b, "]}"...), nil
+	var kids [][]byte
+	size := len(own) - 1 + len(units) + len(end)
+	for _, cp := range f.children {
+		if ix.units[cp].active <= 0 {
+			continue
+		}
+		cb, err := ix.nodeJSON(cp, sel, pos, c)
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, cb)
+		size += len(cb) + 1
+	}
+	// One allocation of the exact size (appending child after child
+	// copied a large unit's subtree several times over).
+	b := make([]byte, 0, size)
+	b = append(b, own[:len(own)-1]...)
+	b = append(b, units...)
+	for i, cb := range kids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, cb...)
+	}
+	b = append(b, end...)
+	c.nodes[p] = jsonFragment{ver: f.ver, b: b}
+	return b, nil
 }

@@ -213,6 +213,11 @@ type MailStore interface {
 	// DueMessages returns up to limit queued messages whose NextAttempt
 	// is at or before now, oldest first.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
+	// MessagesDueBetween returns the queued messages whose NextAttempt is
+	// after from and at or before until, oldest first: what a restarted
+	// sender looks for (claims a dead process left) without reading every
+	// message already due.
+	MessagesDueBetween(ctx context.Context, from, until time.Time) ([]Message, error)
 	// UpdateMessage reads a message, lets fn change it and writes it back atomically.
 	UpdateMessage(ctx context.Context, id string, fn func(*Message) error) error
 	// Message returns one message by ID.

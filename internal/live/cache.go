@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+	"weak"
 
 	"github.com/muster-police/muster/internal/reports"
 	"github.com/muster-police/muster/training"
@@ -28,8 +29,13 @@ const maxCachedBytes = 256 << 20
 // report for 150,000 officers is computed once per revision and date, not
 // once per request. Everything is dropped when the revision changes.
 type dataCache struct {
-	mu     sync.Mutex
-	ds     *training.Dataset
+	mu sync.Mutex
+	// ds is the snapshot of the revision rev whose reports are kept, held
+	// weakly as the model holds it (liveSnapshot): a clone made again at
+	// the same revision has the same figures, so the reports stay.
+	ds     weak.Pointer[training.Dataset]
+	rev    int64
+	has    bool
 	scopes map[string]training.Scope
 	units  reports.Units // of officers, made on first use
 	// officers is the roster map that scopes and units were made from: a
@@ -88,15 +94,17 @@ func (m *Model) Dataset(ctx context.Context) (*training.Dataset, error) {
 	ds := m.snapshot()
 	c := m.cache
 	c.mu.Lock()
-	if c.ds != ds && (c.ds == nil || ds.Revision >= c.ds.Revision) {
-		c.ds = ds
+	if w := weak.Make(ds); c.ds != w && (!c.has || ds.Revision >= c.rev) {
 		if officersOf(ds) != c.officers {
 			c.scopes = map[string]training.Scope{}
 			c.units = nil
 			c.officers = officersOf(ds)
 		}
-		c.reports = map[ReportKey]*Entry{}
-		c.bytes = 0
+		if !c.has || ds.Revision > c.rev {
+			c.reports = map[ReportKey]*Entry{}
+			c.bytes = 0
+		}
+		c.ds, c.rev, c.has = w, ds.Revision, true
 	}
 	c.mu.Unlock()
 	return ds, nil
@@ -109,7 +117,7 @@ func (m *Model) DropCaches() {
 	c := m.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ds, c.units, c.officers = nil, nil, nil
+	c.ds, c.has, c.units, c.officers = weak.Pointer[training.Dataset]{}, false, nil, nil
 	c.scopes = map[string]training.Scope{}
 	c.reports = map[ReportKey]*Entry{}
 	c.bytes = 0
@@ -181,7 +189,7 @@ func (m *Model) Scope(u training.User, ds *training.Dataset) training.Scope {
 func (m *Model) Build(ds *training.Dataset, key ReportKey, build func() (*training.Report, error)) *Entry {
 	c := m.cache
 	c.mu.Lock()
-	cacheable := c.ds == ds
+	cacheable := c.has && c.rev == ds.Revision
 	e, ok := c.reports[key]
 	if ok {
 		e.waiters++

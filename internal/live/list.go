@@ -23,16 +23,18 @@ import (
 // position; a list's size is a population count over the same words.
 //
 // At 150,000 officers and two courses that is 19 bitsets of 18 KiB, and
-// the keys (string headers shared with the model's officers). Like the
+// the officers' IDs in list order (string headers shared with the model's
+// officers; a position's unit and name are read from the officer, so that
+// the index keeps 16 bytes a person, not a 48-byte key). Like the
 // model, it changes under Model.mu's write lock and is read under its
 // read lock. Statuses come from training.EvaluateOfficer and the order
 // from training.ListKey: the index stores them, it decides neither.
 type listIndex struct {
 	asOf    training.Date
 	courses []training.Course
-	keys    []training.ListKey // by position
-	course  [][]bitset         // [course][status slot]
-	any     []bitset           // [status slot]: on any course
+	ids     []string   // officer IDs by position
+	course  [][]bitset // [course][status slot]
+	any     []bitset   // [status slot]: on any course
 	leavers bitset
 
 	// rowJSON is each position's row as the API encodes it, kept once
@@ -56,14 +58,18 @@ func statusSlot(s training.Status) int { return slices.Index(listStatuses, s) }
 
 // newListIndex places and evaluates every officer of ds as of asOf.
 func newListIndex(ds *training.Dataset, asOf training.Date) *listIndex {
-	lx := &listIndex{asOf: asOf, courses: ds.Courses, keys: make([]training.ListKey, 0, len(ds.Officers))}
+	keys := make([]training.ListKey, 0, len(ds.Officers))
 	for id, o := range ds.Officers {
 		k := training.ListKeyOf(o)
 		k.ID = id
-		lx.keys = append(lx.keys, k)
+		keys = append(keys, k)
 	}
-	slices.SortFunc(lx.keys, training.ListKey.Compare)
-	n := len(lx.keys)
+	slices.SortFunc(keys, training.ListKey.Compare)
+	lx := &listIndex{asOf: asOf, courses: ds.Courses, ids: make([]string, len(keys))}
+	for pos, k := range keys {
+		lx.ids[pos] = k.ID
+	}
+	n := len(keys)
 	lx.course = make([][]bitset, len(ds.Courses))
 	for i := range lx.course {
 		lx.course[i] = make([]bitset, len(listStatuses))
@@ -76,12 +82,11 @@ func newListIndex(ds *training.Dataset, asOf training.Date) *listIndex {
 		lx.any[s] = newBitset(n)
 	}
 	lx.leavers = newBitset(n)
-	for pos, k := range lx.keys {
-		o := ds.Officers[k.ID]
-		if !o.Active() {
+	for pos, id := range lx.ids {
+		if !ds.Officers[id].Active() {
 			lx.leavers.set(pos)
 		}
-		lx.mark(pos, lx.evaluate(ds, k.ID))
+		lx.mark(pos, lx.evaluate(ds, id))
 	}
 	lx.rowJSON = make([]atomic.Pointer[[]byte], n)
 	return lx
@@ -147,13 +152,30 @@ func (lx *listIndex) position(ds *training.Dataset, id string) (int, bool) {
 	}
 	k := training.ListKeyOf(o)
 	k.ID = id
-	return slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare)
+	return lx.search(ds, k)
+}
+
+// key is the list key at position pos (ds is the Dataset the index was
+// made for, or a snapshot of it: the officers are the same).
+func (lx *listIndex) key(ds *training.Dataset, pos int) training.ListKey {
+	k := training.ListKeyOf(ds.Officers[lx.ids[pos]])
+	k.ID = lx.ids[pos]
+	return k
+}
+
+// search is where k stands or would stand in list order, and whether it
+// is there.
+func (lx *listIndex) search(ds *training.Dataset, k training.ListKey) (int, bool) {
+	return slices.BinarySearchFunc(lx.ids, k, func(id string, k training.ListKey) int {
+		o := ds.Officers[id]
+		return training.ListKey{Unit: o.Unit, Name: o.Name, ID: id}.Compare(k)
+	})
 }
 
 // after is the first position whose key is after k (k itself need not
 // be in the list).
-func (lx *listIndex) after(k training.ListKey) int {
-	pos, found := slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare)
+func (lx *listIndex) after(ds *training.Dataset, k training.ListKey) int {
+	pos, found := lx.search(ds, k)
 	if found {
 		pos++
 	}
@@ -161,8 +183,8 @@ func (lx *listIndex) after(k training.ListKey) int {
 }
 
 // before is the last position whose key is before k, or -1.
-func (lx *listIndex) before(k training.ListKey) int {
-	pos, _ := slices.BinarySearchFunc(lx.keys, k, training.ListKey.Compare)
+func (lx *listIndex) before(ds *training.Dataset, k training.ListKey) int {
+	pos, _ := lx.search(ds, k)
 	return pos - 1
 }
 
@@ -170,13 +192,13 @@ func (lx *listIndex) before(k training.ListKey) int {
 // below it (training.InUnit: the unit itself, then the paths that start
 // with u and the separator; in list order these are two runs, not always
 // side by side: "A / B C" sorts between "A / B" and "A / B / C").
-func (lx *listIndex) subtree(u string) [][2]int {
+func (lx *listIndex) subtree(ds *training.Dataset, u string) [][2]int {
 	if u == "" {
-		return [][2]int{{0, len(lx.keys)}}
+		return [][2]int{{0, len(lx.ids)}}
 	}
 	run := func(from func(string) bool, to func(string) bool) [2]int {
-		lo, _ := slices.BinarySearchFunc(lx.keys, true, func(k training.ListKey, _ bool) int { return b2i(from(k.Unit)) })
-		hi, _ := slices.BinarySearchFunc(lx.keys, true, func(k training.ListKey, _ bool) int { return b2i(to(k.Unit)) })
+		lo, _ := slices.BinarySearchFunc(lx.ids, true, func(id string, _ bool) int { return b2i(from(ds.Officers[id].Unit)) })
+		hi, _ := slices.BinarySearchFunc(lx.ids, true, func(id string, _ bool) int { return b2i(to(ds.Officers[id].Unit)) })
 		return [2]int{lo, hi}
 	}
 	prefix := u + training.UnitSep
@@ -201,9 +223,9 @@ func (lx *listIndex) scopeMask(ds *training.Dataset, sc training.Scope) bitset {
 	if sc.All {
 		return nil
 	}
-	b := newBitset(len(lx.keys))
+	b := newBitset(len(lx.ids))
 	for _, u := range sc.Units {
-		for _, r := range lx.subtree(u) {
+		for _, r := range lx.subtree(ds, u) {
 			b.fill(r[0], r[1])
 		}
 	}

@@ -101,7 +101,7 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	sel := selection{ranges: lx.subtree(f.Unit), scope: lx.scopeMask(ds, f.Scope)}
+	sel := selection{ranges: lx.subtree(ds, f.Unit), scope: lx.scopeMask(ds, f.Scope)}
 	if !f.Leavers {
 		sel.drop = lx.leavers
 	}
@@ -124,7 +124,7 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 			} else {
 				p = sel.next(p)
 			}
-			if p < 0 || training.MatchesSearch(ds.Officers[lx.keys[p].ID], rq.Search) {
+			if p < 0 || training.MatchesSearch(ds.Officers[lx.ids[p]], rq.Search) {
 				return p
 			}
 			if back {
@@ -151,9 +151,9 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 	p := 0
 	switch {
 	case back:
-		p = lx.before(rq.Cursor.Key)
+		p = lx.before(ds, rq.Cursor.Key)
 	case rq.Cursor != nil:
-		p = lx.after(rq.Cursor.Key)
+		p = lx.after(ds, rq.Cursor.Key)
 	}
 	p = found(p, back)
 	for skip := rq.Offset; skip > 0 && p >= 0; skip-- {
@@ -161,7 +161,7 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 	}
 	var first, last int = -1, -1
 	for p >= 0 && len(page.Rows) < rq.Limit {
-		os := lx.evaluate(ds, lx.keys[p].ID)
+		os := lx.evaluate(ds, lx.ids[p])
 		// The sets say os is in the list; Selects is the rule itself,
 		// and the last word on whether the user may see this row.
 		if f.Selects(os) {
@@ -187,10 +187,10 @@ func (m *Model) listIndexed(rq ListRequest) (*ListPage, error) {
 	}
 	if len(page.Rows) > 0 {
 		if found(last+1, false) >= 0 {
-			page.Next = &Cursor{Key: lx.keys[last]}
+			page.Next = &Cursor{Key: lx.key(ds, last)}
 		}
 		if first > 0 && found(first-1, true) >= 0 {
-			page.Prev = &Cursor{Key: lx.keys[first], Back: true}
+			page.Prev = &Cursor{Key: lx.key(ds, first), Back: true}
 		}
 	}
 	if !rq.NoTotal {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/muster-police/muster/training"
 )
@@ -33,8 +34,11 @@ import (
 //     using the old one, and swapped in when ready;
 //   - the figures of a report for today, for someone who sees the whole
 //     force, come from the index (a walk over the units asked for), never
-//     from a rebuild. Other reports are built from an immutable snapshot
-//     of the Dataset, cloned at most once per revision when asked for.
+//     from a rebuild; so do those of a few other dates once asked for
+//     (past.go), each counted once and then kept current like today's.
+//     Other reports (a manager's scoped figures) are built from an
+//     immutable snapshot of the Dataset, cloned at most once per revision
+//     when asked for.
 type Model struct {
 	store    training.Store
 	now      func() time.Time
@@ -45,12 +49,19 @@ type Model struct {
 	afterRefresh func(ctx context.Context)
 
 	// catchUp is held while the model is brought forward (one at a time);
-	// mu guards ds, ix and lx, which change in place under it.
-	catchUp sync.Mutex
-	mu      sync.RWMutex
-	ds      *training.Dataset // nil until the first load
-	ix      *training.Index
-	lx      *listIndex // officers lists (list.go)
+	// mu guards ds, ix, lx and past, which change in place under it.
+	catchUp  sync.Mutex
+	mu       sync.RWMutex
+	ds       *training.Dataset // nil until the first load
+	ix       *training.Index
+	lx       *listIndex                   // officers lists (list.go)
+	past     map[training.Date]*pastIndex // figures of other dates (past.go)
+	pastTick atomic.Int64                 // orders the past dates' reads
+	pastMu   sync.Mutex                   // held while a past date is counted
+	// pastChunk (0: the constant) and betweenChunks are for tests: how
+	// many officers addPast counts at a time, and what runs between.
+	pastChunk     int
+	betweenChunks func()
 
 	snap      atomic.Pointer[liveSnapshot]
 	reloading atomic.Bool
@@ -59,9 +70,12 @@ type Model struct {
 	jsonMu sync.Mutex
 	jsonAt int64 // revision of the reports kept in json
 	json   map[ReportKey]*Entry
+	// same keeps the last JSON entry of each report (its key without the
+	// revision) with the index version it was made at (see ReportJSON).
+	same map[ReportKey]sameEntry
 
 	fragMu sync.Mutex
-	frags  map[string]*training.JSONCache // by course selection
+	frags  map[*training.Index]map[string]*training.JSONCache // by index, then course selection
 
 	cache   *dataCache
 	commits *committer
@@ -91,7 +105,7 @@ func New(cfg Config) *Model {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	m := &Model{store: cfg.Store, now: cfg.Clock, log: cfg.Log, onCommit: cfg.OnCommit, afterRefresh: cfg.AfterRefresh,
-		json: map[ReportKey]*Entry{}, frags: map[string]*training.JSONCache{}, cache: newDataCache()}
+		json: map[ReportKey]*Entry{}, frags: map[*training.Index]map[string]*training.JSONCache{}, cache: newDataCache()}
 	m.commits = &committer{m: m}
 	return m
 }
@@ -102,10 +116,14 @@ func (m *Model) today() training.Date { return training.DateOf(m.now()) }
 // Close waits for a reload of the figures that may be running.
 func (m *Model) Close() { m.reloads.Wait() }
 
-// liveSnapshot is an immutable copy of the model at one revision.
+// liveSnapshot is an immutable copy of the model at one revision, held
+// weakly: it lives while a reader uses it, but the model alone does not
+// keep it (its completions map is about 10 MB at 150,000 officers, and
+// after the next post nobody asks for it again).
 type liveSnapshot struct {
-	of *training.Dataset // the model it was cloned from (a reload brings a new one)
-	ds *training.Dataset
+	of  *training.Dataset // the model it was cloned from (a reload brings a new one)
+	rev int64
+	ds  weak.Pointer[training.Dataset]
 }
 
 // revision returns the revision the model is at (-1 before the first load).
@@ -169,7 +187,7 @@ func (m *Model) follow(ctx context.Context, wait time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, ch := range changes {
-		if !applyLive(m.ds, m.ix, m.lx, ch) {
+		if !applyLive(m.ds, m.ix, m.lx, m.past, ch) {
 			m.startReload()
 			return nil
 		}
@@ -177,9 +195,10 @@ func (m *Model) follow(ctx context.Context, wait time.Duration) error {
 	return nil
 }
 
-// applyLive applies ch to ds, ix and lx if it is the next revision
-// (true), or ignores it if already applied (true); false on a gap.
-func applyLive(ds *training.Dataset, ix *training.Index, lx *listIndex, ch training.Change) bool {
+// applyLive applies ch to ds, ix, lx and the indexes of past dates if it
+// is the next revision (true), or ignores it if already applied (true);
+// false on a gap.
+func applyLive(ds *training.Dataset, ix *training.Index, lx *listIndex, past map[training.Date]*pastIndex, ch training.Change) bool {
 	switch {
 	case ch.Revision <= ds.Revision:
 		return true
@@ -196,10 +215,20 @@ func applyLive(ds *training.Dataset, ix *training.Index, lx *listIndex, ch train
 	}
 	for _, id := range ids {
 		ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+		for _, p := range past {
+			if p.counts(ds, lx, id) {
+				p.ix.Remove(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			}
+		}
 	}
 	training.ApplyChange(ds, ch)
 	for _, id := range ids {
 		ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+		for _, p := range past {
+			if p.counts(ds, lx, id) {
+				p.ix.Add(ds.Officers[id], ds.Completions[id], ds.Exemptions[id])
+			}
+		}
 	}
 	lx.apply(ds, ids)
 	return true
@@ -216,7 +245,7 @@ func (m *Model) applyOwn(ctx context.Context, ch training.Change) error {
 		m.mu.Unlock()
 		return nil // loaded later, with this change in it
 	}
-	if applyLive(m.ds, m.ix, m.lx, ch) {
+	if applyLive(m.ds, m.ix, m.lx, m.past, ch) {
 		m.mu.Unlock()
 		return nil
 	}
@@ -298,6 +327,7 @@ func (m *Model) readLive(ctx context.Context) (*training.Dataset, *training.Inde
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("dataset: %w", err)
 	}
+	m.releasePages(m.store)
 	today := m.today()
 	return ds, training.NewIndex(ds, today), newListIndex(ds, today), nil
 }
@@ -311,12 +341,13 @@ func (m *Model) swapLive(ctx context.Context, ds *training.Dataset, ix *training
 		return fmt.Errorf("changes: %w", err)
 	}
 	for _, ch := range changes { // on a gap: none, and the next read reloads again
-		applyLive(ds, ix, lx, ch)
+		applyLive(ds, ix, lx, nil, ch)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ds == nil || ds.Revision >= m.ds.Revision || ix.AsOf() != m.ix.AsOf() {
 		m.ds, m.ix, m.lx = ds, ix, lx
+		m.past = nil // counted on the previous Dataset: counted again when asked for
 	}
 	return nil
 }
@@ -335,20 +366,23 @@ func (m *Model) View(fn func(ds *training.Dataset)) {
 func (m *Model) snapshot() *training.Dataset {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.ds.Revision == m.ds.Revision {
-		return sn.ds
+	if sn := m.snap.Load(); sn != nil && sn.of == m.ds && sn.rev == m.ds.Revision {
+		if ds := sn.ds.Value(); ds != nil {
+			return ds
+		}
 	}
-	sn := &liveSnapshot{of: m.ds, ds: training.CloneDataset(m.ds)}
-	m.snap.Store(sn)
-	return sn.ds
+	ds := training.CloneDataset(m.ds)
+	m.snap.Store(&liveSnapshot{of: m.ds, rev: ds.Revision, ds: weak.Make(ds)})
+	return ds
 }
 
 // Report returns the report and JSON for the whole force's view,
-// from the index, when asOf is the index's date (ok false otherwise).
+// from the index of asOf: today's, or another date's, counted on its first
+// read and kept (past.go). ok is false before the first load, and for
+// today while a new day's figures are being read.
 func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entry, bool) {
-	m.mu.RLock()
-	if m.ds == nil || m.ix.AsOf() != asOf {
-		m.mu.RUnlock()
+	ix := m.lockedIndex(asOf)
+	if ix == nil {
 		return nil, false
 	}
 	rev := m.ds.Revision
@@ -360,7 +394,7 @@ func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entr
 		m.mu.RUnlock()
 		return e, true
 	}
-	rep, err := m.ix.Report(unit, courses)
+	rep, err := ix.Report(unit, courses)
 	m.mu.RUnlock()
 	e = &Entry{Report: rep, Err: err}
 	if err != nil {
@@ -383,16 +417,15 @@ func (m *Model) Report(asOf training.Date, unit string, courses []string) (*Entr
 }
 
 // ReportJSON returns the compliance JSON for the whole force's view from
-// the index, in an Entry kept for the revision (so what a reader Keeps
-// with it, compressed forms, is made once), when asOf is the index's date
-// (ok false otherwise). After a change only the units on the changed
-// officers' paths are encoded again.
+// the index of asOf (as Report), in an Entry kept for the revision (so
+// what a reader Keeps with it, compressed forms, is made once). After a
+// change only the units on the changed officers' paths are encoded again.
 func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*Entry, bool, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if m.ds == nil || m.ix.AsOf() != asOf {
+	ix := m.lockedIndex(asOf)
+	if ix == nil {
 		return nil, false, nil
 	}
+	defer m.mu.RUnlock()
 	rev := m.ds.Revision
 	key := ReportKey{Rev: rev, AsOf: asOf, Unit: unit, Courses: strings.Join(courses, ",")}
 	m.jsonMu.Lock()
@@ -401,16 +434,39 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*
 	if ok && e.JSON != nil {
 		return e, true, nil
 	}
+	// A post elsewhere in the force makes a new revision but leaves this
+	// unit's figures as they were: its last entry serves again, with the
+	// compressed forms a reader made of it, instead of the same bytes
+	// encoded and compressed once more per post.
+	ver, hasVer := ix.Version(unit)
+	sk := key
+	sk.Rev = 0
+	m.jsonMu.Lock()
+	if s, ok := m.same[sk]; ok && hasVer && s.ix == ix && s.ver == ver {
+		m.jsonMu.Unlock()
+		return s.e, true, nil
+	}
+	m.jsonMu.Unlock()
 	m.fragMu.Lock()
-	c := m.frags[key.Courses]
+	fs := m.frags[ix] // a JSONCache serves one index
+	if fs == nil {
+		for old := range m.frags { // those of indexes no longer kept
+			if old != m.ix && (m.past[old.AsOf()] == nil || m.past[old.AsOf()].ix != old) {
+				delete(m.frags, old)
+			}
+		}
+		fs = map[string]*training.JSONCache{}
+		m.frags[ix] = fs
+	}
+	c := fs[key.Courses]
 	if c == nil {
-		if len(m.frags) >= maxCachedReports {
-			m.frags = map[string]*training.JSONCache{}
+		if len(fs) >= maxCachedReports {
+			clear(fs)
 		}
 		c = &training.JSONCache{}
-		m.frags[key.Courses] = c
+		fs[key.Courses] = c
 	}
-	js, err := m.ix.ReportJSON(unit, courses, c)
+	js, err := ix.ReportJSON(unit, courses, c)
 	m.fragMu.Unlock()
 	if err != nil {
 		return nil, true, err
@@ -427,6 +483,20 @@ func (m *Model) ReportJSON(asOf training.Date, unit string, courses []string) (*
 			m.json[key] = e
 		}
 	}
+	if hasVer {
+		if m.same == nil || len(m.same) >= maxCachedReports {
+			m.same = map[ReportKey]sameEntry{}
+		}
+		m.same[sk] = sameEntry{ix: ix, ver: ver, e: e}
+	}
 	m.jsonMu.Unlock()
 	return e, true, nil
+}
+
+// sameEntry is an entry of ReportJSON with the index and version of the
+// unit's figures it was made from.
+type sameEntry struct {
+	ix  *training.Index
+	ver uint64
+	e   *Entry
 }

@@ -3,7 +3,6 @@ package live
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -67,19 +66,7 @@ func newModel(st training.Store) *Model {
 // model's figures must equal.
 func fresh(t *testing.T, st training.Store, unit string) []byte {
 	t.Helper()
-	ds, err := st.Dataset(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := training.BuildReport(ds, training.DateOf(testNow), training.ReportOptions{Unit: unit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(r); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return freshAt(t, st, training.DateOf(testNow), unit, nil)
 }
 
 func liveJSON(t *testing.T, m *Model, unit string) []byte {

@@ -60,7 +60,7 @@ func (m *Model) reach(ctx context.Context, rev int64) error {
 		m.mu.Lock()
 		applied := true
 		for _, ch := range changes {
-			if applied = applyLive(m.ds, m.ix, m.lx, ch); !applied {
+			if applied = applyLive(m.ds, m.ix, m.lx, m.past, ch); !applied {
 				break
 			}
 		}

@@ -52,7 +52,7 @@ func (m *Model) tailOnce(ctx context.Context) error {
 	defer m.catchUp.Unlock()
 	m.mu.Lock()
 	for _, ch := range changes {
-		if !applyLive(m.ds, m.ix, m.lx, ch) {
+		if !applyLive(m.ds, m.ix, m.lx, m.past, ch) {
 			m.mu.Unlock()
 			return m.follow(ctx, 0)
 		}

@@ -181,14 +181,32 @@ func getMessage(tx *bbolt.Tx, id string) (training.Message, error) {
 // DueMessages returns queued messages with NextAttempt <= now, by
 // NextAttempt (then ID), at most limit (<= 0: all).
 func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]training.Message, error) {
+	return s.dueMessages(ctx, nil, timeKey(now, ""), limit)
+}
+
+// MessagesDueBetween returns the queued messages due after from and at
+// or before until, by next attempt.
+func (s *Store) MessagesDueBetween(ctx context.Context, from, until time.Time) ([]training.Message, error) {
+	return s.dueMessages(ctx, timeKey(from, ""), timeKey(until, ""), 0)
+}
+
+// dueMessages reads the due index after the time key after (nil: from
+// the start) up to end, at most limit (<= 0: all).
+func (s *Store) dueMessages(ctx context.Context, after, end []byte, limit int) ([]training.Message, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out := []training.Message{}
 	err := s.view(func(tx *bbolt.Tx) error {
-		end := timeKey(now, "")
 		c := tx.Bucket(bOutboxDue).Cursor()
-		for k, _ := c.First(); k != nil && bytes.Compare(k[:timeKeyLen], end) <= 0 && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+		k, _ := c.First()
+		if after != nil {
+			k, _ = c.Seek(after)
+		}
+		for ; k != nil && bytes.Compare(k[:timeKeyLen], end) <= 0 && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+			if after != nil && bytes.Equal(k[:timeKeyLen], after) {
+				continue // due at after itself
+			}
 			m, err := getMessage(tx, keyID(k))
 			if err != nil {
 				return err

@@ -203,7 +203,24 @@ func dueArg(m training.Message) any {
 
 // DueMessages returns up to limit queued messages due at now, by next attempt.
 func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]training.Message, error) {
-	by := &goredis.ZRangeBy{Min: "-inf", Max: scoreText(score(now))}
+	return s.dueMessages(ctx, time.Time{}, now, limit)
+}
+
+// MessagesDueBetween returns the queued messages due after from and at
+// or before until, by next attempt.
+func (s *Store) MessagesDueBetween(ctx context.Context, from, until time.Time) ([]training.Message, error) {
+	return s.dueMessages(ctx, from, until, 0)
+}
+
+// dueMessages returns up to limit (<= 0: all) queued messages due after
+// from (zero: from the start) and at or before until, by next attempt.
+func (s *Store) dueMessages(ctx context.Context, from, until time.Time, limit int) ([]training.Message, error) {
+	by := &goredis.ZRangeBy{Min: "-inf", Max: scoreText(score(until))}
+	if !from.IsZero() {
+		// Scores are microseconds: read from from's own, then keep what
+		// is after from to the nanosecond.
+		by.Min = scoreText(score(from))
+	}
 	if limit > 0 {
 		by.Count = int64(limit)
 	}
@@ -217,7 +234,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]tr
 	}
 	out := msgs[:0]
 	for _, m := range msgs {
-		if m.State == training.MessageQueued && !m.NextAttempt.After(now) {
+		if m.State == training.MessageQueued && (from.IsZero() || m.NextAttempt.After(from)) && !m.NextAttempt.After(until) {
 			out = append(out, m)
 		}
 	}

@@ -13,6 +13,7 @@ var mailTests = []test{
 	{"Enqueue", testEnqueue},
 	{"EnqueueRace", testEnqueueRace},
 	{"DueMessages", testDueMessages},
+	{"MessagesDueBetween", testMessagesDueBetween},
 	{"UpdateMessage", testUpdateMessage},
 	{"Messages", testMessages},
 	{"OutboxStatsAndRequeue", testOutboxStats},
@@ -148,6 +149,39 @@ func testDueMessages(t *testing.T, s training.Store) {
 	got, err := s.DueMessages(ctx(t), at(30), 1)
 	check(t, err)
 	equal(t, "due message", got, []training.Message{msgs[1]})
+}
+
+func testMessagesDueBetween(t *testing.T, s training.Store) {
+	msgs := []training.Message{
+		message("a", 0), message("b", 1), message("c", 2), message("d", 3), message("sent", 2), message("far", 4),
+	}
+	msgs[0].NextAttempt = at(30)
+	msgs[2].NextAttempt = at(2).Add(time.Nanosecond) // after at(2) by less than a microsecond
+	msgs[3].NextAttempt = at(120)
+	msgs[4].State, msgs[4].Sent = training.MessageSent, at(1)
+	msgs[5].NextAttempt = time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err := s.Enqueue(ctx(t), msgs)
+	check(t, err)
+	tests := []struct {
+		from, until time.Time
+		want        []string
+	}{
+		{at(-10), at(-1), []string{}},
+		{at(-1), at(1), []string{"b"}},
+		{at(1), at(30), []string{"c", "a"}}, // not b, due at from itself
+		{at(2), at(120), []string{"c", "a", "d"}},
+		{at(2).Add(time.Nanosecond), at(500), []string{"a", "d"}},
+		{at(30), at(119), []string{}},
+		{at(100), time.Date(2500, 1, 1, 0, 0, 0, 0, time.UTC), []string{"d", "far"}},
+	}
+	for _, tc := range tests {
+		got, err := s.MessagesDueBetween(ctx(t), tc.from, tc.until)
+		check(t, err)
+		equal(t, fmt.Sprintf("MessagesDueBetween(%v, %v)", tc.from.Sub(t0), tc.until.Sub(t0)), ids(got), tc.want)
+	}
+	got, err := s.MessagesDueBetween(ctx(t), at(100), at(120))
+	check(t, err)
+	equal(t, "message due between", got, []training.Message{msgs[3]})
 }
 
 func testUpdateMessage(t *testing.T, s training.Store) {
