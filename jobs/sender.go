@@ -16,7 +16,7 @@ import (
 const (
 	sendBatch = 100
 	// sendRelease is how many messages a run takes before it gives the
-	// store's mapped pages back (pageReleaser): sending a first start's
+	// store's mapped pages back (training.PageReleaser): sending a first start's
 	// 100,000 reminders from a bolt store at the relay's pace mapped about
 	// 7 KB of the file per message, 330 MiB of RSS in two minutes. A
 	// relay's minute allowance (e.g. 30) never reaches it, so the pages

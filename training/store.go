@@ -367,3 +367,22 @@ type DailySnapshot struct {
 	// Units maps unit path ("" = force) to course ID to counts.
 	Units map[string]map[string]Counts `json:"units"`
 }
+
+// PageReleaser is a store that reads its file through a memory map and
+// can give the mapped pages back (storage/bolt: ReleasePages; the Redis
+// store has no map). The runs that read or write much of the store call
+// it once they are done with those pages: the live model after a full
+// read of the roster, the reminder and digest runs after each batch, the
+// sender every 2,000 messages (README, "The first start under 400 MiB").
+type PageReleaser interface {
+	ReleasePages() error
+}
+
+// ReleasePages gives st's mapped pages back when it has any (nil when it
+// is not a PageReleaser). A failure costs only memory.
+func ReleasePages(st Store) error {
+	if r, ok := st.(PageReleaser); ok {
+		return r.ReleasePages()
+	}
+	return nil
+}
