@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/muster-police/muster/jobs"
@@ -70,7 +69,7 @@ func remindCmd(ctx context.Context, env *cmdEnv, args []string, stdout, stderr i
 			fail(stderr, fmt.Errorf("%s job: %w", job, err))
 			return exitFail
 		}
-		fmt.Fprintf(stderr, "muster: %s job %s: %s\n", job, run.ID, countsText(run.Counts))
+		fmt.Fprintf(stderr, "muster: %s job %s: %s\n", job, run.ID, strings.Join(jobs.RunSummary(run, env.cfg.SMTP.Host == ""), " "))
 		if run.Error != "" {
 			fail(stderr, fmt.Errorf("%s job: %s", job, run.Error))
 			return exitFail
@@ -122,20 +121,3 @@ func planText(w io.Writer, p *jobs.Plan) error {
 }
 
 func statusWords(s training.Status) string { return strings.ReplaceAll(string(s), "_", " ") }
-
-// countsText is a job run's counts, sorted: "enqueued=12 already_enqueued=3".
-func countsText(m map[string]int) string {
-	if len(m) == 0 {
-		return "nothing to do"
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
-	}
-	return strings.Join(parts, " ")
-}

@@ -39,6 +39,10 @@ func TestRemind(t *testing.T) {
 	if code != exitOK || !strings.Contains(stderr, "written as .eml files") {
 		t.Fatalf("remind: exit %d\n%s", code, stderr)
 	}
+	// The run's counts read as on the Jobs page (jobs.RunSummary).
+	if want := "reminders queued to be written to files."; !strings.Contains(stderr, want) {
+		t.Errorf("remind's summary lacks %q:\n%s", want, stderr)
+	}
 	files, _ := os.ReadDir(mailDir)
 	if len(files) != plan.Counts.ToRemind {
 		t.Errorf("%d mails written, want one per officer (%d)", len(files), plan.Counts.ToRemind)

@@ -23,7 +23,7 @@ type pageJobsFake struct {
 func (f *pageJobsFake) Names() []string { return []string{"reminders", "snapshot"} }
 func (f *pageJobsFake) RunNow(_ context.Context, job string, dry bool, asOf training.Date) (training.JobRun, error) {
 	f.runs = append(f.runs, fmt.Sprintf("%s dry=%v %s", job, dry, asOf))
-	return training.JobRun{Job: job, DryRun: dry, Counts: map[string]int{"planned": 3}}, nil
+	return training.JobRun{Job: job, DryRun: dry, Counts: map[string]int{"to_remind": 3, "items": 4}}, nil
 }
 func (f *pageJobsFake) PlanReminders(_ context.Context, asOf training.Date) (*jobs.Plan, error) {
 	return &jobs.Plan{AsOf: asOf}, nil
@@ -85,7 +85,7 @@ func TestPagesJobs(t *testing.T) {
 	if len(jobs.runs) != 1 || jobs.runs[0] != "reminders dry=true 2026-12-01" {
 		t.Errorf("runs: %v", jobs.runs)
 	}
-	if _, body := c.get("/jobs"); !strings.Contains(body, "Dry run of reminders: planned 3.") {
+	if _, body := c.get("/jobs"); !strings.Contains(body, "Dry run of reminders: 3 officers would be reminded about 4 courses.") {
 		t.Error("no notice after the dry run")
 	}
 	// A real run asks first, on a page saying how many would be emailed.

@@ -147,7 +147,7 @@ func (p *Pages) JobRun(c echo.Context) error {
 	if run.Error != "" {
 		return p.redirectFlash(c, "/jobs#runs", "error", fmt.Sprintf("%s %s failed: %s", kind, name, run.Error))
 	}
-	return p.redirectFlash(c, "/jobs#runs", "ok", fmt.Sprintf("%s %s: %s.", kind, name, countsText(run.Counts)))
+	return p.redirectFlash(c, "/jobs#runs", "ok", fmt.Sprintf("%s %s: %s", kind, name, strings.Join(jobs.RunSummary(run, p.Cfg.MailDrop != ""), " ")))
 }
 
 // jobRunView is the "are you sure" page before a job runs for real.
@@ -186,22 +186,6 @@ func (p *Pages) JobRunConfirm(c echo.Context) error {
 		v.AsOf = asOf
 	}
 	return p.render(c, http.StatusOK, "jobrun", "Run "+name+" now?", v)
-}
-
-func countsText(m map[string]int) string {
-	if len(m) == 0 {
-		return "nothing to do"
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (p *Pages) Message(c echo.Context) error {
