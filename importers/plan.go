@@ -151,7 +151,20 @@ type prepared struct {
 // prepare removes rows without an ID (the reader reported them) and
 // duplicates.
 func prepare(rows *rowStore, det Detection, readerProblems []Problem) *prepared {
-	drop, dupProbs, rejected := dedupe(rows, det.Layout, det.Sheet)
+	var drop []bool
+	var dupProbs []Problem
+	var rejected map[string]bool
+	if rows.distinctIDs() {
+		// No two rows share an ID (and so no key dedupe looks for, which
+		// begins with the ID): only the rows without one go.
+		drop, rejected = make([]bool, rows.len()), map[string]bool{}
+		for _, i := range rows.noID {
+			drop[i] = true
+		}
+	} else {
+		drop, dupProbs, rejected = dedupe(rows, det.Layout, det.Sheet)
+	}
+	rows.ids = chunked[uint64]{}
 	for _, pr := range readerProblems {
 		if pr.RowRejected && pr.OfficerID != "" {
 			rejected[training.NormalizeID(pr.OfficerID)] = true

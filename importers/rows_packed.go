@@ -1,6 +1,11 @@
 package importers
 
-import "github.com/muster-police/muster/training"
+import (
+	"hash/maphash"
+	"slices"
+
+	"github.com/muster-police/muster/training"
+)
 
 // A file's rows are held from the end of reading to the end of planning:
 // at 150,000 rows, as row values (352 bytes, and 48 for each course cell,
@@ -20,6 +25,14 @@ type rowStore struct {
 	// ranks, units, roles, staff types), each once; a packed row has their
 	// indexes.
 	values strTable
+	// ids are the rows' officer IDs, hashed, as they were added (a row
+	// without an ID has none; noID are those rows' indexes): when no two
+	// hashes are equal no two rows share an ID, so the file has no
+	// duplicates and planning need not look for them (distinctIDs).
+	ids   chunked[uint64]
+	noID  []int
+	seed  maphash.Seed
+	given bool // seed is set
 }
 
 // packedRow is a row as rowStore keeps it.
@@ -50,6 +63,14 @@ type packedCell struct {
 }
 
 func (s *rowStore) add(r row) {
+	if r.ID == "" {
+		s.noID = append(s.noID, s.chunked.len())
+	} else {
+		if !s.given {
+			s.seed, s.given = maphash.MakeSeed(), true
+		}
+		s.ids.add(maphash.String(s.seed, r.ID))
+	}
 	p, ok := s.pack(&r)
 	if !ok {
 		p = packedRow{whole: &r}
@@ -137,4 +158,22 @@ func (s *rowStore) at(i int) *row {
 		}
 	}
 	return r
+}
+
+// distinctIDs reports whether no two rows with an ID share it (rows
+// without one are s.noID). It may say false of IDs that are all distinct
+// (two hashes alike), never true of IDs that are not: a false only means
+// the rows are searched for duplicates (dedupe).
+func (s *rowStore) distinctIDs() bool {
+	hs := make([]uint64, 0, s.ids.len())
+	for _, c := range s.ids.chunks {
+		hs = append(hs, c...)
+	}
+	slices.Sort(hs)
+	for i := 1; i < len(hs); i++ {
+		if hs[i] == hs[i-1] {
+			return false
+		}
+	}
+	return true
 }
