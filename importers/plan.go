@@ -209,6 +209,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 	long := pp.layout == LayoutLong
 	firstCompletionOnly := pp.rows.len() > 0 && completionOnly(pp.rows.at(0))
 	acc := newRowAccount(pp.rows.len())
+	var buf row // each row in turn (rowStore.atInto): nothing keeps one
 	for i := 0; i < pp.rows.len(); i++ {
 		if i > 0 && i%rowChunk == 0 {
 			// The rows planned so far are only counted from here on (acc):
@@ -216,7 +217,7 @@ func planPrepared(pp *prepared, in PlanInput) *Planned {
 			// them are not both held whole.
 			pp.rows.release(i/rowChunk - 1)
 		}
-		r := pp.rows.at(i)
+		r := pp.rows.atInto(i, &buf)
 		acc.note(i, r, pp, p.in.Detection.Notice != "")
 		if pp.drop[i] {
 			continue

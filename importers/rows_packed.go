@@ -141,21 +141,28 @@ func (t *strTable) index(v string) (uint16, bool) {
 
 // at returns row i. A packed row comes back as a new row each time: the
 // caller may keep it, and changing it changes nothing stored.
-func (s *rowStore) at(i int) *row {
+func (s *rowStore) at(i int) *row { return s.atInto(i, &row{}) }
+
+// atInto returns row i in *dst (its course cells in dst's), or a row kept
+// whole: the planner reads the rows one at a time into one row, instead of
+// making 150,000 of them for the collector (and it keeps none).
+func (s *rowStore) atInto(i int, dst *row) *row {
 	p := s.chunked.at(i)
 	if p.whole != nil {
 		return p.whole
 	}
 	v := s.values.strs
-	r := &row{Record: Record{Row: int(p.row), Hash: p.Hash, ID: p.ID, DisplayID: p.DisplayID, Name: p.Name, Email: p.Email,
+	cells := dst.Courses[:0]
+	r := dst
+	*r = row{Record: Record{Row: int(p.row), Hash: p.Hash, ID: p.ID, DisplayID: p.DisplayID, Name: p.Name, Email: p.Email,
 		EmailInvalid: p.flags&flagEmailInvalid != 0, Rank: v[p.rank], Unit: v[p.unit], LineManager: p.LineManager,
 		StartDate: p.start, Role: v[p.role], StaffType: training.StaffType(v[p.staffType]), InPostSince: p.inPost,
 		Leaver: p.flags&flagLeaver != 0, StatusUnknown: p.flags&flagStatusUnknown != 0}, has: p.has}
-	if len(p.cells) > 0 {
-		r.Courses = make([]CourseCell, len(p.cells))
-		for j, c := range p.cells {
-			r.Courses[j] = CourseCell{CourseID: v[c.course], Kind: CellKind(c.kind), Date: c.date}
-		}
+	for _, c := range p.cells {
+		cells = append(cells, CourseCell{CourseID: v[c.course], Kind: CellKind(c.kind), Date: c.date})
+	}
+	if len(cells) > 0 || cap(cells) > 0 {
+		r.Courses = cells
 	}
 	return r
 }
