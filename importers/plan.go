@@ -77,7 +77,7 @@ func (pl *Planned) size() int { return pl.officers.len() + pl.completions.len() 
 func Plan(records []Record, in PlanInput) *Planned {
 	rows := &rowStore{}
 	for _, r := range records {
-		rows.add(compact(r))
+		rows.addRecord(r)
 	}
 	return planRows(rows, in)
 }

@@ -49,8 +49,11 @@ type row struct {
 	has fieldSet
 }
 
-func compact(r Record) row {
-	c := row{Record: r, has: fieldSetOf(r.Has)}
+func compact(r Record) row { return compactWith(r, fieldSetOf(r.Has)) }
+
+// compactWith is compact with r.Has already folded into has.
+func compactWith(r Record, has fieldSet) row {
+	c := row{Record: r, has: has}
 	c.Has = nil
 	if len(r.Courses) > 0 {
 		c.Courses = append([]CourseCell(nil), r.Courses...)

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"hash/maphash"
+	"reflect"
 	"slices"
 
 	"github.com/muster-police/muster/training"
@@ -33,6 +34,18 @@ type rowStore struct {
 	noID  []int
 	seed  maphash.Seed
 	given bool // seed is set
+	// has is the last Has folded into bits (hasBits): every record of one
+	// file shares one Has (Record.Has), so it is folded once, not per row.
+	has     map[Field]bool
+	hasBits fieldSet
+}
+
+// addRecord adds a record as the planner keeps it (compact).
+func (s *rowStore) addRecord(r Record) {
+	if s.has == nil || reflect.ValueOf(r.Has).UnsafePointer() != reflect.ValueOf(s.has).UnsafePointer() {
+		s.has, s.hasBits = r.Has, fieldSetOf(r.Has)
+	}
+	s.add(compactWith(r, s.hasBits))
 }
 
 // packedRow is a row as rowStore keeps it.

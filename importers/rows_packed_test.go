@@ -70,3 +70,22 @@ func TestRowStoreRoundTrip(t *testing.T) {
 		t.Errorf("Record has %d fields; rowStore.pack knows 25: pack and unpack the new one", n)
 	}
 }
+
+// TestRowStoreAddRecord: a record's fields come back as compact gives
+// them, whether its Has is the one the record before had (folded once) or
+// another.
+func TestRowStoreAddRecord(t *testing.T) {
+	a := map[Field]bool{FieldID: true, FieldName: true}
+	b := map[Field]bool{FieldID: true, FieldUnit: true, FieldStatus: true}
+	recs := []Record{{Row: 2, ID: "1", Has: a}, {Row: 3, ID: "2", Has: a}, {Row: 4, ID: "3", Has: b},
+		{Row: 5, ID: "4", Has: a}, {Row: 6, ID: "5"}, {Row: 7, ID: "6", Has: b}, {Row: 8, ID: "7", Has: b}}
+	var s rowStore
+	for _, r := range recs {
+		s.addRecord(r)
+	}
+	for i, r := range recs {
+		if got, want := s.at(i).has, compact(r).has; got != want {
+			t.Errorf("row %d: fields %b, want %b", r.Row, got, want)
+		}
+	}
+}

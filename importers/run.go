@@ -174,7 +174,7 @@ func withLogError(err, logErr error) error {
 func readRows(ctx context.Context, src Source, opts ReadOptions) (*rowStore, *Detection, []Problem, error) {
 	rows := &rowStore{}
 	det, probs, err := Read(src.R, src.Size, src.Name, opts, func(r Record) error {
-		rows.add(compact(r))
+		rows.addRecord(r)
 		return ctx.Err()
 	})
 	return rows, det, probs, err
