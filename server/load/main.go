@@ -245,7 +245,10 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	// The service's goroutines (its listener's, and so every connection's)
+	// carry the label side=muster in a CPU profile (-cpuprofile), so that
+	// `go tool pprof -tagfocus side=muster` gives its share of the run.
+	go pprof.Do(runCtx, pprof.Labels("side", "muster"), func(runCtx context.Context) { done <- srv.Run(runCtx) })
 	defer func() {
 		stop()
 		<-done
@@ -374,7 +377,7 @@ func hammerLatencies(ctx context.Context, c *http.Client, u string, cfg Config) 
 	pace := pacer(ctx, cfg.ReadRate)
 	for range cfg.Clients {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, pprof.Labels("side", "client", "url", u), func(ctx context.Context) {
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
@@ -399,7 +402,7 @@ func hammerLatencies(ctx context.Context, c *http.Client, u string, cfg Config) 
 			latencies = append(latencies, mine...)
 			errs += bad
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	return latencies, errs, time.Since(start)
