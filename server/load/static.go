@@ -12,10 +12,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -108,6 +111,8 @@ func staticTargets(ctx context.Context, client *http.Client, base string, asOf t
 	}), ReadHeaderTimeout: 10 * time.Second}
 	go pprof.Do(ctx, pprof.Labels("side", "static"), func(context.Context) { _ = static.Serve(ln) })
 	defer static.Close()
+	names := slices.Sorted(maps.Keys(musterHeader))
+	progress(fmt.Sprintf("%s: Muster's answer has %d headers: %s", name, len(names), strings.Join(names, ", ")))
 	ln2, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
