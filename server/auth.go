@@ -131,15 +131,15 @@ func (s *Server) tokenValid(t training.Token, u training.User, wantUser string) 
 
 func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Principal, error) {
 	now := s.Now()
-	hash := web.SHA256Hex(cookie)
-	key := sessionKey(hash)
-	gen := s.auth.begin()
-	e, cached := s.auth.get(key)
+	// The key on the stack; the hash as a string only when the store is
+	// read or the cache written.
+	key := newCredKey('s', cookie)
+	e, cached, gen := s.auth.lookup(key[:])
 	if !cached || !s.sessionValid(e.session, e.user, now) {
 		// Read it (again: a cached session that no longer passes, say
 		// one whose idle deadline another replica moved, is not refused
 		// from the cache).
-		sess, err := s.Core.Store.Session(ctx, hash, now)
+		sess, err := s.Core.Store.Session(ctx, key.hash(), now)
 		if errors.Is(err, training.ErrNotFound) {
 			return nil, errSessionMissing
 		}
@@ -156,22 +156,31 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) (*web.Prin
 		e = authEntry{user: u, session: sess}
 		cached = false
 	}
-	sess := e.session
-	switch s.touchSession(ctx, &sess, now) {
+	// One allocation for the principal and its session.
+	b := &sessionPrincipalBox{p: web.Principal{User: e.user}, s: e.session}
+	b.p.Session = &b.s
+	switch s.touchSession(ctx, &b.s, now) {
 	case sessionGone:
 		// Signed out (on another replica) while this request ran: it
 		// goes on, as it would have without the cache; the next one reads
 		// the store and is refused.
-		s.auth.dropSession(hash)
+		s.auth.dropSession(key.hash())
 	case sessionMoved:
-		e.session = sess
-		s.auth.put(key, gen, e)
+		e.session = b.s
+		s.auth.put(string(key[:]), gen, e)
 	default:
 		if !cached {
-			s.auth.put(key, gen, e)
+			s.auth.put(string(key[:]), gen, e)
 		}
 	}
-	return &web.Principal{User: e.user, Session: &sess}, nil
+	return &b.p, nil
+}
+
+// sessionPrincipalBox holds a session's principal and the session it
+// points to in one allocation.
+type sessionPrincipalBox struct {
+	p web.Principal
+	s training.Session
 }
 
 // sessionValid checks a session found by its hash, and its active user,

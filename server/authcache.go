@@ -85,6 +85,23 @@ func (c *authCache) getBytes(key []byte) (authEntry, bool) {
 	return c.fresh(e, ok)
 }
 
+// lookup is begin and getBytes under one lock: the generation to put
+// with, taken before the entry was read (see begin).
+func (c *authCache) lookup(key []byte) (authEntry, bool, uint64) {
+	var (
+		e  authEntry
+		ok bool
+	)
+	c.mu.Lock()
+	gen := c.gen
+	if c.ttl > 0 {
+		e, ok = c.m[string(key)]
+	}
+	c.mu.Unlock()
+	e, ok = c.fresh(e, ok)
+	return e, ok, gen
+}
+
 func (c *authCache) fresh(e authEntry, ok bool) (authEntry, bool) {
 	if !ok || !c.now().Before(e.until) {
 		return authEntry{}, false
@@ -156,7 +173,8 @@ func tokenKey(hash string) string     { return "t:" + hash }
 
 // credKey is a cache key built without allocating: kind ('s' or 't'),
 // ':' and the hex SHA-256 of the credential (training.SecretHash), so
-// that string(k[:]) == tokenKey(SecretHash(secret)) for kind 't'.
+// that string(k[:]) == tokenKey(SecretHash(secret)) for kind 't' and
+// sessionKey(SecretHash(cookie)) for kind 's'.
 type credKey [2 + 2*sha256.Size]byte
 
 func newCredKey(kind byte, secret string) credKey {

@@ -7,6 +7,8 @@ import (
 	rtmetrics "runtime/metrics"
 	"testing"
 
+	"github.com/muster-police/muster/server/web"
+	"github.com/muster-police/muster/training"
 	"github.com/muster-police/muster/training/demo"
 )
 
@@ -21,17 +23,28 @@ func BenchmarkComplianceGzip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// A signed-in browser's session, as the load tool (server/load) signs in.
+	sid := web.RandomToken()
+	if err := s.cfg.Store.CreateSession(b.Context(), training.Session{IDHash: web.SHA256Hex(sid), Username: "hr", CSRFToken: web.RandomToken(),
+		Created: demo.Now(), Expires: demo.Now().Add(sessionIdle)}); err != nil {
+		b.Fatal(err)
+	}
 	for _, tc := range []struct {
-		name string
-		s    *Server
-	}{{"auth-cached", s}, {"auth-read-each-time", uncached}} {
+		name    string
+		s       *Server
+		session bool
+	}{{"auth-cached", s, false}, {"auth-read-each-time", uncached, false}, {"session-cached", s, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			benchGet(b, tc.s, hr, "/api/v1/compliance", "Accept-Encoding", "gzip") // builds the cache
 			// The request as net/http's server hands it over, without the
 			// parsing a test request needs (4 KB of bufio.Reader each, which
 			// net/http pools): what the allocations are is the server's own.
 			req := httptest.NewRequest("GET", "/api/v1/compliance", nil)
-			req.Header.Set("Authorization", "Bearer "+hr)
+			if tc.session {
+				req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: sid})
+			} else {
+				req.Header.Set("Authorization", "Bearer "+hr)
+			}
 			req.Header.Set("Accept-Encoding", "gzip")
 			gc0, all0 := gcCPU()
 			b.ResetTimer()

@@ -34,6 +34,9 @@ func TestOperations(t *testing.T) {
 	// Traffic with personal data in the URL, then the metrics.
 	e.do(req{method: "GET", path: "/api/v1/officers/B1?q=Bella", as: "hr"})
 	e.do(req{method: "GET", path: "/api/v1/officers?q=Bravoname", as: "hr"})
+	// The same route answering another status counts apart (the kept
+	// observers are per method, route and status).
+	e.do(req{method: "GET", path: "/api/v1/officers/NOBODY", as: "hr"})
 	ctx := context.Background()
 	for _, r := range []training.JobRun{
 		{ID: "1", Job: "reminders", Started: testNow.Add(-48 * time.Hour), Finished: testNow.Add(-47 * time.Hour)},
@@ -50,6 +53,7 @@ func TestOperations(t *testing.T) {
 	m := rec.Body.String()
 	for _, want := range []string{
 		`muster_http_requests_total{method="GET",route="/api/v1/officers/:id",status="200"} 1`,
+		`muster_http_requests_total{method="GET",route="/api/v1/officers/:id",status="404"} 1`,
 		`muster_http_request_duration_seconds_bucket{method="GET",route="/api/v1/officers",status="200",le=`,
 		`muster_imports_total{outcome="api"} 1`,
 		`go_goroutines`,

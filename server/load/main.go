@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&cfg.Requests, "requests", 0, "measure this many requests per target instead of for -duration")
 	fs.StringVar(&cfg.RedisURL, "redis-url", os.Getenv("MUSTER_REDIS_URL"), "Redis to use (default: start a private redis-server)")
 	fs.StringVar(&cfg.AcceptEncoding, "accept-encoding", "", "Accept-Encoding of the measured reads (e.g. identity, gzip, zstd); default: the Go client's gzip, inflated by the load clients on this same machine")
-	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes; list: the first page of a filtered officers list read while single completions are posted")
+	fs.StringVar(&cfg.Mode, "mode", "read", "read: the force-wide JSON and the dashboard; live: one BCU's JSON read while single completions are posted; xapi: the same while batches of xAPI statements are posted; static: the force-wide JSON gzipped, against a plain static server sending the same bytes and one sending them with Muster's headers; list: the first page of a filtered officers list read while single completions are posted")
 	fs.IntVar(&cfg.Posters, "posters", 4, "live mode: clients posting single completions")
 	fs.IntVar(&cfg.Readers, "readers", 8, "live and xapi modes: clients reading one BCU's compliance JSON")
 	fs.StringVar(&cfg.ListPath, "list-path", "", "list mode: the list read (default /api/v1/officers?course=<first course>&status=overdue&limit=100)")
@@ -245,7 +245,10 @@ func measureStore(ctx context.Context, cfg Config, name string, progress func(st
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
+	// The service's goroutines (its listener's, and so every connection's)
+	// carry the label side=muster in a CPU profile (-cpuprofile), so that
+	// `go tool pprof -tagfocus side=muster` gives its share of the run.
+	go pprof.Do(runCtx, pprof.Labels("side", "muster"), func(runCtx context.Context) { done <- srv.Run(runCtx) })
 	defer func() {
 		stop()
 		<-done
@@ -374,7 +377,7 @@ func hammerLatencies(ctx context.Context, c *http.Client, u string, cfg Config) 
 	pace := pacer(ctx, cfg.ReadRate)
 	for range cfg.Clients {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, pprof.Labels("side", "client", "url", u), func(ctx context.Context) {
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
@@ -399,7 +402,7 @@ func hammerLatencies(ctx context.Context, c *http.Client, u string, cfg Config) 
 			latencies = append(latencies, mine...)
 			errs += bad
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	return latencies, errs, time.Since(start)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -58,8 +60,8 @@ func TestMeasureXAPISmall(t *testing.T) {
 	}
 }
 
-// TestMeasureStatic runs the static mode on a small force: both targets
-// answer gzip, without errors.
+// TestMeasureStatic runs the static mode on a small force: the three
+// targets answer gzip, without errors.
 func TestMeasureStatic(t *testing.T) {
 	cfg := Config{Officers: 400, Units: 20, Clients: 2, Requests: 20, Duration: time.Minute, Stores: []string{"bolt"}, Mode: "static"}
 	var lines []string
@@ -67,7 +69,7 @@ func TestMeasureStatic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 2 || results[0].Target != "static-gzip" || results[1].Target != "muster-gzip" {
+	if len(results) != 3 || results[0].Target != "static-gzip" || results[1].Target != "static-headers" || results[2].Target != "muster-gzip" {
 		t.Fatalf("results %+v", results)
 	}
 	for _, r := range results {
@@ -97,5 +99,34 @@ func TestMeasureListSmall(t *testing.T) {
 		if r.Target != want[i] || r.Errors != 0 || r.Requests == 0 {
 			t.Errorf("result %d: %+v, want target %s without errors", i, r, want[i])
 		}
+	}
+}
+
+// TestSameHeaders: the static server with Muster's headers answers with
+// every header Muster sent (Date its own) and the body's length.
+func TestSameHeaders(t *testing.T) {
+	muster := http.Header{"Content-Security-Policy": {"default-src 'self'"}, "X-Request-Id": {"abc"}, "Vary": {"Accept-Encoding"},
+		"Content-Encoding": {"gzip"}, "Content-Length": {"99"}, "Date": {"Mon, 02 Jan 2006 15:04:05 GMT"}}
+	rec := httptest.NewRecorder()
+	sameHeaders(muster, []byte("12345")).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	got := rec.Result().Header
+	for k, v := range muster {
+		switch k {
+		case "Date":
+			if got.Get(k) == v[0] {
+				t.Error("Date copied from Muster's answer")
+			}
+		case "Content-Length":
+			if got.Get(k) != "5" {
+				t.Errorf("Content-Length %q, want 5", got.Get(k))
+			}
+		default:
+			if got.Get(k) != v[0] {
+				t.Errorf("%s: %q, want %q", k, got.Get(k), v[0])
+			}
+		}
+	}
+	if rec.Body.String() != "12345" {
+		t.Errorf("body %q", rec.Body.String())
 	}
 }

@@ -5,16 +5,22 @@ package main
 // plain static server that sends the same compressed bytes from memory
 // (as nginx's gzip_static does from disk), measured in the same run by
 // the same clients. The ratio of their requests/s is what the service
-// costs over sending a file.
+// costs over sending a file. A second static server sends the same bytes
+// with the headers Muster's answer carries (sameHeaders), which splits that
+// cost between the headers and Muster's own work.
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -26,21 +32,45 @@ const staticRounds = 10
 
 // fetchBody returns u's body as sent, asked for with Accept-Encoding enc.
 func fetchBody(c *http.Client, u, enc string) ([]byte, error) {
+	b, _, err := fetchAnswer(c, u, enc)
+	return b, err
+}
+
+// fetchAnswer returns u's body as sent and its headers.
+func fetchAnswer(c *http.Client, u, enc string) ([]byte, http.Header, error) {
 	rq, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rq.Header.Set("Accept-Encoding", enc)
 	resp, err := c.Do(rq)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err == nil && resp.StatusCode != http.StatusOK {
 		err = fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	return b, err
+	return b, resp.Header, err
+}
+
+// sameHeaders is a static handler that answers with body and the
+// headers Muster sent with it (its security headers, Cache-Control, Vary,
+// the request ID…; net/http adds Date), as a static server configured to
+// send them (nginx's add_header) would: what answering costs the server
+// and the client beyond the body, without Muster's own work.
+func sameHeaders(muster http.Header, body []byte) http.HandlerFunc {
+	fixed := muster.Clone()
+	fixed.Del("Date")
+	fixed.Set("Content-Length", strconv.Itoa(len(body)))
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range fixed {
+			h[k] = v // shared, never modified in place
+		}
+		_, _ = w.Write(body)
+	}
 }
 
 func staticTargets(ctx context.Context, client *http.Client, base string, asOf training.Date, cfg Config, name string, progress func(string)) ([]Result, error) {
@@ -51,7 +81,7 @@ func staticTargets(ctx context.Context, client *http.Client, base string, asOf t
 		return nil, err
 	}
 	progress(fmt.Sprintf("%s: first request (builds the cache) %s", name, time.Since(t0).Round(time.Millisecond)))
-	gz, err := fetchBody(client, u, "gzip")
+	gz, musterHeader, err := fetchAnswer(client, u, "gzip")
 	if err != nil {
 		return nil, err
 	}
@@ -81,12 +111,22 @@ func staticTargets(ctx context.Context, client *http.Client, base string, asOf t
 		h.Set("Content-Length", strconv.Itoa(len(gz)))
 		_, _ = w.Write(gz)
 	}), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = static.Serve(ln) }()
+	go pprof.Do(ctx, pprof.Labels("side", "static"), func(context.Context) { _ = static.Serve(ln) })
 	defer static.Close()
+	names := slices.Sorted(maps.Keys(musterHeader))
+	progress(fmt.Sprintf("%s: Muster's answer has %d headers: %s", name, len(names), strings.Join(names, ", ")))
+	ln2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	static2 := &http.Server{Handler: sameHeaders(musterHeader, gz), ReadHeaderTimeout: 10 * time.Second}
+	go pprof.Do(ctx, pprof.Labels("side", "static-headers"), func(context.Context) { _ = static2.Serve(ln2) })
+	defer static2.Close()
 
 	cfg.AcceptEncoding = "gzip"
 	targets := []struct{ target, url string }{
 		{"static-gzip", "http://" + ln.Addr().String() + "/compliance.json"},
+		{"static-headers", "http://" + ln2.Addr().String() + "/compliance.json"},
 		{"muster-gzip", u},
 	}
 	for _, tg := range targets {
@@ -119,8 +159,9 @@ func staticTargets(ctx context.Context, client *http.Client, base string, asOf t
 		results[i].Store, results[i].Target = name, tg.target
 		summarise(&results[i], lat[i])
 	}
-	if len(results) == 2 && results[0].Throughput() > 0 {
-		progress(fmt.Sprintf("%s: muster/static requests/s = %.2f", name, results[1].Throughput()/results[0].Throughput()))
+	if m := results[len(results)-1].Throughput(); results[0].Throughput() > 0 && results[1].Throughput() > 0 {
+		progress(fmt.Sprintf("%s: muster/static requests/s = %.2f; against a static server sending Muster's headers %.2f",
+			name, m/results[0].Throughput(), m/results[1].Throughput()))
 	}
 	return results, nil
 }

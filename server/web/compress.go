@@ -107,7 +107,11 @@ func compressible(contentType string) bool {
 // encoder whose EncodeAll is safe for concurrent use (for cached bodies).
 type Compressors struct {
 	gz, zst sync.Pool
-	all     *zstd.Encoder
+	// kept holds gzip writers at the default level, for the bodies kept
+	// compressed (encodedBody): one per cached report entry compressed,
+	// not a new writer's ~1 MB of state each time.
+	kept sync.Pool
+	all  *zstd.Encoder
 }
 
 func NewCompressors() *Compressors {
@@ -192,9 +196,15 @@ func (b *encodedBody) bytesFor(cs *Compressors, enc string) []byte {
 	case encGzip:
 		b.gzOnce.Do(func() {
 			var buf bytes.Buffer
-			z, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+			z, ok := cs.kept.Get().(*gzip.Writer)
+			if ok {
+				z.Reset(&buf)
+			} else {
+				z, _ = gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+			}
 			_, _ = z.Write(b.raw) // writes to a bytes.Buffer do not fail
 			_ = z.Close()
+			cs.kept.Put(z)
 			b.gz = buf.Bytes()
 		})
 		return b.gz
