@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/muster-police/muster/training"
 	bbolt "go.etcd.io/bbolt"
@@ -137,18 +135,12 @@ func (w *staged) add(p training.ChangeSet) error {
 	w.nOfficers += len(p.Officers)
 	w.nCompletions += len(p.Completions)
 	w.nExemptions += len(p.Exemptions)
-	vals := make([][]byte, len(p.Officers))
-	encodeAll(vals, func(i int) []byte { return exact(encodeOfficer(p.Officers[i])) })
-	for i, o := range p.Officers {
-		w.officers.set(o.ID, vals[i])
+	for _, o := range p.Officers {
+		w.officers.set(o.ID, exact(encodeOfficer(o)))
 	}
 	cs := p.Completions
 	idx := sortedIndex(len(cs), func(i int) string { return cs[i].OfficerID })
 	var run []training.Completion // one officer's, in input order (the sort is stable)
-	// The histories that change, to encode together (an officer's
-	// completions are one run of the part: no two have one ID).
-	var ids []string
-	var histories [][]training.Completion
 	for i := 0; i < len(idx); {
 		id := cs[idx[i]].OfficerID
 		run = run[:0]
@@ -161,13 +153,8 @@ func (w *staged) add(p training.ChangeSet) error {
 		}
 		have, changed := training.MergeCompletions(have, run)
 		if changed {
-			ids, histories = append(ids, id), append(histories, have)
+			w.completions.set(id, exact(encodeCompletions(have)))
 		}
-	}
-	vals = make([][]byte, len(ids))
-	encodeAll(vals, func(i int) []byte { return exact(encodeCompletions(histories[i])) })
-	for i, id := range ids {
-		w.completions.set(id, vals[i])
 	}
 	xs := slices.Clone(p.Exemptions)
 	slices.SortStableFunc(xs, func(a, b training.Exemption) int { return cmp.Compare(a.OfficerID, b.OfficerID) })
@@ -186,43 +173,6 @@ func (w *staged) add(p training.ChangeSet) error {
 		return nil
 	})
 }
-
-// encodeAll sets out[i] = enc(i) for each i. A large part is encoded on
-// up to encodeWorkers goroutines (enc is pure: it reads its record and
-// makes a new buffer), the rest of the transaction's work staying on the
-// caller's: on a machine of two cores the encoding of a 150k import takes
-// about half the time.
-func encodeAll(out [][]byte, enc func(i int) []byte) {
-	n := len(out)
-	workers := min(runtime.GOMAXPROCS(0), encodeWorkers, n/encodeMinPerWorker)
-	if workers < 2 {
-		for i := range out {
-			out[i] = enc(i)
-		}
-		return
-	}
-	per := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		lo, hi := w*per, min((w+1)*per, n)
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				out[i] = enc(i)
-			}
-		})
-	}
-	for i := range per {
-		out[i] = enc(i)
-	}
-	wg.Wait()
-}
-
-// encodeWorkers and encodeMinPerWorker bound encodeAll: a part of a few
-// hundred records is not worth a goroutine.
-const (
-	encodeWorkers      = 4
-	encodeMinPerWorker = 256
-)
 
 // exact returns b in a buffer of its own length. The encoders size their
 // buffer for the longest varints (an officer's record is about 250 bytes
