@@ -133,6 +133,11 @@ func Run(ctx context.Context, st training.Store, src Source, opts Options) (*Rep
 		// garbage) are dropped now rather than under the plan.
 		debug.FreeOSMemory()
 	}
+	// The plan is made after the read, not batch by batch beside it: the
+	// change set it builds is much larger than the packed rows it
+	// replaces, and beside the read it would stack on the workbook
+	// reader's tables, past the aim of 1.5 times the raw read's peak
+	// memory (README, "Import time, after the reading").
 	pl := planRows(rows, in)
 	// The rows are not kept for a re-plan: they would double the memory an
 	// import holds while the store writes. A conflict (rare) reads the file again.
