@@ -161,7 +161,8 @@ func (c *authCache) dropUser(username string) {
 }
 
 func (c *authCache) dropSession(idHash string) {
-	c.drop(func(k string, _ authEntry) bool { return k == sessionKey(idHash) })
+	key := sessionKey(idHash) // once, not per cached entry under the lock
+	c.drop(func(k string, _ authEntry) bool { return k == key })
 }
 
 func (c *authCache) dropToken(id string) {
