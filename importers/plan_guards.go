@@ -91,7 +91,13 @@ func (p *planner) noteOfficer(old, o training.Officer, wouldBe string) {
 func (p *planner) noteCompletionID(r *row) {
 	g := &p.guard
 	if g.ids == nil {
-		g.ids = map[string]bool{}
+		// A roster with course columns notes nearly every row's ID; a
+		// completion export's rows repeat IDs, so its map grows as it goes.
+		n := len(p.recorded)
+		if p.long {
+			n = 0
+		}
+		g.ids = make(map[string]bool, n)
 	}
 	if _, seen := g.ids[r.ID]; seen {
 		return

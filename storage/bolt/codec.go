@@ -129,8 +129,19 @@ func (d *decoder) done(what string) error {
 }
 
 func encodeOfficer(o training.Officer) []byte {
-	e := encoder{varint.Writer{B: make([]byte, 0, 112+len(o.ID)+len(o.DisplayID)+len(o.Name)+len(o.Email)+
-		len(o.Rank)+len(o.Unit)+len(o.LineManager)+len(o.Role)+sourceLen(o.Source)+24*len(o.RequiredSince))}}
+	return appendOfficer(make([]byte, 0, officerSize(o)), o)
+}
+
+// officerSize is room enough for o's record with the longest varints
+// (its extensions aside, which are rare: append grows the buffer for them).
+func officerSize(o training.Officer) int {
+	return 112 + len(o.ID) + len(o.DisplayID) + len(o.Name) + len(o.Email) +
+		len(o.Rank) + len(o.Unit) + len(o.LineManager) + len(o.Role) + sourceLen(o.Source) + 24*len(o.RequiredSince)
+}
+
+// appendOfficer appends o's record to b.
+func appendOfficer(b []byte, o training.Officer) []byte {
+	e := encoder{varint.Writer{B: b}}
 	e.Byte(officerV2)
 	e.String(o.ID)
 	e.String(o.DisplayID)
