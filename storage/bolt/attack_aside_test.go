@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"testing"
 	"time"
@@ -159,4 +160,51 @@ func TestApplyChangePartsAsideLastWins(t *testing.T) {
 		}
 	}
 	settledGoroutines(t, before)
+}
+
+// TestApplyChangePartsAsideSlabRecords: officers written through parts
+// across several of the slab's buffers, some longer than officerSize
+// (extensions, many RequiredSince courses), read back as they were given.
+func TestApplyChangePartsAsideSlabRecords(t *testing.T) {
+	s := openTemp(t)
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var all []training.Officer
+	for i := range 9000 {
+		o := training.Officer{ID: fmt.Sprintf("ID%05d", i), Name: fmt.Sprintf("Officer %d of a long enough name", i),
+			Email: fmt.Sprintf("p%d@force.example", i), Unit: "North / Alpha / Team 1", Rank: "PC"}
+		if i%97 == 3 {
+			o.Extensions = map[string]training.Extension{}
+			for c := range 15 {
+				o.Extensions[fmt.Sprintf("course-%02d", c)] = training.Extension{Until: training.DateOf(at),
+					By: "Sam Sergeant, Inspector", RequestID: fmt.Sprintf("req-%d-%d", i, c), At: at}
+			}
+		}
+		if i%89 == 5 {
+			o.RequiredSince = map[string]training.Date{}
+			for c := range 40 {
+				o.RequiredSince[fmt.Sprintf("course-%02d", c)] = training.DateOf(at)
+			}
+		}
+		all = append(all, o)
+	}
+	parts := func(put func(training.ChangeSet) error) error {
+		for i := 0; i < len(all); i += 250 {
+			if err := put(training.ChangeSet{Officers: all[i:min(i+250, len(all))]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := s.ApplyChangeParts(context.Background(), training.ChangeSet{Import: training.ImportRecord{ID: "imp-slab"}}, parts); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range all {
+		got, err := s.Officer(context.Background(), want.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", want.ID, err)
+		}
+		if !reflect.DeepEqual(got.Officer, want) {
+			t.Fatalf("%s reads back as\n%+v\nwant\n%+v", want.ID, got.Officer, want)
+		}
+	}
 }
