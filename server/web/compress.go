@@ -49,15 +49,28 @@ func NegotiateEncoding(header string) string {
 	if header == "" {
 		return ""
 	}
-	q := map[string]float64{}
+	// The weights of the names that matter, each the last one given (as a
+	// map keyed by name would keep), without a map for every request.
+	type weight struct {
+		q    float64
+		seen bool
+	}
+	var zst, gz, identity, star weight
 	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(part, ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
+		name = strings.TrimSpace(name)
+		var at *weight
+		switch {
+		case strings.EqualFold(name, encZstd):
+			at = &zst
+		case strings.EqualFold(name, encGzip), strings.EqualFold(name, "x-gzip"):
+			at = &gz
+		case strings.EqualFold(name, "identity"):
+			at = &identity
+		case name == "*":
+			at = &star
+		default:
 			continue
-		}
-		if name == "x-gzip" {
-			name = encGzip
 		}
 		w := 1.0
 		for p := range strings.SplitSeq(params, ";") {
@@ -70,21 +83,24 @@ func NegotiateEncoding(header string) string {
 				w = f
 			}
 		}
-		q[name] = w
+		*at = weight{w, true}
 	}
-	weight := func(name string) float64 {
-		if w, ok := q[name]; ok {
-			return w
+	of := func(w weight) float64 {
+		if w.seen {
+			return w.q
 		}
-		return q["*"] // 0 when absent
+		return star.q // 0 when absent
 	}
 	best, bestQ := "", 0.0
-	for _, enc := range []string{encZstd, encGzip} {
-		if w := weight(enc); w > bestQ {
-			best, bestQ = enc, w
+	for _, c := range []struct {
+		enc string
+		w   weight
+	}{{encZstd, zst}, {encGzip, gz}} {
+		if q := of(c.w); q > bestQ {
+			best, bestQ = c.enc, q
 		}
 	}
-	if w, ok := q["identity"]; ok && w > bestQ {
+	if identity.seen && identity.q > bestQ {
 		return ""
 	}
 	return best
@@ -243,7 +259,12 @@ func addVary(h http.Header) {
 func (s *Core) SendEncoded(c echo.Context, contentType string, body *encodedBody) error {
 	h := c.Response().Header()
 	addVary(h)
-	enc := NegotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	var enc string
+	if cw, ok := c.Response().Writer.(*compressWriter); ok {
+		enc = cw.enc // negotiated once, by CompressResponses
+	} else {
+		enc = NegotiateEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	}
 	b, coding := body.raw, ""
 	if len(b) >= MinCompressBytes && enc != "" {
 		h[HeaderContentEncoding] = ContentEncodingFor[enc] // shared: headers.go
