@@ -258,7 +258,7 @@ func (s *slab) officer(o training.Officer) []byte {
 	start := len(s.buf)
 	b := appendOfficer(s.buf[start:start], o)
 	if &b[0] != &s.buf[start : start+1][0] {
-		return exact(b) // longer than officerSize (extensions): appended elsewhere
+		return exact(b) // longer than officerSize (extensions) and than the room left: appended elsewhere
 	}
 	s.buf = s.buf[:start+len(b)]
 	return b[:len(b):len(b)]
